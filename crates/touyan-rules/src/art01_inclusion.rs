@@ -1,0 +1,403 @@
+//! 第一条 严把准入条件 — Article 1, inclusion.
+//!
+//! > 纳入专业化党组织书记的数量原则上按照各镇街区行政村总数的50%确定，具体名单由
+//! > 镇街区根据实际确定，报市委组织部备案。纳入人员应具备……“三好三强”标准，在此
+//! > 基础上，还应符合以下条件：连续任职一般不少于3年（全日制大专以上学历或35岁以下
+//! > 的村党组织书记可放宽至1年），上年度综合考核列本镇街前1/2位次，集体经济收入不
+//! > 低于**万元，所在村……[原文缺失]
+//!
+//! The star condition ("四星级以下的，不能纳入") is Article 13's last sentence and
+//! lives in [`crate::art13_pay`]; [`eligibility`] gathers all five checks.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use time::Date;
+
+use crate::art13_pay;
+use crate::calendar::{add_years, age_on, whole_months, years_months_zh};
+use crate::decision::{Decision, Rule};
+use crate::people::Degree;
+use crate::policy::Params;
+
+pub static THREE_GOOD_THREE_STRONG: Rule = Rule {
+    id: "art01.three_good_three_strong",
+    article: 1,
+    clause: "第二款",
+    inferred: false,
+    title: "“三好三强”标准",
+};
+pub static TENURE: Rule = Rule {
+    id: "art01.tenure",
+    article: 1,
+    clause: "第二款",
+    inferred: false,
+    title: "连续任职年限",
+};
+pub static ASSESSMENT_RANK: Rule = Rule {
+    id: "art01.assessment_rank",
+    article: 1,
+    clause: "第二款",
+    inferred: false,
+    title: "上年度综合考核位次",
+};
+pub static COLLECTIVE_INCOME: Rule = Rule {
+    id: "art01.collective_income",
+    article: 1,
+    clause: "第二款",
+    inferred: false,
+    title: "村集体经济收入",
+};
+pub static EXTRA_CONDITION: Rule = Rule {
+    id: "art01.extra_condition",
+    article: 1,
+    clause: "第二款",
+    inferred: true,
+    title: "政策文件增设的条件",
+};
+pub static QUOTA: Rule = Rule {
+    id: "art01.quota",
+    article: 1,
+    clause: "第二款",
+    inferred: false,
+    title: "纳入名额",
+};
+pub static PROPOSED_LIST: Rule = Rule {
+    id: "art01.proposed_list",
+    article: 1,
+    clause: "第二款",
+    inferred: false,
+    title: "拟纳入名单",
+};
+
+pub static RULES: &[&Rule] = &[
+    &THREE_GOOD_THREE_STRONG,
+    &TENURE,
+    &ASSESSMENT_RANK,
+    &COLLECTIVE_INCOME,
+    &EXTRA_CONDITION,
+    &QUOTA,
+    &PROPOSED_LIST,
+];
+
+/// What Article 1 asks of a secretary.
+#[derive(Clone, Copy, Debug)]
+pub struct SecretaryFacts {
+    pub birth_date: Date,
+    pub degree: Degree,
+    pub tenure_start: Date,
+    /// The town's recorded judgement on the "三好三强" standard.
+    pub three_good_three_strong: bool,
+}
+
+/// What Articles 1 and 13 ask of the village.
+#[derive(Clone, Copy, Debug)]
+pub struct VillageFacts {
+    pub stars: u32,
+    pub collective_income_wan: Decimal,
+    /// Last year's composite assessment rank in the town, 1 = best.
+    pub last_year_rank: u32,
+    /// Administrative villages in the town (the base of "前1/2位次").
+    pub village_count: u32,
+}
+
+/// A yes/no check with its reason.
+pub type Check = Decision<bool, CheckReason>;
+
+/// Reasons of the inclusion checks (Articles 1 and 13).
+#[derive(Clone, Copy, Debug)]
+pub enum CheckReason {
+    ThreeGood(bool),
+    Tenure {
+        months: u32,
+        required_years: u32,
+        relaxed: Option<Relaxation>,
+        met: bool,
+    },
+    Rank {
+        rank: u32,
+        village_count: u32,
+        fraction: crate::num::Ratio,
+        met: bool,
+    },
+    Income {
+        income: Decimal,
+        min: Decimal,
+        met: bool,
+    },
+    Stars {
+        stars: u32,
+        min: u32,
+        met: bool,
+    },
+}
+
+/// Why the shorter tenure applies.
+#[derive(Clone, Copy, Debug)]
+pub enum Relaxation {
+    /// 全日制大专以上学历
+    Degree,
+    /// 35岁以下 (age on the decision date)
+    Age(u32),
+}
+
+impl fmt::Display for CheckReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            CheckReason::ThreeGood(true) => f.write_str("镇街党(工)委认定符合“三好三强”标准"),
+            CheckReason::ThreeGood(false) => f.write_str("镇街党(工)委未认定符合“三好三强”标准"),
+            CheckReason::Tenure {
+                months,
+                required_years,
+                relaxed,
+                met,
+            } => {
+                f.write_str(&years_months_zh(months))?;
+                match relaxed {
+                    Some(Relaxation::Degree) => {
+                        write!(f, "，大专以上全日制学历放宽至 {required_years} 年")?
+                    }
+                    Some(Relaxation::Age(age)) => {
+                        write!(f, "，{age} 周岁，年龄放宽至 {required_years} 年")?
+                    }
+                    None => write!(f, "，须连续任职 {required_years} 年")?,
+                }
+                if !met {
+                    f.write_str("，任职年限不足")?;
+                }
+                Ok(())
+            }
+            CheckReason::Rank {
+                rank,
+                village_count,
+                fraction,
+                met,
+            } => write!(
+                f,
+                "上年度综合考核列全镇街 {village_count} 个村第 {rank} 位，{}前 {fraction} 位次",
+                if met { "在" } else { "不在" }
+            ),
+            CheckReason::Income { income, min, met } => write!(
+                f,
+                "村集体经济收入 {income} 万元，{}{min} 万元",
+                if met { "不低于" } else { "低于" }
+            ),
+            CheckReason::Stars { stars, min, met } => {
+                if stars == 0 {
+                    write!(f, "村党组织未评星，须{min}星级及以上")
+                } else if met {
+                    write!(f, "村党组织{stars}星级，达到{min}星级")
+                } else {
+                    write!(f, "村党组织{stars}星级，低于{min}星级，不能纳入")
+                }
+            }
+        }
+    }
+}
+
+/// "三好三强": the town's judgement decides.
+pub fn three_good_three_strong(judgement: bool) -> Check {
+    Decision::new(
+        &THREE_GOOD_THREE_STRONG,
+        judgement,
+        CheckReason::ThreeGood(judgement),
+    )
+}
+
+/// Whether someone of `age` is "35岁以下" under the inclusive/exclusive reading.
+pub(crate) fn within_age(age: u32, max: u32, inclusive: bool) -> bool {
+    if inclusive { age <= max } else { age < max }
+}
+
+/// Continuous tenure ≥ 3 years; ≥ 1 year with a full-time college degree or
+/// higher, or at age ≤ 35 on `on`. Complete when `start + years ≤ on`.
+pub fn tenure(p: &Params, s: &SecretaryFacts, on: Date) -> Check {
+    let by_degree = s.degree.meets(
+        p.inclusion_relaxed_min_education.value,
+        p.inclusion_relaxed_requires_full_time.value,
+    );
+    let age = age_on(s.birth_date, on);
+    let by_age = within_age(
+        age,
+        p.inclusion_relaxed_max_age.value,
+        p.inclusion_age_limit_inclusive.value,
+    );
+    let relaxed = if by_degree {
+        Some(Relaxation::Degree)
+    } else if by_age {
+        Some(Relaxation::Age(age))
+    } else {
+        None
+    };
+    let years = if relaxed.is_some() {
+        p.inclusion_tenure_relaxed_years.value
+    } else {
+        p.inclusion_tenure_years.value
+    };
+    let met = add_years(s.tenure_start, years as i32) <= on;
+    let mut d = Decision::new(
+        &TENURE,
+        met,
+        CheckReason::Tenure {
+            months: whole_months(s.tenure_start, on),
+            required_years: years,
+            relaxed,
+            met,
+        },
+    );
+    d = d.using(&[p.inclusion_tenure_years.used]);
+    if relaxed.is_some() {
+        d = d.using(&[p.inclusion_tenure_relaxed_years.used]);
+    }
+    d.using(&[
+        p.inclusion_relaxed_min_education.used,
+        p.inclusion_relaxed_max_age.used,
+        p.inclusion_age_limit_inclusive.used,
+    ])
+}
+
+/// Last year's rank within the first half: `rank ≤ 1/2 × n` (inclusive
+/// reading; `rank < 1/2 × n` when `inclusion.rank_inclusive` is false).
+pub fn assessment_rank(p: &Params, rank: u32, village_count: u32) -> Check {
+    let fraction = p.inclusion_rank_fraction.value;
+    let ord = fraction.cmp_fraction(u64::from(rank), u64::from(village_count.max(1)));
+    let met = rank >= 1
+        && if p.inclusion_rank_inclusive.value {
+            ord.is_le()
+        } else {
+            ord.is_lt()
+        };
+    Decision::new(
+        &ASSESSMENT_RANK,
+        met,
+        CheckReason::Rank {
+            rank,
+            village_count,
+            fraction,
+            met,
+        },
+    )
+    .using(&[
+        p.inclusion_rank_fraction.used,
+        p.inclusion_rank_inclusive.used,
+    ])
+}
+
+/// Collective-economy income not below the threshold (不低于: ≥).
+pub fn collective_income(p: &Params, income_wan: Decimal) -> Check {
+    let min = p.inclusion_collective_income_min_wan.value;
+    let met = income_wan >= min;
+    Decision::new(
+        &COLLECTIVE_INCOME,
+        met,
+        CheckReason::Income {
+            income: income_wan,
+            min,
+            met,
+        },
+    )
+    .using(&[p.inclusion_collective_income_min_wan.used])
+}
+
+/// The five checks of Articles 1 and 13, in the contract's order.
+#[derive(Clone, Debug)]
+pub struct Eligibility {
+    pub checks: [Check; 5],
+}
+
+impl Eligibility {
+    /// Eligible when every check passes.
+    pub fn eligible(&self) -> bool {
+        self.checks.iter().all(|c| c.outcome)
+    }
+}
+
+/// All inclusion checks for one secretary on the decision date `on`.
+pub fn eligibility(p: &Params, s: &SecretaryFacts, v: &VillageFacts, on: Date) -> Eligibility {
+    Eligibility {
+        checks: [
+            three_good_three_strong(s.three_good_three_strong),
+            tenure(p, s, on),
+            assessment_rank(p, v.last_year_rank, v.village_count),
+            collective_income(p, v.collective_income_wan),
+            art13_pay::star_rating_for_inclusion(p, v.stars),
+        ],
+    }
+}
+
+/// A yes/no condition a city added to its policy (see `[[conditions]]`):
+/// passes only when the town recorded "yes"; an unrecorded fact fails.
+pub fn extra_condition(label: &str, recorded: Option<bool>) -> Decision<bool, String> {
+    let met = recorded == Some(true);
+    let reason = match recorded {
+        Some(true) => format!("符合“{label}”"),
+        Some(false) => format!("不符合“{label}”"),
+        None => format!("未记录是否符合“{label}”"),
+    };
+    Decision::new(&EXTRA_CONDITION, met, reason)
+}
+
+/// Reason of the quota.
+#[derive(Clone, Copy, Debug)]
+pub struct QuotaReason {
+    pub village_count: u32,
+    pub ratio: crate::num::Ratio,
+    pub rounding: crate::num::Rounding,
+    pub quota: u32,
+}
+
+impl fmt::Display for QuotaReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "行政村 {} 个 × {}，{}，纳入名额 {} 名",
+            self.village_count,
+            self.ratio,
+            self.rounding.zh(),
+            self.quota
+        )
+    }
+}
+
+/// The town's quota: 50% of its administrative villages, rounded half up.
+pub fn quota(p: &Params, village_count: u32) -> Decision<u32, QuotaReason> {
+    let ratio = p.inclusion_quota_ratio.value;
+    let rounding = p.inclusion_quota_rounding.value;
+    let quota = ratio.of(u64::from(village_count), rounding) as u32;
+    Decision::new(
+        &QUOTA,
+        quota,
+        QuotaReason {
+            village_count,
+            ratio,
+            rounding,
+            quota,
+        },
+    )
+    .using(&[
+        p.inclusion_quota_ratio.used,
+        p.inclusion_quota_rounding.used,
+    ])
+}
+
+/// One eligible secretary as the proposal sees them.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate<'a> {
+    pub last_year_rank: u32,
+    pub village_code: &'a str,
+}
+
+/// The proposed list: eligible candidates in order of last year's rank
+/// (ties: village code), at most `quota` of them. Returns indices into
+/// `candidates`, in list order.
+pub fn proposed_list(candidates: &[Candidate<'_>], quota: u32) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&candidates[a], &candidates[b]);
+        x.last_year_rank
+            .cmp(&y.last_year_rank)
+            .then_with(|| x.village_code.cmp(y.village_code))
+    });
+    order.truncate(quota as usize);
+    order
+}

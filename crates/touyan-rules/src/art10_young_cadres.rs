@@ -1,0 +1,248 @@
+//! 第十条 建设专业化年轻干部队伍 — Article 10, young cadres (优才计划).
+//!
+//! > 对在村工作的35岁以下“两委”干部，根据年龄学历、村庄排名、工作实绩、发展潜力等
+//! > 指标，按照不超过行政村总数的30%比例确定人选……报酬由镇街财政负担，起始标准在
+//! > 镇街新入职事业人员实发工资的0.6-1倍之间确定……全日制大学专科以上学历的，市镇
+//! > 两级财政每月分别再补贴500元。对综合考核优秀但因年龄限制退出专业化管理的年轻
+//! > 干部，享受专业化管理待遇不满5年的，经市镇考察通过，可延长至5年；目前村“两委”
+//! > 干部报酬高于以上标准的，按高标准执行。
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use time::Date;
+
+use crate::art01_inclusion::within_age;
+use crate::calendar::{add_years, age_on};
+use crate::decision::{Decision, Rule};
+use crate::num::round_fen;
+use crate::people::Degree;
+use crate::policy::Params;
+
+pub static AGE: Rule = Rule {
+    id: "art10.age",
+    article: 10,
+    clause: "",
+    inferred: false,
+    title: "年轻干部年龄条件",
+};
+pub static CAP: Rule = Rule {
+    id: "art10.cap",
+    article: 10,
+    clause: "",
+    inferred: false,
+    title: "年轻干部人数上限",
+};
+pub static SELECTION: Rule = Rule {
+    id: "art10.selection",
+    article: 10,
+    clause: "",
+    inferred: false,
+    title: "按综合得分确定人选",
+};
+pub static FACTOR: Rule = Rule {
+    id: "art10.pay_factor",
+    article: 10,
+    clause: "",
+    inferred: false,
+    title: "报酬系数范围",
+};
+pub static PAY: Rule = Rule {
+    id: "art10.monthly_pay",
+    article: 10,
+    clause: "",
+    inferred: false,
+    title: "年轻干部月报酬",
+};
+pub static EXTENSION: Rule = Rule {
+    id: "art10.extension",
+    article: 10,
+    clause: "",
+    inferred: false,
+    title: "超龄优秀者延长至 5 年",
+};
+
+pub static RULES: &[&Rule] = &[&AGE, &CAP, &SELECTION, &FACTOR, &PAY, &EXTENSION];
+
+/// Aged 35 or under (completed years) on `on`.
+pub fn age(p: &Params, birth_date: Date, on: Date) -> Decision<bool, String> {
+    let age = age_on(birth_date, on);
+    let max = p.young_max_age.value;
+    let ok = within_age(age, max, p.young_age_limit_inclusive.value);
+    let reason = if ok {
+        format!("{age} 周岁，在 {max} 岁以下")
+    } else {
+        format!("{age} 周岁，超过 {max} 岁")
+    };
+    Decision::new(&AGE, ok, reason).using(&[p.young_max_age.used, p.young_age_limit_inclusive.used])
+}
+
+/// At most 30% of the town's administrative villages, rounded down.
+pub fn cap(p: &Params, village_count: u32) -> Decision<u32, String> {
+    let ratio = p.young_cap_ratio.value;
+    let rounding = p.young_cap_rounding.value;
+    let n = ratio.of(u64::from(village_count), rounding) as u32;
+    Decision::new(
+        &CAP,
+        n,
+        format!(
+            "行政村 {village_count} 个 × {ratio}，{}，至多 {n} 名",
+            rounding.zh()
+        ),
+    )
+    .using(&[p.young_cap_ratio.used, p.young_cap_rounding.used])
+}
+
+/// One eligible young cadre for selection.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate<'a> {
+    pub id: &'a str,
+    pub score: Decimal,
+}
+
+/// Selected: eligible candidates by score, highest first (ties: id), at most
+/// `cap`, across the whole town. Returns indices into `candidates`.
+pub fn select(candidates: &[Candidate<'_>], cap: u32) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&candidates[a], &candidates[b]);
+        match y.score.cmp(&x.score) {
+            Ordering::Equal => x.id.cmp(y.id),
+            o => o,
+        }
+    });
+    order.truncate(cap as usize);
+    order
+}
+
+/// The pay factor must lie within 0.6..=1.0. `Err` carries the allowed range.
+pub fn factor_in_range(p: &Params, factor: Decimal) -> Result<(), (Decimal, Decimal)> {
+    let (lo, hi) = (p.young_factor_min.value, p.young_factor_max.value);
+    if factor >= lo && factor <= hi {
+        Ok(())
+    } else {
+        Err((lo, hi))
+    }
+}
+
+/// A young cadre's monthly pay, exact (round with [`MonthlyPay::rounded`]
+/// only when writing it out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MonthlyPay {
+    /// Reference salary × factor, borne by the town.
+    pub base: Decimal,
+    pub city_subsidy: Decimal,
+    pub town_subsidy: Decimal,
+    pub total: Decimal,
+    /// The cadre's current pay is higher than the standard and is kept.
+    pub kept_current: bool,
+}
+
+impl MonthlyPay {
+    /// Every amount rounded half up to the fen.
+    pub fn rounded(self) -> MonthlyPay {
+        MonthlyPay {
+            base: round_fen(self.base),
+            city_subsidy: round_fen(self.city_subsidy),
+            town_subsidy: round_fen(self.town_subsidy),
+            total: round_fen(self.total),
+            kept_current: self.kept_current,
+        }
+    }
+}
+
+impl fmt::Display for MonthlyPay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self.rounded();
+        write!(f, "基本报酬 {} 元", r.base.normalize())?;
+        if !r.city_subsidy.is_zero() || !r.town_subsidy.is_zero() {
+            write!(
+                f,
+                "，全日制大专以上学历补贴市级 {} 元、镇级 {} 元",
+                r.city_subsidy.normalize(),
+                r.town_subsidy.normalize()
+            )?;
+        }
+        if r.kept_current {
+            write!(
+                f,
+                "；现报酬高于上述标准，按高标准执行，月报酬 {} 元",
+                r.total.normalize()
+            )
+        } else {
+            write!(f, "；月报酬合计 {} 元", r.total.normalize())
+        }
+    }
+}
+
+/// Monthly pay: base = reference salary × factor; 500 + 500 for a
+/// full-time college degree or higher; a higher current pay is kept.
+pub fn monthly_pay(
+    p: &Params,
+    reference_salary: Decimal,
+    factor: Decimal,
+    degree: Degree,
+    current_pay: Decimal,
+) -> Decision<MonthlyPay, MonthlyPay> {
+    let base = reference_salary * factor;
+    let subsidised = degree.meets(
+        p.young_subsidy_min_education.value,
+        p.young_subsidy_requires_full_time.value,
+    );
+    let (city, town) = if subsidised {
+        (
+            p.young_city_subsidy_yuan.value,
+            p.young_town_subsidy_yuan.value,
+        )
+    } else {
+        (Decimal::ZERO, Decimal::ZERO)
+    };
+    let standard = base + city + town;
+    let kept = p.young_keep_higher_pay.value && current_pay > standard;
+    let pay = MonthlyPay {
+        base,
+        city_subsidy: city,
+        town_subsidy: town,
+        total: if kept { current_pay } else { standard },
+        kept_current: kept,
+    };
+    Decision::new(&PAY, pay, pay).using(&[
+        p.young_factor_min.used,
+        p.young_factor_max.used,
+        p.young_subsidy_min_education.used,
+        p.young_city_subsidy_yuan.used,
+        p.young_town_subsidy_yuan.used,
+        p.young_keep_higher_pay.used,
+    ])
+}
+
+/// The extension case: a cadre assessed excellent who ages out with fewer
+/// than 5 years on the programme may, after review, stay until 5 years.
+/// Outcome: the last day the treatment may run to, when an extension is
+/// possible.
+pub fn extension(
+    p: &Params,
+    programme_start: Date,
+    aged_out_on: Date,
+    assessed_excellent: bool,
+) -> Decision<Option<Date>, String> {
+    let years = p.young_extension_years.value;
+    let full = add_years(programme_start, years as i32);
+    let (outcome, reason) = if !assessed_excellent {
+        (None, "综合考核未达优秀，因年龄退出，不适用延长".to_string())
+    } else if full <= aged_out_on {
+        (
+            None,
+            format!("享受专业化管理待遇已满 {years} 年，不适用延长"),
+        )
+    } else {
+        (
+            Some(full),
+            format!(
+                "综合考核优秀，因年龄退出时享受待遇不满 {years} 年，经市镇考察通过可延长至 {full}"
+            ),
+        )
+    };
+    Decision::new(&EXTENSION, outcome, reason).using(&[p.young_extension_years.used])
+}
