@@ -1,1 +1,76 @@
-fn main() {}
+//! `touyan`: the command line of the system.
+
+mod evaluate;
+mod policy;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// 头雁 touyan：村党组织书记专业化管理系统
+#[derive(Parser)]
+#[command(name = "touyan", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 按《办法》测算一个案例（JSON），输出各项判定（合同见 evaluate-format.md）
+    Evaluate {
+        /// 案例文件（JSON）；“-”表示从标准输入读取
+        case: PathBuf,
+        /// 输出中文说明报告，而不是 JSON
+        #[arg(long)]
+        explain: bool,
+        /// 使用本市的政策文件（默认：内置示例政策 example-2024）
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
+        /// 并行线程数（默认：CPU 核数）
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
+    /// 政策参数：查看生效值、检查政策文件
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// 列出某日生效的全部参数及其条款、单位和生效日期
+    Show {
+        /// 判定日（YYYY-MM-DD，默认今天）
+        #[arg(long, value_name = "D")]
+        date: Option<String>,
+        /// 政策文件（默认：内置示例政策）
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
+    },
+    /// 检查政策文件，逐行列出全部问题
+    Check {
+        /// 要检查的政策文件（TOML）
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Evaluate {
+            case,
+            explain,
+            policy,
+            threads,
+        } => evaluate::run(&case, explain, policy.as_deref(), threads),
+        Command::Policy { command } => match command {
+            PolicyCommand::Show { date, policy } => {
+                policy::show(date.as_deref(), policy.as_deref())
+            }
+            PolicyCommand::Check { file } => policy::check(&file),
+        },
+    }
+}

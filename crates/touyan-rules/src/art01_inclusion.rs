@@ -174,21 +174,22 @@ impl fmt::Display for CheckReason {
                 met,
             } => write!(
                 f,
-                "上年度综合考核列全镇街 {village_count} 个村第 {rank} 位，{}前 {fraction} 位次",
-                if met { "在" } else { "不在" }
+                "上年度综合考核列全镇街 {village_count} 个村第 {rank} 位，{}前 {} 位次",
+                if met { "在" } else { "不在" },
+                fraction.as_fraction()
             ),
             CheckReason::Income { income, min, met } => write!(
                 f,
-                "村集体经济收入 {income} 万元，{}{min} 万元",
+                "村集体经济收入 {income} 万元，{} {min} 万元",
                 if met { "不低于" } else { "低于" }
             ),
             CheckReason::Stars { stars, min, met } => {
                 if stars == 0 {
-                    write!(f, "村党组织未评星，须{min}星级及以上")
+                    write!(f, "村党组织未评星，纳入须 {min} 星级及以上")
                 } else if met {
-                    write!(f, "村党组织{stars}星级，达到{min}星级")
+                    write!(f, "村党组织 {stars} 星级，达到 {min} 星级")
                 } else {
-                    write!(f, "村党组织{stars}星级，低于{min}星级，不能纳入")
+                    write!(f, "村党组织 {stars} 星级，低于 {min} 星级，不能纳入")
                 }
             }
         }

@@ -122,13 +122,15 @@ pub enum TierReason {
 impl fmt::Display for TierReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            TierReason::Tier1 { stars } => write!(f, "村党组织{stars}星级，一档尚有名额，定为一档"),
+            TierReason::Tier1 { stars } => {
+                write!(f, "村党组织 {stars} 星级，一档尚有名额，定为一档")
+            }
             TierReason::Tier2TooFewStars { stars, min } => write!(
                 f,
-                "村党组织{stars}星级，{min}星级以下不能晋级一档，二档尚有名额，定为二档"
+                "村党组织 {stars} 星级，不足 {min} 星级不能晋级一档，二档尚有名额，定为二档"
             ),
             TierReason::Tier2Tier1Full => f.write_str("一档名额已满，二档尚有名额，定为二档"),
-            TierReason::Tier3 => f.write_str("可进入的上一档名额已满，定为三档"),
+            TierReason::Tier3 => f.write_str("一档、二档均无可占用的名额，定为三档"),
         }
     }
 }

@@ -47,7 +47,7 @@ pub fn article_zh(n: u8) -> String {
         10 => "十".to_string(),
         11..=19 => format!("十{}", D[(n % 10) as usize]),
         _ => {
-            let tail = if n % 10 == 0 {
+            let tail = if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]

@@ -105,15 +105,22 @@ impl Ord for Ratio {
     }
 }
 
+impl Ratio {
+    /// Always as a fraction: `1/2`, `1/3`.
+    pub fn as_fraction(self) -> String {
+        format!("{}/{}", self.num, self.den)
+    }
+}
+
 impl fmt::Display for Ratio {
     /// `1/3` stays a fraction; a ratio with a finite decimal form prints as
     /// a percentage (`50%`, `20%`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = self.den;
-        while d % 2 == 0 {
+        while d.is_multiple_of(2) {
             d /= 2;
         }
-        while d % 5 == 0 {
+        while d.is_multiple_of(5) {
             d /= 5;
         }
         if d == 1 {

@@ -68,7 +68,7 @@ impl Kind {
             (Kind::Flag, Raw::Bool(b)) => Ok(Value::Flag(b)),
             (Kind::Ratio, Raw::Number(s) | Raw::Text(s)) => Ratio::from_str(s).map(Value::Ratio),
             (Kind::Decimal, Raw::Number(s)) => match Decimal::from_str(s) {
-                Ok(d) if !d.is_sign_negative() || d.is_zero() => Ok(Value::Decimal(d.normalize())),
+                Ok(d) if !d.is_sign_negative() || d.is_zero() => Ok(Value::Decimal(d)),
                 Ok(_) => Err(format!("{s} 为负数，{}", expected())),
                 Err(_) => Err(expected()),
             },

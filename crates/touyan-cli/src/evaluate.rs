@@ -1,0 +1,119 @@
+//! `touyan evaluate CASE.json [--explain]`.
+//!
+//! Contract: on bad input, exit status 2, a message naming the JSON path on
+//! stderr, and nothing on stdout. Output goes straight to stdout when stdout
+//! is a regular file (and is cut back on error); otherwise (a pipe, a
+//! terminal) it is held in memory until the whole case has been decided.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::os::fd::AsFd;
+use std::path::Path;
+use std::process::ExitCode;
+
+use touyan_evaluate::{RunError, explain, prepare, run as run_case, with_results};
+
+fn read_case(path: &Path) -> io::Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::stdin().lock().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+/// Stdout as a file when it is a regular file we may cut back.
+fn stdout_file() -> Option<File> {
+    let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let file = File::from(fd);
+    file.metadata().ok()?.is_file().then_some(file)
+}
+
+pub fn run(
+    case: &Path,
+    explain_mode: bool,
+    policy: Option<&Path>,
+    threads: Option<usize>,
+) -> ExitCode {
+    let policy = match crate::policy::load(policy) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let input = match read_case(case) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("错误：无法读取案例 {}：{e}", case.display());
+            return ExitCode::from(2);
+        }
+    };
+    let prepared = match prepare(&input, &policy) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+
+    if explain_mode {
+        return match with_results(&prepared, |towns| explain::report(&prepared, towns)) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let failed = |e: RunError| -> ExitCode {
+        match e {
+            RunError::Case(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+            RunError::Io(e) => {
+                eprintln!("错误：写出结果失败：{e}");
+                ExitCode::from(1)
+            }
+        }
+    };
+
+    if let Some(mut file) = stdout_file() {
+        let start = file.stream_position().unwrap_or(0);
+        let mut out = io::BufWriter::with_capacity(1 << 20, &mut file);
+        let result =
+            run_case(&prepared, threads, &mut out).and_then(|()| out.flush().map_err(RunError::Io));
+        drop(out);
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                // Nothing on stdout: cut the file back to where it was.
+                let _ = file.set_len(start);
+                let _ = file.seek(io::SeekFrom::Start(start));
+                failed(e)
+            }
+        };
+    }
+
+    let mut buf = Vec::new();
+    match run_case(&prepared, threads, &mut buf) {
+        Ok(()) => {
+            let mut stdout = io::stdout().lock();
+            match stdout.write_all(&buf).and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => failed(RunError::Io(e)),
+            }
+        }
+        Err(e) => failed(e),
+    }
+}

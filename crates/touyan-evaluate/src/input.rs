@@ -1,0 +1,298 @@
+//! The input document of the contract, parsed strictly: unknown fields are
+//! errors, dates are `YYYY-MM-DD`, money has at most 2 decimals.
+//!
+//! Numbers arrive from `serde_json` as `u64`/`i64`/`f64`. A JSON decimal such
+//! as `4321.15` is parsed correctly rounded (the `float_roundtrip` feature)
+//! and turned back into the shortest decimal text that round-trips, which is
+//! the text the author wrote for any number of up to 15 significant digits;
+//! that text becomes an exact `Decimal`. No decision ever sees the `f64`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use time::Date;
+use touyan_rules::calendar::parse_iso_date;
+use touyan_rules::people::Education;
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IsoDate(pub Date);
+
+impl<'de> Deserialize<'de> for IsoDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IsoDate, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = IsoDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date YYYY-MM-DD（日期，格式为 YYYY-MM-DD）")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<IsoDate, E> {
+                parse_iso_date(s).map(IsoDate).ok_or_else(|| {
+                    E::custom(format_args!(
+                        "{s:?} is not a date YYYY-MM-DD（不是有效日期）"
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// How many decimals a number may have, and whether it may be negative.
+pub trait Constraint {
+    const PLACES: Option<u32>;
+    const WHAT: &'static str;
+    fn check(d: Decimal) -> Result<(), String> {
+        let _ = d;
+        Ok(())
+    }
+}
+
+/// An exact decimal number with a constraint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Num<C>(pub Decimal, std::marker::PhantomData<C>);
+
+impl<C> Num<C> {
+    pub fn get(self) -> Decimal {
+        self.0
+    }
+}
+
+fn decimal_from_f64(f: f64) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    // Rust prints the shortest text that reads back as the same f64.
+    let s = f.to_string();
+    Decimal::from_str(&s).ok()
+}
+
+impl<'de, C: Constraint> Deserialize<'de> for Num<C> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Num<C>, D::Error> {
+        struct V<C>(std::marker::PhantomData<C>);
+        impl<C: Constraint> V<C> {
+            fn finish<E: de::Error>(d: Decimal) -> Result<Num<C>, E> {
+                let d = d.normalize();
+                if let Some(places) = C::PLACES
+                    && d.scale() > places
+                {
+                    return Err(E::custom(format_args!(
+                        "{d} has more than {places} decimals（{}最多 {places} 位小数）",
+                        C::WHAT
+                    )));
+                }
+                C::check(d).map_err(E::custom)?;
+                Ok(Num(d, std::marker::PhantomData))
+            }
+        }
+        impl<C: Constraint> Visitor<'_> for V<C> {
+            type Value = Num<C>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a number（{}应为数字）", C::WHAT)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num<C>, E> {
+                Self::finish(Decimal::from(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num<C>, E> {
+                Self::finish(Decimal::from(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num<C>, E> {
+                match decimal_from_f64(v) {
+                    Some(d) => Self::finish(d),
+                    None => Err(E::custom(format_args!(
+                        "{v} is out of range（{}超出范围）",
+                        C::WHAT
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+fn non_negative(d: Decimal, what: &str) -> Result<(), String> {
+    if d.is_sign_negative() && !d.is_zero() {
+        Err(format!("{d} is negative（{what}不能为负数）"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Yuan, at most 2 decimals, not negative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Yuan;
+impl Constraint for Yuan {
+    const PLACES: Option<u32> = Some(2);
+    const WHAT: &'static str = "金额（元）";
+    fn check(d: Decimal) -> Result<(), String> {
+        non_negative(d, Self::WHAT)
+    }
+}
+
+/// 万元, at most 2 decimals, not negative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Wan;
+impl Constraint for Wan {
+    const PLACES: Option<u32> = Some(2);
+    const WHAT: &'static str = "集体经济收入（万元）";
+    fn check(d: Decimal) -> Result<(), String> {
+        non_negative(d, Self::WHAT)
+    }
+}
+
+/// Training days: a non-negative multiple of half a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Days;
+impl Constraint for Days {
+    const PLACES: Option<u32> = Some(1);
+    const WHAT: &'static str = "培训天数";
+    fn check(d: Decimal) -> Result<(), String> {
+        non_negative(d, Self::WHAT)?;
+        if (d * Decimal::TWO).fract().is_zero() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{d} is not a whole or half day（培训天数应为 0.5 天的整数倍）"
+            ))
+        }
+    }
+}
+
+/// The young-cadre pay factor (its range is checked against the policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Factor;
+impl Constraint for Factor {
+    const PLACES: Option<u32> = None;
+    const WHAT: &'static str = "报酬系数";
+}
+
+/// A young cadre's composite score: any number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Score;
+impl Constraint for Score {
+    const PLACES: Option<u32> = None;
+    const WHAT: &'static str = "综合得分";
+}
+
+/// An education level of the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edu(pub Education);
+
+impl<'de> Deserialize<'de> for Edu {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Edu, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Edu;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("one of none, primary, junior_middle, senior_middle, college, bachelor, master, doctor")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Edu, E> {
+                Education::parse(s).map(Edu).ok_or_else(|| {
+                    E::custom(format_args!(
+                        "{s:?} is not one of none, primary, junior_middle, senior_middle, college, bachelor, master, doctor（不是有效的学历）"
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    City,
+    Town,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Town {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub village_count: Option<u32>,
+    #[serde(default)]
+    pub reference_salary: Option<Num<Yuan>>,
+    #[serde(default)]
+    pub young_cadre_factor: Option<Num<Factor>>,
+    #[serde(default)]
+    pub secondments: Option<Vec<Secondment>>,
+    pub villages: Vec<Village>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secondment {
+    pub id: String,
+    pub level: Level,
+    pub start: IsoDate,
+    pub end: IsoDate,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Village {
+    pub code: String,
+    pub name: String,
+    pub stars: u32,
+    pub collective_income_wan: Num<Wan>,
+    pub last_year_rank: u32,
+    #[serde(default)]
+    pub secretary_reserves: Option<u32>,
+    #[serde(default)]
+    pub secretary: Option<Secretary>,
+    #[serde(default)]
+    pub young_cadres: Option<Vec<YoungCadre>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secretary {
+    pub id: String,
+    pub birth_date: IsoDate,
+    pub education: Edu,
+    pub full_time_degree: bool,
+    pub tenure_start: IsoDate,
+    pub three_good_three_strong: bool,
+    #[serde(default)]
+    pub training: Option<Vec<Training>>,
+    #[serde(default)]
+    pub evaluation: Option<Evaluation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    pub level: Level,
+    pub days: Num<Days>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    pub party_members: Ballots,
+    pub public_reps: Ballots,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ballots {
+    pub competent: u32,
+    pub basically_competent: u32,
+    pub not_competent: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YoungCadre {
+    pub id: String,
+    pub birth_date: IsoDate,
+    pub education: Edu,
+    pub full_time_degree: bool,
+    pub current_pay: Num<Yuan>,
+    pub score: Num<Score>,
+}

@@ -1,0 +1,340 @@
+//! Writes the output document of the contract. Hand-written rather than
+//! derived: the field order is the contract's, numbers are exact decimals
+//! (money rounded half up to the fen, `rate` to 4 decimals) and the national
+//! file writes hundreds of megabytes, so sentences are rendered straight into
+//! the buffer without intermediate values.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+use touyan_rules::num::round_fen;
+
+use crate::town::TownResult;
+
+/// A JSON output buffer.
+pub struct Json {
+    pub buf: Vec<u8>,
+    scratch: String,
+}
+
+impl Json {
+    pub fn new() -> Json {
+        Json {
+            buf: Vec::with_capacity(64 * 1024),
+            scratch: String::new(),
+        }
+    }
+
+    fn raw(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    /// A JSON string, escaped.
+    pub fn string(&mut self, s: &str) {
+        self.buf.push(b'"');
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let esc: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0..=0x1f => {
+                    self.buf.extend_from_slice(&bytes[start..i]);
+                    let _ = write!(self.scratch_clear(), "\\u{b:04x}");
+                    let s = std::mem::take(&mut self.scratch);
+                    self.buf.extend_from_slice(s.as_bytes());
+                    self.scratch = s;
+                    start = i + 1;
+                    continue;
+                }
+                _ => continue,
+            };
+            self.buf.extend_from_slice(&bytes[start..i]);
+            self.buf.extend_from_slice(esc);
+            start = i + 1;
+        }
+        self.buf.extend_from_slice(&bytes[start..]);
+        self.buf.push(b'"');
+    }
+
+    fn scratch_clear(&mut self) -> &mut String {
+        self.scratch.clear();
+        &mut self.scratch
+    }
+
+    /// A sentence rendered from a `Display` value, as a JSON string.
+    pub fn display(&mut self, d: &dyn std::fmt::Display) {
+        let mut s = std::mem::take(&mut self.scratch);
+        s.clear();
+        let _ = write!(s, "{d}");
+        self.string(&s);
+        self.scratch = s;
+    }
+
+    fn uint(&mut self, n: u64) {
+        let _ = write!(self.scratch_clear(), "{n}");
+        let s = std::mem::take(&mut self.scratch);
+        self.raw(&s);
+        self.scratch = s;
+    }
+
+    fn decimal(&mut self, d: Decimal) {
+        let _ = write!(self.scratch_clear(), "{}", d.normalize());
+        let s = std::mem::take(&mut self.scratch);
+        self.raw(&s);
+        self.scratch = s;
+    }
+
+    fn money(&mut self, d: Decimal) {
+        self.decimal(round_fen(d));
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.raw(if b { "true" } else { "false" });
+    }
+
+    fn key(&mut self, k: &str) {
+        self.buf.push(b'"');
+        self.raw(k);
+        self.raw("\":");
+    }
+}
+
+impl Default for Json {
+    fn default() -> Json {
+        Json::new()
+    }
+}
+
+/// The opening of the document, up to the towns array.
+pub fn head(j: &mut Json, policy_id: &str) {
+    j.raw("{");
+    j.key("policy");
+    j.string(policy_id);
+    j.raw(",");
+    j.key("towns");
+    j.raw("[");
+}
+
+/// The closing of the document.
+pub fn tail(j: &mut Json) {
+    j.raw("]}\n");
+}
+
+/// One town object.
+pub fn town(j: &mut Json, r: &TownResult<'_>) {
+    j.raw("{");
+    j.key("code");
+    j.string(&r.town.code);
+    j.raw(",");
+    j.key("inclusion_quota");
+    j.uint(u64::from(r.quota.outcome));
+    j.raw(",");
+    j.key("included");
+    j.raw("[");
+    for (n, &s) in r.included.iter().enumerate() {
+        if n > 0 {
+            j.raw(",");
+        }
+        j.string(r.secretary_id(s));
+    }
+    j.raw("],");
+    j.key("tiers");
+    j.raw("{");
+    for (n, (&s, tier)) in r.included.iter().zip(&r.tiers).enumerate() {
+        if n > 0 {
+            j.raw(",");
+        }
+        j.string(r.secretary_id(s));
+        j.raw(":");
+        j.uint(u64::from(tier.outcome));
+    }
+    j.raw("},");
+    j.key("young_cadre_cap");
+    j.uint(u64::from(r.young_cap.outcome));
+    j.raw(",");
+    j.key("young_cadres_selected");
+    j.raw("[");
+    for (n, &y) in r.young_selected.iter().enumerate() {
+        if n > 0 {
+            j.raw(",");
+        }
+        j.string(r.young_id(y));
+    }
+    j.raw("],");
+    j.key("secondment");
+    match &r.secondment {
+        None => j.raw("null"),
+        Some(s) => {
+            j.raw("{");
+            j.key("city_required");
+            j.uint(u64::from(s.city_required.outcome));
+            j.raw(",");
+            j.key("city_done");
+            j.uint(u64::from(s.city_done));
+            j.raw(",");
+            j.key("town_required");
+            j.uint(u64::from(s.town_required.outcome));
+            j.raw(",");
+            j.key("town_done");
+            j.uint(u64::from(s.town_done));
+            j.raw(",");
+            j.key("too_short");
+            j.raw("[");
+            let list = r.town.secondments.as_deref().unwrap_or_default();
+            let mut first = true;
+            for (s, d) in list.iter().zip(&s.lengths) {
+                if !d.outcome {
+                    if !first {
+                        j.raw(",");
+                    }
+                    first = false;
+                    j.string(&s.id);
+                }
+            }
+            j.raw("]}");
+        }
+    }
+    j.raw(",");
+    j.key("reserve_shortfalls");
+    j.raw("[");
+    for (n, (v, _)) in r.reserve_shortfalls.iter().enumerate() {
+        if n > 0 {
+            j.raw(",");
+        }
+        j.string(&r.town.villages[*v].code);
+    }
+    j.raw("],");
+    j.key("secretaries");
+    j.raw("[");
+    for (n, s) in r.secretaries.iter().enumerate() {
+        if n > 0 {
+            j.raw(",");
+        }
+        secretary(j, r, n, s);
+    }
+    j.raw("],");
+    j.key("young_cadres");
+    j.raw("[");
+    for (n, y) in r.young.iter().enumerate() {
+        if n > 0 {
+            j.raw(",");
+        }
+        j.raw("{");
+        j.key("id");
+        j.string(r.young_id(n));
+        j.raw(",");
+        j.key("eligible");
+        j.bool(y.eligible.outcome);
+        j.raw(",");
+        j.key("monthly_pay");
+        match &y.pay {
+            None => j.raw("null"),
+            Some(p) => {
+                let p = p.outcome;
+                j.raw("{");
+                j.key("base");
+                j.money(p.base);
+                j.raw(",");
+                j.key("city_subsidy");
+                j.money(p.city_subsidy);
+                j.raw(",");
+                j.key("town_subsidy");
+                j.money(p.town_subsidy);
+                j.raw(",");
+                j.key("total");
+                j.money(p.total);
+                j.raw(",");
+                j.key("kept_current");
+                j.bool(p.kept_current);
+                j.raw("}");
+            }
+        }
+        j.raw("}");
+    }
+    j.raw("]}");
+}
+
+fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::SecretaryResult) {
+    j.raw("{");
+    j.key("id");
+    j.string(r.secretary_id(n));
+    j.raw(",");
+    j.key("eligible");
+    j.bool(s.eligibility.eligible());
+    j.raw(",");
+    j.key("checks");
+    j.raw("[");
+    for (k, c) in s.eligibility.checks.iter().enumerate() {
+        if k > 0 {
+            j.raw(",");
+        }
+        j.raw("{");
+        j.key("rule");
+        j.string(short_name(c.rule.id));
+        j.raw(",");
+        j.key("article");
+        j.uint(u64::from(c.rule.article));
+        j.raw(",");
+        j.key("passed");
+        j.bool(c.outcome);
+        j.raw(",");
+        j.key("detail");
+        j.display(&c.reason);
+        j.raw("}");
+    }
+    j.raw("],");
+    j.key("training");
+    match &s.training {
+        None => j.raw("null"),
+        Some(t) => {
+            let t = &t.outcome;
+            j.raw("{");
+            j.key("city_days");
+            j.decimal(t.city_days);
+            j.raw(",");
+            j.key("town_sessions");
+            j.uint(u64::from(t.town_sessions));
+            j.raw(",");
+            j.key("town_days");
+            j.decimal(t.town_days);
+            j.raw(",");
+            j.key("compliant");
+            j.bool(t.compliant());
+            j.raw(",");
+            j.key("shortfalls");
+            j.raw("[");
+            for (k, sf) in t.shortfalls.iter().enumerate() {
+                if k > 0 {
+                    j.raw(",");
+                }
+                j.string(sf.name());
+            }
+            j.raw("]}");
+        }
+    }
+    j.raw(",");
+    j.key("competency");
+    match &s.competency {
+        None => j.raw("null"),
+        Some(c) => {
+            j.raw("{");
+            j.key("rate");
+            j.decimal(c.outcome.rate.to_decimal(4));
+            j.raw(",");
+            j.key("action");
+            j.string(c.outcome.action.name());
+            j.raw("}");
+        }
+    }
+    j.raw("}");
+}
+
+/// The contract's rule name: the stable id without its article prefix
+/// (`art01.tenure` → `tenure`).
+pub fn short_name(id: &str) -> &str {
+    id.split_once('.').map_or(id, |(_, n)| n)
+}
