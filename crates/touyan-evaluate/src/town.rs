@@ -347,10 +347,12 @@ pub fn decide<'a>(
         }
     });
 
-    let reserve_shortfalls = included
-        .iter()
-        .filter_map(|&i| {
-            let j = secretaries[i].village;
+    // In village order, like every other per-village list of the output.
+    let mut listed: Vec<usize> = included.iter().map(|&i| secretaries[i].village).collect();
+    listed.sort_unstable();
+    let reserve_shortfalls = listed
+        .into_iter()
+        .filter_map(|j| {
             let reserves = town.villages[j].secretary_reserves?;
             let d = art09_reserves::secretary_reserves(p, reserves);
             d.outcome.is_some().then_some((j, d))

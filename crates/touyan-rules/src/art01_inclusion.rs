@@ -252,6 +252,7 @@ pub fn tenure(p: &Params, s: &SecretaryFacts, on: Date) -> Check {
     }
     d.using(&[
         p.inclusion_relaxed_min_education.used,
+        p.inclusion_relaxed_requires_full_time.used,
         p.inclusion_relaxed_max_age.used,
         p.inclusion_age_limit_inclusive.used,
     ])

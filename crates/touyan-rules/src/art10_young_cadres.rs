@@ -208,9 +208,8 @@ pub fn monthly_pay(
         kept_current: kept,
     };
     Decision::new(&PAY, pay, pay).using(&[
-        p.young_factor_min.used,
-        p.young_factor_max.used,
         p.young_subsidy_min_education.used,
+        p.young_subsidy_requires_full_time.used,
         p.young_city_subsidy_yuan.used,
         p.young_town_subsidy_yuan.used,
         p.young_keep_higher_pay.used,

@@ -68,7 +68,7 @@ pub fn star_rating_for_inclusion(p: &Params, stars: u32) -> Check {
     let min = p.inclusion_min_stars.value;
     let met = stars >= min;
     Decision::new(&STAR_RATING, met, CheckReason::Stars { stars, min, met })
-        .using(&[p.inclusion_min_stars.used, p.stars_scale_max.used])
+        .using(&[p.inclusion_min_stars.used])
 }
 
 /// Places per tier for a list of `n`.

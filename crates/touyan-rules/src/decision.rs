@@ -78,7 +78,7 @@ pub struct ParamUse {
 }
 
 /// The parameters a decision used, inline (no allocation).
-pub type ParamsUsed = ArrayVec<ParamUse, 6>;
+pub type ParamsUsed = ArrayVec<ParamUse, 8>;
 
 /// A decision: outcome, rule, parameters used, and a reason for people.
 #[derive(Clone, Debug)]
@@ -100,10 +100,15 @@ impl<T, R: fmt::Display> Decision<T, R> {
     }
 
     /// Records that the decision used these parameters.
+    ///
+    /// # Panics
+    /// When a decision would cite more than [`ParamsUsed`] holds: a rule
+    /// that uses more parameters needs a bigger list, never a silent cut
+    /// (the rules' tests exercise every rule, so this cannot reach users).
     pub fn using(mut self, uses: &[ParamUse]) -> Self {
         for u in uses {
             if !self.params.iter().any(|p| p.name == u.name) {
-                let _ = self.params.try_push(*u);
+                self.params.push(*u);
             }
         }
         self

@@ -31,6 +31,8 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 }
 
 impl Ratio {
+    pub const ONE: Ratio = Ratio { num: 1, den: 1 };
+
     /// `num / den`, reduced. `None` when `den` is zero.
     pub fn new(num: u64, den: u64) -> Option<Ratio> {
         if den == 0 {

@@ -527,3 +527,13 @@ fn rule_ids_of_article_1_are_listed() {
         "第一条第二款（原文缺失，推定）"
     );
 }
+
+/// The part-time bachelor is refused the shorter tenure because of
+/// `inclusion.relaxed_requires_full_time`, yet the decision does not list
+/// that parameter among those it used.
+#[test]
+fn tenure_lists_the_full_time_switch_it_used() {
+    let s = with_degree(Bachelor, false, date!(2023 - 01 - 01));
+    let d = art01_inclusion::tenure(&params(), &s, ON);
+    assert_used_policy(&d.params, "inclusion.relaxed_requires_full_time");
+}

@@ -138,6 +138,9 @@ pub(super) fn parse(src: &str) -> Result<Policy, Vec<Problem>> {
     let mut id = None;
     let mut title = String::new();
     let mut entries: Vec<Entry> = Vec::new();
+    // Parameters present in the file, valid or not (an invalid one has been
+    // reported already and is not "missing" as well).
+    let mut present: Vec<&'static str> = Vec::new();
     let mut conditions = Vec::new();
 
     for (key, value) in doc.get_ref().iter() {
@@ -171,6 +174,7 @@ pub(super) fn parse(src: &str) -> Result<Policy, Vec<Problem>> {
                         ctx.at(name, format!("没有名为 {full} 的政策参数"));
                         continue;
                     };
+                    present.push(spec.name);
                     if let Some(e) = parse_entry(&mut ctx, spec, name, body) {
                         entries.push(e);
                     }
@@ -185,9 +189,10 @@ pub(super) fn parse(src: &str) -> Result<Policy, Vec<Problem>> {
             message: "缺少 [meta] 中的 id（政策标识，如 example-2024）".into(),
         });
     }
-    let last = ctx.lines.0.len() as u32;
+    // The last line that holds text (a final newline starts no new line).
+    let last = ctx.lines.of(src.trim_end().len().saturating_sub(1)).max(1);
     for spec in catalog::CATALOG {
-        if !entries.iter().any(|e| e.spec.name == spec.name) {
+        if !present.contains(&spec.name) {
             ctx.problems.push(Problem {
                 line: last,
                 message: format!("缺少参数 {}（{}）", spec.name, spec.kind.zh()),

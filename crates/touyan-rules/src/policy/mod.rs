@@ -66,7 +66,11 @@ impl Kind {
         let expected = || format!("应为{}", self.zh());
         match (self, raw) {
             (Kind::Flag, Raw::Bool(b)) => Ok(Value::Flag(b)),
-            (Kind::Ratio, Raw::Number(s) | Raw::Text(s)) => Ratio::from_str(s).map(Value::Ratio),
+            (Kind::Ratio, Raw::Number(s) | Raw::Text(s)) => match Ratio::from_str(s)? {
+                // Every ratio of the measures is a share of a whole.
+                r if r > Ratio::ONE => Err(format!("{s} 大于 1，比例不能超过 100%")),
+                r => Ok(Value::Ratio(r)),
+            },
             (Kind::Decimal, Raw::Number(s)) => match Decimal::from_str(s) {
                 Ok(d) if !d.is_sign_negative() || d.is_zero() => Ok(Value::Decimal(d)),
                 Ok(_) => Err(format!("{s} 为负数，{}", expected())),

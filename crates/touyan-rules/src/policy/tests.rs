@@ -530,7 +530,6 @@ fn a_parameter_missing_from_the_file_is_reported() {
 /// The missing-parameter problem points past the end of the file: the
 /// parser counts the empty "line" after the final newline.
 #[test]
-#[ignore = "rule bug: missing parameter is reported one line past the end of a file that ends in a newline"]
 fn a_missing_parameter_is_reported_on_the_last_line() {
     let src = EXAMPLE_POLICY_TOML.replace("[exit.max_age]", "[exit.max_age_typo]");
     let ps = problems(&src);
@@ -641,7 +640,6 @@ fn an_extra_condition_is_parsed() {
 /// A present but invalid value is one problem, not also "缺少参数": the
 /// parameter is in the file, at the line already reported.
 #[test]
-#[ignore = "rule bug: an invalid value also yields a spurious 缺少参数 problem for the same parameter"]
 fn an_invalid_value_is_not_also_reported_missing() {
     let src = example_with(
         "[inclusion.tenure_years]",
