@@ -13,14 +13,44 @@ use std::process::ExitCode;
 
 use touyan_evaluate::{RunError, explain, prepare, run as run_case, with_results};
 
-fn read_case(path: &Path) -> io::Result<Vec<u8>> {
+/// The case's bytes: a regular file is mapped into memory (the national
+/// case is hundreds of megabytes and is only read), anything else is read.
+enum CaseBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for CaseBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            CaseBytes::Mapped(m) => m,
+            CaseBytes::Read(v) => v,
+        }
+    }
+}
+
+fn read_case(path: &Path) -> io::Result<CaseBytes> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         io::stdin().lock().read_to_end(&mut buf)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path)
+        return Ok(CaseBytes::Read(buf));
     }
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() && meta.len() > 0 {
+        // SAFETY: the mapping is read-only and private to this short-lived
+        // process; a case file changed by another program while it is being
+        // evaluated is outside the contract (as it is for `read`, which
+        // would see a torn file too).
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
+        return Ok(CaseBytes::Mapped(map));
+    }
+    let mut buf = Vec::new();
+    (&file).read_to_end(&mut buf)?;
+    Ok(CaseBytes::Read(buf))
 }
 
 /// Stdout as a file when it is a regular file we may cut back.

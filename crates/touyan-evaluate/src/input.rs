@@ -7,6 +7,7 @@
 //! the text the author wrote for any number of up to 15 significant digits;
 //! that text becomes an exact `Decimal`. No decision ever sees the `f64`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -61,13 +62,37 @@ impl<C> Num<C> {
     }
 }
 
+/// A small text buffer on the stack, to format a number without allocating.
+struct StackText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 fn decimal_from_f64(f: f64) -> Option<Decimal> {
+    use fmt::Write as _;
     if !f.is_finite() {
         return None;
     }
     // Rust prints the shortest text that reads back as the same f64.
-    let s = f.to_string();
-    Decimal::from_str(&s).ok()
+    let mut t = StackText {
+        buf: [0; 64],
+        len: 0,
+    };
+    write!(t, "{f}").ok()?;
+    let s = std::str::from_utf8(&t.buf[..t.len]).ok()?;
+    Decimal::from_str(s).ok()
 }
 
 impl<'de, C: Constraint> Deserialize<'de> for Num<C> {
@@ -210,9 +235,11 @@ pub enum Level {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Town {
-    pub code: String,
-    pub name: String,
+pub struct Town<'a> {
+    #[serde(borrow)]
+    pub code: Cow<'a, str>,
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
     #[serde(default)]
     pub village_count: Option<u32>,
     #[serde(default)]
@@ -220,14 +247,17 @@ pub struct Town {
     #[serde(default)]
     pub young_cadre_factor: Option<Num<Factor>>,
     #[serde(default)]
-    pub secondments: Option<Vec<Secondment>>,
-    pub villages: Vec<Village>,
+    #[serde(borrow)]
+    pub secondments: Option<Vec<Secondment<'a>>>,
+    #[serde(borrow)]
+    pub villages: Vec<Village<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Secondment {
-    pub id: String,
+pub struct Secondment<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
     pub level: Level,
     pub start: IsoDate,
     pub end: IsoDate,
@@ -235,24 +265,29 @@ pub struct Secondment {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Village {
-    pub code: String,
-    pub name: String,
+pub struct Village<'a> {
+    #[serde(borrow)]
+    pub code: Cow<'a, str>,
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
     pub stars: u32,
     pub collective_income_wan: Num<Wan>,
     pub last_year_rank: u32,
     #[serde(default)]
     pub secretary_reserves: Option<u32>,
     #[serde(default)]
-    pub secretary: Option<Secretary>,
+    #[serde(borrow)]
+    pub secretary: Option<Secretary<'a>>,
     #[serde(default)]
-    pub young_cadres: Option<Vec<YoungCadre>>,
+    #[serde(borrow)]
+    pub young_cadres: Option<Vec<YoungCadre<'a>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Secretary {
-    pub id: String,
+pub struct Secretary<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
     pub birth_date: IsoDate,
     pub education: Edu,
     pub full_time_degree: bool,
@@ -288,8 +323,9 @@ pub struct Ballots {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YoungCadre {
-    pub id: String,
+pub struct YoungCadre<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
     pub birth_date: IsoDate,
     pub education: Edu,
     pub full_time_degree: bool,

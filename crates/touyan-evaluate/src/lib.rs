@@ -15,30 +15,21 @@ pub mod error;
 pub mod explain;
 pub mod input;
 pub mod output;
+mod scan;
 pub mod town;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use time::Date;
 use touyan_rules::policy::Raw;
 use touyan_rules::{Params, Policy};
 
 pub use error::CaseError;
 use input::{IsoDate, Town};
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Head<'a> {
-    as_of: IsoDate,
-    #[serde(default)]
-    policy: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(borrow)]
-    towns: Vec<&'a RawValue>,
-}
 
 /// A case read and its policy resolved; towns still raw.
 pub struct Prepared<'a> {
@@ -47,7 +38,7 @@ pub struct Prepared<'a> {
     pub policy_id: String,
     /// Example values (not official) among the parameters in force.
     pub example_values: Vec<&'static str>,
-    towns: Vec<&'a RawValue>,
+    towns: Vec<&'a [u8]>,
 }
 
 impl Prepared<'_> {
@@ -56,20 +47,25 @@ impl Prepared<'_> {
     }
 }
 
-/// Parses the document's head (`as_of`, `policy`) and resolves the policy
-/// with the case's overrides on `as_of`.
+/// Parses a head value with a JSON path on error.
+fn head_value<'a, T: serde::Deserialize<'a>>(slice: &'a [u8], path: &str) -> Result<T, CaseError> {
+    let mut de = serde_json::Deserializer::from_slice(slice);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| error::from_serde(path, e))
+}
+
+/// Reads the document's top level (`as_of`, `policy`, where the towns are)
+/// and resolves the policy with the case's overrides on `as_of`.
 pub fn prepare<'a>(input: &'a [u8], policy: &Policy) -> Result<Prepared<'a>, CaseError> {
-    let mut de = serde_json::Deserializer::from_slice(input);
-    let head: Head<'a> =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| error::from_serde("", e))?;
-    de.end().map_err(|e| {
-        CaseError::new(
-            ".",
-            format!("trailing characters after the document: {e}（文档末尾有多余内容）"),
-        )
-    })?;
+    let top = scan::top_level(input)?;
+    let missing = |f: &str| CaseError::new(f, format!("missing field（缺少必填字段 {f}）"));
+    let as_of: IsoDate = head_value(top.as_of.ok_or_else(|| missing("as_of"))?, "as_of")?;
+    let towns = top.towns.ok_or_else(|| missing("towns"))?;
+    let overrides: Option<serde_json::Map<String, serde_json::Value>> = match top.policy {
+        Some(slice) => head_value(slice, "policy")?,
+        None => None,
+    };
     let mut policy = policy.clone();
-    for (name, value) in head.policy.iter().flatten() {
+    for (name, value) in overrides.iter().flatten() {
         let text;
         let raw = match value {
             serde_json::Value::Number(n) => {
@@ -94,7 +90,7 @@ pub fn prepare<'a>(input: &'a [u8], policy: &Policy) -> Result<Prepared<'a>, Cas
             CaseError::new(format!("policy.{name}"), format!("{what}（{m}）"))
         })?;
     }
-    let as_of = head.as_of.0;
+    let as_of = as_of.0;
     let params = policy
         .resolve(as_of)
         .map_err(|e| CaseError::new("as_of", format!("{e}")))?;
@@ -103,15 +99,15 @@ pub fn prepare<'a>(input: &'a [u8], policy: &Policy) -> Result<Prepared<'a>, Cas
         params,
         policy_id: policy.id.clone(),
         example_values: policy.examples_in_force(as_of),
-        towns: head.towns,
+        towns,
     })
 }
 
 /// Parses town `t` with a JSON path on error.
-fn parse_town(raw: &RawValue, t: usize) -> Result<Town, CaseError> {
+fn parse_town(raw: &[u8], t: usize) -> Result<Town<'_>, CaseError> {
     // The fast parser first; on error, again with path tracking.
-    serde_json::from_str(raw.get()).map_err(|_| {
-        let mut de = serde_json::Deserializer::from_str(raw.get());
+    serde_json::from_slice(raw).map_err(|_| {
+        let mut de = serde_json::Deserializer::from_slice(raw);
         match serde_path_to_error::deserialize::<_, Town>(&mut de) {
             Err(e) => error::from_serde(&format!("towns[{t}]"), e),
             Ok(_) => CaseError::new(format!("towns[{t}]"), "invalid town（镇街数据有误）"),
@@ -144,8 +140,8 @@ fn one_town(p: &Prepared<'_>, t: usize) -> TownOutput {
         .flat_map(|v| {
             v.secretary
                 .iter()
-                .map(|s| s.id.as_str())
-                .chain(v.young_cadres.iter().flatten().map(|y| y.id.as_str()))
+                .map(|s| &*s.id)
+                .chain(v.young_cadres.iter().flatten().map(|y| &*y.id))
         })
         .map(id_hash)
         .collect();
@@ -190,8 +186,8 @@ fn duplicate_error(p: &Prepared<'_>, t: usize, hash: u64) -> Option<CaseError> {
         .flat_map(|v| {
             v.secretary
                 .iter()
-                .map(|s| s.id.as_str())
-                .chain(v.young_cadres.iter().flatten().map(|y| y.id.as_str()))
+                .map(|s| &*s.id)
+                .chain(v.young_cadres.iter().flatten().map(|y| &*y.id))
         })
         .filter(|id| id_hash(id) == hash)
         .collect();
@@ -207,8 +203,8 @@ fn duplicate_error(p: &Prepared<'_>, t: usize, hash: u64) -> Option<CaseError> {
     None // a hash collision between different ids: not an error
 }
 
-/// Towns decided per batch; each batch is split across the threads.
-const BATCH: usize = 64;
+/// Towns per unit of work handed to a thread.
+const BATCH: usize = 32;
 
 /// An error while running: bad input, or the output could not be written.
 #[derive(Debug)]
@@ -229,63 +225,102 @@ impl From<io::Error> for RunError {
     }
 }
 
+/// Checks a town's people against everyone seen so far, then writes it.
+struct Sink<'o, 'p, 'a> {
+    p: &'p Prepared<'a>,
+    out: &'o mut dyn Write,
+    seen: HashSet<u64, IdHasher>,
+}
+
+impl Sink<'_, '_, '_> {
+    fn take(&mut self, t: usize, r: TownOutput) -> Result<(), RunError> {
+        let (bytes, ids) = r?;
+        for &h in &ids {
+            if !self.seen.insert(h)
+                && let Some(e) = duplicate_error(self.p, t, h)
+            {
+                return Err(e.into());
+            }
+        }
+        self.out.write_all(&bytes)?;
+        Ok(())
+    }
+}
+
 /// Decides every town and writes the output document to `out`, in input
-/// order, using up to `threads` threads. On `Err(RunError::Case)`, part of
-/// the output may have been written: a caller that promises "nothing on
-/// stdout" writes into a buffer or truncates the file it wrote to.
+/// order, on up to `threads` threads (workers decide batches of towns while
+/// this thread writes finished ones in order). The first bad town in input
+/// order is the error reported, whatever the number of threads.
+///
+/// On `Err(RunError::Case)`, part of the output may have been written: a
+/// caller that promises "nothing on stdout" writes into a buffer or cuts
+/// back the file it wrote to.
 pub fn run(p: &Prepared<'_>, threads: usize, out: &mut dyn Write) -> Result<(), RunError> {
     let mut j = output::Json::new();
     output::head(&mut j, &p.policy_id);
     out.write_all(&j.buf)?;
-    let threads = threads.clamp(1, 64);
-    let mut seen: HashSet<u64, IdHasher> = HashSet::default();
-    let mut start = 0;
-    while start < p.towns.len() {
-        let end = (start + BATCH * threads).min(p.towns.len());
-        let results: Vec<TownOutput> = if threads == 1 || end - start < 2 {
-            (start..end).map(|t| one_town(p, t)).collect()
-        } else {
-            let per = (end - start).div_ceil(threads);
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (start..end)
-                    .step_by(per)
-                    .skip(1)
-                    .map(|a| {
-                        s.spawn(move || {
-                            (a..(a + per).min(end))
-                                .map(|t| one_town(p, t))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                let mut all: Vec<_> = (start..(start + per).min(end))
-                    .map(|t| one_town(p, t))
-                    .collect();
-                for h in handles {
-                    match h.join() {
-                        Ok(part) => all.extend(part),
-                        Err(panic) => std::panic::resume_unwind(panic),
+    let mut sink = Sink {
+        p,
+        out,
+        seen: HashSet::default(),
+    };
+    let n = p.towns.len();
+    let batches = n.div_ceil(BATCH);
+    let threads = threads.clamp(1, 64).min(batches.max(1));
+    if threads == 1 {
+        for t in 0..n {
+            sink.take(t, one_town(p, t))?;
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        // Bounded, so that workers never run far ahead of the writer.
+        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<TownOutput>)>(threads * 4);
+        let result = std::thread::scope(|s| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, stop) = (&next, &stop);
+                s.spawn(move || {
+                    loop {
+                        let b = next.fetch_add(1, Ordering::Relaxed);
+                        if b >= batches || stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let towns = (b * BATCH..((b + 1) * BATCH).min(n))
+                            .map(|t| one_town(p, t))
+                            .collect();
+                        if tx.send((b, towns)).is_err() {
+                            break;
+                        }
                     }
-                }
-                all
-            })
-        };
-        for (t, r) in (start..end).zip(results) {
-            let (bytes, ids) = r?;
-            for &h in &ids {
-                if !seen.insert(h)
-                    && let Some(e) = duplicate_error(p, t, h)
-                {
-                    return Err(e.into());
+                });
+            }
+            drop(tx);
+            let mut pending = BTreeMap::new();
+            let mut want = 0;
+            let mut outcome = Ok(());
+            'recv: for (b, towns) in rx.iter() {
+                pending.insert(b, towns);
+                while let Some(towns) = pending.remove(&want) {
+                    for (k, r) in towns.into_iter().enumerate() {
+                        if let Err(e) = sink.take(want * BATCH + k, r) {
+                            outcome = Err(e);
+                            stop.store(true, Ordering::Relaxed);
+                            break 'recv;
+                        }
+                    }
+                    want += 1;
                 }
             }
-            out.write_all(&bytes)?;
-        }
-        start = end;
+            // Dropping the receiver releases any worker blocked on send.
+            drop(rx);
+            outcome
+        });
+        result?;
     }
     let mut j = output::Json::new();
     output::tail(&mut j);
-    out.write_all(&j.buf)?;
+    sink.out.write_all(&j.buf)?;
     Ok(())
 }
 
@@ -316,8 +351,8 @@ pub fn with_results<T>(
             for id in v
                 .secretary
                 .iter()
-                .map(|s| s.id.as_str())
-                .chain(v.young_cadres.iter().flatten().map(|y| y.id.as_str()))
+                .map(|s| &*s.id)
+                .chain(v.young_cadres.iter().flatten().map(|y| &*y.id))
             {
                 if !seen.insert(id_hash(id))
                     && let Some(e) = duplicate_error(p, t, id_hash(id))

@@ -33,6 +33,11 @@ impl Json {
     pub fn string(&mut self, s: &str) {
         self.buf.push(b'"');
         let bytes = s.as_bytes();
+        if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+            self.buf.extend_from_slice(bytes);
+            self.buf.push(b'"');
+            return;
+        }
         let mut start = 0;
         for (i, &b) in bytes.iter().enumerate() {
             let esc: &[u8] = match b {

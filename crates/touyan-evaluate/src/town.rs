@@ -44,7 +44,7 @@ pub struct SecondmentResult {
 
 /// Everything decided for one town.
 pub struct TownResult<'a> {
-    pub town: &'a Town,
+    pub town: &'a Town<'a>,
     pub index: usize,
     pub village_count: u32,
     pub quota: Decision<u32, QuotaReason>,
@@ -65,19 +65,24 @@ pub struct TownResult<'a> {
 impl TownResult<'_> {
     pub fn secretary_id(&self, s: usize) -> &str {
         let v = &self.town.villages[self.secretaries[s].village];
-        v.secretary.as_ref().map_or("", |x| x.id.as_str())
+        v.secretary.as_ref().map_or("", |x| &*x.id)
     }
     pub fn young_id(&self, y: usize) -> &str {
         let r = &self.young[y];
         self.town.villages[r.village]
             .young_cadres
             .as_ref()
-            .map_or("", |c| c[r.index].id.as_str())
+            .map_or("", |c| &*c[r.index].id)
     }
 }
 
 /// Checks what the policy and the other fields constrain, with JSON paths.
-pub fn validate<'t>(p: &Params, as_of: Date, town: &'t Town, t: usize) -> Result<u32, CaseError> {
+pub fn validate<'t>(
+    p: &Params,
+    as_of: Date,
+    town: &'t Town<'_>,
+    t: usize,
+) -> Result<u32, CaseError> {
     let at = |rest: &str| format!("towns[{t}].{rest}");
     let listed = town.villages.len() as u32;
     let village_count = town.village_count.unwrap_or(listed);
@@ -115,7 +120,7 @@ pub fn validate<'t>(p: &Params, as_of: Date, town: &'t Town, t: usize) -> Result
     };
     for (j, v) in town.villages.iter().enumerate() {
         let vp = |rest: &str| at(&format!("villages[{j}].{rest}"));
-        if let Some(first) = codes.insert(v.code.as_str(), j) {
+        if let Some(first) = codes.insert(&*v.code, j) {
             return Err(CaseError::new(
                 vp("code"),
                 format!(
@@ -266,6 +271,7 @@ pub fn decide<'a>(
         })
         .collect();
     let included: Vec<usize> = art01_inclusion::proposed_list(&candidates, quota.outcome)
+        .outcome
         .into_iter()
         .map(|k| eligible[k])
         .collect();
@@ -317,12 +323,13 @@ pub fn decide<'a>(
                 .as_ref()
                 .map(|c| &c[r.index]);
             art10_young_cadres::Candidate {
-                id: y.map_or("", |y| y.id.as_str()),
+                id: y.map_or("", |y| &*y.id),
                 score: y.map_or(rust_decimal::Decimal::ZERO, |y| y.score.get()),
             }
         })
         .collect();
     let young_selected = art10_young_cadres::select(&young_candidates, young_cap.outcome)
+        .outcome
         .into_iter()
         .map(|k| young_eligible[k])
         .collect();

@@ -389,10 +389,32 @@ pub struct Candidate<'a> {
     pub village_code: &'a str,
 }
 
+/// Reason of the proposed list.
+#[derive(Clone, Copy, Debug)]
+pub struct ListReason {
+    pub eligible: usize,
+    pub quota: u32,
+    pub listed: usize,
+}
+
+impl fmt::Display for ListReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "符合条件 {} 人，名额 {} 名，按上年度综合考核名次（名次相同按村代码）列入 {} 人",
+            self.eligible, self.quota, self.listed
+        )?;
+        if self.eligible > self.listed {
+            write!(f, "，{} 人因名额已满未列入", self.eligible - self.listed)?;
+        }
+        Ok(())
+    }
+}
+
 /// The proposed list: eligible candidates in order of last year's rank
-/// (ties: village code), at most `quota` of them. Returns indices into
-/// `candidates`, in list order.
-pub fn proposed_list(candidates: &[Candidate<'_>], quota: u32) -> Vec<usize> {
+/// (ties: village code), at most `quota` of them. The outcome holds indices
+/// into `candidates`, in list order.
+pub fn proposed_list(candidates: &[Candidate<'_>], quota: u32) -> Decision<Vec<usize>, ListReason> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&candidates[a], &candidates[b]);
@@ -401,5 +423,10 @@ pub fn proposed_list(candidates: &[Candidate<'_>], quota: u32) -> Vec<usize> {
             .then_with(|| x.village_code.cmp(y.village_code))
     });
     order.truncate(quota as usize);
-    order
+    let reason = ListReason {
+        eligible: candidates.len(),
+        quota,
+        listed: order.len(),
+    };
+    Decision::new(&PROPOSED_LIST, order, reason)
 }

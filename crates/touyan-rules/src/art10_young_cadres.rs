@@ -102,8 +102,9 @@ pub struct Candidate<'a> {
 }
 
 /// Selected: eligible candidates by score, highest first (ties: id), at most
-/// `cap`, across the whole town. Returns indices into `candidates`.
-pub fn select(candidates: &[Candidate<'_>], cap: u32) -> Vec<usize> {
+/// `cap`, across the whole town. The outcome holds indices into
+/// `candidates`, in selection order.
+pub fn select(candidates: &[Candidate<'_>], cap: u32) -> Decision<Vec<usize>, String> {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&candidates[a], &candidates[b]);
@@ -113,7 +114,12 @@ pub fn select(candidates: &[Candidate<'_>], cap: u32) -> Vec<usize> {
         }
     });
     order.truncate(cap as usize);
-    order
+    let reason = format!(
+        "符合年龄条件 {} 人，按综合得分从高到低（同分按编号）确定 {} 人，上限 {cap} 人",
+        candidates.len(),
+        order.len()
+    );
+    Decision::new(&SELECTION, order, reason)
 }
 
 /// The pay factor must lie within 0.6..=1.0. `Err` carries the allowed range.

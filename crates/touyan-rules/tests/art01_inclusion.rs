@@ -494,15 +494,21 @@ fn the_proposed_list_is_by_rank_then_village_code_up_to_the_quota() {
         c(7, "370783100202"),
     ];
     assert_eq!(
-        art01_inclusion::proposed_list(&candidates, 27),
+        art01_inclusion::proposed_list(&candidates, 27).outcome,
         [1, 3, 2, 0, 4]
     );
-    assert_eq!(art01_inclusion::proposed_list(&candidates, 3), [1, 3, 2]);
     assert_eq!(
-        art01_inclusion::proposed_list(&candidates, 0),
+        art01_inclusion::proposed_list(&candidates, 3).outcome,
+        [1, 3, 2]
+    );
+    assert_eq!(
+        art01_inclusion::proposed_list(&candidates, 0).outcome,
         Vec::<usize>::new()
     );
-    assert_eq!(art01_inclusion::proposed_list(&[], 5), Vec::<usize>::new());
+    assert_eq!(
+        art01_inclusion::proposed_list(&[], 5).outcome,
+        Vec::<usize>::new()
+    );
 }
 
 #[test]

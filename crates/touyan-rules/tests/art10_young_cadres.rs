@@ -85,13 +85,22 @@ fn selection_by_score_descending_ties_by_id_up_to_the_cap() {
         c("y4", "70"),
         c("y5", "88.5"),
     ];
-    assert_eq!(art10_young_cadres::select(&cands, 3), [2, 1, 4]);
-    assert_eq!(art10_young_cadres::select(&cands, 15), [2, 1, 4, 0, 3]);
-    assert_eq!(art10_young_cadres::select(&cands, 0), Vec::<usize>::new());
-    assert_eq!(art10_young_cadres::select(&[], 3), Vec::<usize>::new());
+    assert_eq!(art10_young_cadres::select(&cands, 3).outcome, [2, 1, 4]);
+    assert_eq!(
+        art10_young_cadres::select(&cands, 15).outcome,
+        [2, 1, 4, 0, 3]
+    );
+    assert_eq!(
+        art10_young_cadres::select(&cands, 0).outcome,
+        Vec::<usize>::new()
+    );
+    assert_eq!(
+        art10_young_cadres::select(&[], 3).outcome,
+        Vec::<usize>::new()
+    );
     // Equal scores written differently are equal.
     let cands = [c("b", "90.0"), c("a", "90")];
-    assert_eq!(art10_young_cadres::select(&cands, 1), [1]);
+    assert_eq!(art10_young_cadres::select(&cands, 1).outcome, [1]);
 }
 
 fn pay(

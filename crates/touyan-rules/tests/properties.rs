@@ -77,7 +77,7 @@ proptest! {
             .iter()
             .map(|(r, c)| Candidate { last_year_rank: *r, village_code: c })
             .collect();
-        let list = art01_inclusion::proposed_list(&candidates, quota);
+        let list = art01_inclusion::proposed_list(&candidates, quota).outcome;
         prop_assert!(list.len() <= quota as usize);
         prop_assert_eq!(list.len(), candidates.len().min(quota as usize));
         let unique: HashSet<usize> = list.iter().copied().collect();
@@ -113,7 +113,7 @@ proptest! {
             .map(|&i| Candidate { last_year_rank: people[i].1.last_year_rank, village_code: &codes[i] })
             .collect();
         let quota = art01_inclusion::quota(&p, village_count).outcome;
-        let list = art01_inclusion::proposed_list(&candidates, quota);
+        let list = art01_inclusion::proposed_list(&candidates, quota).outcome;
         prop_assert!(list.len() <= quota as usize);
         for &k in &list {
             let person = eligible[k];

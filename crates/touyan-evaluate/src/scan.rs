@@ -1,0 +1,247 @@
+//! A structural scanner for the top level of the case document.
+//!
+//! The national case is hundreds of megabytes, nearly all of it the `towns`
+//! array. Instead of building a value for the whole document, the scanner
+//! walks the top-level object, hands the small head values (`as_of`,
+//! `policy`) to `serde_json`, and finds where each town starts and ends, so
+//! that towns can be parsed and decided in parallel. It only has to be right
+//! about strings and brackets: every town slice and head value is then fully
+//! parsed (and so validated) by `serde_json`.
+
+use memchr::memchr2;
+
+use crate::error::CaseError;
+
+/// The top level of a case: raw slices of its fields.
+pub struct TopLevel<'a> {
+    pub as_of: Option<&'a [u8]>,
+    pub policy: Option<&'a [u8]>,
+    pub towns: Option<Vec<&'a [u8]>>,
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+fn line_col(b: &[u8], pos: usize) -> (usize, usize) {
+    let before = &b[..pos.min(b.len())];
+    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+    let col = pos
+        - before
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    (line, col)
+}
+
+impl<'a> Scanner<'a> {
+    fn error(&self, what: &str) -> CaseError {
+        let (line, col) = line_col(self.b, self.pos);
+        CaseError::new(
+            ".",
+            format!(
+                "not valid JSON: {what} at line {line} column {col}（JSON 格式错误：第 {line} 行第 {col} 列）"
+            ),
+        )
+    }
+
+    fn ws(&mut self) {
+        while let Some(&c) = self.b.get(self.pos) {
+            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn expect(&mut self, c: u8, what: &str) -> Result<(), CaseError> {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            Ok(())
+        } else if self.peek().is_none() {
+            Err(self.error(&format!("EOF while expecting {what}")))
+        } else {
+            Err(self.error(&format!("expected {what}")))
+        }
+    }
+
+    /// From an opening quote, to just past the closing one.
+    fn string(&mut self) -> Result<(), CaseError> {
+        self.pos += 1;
+        loop {
+            match memchr2(b'"', b'\\', &self.b[self.pos..]) {
+                None => {
+                    self.pos = self.b.len();
+                    return Err(self.error("EOF while parsing a string"));
+                }
+                Some(i) if self.b[self.pos + i] == b'"' => {
+                    self.pos += i + 1;
+                    return Ok(());
+                }
+                Some(i) => self.pos += i + 2,
+            }
+        }
+    }
+
+    /// Skips one value; returns its slice.
+    fn value(&mut self) -> Result<&'a [u8], CaseError> {
+        let start = self.pos;
+        match self.peek() {
+            None => return Err(self.error("EOF while parsing a value")),
+            Some(b'"') => self.string()?,
+            Some(b'{' | b'[') => {
+                let mut depth = 0usize;
+                loop {
+                    match self.peek() {
+                        None => return Err(self.error("EOF while parsing a value")),
+                        Some(b'"') => {
+                            self.string()?;
+                            continue;
+                        }
+                        Some(b'{' | b'[') => depth += 1,
+                        Some(b'}' | b']') => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.pos += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+            }
+            Some(_) => {
+                while let Some(c) = self.peek() {
+                    if matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                if self.pos == start {
+                    return Err(self.error("expected a value"));
+                }
+            }
+        }
+        Ok(&self.b[start..self.pos])
+    }
+
+    fn array(&mut self) -> Result<Vec<&'a [u8]>, CaseError> {
+        let mut items = Vec::new();
+        self.expect(b'[', "`[`")?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(items);
+        }
+        loop {
+            self.ws();
+            items.push(self.value()?);
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(items);
+                }
+                _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+}
+
+/// Splits the document into its top-level fields. Unknown and repeated
+/// fields are errors, as the contract asks.
+pub fn top_level(b: &[u8]) -> Result<TopLevel<'_>, CaseError> {
+    let mut s = Scanner { b, pos: 0 };
+    let mut top = TopLevel {
+        as_of: None,
+        policy: None,
+        towns: None,
+    };
+    s.ws();
+    if b.starts_with(b"\xEF\xBB\xBF") {
+        s.pos = 3;
+        s.ws();
+    }
+    match s.peek() {
+        Some(b'{') => s.pos += 1,
+        None => return Err(s.error("EOF while parsing a value")),
+        Some(_) => {
+            return Err(CaseError::new(
+                ".",
+                "invalid type: expected an object with as_of and towns（案例应为 JSON 对象）",
+            ));
+        }
+    }
+    s.ws();
+    if s.peek() == Some(b'}') {
+        s.pos += 1;
+    } else {
+        loop {
+            s.ws();
+            if s.peek() != Some(b'"') {
+                return Err(s.error("expected a field name"));
+            }
+            let key_slice = s.value()?;
+            let key: String =
+                serde_json::from_slice(key_slice).map_err(|_| s.error("invalid field name"))?;
+            s.ws();
+            s.expect(b':', "`:`")?;
+            s.ws();
+            let slot_is_set = match key.as_str() {
+                "as_of" => top.as_of.is_some(),
+                "policy" => top.policy.is_some(),
+                "towns" => top.towns.is_some(),
+                _ => {
+                    return Err(CaseError::new(
+                        key.clone(),
+                        format!("unknown field `{key}`（未知字段 {key}，合同不允许多余字段）"),
+                    ));
+                }
+            };
+            if slot_is_set {
+                return Err(CaseError::new(
+                    key.clone(),
+                    format!("duplicate field `{key}`（字段 {key} 重复）"),
+                ));
+            }
+            match key.as_str() {
+                "as_of" => top.as_of = Some(s.value()?),
+                "policy" => top.policy = Some(s.value()?),
+                _ => {
+                    if s.peek() != Some(b'[') {
+                        let v = s.value()?;
+                        let found = String::from_utf8_lossy(&v[..v.len().min(20)]).into_owned();
+                        return Err(CaseError::new(
+                            "towns",
+                            format!("invalid type: {found:?}, expected an array（towns 应为数组）"),
+                        ));
+                    }
+                    top.towns = Some(s.array()?);
+                }
+            }
+            s.ws();
+            match s.peek() {
+                Some(b',') => s.pos += 1,
+                Some(b'}') => {
+                    s.pos += 1;
+                    break;
+                }
+                _ => return Err(s.error("expected `,` or `}`")),
+            }
+        }
+    }
+    s.ws();
+    if s.pos < b.len() {
+        return Err(s.error("trailing characters after the document"));
+    }
+    Ok(top)
+}
