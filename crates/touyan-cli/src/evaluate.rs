@@ -60,6 +60,15 @@ fn stdout_file() -> Option<File> {
     file.metadata().ok()?.is_file().then_some(file)
 }
 
+/// Whether the file was opened with O_APPEND (`>>`).
+fn appends(file: &File) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: F_GETFL on a descriptor we own for the call's duration reads
+    // its flags and changes nothing.
+    let flags = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETFL) };
+    flags >= 0 && flags & libc::O_APPEND != 0
+}
+
 pub fn run(
     case: &Path,
     explain_mode: bool,
@@ -118,7 +127,13 @@ pub fn run(
     };
 
     if let Some(mut file) = stdout_file() {
-        let start = file.stream_position().unwrap_or(0);
+        // Where our output will begin: the end for a file opened to append
+        // (`>>`), the current offset otherwise.
+        let start = if appends(&file) {
+            file.metadata().map(|m| m.len()).unwrap_or(0)
+        } else {
+            file.stream_position().unwrap_or(0)
+        };
         let mut out = io::BufWriter::with_capacity(1 << 20, &mut file);
         let result =
             run_case(&prepared, threads, &mut out).and_then(|()| out.flush().map_err(RunError::Io));

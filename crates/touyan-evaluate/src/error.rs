@@ -70,6 +70,16 @@ pub(crate) fn from_serde(
             format!("unknown field `{field}`（未知字段 {field}，合同不允许多余字段）"),
         );
     }
+    if let Some(field) = msg
+        .strip_prefix("duplicate field `")
+        .and_then(|s| s.strip_suffix('`'))
+    {
+        let field = field.to_string();
+        return CaseError::new(
+            join(&path, &field),
+            format!("duplicate field（字段 {field} 重复）"),
+        );
+    }
     if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
         msg.push_str("（类型或取值不对）");
     } else if syntax {

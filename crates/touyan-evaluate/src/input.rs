@@ -14,6 +14,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use serde_json::value::RawValue;
 use time::Date;
 use touyan_rules::calendar::parse_iso_date;
 use touyan_rules::people::Education;
@@ -62,79 +63,41 @@ impl<C> Num<C> {
     }
 }
 
-/// A small text buffer on the stack, to format a number without allocating.
-struct StackText {
-    buf: [u8; 64],
-    len: usize,
-}
-
-impl fmt::Write for StackText {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        if end > self.buf.len() {
-            return Err(fmt::Error);
-        }
-        self.buf[self.len..end].copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-fn decimal_from_f64(f: f64) -> Option<Decimal> {
-    use fmt::Write as _;
-    if !f.is_finite() {
-        return None;
-    }
-    // Rust prints the shortest text that reads back as the same f64.
-    let mut t = StackText {
-        buf: [0; 64],
-        len: 0,
-    };
-    write!(t, "{f}").ok()?;
-    let s = std::str::from_utf8(&t.buf[..t.len]).ok()?;
-    Decimal::from_str(s).ok()
-}
-
 impl<'de, C: Constraint> Deserialize<'de> for Num<C> {
+    /// Reads the number's own text (a borrowed `RawValue`), so that
+    /// `9.9999999999999999999` is that number and not the `f64` nearest to
+    /// it: exact decimals all the way, as the contract asks.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Num<C>, D::Error> {
-        struct V<C>(std::marker::PhantomData<C>);
-        impl<C: Constraint> V<C> {
-            fn finish<E: de::Error>(d: Decimal) -> Result<Num<C>, E> {
-                let d = d.normalize();
-                if let Some(places) = C::PLACES
-                    && d.scale() > places
-                {
-                    return Err(E::custom(format_args!(
-                        "{d} has more than {places} decimals（{}最多 {places} 位小数）",
+        let raw = <&'de RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let is_number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+        let parsed = if is_number {
+            Decimal::from_str(text)
+                .or_else(|_| Decimal::from_scientific(text))
+                .map_err(|_| {
+                    de::Error::custom(format_args!(
+                        "{text} is out of range（{}超出范围）",
                         C::WHAT
-                    )));
-                }
-                C::check(d).map_err(E::custom)?;
-                Ok(Num(d, std::marker::PhantomData))
-            }
+                    ))
+                })?
+        } else {
+            let shown: String = text.chars().take(24).collect();
+            return Err(de::Error::custom(format_args!(
+                "invalid type: {shown}, expected a number（{}应为数字）",
+                C::WHAT
+            )));
+        };
+        let d = parsed.normalize();
+        if let Some(places) = C::PLACES
+            && d.scale() > places
+        {
+            return Err(de::Error::custom(format_args!(
+                "{text} has more than {places} decimals（{}最多 {places} 位小数）",
+                C::WHAT
+            )));
         }
-        impl<C: Constraint> Visitor<'_> for V<C> {
-            type Value = Num<C>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "a number（{}应为数字）", C::WHAT)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num<C>, E> {
-                Self::finish(Decimal::from(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num<C>, E> {
-                Self::finish(Decimal::from(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num<C>, E> {
-                match decimal_from_f64(v) {
-                    Some(d) => Self::finish(d),
-                    None => Err(E::custom(format_args!(
-                        "{v} is out of range（{}超出范围）",
-                        C::WHAT
-                    ))),
-                }
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
+        C::check(d).map_err(de::Error::custom)?;
+        Ok(Num(d, std::marker::PhantomData))
     }
 }
 

@@ -60,20 +60,24 @@ pub fn prepare<'a>(input: &'a [u8], policy: &Policy) -> Result<Prepared<'a>, Cas
     let missing = |f: &str| CaseError::new(f, format!("missing field（缺少必填字段 {f}）"));
     let as_of: IsoDate = head_value(top.as_of.ok_or_else(|| missing("as_of"))?, "as_of")?;
     let towns = top.towns.ok_or_else(|| missing("towns"))?;
-    let overrides: Option<serde_json::Map<String, serde_json::Value>> = match top.policy {
-        Some(slice) => head_value(slice, "policy")?,
-        None => None,
-    };
+    // Raw values, so that numbers keep the exact text the author wrote.
+    let overrides: Option<std::collections::BTreeMap<String, &serde_json::value::RawValue>> =
+        match top.policy {
+            Some(slice) => head_value(slice, "policy")?,
+            None => None,
+        };
     let mut policy = policy.clone();
     for (name, value) in overrides.iter().flatten() {
-        let text;
-        let raw = match value {
-            serde_json::Value::Number(n) => {
-                text = n.to_string();
-                Raw::Number(&text)
+        let text = value.get();
+        let unquoted: String;
+        let raw = match text.as_bytes().first() {
+            Some(b'-' | b'0'..=b'9') => Raw::Number(text),
+            Some(b't') => Raw::Bool(true),
+            Some(b'f') => Raw::Bool(false),
+            Some(b'"') => {
+                unquoted = serde_json::from_str(text).unwrap_or_default();
+                Raw::Text(&unquoted)
             }
-            serde_json::Value::Bool(b) => Raw::Bool(*b),
-            serde_json::Value::String(s) => Raw::Text(s),
             _ => {
                 return Err(CaseError::new(
                     format!("policy.{name}"),

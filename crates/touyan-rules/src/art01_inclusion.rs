@@ -109,7 +109,8 @@ pub type Check = Decision<bool, CheckReason>;
 pub enum CheckReason {
     ThreeGood(bool),
     Tenure {
-        months: u32,
+        start: Date,
+        on: Date,
         required_years: u32,
         relaxed: Option<Relaxation>,
         met: bool,
@@ -147,12 +148,13 @@ impl fmt::Display for CheckReason {
             CheckReason::ThreeGood(true) => f.write_str("镇街党(工)委认定符合“三好三强”标准"),
             CheckReason::ThreeGood(false) => f.write_str("镇街党(工)委未认定符合“三好三强”标准"),
             CheckReason::Tenure {
-                months,
+                start,
+                on,
                 required_years,
                 relaxed,
                 met,
             } => {
-                f.write_str(&years_months_zh(months))?;
+                f.write_str(&years_months_zh(whole_months(start, on)))?;
                 match relaxed {
                     Some(Relaxation::Degree) => {
                         write!(f, "，大专以上全日制学历放宽至 {required_years} 年")?
@@ -217,18 +219,16 @@ pub fn tenure(p: &Params, s: &SecretaryFacts, on: Date) -> Check {
         p.inclusion_relaxed_min_education.value,
         p.inclusion_relaxed_requires_full_time.value,
     );
-    let age = age_on(s.birth_date, on);
-    let by_age = within_age(
-        age,
-        p.inclusion_relaxed_max_age.value,
-        p.inclusion_age_limit_inclusive.value,
-    );
     let relaxed = if by_degree {
         Some(Relaxation::Degree)
-    } else if by_age {
-        Some(Relaxation::Age(age))
     } else {
-        None
+        let age = age_on(s.birth_date, on);
+        within_age(
+            age,
+            p.inclusion_relaxed_max_age.value,
+            p.inclusion_age_limit_inclusive.value,
+        )
+        .then_some(Relaxation::Age(age))
     };
     let years = if relaxed.is_some() {
         p.inclusion_tenure_relaxed_years.value
@@ -240,7 +240,8 @@ pub fn tenure(p: &Params, s: &SecretaryFacts, on: Date) -> Check {
         &TENURE,
         met,
         CheckReason::Tenure {
-            months: whole_months(s.tenure_start, on),
+            start: s.tenure_start,
+            on,
             required_years: years,
             relaxed,
             met,

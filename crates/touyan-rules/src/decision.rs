@@ -99,7 +99,8 @@ impl<T, R: fmt::Display> Decision<T, R> {
         }
     }
 
-    /// Records that the decision used these parameters.
+    /// Records that the decision used these parameters. A rule names each
+    /// parameter once (checked in debug builds).
     ///
     /// # Panics
     /// When a decision would cite more than [`ParamsUsed`] holds: a rule
@@ -107,9 +108,13 @@ impl<T, R: fmt::Display> Decision<T, R> {
     /// (the rules' tests exercise every rule, so this cannot reach users).
     pub fn using(mut self, uses: &[ParamUse]) -> Self {
         for u in uses {
-            if !self.params.iter().any(|p| p.name == u.name) {
-                self.params.push(*u);
-            }
+            debug_assert!(
+                !self.params.iter().any(|p| p.name == u.name),
+                "{} cites {} twice",
+                self.rule.id,
+                u.name
+            );
+            self.params.push(*u);
         }
         self
     }
