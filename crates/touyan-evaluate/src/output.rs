@@ -11,6 +11,16 @@ use touyan_rules::num::round_fen;
 
 use crate::town::TownResult;
 
+/// Formats into the end of a byte buffer.
+struct Tail<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Tail<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// A JSON output buffer.
 pub struct Json {
     pub buf: Vec<u8>,
@@ -70,27 +80,32 @@ impl Json {
         &mut self.scratch
     }
 
-    /// A sentence rendered from a `Display` value, as a JSON string.
+    /// A sentence rendered from a `Display` value, as a JSON string. The
+    /// text is formatted straight into the buffer; in the rare case that it
+    /// holds a character JSON must escape, that stretch is escaped again.
     pub fn display(&mut self, d: &dyn std::fmt::Display) {
-        let mut s = std::mem::take(&mut self.scratch);
-        s.clear();
-        let _ = write!(s, "{d}");
-        self.string(&s);
-        self.scratch = s;
+        let start = self.buf.len();
+        self.buf.push(b'"');
+        let _ = write!(Tail(&mut self.buf), "{d}");
+        if self.buf[start + 1..]
+            .iter()
+            .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        {
+            let text = String::from_utf8_lossy(&self.buf[start + 1..]).into_owned();
+            self.buf.truncate(start);
+            self.string(&text);
+        } else {
+            self.buf.push(b'"');
+        }
     }
 
     fn uint(&mut self, n: u64) {
-        let _ = write!(self.scratch_clear(), "{n}");
-        let s = std::mem::take(&mut self.scratch);
-        self.raw(&s);
-        self.scratch = s;
+        self.raw(itoa::Buffer::new().format(n));
     }
 
     fn decimal(&mut self, d: Decimal) {
-        let _ = write!(self.scratch_clear(), "{}", d.normalize());
-        let s = std::mem::take(&mut self.scratch);
-        self.raw(&s);
-        self.scratch = s;
+        // A decimal prints digits, a sign and a point: nothing to escape.
+        let _ = write!(Tail(&mut self.buf), "{}", d.normalize());
     }
 
     fn money(&mut self, d: Decimal) {

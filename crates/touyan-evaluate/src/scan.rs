@@ -8,7 +8,7 @@
 //! about strings and brackets: every town slice and head value is then fully
 //! parsed (and so validated) by `serde_json`.
 
-use memchr::memchr2;
+use memchr::{memchr2, memchr3};
 
 use crate::error::CaseError;
 
@@ -96,26 +96,32 @@ impl<'a> Scanner<'a> {
         match self.peek() {
             None => return Err(self.error("EOF while parsing a value")),
             Some(b'"') => self.string()?,
-            Some(b'{' | b'[') => {
+            Some(open @ (b'{' | b'[')) => {
+                // Brackets of the other kind are balanced inside a valid
+                // value, so counting this kind (outside strings) finds the
+                // end; memchr jumps between the three bytes that matter.
+                let close = if open == b'{' { b'}' } else { b']' };
                 let mut depth = 0usize;
                 loop {
-                    match self.peek() {
-                        None => return Err(self.error("EOF while parsing a value")),
-                        Some(b'"') => {
-                            self.string()?;
-                            continue;
-                        }
-                        Some(b'{' | b'[') => depth += 1,
-                        Some(b'}' | b']') => {
-                            depth -= 1;
-                            if depth == 0 {
-                                self.pos += 1;
-                                break;
-                            }
-                        }
-                        _ => {}
+                    let Some(i) = memchr3(b'"', open, close, &self.b[self.pos..]) else {
+                        self.pos = self.b.len();
+                        return Err(self.error("EOF while parsing a value"));
+                    };
+                    self.pos += i;
+                    let c = self.b[self.pos];
+                    if c == b'"' {
+                        self.string()?;
+                        continue;
                     }
                     self.pos += 1;
+                    if c == open {
+                        depth += 1;
+                    } else {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
                 }
             }
             Some(_) => {
