@@ -10,7 +10,12 @@ use clap::{Parser, Subcommand};
 
 /// 头雁 touyan：村党组织书记专业化管理系统
 #[derive(Parser)]
-#[command(name = "touyan", version, about, long_about = None)]
+#[command(
+    name = "touyan",
+    version,
+    about = "头雁 touyan：村党组织书记专业化管理系统（《市村党组织书记专业化管理办法》逐条实现）",
+    long_about = None
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

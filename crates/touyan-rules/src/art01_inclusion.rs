@@ -340,6 +340,22 @@ pub fn extra_condition(label: &str, recorded: Option<bool>) -> Decision<bool, St
     Decision::new(&EXTRA_CONDITION, met, reason)
 }
 
+/// The yes/no conditions a city added to its policy (`[[conditions]]`)
+/// that are in force on `on`, each judged from what the town recorded for
+/// the secretary (`recorded(condition id)`). A secretary is eligible only
+/// when these pass as well as the five checks.
+pub fn extra_conditions(
+    conditions: &[crate::policy::ExtraCondition],
+    on: Date,
+    recorded: impl Fn(&str) -> Option<bool>,
+) -> Vec<Decision<bool, String>> {
+    conditions
+        .iter()
+        .filter(|c| c.since <= on)
+        .map(|c| extra_condition(&c.label, recorded(&c.id)))
+        .collect()
+}
+
 /// Reason of the quota.
 #[derive(Clone, Copy, Debug)]
 pub struct QuotaReason {
@@ -430,4 +446,34 @@ pub fn proposed_list(candidates: &[Candidate<'_>], quota: u32) -> Decision<Vec<u
         listed: order.len(),
     };
     Decision::new(&PROPOSED_LIST, order, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Policy;
+    use time::macros::date;
+
+    #[test]
+    fn added_conditions_apply_from_their_date_and_need_a_recorded_yes() {
+        let src = format!(
+            "{}\n[[conditions]]\nid = \"no_sanction\"\nlabel = \"无党纪政务处分\"\narticle = 1\nsince = 2025-01-01\n",
+            crate::policy::EXAMPLE_POLICY_TOML
+        );
+        let policy = Policy::parse(&src).expect("policy with an added condition");
+        assert_eq!(policy.conditions.len(), 1);
+        let none = extra_conditions(&policy.conditions, date!(2024 - 12 - 31), |_| Some(false));
+        assert!(none.is_empty(), "not in force the day before");
+        let yes = extra_conditions(&policy.conditions, date!(2025 - 01 - 01), |id| {
+            (id == "no_sanction").then_some(true)
+        });
+        assert_eq!(yes.len(), 1);
+        assert!(yes[0].outcome);
+        assert_eq!(yes[0].rule.id, "art01.extra_condition");
+        let no = extra_conditions(&policy.conditions, date!(2025 - 01 - 01), |_| Some(false));
+        assert!(!no[0].outcome);
+        assert!(no[0].sentence().contains("不符合"));
+        let unknown = extra_conditions(&policy.conditions, date!(2025 - 01 - 01), |_| None);
+        assert!(!unknown[0].outcome, "an unrecorded fact fails");
+    }
 }
