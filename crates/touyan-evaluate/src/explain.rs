@@ -79,7 +79,7 @@ fn town(s: &mut String, r: &TownResult<'_>) {
             n + 1,
             r.secretary_id(i),
             v.name,
-            v.last_year_rank,
+            v.last_year_rank.0,
             tier_zh(tier.outcome),
             tier.sentence(),
             cite(tier)

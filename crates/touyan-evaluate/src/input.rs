@@ -47,6 +47,11 @@ impl<'de> Deserialize<'de> for IsoDate {
 pub trait Constraint {
     const PLACES: Option<u32>;
     const WHAT: &'static str;
+    /// Largest magnitude accepted: far beyond any real figure, small enough
+    /// that sums and products of decimals cannot overflow.
+    fn max() -> Decimal {
+        Decimal::from(1_000_000_000_000u64)
+    }
     fn check(d: Decimal) -> Result<(), String> {
         let _ = d;
         Ok(())
@@ -63,31 +68,44 @@ impl<C> Num<C> {
     }
 }
 
+/// Significant digits of a JSON number's text (leading and trailing zeros
+/// do not count; the exponent does not).
+fn significant_digits(text: &str) -> usize {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
+}
+
+/// Most significant digits a `Decimal` holds exactly.
+const MAX_DIGITS: usize = 28;
+
+/// The exact value of a JSON value that must be a number, from its own text
+/// (a borrowed `RawValue`), so that `9.9999999999999999999` is that number
+/// and not the nearest `f64`. Numbers that a `Decimal` cannot hold exactly
+/// are refused rather than rounded.
+fn exact_number(text: &str, what: &str) -> Result<Decimal, String> {
+    if !text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        let shown: String = text.chars().take(24).collect();
+        return Err(format!(
+            "invalid type: {shown}, expected a number（{what}应为数字）"
+        ));
+    }
+    if significant_digits(text) > MAX_DIGITS {
+        return Err(format!(
+            "{text} has more than {MAX_DIGITS} significant digits（{what}有效数字过多，无法精确计算）"
+        ));
+    }
+    Decimal::from_str(text)
+        .or_else(|_| Decimal::from_scientific(text))
+        .map(|d| d.normalize())
+        .map_err(|_| format!("{text} is out of range（{what}超出范围）"))
+}
+
 impl<'de, C: Constraint> Deserialize<'de> for Num<C> {
-    /// Reads the number's own text (a borrowed `RawValue`), so that
-    /// `9.9999999999999999999` is that number and not the `f64` nearest to
-    /// it: exact decimals all the way, as the contract asks.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Num<C>, D::Error> {
         let raw = <&'de RawValue>::deserialize(d)?;
         let text = raw.get();
-        let is_number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
-        let parsed = if is_number {
-            Decimal::from_str(text)
-                .or_else(|_| Decimal::from_scientific(text))
-                .map_err(|_| {
-                    de::Error::custom(format_args!(
-                        "{text} is out of range（{}超出范围）",
-                        C::WHAT
-                    ))
-                })?
-        } else {
-            let shown: String = text.chars().take(24).collect();
-            return Err(de::Error::custom(format_args!(
-                "invalid type: {shown}, expected a number（{}应为数字）",
-                C::WHAT
-            )));
-        };
-        let d = parsed.normalize();
+        let d = exact_number(text, C::WHAT).map_err(de::Error::custom)?;
         if let Some(places) = C::PLACES
             && d.scale() > places
         {
@@ -96,8 +114,41 @@ impl<'de, C: Constraint> Deserialize<'de> for Num<C> {
                 C::WHAT
             )));
         }
+        if d.abs() > C::max() {
+            return Err(de::Error::custom(format_args!(
+                "{text} is outside -{max}..={max}（{}超出合理范围）",
+                C::WHAT,
+                max = C::max()
+            )));
+        }
         C::check(d).map_err(de::Error::custom)?;
         Ok(Num(d, std::marker::PhantomData))
+    }
+}
+
+/// A whole number of things (stars, a rank, villages, reserves, ballots).
+/// `5`, `5.0` and `5e0` are all five; `5.5` and `-1` are refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Count(pub u32);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Count, D::Error> {
+        let raw = <&'de RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let d = exact_number(text, "数量").map_err(de::Error::custom)?;
+        if !d.fract().is_zero() {
+            return Err(de::Error::custom(format_args!(
+                "{text} is not a whole number（应为整数）"
+            )));
+        }
+        if d.is_sign_negative() && !d.is_zero() {
+            return Err(de::Error::custom(format_args!(
+                "{text} is negative（不能为负数）"
+            )));
+        }
+        u32::try_from(d.mantissa() / 10i128.pow(d.scale()))
+            .map(Count)
+            .map_err(|_| de::Error::custom(format_args!("{text} is too large（数值过大）")))
     }
 }
 
@@ -137,6 +188,10 @@ pub struct Days;
 impl Constraint for Days {
     const PLACES: Option<u32> = Some(1);
     const WHAT: &'static str = "培训天数";
+    /// A single training cannot last longer than a year.
+    fn max() -> Decimal {
+        Decimal::from(366)
+    }
     fn check(d: Decimal) -> Result<(), String> {
         non_negative(d, Self::WHAT)?;
         if (d * Decimal::TWO).fract().is_zero() {
@@ -204,7 +259,7 @@ pub struct Town<'a> {
     #[serde(borrow)]
     pub name: Cow<'a, str>,
     #[serde(default)]
-    pub village_count: Option<u32>,
+    pub village_count: Option<Count>,
     #[serde(default)]
     pub reference_salary: Option<Num<Yuan>>,
     #[serde(default)]
@@ -233,11 +288,11 @@ pub struct Village<'a> {
     pub code: Cow<'a, str>,
     #[serde(borrow)]
     pub name: Cow<'a, str>,
-    pub stars: u32,
+    pub stars: Count,
     pub collective_income_wan: Num<Wan>,
-    pub last_year_rank: u32,
+    pub last_year_rank: Count,
     #[serde(default)]
-    pub secretary_reserves: Option<u32>,
+    pub secretary_reserves: Option<Count>,
     #[serde(default)]
     #[serde(borrow)]
     pub secretary: Option<Secretary<'a>>,
@@ -279,9 +334,9 @@ pub struct Evaluation {
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ballots {
-    pub competent: u32,
-    pub basically_competent: u32,
-    pub not_competent: u32,
+    pub competent: Count,
+    pub basically_competent: Count,
+    pub not_competent: Count,
 }
 
 #[derive(Debug, Deserialize)]

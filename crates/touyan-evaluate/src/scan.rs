@@ -85,7 +85,8 @@ impl<'a> Scanner<'a> {
                     self.pos += i + 1;
                     return Ok(());
                 }
-                Some(i) => self.pos += i + 2,
+                // A backslash escapes the next byte (if there is one).
+                Some(i) => self.pos = (self.pos + i + 2).min(self.b.len()),
             }
         }
     }

@@ -85,7 +85,7 @@ pub fn validate<'t>(
 ) -> Result<u32, CaseError> {
     let at = |rest: &str| format!("towns[{t}].{rest}");
     let listed = town.villages.len() as u32;
-    let village_count = town.village_count.unwrap_or(listed);
+    let village_count = town.village_count.map_or(listed, |c| c.0);
     if village_count < listed {
         return Err(CaseError::new(
             at("village_count"),
@@ -129,21 +129,21 @@ pub fn validate<'t>(
                 ),
             ));
         }
-        if v.stars > scale {
+        if v.stars.0 > scale {
             return Err(CaseError::new(
                 vp("stars"),
                 format!(
                     "{} is outside 0..={scale} (Article 13)（星级应在 0 至 {scale} 之间，第十三条）",
-                    v.stars
+                    v.stars.0
                 ),
             ));
         }
-        if v.last_year_rank < 1 || v.last_year_rank > village_count {
+        if v.last_year_rank.0 < 1 || v.last_year_rank.0 > village_count {
             return Err(CaseError::new(
                 vp("last_year_rank"),
                 format!(
                     "{} is outside 1..={village_count}（上年度名次应在 1 至行政村总数 {village_count} 之间）",
-                    v.last_year_rank
+                    v.last_year_rank.0
                 ),
             ));
         }
@@ -201,9 +201,9 @@ pub fn validate<'t>(
 
 fn ballots(b: crate::input::Ballots) -> Ballots {
     Ballots {
-        competent: b.competent,
-        basically_competent: b.basically_competent,
-        not_competent: b.not_competent,
+        competent: b.competent.0,
+        basically_competent: b.basically_competent.0,
+        not_competent: b.not_competent.0,
     }
 }
 
@@ -229,9 +229,9 @@ pub fn decide<'a>(
             three_good_three_strong: s.three_good_three_strong,
         };
         let village = VillageFacts {
-            stars: v.stars,
+            stars: v.stars.0,
             collective_income_wan: v.collective_income_wan.get(),
-            last_year_rank: v.last_year_rank,
+            last_year_rank: v.last_year_rank.0,
             village_count,
         };
         let training = s.training.as_ref().map(|list| {
@@ -265,7 +265,7 @@ pub fn decide<'a>(
         .map(|&i| {
             let v = &town.villages[secretaries[i].village];
             art01_inclusion::Candidate {
-                last_year_rank: v.last_year_rank,
+                last_year_rank: v.last_year_rank.0,
                 village_code: &v.code,
             }
         })
@@ -277,7 +277,7 @@ pub fn decide<'a>(
         .collect();
     let stars: Vec<u32> = included
         .iter()
-        .map(|&i| town.villages[secretaries[i].village].stars)
+        .map(|&i| town.villages[secretaries[i].village].stars.0)
         .collect();
     let tiers = art13_pay::assign_tiers(p, &stars);
 
@@ -360,7 +360,7 @@ pub fn decide<'a>(
     let reserve_shortfalls = listed
         .into_iter()
         .filter_map(|j| {
-            let reserves = town.villages[j].secretary_reserves?;
+            let reserves = town.villages[j].secretary_reserves?.0;
             let d = art09_reserves::secretary_reserves(p, reserves);
             d.outcome.is_some().then_some((j, d))
         })

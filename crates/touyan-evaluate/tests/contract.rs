@@ -840,3 +840,133 @@ fn factor_just_below_the_range_is_an_error() {
         Ok(_) => panic!("factor 0.59999999999999999999 < 0.6 was accepted"),
     }
 }
+
+// ───────────────── found in review: never a panic, never a rounding ─────────────────
+
+#[test]
+fn a_document_cut_inside_a_string_escape_is_an_error_not_a_panic() {
+    for text in [
+        r#"{"as_of":"\"#,
+        r#"{"towns":[{"code":"\"#,
+        r#"{"as_of":"2025-01-01","towns":["\"#,
+    ] {
+        let e = evaluate(text.as_bytes(), &Policy::example()).expect_err(text);
+        assert!(e.message.contains("JSON"), "{text}: {e}");
+    }
+}
+
+#[test]
+fn absurd_magnitudes_are_refused_with_their_path() {
+    for (field, old, text, path) in [
+        (
+            "days",
+            "3",
+            "40000000000000000000000000000",
+            "towns[0].villages[0].secretary.training[0].days",
+        ),
+        (
+            "days",
+            "3",
+            "367",
+            "towns[0].villages[0].secretary.training[0].days",
+        ),
+        (
+            "reference_salary",
+            "4200",
+            "79228162514264337593543950335",
+            "towns[0].reference_salary",
+        ),
+        (
+            "current_pay",
+            "3000",
+            "1000000000000.01",
+            "towns[0].villages[0].young_cadres[0].current_pay",
+        ),
+    ] {
+        let input = doc_with_number(field, old, text);
+        match evaluate(input.as_bytes(), &Policy::example()) {
+            Err(e) => assert_eq!(e.path, path, "{text}: {e}"),
+            Ok(_) => panic!("{field} = {text} was accepted"),
+        }
+    }
+    // A year's training (366 days) is still a training.
+    let input = doc_with_number("days", "3", "366");
+    evaluate(input.as_bytes(), &Policy::example()).expect("366 days is accepted");
+}
+
+#[test]
+fn numbers_beyond_exact_decimal_precision_are_refused_not_rounded() {
+    // 30 and 29 significant digits: a Decimal would round them to 10, 1 and 0.6.
+    for (field, old, text, path) in [
+        (
+            "collective_income_wan",
+            "30",
+            "9.999999999999999999999999999999",
+            "towns[0].villages[0].collective_income_wan",
+        ),
+        (
+            "young_cadre_factor",
+            "0.8",
+            "1.00000000000000000000000000001",
+            "towns[0].young_cadre_factor",
+        ),
+        (
+            "young_cadre_factor",
+            "0.8",
+            "0.59999999999999999999999999999",
+            "towns[0].young_cadre_factor",
+        ),
+    ] {
+        let input = doc_with_number(field, old, text);
+        match evaluate(input.as_bytes(), &Policy::example()) {
+            Err(e) => assert_eq!(e.path, path, "{text}: {e}"),
+            Ok(_) => panic!("{field} = {text} was accepted"),
+        }
+    }
+}
+
+#[test]
+fn whole_numbers_may_be_written_as_decimals_but_not_as_fractions() {
+    let mut input = doc();
+    set(&mut input, &format!("{V0}/stars"), json!(5.0));
+    set(&mut input, "/towns/0/village_count", json!(53.0));
+    let out = eval_value(&input).expect("5.0 stars are five stars");
+    assert_eq!(out["towns"][0]["inclusion_quota"], json!(27));
+    let text = doc_with_number("stars", "5", "5e0");
+    evaluate(text.as_bytes(), &Policy::example()).expect("5e0 stars are five stars");
+    set(&mut input, &format!("{V0}/stars"), json!(4.5));
+    expect_err_at(&input, "towns[0].villages[0].stars");
+    let mut input = doc();
+    set(&mut input, &format!("{V0}/last_year_rank"), json!(-1));
+    expect_err_at(&input, "towns[0].villages[0].last_year_rank");
+}
+
+#[test]
+fn periods_that_would_end_after_the_calendar_are_not_complete() {
+    // 9999-06-01 + 3 years and 9999-12-01 + 1 month lie beyond 9999-12-31.
+    let mut input = doc();
+    set(&mut input, "/as_of", json!("9999-12-31"));
+    set(
+        &mut input,
+        &format!("{S0}/tenure_start"),
+        json!("9999-06-01"),
+    );
+    set(&mut input, &format!("{S0}/full_time_degree"), json!(false));
+    set(&mut input, &format!("{S0}/birth_date"), json!("1950-01-01"));
+    set(
+        &mut input,
+        "/towns/0/secondments/0/start",
+        json!("9999-12-01"),
+    );
+    set(
+        &mut input,
+        "/towns/0/secondments/0/end",
+        json!("9999-12-02"),
+    );
+    let out = eval_value(&input).expect("valid");
+    let town = &out["towns"][0];
+    assert_eq!(town["secretaries"][0]["checks"][1]["rule"], json!("tenure"));
+    assert_eq!(town["secretaries"][0]["checks"][1]["passed"], json!(false));
+    assert_eq!(town["secondment"]["city_done"], json!(0));
+    assert_eq!(town["secondment"]["too_short"], json!(["s1"]));
+}

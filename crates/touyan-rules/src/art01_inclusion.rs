@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use crate::art13_pay;
-use crate::calendar::{add_years, age_on, whole_months, years_months_zh};
+use crate::calendar::{age_on, whole_months, years_complete, years_months_zh};
 use crate::decision::{Decision, Rule};
 use crate::people::Degree;
 use crate::policy::Params;
@@ -235,7 +235,7 @@ pub fn tenure(p: &Params, s: &SecretaryFacts, on: Date) -> Check {
     } else {
         p.inclusion_tenure_years.value
     };
-    let met = add_years(s.tenure_start, years as i32) <= on;
+    let met = years_complete(s.tenure_start, years, on);
     let mut d = Decision::new(
         &TENURE,
         met,

@@ -9,7 +9,7 @@ use std::fmt;
 
 use time::Date;
 
-use crate::calendar::{add_months, whole_months};
+use crate::calendar::{months_complete, whole_months};
 use crate::decision::{Decision, Rule};
 use crate::policy::Params;
 
@@ -73,7 +73,7 @@ impl fmt::Display for LengthReason {
 /// A secondment counts when `end ≥ start + 1 calendar month` (day clamped).
 pub fn length(p: &Params, start: Date, end: Date) -> Decision<bool, LengthReason> {
     let min_months = p.secondment_min_months.value;
-    let counts = add_months(start, min_months as i32) <= end;
+    let counts = months_complete(start, min_months, end);
     Decision::new(
         &LENGTH,
         counts,

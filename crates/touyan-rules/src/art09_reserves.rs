@@ -6,7 +6,7 @@
 
 use time::Date;
 
-use crate::calendar::add_years;
+use crate::calendar::years_complete;
 use crate::decision::{Decision, Rule};
 use crate::policy::Params;
 
@@ -69,7 +69,7 @@ pub fn appointment_from_reserves(
     let years = p.reserves_min_training_years.value;
     let (ok, reason) = match listed_since {
         None => (false, "新任书记不在后备干部库中，须说明理由".to_string()),
-        Some(since) if add_years(since, years as i32) <= appointed_on => (
+        Some(since) if years_complete(since, years, appointed_on) => (
             true,
             format!("新任书记 {since} 列入后备，任职时培养已满 {years} 年"),
         ),

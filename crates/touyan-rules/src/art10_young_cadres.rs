@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use crate::art01_inclusion::within_age;
-use crate::calendar::{add_years, age_on};
+use crate::calendar::{age_on, checked_add_months};
 use crate::decision::{Decision, Rule};
 use crate::num::round_fen;
 use crate::people::Degree;
@@ -233,20 +233,27 @@ pub fn extension(
     assessed_excellent: bool,
 ) -> Decision<Option<Date>, String> {
     let years = p.young_extension_years.value;
-    let full = add_years(programme_start, years as i32);
+    let full = i32::try_from(years.saturating_mul(12))
+        .ok()
+        .and_then(|m| checked_add_months(programme_start, m));
     let (outcome, reason) = if !assessed_excellent {
         (None, "综合考核未达优秀，因年龄退出，不适用延长".to_string())
-    } else if full <= aged_out_on {
+    } else if let Some(full) = full.filter(|&f| f > aged_out_on) {
+        (
+            Some(full),
+            format!(
+                "综合考核优秀，因年龄退出时享受待遇不满 {years} 年，经市镇考察通过可延长至 {full}"
+            ),
+        )
+    } else if full.is_some() {
         (
             None,
             format!("享受专业化管理待遇已满 {years} 年，不适用延长"),
         )
     } else {
         (
-            Some(full),
-            format!(
-                "综合考核优秀，因年龄退出时享受待遇不满 {years} 年，经市镇考察通过可延长至 {full}"
-            ),
+            None,
+            "延长后的日期超出可计算的日历范围，不适用延长".to_string(),
         )
     };
     Decision::new(&EXTENSION, outcome, reason).using(&[p.young_extension_years.used])

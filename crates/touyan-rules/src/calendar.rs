@@ -13,18 +13,42 @@
 
 use time::{Date, Month};
 
-/// `date` plus `months` calendar months (negative goes back), day clamped.
-pub fn add_months(date: Date, months: i32) -> Date {
-    let idx = date.year() * 12 + (date.month() as i32 - 1) + months;
-    let year = idx.div_euclid(12);
-    let month = Month::try_from((idx.rem_euclid(12) + 1) as u8).unwrap_or(Month::January);
+/// `date` plus `months` calendar months (negative goes back), day clamped;
+/// `None` beyond the calendar's range (after 9999-12-31).
+pub fn checked_add_months(date: Date, months: i32) -> Option<Date> {
+    let idx = i64::from(date.year()) * 12 + (date.month() as i64 - 1) + i64::from(months);
+    let year = i32::try_from(idx.div_euclid(12)).ok()?;
+    let month = Month::try_from((idx.rem_euclid(12) + 1) as u8).ok()?;
     let day = date.day().min(month.length(year));
-    Date::from_calendar_date(year, month, day).unwrap_or(date)
+    Date::from_calendar_date(year, month, day).ok()
 }
 
-/// `date` plus `years` years of twelve calendar months, day clamped.
+/// `date` plus `months` calendar months, day clamped, saturating at the
+/// ends of the calendar. Rules decide with [`months_complete`], which treats
+/// a period that runs past the calendar as not complete.
+pub fn add_months(date: Date, months: i32) -> Date {
+    checked_add_months(date, months).unwrap_or(if months >= 0 { Date::MAX } else { Date::MIN })
+}
+
+/// `date` plus `years` years of twelve calendar months, day clamped,
+/// saturating like [`add_months`].
 pub fn add_years(date: Date, years: i32) -> Date {
-    add_months(date, years * 12)
+    add_months(date, years.saturating_mul(12))
+}
+
+/// Whether a period of `months` months starting on `start` is complete on
+/// `on`: `start + months ≤ on`. A period that would end after the calendar's
+/// last day is never complete.
+pub fn months_complete(start: Date, months: u32, on: Date) -> bool {
+    i32::try_from(months)
+        .ok()
+        .and_then(|m| checked_add_months(start, m))
+        .is_some_and(|end| end <= on)
+}
+
+/// Whether a period of `years` years starting on `start` is complete on `on`.
+pub fn years_complete(start: Date, years: u32, on: Date) -> bool {
+    months_complete(start, years.saturating_mul(12), on)
 }
 
 /// Whole calendar months from `start` to `on` (0 when `on < start`):
@@ -43,11 +67,6 @@ pub fn whole_months(start: Date, on: Date) -> u32 {
 /// Completed years (周岁) of a person born on `birth`, on `on`.
 pub fn age_on(birth: Date, on: Date) -> u32 {
     whole_months(birth, on) / 12
-}
-
-/// Whether a period of `months` months starting on `start` is complete on `on`.
-pub fn months_complete(start: Date, months: u32, on: Date) -> bool {
-    add_months(start, months as i32) <= on
 }
 
 /// Parses a strict ISO date `YYYY-MM-DD` (the only form the JSON contract and
@@ -127,6 +146,30 @@ mod tests {
         assert_eq!(age_on(date!(1990 - 01 - 01), date!(2025 - 01 - 01)), 35);
         assert_eq!(age_on(date!(2000 - 02 - 29), date!(2001 - 02 - 28)), 1);
         assert_eq!(age_on(date!(2000 - 02 - 29), date!(2001 - 02 - 27)), 0);
+    }
+
+    #[test]
+    fn periods_past_the_calendar_are_never_complete() {
+        let last = date!(9999 - 12 - 31);
+        assert!(!years_complete(date!(9999 - 06 - 01), 3, last));
+        assert!(!months_complete(
+            date!(9999 - 12 - 01),
+            1,
+            date!(9999 - 12 - 02)
+        ));
+        assert!(months_complete(date!(9999 - 11 - 30), 1, last));
+        assert_eq!(add_months(date!(9999 - 12 - 01), 1), last);
+        assert!(checked_add_months(date!(9999 - 12 - 01), 1).is_none());
+        assert!(years_complete(
+            date!(2022 - 01 - 01),
+            3,
+            date!(2025 - 01 - 01)
+        ));
+        assert!(!years_complete(
+            date!(2022 - 01 - 02),
+            3,
+            date!(2025 - 01 - 01)
+        ));
     }
 
     #[test]
