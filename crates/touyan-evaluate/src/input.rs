@@ -71,9 +71,17 @@ impl<C> Num<C> {
 /// Significant digits of a JSON number's text (leading and trailing zeros
 /// do not count; the exponent does not).
 fn significant_digits(text: &str) -> usize {
-    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    digits.trim_start_matches('0').trim_end_matches('0').len()
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text).as_bytes();
+    let digit_at = |i: &usize| mantissa[*i].is_ascii_digit() && mantissa[*i] != b'0';
+    let first = (0..mantissa.len()).find(digit_at);
+    let last = (0..mantissa.len()).rev().find(digit_at);
+    match (first, last) {
+        (Some(a), Some(b)) => mantissa[a..=b]
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .count(),
+        _ => 0,
+    }
 }
 
 /// Most significant digits a `Decimal` holds exactly.
@@ -90,7 +98,8 @@ fn exact_number(text: &str, what: &str) -> Result<Decimal, String> {
             "invalid type: {shown}, expected a number（{what}应为数字）"
         ));
     }
-    if significant_digits(text) > MAX_DIGITS {
+    // Texts this short cannot hold more digits than a Decimal.
+    if text.len() > MAX_DIGITS && significant_digits(text) > MAX_DIGITS {
         return Err(format!(
             "{text} has more than {MAX_DIGITS} significant digits（{what}有效数字过多，无法精确计算）"
         ));
@@ -135,6 +144,10 @@ impl<'de> Deserialize<'de> for Count {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Count, D::Error> {
         let raw = <&'de RawValue>::deserialize(d)?;
         let text = raw.get();
+        // The usual form first: plain digits.
+        if text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return text.parse().map(Count).map_err(de::Error::custom);
+        }
         let d = exact_number(text, "数量").map_err(de::Error::custom)?;
         if !d.fract().is_zero() {
             return Err(de::Error::custom(format_args!(

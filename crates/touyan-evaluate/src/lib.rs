@@ -19,7 +19,7 @@ mod scan;
 pub mod town;
 
 use std::collections::{BTreeMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -119,11 +119,34 @@ fn parse_town(raw: &[u8], t: usize) -> Result<Town<'_>, CaseError> {
     })
 }
 
-type IdHasher = BuildHasherDefault<DefaultHasher>;
-
+/// Hash of a person id (FNV-1a). It is only a first filter: a hash seen
+/// twice is confirmed against the input before it is called a duplicate.
 fn id_hash(id: &str) -> u64 {
-    IdHasher::default().hash_one(id)
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
+
+/// The set of id hashes needs no second hash: the keys are hashes already,
+/// spread over the high bits the table uses by one multiplication.
+#[derive(Default)]
+struct SpreadHasher(u64);
+
+impl Hasher for SpreadHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+}
+
+type IdHasher = BuildHasherDefault<SpreadHasher>;
 
 /// One town's JSON and the hashes of its people's ids, or its error.
 type TownOutput = Result<(Vec<u8>, Vec<u64>), CaseError>;

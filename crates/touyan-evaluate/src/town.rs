@@ -28,7 +28,7 @@ pub struct SecretaryResult {
 pub struct YoungResult {
     pub village: usize,
     pub index: usize,
-    pub eligible: Decision<bool, String>,
+    pub eligible: Decision<bool, art10_young_cadres::AgeReason>,
     pub pay: Option<Decision<MonthlyPay, MonthlyPay>>,
 }
 

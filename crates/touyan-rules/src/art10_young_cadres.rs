@@ -66,16 +66,31 @@ pub static EXTENSION: Rule = Rule {
 pub static RULES: &[&Rule] = &[&AGE, &CAP, &SELECTION, &FACTOR, &PAY, &EXTENSION];
 
 /// Aged 35 or under (completed years) on `on`.
-pub fn age(p: &Params, birth_date: Date, on: Date) -> Decision<bool, String> {
+pub fn age(p: &Params, birth_date: Date, on: Date) -> Decision<bool, AgeReason> {
     let age = age_on(birth_date, on);
     let max = p.young_max_age.value;
     let ok = within_age(age, max, p.young_age_limit_inclusive.value);
-    let reason = if ok {
-        format!("{age} 周岁，在 {max} 岁以下")
-    } else {
-        format!("{age} 周岁，超过 {max} 岁")
-    };
-    Decision::new(&AGE, ok, reason).using(&[p.young_max_age.used, p.young_age_limit_inclusive.used])
+    Decision::new(&AGE, ok, AgeReason { age, max, ok })
+        .using(&[p.young_max_age.used, p.young_age_limit_inclusive.used])
+}
+
+/// Reason of the age condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AgeReason {
+    pub age: u32,
+    pub max: u32,
+    pub ok: bool,
+}
+
+impl fmt::Display for AgeReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (age, max) = (self.age, self.max);
+        if self.ok {
+            write!(f, "{age} 周岁，在 {max} 岁以下")
+        } else {
+            write!(f, "{age} 周岁，超过 {max} 岁")
+        }
+    }
 }
 
 /// At most 30% of the town's administrative villages, rounded down.
