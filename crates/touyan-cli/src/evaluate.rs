@@ -11,7 +11,7 @@ use std::os::fd::AsFd;
 use std::path::Path;
 use std::process::ExitCode;
 
-use touyan_evaluate::{RunError, explain, prepare, run as run_case, with_results};
+use touyan_evaluate::{RunError, explain, prepare, run_input, with_results};
 
 /// The case's bytes: a regular file is mapped into memory (the national
 /// case is hundreds of megabytes and is only read), anything else is read.
@@ -89,15 +89,14 @@ pub fn run(
             return ExitCode::from(2);
         }
     };
-    let prepared = match prepare(&input, &policy) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-
     if explain_mode {
+        let prepared = match prepare(&input, &policy) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        };
         return match with_results(&prepared, |towns| explain::report(&prepared, towns)) {
             Ok(text) => {
                 print!("{text}");
@@ -134,10 +133,9 @@ pub fn run(
         } else {
             file.stream_position().unwrap_or(0)
         };
-        let mut out = io::BufWriter::with_capacity(1 << 20, &mut file);
-        let result =
-            run_case(&prepared, threads, &mut out).and_then(|()| out.flush().map_err(RunError::Io));
-        drop(out);
+        // Towns arrive as chunks of tens of kilobytes: written as they come.
+        let result = run_input(&input, &policy, threads, &mut file)
+            .and_then(|()| file.flush().map_err(RunError::Io));
         return match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -150,7 +148,7 @@ pub fn run(
     }
 
     let mut buf = Vec::new();
-    match run_case(&prepared, threads, &mut buf) {
+    match run_input(&input, &policy, threads, &mut buf) {
         Ok(()) => {
             let mut stdout = io::stdout().lock();
             match stdout.write_all(&buf).and_then(|()| stdout.flush()) {

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, OnceLock, mpsc};
 
 use time::Date;
 use touyan_rules::policy::Raw;
@@ -56,13 +56,39 @@ fn head_value<'a, T: serde::Deserialize<'a>>(slice: &'a [u8], path: &str) -> Res
 /// Reads the document's top level (`as_of`, `policy`, where the towns are)
 /// and resolves the policy with the case's overrides on `as_of`.
 pub fn prepare<'a>(input: &'a [u8], policy: &Policy) -> Result<Prepared<'a>, CaseError> {
-    let top = scan::top_level(input)?;
+    from_top(scan::top_level(input)?, policy)
+}
+
+fn from_top<'a>(top: scan::TopLevel<'a>, policy: &Policy) -> Result<Prepared<'a>, CaseError> {
     let missing = |f: &str| CaseError::new(f, format!("missing field（缺少必填字段 {f}）"));
-    let as_of: IsoDate = head_value(top.as_of.ok_or_else(|| missing("as_of"))?, "as_of")?;
+    let as_of = top.as_of.ok_or_else(|| missing("as_of"))?;
     let towns = top.towns.ok_or_else(|| missing("towns"))?;
+    let (env, policy) = resolve_head(as_of, top.policy, policy)?;
+    Ok(Prepared {
+        example_values: policy.examples_in_force(env.as_of),
+        policy_id: policy.id.clone(),
+        as_of: env.as_of,
+        params: env.params,
+        towns,
+    })
+}
+
+/// What every town is decided with.
+struct Env {
+    as_of: Date,
+    params: Params,
+}
+
+/// `as_of` and the case's policy overrides, resolved against `policy`.
+fn resolve_head(
+    as_of: &[u8],
+    overrides: Option<&[u8]>,
+    policy: &Policy,
+) -> Result<(Env, Policy), CaseError> {
+    let as_of: IsoDate = head_value(as_of, "as_of")?;
     // Raw values, so that numbers keep the exact text the author wrote.
     let overrides: Option<std::collections::BTreeMap<String, &serde_json::value::RawValue>> =
-        match top.policy {
+        match overrides {
             Some(slice) => head_value(slice, "policy")?,
             None => None,
         };
@@ -98,13 +124,7 @@ pub fn prepare<'a>(input: &'a [u8], policy: &Policy) -> Result<Prepared<'a>, Cas
     let params = policy
         .resolve(as_of)
         .map_err(|e| CaseError::new("as_of", format!("{e}")))?;
-    Ok(Prepared {
-        as_of,
-        params,
-        policy_id: policy.id.clone(),
-        example_values: policy.examples_in_force(as_of),
-        towns,
-    })
+    Ok((Env { as_of, params }, policy))
 }
 
 /// Parses town `t` with a JSON path on error.
@@ -152,10 +172,10 @@ type IdHasher = BuildHasherDefault<SpreadHasher>;
 type TownOutput = Result<(Vec<u8>, Vec<u64>), CaseError>;
 
 /// One town, start to finish.
-fn one_town(p: &Prepared<'_>, t: usize) -> TownOutput {
-    let town = parse_town(p.towns[t], t)?;
-    let village_count = town::validate(&p.params, p.as_of, &town, t)?;
-    let r = town::decide(&p.params, p.as_of, &town, t, village_count);
+fn one_town(params: &Params, as_of: Date, raw: &[u8], t: usize) -> TownOutput {
+    let town = parse_town(raw, t)?;
+    let village_count = town::validate(params, as_of, &town, t)?;
+    let r = town::decide(params, as_of, &town, t, village_count);
     let mut j = output::Json::new();
     if t > 0 {
         j.buf.push(b',');
@@ -296,7 +316,7 @@ pub fn run(p: &Prepared<'_>, threads: usize, out: &mut dyn Write) -> Result<(), 
     let threads = threads.clamp(1, 64).min(batches.max(1));
     if threads == 1 {
         for t in 0..n {
-            sink.take(t, one_town(p, t))?;
+            sink.take(t, one_town(&p.params, p.as_of, p.towns[t], t))?;
         }
     } else {
         let next = AtomicUsize::new(0);
@@ -314,7 +334,7 @@ pub fn run(p: &Prepared<'_>, threads: usize, out: &mut dyn Write) -> Result<(), 
                             break;
                         }
                         let towns = (b * BATCH..((b + 1) * BATCH).min(n))
-                            .map(|t| one_town(p, t))
+                            .map(|t| one_town(&p.params, p.as_of, p.towns[t], t))
                             .collect();
                         if tx.send((b, towns)).is_err() {
                             break;
@@ -351,11 +371,154 @@ pub fn run(p: &Prepared<'_>, threads: usize, out: &mut dyn Write) -> Result<(), 
     Ok(())
 }
 
+/// Below this size a case is decided on the calling thread: starting
+/// threads would cost more than they save.
+const PARALLEL_FROM_BYTES: usize = 1 << 20;
+
+/// Decides a whole case from its bytes and writes the output document to
+/// `out`, on up to `threads` threads.
+///
+/// Large cases are pipelined: as soon as the scanner reaches the towns (and
+/// `as_of` came before them) each town is handed to a worker while the rest
+/// of the document is still being scanned; nothing is written until the
+/// whole document has been scanned. Should the head turn out to differ from
+/// what the workers assumed (a `policy` after the towns), their work is
+/// dropped and the case is decided again. The result, and the error reported
+/// for bad input, are the same as on one thread.
+///
+/// On `Err(RunError::Case)`, part of the output may have been written (see
+/// [`run`]).
+pub fn run_input(
+    input: &[u8],
+    policy: &Policy,
+    threads: usize,
+    out: &mut dyn Write,
+) -> Result<(), RunError> {
+    let threads = threads.clamp(1, 64);
+    if threads == 1 || input.len() < PARALLEL_FROM_BYTES {
+        let p = prepare(input, policy)?;
+        return run(&p, threads, out);
+    }
+    type Assumed<'a> = (Env, Option<&'a [u8]>, Option<&'a [u8]>);
+    let assumed: OnceLock<Assumed<'_>> = OnceLock::new();
+    let stop = AtomicBool::new(false);
+    let (job_tx, job_rx) = mpsc::channel::<Vec<(usize, &[u8])>>();
+    let job_rx = Mutex::new(job_rx);
+    let (res_tx, res_rx) = mpsc::channel::<Vec<(usize, TownOutput)>>();
+    std::thread::scope(|s| {
+        let spawn_worker = |res_tx: mpsc::Sender<Vec<(usize, TownOutput)>>| {
+            let (job_rx, stop, assumed) = (&job_rx, &stop, &assumed);
+            s.spawn(move || {
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(batch) = job else { break };
+                    if stop.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    let Some((env, _, _)) = assumed.get() else {
+                        continue;
+                    };
+                    let done = batch
+                        .into_iter()
+                        .map(|(t, raw)| (t, one_town(&env.params, env.as_of, raw, t)))
+                        .collect();
+                    if res_tx.send(done).is_err() {
+                        break;
+                    }
+                }
+            });
+        };
+        // While this thread scans, one thread fewer decides; the last
+        // worker starts when the scan is done (this thread then only writes).
+        for _ in 1..threads {
+            spawn_worker(res_tx.clone());
+        }
+        let last_worker = res_tx;
+
+        let mut batch = Vec::with_capacity(BATCH);
+        let scanned = scan::top_level_with(
+            input,
+            &mut |head| {
+                if let Some(as_of) = head.as_of
+                    && let Ok((env, _)) = resolve_head(as_of, head.policy, policy)
+                {
+                    let _ = assumed.set((env, head.as_of, head.policy));
+                }
+            },
+            &mut |t, raw| {
+                if assumed.get().is_some() {
+                    batch.push((t, raw));
+                    if batch.len() == BATCH {
+                        let _ =
+                            job_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                    }
+                }
+            },
+        );
+        if !batch.is_empty() {
+            let _ = job_tx.send(batch);
+        }
+        drop(job_tx);
+        spawn_worker(last_worker);
+
+        let give_up = |e: CaseError| {
+            stop.store(true, Ordering::Relaxed);
+            Err(RunError::Case(e))
+        };
+        let top = match scanned {
+            Ok(top) => top,
+            Err(e) => return give_up(e),
+        };
+        let as_assumed = assumed
+            .get()
+            .is_some_and(|(_, as_of, pol)| *as_of == top.as_of && *pol == top.policy);
+        let p = match from_top(top, policy) {
+            Ok(p) => p,
+            Err(e) => return give_up(e),
+        };
+        if !as_assumed {
+            stop.store(true, Ordering::Relaxed);
+            return run(&p, threads, out);
+        }
+
+        let mut j = output::Json::new();
+        output::head(&mut j, &p.policy_id);
+        out.write_all(&j.buf)?;
+        let mut sink = Sink {
+            p: &p,
+            out,
+            seen: HashSet::default(),
+        };
+        let mut pending = BTreeMap::new();
+        let mut want = 0;
+        for done in res_rx.iter() {
+            pending.extend(done);
+            while let Some(r) = pending.remove(&want) {
+                if let Err(e) = sink.take(want, r) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+                want += 1;
+            }
+        }
+        // Every town was handed out and every worker has finished.
+        for t in want..p.towns.len() {
+            sink.take(t, one_town(&p.params, p.as_of, p.towns[t], t))?;
+        }
+        let mut j = output::Json::new();
+        output::tail(&mut j);
+        sink.out.write_all(&j.buf)?;
+        Ok(())
+    })
+}
+
 /// The whole output document in memory (for small cases and the web API).
 pub fn evaluate(input: &[u8], policy: &Policy) -> Result<Vec<u8>, CaseError> {
-    let p = prepare(input, policy)?;
     let mut out = Vec::new();
-    match run(&p, 1, &mut out) {
+    match run_input(input, policy, 1, &mut out) {
         Ok(()) => Ok(out),
         Err(RunError::Case(e)) => Err(e),
         Err(RunError::Io(e)) => Err(CaseError::new(".", e.to_string())),

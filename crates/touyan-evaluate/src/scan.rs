@@ -140,7 +140,10 @@ impl<'a> Scanner<'a> {
         Ok(&self.b[start..self.pos])
     }
 
-    fn array(&mut self) -> Result<Vec<&'a [u8]>, CaseError> {
+    fn array(
+        &mut self,
+        on_item: &mut dyn FnMut(usize, &'a [u8]),
+    ) -> Result<Vec<&'a [u8]>, CaseError> {
         let mut items = Vec::new();
         self.expect(b'[', "`[`")?;
         self.ws();
@@ -150,7 +153,9 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.ws();
-            items.push(self.value()?);
+            let item = self.value()?;
+            on_item(items.len(), item);
+            items.push(item);
             self.ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -167,6 +172,23 @@ impl<'a> Scanner<'a> {
 /// Splits the document into its top-level fields. Unknown and repeated
 /// fields are errors, as the contract asks.
 pub fn top_level(b: &[u8]) -> Result<TopLevel<'_>, CaseError> {
+    top_level_with(b, &mut |_| {}, &mut |_, _| {})
+}
+
+/// What the scanner has seen when the towns array begins.
+pub struct Head<'a> {
+    pub as_of: Option<&'a [u8]>,
+    pub policy: Option<&'a [u8]>,
+}
+
+/// As [`top_level`], telling `towns_begin` what head fields came before the
+/// towns and `on_town` each town as soon as its end is found, so that towns
+/// can be decided while the rest of the document is still being scanned.
+pub fn top_level_with<'a>(
+    b: &'a [u8],
+    towns_begin: &mut dyn FnMut(Head<'a>),
+    on_town: &mut dyn FnMut(usize, &'a [u8]),
+) -> Result<TopLevel<'a>, CaseError> {
     let mut s = Scanner { b, pos: 0 };
     let mut top = TopLevel {
         as_of: None,
@@ -232,7 +254,11 @@ pub fn top_level(b: &[u8]) -> Result<TopLevel<'_>, CaseError> {
                             format!("invalid type: {found:?}, expected an array（towns 应为数组）"),
                         ));
                     }
-                    top.towns = Some(s.array()?);
+                    towns_begin(Head {
+                        as_of: top.as_of,
+                        policy: top.policy,
+                    });
+                    top.towns = Some(s.array(on_town)?);
                 }
             }
             s.ws();

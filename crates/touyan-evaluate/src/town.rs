@@ -106,16 +106,25 @@ pub fn validate<'t>(
         ));
     }
     let scale = p.stars_scale_max.value;
-    let mut ids: HashMap<&'t str, String> = HashMap::new();
+    // Where a person is: village, and young cadre index (None: secretary).
+    // Paths are spelt out only for an error.
+    let person_path = |(j, k): (usize, Option<usize>)| match k {
+        None => at(&format!("villages[{j}].secretary.id")),
+        Some(k) => at(&format!("villages[{j}].young_cadres[{k}].id")),
+    };
+    let mut ids: HashMap<&'t str, (usize, Option<usize>)> = HashMap::new();
     let mut codes: HashMap<&'t str, usize> = HashMap::new();
-    let mut person = |id: &'t str, path: String| -> Result<(), CaseError> {
-        if let Some(first) = ids.get(id) {
+    let mut person = |id: &'t str, at: (usize, Option<usize>)| -> Result<(), CaseError> {
+        if let Some(&first) = ids.get(id) {
             return Err(CaseError::new(
-                path,
-                format!("{id:?} is also the id of {first}（人员 id 重复）"),
+                person_path(at),
+                format!(
+                    "{id:?} is also the id of {}（人员 id 重复）",
+                    person_path(first)
+                ),
             ));
         }
-        ids.insert(id, path);
+        ids.insert(id, at);
         Ok(())
     };
     for (j, v) in town.villages.iter().enumerate() {
@@ -157,7 +166,7 @@ pub fn validate<'t>(
                     ),
                 ));
             }
-            person(&s.id, vp("secretary.id"))?;
+            person(&s.id, (j, None))?;
         }
         for (k, y) in v.young_cadres.iter().flatten().enumerate() {
             if y.birth_date.0 > as_of {
@@ -169,7 +178,7 @@ pub fn validate<'t>(
                     ),
                 ));
             }
-            person(&y.id, vp(&format!("young_cadres[{k}].id")))?;
+            person(&y.id, (j, Some(k)))?;
         }
     }
     for (k, s) in town.secondments.iter().flatten().enumerate() {
