@@ -6,7 +6,10 @@ mod policy;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand};
+
+/// Help in Chinese: clap's headings and its own flags, said once here.
+const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 /// 头雁 touyan：村党组织书记专业化管理系统
 #[derive(Parser)]
@@ -14,11 +17,19 @@ use clap::{Parser, Subcommand};
     name = "touyan",
     version,
     about = "头雁 touyan：村党组织书记专业化管理系统（《市村党组织书记专业化管理办法》逐条实现）",
-    long_about = None
+    long_about = None,
+    disable_help_flag = true,
+    disable_version_flag = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -62,8 +73,51 @@ enum PolicyCommand {
     },
 }
 
+/// Chinese headings for every command's help, all the way down.
+fn localise(cmd: clap::Command) -> clap::Command {
+    cmd.help_template(HELP)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_subcommand(true)
+        .mut_args(|a| {
+            let heading = if a.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
+            a.help_heading(heading)
+        })
+        .mut_subcommands(localise)
+}
+
+/// Parses the command line; usage errors are explained in Chinese first.
+fn parse() -> Cli {
+    use clap::error::ErrorKind;
+    use clap::{CommandFactory, FromArgMatches};
+    let result = localise(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    match result {
+        Ok(cli) => cli,
+        Err(e) => {
+            let zh = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => e.exit(),
+                ErrorKind::MissingRequiredArgument => "缺少必需的参数",
+                ErrorKind::MissingSubcommand
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "缺少命令",
+                ErrorKind::UnknownArgument => "未知的选项",
+                ErrorKind::InvalidSubcommand => "未知的命令",
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation => "参数值无效",
+                _ => "命令行有误",
+            };
+            eprintln!("错误：{zh}（用 touyan --help 查看用法）");
+            e.exit()
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     match cli.command {
         Command::Evaluate {
             case,
