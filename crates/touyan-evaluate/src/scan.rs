@@ -8,7 +8,7 @@
 //! about strings and brackets: every town slice and head value is then fully
 //! parsed (and so validated) by `serde_json`.
 
-use memchr::{memchr2, memchr3};
+use memchr::memchr2;
 
 use crate::error::CaseError;
 
@@ -100,30 +100,37 @@ impl<'a> Scanner<'a> {
             Some(open @ (b'{' | b'[')) => {
                 // Brackets of the other kind are balanced inside a valid
                 // value, so counting this kind (outside strings) finds the
-                // end; memchr jumps between the three bytes that matter.
+                // end. A plain byte loop: in JSON a quote comes every few
+                // bytes, too often for vector searches to pay off.
                 let close = if open == b'{' { b'}' } else { b']' };
+                let b = self.b;
+                let mut i = self.pos;
                 let mut depth = 0usize;
-                loop {
-                    let Some(i) = memchr3(b'"', open, close, &self.b[self.pos..]) else {
-                        self.pos = self.b.len();
+                let mut in_string = false;
+                let end = loop {
+                    let Some(&c) = b.get(i) else {
+                        self.pos = b.len();
                         return Err(self.error("EOF while parsing a value"));
                     };
-                    self.pos += i;
-                    let c = self.b[self.pos];
-                    if c == b'"' {
-                        self.string()?;
-                        continue;
-                    }
-                    self.pos += 1;
-                    if c == open {
+                    i += 1;
+                    if in_string {
+                        if c == b'"' {
+                            in_string = false;
+                        } else if c == b'\\' {
+                            i += 1;
+                        }
+                    } else if c == b'"' {
+                        in_string = true;
+                    } else if c == open {
                         depth += 1;
-                    } else {
+                    } else if c == close {
                         depth -= 1;
                         if depth == 0 {
-                            break;
+                            break i;
                         }
                     }
-                }
+                };
+                self.pos = end;
             }
             Some(_) => {
                 while let Some(c) = self.peek() {
