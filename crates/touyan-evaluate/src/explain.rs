@@ -27,7 +27,7 @@ fn params<T, R>(d: &Decision<T, R>) -> String {
                 Origin::Example => "，示例值".to_string(),
                 Origin::Override => "，本次测算改动".to_string(),
             };
-            format!("{}（{} 起{}）", u.name, u.since, tag)
+            format!("{}（{} 起{}）", u.name(), u.since, tag)
         })
         .collect();
     list.join("、")

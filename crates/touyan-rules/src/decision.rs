@@ -68,13 +68,41 @@ pub enum Origin {
     Override,
 }
 
-/// One parameter a decision used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One parameter a decision used: which one (by its place in the
+/// catalogue, so that a decision stays small), since when, and from where.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ParamUse {
-    pub name: &'static str,
+    param: u16,
     /// The day the value took effect (for an override, the decision date).
     pub since: Date,
     pub origin: Origin,
+}
+
+impl ParamUse {
+    /// `None` for a name that is not in the catalogue.
+    pub fn new(name: &str, since: Date, origin: Origin) -> Option<ParamUse> {
+        let param = crate::policy::CATALOG.iter().position(|s| s.name == name)?;
+        Some(ParamUse {
+            param: u16::try_from(param).ok()?,
+            since,
+            origin,
+        })
+    }
+
+    /// The parameter's dotted name.
+    pub fn name(&self) -> &'static str {
+        crate::policy::CATALOG[usize::from(self.param)].name
+    }
+}
+
+impl fmt::Debug for ParamUse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParamUse")
+            .field("name", &self.name())
+            .field("since", &self.since)
+            .field("origin", &self.origin)
+            .finish()
+    }
 }
 
 /// The parameters a decision used, inline (no allocation).
@@ -109,10 +137,10 @@ impl<T, R: fmt::Display> Decision<T, R> {
     pub fn using(mut self, uses: &[ParamUse]) -> Self {
         for u in uses {
             debug_assert!(
-                !self.params.iter().any(|p| p.name == u.name),
+                !self.params.iter().any(|p| p.param == u.param),
                 "{} cites {} twice",
                 self.rule.id,
-                u.name
+                u.name()
             );
             self.params.push(*u);
         }

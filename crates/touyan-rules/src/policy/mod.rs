@@ -290,28 +290,15 @@ impl Policy {
     pub fn resolve(&self, on: Date) -> Result<Params, Unresolved> {
         Params::build(|name| {
             if let Some((_, v)) = self.overrides.iter().find(|(n, _)| *n == name) {
-                return Some((
-                    v.clone(),
-                    ParamUse {
-                        name,
-                        since: on,
-                        origin: Origin::Override,
-                    },
-                ));
+                return Some((v.clone(), ParamUse::new(name, on, Origin::Override)?));
             }
             let d = self.entry(name)?.in_force(on)?;
-            Some((
-                d.value.clone()?,
-                ParamUse {
-                    name,
-                    since: d.since,
-                    origin: if d.example {
-                        Origin::Example
-                    } else {
-                        Origin::Policy
-                    },
-                },
-            ))
+            let origin = if d.example {
+                Origin::Example
+            } else {
+                Origin::Policy
+            };
+            Some((d.value.clone()?, ParamUse::new(name, d.since, origin)?))
         })
         .map_err(|missing| Unresolved { on, missing })
     }

@@ -147,19 +147,21 @@ fn resolve_gives_the_values_of_the_file() {
     // Where the values came from.
     assert_eq!(
         p.inclusion_tenure_years.used,
-        crate::decision::ParamUse {
-            name: "inclusion.tenure_years",
-            since: date!(2000 - 01 - 01),
-            origin: Origin::Policy,
-        }
+        crate::decision::ParamUse::new(
+            "inclusion.tenure_years",
+            date!(2000 - 01 - 01),
+            Origin::Policy
+        )
+        .unwrap()
     );
     assert_eq!(
         p.inclusion_collective_income_min_wan.used,
-        crate::decision::ParamUse {
-            name: "inclusion.collective_income_min_wan",
-            since: date!(2000 - 01 - 01),
-            origin: Origin::Example,
-        }
+        crate::decision::ParamUse::new(
+            "inclusion.collective_income_min_wan",
+            date!(2000 - 01 - 01),
+            Origin::Example
+        )
+        .unwrap()
     );
     assert_eq!(p.pay_tier2_monthly_yuan.used.origin, Origin::Example);
     assert_eq!(p.exit_max_age.used.origin, Origin::Example);
@@ -317,11 +319,12 @@ fn an_override_applies_on_every_date_and_is_marked() {
         );
         assert_eq!(
             p.inclusion_collective_income_min_wan.used,
-            crate::decision::ParamUse {
-                name: "inclusion.collective_income_min_wan",
-                since: on,
-                origin: Origin::Override,
-            }
+            crate::decision::ParamUse::new(
+                "inclusion.collective_income_min_wan",
+                on,
+                Origin::Override
+            )
+            .unwrap()
         );
         assert_eq!(p.inclusion_quota_rounding.value, Rounding::Floor);
         assert!(!p.inclusion_rank_inclusive.value);

@@ -63,10 +63,10 @@ pub fn assert_rule(rule: &Rule, id: &str, article: u8) {
 
 /// The decision used `name`, in force since `since`, from `origin`.
 pub fn assert_used(params: &ParamsUsed, name: &str, since: Date, origin: Origin) {
-    let Some(u) = params.iter().find(|u| u.name == name) else {
+    let Some(u) = params.iter().find(|u| u.name() == name) else {
         panic!(
             "{name} not among {:?}",
-            params.iter().map(|u| u.name).collect::<Vec<_>>()
+            params.iter().map(|u| u.name()).collect::<Vec<_>>()
         );
     };
     assert_eq!(u.since, since, "{name}");
@@ -79,5 +79,5 @@ pub fn assert_used_policy(params: &ParamsUsed, name: &str) {
 }
 
 pub fn names(params: &ParamsUsed) -> Vec<&'static str> {
-    params.iter().map(|u| u.name).collect()
+    params.iter().map(|u| u.name()).collect()
 }
