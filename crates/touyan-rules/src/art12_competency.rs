@@ -30,7 +30,34 @@ pub static REFERENCE_GROUPS: Rule = Rule {
     title: "包村干部、镇街党(工)委测评结果作参考",
 };
 
-pub static RULES: &[&Rule] = &[&COMPETENCY, &REFERENCE_GROUPS];
+pub static EVALUATION_DUE: Rule = Rule {
+    id: "art12.evaluation_due",
+    article: 12,
+    clause: "",
+    inferred: false,
+    title: "每半年评价一次",
+};
+
+pub static RULES: &[&Rule] = &[&COMPETENCY, &REFERENCE_GROUPS, &EVALUATION_DUE];
+
+/// An evaluation is due every half year: when there has been none, or the
+/// last one was held at least six calendar months before `on`.
+pub fn evaluation_due(
+    p: &Params,
+    last: Option<time::Date>,
+    on: time::Date,
+) -> Decision<bool, String> {
+    let months = p.competency_period_months.value;
+    let (due, reason) = match last {
+        None => (true, "尚未进行胜任度评价，应当评价".to_string()),
+        Some(last) if crate::calendar::months_complete(last, months, on) => (
+            true,
+            format!("上次评价为 {last}，已满 {months} 个月，应当再次评价"),
+        ),
+        Some(last) => (false, format!("上次评价为 {last}，未满 {months} 个月")),
+    };
+    Decision::new(&EVALUATION_DUE, due, reason).using(&[p.competency_period_months.used])
+}
 
 /// Ballot counts of one rater group.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -159,3 +159,22 @@ fn reference_groups_do_not_decide() {
     assert!(text.contains("包村干部 4 票"), "{text}");
     assert!(text.contains("不计入胜任率"), "{text}");
 }
+
+#[test]
+fn an_evaluation_is_due_every_six_calendar_months() {
+    use time::macros::date;
+    let p = params();
+    let due = |last, on| art12_competency::evaluation_due(&p, last, on).outcome;
+    assert!(due(None, date!(2025 - 01 - 01)), "never evaluated");
+    // Six months to the day: due; one day short: not yet.
+    assert!(due(Some(date!(2024 - 07 - 01)), date!(2025 - 01 - 01)));
+    assert!(!due(Some(date!(2024 - 07 - 02)), date!(2025 - 01 - 01)));
+    // Month-end clamping: 2024-08-31 + 6 months = 2025-02-28.
+    assert!(due(Some(date!(2024 - 08 - 31)), date!(2025 - 02 - 28)));
+    assert!(!due(Some(date!(2024 - 08 - 31)), date!(2025 - 02 - 27)));
+    let d =
+        art12_competency::evaluation_due(&p, Some(date!(2024 - 07 - 02)), date!(2025 - 01 - 01));
+    assert_rule(d.rule, "art12.evaluation_due", 12);
+    assert_used_policy(&d.params, "competency.period_months");
+    assert!(d.sentence().contains("未满 6 个月"), "{}", d.sentence());
+}
