@@ -1,0 +1,442 @@
+//! The records the measures ask about, as plain values: what storage keeps,
+//! what the Excel roster carries, what the rules are fed. Enumerations carry
+//! their Chinese labels (the Excel drop-down lists) and stable codes (the
+//! database).
+
+use rust_decimal::Decimal;
+use time::Date;
+use touyan_rules::people::Education;
+
+use crate::{CitizenId, TownCode, VillageCode};
+
+/// An enumeration with a stable code for storage and a Chinese label for
+/// people; `from_label` accepts either.
+pub trait Labelled: Sized + Copy + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+    fn from_label(text: &str) -> Option<Self> {
+        let t = text.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.label() == t || v.code() == t)
+    }
+    fn labels() -> Vec<&'static str> {
+        Self::ALL.iter().map(|v| v.label()).collect()
+    }
+}
+
+macro_rules! labelled {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant,)* }
+        impl Labelled for $name {
+            const ALL: &'static [Self] = &[$($name::$variant,)*];
+            fn code(self) -> &'static str { match self { $($name::$variant => $code,)* } }
+            fn label(self) -> &'static str { match self { $($name::$variant => $label,)* } }
+        }
+    };
+}
+
+impl Labelled for Education {
+    const ALL: &'static [Self] = &Education::ALL;
+    fn code(self) -> &'static str {
+        self.name()
+    }
+    fn label(self) -> &'static str {
+        self.zh()
+    }
+}
+
+labelled! {
+    /// A post on the village "two committees" (村“两委”).
+    PostRole {
+        Secretary = "secretary", "村党组织书记";
+        DeputySecretary = "deputy_secretary", "村党组织副书记";
+        PartyCommitteeMember = "party_committee_member", "村党组织委员";
+        CommitteeDirector = "committee_director", "村委会主任";
+        CommitteeDeputyDirector = "committee_deputy_director", "村委会副主任";
+        CommitteeMember = "committee_member", "村委会委员";
+    }
+}
+
+labelled! {
+    /// Who organised a training session (Article 6).
+    TrainingLevel {
+        City = "city", "市级";
+        Town = "town", "镇街";
+    }
+}
+
+labelled! {
+    /// The form of a training session (Article 6 names them).
+    SessionForm {
+        Centralised = "centralised", "集中培训";
+        SmallClass = "small_class", "小班额培训";
+        Mentoring = "mentoring", "拜师交友";
+        PeerContest = "peer_contest", "同行同台竞赛";
+        Lecture = "lecture", "支书讲坛";
+        RedEducation = "red_education", "红色资源教育";
+    }
+}
+
+labelled! {
+    /// A rater group of the competency evaluation (Article 12).
+    RaterGroup {
+        PartyMembers = "party_members", "党员";
+        PublicReps = "public_reps", "群众代表";
+        LiaisonCadres = "liaison_cadres", "包村干部";
+        TownCommittee = "town_committee", "镇街党(工)委";
+    }
+}
+
+labelled! {
+    /// Where a secondment goes (Article 8).
+    SecondmentLevel {
+        City = "city", "市直涉农单位";
+        Town = "town", "镇级涉农部门";
+    }
+}
+
+labelled! {
+    /// Why someone left professionalized management.
+    ExitReason {
+        FailedEvaluation = "failed_evaluation", "胜任度评价不合格";
+        Discipline = "discipline", "受到处分";
+        LeftOffice = "left_office", "不再担任书记";
+        Age = "age", "达到年龄上限";
+        Other = "other", "其他";
+    }
+}
+
+/// A person (一人一档). Birth date and sex are read from the ID number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: CitizenId,
+    pub name: String,
+    pub education: Education,
+    pub full_time_degree: bool,
+}
+
+/// A post held, from `start` to `end` (inclusive; `None`: still held).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Post {
+    pub person: CitizenId,
+    pub village: VillageCode,
+    pub role: PostRole,
+    pub start: Date,
+    pub end: Option<Date>,
+}
+
+/// A village's facts for one year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VillageYear {
+    pub village: VillageCode,
+    pub year: i32,
+    /// Party-organisation star rating, 0 (not rated) to the scale's top.
+    pub stars: u8,
+    /// 万元, at most 2 decimals.
+    pub collective_income_wan: Decimal,
+    pub assessment_score: Option<Decimal>,
+    /// Composite assessment rank in the town, 1 = best.
+    pub assessment_rank: Option<u32>,
+}
+
+/// A town's yearly "三好三强" judgement of a person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThreeGood {
+    pub person: CitizenId,
+    pub year: i32,
+    pub passed: bool,
+    pub note: String,
+}
+
+/// A training session (Article 6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrainingSession {
+    /// The organiser's own code for the session, unique.
+    pub code: String,
+    pub title: String,
+    pub level: TrainingLevel,
+    pub form: SessionForm,
+    /// The organising town, for town sessions.
+    pub town: Option<TownCode>,
+    pub start: Date,
+    pub end: Date,
+    /// Days of training (half days allowed).
+    pub days: Decimal,
+}
+
+/// Someone attended a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attendance {
+    pub session: String,
+    pub person: CitizenId,
+    pub reflection_filed_on: Option<Date>,
+    pub poor_result: bool,
+}
+
+/// One rater group's ballots for a person in a half year (Article 12).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ballots {
+    pub person: CitizenId,
+    pub year: i32,
+    /// 1: first half, 2: second half.
+    pub half: u8,
+    pub group: RaterGroup,
+    pub competent: u32,
+    pub basically_competent: u32,
+    pub not_competent: u32,
+}
+
+labelled! {
+    /// The filing state of a yearly professionalized list (Articles 1, 13).
+    ListStatus {
+        Draft = "draft", "草拟";
+        Submitted = "submitted", "已报送";
+        Filed = "filed", "已备案";
+        Returned = "returned", "已退回";
+    }
+}
+
+labelled! {
+    /// Who pays an amount.
+    FundingSource {
+        City = "city", "市财政";
+        Town = "town", "镇街财政";
+    }
+}
+
+labelled! {
+    /// What a monthly payment is for.
+    PayKind {
+        ProfessionalSubsidy = "professional_subsidy", "专业化补贴";
+        YoungCadreBase = "young_cadre_base", "年轻干部基本报酬";
+        YoungCadreSubsidy = "young_cadre_subsidy", "年轻干部学历补贴";
+    }
+}
+
+labelled! {
+    /// A required course of Article 7.
+    CourseKind {
+        PartyBuilding = "party_building", "农村党建";
+        CollectiveEconomy = "collective_economy", "集体经济";
+        ConflictResolution = "conflict_resolution", "矛盾化解";
+        VocationalSkills = "vocational_skills", "职业技能";
+        LivelihoodServices = "livelihood_services", "民生服务";
+    }
+}
+
+/// An admonition talk (约谈) and the make-up study it arranges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Admonition {
+    pub person: CitizenId,
+    pub held_on: Date,
+    /// The article that opened it (6: poor learning, 12: competency).
+    pub article: u8,
+    pub reason: String,
+    pub make_up_study_done_on: Option<Date>,
+}
+
+/// An exam result of a required course (Article 7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExamResult {
+    pub person: CitizenId,
+    pub course: CourseKind,
+    pub taken_on: Date,
+    pub passed: bool,
+}
+
+/// A rural cadre qualification certificate (农村干部资格证).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Certificate {
+    pub person: CitizenId,
+    pub number: String,
+    pub issued_on: Date,
+}
+
+/// A secondment (Article 8), with the host's appraisal once written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Secondment {
+    pub person: CitizenId,
+    pub level: SecondmentLevel,
+    pub host_unit: String,
+    pub start: Date,
+    pub end: Date,
+    pub appraisal: Option<String>,
+}
+
+/// A reserve cadre listed for a village and post (Article 9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reserve {
+    pub person: CitizenId,
+    pub village: VillageCode,
+    pub post: PostRole,
+    pub listed_on: Date,
+    pub removed_on: Option<Date>,
+}
+
+/// A young cadre on the programme (Article 10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YoungCadre {
+    pub person: CitizenId,
+    pub village: VillageCode,
+    pub programme_start: Date,
+    pub pay_factor: Decimal,
+    /// Monthly pay before the programme, in yuan.
+    pub current_pay: Decimal,
+    pub score: Decimal,
+    pub filed_on: Option<Date>,
+}
+
+/// A year's plan of a professionalized secretary (Article 11).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnualPlan {
+    pub person: CitizenId,
+    pub year: i32,
+    pub reviewed_on: Option<Date>,
+    pub notice_start: Option<Date>,
+    pub notice_end: Option<Date>,
+    pub filed_on: Option<Date>,
+}
+
+/// A place on a town's yearly professionalized list, with its tier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListEntry {
+    pub town: TownCode,
+    pub year: i32,
+    pub person: CitizenId,
+    pub village: VillageCode,
+    pub tier: u8,
+    pub status: ListStatus,
+}
+
+/// A monthly payment, in fen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayRecord {
+    pub person: CitizenId,
+    /// The first day of the month paid.
+    pub month: Date,
+    pub kind: PayKind,
+    pub source: FundingSource,
+    pub amount_fen: i64,
+}
+
+/// Leaving professionalized management.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exit {
+    pub person: CitizenId,
+    pub on: Date,
+    pub reason: ExitReason,
+    pub note: String,
+}
+
+/// A person's continuous tenure in a role at a village on `on`: the start of
+/// the unbroken run of posts that covers `on` (a post starting the day after
+/// the previous one ended continues it). `None` when no post covers `on`.
+pub fn continuous_since(
+    posts: &[Post],
+    person: &CitizenId,
+    village: &VillageCode,
+    role: PostRole,
+    on: Date,
+) -> Option<Date> {
+    let mut runs: Vec<(Date, Option<Date>)> = posts
+        .iter()
+        .filter(|p| &p.person == person && &p.village == village && p.role == role && p.start <= on)
+        .map(|p| (p.start, p.end))
+        .collect();
+    runs.sort_by_key(|r| r.0);
+    // The run being built: its start and end (`None`: still open).
+    let mut current: Option<(Date, Option<Date>)> = None;
+    for (start, end) in runs {
+        current = Some(match current {
+            None => (start, end),
+            Some((s, None)) => (s, None),
+            Some((s, Some(e))) if e.next_day().is_none_or(|next| start <= next) => {
+                (s, end.map(|x| x.max(e)))
+            }
+            Some(_) => (start, end),
+        });
+    }
+    match current {
+        Some((s, None)) => Some(s),
+        Some((s, Some(e))) if e >= on => Some(s),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn post(start: Date, end: Option<Date>) -> Post {
+        Post {
+            person: CitizenId::parse("11010519491231002X").unwrap(),
+            village: VillageCode::parse("370783100201").unwrap(),
+            role: PostRole::Secretary,
+            start,
+            end,
+        }
+    }
+
+    #[test]
+    fn labels_and_codes_both_parse() {
+        assert_eq!(
+            PostRole::from_label("村党组织书记"),
+            Some(PostRole::Secretary)
+        );
+        assert_eq!(PostRole::from_label("secretary"), Some(PostRole::Secretary));
+        assert_eq!(
+            PostRole::from_label(" 村委会主任 "),
+            Some(PostRole::CommitteeDirector)
+        );
+        assert_eq!(PostRole::from_label("书记"), None);
+        assert_eq!(Education::from_label("大专"), Some(Education::College));
+        assert_eq!(
+            RaterGroup::labels(),
+            ["党员", "群众代表", "包村干部", "镇街党(工)委"]
+        );
+    }
+
+    #[test]
+    fn tenure_runs_across_adjoining_terms_and_breaks_at_a_gap() {
+        let id = CitizenId::parse("11010519491231002X").unwrap();
+        let v = VillageCode::parse("370783100201").unwrap();
+        let on = date!(2025 - 01 - 01);
+        let since = |posts: &[Post]| continuous_since(posts, &id, &v, PostRole::Secretary, on);
+        // Two terms, the second starting the day after the first ended.
+        let joined = [
+            post(date!(2018 - 01 - 01), Some(date!(2020 - 12 - 31))),
+            post(date!(2021 - 01 - 01), None),
+        ];
+        assert_eq!(since(&joined), Some(date!(2018 - 01 - 01)));
+        // A one-day gap breaks it.
+        let gap = [
+            post(date!(2018 - 01 - 01), Some(date!(2020 - 12 - 30))),
+            post(date!(2021 - 01 - 01), None),
+        ];
+        assert_eq!(since(&gap), Some(date!(2021 - 01 - 01)));
+        // Ended before the date: no tenure now.
+        assert_eq!(
+            since(&[post(date!(2018 - 01 - 01), Some(date!(2024 - 12 - 31)))]),
+            None
+        );
+        // Ends on the date itself: still in office that day.
+        assert_eq!(
+            since(&[post(date!(2018 - 01 - 01), Some(date!(2025 - 01 - 01)))]),
+            Some(date!(2018 - 01 - 01))
+        );
+        // Not yet started.
+        assert_eq!(since(&[post(date!(2025 - 01 - 02), None)]), None);
+        // Overlapping records (a re-entered term) still count from the first.
+        let overlap = [
+            post(date!(2019 - 01 - 01), None),
+            post(date!(2018 - 06 - 01), Some(date!(2019 - 06 - 30))),
+        ];
+        assert_eq!(since(&overlap), Some(date!(2018 - 06 - 01)));
+    }
+}
