@@ -1,0 +1,550 @@
+//! # touyan-demo: a believable county, made up deterministically
+//!
+//! Given real towns and villages (the shipped Shouguang table, or a whole
+//! province) and a date, [`generate`] makes people with valid ID numbers,
+//! posts with histories, two years of village facts, training, half-yearly
+//! evaluations, reserves, young cadres, and the professionalized lists of
+//! this year and last year decided by the rules crate itself, already filed.
+//! The same input always gives the same output (a fixed generator, no
+//! clock), and the mix is chosen so that every rule fires somewhere:
+//! eligible and ineligible secretaries for every reason, towns with more
+//! candidates than places, admonitions and exits, shortfalls in training and
+//! reserves.
+
+mod names;
+mod rng;
+
+use rust_decimal::Decimal;
+use time::{Date, Duration, Month};
+use touyan_records::model::{
+    Admonition, AnnualPlan, Attendance, Ballots, Exit, ExitReason, ListEntry, ListStatus, Person,
+    Post, PostRole, RaterGroup, Reserve, SessionForm, ThreeGood, TrainingLevel, TrainingSession,
+    VillageYear, YoungCadre,
+};
+use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
+use touyan_rules::Params;
+use touyan_rules::art01_inclusion::{self, SecretaryFacts, VillageFacts};
+use touyan_rules::art12_competency::{self, Action};
+use touyan_rules::art13_pay;
+use touyan_rules::people::{Degree, Education};
+
+use rng::Rng;
+
+/// A town and its village-level units, as the division table gives them.
+#[derive(Clone, Debug)]
+pub struct Town {
+    pub code: TownCode,
+    pub name: String,
+    pub villages: Vec<Village>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Village {
+    pub code: VillageCode,
+    pub name: String,
+    pub kind: CommitteeKind,
+}
+
+/// Everything the demo makes.
+#[derive(Clone, Debug, Default)]
+pub struct Demo {
+    pub people: Vec<Person>,
+    pub posts: Vec<Post>,
+    pub village_years: Vec<VillageYear>,
+    pub three_good: Vec<ThreeGood>,
+    pub sessions: Vec<TrainingSession>,
+    pub attendance: Vec<Attendance>,
+    pub ballots: Vec<Ballots>,
+    pub admonitions: Vec<Admonition>,
+    pub reserves: Vec<Reserve>,
+    pub young_cadres: Vec<YoungCadre>,
+    pub plans: Vec<AnnualPlan>,
+    pub list_entries: Vec<ListEntry>,
+    pub exits: Vec<Exit>,
+}
+
+fn date(y: i32, m: u8, d: u8) -> Date {
+    Date::from_calendar_date(y, Month::try_from(m).unwrap_or(Month::January), d)
+        .unwrap_or(Date::MIN)
+}
+
+/// One made-up person with a valid ID number issued in `area`.
+struct PersonMaker<'a> {
+    rng: &'a mut Rng,
+    area: &'a str,
+    used: std::collections::HashSet<String>,
+}
+
+impl PersonMaker<'_> {
+    fn make(&mut self, birth: Date, education: Education, full_time: bool) -> Person {
+        let male = self.rng.below(100) < 70;
+        loop {
+            let seq = self.rng.below(500) as u32 * 2 + u32::from(male);
+            let body = format!(
+                "{}{:04}{:02}{:02}{seq:03}",
+                self.area,
+                birth.year(),
+                birth.month() as u8,
+                birth.day()
+            );
+            let id = with_check_digit(&body);
+            if self.used.insert(id.clone()) {
+                let name = names::full_name(self.rng, male);
+                return Person {
+                    id: CitizenId::parse(&id).unwrap_or_else(|_| unreachable_id()),
+                    name,
+                    education,
+                    full_time_degree: full_time,
+                };
+            }
+        }
+    }
+}
+
+#[cold]
+fn unreachable_id() -> CitizenId {
+    // `with_check_digit` always makes a valid number; this is never reached.
+    CitizenId::parse("11010519491231002X").unwrap_or_else(|_| unreachable_id())
+}
+
+fn with_check_digit(body: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: &[u8; 11] = b"10X98765432";
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    format!("{body}{}", char::from(C[(sum % 11) as usize]))
+}
+
+/// Education of a secretary: mostly senior middle school or college.
+fn education(rng: &mut Rng) -> (Education, bool) {
+    match rng.below(100) {
+        0..=4 => (Education::JuniorMiddle, false),
+        5..=39 => (Education::SeniorMiddle, false),
+        40..=64 => (Education::College, rng.below(2) == 0),
+        65..=89 => (Education::Bachelor, rng.below(3) > 0),
+        _ => (Education::Master, true),
+    }
+}
+
+/// Makes the demo for `towns` as of `as_of` with the policy `p` (resolved
+/// for the first day of the year `as_of` falls in).
+pub fn generate(towns: &[Town], as_of: Date, p: &Params) -> Demo {
+    let mut rng = Rng::new(2025);
+    let mut demo = Demo::default();
+    let year = as_of.year();
+    let area = towns
+        .first()
+        .map(|t| t.code.county().to_string())
+        .unwrap_or_else(|| "370783".to_string());
+    let mut maker = PersonMaker {
+        rng: &mut Rng::new(7),
+        area: &area,
+        used: Default::default(),
+    };
+
+    // One model town (the one with most villages) whose first half of the
+    // ranking all qualifies, so that its list reaches its quota exactly.
+    let model_town = towns
+        .iter()
+        .max_by_key(|t| {
+            t.villages
+                .iter()
+                .filter(|v| v.kind == CommitteeKind::Villagers)
+                .count()
+        })
+        .map(|t| t.code);
+    for (ti, town) in towns.iter().enumerate() {
+        let villages: Vec<&Village> = town
+            .villages
+            .iter()
+            .filter(|v| v.kind == CommitteeKind::Villagers)
+            .collect();
+        if villages.is_empty() {
+            continue;
+        }
+        let model = Some(town.code) == model_town;
+        let n = villages.len();
+        // Ranks for last year and the year before, a permutation each.
+        let ranks_last = rng.permutation(n);
+        let ranks_before = rng.permutation(n);
+        // Town-level training sessions of last year: two, 4 and 3 days.
+        let s_code = |k: usize| format!("{}-{}-{k}", town.code, year - 1);
+        for (k, days, month) in [(1, 4, 4), (2, 3, 9)] {
+            demo.sessions.push(TrainingSession {
+                code: s_code(k),
+                title: format!("{}{}年第{k}期村党组织书记集中培训", town.name, year - 1),
+                level: TrainingLevel::Town,
+                form: if k == 1 {
+                    SessionForm::Centralised
+                } else {
+                    SessionForm::SmallClass
+                },
+                town: Some(town.code),
+                start: date(year - 1, month, 10),
+                end: date(year - 1, month, 10) + Duration::days(days - 1),
+                days: Decimal::from(days),
+            });
+        }
+        if ti == 0 {
+            demo.sessions.push(TrainingSession {
+                code: format!("city-{}", year - 1),
+                title: format!("{}年全市村党组织书记集中轮训", year - 1),
+                level: TrainingLevel::City,
+                form: SessionForm::Centralised,
+                town: None,
+                start: date(year - 1, 6, 3),
+                end: date(year - 1, 6, 5),
+                days: Decimal::from(3),
+            });
+        }
+
+        for (vi, v) in villages.iter().enumerate() {
+            // Village facts for the two years before this one.
+            let exemplary = model && 2 * ranks_last[vi] <= n;
+            let mut stars = [2u8, 3, 4, 4, 4, 5, 5, 5][rng.below(8)];
+            let mut income = Decimal::new(
+                [300, 850, 999, 1000, 1250, 3000, 6800, 15000][rng.below(8)],
+                2,
+            );
+            if exemplary {
+                stars = stars.max(4);
+                income = income.max(Decimal::from(12));
+            }
+            for (y, rank) in [(year - 2, ranks_before[vi]), (year - 1, ranks_last[vi])] {
+                demo.village_years.push(VillageYear {
+                    village: v.code,
+                    year: y,
+                    stars,
+                    collective_income_wan: income,
+                    assessment_score: Some(Decimal::new(10_000 - rank as i64 * 35, 2)),
+                    assessment_rank: Some(rank as u32),
+                });
+            }
+
+            // The secretary: 28 to 62 years old, a history of one or two terms.
+            let age = 28 + rng.below(35) as i32;
+            let birth = date(year - age, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
+            let (edu, ft) = education(&mut rng);
+            let sec = maker.make(birth, edu, ft);
+            let mut tenure_years = [0, 1, 1, 2, 3, 3, 5, 8, 12][rng.below(9)];
+            if exemplary {
+                tenure_years = tenure_years.max(3);
+            }
+            let start = date(year - tenure_years - 1, 1 + rng.below(12) as u8, 1);
+            if tenure_years >= 5 {
+                // Two terms that join: continuous tenure is derived from both.
+                let mid = date(year - 3, 1, 1);
+                demo.posts.push(Post {
+                    person: sec.id.clone(),
+                    village: v.code,
+                    role: PostRole::Secretary,
+                    start,
+                    end: Some(mid - Duration::days(1)),
+                });
+                demo.posts.push(Post {
+                    person: sec.id.clone(),
+                    village: v.code,
+                    role: PostRole::Secretary,
+                    start: mid,
+                    end: None,
+                });
+            } else {
+                demo.posts.push(Post {
+                    person: sec.id.clone(),
+                    village: v.code,
+                    role: PostRole::Secretary,
+                    start,
+                    end: None,
+                });
+            }
+            for y in [year - 1, year] {
+                demo.three_good.push(ThreeGood {
+                    person: sec.id.clone(),
+                    year: y,
+                    passed: exemplary || rng.below(10) != 0,
+                    note: String::new(),
+                });
+            }
+            demo.people.push(sec);
+
+            // Two other committee members; some under 35 (young cadres).
+            for role in [PostRole::CommitteeDirector, PostRole::CommitteeMember] {
+                let young = rng.below(3) == 0;
+                let age = if young {
+                    24 + rng.below(13) as i32
+                } else {
+                    36 + rng.below(20) as i32
+                };
+                let birth = date(year - age, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
+                let (edu, ft) = education(&mut rng);
+                let person = maker.make(birth, edu, ft);
+                demo.posts.push(Post {
+                    person: person.id.clone(),
+                    village: v.code,
+                    role,
+                    start: date(year - 2 - rng.below(4) as i32, 1, 1),
+                    end: None,
+                });
+                if young {
+                    demo.young_cadres.push(YoungCadre {
+                        person: person.id.clone(),
+                        village: v.code,
+                        programme_start: date(year - 1 - rng.below(3) as i32, 3, 1),
+                        pay_factor: Decimal::new([60, 70, 80, 100][rng.below(4)], 2),
+                        current_pay: Decimal::from([0, 2500, 3000, 5200][rng.below(4)]),
+                        score: Decimal::new(6000 + rng.below(3800) as i64, 2),
+                        filed_on: Some(date(year - 1, 3, 15)),
+                    });
+                }
+                demo.people.push(person);
+            }
+        }
+    }
+    decide_lists(&mut demo, towns, as_of, p, &mut rng);
+    demo
+}
+
+/// Last year's and this year's lists, decided by the rules and filed, and
+/// what follows from them: training attended, evaluations, admonitions,
+/// exits, reserves, plans.
+fn decide_lists(demo: &mut Demo, towns: &[Town], as_of: Date, p: &Params, rng: &mut Rng) {
+    let year = as_of.year();
+    for y in [year - 1, year] {
+        let on = date(y, 1, 1);
+        for town in towns {
+            let villages: Vec<&Village> = town
+                .villages
+                .iter()
+                .filter(|v| v.kind == CommitteeKind::Villagers)
+                .collect();
+            let n = villages.len() as u32;
+            if n == 0 {
+                continue;
+            }
+            let mut eligible = Vec::new();
+            for v in &villages {
+                let Some(post) = demo.posts.iter().find(|x| {
+                    x.village == v.code && x.role == PostRole::Secretary && x.end.is_none()
+                }) else {
+                    continue;
+                };
+                let Some(person) = demo.people.iter().find(|x| x.id == post.person) else {
+                    continue;
+                };
+                let tenure_start = touyan_records::model::continuous_since(
+                    &demo.posts,
+                    &person.id,
+                    &v.code,
+                    PostRole::Secretary,
+                    on,
+                );
+                let Some(tenure_start) = tenure_start else {
+                    continue;
+                };
+                let Some(facts) = demo
+                    .village_years
+                    .iter()
+                    .find(|f| f.village == v.code && f.year == y - 1)
+                else {
+                    continue;
+                };
+                let good = demo
+                    .three_good
+                    .iter()
+                    .any(|g| g.person == person.id && g.year == y && g.passed);
+                let s = SecretaryFacts {
+                    birth_date: person.id.birth_date(),
+                    degree: Degree {
+                        education: person.education,
+                        full_time: person.full_time_degree,
+                    },
+                    tenure_start,
+                    three_good_three_strong: good,
+                };
+                let vf = VillageFacts {
+                    stars: u32::from(facts.stars),
+                    collective_income_wan: facts.collective_income_wan,
+                    last_year_rank: facts.assessment_rank.unwrap_or(n),
+                    village_count: n,
+                };
+                if art01_inclusion::eligibility(p, &s, &vf, on).eligible() {
+                    eligible.push((
+                        v.code,
+                        person.id.clone(),
+                        facts.assessment_rank.unwrap_or(n),
+                        facts.stars,
+                    ));
+                }
+            }
+            let quota = art01_inclusion::quota(p, n).outcome;
+            let codes: Vec<String> = eligible.iter().map(|e| e.0.to_string()).collect();
+            let candidates: Vec<art01_inclusion::Candidate<'_>> = eligible
+                .iter()
+                .zip(&codes)
+                .map(|(e, c)| art01_inclusion::Candidate {
+                    last_year_rank: e.2,
+                    village_code: c,
+                })
+                .collect();
+            let list = art01_inclusion::proposed_list(&candidates, quota).outcome;
+            let stars: Vec<u32> = list.iter().map(|&i| u32::from(eligible[i].3)).collect();
+            let tiers = art13_pay::assign_tiers(p, &stars);
+            for (&i, tier) in list.iter().zip(&tiers) {
+                let (village, person, _, _) = &eligible[i];
+                demo.list_entries.push(ListEntry {
+                    town: town.code,
+                    year: y,
+                    person: person.clone(),
+                    village: *village,
+                    tier: tier.outcome,
+                    status: ListStatus::Filed,
+                });
+            }
+        }
+    }
+    follow_ups(demo, as_of, p, rng);
+}
+
+fn follow_ups(demo: &mut Demo, as_of: Date, p: &Params, rng: &mut Rng) {
+    let year = as_of.year();
+    let listed: Vec<ListEntry> = demo
+        .list_entries
+        .iter()
+        .filter(|e| e.year == year - 1)
+        .cloned()
+        .collect();
+    let city_session = demo
+        .sessions
+        .iter()
+        .find(|s| s.level == TrainingLevel::City)
+        .map(|s| s.code.clone());
+    for e in &listed {
+        // Training last year: most attend everything, some miss a session.
+        let sessions: Vec<String> = demo
+            .sessions
+            .iter()
+            .filter(|s| s.town == Some(e.town))
+            .map(|s| s.code.clone())
+            .chain(city_session.clone())
+            .collect();
+        for code in sessions {
+            if rng.below(8) != 0 {
+                demo.attendance.push(Attendance {
+                    session: code,
+                    person: e.person.clone(),
+                    reflection_filed_on: (rng.below(6) != 0).then(|| date(year - 1, 11, 30)),
+                    poor_result: rng.below(25) == 0,
+                });
+            }
+        }
+        // Evaluations of both halves of last year.
+        for half in [1u8, 2] {
+            let roll = rng.below(100);
+            let (members, reps) = match roll {
+                0..=2 => ((24, 4, 12), (8, 2, 5)), // below 80%: exit
+                3..=9 => ((34, 5, 6), (12, 2, 2)), // 80%–90%: interview
+                _ => ((40, 5, 1), (15, 2, 0)),     // above 90%
+            };
+            let group = |g: RaterGroup, (c, b, n): (u32, u32, u32)| Ballots {
+                person: e.person.clone(),
+                year: year - 1,
+                half,
+                group: g,
+                competent: c,
+                basically_competent: b,
+                not_competent: n,
+            };
+            demo.ballots.push(group(RaterGroup::PartyMembers, members));
+            demo.ballots.push(group(RaterGroup::PublicReps, reps));
+            demo.ballots
+                .push(group(RaterGroup::LiaisonCadres, (3, 1, 0)));
+            demo.ballots
+                .push(group(RaterGroup::TownCommittee, (5, 0, 0)));
+            let b = |(c, bb, nn): (u32, u32, u32)| art12_competency::Ballots {
+                competent: c,
+                basically_competent: bb,
+                not_competent: nn,
+            };
+            let held = date(year - 1, if half == 1 { 7 } else { 12 }, 20);
+            match art12_competency::competency(p, b(members), b(reps)).map(|d| d.outcome.action) {
+                Some(Action::Interview) => demo.admonitions.push(Admonition {
+                    person: e.person.clone(),
+                    held_on: held,
+                    article: 12,
+                    reason: "党员和群众代表测评胜任率达不到 90%".to_string(),
+                    make_up_study_done_on: None,
+                }),
+                Some(Action::Exit) if half == 2 => demo.exits.push(Exit {
+                    person: e.person.clone(),
+                    on: held,
+                    reason: ExitReason::FailedEvaluation,
+                    note: "测评胜任率达不到 80%，经镇街党(工)委认定不能胜任".to_string(),
+                }),
+                _ => {}
+            }
+        }
+        // Reserves for secretary: 0 to 3 (fewer than 2 is a shortfall).
+        for _ in 0..rng.below(4) {
+            let listed_on = date(year - 1 - rng.below(2) as i32, 1 + rng.below(12) as u8, 1);
+            if let Some(young) = demo.young_cadres.iter().find(|y| {
+                y.village == e.village && !demo.reserves.iter().any(|r| r.person == y.person)
+            }) {
+                demo.reserves.push(Reserve {
+                    person: young.person.clone(),
+                    village: e.village,
+                    post: PostRole::Secretary,
+                    listed_on,
+                    removed_on: None,
+                });
+            }
+        }
+        // This year's plan: some reviewed and noticed, a few filed.
+        let step = rng.below(4);
+        demo.plans.push(AnnualPlan {
+            person: e.person.clone(),
+            year,
+            reviewed_on: (step >= 1).then(|| date(year, 1, 15)),
+            notice_start: (step >= 2).then(|| date(year, 1, 20)),
+            notice_end: (step >= 2).then(|| date(year, 1, 26)),
+            filed_on: (step >= 3).then(|| date(year, 2, 1)),
+        });
+    }
+}
+
+/// Reads a division table in the shipped format (`data/divisions/`): towns
+/// `code,name` and villages `code,name,town_code`. Rows that do not parse
+/// are skipped and counted.
+pub fn towns_from_csv(towns_csv: &str, villages_csv: &str) -> (Vec<Town>, usize) {
+    let mut skipped = 0;
+    let mut towns: Vec<Town> = Vec::new();
+    for line in towns_csv.lines().skip(1) {
+        let mut f = line.split(',');
+        match (f.next().map(TownCode::parse), f.next()) {
+            (Some(Ok(code)), Some(name)) => towns.push(Town {
+                code,
+                name: name.to_string(),
+                villages: Vec::new(),
+            }),
+            _ => skipped += 1,
+        }
+    }
+    for line in villages_csv.lines().skip(1) {
+        let mut f = line.split(',');
+        let (Some(Ok(code)), Some(name)) = (f.next().map(VillageCode::parse), f.next()) else {
+            skipped += 1;
+            continue;
+        };
+        match towns.iter_mut().find(|t| t.code == code.town()) {
+            Some(t) => t.villages.push(Village {
+                code,
+                name: name.to_string(),
+                kind: CommitteeKind::classify(name),
+            }),
+            None => skipped += 1,
+        }
+    }
+    (towns, skipped)
+}
