@@ -146,6 +146,16 @@ fn parse_town(raw: &[u8], t: usize) -> Result<Town<'_>, CaseError> {
     })
 }
 
+/// The ids of a town's people (secretaries and young cadres), in input order.
+fn people<'t>(town: &'t Town<'_>) -> impl Iterator<Item = &'t str> {
+    town.villages.iter().flat_map(|v| {
+        v.secretary
+            .iter()
+            .map(|s| &*s.id)
+            .chain(v.young_cadres.iter().flatten().map(|y| &*y.id))
+    })
+}
+
 /// Hash of a person id (FNV-1a). It is only a first filter: a hash seen
 /// twice is confirmed against the input before it is called a duplicate.
 fn id_hash(id: &str) -> u64 {
@@ -188,17 +198,7 @@ fn one_town(params: &Params, as_of: Date, raw: &[u8], t: usize) -> TownOutput {
         j.buf.push(b',');
     }
     output::town(&mut j, &r);
-    let ids = town
-        .villages
-        .iter()
-        .flat_map(|v| {
-            v.secretary
-                .iter()
-                .map(|s| &*s.id)
-                .chain(v.young_cadres.iter().flatten().map(|y| &*y.id))
-        })
-        .map(id_hash)
-        .collect();
+    let ids = people(&town).map(id_hash).collect();
     Ok((j.buf, ids))
 }
 
@@ -234,17 +234,7 @@ fn person_path(p: &Prepared<'_>, id: &str, skip: usize, last: usize) -> Option<S
 /// from the input once the hash has seen it twice).
 fn duplicate_error(p: &Prepared<'_>, t: usize, hash: u64) -> Option<CaseError> {
     let town = parse_town(p.towns[t], t).ok()?;
-    let ids: Vec<&str> = town
-        .villages
-        .iter()
-        .flat_map(|v| {
-            v.secretary
-                .iter()
-                .map(|s| &*s.id)
-                .chain(v.young_cadres.iter().flatten().map(|y| &*y.id))
-        })
-        .filter(|id| id_hash(id) == hash)
-        .collect();
+    let ids: Vec<&str> = people(&town).filter(|id| id_hash(id) == hash).collect();
     for id in ids {
         let first = person_path(p, id, 0, t)?;
         if let Some(second) = person_path(p, id, 1, t) {
@@ -544,18 +534,11 @@ pub fn with_results<T>(
     let mut seen: HashSet<u64, IdHasher> = HashSet::default();
     for (t, town) in towns.iter().enumerate() {
         let village_count = town::validate(&p.params, p.as_of, town, t)?;
-        for v in &town.villages {
-            for id in v
-                .secretary
-                .iter()
-                .map(|s| &*s.id)
-                .chain(v.young_cadres.iter().flatten().map(|y| &*y.id))
+        for h in people(town).map(id_hash) {
+            if !seen.insert(h)
+                && let Some(e) = duplicate_error(p, t, h)
             {
-                if !seen.insert(id_hash(id))
-                    && let Some(e) = duplicate_error(p, t, id_hash(id))
-                {
-                    return Err(e);
-                }
+                return Err(e);
             }
         }
         results.push(town::decide(&p.params, p.as_of, town, t, village_count));

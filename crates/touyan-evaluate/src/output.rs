@@ -116,6 +116,18 @@ impl Json {
         self.raw(if b { "true" } else { "false" });
     }
 
+    /// A JSON array of strings.
+    fn strings<'s>(&mut self, items: impl IntoIterator<Item = &'s str>) {
+        self.raw("[");
+        for (n, item) in items.into_iter().enumerate() {
+            if n > 0 {
+                self.raw(",");
+            }
+            self.string(item);
+        }
+        self.raw("]");
+    }
+
     fn key(&mut self, k: &str) {
         self.buf.push(b'"');
         self.raw(k);
@@ -154,14 +166,8 @@ pub fn town(j: &mut Json, r: &TownResult<'_>) {
     j.uint(u64::from(r.quota.outcome));
     j.raw(",");
     j.key("included");
-    j.raw("[");
-    for (n, &s) in r.included.iter().enumerate() {
-        if n > 0 {
-            j.raw(",");
-        }
-        j.string(r.secretary_id(s));
-    }
-    j.raw("],");
+    j.strings(r.included.iter().map(|&s| r.secretary_id(s)));
+    j.raw(",");
     j.key("tiers");
     j.raw("{");
     for (n, (&s, tier)) in r.included.iter().zip(&r.tiers).enumerate() {
@@ -177,14 +183,8 @@ pub fn town(j: &mut Json, r: &TownResult<'_>) {
     j.uint(u64::from(r.young_cap.outcome));
     j.raw(",");
     j.key("young_cadres_selected");
-    j.raw("[");
-    for (n, &y) in r.young_selected.iter().enumerate() {
-        if n > 0 {
-            j.raw(",");
-        }
-        j.string(r.young_id(y));
-    }
-    j.raw("],");
+    j.strings(r.young_selected.iter().map(|&y| r.young_id(y)));
+    j.raw(",");
     j.key("secondment");
     match &r.secondment {
         None => j.raw("null"),
@@ -203,31 +203,24 @@ pub fn town(j: &mut Json, r: &TownResult<'_>) {
             j.uint(u64::from(s.town_done));
             j.raw(",");
             j.key("too_short");
-            j.raw("[");
             let list = r.town.secondments.as_deref().unwrap_or_default();
-            let mut first = true;
-            for (s, d) in list.iter().zip(&s.lengths) {
-                if !d.outcome {
-                    if !first {
-                        j.raw(",");
-                    }
-                    first = false;
-                    j.string(&s.id);
-                }
-            }
-            j.raw("]}");
+            j.strings(
+                list.iter()
+                    .zip(&s.lengths)
+                    .filter(|(_, d)| !d.outcome)
+                    .map(|(s, _)| &*s.id),
+            );
+            j.raw("}");
         }
     }
     j.raw(",");
     j.key("reserve_shortfalls");
-    j.raw("[");
-    for (n, (v, _)) in r.reserve_shortfalls.iter().enumerate() {
-        if n > 0 {
-            j.raw(",");
-        }
-        j.string(&r.town.villages[*v].code);
-    }
-    j.raw("],");
+    j.strings(
+        r.reserve_shortfalls
+            .iter()
+            .map(|(v, _)| &*r.town.villages[*v].code),
+    );
+    j.raw(",");
     j.key("secretaries");
     j.raw("[");
     for (n, s) in r.secretaries.iter().enumerate() {
@@ -326,14 +319,8 @@ fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::Secret
             j.bool(t.compliant());
             j.raw(",");
             j.key("shortfalls");
-            j.raw("[");
-            for (k, sf) in t.shortfalls.iter().enumerate() {
-                if k > 0 {
-                    j.raw(",");
-                }
-                j.string(sf.name());
-            }
-            j.raw("]}");
+            j.strings(t.shortfalls.iter().map(|sf| sf.name()));
+            j.raw("}");
         }
     }
     j.raw(",");
