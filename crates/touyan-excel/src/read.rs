@@ -1,0 +1,414 @@
+//! Reading a workbook: every cell checked, then every reference and
+//! duplicate across sheets, and the records built only when nothing failed.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use calamine::{Data, Range, Reader, Sheets, open_workbook_auto};
+use touyan_records::CitizenId;
+
+use crate::cell::{self, column_letter, is_blank, norm_label};
+use crate::spec::{self, Kind, Record, Row, SheetSpec, Val, Visit};
+use crate::{CellError, ERROR_SHEET, INSTRUCTIONS_SHEET, Known, Roster};
+
+/// Headers a clerk may add that are not data (a running number).
+const IGNORED_HEADERS: [&str; 1] = ["序号"];
+
+/// The spec of a sheet by its name (surrounding spaces ignored).
+pub(crate) fn spec_for(name: &str) -> Option<&'static SheetSpec> {
+    spec::sheets().into_iter().find(|s| s.name == name.trim())
+}
+
+/// Where a sheet's columns are, from its header row.
+pub(crate) struct Layout {
+    /// Sheet column (0-based) of each spec column, `None` when absent.
+    pub positions: Vec<Option<u32>>,
+    /// Header problems: (0-based column, message).
+    pub errors: Vec<(u32, String)>,
+    /// False when a required column is missing: its rows are not read.
+    pub usable: bool,
+    /// The first column right of the header row, where a missing column's
+    /// problems are shown.
+    pub beyond: u32,
+}
+
+pub(crate) fn layout(range: &Range<Data>, spec: &SheetSpec) -> Layout {
+    let width = range.end().map_or(0, |(_, c)| c + 1);
+    let mut positions = vec![None; spec.columns.len()];
+    let mut errors = Vec::new();
+    let mut last_used = None;
+    for c in 0..width {
+        let Some(d) = range.get_value((0, c)) else {
+            continue;
+        };
+        if is_blank(d) {
+            continue;
+        }
+        last_used = Some(c);
+        let h = norm_label(&cell::display(d));
+        match spec
+            .columns
+            .iter()
+            .position(|col| norm_label(col.header) == h)
+        {
+            Some(i) if positions[i].is_some() => {
+                errors.push((c, format!("列“{h}”重复出现")));
+            }
+            Some(i) => positions[i] = Some(c),
+            None if IGNORED_HEADERS.contains(&h.as_str()) => {}
+            None => errors.push((
+                c,
+                format!(
+                    "不认识的列“{h}”；本表的列为：{}",
+                    spec.columns
+                        .iter()
+                        .map(|c| c.header)
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            )),
+        }
+    }
+    let beyond = last_used.map_or(0, |c| c + 1);
+    let mut usable = true;
+    for (i, col) in spec.columns.iter().enumerate() {
+        if positions[i].is_none() && col.required {
+            usable = false;
+            errors.push((
+                beyond,
+                format!("缺少必填列“{}”（第 1 行是表头）", col.header),
+            ));
+        }
+    }
+    Layout {
+        positions,
+        errors,
+        usable,
+        beyond,
+    }
+}
+
+/// A problem, with the sheet's place in the workbook for sorting.
+struct Problem {
+    sheet_order: usize,
+    col: u32,
+    error: CellError,
+}
+
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn cell(&mut self, order: usize, sheet: &str, row: u32, col: u32, message: String) {
+        self.0.push(Problem {
+            sheet_order: order,
+            col,
+            error: CellError {
+                sheet: sheet.to_owned(),
+                row,
+                column: column_letter(col),
+                message,
+            },
+        });
+    }
+
+    fn sheet(&mut self, order: usize, sheet: &str, message: String) {
+        self.0.push(Problem {
+            sheet_order: order,
+            col: 0,
+            error: CellError {
+                sheet: sheet.to_owned(),
+                row: 0,
+                column: String::new(),
+                message,
+            },
+        });
+    }
+
+    fn into_sorted(mut self) -> Vec<CellError> {
+        self.0.sort_by_key(|p| (p.sheet_order, p.error.row, p.col));
+        self.0.into_iter().map(|p| p.error).collect()
+    }
+}
+
+struct ParsedRow {
+    /// 1-based, as Excel shows it.
+    row: u32,
+    vals: Vec<Val>,
+    /// A cell failed its column's checks: no record is built.
+    bad: bool,
+}
+
+struct Sheet {
+    order: usize,
+    name: String,
+    spec: &'static SheetSpec,
+    layout: Layout,
+    rows: Vec<ParsedRow>,
+}
+
+impl Sheet {
+    fn col(&self, i: usize) -> u32 {
+        self.layout.positions[i].unwrap_or(self.layout.beyond)
+    }
+}
+
+fn open(path: &Path) -> Result<(Sheets<std::io::BufReader<std::fs::File>>, bool), CellError> {
+    let book = open_workbook_auto(path).map_err(|e| CellError {
+        sheet: String::new(),
+        row: 0,
+        column: String::new(),
+        message: format!("无法打开 {}：{e}", path.display()),
+    })?;
+    let is_1904 = match &book {
+        Sheets::Xlsx(x) => x.has_1904_epoch(),
+        _ => false,
+    };
+    Ok((book, is_1904))
+}
+
+/// [`crate::read_workbook`] with every lookup given, session codes too.
+pub fn read_workbook_with(path: &Path, known: &Known) -> Result<Roster, Vec<CellError>> {
+    let (mut book, is_1904) = open(path).map_err(|e| vec![e])?;
+    let mut problems = Problems::default();
+    let mut sheets: Vec<Sheet> = Vec::new();
+    for (order, name) in book.sheet_names().into_iter().enumerate() {
+        let range = match book.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.sheet(order, &name, format!("无法读取本表：{e}"));
+                continue;
+            }
+        };
+        let Some(spec) = spec_for(&name) else {
+            let trimmed = name.trim();
+            if trimmed != INSTRUCTIONS_SHEET
+                && trimmed != ERROR_SHEET
+                && range.used_cells().any(|(_, _, d)| !is_blank(d))
+            {
+                problems.sheet(
+                    order,
+                    &name,
+                    format!(
+                        "不认识的工作表“{trimmed}”；可用的工作表为：{}",
+                        spec::sheets()
+                            .iter()
+                            .map(|s| s.name)
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                );
+            }
+            continue;
+        };
+        if sheets.iter().any(|s| s.spec.name == spec.name) {
+            problems.sheet(order, &name, format!("工作表“{}”重复", spec.name));
+            continue;
+        }
+        let layout = layout(&range, spec);
+        for (c, m) in &layout.errors {
+            problems.cell(order, &name, 1, *c, m.clone());
+        }
+        let mut rows = Vec::new();
+        if layout.usable {
+            let height = range.end().map_or(0, |(r, _)| r + 1);
+            for r in 1..height {
+                if let Some(row) = parse_row(&range, r, spec, &layout, is_1904, known, |c, m| {
+                    problems.cell(order, &name, r + 1, c, m)
+                }) {
+                    rows.push(row);
+                }
+            }
+        }
+        sheets.push(Sheet {
+            order,
+            name,
+            spec,
+            layout,
+            rows,
+        });
+    }
+    cross_check(&sheets, known, &mut problems);
+    let mut build = Build {
+        sheets: &sheets,
+        roster: Roster::default(),
+        problems: &mut problems,
+    };
+    spec::each_record(&mut build);
+    let roster = build.roster;
+    if problems.0.is_empty() {
+        Ok(roster)
+    } else {
+        Err(problems.into_sorted())
+    }
+}
+
+/// One data row (0-based `r`); `None` for an empty row.
+fn parse_row(
+    range: &Range<Data>,
+    r: u32,
+    spec: &SheetSpec,
+    layout: &Layout,
+    is_1904: bool,
+    known: &Known,
+    mut report: impl FnMut(u32, String),
+) -> Option<ParsedRow> {
+    let cells: Vec<Option<&Data>> = layout
+        .positions
+        .iter()
+        .map(|p| p.and_then(|c| range.get_value((r, c))))
+        .collect();
+    if cells.iter().all(|d| d.is_none_or(is_blank)) {
+        return None;
+    }
+    let mut bad = false;
+    let mut vals = Vec::with_capacity(cells.len());
+    for (i, (col, d)) in spec.columns.iter().zip(cells).enumerate() {
+        let at = layout.positions[i].unwrap_or(layout.beyond);
+        let val = match d {
+            Some(d) if !is_blank(d) => match cell::read(col.kind, d, is_1904) {
+                Ok(v) => v,
+                Err(m) => {
+                    report(at, m);
+                    bad = true;
+                    Val::Empty
+                }
+            },
+            _ => {
+                if col.required {
+                    report(at, format!("“{}”必须填写", col.header));
+                    bad = true;
+                }
+                Val::Empty
+            }
+        };
+        if let (Kind::Village, Val::Village(v)) = (col.kind, &val)
+            && !(known.villages)(v)
+        {
+            report(
+                at,
+                format!("村代码 {v} 不是已知的村（系统的区划中没有这个代码）"),
+            );
+            bad = true;
+        }
+        vals.push(val);
+    }
+    Some(ParsedRow {
+        row: r + 1,
+        vals,
+        bad,
+    })
+}
+
+/// References to people and sessions, and duplicate keys.
+fn cross_check(sheets: &[Sheet], known: &Known, problems: &mut Problems) {
+    let mut people: HashSet<&CitizenId> = HashSet::new();
+    let mut sessions: HashSet<&str> = HashSet::new();
+    for s in sheets {
+        for (i, col) in s.spec.columns.iter().enumerate() {
+            for r in &s.rows {
+                match (col.kind, &r.vals[i]) {
+                    (Kind::PersonKey, Val::Id(id)) => {
+                        people.insert(id);
+                    }
+                    (Kind::SessionKey, Val::Text(t)) => {
+                        sessions.insert(t);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for s in sheets {
+        for r in &s.rows {
+            for (i, col) in s.spec.columns.iter().enumerate() {
+                match (col.kind, &r.vals[i]) {
+                    (Kind::Person, Val::Id(id)) if !people.contains(id) && !(known.people)(id) => {
+                        problems.cell(
+                            s.order,
+                            &s.name,
+                            r.row,
+                            s.col(i),
+                            "此人不在“人员”表中，也未在系统中登记；请先在“人员”表填写".into(),
+                        );
+                    }
+                    (Kind::Session, Val::Text(t))
+                        if !sessions.contains(t.as_str()) && !(known.sessions)(t) =>
+                    {
+                        problems.cell(
+                            s.order,
+                            &s.name,
+                            r.row,
+                            s.col(i),
+                            format!("班次编号“{t}”不在“培训班次”表中，也未在系统中登记"),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if s.spec.key.is_empty() {
+            continue;
+        }
+        let mut seen: HashMap<Vec<String>, u32> = HashMap::new();
+        for r in &s.rows {
+            let key: Vec<&Val> = s.spec.key.iter().map(|&k| &r.vals[k]).collect();
+            if key.iter().any(|v| matches!(v, Val::Empty)) {
+                continue;
+            }
+            let key: Vec<String> = key.iter().map(|v| v.key_text()).collect();
+            if let Some(first) = seen.get(&key) {
+                let headers: Vec<&str> = s
+                    .spec
+                    .key
+                    .iter()
+                    .map(|&k| s.spec.columns[k].header)
+                    .collect();
+                problems.cell(
+                    s.order,
+                    &s.name,
+                    r.row,
+                    s.col(s.spec.key[0]),
+                    format!(
+                        "{}重复：{}与第 {first} 行相同",
+                        s.spec.key_what,
+                        headers.join("、")
+                    ),
+                );
+            } else {
+                seen.insert(key, r.row);
+            }
+        }
+    }
+}
+
+struct Build<'a> {
+    sheets: &'a [Sheet],
+    roster: Roster,
+    problems: &'a mut Problems,
+}
+
+impl Visit for Build<'_> {
+    fn visit<T: Record>(&mut self) {
+        let Some(s) = self.sheets.iter().find(|s| s.spec.name == T::spec().name) else {
+            return;
+        };
+        for r in s.rows.iter().filter(|r| !r.bad) {
+            match T::from_row(&Row(&r.vals)) {
+                Some(rec) => {
+                    for (c, m) in rec.check() {
+                        self.problems.cell(s.order, &s.name, r.row, s.col(c), m);
+                    }
+                    T::list_mut(&mut self.roster).push(rec);
+                }
+                None => self.problems.cell(
+                    s.order,
+                    &s.name,
+                    r.row,
+                    0,
+                    "本行无法读取（程序内部错误，请报告）".into(),
+                ),
+            }
+        }
+    }
+}
