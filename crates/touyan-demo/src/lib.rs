@@ -18,10 +18,10 @@ use rust_decimal::Decimal;
 use time::{Date, Duration, Month};
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Exit, ExitReason, ListEntry, ListStatus, Person,
-    Post, PostRole, RaterGroup, Reserve, SessionForm, ThreeGood, TrainingLevel, TrainingSession,
-    VillageYear, YoungCadre,
+    Post, PostRole, RaterGroup, Records, Reserve, SessionForm, ThreeGood, Town, TrainingLevel,
+    TrainingSession, Village, VillageYear, YoungCadre,
 };
-use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
+use touyan_records::{CitizenId, CommitteeKind};
 use touyan_rules::Params;
 use touyan_rules::art01_inclusion::{self, SecretaryFacts, VillageFacts};
 use touyan_rules::art12_competency::{self, Action};
@@ -30,37 +30,27 @@ use touyan_rules::people::{Degree, Education};
 
 use rng::Rng;
 
-/// A town and its village-level units, as the division table gives them.
-#[derive(Clone, Debug)]
-pub struct Town {
-    pub code: TownCode,
-    pub name: String,
-    pub villages: Vec<Village>,
+/// What the demo makes: [`Records`] of every kind, towns and villages
+/// included.
+pub type Demo = Records;
+
+/// A town and its villagers' committees.
+struct Area<'a> {
+    town: &'a Town,
+    villages: Vec<&'a Village>,
 }
 
-#[derive(Clone, Debug)]
-pub struct Village {
-    pub code: VillageCode,
-    pub name: String,
-    pub kind: CommitteeKind,
-}
-
-/// Everything the demo makes.
-#[derive(Clone, Debug, Default)]
-pub struct Demo {
-    pub people: Vec<Person>,
-    pub posts: Vec<Post>,
-    pub village_years: Vec<VillageYear>,
-    pub three_good: Vec<ThreeGood>,
-    pub sessions: Vec<TrainingSession>,
-    pub attendance: Vec<Attendance>,
-    pub ballots: Vec<Ballots>,
-    pub admonitions: Vec<Admonition>,
-    pub reserves: Vec<Reserve>,
-    pub young_cadres: Vec<YoungCadre>,
-    pub plans: Vec<AnnualPlan>,
-    pub list_entries: Vec<ListEntry>,
-    pub exits: Vec<Exit>,
+fn areas<'a>(towns: &'a [Town], villages: &'a [Village]) -> Vec<Area<'a>> {
+    towns
+        .iter()
+        .map(|town| Area {
+            town,
+            villages: villages
+                .iter()
+                .filter(|v| v.code.town() == town.code && v.kind == CommitteeKind::Villagers)
+                .collect(),
+        })
+        .collect()
 }
 
 fn date(y: i32, m: u8, d: u8) -> Date {
@@ -129,13 +119,19 @@ fn education(rng: &mut Rng) -> (Education, bool) {
     }
 }
 
-/// Makes the demo for `towns` as of `as_of` with the policy `p` (resolved
-/// for the first day of the year `as_of` falls in).
-pub fn generate(towns: &[Town], as_of: Date, p: &Params) -> Demo {
+/// Makes the demo for `towns` and their `villages` as of `as_of` with the
+/// policy `p` (resolved for the first day of the year `as_of` falls in).
+/// The towns and villages themselves are part of the result.
+pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &Params) -> Demo {
     let mut rng = Rng::new(2025);
-    let mut demo = Demo::default();
+    let mut demo = Demo {
+        towns: town_list.to_vec(),
+        villages: village_list.to_vec(),
+        ..Demo::default()
+    };
+    let towns = areas(town_list, village_list);
     let year = as_of.year();
-    let area = towns
+    let area = town_list
         .first()
         .map(|t| t.code.county().to_string())
         .unwrap_or_else(|| "370783".to_string());
@@ -149,19 +145,9 @@ pub fn generate(towns: &[Town], as_of: Date, p: &Params) -> Demo {
     // ranking all qualifies, so that its list reaches its quota exactly.
     let model_town = towns
         .iter()
-        .max_by_key(|t| {
-            t.villages
-                .iter()
-                .filter(|v| v.kind == CommitteeKind::Villagers)
-                .count()
-        })
-        .map(|t| t.code);
-    for (ti, town) in towns.iter().enumerate() {
-        let villages: Vec<&Village> = town
-            .villages
-            .iter()
-            .filter(|v| v.kind == CommitteeKind::Villagers)
-            .collect();
+        .max_by_key(|a| a.villages.len())
+        .map(|a| a.town.code);
+    for (ti, Area { town, villages }) in towns.iter().enumerate() {
         if villages.is_empty() {
             continue;
         }
@@ -173,7 +159,7 @@ pub fn generate(towns: &[Town], as_of: Date, p: &Params) -> Demo {
         // Town-level training sessions of last year: two, 4 and 3 days.
         let s_code = |k: usize| format!("{}-{}-{k}", town.code, year - 1);
         for (k, days, month) in [(1, 4, 4), (2, 3, 9)] {
-            demo.sessions.push(TrainingSession {
+            demo.training_sessions.push(TrainingSession {
                 code: s_code(k),
                 title: format!("{}{}年第{k}期村党组织书记集中培训", town.name, year - 1),
                 level: TrainingLevel::Town,
@@ -189,7 +175,7 @@ pub fn generate(towns: &[Town], as_of: Date, p: &Params) -> Demo {
             });
         }
         if ti == 0 {
-            demo.sessions.push(TrainingSession {
+            demo.training_sessions.push(TrainingSession {
                 code: format!("city-{}", year - 1),
                 title: format!("{}年全市村党组织书记集中轮训", year - 1),
                 level: TrainingLevel::City,
@@ -303,29 +289,24 @@ pub fn generate(towns: &[Town], as_of: Date, p: &Params) -> Demo {
             }
         }
     }
-    decide_lists(&mut demo, towns, as_of, p, &mut rng);
+    decide_lists(&mut demo, &towns, as_of, p, &mut rng);
     demo
 }
 
 /// Last year's and this year's lists, decided by the rules and filed, and
 /// what follows from them: training attended, evaluations, admonitions,
 /// exits, reserves, plans.
-fn decide_lists(demo: &mut Demo, towns: &[Town], as_of: Date, p: &Params, rng: &mut Rng) {
+fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rng: &mut Rng) {
     let year = as_of.year();
     for y in [year - 1, year] {
         let on = date(y, 1, 1);
-        for town in towns {
-            let villages: Vec<&Village> = town
-                .villages
-                .iter()
-                .filter(|v| v.kind == CommitteeKind::Villagers)
-                .collect();
+        for Area { town, villages } in towns {
             let n = villages.len() as u32;
             if n == 0 {
                 continue;
             }
             let mut eligible = Vec::new();
-            for v in &villages {
+            for v in villages.iter() {
                 let Some(post) = demo.posts.iter().find(|x| {
                     x.village == v.code && x.role == PostRole::Secretary && x.end.is_none()
                 }) else {
@@ -417,14 +398,14 @@ fn follow_ups(demo: &mut Demo, as_of: Date, p: &Params, rng: &mut Rng) {
         .cloned()
         .collect();
     let city_session = demo
-        .sessions
+        .training_sessions
         .iter()
         .find(|s| s.level == TrainingLevel::City)
         .map(|s| s.code.clone());
     for e in &listed {
         // Training last year: most attend everything, some miss a session.
         let sessions: Vec<String> = demo
-            .sessions
+            .training_sessions
             .iter()
             .filter(|s| s.town == Some(e.town))
             .map(|s| s.code.clone())
@@ -503,7 +484,7 @@ fn follow_ups(demo: &mut Demo, as_of: Date, p: &Params, rng: &mut Rng) {
         }
         // This year's plan: some reviewed and noticed, a few filed.
         let step = rng.below(4);
-        demo.plans.push(AnnualPlan {
+        demo.annual_plans.push(AnnualPlan {
             person: e.person.clone(),
             year,
             reviewed_on: (step >= 1).then(|| date(year, 1, 15)),
@@ -512,39 +493,4 @@ fn follow_ups(demo: &mut Demo, as_of: Date, p: &Params, rng: &mut Rng) {
             filed_on: (step >= 3).then(|| date(year, 2, 1)),
         });
     }
-}
-
-/// Reads a division table in the shipped format (`data/divisions/`): towns
-/// `code,name` and villages `code,name,town_code`. Rows that do not parse
-/// are skipped and counted.
-pub fn towns_from_csv(towns_csv: &str, villages_csv: &str) -> (Vec<Town>, usize) {
-    let mut skipped = 0;
-    let mut towns: Vec<Town> = Vec::new();
-    for line in towns_csv.lines().skip(1) {
-        let mut f = line.split(',');
-        match (f.next().map(TownCode::parse), f.next()) {
-            (Some(Ok(code)), Some(name)) => towns.push(Town {
-                code,
-                name: name.to_string(),
-                villages: Vec::new(),
-            }),
-            _ => skipped += 1,
-        }
-    }
-    for line in villages_csv.lines().skip(1) {
-        let mut f = line.split(',');
-        let (Some(Ok(code)), Some(name)) = (f.next().map(VillageCode::parse), f.next()) else {
-            skipped += 1;
-            continue;
-        };
-        match towns.iter_mut().find(|t| t.code == code.town()) {
-            Some(t) => t.villages.push(Village {
-                code,
-                name: name.to_string(),
-                kind: CommitteeKind::classify(name),
-            }),
-            None => skipped += 1,
-        }
-    }
-    (towns, skipped)
 }

@@ -4,23 +4,37 @@
 use std::collections::{HashMap, HashSet};
 
 use time::macros::date;
-use touyan_demo::{Demo, generate, towns_from_csv};
+use touyan_demo::{Demo, generate};
 use touyan_records::model::{ListStatus, PostRole};
 use touyan_rules::Policy;
 
-fn shouguang() -> Vec<touyan_demo::Town> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/divisions/");
-    let towns = std::fs::read_to_string(format!("{dir}370783-towns.csv")).unwrap();
-    let villages = std::fs::read_to_string(format!("{dir}370783-villages.csv")).unwrap();
-    let (towns, skipped) = towns_from_csv(&towns, &villages);
-    assert_eq!(skipped, 0);
-    towns
+/// Shouguang's towns, each with its villagers' committees.
+fn shouguang() -> Vec<(
+    touyan_records::model::Town,
+    Vec<touyan_records::model::Village>,
+)> {
+    let d = touyan_storage::shipped();
+    d.towns
+        .iter()
+        .map(|t| {
+            let villages = d
+                .villages
+                .iter()
+                .filter(|v| {
+                    v.code.town() == t.code && v.kind == touyan_records::CommitteeKind::Villagers
+                })
+                .cloned()
+                .collect();
+            (t.clone(), villages)
+        })
+        .collect()
 }
 
 fn demo() -> Demo {
     let as_of = date!(2025 - 06 - 30);
     let p = Policy::example().resolve(date!(2025 - 01 - 01)).unwrap();
-    generate(&shouguang(), as_of, &p)
+    let d = touyan_storage::shipped();
+    generate(&d.towns, &d.villages, as_of, &p)
 }
 
 #[test]
@@ -60,12 +74,8 @@ fn lists_of_two_years_are_filed_within_the_quota() {
             *per_town.entry(e.town).or_default() += 1;
         }
         assert!(!per_town.is_empty(), "{year} has a list");
-        for t in &towns {
-            let n = t
-                .villages
-                .iter()
-                .filter(|v| v.kind == touyan_records::CommitteeKind::Villagers)
-                .count() as u32;
+        for (t, villages) in &towns {
+            let n = villages.len() as u32;
             let quota = touyan_rules::art01_inclusion::quota(&p, n).outcome as usize;
             assert!(
                 per_town.get(&t.code).copied().unwrap_or(0) <= quota,
@@ -103,8 +113,8 @@ fn every_follow_up_happens_somewhere() {
         "a reflection not filed"
     );
     assert!(
-        d.plans.iter().any(|p| p.filed_on.is_some())
-            && d.plans.iter().any(|p| p.reviewed_on.is_none())
+        d.annual_plans.iter().any(|p| p.filed_on.is_some())
+            && d.annual_plans.iter().any(|p| p.reviewed_on.is_none())
     );
     // Someone on last year's list missed a training session.
     let listed: Vec<_> = d.list_entries.iter().filter(|e| e.year == 2024).collect();
@@ -130,12 +140,7 @@ fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
     let mut failed: HashMap<&'static str, usize> = HashMap::new();
     let mut at_quota = 0;
     let mut young_over_cap = 0;
-    for town in shouguang() {
-        let villages: Vec<_> = town
-            .villages
-            .iter()
-            .filter(|v| v.kind == touyan_records::CommitteeKind::Villagers)
-            .collect();
+    for (town, villages) in shouguang() {
         let n = villages.len() as u32;
         let mut eligible = 0;
         for v in &villages {

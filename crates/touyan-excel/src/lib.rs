@@ -16,11 +16,6 @@
 use std::fmt;
 use std::path::Path;
 
-use touyan_records::model::{
-    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
-    PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession, VillageYear,
-    YoungCadre,
-};
 use touyan_records::{CitizenId, VillageCode};
 
 mod cell;
@@ -38,46 +33,9 @@ pub use write::{INSTRUCTIONS_SHEET, write_roster, write_template};
 /// The name of the sheet [`write_marked_copy`] lists the errors on.
 pub const ERROR_SHEET: &str = "错误清单";
 
-/// Every record a workbook carries, one list per sheet, in sheet row order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Roster {
-    pub persons: Vec<Person>,
-    pub posts: Vec<Post>,
-    pub village_years: Vec<VillageYear>,
-    pub three_goods: Vec<ThreeGood>,
-    pub training_sessions: Vec<TrainingSession>,
-    pub attendances: Vec<Attendance>,
-    pub ballots: Vec<Ballots>,
-    pub admonitions: Vec<Admonition>,
-    pub exam_results: Vec<ExamResult>,
-    pub certificates: Vec<Certificate>,
-    pub secondments: Vec<Secondment>,
-    pub reserves: Vec<Reserve>,
-    pub young_cadres: Vec<YoungCadre>,
-    pub annual_plans: Vec<AnnualPlan>,
-    pub list_entries: Vec<ListEntry>,
-    pub pay_records: Vec<PayRecord>,
-    pub exits: Vec<Exit>,
-}
-
-impl Roster {
-    /// Rows over all sheets.
-    pub fn len(&self) -> usize {
-        struct Count<'a>(&'a Roster, usize);
-        impl spec::Visit for Count<'_> {
-            fn visit<T: spec::Record>(&mut self) {
-                self.1 += T::list(self.0).len();
-            }
-        }
-        let mut c = Count(self, 0);
-        spec::each_record(&mut c);
-        c.1
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
+/// Every record a workbook carries, one list per sheet, in sheet row order
+/// (towns and villages come from the division table, not from workbooks).
+pub use touyan_records::model::Records as Roster;
 
 /// One problem in a workbook. `row` is 1-based as Excel shows it and
 /// `column` a letter ("C"); a problem with a whole sheet has row 0 and no

@@ -379,10 +379,10 @@ impl Record for Person {
         &PERSON
     }
     fn list(r: &Roster) -> &Vec<Self> {
-        &r.persons
+        &r.people
     }
     fn list_mut(r: &mut Roster) -> &mut Vec<Self> {
-        &mut r.persons
+        &mut r.people
     }
     fn to_row(&self) -> Vec<Val> {
         vec![
@@ -526,10 +526,10 @@ impl Record for ThreeGood {
         &THREE_GOOD
     }
     fn list(r: &Roster) -> &Vec<Self> {
-        &r.three_goods
+        &r.three_good
     }
     fn list_mut(r: &mut Roster) -> &mut Vec<Self> {
-        &mut r.three_goods
+        &mut r.three_good
     }
     fn to_row(&self) -> Vec<Val> {
         vec![
@@ -638,10 +638,10 @@ impl Record for Attendance {
         &ATTENDANCE
     }
     fn list(r: &Roster) -> &Vec<Self> {
-        &r.attendances
+        &r.attendance
     }
     fn list_mut(r: &mut Roster) -> &mut Vec<Self> {
-        &mut r.attendances
+        &mut r.attendance
     }
     fn to_row(&self) -> Vec<Val> {
         vec![

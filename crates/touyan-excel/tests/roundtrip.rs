@@ -302,7 +302,7 @@ fn roster() -> impl Strategy<Value = Roster> {
                 let ids: Vec<CitizenId> = persons.iter().map(|p| p.id.clone()).collect();
                 let who = |w: &Who| w.get(&ids).clone();
                 let mut r = Roster {
-                    persons,
+                    people: persons,
                     village_years,
                     training_sessions: sessions,
                     ..Roster::default()
@@ -317,7 +317,7 @@ fn roster() -> impl Strategy<Value = Roster> {
                         end: *end,
                     })
                     .collect();
-                r.three_goods = three_goods
+                r.three_good = three_goods
                     .iter()
                     .map(|(w, year, passed, note)| ThreeGood {
                         person: who(w),
@@ -330,7 +330,7 @@ fn roster() -> impl Strategy<Value = Roster> {
                 if !r.training_sessions.is_empty() {
                     let codes: Vec<String> =
                         r.training_sessions.iter().map(|s| s.code.clone()).collect();
-                    r.attendances = attendances
+                    r.attendance = attendances
                         .iter()
                         .map(|(s, w, filed, poor)| Attendance {
                             session: s.get(&codes).clone(),
@@ -459,10 +459,8 @@ fn roster() -> impl Strategy<Value = Roster> {
                     (p.person.clone(), p.village, p.role, p.start)
                 });
                 dedup(&mut r.village_years, |v| (v.village, v.year));
-                dedup(&mut r.three_goods, |t| (t.person.clone(), t.year));
-                dedup(&mut r.attendances, |a| {
-                    (a.session.clone(), a.person.clone())
-                });
+                dedup(&mut r.three_good, |t| (t.person.clone(), t.year));
+                dedup(&mut r.attendance, |a| (a.session.clone(), a.person.clone()));
                 dedup(&mut r.ballots, |b| {
                     (b.person.clone(), b.year, b.half, b.group)
                 });

@@ -387,7 +387,7 @@ fn a_clerks_workbook_reads_into_the_expected_records() {
     });
     let (a, b) = (id(&a), id(&b));
     let want = Roster {
-        persons: vec![
+        people: vec![
             Person {
                 id: a.clone(),
                 name: "张三".into(),
@@ -445,7 +445,7 @@ fn a_clerks_workbook_reads_into_the_expected_records() {
             end: date!(2024 - 03 - 05),
             days: Decimal::new(45, 1),
         }],
-        attendances: vec![Attendance {
+        attendance: vec![Attendance {
             session: "2024001".into(),
             person: a.clone(),
             reflection_filed_on: Some(date!(2024 - 03 - 10)),
@@ -940,7 +940,7 @@ fn full_roster() -> Roster {
     let v1 = v("370783100201");
     let v2 = v("370783104305");
     Roster {
-        persons: vec![
+        people: vec![
             Person {
                 id: a.clone(),
                 name: "张三".into(),
@@ -969,7 +969,7 @@ fn full_roster() -> Roster {
             assessment_score: Some(Decimal::new(9_725, 2)),
             assessment_rank: Some(1),
         }],
-        three_goods: vec![ThreeGood {
+        three_good: vec![ThreeGood {
             person: a.clone(),
             year: 2024,
             passed: true,
@@ -985,7 +985,7 @@ fn full_roster() -> Roster {
             end: date!(2024 - 04 - 01),
             days: Decimal::new(5, 1),
         }],
-        attendances: vec![Attendance {
+        attendance: vec![Attendance {
             session: "0012".into(),
             person: b.clone(),
             reflection_filed_on: None,
@@ -1071,6 +1071,7 @@ fn full_roster() -> Roster {
             reason: ExitReason::FailedEvaluation,
             note: "=1+1".into(),
         }],
+        ..Roster::default()
     }
 }
 
@@ -1128,7 +1129,7 @@ fn a_masked_export_shows_masked_numbers_and_cannot_be_imported() {
     let path = tmp(&dir, "脱敏.xlsx");
     let mut roster = full_roster();
     let full = with_check("37078319900101123");
-    roster.persons[0].id = id(&full);
+    roster.people[0].id = id(&full);
     write_roster(&path, &roster, Some(Mask::default())).unwrap();
     let mut book = open(&path);
     let people = book.worksheet_range("人员").unwrap();

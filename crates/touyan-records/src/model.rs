@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use time::Date;
 use touyan_rules::people::Education;
 
-use crate::{CitizenId, TownCode, VillageCode};
+use crate::{CitizenId, CommitteeKind, TownCode, VillageCode};
 
 /// An enumeration with a stable code for storage and a Chinese label for
 /// people; `from_label` accepts either.
@@ -109,6 +109,21 @@ labelled! {
         Age = "age", "达到年龄上限";
         Other = "other", "其他";
     }
+}
+
+/// A town, street or zone (镇街区) of the division table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Town {
+    pub code: TownCode,
+    pub name: String,
+}
+
+/// A village-level unit, with what its name says it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Village {
+    pub code: VillageCode,
+    pub name: String,
+    pub kind: CommitteeKind,
 }
 
 /// A person (一人一档). Birth date and sex are read from the ID number.
@@ -331,6 +346,60 @@ pub struct Exit {
     pub on: Date,
     pub reason: ExitReason,
     pub note: String,
+}
+
+/// Records of every kind, one list each, parents before children: what an
+/// import reads, a demo makes, and storage writes in one transaction.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Records {
+    pub towns: Vec<Town>,
+    pub villages: Vec<Village>,
+    pub people: Vec<Person>,
+    pub posts: Vec<Post>,
+    pub village_years: Vec<VillageYear>,
+    pub three_good: Vec<ThreeGood>,
+    pub training_sessions: Vec<TrainingSession>,
+    pub attendance: Vec<Attendance>,
+    pub ballots: Vec<Ballots>,
+    pub admonitions: Vec<Admonition>,
+    pub exam_results: Vec<ExamResult>,
+    pub certificates: Vec<Certificate>,
+    pub secondments: Vec<Secondment>,
+    pub reserves: Vec<Reserve>,
+    pub young_cadres: Vec<YoungCadre>,
+    pub annual_plans: Vec<AnnualPlan>,
+    pub list_entries: Vec<ListEntry>,
+    pub pay_records: Vec<PayRecord>,
+    pub exits: Vec<Exit>,
+}
+
+impl Records {
+    /// How many records there are, of all kinds.
+    pub fn len(&self) -> usize {
+        self.towns.len()
+            + self.villages.len()
+            + self.people.len()
+            + self.posts.len()
+            + self.village_years.len()
+            + self.three_good.len()
+            + self.training_sessions.len()
+            + self.attendance.len()
+            + self.ballots.len()
+            + self.admonitions.len()
+            + self.exam_results.len()
+            + self.certificates.len()
+            + self.secondments.len()
+            + self.reserves.len()
+            + self.young_cadres.len()
+            + self.annual_plans.len()
+            + self.list_entries.len()
+            + self.pay_records.len()
+            + self.exits.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// A person's continuous tenure in a role at a village on `on`: the start of

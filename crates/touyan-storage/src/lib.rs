@@ -55,7 +55,12 @@ pub use divisions::{
 };
 pub use error::StoreError;
 pub use record::{Cell, Col, Kind, Reader, Record, scaled};
-pub use records::{TABLES, Town, Village, committee_code, town_kind_code};
+pub use records::{TABLES, committee_code, town_kind_code};
+/// The records of one import, written in one transaction by
+/// [`Store::apply`], parents before children, each kind upserted by key
+/// (so applying the same batch twice changes nothing the second time).
+pub use touyan_records::model::Records as Batch;
+pub use touyan_records::model::{Town, Village};
 
 /// How long a SQLite connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -139,32 +144,6 @@ pub struct Change {
     pub after: Option<String>,
 }
 
-/// The records of one import, written in one transaction by
-/// [`Store::apply`], parents before children, each kind upserted by key
-/// (so applying the same batch twice changes nothing the second time).
-#[derive(Clone, Debug, Default)]
-pub struct Batch {
-    pub towns: Vec<Town>,
-    pub villages: Vec<Village>,
-    pub people: Vec<Person>,
-    pub posts: Vec<Post>,
-    pub village_years: Vec<VillageYear>,
-    pub three_good: Vec<ThreeGood>,
-    pub training_sessions: Vec<TrainingSession>,
-    pub attendance: Vec<Attendance>,
-    pub ballots: Vec<Ballots>,
-    pub admonitions: Vec<Admonition>,
-    pub exam_results: Vec<ExamResult>,
-    pub certificates: Vec<Certificate>,
-    pub secondments: Vec<Secondment>,
-    pub reserves: Vec<Reserve>,
-    pub young_cadres: Vec<YoungCadre>,
-    pub annual_plans: Vec<AnnualPlan>,
-    pub list_entries: Vec<ListEntry>,
-    pub pay_records: Vec<PayRecord>,
-    pub exits: Vec<Exit>,
-}
-
 /// Calls `$m!(field, Type)` for every kind of a [`Batch`], in write order.
 macro_rules! batch_kinds {
     ($m:ident) => {
@@ -188,24 +167,6 @@ macro_rules! batch_kinds {
         $m!(pay_records, PayRecord);
         $m!(exits, Exit);
     };
-}
-
-impl Batch {
-    /// How many records the batch holds.
-    pub fn len(&self) -> usize {
-        let mut n = 0;
-        macro_rules! add {
-            ($f:ident, $t:ty) => {
-                n += self.$f.len();
-            };
-        }
-        batch_kinds!(add);
-        n
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The records of one [`Batch`] kind and what writing them did.

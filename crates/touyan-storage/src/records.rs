@@ -5,11 +5,11 @@
 //! Units: money in integer fen (`_fen`), 万元 and other decimals in integer
 //! hundredths (`_x100`); a value with more places is refused, not rounded.
 
-use touyan_records::model::Person;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
     PayRecord, Post, Reserve, Secondment, ThreeGood, TrainingSession, VillageYear, YoungCadre,
 };
+use touyan_records::model::{Person, Town, Village};
 use touyan_records::{CitizenId, CommitteeKind, TownCode, TownKind, VillageCode};
 
 use crate::StoreError;
@@ -19,21 +19,6 @@ use crate::record::{
 };
 
 use Kind::{BigInt, Bool, Date, Int, Text};
-
-/// A town, street or zone (镇街区). Its kind is read from the code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Town {
-    pub code: TownCode,
-    pub name: String,
-}
-
-/// A village-level unit, with what its name says it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Village {
-    pub code: VillageCode,
-    pub name: String,
-    pub kind: CommitteeKind,
-}
 
 /// The stored code of a town kind.
 pub fn town_kind_code(kind: Option<TownKind>) -> &'static str {
