@@ -33,7 +33,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("无法启动运行时：{e}"))
 }
 
-fn read_file(path: &Path, filter: &DivisionFilter) -> Result<Divisions, String> {
+pub fn read_file(path: &Path, filter: &DivisionFilter) -> Result<Divisions, String> {
     let open = |p: &Path| {
         File::open(p)
             .map(|f| BufReader::with_capacity(1 << 20, f))

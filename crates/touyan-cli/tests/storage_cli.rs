@@ -224,3 +224,83 @@ fn help_for_the_new_commands_is_in_chinese() {
     let help = text(&touyan("x.db", &["divisions", "load", "--help"]).stdout);
     assert!(help.contains("参数") && help.contains("选项"), "{help}");
 }
+
+// ───────────────────────────── touyan demo ─────────────────────────────
+
+async fn demo_fills_a_fresh_database(db: TestDb) {
+    use touyan_records::model::{ListEntry, ListStatus, Person};
+    let out = touyan(&db.url, &["demo", "--as-of", "2025-06-30"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}{stdout}", text(&out.stderr));
+    assert!(
+        stdout.contains("镇街区 15 个，村级单位 1013 个（村民委员会 968 个）"),
+        "{stdout}"
+    );
+    let store = db.open().await;
+    let entries = store.list::<ListEntry>().await.unwrap();
+    for year in [2024, 2025] {
+        let n = entries.iter().filter(|e| e.year == year).count();
+        assert!(n > 0, "{year}: no list");
+        assert!(
+            entries
+                .iter()
+                .filter(|e| e.year == year)
+                .all(|e| e.status == ListStatus::Filed)
+        );
+    }
+    // Every village has its own secretary: 968 secretaries, 2 more people each.
+    assert_eq!(store.count::<Person>().await.unwrap(), 968 * 3);
+    // The change log says the demo wrote it.
+    assert_eq!(store.actors().await.unwrap(), ["演示数据"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_on_sqlite() {
+    run_on(Backend::Sqlite, demo_fills_a_fresh_database).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_on_postgres() {
+    run_on(Backend::Postgres, demo_fills_a_fresh_database).await;
+}
+
+#[test]
+fn a_demo_replaces_a_demo_but_not_other_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let first = touyan(db, &["demo", "--as-of", "2025-06-30"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    // A second demo replaces the first without asking.
+    let again = touyan(db, &["demo", "--as-of", "2025-06-30"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(
+        text(&first.stdout),
+        text(&again.stdout),
+        "the same demo twice"
+    );
+    // Data written by someone else: refused without --force, nothing changed.
+    let other = dir.path().join("other.db");
+    let other = other.to_str().unwrap();
+    assert!(touyan(other, &["divisions", "load"]).status.success());
+    let refused = touyan(other, &["demo", "--as-of", "2025-06-30"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("--force"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let forced = touyan(other, &["demo", "--as-of", "2025-06-30", "--force"]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    // Bad options are explained.
+    let bad = touyan(db, &["demo", "--as-of", "2025-13-01"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("不是有效日期"));
+    let elsewhere = touyan(db, &["demo", "--county", "110101"]);
+    assert_eq!(elsewhere.status.code(), Some(2));
+    assert!(
+        text(&elsewhere.stderr).contains("--divisions"),
+        "{}",
+        text(&elsewhere.stderr)
+    );
+}

@@ -116,6 +116,8 @@ pub enum Action {
     Insert,
     Update,
     Delete,
+    /// Records left the system in full (an export with unmasked ID numbers).
+    Export,
 }
 
 impl Action {
@@ -124,6 +126,7 @@ impl Action {
             Action::Insert => "insert",
             Action::Update => "update",
             Action::Delete => "delete",
+            Action::Export => "export",
         }
     }
 }
@@ -383,6 +386,48 @@ impl Store {
         Ok(DivisionsLoaded { towns, villages })
     }
 
+    /// Everyone who has changed anything, in no particular order.
+    pub async fn actors(&self) -> Result<Vec<String>, StoreError> {
+        let stmt =
+            Statement::from_string(self.backend.db(), "SELECT DISTINCT actor FROM change_log");
+        let rows = self.db.query_all_raw(stmt).await?;
+        rows.iter()
+            .map(|r| r.try_get_by_index(0))
+            .collect::<Result<_, sea_orm::DbErr>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Records in the change log that `actor` took `what` out of the system
+    /// unmasked (`detail`: the file, the scope).
+    pub async fn log_export(
+        &self,
+        actor: &str,
+        what: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let b = self.backend;
+        let mut p = Params::new(b);
+        let sql = format!(
+            "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, before_json, after_json) \
+             VALUES {}",
+            p.tuple(7)
+        );
+        let now = time::OffsetDateTime::now_utc();
+        let values = vec![
+            Value::TimeDateTime(Some(PrimitiveDateTime::new(now.date(), now.time()))),
+            Value::String(Some(actor.to_owned())),
+            Value::String(Some(what.to_owned())),
+            Value::String(Some(detail.to_owned())),
+            Value::String(Some(Action::Export.code().to_owned())),
+            Value::String(None),
+            Value::String(None),
+        ];
+        self.db
+            .execute_raw(Statement::from_sql_and_values(b.db(), sql, values))
+            .await?;
+        Ok(())
+    }
+
     /// The change log, oldest first; only one table's when `table` is given.
     pub async fn changes(&self, table: Option<&str>) -> Result<Vec<Change>, StoreError> {
         let b = self.backend;
@@ -413,6 +458,7 @@ impl Store {
                     action: match action.as_str() {
                         "insert" => Action::Insert,
                         "update" => Action::Update,
+                        "export" => Action::Export,
                         _ => Action::Delete,
                     },
                     before: r.try_get_by_index(6)?,

@@ -212,7 +212,7 @@ fn change_log(backend: DbBackend) -> String {
         "CREATE TABLE change_log ({id}, changed_at TIMESTAMP NOT NULL, actor TEXT NOT NULL, \
          table_name TEXT NOT NULL, record_key TEXT NOT NULL, action TEXT NOT NULL, \
          before_json TEXT, after_json TEXT, \
-         CHECK (action IN ('insert', 'update', 'delete')))"
+         CHECK (action IN ('insert', 'update', 'delete', 'export')))"
     )
 }
 

