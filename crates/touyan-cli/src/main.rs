@@ -4,6 +4,7 @@ mod demo;
 mod divisions;
 mod evaluate;
 mod policy;
+mod roster;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +72,24 @@ enum Command {
         #[command(subcommand)]
         command: DivisionsCommand,
     },
+    /// 写出 Excel 模板
+    Template {
+        #[command(subcommand)]
+        command: TemplateCommand,
+    },
+    /// 导入 Excel 名册：先检查整个工作簿，全部无误才写入（要么全部导入，要么都不导入）
+    Import {
+        /// 工作簿（.xlsx）
+        file: PathBuf,
+        /// 出错时标注副本的位置（默认：与工作簿同目录的“*.错误标注.xlsx”）
+        #[arg(long, value_name = "FILE")]
+        errors: Option<PathBuf>,
+    },
+    /// 导出 Excel
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// 建立演示数据库：真实区划 + 虚构人员和履历，今年和上年的专业化名单已备案
     Demo {
         /// 判定日（YYYY-MM-DD，默认今天）
@@ -88,6 +107,27 @@ enum Command {
         /// 数据库中已有非演示数据时，仍然删除并替换（仅 SQLite）
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TemplateCommand {
+    /// 名册导入模板：每类记录一张表，中文表头、下拉选项、说明表
+    Roster {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// 名册（与导入模板同一格式；身份证号码默认脱敏）
+    Roster {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+        /// 导出完整身份证号码（记入操作日志；这样的文件才能再导入）
+        #[arg(long)]
+        full_ids: bool,
     },
 }
 
@@ -182,6 +222,13 @@ fn main() -> ExitCode {
             }
             PolicyCommand::Check { file } => policy::check(&file),
         },
+        Command::Template {
+            command: TemplateCommand::Roster { file },
+        } => roster::template(&file),
+        Command::Import { file, errors } => roster::import(&cli.db, &file, errors.as_deref()),
+        Command::Export {
+            command: ExportCommand::Roster { file, full_ids },
+        } => roster::export_roster(&cli.db, &file, full_ids),
         Command::Demo {
             as_of,
             county,
