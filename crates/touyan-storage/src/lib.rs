@@ -267,13 +267,14 @@ impl Store {
         // nothing behind; the likely cause is another process migrating the
         // same new database at the same moment, whose work the retry finds
         // done.
+        // Up to about five seconds: a loaded machine migrates slowly.
         let mut attempt = 0;
         while let Err(e) = migration::Migrator::up(&db, None).await {
             attempt += 1;
-            if attempt == 3 {
+            if attempt == 10 {
                 return Err(StoreError::Migrate(e.to_string()));
             }
-            tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+            tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
         }
         Ok(Store { db, backend })
     }
