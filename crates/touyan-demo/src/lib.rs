@@ -21,7 +21,7 @@ use touyan_records::model::{
     Post, PostRole, RaterGroup, Records, Reserve, SessionForm, ThreeGood, Town, TrainingLevel,
     TrainingSession, Village, VillageYear, YoungCadre,
 };
-use touyan_records::{CitizenId, CommitteeKind};
+use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::Params;
 use touyan_rules::art01_inclusion::{self, SecretaryFacts, VillageFacts};
 use touyan_rules::art12_competency::{self, Action};
@@ -297,7 +297,29 @@ pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &P
 /// what follows from them: training attended, evaluations, admonitions,
 /// exits, reserves, plans.
 fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rng: &mut Rng) {
+    use std::collections::{HashMap, HashSet};
     let year = as_of.year();
+    // Indexes, so that a province decides in linear time.
+    let mut secretary_posts: HashMap<VillageCode, Vec<Post>> = HashMap::new();
+    for post in demo.posts.iter().filter(|x| x.role == PostRole::Secretary) {
+        secretary_posts
+            .entry(post.village)
+            .or_default()
+            .push(post.clone());
+    }
+    let people: HashMap<&CitizenId, &Person> = demo.people.iter().map(|x| (&x.id, x)).collect();
+    let facts: HashMap<(VillageCode, i32), &VillageYear> = demo
+        .village_years
+        .iter()
+        .map(|f| ((f.village, f.year), f))
+        .collect();
+    let good: HashSet<(&CitizenId, i32)> = demo
+        .three_good
+        .iter()
+        .filter(|g| g.passed)
+        .map(|g| (&g.person, g.year))
+        .collect();
+    let mut entries = Vec::new();
     for y in [year - 1, year] {
         let on = date(y, 1, 1);
         for Area { town, villages } in towns {
@@ -307,16 +329,17 @@ fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rn
             }
             let mut eligible = Vec::new();
             for v in villages.iter() {
-                let Some(post) = demo.posts.iter().find(|x| {
-                    x.village == v.code && x.role == PostRole::Secretary && x.end.is_none()
-                }) else {
+                let Some(posts) = secretary_posts.get(&v.code) else {
                     continue;
                 };
-                let Some(person) = demo.people.iter().find(|x| x.id == post.person) else {
+                let Some(post) = posts.iter().find(|x| x.end.is_none()) else {
+                    continue;
+                };
+                let Some(person) = people.get(&post.person) else {
                     continue;
                 };
                 let tenure_start = touyan_records::model::continuous_since(
-                    &demo.posts,
+                    posts,
                     &person.id,
                     &v.code,
                     PostRole::Secretary,
@@ -325,17 +348,9 @@ fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rn
                 let Some(tenure_start) = tenure_start else {
                     continue;
                 };
-                let Some(facts) = demo
-                    .village_years
-                    .iter()
-                    .find(|f| f.village == v.code && f.year == y - 1)
-                else {
+                let Some(facts) = facts.get(&(v.code, y - 1)) else {
                     continue;
                 };
-                let good = demo
-                    .three_good
-                    .iter()
-                    .any(|g| g.person == person.id && g.year == y && g.passed);
                 let s = SecretaryFacts {
                     birth_date: person.id.birth_date(),
                     degree: Degree {
@@ -343,7 +358,7 @@ fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rn
                         full_time: person.full_time_degree,
                     },
                     tenure_start,
-                    three_good_three_strong: good,
+                    three_good_three_strong: good.contains(&(&person.id, y)),
                 };
                 let vf = VillageFacts {
                     stars: u32::from(facts.stars),
@@ -375,7 +390,7 @@ fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rn
             let tiers = art13_pay::assign_tiers(p, &stars);
             for (&i, tier) in list.iter().zip(&tiers) {
                 let (village, person, _, _) = &eligible[i];
-                demo.list_entries.push(ListEntry {
+                entries.push(ListEntry {
                     town: town.code,
                     year: y,
                     person: person.clone(),
@@ -386,6 +401,8 @@ fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rn
             }
         }
     }
+    drop((secretary_posts, people, facts, good));
+    demo.list_entries.extend(entries);
     follow_ups(demo, as_of, p, rng);
 }
 
@@ -402,13 +419,27 @@ fn follow_ups(demo: &mut Demo, as_of: Date, p: &Params, rng: &mut Rng) {
         .iter()
         .find(|s| s.level == TrainingLevel::City)
         .map(|s| s.code.clone());
+    let mut town_sessions: std::collections::HashMap<TownCode, Vec<String>> = Default::default();
+    for s in &demo.training_sessions {
+        if let Some(t) = s.town {
+            town_sessions.entry(t).or_default().push(s.code.clone());
+        }
+    }
+    let mut young_by_village: std::collections::HashMap<VillageCode, Vec<CitizenId>> =
+        Default::default();
+    for y in &demo.young_cadres {
+        young_by_village
+            .entry(y.village)
+            .or_default()
+            .push(y.person.clone());
+    }
     for e in &listed {
         // Training last year: most attend everything, some miss a session.
-        let sessions: Vec<String> = demo
-            .training_sessions
-            .iter()
-            .filter(|s| s.town == Some(e.town))
-            .map(|s| s.code.clone())
+        let sessions: Vec<String> = town_sessions
+            .get(&e.town)
+            .into_iter()
+            .flatten()
+            .cloned()
             .chain(city_session.clone())
             .collect();
         for code in sessions {
@@ -470,11 +501,10 @@ fn follow_ups(demo: &mut Demo, as_of: Date, p: &Params, rng: &mut Rng) {
         // Reserves for secretary: 0 to 3 (fewer than 2 is a shortfall).
         for _ in 0..rng.below(4) {
             let listed_on = date(year - 1 - rng.below(2) as i32, 1 + rng.below(12) as u8, 1);
-            if let Some(young) = demo.young_cadres.iter().find(|y| {
-                y.village == e.village && !demo.reserves.iter().any(|r| r.person == y.person)
-            }) {
+            // Young cadres of the village, each listed once (Article 10).
+            if let Some(young) = young_by_village.get_mut(&e.village).and_then(|v| v.pop()) {
                 demo.reserves.push(Reserve {
-                    person: young.person.clone(),
+                    person: young,
                     village: e.village,
                     post: PostRole::Secretary,
                     listed_on,
