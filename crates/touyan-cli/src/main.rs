@@ -3,6 +3,7 @@
 mod demo;
 mod divisions;
 mod evaluate;
+mod exports;
 mod policy;
 mod roster;
 
@@ -129,6 +130,112 @@ enum ExportCommand {
         #[arg(long)]
         full_ids: bool,
     },
+    /// 专业化管理名单备案表：汇总表（行政村数、名额、各档人数）+ 每个镇街一张表（档次、月补贴、签章栏）
+    Filing {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+        /// 名单年度（如 2025）
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        #[command(flatten)]
+        ids: FullIds,
+        #[command(flatten)]
+        scope: ExportScope,
+    },
+    /// 培训达标情况：当年已备案名单中每人的市级、镇街集中培训天数和次数，是否达标、差多少，学习体会，学习效果
+    Training {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+        /// 年度（按培训班开班日期计入）
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        #[command(flatten)]
+        ids: FullIds,
+        #[command(flatten)]
+        scope: ExportScope,
+    },
+    /// 后备力量储备情况：每个专业化管理村的书记后备人数、最低要求和缺额
+    Reserves {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+        /// 名单年度
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        #[command(flatten)]
+        scope: ExportScope,
+    },
+    /// 年轻干部报酬表：当月每人的基本报酬、学历补贴、合计，现报酬较高的按高标准
+    Young {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+        /// 月份（YYYY-MM）
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// 镇街新入职事业人员实发工资（元/月；必填，数据库中还没有这项数据）
+        #[arg(long, value_name = "元", allow_negative_numbers = true)]
+        reference_salary: Option<String>,
+        #[command(flatten)]
+        ids: FullIds,
+        #[command(flatten)]
+        scope: ExportScope,
+    },
+    /// 胜任度评价结果：每人各测评群体票数、胜任率、处理（无/约谈/退出）及依据条款
+    Evaluations {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+        /// 年度
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// 1：上半年，2：下半年
+        #[arg(long, value_name = "1|2")]
+        half: u8,
+        #[command(flatten)]
+        ids: FullIds,
+        #[command(flatten)]
+        scope: ExportScope,
+    },
+    /// 补贴发放表（一卡通）：当月每人一行，按镇街、资金来源汇总和总计；当年名单须已备案
+    Payments {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+        /// 发放月份（YYYY-MM）
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[command(flatten)]
+        ids: FullIds,
+        #[command(flatten)]
+        scope: ExportScope,
+    },
+}
+
+/// `--full-ids` of the exports that carry ID numbers.
+#[derive(clap::Args)]
+struct FullIds {
+    /// 导出完整身份证号码（记入操作日志）
+    #[arg(long)]
+    full_ids: bool,
+}
+
+/// What the exports besides the roster share.
+#[derive(clap::Args)]
+struct ExportScope {
+    /// 只导出该镇街（9 位代码或名称）
+    #[arg(long, value_name = "镇街")]
+    town: Option<String>,
+    /// 使用本市的政策文件（默认：内置示例政策，补贴金额为示例值）
+    #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+    policy: Option<PathBuf>,
+}
+
+impl ExportScope {
+    fn options<'a>(&'a self, file: &'a std::path::Path, full_ids: bool) -> exports::Options<'a> {
+        exports::Options {
+            file,
+            full_ids,
+            town: self.town.as_deref(),
+            policy: self.policy.as_deref(),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -207,6 +314,71 @@ fn parse() -> Cli {
     }
 }
 
+fn export(db: &str, command: ExportCommand) -> ExitCode {
+    use exports::Which;
+    match command {
+        ExportCommand::Roster { file, full_ids } => roster::export_roster(db, &file, full_ids),
+        ExportCommand::Filing {
+            file,
+            year,
+            ids,
+            scope,
+        } => exports::run(
+            db,
+            Which::Filing { year },
+            &scope.options(&file, ids.full_ids),
+        ),
+        ExportCommand::Training {
+            file,
+            year,
+            ids,
+            scope,
+        } => exports::run(
+            db,
+            Which::Training { year },
+            &scope.options(&file, ids.full_ids),
+        ),
+        ExportCommand::Reserves { file, year, scope } => {
+            exports::run(db, Which::Reserves { year }, &scope.options(&file, false))
+        }
+        ExportCommand::Young {
+            file,
+            month,
+            reference_salary,
+            ids,
+            scope,
+        } => exports::run(
+            db,
+            Which::Young {
+                month,
+                reference_salary,
+            },
+            &scope.options(&file, ids.full_ids),
+        ),
+        ExportCommand::Evaluations {
+            file,
+            year,
+            half,
+            ids,
+            scope,
+        } => exports::run(
+            db,
+            Which::Evaluations { year, half },
+            &scope.options(&file, ids.full_ids),
+        ),
+        ExportCommand::Payments {
+            file,
+            month,
+            ids,
+            scope,
+        } => exports::run(
+            db,
+            Which::Payments { month },
+            &scope.options(&file, ids.full_ids),
+        ),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = parse();
     match cli.command {
@@ -226,9 +398,7 @@ fn main() -> ExitCode {
             command: TemplateCommand::Roster { file },
         } => roster::template(&file),
         Command::Import { file, errors } => roster::import(&cli.db, &file, errors.as_deref()),
-        Command::Export {
-            command: ExportCommand::Roster { file, full_ids },
-        } => roster::export_roster(&cli.db, &file, full_ids),
+        Command::Export { command } => export(&cli.db, command),
         Command::Demo {
             as_of,
             county,

@@ -277,14 +277,21 @@ pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &P
             }
         }
     }
-    decide_lists(&mut demo, &towns, as_of, p, &mut rng);
+    decide_lists(&mut demo, &towns, as_of, p, &mut rng, &mut maker);
     demo
 }
 
 /// Last year's and this year's lists, decided by the rules and filed, and
 /// what follows from them: training attended, evaluations, admonitions,
 /// exits, reserves, plans.
-fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rng: &mut Rng) {
+fn decide_lists(
+    demo: &mut Demo,
+    towns: &[Area<'_>],
+    as_of: Date,
+    p: &Params,
+    rng: &mut Rng,
+    maker: &mut PersonMaker<'_>,
+) {
     use std::collections::{HashMap, HashSet};
     let year = as_of.year();
     // Indexes, so that a province decides in linear time.
@@ -391,10 +398,16 @@ fn decide_lists(demo: &mut Demo, towns: &[Area<'_>], as_of: Date, p: &Params, rn
     }
     drop((secretary_posts, people, facts, good));
     demo.list_entries.extend(entries);
-    follow_ups(demo, as_of, p, rng);
+    follow_ups(demo, as_of, p, rng, maker);
 }
 
-fn follow_ups(demo: &mut Demo, as_of: Date, p: &Params, rng: &mut Rng) {
+fn follow_ups(
+    demo: &mut Demo,
+    as_of: Date,
+    p: &Params,
+    rng: &mut Rng,
+    maker: &mut PersonMaker<'_>,
+) {
     let year = as_of.year();
     let listed: Vec<ListEntry> = demo
         .list_entries
@@ -486,19 +499,31 @@ fn follow_ups(demo: &mut Demo, as_of: Date, p: &Params, rng: &mut Rng) {
                 _ => {}
             }
         }
-        // Reserves for secretary: 0 to 3 (fewer than 2 is a shortfall).
-        for _ in 0..rng.below(4) {
+        // Reserves for secretary: mostly two or three, some short (fewer
+        // than two). Young cadres of the village first (Article 10), then
+        // other villagers.
+        let reserves = [0, 1, 1, 2, 2, 2, 2, 3, 3, 3][rng.below(10)];
+        for _ in 0..reserves {
             let listed_on = date(year - 1 - rng.below(2) as i32, 1 + rng.below(12) as u8, 1);
-            // Young cadres of the village, each listed once (Article 10).
-            if let Some(young) = young_by_village.get_mut(&e.village).and_then(|v| v.pop()) {
-                demo.reserves.push(Reserve {
-                    person: young,
-                    village: e.village,
-                    post: PostRole::Secretary,
-                    listed_on,
-                    removed_on: None,
-                });
-            }
+            let person = match young_by_village.get_mut(&e.village).and_then(|v| v.pop()) {
+                Some(young) => young,
+                None => {
+                    let age = 25 + rng.below(20) as i32;
+                    let birth = date(year - age, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
+                    let (edu, ft) = education(rng);
+                    let p = maker.make(birth, edu, ft);
+                    let id = p.id.clone();
+                    demo.people.push(p);
+                    id
+                }
+            };
+            demo.reserves.push(Reserve {
+                person,
+                village: e.village,
+                post: PostRole::Secretary,
+                listed_on,
+                removed_on: None,
+            });
         }
         // This year's plan: some reviewed and noticed, a few filed.
         let step = rng.below(4);

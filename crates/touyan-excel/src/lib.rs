@@ -21,6 +21,7 @@ use touyan_records::{CitizenId, VillageCode};
 mod cell;
 mod mark;
 mod read;
+pub mod reports;
 pub mod spec;
 mod write;
 
