@@ -11,8 +11,8 @@ use time::{Date, Month};
 use touyan_excel::reports::{self, Refusal, Report};
 use touyan_records::Mask;
 use touyan_records::model::{
-    Attendance, Ballots, Exit, ListEntry, Person, Post, Records, Reserve, Town, TrainingSession,
-    Village, YoungCadre,
+    Attendance, Ballots, Exit, ListEntry, Person, Post, Records, Reserve, Town, TownYear,
+    TrainingSession, Village, YoungCadre,
 };
 use touyan_rules::{Params, Policy};
 use touyan_storage::{Store, StoreError};
@@ -108,7 +108,10 @@ async fn load(store: &Store, which: &Which) -> Result<Records, StoreError> {
             r.attendance = store.list::<Attendance>().await?;
         }
         Which::Reserves { .. } => r.reserves = store.list::<Reserve>().await?,
-        Which::Young { .. } => r.young_cadres = store.list::<YoungCadre>().await?,
+        Which::Young { .. } => {
+            r.young_cadres = store.list::<YoungCadre>().await?;
+            r.town_years = store.list::<TownYear>().await?;
+        }
         Which::Evaluations { .. } => {
             r.ballots = store.list::<Ballots>().await?;
             r.posts = store.list::<Post>().await?;
@@ -181,16 +184,20 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
             }
         }
         (Which::Young { .. }, Period::Month(m)) => {
-            let salary = reports::parse_yuan(i.salary.unwrap_or_default()).map_err(Refusal)?;
+            let salary = i
+                .salary
+                .map(reports::parse_yuan)
+                .transpose()
+                .map_err(Refusal)?;
             let x = reports::young(r, p, *m, salary, town)?;
             Built {
                 summary: format!(
-                    "{}-{:02}，{} 人，月报酬合计 {:.2} 元（参照工资 {} 元/月）",
+                    "{}-{:02}，{} 人，月报酬合计 {:.2} 元（参照工资 {}）",
                     m.year(),
                     u8::from(m.month()),
                     x.rows.len(),
                     x.total(),
-                    x.reference_salary
+                    x.salary_text()
                 ),
                 example: x.example_amounts,
                 report: reports::young_report(&x, made_on, mask),
@@ -280,11 +287,8 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
             month,
             reference_salary,
         } => match reference_salary.as_deref() {
-            None => Err(
-                "导出年轻干部报酬需要 --reference-salary 元：镇街新入职事业人员实发工资（月，元），\
-                 数据库中还没有这项数据，例如 --reference-salary 4000"
-                    .to_owned(),
-            ),
+            // Each town's yearly settings (镇街年度设置) then.
+            None => month_of(month).map(|d| (Period::Month(d), d)),
             Some(s) => reports::parse_yuan(s)
                 .map_err(|e| format!("--reference-salary：{e}"))
                 .and_then(|_| month_of(month).map(|d| (Period::Month(d), d))),

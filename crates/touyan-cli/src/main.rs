@@ -171,7 +171,7 @@ enum ExportCommand {
         /// 月份（YYYY-MM）
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
-        /// 镇街新入职事业人员实发工资（元/月；必填，数据库中还没有这项数据）
+        /// 镇街新入职事业人员实发工资（元/月）；不填则取各镇街当年的“镇街年度设置”，填了则各镇街统一按此数额
         #[arg(long, value_name = "元", allow_negative_numbers = true)]
         reference_salary: Option<String>,
         #[command(flatten)]

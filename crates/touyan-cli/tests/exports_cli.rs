@@ -173,6 +173,44 @@ fn training_reserves_young_and_evaluations_write_readable_workbooks() {
     assert!(checked > 100);
     assert_masked(&sheets);
 
+    // Without --reference-salary: each town's settings for the year (the
+    // demo's differ between towns), base = that salary × the factor.
+    let (stdout, sheets) = ok(&["young", "年轻干部按镇街.xlsx", "--month", "2025-03"]);
+    assert!(stdout.contains("参照工资 按各镇街年度设置"), "{stdout}");
+    let rows = &sheets[0].1;
+    assert_eq!(
+        rows[0][0],
+        "2025年3月年轻干部报酬表（参照工资 按各镇街年度设置）"
+    );
+    let info = rows
+        .iter()
+        .flatten()
+        .find(|c| c.starts_with("参照工资："))
+        .unwrap();
+    assert!(info.contains("取各镇街 2025 年度设置"), "{info}");
+    let salaries: HashMap<&str, f64> = info
+        .split('：')
+        .nth(2)
+        .unwrap()
+        .split('；')
+        .map(|x| {
+            let (town, amount) = x.split_once(' ').unwrap();
+            (town, amount.trim_end_matches(" 元/月").parse().unwrap())
+        })
+        .collect();
+    let header = rows.iter().position(|r| r[0] == "序号").unwrap();
+    let people: Vec<_> = rows[header + 1..]
+        .iter()
+        .filter(|r| r[0].parse::<u32>().is_ok())
+        .collect();
+    assert!(people.len() > 100);
+    for r in people {
+        let expected = salaries[r[1].as_str()] * r[6].parse::<f64>().unwrap();
+        let base: f64 = r[7].parse().unwrap();
+        assert!((base - expected).abs() < 0.006, "{r:?} {expected}");
+    }
+    assert_masked(&sheets);
+
     let (stdout, sheets) = ok(&["evaluations", "测评.xlsx", "--year", "2024", "--half", "2"]);
     assert!(stdout.contains("2024 年下半年"), "{stdout}");
     let rows = &sheets[0].1;
@@ -346,8 +384,9 @@ fn a_full_id_export_is_in_the_change_log_and_a_masked_one_is_not() {
 fn bad_options_are_refused_in_chinese_with_exit_2_and_no_file() {
     let cases: &[(&[&str], &str)] = &[
         (
-            &["young", "y1.xlsx", "--month", "2025-03"],
-            "需要 --reference-salary",
+            // No town has settings for 2026 and no salary is given.
+            &["young", "y1.xlsx", "--month", "2026-03"],
+            "没有 2026 年的镇街年度设置",
         ),
         (
             &[

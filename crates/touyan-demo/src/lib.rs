@@ -3,8 +3,10 @@
 //! Given real towns and villages (the shipped Shouguang table, or a whole
 //! province) and a date, [`generate`] makes people with valid ID numbers,
 //! posts with histories, two years of village facts, training, half-yearly
-//! evaluations, reserves, young cadres, and the professionalized lists of
-//! this year and last year decided by the rules crate itself, already filed.
+//! evaluations, reserves, young cadres, the professionalized lists of this
+//! year and last year decided by the rules crate itself, already filed, the
+//! towns' pay settings and reserve training reports, and secondments with
+//! their work logs.
 //! The same input always gives the same output (a fixed generator, no
 //! clock), and the mix is chosen so that every rule fires somewhere:
 //! eligible and ineligible secretaries for every reason, towns with more
@@ -18,8 +20,9 @@ use rust_decimal::Decimal;
 use time::{Date, Duration, Month};
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Exit, ExitReason, ListEntry, ListStatus, Person,
-    Post, PostRole, RaterGroup, Records, Reserve, SessionForm, ThreeGood, Town, TrainingLevel,
-    TrainingSession, Village, VillageYear, YoungCadre,
+    Post, PostRole, RaterGroup, Records, Reserve, ReserveReport, Secondment, SecondmentLevel,
+    SessionForm, ThreeGood, Town, TownYear, TrainingLevel, TrainingSession, Village, VillageYear,
+    WorkLog, YoungCadre,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::Params;
@@ -278,7 +281,85 @@ pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &P
         }
     }
     decide_lists(&mut demo, &towns, as_of, p, &mut rng, &mut maker);
+    town_years_and_secondments(&mut demo, as_of);
     demo
+}
+
+/// Each town's pay settings for last year and this year, its reserve
+/// training report of last year, and one city secondment of last year for
+/// a secretary on its list, with a work log. A generator of its own, so
+/// that the records made before stay as they were.
+fn town_years_and_secondments(demo: &mut Demo, as_of: Date) {
+    const HOSTS: [&str; 4] = ["市农业农村局", "市乡村振兴局", "市供销合作社", "市水利局"];
+    let mut rng = Rng::new(8);
+    let year = as_of.year();
+    let mut settings = Vec::new();
+    let mut reports = Vec::new();
+    for town in &demo.towns {
+        let salary = [420_000, 432_115, 398_050, 450_000][rng.below(4)];
+        let factor = 60 + 5 * rng.below(9) as i64;
+        for (y, raise) in [(year - 1, 0), (year, 10_000)] {
+            settings.push(TownYear {
+                town: town.code,
+                year: y,
+                reference_salary: Decimal::new(salary + raise, 2),
+                young_cadre_factor: Decimal::new(factor, 2),
+            });
+        }
+        reports.push(ReserveReport {
+            town: town.code,
+            year: year - 1,
+            submitted_on: date(year - 1, 12, 10 + rng.below(15) as u8),
+            summary: format!(
+                "{}{}年后备力量培养：集中培训 {} 期，结对帮带 {} 对，到村实践 {} 人次",
+                town.name,
+                year - 1,
+                1 + rng.below(3),
+                5 + rng.below(20),
+                10 + rng.below(40)
+            ),
+        });
+    }
+    demo.town_years.extend(settings);
+    demo.reserve_reports.extend(reports);
+
+    let mut seconded: Vec<(TownCode, CitizenId)> = Vec::new();
+    for e in demo.list_entries.iter().filter(|e| e.year == year - 1) {
+        if !seconded.iter().any(|(t, _)| *t == e.town) {
+            seconded.push((e.town, e.person.clone()));
+        }
+    }
+    for (_, person) in seconded {
+        let month = 3 + rng.below(6) as u8;
+        let months = 1 + rng.below(2) as u8;
+        let start = date(year - 1, month, 1);
+        let end = date(year - 1, month + months, 1) - Duration::days(1);
+        let host = HOSTS[rng.below(HOSTS.len())];
+        demo.secondments.push(Secondment {
+            person: person.clone(),
+            level: SecondmentLevel::City,
+            host_unit: host.to_string(),
+            start,
+            end,
+            appraisal: Some(format!(
+                "挂职期间工作认真，能较快熟悉{host}业务，按时完成交办任务，表现良好"
+            )),
+        });
+        demo.work_logs.push(WorkLog {
+            person: person.clone(),
+            secondment_start: start,
+            on: start,
+            text: format!("到{host}报到，熟悉岗位职责和业务流程"),
+        });
+        if rng.below(2) == 0 {
+            demo.work_logs.push(WorkLog {
+                person,
+                secondment_start: start,
+                on: start + Duration::days(14),
+                text: "随科室下乡调研，整理村集体经济发展情况".to_string(),
+            });
+        }
+    }
 }
 
 /// Last year's and this year's lists, decided by the rules and filed, and

@@ -596,6 +596,20 @@ pub struct YoungRow {
     pub current_pay: Decimal,
     /// The current pay is higher than the standard and is kept.
     pub kept_current: bool,
+    /// The reference salary the base was computed from, yuan.
+    pub reference_salary: Decimal,
+}
+
+/// The reference salary (镇街新入职事业人员实发工资) a town's rows use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TownSalary {
+    pub town: TownCode,
+    pub town_name: String,
+    /// Yuan a month.
+    pub salary: Decimal,
+    /// From the town's yearly settings (镇街年度设置); otherwise given for
+    /// every town (`--reference-salary`).
+    pub from_settings: bool,
 }
 
 /// Young-cadre pay of a month.
@@ -603,8 +617,11 @@ pub struct YoungRow {
 pub struct Young {
     /// The month's first day.
     pub month: Date,
-    /// The town's reference salary (镇街新入职事业人员实发工资), yuan.
-    pub reference_salary: Decimal,
+    /// The reference salary given for every town, overriding the towns'
+    /// yearly settings; `None`: each town's settings for the year.
+    pub reference_salary: Option<Decimal>,
+    /// Each town's reference salary, in town order.
+    pub town_salaries: Vec<TownSalary>,
     pub scope: String,
     pub rows: Vec<YoungRow>,
     pub example_amounts: bool,
@@ -615,15 +632,29 @@ impl Young {
     pub fn total(&self) -> Decimal {
         self.rows.iter().map(|r| r.total).sum()
     }
+
+    /// "4000 元/月" when every town's reference salary is the same,
+    /// otherwise "按各镇街年度设置".
+    pub fn salary_text(&self) -> String {
+        match self.town_salaries.split_first() {
+            Some((first, rest)) if rest.iter().all(|t| t.salary == first.salary) => {
+                format!("{} 元/月", first.salary)
+            }
+            _ => "按各镇街年度设置".to_owned(),
+        }
+    }
 }
 
 /// The month's pay of every young cadre on the programme (filed, started
 /// by the month's end, not exited before its first day), by Article 10.
+/// Each town's reference salary is `reference_salary` when given, otherwise
+/// the town's yearly settings (`TownYear`) for the month's year; a town
+/// with neither is refused by name.
 pub fn young(
     r: &Records,
     p: &Params,
     month: Date,
-    reference_salary: Decimal,
+    reference_salary: Option<Decimal>,
     town: Option<TownCode>,
 ) -> Result<Young, Refusal> {
     let ix = Index::new(r);
@@ -647,10 +678,54 @@ pub fn young(
         )));
     }
     cadres.sort_by(|a, b| (a.village, &a.person).cmp(&(b.village, &b.person)));
+    let settings: HashMap<TownCode, Decimal> = r
+        .town_years
+        .iter()
+        .filter(|t| t.year == month.year())
+        .map(|t| (t.town, t.reference_salary))
+        .collect();
+    let mut town_salaries: Vec<TownSalary> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    let mut seen: HashSet<TownCode> = HashSet::new();
+    for y in &cadres {
+        let t = y.village.town();
+        if !seen.insert(t) {
+            continue;
+        }
+        match (reference_salary, settings.get(&t)) {
+            (Some(salary), _) => town_salaries.push(TownSalary {
+                town: t,
+                town_name: ix.town_name(t),
+                salary,
+                from_settings: false,
+            }),
+            (None, Some(&salary)) => town_salaries.push(TownSalary {
+                town: t,
+                town_name: ix.town_name(t),
+                salary,
+                from_settings: true,
+            }),
+            (None, None) => missing.push(format!("{}（{t}）", ix.town_name(t))),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Refusal(format!(
+            "{} 没有 {} 年的镇街年度设置（参照工资，即镇街新入职事业人员实发工资）：请在“镇街年度设置”表中填写后导入，或用 --reference-salary 元 统一给出",
+            missing.join("、"),
+            month.year()
+        )));
+    }
+    let salary_of = |t: TownCode| {
+        town_salaries
+            .iter()
+            .find(|x| x.town == t)
+            .map_or(Decimal::ZERO, |x| x.salary)
+    };
     let mut example = false;
     let rows = cadres
         .iter()
         .map(|y| {
+            let reference_salary = salary_of(y.village.town());
             let (education, full_time) = ix
                 .people
                 .get(&y.person)
@@ -680,12 +755,14 @@ pub fn young(
                 total: pay.total,
                 current_pay: round_fen(y.current_pay),
                 kept_current: pay.kept_current,
+                reference_salary,
             }
         })
         .collect::<Vec<_>>();
     Ok(Young {
         month,
         reference_salary,
+        town_salaries,
         scope: ix.scope(town, count_towns(rows.iter().map(|x| &x.who.town))),
         rows,
         example_amounts: example,
@@ -1470,10 +1547,20 @@ pub fn young_report(x: &Young, made_on: Date, mask: Option<Mask>) -> Report {
     let all: Vec<&YoungRow> = x.rows.iter().collect();
     rows.push(subtotal("合计".to_owned(), &all));
     let mut lines = info(&x.scope, made_on, mask, true);
-    lines.push(format!(
-        "参照工资：镇街新入职事业人员实发工资 {} 元/月（命令行 --reference-salary 给出，各镇街按同一数额计算）",
-        x.reference_salary
-    ));
+    match x.reference_salary {
+        Some(salary) => lines.push(format!(
+            "参照工资：镇街新入职事业人员实发工资 {salary} 元/月（命令行 --reference-salary 给出，各镇街按同一数额计算）"
+        )),
+        None => lines.push(format!(
+            "参照工资：镇街新入职事业人员实发工资，取各镇街 {} 年度设置：{}",
+            x.month.year(),
+            x.town_salaries
+                .iter()
+                .map(|t| format!("{} {} 元/月", t.town_name, t.salary))
+                .collect::<Vec<_>>()
+                .join("；")
+        )),
+    }
     lines.push(
         "基本报酬 = 参照工资 × 报酬系数，由镇街财政负担；全日制大专以上学历的，市镇两级财政每月再分别补贴；现报酬高于标准的按高标准执行（第十条）"
             .to_owned(),
@@ -1482,9 +1569,9 @@ pub fn young_report(x: &Young, made_on: Date, mask: Option<Mask>) -> Report {
         sheets: vec![Sheet {
             name: "年轻干部报酬".to_owned(),
             title: format!(
-                "{}年轻干部报酬表（参照工资 {} 元/月）",
+                "{}年轻干部报酬表（参照工资 {}）",
                 month_zh(x.month),
-                x.reference_salary
+                x.salary_text()
             ),
             warning: x.example_amounts,
             info: lines,

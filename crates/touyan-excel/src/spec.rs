@@ -8,8 +8,8 @@ use time::Date;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, CourseKind, ExamResult, Exit,
     ExitReason, FundingSource, Labelled, ListEntry, ListStatus, PayKind, PayRecord, Person, Post,
-    PostRole, RaterGroup, Reserve, Secondment, SecondmentLevel, SessionForm, ThreeGood,
-    TrainingLevel, TrainingSession, VillageYear, YoungCadre,
+    PostRole, RaterGroup, Reserve, ReserveReport, Secondment, SecondmentLevel, SessionForm,
+    ThreeGood, TownYear, TrainingLevel, TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_rules::people::Education;
@@ -332,6 +332,9 @@ pub fn each_record(v: &mut impl Visit) {
     v.visit::<ListEntry>();
     v.visit::<PayRecord>();
     v.visit::<Exit>();
+    v.visit::<WorkLog>();
+    v.visit::<ReserveReport>();
+    v.visit::<TownYear>();
 }
 
 /// Every sheet spec, in order.
@@ -1247,6 +1250,157 @@ impl Record for Exit {
     }
 }
 
+// ---------------------------------------------------------------- 挂职日志
+
+static WORK_LOG: SheetSpec = SheetSpec {
+    name: "挂职日志",
+    about: "挂职工作日志（第八条）：一条日志一行；身份证号码和挂职开始日期须对应“挂职”表或已有的一段挂职",
+    columns: &[
+        req("身份证号码", Kind::Person),
+        noted(req("挂职开始日期", Kind::Date), "所属挂职的开始日期"),
+        req("日志日期", Kind::Date),
+        req("日志内容", Kind::Text),
+    ],
+    key: &[0, 1, 2],
+    key_what: "挂职日志",
+};
+
+impl Record for WorkLog {
+    fn spec() -> &'static SheetSpec {
+        &WORK_LOG
+    }
+    fn list(r: &Roster) -> &Vec<Self> {
+        &r.work_logs
+    }
+    fn list_mut(r: &mut Roster) -> &mut Vec<Self> {
+        &mut r.work_logs
+    }
+    fn to_row(&self) -> Vec<Val> {
+        vec![
+            id(&self.person),
+            Val::Date(self.secondment_start),
+            Val::Date(self.on),
+            Val::Text(self.text.clone()),
+        ]
+    }
+    fn from_row(r: &Row) -> Option<Self> {
+        Some(WorkLog {
+            person: r.id(0)?,
+            secondment_start: r.date(1)?,
+            on: r.date(2)?,
+            text: r.text(3)?,
+        })
+    }
+    fn check(&self) -> Vec<(usize, String)> {
+        order(
+            2,
+            self.secondment_start,
+            Some(self.on),
+            "日志日期",
+            "挂职开始日期",
+        )
+    }
+}
+
+// ---------------------------------------------------------------- 后备培养报告
+
+static RESERVE_REPORT: SheetSpec = SheetSpec {
+    name: "后备培养报告",
+    about: "后备力量培养（第九条）：镇街每年报送一次，一镇街一年一行",
+    columns: &[
+        req("镇街代码", Kind::Town),
+        req("年度", YEAR),
+        req("报送日期", Kind::Date),
+        req("报告摘要", Kind::Text),
+    ],
+    key: &[0, 1],
+    key_what: "后备培养报告",
+};
+
+impl Record for ReserveReport {
+    fn spec() -> &'static SheetSpec {
+        &RESERVE_REPORT
+    }
+    fn list(r: &Roster) -> &Vec<Self> {
+        &r.reserve_reports
+    }
+    fn list_mut(r: &mut Roster) -> &mut Vec<Self> {
+        &mut r.reserve_reports
+    }
+    fn to_row(&self) -> Vec<Val> {
+        vec![
+            Val::Town(self.town),
+            Val::Int(self.year.into()),
+            Val::Date(self.submitted_on),
+            Val::Text(self.summary.clone()),
+        ]
+    }
+    fn from_row(r: &Row) -> Option<Self> {
+        Some(ReserveReport {
+            town: r.town(0)??,
+            year: r.int(1)?,
+            submitted_on: r.date(2)?,
+            summary: r.text(3)?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------- 镇街年度设置
+
+static TOWN_YEAR: SheetSpec = SheetSpec {
+    name: "镇街年度设置",
+    about: "年轻干部报酬（第十条）的镇街年度数额：一镇街一年一行",
+    columns: &[
+        req("镇街代码", Kind::Town),
+        req("年度", YEAR),
+        noted(
+            req("参照工资（元）", Kind::Decimal { places: 2 }),
+            "镇街新入职事业人员实发工资（月），精确到分",
+        ),
+        noted(
+            req("年轻干部报酬系数", Kind::Decimal { places: 2 }),
+            "如 0.8",
+        ),
+    ],
+    key: &[0, 1],
+    key_what: "镇街年度设置",
+};
+
+impl Record for TownYear {
+    fn spec() -> &'static SheetSpec {
+        &TOWN_YEAR
+    }
+    fn list(r: &Roster) -> &Vec<Self> {
+        &r.town_years
+    }
+    fn list_mut(r: &mut Roster) -> &mut Vec<Self> {
+        &mut r.town_years
+    }
+    fn to_row(&self) -> Vec<Val> {
+        vec![
+            Val::Town(self.town),
+            Val::Int(self.year.into()),
+            Val::Dec(self.reference_salary),
+            Val::Dec(self.young_cadre_factor),
+        ]
+    }
+    fn from_row(r: &Row) -> Option<Self> {
+        Some(TownYear {
+            town: r.town(0)??,
+            year: r.int(1)?,
+            reference_salary: r.dec(2)?,
+            young_cadre_factor: r.dec(3)?,
+        })
+    }
+    fn check(&self) -> Vec<(usize, String)> {
+        if self.reference_salary > Decimal::ZERO {
+            Vec::new()
+        } else {
+            vec![(2, "参照工资应大于 0".into())]
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1254,11 +1408,11 @@ mod tests {
     #[test]
     fn the_table_is_consistent() {
         let all = sheets();
-        assert_eq!(all.len(), 17);
+        assert_eq!(all.len(), 20);
         let mut names: Vec<_> = all.iter().map(|s| s.name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 17, "sheet names are unique");
+        assert_eq!(names.len(), 20, "sheet names are unique");
         for s in all {
             assert!(s.name.chars().count() <= 31, "{}", s.name);
             for &k in s.key {

@@ -766,7 +766,7 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
         ),
     ];
     let m = date!(2025 - 03 - 01);
-    let x = reports::young(&r, &params(m), m, d("4000"), None).unwrap();
+    let x = reports::young(&r, &params(m), m, Some(d("4000")), None).unwrap();
     assert_eq!(x.rows.len(), 2);
     let one = &x.rows[0];
     assert_eq!(one.who.name, "青一");
@@ -791,7 +791,7 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
     assert!(!x.example_amounts, "the 500 yuan are in the measures' text");
 
     // A reference salary with fen: 3333.33 × 0.65 = 2166.6645 → 2166.66.
-    let x = reports::young(&r, &params(m), m, d("3333.33"), None).unwrap();
+    let x = reports::young(&r, &params(m), m, Some(d("3333.33")), None).unwrap();
     assert_eq!(x.rows[1].base, d("2166.66"));
 
     let report = reports::young_report(&x, made(), Some(Mask::default()));
@@ -801,9 +801,52 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
         report.sheets[0].title
     );
     assert!(!report.sheets[0].warning);
+
+    // Without a reference salary given: each town's yearly settings, and a
+    // town without them is refused by name.
+    let err = reports::young(&r, &params(m), m, None, None).unwrap_err();
+    assert!(
+        err.0.contains("甲镇（370783100）、乙镇（370783101）"),
+        "{err}"
+    );
+    assert!(err.0.contains("没有 2025 年的镇街年度设置"), "{err}");
+    let settings = |t: &str, year: i32, salary: &str, factor: &str| TownYear {
+        town: town(t),
+        year,
+        reference_salary: d(salary),
+        young_cadre_factor: d(factor),
+    };
+    r.town_years = vec![
+        settings(JIA, 2025, "4200", "0.8"),
+        settings(YI, 2024, "3900", "0.7"),
+    ];
+    let err = reports::young(&r, &params(m), m, None, None).unwrap_err();
+    assert!(err.0.starts_with("乙镇（370783101） 没有 2025 年"), "{err}");
+    r.town_years.push(settings(YI, 2025, "4321.15", "0.65"));
+    let x = reports::young(&r, &params(m), m, None, None).unwrap();
+    assert_eq!(x.reference_salary, None);
+    // 4200 × 0.8 = 3360; 4321.15 × 0.65 = 2808.7475 → 2808.75.
+    assert_eq!(x.rows[0].base, d("3360"));
+    assert_eq!(x.rows[0].reference_salary, d("4200"));
+    assert_eq!(x.rows[1].base, d("2808.75"));
+    assert_eq!(x.salary_text(), "按各镇街年度设置");
+    let report = reports::young_report(&x, made(), None);
+    let info = report.sheets[0].info.join("\n");
+    assert!(
+        info.contains("甲镇 4200 元/月；乙镇 4321.15 元/月"),
+        "{info}"
+    );
+    // One town: its own salary in the title.
+    let x = reports::young(&r, &params(m), m, None, Some(town(YI))).unwrap();
+    assert_eq!(x.salary_text(), "4321.15 元/月");
+    // A salary given still overrides the settings.
+    let x = reports::young(&r, &params(m), m, Some(d("4000")), None).unwrap();
+    assert_eq!(x.rows[0].base, d("3200"));
+    assert_eq!(x.salary_text(), "4000 元/月");
+
     // Nobody on the programme in 2023.
     let m = date!(2023 - 03 - 01);
-    let err = reports::young(&r, &params(m), m, d("4000"), None).unwrap_err();
+    let err = reports::young(&r, &params(m), m, Some(d("4000")), None).unwrap_err();
     assert!(err.0.contains("没有在册的年轻干部"), "{err}");
 }
 

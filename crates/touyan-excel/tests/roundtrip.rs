@@ -271,6 +271,17 @@ fn roster() -> impl Strategy<Value = Roster> {
         ),
         n(),
     );
+    let work_logs = prop::collection::vec((any::<Index>(), 0i64..200, text()), n());
+    let reserve_reports = prop::collection::vec((village(), 2000i32..2030, day(), text()), n());
+    let town_years = prop::collection::vec(
+        (
+            village(),
+            2000i32..2030,
+            (1i64..100_000_000).prop_map(|n| Decimal::new(n, 2)),
+            (0i64..=100).prop_map(|n| Decimal::new(n, 2)),
+        ),
+        n(),
+    );
     (
         prop::collection::vec(person(), 1..5),
         (
@@ -289,14 +300,22 @@ fn roster() -> impl Strategy<Value = Roster> {
             reserves,
             young,
         ),
-        (plans, list, pay, exits),
+        (
+            plans,
+            list,
+            pay,
+            exits,
+            work_logs,
+            reserve_reports,
+            town_years,
+        ),
     )
         .prop_map(
             |(
                 mut persons,
                 (posts, village_years, three_goods, sessions, attendances, ballots),
                 (admonitions, exams, certificates, secondments, reserves, young),
-                (plans, list, pay, exits),
+                (plans, list, pay, exits, work_logs, reserve_reports, town_years),
             )| {
                 dedup(&mut persons, |p| p.id.clone());
                 let ids: Vec<CitizenId> = persons.iter().map(|p| p.id.clone()).collect();
@@ -454,6 +473,39 @@ fn roster() -> impl Strategy<Value = Roster> {
                         note: note.clone(),
                     })
                     .collect();
+                dedup(&mut r.secondments, |s| (s.person.clone(), s.start));
+                if !r.secondments.is_empty() {
+                    r.work_logs = work_logs
+                        .iter()
+                        .map(|(s, days, text)| {
+                            let s = s.get(&r.secondments);
+                            WorkLog {
+                                person: s.person.clone(),
+                                secondment_start: s.start,
+                                on: s.start + Duration::days(*days),
+                                text: text.clone(),
+                            }
+                        })
+                        .collect();
+                }
+                r.reserve_reports = reserve_reports
+                    .iter()
+                    .map(|(v, year, on, summary)| ReserveReport {
+                        town: v.town(),
+                        year: *year,
+                        submitted_on: *on,
+                        summary: summary.clone(),
+                    })
+                    .collect();
+                r.town_years = town_years
+                    .iter()
+                    .map(|(v, year, salary, factor)| TownYear {
+                        town: v.town(),
+                        year: *year,
+                        reference_salary: *salary,
+                        young_cadre_factor: *factor,
+                    })
+                    .collect();
                 // The sheets' unique keys.
                 dedup(&mut r.posts, |p| {
                     (p.person.clone(), p.village, p.role, p.start)
@@ -484,6 +536,11 @@ fn roster() -> impl Strategy<Value = Roster> {
                     (p.person.clone(), p.month, p.kind, p.source)
                 });
                 dedup(&mut r.exits, |e| (e.person.clone(), e.on));
+                dedup(&mut r.work_logs, |w| {
+                    (w.person.clone(), w.secondment_start, w.on)
+                });
+                dedup(&mut r.reserve_reports, |x| (x.town, x.year));
+                dedup(&mut r.town_years, |x| (x.town, x.year));
                 r
             },
         )

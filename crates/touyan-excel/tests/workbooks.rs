@@ -42,7 +42,7 @@ fn v(code: &str) -> VillageCode {
     VillageCode::parse(code).unwrap()
 }
 
-const SHEET_NAMES: [&str; 18] = [
+const SHEET_NAMES: [&str; 21] = [
     "说明",
     "人员",
     "任职",
@@ -61,6 +61,9 @@ const SHEET_NAMES: [&str; 18] = [
     "专业化名单",
     "报酬发放",
     "退出",
+    "挂职日志",
+    "后备培养报告",
+    "镇街年度设置",
 ];
 
 /// The `style="N"` of the `<col>` element covering a 1-based column.
@@ -1071,6 +1074,32 @@ fn full_roster() -> Roster {
             reason: ExitReason::FailedEvaluation,
             note: "=1+1".into(),
         }],
+        work_logs: vec![
+            WorkLog {
+                person: a.clone(),
+                secondment_start: date!(2023 - 03 - 01),
+                on: date!(2023 - 03 - 01),
+                text: "到市农业农村局报到".into(),
+            },
+            WorkLog {
+                person: a,
+                secondment_start: date!(2023 - 03 - 01),
+                on: date!(2023 - 03 - 15),
+                text: "随科室下乡调研".into(),
+            },
+        ],
+        reserve_reports: vec![ReserveReport {
+            town: v1.town(),
+            year: 2024,
+            submitted_on: date!(2024 - 12 - 20),
+            summary: "集中培训 2 期，结对帮带 12 对".into(),
+        }],
+        town_years: vec![TownYear {
+            town: v1.town(),
+            year: 2025,
+            reference_salary: Decimal::new(432_115, 2),
+            young_cadre_factor: Decimal::new(65, 2),
+        }],
         ..Roster::default()
     }
 }
@@ -1091,7 +1120,7 @@ fn an_export_reads_back_unchanged() {
         )
     });
     assert_eq!(back, roster);
-    assert_eq!(back.len(), 18);
+    assert_eq!(back.len(), 22);
 
     // The export's layout is the template's.
     let template = tmp(&dir, "模板.xlsx");

@@ -283,6 +283,37 @@ pub struct Secondment {
     pub appraisal: Option<String>,
 }
 
+/// An entry of a secondment's work log (Article 8: 挂职期间须记工作日志).
+/// The person and the secondment's start date name the secondment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkLog {
+    pub person: CitizenId,
+    pub secondment_start: Date,
+    pub on: Date,
+    pub text: String,
+}
+
+/// A town's yearly report on training its reserve pool (Article 9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReserveReport {
+    pub town: TownCode,
+    pub year: i32,
+    pub submitted_on: Date,
+    pub summary: String,
+}
+
+/// A town's pay settings for a year (Article 10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TownYear {
+    pub town: TownCode,
+    pub year: i32,
+    /// 镇街新入职事业人员实发工资, yuan a month, at most 2 decimals.
+    pub reference_salary: Decimal,
+    /// The young cadres' pay factor the town set for the year, at most 2
+    /// decimals.
+    pub young_cadre_factor: Decimal,
+}
+
 /// A reserve cadre listed for a village and post (Article 9).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reserve {
@@ -371,6 +402,9 @@ pub struct Records {
     pub list_entries: Vec<ListEntry>,
     pub pay_records: Vec<PayRecord>,
     pub exits: Vec<Exit>,
+    pub work_logs: Vec<WorkLog>,
+    pub reserve_reports: Vec<ReserveReport>,
+    pub town_years: Vec<TownYear>,
 }
 
 impl Records {
@@ -395,6 +429,9 @@ impl Records {
             + self.list_entries.len()
             + self.pay_records.len()
             + self.exits.len()
+            + self.work_logs.len()
+            + self.reserve_reports.len()
+            + self.town_years.len()
     }
 
     pub fn is_empty(&self) -> bool {

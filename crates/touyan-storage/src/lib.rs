@@ -45,8 +45,8 @@ use sea_orm_migration::MigratorTrait;
 use time::PrimitiveDateTime;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
-    PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession, VillageYear,
-    YoungCadre,
+    PayRecord, Person, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear,
+    TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 
 pub use divisions::{
@@ -169,6 +169,9 @@ macro_rules! batch_kinds {
         $m!(list_entries, ListEntry);
         $m!(pay_records, PayRecord);
         $m!(exits, Exit);
+        $m!(work_logs, WorkLog);
+        $m!(reserve_reports, ReserveReport);
+        $m!(town_years, TownYear);
     };
 }
 

@@ -19,7 +19,7 @@ pub struct Migrator;
 #[async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial)]
+        vec![Box::new(Initial), Box::new(MoreRecords)]
     }
 }
 
@@ -220,12 +220,7 @@ fn change_log(backend: DbBackend) -> String {
 pub(crate) fn initial_statements(backend: DbBackend) -> Vec<String> {
     let mut out: Vec<String> = TABLES
         .iter()
-        .map(|(name, body)| {
-            // The audit columns go after the data columns, before the
-            // constraints (SQLite wants every column first).
-            let (columns, constraints) = body.split_once("PRIMARY KEY").unwrap_or((body, ""));
-            format!("CREATE TABLE {name} ({columns}{AUDIT}, PRIMARY KEY{constraints})")
-        })
+        .map(|(name, body)| create_table(name, body))
         .collect();
     out.push(change_log(backend));
     out.extend(INDEXES.iter().map(|s| (*s).to_owned()));
@@ -249,19 +244,87 @@ impl MigrationTrait for Initial {
     }
 }
 
+/// Secondments' work logs, towns' reserve training reports and towns'
+/// yearly pay settings (issue 3).
+struct MoreRecords;
+
+impl MigrationName for MoreRecords {
+    fn name(&self) -> &str {
+        "m0002_more_records"
+    }
+}
+
+/// The second migration's tables, like [`TABLES`]. Parents before children.
+const MORE_TABLES: &[(&str, &str)] = &[
+    (
+        "work_logs",
+        "person TEXT NOT NULL, secondment_start DATE NOT NULL, entry_on DATE NOT NULL, \
+         entry_text TEXT NOT NULL, \
+         PRIMARY KEY (person, secondment_start, entry_on), \
+         FOREIGN KEY (person, secondment_start) REFERENCES secondments (person, start_on)",
+    ),
+    (
+        "reserve_reports",
+        "town TEXT NOT NULL, year INTEGER NOT NULL, submitted_on DATE NOT NULL, \
+         summary TEXT NOT NULL, \
+         PRIMARY KEY (town, year), \
+         FOREIGN KEY (town) REFERENCES towns (code)",
+    ),
+    (
+        "town_years",
+        "town TEXT NOT NULL, year INTEGER NOT NULL, reference_salary_fen BIGINT NOT NULL, \
+         young_cadre_factor_x100 BIGINT NOT NULL, \
+         PRIMARY KEY (town, year), \
+         FOREIGN KEY (town) REFERENCES towns (code), \
+         CHECK (reference_salary_fen > 0), \
+         CHECK (young_cadre_factor_x100 >= 0)",
+    ),
+];
+
+/// The statements of the second migration, in order.
+pub(crate) fn more_statements() -> Vec<String> {
+    MORE_TABLES
+        .iter()
+        .map(|(name, body)| create_table(name, body))
+        .collect()
+}
+
+/// `CREATE TABLE` with the audit columns after the data columns, before
+/// the constraints (SQLite wants every column first).
+fn create_table(name: &str, body: &str) -> String {
+    let (columns, constraints) = body.split_once("PRIMARY KEY").unwrap_or((body, ""));
+    format!("CREATE TABLE {name} ({columns}{AUDIT}, PRIMARY KEY{constraints})")
+}
+
+#[async_trait]
+impl MigrationTrait for MoreRecords {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        for sql in more_statements() {
+            db.execute_unprepared(&sql).await?;
+        }
+        Ok(())
+    }
+
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_record_table_is_created_in_dependency_order() {
-        let names: Vec<&str> = TABLES.iter().map(|t| t.0).collect();
+        let all: Vec<&(&str, &str)> = TABLES.iter().chain(MORE_TABLES).collect();
+        let names: Vec<&str> = all.iter().map(|t| t.0).collect();
         assert_eq!(names, crate::records::TABLES);
-        for (_, body) in TABLES {
+        for (_, body) in &all {
             assert!(body.contains(", PRIMARY KEY ("), "{body}");
         }
         // Each foreign key points at a table created before it.
-        for (i, (name, body)) in TABLES.iter().enumerate() {
+        for (i, (name, body)) in all.iter().enumerate() {
             for part in body.split("REFERENCES ").skip(1) {
                 let target = part.split_whitespace().next().unwrap_or_default();
                 assert!(

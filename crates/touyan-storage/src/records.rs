@@ -7,7 +7,8 @@
 
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
-    PayRecord, Post, Reserve, Secondment, ThreeGood, TrainingSession, VillageYear, YoungCadre,
+    PayRecord, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear, TrainingSession,
+    VillageYear, WorkLog, YoungCadre,
 };
 use touyan_records::model::{Person, Town, Village};
 use touyan_records::{CitizenId, CommitteeKind, TownCode, TownKind, VillageCode};
@@ -688,9 +689,93 @@ impl Record for Exit {
     }
 }
 
+impl Record for WorkLog {
+    const TABLE: &'static str = "work_logs";
+    const ZH: &'static str = "挂职工作日志";
+    const COLUMNS: &'static [Col] = &[
+        col("person", Text),
+        col("secondment_start", Date),
+        col("entry_on", Date),
+        col("entry_text", Text),
+    ];
+    const KEY: usize = 3;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            id(&self.person),
+            Cell::Date(self.secondment_start),
+            Cell::Date(self.on),
+            text(&self.text),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(WorkLog {
+            person: person(r)?,
+            secondment_start: r.date()?,
+            on: r.date()?,
+            text: r.text()?,
+        })
+    }
+}
+
+impl Record for ReserveReport {
+    const TABLE: &'static str = "reserve_reports";
+    const ZH: &'static str = "后备培养报告";
+    const COLUMNS: &'static [Col] = &[
+        col("town", Text),
+        col("year", Int),
+        col("submitted_on", Date),
+        col("summary", Text),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            town(&self.town),
+            int(self.year),
+            Cell::Date(self.submitted_on),
+            text(&self.summary),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(ReserveReport {
+            town: town_code(r)?,
+            year: r.int()?,
+            submitted_on: r.date()?,
+            summary: r.text()?,
+        })
+    }
+}
+
+impl Record for TownYear {
+    const TABLE: &'static str = "town_years";
+    const ZH: &'static str = "镇街年度设置";
+    const COLUMNS: &'static [Col] = &[
+        col("town", Text),
+        col("year", Int),
+        col("reference_salary_fen", BigInt),
+        col("young_cadre_factor_x100", BigInt),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            town(&self.town),
+            int(self.year),
+            Cell::Int(scaled(self.reference_salary, 2, "参照工资（元）")?),
+            Cell::Int(scaled(self.young_cadre_factor, 2, "年轻干部报酬系数")?),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(TownYear {
+            town: town_code(r)?,
+            year: r.int()?,
+            reference_salary: r.scaled(2)?,
+            young_cadre_factor: r.scaled(2)?,
+        })
+    }
+}
+
 /// Every record table, parents before children (the order a batch is
 /// written in and the migration creates them in).
-pub const TABLES: [&str; 19] = [
+pub const TABLES: [&str; 22] = [
     Town::TABLE,
     Village::TABLE,
     Person::TABLE,
@@ -710,4 +795,7 @@ pub const TABLES: [&str; 19] = [
     ListEntry::TABLE,
     PayRecord::TABLE,
     Exit::TABLE,
+    WorkLog::TABLE,
+    ReserveReport::TABLE,
+    TownYear::TABLE,
 ];

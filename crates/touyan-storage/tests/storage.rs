@@ -259,6 +259,40 @@ fn sample() -> Batch {
             reason: ExitReason::LeftOffice,
             note: String::new(),
         }],
+        work_logs: vec![
+            WorkLog {
+                person: a.clone(),
+                secondment_start: date!(2022 - 03 - 01),
+                on: date!(2022 - 03 - 02),
+                text: "到市农业农村局报到，熟悉岗位职责".into(),
+            },
+            WorkLog {
+                person: a.clone(),
+                secondment_start: date!(2022 - 03 - 01),
+                on: date!(2022 - 04 - 15),
+                text: "随队调研高标准农田建设".into(),
+            },
+        ],
+        reserve_reports: vec![ReserveReport {
+            town: t,
+            year: 2024,
+            submitted_on: date!(2024 - 12 - 20),
+            summary: "后备干部集中培训 2 期，结对帮带 12 对".into(),
+        }],
+        town_years: vec![
+            TownYear {
+                town: t,
+                year: 2024,
+                reference_salary: dec("4200.00"),
+                young_cadre_factor: dec("0.8"),
+            },
+            TownYear {
+                town: t,
+                year: 2025,
+                reference_salary: dec("4321.15"),
+                young_cadre_factor: dec("0.65"),
+            },
+        ],
     }
 }
 
@@ -298,7 +332,10 @@ async fn all_counts(store: &Store) -> Vec<u64> {
         AnnualPlan,
         ListEntry,
         PayRecord,
-        Exit
+        Exit,
+        WorkLog,
+        ReserveReport,
+        TownYear
     );
     assert_eq!(out.len(), TABLES.len());
     out
@@ -378,6 +415,13 @@ async fn every_kind_round_trips(db: TestDb) {
     same(&store, &batch.list_entries, |x| x.year.to_string()).await;
     same(&store, &batch.pay_records, |x| x.source.code().to_owned()).await;
     same(&store, &batch.exits, |x| x.note.clone()).await;
+    same(&store, &batch.work_logs, |x| d(x.on)).await;
+    same(&store, &batch.reserve_reports, |x| x.year.to_string()).await;
+    same(&store, &batch.town_years, |x| x.year.to_string()).await;
+    // Yuan come back with their fen, factors exactly.
+    let settings = store.list::<TownYear>().await.unwrap();
+    assert_eq!(settings[1].reference_salary.to_string(), "4321.15");
+    assert_eq!(settings[1].young_cadre_factor.to_string(), "0.65");
     // Decimals come back exactly.
     let years = store.list::<VillageYear>().await.unwrap();
     assert_eq!(years[0].collective_income_wan.to_string(), "23.45");
@@ -432,8 +476,20 @@ async fn foreign_keys_are_enforced(db: TestDb) {
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::MissingReference { .. }), "{e:?}");
+    // A work log of a secondment that is not there (the person is).
+    let e = store
+        .insert("测试", &batch.work_logs[..1])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::MissingReference { .. }), "{e:?}");
+    // Town settings of a town that is not there.
+    let mut settings = batch.town_years[0].clone();
+    settings.town = TownCode::parse("370783999").unwrap();
+    let e = store.insert("测试", &[settings]).await.unwrap_err();
+    assert!(matches!(e, StoreError::MissingReference { .. }), "{e:?}");
     assert_eq!(store.count::<Post>().await.unwrap(), 0);
     assert_eq!(store.count::<Attendance>().await.unwrap(), 0);
+    assert_eq!(store.count::<WorkLog>().await.unwrap(), 0);
     // A strict insert of a key already there.
     let e = store.insert("测试", &batch.people[..1]).await.unwrap_err();
     assert!(matches!(e, StoreError::Duplicate { .. }), "{e:?}");
