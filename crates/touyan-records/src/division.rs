@@ -159,22 +159,60 @@ impl CommitteeKind {
     /// "社区", so that "类似社区" is not taken for a residents' committee.
     pub fn classify(name: &str) -> CommitteeKind {
         let mut n = name.trim();
-        if let Some(open) = n.rfind(['（', '('])
+        // Trailing bracketed notes: "（省级）" is dropped, but a note that
+        // says what the unit is ("…公司（村委会）") decides.
+        while let Some(open) = n.rfind(['（', '('])
             && n.ends_with(['）', ')'])
             && open > 0
         {
-            n = n[..open].trim_end();
+            let close = n.len() - n.chars().next_back().map_or(0, char::len_utf8);
+            let note = &n[open..close];
+            let note = note.trim_start_matches(['（', '(']);
+            match Self::by_ending(note) {
+                CommitteeKind::Unknown | CommitteeKind::Statistical => n = n[..open].trim_end(),
+                kind if note.contains("委") => return kind,
+                _ => n = n[..open].trim_end(),
+            }
         }
+        // Typing slips the national table carries: "居委会会", "居居委员会".
+        let fixed = n
+            .replace("会会", "会")
+            .replace("居居", "居")
+            .replace("民民", "民");
+        Self::by_ending(&fixed)
+    }
+
+    /// The kind a name's ending says, without notes.
+    fn by_ending(n: &str) -> CommitteeKind {
         const STATISTICAL: [&str; 3] = ["类似社区", "生活区", "管理区"];
-        const RESIDENTS: [&str; 3] = ["居民委员会", "居委会", "社区"];
+        // Residents' committees, with the cut-off and variant endings of
+        // the national table, and work-unit family committees (家委会).
+        const RESIDENTS: [&str; 12] = [
+            "居民委员会",
+            "居民管理委员会",
+            "居民委员",
+            "居委员会",
+            "居委会",
+            "居委",
+            "社区委员会",
+            "社区委会",
+            "社区",
+            "街道委员会",
+            "街委员会",
+            "家委会",
+        ];
         // Villagers' committees and their regional names: 嘎查 (Inner
         // Mongolia), 牧委会 (pastoral), a bare "…村".
-        const VILLAGERS: [&str; 8] = [
+        const VILLAGERS: [&str; 12] = [
             "村民委员会",
+            "民委员会",
+            "村民委员",
+            "村委员会",
             "村委会",
             "村委",
             "民委会",
             "嘎查委员会",
+            "嘎查委会",
             "嘎查",
             "牧委会",
             "村",
@@ -266,6 +304,23 @@ mod tests {
             ("盐场管理区", Statistical),
             ("某某村委会（省级）", Villagers),
             ("开发区", Unknown),
+            // Variants and slips of the national table.
+            ("红山郡社区委员会", Residents),
+            ("新建社区居委", Residents),
+            ("万山社区居委会会", Residents),
+            ("城东社区居居委员会", Residents),
+            ("亚星社区居民管理委员会", Residents),
+            ("南关街街道委员会", Residents),
+            ("市第一医院家委会", Residents),
+            ("杨甘固村委员会", Villagers),
+            ("北周庄村村民民委员会", Villagers),
+            ("伊力特嘎查人民委员会", Villagers),
+            ("茂力格尔嘎查委会", Villagers),
+            ("岚峪村村民委员", Villagers),
+            ("白庙村农工商联合公司（村委会）", Villagers),
+            ("新月村委会（新月工业小区）（省级）", Villagers),
+            ("合隆居委会（合隆经济开发区）（省级）", Residents),
+            ("第五生产队", Unknown),
         ] {
             assert_eq!(CommitteeKind::classify(name), kind, "{name}");
         }
