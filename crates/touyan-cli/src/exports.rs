@@ -33,6 +33,7 @@ pub enum Which {
     Young {
         month: String,
         reference_salary: Option<String>,
+        factor: Option<String>,
     },
     Evaluations {
         year: i32,
@@ -134,6 +135,9 @@ struct Inputs<'a> {
     period: Period,
     /// `--reference-salary` as typed, checked by now.
     salary: Option<&'a str>,
+    /// `--factor` as typed, its form checked by now (its range by
+    /// `reports::young`, against the policy).
+    factor: Option<&'a str>,
     town: Option<touyan_records::TownCode>,
     made_on: Date,
     mask: Option<Mask>,
@@ -189,7 +193,12 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
                 .map(reports::parse_yuan)
                 .transpose()
                 .map_err(Refusal)?;
-            let x = reports::young(r, p, *m, salary, town)?;
+            let factor = i
+                .factor
+                .map(reports::parse_factor)
+                .transpose()
+                .map_err(Refusal)?;
+            let x = reports::young(r, p, *m, salary, factor, town)?;
             Built {
                 summary: format!(
                     "{}-{:02}，{} 人，月报酬合计 {:.2} 元（参照工资 {}）",
@@ -286,13 +295,23 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
         Which::Young {
             month,
             reference_salary,
-        } => match reference_salary.as_deref() {
-            // Each town's yearly settings (镇街年度设置) then.
-            None => month_of(month).map(|d| (Period::Month(d), d)),
-            Some(s) => reports::parse_yuan(s)
-                .map_err(|e| format!("--reference-salary：{e}"))
-                .and_then(|_| month_of(month).map(|d| (Period::Month(d), d))),
-        },
+            factor,
+        } => {
+            // When absent: each town's yearly settings (镇街年度设置).
+            let salary = reference_salary.as_deref().map_or(Ok(()), |s| {
+                reports::parse_yuan(s)
+                    .map(drop)
+                    .map_err(|e| format!("--reference-salary：{e}"))
+            });
+            let factor = factor.as_deref().map_or(Ok(()), |s| {
+                reports::parse_factor(s)
+                    .map(drop)
+                    .map_err(|e| format!("--factor：{e}"))
+            });
+            salary
+                .and(factor)
+                .and_then(|()| month_of(month).map(|d| (Period::Month(d), d)))
+        }
     };
     let (period, policy_day) = match checked {
         Ok(x) => x,
@@ -310,11 +329,13 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
             ));
         }
     };
-    let salary = match &which {
+    let (salary, factor) = match &which {
         Which::Young {
-            reference_salary, ..
-        } => reference_salary.as_deref(),
-        _ => None,
+            reference_salary,
+            factor,
+            ..
+        } => (reference_salary.as_deref(), factor.as_deref()),
+        _ => (None, None),
     };
     let (what, zh) = which.names();
     let rt = match runtime() {
@@ -334,6 +355,7 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
         let inputs = Inputs {
             period,
             salary,
+            factor,
             town,
             made_on: crate::policy::today(),
             mask: (!o.full_ids).then(Mask::default),

@@ -174,6 +174,9 @@ enum ExportCommand {
         /// 镇街新入职事业人员实发工资（元/月）；不填则取各镇街当年的“镇街年度设置”，填了则各镇街统一按此数额
         #[arg(long, value_name = "元", allow_negative_numbers = true)]
         reference_salary: Option<String>,
+        /// 年轻干部报酬系数（第十条，如 0.8）；不填则取各镇街当年的“镇街年度设置”，填了则各镇街统一按此系数
+        #[arg(long, value_name = "系数", allow_negative_numbers = true)]
+        factor: Option<String>,
         #[command(flatten)]
         ids: FullIds,
         #[command(flatten)]
@@ -345,6 +348,7 @@ fn export(db: &str, command: ExportCommand) -> ExitCode {
             file,
             month,
             reference_salary,
+            factor,
             ids,
             scope,
         } => exports::run(
@@ -352,6 +356,7 @@ fn export(db: &str, command: ExportCommand) -> ExitCode {
             Which::Young {
                 month,
                 reference_salary,
+                factor,
             },
             &scope.options(&file, ids.full_ids),
         ),

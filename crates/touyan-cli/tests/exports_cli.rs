@@ -43,6 +43,20 @@ fn demo() -> &'static (tempfile::TempDir, String) {
 }
 
 /// Runs an export into the demo's directory; the file's path.
+/// How many were filed on the demo's list of `year`, read from the database
+/// (the exports must agree with it).
+fn filed(year: i32) -> usize {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = Store::open(&demo().1).await.unwrap();
+        let entries = store.list::<ListEntry>().await.unwrap();
+        entries
+            .iter()
+            .filter(|e| e.year == year && e.status == ListStatus::Filed)
+            .count()
+    })
+}
+
 fn export(args: &[&str]) -> (Output, PathBuf) {
     let (dir, db) = demo();
     let out = touyan(dir.path(), db, &[&["export"], args].concat());
@@ -101,10 +115,10 @@ fn the_filing_form_has_a_summary_and_a_signed_sheet_per_town() {
     assert_eq!(summary[1][0], EXAMPLE_WARNING);
     assert!(summary.iter().any(|r| r[0] == "镇街：全部镇街（15 个）"));
     assert!(summary.iter().any(|r| r[0].starts_with("制表日期：")));
-    // The demo says: 968 administrative villages, 206 listed in 2025.
+    // 968 administrative villages, and the 2025 list as the database has it.
     let total = summary.iter().find(|r| r[0] == "合计").unwrap();
     assert_eq!(total[2], "968");
-    assert_eq!(total[4], "206");
+    assert_eq!(total[4], filed(2025).to_string());
     for (name, rows) in &sheets[1..] {
         let cells: Vec<&String> = rows.iter().flatten().collect();
         for s in SIGNATURES {
@@ -116,13 +130,15 @@ fn the_filing_form_has_a_summary_and_a_signed_sheet_per_town() {
 
 #[test]
 fn training_reserves_young_and_evaluations_write_readable_workbooks() {
+    let listed = filed(2024);
+    assert!(listed > 0);
     let (stdout, sheets) = ok(&["training", "培训.xlsx", "--year", "2024"]);
-    assert!(stdout.contains("134 人"), "{stdout}");
+    assert!(stdout.contains(&format!("{listed} 人")), "{stdout}");
     let rows = &sheets[0].1;
     assert_eq!(rows[0][0], "2024年度专业化村党组织书记集中培训达标情况");
     assert_ne!(rows[1][0], EXAMPLE_WARNING, "no amounts, no warning");
     let people = table(rows, "序号");
-    assert_eq!(people.len(), 134, "2024's filed list");
+    assert_eq!(people.len(), listed, "2024's filed list");
     assert!(
         people
             .iter()
@@ -139,7 +155,7 @@ fn training_reserves_young_and_evaluations_write_readable_workbooks() {
     let rows = &sheets[0].1;
     assert_eq!(rows[0][0], "2024年度专业化管理村书记后备力量储备情况");
     let total = rows.iter().find(|r| r[0] == "合计").unwrap();
-    assert_eq!(total[2], "134 个村");
+    assert_eq!(total[2], format!("{listed} 个村"));
     assert!(rows.iter().any(|r| r[0].ends_with("小计")));
 
     let (stdout, sheets) = ok(&[
@@ -161,6 +177,8 @@ fn training_reserves_young_and_evaluations_write_readable_workbooks() {
         .filter(|r| r[0].parse::<u32>().is_ok())
     {
         let n = |i: usize| r[i].parse::<f64>().unwrap();
+        // The town's own factor, the salary given.
+        assert!((n(7) - 4000.0 * n(6)).abs() < 0.006, "{r:?}");
         let standard = n(7) + n(8) + n(9);
         if r[12] == "是" {
             assert_eq!(n(10), n(11), "{r:?}");
@@ -174,7 +192,7 @@ fn training_reserves_young_and_evaluations_write_readable_workbooks() {
     assert_masked(&sheets);
 
     // Without --reference-salary: each town's settings for the year (the
-    // demo's differ between towns), base = that salary × the factor.
+    // demo's differ between towns), base = that salary × that factor.
     let (stdout, sheets) = ok(&["young", "年轻干部按镇街.xlsx", "--month", "2025-03"]);
     assert!(stdout.contains("参照工资 按各镇街年度设置"), "{stdout}");
     let rows = &sheets[0].1;
@@ -188,16 +206,29 @@ fn training_reserves_young_and_evaluations_write_readable_workbooks() {
         .find(|c| c.starts_with("参照工资："))
         .unwrap();
     assert!(info.contains("取各镇街 2025 年度设置"), "{info}");
-    let salaries: HashMap<&str, f64> = info
-        .split('：')
-        .nth(2)
-        .unwrap()
-        .split('；')
-        .map(|x| {
-            let (town, amount) = x.split_once(' ').unwrap();
-            (town, amount.trim_end_matches(" 元/月").parse().unwrap())
-        })
-        .collect();
+    let per_town = |c: &String| -> HashMap<String, f64> {
+        c.split('：')
+            .nth(2)
+            .unwrap()
+            .split('；')
+            .map(|x| {
+                let (town, amount) = x.split_once(' ').unwrap();
+                (
+                    town.to_owned(),
+                    amount.trim_end_matches(" 元/月").parse().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let salaries = per_town(info);
+    let info = rows
+        .iter()
+        .flatten()
+        .find(|c| c.starts_with("报酬系数："))
+        .unwrap();
+    assert!(info.contains("取各镇街 2025 年度设置"), "{info}");
+    let factors = per_town(info);
+    assert_eq!(factors.len(), salaries.len(), "{info}");
     let header = rows.iter().position(|r| r[0] == "序号").unwrap();
     let people: Vec<_> = rows[header + 1..]
         .iter()
@@ -205,11 +236,45 @@ fn training_reserves_young_and_evaluations_write_readable_workbooks() {
         .collect();
     assert!(people.len() > 100);
     for r in people {
-        let expected = salaries[r[1].as_str()] * r[6].parse::<f64>().unwrap();
+        let factor = factors[r[1].as_str()];
+        assert!(
+            (r[6].parse::<f64>().unwrap() - factor).abs() < 1e-9,
+            "{r:?}"
+        );
+        let expected = salaries[r[1].as_str()] * factor;
         let base: f64 = r[7].parse().unwrap();
         assert!((base - expected).abs() < 0.006, "{r:?} {expected}");
     }
     assert_masked(&sheets);
+
+    // --factor overrides every town's factor; the salaries stay the towns'.
+    let (_, sheets) = ok(&[
+        "young",
+        "年轻干部系数.xlsx",
+        "--month",
+        "2025-03",
+        "--factor",
+        "0.8",
+    ]);
+    let rows = &sheets[0].1;
+    let info = rows
+        .iter()
+        .flatten()
+        .find(|c| c.starts_with("报酬系数："))
+        .unwrap();
+    assert!(info.contains("--factor"), "{info}");
+    let header = rows.iter().position(|r| r[0] == "序号").unwrap();
+    let people: Vec<_> = rows[header + 1..]
+        .iter()
+        .filter(|r| r[0].parse::<u32>().is_ok())
+        .collect();
+    assert!(people.len() > 100);
+    for r in people {
+        assert_eq!(r[6].parse::<f64>().unwrap(), 0.8, "{r:?}");
+        let expected = salaries[r[1].as_str()] * 0.8;
+        let base: f64 = r[7].parse().unwrap();
+        assert!((base - expected).abs() < 0.006, "{r:?} {expected}");
+    }
 
     let (stdout, sheets) = ok(&["evaluations", "测评.xlsx", "--year", "2024", "--half", "2"]);
     assert!(stdout.contains("2024 年下半年"), "{stdout}");
@@ -422,6 +487,14 @@ fn bad_options_are_refused_in_chinese_with_exit_2_and_no_file() {
             "没有在册的年轻干部",
         ),
         (
+            &["young", "y5.xlsx", "--month", "2025-03", "--factor", "1.2"],
+            "超出政策规定的范围",
+        ),
+        (
+            &["young", "y6.xlsx", "--month", "2025-03", "--factor", "八成"],
+            "不是系数",
+        ),
+        (
             &["payments", "p1.xlsx", "--month", "2025-13"],
             "不是有效月份",
         ),
@@ -501,6 +574,7 @@ fn export_help_lists_the_new_commands_in_chinese() {
     let help = text(&out.stdout);
     assert!(help.contains("参数") && help.contains("选项"), "{help}");
     assert!(help.contains("--reference-salary <元>"), "{help}");
+    assert!(help.contains("--factor <系数>"), "{help}");
     assert!(help.contains("镇街新入职事业人员实发工资"), "{help}");
 }
 

@@ -266,11 +266,11 @@ pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &P
                     end: None,
                 });
                 if young {
+                    let programme_start = date(year - 1 - rng.below(3) as i32, 3, 1);
                     demo.young_cadres.push(YoungCadre {
                         person: person.id.clone(),
                         village: v.code,
-                        programme_start: date(year - 1 - rng.below(3) as i32, 3, 1),
-                        pay_factor: Decimal::new([60, 70, 80, 100][rng.below(4)], 2),
+                        programme_start,
                         current_pay: Decimal::from([0, 2500, 3000, 5200][rng.below(4)]),
                         score: Decimal::new(6000 + rng.below(3800) as i64, 2),
                         filed_on: Some(date(year - 1, 3, 15)),

@@ -101,6 +101,20 @@ pub fn parse_yuan(text: &str) -> Result<Decimal, String> {
     Ok(d.normalize())
 }
 
+/// A pay factor as typed: positive, at most 2 decimals (the policy's range
+/// is checked where the policy is known).
+pub fn parse_factor(text: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    let d = Decimal::from_str(t).map_err(|_| format!("“{t}”不是系数（应为小数，如 0.8）"))?;
+    if d <= Decimal::ZERO {
+        return Err(format!("系数 {t} 应大于 0"));
+    }
+    if d.normalize().scale() > 2 {
+        return Err(format!("系数 {t} 最多两位小数"));
+    }
+    Ok(d.normalize())
+}
+
 /// A town by its 9-digit code or its exact name (which must be unique).
 pub fn find_town(records: &Records, text: &str) -> Result<TownCode, String> {
     let t = text.trim();
@@ -600,16 +614,20 @@ pub struct YoungRow {
     pub reference_salary: Decimal,
 }
 
-/// The reference salary (镇街新入职事业人员实发工资) a town's rows use.
+/// The reference salary (镇街新入职事业人员实发工资) and the pay factor a
+/// town's rows use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TownSalary {
     pub town: TownCode,
     pub town_name: String,
     /// Yuan a month.
     pub salary: Decimal,
-    /// From the town's yearly settings (镇街年度设置); otherwise given for
-    /// every town (`--reference-salary`).
+    /// The salary is from the town's yearly settings (镇街年度设置);
+    /// otherwise given for every town (`--reference-salary`).
     pub from_settings: bool,
+    /// The young-cadre pay factor (Article 10): the town's yearly settings,
+    /// or the one given for every town (`--factor`, see [`Young::factor`]).
+    pub factor: Decimal,
 }
 
 /// Young-cadre pay of a month.
@@ -620,7 +638,10 @@ pub struct Young {
     /// The reference salary given for every town, overriding the towns'
     /// yearly settings; `None`: each town's settings for the year.
     pub reference_salary: Option<Decimal>,
-    /// Each town's reference salary, in town order.
+    /// The pay factor given for every town, overriding the towns' yearly
+    /// settings; `None`: each town's settings for the year.
+    pub factor: Option<Decimal>,
+    /// Each town's reference salary and factor, in town order.
     pub town_salaries: Vec<TownSalary>,
     pub scope: String,
     pub rows: Vec<YoungRow>,
@@ -647,16 +668,25 @@ impl Young {
 
 /// The month's pay of every young cadre on the programme (filed, started
 /// by the month's end, not exited before its first day), by Article 10.
-/// Each town's reference salary is `reference_salary` when given, otherwise
-/// the town's yearly settings (`TownYear`) for the month's year; a town
-/// with neither is refused by name.
+/// Each town's reference salary and pay factor are `reference_salary` and
+/// `factor` when given, otherwise the town's yearly settings (`TownYear`)
+/// for the month's year; a town lacking either is refused by name. A
+/// `factor` given outside the policy's range is refused.
 pub fn young(
     r: &Records,
     p: &Params,
     month: Date,
     reference_salary: Option<Decimal>,
+    factor: Option<Decimal>,
     town: Option<TownCode>,
 ) -> Result<Young, Refusal> {
+    if let Some(f) = factor
+        && let Err((lo, hi)) = art10_young_cadres::factor_in_range(p, f)
+    {
+        return Err(Refusal(format!(
+            "报酬系数 {f} 超出政策规定的范围：应在 {lo} 至 {hi} 倍之间（第十条）"
+        )));
+    }
     let ix = Index::new(r);
     let end = month_end(month);
     let exited = exits_before(r, month);
@@ -678,11 +708,11 @@ pub fn young(
         )));
     }
     cadres.sort_by(|a, b| (a.village, &a.person).cmp(&(b.village, &b.person)));
-    let settings: HashMap<TownCode, Decimal> = r
+    let settings: HashMap<TownCode, (Decimal, Decimal)> = r
         .town_years
         .iter()
         .filter(|t| t.year == month.year())
-        .map(|t| (t.town, t.reference_salary))
+        .map(|t| (t.town, (t.reference_salary, t.young_cadre_factor)))
         .collect();
     let mut town_salaries: Vec<TownSalary> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
@@ -692,25 +722,24 @@ pub fn young(
         if !seen.insert(t) {
             continue;
         }
-        match (reference_salary, settings.get(&t)) {
-            (Some(salary), _) => town_salaries.push(TownSalary {
+        let own = settings.get(&t);
+        match (
+            reference_salary.or(own.map(|s| s.0)),
+            factor.or(own.map(|s| s.1)),
+        ) {
+            (Some(salary), Some(factor)) => town_salaries.push(TownSalary {
                 town: t,
                 town_name: ix.town_name(t),
                 salary,
-                from_settings: false,
+                from_settings: reference_salary.is_none(),
+                factor,
             }),
-            (None, Some(&salary)) => town_salaries.push(TownSalary {
-                town: t,
-                town_name: ix.town_name(t),
-                salary,
-                from_settings: true,
-            }),
-            (None, None) => missing.push(format!("{}（{t}）", ix.town_name(t))),
+            _ => missing.push(format!("{}（{t}）", ix.town_name(t))),
         }
     }
     if !missing.is_empty() {
         return Err(Refusal(format!(
-            "{} 没有 {} 年的镇街年度设置（参照工资，即镇街新入职事业人员实发工资）：请在“镇街年度设置”表中填写后导入，或用 --reference-salary 元 统一给出",
+            "{} 没有 {} 年的镇街年度设置（参照工资，即镇街新入职事业人员实发工资，和年轻干部报酬系数）：请在“镇街年度设置”表中填写后导入，或用 --reference-salary 元 和 --factor 系数 统一给出",
             missing.join("、"),
             month.year()
         )));
@@ -719,13 +748,13 @@ pub fn young(
         town_salaries
             .iter()
             .find(|x| x.town == t)
-            .map_or(Decimal::ZERO, |x| x.salary)
+            .map_or((Decimal::ZERO, Decimal::ZERO), |x| (x.salary, x.factor))
     };
     let mut example = false;
     let rows = cadres
         .iter()
         .map(|y| {
-            let reference_salary = salary_of(y.village.town());
+            let (reference_salary, factor) = salary_of(y.village.town());
             let (education, full_time) = ix
                 .people
                 .get(&y.person)
@@ -735,7 +764,7 @@ pub fn young(
             let d = art10_young_cadres::monthly_pay(
                 p,
                 reference_salary,
-                y.pay_factor,
+                factor,
                 Degree {
                     education,
                     full_time,
@@ -748,7 +777,7 @@ pub fn young(
                 who: ix.who(y.village, &y.person),
                 education,
                 full_time,
-                factor: y.pay_factor,
+                factor,
                 base: pay.base,
                 city_subsidy: pay.city_subsidy,
                 town_subsidy: pay.town_subsidy,
@@ -762,6 +791,7 @@ pub fn young(
     Ok(Young {
         month,
         reference_salary,
+        factor,
         town_salaries,
         scope: ix.scope(town, count_towns(rows.iter().map(|x| &x.who.town))),
         rows,
@@ -1557,6 +1587,20 @@ pub fn young_report(x: &Young, made_on: Date, mask: Option<Mask>) -> Report {
             x.town_salaries
                 .iter()
                 .map(|t| format!("{} {} 元/月", t.town_name, t.salary))
+                .collect::<Vec<_>>()
+                .join("；")
+        )),
+    }
+    match x.factor {
+        Some(f) => lines.push(format!(
+            "报酬系数：{f}（命令行 --factor 给出，各镇街按同一系数计算）"
+        )),
+        None => lines.push(format!(
+            "报酬系数：取各镇街 {} 年度设置：{}",
+            x.month.year(),
+            x.town_salaries
+                .iter()
+                .map(|t| format!("{} {}", t.town_name, t.factor))
                 .collect::<Vec<_>>()
                 .join("；")
         )),

@@ -992,7 +992,6 @@ static YOUNG_CADRE: SheetSpec = SheetSpec {
         req("身份证号码", Kind::Person),
         req("村代码", Kind::Village),
         req("项目开始日期", Kind::Date),
-        noted(req("报酬系数", Kind::Decimal { places: 2 }), "如 0.8"),
         req("原月报酬（元）", Kind::Decimal { places: 2 }),
         req("评分", Kind::Decimal { places: 2 }),
         noted(opt("备案日期", Kind::Date), "未备案的留空"),
@@ -1016,7 +1015,6 @@ impl Record for YoungCadre {
             id(&self.person),
             Val::Village(self.village),
             Val::Date(self.programme_start),
-            Val::Dec(self.pay_factor),
             Val::Dec(self.current_pay),
             Val::Dec(self.score),
             maybe(self.filed_on, Val::Date),
@@ -1027,10 +1025,9 @@ impl Record for YoungCadre {
             person: r.id(0)?,
             village: r.village(1)?,
             programme_start: r.date(2)?,
-            pay_factor: r.dec(3)?,
-            current_pay: r.dec(4)?,
-            score: r.dec(5)?,
-            filed_on: r.opt_date(6)?,
+            current_pay: r.dec(3)?,
+            score: r.dec(4)?,
+            filed_on: r.opt_date(5)?,
         })
     }
 }

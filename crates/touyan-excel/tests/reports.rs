@@ -718,23 +718,19 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
         .push(person(&y2, "青二", Education::SeniorMiddle, false));
     r.people.push(person(&y3, "青三", Education::College, true));
     let cadre =
-        |p: &CitizenId, v: &str, start: Date, factor: &str, current: &str, filed: Option<Date>| {
-            YoungCadre {
-                person: p.clone(),
-                village: village(v),
-                programme_start: start,
-                pay_factor: d(factor),
-                current_pay: d(current),
-                score: d("80"),
-                filed_on: filed,
-            }
+        |p: &CitizenId, v: &str, start: Date, current: &str, filed: Option<Date>| YoungCadre {
+            person: p.clone(),
+            village: village(v),
+            programme_start: start,
+            current_pay: d(current),
+            score: d("80"),
+            filed_on: filed,
         };
     r.young_cadres = vec![
         cadre(
             &y1,
             "370783100201",
             date!(2024 - 03 - 01),
-            "0.8",
             "0",
             Some(date!(2024 - 03 - 15)),
         ),
@@ -742,7 +738,6 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
             &y2,
             "370783101201",
             date!(2024 - 03 - 01),
-            "0.65",
             "5200",
             Some(date!(2024 - 03 - 15)),
         ),
@@ -751,23 +746,17 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
             &y3,
             "370783100202",
             date!(2025 - 04 - 01),
-            "1.0",
             "0",
             Some(date!(2025 - 03 - 15)),
         ),
         // Never filed.
-        cadre(
-            &f.e,
-            "370783101202",
-            date!(2024 - 03 - 01),
-            "1.0",
-            "0",
-            None,
-        ),
+        cadre(&f.e, "370783101202", date!(2024 - 03 - 01), "0", None),
     ];
     let m = date!(2025 - 03 - 01);
-    let x = reports::young(&r, &params(m), m, Some(d("4000")), None).unwrap();
+    // Both given for every town: no yearly settings needed.
+    let x = reports::young(&r, &params(m), m, Some(d("4000")), Some(d("0.8")), None).unwrap();
     assert_eq!(x.rows.len(), 2);
+    assert_eq!(x.factor, Some(d("0.8")));
     let one = &x.rows[0];
     assert_eq!(one.who.name, "青一");
     // 4000 × 0.8 = 3200, full-time bachelor: 500 + 500.
@@ -782,17 +771,24 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
         (d("3200"), d("500"), d("500"), d("4200"), false)
     );
     let two = &x.rows[1];
-    // 4000 × 0.65 = 2600, no subsidy; 5200 now is higher and kept.
+    // 4000 × 0.8 = 3200, no subsidy; 5200 now is higher and kept.
     assert_eq!(
-        (two.base, two.city_subsidy, two.total, two.kept_current),
-        (d("2600"), d("0"), d("5200"), true)
+        (
+            two.factor,
+            two.base,
+            two.city_subsidy,
+            two.total,
+            two.kept_current
+        ),
+        (d("0.8"), d("3200"), d("0"), d("5200"), true)
     );
     assert_eq!(x.total(), d("9400"));
     assert!(!x.example_amounts, "the 500 yuan are in the measures' text");
 
     // A reference salary with fen: 3333.33 × 0.65 = 2166.6645 → 2166.66.
-    let x = reports::young(&r, &params(m), m, Some(d("3333.33")), None).unwrap();
+    let x = reports::young(&r, &params(m), m, Some(d("3333.33")), Some(d("0.65")), None).unwrap();
     assert_eq!(x.rows[1].base, d("2166.66"));
+    assert_eq!(x.rows[1].factor, d("0.65"));
 
     let report = reports::young_report(&x, made(), Some(Mask::default()));
     assert!(
@@ -801,15 +797,38 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
         report.sheets[0].title
     );
     assert!(!report.sheets[0].warning);
-
-    // Without a reference salary given: each town's yearly settings, and a
-    // town without them is refused by name.
-    let err = reports::young(&r, &params(m), m, None, None).unwrap_err();
+    let info = report.sheets[0].info.join("\n");
     assert!(
-        err.0.contains("甲镇（370783100）、乙镇（370783101）"),
-        "{err}"
+        info.contains("报酬系数：0.65（命令行 --factor 给出"),
+        "{info}"
     );
-    assert!(err.0.contains("没有 2025 年的镇街年度设置"), "{err}");
+
+    // A factor outside the policy's range is refused, naming the range.
+    for bad in ["1.2", "0.5"] {
+        let err =
+            reports::young(&r, &params(m), m, Some(d("4000")), Some(d(bad)), None).unwrap_err();
+        assert!(
+            err.0
+                .contains(&format!("报酬系数 {bad} 超出政策规定的范围")),
+            "{err}"
+        );
+        assert!(err.0.contains("0.6 至 1"), "{err}");
+    }
+
+    // Without both given: each town's yearly settings, and a town without
+    // them is refused by name.
+    for (salary, factor) in [
+        (None, None),
+        (Some(d("4000")), None),
+        (None, Some(d("0.8"))),
+    ] {
+        let err = reports::young(&r, &params(m), m, salary, factor, None).unwrap_err();
+        assert!(
+            err.0.contains("甲镇（370783100）、乙镇（370783101）"),
+            "{err}"
+        );
+        assert!(err.0.contains("没有 2025 年的镇街年度设置"), "{err}");
+    }
     let settings = |t: &str, year: i32, salary: &str, factor: &str| TownYear {
         town: town(t),
         year,
@@ -820,15 +839,17 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
         settings(JIA, 2025, "4200", "0.8"),
         settings(YI, 2024, "3900", "0.7"),
     ];
-    let err = reports::young(&r, &params(m), m, None, None).unwrap_err();
+    let err = reports::young(&r, &params(m), m, None, None, None).unwrap_err();
     assert!(err.0.starts_with("乙镇（370783101） 没有 2025 年"), "{err}");
     r.town_years.push(settings(YI, 2025, "4321.15", "0.65"));
-    let x = reports::young(&r, &params(m), m, None, None).unwrap();
-    assert_eq!(x.reference_salary, None);
+    let x = reports::young(&r, &params(m), m, None, None, None).unwrap();
+    assert_eq!((x.reference_salary, x.factor), (None, None));
     // 4200 × 0.8 = 3360; 4321.15 × 0.65 = 2808.7475 → 2808.75.
     assert_eq!(x.rows[0].base, d("3360"));
     assert_eq!(x.rows[0].reference_salary, d("4200"));
+    assert_eq!(x.rows[0].factor, d("0.8"));
     assert_eq!(x.rows[1].base, d("2808.75"));
+    assert_eq!(x.rows[1].factor, d("0.65"));
     assert_eq!(x.salary_text(), "按各镇街年度设置");
     let report = reports::young_report(&x, made(), None);
     let info = report.sheets[0].info.join("\n");
@@ -836,17 +857,28 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
         info.contains("甲镇 4200 元/月；乙镇 4321.15 元/月"),
         "{info}"
     );
+    assert!(
+        info.contains("报酬系数：取各镇街 2025 年度设置：甲镇 0.8；乙镇 0.65"),
+        "{info}"
+    );
     // One town: its own salary in the title.
-    let x = reports::young(&r, &params(m), m, None, Some(town(YI))).unwrap();
+    let x = reports::young(&r, &params(m), m, None, None, Some(town(YI))).unwrap();
     assert_eq!(x.salary_text(), "4321.15 元/月");
-    // A salary given still overrides the settings.
-    let x = reports::young(&r, &params(m), m, Some(d("4000")), None).unwrap();
+    // A salary given still overrides the settings, the factors stay the
+    // towns': 4000 × 0.8 = 3200; 4000 × 0.65 = 2600.
+    let x = reports::young(&r, &params(m), m, Some(d("4000")), None, None).unwrap();
     assert_eq!(x.rows[0].base, d("3200"));
+    assert_eq!(x.rows[1].base, d("2600"));
     assert_eq!(x.salary_text(), "4000 元/月");
+    // A factor given overrides the towns' factors, the salaries stay:
+    // 4200 × 0.7 = 2940; 4321.15 × 0.7 = 3024.805 → 3024.81.
+    let x = reports::young(&r, &params(m), m, None, Some(d("0.7")), None).unwrap();
+    assert_eq!((x.rows[0].factor, x.rows[0].base), (d("0.7"), d("2940")));
+    assert_eq!((x.rows[1].factor, x.rows[1].base), (d("0.7"), d("3024.81")));
 
     // Nobody on the programme in 2023.
     let m = date!(2023 - 03 - 01);
-    let err = reports::young(&r, &params(m), m, Some(d("4000")), None).unwrap_err();
+    let err = reports::young(&r, &params(m), m, Some(d("4000")), Some(d("0.8")), None).unwrap_err();
     assert!(err.0.contains("没有在册的年轻干部"), "{err}");
 }
 

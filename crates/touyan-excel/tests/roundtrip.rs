@@ -216,7 +216,6 @@ fn roster() -> impl Strategy<Value = Roster> {
             any::<Who>(),
             village(),
             day(),
-            (0i64..=100).prop_map(|n| Decimal::new(n, 2)),
             money(2),
             (0i64..10_000).prop_map(|n| Decimal::new(n, 2)),
             proptest::option::of(day()),
@@ -421,11 +420,10 @@ fn roster() -> impl Strategy<Value = Roster> {
                     .collect();
                 r.young_cadres = young
                     .iter()
-                    .map(|(w, v, start, factor, pay, score, filed)| YoungCadre {
+                    .map(|(w, v, start, pay, score, filed)| YoungCadre {
                         person: who(w),
                         village: *v,
                         programme_start: *start,
-                        pay_factor: *factor,
                         current_pay: *pay,
                         score: *score,
                         filed_on: *filed,

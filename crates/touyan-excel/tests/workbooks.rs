@@ -1040,7 +1040,6 @@ fn full_roster() -> Roster {
             person: b.clone(),
             village: v2,
             programme_start: date!(2024 - 01 - 01),
-            pay_factor: Decimal::new(85, 2),
             current_pay: Decimal::new(250_050, 2),
             score: Decimal::new(8_850, 2),
             filed_on: Some(date!(2024 - 01 - 15)),

@@ -330,7 +330,6 @@ pub struct YoungCadre {
     pub person: CitizenId,
     pub village: VillageCode,
     pub programme_start: Date,
-    pub pay_factor: Decimal,
     /// Monthly pay before the programme, in yuan.
     pub current_pay: Decimal,
     pub score: Decimal,

@@ -147,7 +147,7 @@ const TABLES: &[(&str, &str)] = &[
     (
         "young_cadres",
         "person TEXT NOT NULL, programme_start DATE NOT NULL, village TEXT NOT NULL, \
-         pay_factor_x100 BIGINT NOT NULL, current_pay_fen BIGINT NOT NULL, \
+         current_pay_fen BIGINT NOT NULL, \
          score_x100 BIGINT NOT NULL, filed_on DATE, \
          PRIMARY KEY (person, programme_start), \
          FOREIGN KEY (person) REFERENCES people (citizen_id), \

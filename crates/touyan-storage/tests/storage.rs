@@ -216,7 +216,6 @@ fn sample() -> Batch {
             person: b.clone(),
             village: vc(V2),
             programme_start: date!(2022 - 07 - 01),
-            pay_factor: dec("0.85"),
             current_pay: dec("2300.50"),
             score: dec("88"),
             filed_on: Some(date!(2022 - 07 - 20)),
@@ -513,10 +512,11 @@ async fn a_failed_batch_writes_nothing(db: TestDb) {
 
     // A value that cannot be kept exactly, late in a batch: nothing.
     let mut batch = sample();
-    batch.young_cadres[0].pay_factor = dec("0.855");
+    batch.young_cadres[0].current_pay = dec("3000.005");
     let e = store.apply("测试", &batch).await.unwrap_err();
     assert!(
-        e.to_string().contains("报酬系数 0.855 的小数超过 2 位"),
+        e.to_string()
+            .contains("原月报酬（元） 3000.005 的小数超过 2 位"),
         "{e}"
     );
     assert!(all_counts(&store).await.iter().all(|&n| n == 0));
