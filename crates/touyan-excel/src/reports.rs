@@ -1195,6 +1195,17 @@ fn headers(h: &[&str]) -> Vec<String> {
     h.iter().map(|s| (*s).to_owned()).collect()
 }
 
+/// The first cells of a person's row: number, town, village, name, ID.
+fn who_cells(n: i64, w: &Who, mask: Option<Mask>) -> Vec<Cell> {
+    vec![
+        int(n),
+        t(&w.town_name),
+        t(&w.village_name),
+        t(&w.name),
+        t(id_text(&w.person, mask)),
+    ]
+}
+
 fn id_text(id: &CitizenId, mask: Option<Mask>) -> String {
     match mask {
         Some(m) => id.masked(m),
@@ -1288,16 +1299,17 @@ pub fn filing_report(f: &Filing, made_on: Date, mask: Option<Mask>) -> Report {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                Row::data(vec![
-                    int(i as i64 + 1),
-                    t(&r.who.town_name),
-                    t(&r.who.village_name),
-                    t(&r.who.name),
-                    t(id_text(&r.who.person, mask)),
-                    tier_cell(r.tier),
-                    Cell::Money(r.monthly_subsidy),
-                    t(r.status.label()),
-                ])
+                Row::data(
+                    [
+                        who_cells(i as i64 + 1, &r.who, mask),
+                        vec![
+                            tier_cell(r.tier),
+                            Cell::Money(r.monthly_subsidy),
+                            t(r.status.label()),
+                        ],
+                    ]
+                    .concat(),
+                )
             })
             .collect();
         rows.push(Row::total(vec![
@@ -1361,20 +1373,21 @@ pub fn training_report(x: &Training, made_on: Date, mask: Option<Mask>) -> Repor
                 (_, 0) => "已报备".to_owned(),
                 (_, k) => format!("未报备 {k} 次"),
             };
-            Row::data(vec![
-                int(i as i64 + 1),
-                t(&r.who.town_name),
-                t(&r.who.village_name),
-                t(&r.who.name),
-                t(id_text(&r.who.person, mask)),
-                Cell::Num(r.city_days),
-                int(r.town_sessions),
-                Cell::Num(r.town_days),
-                yes_no(r.compliant),
-                t(&r.sentence),
-                t(reflection),
-                yes_no(r.poor_result),
-            ])
+            Row::data(
+                [
+                    who_cells(i as i64 + 1, &r.who, mask),
+                    vec![
+                        Cell::Num(r.city_days),
+                        int(r.town_sessions),
+                        Cell::Num(r.town_days),
+                        yes_no(r.compliant),
+                        t(&r.sentence),
+                        t(reflection),
+                        yes_no(r.poor_result),
+                    ],
+                ]
+                .concat(),
+            )
         })
         .collect();
     let ok = x.rows.iter().filter(|r| r.compliant).count();
@@ -1554,21 +1567,22 @@ pub fn young_report(x: &Young, made_on: Date, mask: Option<Mask>) -> Report {
             } else {
                 r.education.zh().to_owned()
             };
-            rows.push(Row::data(vec![
-                int(n),
-                t(&r.who.town_name),
-                t(&r.who.village_name),
-                t(&r.who.name),
-                t(id_text(&r.who.person, mask)),
-                t(edu),
-                Cell::Num(r.factor),
-                Cell::Money(r.base),
-                Cell::Money(r.city_subsidy),
-                Cell::Money(r.town_subsidy),
-                Cell::Money(r.total),
-                Cell::Money(r.current_pay),
-                yes_no(r.kept_current),
-            ]));
+            rows.push(Row::data(
+                [
+                    who_cells(n, &r.who, mask),
+                    vec![
+                        t(edu),
+                        Cell::Num(r.factor),
+                        Cell::Money(r.base),
+                        Cell::Money(r.city_subsidy),
+                        Cell::Money(r.town_subsidy),
+                        Cell::Money(r.total),
+                        Cell::Money(r.current_pay),
+                        yes_no(r.kept_current),
+                    ],
+                ]
+                .concat(),
+            ));
         }
         if towns.len() > 1 {
             rows.push(subtotal(format!("{}小计", mine[0].who.town_name), &mine));
@@ -1706,7 +1720,7 @@ pub fn evaluations_report(x: &Evaluations, made_on: Date, mask: Option<Mask>) ->
     rows.push(Row::total(total));
     let mut lines = info(&x.scope, made_on, mask, true);
     lines.push(
-        "胜任率 = 党员和群众代表的（胜任 + 基本胜任）÷ 全部票数，保留 4 位小数（按精确值判定）；包村干部、镇街党(工)委测评结果作次年调整参考，不计入（第十二条）"
+        "胜任率按政策文件的口径计算（示例政策：党员和群众代表的（胜任 + 基本胜任）÷ 全部票数），保留 4 位小数（按精确值判定，每人的算法见“说明”列）；包村干部、镇街党(工)委测评结果作次年调整参考，不计入（第十二条）"
             .to_owned(),
     );
     Report {
@@ -1732,16 +1746,17 @@ pub fn payments_report(x: &Payments, made_on: Date, mask: Option<Mask>) -> Repor
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            Row::data(vec![
-                int(i as i64 + 1),
-                t(&r.who.town_name),
-                t(&r.who.village_name),
-                t(&r.who.name),
-                t(id_text(&r.who.person, mask)),
-                tier_cell(r.tier),
-                Cell::Money(r.amount),
-                t(r.source.label()),
-            ])
+            Row::data(
+                [
+                    who_cells(i as i64 + 1, &r.who, mask),
+                    vec![
+                        tier_cell(r.tier),
+                        Cell::Money(r.amount),
+                        t(r.source.label()),
+                    ],
+                ]
+                .concat(),
+            )
         })
         .collect();
     rows.push(Row::total(vec![
