@@ -108,7 +108,10 @@ async fn load(store: &Store, which: &Which) -> Result<Records, StoreError> {
             r.training_sessions = store.list::<TrainingSession>().await?;
             r.attendance = store.list::<Attendance>().await?;
         }
-        Which::Reserves { .. } => r.reserves = store.list::<Reserve>().await?,
+        Which::Reserves { .. } => {
+            r.reserves = store.list::<Reserve>().await?;
+            r.posts = store.list::<Post>().await?;
+        }
         Which::Young { .. } => {
             r.young_cadres = store.list::<YoungCadre>().await?;
             r.town_years = store.list::<TownYear>().await?;
@@ -176,12 +179,16 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
             let on = made_on.min(year_end);
             let x = reports::reserves(r, p, *y, on, town)?;
             let short: Vec<_> = x.rows.iter().filter(|r| r.shortfall > 0).collect();
+            let posts_short: Vec<_> = x.posts.iter().filter(|r| r.shortfall > 0).collect();
             Built {
                 summary: format!(
-                    "{y} 年，专业化管理村 {} 个，后备不足 {} 个、共缺 {} 名（截至 {on}）",
+                    "{y} 年，专业化管理村 {} 个，书记后备不足 {} 个、共缺 {} 名；\
+                     其他“两委”职位 {} 个，一职一备缺 {} 名（截至 {on}）",
                     x.rows.len(),
                     short.len(),
-                    short.iter().map(|r| r.shortfall).sum::<u32>()
+                    short.iter().map(|r| r.shortfall).sum::<u32>(),
+                    x.posts.len(),
+                    posts_short.iter().map(|r| r.shortfall).sum::<u32>()
                 ),
                 example: false,
                 report: reports::reserves_report(&x, made_on),

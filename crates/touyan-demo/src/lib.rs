@@ -480,6 +480,40 @@ fn decide_lists(
     drop((secretary_posts, people, facts, good));
     demo.list_entries.extend(entries);
     follow_ups(demo, as_of, p, rng, maker);
+    post_reserves(demo, as_of, maker);
+}
+
+/// 一职一备: a reserve for most other two-committee posts of the listed
+/// villages, a few missing. A generator of its own, so the rest of the demo
+/// stays as it was before post reserves were added.
+fn post_reserves(demo: &mut Demo, as_of: Date, maker: &mut PersonMaker<'_>) {
+    use std::collections::HashSet;
+    let year = as_of.year();
+    let mut rng = Rng::new(0x0901_0901_0901_0901);
+    let listed: HashSet<VillageCode> = demo.list_entries.iter().map(|e| e.village).collect();
+    let held: Vec<(VillageCode, PostRole)> = demo
+        .posts
+        .iter()
+        .filter(|x| x.role != PostRole::Secretary && x.end.is_none() && listed.contains(&x.village))
+        .map(|x| (x.village, x.role))
+        .collect();
+    for (village, role) in held {
+        if rng.below(5) == 0 {
+            continue;
+        }
+        let age = 25 + rng.below(20) as i32;
+        let birth = date(year - age, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
+        let (edu, ft) = education(&mut rng);
+        let person = maker.make(birth, edu, ft);
+        demo.reserves.push(Reserve {
+            person: person.id.clone(),
+            village,
+            post: role,
+            listed_on: date(year - 1 - rng.below(2) as i32, 1 + rng.below(12) as u8, 1),
+            removed_on: None,
+        });
+        demo.people.push(person);
+    }
 }
 
 fn follow_ups(

@@ -31,8 +31,8 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use time::{Date, Duration, Month};
 use touyan_records::model::{
-    Ballots, Exit, FundingSource, Labelled, ListEntry, ListStatus, Person, PostRole, RaterGroup,
-    Records, TrainingLevel, Village,
+    Ballots, Exit, FundingSource, Labelled, ListEntry, ListStatus, Person, Post, PostRole,
+    RaterGroup, Records, TrainingLevel, Village,
 };
 use touyan_records::{CitizenId, CommitteeKind, Mask, TownCode, VillageCode};
 use touyan_rules::Params;
@@ -525,6 +525,21 @@ pub struct ReserveRow {
     pub sentence: String,
 }
 
+/// One other two-committee post of a professionalized village, held on the
+/// day, and its reserves (一职一备).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostReserveRow {
+    /// The village and the post's holder.
+    pub who: Who,
+    pub post: PostRole,
+    pub reserves: u32,
+    pub names: Vec<String>,
+    pub minimum: u32,
+    /// 0 when enough.
+    pub shortfall: u32,
+    pub sentence: String,
+}
+
 /// Reserve coverage of a year's professionalized villages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reserves {
@@ -534,10 +549,17 @@ pub struct Reserves {
     pub scope: String,
     pub minimum: u32,
     pub rows: Vec<ReserveRow>,
+    /// The minimum for every other post (一职一备).
+    pub post_minimum: u32,
+    /// Every other two-committee post held on the day in those villages.
+    pub posts: Vec<PostReserveRow>,
 }
 
 /// For every village of the year's filed list: reserves for secretary
-/// listed by `on` and not removed by then, against Article 9's minimum.
+/// listed by `on` and not removed by then, against Article 9's minimum; and
+/// for every other two-committee post held there on `on`, its reserves
+/// against the one-per-post minimum (一职一备). A post several people hold
+/// (committee members) needs that many reserves for the role.
 pub fn reserves(
     r: &Records,
     p: &Params,
@@ -553,25 +575,30 @@ pub fn reserves(
             scope_suffix(&ix, town)
         )));
     }
-    let mut by_village: HashMap<VillageCode, Vec<&CitizenId>> = HashMap::new();
-    for x in r.reserves.iter().filter(|x| {
-        x.post == PostRole::Secretary && x.listed_on <= on && x.removed_on.is_none_or(|d| d > on)
-    }) {
-        let list = by_village.entry(x.village).or_default();
+    let mut by_post: HashMap<(VillageCode, PostRole), Vec<&CitizenId>> = HashMap::new();
+    for x in r
+        .reserves
+        .iter()
+        .filter(|x| x.listed_on <= on && x.removed_on.is_none_or(|d| d > on))
+    {
+        let list = by_post.entry((x.village, x.post)).or_default();
         if !list.contains(&&x.person) {
             list.push(&x.person);
         }
     }
+    let pool = |v: VillageCode, role: PostRole| -> &[&CitizenId] {
+        by_post
+            .get(&(v, role))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
     let minimum = p.reserves_professional_village_min.value;
     let mut seen = HashSet::new();
     let rows = entries
         .iter()
         .filter(|e| seen.insert(e.village))
         .map(|e| {
-            let mine = by_village
-                .get(&e.village)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            let mine = pool(e.village, PostRole::Secretary);
             let n = mine.len() as u32;
             let d = art09_reserves::secretary_reserves(p, n);
             ReserveRow {
@@ -584,12 +611,55 @@ pub fn reserves(
             }
         })
         .collect::<Vec<_>>();
+    // The other posts held on the day in those villages, role by role.
+    let listed: HashSet<VillageCode> = rows.iter().map(|x| x.who.village).collect();
+    let mut held: Vec<&Post> = r
+        .posts
+        .iter()
+        .filter(|x| {
+            x.role != PostRole::Secretary
+                && listed.contains(&x.village)
+                && x.start <= on
+                && x.end.is_none_or(|d| d >= on)
+        })
+        .collect();
+    let order = |role: PostRole| PostRole::ALL.iter().position(|x| *x == role);
+    held.sort_by(|a, b| {
+        (a.village, order(a.role), &a.person).cmp(&(b.village, order(b.role), &b.person))
+    });
+    held.dedup_by(|a, b| a.village == b.village && a.role == b.role && a.person == b.person);
+    let post_minimum = p.reserves_other_post_min.value;
+    let mut posts = Vec::with_capacity(held.len());
+    for group in held.chunk_by(|a, b| a.village == b.village && a.role == b.role) {
+        let mine = pool(group[0].village, group[0].role);
+        // Each holder of the role needs `post_minimum` reserves of it; the
+        // role's reserves are shared out in order.
+        for (k, x) in group.iter().enumerate() {
+            let first = k * post_minimum as usize;
+            let theirs = mine
+                .get(first.min(mine.len())..(first + post_minimum as usize).min(mine.len()))
+                .unwrap_or_default();
+            let n = theirs.len() as u32;
+            let d = art09_reserves::post_reserves(p, x.role.label(), n);
+            posts.push(PostReserveRow {
+                who: ix.who(x.village, &x.person),
+                post: x.role,
+                reserves: n,
+                names: theirs.iter().map(|id| ix.name(id)).collect(),
+                minimum: post_minimum,
+                shortfall: d.outcome.unwrap_or(0),
+                sentence: d.sentence(),
+            });
+        }
+    }
     Ok(Reserves {
         year,
         on,
         scope: ix.scope(town, count_towns(entries.iter().map(|e| &e.town))),
         minimum,
         rows,
+        post_minimum,
+        posts,
     })
 }
 
@@ -1499,27 +1569,91 @@ pub fn reserves_report(x: &Reserves, made_on: Date) -> Report {
         "标准：每个专业化管理村储备村党组织书记后备力量不低于 {} 名（第九条）",
         x.minimum
     ));
+    let mut post_rows = Vec::new();
+    for (k, r) in x.posts.iter().enumerate() {
+        post_rows.push(Row::data(vec![
+            int(k as i64 + 1),
+            t(&r.who.town_name),
+            t(&r.who.village_name),
+            t(r.post.label()),
+            t(&r.who.name),
+            int(r.reserves),
+            int(r.minimum),
+            int(r.shortfall),
+            t(r.names.join("、")),
+            t(&r.sentence),
+        ]));
+    }
+    post_rows.push(Row::total(vec![
+        t("合计"),
+        Cell::Empty,
+        Cell::Empty,
+        t(format!("{} 个职位", x.posts.len())),
+        Cell::Empty,
+        int(x.posts.iter().map(|r| i64::from(r.reserves)).sum::<i64>()),
+        Cell::Empty,
+        int(x.posts.iter().map(|r| i64::from(r.shortfall)).sum::<i64>()),
+        Cell::Empty,
+        t(format!(
+            "缺后备职位 {} 个",
+            x.posts.iter().filter(|r| r.shortfall > 0).count()
+        )),
+    ]));
+    let mut post_lines = info(&x.scope, made_on, None, false);
+    post_lines.extend([
+        format!(
+            "职位：{} 年已备案专业化管理村 {} 在任的其他“两委”职位；同一职位多人任职的，每人各需后备",
+            x.year, x.on
+        ),
+        format!(
+            "标准：其他村“两委”干部“一职一备”，每个职位不少于 {} 名（第九条）",
+            x.post_minimum
+        ),
+    ]);
     Report {
-        sheets: vec![Sheet {
-            name: "后备力量".to_owned(),
-            title: format!("{}年度专业化管理村书记后备力量储备情况", x.year),
-            warning: false,
-            info: lines,
-            blocks: vec![Block::Table {
-                headers: headers(&[
-                    "序号",
-                    "镇街",
-                    "村",
-                    "村党组织书记",
-                    "书记后备人数",
-                    "最低要求",
-                    "缺额",
-                    "后备人选",
-                    "说明（第九条）",
-                ]),
-                rows,
-            }],
-        }],
+        sheets: vec![
+            Sheet {
+                name: "后备力量".to_owned(),
+                title: format!("{}年度专业化管理村书记后备力量储备情况", x.year),
+                warning: false,
+                info: lines,
+                blocks: vec![Block::Table {
+                    headers: headers(&[
+                        "序号",
+                        "镇街",
+                        "村",
+                        "村党组织书记",
+                        "书记后备人数",
+                        "最低要求",
+                        "缺额",
+                        "后备人选",
+                        "说明（第九条）",
+                    ]),
+                    rows,
+                }],
+            },
+            Sheet {
+                name: "一职一备".to_owned(),
+                title: format!("{}年度专业化管理村“两委”职位一职一备情况", x.year),
+                warning: false,
+                info: post_lines,
+                blocks: vec![Block::Table {
+                    headers: headers(&[
+                        "序号",
+                        "镇街",
+                        "村",
+                        "职位",
+                        "任职人员",
+                        "后备人数",
+                        "最低要求",
+                        "缺额",
+                        "后备人选",
+                        "说明（第九条）",
+                    ]),
+                    rows: post_rows,
+                }],
+            },
+        ],
     }
 }
 

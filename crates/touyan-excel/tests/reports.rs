@@ -702,6 +702,135 @@ fn reserves_count_those_in_the_pool_on_the_day_against_the_minimum() {
     assert!(all.contains(&"4 个村".to_owned()));
 }
 
+#[test]
+fn every_other_post_held_on_the_day_needs_its_own_reserve() {
+    let f = folk();
+    let mut r = county();
+    let ids: Vec<CitizenId> = (0..7)
+        .map(|k| id_of("19920202", &format!("7{k}1")))
+        .collect();
+    for (k, id) in ids.iter().enumerate() {
+        r.people
+            .push(person(id, &format!("两委{k}"), Education::College, true));
+    }
+    let post = |p: &CitizenId, v: &str, role: PostRole, start: Date, end: Option<Date>| Post {
+        person: p.clone(),
+        village: village(v),
+        role,
+        start,
+        end,
+    };
+    let on = date!(2025 - 12 - 31);
+    r.posts.extend([
+        // 东村: a director with one reserve, two members sharing one.
+        post(
+            &ids[0],
+            "370783100201",
+            PostRole::CommitteeDirector,
+            date!(2021 - 01 - 01),
+            None,
+        ),
+        post(
+            &ids[1],
+            "370783100201",
+            PostRole::CommitteeMember,
+            date!(2021 - 01 - 01),
+            None,
+        ),
+        post(
+            &ids[2],
+            "370783100201",
+            PostRole::CommitteeMember,
+            date!(2021 - 01 - 01),
+            None,
+        ),
+        // Left before the day: no longer needs a reserve.
+        post(
+            &ids[3],
+            "370783100201",
+            PostRole::DeputySecretary,
+            date!(2021 - 01 - 01),
+            Some(date!(2025 - 06 - 30)),
+        ),
+        // Ends on the day itself: still held.
+        post(
+            &ids[4],
+            "370783100202",
+            PostRole::DeputySecretary,
+            date!(2021 - 01 - 01),
+            Some(on),
+        ),
+        // The secretary's own post is counted on the other sheet.
+        post(
+            &f.a,
+            "370783100201",
+            PostRole::Secretary,
+            date!(2019 - 01 - 01),
+            None,
+        ),
+    ]);
+    r.reserves = vec![
+        reserve(
+            &ids[5],
+            "370783100201",
+            PostRole::CommitteeDirector,
+            date!(2025 - 01 - 01),
+            None,
+        ),
+        reserve(
+            &ids[6],
+            "370783100201",
+            PostRole::CommitteeMember,
+            date!(2025 - 01 - 01),
+            None,
+        ),
+        // Removed on the day: no longer in the pool.
+        reserve(
+            &ids[5],
+            "370783100202",
+            PostRole::DeputySecretary,
+            date!(2025 - 01 - 01),
+            Some(on),
+        ),
+    ];
+    let x = reports::reserves(&r, &params(date!(2025 - 01 - 01)), 2025, on, None).unwrap();
+    let got: Vec<(&str, PostRole, &str, u32, u32)> = x
+        .posts
+        .iter()
+        .map(|r| {
+            (
+                r.who.village_name.as_str(),
+                r.post,
+                r.who.name.as_str(),
+                r.reserves,
+                r.shortfall,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("东村村委会", PostRole::CommitteeDirector, "两委0", 1, 0),
+            ("东村村委会", PostRole::CommitteeMember, "两委1", 1, 0),
+            ("东村村委会", PostRole::CommitteeMember, "两委2", 0, 1),
+            ("西村村委会", PostRole::DeputySecretary, "两委4", 0, 1),
+        ]
+    );
+    assert_eq!(x.post_minimum, 1);
+    assert_eq!(x.posts[1].names, ["两委6"]);
+    assert!(
+        x.posts[2].sentence.contains("缺 1 名"),
+        "{}",
+        x.posts[2].sentence
+    );
+    let report = reports::reserves_report(&x, made());
+    assert_eq!(report.sheets.len(), 2);
+    assert_eq!(report.sheets[1].name, "一职一备");
+    let all = cells(&report);
+    assert!(all.contains(&"4 个职位".to_owned()));
+    assert!(all.contains(&"缺后备职位 2 个".to_owned()));
+}
+
 // ---------------------------------------------------------------------------
 // Young cadres.
 
