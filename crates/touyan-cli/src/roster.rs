@@ -1,7 +1,7 @@
 //! Rosters in and out of Excel: `touyan template roster`, `touyan import`
 //! and `touyan export roster`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -76,10 +76,17 @@ pub fn import(db: &str, path: &Path, errors_out: Option<&Path>) -> ExitCode {
             .into_iter()
             .map(|s| s.code)
             .collect();
+        let secondments: HashMap<_, _> = store
+            .list::<Secondment>()
+            .await?
+            .into_iter()
+            .map(|s| ((s.person, s.start), s.end))
+            .collect();
         let known = Known {
             villages: &|v| villages.contains(v),
             people: &|p| people.contains(p),
             sessions: &|s| sessions.contains(s),
+            secondments: &|p, start| secondments.get(&(p.clone(), start)).copied(),
         };
         match read_workbook_with(path, &known) {
             Err(errors) => Ok(Err(errors)),

@@ -16,6 +16,7 @@
 use std::fmt;
 use std::path::Path;
 
+use time::Date;
 use touyan_records::{CitizenId, VillageCode};
 
 mod cell;
@@ -98,6 +99,9 @@ pub struct Known<'a> {
     pub people: &'a dyn Fn(&CitizenId) -> bool,
     /// Training session codes already on record.
     pub sessions: &'a dyn Fn(&str) -> bool,
+    /// Secondments already on record, by person and start date: their end
+    /// date.
+    pub secondments: &'a dyn Fn(&CitizenId, Date) -> Option<Date>,
 }
 
 /// Reads and checks a whole workbook (.xlsx; .xls and .ods too). Either
@@ -115,6 +119,7 @@ pub fn read_workbook(
             villages: known_villages,
             people: known_people,
             sessions: &|_| false,
+            secondments: &|_, _| None,
         },
     )
 }

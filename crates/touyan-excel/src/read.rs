@@ -5,10 +5,11 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use calamine::{Data, Range, Reader, Sheets, open_workbook_auto};
+use time::Date;
 use touyan_records::CitizenId;
 
 use crate::cell::{self, column_letter, is_blank, norm_label};
-use crate::spec::{self, Kind, Record, Row, SheetSpec, Val, Visit};
+use crate::spec::{self, Kind, Record, Row, SECONDMENT, SheetSpec, Val, Visit, WORK_LOG};
 use crate::{CellError, ERROR_SHEET, INSTRUCTIONS_SHEET, Known, Roster};
 
 /// Headers a clerk may add that are not data (a running number).
@@ -347,6 +348,9 @@ fn cross_check(sheets: &[Sheet], known: &Known, problems: &mut Problems) {
                 }
             }
         }
+        if s.spec.name == WORK_LOG.name {
+            check_work_logs(s, sheets, known, problems);
+        }
         if s.spec.key.is_empty() {
             continue;
         }
@@ -378,6 +382,52 @@ fn cross_check(sheets: &[Sheet], known: &Known, problems: &mut Problems) {
             } else {
                 seen.insert(key, r.row);
             }
+        }
+    }
+}
+
+/// Every work log belongs to a secondment (by person and start date) in
+/// the workbook's 挂职 sheet or on record, and is dated no later than its
+/// end.
+fn check_work_logs(logs: &Sheet, sheets: &[Sheet], known: &Known, problems: &mut Problems) {
+    // The columns as `spec.rs` lays them out: 挂职 (person, …, start, end),
+    // 挂职日志 (person, secondment start, log date, …).
+    let mut in_book: HashMap<(&CitizenId, Date), Date> = HashMap::new();
+    if let Some(sec) = sheets.iter().find(|s| s.spec.name == SECONDMENT.name) {
+        for r in sec.rows.iter().filter(|r| !r.bad) {
+            if let (Val::Id(id), Val::Date(start), Val::Date(end)) =
+                (&r.vals[0], &r.vals[3], &r.vals[4])
+            {
+                in_book.insert((id, *start), *end);
+            }
+        }
+    }
+    for r in logs.rows.iter().filter(|r| !r.bad) {
+        let (Val::Id(id), Val::Date(start), Val::Date(on)) = (&r.vals[0], &r.vals[1], &r.vals[2])
+        else {
+            continue;
+        };
+        let end = in_book
+            .get(&(id, *start))
+            .copied()
+            .or_else(|| (known.secondments)(id, *start));
+        match end {
+            None => problems.cell(
+                logs.order,
+                &logs.name,
+                r.row,
+                logs.col(1),
+                format!("此人没有 {start} 开始的挂职：“挂职”表和系统中都没有这段挂职"),
+            ),
+            // A date before the start is the row's own check (WorkLog).
+            Some(end) if *on > end => problems.cell(
+                logs.order,
+                &logs.name,
+                r.row,
+                logs.col(2),
+                format!("日志日期 {on} 晚于这段挂职的结束日期（{start} 至 {end}）"),
+            ),
+            Some(_) => {}
         }
     }
 }

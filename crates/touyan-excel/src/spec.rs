@@ -881,7 +881,7 @@ impl Record for Certificate {
 
 // ---------------------------------------------------------------- 挂职
 
-static SECONDMENT: SheetSpec = SheetSpec {
+pub(crate) static SECONDMENT: SheetSpec = SheetSpec {
     name: "挂职",
     about: "挂职锻炼（第八条）：一段挂职一行",
     columns: &[
@@ -1249,7 +1249,7 @@ impl Record for Exit {
 
 // ---------------------------------------------------------------- 挂职日志
 
-static WORK_LOG: SheetSpec = SheetSpec {
+pub(crate) static WORK_LOG: SheetSpec = SheetSpec {
     name: "挂职日志",
     about: "挂职工作日志（第八条）：一条日志一行；身份证号码和挂职开始日期须对应“挂职”表或已有的一段挂职",
     columns: &[

@@ -477,10 +477,12 @@ fn roster() -> impl Strategy<Value = Roster> {
                         .iter()
                         .map(|(s, days, text)| {
                             let s = s.get(&r.secondments);
+                            // Within the secondment, as the reader insists.
+                            let span = (s.end - s.start).whole_days().max(0);
                             WorkLog {
                                 person: s.person.clone(),
                                 secondment_start: s.start,
-                                on: s.start + Duration::days(*days),
+                                on: s.start + Duration::days(*days % (span + 1)),
                                 text: text.clone(),
                             }
                         })

@@ -750,6 +750,7 @@ fn cross_field_sheet_and_header_errors() {
         villages: &known_village,
         people: &nobody,
         sessions: &|c: &str| c == "无此班",
+        secondments: &|_, _| None,
     };
     let errors = read_workbook_with(&path, &known).unwrap_err();
     assert!(
@@ -1198,4 +1199,104 @@ fn an_unreadable_file_is_one_workbook_error() {
     let e = read_workbook(&path, &known_village, &nobody).unwrap_err();
     assert_eq!(e.len(), 1);
     assert!(e[0].to_string().starts_with("工作簿：无法打开"), "{}", e[0]);
+}
+
+#[test]
+fn a_work_log_needs_its_secondment_and_falls_within_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tmp(&dir, "挂职日志.xlsx");
+    let a = with_check("37078319800101001");
+    let b = with_check("37078319810101002");
+    let log = |who: &str, start: (u16, u8, u8), on: (u16, u8, u8)| {
+        vec![
+            s(who),
+            C::D(start.0, start.1, start.2),
+            C::D(on.0, on.1, on.2),
+            s("走访农户"),
+        ]
+    };
+    write_book(
+        &path,
+        &[
+            (
+                "人员",
+                vec![
+                    headers(&["身份证号码", "姓名", "学历", "全日制"]),
+                    vec![s(&a), s("张三"), s("大专"), s("是")],
+                    vec![s(&b), s("李四"), s("大学本科"), s("是")],
+                ],
+            ),
+            (
+                "挂职",
+                vec![
+                    headers(&["身份证号码", "挂职层级", "挂职单位", "开始日期", "结束日期"]),
+                    vec![
+                        s(&a),
+                        s("市直涉农单位"),
+                        s("市农业农村局"),
+                        C::D(2024, 3, 1),
+                        C::D(2024, 4, 30),
+                    ],
+                ],
+            ),
+            (
+                "挂职日志",
+                vec![
+                    headers(&["身份证号码", "挂职开始日期", "日志日期", "日志内容"]),
+                    // Row 2: the first and last day of the secondment: fine.
+                    log(&a, (2024, 3, 1), (2024, 3, 1)),
+                    // Row 3.
+                    log(&a, (2024, 3, 1), (2024, 4, 30)),
+                    // Row 4: the day after it ended.
+                    log(&a, (2024, 3, 1), (2024, 5, 1)),
+                    // Row 5: no secondment starts that day.
+                    log(&a, (2024, 3, 2), (2024, 3, 5)),
+                    // Row 6: 李四's secondment is on record only.
+                    log(&b, (2023, 9, 1), (2023, 9, 10)),
+                    // Row 7: before that one started (the row's own check).
+                    log(&b, (2023, 9, 1), (2023, 8, 31)),
+                ],
+            ),
+        ],
+    );
+    let b_id = common::id(&b);
+    let on_record = |p: &touyan_records::CitizenId, start: time::Date| {
+        (*p == b_id && start == time::macros::date!(2023 - 09 - 01))
+            .then_some(time::macros::date!(2023 - 12 - 31))
+    };
+    let known = Known {
+        villages: &known_village,
+        people: &nobody,
+        sessions: &|_| false,
+        secondments: &on_record,
+    };
+    let errors = read_workbook_with(&path, &known).unwrap_err();
+    let got: Vec<(&str, u32, &str)> = at(&errors);
+    assert_eq!(
+        got,
+        [
+            ("挂职日志", 4, "C"),
+            ("挂职日志", 5, "B"),
+            ("挂职日志", 7, "C")
+        ],
+        "{errors:?}"
+    );
+    assert!(
+        message(&errors, "挂职日志", 4, "C")
+            .contains("晚于这段挂职的结束日期（2024-03-01 至 2024-04-30）")
+    );
+    assert!(message(&errors, "挂职日志", 5, "B").contains("没有 2024-03-02 开始的挂职"));
+    // Without the secondment on record, 李四's two logs have none.
+    let errors = read_workbook(&path, &known_village, &nobody).unwrap_err();
+    assert_eq!(
+        at(&errors),
+        [
+            ("挂职日志", 4, "C"),
+            ("挂职日志", 5, "B"),
+            ("挂职日志", 6, "B"),
+            ("挂职日志", 7, "B"),
+            ("挂职日志", 7, "C")
+        ],
+        "{errors:?}"
+    );
 }
