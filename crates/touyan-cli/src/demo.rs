@@ -87,8 +87,9 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
         Err(m) => return fail(1, m),
     };
     match rt.block_on(write(db, &records, o.force)) {
-        Ok(()) => {
+        Ok(accounts) => {
             summary(db, as_of, &records);
+            accounts_summary(&accounts);
             ExitCode::SUCCESS
         }
         Err((code, m)) => fail(code, m),
@@ -96,10 +97,23 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
 }
 
 /// Replaces the database with the demo, in one transaction.
-async fn write(db: &str, records: &Records, force: bool) -> Result<(), (u8, String)> {
+async fn write(
+    db: &str,
+    records: &Records,
+    force: bool,
+) -> Result<Vec<touyan_web::DemoAccount>, (u8, String)> {
     let store = Store::open(db).await.map_err(|e| (1, e.to_string()))?;
     let actors = store.actors().await.map_err(|e| (1, e.to_string()))?;
-    let others: Vec<&String> = actors.iter().filter(|a| *a != DEMO_ACTOR).collect();
+    // The demo's own accounts (city, town-<code>) sign in and change things
+    // in a demo database; that does not make it a real one.
+    let demo_made = actors.iter().any(|a| a == DEMO_ACTOR);
+    let others: Vec<&String> = actors
+        .iter()
+        .filter(|a| {
+            *a != DEMO_ACTOR
+                && !(demo_made && (*a == touyan_web::demo::DEMO_CITY || a.starts_with("town-")))
+        })
+        .collect();
     if !actors.is_empty() {
         if !others.is_empty() && !force {
             return Err((
@@ -130,7 +144,10 @@ async fn write(db: &str, records: &Records, force: bool) -> Result<(), (u8, Stri
         .apply(DEMO_ACTOR, records)
         .await
         .map_err(|e| (1, e.to_string()))?;
-    Ok(())
+    let accounts = touyan_web::create_demo_accounts(&store, DEMO_ACTOR)
+        .await
+        .map_err(|e| (1, e.to_string()))?;
+    Ok(accounts)
 }
 
 /// Removes an SQLite database file and its WAL companions.
@@ -149,6 +166,33 @@ fn remove_sqlite(db: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The demo accounts: all of them for a county, a count for a province.
+fn accounts_summary(accounts: &[touyan_web::DemoAccount]) {
+    println!(
+        "演示账户（密码均为 {}，仅供演示）：",
+        touyan_web::auth::DEMO_PASSWORD
+    );
+    const SHOWN: usize = 20;
+    for a in accounts.iter().take(SHOWN) {
+        println!(
+            "  {:<20} {}{}",
+            a.username,
+            a.role.label(),
+            a.town
+                .as_deref()
+                .map(|t| format!("（{t}）"))
+                .unwrap_or_default()
+        );
+    }
+    if accounts.len() > SHOWN {
+        println!(
+            "  ……另有 {} 个镇街账户，均为 town-镇街代码",
+            accounts.len() - SHOWN
+        );
+    }
+    println!("启动服务：touyan serve（默认 http://127.0.0.1:8080/）");
 }
 
 fn summary(db: &str, as_of: time::Date, r: &Records) {

@@ -1,11 +1,14 @@
 //! `touyan`: the command line of the system.
 
+mod cycle;
 mod demo;
 mod divisions;
 mod evaluate;
 mod exports;
+mod payroll;
 mod policy;
 mod roster;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,6 +94,33 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// 年度测算：对数据库中每个镇街按《办法》测算纳入名单和补贴档次，保存为建议名单（不改动已备案名单）
+    Cycle {
+        /// 名单年度（如 2025；判定日为该年 1 月 1 日，村情取上一年度）
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// 只测算该镇街（9 位代码或名称）
+        #[arg(long, value_name = "镇街")]
+        town: Option<String>,
+        /// 使用本市的政策文件（默认：内置示例政策）
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
+        /// 并行线程数（默认：CPU 核数）
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
+    /// 月度补贴：按已备案名单和补贴档次计算当月专业化补贴，保存为发放记录，按镇街、资金来源汇总
+    Payroll {
+        /// 发放月份（YYYY-MM）
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// 只计算该镇街（9 位代码或名称）
+        #[arg(long, value_name = "镇街")]
+        town: Option<String>,
+        /// 使用本市的政策文件（默认：内置示例政策，补贴金额为示例值）
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
+    },
     /// 建立演示数据库：真实区划 + 虚构人员和履历，今年和上年的专业化名单已备案
     Demo {
         /// 判定日（YYYY-MM-DD，默认今天）
@@ -108,6 +138,18 @@ enum Command {
         /// 数据库中已有非演示数据时，仍然删除并替换（仅 SQLite）
         #[arg(long)]
         force: bool,
+    },
+    /// 启动网页服务（中文页面和 /api/v1 接口）；没有账户的数据库在首页建立第一个管理员
+    Serve {
+        /// 监听地址（IP:端口）
+        #[arg(long, value_name = "IP:端口", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// 使用本市的政策文件（默认：内置示例政策）
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
+        /// 会话 Cookie 只经 HTTPS 发送（部署在 HTTPS 之后时使用）
+        #[arg(long)]
+        secure_cookies: bool,
     },
 }
 
@@ -404,6 +446,44 @@ fn main() -> ExitCode {
         } => roster::template(&file),
         Command::Import { file, errors } => roster::import(&cli.db, &file, errors.as_deref()),
         Command::Export { command } => export(&cli.db, command),
+        Command::Cycle {
+            year,
+            town,
+            policy,
+            threads,
+        } => cycle::run(
+            &cli.db,
+            &cycle::Options {
+                year,
+                town: town.as_deref(),
+                policy: policy.as_deref(),
+                threads,
+            },
+        ),
+        Command::Payroll {
+            month,
+            town,
+            policy,
+        } => payroll::run(
+            &cli.db,
+            &payroll::Options {
+                month: &month,
+                town: town.as_deref(),
+                policy: policy.as_deref(),
+            },
+        ),
+        Command::Serve {
+            addr,
+            policy,
+            secure_cookies,
+        } => serve::run(
+            &cli.db,
+            &serve::Options {
+                addr: &addr,
+                policy: policy.as_deref(),
+                secure_cookies,
+            },
+        ),
         Command::Demo {
             as_of,
             county,

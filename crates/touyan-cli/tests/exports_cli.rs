@@ -162,8 +162,14 @@ fn training_reserves_young_and_evaluations_write_readable_workbooks() {
     let posts = &sheets[1].1;
     assert_eq!(posts[0][0], "2024年度专业化管理村“两委”职位一职一备情况");
     let total = posts.iter().find(|r| r[0] == "合计").unwrap();
-    assert!(total[3].ends_with(" 个职位") && total[3] != "0 个职位", "{total:?}");
-    assert!(posts.iter().any(|r| r[7] == "1"), "some post has no reserve");
+    assert!(
+        total[3].ends_with(" 个职位") && total[3] != "0 个职位",
+        "{total:?}"
+    );
+    assert!(
+        posts.iter().any(|r| r[7] == "1"),
+        "some post has no reserve"
+    );
     assert!(posts.iter().any(|r| r[7] == "0"), "most posts have one");
 
     let (stdout, sheets) = ok(&[

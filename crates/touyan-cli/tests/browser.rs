@@ -1,0 +1,344 @@
+//! End-to-end tests in a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`, which `.ci/run` installs): the `touyan` binary makes a
+//! demo database and serves it, ChromeDriver drives the browser through the
+//! pages as a clerk would.
+//!
+//! Screenshots are kept under `target/e2e-artifacts/` (the dashboard at
+//! 1280 px and 375 px wide). `TOUYAN_CHROMIUM` and `TOUYAN_CHROMEDRIVER`
+//! override the binaries' paths.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_touyan");
+/// The demo accounts' password.
+const PASSWORD: &str = "Demo@2025";
+/// 化龙镇 and a village of 营里镇 (another town).
+const HUALONG: &str = "370783100";
+const OTHER_TOWNS_VILLAGE: &str = "370783103201";
+
+/// A child process killed when dropped.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The demo database served on a free port.
+struct Server {
+    _proc: Proc,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+fn serve_demo() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("touyan.db");
+    let db = db.to_str().unwrap();
+    let out = Command::new(BIN)
+        // As of today, as a new user would make it: the dashboard's year
+        // is today's.
+        .args(["--db", db, "demo"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut child = Command::new(BIN)
+        .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let proc = Proc(child);
+    // The first line names the address: "头雁服务已启动：http://127.0.0.1:PORT/".
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .split_once("http://")
+        .map(|(_, rest)| format!("http://{}", rest.trim_end_matches('/')))
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    // Keep reading (and dropping) what the server prints.
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        _proc: proc,
+        url,
+        _dir: dir,
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// ChromeDriver and one headless Chromium window of the given size.
+struct Browser {
+    client: Client,
+    _driver: Proc,
+    _profile: tempfile::TempDir,
+}
+
+async fn browser(width: u32, height: u32) -> Browser {
+    let driver_bin =
+        std::env::var("TOUYAN_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
+    let chromium = std::env::var("TOUYAN_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let port = free_port();
+    let driver = Proc(
+        Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {driver_bin} (apt-get install chromium-driver): {e}")
+            }),
+    );
+    wait_for_port(port);
+    let profile = tempfile::tempdir().unwrap();
+    // The flags Chromium needs on a closed network and without a display
+    // (ENGINEERING.md, pitfall 7).
+    // Chromium's windows are at least 500 px wide: narrower screens are
+    // emulated as a phone's.
+    let mobile = if width < 500 {
+        json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 } })
+    } else {
+        Value::Null
+    };
+    let mut caps = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.path().display()),
+                format!("--window-size={width},{height}"),
+            ]
+        }
+    });
+    if !mobile.is_null() {
+        caps["goog:chromeOptions"]["mobileEmulation"] = mobile;
+    }
+    let caps = match caps {
+        Value::Object(m) => m,
+        _ => unreachable!(),
+    };
+    // Plain HTTP to the local driver: no TLS stack needed.
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    Browser {
+        client,
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn body_text(c: &Client) -> String {
+    text_of(c, "body").await
+}
+
+async fn sign_in(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Signed in: the header shows who, and offers 退出.
+    let who = match c.find(Locator::Css("header .who")).await {
+        Ok(e) => e.text().await.unwrap(),
+        Err(_) => body_text(c).await,
+    };
+    assert!(who.contains("退出"), "not signed in as {username}: {who}");
+}
+
+/// Whether the page is wider than the window (a horizontal scroll bar on
+/// the page itself; tables may scroll inside their own boxes).
+async fn overflows(c: &Client) -> bool {
+    let v = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_bool().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_town_operator_sees_only_the_town_finds_a_person_and_opens_the_file() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+
+    // Signed out: every page leads to the sign-in form.
+    c.goto(&format!("{base}/people")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    let dashboard = body_text(c).await;
+    assert!(dashboard.contains("化龙镇"), "{dashboard}");
+    assert!(
+        !dashboard.contains("营里镇"),
+        "another town on the dashboard"
+    );
+
+    // The villages list: 化龙镇's only.
+    c.goto(&format!("{base}/villages?per_page=200"))
+        .await
+        .unwrap();
+    let villages = body_text(c).await;
+    assert!(villages.contains("化龙镇"), "{villages}");
+    assert!(
+        !villages.contains("营里镇"),
+        "another town's villages listed"
+    );
+    // Another town's village is "not found", as a missing one would be.
+    c.goto(&format!("{base}/villages/{OTHER_TOWNS_VILLAGE}"))
+        .await
+        .unwrap();
+    let refused = body_text(c).await;
+    c.goto(&format!("{base}/villages/370783100999"))
+        .await
+        .unwrap();
+    let missing = body_text(c).await;
+    assert_eq!(refused, missing);
+
+    // Find a secretary by name and open the one-person file.
+    c.goto(&format!("{base}/people?secretaries=1"))
+        .await
+        .unwrap();
+    let first = c.find(Locator::Css("table tbody tr td a")).await.unwrap();
+    let name = first.text().await.unwrap();
+    assert!(!name.is_empty());
+    let search = c.find(Locator::Css("input[name=q]")).await.unwrap();
+    search.send_keys(&name).await.unwrap();
+    c.find(Locator::Css("form.filters button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let found = body_text(c).await;
+    assert!(found.contains(&name), "{found}");
+    c.find(Locator::LinkText(&name))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let file = body_text(c).await;
+    assert!(file.contains(&name), "{file}");
+    for section in ["任职", "培训"] {
+        assert!(file.contains(section), "no {section} section: {file}");
+    }
+    // The ID number is masked on screen: 6 digits, 8 stars, 4 characters.
+    let masked = file
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '*'))
+        .any(|w| {
+            w.len() == 18 && w[..6].bytes().all(|x| x.is_ascii_digit()) && &w[6..14] == "********"
+        });
+    assert!(masked, "no masked ID number in the file: {file}");
+    assert!(
+        !file
+            .split(|ch: char| !ch.is_ascii_alphanumeric())
+            .any(|w| w.len() == 18 && w[..17].bytes().all(|x| x.is_ascii_digit())),
+        "a full ID number on screen"
+    );
+    b.client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_city_sees_every_town_and_the_dashboard_fits_1280_and_375_pixels() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    for (width, height) in [(1280, 900), (375, 812)] {
+        let b = browser(width, height).await;
+        let c = &b.client;
+        sign_in(c, base, "city").await;
+        let dashboard = body_text(c).await;
+        for town in ["化龙镇", "营里镇", "圣城街道"] {
+            assert!(dashboard.contains(town), "{town} missing at {width} px");
+        }
+        let inner = c
+            .execute("return window.innerWidth;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(inner, json!(width), "the window is not {width} px wide");
+        let png = c.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+        std::fs::write(artifacts().join(format!("dashboard-{width}.png")), png).unwrap();
+        assert!(
+            !overflows(c).await,
+            "the dashboard is wider than {width} px"
+        );
+        for page in ["/villages", "/people", "/policy"] {
+            c.goto(&format!("{base}{page}")).await.unwrap();
+            assert!(!overflows(c).await, "{page} is wider than {width} px");
+        }
+        b.client.close().await.unwrap();
+    }
+}

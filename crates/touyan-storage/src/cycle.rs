@@ -1,0 +1,583 @@
+//! The yearly cycle's proposals (`touyan cycle`, tables of `m0003_cycle`).
+//!
+//! Proposals are derived data: the rules applied to records that are
+//! already kept and logged, under a named policy. Re-running a year
+//! replaces that year's proposals (of every town, or of the one town asked
+//! for) in one transaction, and never touches the filed lists
+//! (`list_entries`): a proposal becomes a list only when a town files it.
+//!
+//! What the change log keeps of a run: one entry per town (table
+//! `cycle_towns`, key `year/town`), written by whoever ran it at the time
+//! of the run, with the town's proposal row before and after (policy,
+//! decision date, quota, counts, tiers) — `update` when the town had a
+//! proposal for that year, `insert` when new, `delete` when a town in scope
+//! no longer has one. The per-secretary rows are not logged one by one:
+//! they follow from logged records and the policy named in the town entry,
+//! they are replaced wholesale by every run, and logging them would write
+//! the country's proposals (hundreds of megabytes of reasons) into the log
+//! again on every run. Their audit columns still say who wrote them and when.
+
+use sea_orm::{ConnectionTrait, Statement, Value};
+use time::{Date, PrimitiveDateTime};
+use touyan_records::{CitizenId, TownCode, VillageCode};
+
+use crate::record::{Cell, Col, Kind, Reader, Record, col};
+use crate::{Action, LogEntry, Params, Store, StoreError, Tx, cells, key_text, row_json};
+
+/// One town's proposal for a year, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CycleTown {
+    pub year: i32,
+    pub town: TownCode,
+    /// The decision date of the run.
+    pub as_of: Date,
+    pub policy_id: String,
+    pub village_count: u32,
+    pub inclusion_quota: u32,
+    pub young_cadre_cap: u32,
+    /// Secretaries judged.
+    pub secretaries: u32,
+    pub eligible: u32,
+    pub included: u32,
+    /// Proposed in tiers 1, 2, 3.
+    pub tiers: [u32; 3],
+}
+
+/// One secretary's proposal for a year, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CycleSecretary {
+    pub year: i32,
+    pub village: VillageCode,
+    pub town: TownCode,
+    pub person: CitizenId,
+    pub eligible: bool,
+    /// 1-based place in the town's proposed list; `None`: not proposed.
+    pub place: Option<u32>,
+    pub tier: Option<u8>,
+    /// The contract's per-secretary JSON: every check and its reason.
+    pub checks_json: String,
+}
+
+/// A stored town proposal with who ran the cycle and when (UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CycleTownRun {
+    pub town: CycleTown,
+    pub run_by: String,
+    pub run_at: PrimitiveDateTime,
+}
+
+/// What replacing a year's proposals did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CycleWritten {
+    /// Town proposals removed (the old ones of the scope).
+    pub towns_replaced: u64,
+    pub towns_written: u64,
+    pub secretaries_written: u64,
+}
+
+fn code_cell(s: &str) -> Cell {
+    Cell::Text(s.to_owned())
+}
+
+fn parse<T, E: std::fmt::Display>(
+    r: &mut Reader,
+    f: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, String> {
+    r.parse(f)
+}
+
+impl Record for CycleTown {
+    const TABLE: &'static str = "cycle_towns";
+    const ZH: &'static str = "镇街年度测算结果";
+    const COLUMNS: &'static [Col] = &[
+        col("year", Kind::Int),
+        col("town", Kind::Text),
+        col("as_of", Kind::Date),
+        col("policy_id", Kind::Text),
+        col("village_count", Kind::Int),
+        col("inclusion_quota", Kind::Int),
+        col("young_cadre_cap", Kind::Int),
+        col("secretaries", Kind::Int),
+        col("eligible", Kind::Int),
+        col("included", Kind::Int),
+        col("tier1", Kind::Int),
+        col("tier2", Kind::Int),
+        col("tier3", Kind::Int),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        let n = |x: u32| Cell::Int(i64::from(x));
+        Ok(vec![
+            Cell::Int(i64::from(self.year)),
+            code_cell(self.town.as_str()),
+            Cell::Date(self.as_of),
+            Cell::Text(self.policy_id.clone()),
+            n(self.village_count),
+            n(self.inclusion_quota),
+            n(self.young_cadre_cap),
+            n(self.secretaries),
+            n(self.eligible),
+            n(self.included),
+            n(self.tiers[0]),
+            n(self.tiers[1]),
+            n(self.tiers[2]),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(CycleTown {
+            year: r.int()?,
+            town: parse(r, TownCode::parse)?,
+            as_of: r.date()?,
+            policy_id: r.text()?,
+            village_count: r.int()?,
+            inclusion_quota: r.int()?,
+            young_cadre_cap: r.int()?,
+            secretaries: r.int()?,
+            eligible: r.int()?,
+            included: r.int()?,
+            tiers: [r.int()?, r.int()?, r.int()?],
+        })
+    }
+}
+
+impl Record for CycleSecretary {
+    const TABLE: &'static str = "cycle_secretaries";
+    const ZH: &'static str = "书记年度测算结果";
+    const COLUMNS: &'static [Col] = &[
+        col("year", Kind::Int),
+        col("village", Kind::Text),
+        col("town", Kind::Text),
+        col("person", Kind::Text),
+        col("eligible", Kind::Bool),
+        col("included", Kind::Bool),
+        col("list_place", Kind::Int),
+        col("tier", Kind::Int),
+        col("checks_json", Kind::Text),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        let opt = |x: Option<i64>| x.map_or(Cell::Null, Cell::Int);
+        Ok(vec![
+            Cell::Int(i64::from(self.year)),
+            code_cell(self.village.as_str()),
+            code_cell(self.town.as_str()),
+            code_cell(self.person.as_str()),
+            Cell::Bool(self.eligible),
+            Cell::Bool(self.place.is_some()),
+            opt(self.place.map(i64::from)),
+            opt(self.tier.map(i64::from)),
+            Cell::Text(self.checks_json.clone()),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        let year = r.int()?;
+        let village = parse(r, VillageCode::parse)?;
+        let town = parse(r, TownCode::parse)?;
+        let person = parse(r, CitizenId::parse)?;
+        let eligible = r.bool()?;
+        let _included = r.bool()?;
+        Ok(CycleSecretary {
+            year,
+            village,
+            town,
+            person,
+            eligible,
+            place: r.opt_int()?,
+            tier: r.opt_int()?,
+            checks_json: r.text()?,
+        })
+    }
+}
+
+/// `WHERE year = ? [AND town = ?]` and its values.
+fn scope_filter(p: &mut Params, year: i32, town: Option<TownCode>) -> (String, Vec<Value>) {
+    let mut sql = format!("year = {}", p.next());
+    let mut values = vec![Value::Int(Some(year))];
+    if let Some(t) = town {
+        sql.push_str(&format!(" AND town = {}", p.next()));
+        values.push(Value::String(Some(t.as_str().to_owned())));
+    }
+    (sql, values)
+}
+
+impl Store {
+    /// Replaces the proposals of `year` — of every town, or only of `town`
+    /// — with `towns` and `secretaries`, in one transaction on behalf of
+    /// `actor` (see the module's note on what is logged). Every row given
+    /// must be of `year` (and of `town` when given). `progress` is told how
+    /// many secretary rows are written as the write goes.
+    pub async fn replace_cycle(
+        &self,
+        actor: &str,
+        year: i32,
+        town: Option<TownCode>,
+        towns: &[CycleTown],
+        secretaries: &[CycleSecretary],
+        progress: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<CycleWritten, StoreError> {
+        let outside = towns
+            .iter()
+            .map(|t| (t.year, t.town))
+            .chain(secretaries.iter().map(|s| (s.year, s.town)))
+            .find(|&(y, t)| y != year || town.is_some_and(|x| x != t));
+        if let Some((y, t)) = outside {
+            return Err(StoreError::Invalid(format!(
+                "内部错误：{y} 年镇街 {} 的测算结果不在本次范围（{year} 年{}）内",
+                t.as_str(),
+                town.map_or(String::new(), |x| format!("、镇街 {}", x.as_str()))
+            )));
+        }
+        let tx = self.begin(actor).await?;
+        let old = tx.cycle_rows::<CycleTown>(year, town).await?;
+        let b = tx.backend;
+        for table in ["cycle_secretaries", "cycle_towns"] {
+            let mut p = Params::new(b);
+            let (filter, values) = scope_filter(&mut p, year, town);
+            tx.exec::<CycleTown>(format!("DELETE FROM {table} WHERE {filter}"), values)
+                .await?;
+        }
+        // Towns first (the secretaries' rows refer to them), then the log.
+        let rows = Tx::rows(towns)?;
+        for chunk in rows.chunks(tx.chunk::<CycleTown>()) {
+            tx.insert_rows::<CycleTown>(chunk).await?;
+        }
+        let mut log = Vec::with_capacity(rows.len() + old.len());
+        let old_by_key: std::collections::HashMap<&[Cell], &Vec<Cell>> =
+            old.iter().map(|r| (&r[..CycleTown::KEY], r)).collect();
+        let new_keys: std::collections::HashSet<&[Cell]> =
+            rows.iter().map(|r| &r[..CycleTown::KEY]).collect();
+        for r in &rows {
+            let key = &r[..CycleTown::KEY];
+            let before = old_by_key.get(key).map(|o| row_json(CycleTown::COLUMNS, o));
+            log.push(LogEntry {
+                key: key_text(key),
+                action: if before.is_some() {
+                    Action::Update
+                } else {
+                    Action::Insert
+                },
+                before,
+                after: Some(row_json(CycleTown::COLUMNS, r)),
+            });
+        }
+        for o in old
+            .iter()
+            .filter(|o| !new_keys.contains(&o[..CycleTown::KEY]))
+        {
+            log.push(LogEntry {
+                key: key_text(&o[..CycleTown::KEY]),
+                action: Action::Delete,
+                before: Some(row_json(CycleTown::COLUMNS, o)),
+                after: None,
+            });
+        }
+        tx.log::<CycleTown>(&log).await?;
+        // The secretaries: converted a chunk at a time, so the country's
+        // reasons are not held twice.
+        let chunk = tx.chunk::<CycleSecretary>();
+        let mut done = 0;
+        for part in secretaries.chunks(chunk) {
+            let rows = Tx::rows(part)?;
+            tx.insert_rows::<CycleSecretary>(&rows).await?;
+            done += part.len();
+            progress(done);
+        }
+        tx.commit().await?;
+        Ok(CycleWritten {
+            towns_replaced: old.len() as u64,
+            towns_written: towns.len() as u64,
+            secretaries_written: secretaries.len() as u64,
+        })
+    }
+
+    /// The stored town proposals of `year` (of `town` only, when given), in
+    /// town order, with who ran the cycle and when.
+    pub async fn cycle_towns(
+        &self,
+        year: i32,
+        town: Option<TownCode>,
+    ) -> Result<Vec<CycleTownRun>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (filter, values) = scope_filter(&mut p, year, town);
+        let cols = CycleTown::COLUMNS
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {cols}, updated_by, updated_at FROM cycle_towns WHERE {filter} ORDER BY town"
+        );
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await?;
+        let n = CycleTown::COLUMNS.len();
+        rows.iter()
+            .map(|r| {
+                let c = cells(r, CycleTown::COLUMNS)?;
+                let run_by: String = r.try_get_by_index(n)?;
+                let run_at: PrimitiveDateTime = r.try_get_by_index(n + 1)?;
+                Ok::<_, StoreError>(CycleTownRun {
+                    town: crate::to_record(c)?,
+                    run_by,
+                    run_at,
+                })
+            })
+            .collect()
+    }
+
+    /// The stored secretary proposals of `year` (of `town` only, when
+    /// given), by village.
+    pub async fn cycle_secretaries(
+        &self,
+        year: i32,
+        town: Option<TownCode>,
+    ) -> Result<Vec<CycleSecretary>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (filter, values) = scope_filter(&mut p, year, town);
+        select::<CycleSecretary, _>(&self.db, self.backend, &filter, values).await
+    }
+}
+
+impl Tx {
+    /// The stored rows of a cycle table for `year` (and `town`).
+    async fn cycle_rows<R: Record>(
+        &self,
+        year: i32,
+        town: Option<TownCode>,
+    ) -> Result<Vec<Vec<Cell>>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (filter, values) = scope_filter(&mut p, year, town);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {filter}",
+            crate::column_list(R::COLUMNS),
+            R::TABLE
+        );
+        let rows = self
+            .tx
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| cells(r, R::COLUMNS).map_err(StoreError::from))
+            .collect()
+    }
+}
+
+async fn select<R: Record, C: ConnectionTrait>(
+    db: &C,
+    backend: crate::Backend,
+    filter: &str,
+    values: Vec<Value>,
+) -> Result<Vec<R>, StoreError> {
+    let keys = crate::column_list(&R::COLUMNS[..R::KEY]);
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {filter} ORDER BY {keys}",
+        crate::column_list(R::COLUMNS),
+        R::TABLE
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend.db(), sql, values))
+        .await?;
+    rows.iter()
+        .map(|r| crate::to_record(cells(r, R::COLUMNS)?))
+        .collect()
+}
+
+impl Store {
+    /// Stores a month's payments of one kind: `rows` are upserted by key
+    /// (a row stored exactly as given is not written again, so running the
+    /// same payroll twice changes nothing), and the month's stored payments
+    /// of that kind that are no longer due — not among `rows`, and paid to
+    /// someone `in_scope` says the run covers — are deleted. One
+    /// transaction; every change is in the change log (payments are
+    /// records, not derived data).
+    pub async fn replace_pay_month(
+        &self,
+        actor: &str,
+        month: Date,
+        kind: touyan_records::model::PayKind,
+        rows: &[touyan_records::model::PayRecord],
+        in_scope: &(dyn Fn(&CitizenId) -> bool + Sync),
+    ) -> Result<crate::Written, StoreError> {
+        use touyan_records::model::{Labelled, PayRecord};
+        if let Some(r) = rows.iter().find(|r| r.month != month || r.kind != kind) {
+            return Err(StoreError::Invalid(format!(
+                "内部错误：{} 的{}不属于本次发放（{month}）",
+                r.month,
+                r.kind.label()
+            )));
+        }
+        let mut tx = self.begin(actor).await?;
+        let mut p = Params::new(self.backend);
+        let filter = format!("pay_month = {} AND kind = {}", p.next(), p.next());
+        let values = vec![
+            Value::TimeDate(Some(month)),
+            Value::String(Some(kind.code().to_owned())),
+        ];
+        let stored: Vec<PayRecord> = select(&tx.tx, self.backend, &filter, values).await?;
+        let due: std::collections::HashSet<(&CitizenId, touyan_records::model::FundingSource)> =
+            rows.iter().map(|r| (&r.person, r.source)).collect();
+        let stale: Vec<PayRecord> = stored
+            .into_iter()
+            .filter(|s| !due.contains(&(&s.person, s.source)) && in_scope(&s.person))
+            .collect();
+        let mut w = tx.upsert(rows).await?;
+        w.deleted = tx.delete(&stale).await?;
+        tx.commit().await?;
+        Ok(w)
+    }
+}
+
+impl Store {
+    /// Records of a kind matching `filter` (SQL over the table's columns,
+    /// with `?`/`$n` placeholders for `values`), in no particular order.
+    /// Reading in key order costs SQLite a walk of the key index with a
+    /// table lookup per row (about 3.7 times slower on the posts of a
+    /// province); a caller that indexes the rows itself does not need it.
+    pub async fn list_unordered<R: Record>(
+        &self,
+        filter: Option<(&str, Vec<Value>)>,
+    ) -> Result<Vec<R>, StoreError> {
+        let (filter, values) = filter.unwrap_or(("1 = 1", Vec::new()));
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {filter}",
+            crate::column_list(R::COLUMNS),
+            R::TABLE
+        );
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| crate::to_record(cells(r, R::COLUMNS)?))
+            .collect()
+    }
+
+    /// Exactly the records the cycle of `year` reads (see `touyan-cycle`'s
+    /// documentation), in no particular order: towns, villagers'
+    /// committees, secretary posts, the people in them or in the young
+    /// cadres' programme, village facts of `year - 1`, 三好三强 of `year`,
+    /// training sessions of `year - 1` and their attendance, ballots before
+    /// `year`, secondments, secretary reserves, young cadres and the towns'
+    /// settings of `year`.
+    pub async fn cycle_records(&self, year: i32) -> Result<touyan_records::model::Records, StoreError> {
+        use touyan_records::model::{
+            Attendance, Ballots, Labelled, PostRole, RaterGroup, Records, Reserve, Secondment,
+            ThreeGood, TownYear, TrainingSession, VillageYear, YoungCadre,
+        };
+        let secretary = || Value::String(Some(PostRole::Secretary.code().to_owned()));
+        let b = self.backend;
+        let ph = |k: usize| {
+            let mut p = Params::new(b);
+            (0..k).map(|_| p.next()).collect::<Vec<_>>()
+        };
+        let int = |y: i32| Value::Int(Some(y));
+        let (first, next) = match (
+            Date::from_calendar_date(year - 1, time::Month::January, 1),
+            Date::from_calendar_date(year, time::Month::January, 1),
+        ) {
+            (Ok(a), Ok(b)) => (a, b),
+            _ => return Err(StoreError::Invalid(format!("{year} 不是有效年份"))),
+        };
+        let one = ph(1);
+        let two = ph(2);
+        let three = ph(3);
+        let sessions = format!("start_on >= {} AND start_on < {}", two[0], two[1]);
+        Ok(Records {
+            towns: self.list_unordered(None).await?,
+            villages: self
+                .list_unordered(Some((
+                    &format!("committee = {}", one[0]),
+                    vec![Value::String(Some(
+                        crate::committee_code(touyan_records::CommitteeKind::Villagers).to_owned(),
+                    ))],
+                )))
+                .await?,
+            people: self
+                .list_unordered(Some((
+                    &format!(
+                        "citizen_id IN (SELECT person FROM posts WHERE role = {}) \
+                         OR citizen_id IN (SELECT person FROM young_cadres)",
+                        one[0]
+                    ),
+                    vec![secretary()],
+                )))
+                .await?,
+            posts: self
+                .list_unordered(Some((
+                    &format!("role = {}", one[0]),
+                    vec![secretary()],
+                )))
+                .await?,
+            village_years: self
+                .list_unordered::<VillageYear>(Some((
+                    &format!("year = {}", one[0]),
+                    vec![int(year - 1)],
+                )))
+                .await?,
+            three_good: self
+                .list_unordered::<ThreeGood>(Some((
+                    &format!("year = {}", one[0]),
+                    vec![int(year)],
+                )))
+                .await?,
+            training_sessions: self
+                .list_unordered::<TrainingSession>(Some((
+                    &sessions,
+                    vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))],
+                )))
+                .await?,
+            attendance: self
+                .list_unordered::<Attendance>(Some((
+                    &format!("session_code IN (SELECT code FROM training_sessions WHERE {sessions})"),
+                    vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))],
+                )))
+                .await?,
+            ballots: self
+                .list_unordered::<Ballots>(Some((
+                    &format!(
+                        "year < {} AND rater_group IN ({}, {})",
+                        three[0], three[1], three[2]
+                    ),
+                    vec![
+                        int(year),
+                        Value::String(Some(RaterGroup::PartyMembers.code().to_owned())),
+                        Value::String(Some(RaterGroup::PublicReps.code().to_owned())),
+                    ],
+                )))
+                .await?,
+            secondments: self
+                .list_unordered::<Secondment>(Some((
+                    &format!("start_on >= {} AND start_on < {}", two[0], two[1]),
+                    vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))],
+                )))
+                .await?,
+            reserves: self
+                .list_unordered::<Reserve>(Some((
+                    &format!("post_role = {}", one[0]),
+                    vec![secretary()],
+                )))
+                .await?,
+            young_cadres: self.list_unordered::<YoungCadre>(None).await?,
+            town_years: self
+                .list_unordered::<TownYear>(Some((
+                    &format!("year = {}", one[0]),
+                    vec![int(year)],
+                )))
+                .await?,
+            ..Records::default()
+        })
+    }
+}

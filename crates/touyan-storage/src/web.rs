@@ -1,0 +1,1404 @@
+//! What the server (issue 4) keeps and reads: accounts, sessions, the audit
+//! trail, and reads scoped to a town.
+//!
+//! **Scope.** Every read of records for a user goes through [`Scoped`],
+//! which can only be had from [`Store::scoped`] with a [`Scope`]: the whole
+//! city, or one town. A village is in a town's scope when its `town_code`
+//! is the town. A person is in a town's scope when they hold or held a post,
+//! a reserve place or a young-cadre place in one of the town's villages —
+//! that definition is written once, in [`person_in_town`], and every scoped
+//! query about people uses it. A record outside the scope reads exactly
+//! like a record that does not exist (`None`).
+//!
+//! **Sessions.** Only the SHA-256 of a session token is stored (the caller
+//! hashes). A session is alive while `last_seen_at` is after "now minus the
+//! idle limit"; that test is in the SQL that reads it, with the caller's
+//! clock, so several server processes on one database agree and tests can
+//! move the clock instead of sleeping.
+//!
+//! **Audit.** Account and session changes are written to `change_log` in
+//! the same transaction as the change, with the client's address in
+//! `origin`; password hashes are never written there. The log is
+//! append-only (triggers of migration m0004).
+
+use sea_orm::{ConnectionTrait, QueryResult, Statement, Value};
+use time::{Date, PrimitiveDateTime};
+use touyan_records::model::{
+    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
+    PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession, Village, VillageYear,
+    WorkLog, YoungCadre,
+};
+
+use crate::record::Record;
+use crate::{Backend, Store, StoreError, Tx, cells, column_list, to_record};
+
+/// Whose records a reader may see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every town.
+    City,
+    /// One town (its 9-digit code).
+    Town(String),
+}
+
+/// One page of a list: which page (from 1) and how many rows a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Page {
+    /// The most rows a page may ask for.
+    pub const MAX_PER_PAGE: u32 = 200;
+
+    /// A page, with `page` at least 1 and `per_page` within
+    /// 1..=[`Page::MAX_PER_PAGE`].
+    pub fn new(page: u32, per_page: u32) -> Page {
+        Page {
+            page: page.max(1),
+            per_page: per_page.clamp(1, Page::MAX_PER_PAGE),
+        }
+    }
+
+    fn offset(self) -> i64 {
+        (i64::from(self.page) - 1) * i64::from(self.per_page)
+    }
+}
+
+/// Rows of one page and how many there are in all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// A statement under construction: SQL text and its values, with
+/// placeholders in the backend's style. A value used twice is bound twice.
+pub(crate) struct Query {
+    backend: Backend,
+    pub(crate) sql: String,
+    values: Vec<Value>,
+}
+
+impl Query {
+    pub(crate) fn new(backend: Backend) -> Query {
+        Query {
+            backend,
+            sql: String::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Binds `v` and returns its placeholder.
+    pub(crate) fn bind(&mut self, v: impl Into<Value>) -> String {
+        self.values.push(v.into());
+        match self.backend {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${}", self.values.len()),
+        }
+    }
+
+    pub(crate) fn push(&mut self, sql: &str) -> &mut Query {
+        self.sql.push_str(sql);
+        self
+    }
+
+    fn statement(&self) -> Statement {
+        Statement::from_sql_and_values(self.backend.db(), self.sql.clone(), self.values.clone())
+    }
+
+    async fn all<C: ConnectionTrait>(&self, db: &C) -> Result<Vec<QueryResult>, StoreError> {
+        Ok(db.query_all_raw(self.statement()).await?)
+    }
+
+    async fn one<C: ConnectionTrait>(&self, db: &C) -> Result<Option<QueryResult>, StoreError> {
+        Ok(db.query_one_raw(self.statement()).await?)
+    }
+
+    async fn exec<C: ConnectionTrait>(&self, db: &C) -> Result<u64, StoreError> {
+        Ok(db.execute_raw(self.statement()).await?.rows_affected())
+    }
+
+    async fn count<C: ConnectionTrait>(&self, db: &C) -> Result<u64, StoreError> {
+        let n: i64 = match self.one(db).await? {
+            Some(r) => r.try_get_by_index(0)?,
+            None => 0,
+        };
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+/// `LIKE` pattern for "contains `text`", with `%`, `_` and `\` escaped
+/// (use with `ESCAPE '\'`).
+fn contains_pattern(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+/// The one definition of "person `person_col` belongs to town `town`": they
+/// hold or held a post, a reserve place or a young-cadre place in one of the
+/// town's villages. Binds the town three times.
+pub(crate) fn person_in_town(q: &mut Query, person_col: &str, town: &str) -> String {
+    let t1 = q.bind(town.to_owned());
+    let t2 = q.bind(town.to_owned());
+    let t3 = q.bind(town.to_owned());
+    format!(
+        "{person_col} IN (\
+         SELECT sp.person FROM posts sp JOIN villages spv ON spv.code = sp.village \
+         WHERE spv.town_code = {t1} \
+         UNION SELECT sr.person FROM reserves sr JOIN villages srv ON srv.code = sr.village \
+         WHERE srv.town_code = {t2} \
+         UNION SELECT sy.person FROM young_cadres sy JOIN villages syv ON syv.code = sy.village \
+         WHERE syv.town_code = {t3})"
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Scoped reads
+
+/// Filters of the village list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VillageFilter {
+    /// Part of the name or the code.
+    pub q: Option<String>,
+    /// Only this town (within the scope).
+    pub town: Option<String>,
+    /// Only this committee kind (`villagers`, `residents`, …).
+    pub committee: Option<String>,
+}
+
+/// A row of the village list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VillageRow {
+    pub code: String,
+    pub name: String,
+    pub town_code: String,
+    pub town_name: String,
+    /// The committee kind's code.
+    pub committee: String,
+    /// The secretary in post (a post of role `secretary` without an end).
+    pub secretary: Option<String>,
+}
+
+/// Filters of the people list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeopleFilter {
+    /// Part of the name, or the start of the ID number.
+    pub q: Option<String>,
+    /// Only people holding a secretary post now.
+    pub secretaries_only: bool,
+}
+
+/// A row of the people list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonRow {
+    pub person: Person,
+    /// A post held now (in the scope), as (village name, role code).
+    pub current_post: Option<(String, String)>,
+}
+
+/// A village with what is on record about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VillageFile {
+    pub village: Village,
+    pub town_name: String,
+    /// Posts in the village with the holder's name, newest first.
+    pub posts: Vec<(Post, String)>,
+    pub years: Vec<VillageYear>,
+    /// Reserves listed for the village with their names.
+    pub reserves: Vec<(Reserve, String)>,
+    pub young_cadres: Vec<(YoungCadre, String)>,
+    pub list_entries: Vec<(ListEntry, String)>,
+}
+
+/// One person's whole file (一人一档).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonFile {
+    pub person: Person,
+    pub posts: Vec<Post>,
+    /// Names of the villages the file mentions, by code.
+    pub village_names: Vec<(String, String)>,
+    /// The facts of the villages where the person held a post.
+    pub village_years: Vec<VillageYear>,
+    pub three_good: Vec<ThreeGood>,
+    /// Sessions attended, with the session.
+    pub training: Vec<(Attendance, TrainingSession)>,
+    pub exams: Vec<ExamResult>,
+    pub certificates: Vec<Certificate>,
+    pub secondments: Vec<Secondment>,
+    pub work_logs: Vec<WorkLog>,
+    pub ballots: Vec<Ballots>,
+    pub admonitions: Vec<Admonition>,
+    pub reserves: Vec<Reserve>,
+    pub young_cadres: Vec<YoungCadre>,
+    pub plans: Vec<AnnualPlan>,
+    /// Places on the yearly lists, with their tiers.
+    pub list_entries: Vec<ListEntry>,
+    pub pay: Vec<PayRecord>,
+    pub exits: Vec<Exit>,
+}
+
+impl PersonFile {
+    /// The name of a village the file mentions (its code if unknown).
+    pub fn village_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.village_names
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(code, |(_, n)| n.as_str())
+    }
+}
+
+/// A town's counts for the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TownSummary {
+    pub code: String,
+    pub name: String,
+    /// Village-level units of every kind.
+    pub units: u64,
+    /// Villagers' committees (the administrative villages the quota counts).
+    pub villages: u64,
+    /// Secretary posts held now.
+    pub secretaries: u64,
+    /// Places on the year's list, any state.
+    pub listed: u64,
+    /// Places on the year's list that are filed.
+    pub filed: u64,
+}
+
+/// Reads limited to one [`Scope`]. Obtained from [`Store::scoped`].
+pub struct Scoped<'s> {
+    store: &'s Store,
+    town: Option<String>,
+}
+
+impl Store {
+    /// A reader of what `scope` may see.
+    pub fn scoped(&self, scope: &Scope) -> Scoped<'_> {
+        Scoped {
+            store: self,
+            town: match scope {
+                Scope::City => None,
+                Scope::Town(t) => Some(t.clone()),
+            },
+        }
+    }
+}
+
+/// Rows of a record table chosen by `filter` (SQL over the table's columns,
+/// placeholders bound in `q`), in key order.
+async fn select<R: Record>(
+    store: &Store,
+    mut q: Query,
+    filter: &str,
+) -> Result<Vec<R>, StoreError> {
+    let keys = column_list(&R::COLUMNS[..R::KEY]);
+    q.sql = format!(
+        "SELECT {} FROM {} WHERE {filter} ORDER BY {keys}",
+        column_list(R::COLUMNS),
+        R::TABLE
+    );
+    q.all(&store.db)
+        .await?
+        .iter()
+        .map(|r| to_record(cells(r, R::COLUMNS)?))
+        .collect()
+}
+
+/// Rows of a record table whose `person` column is `id`.
+async fn of_person<R: Record>(store: &Store, id: &str) -> Result<Vec<R>, StoreError> {
+    let mut q = Query::new(store.backend);
+    let p = q.bind(id.to_owned());
+    select::<R>(store, q, &format!("person = {p}")).await
+}
+
+/// Records of a village-keyed table with the person's name: `(R, name)`.
+async fn with_names<R: Record>(
+    store: &Store,
+    village_col: &str,
+    village: &str,
+) -> Result<Vec<(R, String)>, StoreError> {
+    let mut q = Query::new(store.backend);
+    let v = q.bind(village.to_owned());
+    let cols: Vec<String> = R::COLUMNS.iter().map(|c| format!("r.{}", c.name)).collect();
+    q.sql = format!(
+        "SELECT {}, pe.name FROM {} r JOIN people pe ON pe.citizen_id = r.person \
+         WHERE r.{village_col} = {v} ORDER BY {}",
+        cols.join(", "),
+        R::TABLE,
+        cols[..R::KEY].join(", ")
+    );
+    let n = R::COLUMNS.len();
+    q.all(&store.db)
+        .await?
+        .iter()
+        .map(|r| {
+            let name: String = r.try_get_by_index(n)?;
+            Ok((to_record(cells(r, R::COLUMNS)?)?, name))
+        })
+        .collect()
+}
+
+impl Scoped<'_> {
+    /// The town of a town scope.
+    pub fn town(&self) -> Option<&str> {
+        self.town.as_deref()
+    }
+
+    fn backend(&self) -> Backend {
+        self.store.backend
+    }
+
+    /// The towns in scope with their counts; list sizes are the `year`'s.
+    pub async fn town_summaries(&self, year: i32) -> Result<Vec<TownSummary>, StoreError> {
+        let mut q = Query::new(self.backend());
+        let y1 = q.bind(year);
+        let y2 = q.bind(year);
+        let mut sql = format!(
+            "SELECT t.code, t.name, \
+             (SELECT COUNT(*) FROM villages v WHERE v.town_code = t.code), \
+             (SELECT COUNT(*) FROM villages v WHERE v.town_code = t.code \
+              AND v.committee = 'villagers'), \
+             (SELECT COUNT(*) FROM posts po JOIN villages v ON v.code = po.village \
+              WHERE v.town_code = t.code AND po.role = 'secretary' AND po.end_on IS NULL), \
+             (SELECT COUNT(*) FROM list_entries le WHERE le.town = t.code AND le.year = {y1}), \
+             (SELECT COUNT(*) FROM list_entries le WHERE le.town = t.code AND le.year = {y2} \
+              AND le.status = 'filed') \
+             FROM towns t"
+        );
+        if let Some(town) = &self.town {
+            let t = q.bind(town.clone());
+            sql.push_str(&format!(" WHERE t.code = {t}"));
+        }
+        sql.push_str(" ORDER BY t.code");
+        q.sql = sql;
+        let count = |r: &QueryResult, i: usize| -> Result<u64, StoreError> {
+            let n: i64 = r.try_get_by_index(i)?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        };
+        q.all(&self.store.db)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(TownSummary {
+                    code: r.try_get_by_index(0)?,
+                    name: r.try_get_by_index(1)?,
+                    units: count(r, 2)?,
+                    villages: count(r, 3)?,
+                    secretaries: count(r, 4)?,
+                    listed: count(r, 5)?,
+                    filed: count(r, 6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Villages in scope matching `filter`, in code order, one page.
+    pub async fn villages(
+        &self,
+        filter: &VillageFilter,
+        page: Page,
+    ) -> Result<Paged<VillageRow>, StoreError> {
+        let mut q = Query::new(self.backend());
+        let mut wh = vec!["1 = 1".to_owned()];
+        if let Some(town) = &self.town {
+            wh.push(format!("v.town_code = {}", q.bind(town.clone())));
+        }
+        if let Some(town) = filter
+            .town
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            wh.push(format!("v.town_code = {}", q.bind(town.to_owned())));
+        }
+        if let Some(kind) = filter.committee.as_deref().filter(|k| !k.is_empty()) {
+            wh.push(format!("v.committee = {}", q.bind(kind.to_owned())));
+        }
+        if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let a = q.bind(contains_pattern(text));
+            let b = q.bind(contains_pattern(text));
+            wh.push(format!(
+                "(v.name LIKE {a} ESCAPE '\\' OR v.code LIKE {b} ESCAPE '\\')"
+            ));
+        }
+        let wh = wh.join(" AND ");
+        let count = Query {
+            backend: q.backend,
+            sql: format!("SELECT COUNT(*) FROM villages v WHERE {wh}"),
+            values: q.values.clone(),
+        };
+        let total = count.count(&self.store.db).await?;
+        let limit = q.bind(i64::from(page.per_page));
+        let offset = q.bind(page.offset());
+        q.sql = format!(
+            "SELECT v.code, v.name, v.town_code, t.name, v.committee, \
+             (SELECT pe.name FROM posts po JOIN people pe ON pe.citizen_id = po.person \
+              WHERE po.village = v.code AND po.role = 'secretary' AND po.end_on IS NULL \
+              ORDER BY po.start_on DESC LIMIT 1) \
+             FROM villages v JOIN towns t ON t.code = v.town_code WHERE {wh} \
+             ORDER BY v.code LIMIT {limit} OFFSET {offset}"
+        );
+        let items = q
+            .all(&self.store.db)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(VillageRow {
+                    code: r.try_get_by_index(0)?,
+                    name: r.try_get_by_index(1)?,
+                    town_code: r.try_get_by_index(2)?,
+                    town_name: r.try_get_by_index(3)?,
+                    committee: r.try_get_by_index(4)?,
+                    secretary: r.try_get_by_index(5)?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Paged { items, total })
+    }
+
+    /// Whether a village is in scope (false for one that does not exist).
+    async fn village_visible(&self, code: &str) -> Result<bool, StoreError> {
+        let mut q = Query::new(self.backend());
+        let c = q.bind(code.to_owned());
+        q.sql = format!("SELECT COUNT(*) FROM villages WHERE code = {c}");
+        if let Some(town) = &self.town {
+            let t = q.bind(town.clone());
+            q.sql.push_str(&format!(" AND town_code = {t}"));
+        }
+        Ok(q.count(&self.store.db).await? > 0)
+    }
+
+    /// One village and what is on record about it; `None` when there is no
+    /// such village in scope.
+    pub async fn village(&self, code: &str) -> Result<Option<VillageFile>, StoreError> {
+        if !self.village_visible(code).await? {
+            return Ok(None);
+        }
+        let store = self.store;
+        let mut q = Query::new(self.backend());
+        let c = q.bind(code.to_owned());
+        let Some(village) = select::<Village>(store, q, &format!("code = {c}"))
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        let mut q = Query::new(self.backend());
+        let t = q.bind(village.code.town().as_str().to_owned());
+        q.sql = format!("SELECT name FROM towns WHERE code = {t}");
+        let town_name = match q.one(&store.db).await? {
+            Some(r) => r.try_get_by_index(0)?,
+            None => String::new(),
+        };
+        let mut posts = with_names::<Post>(store, "village", code).await?;
+        posts.sort_by_key(|p| std::cmp::Reverse(p.0.start));
+        let mut q = Query::new(self.backend());
+        let c = q.bind(code.to_owned());
+        let years = select::<VillageYear>(store, q, &format!("village = {c}")).await?;
+        Ok(Some(VillageFile {
+            village,
+            town_name,
+            posts,
+            years,
+            reserves: with_names::<Reserve>(store, "village", code).await?,
+            young_cadres: with_names::<YoungCadre>(store, "village", code).await?,
+            list_entries: with_names::<ListEntry>(store, "village", code).await?,
+        }))
+    }
+
+    /// People in scope matching `filter`, by name then ID, one page.
+    pub async fn people(
+        &self,
+        filter: &PeopleFilter,
+        page: Page,
+    ) -> Result<Paged<PersonRow>, StoreError> {
+        let mut q = Query::new(self.backend());
+        let mut wh = vec!["1 = 1".to_owned()];
+        if let Some(town) = &self.town {
+            wh.push(person_in_town(&mut q, "p.citizen_id", town));
+        }
+        if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let a = q.bind(contains_pattern(text));
+            let mut prefix = contains_pattern(&text.to_uppercase());
+            prefix.remove(0);
+            let b = q.bind(prefix);
+            wh.push(format!(
+                "(p.name LIKE {a} ESCAPE '\\' OR p.citizen_id LIKE {b} ESCAPE '\\')"
+            ));
+        }
+        // The current post shown, and the secretaries-only filter, stay
+        // within the scope's villages.
+        let town_of_post = |q: &mut Query| match &self.town {
+            Some(t) => format!(" AND cv.town_code = {}", q.bind(t.clone())),
+            None => String::new(),
+        };
+        if filter.secretaries_only {
+            let t = town_of_post(&mut q);
+            wh.push(format!(
+                "EXISTS (SELECT 1 FROM posts cp JOIN villages cv ON cv.code = cp.village \
+                 WHERE cp.person = p.citizen_id AND cp.role = 'secretary' \
+                 AND cp.end_on IS NULL{t})"
+            ));
+        }
+        let wh = wh.join(" AND ");
+        let count = Query {
+            backend: q.backend,
+            sql: format!("SELECT COUNT(*) FROM people p WHERE {wh}"),
+            values: q.values.clone(),
+        };
+        let total = count.count(&self.store.db).await?;
+        // The subqueries come before the WHERE clause: bind them into a
+        // fresh query in textual order.
+        let mut q2 = Query::new(self.backend());
+        let t1 = town_of_post(&mut q2);
+        let t2 = town_of_post(&mut q2);
+        let post = |col: &str, t: &str| {
+            format!(
+                "(SELECT {col} FROM posts cp JOIN villages cv ON cv.code = cp.village \
+                 WHERE cp.person = p.citizen_id AND cp.end_on IS NULL{t} \
+                 ORDER BY cp.start_on DESC, cp.role LIMIT 1)"
+            )
+        };
+        let cols: Vec<String> = Person::COLUMNS
+            .iter()
+            .map(|c| format!("p.{}", c.name))
+            .collect();
+        q2.sql = format!(
+            "SELECT {}, {}, {} FROM people p WHERE ",
+            cols.join(", "),
+            post("cv.name", &t1),
+            post("cp.role", &t2),
+        );
+        // Re-bind the WHERE values after the subqueries' ones.
+        let offset_sql = renumber(&wh, q2.backend, q2.values.len());
+        q2.sql.push_str(&offset_sql);
+        q2.values.extend(q.values);
+        let limit = q2.bind(i64::from(page.per_page));
+        let offset = q2.bind(page.offset());
+        q2.sql.push_str(&format!(
+            " ORDER BY p.name, p.citizen_id LIMIT {limit} OFFSET {offset}"
+        ));
+        let n = Person::COLUMNS.len();
+        let items = q2
+            .all(&self.store.db)
+            .await?
+            .iter()
+            .map(|r| {
+                let village: Option<String> = r.try_get_by_index(n)?;
+                let role: Option<String> = r.try_get_by_index(n + 1)?;
+                Ok(PersonRow {
+                    person: to_record(cells(r, Person::COLUMNS)?)?,
+                    current_post: village.zip(role),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Paged { items, total })
+    }
+
+    /// Whether a person is in scope (false for one that does not exist).
+    pub async fn person_visible(&self, id: &str) -> Result<bool, StoreError> {
+        let mut q = Query::new(self.backend());
+        let p = q.bind(id.to_owned());
+        let mut sql = format!("SELECT COUNT(*) FROM people p WHERE p.citizen_id = {p}");
+        if let Some(town) = &self.town {
+            let cond = person_in_town(&mut q, "p.citizen_id", town);
+            sql.push_str(" AND ");
+            sql.push_str(&cond);
+        }
+        q.sql = sql;
+        Ok(q.count(&self.store.db).await? > 0)
+    }
+
+    /// One person's whole file; `None` when there is no such person in
+    /// scope.
+    pub async fn person(&self, id: &str) -> Result<Option<PersonFile>, StoreError> {
+        if !self.person_visible(id).await? {
+            return Ok(None);
+        }
+        let store = self.store;
+        let mut q = Query::new(self.backend());
+        let p = q.bind(id.to_owned());
+        let Some(person) = select::<Person>(store, q, &format!("citizen_id = {p}"))
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        let posts: Vec<Post> = of_person(store, id).await?;
+        let reserves: Vec<Reserve> = of_person(store, id).await?;
+        let young_cadres: Vec<YoungCadre> = of_person(store, id).await?;
+        let list_entries: Vec<ListEntry> = of_person(store, id).await?;
+
+        let mut q = Query::new(self.backend());
+        let p = q.bind(id.to_owned());
+        let village_years = select::<VillageYear>(
+            store,
+            q,
+            &format!("village IN (SELECT village FROM posts WHERE person = {p})"),
+        )
+        .await?;
+
+        let mut codes: Vec<String> = posts
+            .iter()
+            .map(|p| p.village.as_str().to_owned())
+            .chain(reserves.iter().map(|r| r.village.as_str().to_owned()))
+            .chain(young_cadres.iter().map(|y| y.village.as_str().to_owned()))
+            .chain(list_entries.iter().map(|e| e.village.as_str().to_owned()))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        let mut village_names = Vec::with_capacity(codes.len());
+        for code in codes {
+            let mut q = Query::new(self.backend());
+            let c = q.bind(code.clone());
+            q.sql = format!("SELECT name FROM villages WHERE code = {c}");
+            if let Some(r) = q.one(&store.db).await? {
+                village_names.push((code, r.try_get_by_index(0)?));
+            }
+        }
+
+        let attendance: Vec<Attendance> = of_person(store, id).await?;
+        let mut q = Query::new(self.backend());
+        let p = q.bind(id.to_owned());
+        let sessions = select::<TrainingSession>(
+            store,
+            q,
+            &format!("code IN (SELECT session_code FROM attendance WHERE person = {p})"),
+        )
+        .await?;
+        let mut training: Vec<(Attendance, TrainingSession)> = attendance
+            .into_iter()
+            .filter_map(|a| {
+                let s = sessions.iter().find(|s| s.code == a.session)?.clone();
+                Some((a, s))
+            })
+            .collect();
+        training.sort_by_key(|t| t.1.start);
+
+        Ok(Some(PersonFile {
+            person,
+            posts,
+            village_names,
+            village_years,
+            three_good: of_person(store, id).await?,
+            training,
+            exams: of_person(store, id).await?,
+            certificates: of_person(store, id).await?,
+            secondments: of_person(store, id).await?,
+            work_logs: of_person(store, id).await?,
+            ballots: of_person(store, id).await?,
+            admonitions: of_person(store, id).await?,
+            reserves,
+            young_cadres,
+            plans: of_person(store, id).await?,
+            list_entries,
+            pay: of_person(store, id).await?,
+            exits: of_person(store, id).await?,
+        }))
+    }
+}
+
+/// `where_sql` written for a query whose values started at 1, renumbered
+/// for values starting after `already` (PostgreSQL's `$n`; SQLite's `?` is
+/// positional and needs nothing).
+fn renumber(where_sql: &str, backend: Backend, already: usize) -> String {
+    if backend == Backend::Sqlite || already == 0 {
+        return where_sql.to_owned();
+    }
+    let mut out = String::with_capacity(where_sql.len() + 8);
+    let mut chars = where_sql.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if c == '$' {
+            let mut digits = String::new();
+            while let Some((_, d)) = chars.peek().copied().filter(|(_, d)| d.is_ascii_digit()) {
+                digits.push(d);
+                chars.next();
+            }
+            match digits.parse::<usize>() {
+                Ok(n) => out.push_str(&format!("${}", n + already)),
+                Err(_) => {
+                    out.push('$');
+                    out.push_str(&digits);
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Accounts and sessions
+
+/// A stored account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub username: String,
+    pub display_name: String,
+    /// The role's code (the server's `Role` enumeration).
+    pub role: String,
+    /// The town of a town role.
+    pub town: Option<String>,
+    /// The password's PHC string (argon2id).
+    pub password_hash: String,
+    pub failed_attempts: u32,
+    pub locked_until: Option<PrimitiveDateTime>,
+    pub password_changed_at: PrimitiveDateTime,
+    pub disabled: bool,
+}
+
+/// An account to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub town: Option<String>,
+    pub password_hash: String,
+}
+
+/// A live session and its account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub town: Option<String>,
+    pub created_at: PrimitiveDateTime,
+}
+
+const ACCOUNT_COLS: &str = "username, display_name, account_role, town_code, password_hash, \
+                            failed_attempts, locked_until, password_changed_at, disabled";
+
+fn account_from(r: &QueryResult) -> Result<Account, StoreError> {
+    let failed: i32 = r.try_get_by_index(5)?;
+    Ok(Account {
+        username: r.try_get_by_index(0)?,
+        display_name: r.try_get_by_index(1)?,
+        role: r.try_get_by_index(2)?,
+        town: r.try_get_by_index(3)?,
+        password_hash: r.try_get_by_index(4)?,
+        failed_attempts: u32::try_from(failed).unwrap_or(0),
+        locked_until: r.try_get_by_index(6)?,
+        password_changed_at: r.try_get_by_index(7)?,
+        disabled: r.try_get_by_index(8)?,
+    })
+}
+
+/// The account as the change log shows it: everything but the password
+/// hash.
+fn account_json(a: &Account) -> String {
+    serde_json::json!({
+        "username": a.username,
+        "display_name": a.display_name,
+        "account_role": a.role,
+        "town_code": a.town,
+        "failed_attempts": a.failed_attempts,
+        "locked_until": a.locked_until.map(|t| t.to_string()),
+        "password_changed_at": a.password_changed_at.to_string(),
+        "disabled": a.disabled,
+    })
+    .to_string()
+}
+
+/// Timestamps to the microsecond, as both backends keep them.
+fn micros(t: PrimitiveDateTime) -> PrimitiveDateTime {
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
+        .unwrap_or(t)
+}
+
+impl Tx {
+    /// Writes one change-log entry (the transaction's actor, time and
+    /// origin).
+    async fn log_raw(
+        &self,
+        table: &str,
+        key: &str,
+        action: crate::Action,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Result<(), StoreError> {
+        let mut q = Query::new(self.backend);
+        let vals = [
+            q.bind(self.now),
+            q.bind(self.actor.clone()),
+            q.bind(table.to_owned()),
+            q.bind(key.to_owned()),
+            q.bind(action.code().to_owned()),
+            q.bind(before),
+            q.bind(after),
+            q.bind(self.origin.clone()),
+        ];
+        q.sql = format!(
+            "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
+             before_json, after_json, origin) VALUES ({})",
+            vals.join(", ")
+        );
+        q.exec(&self.tx).await?;
+        Ok(())
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        let mut q = Query::new(self.backend);
+        let u = q.bind(username.to_owned());
+        q.sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE username = {u}");
+        q.one(&self.tx)
+            .await?
+            .as_ref()
+            .map(account_from)
+            .transpose()
+    }
+
+    async fn account_count(&self) -> Result<u64, StoreError> {
+        let mut q = Query::new(self.backend);
+        q.push("SELECT COUNT(*) FROM accounts");
+        q.count(&self.tx).await
+    }
+
+    /// Inserts accounts (the password set `now`), logging each without its
+    /// hash. A user name already there fails with
+    /// [`StoreError::Duplicate`].
+    pub async fn create_accounts(
+        &mut self,
+        accounts: &[NewAccount],
+        now: PrimitiveDateTime,
+    ) -> Result<(), StoreError> {
+        let now = micros(now);
+        for a in accounts {
+            let stored = Account {
+                username: a.username.clone(),
+                display_name: a.display_name.clone(),
+                role: a.role.clone(),
+                town: a.town.clone(),
+                password_hash: a.password_hash.clone(),
+                failed_attempts: 0,
+                locked_until: None,
+                password_changed_at: now,
+                disabled: false,
+            };
+            let mut q = Query::new(self.backend);
+            let vals = [
+                q.bind(stored.username.clone()),
+                q.bind(stored.display_name.clone()),
+                q.bind(stored.role.clone()),
+                q.bind(stored.town.clone()),
+                q.bind(stored.password_hash.clone()),
+                q.bind(0i32),
+                q.bind(Option::<PrimitiveDateTime>::None),
+                q.bind(now),
+                q.bind(false),
+                q.bind(self.now),
+                q.bind(self.now),
+                q.bind(self.actor.clone()),
+            ];
+            q.sql = format!(
+                "INSERT INTO accounts ({ACCOUNT_COLS}, created_at, updated_at, updated_by) \
+                 VALUES ({})",
+                vals.join(", ")
+            );
+            self.tx
+                .execute_raw(q.statement())
+                .await
+                .map_err(|e| StoreError::writing("账户", e))?;
+            self.log_raw(
+                "accounts",
+                &a.username,
+                crate::Action::Insert,
+                None,
+                Some(account_json(&stored)),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// How many accounts there are.
+    pub async fn account_count(&self) -> Result<u64, StoreError> {
+        let mut q = Query::new(self.backend);
+        q.push("SELECT COUNT(*) FROM accounts");
+        q.count(&self.db).await
+    }
+
+    /// The account called `username`.
+    pub async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        let mut q = Query::new(self.backend);
+        let u = q.bind(username.to_owned());
+        q.sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE username = {u}");
+        q.one(&self.db)
+            .await?
+            .as_ref()
+            .map(account_from)
+            .transpose()
+    }
+
+    /// Every account, by user name.
+    pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let mut q = Query::new(self.backend);
+        q.sql = format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY username");
+        q.all(&self.db).await?.iter().map(account_from).collect()
+    }
+
+    /// Creates accounts in one transaction on behalf of `actor`.
+    pub async fn create_accounts(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        accounts: &[NewAccount],
+        now: PrimitiveDateTime,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_from(actor, origin).await?;
+        tx.create_accounts(accounts, now).await?;
+        tx.commit().await
+    }
+
+    /// Creates the first account, only while there is none: `Ok(false)`
+    /// (and nothing written) when an account exists or another first
+    /// account is being created at the same moment.
+    pub async fn create_first_account(
+        &self,
+        origin: Option<&str>,
+        account: &NewAccount,
+        now: PrimitiveDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_from(&account.username, origin).await?;
+        if tx.account_count().await? > 0 {
+            return Ok(false);
+        }
+        let mut q = Query::new(self.backend);
+        let at = q.bind(micros(now));
+        q.sql = format!("INSERT INTO first_setup (singleton, done_at) VALUES (1, {at})");
+        if q.exec(&tx.tx).await.is_err() {
+            return Ok(false);
+        }
+        tx.create_accounts(std::slice::from_ref(account), now)
+            .await?;
+        match tx.commit().await {
+            Ok(()) => Ok(true),
+            // PostgreSQL: the other setup committed first (unique key).
+            Err(StoreError::Database(m)) if m.contains("first_setup") || m.contains("unique") => {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A failed sign-in for `username`: counts it and, at `max_attempts`
+    /// failures, locks the account until `lock_until`. A lock that has run
+    /// out (before `now`) starts a new count. Returns the account after the
+    /// change (`None`: no such account, nothing written). Logged as an
+    /// update of the account by the user name tried.
+    pub async fn record_login_failure(
+        &self,
+        username: &str,
+        origin: Option<&str>,
+        now: PrimitiveDateTime,
+        max_attempts: u32,
+        lock_until: PrimitiveDateTime,
+    ) -> Result<Option<Account>, StoreError> {
+        let tx = self.begin_from(username, origin).await?;
+        let Some(before) = tx.account(username).await? else {
+            return Ok(None);
+        };
+        let now = micros(now);
+        // The count after this failure: 1 when an earlier lock has run
+        // out, one more otherwise. A lock still running is kept as it is.
+        let mut q = Query::new(self.backend);
+        let n1 = q.bind(now);
+        let n2 = q.bind(now);
+        let n3 = q.bind(now);
+        let max = q.bind(i32::try_from(max_attempts).unwrap_or(i32::MAX));
+        let until = q.bind(micros(lock_until));
+        let u = q.bind(username.to_owned());
+        let count = |n: &str| {
+            format!(
+                "CASE WHEN locked_until IS NOT NULL AND locked_until <= {n} \
+                 THEN 1 ELSE failed_attempts + 1 END"
+            )
+        };
+        q.sql = format!(
+            "UPDATE accounts SET failed_attempts = {}, \
+             locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until > {n2} \
+               THEN locked_until WHEN {} >= {max} THEN {until} ELSE NULL END \
+             WHERE username = {u}",
+            count(&n1),
+            count(&n3),
+        );
+        q.exec(&tx.tx).await?;
+        let after = tx.account(username).await?;
+        if let Some(a) = &after {
+            tx.log_raw(
+                "accounts",
+                username,
+                crate::Action::Update,
+                Some(account_json(&before)),
+                Some(account_json(a)),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A successful sign-in: clears the failure count and lock, starts a
+    /// session (`token_hash`: the SHA-256 of its token, hex) and removes
+    /// sessions idle since before `stale_before`. Logged as the session's
+    /// insertion (and the account's update when it had failures).
+    pub async fn start_session(
+        &self,
+        username: &str,
+        token_hash: &str,
+        origin: Option<&str>,
+        now: PrimitiveDateTime,
+        stale_before: PrimitiveDateTime,
+    ) -> Result<(), StoreError> {
+        let now = micros(now);
+        let tx = self.begin_from(username, origin).await?;
+        let Some(before) = tx.account(username).await? else {
+            return Err(StoreError::Invalid(format!("账户 {username} 不存在")));
+        };
+        if before.failed_attempts > 0 || before.locked_until.is_some() {
+            let mut q = Query::new(self.backend);
+            let u = q.bind(username.to_owned());
+            q.sql = format!(
+                "UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE username = {u}"
+            );
+            q.exec(&tx.tx).await?;
+            let after = Account {
+                failed_attempts: 0,
+                locked_until: None,
+                ..before.clone()
+            };
+            tx.log_raw(
+                "accounts",
+                username,
+                crate::Action::Update,
+                Some(account_json(&before)),
+                Some(account_json(&after)),
+            )
+            .await?;
+        }
+        let mut q = Query::new(self.backend);
+        let stale = q.bind(micros(stale_before));
+        q.sql = format!("DELETE FROM login_sessions WHERE last_seen_at < {stale}");
+        q.exec(&tx.tx).await?;
+        let mut q = Query::new(self.backend);
+        let vals = [
+            q.bind(token_hash.to_owned()),
+            q.bind(username.to_owned()),
+            q.bind(now),
+            q.bind(now),
+            q.bind(origin.map(str::to_owned)),
+        ];
+        q.sql = format!(
+            "INSERT INTO login_sessions (token_hash, username, created_at, last_seen_at, origin) \
+             VALUES ({})",
+            vals.join(", ")
+        );
+        q.exec(&tx.tx).await?;
+        let after = serde_json::json!({
+            "username": username,
+            "created_at": now.to_string(),
+            "origin": origin,
+        })
+        .to_string();
+        tx.log_raw(
+            "login_sessions",
+            username,
+            crate::Action::Insert,
+            None,
+            Some(after),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The live session with this token hash and its (enabled) account:
+    /// seen after `idle_since`. Marks it seen at `now` when it was last
+    /// marked before `touch_before` (so a busy session is not written on
+    /// every request).
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: PrimitiveDateTime,
+        idle_since: PrimitiveDateTime,
+        touch_before: PrimitiveDateTime,
+    ) -> Result<Option<SessionAccount>, StoreError> {
+        let mut q = Query::new(self.backend);
+        let h = q.bind(token_hash.to_owned());
+        let idle = q.bind(micros(idle_since));
+        let f = q.bind(false);
+        q.sql = format!(
+            "SELECT a.username, a.display_name, a.account_role, a.town_code, s.created_at, \
+             s.last_seen_at FROM login_sessions s JOIN accounts a ON a.username = s.username \
+             WHERE s.token_hash = {h} AND s.last_seen_at > {idle} AND a.disabled = {f}"
+        );
+        let Some(r) = q.one(&self.db).await? else {
+            return Ok(None);
+        };
+        let last_seen: PrimitiveDateTime = r.try_get_by_index(5)?;
+        let found = SessionAccount {
+            username: r.try_get_by_index(0)?,
+            display_name: r.try_get_by_index(1)?,
+            role: r.try_get_by_index(2)?,
+            town: r.try_get_by_index(3)?,
+            created_at: r.try_get_by_index(4)?,
+        };
+        if last_seen < touch_before {
+            let mut q = Query::new(self.backend);
+            let n = q.bind(micros(now));
+            let h = q.bind(token_hash.to_owned());
+            let idle = q.bind(micros(idle_since));
+            q.sql = format!(
+                "UPDATE login_sessions SET last_seen_at = {n} \
+                 WHERE token_hash = {h} AND last_seen_at > {idle}"
+            );
+            if q.exec(&self.db).await? == 0 {
+                // Ended or expired in between.
+                return Ok(None);
+            }
+        }
+        Ok(Some(found))
+    }
+
+    /// Ends the session with this token hash (sign-out); false when there
+    /// was none. Logged as the session's deletion.
+    pub async fn end_session(
+        &self,
+        token_hash: &str,
+        origin: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut q = Query::new(self.backend);
+        let h = q.bind(token_hash.to_owned());
+        q.sql = format!("SELECT username, created_at FROM login_sessions WHERE token_hash = {h}");
+        let Some(r) = q.one(&self.db).await? else {
+            return Ok(false);
+        };
+        let username: String = r.try_get_by_index(0)?;
+        let created: PrimitiveDateTime = r.try_get_by_index(1)?;
+        let tx = self.begin_from(&username, origin).await?;
+        let mut q = Query::new(self.backend);
+        let h = q.bind(token_hash.to_owned());
+        q.sql = format!("DELETE FROM login_sessions WHERE token_hash = {h}");
+        if q.exec(&tx.tx).await? == 0 {
+            return Ok(false);
+        }
+        let before = serde_json::json!({
+            "username": username,
+            "created_at": created.to_string(),
+        })
+        .to_string();
+        tx.log_raw(
+            "login_sessions",
+            &username,
+            crate::Action::Delete,
+            Some(before),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Shared secrets
+
+impl Store {
+    /// The secret called `name` shared by every process on this database:
+    /// the stored one, or `candidate` (hex) stored now when there is none.
+    /// Two processes asking at once get the same answer.
+    pub async fn server_key(
+        &self,
+        name: &str,
+        candidate: &str,
+        now: PrimitiveDateTime,
+    ) -> Result<String, StoreError> {
+        let read = || async {
+            let mut q = Query::new(self.backend);
+            let n = q.bind(name.to_owned());
+            q.sql = format!("SELECT key_hex FROM server_keys WHERE name = {n}");
+            match q.one(&self.db).await? {
+                Some(r) => Ok::<_, StoreError>(Some(r.try_get_by_index::<String>(0)?)),
+                None => Ok(None),
+            }
+        };
+        if let Some(k) = read().await? {
+            return Ok(k);
+        }
+        let mut q = Query::new(self.backend);
+        let vals = [
+            q.bind(name.to_owned()),
+            q.bind(candidate.to_owned()),
+            q.bind(micros(now)),
+        ];
+        q.sql = format!(
+            "INSERT INTO server_keys (name, key_hex, created_at) VALUES ({})",
+            vals.join(", ")
+        );
+        // Another process may have stored one in between: its key wins.
+        let _ = q.exec(&self.db).await;
+        read()
+            .await?
+            .ok_or_else(|| StoreError::Database(format!("无法保存密钥 {name}")))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The audit trail
+
+/// Filters of the audit search.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Exactly this actor.
+    pub actor: Option<String>,
+    /// Exactly this table.
+    pub table: Option<String>,
+    /// From this day (UTC), inclusive.
+    pub from: Option<Date>,
+    /// To this day (UTC), inclusive.
+    pub to: Option<Date>,
+}
+
+/// One entry of the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// UTC.
+    pub at: PrimitiveDateTime,
+    pub actor: String,
+    pub table: String,
+    pub key: String,
+    /// `insert`, `update`, `delete` or `export`.
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// The client's address for a web request.
+    pub origin: Option<String>,
+}
+
+impl Store {
+    /// The audit trail matching `filter`, newest first, one page.
+    pub async fn audit(
+        &self,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> Result<Paged<AuditEntry>, StoreError> {
+        let mut q = Query::new(self.backend);
+        let mut wh = vec!["1 = 1".to_owned()];
+        if let Some(a) = filter
+            .actor
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            wh.push(format!("actor = {}", q.bind(a.to_owned())));
+        }
+        if let Some(t) = filter
+            .table
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            wh.push(format!("table_name = {}", q.bind(t.to_owned())));
+        }
+        if let Some(d) = filter.from {
+            wh.push(format!("changed_at >= {}", q.bind(d.midnight())));
+        }
+        if let Some(next) = filter.to.and_then(Date::next_day) {
+            wh.push(format!("changed_at < {}", q.bind(next.midnight())));
+        }
+        let wh = wh.join(" AND ");
+        let count = Query {
+            backend: q.backend,
+            sql: format!("SELECT COUNT(*) FROM change_log WHERE {wh}"),
+            values: q.values.clone(),
+        };
+        let total = count.count(&self.db).await?;
+        let limit = q.bind(i64::from(page.per_page));
+        let offset = q.bind(page.offset());
+        q.sql = format!(
+            "SELECT id, changed_at, actor, table_name, record_key, action, before_json, \
+             after_json, origin FROM change_log WHERE {wh} ORDER BY id DESC \
+             LIMIT {limit} OFFSET {offset}"
+        );
+        let items = q
+            .all(&self.db)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.try_get_by_index(0)?,
+                    at: r.try_get_by_index(1)?,
+                    actor: r.try_get_by_index(2)?,
+                    table: r.try_get_by_index(3)?,
+                    key: r.try_get_by_index(4)?,
+                    action: r.try_get_by_index(5)?,
+                    before: r.try_get_by_index(6)?,
+                    after: r.try_get_by_index(7)?,
+                    origin: r.try_get_by_index(8)?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Paged { items, total })
+    }
+
+    /// Runs `sql` as it is (for tests that must show the audit trail
+    /// refuses changes; never with user input). Returns rows affected.
+    #[cfg(feature = "testing")]
+    pub async fn execute_raw_for_test(&self, sql: &str) -> Result<u64, StoreError> {
+        Ok(self
+            .db
+            .execute_unprepared(sql)
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?
+            .rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("王"), "%王%");
+        assert_eq!(contains_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+
+    #[test]
+    fn placeholders_are_renumbered_for_postgres_only() {
+        assert_eq!(
+            renumber("a = $1 AND b = $12", Backend::Postgres, 2),
+            "a = $3 AND b = $14"
+        );
+        assert_eq!(renumber("a = ?", Backend::Sqlite, 2), "a = ?");
+        assert_eq!(renumber("a = $1", Backend::Postgres, 0), "a = $1");
+    }
+
+    #[test]
+    fn pages_are_clamped() {
+        assert_eq!(
+            Page::new(0, 0),
+            Page {
+                page: 1,
+                per_page: 1
+            }
+        );
+        assert_eq!(Page::new(3, 10_000).per_page, Page::MAX_PER_PAGE);
+        assert_eq!(Page::new(3, 20).offset(), 40);
+    }
+}

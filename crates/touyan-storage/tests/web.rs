@@ -1,0 +1,765 @@
+//! What the server keeps: scoped reads, accounts, lockout, sessions and the
+//! append-only audit trail. Every body runs on SQLite and on PostgreSQL.
+
+use time::macros::{date, datetime};
+use time::{Duration, PrimitiveDateTime};
+use touyan_records::model::*;
+use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
+use touyan_rules::people::Education;
+use touyan_storage::testing::TestDb;
+use touyan_storage::{
+    AuditFilter, Batch, NewAccount, Page, PeopleFilter, Scope, Store, StoreError, Town, Village,
+    VillageFilter, both_backends,
+};
+
+fn cid(first17: &str) -> CitizenId {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    CitizenId::parse(&format!("{first17}{check}")).expect("valid id")
+}
+
+fn vc(code: &str) -> VillageCode {
+    VillageCode::parse(code).unwrap()
+}
+
+fn village(code: &str, name: &str) -> Village {
+    Village {
+        code: vc(code),
+        name: name.into(),
+        kind: CommitteeKind::classify(name),
+    }
+}
+
+fn person(first17: &str, name: &str) -> Person {
+    Person {
+        id: cid(first17),
+        name: name.into(),
+        education: Education::College,
+        full_time_degree: false,
+    }
+}
+
+fn post(p: &str, v: &str, role: PostRole, start: time::Date, end: Option<time::Date>) -> Post {
+    Post {
+        person: cid(p),
+        village: vc(v),
+        role,
+        start,
+        end,
+    }
+}
+
+const T1: &str = "370783100";
+const T2: &str = "370783001";
+const V1: &str = "370783100201";
+const V2: &str = "370783100202";
+const V3: &str = "370783001046";
+const V4: &str = "370783001201";
+/// Secretary of V1 (town 1).
+const A: &str = "37078319700101001";
+/// Director of V2 (town 1).
+const B: &str = "37078319851231002";
+/// Reserve for V3 (town 2).
+const C: &str = "37078319900315003";
+/// Young cadre in V4 (town 2).
+const D: &str = "37078319990505004";
+/// No place anywhere: only the city sees them.
+const E: &str = "37078319800808005";
+/// Was a committee member in V2 (town 1), now secretary of V4 (town 2).
+const F: &str = "37078319750606006";
+
+/// Two towns; people of every kind of attachment.
+fn seed() -> Batch {
+    Batch {
+        towns: vec![
+            Town {
+                code: TownCode::parse(T1).unwrap(),
+                name: "洛城街道".into(),
+            },
+            Town {
+                code: TownCode::parse(T2).unwrap(),
+                name: "圣城街道".into(),
+            },
+        ],
+        villages: vec![
+            village(V1, "东村村委会"),
+            village(V2, "西村村民委员会"),
+            village(V3, "向阳社区居民委员会"),
+            village(V4, "南村村民委员会"),
+        ],
+        people: vec![
+            person(A, "张三"),
+            person(B, "李四"),
+            person(C, "王五"),
+            person(D, "赵六"),
+            person(E, "钱七"),
+            person(F, "孙八"),
+        ],
+        posts: vec![
+            post(A, V1, PostRole::Secretary, date!(2021 - 01 - 01), None),
+            post(
+                B,
+                V2,
+                PostRole::CommitteeDirector,
+                date!(2021 - 01 - 01),
+                None,
+            ),
+            post(
+                F,
+                V2,
+                PostRole::CommitteeMember,
+                date!(2015 - 01 - 01),
+                Some(date!(2020 - 12 - 31)),
+            ),
+            post(F, V4, PostRole::Secretary, date!(2021 - 01 - 01), None),
+        ],
+        reserves: vec![Reserve {
+            person: cid(C),
+            village: vc(V3),
+            post: PostRole::Secretary,
+            listed_on: date!(2024 - 03 - 01),
+            removed_on: None,
+        }],
+        young_cadres: vec![YoungCadre {
+            person: cid(D),
+            village: vc(V4),
+            programme_start: date!(2024 - 07 - 01),
+            current_pay: "3000".parse().unwrap(),
+            score: "88.5".parse().unwrap(),
+            filed_on: None,
+        }],
+        list_entries: vec![
+            ListEntry {
+                town: TownCode::parse(T1).unwrap(),
+                year: 2025,
+                person: cid(A),
+                village: vc(V1),
+                tier: 2,
+                status: ListStatus::Filed,
+            },
+            ListEntry {
+                town: TownCode::parse(T2).unwrap(),
+                year: 2025,
+                person: cid(F),
+                village: vc(V4),
+                tier: 1,
+                status: ListStatus::Draft,
+            },
+        ],
+        ..Batch::default()
+    }
+}
+
+async fn seeded(db: &TestDb) -> Store {
+    let store = db.open().await;
+    store.apply("测试", &seed()).await.expect("seed");
+    store
+}
+
+fn town(t: &str) -> Scope {
+    Scope::Town(t.to_owned())
+}
+
+fn sorted(v: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = v.iter().map(|s| (*s).to_owned()).collect();
+    v.sort();
+    v
+}
+
+fn ids(items: &[touyan_storage::PersonRow]) -> Vec<String> {
+    let mut v: Vec<String> = items
+        .iter()
+        .map(|r| r.person.id.as_str()[..17].to_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+async fn villages_are_scoped_filtered_and_paged(db: TestDb) {
+    let store = seeded(&db).await;
+    let all = Page::new(1, 50);
+    let city = store.scoped(&Scope::City);
+    let got = city.villages(&VillageFilter::default(), all).await.unwrap();
+    assert_eq!(got.total, 4);
+    let codes: Vec<&str> = got.items.iter().map(|v| v.code.as_str()).collect();
+    assert_eq!(codes, [V3, V4, V1, V2], "in code order");
+
+    let t1 = store.scoped(&town(T1));
+    let got = t1.villages(&VillageFilter::default(), all).await.unwrap();
+    assert_eq!(got.total, 2);
+    assert_eq!(got.items[0].code, V1);
+    assert_eq!(got.items[0].town_name, "洛城街道");
+    assert_eq!(got.items[0].secretary.as_deref(), Some("张三"));
+    assert_eq!(got.items[1].secretary, None, "V2 has a director only");
+
+    // Asking a town scope for another town's villages gives nothing.
+    let f = VillageFilter {
+        town: Some(T2.into()),
+        ..Default::default()
+    };
+    assert_eq!(t1.villages(&f, all).await.unwrap().total, 0);
+    assert_eq!(city.villages(&f, all).await.unwrap().total, 2);
+
+    // Search by part of the name or the code; wildcards are literal.
+    let q = |s: &str| VillageFilter {
+        q: Some(s.into()),
+        ..Default::default()
+    };
+    let got = city.villages(&q("东村"), all).await.unwrap();
+    assert_eq!(got.total, 1);
+    assert_eq!(got.items[0].code, V1);
+    assert_eq!(city.villages(&q("100202"), all).await.unwrap().total, 1);
+    assert_eq!(city.villages(&q("%"), all).await.unwrap().total, 0);
+    assert_eq!(city.villages(&q("_"), all).await.unwrap().total, 0);
+    assert_eq!(city.villages(&q("  "), all).await.unwrap().total, 4);
+
+    let f = VillageFilter {
+        committee: Some("residents".into()),
+        ..Default::default()
+    };
+    let got = city.villages(&f, all).await.unwrap();
+    assert_eq!((got.total, got.items[0].code.as_str()), (1, V3));
+
+    // Paging: the second page of one row; a page past the end is empty.
+    let got = t1
+        .villages(&VillageFilter::default(), Page::new(2, 1))
+        .await
+        .unwrap();
+    assert_eq!((got.total, got.items.len()), (2, 1));
+    assert_eq!(got.items[0].code, V2);
+    let got = t1
+        .villages(&VillageFilter::default(), Page::new(3, 1))
+        .await
+        .unwrap();
+    assert_eq!((got.total, got.items.len()), (2, 0));
+
+    // One village: another town's reads like a missing one.
+    let file = t1.village(V1).await.unwrap().expect("own village");
+    assert_eq!(file.town_name, "洛城街道");
+    assert_eq!(file.posts.len(), 1);
+    assert_eq!(file.posts[0].1, "张三");
+    assert_eq!(file.list_entries.len(), 1);
+    assert_eq!(store.scoped(&town(T2)).village(V1).await.unwrap(), None);
+    assert_eq!(t1.village("370783100999").await.unwrap(), None);
+    let v2 = t1.village(V2).await.unwrap().unwrap();
+    assert_eq!(v2.posts.len(), 2, "B's post and F's ended one");
+    assert_eq!(v2.posts[0].1, "李四", "newest first");
+    db.finish().await;
+}
+both_backends!(scoped_villages, villages_are_scoped_filtered_and_paged);
+
+async fn people_belong_to_towns_by_posts_reserves_and_young_cadres(db: TestDb) {
+    let store = seeded(&db).await;
+    let all = Page::new(1, 50);
+    let none = PeopleFilter::default();
+    let city = store.scoped(&Scope::City);
+    let got = city.people(&none, all).await.unwrap();
+    assert_eq!(got.total, 6);
+    assert_eq!(ids(&got.items), sorted(&[A, B, C, D, E, F]));
+
+    let t1 = store.scoped(&town(T1));
+    let got = t1.people(&none, all).await.unwrap();
+    assert_eq!(ids(&got.items), sorted(&[A, B, F]));
+    assert_eq!(got.total, 3);
+    let t2 = store.scoped(&town(T2));
+    let got = t2.people(&none, all).await.unwrap();
+    assert_eq!(ids(&got.items), sorted(&[C, D, F]));
+
+    // The current post shown stays within the scope: F's is in town 2.
+    let f_row = |rows: &[touyan_storage::PersonRow]| {
+        rows.iter()
+            .find(|r| r.person.id.as_str().starts_with(F))
+            .cloned()
+            .unwrap()
+    };
+    let f1 = f_row(&t1.people(&none, all).await.unwrap().items);
+    assert_eq!(f1.current_post, None);
+    let f2 = f_row(&t2.people(&none, all).await.unwrap().items);
+    assert_eq!(
+        f2.current_post,
+        Some(("南村村民委员会".to_owned(), "secretary".to_owned()))
+    );
+
+    let sec = PeopleFilter {
+        secretaries_only: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&city.people(&sec, all).await.unwrap().items),
+        sorted(&[A, F])
+    );
+    assert_eq!(
+        ids(&t1.people(&sec, all).await.unwrap().items),
+        sorted(&[A])
+    );
+
+    let q = |s: &str| PeopleFilter {
+        q: Some(s.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&city.people(&q("张"), all).await.unwrap().items),
+        sorted(&[A])
+    );
+    // An ID number is matched from its start only.
+    assert_eq!(
+        ids(&city.people(&q("3707831985"), all).await.unwrap().items),
+        sorted(&[B])
+    );
+    assert_eq!(city.people(&q("19851231"), all).await.unwrap().total, 0);
+    assert_eq!(t2.people(&q("张"), all).await.unwrap().total, 0);
+
+    // Paging by name: 孙八 李四 (pinyin aside, code point order) …
+    let page = t1.people(&none, Page::new(2, 2)).await.unwrap();
+    assert_eq!((page.total, page.items.len()), (3, 1));
+
+    // One person: out of scope reads like missing.
+    let a = cid(A);
+    assert!(t1.person(a.as_str()).await.unwrap().is_some());
+    assert_eq!(t2.person(a.as_str()).await.unwrap(), None);
+    let e = cid(E);
+    assert_eq!(t1.person(e.as_str()).await.unwrap(), None);
+    assert!(city.person(e.as_str()).await.unwrap().is_some());
+    assert_eq!(city.person("37078319700101009X").await.unwrap(), None);
+
+    // F's file holds the whole history, both towns.
+    let f = cid(F);
+    let file = t1.person(f.as_str()).await.unwrap().unwrap();
+    assert_eq!(file.posts.len(), 2);
+    assert_eq!(file.list_entries.len(), 1);
+    assert_eq!(file.village_name(V4), "南村村民委员会");
+    assert_eq!(file.village_name("370783999999"), "370783999999");
+    let d = cid(D);
+    let file = t2.person(d.as_str()).await.unwrap().unwrap();
+    assert_eq!(file.young_cadres.len(), 1);
+    assert!(file.posts.is_empty());
+    db.finish().await;
+}
+both_backends!(
+    scoped_people,
+    people_belong_to_towns_by_posts_reserves_and_young_cadres
+);
+
+async fn town_summaries_count_in_scope(db: TestDb) {
+    let store = seeded(&db).await;
+    let all = store
+        .scoped(&Scope::City)
+        .town_summaries(2025)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    // Town 2 (370783001) sorts first.
+    assert_eq!(all[0].code, T2);
+    assert_eq!(
+        (
+            all[0].units,
+            all[0].villages,
+            all[0].secretaries,
+            all[0].listed,
+            all[0].filed
+        ),
+        (2, 1, 1, 1, 0)
+    );
+    assert_eq!(
+        (
+            all[1].units,
+            all[1].villages,
+            all[1].secretaries,
+            all[1].listed,
+            all[1].filed
+        ),
+        (2, 2, 1, 1, 1)
+    );
+    let t1 = store.scoped(&town(T1)).town_summaries(2025).await.unwrap();
+    assert_eq!(t1.len(), 1);
+    assert_eq!(t1[0], all[1]);
+    let none = store.scoped(&town(T1)).town_summaries(2024).await.unwrap();
+    assert_eq!((none[0].listed, none[0].filed), (0, 0));
+    db.finish().await;
+}
+both_backends!(summaries, town_summaries_count_in_scope);
+
+const NOW: PrimitiveDateTime = datetime!(2025-06-01 08:00:00);
+
+fn account(name: &str, role: &str, town: Option<&str>) -> NewAccount {
+    NewAccount {
+        username: name.into(),
+        display_name: format!("{name} 显示名"),
+        role: role.into(),
+        town: town.map(str::to_owned),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    }
+}
+
+async fn accounts_first_setup_and_duplicates(db: TestDb) {
+    let store = seeded(&db).await;
+    assert_eq!(store.account_count().await.unwrap(), 0);
+    assert!(
+        store
+            .create_first_account(Some("10.0.0.1"), &account("admin", "city_admin", None), NOW)
+            .await
+            .unwrap()
+    );
+    // Only while there is no account.
+    assert!(
+        !store
+            .create_first_account(
+                Some("10.0.0.2"),
+                &account("intruder", "city_admin", None),
+                NOW
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.account_count().await.unwrap(), 1);
+    assert_eq!(store.account("intruder").await.unwrap(), None);
+
+    store
+        .create_accounts(
+            "admin",
+            Some("10.0.0.1"),
+            &[account("town-a", "town_operator", Some(T1))],
+            NOW,
+        )
+        .await
+        .unwrap();
+    let a = store.account("town-a").await.unwrap().unwrap();
+    assert_eq!(a.town.as_deref(), Some(T1));
+    assert_eq!(
+        (a.failed_attempts, a.locked_until, a.disabled),
+        (0, None, false)
+    );
+    assert_eq!(a.password_changed_at, NOW);
+
+    // A duplicate fails and writes nothing (both in one transaction).
+    let err = store
+        .create_accounts(
+            "admin",
+            None,
+            &[
+                account("new-one", "city_viewer", None),
+                account("town-a", "city_viewer", None),
+            ],
+            NOW,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate { .. }), "{err:?}");
+    assert_eq!(store.account("new-one").await.unwrap(), None);
+    // A town that does not exist.
+    let err = store
+        .create_accounts(
+            "admin",
+            None,
+            &[account("ghost", "town_operator", Some("370783999"))],
+            NOW,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::MissingReference { .. }),
+        "{err:?}"
+    );
+    assert_eq!(store.accounts().await.unwrap().len(), 2);
+    db.finish().await;
+}
+both_backends!(accounts, accounts_first_setup_and_duplicates);
+
+async fn five_failures_lock_for_the_given_time(db: TestDb) {
+    let store = seeded(&db).await;
+    store
+        .create_accounts("admin", None, &[account("u", "city_viewer", None)], NOW)
+        .await
+        .unwrap();
+    let lock = Duration::minutes(15);
+    let mut t = NOW;
+    for i in 1..=4 {
+        let a = store
+            .record_login_failure("u", Some("10.0.0.9"), t, 5, t + lock)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((a.failed_attempts, a.locked_until), (i, None));
+        t += Duration::seconds(10);
+    }
+    let a = store
+        .record_login_failure("u", Some("10.0.0.9"), t, 5, t + lock)
+        .await
+        .unwrap()
+        .unwrap();
+    let locked_at = t;
+    assert_eq!(a.failed_attempts, 5);
+    assert_eq!(a.locked_until, Some(locked_at + lock));
+    // A failure while locked does not extend the lock.
+    t += Duration::minutes(5);
+    let a = store
+        .record_login_failure("u", None, t, 5, t + lock)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.locked_until, Some(locked_at + lock));
+    // After the lock has run out, a failure starts a new count.
+    t = locked_at + lock + Duration::seconds(1);
+    let a = store
+        .record_login_failure("u", None, t, 5, t + lock)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((a.failed_attempts, a.locked_until), (1, None));
+    // A success clears the count.
+    store
+        .start_session("u", "hash-1", None, t, t - Duration::minutes(30))
+        .await
+        .unwrap();
+    let a = store.account("u").await.unwrap().unwrap();
+    assert_eq!((a.failed_attempts, a.locked_until), (0, None));
+    // No such account: nothing written.
+    assert_eq!(
+        store
+            .record_login_failure("nobody", None, t, 5, t + lock)
+            .await
+            .unwrap(),
+        None
+    );
+    db.finish().await;
+}
+both_backends!(lockout, five_failures_lock_for_the_given_time);
+
+async fn sessions_expire_when_idle_and_end_on_logout(db: TestDb) {
+    let store = seeded(&db).await;
+    store
+        .create_accounts(
+            "admin",
+            None,
+            &[account("op", "town_operator", Some(T1))],
+            NOW,
+        )
+        .await
+        .unwrap();
+    let idle = Duration::minutes(30);
+    let touch = Duration::minutes(1);
+    let ask = |s: &Store, now: PrimitiveDateTime| {
+        let s = s.clone();
+        async move { s.session("h1", now, now - idle, now - touch).await.unwrap() }
+    };
+    store
+        .start_session("op", "h1", Some("10.1.1.1"), NOW, NOW - idle)
+        .await
+        .unwrap();
+    let s = ask(&store, NOW + Duration::minutes(29))
+        .await
+        .expect("alive");
+    assert_eq!(
+        (s.username.as_str(), s.role.as_str()),
+        ("op", "town_operator")
+    );
+    assert_eq!(s.town.as_deref(), Some(T1));
+    // Seen at +29 min: alive until +59.
+    assert!(ask(&store, NOW + Duration::minutes(58)).await.is_some());
+    // Seen at +58: 31 idle minutes later it is gone.
+    assert!(ask(&store, NOW + Duration::minutes(89)).await.is_none());
+    // An unknown token.
+    assert!(
+        store
+            .session("nope", NOW, NOW - idle, NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    store
+        .start_session("op", "h2", None, NOW, NOW - idle)
+        .await
+        .unwrap();
+    assert!(store.end_session("h2", Some("10.1.1.1")).await.unwrap());
+    assert!(!store.end_session("h2", None).await.unwrap());
+    assert!(
+        store
+            .session("h2", NOW, NOW - idle, NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Signing in removes sessions idle for longer than the limit.
+    let later = NOW + Duration::hours(3);
+    store
+        .start_session("op", "h3", None, later, later - idle)
+        .await
+        .unwrap();
+    // h1 was last seen at +58 min: deleted, so even an old clock finds nothing.
+    assert!(
+        store
+            .session("h1", NOW, NOW - Duration::days(1), NOW - Duration::days(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    db.finish().await;
+}
+both_backends!(sessions, sessions_expire_when_idle_and_end_on_logout);
+
+async fn the_audit_trail_has_origins_and_refuses_changes(db: TestDb) {
+    let store = seeded(&db).await;
+    store
+        .create_accounts(
+            "admin",
+            Some("192.0.2.7"),
+            &[account("op", "city_viewer", None)],
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .record_login_failure("op", Some("192.0.2.8"), NOW, 5, NOW)
+        .await
+        .unwrap();
+    store
+        .start_session("op", "h", Some("192.0.2.9"), NOW, NOW)
+        .await
+        .unwrap();
+    store.end_session("h", Some("192.0.2.10")).await.unwrap();
+    // A record write through a transaction from a web request.
+    let mut tx = store.begin_from("op", Some("192.0.2.11")).await.unwrap();
+    tx.upsert(&[person("37078320000101007", "周九")])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let page = Page::new(1, 100);
+    let f = AuditFilter {
+        actor: Some("op".into()),
+        ..Default::default()
+    };
+    let got = store.audit(&f, page).await.unwrap();
+    let seen: Vec<(&str, &str, Option<&str>)> = got
+        .items
+        .iter()
+        .map(|e| (e.table.as_str(), e.action.as_str(), e.origin.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("people", "insert", Some("192.0.2.11")),
+            ("login_sessions", "delete", Some("192.0.2.10")),
+            ("login_sessions", "insert", Some("192.0.2.9")),
+            // The sign-in clears the failure count.
+            ("accounts", "update", Some("192.0.2.9")),
+            ("accounts", "update", Some("192.0.2.8")),
+        ],
+        "newest first"
+    );
+    assert!(
+        got.items[3]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("\"failed_attempts\":0")
+    );
+    let failure = &got.items[4];
+    assert!(
+        failure
+            .before
+            .as_deref()
+            .unwrap()
+            .contains("\"failed_attempts\":0")
+    );
+    assert!(
+        failure
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("\"failed_attempts\":1")
+    );
+    // The seed's writes have no origin; the account's creation is by admin.
+    let f = AuditFilter {
+        table: Some("accounts".into()),
+        ..Default::default()
+    };
+    let got = store.audit(&f, page).await.unwrap();
+    assert_eq!(got.total, 3);
+    let created = got.items.iter().find(|e| e.action == "insert").unwrap();
+    assert_eq!(created.actor, "admin");
+    assert_eq!(created.origin.as_deref(), Some("192.0.2.7"));
+    // No password hash is ever written to the log.
+    let everything = store.audit(&AuditFilter::default(), page).await.unwrap();
+    assert!(everything.total > 10);
+    for e in &everything.items {
+        for j in [&e.before, &e.after].into_iter().flatten() {
+            assert!(!j.contains("argon2"), "{j}");
+        }
+    }
+    // Dates: the log is written with the real clock, so today is in and a
+    // day long past is not.
+    let today = time::OffsetDateTime::now_utc().date();
+    let f = AuditFilter {
+        from: Some(today.previous_day().unwrap()),
+        to: Some(today),
+        ..Default::default()
+    };
+    assert_eq!(store.audit(&f, page).await.unwrap().total, everything.total);
+    let f = AuditFilter {
+        to: Some(date!(2000 - 01 - 01)),
+        ..Default::default()
+    };
+    assert_eq!(store.audit(&f, page).await.unwrap().total, 0);
+
+    // Append-only: UPDATE and DELETE are refused and change nothing.
+    for sql in [
+        "UPDATE change_log SET actor = 'someone else'",
+        "DELETE FROM change_log",
+    ] {
+        let err = store.execute_raw_for_test(sql).await.unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    if store.backend() == touyan_storage::Backend::Postgres {
+        let err = store
+            .execute_raw_for_test("TRUNCATE change_log")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    let after = store.audit(&AuditFilter::default(), page).await.unwrap();
+    assert_eq!(after, everything);
+    db.finish().await;
+}
+both_backends!(audit, the_audit_trail_has_origins_and_refuses_changes);
+
+async fn server_keys_are_made_once_and_shared(db: TestDb) {
+    let store = db.open().await;
+    let first = store.server_key("k", "aa", NOW).await.unwrap();
+    assert_eq!(first, "aa");
+    // A second process (another store on the same database) gets the same.
+    let other = db.open().await;
+    assert_eq!(other.server_key("k", "bb", NOW).await.unwrap(), "aa");
+    assert_eq!(store.server_key("other", "cc", NOW).await.unwrap(), "cc");
+    db.finish().await;
+}
+both_backends!(server_keys, server_keys_are_made_once_and_shared);
+
+async fn only_one_first_administrator_when_two_ask_at_once(db: TestDb) {
+    let a = db.open().await;
+    let b = db.open().await;
+    a.apply("测试", &seed()).await.unwrap();
+    let (first, second) = (
+        account("first", "city_admin", None),
+        account("second", "city_admin", None),
+    );
+    let (x, y) = tokio::join!(
+        a.create_first_account(None, &first, NOW),
+        b.create_first_account(None, &second, NOW),
+    );
+    let won = [x.unwrap(), y.unwrap()];
+    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+    assert_eq!(a.account_count().await.unwrap(), 1);
+    db.finish().await;
+}
+both_backends!(
+    first_setup_race,
+    only_one_first_administrator_when_two_ask_at_once
+);

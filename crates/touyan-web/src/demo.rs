@@ -1,0 +1,127 @@
+//! The demo accounts: `city` (city administrator) and `town-<town code>`
+//! (town operator) for every town, all with the password
+//! [`DEMO_PASSWORD`](crate::auth::DEMO_PASSWORD). `touyan demo` calls
+//! [`create_demo_accounts`]; `touyan serve` calls
+//! [`demo_accounts_present`] to print them.
+
+use time::{OffsetDateTime, PrimitiveDateTime};
+use touyan_storage::{NewAccount, Store, StoreError, Town};
+
+use crate::auth::{DEMO_PASSWORD, hash_password, verify_password};
+use crate::roles::Role;
+
+/// The demo city administrator's user name.
+pub const DEMO_CITY: &str = "city";
+
+/// A demo account as printed for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    /// The town's name, for a town account.
+    pub town: Option<String>,
+}
+
+/// The user name of a town's demo account.
+pub fn town_username(code: &str) -> String {
+    format!("town-{code}")
+}
+
+/// Creates the demo accounts that are not there yet (one transaction,
+/// change log entries by `actor`), every one with the password
+/// `Demo@2025`. The password is hashed once and the hash shared: the
+/// password is public anyway, and a province has thousands of towns.
+/// Returns every demo account (created now or before), city first.
+pub async fn create_demo_accounts(
+    store: &Store,
+    actor: &str,
+) -> Result<Vec<DemoAccount>, StoreError> {
+    let towns: Vec<Town> = store.list().await?;
+    let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+        .await
+        .map_err(|e| StoreError::Invalid(format!("密码处理失败：{e}")))?
+        .map_err(StoreError::Invalid)?;
+    let mut all = vec![DemoAccount {
+        username: DEMO_CITY.to_owned(),
+        role: Role::CityAdmin,
+        town: None,
+    }];
+    let mut new = Vec::new();
+    if store.account(DEMO_CITY).await?.is_none() {
+        new.push(NewAccount {
+            username: DEMO_CITY.to_owned(),
+            display_name: "市级管理员（演示）".to_owned(),
+            role: Role::CityAdmin.code().to_owned(),
+            town: None,
+            password_hash: hash.clone(),
+        });
+    }
+    let existing: std::collections::HashSet<String> = store
+        .accounts()
+        .await?
+        .into_iter()
+        .map(|a| a.username)
+        .collect();
+    for t in &towns {
+        let username = town_username(t.code.as_str());
+        all.push(DemoAccount {
+            username: username.clone(),
+            role: Role::TownOperator,
+            town: Some(t.name.clone()),
+        });
+        if !existing.contains(&username) {
+            new.push(NewAccount {
+                username,
+                display_name: format!("{}经办（演示）", t.name),
+                role: Role::TownOperator.code().to_owned(),
+                town: Some(t.code.as_str().to_owned()),
+                password_hash: hash.clone(),
+            });
+        }
+    }
+    if !new.is_empty() {
+        let now = OffsetDateTime::now_utc();
+        store
+            .create_accounts(
+                actor,
+                None,
+                &new,
+                PrimitiveDateTime::new(now.date(), now.time()),
+            )
+            .await?;
+    }
+    Ok(all)
+}
+
+/// The demo accounts, when the database has them with the demo password
+/// still set on `city` (`None` otherwise: a real installation).
+pub async fn demo_accounts_present(store: &Store) -> Result<Option<Vec<DemoAccount>>, StoreError> {
+    let Some(city) = store.account(DEMO_CITY).await? else {
+        return Ok(None);
+    };
+    let hash = city.password_hash.clone();
+    let demo = tokio::task::spawn_blocking(move || verify_password(DEMO_PASSWORD, &hash))
+        .await
+        .unwrap_or(false);
+    if !demo {
+        return Ok(None);
+    }
+    let towns: Vec<Town> = store.list().await?;
+    let mut out = vec![DemoAccount {
+        username: DEMO_CITY.to_owned(),
+        role: Role::CityAdmin,
+        town: None,
+    }];
+    for a in store.accounts().await? {
+        if let Some(code) = a.username.strip_prefix("town-")
+            && let Some(t) = towns.iter().find(|t| t.code.as_str() == code)
+        {
+            out.push(DemoAccount {
+                username: a.username.clone(),
+                role: Role::from_code(&a.role).unwrap_or(Role::TownOperator),
+                town: Some(t.name.clone()),
+            });
+        }
+    }
+    Ok(Some(out))
+}

@@ -1,0 +1,88 @@
+//! # touyan-web: the server (issue 4)
+//!
+//! One axum application: server-rendered pages in Chinese (askama
+//! templates in `templates/`, one hand-written stylesheet, no external
+//! network) and a JSON API under `/api/v1`, over one [`Store`] (SQLite or
+//! PostgreSQL). Nothing that matters lives in the process: accounts,
+//! sessions (only a hash of each token), lockouts and the audit trail are
+//! in the database, so several processes can serve one PostgreSQL database.
+//!
+//! - `roles.rs`: the roles and the permission table (action → roles).
+//! - `auth.rs`: password rule, argon2id hashing, tokens, CSRF tokens.
+//! - `state.rs`: [`AppState`] (the store behind scoped access only, the
+//!   clock, the policy) and the signed-in [`state::User`].
+//! - `guard.rs`: security headers, the CSRF and origin checks, cookies.
+//! - `pages.rs`: the pages; `api.rs`: the JSON API; `openapi.rs`: its
+//!   description at `/api/openapi.json`.
+//! - `refs.rs`: opaque references to people (no ID number in a URL).
+//! - `demo.rs`: the demo accounts.
+
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod guard;
+pub mod openapi;
+pub mod pages;
+pub mod refs;
+pub mod roles;
+pub mod state;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+pub use demo::{DemoAccount, create_demo_accounts, demo_accounts_present};
+pub use state::{AppState, Clock, Config, ManualClock, SystemClock};
+
+/// The largest case `POST /api/v1/evaluate` takes.
+pub const EVALUATE_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The application: every route, the security headers and checks.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/login", post(api::login))
+        .route("/logout", post(api::logout))
+        .route("/villages", get(api::villages))
+        .route("/villages/{code}", get(api::village))
+        .route("/people", get(api::people))
+        .route("/people/{id}", get(api::person))
+        .route(
+            "/evaluate",
+            post(api::evaluate).layer(DefaultBodyLimit::max(EVALUATE_LIMIT)),
+        )
+        .fallback(api::not_found);
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/setup", get(pages::setup_form).post(pages::setup))
+        .route("/logout", post(pages::logout))
+        .route("/villages", get(pages::villages))
+        .route("/villages/{code}", get(pages::village))
+        .route("/people", get(pages::people))
+        .route("/people/{id}", get(pages::person))
+        .route("/policy", get(pages::policy))
+        .route("/audit", get(pages::audit))
+        .route("/static/app.css", get(pages::stylesheet))
+        .route("/api/openapi.json", get(openapi::document))
+        .nest("/api/v1", api)
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(guard::checks))
+        .with_state(state)
+}
+
+/// Serves the application on `addr` until the process is stopped.
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    serve_on(state, tokio::net::TcpListener::bind(addr).await?).await
+}
+
+/// Serves the application on a bound listener (the caller can print the
+/// address first) until the process is stopped.
+pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}

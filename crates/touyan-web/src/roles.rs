@@ -1,0 +1,145 @@
+//! Roles and the permission table: which role may do what, in one place.
+//!
+//! Separation of duties (等保2.0 访问控制): the system, security and audit
+//! administrators see no personal data; only the audit administrator reads
+//! the audit trail; finance reads pay only; town roles are limited to their
+//! own town (the scope, see `touyan_storage::Scope`).
+
+/// A role an account has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    CityAdmin,
+    CityViewer,
+    TownOperator,
+    TownReviewer,
+    Finance,
+    SystemAdmin,
+    SecurityAdmin,
+    AuditAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::CityAdmin,
+        Role::CityViewer,
+        Role::TownOperator,
+        Role::TownReviewer,
+        Role::Finance,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "city_admin",
+            Role::CityViewer => "city_viewer",
+            Role::TownOperator => "town_operator",
+            Role::TownReviewer => "town_reviewer",
+            Role::Finance => "finance",
+            Role::SystemAdmin => "system_admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::AuditAdmin => "audit_admin",
+        }
+    }
+
+    /// What users see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "市级管理员",
+            Role::CityViewer => "市级查看",
+            Role::TownOperator => "镇街经办",
+            Role::TownReviewer => "镇街审核",
+            Role::Finance => "财政（只读报酬）",
+            Role::SystemAdmin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::AuditAdmin => "审计管理员",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Whether the role belongs to one town (and must name it).
+    pub fn is_town(self) -> bool {
+        matches!(self, Role::TownOperator | Role::TownReviewer)
+    }
+}
+
+/// What a request does, as the permission table knows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The dashboard: counts in the user's scope (no personal data).
+    Dashboard,
+    /// Villages: list and one village.
+    Villages,
+    /// People: list and the one-person file.
+    People,
+    /// The policy parameters in force.
+    Policy,
+    /// The audit trail.
+    Audit,
+    /// `POST /api/v1/evaluate`: decide a case sent in.
+    Evaluate,
+}
+
+use Role::*;
+
+/// The permission table: each action and the roles that may do it.
+pub const PERMISSIONS: &[(Action, &[Role])] = &[
+    (Action::Dashboard, &Role::ALL),
+    (
+        Action::Villages,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::People,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (Action::Policy, &Role::ALL),
+    (Action::Audit, &[AuditAdmin]),
+    (
+        Action::Evaluate,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+];
+
+/// Whether `role` may do `action`.
+pub fn allowed(role: Role, action: Action) -> bool {
+    PERMISSIONS
+        .iter()
+        .any(|(a, roles)| *a == action && roles.contains(&role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_labels_are_chinese() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+            assert!(!r.label().is_ascii());
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn only_the_audit_administrator_reads_the_audit_trail() {
+        let readers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| allowed(*r, Action::Audit))
+            .collect();
+        assert_eq!(readers, [AuditAdmin]);
+    }
+
+    #[test]
+    fn administrators_of_the_system_see_no_personal_data() {
+        for r in [SystemAdmin, SecurityAdmin, AuditAdmin, Finance] {
+            assert!(!allowed(r, Action::People), "{r:?}");
+            assert!(!allowed(r, Action::Villages), "{r:?}");
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! The application's state and the signed-in user.
+//!
+//! The store is a private field: handlers reach records only through
+//! [`AppState::reader`], which takes the signed-in [`User`] and gives a
+//! reader of that user's scope (lldap's idea: an unscoped read cannot be
+//! written in a handler by accident).
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use touyan_records::CitizenId;
+use touyan_rules::Policy;
+use touyan_storage::{
+    AuditEntry, AuditFilter, NewAccount, Page, Paged, Scope, Scoped, Store, StoreError,
+};
+
+use crate::auth::{self, Rules};
+use crate::refs::PersonRefs;
+use crate::roles::{Action, Role, allowed};
+
+/// The name of the session cookie.
+pub const COOKIE: &str = "touyan_session";
+
+/// Where the time comes from (UTC). Tests use a [`ManualClock`].
+pub trait Clock: Send + Sync {
+    fn now(&self) -> PrimitiveDateTime;
+}
+
+/// The system clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> PrimitiveDateTime {
+        let t = OffsetDateTime::now_utc();
+        PrimitiveDateTime::new(t.date(), t.time())
+    }
+}
+
+/// A clock that moves only when told.
+pub struct ManualClock(Mutex<PrimitiveDateTime>);
+
+impl ManualClock {
+    pub fn new(at: PrimitiveDateTime) -> ManualClock {
+        ManualClock(Mutex::new(at))
+    }
+
+    pub fn advance(&self, by: time::Duration) {
+        let mut t = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *t += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> PrimitiveDateTime {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// How the server runs.
+pub struct Config {
+    /// The policy in force (the city's file, or the shipped example).
+    pub policy: Policy,
+    /// Mark cookies `Secure` (serve behind HTTPS).
+    pub secure_cookies: bool,
+    /// Sign-in rules: lockout and idle expiry.
+    pub rules: Rules,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            policy: Policy::example(),
+            secure_cookies: false,
+            rules: Rules::default(),
+        }
+    }
+}
+
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: Config,
+    refs: PersonRefs,
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// A signed-in user.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The town of a town role.
+    pub town: Option<String>,
+    /// The session's CSRF token.
+    pub csrf: String,
+    pub(crate) token_hash: String,
+}
+
+impl User {
+    pub fn may(&self, action: Action) -> bool {
+        allowed(self.role, action)
+    }
+
+    fn scope(&self) -> Scope {
+        if self.role.is_town() {
+            // A town role without a town sees nothing.
+            Scope::Town(self.town.clone().unwrap_or_default())
+        } else {
+            Scope::City
+        }
+    }
+}
+
+/// What went wrong with a request, for the user.
+#[derive(Debug)]
+pub enum Failure {
+    /// The database or something else of ours; the message is Chinese.
+    Internal(String),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        Failure::Internal(e.to_string())
+    }
+}
+
+/// Why a sign-in failed.
+#[derive(Debug)]
+pub enum SignInError {
+    /// Wrong user name or password (the same answer for both).
+    Wrong,
+    /// Locked until this time (UTC).
+    Locked(PrimitiveDateTime),
+    Internal(String),
+}
+
+impl SignInError {
+    /// The message for the user.
+    pub fn message(&self) -> String {
+        match self {
+            SignInError::Wrong => "用户名或密码错误".into(),
+            SignInError::Locked(until) => format!(
+                "连续登录失败次数过多，账户已锁定，请于 {} 后再试",
+                china_time(*until)
+            ),
+            SignInError::Internal(m) => m.clone(),
+        }
+    }
+}
+
+/// A time in UTC+8, to the minute.
+pub fn china_time(t: PrimitiveDateTime) -> String {
+    let t = t.assume_utc().to_offset(china());
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+fn china() -> UtcOffset {
+    UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC)
+}
+
+/// The session token in a request's cookies.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The client's address, for the audit trail ("-" when unknown).
+pub fn client_addr(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "-".to_owned(), |c| c.0.ip().to_string())
+}
+
+impl AppState {
+    /// The state over `store`; reads (or makes, the first time) the key
+    /// of the people references shared by every process on the database.
+    pub async fn open(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: Config,
+    ) -> Result<AppState, StoreError> {
+        let candidate = auth::new_token().map_err(StoreError::Invalid)?;
+        let key = store
+            .server_key("person_refs", &candidate, clock.now())
+            .await?;
+        let key = hex::decode(&key)
+            .map_err(|e| StoreError::Invalid(format!("密钥 person_refs 已损坏：{e}")))?;
+        Ok(AppState(Arc::new(Inner {
+            store,
+            clock,
+            config,
+            refs: PersonRefs::new(&key),
+        })))
+    }
+
+    /// The opaque reference of a person, for addresses and the API.
+    pub fn person_ref(&self, id: &CitizenId) -> String {
+        self.0.refs.encode(id)
+    }
+
+    /// The person a reference stands for (`None`: not a reference).
+    pub fn person_id(&self, reference: &str) -> Option<CitizenId> {
+        self.0.refs.decode(reference)
+    }
+
+    pub fn now(&self) -> PrimitiveDateTime {
+        self.0.clock.now()
+    }
+
+    /// Today in China (UTC+8).
+    pub fn today(&self) -> Date {
+        self.now().assume_utc().to_offset(china()).date()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.0.config.policy
+    }
+
+    /// A reader of what `user` may see.
+    pub fn reader<'a>(&'a self, user: &User) -> Scoped<'a> {
+        self.0.store.scoped(&user.scope())
+    }
+
+    /// The signed-in user of a request, if any (marks the session used).
+    pub async fn user(&self, headers: &HeaderMap) -> Result<Option<User>, Failure> {
+        let Some(token) = session_cookie(headers) else {
+            return Ok(None);
+        };
+        let hash = auth::token_hash(&token);
+        let now = self.now();
+        let rules = self.0.config.rules;
+        let Some(s) = self
+            .0
+            .store
+            .session(&hash, now, now - rules.idle, now - rules.touch_every)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(role) = Role::from_code(&s.role) else {
+            return Ok(None);
+        };
+        Ok(Some(User {
+            username: s.username,
+            display_name: s.display_name,
+            role,
+            town: s.town,
+            csrf: auth::csrf_token(&token),
+            token_hash: hash,
+        }))
+    }
+
+    /// Checks a user name and password; on success starts a session and
+    /// returns its token and the user.
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        origin: &str,
+    ) -> Result<(String, User), SignInError> {
+        let internal = |e: StoreError| SignInError::Internal(e.to_string());
+        let username = username.trim();
+        let now = self.now();
+        let rules = self.0.config.rules;
+        let account = self.0.store.account(username).await.map_err(internal)?;
+        if let Some(a) = &account
+            && let Some(until) = a.locked_until
+            && until > now
+        {
+            return Err(SignInError::Locked(until));
+        }
+        let phc = account
+            .as_ref()
+            .map_or_else(|| auth::DUMMY_HASH.to_owned(), |a| a.password_hash.clone());
+        let pw = password.to_owned();
+        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&pw, &phc))
+            .await
+            .map_err(|e| SignInError::Internal(format!("密码校验失败：{e}")))?;
+        let Some(account) = account else {
+            return Err(SignInError::Wrong);
+        };
+        let role = Role::from_code(&account.role);
+        if !ok || account.disabled || role.is_none() {
+            let after = self
+                .0
+                .store
+                .record_login_failure(
+                    username,
+                    Some(origin),
+                    now,
+                    rules.max_attempts,
+                    now + rules.lock_for,
+                )
+                .await
+                .map_err(internal)?;
+            return match after.and_then(|a| a.locked_until).filter(|u| *u > now) {
+                Some(until) => Err(SignInError::Locked(until)),
+                None => Err(SignInError::Wrong),
+            };
+        }
+        let token = auth::new_token().map_err(SignInError::Internal)?;
+        let hash = auth::token_hash(&token);
+        self.0
+            .store
+            .start_session(username, &hash, Some(origin), now, now - rules.idle)
+            .await
+            .map_err(internal)?;
+        let user = User {
+            username: account.username,
+            display_name: account.display_name,
+            role: role.unwrap_or(Role::CityViewer),
+            town: account.town,
+            csrf: auth::csrf_token(&token),
+            token_hash: hash,
+        };
+        Ok((token, user))
+    }
+
+    /// Ends the user's session.
+    pub async fn sign_out(&self, user: &User, origin: &str) -> Result<(), Failure> {
+        self.0
+            .store
+            .end_session(&user.token_hash, Some(origin))
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the database has no account yet (the setup form is open).
+    pub async fn needs_setup(&self) -> Result<bool, Failure> {
+        Ok(self.0.store.account_count().await? == 0)
+    }
+
+    /// Creates the first administrator (a city administrator), only while
+    /// there is no account. `Err` is a Chinese message for the form.
+    pub async fn set_up(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        origin: &str,
+    ) -> Result<(), String> {
+        let username = username.trim();
+        if let Some(m) = valid_username(username) {
+            return Err(m);
+        }
+        let display_name = display_name.trim();
+        if display_name.is_empty() || display_name.chars().count() > 50 {
+            return Err("请填写姓名（不超过 50 个字）".into());
+        }
+        if let Some(m) = auth::weak_password(password, username) {
+            return Err(m);
+        }
+        let pw = password.to_owned();
+        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
+            .await
+            .map_err(|e| format!("密码处理失败：{e}"))??;
+        let created = self
+            .0
+            .store
+            .create_first_account(
+                Some(origin),
+                &NewAccount {
+                    username: username.to_owned(),
+                    display_name: display_name.to_owned(),
+                    role: Role::CityAdmin.code().to_owned(),
+                    town: None,
+                    password_hash: hash,
+                },
+                self.now(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if created {
+            Ok(())
+        } else {
+            Err("系统已有账户，不能再次初始化".into())
+        }
+    }
+
+    /// The audit trail, for a user allowed to read it (`None` otherwise).
+    pub async fn audit(
+        &self,
+        user: &User,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> Result<Option<Paged<AuditEntry>>, Failure> {
+        if !user.may(Action::Audit) {
+            return Ok(None);
+        }
+        Ok(Some(self.0.store.audit(filter, page).await?))
+    }
+}
+
+/// Why a user name is not acceptable; `None` when it is.
+pub fn valid_username(name: &str) -> Option<String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    (!ok).then(|| "用户名只能由字母、数字和 - _ . 组成，1 至 64 位".to_owned())
+}

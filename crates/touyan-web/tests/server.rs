@@ -1,0 +1,718 @@
+//! The server end to end (in process): the permission matrix, sign-in and
+//! lockout, idle expiry, CSRF, logout, first-administrator setup, the
+//! audit trail, the evaluate contract, scoping and headers. Every test runs
+//! on SQLite and on PostgreSQL.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use time::Duration;
+use touyan_storage::testing::TestDb;
+use touyan_storage::{AuditFilter, Page, both_backends};
+
+/// The columns of the matrix: every role (town roles of town 1), a town
+/// operator of town 2, and signed out.
+const WHO: [Option<&str>; 10] = [
+    Some("admin"),
+    Some("viewer"),
+    Some("op1"),
+    Some("rev1"),
+    Some("op2"),
+    Some("fin"),
+    Some("sys"),
+    Some("sec"),
+    Some("aud"),
+    None,
+];
+
+/// (method, path, expected status for each of [`WHO`]). Worked out by hand
+/// from issue 4: town roles see their own town only (another town's record
+/// is a 404, like a missing one); finance, system, security and audit
+/// administrators see no villages or people; only the audit administrator
+/// reads the audit trail; pages send the signed-out to sign in (303), the
+/// API answers 401.
+#[rustfmt::skip]
+fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
+    let a = h.person(&person_a());
+    let c = h.person(&person_c());
+    let missing = h.person(&cid("11010519491231002"));
+    vec![
+        ("GET", "/".into(),                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 303]),
+        ("GET", "/villages".into(),                  [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
+        ("GET", "/villages?q=%E4%B8%9C&page=x".into(), [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/villages/{V1}"),           [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/villages/{V2}"),           [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/villages/{V_MISSING}"),    [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", "/people".into(),                    [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/people/{a}"),              [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/people/{c}"),              [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/people/{missing}"),        [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", "/people/not-an-id".into(),          [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // An ID number is not an address: only references are.
+        ("GET", format!("/people/{}", person_a().as_str()), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", "/policy".into(),                    [200, 200, 200, 200, 200, 200, 200, 200, 200, 303]),
+        ("GET", "/audit".into(),                     [403, 403, 403, 403, 403, 403, 403, 403, 200, 303]),
+        ("GET", "/api/v1/villages".into(),           [200, 200, 200, 200, 200, 403, 403, 403, 403, 401]),
+        ("GET", "/api/v1/villages?per_page=0".into(), [400, 400, 400, 400, 400, 403, 403, 403, 403, 401]),
+        ("GET", format!("/api/v1/villages/{V1}"),    [200, 200, 200, 200, 404, 403, 403, 403, 403, 401]),
+        ("GET", format!("/api/v1/villages/{V2}"),    [200, 200, 404, 404, 200, 403, 403, 403, 403, 401]),
+        ("GET", "/api/v1/people".into(),             [200, 200, 200, 200, 200, 403, 403, 403, 403, 401]),
+        ("GET", format!("/api/v1/people/{a}"),       [200, 200, 200, 200, 404, 403, 403, 403, 403, 401]),
+        ("GET", format!("/api/v1/people/{c}"),       [200, 200, 404, 404, 200, 403, 403, 403, 403, 401]),
+        ("GET", format!("/api/v1/people/{missing}"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 401]),
+        ("POST", "/api/v1/evaluate".into(),          [200, 200, 200, 200, 200, 403, 403, 403, 403, 401]),
+        ("GET", "/api/v1/nothing".into(),            [404; 10]),
+        ("GET", "/api/openapi.json".into(),          [200; 10]),
+        ("GET", "/static/app.css".into(),            [200; 10]),
+        ("GET", "/login".into(),                     [303, 303, 303, 303, 303, 303, 303, 303, 303, 200]),
+        ("GET", "/setup".into(),                     [303; 10]),
+        ("GET", "/nothing-here".into(),              [404; 10]),
+    ]
+}
+
+const CASE: &str = include_str!("../../../examples/case-example.json");
+
+async fn every_route_as_every_role(db: TestDb) {
+    let h = harness(&db, true).await;
+    let mut sessions = Vec::new();
+    for who in WHO {
+        sessions.push(match who {
+            Some(u) => Some(sign_in(&h, u).await),
+            None => None,
+        });
+    }
+    let mut failures = Vec::new();
+    for (method, path, expected) in matrix(&h) {
+        for (i, who) in WHO.iter().enumerate() {
+            let (token, csrf) = match &sessions[i] {
+                Some((t, c)) => (Some(t.as_str()), c.as_str()),
+                None => (None, ""),
+            };
+            let call = if method == "POST" {
+                post(&path).json(CASE).header("x-csrf-token", csrf)
+            } else {
+                get(&path)
+            };
+            let got = call.session(token).send(&h).await;
+            if got.status.as_u16() != expected[i] {
+                failures.push(format!(
+                    "{method} {path} as {}: expected {}, got {} ({})",
+                    who.unwrap_or("signed out"),
+                    expected[i],
+                    got.status,
+                    got.text().chars().take(120).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    db.finish().await;
+}
+both_backends!(permission_matrix, every_route_as_every_role);
+
+async fn out_of_scope_reads_exactly_like_missing(db: TestDb) {
+    let h = harness(&db, true).await;
+    let (op2, _) = sign_in(&h, "op2").await;
+    for (other, missing) in [
+        (format!("/villages/{V1}"), format!("/villages/{V_MISSING}")),
+        (
+            format!("/api/v1/villages/{V1}"),
+            format!("/api/v1/villages/{V_MISSING}"),
+        ),
+        (
+            format!("/people/{}", h.person(&person_a())),
+            format!("/people/{}", h.person(&cid("11010519491231002"))),
+        ),
+        (
+            format!("/api/v1/people/{}", h.person(&person_a())),
+            format!("/api/v1/people/{}", h.person(&cid("11010519491231002"))),
+        ),
+    ] {
+        let a = get(&other).session(Some(&op2)).send(&h).await;
+        let b = get(&missing).session(Some(&op2)).send(&h).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{other}");
+        assert_eq!(
+            (a.status, a.body.clone()),
+            (b.status, b.body.clone()),
+            "{other}"
+        );
+        assert_eq!(a.header("content-type"), b.header("content-type"));
+    }
+    // Lists are scoped too: town 2 sees only its village and person.
+    let v = get("/api/v1/villages")
+        .session(Some(&op2))
+        .send(&h)
+        .await
+        .json();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["items"][0]["code"], V2);
+    assert_eq!(v["items"][0]["town_code"], T2);
+    assert_eq!(v["items"][0]["name"], "南村村民委员会");
+    let p = get("/api/v1/people")
+        .session(Some(&op2))
+        .send(&h)
+        .await
+        .json();
+    assert_eq!(p["total"], 1);
+    assert_eq!(p["items"][0]["name"], "王五");
+    // Asking for the other town by filter gives nothing.
+    let v = get(&format!("/api/v1/villages?town={T1}"))
+        .session(Some(&op2))
+        .send(&h)
+        .await
+        .json();
+    assert_eq!(v["total"], 0);
+    db.finish().await;
+}
+both_backends!(scope_404, out_of_scope_reads_exactly_like_missing);
+
+async fn lists_page_and_mask(db: TestDb) {
+    let h = harness(&db, true).await;
+    let (admin, _) = sign_in(&h, "admin").await;
+    let v = get("/api/v1/villages?per_page=1&page=2")
+        .session(Some(&admin))
+        .send(&h)
+        .await
+        .json();
+    // Two villages in code order: 370783001201, 370783100201.
+    assert_eq!(
+        (v["total"].as_u64(), v["page"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(v["items"].as_array().unwrap().len(), 1);
+    assert_eq!(v["items"][0]["code"], V1);
+    let bad = get("/api/v1/people?page=abc")
+        .session(Some(&admin))
+        .send(&h)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.json()["error"].as_str().unwrap().contains("page"));
+
+    // The pages show ID numbers masked (6 + 4), the person file included.
+    let a = person_a();
+    let masked = format!("{}********{}", &a.as_str()[..6], &a.as_str()[14..]);
+    let page = get("/people").session(Some(&admin)).send(&h).await;
+    assert!(page.text().contains(&masked), "{}", page.text());
+    assert!(!page.text().contains(a.as_str()), "a full ID on the page");
+    assert!(
+        page.text()
+            .contains(&format!("href=\"/people/{}\"", h.person(&a)))
+    );
+    let list = get("/api/v1/people").session(Some(&admin)).send(&h).await;
+    assert!(
+        !list.text().contains(a.as_str()),
+        "a full ID in the API list"
+    );
+    let village = get(&format!("/api/v1/villages/{V1}"))
+        .session(Some(&admin))
+        .send(&h)
+        .await;
+    assert!(!village.text().contains(a.as_str()), "a full ID in the API");
+    assert_eq!(village.json()["posts"][0]["person"], h.person(&a));
+    let file = get(&format!("/people/{}", h.person(&a)))
+        .session(Some(&admin))
+        .send(&h)
+        .await;
+    let text = file.text();
+    assert!(text.contains(&masked));
+    assert!(!text.contains(a.as_str()), "full ID on the person page");
+    assert!(text.contains("一人一档：张三"));
+    assert!(text.contains("1500.00"), "the pay record in yuan");
+    // The API file carries the whole history, the ID masked.
+    let j = get(&format!("/api/v1/people/{}", h.person(&a)))
+        .session(Some(&admin))
+        .send(&h)
+        .await
+        .json();
+    assert_eq!(j["id"], h.person(&a));
+    assert_eq!(j["id_masked"], masked);
+    assert!(!j.to_string().contains(a.as_str()), "a full ID in the API");
+    assert_eq!(j["posts"][0]["village"], V1);
+    assert_eq!(j["pay"][0]["amount_fen"], 150_000);
+    db.finish().await;
+}
+both_backends!(lists, lists_page_and_mask);
+
+async fn five_failures_lock_for_fifteen_minutes(db: TestDb) {
+    let h = harness(&db, true).await;
+    let attempt = |pw: &str| {
+        post("/api/v1/login").json(format!(r#"{{"username":"viewer","password":"{pw}"}}"#))
+    };
+    for i in 1..=4 {
+        let a = attempt("Wrong@2025").send(&h).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+        assert_eq!(a.json()["error"], "用户名或密码错误");
+        assert_eq!(a.session(), None);
+        h.clock.advance(Duration::seconds(5));
+    }
+    // The fifth failure locks the account…
+    let a = attempt("Wrong@2025").send(&h).await;
+    assert_eq!(a.status, StatusCode::LOCKED);
+    // …and the sixth is refused even with the right password.
+    let a = attempt(PASSWORD).send(&h).await;
+    assert_eq!(a.status, StatusCode::LOCKED);
+    assert!(a.json()["error"].as_str().unwrap().contains("锁定"));
+    assert_eq!(a.session(), None);
+    // The page says so in Chinese, with 423 too.
+    let p = post("/login")
+        .form(&[("username", "viewer"), ("password", PASSWORD)])
+        .send(&h)
+        .await;
+    assert_eq!(p.status, StatusCode::LOCKED);
+    assert!(p.text().contains("账户已锁定"));
+    // Other accounts are not affected.
+    sign_in(&h, "admin").await;
+    // 14 minutes 50 seconds after the lock: still locked.
+    h.clock
+        .advance(Duration::minutes(14) + Duration::seconds(50));
+    assert_eq!(attempt(PASSWORD).send(&h).await.status, StatusCode::LOCKED);
+    // 15 minutes after: the right password works and clears the count.
+    h.clock.advance(Duration::seconds(11));
+    let a = attempt(PASSWORD).send(&h).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let acc = h.store.account("viewer").await.unwrap().unwrap();
+    assert_eq!((acc.failed_attempts, acc.locked_until), (0, None));
+    // An unknown user name gets the same answer as a wrong password.
+    let a = post("/api/v1/login")
+        .json(r#"{"username":"nobody","password":"Wrong@2025"}"#)
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(a.json()["error"], "用户名或密码错误");
+    // A body that is not the login object.
+    let a = post("/api/v1/login").json("{\"user\":1}").send(&h).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    db.finish().await;
+}
+both_backends!(lockout, five_failures_lock_for_fifteen_minutes);
+
+async fn sessions_end_after_thirty_idle_minutes(db: TestDb) {
+    let h = harness(&db, true).await;
+    let (t, _) = sign_in(&h, "op1").await;
+    let ask = || get("/api/v1/villages").session(Some(&t));
+    h.clock.advance(Duration::minutes(29));
+    assert_eq!(ask().send(&h).await.status, StatusCode::OK);
+    // Used at 29 minutes: alive 29 minutes later (58 after sign-in)…
+    h.clock.advance(Duration::minutes(29));
+    assert_eq!(ask().send(&h).await.status, StatusCode::OK);
+    // …and gone after 31 idle minutes.
+    h.clock.advance(Duration::minutes(31));
+    assert_eq!(ask().send(&h).await.status, StatusCode::UNAUTHORIZED);
+    let page = get("/").session(Some(&t)).send(&h).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.header("location").as_deref(), Some("/login"));
+    // A made-up token is nobody.
+    let fake = "ab".repeat(32);
+    assert_eq!(
+        get("/api/v1/villages")
+            .session(Some(&fake))
+            .send(&h)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    db.finish().await;
+}
+both_backends!(idle_expiry, sessions_end_after_thirty_idle_minutes);
+
+async fn csrf_origin_and_logout(db: TestDb) {
+    let h = harness(&db, true).await;
+    let (t, csrf) = sign_in(&h, "admin").await;
+    // The page carries the token in its logout form.
+    let home = get("/").session(Some(&t)).send(&h).await.text();
+    assert!(home.contains(&format!("name=\"csrf\" value=\"{csrf}\"")));
+    // A form without the token, or with another, is refused.
+    for form in [vec![], vec![("csrf", "0".repeat(64))]] {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let a = post("/logout")
+            .session(Some(&t))
+            .form(&pairs)
+            .send(&h)
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN);
+        assert!(a.text().contains("CSRF"));
+    }
+    // The API: no header, a wrong header.
+    let a = post("/api/v1/evaluate")
+        .session(Some(&t))
+        .json(CASE)
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = post("/api/v1/evaluate")
+        .session(Some(&t))
+        .header("x-csrf-token", "nope")
+        .json(CASE)
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    // Cross-site browsers are refused before anything else, even with the
+    // right token.
+    for (k, v) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "http://evil.example"),
+    ] {
+        let a = post("/logout")
+            .session(Some(&t))
+            .header("host", "127.0.0.1:8080")
+            .header(k, v)
+            .form(&[("csrf", &csrf)])
+            .send(&h)
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{k}");
+        let a = post("/api/v1/login")
+            .header("host", "127.0.0.1:8080")
+            .header(k, v)
+            .json(format!(r#"{{"username":"admin","password":"{PASSWORD}"}}"#))
+            .send(&h)
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "login {k}");
+    }
+    // Same-origin with the token: signed out, cookie cleared.
+    let a = post("/logout")
+        .session(Some(&t))
+        .header("host", "127.0.0.1:8080")
+        .header("origin", "http://127.0.0.1:8080")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf", &csrf)])
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(a.header("set-cookie").unwrap().contains("Max-Age=0"));
+    assert_eq!(
+        get("/api/v1/people")
+            .session(Some(&t))
+            .send(&h)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // API logout.
+    let (t2, csrf2) = sign_in(&h, "viewer").await;
+    let a = post("/api/v1/logout").session(Some(&t2)).send(&h).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = post("/api/v1/logout")
+        .session(Some(&t2))
+        .header("x-csrf-token", &csrf2)
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        get("/api/v1/people")
+            .session(Some(&t2))
+            .send(&h)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    db.finish().await;
+}
+both_backends!(csrf, csrf_origin_and_logout);
+
+async fn cookies_and_headers(db: TestDb) {
+    let h = harness(&db, true).await;
+    let a = post("/login")
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let cookie = a.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "not configured");
+    let t = a.session().unwrap();
+    let page = get("/people").session(Some(&t)).send(&h).await;
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("default-src 'self'") && !csp.contains("http"),
+        "{csp}"
+    );
+    assert_eq!(page.header("x-frame-options").as_deref(), Some("DENY"));
+    assert_eq!(
+        page.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    assert_eq!(
+        page.header("referrer-policy").as_deref(),
+        Some("same-origin")
+    );
+    assert_eq!(page.header("cache-control").as_deref(), Some("no-store"));
+    let css = get("/static/app.css").send(&h).await;
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(!css.text().contains("http"), "no external resources");
+    // The page login with a wrong password: 401 and a Chinese message.
+    let a = post("/login")
+        .form(&[("username", "admin"), ("password", "x")])
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert!(a.text().contains("用户名或密码错误"));
+    db.finish().await;
+}
+both_backends!(headers, cookies_and_headers);
+
+async fn the_first_administrator_is_asked_for_once(db: TestDb) {
+    let h = harness(&db, false).await;
+    for path in ["/", "/login", "/villages"] {
+        let a = get(path).send(&h).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(a.header("location").as_deref(), Some("/setup"), "{path}");
+    }
+    let form = get("/setup").send(&h).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text().contains("建立第一个管理员账户"));
+    let submit = |u: &str, pw: &str, confirm: &str| {
+        post("/setup").form(&[
+            ("username", u),
+            ("display_name", "李管理"),
+            ("password", pw),
+            ("confirm", confirm),
+        ])
+    };
+    let a = submit("chief", "short", "short").send(&h).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("至少 8 位"));
+    let a = submit("chief", "Good@2025pw", "Good@2025px").send(&h).await;
+    assert!(a.text().contains("两次输入的密码不一致"));
+    let a = submit("bad name", "Good@2025pw", "Good@2025pw")
+        .send(&h)
+        .await;
+    assert!(a.text().contains("用户名只能"));
+    assert_eq!(h.store.account_count().await.unwrap(), 0, "nothing written");
+    let a = submit("chief", "Good@2025pw", "Good@2025pw").send(&h).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.header("location").as_deref(), Some("/login"));
+    let acc = h.store.account("chief").await.unwrap().unwrap();
+    assert_eq!(acc.role, "city_admin");
+    assert!(acc.password_hash.starts_with("$argon2id$"));
+    // Closed now: the form sends to sign-in, a second submission is refused.
+    assert_eq!(get("/setup").send(&h).await.status, StatusCode::SEE_OTHER);
+    let a = submit("second", "Good@2025pw", "Good@2025pw")
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(h.store.account_count().await.unwrap(), 1);
+    let a = post("/api/v1/login")
+        .json(r#"{"username":"chief","password":"Good@2025pw"}"#)
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json()["role_label"], "市级管理员");
+    db.finish().await;
+}
+both_backends!(setup, the_first_administrator_is_asked_for_once);
+
+async fn changes_are_audited_with_origin_and_only_the_auditor_reads_them(db: TestDb) {
+    let h = harness(&db, true).await;
+    let (t, csrf) = sign_in(&h, "op1").await;
+    post("/api/v1/logout")
+        .session(Some(&t))
+        .header("x-csrf-token", &csrf)
+        .send(&h)
+        .await;
+    let log = h
+        .store
+        .audit(
+            &AuditFilter {
+                actor: Some("op1".into()),
+                ..Default::default()
+            },
+            Page::new(1, 10),
+        )
+        .await
+        .unwrap();
+    let seen: Vec<(&str, &str, Option<&str>)> = log
+        .items
+        .iter()
+        .map(|e| (e.table.as_str(), e.action.as_str(), e.origin.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("login_sessions", "delete", Some(CLIENT)),
+            ("login_sessions", "insert", Some(CLIENT)),
+        ]
+    );
+    // The auditor's page lists them, searchable by actor, IDs masked.
+    let (aud, _) = sign_in(&h, "aud").await;
+    let page = get("/audit?actor=op1").session(Some(&aud)).send(&h).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("共 2 条"), "{text}");
+    assert!(text.contains(CLIENT));
+    let page = get("/audit?table=people")
+        .session(Some(&aud))
+        .send(&h)
+        .await;
+    let text = page.text();
+    let a = person_a();
+    assert!(!text.contains(a.as_str()), "full ID in the audit page");
+    assert!(text.contains(&format!("{}********", &a.as_str()[..6])));
+    let bad = get("/audit?from=2025-13-01")
+        .session(Some(&aud))
+        .send(&h)
+        .await;
+    assert!(bad.text().contains("不是有效日期"));
+    // Nobody can change the trail.
+    for sql in [
+        "UPDATE change_log SET origin = 'x'",
+        "DELETE FROM change_log",
+    ] {
+        assert!(h.store.execute_raw_for_test(sql).await.is_err(), "{sql}");
+    }
+    db.finish().await;
+}
+both_backends!(
+    audit,
+    changes_are_audited_with_origin_and_only_the_auditor_reads_them
+);
+
+async fn evaluate_keeps_the_command_line_contract(db: TestDb) {
+    let h = harness(&db, true).await;
+    let (t, csrf) = sign_in(&h, "op1").await;
+    let policy = touyan_rules::Policy::example();
+    let expected = touyan_evaluate::evaluate(CASE.as_bytes(), &policy).unwrap();
+    let a = post("/api/v1/evaluate")
+        .session(Some(&t))
+        .header("x-csrf-token", &csrf)
+        .json(CASE)
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.body, expected, "the same bytes as touyan evaluate");
+    assert_eq!(
+        a.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    // Bad input: 422 with the message the command prints (exit 2).
+    for bad in [
+        "{}".to_owned(),
+        "not json".to_owned(),
+        CASE.replacen("\"as_of\"", "\"as_off\"", 1),
+    ] {
+        let message = touyan_evaluate::evaluate(bad.as_bytes(), &policy)
+            .unwrap_err()
+            .to_string();
+        let a = post("/api/v1/evaluate")
+            .session(Some(&t))
+            .header("x-csrf-token", &csrf)
+            .json(bad.clone())
+            .send(&h)
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(a.json()["error"], message);
+    }
+    // The OpenAPI document describes the real routes.
+    let spec = get("/api/openapi.json").send(&h).await.json();
+    assert_eq!(spec["openapi"], "3.1.0");
+    for (method, path) in touyan_web::openapi::ROUTES {
+        let p = path
+            .replace("{code}", V1)
+            .replace("{id}", &h.person(&person_a()));
+        let call = if *method == "post" {
+            post(&p).json("{}")
+        } else {
+            get(&p)
+        };
+        let a = call.send(&h).await;
+        assert_ne!(a.status, StatusCode::NOT_FOUND, "{method} {path}");
+        assert_ne!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert!(spec["paths"][path][method].is_object(), "{method} {path}");
+    }
+    db.finish().await;
+}
+both_backends!(evaluate, evaluate_keeps_the_command_line_contract);
+
+async fn demo_accounts_sign_in_with_the_demo_password(db: TestDb) {
+    let h = harness(&db, false).await;
+    assert_eq!(
+        touyan_web::demo_accounts_present(&h.store).await.unwrap(),
+        None
+    );
+    let made = touyan_web::create_demo_accounts(&h.store, "演示数据")
+        .await
+        .unwrap();
+    let names: Vec<&str> = made.iter().map(|a| a.username.as_str()).collect();
+    assert_eq!(names, ["city", "town-370783001", "town-370783100"]);
+    // Again: nothing new, the same list.
+    let again = touyan_web::create_demo_accounts(&h.store, "演示数据")
+        .await
+        .unwrap();
+    assert_eq!(again, made);
+    assert_eq!(h.store.account_count().await.unwrap(), 3);
+    assert_eq!(
+        touyan_web::demo_accounts_present(&h.store).await.unwrap(),
+        Some(made)
+    );
+    let a = post("/api/v1/login")
+        .json(r#"{"username":"town-370783100","password":"Demo@2025"}"#)
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json()["town_code"], T1);
+    assert_eq!(a.json()["role"], "town_operator");
+    let t = a.session().unwrap();
+    let v = get("/api/v1/villages")
+        .session(Some(&t))
+        .send(&h)
+        .await
+        .json();
+    assert_eq!(v["total"], 1);
+    db.finish().await;
+}
+both_backends!(demo, demo_accounts_sign_in_with_the_demo_password);
+
+async fn two_processes_on_one_database_agree(db: TestDb) {
+    let h = harness(&db, true).await;
+    // A second server on the same database: its own pool, state and key
+    // lookup, nothing shared in memory.
+    let store = db.open().await;
+    let state = touyan_web::AppState::open(store, h.clock.clone(), touyan_web::Config::default())
+        .await
+        .unwrap();
+    let other = Harness {
+        app: touyan_web::app(state.clone()),
+        state,
+        clock: h.clock.clone(),
+        store: h.store.clone(),
+    };
+    let (t, csrf) = sign_in(&h, "op1").await;
+    // The session, the scope and the people references work on the other.
+    let a = h.person(&person_a());
+    assert_eq!(other.person(&person_a()), a);
+    let got = get(&format!("/api/v1/people/{a}"))
+        .session(Some(&t))
+        .send(&other)
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    // Signed out on one, signed out on both.
+    let out = post("/api/v1/logout")
+        .session(Some(&t))
+        .header("x-csrf-token", &csrf)
+        .send(&other)
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        get("/api/v1/villages")
+            .session(Some(&t))
+            .send(&h)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A lock made through one holds on the other.
+    for _ in 0..5 {
+        post("/api/v1/login")
+            .json(r#"{"username":"rev1","password":"Wrong@2025"}"#)
+            .send(&h)
+            .await;
+    }
+    let a = post("/api/v1/login")
+        .json(format!(r#"{{"username":"rev1","password":"{PASSWORD}"}}"#))
+        .send(&other)
+        .await;
+    assert_eq!(a.status, StatusCode::LOCKED);
+    db.finish().await;
+}
+both_backends!(two_processes, two_processes_on_one_database_agree);
