@@ -342,3 +342,130 @@ async fn the_city_sees_every_town_and_the_dashboard_fits_1280_and_375_pixels() {
         b.client.close().await.unwrap();
     }
 }
+
+/// A two-person roster for 化龙镇's 南柴村 (370783100201): 人员 and 任职.
+/// With `bad`, the second person's ID number has a wrong check digit.
+fn roster_workbook(path: &Path, bad: bool) {
+    use rust_xlsxwriter::Workbook;
+    let good = |body: &str| {
+        touyan_records::CitizenId::with_check(body)
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let a = good("37078319900101771");
+    let b_good = good("37078319920202772");
+    let b = if bad {
+        // The same body with another check character.
+        let last = if b_good.ends_with('0') { '1' } else { '0' };
+        format!("{}{last}", &b_good[..17])
+    } else {
+        b_good
+    };
+    let mut book = Workbook::new();
+    let people = book.add_worksheet();
+    people.set_name("人员").unwrap();
+    for (c, h) in ["身份证号码", "姓名", "学历", "全日制"].iter().enumerate() {
+        people.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, name)) in [(&a, "测试甲"), (&b, "测试乙")].iter().enumerate() {
+        let r = r as u32 + 1;
+        people.write_string(r, 0, id.as_str()).unwrap();
+        people.write_string(r, 1, *name).unwrap();
+        people.write_string(r, 2, "大专").unwrap();
+        people.write_string(r, 3, "是").unwrap();
+    }
+    let posts = book.add_worksheet();
+    posts.set_name("任职").unwrap();
+    for (c, h) in ["身份证号码", "村代码", "职务", "任职开始", "任职结束"]
+        .iter()
+        .enumerate()
+    {
+        posts.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, id) in [&a, &b].iter().enumerate() {
+        let r = r as u32 + 1;
+        posts.write_string(r, 0, id.as_str()).unwrap();
+        posts.write_string(r, 1, "370783100201").unwrap();
+        posts.write_string(r, 2, "村委会委员").unwrap();
+        posts.write_string(r, 3, "2024-01-01").unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+async fn upload(c: &Client, base: &str, file: &Path) {
+    c.goto(&format!("{base}/import")).await.unwrap();
+    c.find(Locator::Css("input[type=file][name=workbook]"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_town_imports_a_workbook_with_a_bad_row_sees_why_then_imports_it_fixed() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("名册-有误.xlsx");
+    let fixed = dir.path().join("名册.xlsx");
+    roster_workbook(&bad, true);
+    roster_workbook(&fixed, false);
+
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+
+    // One bad check digit: the whole workbook is refused, the error named
+    // with its sheet, row and column, and a marked copy offered.
+    upload(c, base, &bad).await;
+    let rows = c
+        .find_all(Locator::Css("table.errors tbody tr"))
+        .await
+        .unwrap();
+    let mut cells = Vec::new();
+    for r in &rows {
+        cells.push(r.text().await.unwrap());
+    }
+    assert!(
+        cells
+            .iter()
+            .any(|t| t.contains("人员") && t.contains("校验")),
+        "{cells:?}"
+    );
+    let marked = c
+        .find(Locator::Css("a.download"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(marked.contains("标注"), "{marked}");
+    // Nothing was written: neither person can be found.
+    c.goto(&format!("{base}/people?q=测试甲")).await.unwrap();
+    assert!(body_text(c).await.contains("共 0 人"));
+
+    // Fixed: imported, both people now in the town and findable.
+    upload(c, base, &fixed).await;
+    let done = text_of(c, "h2.done").await;
+    assert!(done.contains("已导入"), "{done}");
+    let applied = text_of(c, "table.applied").await;
+    assert!(applied.contains("人员"), "{applied}");
+    c.goto(&format!("{base}/people?q=测试")).await.unwrap();
+    let found = body_text(c).await;
+    assert!(found.contains("共 2 人"), "{found}");
+    assert!(found.contains("测试甲") && found.contains("测试乙"));
+
+    // The same workbook again changes nothing.
+    upload(c, base, &fixed).await;
+    let again = text_of(c, "h2.done").await;
+    assert!(again.contains("数据无变化"), "{again}");
+    b.client.close().await.unwrap();
+}
