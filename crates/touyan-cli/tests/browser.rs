@@ -323,6 +323,25 @@ async fn the_city_sees_every_town_and_the_dashboard_fits_1280_and_375_pixels() {
         for town in ["化龙镇", "营里镇", "圣城街道"] {
             assert!(dashboard.contains(town), "{town} missing at {width} px");
         }
+        // The charts are drawn by the application's own ECharts (SVG).
+        for chart in ["#chart-quota svg", "#chart-tiers svg"] {
+            c.wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(chart))
+                .await
+                .unwrap_or_else(|e| panic!("{chart} not drawn at {width} px: {e}"));
+        }
+        let bars = c
+            .execute(
+                "return document.querySelectorAll('#chart-quota svg path').length;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(bars.as_u64().unwrap() >= 15, "no bars drawn: {bars}");
+        let charts = c.find(Locator::Css("#charts")).await.unwrap();
+        let png = charts.screenshot().await.unwrap();
+        std::fs::write(artifacts().join(format!("charts-{width}.png")), png).unwrap();
         let inner = c
             .execute("return window.innerWidth;", vec![])
             .await

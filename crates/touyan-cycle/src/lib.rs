@@ -71,8 +71,8 @@ use time::{Date, Month};
 use touyan_evaluate::input::{self as contract, Count, Edu, IsoDate, Num};
 use touyan_evaluate::{output, town as judge};
 use touyan_records::model::{
-    Ballots, Person, Post, PostRole, RaterGroup, Records, SecondmentLevel,
-    TrainingLevel, VillageYear, YoungCadre,
+    Ballots, Person, Post, PostRole, RaterGroup, Records, SecondmentLevel, TrainingLevel,
+    VillageYear, YoungCadre,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::{Params, Policy};
@@ -111,7 +111,10 @@ impl TownProposal {
     }
 
     pub fn included(&self) -> u32 {
-        self.secretaries.iter().filter(|s| s.place.is_some()).count() as u32
+        self.secretaries
+            .iter()
+            .filter(|s| s.place.is_some())
+            .count() as u32
     }
 
     /// People proposed in tiers 1, 2 and 3.
@@ -199,6 +202,9 @@ pub fn towns_in_scope(records: &Records, town: Option<TownCode>) -> usize {
         .count()
 }
 
+/// A town decided, or the problems that kept it from being decided.
+type Decided = Result<TownProposal, Vec<String>>;
+
 /// Towns per unit of work handed to a thread.
 const BATCH: usize = 16;
 
@@ -233,8 +239,7 @@ pub fn run(
     let threads = threads.clamp(1, 64).min(batches.max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Result<TownProposal, Vec<String>>)>> =
-        Mutex::new(Vec::with_capacity(n));
+    let results: Mutex<Vec<(usize, Decided)>> = Mutex::new(Vec::with_capacity(n));
     let work = || {
         let mut mine = Vec::new();
         loop {
@@ -316,7 +321,11 @@ impl<'r> Index<'r> {
     fn new(r: &'r Records, year: i32, on: Date) -> Index<'r> {
         let last = year - 1;
         let mut villages: HashMap<TownCode, Vec<&touyan_records::model::Village>> = HashMap::new();
-        for v in r.villages.iter().filter(|v| v.kind == CommitteeKind::Villagers) {
+        for v in r
+            .villages
+            .iter()
+            .filter(|v| v.kind == CommitteeKind::Villagers)
+        {
             villages.entry(v.code.town()).or_default().push(v);
         }
         for list in villages.values_mut() {
@@ -372,7 +381,9 @@ impl<'r> Index<'r> {
         }
         let mut reserves: HashMap<VillageCode, u32> = HashMap::new();
         for x in r.reserves.iter().filter(|x| {
-            x.post == PostRole::Secretary && x.listed_on <= on && x.removed_on.is_none_or(|d| d > on)
+            x.post == PostRole::Secretary
+                && x.listed_on <= on
+                && x.removed_on.is_none_or(|d| d > on)
         }) {
             *reserves.entry(x.village).or_default() += 1;
         }
@@ -391,7 +402,9 @@ impl<'r> Index<'r> {
             list.sort_by_key(|s| s.start);
         }
         for list in young.values_mut() {
-            list.sort_by(|a, b| (&a.person, a.programme_start).cmp(&(&b.person, b.programme_start)));
+            list.sort_by(|a, b| {
+                (&a.person, a.programme_start).cmp(&(&b.person, b.programme_start))
+            });
         }
         for list in training.values_mut() {
             list.sort_by_key(|(level, days)| (*level == TrainingLevel::Town, *days));
@@ -500,7 +513,13 @@ fn assemble<'r>(
 ) -> Result<Assembled<'r>, Vec<String>> {
     let mut problems = Vec::new();
     let here = |v: Option<&touyan_records::model::Village>| match v {
-        Some(v) => format!("{}（{}）{}（{}）", town.name, town.code.as_str(), v.name, v.code.as_str()),
+        Some(v) => format!(
+            "{}（{}）{}（{}）",
+            town.name,
+            town.code.as_str(),
+            v.name,
+            v.code.as_str()
+        ),
         None => format!("{}（{}）", town.name, town.code.as_str()),
     };
     let villages = ix.villages.get(&town.code).map_or(&[][..], Vec::as_slice);
@@ -529,7 +548,11 @@ fn assemble<'r>(
         let income = match Num::new(facts.collective_income_wan) {
             Ok(n) => n,
             Err(m) => {
-                problems.push(format!("{}：{} 年集体经济收入 {m}", here(Some(v)), ix.year - 1));
+                problems.push(format!(
+                    "{}：{} 年集体经济收入 {m}",
+                    here(Some(v)),
+                    ix.year - 1
+                ));
                 continue;
             }
         };

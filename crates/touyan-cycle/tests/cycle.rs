@@ -49,7 +49,13 @@ fn post(p: &CitizenId, village: VillageCode, start: Date, end: Option<Date>) -> 
     }
 }
 
-fn facts(village: VillageCode, year: i32, stars: u8, income: &str, rank: Option<u32>) -> VillageYear {
+fn facts(
+    village: VillageCode,
+    year: i32,
+    stars: u8,
+    income: &str,
+    rank: Option<u32>,
+) -> VillageYear {
     VillageYear {
         village,
         year,
@@ -182,18 +188,29 @@ fn case() -> Case {
         person(&y2, "辛", Education::Bachelor, true),
     ];
     for x in [&r1, &r2, &r3, &r4, &r5] {
-        r.people.push(person(x, "备", Education::SeniorMiddle, false));
+        r.people
+            .push(person(x, "备", Education::SeniorMiddle, false));
     }
     r.posts = vec![
         post(&a, v(201), date!(2015 - 03 - 01), None),
-        post(&b, v(202), date!(2020 - 01 - 01), Some(date!(2022 - 12 - 31))),
+        post(
+            &b,
+            v(202),
+            date!(2020 - 01 - 01),
+            Some(date!(2022 - 12 - 31)),
+        ),
         post(&b, v(202), date!(2023 - 01 - 01), None),
         post(&c, v(203), date!(2023 - 06 - 01), None),
         post(&d, v(204), date!(2010 - 01 - 01), None),
         post(&f, v(205), date!(2010 - 01 - 01), None),
         post(&e, v(1), date!(2010 - 01 - 01), None),
         // A predecessor at V1 whose post ended before the decision date.
-        post(&r1, v(201), date!(2009 - 01 - 01), Some(date!(2015 - 02 - 28))),
+        post(
+            &r1,
+            v(201),
+            date!(2009 - 01 - 01),
+            Some(date!(2015 - 02 - 28)),
+        ),
     ];
     r.village_years = vec![
         facts(v(201), 2024, 4, "30", Some(1)),
@@ -244,7 +261,12 @@ fn case() -> Case {
     r.reserves = vec![
         reserve(&r2, v(201), date!(2023 - 01 - 01), None),
         reserve(&r3, v(201), date!(2024 - 01 - 01), None),
-        reserve(&r4, v(201), date!(2022 - 01 - 01), Some(date!(2024 - 12 - 31))),
+        reserve(
+            &r4,
+            v(201),
+            date!(2022 - 01 - 01),
+            Some(date!(2024 - 12 - 31)),
+        ),
         reserve(&r5, v(202), date!(2024 - 06 - 01), None),
         reserve(&r1, v(203), date!(2025 - 02 - 01), None),
     ];
@@ -371,7 +393,10 @@ fn hand_computed_proposals() {
     assert_eq!(b["checks"][1]["passed"], true);
     // Public reps had no ballots in 2024 H1: counted zero. 8 / 10 = 0.8.
     assert_eq!(b["competency"]["rate"], 0.8);
-    assert_eq!(b["training"]["shortfalls"], serde_json::json!(["city_days", "town_sessions", "town_days"]));
+    assert_eq!(
+        b["training"]["shortfalls"],
+        serde_json::json!(["city_days", "town_sessions", "town_days"])
+    );
     // C: passes on the age relaxation.
     let c = json(2);
     assert_eq!(c["checks"][1]["rule"], "tenure");
@@ -394,7 +419,13 @@ fn hand_computed_proposals() {
 /// The same town as a contract case, written by hand from the records as
 /// the crate docs say they are read.
 fn contract_case(k: &Case) -> String {
-    let (a, b, c, d, y1) = (k.a.as_str(), k.b.as_str(), k.c.as_str(), k.d.as_str(), k.y1.as_str());
+    let (a, b, c, d, y1) = (
+        k.a.as_str(),
+        k.b.as_str(),
+        k.c.as_str(),
+        k.d.as_str(),
+        k.y1.as_str(),
+    );
     format!(
         r#"{{"as_of": "2025-01-01", "towns": [{{
   "code": "370783100", "name": "测试镇", "village_count": 8,
@@ -463,7 +494,10 @@ fn same_results_as_the_evaluate_contract() {
     ours.sort();
     assert_eq!(included, ours.iter().map(|x| x.1).collect::<Vec<_>>());
     for s in &t.secretaries {
-        assert_eq!(town["tiers"][s.person.as_str()].as_u64(), s.tier.map(u64::from));
+        assert_eq!(
+            town["tiers"][s.person.as_str()].as_u64(),
+            s.tier.map(u64::from)
+        );
     }
     let theirs = town["secretaries"].as_array().unwrap();
     assert_eq!(theirs.len(), t.secretaries.len());
@@ -486,7 +520,8 @@ fn threads_do_not_change_the_result() {
     for n in 0..40u32 {
         let code = format!("3707831{n:02}");
         let t = TownCode::parse(&code).unwrap();
-        let vmap = |x: VillageCode| VillageCode::parse(&format!("{code}{}", &x.as_str()[9..])).unwrap();
+        let vmap =
+            |x: VillageCode| VillageCode::parse(&format!("{code}{}", &x.as_str()[9..])).unwrap();
         r.towns.push(Town {
             code: t,
             name: format!("镇{n}"),
@@ -572,7 +607,8 @@ fn bad_records_stop_the_cycle_with_every_problem() {
     assert!(e.0[0].contains("上年度名次"), "{e}");
     // Two secretaries in one post on the decision date.
     let mut r = k.records.clone();
-    r.posts.push(post(&k.b, v(201), date!(2024 - 01 - 01), None));
+    r.posts
+        .push(post(&k.b, v(201), date!(2024 - 01 - 01), None));
     let e = touyan_cycle::run(&r, 2025, None, &Policy::example(), 1, &|_| {}).unwrap_err();
     assert!(e.0[0].contains("两名书记"), "{e}");
     // A year with no policy in force.

@@ -28,7 +28,7 @@ mod write;
 
 pub use cell::{DATE_FORMS, column_index, column_letter, parse_date_text};
 pub use mark::{BAD_FILL, write_marked_copy};
-pub use read::read_workbook_with;
+pub use read::{RowNumbers, read_workbook_located, read_workbook_with};
 pub use spec::sheets;
 pub use write::{INSTRUCTIONS_SHEET, write_roster, write_template};
 

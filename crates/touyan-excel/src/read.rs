@@ -170,6 +170,32 @@ fn open(path: &Path) -> Result<(Sheets<std::io::BufReader<std::fs::File>>, bool)
 
 /// [`crate::read_workbook`] with every lookup given, session codes too.
 pub fn read_workbook_with(path: &Path, known: &Known) -> Result<Roster, Vec<CellError>> {
+    read_workbook_located(path, known).map(|(roster, _)| roster)
+}
+
+/// Where each record of a roster came from: for each sheet read, its spec
+/// name (`人员`, `任职`, …), its name in the workbook and the Excel row
+/// (1-based) of each record of its kind, in the roster's order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowNumbers(pub Vec<(&'static str, String, Vec<u32>)>);
+
+impl RowNumbers {
+    /// The workbook's sheet name and Excel row of the `index`-th record of
+    /// the sheet `spec_name`.
+    pub fn of(&self, spec_name: &str, index: usize) -> Option<(&str, u32)> {
+        self.0
+            .iter()
+            .find(|(n, _, _)| *n == spec_name)
+            .and_then(|(_, sheet, rows)| rows.get(index).map(|r| (sheet.as_str(), *r)))
+    }
+}
+
+/// [`read_workbook_with`], also saying which row each record came from
+/// (for checks the caller makes on the records, such as a town's scope).
+pub fn read_workbook_located(
+    path: &Path,
+    known: &Known,
+) -> Result<(Roster, RowNumbers), Vec<CellError>> {
     let (mut book, is_1904) = open(path).map_err(|e| vec![e])?;
     let mut problems = Problems::default();
     let mut sheets: Vec<Sheet> = Vec::new();
@@ -238,7 +264,18 @@ pub fn read_workbook_with(path: &Path, known: &Known) -> Result<Roster, Vec<Cell
     spec::each_record(&mut build);
     let roster = build.roster;
     if problems.0.is_empty() {
-        Ok(roster)
+        // No problem: every non-empty row made exactly one record, in order.
+        let rows = sheets
+            .iter()
+            .map(|s| {
+                (
+                    s.spec.name,
+                    s.name.clone(),
+                    s.rows.iter().map(|r| r.row).collect(),
+                )
+            })
+            .collect();
+        Ok((roster, RowNumbers(rows)))
     } else {
         Err(problems.into_sorted())
     }

@@ -1,41 +1,56 @@
-//! Experiment: where does reading a table through the store go?
+//! The baseline of `bench/cycle.sh`: a plain read of the rows the cycle
+//! reads, with the same `Store` and no decision. Not a criterion bench (one
+//! read of a province takes seconds); prints wall times.
+//!
+//! `cargo bench -p touyan-storage --bench read -- DB YEAR [RUNS]`
+
 use std::time::Instant;
 
-use sea_orm::{ConnectionTrait, Database, Statement};
-use touyan_records::model::Post;
 use touyan_storage::Store;
 
 fn main() {
-    let url = std::env::args().nth(1).expect("db");
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let (Some(url), Some(year)) = (args.next(), args.next()) else {
+        eprintln!("用法：read 数据库 年度 [次数]");
+        std::process::exit(2);
+    };
+    let Ok(year) = year.parse::<i32>() else {
+        eprintln!("年度 {year} 无效");
+        std::process::exit(2);
+    };
+    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap();
-    rt.block_on(async {
-        let store = Store::open(&url).await.unwrap();
-        let t = Instant::now();
-        let n = store.list::<Post>().await.unwrap().len();
-        println!("Store::list<Post> {n} {:.3}", t.elapsed().as_secs_f64());
-        let db = Database::connect(format!("sqlite://{url}")).await.unwrap();
-        for sql in [
-            "SELECT person, village, role, start_on, end_on FROM posts ORDER BY person, village, role, start_on",
-            "SELECT person, village, role, start_on, end_on FROM posts",
-            "SELECT count(*) FROM posts",
-        ] {
-            let t = Instant::now();
-            let rows = db
-                .query_all_raw(Statement::from_string(sea_orm::DbBackend::Sqlite, sql))
-                .await
-                .unwrap();
-            println!("{sql}: {} {:.3}", rows.len(), t.elapsed().as_secs_f64());
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("无法启动运行时：{e}");
+            std::process::exit(1);
         }
-    });
-    let rt1 = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt1.block_on(async {
-        let store = Store::open(&url).await.unwrap();
-        let t = Instant::now();
-        let n = store.list::<Post>().await.unwrap().len();
-        println!("current_thread Store::list<Post> {n} {:.3}", t.elapsed().as_secs_f64());
+    };
+    rt.block_on(async {
+        let store = match Store::open(&url).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        };
+        for _ in 0..runs {
+            let t = Instant::now();
+            match store.cycle_records(year).await {
+                Ok(r) => println!(
+                    "plain-read {:.3} rows {}",
+                    t.elapsed().as_secs_f64(),
+                    r.len()
+                ),
+                Err(e) => {
+                    eprintln!("{e}");
+                    std::process::exit(1);
+                }
+            }
+        }
     });
 }

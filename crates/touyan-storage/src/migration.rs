@@ -24,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(MoreRecords),
             Box::new(crate::m0003_cycle::Cycle),
             Box::new(crate::m0004_accounts::Accounts),
+            Box::new(crate::m0005_import_copies::ImportCopies),
+            Box::new(crate::m0006_indexes::Indexes),
         ]
     }
 }

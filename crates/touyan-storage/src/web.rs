@@ -6,8 +6,9 @@
 //! city, or one town. A village is in a town's scope when its `town_code`
 //! is the town. A person is in a town's scope when they hold or held a post,
 //! a reserve place or a young-cadre place in one of the town's villages —
-//! that definition is written once, in [`person_in_town`], and every scoped
-//! query about people uses it. A record outside the scope reads exactly
+//! that definition is written once, in [`TOWN_LINKS`] (as a list condition,
+//! [`person_in_town`], and as a probe for one person, [`person_of_town`]),
+//! and every scoped query about people uses it. A record outside the scope reads exactly
 //! like a record that does not exist (`None`).
 //!
 //! **Sessions.** Only the SHA-256 of a session token is stored (the caller
@@ -144,22 +145,47 @@ fn contains_pattern(text: &str) -> String {
     s
 }
 
+/// The record tables that tie a person to a village, and so to its town:
+/// a post, a reserve place or a young-cadre place, held now or before.
+const TOWN_LINKS: [&str; 3] = ["posts", "reserves", "young_cadres"];
+
 /// The one definition of "person `person_col` belongs to town `town`": they
 /// hold or held a post, a reserve place or a young-cadre place in one of the
-/// town's villages. Binds the town three times.
+/// town's villages ([`TOWN_LINKS`]). This form (`IN` the town's people)
+/// suits lists; [`person_of_town`] says the same for one known person.
+/// Binds the town once per link table.
 pub(crate) fn person_in_town(q: &mut Query, person_col: &str, town: &str) -> String {
-    let t1 = q.bind(town.to_owned());
-    let t2 = q.bind(town.to_owned());
-    let t3 = q.bind(town.to_owned());
-    format!(
-        "{person_col} IN (\
-         SELECT sp.person FROM posts sp JOIN villages spv ON spv.code = sp.village \
-         WHERE spv.town_code = {t1} \
-         UNION SELECT sr.person FROM reserves sr JOIN villages srv ON srv.code = sr.village \
-         WHERE srv.town_code = {t2} \
-         UNION SELECT sy.person FROM young_cadres sy JOIN villages syv ON syv.code = sy.village \
-         WHERE syv.town_code = {t3})"
-    )
+    let parts: Vec<String> = TOWN_LINKS
+        .iter()
+        .enumerate()
+        .map(|(i, table)| {
+            let t = q.bind(town.to_owned());
+            format!(
+                "SELECT l{i}.person FROM {table} l{i} JOIN villages lv{i} \
+                 ON lv{i}.code = l{i}.village WHERE lv{i}.town_code = {t}"
+            )
+        })
+        .collect();
+    format!("{person_col} IN ({})", parts.join(" UNION "))
+}
+
+/// [`person_in_town`] for one person: the same links, probed from the
+/// person (`EXISTS`), so a town's people are not gathered to check one of
+/// them (the one-person file). Binds the town once per link table.
+pub(crate) fn person_of_town(q: &mut Query, person_col: &str, town: &str) -> String {
+    let parts: Vec<String> = TOWN_LINKS
+        .iter()
+        .enumerate()
+        .map(|(i, table)| {
+            let t = q.bind(town.to_owned());
+            format!(
+                "EXISTS (SELECT 1 FROM {table} l{i} JOIN villages lv{i} \
+                 ON lv{i}.code = l{i}.village \
+                 WHERE l{i}.person = {person_col} AND lv{i}.town_code = {t})"
+            )
+        })
+        .collect();
+    format!("({})", parts.join(" OR "))
 }
 
 // ---------------------------------------------------------------------------
@@ -408,7 +434,7 @@ impl Scoped<'_> {
         page: Page,
     ) -> Result<Paged<VillageRow>, StoreError> {
         let mut q = Query::new(self.backend());
-        let mut wh = vec!["1 = 1".to_owned()];
+        let mut wh = Vec::new();
         if let Some(town) = &self.town {
             wh.push(format!("v.town_code = {}", q.bind(town.clone())));
         }
@@ -430,22 +456,32 @@ impl Scoped<'_> {
                 "(v.name LIKE {a} ESCAPE '\\' OR v.code LIKE {b} ESCAPE '\\')"
             ));
         }
-        let wh = wh.join(" AND ");
+        // No WHERE at all when nothing filters: SQLite then counts the
+        // table from its smallest index without testing each row.
+        let wh = if wh.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", wh.join(" AND "))
+        };
         let count = Query {
             backend: q.backend,
-            sql: format!("SELECT COUNT(*) FROM villages v WHERE {wh}"),
+            sql: format!("SELECT COUNT(*) FROM villages v{wh}"),
             values: q.values.clone(),
         };
         let total = count.count(&self.store.db).await?;
         let limit = q.bind(i64::from(page.per_page));
         let offset = q.bind(page.offset());
+        // The page's codes first (from an index, however deep the page),
+        // then the town name and the secretary in post for those rows only.
         q.sql = format!(
             "SELECT v.code, v.name, v.town_code, t.name, v.committee, \
              (SELECT pe.name FROM posts po JOIN people pe ON pe.citizen_id = po.person \
               WHERE po.village = v.code AND po.role = 'secretary' AND po.end_on IS NULL \
               ORDER BY po.start_on DESC LIMIT 1) \
-             FROM villages v JOIN towns t ON t.code = v.town_code WHERE {wh} \
-             ORDER BY v.code LIMIT {limit} OFFSET {offset}"
+             FROM villages v JOIN towns t ON t.code = v.town_code \
+             WHERE v.code IN (SELECT v.code FROM villages v{wh} \
+             ORDER BY v.code LIMIT {limit} OFFSET {offset}) \
+             ORDER BY v.code"
         );
         let items = q
             .all(&self.store.db)
@@ -611,7 +647,7 @@ impl Scoped<'_> {
         let p = q.bind(id.to_owned());
         let mut sql = format!("SELECT COUNT(*) FROM people p WHERE p.citizen_id = {p}");
         if let Some(town) = &self.town {
-            let cond = person_in_town(&mut q, "p.citizen_id", town);
+            let cond = person_of_town(&mut q, "p.citizen_id", town);
             sql.push_str(" AND ");
             sql.push_str(&cond);
         }
@@ -622,13 +658,16 @@ impl Scoped<'_> {
     /// One person's whole file; `None` when there is no such person in
     /// scope.
     pub async fn person(&self, id: &str) -> Result<Option<PersonFile>, StoreError> {
-        if !self.person_visible(id).await? {
-            return Ok(None);
-        }
         let store = self.store;
+        // The person, only when in scope: one query for both.
         let mut q = Query::new(self.backend());
         let p = q.bind(id.to_owned());
-        let Some(person) = select::<Person>(store, q, &format!("citizen_id = {p}"))
+        let mut filter = format!("citizen_id = {p}");
+        if let Some(town) = &self.town {
+            filter.push_str(" AND ");
+            filter.push_str(&person_of_town(&mut q, "people.citizen_id", town));
+        }
+        let Some(person) = select::<Person>(store, q, &filter)
             .await?
             .into_iter()
             .next()
@@ -658,13 +697,17 @@ impl Scoped<'_> {
             .collect();
         codes.sort();
         codes.dedup();
+        // One query for every village named (a person holds few places).
         let mut village_names = Vec::with_capacity(codes.len());
-        for code in codes {
+        for chunk in codes.chunks(500) {
             let mut q = Query::new(self.backend());
-            let c = q.bind(code.clone());
-            q.sql = format!("SELECT name FROM villages WHERE code = {c}");
-            if let Some(r) = q.one(&store.db).await? {
-                village_names.push((code, r.try_get_by_index(0)?));
+            let list: Vec<String> = chunk.iter().map(|c| q.bind(c.clone())).collect();
+            q.sql = format!(
+                "SELECT code, name FROM villages WHERE code IN ({}) ORDER BY code",
+                list.join(", ")
+            );
+            for r in q.all(&store.db).await? {
+                village_names.push((r.try_get_by_index(0)?, r.try_get_by_index(1)?));
             }
         }
 

@@ -88,7 +88,10 @@ fn headers(h: &mut HeaderMap, cacheable: bool) {
         "camera=(), microphone=(), geolocation=()",
     );
     if cacheable {
-        set(h, "cache-control", "public, max-age=3600");
+        // A static file may say for itself (a versioned vendor file: a year).
+        if !h.contains_key(header::CACHE_CONTROL) {
+            set(h, "cache-control", "public, max-age=3600");
+        }
     } else {
         set(h, "cache-control", "no-store");
     }

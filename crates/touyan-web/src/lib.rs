@@ -14,13 +14,20 @@
 //! - `guard.rs`: security headers, the CSRF and origin checks, cookies.
 //! - `pages.rs`: the pages; `api.rs`: the JSON API; `openapi.rs`: its
 //!   description at `/api/openapi.json`.
+//! - `charts.rs`: the dashboard's data (`/api/v1/dashboard`), its script
+//!   and the vendored ECharts.
 //! - `refs.rs`: opaque references to people (no ID number in a URL).
+//! - `imports.rs`: the import page (upload, checks, marked copies).
+//! - `exports.rs`: the export page (.xlsx downloads).
 //! - `demo.rs`: the demo accounts.
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod demo;
+pub mod exports;
 pub mod guard;
+pub mod imports;
 pub mod openapi;
 pub mod pages;
 pub mod refs;
@@ -48,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .route("/villages/{code}", get(api::village))
         .route("/people", get(api::people))
         .route("/people/{id}", get(api::person))
+        .route("/dashboard", get(charts::api))
         .route(
             "/evaluate",
             post(api::evaluate).layer(DefaultBodyLimit::max(EVALUATE_LIMIT)),
@@ -64,7 +72,18 @@ pub fn app(state: AppState) -> Router {
         .route("/people/{id}", get(pages::person))
         .route("/policy", get(pages::policy))
         .route("/audit", get(pages::audit))
+        .route(
+            "/import",
+            get(imports::form)
+                .post(imports::upload)
+                .layer(DefaultBodyLimit::max(imports::IMPORT_BODY_LIMIT)),
+        )
+        .route("/import/template", get(imports::template))
+        .route("/exports", get(exports::form).post(exports::download))
+        .route("/import/marked/{token}", get(imports::marked))
         .route("/static/app.css", get(pages::stylesheet))
+        .route("/static/dashboard.js", get(charts::dashboard_js))
+        .route(charts::ECHARTS_PATH, get(charts::echarts))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)
         .fallback(pages::not_found)

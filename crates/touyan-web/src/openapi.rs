@@ -13,6 +13,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/people"),
     ("get", "/api/v1/people/{id}"),
     ("post", "/api/v1/evaluate"),
+    ("get", "/api/v1/dashboard"),
 ];
 
 fn err(desc: &str) -> Value {
@@ -107,6 +108,11 @@ pub fn spec() -> Value {
                 "parameters": [path("id", "人员的引用（列表中的 id）")],
                 "responses": { "200": { "description": "任职、村情、培训、资格、挂职、测评、约谈、后备、年轻干部、目标、名单档次、报酬、退出" },
                     "401": err("未登录"), "403": err("角色无权"), "404": err("不存在或不在范围内") } } },
+            "/api/v1/dashboard": { "get": {
+                "summary": "首页图表数据：本年度各镇街名单人数、名额（第一条）、档次分布和需要处理的事项，按账户的镇街范围",
+                "security": signed_in,
+                "responses": { "200": { "description": "{ year, scope, towns: [{ code, name, quota, listed, filed, tiers: [一档, 二档, 三档] }], warnings: [中文] }" },
+                    "401": err("未登录") } } },
             "/api/v1/evaluate": { "post": {
                 "summary": "按《办法》测算一个案例（与 touyan evaluate 同一合同）", "security": signed_in, "parameters": [csrf],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "description": "见 docs/evaluate-format.md" } } } },

@@ -1,5 +1,5 @@
-//! The pages: server-rendered, Chinese, one stylesheet, no scripts yet
-//! (ECharts and htmx are later work: the dashboard keeps a `#charts` place).
+//! The pages: server-rendered, Chinese, one stylesheet; the one script is
+//! the dashboard's charts (`charts.rs`, no inline script).
 //! ID numbers are masked on every page (`touyan_records::Mask`).
 
 use askama::Template;
@@ -49,10 +49,12 @@ const MENU: &[(&str, &str, Action)] = &[
     ("/people", "人员", Action::People),
     ("/policy", "政策参数", Action::Policy),
     ("/audit", "操作日志", Action::Audit),
+    ("/import", "导入", Action::Import),
+    ("/exports", "导出", Action::Export),
 ];
 
 impl Chrome {
-    fn new(title: &str, user: Option<&User>, here: &str) -> Chrome {
+    pub(crate) fn new(title: &str, user: Option<&User>, here: &str) -> Chrome {
         Chrome {
             title: title.to_owned(),
             user: user.map(|u| UserBar {
@@ -77,7 +79,7 @@ impl Chrome {
     }
 }
 
-fn render(t: &impl Template, status: StatusCode) -> Response {
+pub(crate) fn render(t: &impl Template, status: StatusCode) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => (
@@ -120,12 +122,12 @@ pub async fn not_found() -> Response {
     not_found_page()
 }
 
-fn internal(f: Failure) -> Response {
+pub(crate) fn internal(f: Failure) -> Response {
     let Failure::Internal(m) = f;
     message_page(StatusCode::INTERNAL_SERVER_ERROR, "系统错误", &m)
 }
 
-fn forbidden() -> Response {
+pub(crate) fn forbidden() -> Response {
     message_page(
         StatusCode::FORBIDDEN,
         "无权访问",
@@ -136,7 +138,11 @@ fn forbidden() -> Response {
 /// The signed-in user allowed `action`, or the answer to give instead: to
 /// the setup form while there is no account, to sign-in when signed out,
 /// 403 when the role may not.
-async fn signed_in(st: &AppState, headers: &HeaderMap, action: Action) -> Result<User, Response> {
+pub(crate) async fn signed_in(
+    st: &AppState,
+    headers: &HeaderMap,
+    action: Action,
+) -> Result<User, Response> {
     match st.user(headers).await.map_err(internal)? {
         Some(u) if u.may(action) => Ok(u),
         Some(_) => Err(forbidden()),
@@ -415,6 +421,12 @@ pub async fn dashboard(State(st): State<AppState>, headers: HeaderMap) -> Respon
             }
         })
         .collect();
+    if let (Some(p), Some(store)) = (&params, st.unscoped_for(&user, Action::Dashboard)) {
+        match crate::charts::action_warnings(store, &user, year, today, p).await {
+            Ok(w) => warnings.extend(w),
+            Err(e) => return internal(e),
+        }
+    }
     let scope = match &user.town {
         Some(_) if user.role.is_town() => towns
             .first()

@@ -83,6 +83,14 @@ pub enum Action {
     Audit,
     /// `POST /api/v1/evaluate`: decide a case sent in.
     Evaluate,
+    /// Importing a workbook (changes records), its template and the
+    /// marked copy of a refused one.
+    Import,
+    /// Excel exports (finance: the payment file only, checked by the
+    /// export itself; full ID numbers: [`Action::ExportFullIds`]).
+    Export,
+    /// Exports with full ID numbers (logged).
+    ExportFullIds,
 }
 
 use Role::*;
@@ -104,6 +112,12 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
         Action::Evaluate,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
+    (Action::Import, &[CityAdmin, TownOperator]),
+    (
+        Action::Export,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer, Finance],
+    ),
+    (Action::ExportFullIds, &[CityAdmin]),
 ];
 
 /// Whether `role` may do `action`.
@@ -133,6 +147,23 @@ mod tests {
             .filter(|r| allowed(*r, Action::Audit))
             .collect();
         assert_eq!(readers, [AuditAdmin]);
+    }
+
+    #[test]
+    fn only_city_administrators_and_town_operators_import() {
+        let importers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| allowed(*r, Action::Import))
+            .collect();
+        assert_eq!(importers, [CityAdmin, TownOperator]);
+        let full: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| allowed(*r, Action::ExportFullIds))
+            .collect();
+        assert_eq!(full, [CityAdmin]);
+        for r in [SystemAdmin, SecurityAdmin, AuditAdmin] {
+            assert!(!allowed(r, Action::Export), "{r:?}");
+        }
     }
 
     #[test]

@@ -107,6 +107,15 @@ impl User {
         allowed(self.role, action)
     }
 
+    /// The one town a town role is limited to (`Some("")` for a town role
+    /// without a town: it sees nothing); `None` for city roles.
+    pub fn town_scope(&self) -> Option<String> {
+        match self.scope() {
+            Scope::City => None,
+            Scope::Town(t) => Some(t),
+        }
+    }
+
     fn scope(&self) -> Scope {
         if self.role.is_town() {
             // A town role without a town sees nothing.
@@ -244,6 +253,14 @@ impl AppState {
     /// A reader of what `user` may see.
     pub fn reader<'a>(&'a self, user: &User) -> Scoped<'a> {
         self.0.store.scoped(&user.scope())
+    }
+
+    /// The whole store, for a user allowed `action` (`None` otherwise).
+    /// Only the import, export and dashboard-chart modules use it, and
+    /// they limit what they write or read to [`User::town_scope`]
+    /// themselves (whole-workbook checks and builders that take a town).
+    pub(crate) fn unscoped_for(&self, user: &User, action: Action) -> Option<&Store> {
+        user.may(action).then_some(&self.0.store)
     }
 
     /// The signed-in user of a request, if any (marks the session used).

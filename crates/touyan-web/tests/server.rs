@@ -62,6 +62,17 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("GET", format!("/api/v1/people/{c}"),       [200, 200, 404, 404, 200, 403, 403, 403, 403, 401]),
         ("GET", format!("/api/v1/people/{missing}"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 401]),
         ("POST", "/api/v1/evaluate".into(),          [200, 200, 200, 200, 200, 403, 403, 403, 403, 401]),
+        ("GET", "/import".into(),                    [200, 403, 200, 403, 200, 403, 403, 403, 403, 303]),
+        ("GET", "/import/template".into(),           [200, 403, 200, 403, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/import/marked/{}", "0".repeat(64)), [404, 403, 404, 403, 404, 403, 403, 403, 403, 303]),
+        // Not a multipart form: a Chinese 400 for the roles that may import.
+        ("POST", "/import".into(),                   [400, 403, 400, 403, 400, 403, 403, 403, 403, 303]),
+        ("GET", "/exports".into(),                   [200, 200, 200, 200, 200, 200, 403, 403, 403, 303]),
+        // JSON, not the form: no CSRF field, refused.
+        ("POST", "/exports".into(),                  [403, 403, 403, 403, 403, 403, 403, 403, 403, 303]),
+        ("GET", "/api/v1/dashboard".into(),          [200, 200, 200, 200, 200, 200, 200, 200, 200, 401]),
+        ("GET", "/static/dashboard.js".into(),       [200; 10]),
+        ("GET", "/static/vendor/echarts-5.6.0.min.js".into(), [200; 10]),
         ("GET", "/api/v1/nothing".into(),            [404; 10]),
         ("GET", "/api/openapi.json".into(),          [200; 10]),
         ("GET", "/static/app.css".into(),            [200; 10]),

@@ -254,6 +254,13 @@ impl Call {
         self
     }
 
+    /// A body of the given content type, as it is.
+    pub fn raw(mut self, content_type: &str, body: Vec<u8>) -> Call {
+        self.req = self.req.header(header::CONTENT_TYPE, content_type);
+        self.body = Body::from(body);
+        self
+    }
+
     pub fn form(mut self, pairs: &[(&str, &str)]) -> Call {
         let body: Vec<String> = pairs
             .iter()

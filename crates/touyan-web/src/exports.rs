@@ -1,0 +1,421 @@
+//! The export page: the roster and the yearly and monthly exports as .xlsx
+//! downloads, built by the same `touyan_excel` functions as `touyan export`
+//! (`write_roster`, `reports::*` and `write_report`).
+//!
+//! Scope: a town account gets its own town only (whatever the form says);
+//! the city chooses a town or all. Finance may download the payment file
+//! only. ID numbers are masked unless a city administrator ticks the box,
+//! and such an export is recorded in the change log (`Store::log_export`).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use time::{Date, Month};
+use touyan_excel::reports::{self, Report};
+use touyan_excel::{Roster, write_roster};
+use touyan_records::model::*;
+use touyan_records::{Mask, TownCode};
+use touyan_storage::{Store, StoreError};
+
+use crate::guard::csrf_ok;
+use crate::imports::{XLSX, attachment, in_temp_dir};
+use crate::pages::{Chrome, csrf_refused, internal, render, signed_in};
+use crate::roles::{Action, Role};
+use crate::state::{AppState, User};
+
+/// The exports: (form value, Chinese name, change-log name).
+pub const KINDS: &[(&str, &str)] = &[
+    ("roster", "名册"),
+    ("filing", "专业化管理名单备案表"),
+    ("training", "培训达标情况"),
+    ("reserves", "后备力量储备情况"),
+    ("young", "年轻干部报酬表"),
+    ("evaluations", "胜任度评价结果"),
+    ("payments", "补贴发放表（一卡通）"),
+];
+
+#[derive(Template)]
+#[template(path = "exports.html")]
+struct ExportPage {
+    chrome: Chrome,
+    kinds: Vec<(&'static str, &'static str)>,
+    towns: Vec<(String, String)>,
+    city: bool,
+    full_ids_allowed: bool,
+    year: i32,
+    month: String,
+    error: Option<String>,
+}
+
+async fn page(st: &AppState, user: &User, error: Option<String>, status: StatusCode) -> Response {
+    let today = st.today();
+    let towns = match st.reader(user).town_summaries(today.year()).await {
+        Ok(t) => t.into_iter().map(|t| (t.code, t.name)).collect(),
+        Err(e) => return internal(e.into()),
+    };
+    let kinds = KINDS
+        .iter()
+        .filter(|(k, _)| user.role != Role::Finance || *k == "payments")
+        .copied()
+        .collect();
+    render(
+        &ExportPage {
+            chrome: Chrome::new("导出 Excel", Some(user), "/exports"),
+            kinds,
+            towns,
+            city: user.town_scope().is_none(),
+            full_ids_allowed: user.may(Action::ExportFullIds),
+            year: today.year(),
+            month: format!("{}-{:02}", today.year(), u8::from(today.month())),
+            error,
+        },
+        status,
+    )
+}
+
+pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    match signed_in(&st, &headers, Action::Export).await {
+        Ok(user) => page(&st, &user, None, StatusCode::OK).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportForm {
+    csrf: Option<String>,
+    kind: Option<String>,
+    year: Option<String>,
+    half: Option<String>,
+    month: Option<String>,
+    town: Option<String>,
+    full_ids: Option<String>,
+}
+
+/// Everything on record of the kinds an export reads.
+async fn records(store: &Store) -> Result<Records, StoreError> {
+    Ok(Records {
+        towns: store.list::<Town>().await?,
+        villages: store.list::<Village>().await?,
+        people: store.list::<Person>().await?,
+        posts: store.list::<Post>().await?,
+        village_years: store.list::<VillageYear>().await?,
+        three_good: store.list::<ThreeGood>().await?,
+        training_sessions: store.list::<TrainingSession>().await?,
+        attendance: store.list::<Attendance>().await?,
+        ballots: store.list::<Ballots>().await?,
+        admonitions: store.list::<Admonition>().await?,
+        exam_results: store.list::<ExamResult>().await?,
+        certificates: store.list::<Certificate>().await?,
+        secondments: store.list::<Secondment>().await?,
+        reserves: store.list::<Reserve>().await?,
+        young_cadres: store.list::<YoungCadre>().await?,
+        annual_plans: store.list::<AnnualPlan>().await?,
+        list_entries: store.list::<ListEntry>().await?,
+        pay_records: store.list::<PayRecord>().await?,
+        exits: store.list::<Exit>().await?,
+        town_years: store.list::<TownYear>().await?,
+        ..Records::default()
+    })
+}
+
+/// The roster of one town: its villages' records, and the records of the
+/// people placed in it (a post, reserve or young-cadre place in one of its
+/// villages: the pages' scope).
+fn roster_of_town(r: Records, town: TownCode) -> Roster {
+    use std::collections::HashSet;
+    let ours = |v: &touyan_records::VillageCode| v.town() == town;
+    let mut people: HashSet<touyan_records::CitizenId> = HashSet::new();
+    people.extend(
+        r.posts
+            .iter()
+            .filter(|x| ours(&x.village))
+            .map(|x| x.person.clone()),
+    );
+    people.extend(
+        r.reserves
+            .iter()
+            .filter(|x| ours(&x.village))
+            .map(|x| x.person.clone()),
+    );
+    people.extend(
+        r.young_cadres
+            .iter()
+            .filter(|x| ours(&x.village))
+            .map(|x| x.person.clone()),
+    );
+    let attended: HashSet<&str> = r
+        .attendance
+        .iter()
+        .filter(|a| people.contains(&a.person))
+        .map(|a| a.session.as_str())
+        .collect();
+    let p = |id: &touyan_records::CitizenId| people.contains(id);
+    Roster {
+        people: r.people.iter().filter(|x| p(&x.id)).cloned().collect(),
+        posts: r
+            .posts
+            .iter()
+            .filter(|x| ours(&x.village))
+            .cloned()
+            .collect(),
+        village_years: r
+            .village_years
+            .iter()
+            .filter(|x| ours(&x.village))
+            .cloned()
+            .collect(),
+        three_good: r
+            .three_good
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        training_sessions: r
+            .training_sessions
+            .iter()
+            .filter(|x| x.town == Some(town) || attended.contains(x.code.as_str()))
+            .cloned()
+            .collect(),
+        attendance: r
+            .attendance
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        ballots: r.ballots.iter().filter(|x| p(&x.person)).cloned().collect(),
+        admonitions: r
+            .admonitions
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        exam_results: r
+            .exam_results
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        certificates: r
+            .certificates
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        secondments: r
+            .secondments
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        reserves: r
+            .reserves
+            .iter()
+            .filter(|x| ours(&x.village))
+            .cloned()
+            .collect(),
+        young_cadres: r
+            .young_cadres
+            .iter()
+            .filter(|x| ours(&x.village))
+            .cloned()
+            .collect(),
+        annual_plans: r
+            .annual_plans
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        list_entries: r
+            .list_entries
+            .iter()
+            .filter(|x| x.town == town)
+            .cloned()
+            .collect(),
+        pay_records: r
+            .pay_records
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        exits: r.exits.iter().filter(|x| p(&x.person)).cloned().collect(),
+        town_years: r
+            .town_years
+            .iter()
+            .filter(|x| x.town == town)
+            .cloned()
+            .collect(),
+        ..Roster::default()
+    }
+}
+
+/// What to write.
+enum Built {
+    Roster(Box<Roster>),
+    Report(Report),
+}
+
+fn year_of(text: Option<&str>) -> Result<i32, String> {
+    let t = text.map(str::trim).unwrap_or_default();
+    t.parse::<i32>()
+        .ok()
+        .filter(|y| (1000..=9999).contains(y))
+        .ok_or_else(|| format!("年度“{t}”无效（应为四位数，如 2025）"))
+}
+
+fn month_of(text: Option<&str>) -> Result<Date, String> {
+    let t = text.map(str::trim).unwrap_or_default();
+    reports::parse_month(t).ok_or_else(|| format!("月份“{t}”无效（应为 YYYY-MM，如 2025-07）"))
+}
+
+fn jan1(y: i32) -> Result<Date, String> {
+    Date::from_calendar_date(y, Month::January, 1).map_err(|e| e.to_string())
+}
+
+/// `POST /exports`: the workbook, or the form again with the reason.
+pub async fn download(
+    State(st): State<AppState>,
+    parts: Parts,
+    f: Result<Form<ExportForm>, FormRejection>,
+) -> Response {
+    // A body that is not the form has no CSRF token: refused below.
+    let f = f.map(|Form(f)| f).unwrap_or_default();
+    let user = match signed_in(&st, &parts.headers, Action::Export).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&user, f.csrf.as_deref()) {
+        return csrf_refused();
+    }
+    let refuse = |m: String, status: StatusCode| {
+        let st = st.clone();
+        let user = user.clone();
+        async move { page(&st, &user, Some(m), status).await }
+    };
+    let kind = f.kind.as_deref().unwrap_or_default();
+    let Some(&(kind, zh)) = KINDS.iter().find(|(k, _)| *k == kind) else {
+        return refuse("请选择要导出的表".into(), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    if user.role == Role::Finance && kind != "payments" {
+        return refuse("财政账户只能导出补贴发放表".into(), StatusCode::FORBIDDEN).await;
+    }
+    let full_ids = f.full_ids.as_deref().is_some_and(|v| !v.is_empty());
+    if full_ids && !user.may(Action::ExportFullIds) {
+        return refuse(
+            "只有市级管理员可以导出完整身份证号码".into(),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let Some(store) = st.unscoped_for(&user, Action::Export) else {
+        return crate::pages::forbidden();
+    };
+    let r = match records(store).await {
+        Ok(r) => r,
+        Err(e) => return internal(e.into()),
+    };
+    // The town: a town account's own, whatever the form says.
+    let town_text = match user.town_scope() {
+        Some(t) => Some(t),
+        None => f.town.clone().filter(|t| !t.trim().is_empty()),
+    };
+    let town = match &town_text {
+        None => None,
+        Some(t) => match reports::find_town(&r, t) {
+            Ok(c) => Some(c),
+            Err(m) => return refuse(m, StatusCode::UNPROCESSABLE_ENTITY).await,
+        },
+    };
+    let mask = (!full_ids).then(Mask::default);
+    let today = st.today();
+    let built: Result<Built, String> = (|| {
+        let params = |d: Date| st.policy().resolve(d).map_err(|e| e.to_string());
+        Ok(match kind {
+            "roster" => Built::Roster(Box::new(match town {
+                Some(t) => roster_of_town(r, t),
+                None => r,
+            })),
+            "filing" => {
+                let y = year_of(f.year.as_deref())?;
+                let x = reports::filing(&r, &params(jan1(y)?)?, y, town).map_err(|e| e.0)?;
+                Built::Report(reports::filing_report(&x, today, mask))
+            }
+            "training" => {
+                let y = year_of(f.year.as_deref())?;
+                let x = reports::training(&r, &params(jan1(y)?)?, y, town).map_err(|e| e.0)?;
+                Built::Report(reports::training_report(&x, today, mask))
+            }
+            "reserves" => {
+                let y = year_of(f.year.as_deref())?;
+                let end = Date::from_calendar_date(y, Month::December, 31).unwrap_or(today);
+                let x = reports::reserves(&r, &params(jan1(y)?)?, y, today.min(end), town)
+                    .map_err(|e| e.0)?;
+                Built::Report(reports::reserves_report(&x, today))
+            }
+            "young" => {
+                let m = month_of(f.month.as_deref())?;
+                let x = reports::young(&r, &params(m)?, m, None, None, town).map_err(|e| e.0)?;
+                Built::Report(reports::young_report(&x, today, mask))
+            }
+            "evaluations" => {
+                let y = year_of(f.year.as_deref())?;
+                let h: u8 = match f.half.as_deref().map(str::trim) {
+                    Some("1") => 1,
+                    Some("2") => 2,
+                    _ => return Err("请选择上半年或下半年".into()),
+                };
+                let d = if h == 2 {
+                    Date::from_calendar_date(y, Month::July, 1).map_err(|e| e.to_string())?
+                } else {
+                    jan1(y)?
+                };
+                let x = reports::evaluations(&r, &params(d)?, y, h, town).map_err(|e| e.0)?;
+                Built::Report(reports::evaluations_report(&x, today, mask))
+            }
+            _ => {
+                let m = month_of(f.month.as_deref())?;
+                let x = reports::payments(&r, &params(m)?, m, town).map_err(|e| e.0)?;
+                Built::Report(reports::payments_report(&x, today, mask))
+            }
+        })
+    })();
+    let built = match built {
+        Ok(b) => b,
+        Err(m) => {
+            return refuse(format!("{m}（未导出）"), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let scope = town_text.as_deref().unwrap_or("全市").to_owned();
+    let file_name = format!("{zh}-{scope}.xlsx");
+    let made = in_temp_dir(move |dir| {
+        let path = dir.join("export.xlsx");
+        match &built {
+            Built::Roster(roster) => write_roster(&path, roster, mask),
+            Built::Report(report) => reports::write_report(&path, report),
+        }
+        .map_err(|e| e.to_string())?;
+        std::fs::read(&path).map_err(|e| format!("无法读取导出的文件：{e}"))
+    })
+    .await;
+    let bytes = match made {
+        Ok(b) => b,
+        Err(e) => return internal(e),
+    };
+    if full_ids
+        && let Err(e) = store
+            .log_export(
+                &user.username,
+                kind,
+                &format!("网页导出 {file_name}（{zh}，完整身份证号码）"),
+            )
+            .await
+    {
+        // Not logged, not handed out.
+        return internal(e.into());
+    }
+    attachment(bytes, &file_name, XLSX)
+}

@@ -1,0 +1,669 @@
+//! The import page: a workbook uploaded, checked exactly as `touyan import`
+//! checks it (`touyan_excel::read_workbook_located` with the villages,
+//! people, training sessions and secondments on record), then written in
+//! one transaction through the user's name and address, or not at all.
+//!
+//! A town operator may import only records of their own town: every row
+//! is checked against the town before anything is written, and the whole
+//! workbook is refused with the list of rows (sheet, row) that are not.
+//!
+//! A refused workbook's marked copy (bad cells red, an error sheet) is kept
+//! in the database for an hour (`import_copies`, migration m0005) under a
+//! random token only the uploader can use, so the download link works
+//! whichever server process answers it (nothing lives in one process).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use askama::Template;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path as UrlPath, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use touyan_excel::spec::Record as SheetRecord;
+use touyan_excel::{
+    CellError, Known, Roster, RowNumbers, read_workbook_located, write_marked_copy, write_template,
+};
+use touyan_records::model::{Person, Secondment, TrainingSession, Village};
+use touyan_records::{CitizenId, VillageCode};
+use touyan_storage::{Applied, Store, StoreError};
+
+use crate::auth;
+use crate::guard::csrf_ok;
+use crate::pages::{Chrome, csrf_refused, internal, message_page, render, signed_in};
+use crate::roles::Action;
+use crate::state::{AppState, Failure, User, client_addr};
+
+/// The largest workbook the page takes (bytes).
+pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
+
+/// The request body limit of the upload: the workbook and the form around
+/// it.
+pub const IMPORT_BODY_LIMIT: usize = IMPORT_LIMIT + 64 * 1024;
+
+/// How long a marked copy can be downloaded.
+pub const COPY_KEPT: time::Duration = time::Duration::hours(1);
+
+/// One problem of a refused workbook, as the table shows it.
+pub struct ProblemLine {
+    pub sheet: String,
+    pub row: String,
+    pub column: String,
+    pub message: String,
+}
+
+/// A row outside a town operator's town.
+pub struct OutOfScope {
+    pub sheet: String,
+    pub row: u32,
+    pub reason: String,
+}
+
+pub struct AppliedLine {
+    pub zh: &'static str,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    limit_mb: usize,
+    file_name: String,
+    error: Option<String>,
+    problems: Vec<ProblemLine>,
+    marked_href: Option<String>,
+    out_of_scope: Vec<OutOfScope>,
+    applied: Option<Vec<AppliedLine>>,
+    nothing_changed: bool,
+    town_note: Option<String>,
+}
+
+impl ImportPage {
+    fn new(user: &User) -> ImportPage {
+        ImportPage {
+            chrome: Chrome::new("导入名册工作簿", Some(user), "/import"),
+            limit_mb: IMPORT_LIMIT / 1024 / 1024,
+            file_name: String::new(),
+            error: None,
+            problems: Vec::new(),
+            marked_href: None,
+            out_of_scope: Vec::new(),
+            applied: None,
+            nothing_changed: false,
+            town_note: user.town_scope().map(|_| {
+                "您是镇街经办账户：工作簿中只能有本镇街的村和人员，否则整个工作簿不予导入。"
+                    .to_owned()
+            }),
+        }
+    }
+}
+
+/// A file for download: `file_name` may be Chinese (RFC 6266 `filename*`).
+pub(crate) fn attachment(bytes: Vec<u8>, file_name: &str, content_type: &'static str) -> Response {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// The content type of .xlsx files.
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Runs `f` with a fresh temporary directory (removed afterwards, also on
+/// failure), on a blocking thread.
+pub(crate) async fn in_temp_dir<T: Send + 'static>(
+    f: impl FnOnce(&Path) -> Result<T, String> + Send + 'static,
+) -> Result<T, Failure> {
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().map_err(|e| format!("无法建立临时目录：{e}"))?;
+        f(dir.path())
+    })
+    .await
+    .map_err(|e| Failure::Internal(format!("处理工作簿失败：{e}")))?
+    .map_err(Failure::Internal)
+}
+
+pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    match signed_in(&st, &headers, Action::Import).await {
+        Ok(user) => render(&ImportPage::new(&user), StatusCode::OK),
+        Err(r) => r,
+    }
+}
+
+/// `GET /import/template`: the empty import workbook.
+pub async fn template(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(r) = signed_in(&st, &headers, Action::Import).await {
+        return r;
+    }
+    let made = in_temp_dir(|dir| {
+        let path = dir.join("template.xlsx");
+        write_template(&path).map_err(|e| e.to_string())?;
+        std::fs::read(&path).map_err(|e| format!("无法读取模板：{e}"))
+    })
+    .await;
+    match made {
+        Ok(bytes) => attachment(bytes, "名册导入模板.xlsx", XLSX),
+        Err(f) => internal(f),
+    }
+}
+
+/// `GET /import/marked/{token}`: the marked copy of a refused workbook,
+/// for the account that uploaded it, within [`COPY_KEPT`].
+pub async fn marked(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    UrlPath(token): UrlPath<String>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Import).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Import) else {
+        return crate::pages::forbidden();
+    };
+    let gone = || {
+        message_page(
+            StatusCode::NOT_FOUND,
+            "标注副本已失效",
+            "没有找到该标注副本：它只保留一小时，且只能由上传者下载。请重新上传工作簿。",
+        )
+    };
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return gone();
+    }
+    let found = store
+        .import_copy(
+            &auth::token_hash(&token),
+            &user.username,
+            st.now() - COPY_KEPT,
+        )
+        .await;
+    match found {
+        Ok(Some(copy)) => match B64.decode(copy.content_b64.as_bytes()) {
+            Ok(bytes) => attachment(bytes, &copy.file_name, XLSX),
+            Err(e) => internal(Failure::Internal(format!("标注副本已损坏：{e}"))),
+        },
+        Ok(None) => gone(),
+        Err(e) => internal(e.into()),
+    }
+}
+
+/// The upload as read from the form.
+struct Upload {
+    csrf: Option<String>,
+    file_name: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads the multipart form; `Err` is the answer to give (too large,
+/// malformed).
+async fn read_upload(mut mp: Multipart, user: &User) -> Result<Upload, Response> {
+    let too_large = || {
+        let mut page = ImportPage::new(user);
+        page.error = Some(format!(
+            "上传的文件太大：工作簿不能超过 {} MB。请拆分后分批导入。",
+            IMPORT_LIMIT / 1024 / 1024
+        ));
+        render(&page, StatusCode::PAYLOAD_TOO_LARGE)
+    };
+    let bad = |m: String| {
+        let mut page = ImportPage::new(user);
+        page.error = Some(format!("上传的表单无法读取：{m}"));
+        render(&page, StatusCode::BAD_REQUEST)
+    };
+    let mut up = Upload {
+        csrf: None,
+        file_name: String::new(),
+        bytes: Vec::new(),
+    };
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(e) => return Err(bad(e.body_text())),
+        };
+        match field.name() {
+            Some("csrf") => {
+                up.csrf = Some(field.text().await.map_err(|e| bad(e.body_text()))?);
+            }
+            Some("workbook") => {
+                up.file_name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = match field.bytes().await {
+                    Ok(b) => b,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return Err(too_large());
+                    }
+                    Err(e) => return Err(bad(e.body_text())),
+                };
+                if bytes.len() > IMPORT_LIMIT {
+                    return Err(too_large());
+                }
+                up.bytes = bytes.to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok(up)
+}
+
+/// The extension the workbook is read as, from the uploaded name.
+fn extension(file_name: &str) -> Option<&'static str> {
+    let lower = file_name.to_lowercase();
+    ["xlsx", "xlsm", "xls", "ods"]
+        .into_iter()
+        .find(|e| lower.ends_with(&format!(".{e}")))
+}
+
+/// What the store already has, for references the workbook does not define
+/// (the same lookups as `touyan import`).
+struct OnRecord {
+    villages: HashSet<VillageCode>,
+    people: HashSet<CitizenId>,
+    sessions: HashSet<String>,
+    secondments: HashMap<(CitizenId, time::Date), time::Date>,
+}
+
+async fn on_record(store: &Store) -> Result<OnRecord, StoreError> {
+    Ok(OnRecord {
+        villages: store
+            .list::<Village>()
+            .await?
+            .into_iter()
+            .map(|v| v.code)
+            .collect(),
+        people: store
+            .list::<Person>()
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect(),
+        sessions: store
+            .list::<TrainingSession>()
+            .await?
+            .into_iter()
+            .map(|s| s.code)
+            .collect(),
+        secondments: store
+            .list::<Secondment>()
+            .await?
+            .into_iter()
+            .map(|s| ((s.person, s.start), s.end))
+            .collect(),
+    })
+}
+
+/// How a checked upload came out.
+enum Checked {
+    Good(Box<Roster>, RowNumbers),
+    /// Every problem, and the marked copy (or why it could not be made).
+    Bad(Vec<CellError>, Result<Vec<u8>, String>),
+}
+
+/// `POST /import`.
+pub async fn upload(
+    State(st): State<AppState>,
+    parts: Parts,
+    mp: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::Import).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let mp = match mp {
+        Ok(mp) => mp,
+        Err(_) => {
+            let mut page = ImportPage::new(&user);
+            page.error = Some("请用本页的表单上传工作簿（multipart/form-data）".into());
+            return render(&page, StatusCode::BAD_REQUEST);
+        }
+    };
+    let up = match read_upload(mp, &user).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&user, up.csrf.as_deref()) {
+        return csrf_refused();
+    }
+    let mut page = ImportPage::new(&user);
+    page.file_name = up.file_name.clone();
+    if up.bytes.is_empty() {
+        page.error = Some("请选择要导入的工作簿文件（.xlsx）".into());
+        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let Some(ext) = extension(&up.file_name) else {
+        page.error = Some("只能导入 Excel 工作簿（.xlsx、.xls）或 .ods 文件".into());
+        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Import) else {
+        return crate::pages::forbidden();
+    };
+    let known = match on_record(store).await {
+        Ok(k) => k,
+        Err(e) => return internal(e.into()),
+    };
+    let bytes = up.bytes;
+    let checked = in_temp_dir(move |dir| {
+        let path = dir.join(format!("upload.{ext}"));
+        std::fs::write(&path, &bytes).map_err(|e| format!("无法保存上传的文件：{e}"))?;
+        let k = Known {
+            villages: &|v| known.villages.contains(v),
+            people: &|p| known.people.contains(p),
+            sessions: &|s| known.sessions.contains(s),
+            secondments: &|p, start| known.secondments.get(&(p.clone(), start)).copied(),
+        };
+        Ok(match read_workbook_located(&path, &k) {
+            Ok((roster, rows)) => Checked::Good(Box::new(roster), rows),
+            Err(errors) => {
+                let out = dir.join("marked.xlsx");
+                let copy = write_marked_copy(&path, &errors, &out)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| std::fs::read(&out).map_err(|e| e.to_string()));
+                Checked::Bad(errors, copy)
+            }
+        })
+    })
+    .await;
+    let checked = match checked {
+        Ok(c) => c,
+        Err(f) => return internal(f),
+    };
+    match checked {
+        Checked::Bad(errors, copy) => {
+            page.problems = errors.iter().map(problem_line).collect();
+            match copy {
+                Ok(copy) => match keep_copy(&st, store, &user, &up.file_name, &copy).await {
+                    Ok(href) => page.marked_href = Some(href),
+                    Err(f) => return internal(f),
+                },
+                Err(m) => page.error = Some(format!("标注副本未能生成：{m}")),
+            }
+            render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Checked::Good(roster, rows) => {
+            if let Some(town) = user.town_scope() {
+                match out_of_town(&st, &user, &town, &roster, &rows).await {
+                    Ok(out) if !out.is_empty() => {
+                        page.out_of_scope = out;
+                        return render(&page, StatusCode::FORBIDDEN);
+                    }
+                    Ok(_) => {}
+                    Err(e) => return internal(e.into()),
+                }
+            }
+            let origin = client_addr(&parts);
+            match store
+                .apply_from(&user.username, Some(&origin), &roster)
+                .await
+            {
+                Ok(applied) => {
+                    page.nothing_changed = applied
+                        .iter()
+                        .all(|a| a.written.inserted + a.written.updated == 0);
+                    page.applied = Some(applied.iter().map(applied_line).collect());
+                    render(&page, StatusCode::OK)
+                }
+                Err(e) => {
+                    page.error = Some(format!("写入失败，未导入任何数据：{e}"));
+                    render(&page, StatusCode::INTERNAL_SERVER_ERROR)
+                }
+            }
+        }
+    }
+}
+
+fn problem_line(e: &CellError) -> ProblemLine {
+    ProblemLine {
+        sheet: if e.sheet.is_empty() {
+            "（工作簿）".into()
+        } else {
+            e.sheet.clone()
+        },
+        row: if e.row == 0 {
+            String::new()
+        } else {
+            e.row.to_string()
+        },
+        column: e.column.clone(),
+        message: e.message.clone(),
+    }
+}
+
+fn applied_line(a: &Applied) -> AppliedLine {
+    AppliedLine {
+        zh: a.zh,
+        inserted: a.written.inserted,
+        updated: a.written.updated,
+        unchanged: a.written.unchanged,
+    }
+}
+
+/// Stores the marked copy; the link to it.
+async fn keep_copy(
+    st: &AppState,
+    store: &Store,
+    user: &User,
+    uploaded: &str,
+    copy: &[u8],
+) -> Result<String, Failure> {
+    let token = auth::new_token().map_err(Failure::Internal)?;
+    let stem = Path::new(uploaded)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "工作簿".to_owned());
+    let now = st.now();
+    store
+        .put_import_copy(
+            &auth::token_hash(&token),
+            &user.username,
+            &format!("{stem}.错误标注.xlsx"),
+            &B64.encode(copy),
+            now,
+            now - COPY_KEPT,
+        )
+        .await?;
+    Ok(format!("/import/marked/{token}"))
+}
+
+/// Every row of `roster` that is not of `town`: villages by their code,
+/// people on record by the town's scope (a post, reserve or young-cadre
+/// place in one of its villages, as the pages' scope) or by such a row in
+/// this workbook, training sessions, list entries and town settings by
+/// their town.
+async fn out_of_town(
+    st: &AppState,
+    user: &User,
+    town: &str,
+    r: &Roster,
+    rows: &RowNumbers,
+) -> Result<Vec<OutOfScope>, StoreError> {
+    let ours = |v: &VillageCode| v.town().as_str() == town;
+    // People the workbook itself places in the town.
+    let mut people: HashSet<&CitizenId> = HashSet::new();
+    people.extend(
+        r.posts
+            .iter()
+            .filter(|x| ours(&x.village))
+            .map(|x| &x.person),
+    );
+    people.extend(
+        r.reserves
+            .iter()
+            .filter(|x| ours(&x.village))
+            .map(|x| &x.person),
+    );
+    people.extend(
+        r.young_cadres
+            .iter()
+            .filter(|x| ours(&x.village))
+            .map(|x| &x.person),
+    );
+    // Everyone else the workbook names, checked against the town's scope.
+    let mut named: Vec<&CitizenId> = r.people.iter().map(|p| &p.id).collect();
+    macro_rules! names {
+        ($($f:ident),*) => { $( named.extend(r.$f.iter().map(|x| &x.person)); )* };
+    }
+    names!(
+        posts,
+        three_good,
+        attendance,
+        ballots,
+        admonitions,
+        exam_results,
+        certificates,
+        secondments,
+        reserves,
+        young_cadres,
+        annual_plans,
+        list_entries,
+        pay_records,
+        exits,
+        work_logs
+    );
+    let reader = st.reader(user);
+    for id in named {
+        if !people.contains(id) && reader.person_visible(id.as_str()).await? {
+            people.insert(id);
+        }
+    }
+    let person_ok = |id: &CitizenId| people.contains(id);
+    let mut out = Vec::new();
+    let not_ours_village = |v: &VillageCode| format!("村代码 {v} 不属于本镇街");
+    let not_ours_person = |id: &CitizenId| {
+        format!(
+            "{} 不是本镇街人员（未在本镇街的村任职、列为后备或年轻干部）",
+            crate::pages::masked(id)
+        )
+    };
+    let not_ours_town = |t: &str| format!("镇街代码 {t} 不是本镇街");
+    check(&mut out, rows, &r.people, |x| {
+        (!person_ok(&x.id)).then(|| not_ours_person(&x.id))
+    });
+    check(&mut out, rows, &r.posts, |x| {
+        (!ours(&x.village)).then(|| not_ours_village(&x.village))
+    });
+    check(&mut out, rows, &r.village_years, |x| {
+        (!ours(&x.village)).then(|| not_ours_village(&x.village))
+    });
+    check(&mut out, rows, &r.reserves, |x| {
+        (!ours(&x.village)).then(|| not_ours_village(&x.village))
+    });
+    check(&mut out, rows, &r.young_cadres, |x| {
+        (!ours(&x.village)).then(|| not_ours_village(&x.village))
+    });
+    check(&mut out, rows, &r.training_sessions, |x| match &x.town {
+        Some(t) if t.as_str() == town => None,
+        Some(t) => Some(not_ours_town(t.as_str())),
+        None => Some("市级培训班次只能由市级管理员导入".to_owned()),
+    });
+    check(&mut out, rows, &r.list_entries, |x| {
+        if x.town.as_str() != town {
+            Some(not_ours_town(x.town.as_str()))
+        } else if !ours(&x.village) {
+            Some(not_ours_village(&x.village))
+        } else {
+            (!person_ok(&x.person)).then(|| not_ours_person(&x.person))
+        }
+    });
+    check(&mut out, rows, &r.reserve_reports, |x| {
+        (x.town.as_str() != town).then(|| not_ours_town(x.town.as_str()))
+    });
+    check(&mut out, rows, &r.town_years, |x| {
+        (x.town.as_str() != town).then(|| not_ours_town(x.town.as_str()))
+    });
+    macro_rules! by_person {
+        ($($f:ident),*) => { $(
+            check(&mut out, rows, &r.$f, |x| {
+                (!person_ok(&x.person)).then(|| not_ours_person(&x.person))
+            });
+        )* };
+    }
+    by_person!(
+        three_good,
+        attendance,
+        ballots,
+        admonitions,
+        exam_results,
+        certificates,
+        secondments,
+        annual_plans,
+        pay_records,
+        exits,
+        work_logs
+    );
+    out.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+    Ok(out)
+}
+
+fn check<T: SheetRecord>(
+    out: &mut Vec<OutOfScope>,
+    rows: &RowNumbers,
+    list: &[T],
+    why: impl Fn(&T) -> Option<String>,
+) {
+    let name = T::spec().name;
+    for (i, x) in list.iter().enumerate() {
+        if let Some(reason) = why(x) {
+            let (sheet, row) = rows.of(name, i).unwrap_or((name, 0));
+            out.push(OutOfScope {
+                sheet: sheet.to_owned(),
+                row,
+                reason,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_workbooks_are_taken() {
+        assert_eq!(extension("名册.XLSX"), Some("xlsx"));
+        assert_eq!(extension("a.ods"), Some("ods"));
+        assert_eq!(extension("a.xlsx.exe"), None);
+        assert_eq!(extension("a.csv"), None);
+    }
+
+    #[test]
+    fn chinese_file_names_are_encoded() {
+        let r = attachment(vec![1], "名册 1.xlsx", XLSX);
+        let d = r.headers()[header::CONTENT_DISPOSITION].to_str().unwrap();
+        assert_eq!(
+            d,
+            "attachment; filename=\"___1.xlsx\"; filename*=UTF-8''%E5%90%8D%E5%86%8C%201.xlsx"
+        );
+    }
+}
