@@ -439,12 +439,24 @@ impl Store {
         what: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
+        self.log_export_from(actor, None, what, detail).await
+    }
+
+    /// [`Store::log_export`] for a request from `origin` (the client's
+    /// address).
+    pub async fn log_export_from(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        what: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
         let b = self.backend;
         let mut p = Params::new(b);
         let sql = format!(
-            "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, before_json, after_json) \
+            "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, before_json, after_json, origin) \
              VALUES {}",
-            p.tuple(7)
+            p.tuple(8)
         );
         let now = time::OffsetDateTime::now_utc();
         let values = vec![
@@ -455,6 +467,7 @@ impl Store {
             Value::String(Some(Action::Export.code().to_owned())),
             Value::String(None),
             Value::String(None),
+            Value::String(origin.map(str::to_owned)),
         ];
         self.db
             .execute_raw(Statement::from_sql_and_values(b.db(), sql, values))

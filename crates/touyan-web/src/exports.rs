@@ -407,8 +407,9 @@ pub async fn download(
     };
     if full_ids
         && let Err(e) = store
-            .log_export(
+            .log_export_from(
                 &user.username,
+                Some(&crate::state::client_addr(&parts)),
                 kind,
                 &format!("网页导出 {file_name}（{zh}，完整身份证号码）"),
             )

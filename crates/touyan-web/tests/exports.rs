@@ -57,6 +57,24 @@ async fn exports_are_masked_scoped_and_logged(db: TestDb) {
     let log = h.store.changes(Some("roster")).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].actor, "admin");
+    // With the client's address, as every web write.
+    let audit = h
+        .store
+        .audit(
+            &touyan_storage::AuditFilter {
+                table: Some("roster".into()),
+                ..Default::default()
+            },
+            touyan_storage::Page {
+                page: 1,
+                per_page: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.items.len(), 1);
+    assert_eq!(audit.items[0].action, "export");
+    assert_eq!(audit.items[0].origin.as_deref(), Some(common::CLIENT));
     // Refused to anyone else, and nothing logged.
     let viewer = sign_in(&h, "viewer").await;
     let r = export(&h, &viewer, &[("kind", "roster"), ("full_ids", "1")]).await;
