@@ -383,6 +383,23 @@ impl Scoped<'_> {
         self.store.backend
     }
 
+    /// The towns in scope as (code, name), in code order: what a town
+    /// drop-down needs, without [`Scoped::town_summaries`]' counts.
+    pub async fn towns(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut q = Query::new(self.backend());
+        q.sql = "SELECT code, name FROM towns".to_owned();
+        if let Some(town) = &self.town {
+            let t = q.bind(town.clone());
+            q.sql.push_str(&format!(" WHERE code = {t}"));
+        }
+        q.sql.push_str(" ORDER BY code");
+        q.all(&self.store.db)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
+            .collect()
+    }
+
     /// The towns in scope with their counts; list sizes are the `year`'s.
     pub async fn town_summaries(&self, year: i32) -> Result<Vec<TownSummary>, StoreError> {
         let mut q = Query::new(self.backend());

@@ -567,8 +567,8 @@ pub async fn villages(
         Ok(f) => f,
         Err(e) => return internal(e.into()),
     };
-    let towns = match reader.town_summaries(st.today().year()).await {
-        Ok(t) => t.into_iter().map(|t| (t.code, t.name)).collect(),
+    let towns = match reader.towns().await {
+        Ok(t) => t,
         Err(e) => return internal(e.into()),
     };
     let (qs, town, committee) = (
