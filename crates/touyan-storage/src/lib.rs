@@ -34,6 +34,7 @@ mod m0006_indexes;
 mod migration;
 mod record;
 mod records;
+mod sqlite_bulk;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod web;
@@ -71,7 +72,8 @@ pub use touyan_records::model::Records as Batch;
 pub use touyan_records::model::{Town, Village};
 pub use web::{
     Account, AuditEntry, AuditFilter, NewAccount, Page, Paged, PeopleFilter, PersonFile, PersonRow,
-    Scope, Scoped, SessionAccount, TownSummary, VillageFile, VillageFilter, VillageRow,
+    ReserveCount, Scope, Scoped, SessionAccount, TownSummary, VillageFile, VillageFilter,
+    VillageRow,
 };
 
 /// How long a SQLite connection waits for another writer before giving up.

@@ -42,6 +42,15 @@ pub enum Scope {
     Town(String),
 }
 
+/// A listed village's pool of reserves for secretary on a day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReserveCount {
+    pub town: String,
+    pub town_name: String,
+    pub village: String,
+    pub reserves: u32,
+}
+
 /// One page of a list: which page (from 1) and how many rows a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
@@ -397,6 +406,77 @@ impl Scoped<'_> {
             .await?
             .iter()
             .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
+            .collect()
+    }
+
+    /// For every village of the `year`'s filed list in scope: how many
+    /// distinct people are in its pool of reserves for secretary on `on`
+    /// (listed by then, not removed by then). One row per village, town by
+    /// town; the caller judges each count by Article 9's rule. Counted in
+    /// SQL so that the dashboard reads one row per listed village, not the
+    /// reserve and list tables.
+    pub async fn secretary_reserve_counts(
+        &self,
+        year: i32,
+        on: Date,
+    ) -> Result<Vec<ReserveCount>, StoreError> {
+        let mut q = Query::new(self.backend());
+        let on1 = q.bind(on);
+        let on2 = q.bind(on);
+        let y = q.bind(year);
+        let mut sql = format!(
+            "SELECT le.town, t.name, le.village, \
+             (SELECT COUNT(DISTINCT r.person) FROM reserves r \
+              WHERE r.village = le.village AND r.post_role = 'secretary' \
+              AND r.listed_on <= {on1} AND (r.removed_on IS NULL OR r.removed_on > {on2})) \
+             FROM list_entries le JOIN towns t ON t.code = le.town \
+             WHERE le.year = {y} AND le.status = 'filed'"
+        );
+        if let Some(town) = &self.town {
+            let t = q.bind(town.clone());
+            sql.push_str(&format!(" AND le.town = {t}"));
+        }
+        sql.push_str(" GROUP BY le.town, t.name, le.village ORDER BY le.town, le.village");
+        q.sql = sql;
+        q.all(&self.store.db)
+            .await?
+            .iter()
+            .map(|r| {
+                let n: i64 = r.try_get_by_index(3)?;
+                Ok(ReserveCount {
+                    town: r.try_get_by_index(0)?,
+                    town_name: r.try_get_by_index(1)?,
+                    village: r.try_get_by_index(2)?,
+                    reserves: u32::try_from(n).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+
+    /// The `year`'s list in scope counted by town and tier: (town, tier,
+    /// people), in town and tier order.
+    pub async fn tier_counts(&self, year: i32) -> Result<Vec<(String, u8, u64)>, StoreError> {
+        let mut q = Query::new(self.backend());
+        let y = q.bind(year);
+        let mut sql = format!("SELECT town, tier, COUNT(*) FROM list_entries WHERE year = {y}");
+        if let Some(town) = &self.town {
+            let t = q.bind(town.clone());
+            sql.push_str(&format!(" AND town = {t}"));
+        }
+        sql.push_str(" GROUP BY town, tier ORDER BY town, tier");
+        q.sql = sql;
+        q.all(&self.store.db)
+            .await?
+            .iter()
+            .map(|r| {
+                let tier: i32 = r.try_get_by_index(1)?;
+                let n: i64 = r.try_get_by_index(2)?;
+                Ok((
+                    r.try_get_by_index(0)?,
+                    u8::try_from(tier).unwrap_or(0),
+                    u64::try_from(n).unwrap_or(0),
+                ))
+            })
             .collect()
     }
 

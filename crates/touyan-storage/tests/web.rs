@@ -384,6 +384,86 @@ async fn town_summaries_count_in_scope(db: TestDb) {
 }
 both_backends!(summaries, town_summaries_count_in_scope);
 
+async fn reserve_pools_and_tiers_are_counted_in_scope(db: TestDb) {
+    let store = seeded(&db).await;
+    // V1 (town 1, filed 2025): B listed as a reserve twice (two listings
+    // count once), E listed then removed before the day, A's director
+    // reserve for another post. V4's list entry is a draft: not counted.
+    let reserve =
+        |p: &str, post: PostRole, listed: time::Date, removed: Option<time::Date>| Reserve {
+            person: cid(p),
+            village: vc(V1),
+            post,
+            listed_on: listed,
+            removed_on: removed,
+        };
+    let extra = Batch {
+        reserves: vec![
+            reserve(B, PostRole::Secretary, date!(2024 - 01 - 01), None),
+            reserve(B, PostRole::Secretary, date!(2024 - 06 - 01), None),
+            reserve(
+                E,
+                PostRole::Secretary,
+                date!(2024 - 01 - 01),
+                Some(date!(2025 - 03 - 01)),
+            ),
+            // Removed on the day itself: no longer in the pool.
+            reserve(
+                F,
+                PostRole::Secretary,
+                date!(2024 - 01 - 01),
+                Some(date!(2025 - 06 - 30)),
+            ),
+            // Listed after the day.
+            reserve(D, PostRole::Secretary, date!(2025 - 07 - 01), None),
+            reserve(C, PostRole::CommitteeDirector, date!(2024 - 01 - 01), None),
+        ],
+        ..Batch::default()
+    };
+    store.apply("测试", &extra).await.unwrap();
+    let on = date!(2025 - 06 - 30);
+    let city = store
+        .scoped(&Scope::City)
+        .secretary_reserve_counts(2025, on)
+        .await
+        .unwrap();
+    let got: Vec<(&str, &str, u32)> = city
+        .iter()
+        .map(|c| (c.town.as_str(), c.village.as_str(), c.reserves))
+        .collect();
+    assert_eq!(got, [(T1, V1, 1)]);
+    assert_eq!(city[0].town_name, "洛城街道");
+    // Before B's first listing, nobody.
+    let early = store
+        .scoped(&Scope::City)
+        .secretary_reserve_counts(2025, date!(2023 - 12 - 31))
+        .await
+        .unwrap();
+    assert_eq!(early[0].reserves, 0);
+    // Town 2 sees none of town 1's.
+    let t2 = store
+        .scoped(&town(T2))
+        .secretary_reserve_counts(2025, on)
+        .await
+        .unwrap();
+    assert!(t2.is_empty());
+    // Tiers: drafts count too (this is the list as it stands).
+    let tiers = store.scoped(&Scope::City).tier_counts(2025).await.unwrap();
+    assert_eq!(tiers, [(T2.to_owned(), 1, 1), (T1.to_owned(), 2, 1)]);
+    let t1 = store.scoped(&town(T1)).tier_counts(2025).await.unwrap();
+    assert_eq!(t1, [(T1.to_owned(), 2, 1)]);
+    assert!(
+        store
+            .scoped(&town(T1))
+            .tier_counts(2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.finish().await;
+}
+both_backends!(reserve_pools, reserve_pools_and_tiers_are_counted_in_scope);
+
 const NOW: PrimitiveDateTime = datetime!(2025-06-01 08:00:00);
 
 fn account(name: &str, role: &str, town: Option<&str>) -> NewAccount {

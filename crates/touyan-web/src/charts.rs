@@ -4,20 +4,15 @@
 //! own files) and the vendored ECharts itself.
 //!
 //! Every figure is the rules crate's: quotas by Article 1
-//! (`art01_inclusion::quota`), reserve shortfalls by Article 9 and training
-//! shortfalls by Article 6 through the report builders of `touyan-excel`.
+//! (`art01_inclusion::quota`), reserve shortfalls by Article 9
+//! (`art09_reserves::secretary_reserves`) over counts read in SQL, so that
+//! a dashboard reads a row per town or listed village, never whole tables.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use touyan_excel::reports;
-use touyan_records::TownCode;
-use touyan_records::model::{
-    Attendance, Exit, ListEntry, Person, Post, Records, Reserve, Town, TrainingSession, Village,
-};
-use touyan_rules::{Params, art01_inclusion};
-use touyan_storage::Store;
+use touyan_rules::{Params, art01_inclusion, art09_reserves};
 
 use crate::roles::Action;
 use crate::state::{AppState, Failure, User};
@@ -59,15 +54,7 @@ pub async fn data(st: &AppState, user: &User) -> Result<Dashboard, Failure> {
     let year = today.year();
     let summaries = st.reader(user).town_summaries(year).await?;
     let params = st.policy().resolve(today).ok();
-    let Some(store) = st.unscoped_for(user, Action::Dashboard) else {
-        return Err(Failure::Internal("无权查看".into()));
-    };
-    let entries: Vec<ListEntry> = store
-        .list::<ListEntry>()
-        .await?
-        .into_iter()
-        .filter(|e| e.year == year)
-        .collect();
+    let tier_counts = st.reader(user).tier_counts(year).await?;
     let mut warnings = Vec::new();
     let towns: Vec<TownChart> = summaries
         .into_iter()
@@ -87,12 +74,12 @@ pub async fn data(st: &AppState, user: &User) -> Result<Dashboard, Failure> {
                 ));
             }
             let mut tiers = [0u64; 3];
-            for e in entries.iter().filter(|e| e.town.as_str() == s.code) {
-                if let Some(n) = usize::from(e.tier)
+            for (_, tier, n) in tier_counts.iter().filter(|c| c.0 == s.code) {
+                if let Some(slot) = usize::from(*tier)
                     .checked_sub(1)
                     .and_then(|i| tiers.get_mut(i))
                 {
-                    *n += 1;
+                    *slot += n;
                 }
             }
             TownChart {
@@ -106,7 +93,7 @@ pub async fn data(st: &AppState, user: &User) -> Result<Dashboard, Failure> {
         })
         .collect();
     if let Some(p) = &params {
-        warnings.extend(action_warnings(store, user, year, today, p).await?);
+        warnings.extend(action_warnings(st, user, year, today, p).await?);
     }
     let scope = match user.town_scope() {
         Some(_) => towns
@@ -123,64 +110,37 @@ pub async fn data(st: &AppState, user: &User) -> Result<Dashboard, Failure> {
 }
 
 /// Warnings beyond the quota: villages of this year's filed list short of
-/// secretary reserves (Article 9) and listed secretaries not yet meeting
-/// this year's training minimums (Article 6), per town of the user's
-/// scope. A builder that refuses (no filed list yet) gives no warning.
+/// secretary reserves on `today` (Article 9), per town of the user's scope.
+/// The pool of each listed village is counted in SQL (one row per village)
+/// and judged by the rules crate's `art09_reserves::secretary_reserves`.
+/// Training shortfalls are not warned here: judging them needs every
+/// attendance of the year, which is the training export's work.
 pub async fn action_warnings(
-    store: &Store,
+    st: &AppState,
     user: &User,
     year: i32,
     today: time::Date,
     p: &Params,
 ) -> Result<Vec<String>, Failure> {
-    let town = match user.town_scope() {
-        Some(t) => match TownCode::parse(&t) {
-            Ok(c) => Some(c),
-            Err(_) => return Ok(Vec::new()),
-        },
-        None => None,
-    };
-    let r = Records {
-        towns: store.list::<Town>().await?,
-        villages: store.list::<Village>().await?,
-        people: store.list::<Person>().await?,
-        list_entries: store.list::<ListEntry>().await?,
-        exits: store.list::<Exit>().await?,
-        reserves: store.list::<Reserve>().await?,
-        posts: store.list::<Post>().await?,
-        training_sessions: store.list::<TrainingSession>().await?,
-        attendance: store.list::<Attendance>().await?,
-        ..Records::default()
-    };
+    let counts = st
+        .reader(user)
+        .secretary_reserve_counts(year, today)
+        .await?;
     let mut out = Vec::new();
-    // Town order: by code, as the table.
-    let mut short: std::collections::BTreeMap<(String, String), (u32, u32)> = Default::default();
-    if let Ok(x) = reports::reserves(&r, p, year, today, town) {
-        for row in x.rows.iter().filter(|r| r.shortfall > 0) {
-            let e = short
-                .entry((row.who.town.as_str().to_owned(), row.who.town_name.clone()))
-                .or_default();
-            e.0 += 1;
-            e.1 += row.shortfall;
+    for town in counts.chunk_by(|a, b| a.town == b.town) {
+        let (mut villages, mut missing) = (0u32, 0u32);
+        for c in town {
+            if let Some(k) = art09_reserves::secretary_reserves(p, c.reserves).outcome {
+                villages += 1;
+                missing += k;
+            }
         }
-    }
-    for ((_, name), (villages, missing)) in short {
-        out.push(format!(
-            "{name}：{villages} 个专业化管理村的书记后备力量不足，共缺 {missing} 名（第九条）"
-        ));
-    }
-    let mut untrained: std::collections::BTreeMap<(String, String), u32> = Default::default();
-    if let Ok(x) = reports::training(&r, p, year, town) {
-        for row in x.rows.iter().filter(|r| !r.compliant) {
-            *untrained
-                .entry((row.who.town.as_str().to_owned(), row.who.town_name.clone()))
-                .or_default() += 1;
+        if villages > 0 {
+            out.push(format!(
+                "{}：{villages} 个专业化管理村的书记后备力量不足，共缺 {missing} 名（第九条）",
+                town[0].town_name
+            ));
         }
-    }
-    for ((_, name), n) in untrained {
-        out.push(format!(
-            "{name}：名单内 {n} 名书记截至今日尚未达到 {year} 年培训要求（第六条）"
-        ));
     }
     Ok(out)
 }
