@@ -1,6 +1,10 @@
 //! The baseline of `bench/cycle.sh`: a plain read of the rows the cycle
-//! reads, with the same `Store` and no decision. Not a criterion bench (one
-//! read of a province takes seconds); prints wall times.
+//! reads (`Store::cycle_plain_read`: the same statements, each column read
+//! by position into an owned value, no record built — on SQLite through
+//! rusqlite, on PostgreSQL through sqlx, as the cycle reads), and for
+//! comparison the cycle's own read into records (`Store::cycle_records`).
+//! Not a criterion bench (one read of a province takes seconds); prints
+//! wall times: `plain-read SECONDS rows N` then `records-read SECONDS rows N`.
 //!
 //! `cargo bench -p touyan-storage --bench read -- DB YEAR [RUNS]`
 
@@ -40,9 +44,17 @@ fn main() {
         };
         for _ in 0..runs {
             let t = Instant::now();
+            match store.cycle_plain_read(year).await {
+                Ok(n) => println!("plain-read {:.3} rows {n}", t.elapsed().as_secs_f64()),
+                Err(e) => {
+                    eprintln!("{e}");
+                    std::process::exit(1);
+                }
+            }
+            let t = Instant::now();
             match store.cycle_records(year).await {
                 Ok(r) => println!(
-                    "plain-read {:.3} rows {}",
+                    "records-read {:.3} rows {}",
                     t.elapsed().as_secs_f64(),
                     r.len()
                 ),

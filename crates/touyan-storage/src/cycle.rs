@@ -227,6 +227,19 @@ impl Store {
                 town.map_or(String::new(), |x| format!("、镇街 {}", x.as_str()))
             )));
         }
+        if let Some(path) = self.sqlite_file() {
+            // Synchronous (rusqlite) on the calling thread: the command
+            // line's one write; see `sqlite_bulk` for why.
+            return crate::sqlite_bulk::replace_cycle(
+                &path,
+                actor,
+                year,
+                town,
+                towns,
+                secretaries,
+                progress,
+            );
+        }
         let tx = self.begin(actor).await?;
         let old = tx.cycle_rows::<CycleTown>(year, town).await?;
         let b = tx.backend;
@@ -472,16 +485,118 @@ impl Store {
     /// training sessions of `year - 1` and their attendance, ballots before
     /// `year`, secondments, secretary reserves, young cadres and the towns'
     /// settings of `year`.
+    ///
+    /// On a SQLite file they are read through `sqlite_bulk` (rusqlite, one
+    /// read transaction, on a blocking thread); on PostgreSQL through sqlx.
     pub async fn cycle_records(
         &self,
         year: i32,
     ) -> Result<touyan_records::model::Records, StoreError> {
-        use touyan_records::model::{
-            Attendance, Ballots, Labelled, PostRole, RaterGroup, Records, Reserve, Secondment,
-            ThreeGood, TownYear, TrainingSession, VillageYear, YoungCadre,
-        };
+        let q = CycleQueries::new(self.backend, year)?;
+        if let Some(path) = self.sqlite_file() {
+            return tokio::task::spawn_blocking(move || {
+                crate::sqlite_bulk::with_snapshot(&path, |c| q.read_sqlite(c))
+            })
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        }
+        use touyan_records::model::Records;
+        fn l(q: &Query) -> Option<(&str, Vec<Value>)> {
+            Some((q.0.as_str(), q.1.clone()))
+        }
+        Ok(Records {
+            towns: self.list_unordered(l(&q.towns)).await?,
+            villages: self.list_unordered(l(&q.villages)).await?,
+            people: self.list_unordered(l(&q.people)).await?,
+            posts: self.list_unordered(l(&q.posts)).await?,
+            village_years: self.list_unordered(l(&q.village_years)).await?,
+            three_good: self.list_unordered(l(&q.three_good)).await?,
+            training_sessions: self.list_unordered(l(&q.training_sessions)).await?,
+            attendance: self.list_unordered(l(&q.attendance)).await?,
+            ballots: self.list_unordered(l(&q.ballots)).await?,
+            secondments: self.list_unordered(l(&q.secondments)).await?,
+            reserves: self.list_unordered(l(&q.reserves)).await?,
+            young_cadres: self.list_unordered(l(&q.young_cadres)).await?,
+            town_years: self.list_unordered(l(&q.town_years)).await?,
+            ..Records::default()
+        })
+    }
+
+    /// The baseline of the cycle's read (`benches/read.rs`): the same
+    /// statements over the same rows, the fastest plain way — each column
+    /// read by position into an owned value, no record built. On a SQLite
+    /// file through rusqlite in one read transaction, as the cycle reads;
+    /// on PostgreSQL through sqlx, as the cycle reads there. Returns the
+    /// rows read.
+    pub async fn cycle_plain_read(&self, year: i32) -> Result<usize, StoreError> {
+        let q = CycleQueries::new(self.backend, year)?;
+        if let Some(path) = self.sqlite_file() {
+            return tokio::task::spawn_blocking(move || {
+                crate::sqlite_bulk::with_snapshot(&path, |c| {
+                    q.each(|table, cols, (filter, values)| {
+                        crate::sqlite_bulk::plain_read(c, table, cols, filter, values)
+                    })
+                })
+            })
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        }
+        let mut n = 0;
+        for (table, cols, (filter, values)) in q.list() {
+            let sql = format!(
+                "SELECT {} FROM {table} WHERE {filter}",
+                crate::column_list(cols)
+            );
+            let rows = self
+                .db
+                .query_all_raw(Statement::from_sql_and_values(
+                    self.backend.db(),
+                    sql,
+                    values.clone(),
+                ))
+                .await?;
+            for r in &rows {
+                std::hint::black_box(cells(r, cols)?);
+            }
+            n += rows.len();
+        }
+        Ok(n)
+    }
+
+    /// The file of a SQLite store on disk (`None` on PostgreSQL and for an
+    /// in-memory database).
+    fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        match self.backend {
+            crate::Backend::Sqlite => crate::sqlite_bulk::file_of(&self.db),
+            crate::Backend::Postgres => None,
+        }
+    }
+}
+
+/// A filter over a table's columns and its values.
+type Query = (String, Vec<Value>);
+
+/// The statements of the cycle's read: the filter of each kind it reads.
+struct CycleQueries {
+    towns: Query,
+    villages: Query,
+    people: Query,
+    posts: Query,
+    village_years: Query,
+    three_good: Query,
+    training_sessions: Query,
+    attendance: Query,
+    ballots: Query,
+    secondments: Query,
+    reserves: Query,
+    young_cadres: Query,
+    town_years: Query,
+}
+
+impl CycleQueries {
+    fn new(b: crate::Backend, year: i32) -> Result<CycleQueries, StoreError> {
+        use touyan_records::model::{Labelled, PostRole, RaterGroup};
         let secretary = || Value::String(Some(PostRole::Secretary.code().to_owned()));
-        let b = self.backend;
         let ph = |k: usize| {
             let mut p = Params::new(b);
             (0..k).map(|_| p.next()).collect::<Vec<_>>()
@@ -498,82 +613,109 @@ impl Store {
         let two = ph(2);
         let three = ph(3);
         let sessions = format!("start_on >= {} AND start_on < {}", two[0], two[1]);
-        Ok(Records {
-            towns: self.list_unordered(None).await?,
-            villages: self
-                .list_unordered(Some((
-                    &format!("committee = {}", one[0]),
-                    vec![Value::String(Some(
-                        crate::committee_code(touyan_records::CommitteeKind::Villagers).to_owned(),
-                    ))],
-                )))
-                .await?,
-            people: self
-                .list_unordered(Some((
-                    &format!(
-                        "citizen_id IN (SELECT person FROM posts WHERE role = {}) \
-                         OR citizen_id IN (SELECT person FROM young_cadres)",
-                        one[0]
-                    ),
-                    vec![secretary()],
-                )))
-                .await?,
-            posts: self
-                .list_unordered(Some((&format!("role = {}", one[0]), vec![secretary()])))
-                .await?,
-            village_years: self
-                .list_unordered::<VillageYear>(Some((
-                    &format!("year = {}", one[0]),
-                    vec![int(year - 1)],
-                )))
-                .await?,
-            three_good: self
-                .list_unordered::<ThreeGood>(Some((&format!("year = {}", one[0]), vec![int(year)])))
-                .await?,
-            training_sessions: self
-                .list_unordered::<TrainingSession>(Some((
-                    &sessions,
-                    vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))],
-                )))
-                .await?,
-            attendance: self
-                .list_unordered::<Attendance>(Some((
-                    &format!(
-                        "session_code IN (SELECT code FROM training_sessions WHERE {sessions})"
-                    ),
-                    vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))],
-                )))
-                .await?,
-            ballots: self
-                .list_unordered::<Ballots>(Some((
-                    &format!(
-                        "year < {} AND rater_group IN ({}, {})",
-                        three[0], three[1], three[2]
-                    ),
-                    vec![
-                        int(year),
-                        Value::String(Some(RaterGroup::PartyMembers.code().to_owned())),
-                        Value::String(Some(RaterGroup::PublicReps.code().to_owned())),
-                    ],
-                )))
-                .await?,
-            secondments: self
-                .list_unordered::<Secondment>(Some((
-                    &format!("start_on >= {} AND start_on < {}", two[0], two[1]),
-                    vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))],
-                )))
-                .await?,
-            reserves: self
-                .list_unordered::<Reserve>(Some((
-                    &format!("post_role = {}", one[0]),
-                    vec![secretary()],
-                )))
-                .await?,
-            young_cadres: self.list_unordered::<YoungCadre>(None).await?,
-            town_years: self
-                .list_unordered::<TownYear>(Some((&format!("year = {}", one[0]), vec![int(year)])))
-                .await?,
-            ..Records::default()
+        let span = || vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))];
+        let this_year = (format!("year = {}", one[0]), vec![int(year)]);
+        Ok(CycleQueries {
+            towns: ("1 = 1".into(), Vec::new()),
+            villages: (
+                format!("committee = {}", one[0]),
+                vec![Value::String(Some(
+                    crate::committee_code(touyan_records::CommitteeKind::Villagers).to_owned(),
+                ))],
+            ),
+            people: (
+                format!(
+                    "citizen_id IN (SELECT person FROM posts WHERE role = {}) \
+                     OR citizen_id IN (SELECT person FROM young_cadres)",
+                    one[0]
+                ),
+                vec![secretary()],
+            ),
+            posts: (format!("role = {}", one[0]), vec![secretary()]),
+            village_years: (format!("year = {}", one[0]), vec![int(year - 1)]),
+            three_good: this_year.clone(),
+            training_sessions: (sessions.clone(), span()),
+            attendance: (
+                format!("session_code IN (SELECT code FROM training_sessions WHERE {sessions})"),
+                span(),
+            ),
+            ballots: (
+                format!(
+                    "year < {} AND rater_group IN ({}, {})",
+                    three[0], three[1], three[2]
+                ),
+                vec![
+                    int(year),
+                    Value::String(Some(RaterGroup::PartyMembers.code().to_owned())),
+                    Value::String(Some(RaterGroup::PublicReps.code().to_owned())),
+                ],
+            ),
+            secondments: (sessions.clone(), span()),
+            reserves: (format!("post_role = {}", one[0]), vec![secretary()]),
+            young_cadres: ("1 = 1".into(), Vec::new()),
+            town_years: this_year,
+        })
+    }
+
+    /// (table, columns, filter) of every statement.
+    fn list(&self) -> Vec<(&'static str, &'static [Col], &Query)> {
+        use touyan_records::model::{
+            Attendance, Ballots, Person, Post, Reserve, Secondment, ThreeGood, TownYear,
+            TrainingSession, VillageYear, YoungCadre,
+        };
+        fn t<R: Record>(q: &Query) -> (&'static str, &'static [Col], &Query) {
+            (R::TABLE, R::COLUMNS, q)
+        }
+        vec![
+            t::<crate::Town>(&self.towns),
+            t::<crate::Village>(&self.villages),
+            t::<Person>(&self.people),
+            t::<Post>(&self.posts),
+            t::<VillageYear>(&self.village_years),
+            t::<ThreeGood>(&self.three_good),
+            t::<TrainingSession>(&self.training_sessions),
+            t::<Attendance>(&self.attendance),
+            t::<Ballots>(&self.ballots),
+            t::<Secondment>(&self.secondments),
+            t::<Reserve>(&self.reserves),
+            t::<YoungCadre>(&self.young_cadres),
+            t::<TownYear>(&self.town_years),
+        ]
+    }
+
+    /// Runs `f` on every statement; the sum of what it returns.
+    fn each(
+        &self,
+        mut f: impl FnMut(&'static str, &'static [Col], (&str, &[Value])) -> Result<usize, StoreError>,
+    ) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for (table, cols, q) in self.list() {
+            n += f(table, cols, (&q.0, &q.1))?;
+        }
+        Ok(n)
+    }
+
+    /// The records, read through rusqlite.
+    fn read_sqlite(
+        &self,
+        c: &rusqlite::Connection,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        use crate::sqlite_bulk::read;
+        Ok(touyan_records::model::Records {
+            towns: read(c, &self.towns.0, &self.towns.1)?,
+            villages: read(c, &self.villages.0, &self.villages.1)?,
+            people: read(c, &self.people.0, &self.people.1)?,
+            posts: read(c, &self.posts.0, &self.posts.1)?,
+            village_years: read(c, &self.village_years.0, &self.village_years.1)?,
+            three_good: read(c, &self.three_good.0, &self.three_good.1)?,
+            training_sessions: read(c, &self.training_sessions.0, &self.training_sessions.1)?,
+            attendance: read(c, &self.attendance.0, &self.attendance.1)?,
+            ballots: read(c, &self.ballots.0, &self.ballots.1)?,
+            secondments: read(c, &self.secondments.0, &self.secondments.1)?,
+            reserves: read(c, &self.reserves.0, &self.reserves.1)?,
+            young_cadres: read(c, &self.young_cadres.0, &self.young_cadres.1)?,
+            town_years: read(c, &self.town_years.0, &self.town_years.1)?,
+            ..Default::default()
         })
     }
 }

@@ -1,0 +1,465 @@
+//! SQLite's bulk path: the yearly cycle's read and write through rusqlite
+//! on a connection of its own to the same file.
+//!
+//! Why SQLite gets its own path: through sea-orm/sqlx every row crosses
+//! from sqlx's SQLite worker thread to the async caller as a boxed row of
+//! owned values and is then decoded by column name and type, about 2.7 µs
+//! a row — the Shandong cycle reads 420,000 rows, the country's several
+//! million, so the read alone took seconds. SQLite is an embedded library:
+//! a plain prepared statement stepped on the calling thread with
+//! positional column reads costs a fraction of that, and so does a
+//! prepared single-row INSERT run again and again inside one transaction
+//! (no statement text to build and parse per batch, no values to box).
+//! PostgreSQL is a server: there the rows come over the wire either way,
+//! and it keeps the sqlx path (multi-row INSERTs sized to its bind limit).
+//!
+//! The rows and change-log entries written here are exactly those the
+//! generic sqlx path writes (same columns, same text for dates and times —
+//! sqlx's own formats — same booleans as 0/1, same log entries); the tests
+//! of `cycle.rs` run on both backends and compare. Reads happen in one read
+//! transaction (one snapshot); writes in one `BEGIN IMMEDIATE` transaction,
+//! all or nothing, with foreign keys on and the store's busy timeout, as on
+//! the store's own connections. WAL lets this connection work beside the
+//! store's pool.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{Connection, OpenFlags, ffi};
+use sea_orm::Value;
+use time::macros::format_description;
+use time::{Date, PrimitiveDateTime};
+
+use crate::cycle::{CycleSecretary, CycleTown, CycleWritten};
+use crate::record::{Cell, Col, Kind, Record};
+use crate::{Action, BUSY_TIMEOUT, LogEntry, StoreError, key_text, row_json, to_record};
+
+/// The file of a SQLite store, when it is a file on disk (an in-memory
+/// database exists only on the pool's one connection: no bulk path).
+pub(crate) fn file_of(db: &sea_orm::DatabaseConnection) -> Option<PathBuf> {
+    let opts = db.get_sqlite_connection_pool().connect_options();
+    let path = opts.get_filename();
+    if path.as_os_str().is_empty() || path.to_str() == Some(":memory:") || !path.is_file() {
+        return None;
+    }
+    Some(path.to_path_buf())
+}
+
+fn db_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+/// Classifies an error met while writing `table` (a Chinese name), as
+/// `StoreError::writing` does for sqlx.
+fn writing(table: &'static str, e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
+        let message = msg.clone().unwrap_or_else(|| f.to_string());
+        match f.extended_code {
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {
+                return StoreError::MissingReference { table, message };
+            }
+            ffi::SQLITE_CONSTRAINT_PRIMARYKEY | ffi::SQLITE_CONSTRAINT_UNIQUE => {
+                return StoreError::Duplicate { table, message };
+            }
+            _ => {}
+        }
+    }
+    db_err(e)
+}
+
+fn open(path: &Path, write: bool) -> Result<Connection, StoreError> {
+    let flags = if write {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let c = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Open {
+        url: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    c.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
+    if write {
+        // As the store's own connections (the file is already in WAL).
+        c.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(db_err)?;
+    }
+    Ok(c)
+}
+
+/// A sea-orm value as rusqlite binds it, in sqlx's encoding (dates as
+/// `YYYY-MM-DD` text, booleans as 0/1).
+fn param(v: &Value) -> Result<SqlValue, StoreError> {
+    Ok(match v {
+        Value::String(Some(s)) => SqlValue::Text(s.clone()),
+        Value::Int(Some(i)) => SqlValue::Integer(i64::from(*i)),
+        Value::BigInt(Some(i)) => SqlValue::Integer(*i),
+        Value::Bool(Some(b)) => SqlValue::Integer(i64::from(*b)),
+        Value::TimeDate(Some(d)) => SqlValue::Text(date_text(*d)),
+        Value::String(None)
+        | Value::Int(None)
+        | Value::BigInt(None)
+        | Value::Bool(None)
+        | Value::TimeDate(None) => SqlValue::Null,
+        other => {
+            return Err(StoreError::Invalid(format!(
+                "内部错误：批量读取不支持参数 {other:?}"
+            )));
+        }
+    })
+}
+
+fn date_text(d: Date) -> String {
+    d.format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default()
+}
+
+/// sqlx's text for a `PrimitiveDateTime` on SQLite.
+fn datetime_text(t: PrimitiveDateTime) -> String {
+    t.format(format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]"
+    ))
+    .unwrap_or_default()
+}
+
+/// `YYYY-MM-DD` without the general parser (every date the store writes
+/// has this form); anything else through `time`'s parser.
+fn parse_date(s: &str) -> Result<Date, String> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+        && let Ok(month) = time::Month::try_from(m as u8)
+        && let Ok(date) = Date::from_calendar_date(y as i32, month, d as u8)
+    {
+        return Ok(date);
+    }
+    Date::parse(s, format_description!("[year]-[month]-[day]"))
+        .map_err(|e| format!("日期 {s} 无效：{e}"))
+}
+
+/// Column `i` of a row as a cell of `kind`, read by position.
+fn cell(row: &rusqlite::Row<'_>, i: usize, col: &Col) -> Result<Cell, String> {
+    let v = row.get_ref(i).map_err(|e| e.to_string())?;
+    let bad = || format!("{} 列的值类型不符", col.name);
+    Ok(match (v, col.kind) {
+        (ValueRef::Null, _) => Cell::Null,
+        (ValueRef::Text(t), Kind::Text) => Cell::Text(
+            std::str::from_utf8(t)
+                .map_err(|_| format!("{} 列不是有效的 UTF-8 文本", col.name))?
+                .to_owned(),
+        ),
+        (ValueRef::Integer(x), Kind::Int | Kind::BigInt) => Cell::Int(x),
+        (ValueRef::Integer(x), Kind::Bool) => Cell::Bool(x != 0),
+        (ValueRef::Text(t), Kind::Date) => {
+            Cell::Date(parse_date(std::str::from_utf8(t).map_err(|_| bad())?)?)
+        }
+        _ => return Err(bad()),
+    })
+}
+
+fn bind_all(values: &[Value]) -> Result<Vec<SqlValue>, StoreError> {
+    values.iter().map(param).collect()
+}
+
+/// The records of a kind matching `filter` (`?` placeholders for
+/// `values`), in no particular order.
+pub(crate) fn read<R: Record>(
+    c: &Connection,
+    filter: &str,
+    values: &[Value],
+) -> Result<Vec<R>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {filter}",
+        crate::column_list(R::COLUMNS),
+        R::TABLE
+    );
+    let mut st = c.prepare(&sql).map_err(db_err)?;
+    let params = bind_all(values)?;
+    let mut rows = st
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(db_err)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(db_err)? {
+        let mut cells = Vec::with_capacity(R::COLUMNS.len());
+        for (i, col) in R::COLUMNS.iter().enumerate() {
+            cells.push(cell(row, i, col).map_err(|message| StoreError::Corrupt {
+                table: R::ZH,
+                key: String::new(),
+                message,
+            })?);
+        }
+        out.push(to_record(cells)?);
+    }
+    Ok(out)
+}
+
+/// The rows of a kind matching `filter`, every column read by position
+/// into an owned value and nothing built from them: the plain read the
+/// cycle's read is measured against (`benches/read.rs`). Returns the rows.
+pub(crate) fn plain_read(
+    c: &Connection,
+    table: &str,
+    cols: &[Col],
+    filter: &str,
+    values: &[Value],
+) -> Result<usize, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {table} WHERE {filter}",
+        crate::column_list(cols)
+    );
+    let mut st = c.prepare(&sql).map_err(db_err)?;
+    let params = bind_all(values)?;
+    let mut rows = st
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(db_err)?;
+    let mut n = 0;
+    let mut kept: Vec<SqlValue> = Vec::with_capacity(cols.len());
+    while let Some(row) = rows.next().map_err(db_err)? {
+        kept.clear();
+        for i in 0..cols.len() {
+            kept.push(match row.get_ref(i).map_err(db_err)? {
+                ValueRef::Null => SqlValue::Null,
+                ValueRef::Integer(x) => SqlValue::Integer(x),
+                ValueRef::Real(x) => SqlValue::Real(x),
+                ValueRef::Text(t) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(b) => SqlValue::Blob(b.to_vec()),
+            });
+        }
+        std::hint::black_box(&kept);
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Runs `f` in one read transaction on a read-only connection to `path`.
+pub(crate) fn with_snapshot<T>(
+    path: &Path,
+    f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let c = open(path, false)?;
+    c.execute_batch("BEGIN").map_err(db_err)?;
+    let out = f(&c);
+    // A read transaction: ending it cannot lose anything.
+    let _ = c.execute_batch("COMMIT");
+    out
+}
+
+/// When a write transaction begins, as `Store::begin` takes it (UTC,
+/// microseconds).
+fn now() -> PrimitiveDateTime {
+    let now = time::OffsetDateTime::now_utc();
+    let t = now
+        .time()
+        .replace_nanosecond(now.nanosecond() / 1000 * 1000)
+        .unwrap_or(now.time());
+    PrimitiveDateTime::new(now.date(), t)
+}
+
+/// A cell bound as sqlx binds it for a column of `kind` (after the same
+/// range check as `Cell::value`).
+fn cell_param(c: &Cell, kind: Kind) -> Result<SqlValue, StoreError> {
+    param(&c.value(kind)?)
+}
+
+/// `Store::replace_cycle` on SQLite (the caller has checked the scope).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn replace_cycle(
+    path: &Path,
+    actor: &str,
+    year: i32,
+    town: Option<touyan_records::TownCode>,
+    towns: &[CycleTown],
+    secretaries: &[CycleSecretary],
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> Result<CycleWritten, StoreError> {
+    let actor = actor.trim();
+    if actor.is_empty() {
+        return Err(StoreError::Invalid("未指明操作人".into()));
+    }
+    let new_rows: Vec<Vec<Cell>> = towns
+        .iter()
+        .map(CycleTown::to_row)
+        .collect::<Result<_, _>>()?;
+    {
+        let mut seen = HashSet::with_capacity(new_rows.len());
+        for r in &new_rows {
+            if !seen.insert(&r[..CycleTown::KEY]) {
+                return Err(StoreError::Invalid(format!(
+                    "同一批{}中 {} 出现了不止一次",
+                    CycleTown::ZH,
+                    key_text(&r[..CycleTown::KEY])
+                )));
+            }
+        }
+    }
+    let mut c = open(path, true)?;
+    let tx = c
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(db_err)?;
+    let now = datetime_text(now());
+    let (filter, scope): (&str, Vec<Value>) = match town {
+        None => ("year = ?", vec![Value::Int(Some(year))]),
+        Some(t) => (
+            "year = ? AND town = ?",
+            vec![
+                Value::Int(Some(year)),
+                Value::String(Some(t.as_str().to_owned())),
+            ],
+        ),
+    };
+    let scope = bind_all(&scope)?;
+    // The stored town rows of the scope, for the log.
+    let old: Vec<Vec<Cell>> = {
+        let sql = format!(
+            "SELECT {} FROM cycle_towns WHERE {filter}",
+            crate::column_list(CycleTown::COLUMNS)
+        );
+        let mut st = tx.prepare(&sql).map_err(db_err)?;
+        let mut rows = st
+            .query(rusqlite::params_from_iter(scope.iter()))
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(db_err)? {
+            let mut cells = Vec::with_capacity(CycleTown::COLUMNS.len());
+            for (i, col) in CycleTown::COLUMNS.iter().enumerate() {
+                cells.push(cell(row, i, col).map_err(|message| StoreError::Corrupt {
+                    table: CycleTown::ZH,
+                    key: String::new(),
+                    message,
+                })?);
+            }
+            out.push(cells);
+        }
+        out
+    };
+    for table in ["cycle_secretaries", "cycle_towns"] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE {filter}"),
+            rusqlite::params_from_iter(scope.iter()),
+        )
+        .map_err(|e| writing(CycleTown::ZH, e))?;
+    }
+    // Towns first (the secretaries' rows refer to them), then the log.
+    {
+        let sql = format!(
+            "INSERT INTO cycle_towns ({}, created_at, updated_at, updated_by) VALUES ({})",
+            crate::column_list(CycleTown::COLUMNS),
+            vec!["?"; CycleTown::COLUMNS.len() + 3].join(", ")
+        );
+        let mut st = tx.prepare(&sql).map_err(db_err)?;
+        for r in &new_rows {
+            let mut values = r
+                .iter()
+                .zip(CycleTown::COLUMNS)
+                .map(|(c, col)| cell_param(c, col.kind))
+                .collect::<Result<Vec<_>, _>>()?;
+            values.push(SqlValue::Text(now.clone()));
+            values.push(SqlValue::Text(now.clone()));
+            values.push(SqlValue::Text(actor.to_owned()));
+            st.execute(rusqlite::params_from_iter(values.iter()))
+                .map_err(|e| writing(CycleTown::ZH, e))?;
+        }
+    }
+    let mut log = Vec::with_capacity(new_rows.len() + old.len());
+    let old_by_key: HashMap<&[Cell], &Vec<Cell>> =
+        old.iter().map(|r| (&r[..CycleTown::KEY], r)).collect();
+    let new_keys: HashSet<&[Cell]> = new_rows.iter().map(|r| &r[..CycleTown::KEY]).collect();
+    for r in &new_rows {
+        let key = &r[..CycleTown::KEY];
+        let before = old_by_key.get(key).map(|o| row_json(CycleTown::COLUMNS, o));
+        log.push(LogEntry {
+            key: key_text(key),
+            action: if before.is_some() {
+                Action::Update
+            } else {
+                Action::Insert
+            },
+            before,
+            after: Some(row_json(CycleTown::COLUMNS, r)),
+        });
+    }
+    for o in old
+        .iter()
+        .filter(|o| !new_keys.contains(&o[..CycleTown::KEY]))
+    {
+        log.push(LogEntry {
+            key: key_text(&o[..CycleTown::KEY]),
+            action: Action::Delete,
+            before: Some(row_json(CycleTown::COLUMNS, o)),
+            after: None,
+        });
+    }
+    {
+        let mut st = tx
+            .prepare(
+                "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
+                 before_json, after_json, origin) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+            )
+            .map_err(db_err)?;
+        for e in &log {
+            st.execute(rusqlite::params![
+                now,
+                actor,
+                CycleTown::TABLE,
+                e.key,
+                e.action.code(),
+                e.before,
+                e.after
+            ])
+            .map_err(db_err)?;
+        }
+    }
+    // The secretaries, bound from the records themselves (the reasons are
+    // not copied).
+    {
+        let sql = format!(
+            "INSERT INTO cycle_secretaries ({}, created_at, updated_at, updated_by) VALUES ({})",
+            crate::column_list(CycleSecretary::COLUMNS),
+            vec!["?"; CycleSecretary::COLUMNS.len() + 3].join(", ")
+        );
+        let mut st = tx.prepare(&sql).map_err(db_err)?;
+        let mut seen = HashSet::with_capacity(secretaries.len());
+        for (i, s) in secretaries.iter().enumerate() {
+            if !seen.insert(s.village.as_str()) {
+                return Err(StoreError::Invalid(format!(
+                    "同一批{}中 {}/{} 出现了不止一次",
+                    CycleSecretary::ZH,
+                    s.year,
+                    s.village.as_str()
+                )));
+            }
+            st.execute(rusqlite::params![
+                s.year,
+                s.village.as_str(),
+                s.town.as_str(),
+                s.person.as_str(),
+                s.eligible,
+                s.place.is_some(),
+                s.place.map(i64::from),
+                s.tier.map(i64::from),
+                s.checks_json,
+                now,
+                now,
+                actor
+            ])
+            .map_err(|e| writing(CycleSecretary::ZH, e))?;
+            if (i + 1) % 4096 == 0 {
+                progress(i + 1);
+            }
+        }
+        progress(secretaries.len());
+    }
+    tx.commit().map_err(db_err)?;
+    Ok(CycleWritten {
+        towns_replaced: old.len() as u64,
+        towns_written: towns.len() as u64,
+        secretaries_written: secretaries.len() as u64,
+    })
+}
