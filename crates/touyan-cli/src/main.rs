@@ -1,5 +1,6 @@
 //! `touyan`: the command line of the system.
 
+mod account;
 mod cycle;
 mod demo;
 mod divisions;
@@ -139,6 +140,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 服务账户管理（各镇街、各类管理员的账户）
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
     /// 启动网页服务（中文页面和 /api/v1 接口）；没有账户的数据库在首页建立第一个管理员
     Serve {
         /// 监听地址（IP:端口）
@@ -150,6 +156,24 @@ enum Command {
         /// 会话 Cookie 只经 HTTPS 发送（部署在 HTTPS 之后时使用）
         #[arg(long)]
         secure_cookies: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// 建立服务账户；密码从标准输入读取一行（不写在命令行上）
+    Add {
+        /// 用户名（如 town-370783100）
+        username: String,
+        /// 角色：city_admin、city_viewer、town_operator、town_reviewer、finance、system_admin、security_admin、audit_admin（或其中文名）
+        #[arg(long, value_name = "角色")]
+        role: String,
+        /// 镇街代码（镇街经办、镇街审核必填，其他角色不填）
+        #[arg(long, value_name = "镇街代码")]
+        town: Option<String>,
+        /// 显示名（默认：镇街名 + 角色）
+        #[arg(long, value_name = "显示名")]
+        name: Option<String>,
     },
 }
 
@@ -470,6 +494,23 @@ fn main() -> ExitCode {
                 month: &month,
                 town: town.as_deref(),
                 policy: policy.as_deref(),
+            },
+        ),
+        Command::Account {
+            command:
+                AccountCommand::Add {
+                    username,
+                    role,
+                    town,
+                    name,
+                },
+        } => account::add(
+            &cli.db,
+            &account::Add {
+                username: &username,
+                role: &role,
+                town: town.as_deref(),
+                name: name.as_deref(),
             },
         ),
         Command::Serve {
