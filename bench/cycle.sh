@@ -1,7 +1,12 @@
 #!/bin/sh
 # Benchmarks of `touyan cycle` and `touyan payroll` (issue 3, item 8), with
 # their baseline measured in the same run: a plain read of the same rows
-# through the same Store (crates/touyan-storage/benches/read.rs).
+# (Store::cycle_plain_read, crates/touyan-storage/benches/read.rs: the
+# cycle's statements, each column read by position into an owned value, no
+# record built; rusqlite on SQLite and sqlx on PostgreSQL, as the cycle).
+#
+#   BENCH_ONLY=sqlite|postgres|national   one part only
+#   BENCH_NATIONAL_DB=/path/cn.db         an existing national database
 #
 #   bench/cycle.sh                 Shandong (--province 37) on SQLite and PostgreSQL
 #   BENCH_NATIONAL=1 bench/cycle.sh   also the national file on SQLite
@@ -42,20 +47,25 @@ bench_db() { # label, url
   label=$1; url=$2
   echo "== $label"
   for i in $(seq "$RUNS"); do
-    base=$("$READ" "$url" "$YEAR" 1 | awk '{print $2}')
+    base=$("$READ" "$url" "$YEAR" 1 | awk '{printf "%s %s s; ", $1, $2}')
     cyc=$(TOUYAN_TIMING=1 /usr/bin/time -f "wall %e" "$T" --db "$url" cycle --year "$YEAR" 2>&1 >/dev/null | tr '\n' ' ')
-    echo "run $i: plain read $base s; cycle: $cyc"
+    echo "run $i: $base cycle: $cyc ($(uptime | sed 's/.*load/load/'))"
   done
   for i in $(seq "$RUNS"); do
     echo "payroll run $i: $(wall "$T" --db "$url" payroll --month "$MONTH") s"
   done
 }
 
+ONLY=${BENCH_ONLY:-}
 SD=$DATA/shandong.db
-[ -f "$SD" ] || make_db "$SD" --province 37
-bench_db "Shandong, SQLite" "$SD"
+if [ -z "$ONLY" ] || [ "$ONLY" = sqlite ]; then
+  [ -f "$SD" ] || make_db "$SD" --province 37
+  bench_db "Shandong, SQLite" "$SD"
+fi
 
-if psql "$PG/postgres" -qc 'select 1' >/dev/null 2>&1; then
+if [ -n "$ONLY" ] && [ "$ONLY" != postgres ]; then
+  :
+elif psql "$PG/postgres" -qc 'select 1' >/dev/null 2>&1; then
   if ! psql "$PG/touyan_bench_sd" -qc 'select 1 from cycle_towns limit 1' >/dev/null 2>&1; then
     psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS touyan_bench_sd' -qc 'CREATE DATABASE touyan_bench_sd'
     make_db "$PG/touyan_bench_sd" --province 37
@@ -65,8 +75,8 @@ else
   echo "PostgreSQL not reachable at $PG: skipped" >&2
 fi
 
-if [ "${BENCH_NATIONAL:-0}" = 1 ]; then
-  CN=$DATA/national.db
+if [ "${BENCH_NATIONAL:-0}" = 1 ] || [ "$ONLY" = national ]; then
+  CN=${BENCH_NATIONAL_DB:-$DATA/national.db}
   [ -f "$CN" ] || make_db "$CN"
   bench_db "National, SQLite" "$CN"
 fi

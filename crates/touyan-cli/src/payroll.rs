@@ -66,11 +66,11 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
     let result = rt.block_on(async {
         let store = Store::open(db).await?;
         let records = Records {
-            towns: store.list::<Town>().await?,
-            villages: store.list::<Village>().await?,
-            people: store.list::<Person>().await?,
-            list_entries: store.list::<ListEntry>().await?,
-            exits: store.list::<Exit>().await?,
+            towns: store.list_bulk::<Town>().await?,
+            villages: store.list_bulk::<Village>().await?,
+            people: store.list_bulk::<Person>().await?,
+            list_entries: store.list_bulk::<ListEntry>().await?,
+            exits: store.list_bulk::<Exit>().await?,
             ..Records::default()
         };
         let town = match o.town {

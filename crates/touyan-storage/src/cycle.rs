@@ -563,6 +563,20 @@ impl Store {
         Ok(n)
     }
 
+    /// Every record of a kind, in key order, as [`Store::list`] — on a
+    /// SQLite file through `sqlite_bulk` (rusqlite, on a blocking thread),
+    /// for commands that read whole tables (payroll).
+    pub async fn list_bulk<R: Record>(&self) -> Result<Vec<R>, StoreError> {
+        if let Some(path) = self.sqlite_file() {
+            return tokio::task::spawn_blocking(move || {
+                crate::sqlite_bulk::with_snapshot(&path, crate::sqlite_bulk::read_all::<R>)
+            })
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        }
+        self.list().await
+    }
+
     /// The file of a SQLite store on disk (`None` on PostgreSQL and for an
     /// in-memory database).
     fn sqlite_file(&self) -> Option<std::path::PathBuf> {

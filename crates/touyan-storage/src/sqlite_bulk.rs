@@ -79,6 +79,12 @@ fn open(path: &Path, write: bool) -> Result<Connection, StoreError> {
         message: e.to_string(),
     })?;
     c.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
+    // A page cache large enough for one bulk statement's working set (the
+    // default 2 MB makes a write of the country's proposals spill its
+    // changed pages to the WAL and re-read the key indexes its foreign
+    // keys look up). Memory is taken only as pages are used.
+    c.execute_batch("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")
+        .map_err(db_err)?;
     if write {
         // As the store's own connections (the file is already in WAL).
         c.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
@@ -180,7 +186,22 @@ pub(crate) fn read<R: Record>(
         crate::column_list(R::COLUMNS),
         R::TABLE
     );
-    let mut st = c.prepare(&sql).map_err(db_err)?;
+    read_sql(c, &sql, values)
+}
+
+/// Every record of a kind, in key order (as `Store::list`).
+pub(crate) fn read_all<R: Record>(c: &Connection) -> Result<Vec<R>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} ORDER BY {}",
+        crate::column_list(R::COLUMNS),
+        R::TABLE,
+        crate::column_list(&R::COLUMNS[..R::KEY])
+    );
+    read_sql(c, &sql, &[])
+}
+
+fn read_sql<R: Record>(c: &Connection, sql: &str, values: &[Value]) -> Result<Vec<R>, StoreError> {
+    let mut st = c.prepare(sql).map_err(db_err)?;
     let params = bind_all(values)?;
     let mut rows = st
         .query(rusqlite::params_from_iter(params.iter()))
@@ -462,4 +483,23 @@ pub(crate) fn replace_cycle(
         towns_written: towns.len() as u64,
         secretaries_written: secretaries.len() as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_dates_are_written_as_sqlx_writes_them() {
+        // As stored by sqlx in a cycle run before this path existed.
+        let t = PrimitiveDateTime::new(
+            time::macros::date!(2026 - 11 - 25),
+            time::macros::time!(22:51:36.378586),
+        );
+        assert_eq!(datetime_text(t), "2026-11-25 22:51:36.378586");
+        let d = time::macros::date!(2025 - 01 - 01);
+        assert_eq!(date_text(d), "2025-01-01");
+        assert_eq!(parse_date("2025-01-01"), Ok(d));
+        assert!(parse_date("2025-02-30").is_err());
+    }
 }
