@@ -1,7 +1,9 @@
-//! The dashboard's charts and warnings: `GET /api/v1/dashboard` (the data,
-//! scoped to the user's town like every read), `static/dashboard.js` (draws
-//! it with ECharts' SVG renderer; no inline script, the CSP allows only our
-//! own files) and the vendored ECharts itself.
+//! The dashboard's figures and warnings: [`data`] (scoped to the user's town
+//! like every read), shown by the dashboard page and carried in its
+//! `data-dashboard` attribute to `static/dashboard.js` (draws it with
+//! ECharts' SVG renderer; no inline script, the CSP allows only our own
+//! files), and served as `GET /api/v1/dashboard` for other clients; the
+//! vendored ECharts itself.
 //!
 //! Every figure is the rules crate's: quotas by Article 1
 //! (`art01_inclusion::quota`), reserve shortfalls by Article 9
@@ -28,6 +30,11 @@ const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
 pub struct TownChart {
     pub code: String,
     pub name: String,
+    /// Village-level units, administrative villages (villagers'
+    /// committees) and secretaries in post.
+    pub units: u64,
+    pub villages: u64,
+    pub secretaries: u64,
     /// Article 1's quota (`null` when the policy has no value in force).
     pub quota: Option<u64>,
     /// This year's list size.
@@ -48,7 +55,9 @@ pub struct Dashboard {
     pub warnings: Vec<String>,
 }
 
-/// The dashboard data of `user`'s scope for the current year.
+/// The dashboard of `user`'s scope for the current year: computed once per
+/// page view (the page shows it and hands it to `dashboard.js` in a data
+/// attribute) and by `GET /api/v1/dashboard` for other clients.
 pub async fn data(st: &AppState, user: &User) -> Result<Dashboard, Failure> {
     let today = st.today();
     let year = today.year();
@@ -73,6 +82,13 @@ pub async fn data(st: &AppState, user: &User) -> Result<Dashboard, Failure> {
                     s.name, s.listed
                 ));
             }
+            if s.listed > s.filed {
+                warnings.push(format!(
+                    "{}：{year} 年名单中有 {} 人尚未备案",
+                    s.name,
+                    s.listed - s.filed
+                ));
+            }
             let mut tiers = [0u64; 3];
             for (_, tier, n) in tier_counts.iter().filter(|c| c.0 == s.code) {
                 if let Some(slot) = usize::from(*tier)
@@ -85,6 +101,9 @@ pub async fn data(st: &AppState, user: &User) -> Result<Dashboard, Failure> {
             TownChart {
                 code: s.code,
                 name: s.name,
+                units: s.units,
+                villages: s.villages,
+                secretaries: s.secretaries,
                 quota,
                 listed: s.listed,
                 filed: s.filed,

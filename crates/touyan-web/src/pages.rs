@@ -11,7 +11,6 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use touyan_records::model::Labelled;
 use touyan_records::{CitizenId, Mask};
-use touyan_rules::art01_inclusion;
 use touyan_rules::decision::article_zh;
 use touyan_storage::{AuditFilter, Page, PeopleFilter, PersonFile, VillageFilter};
 
@@ -362,6 +361,9 @@ struct DashboardPage {
     towns: Vec<TownLine>,
     warnings: Vec<String>,
     policy_warning: Option<String>,
+    /// The same data for the charts (`GET /api/v1/dashboard`'s JSON), so
+    /// that a view computes it once.
+    chart_json: String,
 }
 
 pub async fn dashboard(State(st): State<AppState>, headers: HeaderMap) -> Response {
@@ -369,70 +371,43 @@ pub async fn dashboard(State(st): State<AppState>, headers: HeaderMap) -> Respon
         Ok(u) => u,
         Err(r) => return r,
     };
-    let today = st.today();
-    let year = today.year();
-    let summaries = match st.reader(&user).town_summaries(year).await {
-        Ok(s) => s,
-        Err(e) => return internal(e.into()),
+    let policy_warning = st
+        .policy()
+        .resolve(st.today())
+        .err()
+        .map(|e| format!("政策参数不全，无法计算名额：{e}"));
+    let data = match crate::charts::data(&st, &user).await {
+        Ok(d) => d,
+        Err(e) => return internal(e),
     };
-    let (params, policy_warning) = match st.policy().resolve(today) {
-        Ok(p) => (Some(p), None),
-        Err(e) => (None, Some(format!("政策参数不全，无法计算名额：{e}"))),
+    let chart_json = match serde_json::to_string(&data) {
+        Ok(j) => j,
+        Err(e) => return internal(Failure::Internal(e.to_string())),
     };
     let mut total = Totals::default();
-    let mut warnings = Vec::new();
-    let towns: Vec<TownLine> = summaries
-        .into_iter()
-        .map(|s| {
-            let quota = params.as_ref().map_or(0, |p| {
-                u64::from(
-                    art01_inclusion::quota(p, u32::try_from(s.villages).unwrap_or(u32::MAX))
-                        .outcome,
-                )
-            });
-            let over = params.is_some() && s.listed > quota;
-            if over {
-                warnings.push(format!(
-                    "{}：{year} 年名单 {} 人，超过名额 {quota} 名（第一条）",
-                    s.name, s.listed
-                ));
-            }
-            if s.listed > s.filed {
-                warnings.push(format!(
-                    "{}：{year} 年名单中有 {} 人尚未备案",
-                    s.name,
-                    s.listed - s.filed
-                ));
-            }
-            total.units += s.units;
-            total.villages += s.villages;
-            total.secretaries += s.secretaries;
-            total.listed += s.listed;
+    let towns: Vec<TownLine> = data
+        .towns
+        .iter()
+        .map(|t| {
+            let quota = t.quota.unwrap_or(0);
+            total.units += t.units;
+            total.villages += t.villages;
+            total.secretaries += t.secretaries;
+            total.listed += t.listed;
             total.quota += quota;
             TownLine {
-                name: s.name,
-                units: s.units,
-                villages: s.villages,
-                secretaries: s.secretaries,
+                name: t.name.clone(),
+                units: t.units,
+                villages: t.villages,
+                secretaries: t.secretaries,
                 quota,
-                listed: s.listed,
-                filed: s.filed,
-                over,
+                listed: t.listed,
+                filed: t.filed,
+                over: t.quota.is_some_and(|q| t.listed > q),
             }
         })
         .collect();
-    if let Some(p) = &params {
-        match crate::charts::action_warnings(&st, &user, year, today, p).await {
-            Ok(w) => warnings.extend(w),
-            Err(e) => return internal(e),
-        }
-    }
-    let scope = match &user.town {
-        Some(_) if user.role.is_town() => towns
-            .first()
-            .map_or_else(|| "本镇街".to_owned(), |t| t.name.clone()),
-        _ => "全市".to_owned(),
-    };
+    let (scope, year, warnings) = (data.scope, data.year, data.warnings);
     render(
         &DashboardPage {
             chrome: Chrome::new("首页", Some(&user), "/"),
@@ -442,6 +417,7 @@ pub async fn dashboard(State(st): State<AppState>, headers: HeaderMap) -> Respon
             towns,
             warnings,
             policy_warning,
+            chart_json,
         },
         StatusCode::OK,
     )
