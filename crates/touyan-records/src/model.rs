@@ -358,6 +358,71 @@ pub struct ListEntry {
     pub status: ListStatus,
 }
 
+labelled! {
+    /// Where a town's yearly list stands in its review (Articles 1, 13; the
+    /// moves are `touyan-workflow`'s `art01_13_list`).
+    ReviewState {
+        Draft = "draft", "草拟中";
+        Confirmed = "confirmed", "已确认待审核";
+        Submitted = "submitted", "已报送待备案";
+        Filed = "filed", "已备案";
+        Returned = "returned", "已退回";
+    }
+}
+
+labelled! {
+    /// A move of a town's yearly list through its review.
+    ListMoveKind {
+        Save = "save", "保存草稿";
+        Confirm = "confirm", "确认名单";
+        SendBack = "send_back", "退回经办修改";
+        Submit = "submit", "报送备案";
+        File = "file", "备案";
+        Return = "return", "退回镇街";
+        Adjust = "adjust", "发起调整";
+    }
+}
+
+/// The review of a town's yearly list: its state and version (1 for the
+/// year's first list, one more for each adjustment after filing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListReview {
+    pub year: i32,
+    pub town: TownCode,
+    pub state: ReviewState,
+    pub version: u32,
+    /// The last comment of a return or send-back, or the reason of an
+    /// adjustment ("" when none).
+    pub comment: String,
+}
+
+/// One secretary in a town's draft list: the town's choice against the
+/// proposal, with the written reason of any departure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListDraft {
+    pub year: i32,
+    pub village: VillageCode,
+    pub town: TownCode,
+    pub person: CitizenId,
+    /// The tier the town gives; `None`: not listed.
+    pub tier: Option<u8>,
+    /// Why the town departs from the proposal ("" when it does not).
+    pub reason: String,
+}
+
+/// One move of a town's list, in order (`seq` from 1); who made it and
+/// when are the row's audit columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListMove {
+    pub year: i32,
+    pub town: TownCode,
+    pub seq: u32,
+    pub kind: ListMoveKind,
+    /// The state after the move.
+    pub to: ReviewState,
+    pub comment: String,
+}
+
 /// A monthly payment, in fen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayRecord {

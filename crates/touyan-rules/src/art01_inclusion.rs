@@ -70,6 +70,21 @@ pub static PROPOSED_LIST: Rule = Rule {
     title: "拟纳入名单",
 };
 
+pub static LIST_SIZE: Rule = Rule {
+    id: "art01.list_size",
+    article: 1,
+    clause: "第二款",
+    inferred: false,
+    title: "确定的名单不超过名额",
+};
+pub static LISTED_ELIGIBLE: Rule = Rule {
+    id: "art01.listed_eligible",
+    article: 1,
+    clause: "第二款",
+    inferred: false,
+    title: "列入名单者须符合全部条件",
+};
+
 pub static RULES: &[&Rule] = &[
     &THREE_GOOD_THREE_STRONG,
     &TENURE,
@@ -78,6 +93,8 @@ pub static RULES: &[&Rule] = &[
     &EXTRA_CONDITION,
     &QUOTA,
     &PROPOSED_LIST,
+    &LIST_SIZE,
+    &LISTED_ELIGIBLE,
 ];
 
 /// What Article 1 asks of a secretary.
@@ -446,6 +463,88 @@ pub fn proposed_list(candidates: &[Candidate<'_>], quota: u32) -> Decision<Vec<u
         listed: order.len(),
     };
     Decision::new(&PROPOSED_LIST, order, reason)
+}
+
+/// Reason of the check of a town's list size.
+#[derive(Clone, Copy, Debug)]
+pub struct ListSizeReason {
+    pub listed: u32,
+    pub quota: u32,
+}
+
+impl fmt::Display for ListSizeReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.listed <= self.quota {
+            write!(
+                f,
+                "名单 {} 人，未超过纳入名额 {} 名",
+                self.listed, self.quota
+            )
+        } else {
+            write!(
+                f,
+                "名单 {} 人，超过纳入名额 {} 名（多 {} 人），不能确定",
+                self.listed,
+                self.quota,
+                self.listed - self.quota
+            )
+        }
+    }
+}
+
+/// The list a town settles holds at most its quota (the quota is "原则上"
+/// a target for the proposal; the system refuses a list above it, as the
+/// issue of the town's review asks).
+pub fn list_size(
+    quota: &Decision<u32, QuotaReason>,
+    listed: u32,
+) -> Decision<bool, ListSizeReason> {
+    let reason = ListSizeReason {
+        listed,
+        quota: quota.outcome,
+    };
+    let mut d = Decision::new(&LIST_SIZE, listed <= quota.outcome, reason);
+    d.params = quota.params.clone();
+    d
+}
+
+/// Reason of the check that a listed secretary meets every condition.
+#[derive(Clone, Debug)]
+pub struct ListedEligibleReason {
+    /// The conditions not met, by title (empty: all met).
+    pub failed: Vec<String>,
+}
+
+impl fmt::Display for ListedEligibleReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.failed.is_empty() {
+            f.write_str("纳入条件均符合")
+        } else {
+            write!(
+                f,
+                "不符合纳入条件（{}），不能列入名单",
+                self.failed.join("、")
+            )
+        }
+    }
+}
+
+/// A secretary may be listed only when every inclusion check passed;
+/// `checks` are the secretary's decided checks (Articles 1 and 13) as
+/// (title, passed).
+pub fn listed_eligible<T: Into<String>>(
+    checks: impl IntoIterator<Item = (T, bool)>,
+) -> Decision<bool, ListedEligibleReason> {
+    let failed: Vec<String> = checks
+        .into_iter()
+        .filter(|(_, passed)| !passed)
+        .map(|(t, _)| t.into())
+        .collect();
+    Decision::new(
+        &LISTED_ELIGIBLE,
+        failed.is_empty(),
+        ListedEligibleReason { failed },
+    )
 }
 
 #[cfg(test)]

@@ -55,9 +55,26 @@ pub static YEARLY_ADJUSTMENT: Rule = Rule {
     title: "名单和档次每年年初调整",
 };
 
+pub static TIER_STARS: Rule = Rule {
+    id: "art13.tier_stars",
+    article: 13,
+    clause: "第三款",
+    inferred: false,
+    title: "一档所需党组织星级",
+};
+pub static TIER_COUNTS: Rule = Rule {
+    id: "art13.tier_counts",
+    article: 13,
+    clause: "第二款",
+    inferred: false,
+    title: "各档人数不超过名额",
+};
+
 pub static RULES: &[&Rule] = &[
     &STAR_RATING,
     &TIER_PLACES,
+    &TIER_STARS,
+    &TIER_COUNTS,
     &TIER,
     &SUBSIDY,
     &YEARLY_ADJUSTMENT,
@@ -174,6 +191,100 @@ pub fn assign_tiers(p: &Params, stars: &[u32]) -> Vec<Decision<u8, TierReason>> 
             Decision::new(&TIER, tier, reason).using(&used)
         })
         .collect()
+}
+
+/// Reason of the check of a tier a town gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TierStarsReason {
+    pub tier: u8,
+    pub stars: u32,
+    pub min: u32,
+}
+
+impl fmt::Display for TierStarsReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let TierStarsReason { tier, stars, min } = *self;
+        if tier != 1 {
+            write!(f, "定为{}档，不受星级限制", tier_zh(tier))
+        } else if stars >= min {
+            write!(f, "村党组织 {stars} 星级，达到一档所需的 {min} 星级")
+        } else {
+            write!(f, "村党组织 {stars} 星级，不足 {min} 星级，不能晋级一档")
+        }
+    }
+}
+
+/// A tier the town gives is allowed by the village's stars: tier 1 needs
+/// `tiers.tier1_min_stars`.
+pub fn tier_stars(p: &Params, tier: u8, stars: u32) -> Decision<bool, TierStarsReason> {
+    let min = p.tiers_tier1_min_stars.value;
+    Decision::new(
+        &TIER_STARS,
+        tier != 1 || stars >= min,
+        TierStarsReason { tier, stars, min },
+    )
+    .using(&[p.tiers_tier1_min_stars.used])
+}
+
+/// Reason of the check of a town's tier counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TierCountsReason {
+    /// Given in tiers 1, 2, 3.
+    pub given: [u32; 3],
+    /// Places of tiers 1 and 2 (tier-2 places include the tier-1 places
+    /// passed down, when the policy passes them).
+    pub places: [u32; 2],
+}
+
+impl fmt::Display for TierCountsReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [g1, g2, g3] = self.given;
+        let [p1, p2] = self.places;
+        write!(
+            f,
+            "一档 {g1} 人（名额 {p1}）、二档 {g2} 人（名额 {p2}）、三档 {g3} 人"
+        )?;
+        if g1 > p1 {
+            write!(f, "，一档超出 {} 人", g1 - p1)?;
+        }
+        if g2 > p2 {
+            write!(f, "，二档超出 {} 人", g2 - p2)?;
+        }
+        Ok(())
+    }
+}
+
+/// The tiers a town gives stay within the places of tiers 1 and 2 ("原则上
+/// 各占1/3", read as ceilings, SPEC.md); tier 3 takes any number. `stars`
+/// are those of every listed secretary's village (for the tier-1 places
+/// passed down to tier 2 when the policy says so, as in [`assign_tiers`]).
+pub fn tier_counts(p: &Params, tiers: &[u8], stars: &[u32]) -> Decision<bool, TierCountsReason> {
+    let places = tier_places(p, tiers.len() as u32).outcome;
+    let mut given = [0u32; 3];
+    for &t in tiers {
+        if let Some(g) = given.get_mut(usize::from(t.clamp(1, 3)) - 1) {
+            *g += 1;
+        }
+    }
+    let (p1, mut p2) = (places.tier1, places.tier2);
+    if p.tiers_unused_tier1_to_tier2.value {
+        let able = stars
+            .iter()
+            .filter(|&&s| s >= p.tiers_tier1_min_stars.value)
+            .count() as u32;
+        p2 += p1.saturating_sub(able);
+    }
+    let reason = TierCountsReason {
+        given,
+        places: [p1, p2],
+    };
+    Decision::new(&TIER_COUNTS, given[0] <= p1 && given[1] <= p2, reason).using(&[
+        p.tiers_tier1_share.used,
+        p.tiers_tier2_share.used,
+        p.tiers_share_rounding.used,
+        p.tiers_tier1_min_stars.used,
+        p.tiers_unused_tier1_to_tier2.used,
+    ])
 }
 
 /// Reason of a subsidy amount.

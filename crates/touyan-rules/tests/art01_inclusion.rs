@@ -525,6 +525,8 @@ fn rule_ids_of_article_1_are_listed() {
             "art01.extra_condition",
             "art01.quota",
             "art01.proposed_list",
+            "art01.list_size",
+            "art01.listed_eligible",
         ]
     );
     assert!(art01_inclusion::RULES.iter().all(|r| r.article == 1));
@@ -543,4 +545,38 @@ fn tenure_lists_the_full_time_switch_it_used() {
     let s = with_degree(Bachelor, false, date!(2023 - 01 - 01));
     let d = art01_inclusion::tenure(&params(), &s, ON);
     assert_used_policy(&d.params, "inclusion.relaxed_requires_full_time");
+}
+
+/// A town's settled list: at the quota it passes, one above it is refused.
+#[test]
+fn a_settled_list_holds_at_most_the_quota() {
+    let p = params();
+    let quota = art01_inclusion::quota(&p, 7); // round half up of 3.5 = 4
+    assert_eq!(quota.outcome, 4);
+    let at = art01_inclusion::list_size(&quota, 4);
+    assert!(at.outcome);
+    assert_eq!(at.sentence(), "名单 4 人，未超过纳入名额 4 名");
+    assert_rule(at.rule, "art01.list_size", 1);
+    assert_used_policy(&at.params, "inclusion.quota_ratio");
+    let over = art01_inclusion::list_size(&quota, 5);
+    assert!(!over.outcome);
+    assert_eq!(
+        over.sentence(),
+        "名单 5 人，超过纳入名额 4 名（多 1 人），不能确定"
+    );
+    assert!(art01_inclusion::list_size(&quota, 0).outcome);
+}
+
+#[test]
+fn a_listed_secretary_must_pass_every_check() {
+    let all = art01_inclusion::listed_eligible([("任职年限", true), ("集体经济收入", true)]);
+    assert!(all.outcome);
+    assert_eq!(all.sentence(), "纳入条件均符合");
+    let one = art01_inclusion::listed_eligible([("任职年限", true), ("集体经济收入", false)]);
+    assert!(!one.outcome);
+    assert_eq!(
+        one.sentence(),
+        "不符合纳入条件（集体经济收入），不能列入名单"
+    );
+    assert_rule(one.rule, "art01.listed_eligible", 1);
 }

@@ -164,3 +164,47 @@ fn the_list_is_adjusted_once_a_year_in_january() {
             .contains("不作调整")
     );
 }
+
+/// A tier the town gives: tier 1 needs exactly five stars or more; other
+/// tiers have no star condition.
+#[test]
+fn a_given_tier_one_needs_five_stars() {
+    let p = params();
+    let five = art13_pay::tier_stars(&p, 1, 5);
+    assert!(five.outcome);
+    assert_eq!(five.sentence(), "村党组织 5 星级，达到一档所需的 5 星级");
+    let four = art13_pay::tier_stars(&p, 1, 4);
+    assert!(!four.outcome);
+    assert_eq!(
+        four.sentence(),
+        "村党组织 4 星级，不足 5 星级，不能晋级一档"
+    );
+    assert_rule(four.rule, "art13.tier_stars", 13);
+    assert_used_policy(&four.params, "tiers.tier1_min_stars");
+    let two = art13_pay::tier_stars(&p, 2, 0);
+    assert!(two.outcome);
+    assert_eq!(two.sentence(), "定为二档，不受星级限制");
+}
+
+/// Tier counts a town gives, against the places of a list of n: at the
+/// places they pass, one more in tier 1 or 2 is refused, tier 3 is open.
+#[test]
+fn given_tiers_stay_within_their_places() {
+    let p = params();
+    let ok = |tiers: &[u8], stars: &[u32]| art13_pay::tier_counts(&p, tiers, stars).outcome;
+    // n = 6: 2 / 2 / 2.
+    let six = [5, 5, 5, 5, 5, 5];
+    assert!(ok(&[1, 1, 2, 2, 3, 3], &six));
+    assert!(!ok(&[1, 1, 1, 2, 3, 3], &six));
+    assert!(!ok(&[1, 2, 2, 2, 3, 3], &six));
+    assert!(ok(&[3, 3, 3, 3, 3, 3], &six));
+    let d = art13_pay::tier_counts(&p, &[1, 1, 1, 2, 3, 3], &six);
+    assert_rule(d.rule, "art13.tier_counts", 13);
+    assert_eq!(
+        d.sentence(),
+        "一档 3 人（名额 2）、二档 1 人（名额 2）、三档 2 人，一档超出 1 人"
+    );
+    // n = 2: no tier-1 or tier-2 place at all.
+    assert!(!ok(&[2, 3], &[5, 5]));
+    assert!(ok(&[3, 3], &[5, 5]));
+}

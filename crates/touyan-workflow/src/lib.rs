@@ -1,0 +1,42 @@
+//! # touyan-workflow: the year's workflows as state machines (issue 5)
+//!
+//! Pure, like the rules crate: no I/O, no database, no clock. Storage keeps
+//! the states and the web moves them; this crate alone says which move is
+//! allowed, to whom, from which state, and what must be written with it.
+//! Every refusal is a Chinese sentence the user sees as it is.
+//!
+//! - `role.rs`: the roles accounts have (shared with the server's
+//!   permission table).
+//! - `art01_13_list.rs`: Articles 1 and 13, a town's yearly list and tiers:
+//!   draft → confirmed → submitted → filed, returns and send-backs, and
+//!   adjustments of a filed list; the checks of a town's choices against
+//!   the proposal and the measures.
+
+pub mod art01_13_list;
+pub mod role;
+
+pub use role::{Actor, Role};
+
+/// Why a move is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The record is not in the actor's scope: answered exactly as a record
+    /// that does not exist.
+    NotFound,
+    /// The actor's role may not make this move.
+    Forbidden(String),
+    /// The record's state does not allow the move (or another user moved
+    /// it first).
+    Conflict(String),
+    /// What was sent is incomplete or breaks a rule.
+    Invalid(String),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NotFound => f.write_str("记录不存在"),
+            Refusal::Forbidden(m) | Refusal::Conflict(m) | Refusal::Invalid(m) => f.write_str(m),
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The roles an account has (issue 4), and who is acting in a move.
+
+/// A role an account has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    CityAdmin,
+    CityViewer,
+    TownOperator,
+    TownReviewer,
+    Finance,
+    SystemAdmin,
+    SecurityAdmin,
+    AuditAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::CityAdmin,
+        Role::CityViewer,
+        Role::TownOperator,
+        Role::TownReviewer,
+        Role::Finance,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "city_admin",
+            Role::CityViewer => "city_viewer",
+            Role::TownOperator => "town_operator",
+            Role::TownReviewer => "town_reviewer",
+            Role::Finance => "finance",
+            Role::SystemAdmin => "system_admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::AuditAdmin => "audit_admin",
+        }
+    }
+
+    /// What users see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "市级管理员",
+            Role::CityViewer => "市级查看",
+            Role::TownOperator => "镇街经办",
+            Role::TownReviewer => "镇街审核",
+            Role::Finance => "财政（只读报酬）",
+            Role::SystemAdmin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::AuditAdmin => "审计管理员",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Whether the role belongs to one town (and must name it).
+    pub fn is_town(self) -> bool {
+        matches!(self, Role::TownOperator | Role::TownReviewer)
+    }
+}
+
+/// Who makes a move: a role, and the town of a town role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor<'a> {
+    pub role: Role,
+    pub town: Option<&'a str>,
+}
+
+impl Actor<'_> {
+    /// Whether a record of `town` is in the actor's scope (every town for
+    /// a city-wide role).
+    pub fn sees(&self, town: &str) -> bool {
+        !self.role.is_town() || self.town == Some(town)
+    }
+}
