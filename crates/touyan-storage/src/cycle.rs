@@ -384,7 +384,7 @@ impl Tx {
     }
 }
 
-async fn select<R: Record, C: ConnectionTrait>(
+pub(crate) async fn select<R: Record, C: ConnectionTrait>(
     db: &C,
     backend: crate::Backend,
     filter: &str,

