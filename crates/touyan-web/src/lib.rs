@@ -19,6 +19,8 @@
 //! - `refs.rs`: opaque references to people (no ID number in a URL).
 //! - `imports.rs`: the import page (upload, checks, marked copies).
 //! - `exports.rs`: the export page (.xlsx downloads).
+//! - `lists.rs`: the yearly lists' review (Articles 1, 13) and the
+//!   filing form for printing; the moves are `touyan-workflow`'s.
 //! - `demo.rs`: the demo accounts.
 
 pub mod api;
@@ -28,6 +30,7 @@ pub mod demo;
 pub mod exports;
 pub mod guard;
 pub mod imports;
+pub mod lists;
 pub mod openapi;
 pub mod pages;
 pub mod refs;
@@ -71,6 +74,12 @@ pub fn app(state: AppState) -> Router {
         .route("/people", get(pages::people))
         .route("/people/{id}", get(pages::person))
         .route("/policy", get(pages::policy))
+        .route("/lists", get(lists::overview))
+        .route(
+            "/lists/{year}/{town}",
+            get(lists::town_page).post(lists::town_move),
+        )
+        .route("/lists/{year}/{town}/print", get(lists::print))
         .route("/audit", get(pages::audit))
         .route(
             "/import",

@@ -5,68 +5,8 @@
 //! the audit trail; finance reads pay only; town roles are limited to their
 //! own town (the scope, see `touyan_storage::Scope`).
 
-/// A role an account has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    CityAdmin,
-    CityViewer,
-    TownOperator,
-    TownReviewer,
-    Finance,
-    SystemAdmin,
-    SecurityAdmin,
-    AuditAdmin,
-}
-
-impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::CityAdmin,
-        Role::CityViewer,
-        Role::TownOperator,
-        Role::TownReviewer,
-        Role::Finance,
-        Role::SystemAdmin,
-        Role::SecurityAdmin,
-        Role::AuditAdmin,
-    ];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::CityAdmin => "city_admin",
-            Role::CityViewer => "city_viewer",
-            Role::TownOperator => "town_operator",
-            Role::TownReviewer => "town_reviewer",
-            Role::Finance => "finance",
-            Role::SystemAdmin => "system_admin",
-            Role::SecurityAdmin => "security_admin",
-            Role::AuditAdmin => "audit_admin",
-        }
-    }
-
-    /// What users see.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::CityAdmin => "市级管理员",
-            Role::CityViewer => "市级查看",
-            Role::TownOperator => "镇街经办",
-            Role::TownReviewer => "镇街审核",
-            Role::Finance => "财政（只读报酬）",
-            Role::SystemAdmin => "系统管理员",
-            Role::SecurityAdmin => "安全管理员",
-            Role::AuditAdmin => "审计管理员",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
-    }
-
-    /// Whether the role belongs to one town (and must name it).
-    pub fn is_town(self) -> bool {
-        matches!(self, Role::TownOperator | Role::TownReviewer)
-    }
-}
+/// The roles (defined with the workflows, which decide who moves what).
+pub use touyan_workflow::Role;
 
 /// What a request does, as the permission table knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +31,9 @@ pub enum Action {
     Export,
     /// Exports with full ID numbers (logged).
     ExportFullIds,
+    /// The yearly lists (Articles 1, 13): see them, and make the moves
+    /// the workflow allows the role (`touyan_workflow::art01_13_list`).
+    Lists,
 }
 
 use Role::*;
@@ -118,6 +61,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
         &[CityAdmin, CityViewer, TownOperator, TownReviewer, Finance],
     ),
     (Action::ExportFullIds, &[CityAdmin]),
+    (
+        Action::Lists,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
 ];
 
 /// Whether `role` may do `action`.

@@ -71,6 +71,15 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         // JSON, not the form: no CSRF field, refused.
         ("POST", "/exports".into(),                  [403, 403, 403, 403, 403, 403, 403, 403, 403, 303]),
         ("GET", "/api/v1/dashboard".into(),          [200, 200, 200, 200, 200, 200, 200, 200, 200, 401]),
+        // The yearly lists: a town role is sent to its own town's list.
+        ("GET", "/lists".into(),                     [200, 200, 303, 303, 303, 403, 403, 403, 403, 303]),
+        ("GET", "/lists?year=abc".into(),            [400, 400, 400, 400, 400, 403, 403, 403, 403, 303]),
+        ("GET", format!("/lists/2025/{T1}"),         [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/lists/2025/{T2}"),         [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/lists/2025/{T1}/print"),   [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        // No proposal for that year, or no such town.
+        ("GET", format!("/lists/2024/{T1}"),         [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", "/lists/2025/370783999".into(),      [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         ("GET", "/static/dashboard.js".into(),       [200; 10]),
         ("GET", "/static/vendor/echarts-5.6.0.min.js".into(), [200; 10]),
         ("GET", "/api/v1/nothing".into(),            [404; 10]),
@@ -86,6 +95,7 @@ const CASE: &str = include_str!("../../../examples/case-example.json");
 
 async fn every_route_as_every_role(db: TestDb) {
     let h = harness(&db, true).await;
+    seed_proposals(&h.store).await;
     let mut sessions = Vec::new();
     for who in WHO {
         sessions.push(match who {
@@ -645,13 +655,23 @@ async fn demo_accounts_sign_in_with_the_demo_password(db: TestDb) {
         .await
         .unwrap();
     let names: Vec<&str> = made.iter().map(|a| a.username.as_str()).collect();
-    assert_eq!(names, ["city", "town-370783001", "town-370783100"]);
+    assert_eq!(
+        names,
+        [
+            "city",
+            "finance",
+            "town-370783001",
+            "review-370783001",
+            "town-370783100",
+            "review-370783100"
+        ]
+    );
     // Again: nothing new, the same list.
     let again = touyan_web::create_demo_accounts(&h.store, "演示数据")
         .await
         .unwrap();
     assert_eq!(again, made);
-    assert_eq!(h.store.account_count().await.unwrap(), 3);
+    assert_eq!(h.store.account_count().await.unwrap(), 6);
     assert_eq!(
         touyan_web::demo_accounts_present(&h.store).await.unwrap(),
         Some(made)
@@ -663,6 +683,13 @@ async fn demo_accounts_sign_in_with_the_demo_password(db: TestDb) {
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.json()["town_code"], T1);
     assert_eq!(a.json()["role"], "town_operator");
+    let r = post("/api/v1/login")
+        .json(r#"{"username":"review-370783100","password":"Demo@2025"}"#)
+        .send(&h)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["role"], "town_reviewer");
+    assert_eq!(r.json()["town_code"], T1);
     let t = a.session().unwrap();
     let v = get("/api/v1/villages")
         .session(Some(&t))

@@ -313,3 +313,51 @@ pub async fn sign_in(h: &Harness, username: &str) -> (String, String) {
     let csrf = a.json()["csrf_token"].as_str().unwrap().to_owned();
     (token, csrf)
 }
+
+/// A stored proposal of 2025 for both towns, written by hand (the cycle's
+/// own tests check how proposals are made): each town has two villagers'
+/// committees on record for the quota (round half up of 2 × 50% = 1), one
+/// secretary judged eligible and proposed in tier 3 (a list of one has no
+/// tier-1 or tier-2 place).
+pub async fn seed_proposals(store: &Store) {
+    use touyan_storage::{CycleSecretary, CycleTown};
+    let checks = |eligible: bool| {
+        format!(
+            r#"{{"id":"s","eligible":{eligible},"checks":[{{"rule":"three_good_three_strong","article":1,"passed":true,"detail":"镇街认定符合"}},{{"rule":"tenure","article":1,"passed":{eligible},"detail":"连续任职 4 年 5 个月"}},{{"rule":"star_rating","article":13,"passed":true,"detail":"四星级"}}],"training":null,"competency":null}}"#
+        )
+    };
+    let town = |t: &str| CycleTown {
+        year: 2025,
+        town: TownCode::parse(t).unwrap(),
+        as_of: date!(2025 - 01 - 01),
+        policy_id: touyan_rules::Policy::example().id,
+        village_count: 2,
+        inclusion_quota: 1,
+        young_cadre_cap: 0,
+        secretaries: 1,
+        eligible: 1,
+        included: 1,
+        tiers: [0, 0, 1],
+    };
+    let sec = |t: &str, v: &str, p: CitizenId| CycleSecretary {
+        year: 2025,
+        village: VillageCode::parse(v).unwrap(),
+        town: TownCode::parse(t).unwrap(),
+        person: p,
+        eligible: true,
+        place: Some(1),
+        tier: Some(3),
+        checks_json: checks(true),
+    };
+    store
+        .replace_cycle(
+            "测算",
+            2025,
+            None,
+            &[town(T2), town(T1)],
+            &[sec(T1, V1, person_a()), sec(T2, V2, person_c())],
+            &mut |_| {},
+        )
+        .await
+        .expect("proposals");
+}

@@ -1,0 +1,838 @@
+//! The yearly list pages (issue 5, item 1; Articles 1 and 13): the city's
+//! overview of every town's list, a town's list with the proposal beside
+//! the town's choices and each check's reason, the moves of its review,
+//! and the filing form for printing (item 7).
+//!
+//! Which move is allowed to whom is decided by `touyan_workflow::
+//! art01_13_list` alone; what a settled list must meet by its
+//! `check_draft` (the rules crate's articles). This module reads, shows and
+//! writes. Town roles see only their town: another town's list answers as
+//! a missing page.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use touyan_records::TownCode;
+use touyan_records::model::{
+    Labelled, ListDraft, ListEntry, ListMoveKind, ListReview, ListStatus, ReviewState,
+};
+use touyan_rules::art01_inclusion;
+use touyan_rules::art13_pay;
+use touyan_storage::{CycleSecretary, CycleTownRun, ListChange, ListMoveRun, Store, StoreError};
+use touyan_workflow::art01_13_list::{self as flow, Finding, Line};
+use touyan_workflow::{Actor, Refusal};
+
+use crate::guard::{csrf_ok, see_other};
+use crate::pages::{
+    Chrome, csrf_refused, internal, masked, message_page, not_found_page, render, signed_in,
+};
+use crate::roles::Action;
+use crate::state::{AppState, Failure, User, china_time, client_addr};
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<String>,
+}
+
+/// The year asked for, or this year.
+fn year_of(st: &AppState, q: Option<&str>) -> Option<i32> {
+    match q.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(st.today().year()),
+        Some(s) => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
+    }
+}
+
+fn actor(user: &User) -> Actor<'_> {
+    Actor {
+        role: user.role,
+        town: user.town.as_deref(),
+    }
+}
+
+fn state_label(s: Option<ReviewState>) -> &'static str {
+    s.map_or("未启动（仅有测算结果）", |s| s.label())
+}
+
+fn tier_text(t: Option<u8>) -> String {
+    t.map_or_else(
+        || "不列入".to_owned(),
+        |t| format!("{}档", art13_pay::tier_zh(t)),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// The city's overview
+
+pub struct TownLine {
+    pub code: String,
+    pub name: String,
+    pub quota: String,
+    pub proposed: String,
+    pub state: &'static str,
+    pub version: String,
+    pub filed: usize,
+}
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+struct ListsPage {
+    chrome: Chrome,
+    year: i32,
+    rows: Vec<TownLine>,
+}
+
+pub async fn overview(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Lists).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(year) = year_of(&st, q.year.as_deref()) else {
+        return message_page(
+            StatusCode::BAD_REQUEST,
+            "年度有误",
+            "年度应为四位数字，如 2026。",
+        );
+    };
+    if let Some(t) = user.town_scope() {
+        return see_other(&format!("/lists/{year}/{t}"));
+    }
+    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
+        return crate::pages::forbidden();
+    };
+    match overview_rows(&st, &user, store, year).await {
+        Ok(rows) => render(
+            &ListsPage {
+                chrome: Chrome::new(&format!("{year} 年度专业化管理名单"), Some(&user), "/lists"),
+                year,
+                rows,
+            },
+            StatusCode::OK,
+        ),
+        Err(e) => internal(e),
+    }
+}
+
+async fn overview_rows(
+    st: &AppState,
+    user: &User,
+    store: &Store,
+    year: i32,
+) -> Result<Vec<TownLine>, Failure> {
+    let reader = st.reader(user);
+    let towns = reader.towns().await?;
+    let runs = store.cycle_towns(year, None).await?;
+    let reviews = store.list_reviews(year).await?;
+    let filed = store.filed_counts(year).await?;
+    Ok(towns
+        .into_iter()
+        .map(|(code, name)| {
+            let run = runs.iter().find(|r| r.town.town.as_str() == code);
+            let review = reviews.iter().find(|r| r.town.as_str() == code);
+            let filed = filed.get(&code).copied().unwrap_or(0);
+            let state = review
+                .map(|r| r.state)
+                .or_else(|| (filed > 0).then_some(ReviewState::Filed));
+            TownLine {
+                quota: run.map_or_else(|| "未测算".into(), |r| r.town.inclusion_quota.to_string()),
+                proposed: run.map_or_else(String::new, |r| r.town.included.to_string()),
+                state: state_label(state),
+                version: review.map_or_else(String::new, |r| format!("第 {} 版", r.version)),
+                filed,
+                code,
+                name,
+            }
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// One town's list
+
+/// One inclusion check as the page shows it.
+pub struct CheckView {
+    pub title: String,
+    pub citation: String,
+    pub passed: bool,
+    pub detail: String,
+}
+
+/// One secretary's row.
+pub struct RowView {
+    pub village: String,
+    pub village_name: String,
+    pub person_name: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub stars: String,
+    pub eligible: bool,
+    pub checks: Vec<CheckView>,
+    pub place: String,
+    pub proposed: Option<u8>,
+    pub proposed_text: String,
+    pub chosen: Option<u8>,
+    pub chosen_text: String,
+    pub reason: String,
+    pub departs: bool,
+}
+
+pub struct MoveView {
+    pub seq: u32,
+    pub label: &'static str,
+    pub to: &'static str,
+    pub comment: String,
+    pub by: String,
+    pub at: String,
+}
+
+pub struct Button {
+    /// The `action` sent; "reset" saves the proposal itself.
+    pub code: &'static str,
+    pub label: &'static str,
+    pub needs_comment: bool,
+}
+
+/// Everything a town's list page shows.
+struct View {
+    year: i32,
+    town: TownCode,
+    town_name: String,
+    run: CycleTownRun,
+    /// `None`: the cycle's policy is not the server's.
+    quota_text: String,
+    places_text: String,
+    policy_note: Option<String>,
+    review: Option<ListReview>,
+    current: Option<ReviewState>,
+    rows: Vec<RowView>,
+    /// (title, passed) of each row's checks, for `check_draft`.
+    checks: Vec<Vec<(String, bool)>>,
+    stars: Vec<u32>,
+    people: Vec<touyan_records::CitizenId>,
+    moves: Vec<ListMoveRun>,
+    filed: Vec<ListEntry>,
+}
+
+/// The rules' title and citation of a check named in the contract's JSON.
+fn check_rule(name: &str, article: u64) -> (String, String) {
+    touyan_rules::all_rules()
+        .find(|r| {
+            u64::from(r.article) == article && r.id.split_once('.').is_some_and(|(_, n)| n == name)
+        })
+        .map_or_else(
+            || (name.to_owned(), String::new()),
+            |r| (r.title.to_owned(), r.citation()),
+        )
+}
+
+/// The checks of a stored proposal (the contract's per-secretary JSON).
+fn checks_of(s: &CycleSecretary) -> Vec<CheckView> {
+    let v: serde_json::Value = serde_json::from_str(&s.checks_json).unwrap_or_default();
+    v.get("checks")
+        .and_then(|c| c.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    let name = c.get("rule").and_then(|x| x.as_str()).unwrap_or("");
+                    let article = c.get("article").and_then(|x| x.as_u64()).unwrap_or(0);
+                    let (title, citation) = check_rule(name, article);
+                    CheckView {
+                        title,
+                        citation,
+                        passed: c.get("passed").and_then(|x| x.as_bool()).unwrap_or(false),
+                        detail: c
+                            .get("detail")
+                            .and_then(|x| x.as_str())
+                            .unwrap_or("")
+                            .to_owned(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Reads a town's list of `year`; `None` when the town is not on record
+/// or has no stored proposal for the year (`Err` message for the latter).
+async fn load(
+    st: &AppState,
+    user: &User,
+    store: &Store,
+    year: i32,
+    town: TownCode,
+) -> Result<Result<View, String>, Failure> {
+    let towns = st.reader(user).towns().await?;
+    let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == town.as_str()) else {
+        return Ok(Err(String::new()));
+    };
+    let Some(run) = store
+        .cycle_towns(year, Some(town))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(Err(format!(
+            "{town_name} {year} 年度尚无测算结果。请先运行年度测算（touyan cycle --year {year}），再在此审核名单。"
+        )));
+    };
+    let policy = st.policy();
+    let params = policy
+        .resolve(run.town.as_of)
+        .map_err(|e| Failure::Internal(format!("政策参数无法用于 {}：{e}", run.town.as_of)))?;
+    let policy_note = (run.town.policy_id != policy.id).then(|| {
+        format!(
+            "本测算使用政策“{}”，与当前政策“{}”不同，请重新测算后再确定名单。",
+            run.town.policy_id, policy.id
+        )
+    });
+    let quota = art01_inclusion::quota(&params, run.town.village_count);
+    let quota_text = format!("{}（{}）", quota.reason, quota.rule.citation());
+    let secretaries = store.cycle_secretaries(year, Some(town)).await?;
+    let names: HashMap<String, touyan_storage::ProposalNames> = store
+        .proposal_names(year, town)
+        .await?
+        .into_iter()
+        .map(|n| (n.village.clone(), n))
+        .collect();
+    let review = store.list_review(year, town).await?;
+    let drafts = store.list_drafts(year, town).await?;
+    let filed = store.filed_list(year, town).await?;
+    let moves = store.list_moves(year, town).await?;
+    let current = review
+        .as_ref()
+        .map(|r| r.state)
+        .or_else(|| (!filed.is_empty()).then_some(ReviewState::Filed));
+    let draft_of: HashMap<&str, &ListDraft> =
+        drafts.iter().map(|d| (d.village.as_str(), d)).collect();
+    let filed_of: HashMap<&str, &ListEntry> =
+        filed.iter().map(|e| (e.village.as_str(), e)).collect();
+    let mut rows = Vec::with_capacity(secretaries.len());
+    let mut checks = Vec::with_capacity(secretaries.len());
+    let mut stars = Vec::with_capacity(secretaries.len());
+    let mut people = Vec::with_capacity(secretaries.len());
+    for s in &secretaries {
+        let v = s.village.as_str();
+        let (chosen, reason) = if review.is_some() {
+            draft_of
+                .get(v)
+                .map_or((None, String::new()), |d| (d.tier, d.reason.clone()))
+        } else if current == Some(ReviewState::Filed) {
+            (filed_of.get(v).map(|e| e.tier), String::new())
+        } else {
+            (s.tier, String::new())
+        };
+        let n = names.get(v);
+        let star = n.and_then(|n| n.stars);
+        let cs = checks_of(s);
+        checks.push(cs.iter().map(|c| (c.title.clone(), c.passed)).collect());
+        stars.push(u32::from(star.unwrap_or(0)));
+        people.push(s.person.clone());
+        rows.push(RowView {
+            village: v.to_owned(),
+            village_name: n.map_or_else(|| v.to_owned(), |n| n.village_name.clone()),
+            person_name: n.map_or_else(String::new, |n| n.person_name.clone()),
+            person_id: masked(&s.person),
+            person_ref: st.person_ref(&s.person),
+            stars: star.map_or_else(|| "无记录".into(), |s| format!("{s} 星")),
+            eligible: s.eligible,
+            checks: cs,
+            place: s.place.map_or_else(String::new, |p| p.to_string()),
+            proposed: s.tier,
+            proposed_text: tier_text(s.tier),
+            chosen,
+            chosen_text: tier_text(chosen),
+            departs: chosen != s.tier,
+            reason,
+        });
+    }
+    let places = art13_pay::tier_places(&params, run.town.included);
+    let places_text = format!("{}（{}）", places.reason, places.rule.citation());
+    Ok(Ok(View {
+        year,
+        town,
+        town_name,
+        run,
+        quota_text,
+        places_text,
+        policy_note,
+        review,
+        current,
+        rows,
+        checks,
+        stars,
+        people,
+        moves,
+        filed,
+    }))
+}
+
+impl View {
+    /// The findings of the rows as they stand (with the given choices).
+    fn findings(&self, st: &AppState) -> Vec<Finding> {
+        let Ok(params) = st.policy().resolve(self.run.town.as_of) else {
+            return Vec::new();
+        };
+        let quota = art01_inclusion::quota(&params, self.run.town.village_count);
+        let who: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| format!("{} {}", r.village_name, r.person_name))
+            .collect();
+        let lines: Vec<Line<'_>> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Line {
+                village: &r.village,
+                who: &who[i],
+                checks: &self.checks[i],
+                stars: self.stars[i],
+                proposed: r.proposed,
+                chosen: r.chosen,
+                reason: &r.reason,
+            })
+            .collect();
+        flow::check_draft(&params, &quota, &lines)
+    }
+
+    fn drafts(&self) -> Vec<ListDraft> {
+        self.rows
+            .iter()
+            .zip(&self.people)
+            .filter_map(|(r, p)| {
+                Some(ListDraft {
+                    year: self.year,
+                    village: touyan_records::VillageCode::parse(&r.village).ok()?,
+                    town: self.town,
+                    person: p.clone(),
+                    tier: r.chosen,
+                    reason: r.reason.trim().to_owned(),
+                })
+            })
+            .collect()
+    }
+
+    fn filed_entries(&self) -> Vec<ListEntry> {
+        self.drafts()
+            .into_iter()
+            .filter_map(|d| {
+                Some(ListEntry {
+                    town: d.town,
+                    year: d.year,
+                    person: d.person,
+                    village: d.village,
+                    tier: d.tier?,
+                    status: ListStatus::Filed,
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListPage {
+    chrome: Chrome,
+    year: i32,
+    town: String,
+    town_name: String,
+    state: &'static str,
+    state_code: String,
+    version: String,
+    comment: String,
+    run_by: String,
+    run_at: String,
+    as_of: String,
+    policy_id: String,
+    policy_note: Option<String>,
+    quota_text: String,
+    places_text: String,
+    counts: String,
+    editable: bool,
+    rows: Vec<RowView>,
+    findings: Vec<Finding>,
+    error: Option<String>,
+    buttons: Vec<Button>,
+    moves: Vec<MoveView>,
+    filed_count: usize,
+}
+
+fn page(st: &AppState, user: &User, v: View, error: Option<String>) -> ListPage {
+    let findings = if flow::editable(v.current)
+        || v.current == Some(ReviewState::Confirmed)
+        || v.current == Some(ReviewState::Submitted)
+    {
+        v.findings(st)
+    } else {
+        Vec::new()
+    };
+    let editable = flow::editable(v.current)
+        && flow::check_move(
+            &actor(user),
+            v.town.as_str(),
+            v.current,
+            ListMoveKind::Save,
+            "",
+        )
+        .is_ok();
+    let mut buttons: Vec<Button> = flow::moves_for(&actor(user), v.town.as_str(), v.current)
+        .into_iter()
+        .map(|k| Button {
+            code: k.code(),
+            label: k.label(),
+            needs_comment: matches!(
+                k,
+                ListMoveKind::SendBack | ListMoveKind::Return | ListMoveKind::Adjust
+            ),
+        })
+        .collect();
+    if editable {
+        buttons.push(Button {
+            code: "reset",
+            label: "采用测算结果",
+            needs_comment: false,
+        });
+    }
+    let listed = v.rows.iter().filter(|r| r.chosen.is_some()).count();
+    let mut tiers = [0; 3];
+    for r in &v.rows {
+        if let Some(t) = r.chosen {
+            tiers[usize::from(t.clamp(1, 3)) - 1] += 1;
+        }
+    }
+    ListPage {
+        chrome: Chrome::new(
+            &format!("{} {} 年度专业化管理名单", v.town_name, v.year),
+            Some(user),
+            "/lists",
+        ),
+        year: v.year,
+        town: v.town.as_str().to_owned(),
+        town_name: v.town_name,
+        state: state_label(v.current),
+        state_code: v.current.map_or("none", |s| s.code()).to_owned(),
+        version: v
+            .review
+            .as_ref()
+            .map_or_else(String::new, |r| format!("第 {} 版", r.version)),
+        comment: v
+            .review
+            .as_ref()
+            .map(|r| r.comment.clone())
+            .unwrap_or_default(),
+        run_by: v.run.run_by.clone(),
+        run_at: china_time(v.run.run_at),
+        as_of: v.run.town.as_of.to_string(),
+        policy_id: v.run.town.policy_id.clone(),
+        policy_note: v.policy_note,
+        quota_text: v.quota_text,
+        places_text: v.places_text,
+        counts: format!(
+            "确定列入 {listed} 人：一档 {} 人、二档 {} 人、三档 {} 人（测算列入 {} 人）",
+            tiers[0], tiers[1], tiers[2], v.run.town.included
+        ),
+        editable,
+        rows: v.rows,
+        findings,
+        error,
+        buttons,
+        moves: v
+            .moves
+            .into_iter()
+            .map(|m| MoveView {
+                seq: m.entry.seq,
+                label: m.entry.kind.label(),
+                to: m.entry.to.label(),
+                comment: m.entry.comment,
+                by: m.by,
+                at: china_time(m.at),
+            })
+            .collect(),
+        filed_count: v.filed.len(),
+    }
+}
+
+/// The town of a path, when the user may see it (else the 404 answer).
+fn town_in_scope(user: &User, town: &str) -> Result<TownCode, Response> {
+    let code = TownCode::parse(town).map_err(|_| not_found_page())?;
+    if actor(user).sees(code.as_str()) {
+        Ok(code)
+    } else {
+        Err(not_found_page())
+    }
+}
+
+pub async fn town_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((year, town)): Path<(String, String)>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Lists).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let town = match town_in_scope(&user, &town) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Some(year) = year_of(&st, Some(&year)) else {
+        return not_found_page();
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
+        return crate::pages::forbidden();
+    };
+    match load(&st, &user, store, year, town).await {
+        Err(e) => internal(e),
+        Ok(Err(m)) if m.is_empty() => not_found_page(),
+        Ok(Err(m)) => message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
+        Ok(Ok(v)) => render(&page(&st, &user, v, None), StatusCode::OK),
+    }
+}
+
+fn refusal(st: &AppState, user: &User, v: View, r: Refusal) -> Response {
+    let status = match &r {
+        Refusal::NotFound => return not_found_page(),
+        Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
+        Refusal::Conflict(_) => StatusCode::CONFLICT,
+        Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render(&page(st, user, v, Some(r.to_string())), status)
+}
+
+/// `POST /lists/{year}/{town}`: one move, named by the `action` field,
+/// with the state the user saw (`seen`), a `comment`, and for a save or a
+/// confirmation the town's choices (`tier_<village>`: "" for not listed or
+/// 1–3, `reason_<village>`; a village not named keeps what it has).
+/// `action=reset` saves the proposal itself.
+pub async fn town_move(
+    State(st): State<AppState>,
+    parts: Parts,
+    Path((year, town)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::Lists).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    if !csrf_ok(&user, Some(field("csrf"))) {
+        return csrf_refused();
+    }
+    let town = match town_in_scope(&user, &town) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Some(year) = year_of(&st, Some(&year)) else {
+        return not_found_page();
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
+        return crate::pages::forbidden();
+    };
+    let mut v = match load(&st, &user, store, year, town).await {
+        Err(e) => return internal(e),
+        Ok(Err(m)) if m.is_empty() => return not_found_page(),
+        Ok(Err(m)) => return message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
+        Ok(Ok(v)) => v,
+    };
+    // "reset": a save of the proposal itself (the choices and reasons
+    // typed so far are dropped).
+    let reset = field("action") == "reset";
+    let wanted = if reset { "save" } else { field("action") };
+    let Some(kind) = ListMoveKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.code() == wanted)
+    else {
+        return refusal(&st, &user, v, Refusal::Invalid("未指明要办理的操作".into()));
+    };
+    let comment = field("comment").trim().to_owned();
+    if comment.chars().count() > 500 {
+        return refusal(
+            &st,
+            &user,
+            v,
+            Refusal::Invalid("意见或理由不能超过 500 字".into()),
+        );
+    }
+    if let Err(r) = flow::check_move(&actor(&user), town.as_str(), v.current, kind, &comment) {
+        return refusal(&st, &user, v, r);
+    }
+    if field("seen") != v.current.map_or("none", |s| s.code()) {
+        return refusal(
+            &st,
+            &user,
+            v,
+            Refusal::Conflict("名单已被他人处理，状态已经改变，请核对后重新办理".into()),
+        );
+    }
+    let takes_form = matches!(kind, ListMoveKind::Save | ListMoveKind::Confirm);
+    if reset {
+        for r in &mut v.rows {
+            r.chosen = r.proposed;
+            r.reason.clear();
+            r.departs = false;
+            r.chosen_text = tier_text(r.chosen);
+        }
+    } else if takes_form {
+        let sent = |name: String| form.iter().find(|(k, _)| *k == name).map(|(_, v)| v.trim());
+        // A row the form does not name keeps its choice and reason.
+        for r in &mut v.rows {
+            if let Some(tier) = sent(format!("tier_{}", r.village)) {
+                r.chosen = match tier {
+                    "" => None,
+                    "1" => Some(1),
+                    "2" => Some(2),
+                    "3" => Some(3),
+                    _ => {
+                        let m = format!(
+                            "{} 的档次“{}”无效，应为一档、二档、三档或不列入",
+                            r.village_name,
+                            tier.chars().take(10).collect::<String>()
+                        );
+                        return refusal(&st, &user, v, Refusal::Invalid(m));
+                    }
+                };
+            }
+            if let Some(reason) = sent(format!("reason_{}", r.village)) {
+                r.reason = reason.chars().take(500).collect();
+            }
+            r.departs = r.chosen != r.proposed;
+            r.chosen_text = tier_text(r.chosen);
+        }
+    }
+    // Confirming, submitting and filing need a list that meets the rules.
+    if matches!(
+        kind,
+        ListMoveKind::Confirm | ListMoveKind::Submit | ListMoveKind::File
+    ) {
+        let findings = v.findings(&st);
+        if let Some(first) = findings.first() {
+            let m = format!(
+                "名单有 {} 处不符合规定或缺少理由，不能“{}”：{}（{}）",
+                findings.len(),
+                kind.label(),
+                first.message,
+                first.citation
+            );
+            return refusal(&st, &user, v, Refusal::Invalid(m));
+        }
+    }
+    let moved = match flow::check_move(&actor(&user), town.as_str(), v.current, kind, &comment) {
+        Ok(m) => m,
+        Err(r) => return refusal(&st, &user, v, r),
+    };
+    let change = ListChange {
+        year,
+        town,
+        expected: v.review.as_ref().map(|r| r.state),
+        kind,
+        to: moved.to,
+        new_version: moved.new_version,
+        comment,
+        drafts: (takes_form || kind == ListMoveKind::Adjust).then(|| v.drafts()),
+        filed: (kind == ListMoveKind::File).then(|| v.filed_entries()),
+    };
+    match store
+        .move_list(&user.username, Some(&client_addr(&parts)), &change)
+        .await
+    {
+        Ok(_) => see_other(&format!("/lists/{year}/{}", town.as_str())),
+        Err(StoreError::Invalid(m)) => refusal(&st, &user, v, Refusal::Conflict(m)),
+        Err(e) => internal(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The filing form, for printing (issue 5, item 7)
+
+pub struct PrintRow {
+    pub n: usize,
+    pub village_name: String,
+    pub person_name: String,
+    pub person_id: String,
+    pub stars: String,
+    pub tier: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "list_print.html")]
+struct PrintPage {
+    title: String,
+    town_name: String,
+    state: &'static str,
+    version: String,
+    printed_on: String,
+    counts: String,
+    quota_text: String,
+    rows: Vec<PrintRow>,
+}
+
+pub async fn print(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((year, town)): Path<(String, String)>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Lists).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let town = match town_in_scope(&user, &town) {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Some(year) = year_of(&st, Some(&year)) else {
+        return not_found_page();
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
+        return crate::pages::forbidden();
+    };
+    let v = match load(&st, &user, store, year, town).await {
+        Err(e) => return internal(e),
+        Ok(Err(m)) if m.is_empty() => return not_found_page(),
+        Ok(Err(m)) => return message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
+        Ok(Ok(v)) => v,
+    };
+    let p = page(&st, &user, v, None);
+    let rows = p
+        .rows
+        .iter()
+        .filter(|r| r.chosen.is_some())
+        .enumerate()
+        .map(|(i, r)| PrintRow {
+            n: i + 1,
+            village_name: r.village_name.clone(),
+            person_name: r.person_name.clone(),
+            person_id: r.person_id.clone(),
+            stars: r.stars.clone(),
+            tier: r.chosen_text.clone(),
+            reason: r.reason.clone(),
+        })
+        .collect();
+    render(
+        &PrintPage {
+            title: format!("村党组织书记专业化管理名单备案表（{year} 年度）"),
+            town_name: p.town_name,
+            state: p.state,
+            version: p.version,
+            printed_on: st.today().to_string(),
+            counts: p.counts,
+            quota_text: p.quota_text,
+            rows,
+        },
+        StatusCode::OK,
+    )
+}

@@ -1,0 +1,308 @@
+//! The yearly list's review in the server (issue 5, item 1): a town's
+//! operator saves and confirms, its reviewer submits, the city files or
+//! returns; refusals by role, town, state, missing reasons and stale
+//! pages; the filed list written and every move audited. On SQLite and
+//! PostgreSQL.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use touyan_records::TownCode;
+use touyan_records::model::{ListStatus, ReviewState};
+use touyan_storage::testing::TestDb;
+use touyan_storage::{AuditFilter, Page, both_backends};
+
+fn path() -> String {
+    format!("/lists/2025/{T1}")
+}
+
+/// Posts a move as `who` (session, csrf) with the state seen and fields.
+async fn act(
+    h: &Harness,
+    who: &(String, String),
+    seen: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Answer {
+    let mut pairs = vec![("csrf", who.1.as_str()), ("seen", seen), ("action", action)];
+    pairs.extend_from_slice(fields);
+    post(&path())
+        .form(&pairs)
+        .session(Some(&who.0))
+        .send(h)
+        .await
+}
+
+async fn state(h: &Harness) -> Option<ReviewState> {
+    h.store
+        .list_review(2025, TownCode::parse(T1).unwrap())
+        .await
+        .unwrap()
+        .map(|r| r.state)
+}
+
+async fn a_town_list_is_reviewed_and_filed(db: TestDb) {
+    let h = harness(&db, true).await;
+    seed_proposals(&h.store).await;
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let admin = sign_in(&h, "admin").await;
+    let viewer = sign_in(&h, "viewer").await;
+    let op2 = sign_in(&h, "op2").await;
+    let tier = format!("tier_{V1}");
+    let reason = format!("reason_{V1}");
+
+    // The page: the proposal with each check's reason and the quota.
+    let page = get(&path()).session(Some(&op.0)).send(&h).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for want in [
+        "张三",
+        "连续任职 4 年 5 个月",
+        "行政村 2 个 × 50%",
+        "纳入名额 1 名",
+        "未启动（仅有测算结果）",
+        "第 1 位，三档",
+        "id=\"move-save\"",
+    ] {
+        assert!(html.contains(want), "{want} missing");
+    }
+    assert!(!html.contains(person_a().as_str()), "ID numbers are masked");
+
+    // Refusals before anything is written.
+    let a = act(&h, &viewer, "none", "save", &[]).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
+    assert!(a.text().contains("只能由镇街经办办理"));
+    let a = act(&h, &op2, "none", "save", &[]).await;
+    assert_eq!(
+        a.status,
+        StatusCode::NOT_FOUND,
+        "another town's list does not exist"
+    );
+    let a = act(&h, &rev, "none", "save", &[]).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = act(&h, &op, "none", "confirm", &[]).await;
+    assert_eq!(
+        a.status,
+        StatusCode::CONFLICT,
+        "a proposal is saved before it is confirmed"
+    );
+    let a = post(&path())
+        .form(&[("seen", "none"), ("action", "save")])
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let a = act(&h, &op, "none", "save", &[(&tier, "4")]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("档次“4”无效"), "{}", a.text());
+    assert_eq!(state(&h).await, None, "nothing written");
+
+    // Leaving the proposed secretary out without a reason: saved as a
+    // draft, but confirming is refused with the article.
+    let a = act(&h, &op, "none", "save", &[(&tier, ""), (&reason, "")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(state(&h).await, Some(ReviewState::Draft));
+    let a = act(&h, &op, "draft", "confirm", &[]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = a.text();
+    assert!(
+        text.contains("测算列入三档，镇街拟不列入，与测算结果不同，须写明理由"),
+        "{text}"
+    );
+    assert!(text.contains("第一条第二款"), "{text}");
+    // Tier 1 for a village whose stars are not on record (0): refused by
+    // Article 13, and the list of one has no tier-1 place either.
+    let a = act(
+        &h,
+        &op,
+        "draft",
+        "confirm",
+        &[(&tier, "1"), (&reason, "表现突出")],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("第十三条"), "{}", a.text());
+    assert_eq!(state(&h).await, Some(ReviewState::Draft));
+
+    // A stale page (it saw no review yet) is refused.
+    let a = act(&h, &op, "none", "save", &[]).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+
+    // Back to the proposal, confirmed; the reviewer sends it back once
+    // (a comment is required), then submits; the city returns it, the
+    // town confirms again, the reviewer submits, the city files.
+    assert_eq!(
+        act(&h, &op, "draft", "reset", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(&h, &op, "draft", "confirm", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let a = act(&h, &op, "confirmed", "save", &[]).await;
+    assert_eq!(
+        a.status,
+        StatusCode::CONFLICT,
+        "a confirmed list is not edited"
+    );
+    let a = act(&h, &rev, "confirmed", "send_back", &[]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = act(
+        &h,
+        &rev,
+        "confirmed",
+        "send_back",
+        &[("comment", "请核对理由")],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        act(&h, &op, "draft", "confirm", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let a = act(&h, &admin, "confirmed", "file", &[]).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "not submitted yet");
+    assert_eq!(
+        act(&h, &rev, "confirmed", "submit", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let a = act(
+        &h,
+        &admin,
+        "submitted",
+        "return",
+        &[("comment", "请补充会议纪要")],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(
+        page.contains("请补充会议纪要"),
+        "the city's comment is shown"
+    );
+    assert_eq!(
+        act(&h, &op, "returned", "confirm", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(&h, &rev, "confirmed", "submit", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let a = act(&h, &viewer, "submitted", "file", &[]).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        act(&h, &admin, "submitted", "file", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(state(&h).await, Some(ReviewState::Filed));
+
+    // The filed list is the proposal: A in tier 3.
+    let filed = h
+        .store
+        .filed_list(2025, TownCode::parse(T1).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(filed.len(), 1);
+    assert_eq!(
+        (filed[0].person.clone(), filed[0].tier, filed[0].status),
+        (person_a(), 3, ListStatus::Filed)
+    );
+    // Locked: only an adjustment, with a reason, moves it.
+    let a = act(&h, &op, "filed", "save", &[]).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    let a = act(&h, &op, "filed", "adjust", &[]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        act(&h, &op, "filed", "adjust", &[("comment", "书记调整")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let r = h
+        .store
+        .list_review(2025, TownCode::parse(T1).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.state, r.version), (ReviewState::Draft, 2));
+
+    // The history on the page, and every move in the audit trail with
+    // who and from where.
+    let page = get(&path()).session(Some(&admin.0)).send(&h).await.text();
+    for want in [
+        "请核对理由",
+        "退回经办修改",
+        "报送备案",
+        "发起调整",
+        "op1",
+        "rev1",
+        "admin",
+    ] {
+        assert!(page.contains(want), "{want} missing from the history");
+    }
+    let audit = h
+        .store
+        .audit(
+            &AuditFilter {
+                table: Some("list_moves".into()),
+                ..AuditFilter::default()
+            },
+            Page::new(1, 100),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.total, 11, "one log entry per move");
+    assert!(
+        audit
+            .items
+            .iter()
+            .all(|e| e.origin.as_deref() == Some(CLIENT))
+    );
+
+    // The printed filing form: title, town, signature lines.
+    let print = get(&format!("{}/print", path()))
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert_eq!(print.status, StatusCode::OK);
+    let p = print.text();
+    for want in [
+        "村党组织书记专业化管理名单备案表（2025 年度）",
+        "洛城街道",
+        "负责人（签字）",
+        "市委组织部备案意见",
+    ] {
+        assert!(p.contains(want), "{want} missing from the form");
+    }
+    db.finish().await;
+}
+both_backends!(review_and_filing, a_town_list_is_reviewed_and_filed);
+
+async fn the_city_sees_every_towns_state(db: TestDb) {
+    let h = harness(&db, true).await;
+    seed_proposals(&h.store).await;
+    let admin = sign_in(&h, "admin").await;
+    let op = sign_in(&h, "op1").await;
+    let a = act(&h, &op, "none", "save", &[]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let page = get("/lists?year=2025")
+        .session(Some(&admin.0))
+        .send(&h)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(
+        html.contains("洛城街道") && html.contains("圣城街道"),
+        "{html}"
+    );
+    assert!(html.contains("草拟中"));
+    assert!(html.contains("未启动（仅有测算结果）"));
+    // A town account is sent to its own list.
+    let a = get("/lists?year=2025").session(Some(&op.0)).send(&h).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.header("location").as_deref(), Some(path().as_str()));
+    db.finish().await;
+}
+both_backends!(overview, the_city_sees_every_towns_state);
