@@ -488,3 +488,93 @@ async fn a_town_imports_a_workbook_with_a_bad_row_sees_why_then_imports_it_fixed
     assert!(again.contains("数据无变化"), "{again}");
     b.client.close().await.unwrap();
 }
+
+async fn sign_out(c: &Client) {
+    click(c, "header .who button").await;
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+}
+
+/// Clicks what submits a form or follows a link, and waits for the next
+/// page: until the old page's root is gone and the new one has loaded.
+async fn click(c: &Client, css: &str) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..400 {
+        if old.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    c.wait().for_element(Locator::Css("body")).await.unwrap();
+}
+
+/// The state line of a list page.
+async fn list_state(c: &Client) -> String {
+    text_of(c, "#list-state").await
+}
+
+/// Issue 5, item 1, in the browser: the demo town's filed list is adjusted
+/// back to the year's proposal by its operator (a reason is required),
+/// confirmed, submitted by its reviewer, and filed by the city; every move
+/// is in the history; the filing form prints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_town_list_goes_from_proposal_to_filing_by_operator_reviewer_and_city() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    // The menu leads a town to its own list.
+    click(c, "header nav a[href='/lists']").await;
+    let path = c.current_url().await.unwrap().path().to_owned();
+    assert!(path.ends_with(&format!("/{HUALONG}")), "{path}");
+    assert_eq!(list_state(c).await, "已备案");
+    let page = body_text(c).await;
+    assert!(page.contains("资格审查"), "{page}");
+    // A filed list is locked: adjusting it needs a reason.
+    click(c, "#move-adjust").await;
+    assert!(text_of(c, "#list-error").await.contains("须写明调整理由"));
+    c.find(Locator::Css("textarea[name=comment]"))
+        .await
+        .unwrap()
+        .send_keys("年初调整，按本年度测算结果重新确定")
+        .await
+        .unwrap();
+    click(c, "#move-adjust").await;
+    assert_eq!(list_state(c).await, "草拟中");
+    click(c, "#move-reset").await;
+    click(c, "#move-confirm").await;
+    assert_eq!(list_state(c).await, "已确认待审核");
+    sign_out(c).await;
+
+    sign_in(c, base, &format!("review-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    click(c, "#move-submit").await;
+    assert_eq!(list_state(c).await, "已报送待备案");
+    sign_out(c).await;
+
+    sign_in(c, base, "city").await;
+    c.goto(&format!("{base}/lists")).await.unwrap();
+    let overview = body_text(c).await;
+    assert!(overview.contains("已报送待备案"), "{overview}");
+    click(c, &format!("a[href$='/{HUALONG}']")).await;
+    click(c, "#move-file").await;
+    assert_eq!(list_state(c).await, "已备案");
+    let moves = text_of(c, "#list-moves").await;
+    for want in ["发起调整", "确认名单", "报送备案", "备案", "city"] {
+        assert!(moves.contains(want), "{want} missing: {moves}");
+    }
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("list-1280.png"), png).unwrap();
+    c.goto(&format!("{base}{path}/print")).await.unwrap();
+    let form = body_text(c).await;
+    assert!(form.contains("备案表") && form.contains("化龙镇"), "{form}");
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("filing-form.png"), png).unwrap();
+}

@@ -279,3 +279,77 @@ both_backends!(
     a_stale_move_is_refused_on,
     a_stale_move_is_refused_and_writes_nothing
 );
+
+async fn names_stars_and_filed_counts(db: TestDb) {
+    use touyan_storage::{CycleSecretary, CycleTown, ProposalNames};
+    let store = seeded(&db).await;
+    // Stars of 2025 (the year before the proposal) for V1 only, and a
+    // 2026 row that must not be taken.
+    let vy = |year: i32, stars: u8| VillageYear {
+        village: VillageCode::parse(V1).unwrap(),
+        year,
+        stars,
+        collective_income_wan: "12.5".parse().unwrap(),
+        assessment_score: None,
+        assessment_rank: Some(1),
+    };
+    store
+        .apply(
+            "测试",
+            &Batch {
+                village_years: vec![vy(2025, 5), vy(2026, 2)],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let sec = |v: &str, p: &str| CycleSecretary {
+        year: 2026,
+        village: VillageCode::parse(v).unwrap(),
+        town: t(),
+        person: cid(p),
+        eligible: true,
+        place: None,
+        tier: None,
+        checks_json: "{}".into(),
+    };
+    let town = CycleTown {
+        year: 2026,
+        town: t(),
+        as_of: date!(2026 - 01 - 01),
+        policy_id: "p".into(),
+        village_count: 2,
+        inclusion_quota: 1,
+        young_cadre_cap: 0,
+        secretaries: 2,
+        eligible: 2,
+        included: 0,
+        tiers: [0, 0, 0],
+    };
+    store
+        .replace_cycle("测算", 2026, None, &[town], &[sec(V2, B), sec(V1, A)], &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        store.proposal_names(2026, t()).await.unwrap(),
+        [
+            ProposalNames {
+                village: V1.into(),
+                village_name: "东村村委会".into(),
+                person_name: "张三".into(),
+                stars: Some(5),
+            },
+            ProposalNames {
+                village: V2.into(),
+                village_name: "西村村委会".into(),
+                person_name: "李四".into(),
+                stars: None,
+            },
+        ]
+    );
+    assert!(store.proposal_names(2025, t()).await.unwrap().is_empty());
+    let counts = store.filed_counts(2025).await.unwrap();
+    assert_eq!(counts.get(T), Some(&1));
+    assert!(store.filed_counts(2026).await.unwrap().is_empty());
+}
+both_backends!(names_stars_and_filed_counts_on, names_stars_and_filed_counts);

@@ -807,10 +807,17 @@ pub async fn print(
         Ok(Ok(v)) => v,
     };
     let p = page(&st, &user, v, None);
-    let rows = p
-        .rows
-        .iter()
-        .filter(|r| r.chosen.is_some())
+    // In tier order, then the proposal's place, then village code.
+    let mut listed: Vec<&RowView> = p.rows.iter().filter(|r| r.chosen.is_some()).collect();
+    listed.sort_by_key(|r| {
+        (
+            r.chosen,
+            r.place.parse::<u32>().unwrap_or(u32::MAX),
+            r.village.clone(),
+        )
+    });
+    let rows = listed
+        .into_iter()
         .enumerate()
         .map(|(i, r)| PrintRow {
             n: i + 1,
