@@ -423,6 +423,55 @@ pub struct ListMove {
     pub comment: String,
 }
 
+labelled! {
+    /// Where a town's monthly subsidy run stands (Article 13; the moves are
+    /// `touyan-workflow`'s `art13_pay_run`).
+    PayState {
+        Computed = "computed", "已计算待审核";
+        Reviewed = "reviewed", "已审核待批准";
+        Approved = "approved", "已批准待发放";
+        Paid = "paid", "已发放";
+        Returned = "returned", "已退回";
+    }
+}
+
+labelled! {
+    /// A move of a monthly subsidy run.
+    PayMoveKind {
+        Compute = "compute", "计算发放";
+        Review = "review", "镇街审核";
+        Approve = "approve", "市级批准";
+        Return = "return", "退回镇街";
+        Pay = "pay", "确认已发放";
+    }
+}
+
+/// A town's subsidy run of a month: its state and what it pays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayRun {
+    /// The month's first day.
+    pub month: Date,
+    pub town: TownCode,
+    pub state: PayState,
+    pub people: u32,
+    pub total_fen: i64,
+    /// The amounts are the policy file's example values (a demo).
+    pub example: bool,
+    /// The last comment of a return ("" when none).
+    pub comment: String,
+}
+
+/// One move of a town's monthly run, in order (`seq` from 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayMove {
+    pub month: Date,
+    pub town: TownCode,
+    pub seq: u32,
+    pub kind: PayMoveKind,
+    pub to: PayState,
+    pub comment: String,
+}
+
 /// A monthly payment, in fen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayRecord {

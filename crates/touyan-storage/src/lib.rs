@@ -32,8 +32,9 @@ mod m0003_cycle;
 mod m0004_accounts;
 mod m0005_import_copies;
 mod m0006_indexes;
-mod m0009_lists;
+mod m0009_workflows;
 mod migration;
+mod pay_runs;
 mod record;
 mod records;
 mod sqlite_bulk;
@@ -66,6 +67,7 @@ pub use divisions::{
 pub use error::StoreError;
 pub use lists::{ListChange, ListMoveRun, ProposalNames};
 pub use m0005_import_copies::ImportCopy;
+pub use pay_runs::{Computed, PayChange, PayMoveRun};
 pub use record::{Cell, Col, Kind, Reader, Record, scaled};
 pub use records::{TABLES, committee_code, town_kind_code};
 /// The records of one import, written in one transaction by

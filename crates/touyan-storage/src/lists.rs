@@ -1,4 +1,4 @@
-//! The review of a town's yearly list (tables of `m0009_lists`; issue 5,
+//! The review of a town's yearly list (tables `list_reviews`, `list_drafts`, `list_moves` of `m0009_workflows`; issue 5,
 //! item 1). Which move is allowed is `touyan-workflow`'s business; this
 //! module keeps the states, drafts and moves, and writes a move in one
 //! transaction: the review row, the draft when one is given, the move, and

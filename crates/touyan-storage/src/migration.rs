@@ -26,7 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::m0004_accounts::Accounts),
             Box::new(crate::m0005_import_copies::ImportCopies),
             Box::new(crate::m0006_indexes::Indexes),
-            Box::new(crate::m0009_lists::Lists),
+            Box::new(crate::m0009_workflows::Workflows),
         ]
     }
 }

@@ -327,7 +327,14 @@ async fn names_stars_and_filed_counts(db: TestDb) {
         tiers: [0, 0, 0],
     };
     store
-        .replace_cycle("测算", 2026, None, &[town], &[sec(V2, B), sec(V1, A)], &mut |_| {})
+        .replace_cycle(
+            "测算",
+            2026,
+            None,
+            &[town],
+            &[sec(V2, B), sec(V1, A)],
+            &mut |_| {},
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -352,4 +359,177 @@ async fn names_stars_and_filed_counts(db: TestDb) {
     assert_eq!(counts.get(T), Some(&1));
     assert!(store.filed_counts(2026).await.unwrap().is_empty());
 }
-both_backends!(names_stars_and_filed_counts_on, names_stars_and_filed_counts);
+both_backends!(
+    names_stars_and_filed_counts_on,
+    names_stars_and_filed_counts
+);
+
+// ---- monthly subsidy runs (issue 5, item 6) ----
+
+fn pay(p: &str, fen: i64) -> PayRecord {
+    PayRecord {
+        person: cid(p),
+        month: date!(2025 - 03 - 01),
+        kind: PayKind::ProfessionalSubsidy,
+        source: FundingSource::City,
+        amount_fen: fen,
+    }
+}
+
+fn pay_change(
+    expected: Option<PayState>,
+    kind: PayMoveKind,
+    to: PayState,
+    records: Option<Vec<PayRecord>>,
+) -> touyan_storage::PayChange {
+    touyan_storage::PayChange {
+        month: date!(2025 - 03 - 01),
+        town: t(),
+        expected,
+        kind,
+        to,
+        comment: if kind == PayMoveKind::Return {
+            "人数不符".into()
+        } else {
+            String::new()
+        },
+        computed: records.map(|records| touyan_storage::Computed {
+            records,
+            example: true,
+        }),
+    }
+}
+
+async fn a_pay_run_is_computed_reviewed_approved_and_paid(db: TestDb) {
+    use PayMoveKind as K;
+    use PayState as S;
+    let store = seeded(&db).await;
+    // B joins the 2025 list (A is on it from the seed); a payment of
+    // another month stays as it is.
+    let mut other_month = pay(A, 99);
+    other_month.month = date!(2025 - 02 - 01);
+    store
+        .apply(
+            "测试",
+            &Batch {
+                list_entries: vec![entry(2025, B, V2, 1)],
+                pay_records: vec![other_month.clone()],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let month = date!(2025 - 03 - 01);
+    assert_eq!(store.pay_run(month, t()).await.unwrap(), None);
+    let r = store
+        .move_pay(
+            "op",
+            Some("10.0.0.1"),
+            &pay_change(
+                None,
+                K::Compute,
+                S::Computed,
+                Some(vec![pay(A, 100_000), pay(B, 300_000)]),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.state, r.people, r.total_fen, r.example),
+        (S::Computed, 2, 400_000, true)
+    );
+    assert_eq!(store.town_payments(month, t()).await.unwrap().len(), 2);
+    // Computing again after B left: B's payment of the month goes.
+    let r = store
+        .move_pay(
+            "op",
+            None,
+            &pay_change(
+                Some(S::Computed),
+                K::Compute,
+                S::Computed,
+                Some(vec![pay(A, 100_000)]),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!((r.people, r.total_fen), (1, 100_000));
+    assert_eq!(
+        store.town_payments(month, t()).await.unwrap(),
+        [pay(A, 100_000)]
+    );
+    for (by, from, kind, to) in [
+        ("rev", S::Computed, K::Review, S::Reviewed),
+        ("city", S::Reviewed, K::Return, S::Returned),
+    ] {
+        store
+            .move_pay(by, None, &pay_change(Some(from), kind, to, None))
+            .await
+            .unwrap();
+    }
+    let r = store.pay_run(month, t()).await.unwrap().unwrap();
+    assert_eq!(
+        (r.state, r.comment.as_str(), r.total_fen),
+        (S::Returned, "人数不符", 100_000)
+    );
+    store
+        .move_pay(
+            "op",
+            None,
+            &pay_change(
+                Some(S::Returned),
+                K::Compute,
+                S::Computed,
+                Some(vec![pay(A, 100_000), pay(B, 300_000)]),
+            ),
+        )
+        .await
+        .unwrap();
+    for (by, from, kind, to) in [
+        ("rev", S::Computed, K::Review, S::Reviewed),
+        ("city", S::Reviewed, K::Approve, S::Approved),
+        ("fin", S::Approved, K::Pay, S::Paid),
+    ] {
+        store
+            .move_pay(by, None, &pay_change(Some(from), kind, to, None))
+            .await
+            .unwrap();
+    }
+    let r = store.pay_run(month, t()).await.unwrap().unwrap();
+    assert_eq!(
+        (r.state, r.people, r.total_fen, r.comment.as_str()),
+        (S::Paid, 2, 400_000, "")
+    );
+    let moves: Vec<(u32, PayMoveKind, String)> = store
+        .pay_moves(month, t())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.entry.seq, m.entry.kind, m.by))
+        .collect();
+    assert_eq!(moves.len(), 8);
+    assert_eq!(moves[7], (8, K::Pay, "fin".to_owned()));
+    assert_eq!(store.pay_runs(month).await.unwrap().len(), 1);
+    // A stale move writes nothing.
+    let e = store
+        .move_pay(
+            "fin",
+            None,
+            &pay_change(Some(S::Approved), K::Pay, S::Paid, None),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Invalid(m) if m.contains("刷新")),
+        "{e}"
+    );
+    // The other month is untouched; the demo's actor marks a demo.
+    let all: Vec<PayRecord> = store.list().await.unwrap();
+    assert!(all.contains(&other_month));
+    assert!(store.has_actor("测试").await.unwrap());
+    assert!(!store.has_actor("演示数据").await.unwrap());
+}
+both_backends!(
+    pay_runs_on,
+    a_pay_run_is_computed_reviewed_approved_and_paid
+);

@@ -1,6 +1,7 @@
-//! Migration `m0009_lists`: the review of a town's yearly list (issue 5,
-//! item 1; Articles 1 and 13; the moves are `touyan-workflow`'s
-//! `art01_13_list`).
+//! Migration `m0009_workflows`: the year's workflows (issue 5): the review
+//! of a town's yearly list (item 1; Articles 1 and 13; the moves are
+//! `touyan-workflow`'s `art01_13_list`) and the monthly subsidy runs
+//! (item 6; Article 13; `art13_pay_run`).
 //!
 //! - `list_reviews`: one row per town and year: the state, the version
 //!   (one more for each adjustment of a filed list) and the last comment.
@@ -10,8 +11,14 @@
 //! - `list_moves`: every move of a list, in order; who made it and when
 //!   are the audit columns.
 //!
+//! - `pay_runs`: one row per month and town: the state, how many are paid
+//!   and how much (fen), whether the amounts are example values, the last
+//!   comment.
+//! - `pay_moves`: every move of a run, in order.
+//!
 //! The filed list itself stays in `list_entries`, written when the city
-//! files a list, so that payroll and the exports read one table.
+//! files a list, and the payments in `pay_records`, written when a town
+//! computes its run, so that the exports read one table each.
 //!
 //! Same rules as `migration.rs`: portable SQL only; once released it never
 //! changes.
@@ -21,11 +28,11 @@ use sea_orm_migration::prelude::*;
 
 use crate::migration::create_table;
 
-pub(crate) struct Lists;
+pub(crate) struct Workflows;
 
-impl MigrationName for Lists {
+impl MigrationName for Workflows {
     fn name(&self) -> &str {
-        "m0009_lists"
+        "m0009_workflows"
     }
 }
 
@@ -57,6 +64,22 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
          PRIMARY KEY (year, town, seq), \
          FOREIGN KEY (year, town) REFERENCES list_reviews (year, town)",
     ),
+    (
+        "pay_runs",
+        "pay_month DATE NOT NULL, town TEXT NOT NULL, state TEXT NOT NULL, \
+         people INTEGER NOT NULL, total_fen BIGINT NOT NULL, example BOOLEAN NOT NULL, \
+         comment TEXT NOT NULL, \
+         PRIMARY KEY (pay_month, town), \
+         FOREIGN KEY (town) REFERENCES towns (code), \
+         CHECK (state IN ('computed', 'reviewed', 'approved', 'paid', 'returned'))",
+    ),
+    (
+        "pay_moves",
+        "pay_month DATE NOT NULL, town TEXT NOT NULL, seq INTEGER NOT NULL, \
+         kind TEXT NOT NULL, to_state TEXT NOT NULL, comment TEXT NOT NULL, \
+         PRIMARY KEY (pay_month, town, seq), \
+         FOREIGN KEY (pay_month, town) REFERENCES pay_runs (pay_month, town)",
+    ),
 ];
 
 /// The statements, in order.
@@ -70,7 +93,7 @@ pub(crate) fn statements() -> Vec<String> {
 }
 
 #[async_trait]
-impl MigrationTrait for Lists {
+impl MigrationTrait for Workflows {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         for sql in statements() {

@@ -1,0 +1,362 @@
+//! A town's monthly subsidy run (tables `pay_runs`, `pay_moves` of
+//! `m0009_workflows`; issue 5, item 6). Which move is allowed is
+//! `touyan-workflow`'s `art13_pay_run`; this module keeps the runs and
+//! writes a move in one transaction: the run row, the move, and — when a
+//! town computes — the month's professionalization subsidies of the town's
+//! people in `pay_records`. Every row goes to the change log.
+//!
+//! A run's people are those on the town's list of the month's year (any
+//! status), as `touyan payroll --town` counts them.
+
+use sea_orm::{ConnectionTrait, Statement, Value};
+use time::{Date, PrimitiveDateTime};
+use touyan_records::TownCode;
+use touyan_records::model::{Labelled, PayKind, PayMove, PayRecord, PayRun, PayState};
+
+use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
+use crate::{Params, Store, StoreError};
+
+impl Record for PayRun {
+    const TABLE: &'static str = "pay_runs";
+    const ZH: &'static str = "月度补贴发放";
+    const COLUMNS: &'static [Col] = &[
+        col("pay_month", Kind::Date),
+        col("town", Kind::Text),
+        col("state", Kind::Text),
+        col("people", Kind::Int),
+        col("total_fen", Kind::BigInt),
+        col("example", Kind::Bool),
+        col("comment", Kind::Text),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            Cell::Date(self.month),
+            text(self.town.as_str()),
+            label(self.state),
+            int(self.people),
+            Cell::Int(self.total_fen),
+            Cell::Bool(self.example),
+            text(&self.comment),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(PayRun {
+            month: r.date()?,
+            town: r.parse(TownCode::parse)?,
+            state: r.label()?,
+            people: r.int()?,
+            total_fen: r.int()?,
+            example: r.bool()?,
+            comment: r.text()?,
+        })
+    }
+}
+
+impl Record for PayMove {
+    const TABLE: &'static str = "pay_moves";
+    const ZH: &'static str = "月度补贴发放流转记录";
+    const COLUMNS: &'static [Col] = &[
+        col("pay_month", Kind::Date),
+        col("town", Kind::Text),
+        col("seq", Kind::Int),
+        col("kind", Kind::Text),
+        col("to_state", Kind::Text),
+        col("comment", Kind::Text),
+    ];
+    const KEY: usize = 3;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            Cell::Date(self.month),
+            text(self.town.as_str()),
+            int(self.seq),
+            label(self.kind),
+            label(self.to),
+            text(&self.comment),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(PayMove {
+            month: r.date()?,
+            town: r.parse(TownCode::parse)?,
+            seq: r.int()?,
+            kind: r.label()?,
+            to: r.label()?,
+            comment: r.text()?,
+        })
+    }
+}
+
+/// A stored move with who made it and when (UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayMoveRun {
+    pub entry: PayMove,
+    pub by: String,
+    pub at: PrimitiveDateTime,
+}
+
+/// What a computation writes.
+#[derive(Clone, Debug)]
+pub struct Computed {
+    /// The month's professionalization subsidies of the town's people.
+    pub records: Vec<PayRecord>,
+    pub example: bool,
+}
+
+/// One move to write (already allowed by the workflow).
+#[derive(Clone, Debug)]
+pub struct PayChange {
+    pub month: Date,
+    pub town: TownCode,
+    /// The state the user saw (`None`: no run yet).
+    pub expected: Option<PayState>,
+    pub kind: touyan_records::model::PayMoveKind,
+    pub to: PayState,
+    pub comment: String,
+    /// The computation, for a compute move.
+    pub computed: Option<Computed>,
+}
+
+fn of_town(p: &mut Params, month: Date, town: TownCode) -> (String, Vec<Value>) {
+    (
+        format!("pay_month = {} AND town = {}", p.next(), p.next()),
+        vec![
+            Value::TimeDate(Some(month)),
+            Value::String(Some(town.as_str().to_owned())),
+        ],
+    )
+}
+
+/// `pay_month = ? AND kind = ? AND person IN (the town's list of the
+/// year)` over `pay_records`.
+fn town_payments(p: &mut Params, month: Date, town: TownCode) -> (String, Vec<Value>) {
+    (
+        format!(
+            "pay_month = {} AND kind = {} AND person IN \
+             (SELECT person FROM list_entries WHERE year = {} AND town = {})",
+            p.next(),
+            p.next(),
+            p.next(),
+            p.next()
+        ),
+        vec![
+            Value::TimeDate(Some(month)),
+            Value::String(Some(PayKind::ProfessionalSubsidy.code().to_owned())),
+            Value::Int(Some(month.year())),
+            Value::String(Some(town.as_str().to_owned())),
+        ],
+    )
+}
+
+const CHANGED: &str = "本月发放已被他人处理，状态已经改变，请刷新页面后重试";
+
+impl Store {
+    /// The town's run of `month` (its first day), if any.
+    pub async fn pay_run(&self, month: Date, town: TownCode) -> Result<Option<PayRun>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, month, town);
+        Ok(
+            crate::cycle::select::<PayRun, _>(&self.db, self.backend, &f, v)
+                .await?
+                .into_iter()
+                .next(),
+        )
+    }
+
+    /// Every town's run of `month`, in town order.
+    pub async fn pay_runs(&self, month: Date) -> Result<Vec<PayRun>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let f = format!("pay_month = {}", p.next());
+        crate::cycle::select::<PayRun, _>(
+            &self.db,
+            self.backend,
+            &f,
+            vec![Value::TimeDate(Some(month))],
+        )
+        .await
+    }
+
+    /// The month's stored professionalization subsidies of the town's
+    /// people, by person.
+    pub async fn town_payments(
+        &self,
+        month: Date,
+        town: TownCode,
+    ) -> Result<Vec<PayRecord>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = town_payments(&mut p, month, town);
+        crate::cycle::select::<PayRecord, _>(&self.db, self.backend, &f, v).await
+    }
+
+    /// The moves of the town's run of `month`, in order, with who and when.
+    pub async fn pay_moves(
+        &self,
+        month: Date,
+        town: TownCode,
+    ) -> Result<Vec<PayMoveRun>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, month, town);
+        let sql = format!(
+            "SELECT {}, updated_by, updated_at FROM pay_moves WHERE {f} ORDER BY seq",
+            crate::column_list(PayMove::COLUMNS)
+        );
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
+            .await?;
+        let n = PayMove::COLUMNS.len();
+        rows.iter()
+            .map(|r| {
+                Ok(PayMoveRun {
+                    entry: crate::to_record(crate::cells(r, PayMove::COLUMNS)?)?,
+                    by: r.try_get_by_index(n)?,
+                    at: r.try_get_by_index(n + 1)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether `actor` ever wrote to this database (the demo's actor marks
+    /// a demo). Stops at the first entry found.
+    pub async fn has_actor(&self, actor: &str) -> Result<bool, StoreError> {
+        let mut p = Params::new(self.backend);
+        let sql = format!(
+            "SELECT 1 FROM change_log WHERE actor = {} LIMIT 1",
+            p.next()
+        );
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                vec![Value::String(Some(actor.to_owned()))],
+            ))
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Writes one move of a town's run in one transaction (see the
+    /// module's note); returns the run as it now stands. Refused, with
+    /// nothing written, when the run is no longer in `c.expected`.
+    pub async fn move_pay(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        c: &PayChange,
+    ) -> Result<PayRun, StoreError> {
+        if let Some(x) = &c.computed
+            && let Some(r) = x
+                .records
+                .iter()
+                .find(|r| r.month != c.month || r.kind != PayKind::ProfessionalSubsidy)
+        {
+            return Err(StoreError::Invalid(format!(
+                "内部错误：{} 的{}不属于本次发放（{}）",
+                r.month,
+                r.kind.label(),
+                c.month
+            )));
+        }
+        let mut tx = self.begin_from(actor, origin).await?;
+        let b = self.backend;
+        let mut p = Params::new(b);
+        let (f, mut v) = of_town(&mut p, c.month, c.town);
+        let old: Option<PayRun> = match c.expected {
+            Some(s) => {
+                let sql = format!(
+                    "UPDATE pay_runs SET state = state WHERE {f} AND state = {}",
+                    p.next()
+                );
+                v.push(Value::String(Some(s.code().to_owned())));
+                let done = tx
+                    .tx
+                    .execute_raw(Statement::from_sql_and_values(b.db(), sql, v))
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::Invalid(CHANGED.into()));
+                }
+                let mut p = Params::new(b);
+                let (f, v) = of_town(&mut p, c.month, c.town);
+                crate::cycle::select::<PayRun, _>(&tx.tx, b, &f, v)
+                    .await?
+                    .into_iter()
+                    .next()
+            }
+            None => {
+                if !crate::cycle::select::<PayRun, _>(&tx.tx, b, &f, v)
+                    .await?
+                    .is_empty()
+                {
+                    return Err(StoreError::Invalid(CHANGED.into()));
+                }
+                None
+            }
+        };
+        let (people, total_fen, example) = match (&c.computed, &old) {
+            (Some(x), _) => {
+                let mut people: Vec<&touyan_records::CitizenId> =
+                    x.records.iter().map(|r| &r.person).collect();
+                people.sort();
+                people.dedup();
+                (
+                    u32::try_from(people.len()).unwrap_or(u32::MAX),
+                    x.records.iter().map(|r| r.amount_fen).sum(),
+                    x.example,
+                )
+            }
+            (None, Some(o)) => (o.people, o.total_fen, o.example),
+            (None, None) => (0, 0, false),
+        };
+        let run = PayRun {
+            month: c.month,
+            town: c.town,
+            state: c.to,
+            people,
+            total_fen,
+            example,
+            comment: c.comment.trim().to_owned(),
+        };
+        tx.upsert(std::slice::from_ref(&run)).await?;
+        if let Some(x) = &c.computed {
+            let mut p = Params::new(b);
+            let (f, v) = town_payments(&mut p, c.month, c.town);
+            let stored: Vec<PayRecord> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+            let stale: Vec<PayRecord> = stored
+                .into_iter()
+                .filter(|s| {
+                    !x.records
+                        .iter()
+                        .any(|r| r.person == s.person && r.source == s.source)
+                })
+                .collect();
+            tx.delete(&stale).await?;
+            tx.upsert(&x.records).await?;
+        }
+        let seq = {
+            let mut p = Params::new(b);
+            let (f, v) = of_town(&mut p, c.month, c.town);
+            let sql = format!("SELECT COALESCE(MAX(seq), 0) FROM pay_moves WHERE {f}");
+            let row = tx
+                .tx
+                .query_one_raw(Statement::from_sql_and_values(b.db(), sql, v))
+                .await?;
+            // INTEGER columns are 32-bit on both backends.
+            let last: i32 = match row {
+                Some(r) => r.try_get_by_index(0)?,
+                None => 0,
+            };
+            u32::try_from(last).map_or(1, |n| n + 1)
+        };
+        tx.insert(&[PayMove {
+            month: c.month,
+            town: c.town,
+            seq,
+            kind: c.kind,
+            to: c.to,
+            comment: c.comment.trim().to_owned(),
+        }])
+        .await?;
+        tx.commit().await?;
+        Ok(run)
+    }
+}
