@@ -14,7 +14,7 @@ use crate::divisions::{read_file, runtime};
 
 /// The change log's name for what the demo writes; a database written only
 /// by it may be replaced by a new demo without asking.
-pub const DEMO_ACTOR: &str = "演示数据";
+pub const DEMO_ACTOR: &str = touyan_web::demo::DEMO_DATA_ACTOR;
 
 /// The options of `touyan demo`.
 pub struct Options<'a> {

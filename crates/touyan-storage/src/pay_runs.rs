@@ -360,3 +360,44 @@ impl Store {
         Ok(run)
     }
 }
+
+impl Store {
+    /// What the month's subsidies of `year` need (the payment builder of
+    /// `touyan_excel::reports::payments`), for one town: every town (for
+    /// names), the town's villages, its list entries of the year, the
+    /// people on them and their exits. A page computes one town's run
+    /// without reading a province's tables.
+    pub async fn payroll_records(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        let code = || Value::String(Some(town.as_str().to_owned()));
+        let listed = |p: &mut Params| {
+            format!(
+                "(SELECT person FROM list_entries WHERE year = {} AND town = {})",
+                p.next(),
+                p.next()
+            )
+        };
+        let mut p = Params::new(self.backend);
+        let villages = format!("town_code = {}", p.next());
+        let mut p = Params::new(self.backend);
+        let entries = format!("year = {} AND town = {}", p.next(), p.next());
+        let mut p = Params::new(self.backend);
+        let people = format!("citizen_id IN {}", listed(&mut p));
+        let mut p = Params::new(self.backend);
+        let exits = format!("person IN {}", listed(&mut p));
+        let of_year = || vec![Value::Int(Some(year)), code()];
+        Ok(touyan_records::model::Records {
+            towns: self.list_unordered(None).await?,
+            villages: self
+                .list_unordered(Some((&villages, vec![code()])))
+                .await?,
+            list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
+            people: self.list_unordered(Some((&people, of_year()))).await?,
+            exits: self.list_unordered(Some((&exits, of_year()))).await?,
+            ..Default::default()
+        })
+    }
+}

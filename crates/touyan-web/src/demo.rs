@@ -11,6 +11,10 @@ use touyan_storage::{NewAccount, Store, StoreError, Town};
 use crate::auth::{DEMO_PASSWORD, hash_password, verify_password};
 use crate::roles::Role;
 
+/// Who writes the demo's records (`touyan demo`): a database with entries
+/// by this actor is a demo (example pay amounts are then allowed).
+pub const DEMO_DATA_ACTOR: &str = "演示数据";
+
 /// The demo city administrator's user name.
 pub const DEMO_CITY: &str = "city";
 

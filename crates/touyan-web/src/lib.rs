@@ -21,6 +21,8 @@
 //! - `exports.rs`: the export page (.xlsx downloads).
 //! - `lists.rs`: the yearly lists' review (Articles 1, 13) and the
 //!   filing form for printing; the moves are `touyan-workflow`'s.
+//! - `pay.rs`: the monthly subsidy runs (Article 13), the payment file
+//!   and the payment list for printing.
 //! - `demo.rs`: the demo accounts.
 
 pub mod api;
@@ -33,6 +35,7 @@ pub mod imports;
 pub mod lists;
 pub mod openapi;
 pub mod pages;
+pub mod pay;
 pub mod refs;
 pub mod roles;
 pub mod state;
@@ -80,6 +83,12 @@ pub fn app(state: AppState) -> Router {
             get(lists::town_page).post(lists::town_move),
         )
         .route("/lists/{year}/{town}/print", get(lists::print))
+        .route("/pay", get(pay::overview))
+        .route(
+            "/pay/{month}/{town}",
+            get(pay::town_page).post(pay::town_move),
+        )
+        .route("/pay/{month}/{town}/print", get(pay::print))
         .route("/audit", get(pages::audit))
         .route(
             "/import",

@@ -34,6 +34,10 @@ pub enum Action {
     /// The yearly lists (Articles 1, 13): see them, and make the moves
     /// the workflow allows the role (`touyan_workflow::art01_13_list`).
     Lists,
+    /// The monthly subsidy runs (Article 13): see them, and make the
+    /// moves the workflow allows the role (`touyan_workflow::
+    /// art13_pay_run`; finance confirms payment).
+    Pay,
 }
 
 use Role::*;
@@ -64,6 +68,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (
         Action::Lists,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::Pay,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer, Finance],
     ),
 ];
 

@@ -80,6 +80,13 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         // No proposal for that year, or no such town.
         ("GET", format!("/lists/2024/{T1}"),         [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         ("GET", "/lists/2025/370783999".into(),      [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // The monthly subsidy runs: finance sees every town's.
+        ("GET", "/pay".into(),                       [200, 200, 303, 303, 303, 200, 403, 403, 403, 303]),
+        ("GET", "/pay?month=2025-13".into(),         [400, 400, 400, 400, 400, 400, 403, 403, 403, 303]),
+        ("GET", format!("/pay/2025-06/{T1}"),        [200, 200, 200, 200, 404, 200, 403, 403, 403, 303]),
+        ("GET", format!("/pay/2025-06/{T2}"),        [200, 200, 404, 404, 200, 200, 403, 403, 403, 303]),
+        ("GET", format!("/pay/2025-06/{T1}/print"),  [200, 200, 200, 200, 404, 200, 403, 403, 403, 303]),
+        ("GET", format!("/pay/2025-13/{T1}"),        [404, 404, 404, 404, 404, 404, 403, 403, 403, 303]),
         ("GET", "/static/dashboard.js".into(),       [200; 10]),
         ("GET", "/static/vendor/echarts-5.6.0.min.js".into(), [200; 10]),
         ("GET", "/api/v1/nothing".into(),            [404; 10]),

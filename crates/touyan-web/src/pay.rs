@@ -1,0 +1,591 @@
+//! The monthly subsidy pages (issue 5, item 6; Article 13): the city's and
+//! finance's overview of every town's run, a town's run with what it pays
+//! and why, its moves (computed by the town, reviewed, approved by the
+//! city, paid by finance), the one-card payment file, and the payment list
+//! for printing (item 7).
+//!
+//! The amounts come from the same builder as `touyan payroll` and the
+//! payment export (`touyan_excel::reports::payments`); which move is
+//! allowed is `touyan_workflow::art13_pay_run`'s alone.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use time::Date;
+use touyan_excel::reports::{self, Payments};
+use touyan_records::TownCode;
+use touyan_records::model::{Labelled, PayKind, PayMoveKind, PayRecord, PayRun, PayState};
+use touyan_rules::art13_pay;
+use touyan_storage::{Computed, PayChange, PayMoveRun, Store, StoreError, scaled};
+use touyan_workflow::art13_pay_run::{self as flow, Amounts};
+use touyan_workflow::{Actor, Refusal};
+
+use crate::guard::{csrf_ok, see_other};
+use crate::pages::{
+    Chrome, csrf_refused, internal, masked, message_page, not_found_page, render, signed_in,
+};
+use crate::roles::Action;
+use crate::state::{AppState, Failure, User, china_time, client_addr};
+
+#[derive(Deserialize)]
+pub struct MonthQuery {
+    month: Option<String>,
+}
+
+/// "2026-03" of a month's first day.
+fn month_text(m: Date) -> String {
+    format!("{:04}-{:02}", m.year(), u8::from(m.month()))
+}
+
+/// The month asked for, or this month.
+fn month_of(st: &AppState, q: Option<&str>) -> Option<Date> {
+    match q.map(str::trim).filter(|s| !s.is_empty()) {
+        None => st.today().replace_day(1).ok(),
+        Some(s) => reports::parse_month(s),
+    }
+}
+
+fn actor(user: &User) -> Actor<'_> {
+    Actor {
+        role: user.role,
+        town: user.town.as_deref(),
+    }
+}
+
+fn state_label(s: Option<PayState>) -> &'static str {
+    s.map_or("尚未计算", |s| s.label())
+}
+
+fn yuan(fen: i64) -> String {
+    format!("{:.2}", Decimal::new(fen, 2))
+}
+
+/// The town of a path, when the user may see it (else the 404 answer).
+fn town_in_scope(user: &User, town: &str) -> Result<TownCode, Response> {
+    let code = TownCode::parse(town).map_err(|_| not_found_page())?;
+    if actor(user).sees(code.as_str()) {
+        Ok(code)
+    } else {
+        Err(not_found_page())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The overview
+
+pub struct TownLine {
+    pub code: String,
+    pub name: String,
+    pub state: &'static str,
+    pub people: String,
+    pub total: String,
+    pub example: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pay_overview.html")]
+struct OverviewPage {
+    chrome: Chrome,
+    month: String,
+    rows: Vec<TownLine>,
+    people: u32,
+    total: String,
+    paid: String,
+}
+
+pub async fn overview(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<MonthQuery>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Pay).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(month) = month_of(&st, q.month.as_deref()) else {
+        return message_page(
+            StatusCode::BAD_REQUEST,
+            "月份有误",
+            "月份应为 YYYY-MM，如 2026-03。",
+        );
+    };
+    if let Some(t) = user.town_scope() {
+        return see_other(&format!("/pay/{}/{t}", month_text(month)));
+    }
+    let Some(store) = st.unscoped_for(&user, Action::Pay) else {
+        return crate::pages::forbidden();
+    };
+    let (towns, runs) = match (st.reader(&user).towns().await, store.pay_runs(month).await) {
+        (Ok(t), Ok(r)) => (t, r),
+        (Err(e), _) | (_, Err(e)) => return internal(e.into()),
+    };
+    let total: i64 = runs.iter().map(|r| r.total_fen).sum();
+    let paid: i64 = runs
+        .iter()
+        .filter(|r| r.state == PayState::Paid)
+        .map(|r| r.total_fen)
+        .sum();
+    let rows = towns
+        .into_iter()
+        .map(|(code, name)| {
+            let run = runs.iter().find(|r| r.town.as_str() == code);
+            TownLine {
+                state: state_label(run.map(|r| r.state)),
+                people: run.map_or_else(String::new, |r| r.people.to_string()),
+                total: run.map_or_else(String::new, |r| yuan(r.total_fen)),
+                example: run.is_some_and(|r| r.example),
+                code,
+                name,
+            }
+        })
+        .collect();
+    render(
+        &OverviewPage {
+            chrome: Chrome::new(
+                &format!("{} 专业化补贴发放", month_text(month)),
+                Some(&user),
+                "/pay",
+            ),
+            month: month_text(month),
+            rows,
+            people: runs.iter().map(|r| r.people).sum(),
+            total: yuan(total),
+            paid: yuan(paid),
+        },
+        StatusCode::OK,
+    )
+}
+
+// ---------------------------------------------------------------------------
+// One town's run
+
+pub struct PayLine {
+    pub n: usize,
+    pub village_name: String,
+    pub name: String,
+    pub person_id: String,
+    pub tier: String,
+    pub amount: String,
+    pub source: &'static str,
+}
+
+pub struct MoveView {
+    pub seq: u32,
+    pub label: &'static str,
+    pub to: &'static str,
+    pub comment: String,
+    pub by: String,
+    pub at: String,
+}
+
+pub struct Button {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+struct View {
+    month: Date,
+    town: TownCode,
+    town_name: String,
+    run: Option<PayRun>,
+    /// The month's payments as the filed list gives them now, or why
+    /// there are none.
+    now: Result<Payments, String>,
+    stored: Vec<PayRecord>,
+    moves: Vec<PayMoveRun>,
+    demo: bool,
+}
+
+async fn load(
+    st: &AppState,
+    user: &User,
+    store: &Store,
+    month: Date,
+    town: TownCode,
+) -> Result<Option<View>, Failure> {
+    let towns = st.reader(user).towns().await?;
+    let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == town.as_str()) else {
+        return Ok(None);
+    };
+    let records = store.payroll_records(month.year(), town).await?;
+    let now = match st.policy().resolve(month) {
+        Ok(params) => reports::payments(&records, &params, month, Some(town)).map_err(|e| e.0),
+        Err(e) => Err(format!("政策参数无法用于 {}：{e}", month_text(month))),
+    };
+    Ok(Some(View {
+        month,
+        town,
+        town_name,
+        run: store.pay_run(month, town).await?,
+        now,
+        stored: store.town_payments(month, town).await?,
+        moves: store.pay_moves(month, town).await?,
+        demo: store.has_actor(crate::demo::DEMO_DATA_ACTOR).await?,
+    }))
+}
+
+impl View {
+    fn current(&self) -> Option<PayState> {
+        self.run.as_ref().map(|r| r.state)
+    }
+
+    fn amounts(&self) -> Amounts {
+        Amounts {
+            example: self.now.as_ref().is_ok_and(|x| x.example_amounts),
+            demo: self.demo,
+        }
+    }
+
+    /// The pay records of the payments as they are now.
+    fn records(&self) -> Result<Vec<PayRecord>, String> {
+        let x = self.now.as_ref().map_err(Clone::clone)?;
+        x.rows
+            .iter()
+            .map(|r| {
+                Ok(PayRecord {
+                    person: r.who.person.clone(),
+                    month: self.month,
+                    kind: PayKind::ProfessionalSubsidy,
+                    source: r.source,
+                    amount_fen: scaled(r.amount, 2, "专业化补贴金额").map_err(|e| e.to_string())?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pay.html")]
+struct RunPage {
+    chrome: Chrome,
+    month: String,
+    town: String,
+    town_name: String,
+    state: &'static str,
+    state_code: String,
+    comment: String,
+    stored: String,
+    changed: Option<String>,
+    lines: Vec<PayLine>,
+    by_source: Vec<(String, u32, String)>,
+    total: String,
+    not_paid: Vec<String>,
+    problem: Option<String>,
+    example: bool,
+    error: Option<String>,
+    buttons: Vec<Button>,
+    moves: Vec<MoveView>,
+    can_download: bool,
+}
+
+fn lines_of(x: &Payments) -> Vec<PayLine> {
+    x.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| PayLine {
+            n: i + 1,
+            village_name: r.who.village_name.clone(),
+            name: r.who.name.clone(),
+            person_id: masked(&r.who.person),
+            tier: format!("{}档", art13_pay::tier_zh(r.tier)),
+            amount: format!("{:.2}", r.amount),
+            source: r.source.label(),
+        })
+        .collect()
+}
+
+fn page(user: &User, v: View, error: Option<String>) -> RunPage {
+    let current = v.current();
+    let buttons = flow::moves_for(&actor(user), v.town.as_str(), current, v.amounts())
+        .into_iter()
+        .map(|k| Button {
+            code: k.code(),
+            label: k.label(),
+        })
+        .collect();
+    // What was computed and stored, against what the list gives now.
+    let stored_total: i64 = v.stored.iter().map(|r| r.amount_fen).sum();
+    let changed = match (&v.run, v.records()) {
+        (Some(run), Ok(now)) => {
+            let mut a: Vec<(String, i64)> = now
+                .iter()
+                .map(|r| (r.person.as_str().to_owned(), r.amount_fen))
+                .collect();
+            let mut b: Vec<(String, i64)> = v
+                .stored
+                .iter()
+                .map(|r| (r.person.as_str().to_owned(), r.amount_fen))
+                .collect();
+            a.sort();
+            b.sort();
+            (a != b).then(|| {
+                format!(
+                    "名单、档次或退出记录在{}之后有变化：现按名单应发 {} 元，已保存 {} 元{}",
+                    run.state.label(),
+                    yuan(now.iter().map(|r| r.amount_fen).sum()),
+                    yuan(stored_total),
+                    if matches!(run.state, PayState::Computed | PayState::Returned) {
+                        "，请重新计算"
+                    } else {
+                        ""
+                    }
+                )
+            })
+        }
+        _ => None,
+    };
+    let (lines, by_source, total, not_paid, problem, example) = match &v.now {
+        Ok(x) => (
+            lines_of(x),
+            x.by_source
+                .iter()
+                .map(|s| (s.name.clone(), s.people, format!("{:.2}", s.amount)))
+                .collect(),
+            format!("{:.2}", x.total),
+            x.not_paid
+                .iter()
+                .map(|n| {
+                    format!(
+                        "{} {}：{} {}",
+                        n.who.village_name,
+                        n.who.name,
+                        n.exit.on,
+                        n.exit.reason.label()
+                    )
+                })
+                .collect(),
+            None,
+            x.example_amounts,
+        ),
+        Err(m) => (
+            Vec::new(),
+            Vec::new(),
+            "0.00".into(),
+            Vec::new(),
+            Some(m.clone()),
+            false,
+        ),
+    };
+    RunPage {
+        chrome: Chrome::new(
+            &format!("{} {} 专业化补贴发放", v.town_name, month_text(v.month)),
+            Some(user),
+            "/pay",
+        ),
+        month: month_text(v.month),
+        town: v.town.as_str().to_owned(),
+        town_name: v.town_name,
+        state: state_label(current),
+        state_code: current.map_or("none", |s| s.code()).to_owned(),
+        comment: v
+            .run
+            .as_ref()
+            .map(|r| r.comment.clone())
+            .unwrap_or_default(),
+        stored: v.run.as_ref().map_or_else(String::new, |r| {
+            format!("{} 人，{} 元", r.people, yuan(r.total_fen))
+        }),
+        changed,
+        lines,
+        by_source,
+        total,
+        not_paid,
+        problem,
+        example,
+        error,
+        buttons,
+        moves: v
+            .moves
+            .into_iter()
+            .map(|m| MoveView {
+                seq: m.entry.seq,
+                label: m.entry.kind.label(),
+                to: m.entry.to.label(),
+                comment: m.entry.comment,
+                by: m.by,
+                at: china_time(m.at),
+            })
+            .collect(),
+        can_download: user.may(Action::Export),
+    }
+}
+
+/// Parses a path's month and town, checks scope, and loads the run.
+async fn open_run(st: &AppState, user: &User, month: &str, town: &str) -> Result<View, Response> {
+    let town = town_in_scope(user, town)?;
+    let month = reports::parse_month(month).ok_or_else(not_found_page)?;
+    let store = st
+        .unscoped_for(user, Action::Pay)
+        .ok_or_else(crate::pages::forbidden)?;
+    match load(st, user, store, month, town).await {
+        Err(e) => Err(internal(e)),
+        Ok(None) => Err(not_found_page()),
+        Ok(Some(v)) => Ok(v),
+    }
+}
+
+pub async fn town_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((month, town)): Path<(String, String)>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Pay).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match open_run(&st, &user, &month, &town).await {
+        Ok(v) => render(&page(&user, v, None), StatusCode::OK),
+        Err(r) => r,
+    }
+}
+
+fn refusal(user: &User, v: View, r: Refusal) -> Response {
+    let status = match &r {
+        Refusal::NotFound => return not_found_page(),
+        Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
+        Refusal::Conflict(_) => StatusCode::CONFLICT,
+        Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render(&page(user, v, Some(r.to_string())), status)
+}
+
+#[derive(Deserialize, Default)]
+pub struct MoveForm {
+    csrf: Option<String>,
+    action: Option<String>,
+    seen: Option<String>,
+    comment: Option<String>,
+}
+
+/// `POST /pay/{month}/{town}`: one move (`action`), with the state the
+/// user saw (`seen`) and a `comment`.
+pub async fn town_move(
+    State(st): State<AppState>,
+    parts: Parts,
+    Path((month, town)): Path<(String, String)>,
+    Form(f): Form<MoveForm>,
+) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::Pay).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&user, f.csrf.as_deref()) {
+        return csrf_refused();
+    }
+    let v = match open_run(&st, &user, &month, &town).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Pay) else {
+        return crate::pages::forbidden();
+    };
+    let wanted = f.action.as_deref().unwrap_or_default();
+    let Some(kind) = PayMoveKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.code() == wanted)
+    else {
+        return refusal(&user, v, Refusal::Invalid("未指明要办理的操作".into()));
+    };
+    let comment: String = f.comment.unwrap_or_default().trim().to_owned();
+    if comment.chars().count() > 500 {
+        return refusal(&user, v, Refusal::Invalid("意见不能超过 500 字".into()));
+    }
+    let to = match flow::check_move(
+        &actor(&user),
+        v.town.as_str(),
+        v.current(),
+        kind,
+        &comment,
+        v.amounts(),
+    ) {
+        Ok(to) => to,
+        Err(r) => return refusal(&user, v, r),
+    };
+    if f.seen.as_deref().unwrap_or_default() != v.current().map_or("none", |s| s.code()) {
+        return refusal(
+            &user,
+            v,
+            Refusal::Conflict("本月发放已被他人处理，状态已经改变，请核对后重新办理".into()),
+        );
+    }
+    let computed = if kind == PayMoveKind::Compute {
+        match v.records() {
+            Ok(records) => Some(Computed {
+                records,
+                example: v.amounts().example,
+            }),
+            Err(m) => return refusal(&user, v, Refusal::Invalid(format!("{m}（未计算）"))),
+        }
+    } else {
+        None
+    };
+    let change = PayChange {
+        month: v.month,
+        town: v.town,
+        expected: v.current(),
+        kind,
+        to,
+        comment,
+        computed,
+    };
+    match store
+        .move_pay(&user.username, Some(&client_addr(&parts)), &change)
+        .await
+    {
+        Ok(_) => see_other(&format!("/pay/{}/{}", month_text(v.month), v.town.as_str())),
+        Err(StoreError::Invalid(m)) => refusal(&user, v, Refusal::Conflict(m)),
+        Err(e) => internal(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The payment list, for printing (issue 5, item 7)
+
+#[derive(Template)]
+#[template(path = "pay_print.html")]
+struct PrintPage {
+    title: String,
+    town_name: String,
+    state: &'static str,
+    printed_on: String,
+    lines: Vec<PayLine>,
+    by_source: Vec<(String, u32, String)>,
+    total: String,
+    example: bool,
+}
+
+pub async fn print(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((month, town)): Path<(String, String)>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Pay).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let v = match open_run(&st, &user, &month, &town).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let printed_on = st.today().to_string();
+    let p = page(&user, v, None);
+    render(
+        &PrintPage {
+            title: format!("村党组织书记专业化补贴发放表（{}）", p.month),
+            town_name: p.town_name,
+            state: p.state,
+            printed_on,
+            lines: p.lines,
+            by_source: p.by_source,
+            total: p.total,
+            example: p.example,
+        },
+        StatusCode::OK,
+    )
+}
