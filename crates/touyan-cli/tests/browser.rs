@@ -578,3 +578,107 @@ async fn a_town_list_goes_from_proposal_to_filing_by_operator_reviewer_and_city(
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join("filing-form.png"), png).unwrap();
 }
+
+/// The example policy's monthly subsidies by tier, in yuan
+/// (policy/example-2024.toml: `pay.tier1_monthly_yuan` …).
+const EXAMPLE_SUBSIDY: [u32; 3] = [1500, 1200, 900];
+
+/// Issue 5, item 6, in the browser: the demo town's month is computed by
+/// its operator, reviewed by its reviewer, approved by the city and paid
+/// by finance, who downloads the one-card file; every amount is the
+/// tier's subsidy and the file's total is the page's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_month_is_computed_reviewed_approved_paid_and_its_file_adds_up() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    click(c, "header nav a[href='/pay']").await;
+    let path = c.current_url().await.unwrap().path().to_owned();
+    assert!(path.ends_with(&format!("/{HUALONG}")), "{path}");
+    assert_eq!(text_of(c, "#pay-state").await, "尚未计算");
+    click(c, "#pay-compute").await;
+    assert_eq!(text_of(c, "#pay-state").await, "已计算待审核");
+    // Every row: the tier's amount; the total: their sum.
+    let rows = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#pay-lines tbody tr'))\
+               .map(r => [r.cells[4].innerText, r.cells[5].innerText]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty(), "nobody paid");
+    let mut sum = 0u32;
+    for r in rows {
+        let tier = match r[0].as_str().unwrap() {
+            "一档" => 0,
+            "二档" => 1,
+            "三档" => 2,
+            t => panic!("tier {t}"),
+        };
+        let amount = r[1].as_str().unwrap();
+        assert_eq!(amount, format!("{}.00", EXAMPLE_SUBSIDY[tier]), "{r:?}");
+        sum += EXAMPLE_SUBSIDY[tier];
+    }
+    let total = text_of(c, "#pay-total").await;
+    assert_eq!(total, format!("{} 人，{sum}.00 元", rows.len()));
+    sign_out(c).await;
+
+    sign_in(c, base, &format!("review-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    click(c, "#pay-review").await;
+    sign_out(c).await;
+    sign_in(c, base, "city").await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    click(c, "#pay-approve").await;
+    assert_eq!(text_of(c, "#pay-state").await, "已批准待发放");
+    sign_out(c).await;
+    sign_in(c, base, "finance").await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    click(c, "#pay-pay").await;
+    assert_eq!(text_of(c, "#pay-state").await, "已发放");
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("pay-1280.png"), png).unwrap();
+
+    // The file, fetched as the page's form posts it.
+    let bytes = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             const f = document.querySelector('form[action=\"/exports\"]');\
+             fetch('/exports', {method: 'POST', body: new URLSearchParams(new FormData(f))})\
+               .then(r => r.arrayBuffer())\
+               .then(b => done(Array.from(new Uint8Array(b))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let bytes: Vec<u8> = bytes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u8)
+        .collect();
+    assert!(bytes.starts_with(b"PK"), "not an .xlsx");
+    let file = artifacts().join("payments.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    let sheets = touyan_excel::reports::read_report(&file).unwrap();
+    let grid = &sheets[0].1;
+    let total_row = grid
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "合计"))
+        .unwrap_or_else(|| panic!("no 合计 row: {grid:?}"));
+    assert!(
+        total_row
+            .iter()
+            .any(|c| c.trim_end_matches(".00") == sum.to_string() || c == &format!("{sum}.00")),
+        "file total {total_row:?}, page {sum}"
+    );
+    assert!(
+        total_row.iter().any(|c| c == &format!("{} 人", rows.len())),
+        "{total_row:?}"
+    );
+}
