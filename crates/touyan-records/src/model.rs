@@ -472,6 +472,98 @@ pub struct PayMove {
     pub comment: String,
 }
 
+labelled! {
+    /// Where a town's half-yearly competency evaluation stands (Article 12).
+    EvalState {
+        Open = "open", "评价进行中";
+        Closed = "closed", "评价已结束";
+    }
+}
+
+labelled! {
+    /// One rater's answer in a competency evaluation (Article 12).
+    Choice {
+        Competent = "competent", "胜任";
+        Basic = "basic", "基本胜任";
+        NotCompetent = "not_competent", "不胜任";
+    }
+}
+
+labelled! {
+    /// What an evaluation's rate opens (Article 12).
+    CaseKind {
+        Interview = "interview", "约谈";
+        Exit = "exit", "退出专业化管理";
+    }
+}
+
+labelled! {
+    /// Where a case opened by an evaluation stands.
+    CaseState {
+        Open = "open", "待办理";
+        Held = "held", "已约谈";
+        Confirmed = "confirmed", "已确认退出";
+        Dismissed = "dismissed", "经认定不予退出";
+    }
+}
+
+/// A town's half-yearly competency evaluation (Article 12).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    pub year: i32,
+    /// 1: first half, 2: second half.
+    pub half: u8,
+    pub town: TownCode,
+    pub state: EvalState,
+    pub opened_on: Date,
+    pub closed_on: Option<Date>,
+}
+
+/// A one-time anonymous voting token: only its hash is kept; who holds it
+/// is not known to the system. `choice` is set once, when it is used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoteToken {
+    pub token_hash: String,
+    pub year: i32,
+    pub half: u8,
+    pub town: TownCode,
+    /// The secretary it evaluates.
+    pub person: CitizenId,
+    pub group: RaterGroup,
+    pub choice: Option<Choice>,
+}
+
+/// Paper ballots of one rater group for one secretary, as counted at the
+/// evaluation meeting and entered by the town.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaperCount {
+    pub year: i32,
+    pub half: u8,
+    pub person: CitizenId,
+    pub group: RaterGroup,
+    pub town: TownCode,
+    pub competent: u32,
+    pub basically_competent: u32,
+    pub not_competent: u32,
+}
+
+/// A case an evaluation opened for a secretary, followed to its end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalCase {
+    pub year: i32,
+    pub half: u8,
+    pub person: CitizenId,
+    pub town: TownCode,
+    pub kind: CaseKind,
+    pub state: CaseState,
+    /// The rate and its reason, as decided at closing.
+    pub reason: String,
+    /// What was recorded at its end ("" while open).
+    pub note: String,
+    /// The day it ended (the admonition held, the exit).
+    pub done_on: Option<Date>,
+}
+
 /// A monthly payment, in fen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayRecord {
