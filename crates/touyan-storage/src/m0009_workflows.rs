@@ -15,6 +15,12 @@
 //!   and how much (fen), whether the amounts are example values, the last
 //!   comment.
 //! - `pay_moves`: every move of a run, in order.
+//! - `evaluations`: one row per town and half year (Article 12, item 5):
+//!   open or closed; `vote_tokens`: one-time anonymous voting codes (only
+//!   their hash), each with the secretary and rater group it is for and
+//!   the choice once used; `paper_counts`: paper ballots entered by the
+//!   town; `eval_cases`: the interview or exit a closed evaluation opened,
+//!   followed to its end. Closing writes the tallies to `ballots`.
 //!
 //! The filed list itself stays in `list_entries`, written when the city
 //! files a list, and the payments in `pay_records`, written when a town
@@ -80,6 +86,41 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
          PRIMARY KEY (pay_month, town, seq), \
          FOREIGN KEY (pay_month, town) REFERENCES pay_runs (pay_month, town)",
     ),
+    (
+        "evaluations",
+        "year INTEGER NOT NULL, half INTEGER NOT NULL, town TEXT NOT NULL, \
+         state TEXT NOT NULL, opened_on DATE NOT NULL, closed_on DATE, \
+         PRIMARY KEY (year, half, town), \
+         FOREIGN KEY (town) REFERENCES towns (code), \
+         CHECK (half IN (1, 2)), CHECK (state IN ('open', 'closed'))",
+    ),
+    (
+        "vote_tokens",
+        "token_hash TEXT NOT NULL, year INTEGER NOT NULL, half INTEGER NOT NULL, \
+         town TEXT NOT NULL, person TEXT NOT NULL, rater_group TEXT NOT NULL, choice TEXT, \
+         PRIMARY KEY (token_hash), \
+         FOREIGN KEY (year, half, town) REFERENCES evaluations (year, half, town), \
+         FOREIGN KEY (person) REFERENCES people (citizen_id)",
+    ),
+    (
+        "paper_counts",
+        "year INTEGER NOT NULL, half INTEGER NOT NULL, person TEXT NOT NULL, \
+         rater_group TEXT NOT NULL, town TEXT NOT NULL, competent INTEGER NOT NULL, \
+         basically_competent INTEGER NOT NULL, not_competent INTEGER NOT NULL, \
+         PRIMARY KEY (year, half, person, rater_group), \
+         FOREIGN KEY (year, half, town) REFERENCES evaluations (year, half, town), \
+         FOREIGN KEY (person) REFERENCES people (citizen_id), \
+         CHECK (competent >= 0 AND basically_competent >= 0 AND not_competent >= 0)",
+    ),
+    (
+        "eval_cases",
+        "year INTEGER NOT NULL, half INTEGER NOT NULL, person TEXT NOT NULL, \
+         town TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL, reason TEXT NOT NULL, \
+         note TEXT NOT NULL, done_on DATE, \
+         PRIMARY KEY (year, half, person), \
+         FOREIGN KEY (year, half, town) REFERENCES evaluations (year, half, town), \
+         FOREIGN KEY (person) REFERENCES people (citizen_id)",
+    ),
 ];
 
 /// The statements, in order.
@@ -89,6 +130,8 @@ pub(crate) fn statements() -> Vec<String> {
         .map(|(name, body)| create_table(name, body))
         .collect();
     out.push("CREATE INDEX list_drafts_town ON list_drafts (year, town)".into());
+    out.push("CREATE INDEX vote_tokens_town ON vote_tokens (year, half, town)".into());
+    out.push("CREATE INDEX eval_cases_open ON eval_cases (town, state)".into());
     out
 }
 

@@ -391,9 +391,7 @@ impl Store {
         let of_year = || vec![Value::Int(Some(year)), code()];
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
-            villages: self
-                .list_unordered(Some((&villages, vec![code()])))
-                .await?,
+            villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
             list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
             people: self.list_unordered(Some((&people, of_year()))).await?,
             exits: self.list_unordered(Some((&exits, of_year()))).await?,

@@ -533,3 +533,181 @@ both_backends!(
     pay_runs_on,
     a_pay_run_is_computed_reviewed_approved_and_paid
 );
+
+// ---- competency evaluations (issue 5, item 5) ----
+
+async fn an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases(db: TestDb) {
+    let store = seeded(&db).await;
+    let e = Evaluation {
+        year: 2025,
+        half: 1,
+        town: t(),
+        state: EvalState::Open,
+        opened_on: date!(2025 - 06 - 20),
+        closed_on: None,
+    };
+    store.open_evaluation("op", None, &e).await.unwrap();
+    assert!(
+        store.open_evaluation("op", None, &e).await.is_err(),
+        "once a half year"
+    );
+    let code = |h: &str| VoteToken {
+        token_hash: h.into(),
+        year: 2025,
+        half: 1,
+        town: t(),
+        person: cid(A),
+        group: RaterGroup::PartyMembers,
+        choice: None,
+    };
+    store
+        .issue_codes(
+            "op",
+            None,
+            2025,
+            1,
+            t(),
+            &[code("h1"), code("h2"), code("h3")],
+        )
+        .await
+        .unwrap();
+    assert!(store.vote("匿名", "h1", Choice::Competent).await.unwrap());
+    assert!(
+        !store
+            .vote("匿名", "h1", Choice::NotCompetent)
+            .await
+            .unwrap(),
+        "a code votes once"
+    );
+    assert!(!store.vote("匿名", "nope", Choice::Competent).await.unwrap());
+    assert!(
+        store
+            .vote("匿名", "h2", Choice::NotCompetent)
+            .await
+            .unwrap()
+    );
+    let counts = store.code_counts(2025, 1, t()).await.unwrap();
+    assert_eq!((counts[0].issued, counts[0].used), (3, 2));
+    let tallies = store.code_tallies(2025, 1, t()).await.unwrap();
+    assert_eq!(
+        tallies,
+        [(
+            cid(A),
+            RaterGroup::PartyMembers,
+            touyan_storage::Tally {
+                competent: 1,
+                basically_competent: 0,
+                not_competent: 1
+            }
+        )]
+    );
+    let paper = PaperCount {
+        year: 2025,
+        half: 1,
+        person: cid(A),
+        group: RaterGroup::PublicReps,
+        town: t(),
+        competent: 5,
+        basically_competent: 1,
+        not_competent: 2,
+    };
+    store
+        .save_paper_counts("op", None, 2025, 1, t(), std::slice::from_ref(&paper))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.paper_counts(2025, 1, t()).await.unwrap(),
+        [paper.clone()]
+    );
+    let case = EvalCase {
+        year: 2025,
+        half: 1,
+        person: cid(A),
+        town: t(),
+        kind: CaseKind::Interview,
+        state: CaseState::Open,
+        reason: "胜任率 70%".into(),
+        note: String::new(),
+        done_on: None,
+    };
+    let ballots = Ballots {
+        person: cid(A),
+        year: 2025,
+        half: 1,
+        group: RaterGroup::PartyMembers,
+        competent: 1,
+        basically_competent: 0,
+        not_competent: 1,
+    };
+    let mut closed = e.clone();
+    closed.state = EvalState::Closed;
+    closed.closed_on = Some(date!(2025 - 06 - 30));
+    store
+        .close_evaluation(
+            "rev",
+            None,
+            &closed,
+            &touyan_storage::Closing {
+                ballots: vec![ballots.clone()],
+                cases: vec![case.clone()],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.evaluation(2025, 1, t()).await.unwrap(),
+        Some(closed.clone())
+    );
+    let stored: Vec<Ballots> = store.list().await.unwrap();
+    assert_eq!(stored, [ballots]);
+    // Closed: no more votes, counts or codes; closing again is refused.
+    assert!(store.vote("匿名", "h3", Choice::Competent).await.is_err());
+    assert!(
+        store
+            .save_paper_counts("op", None, 2025, 1, t(), &[paper])
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .issue_codes("op", None, 2025, 1, t(), &[code("h4")])
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .close_evaluation("rev", None, &closed, &touyan_storage::Closing::default())
+            .await
+            .is_err()
+    );
+    // The case: open on the dashboard until held.
+    assert_eq!(store.open_cases(Some(T)).await.unwrap(), [case.clone()]);
+    let mut held = case.clone();
+    held.state = CaseState::Held;
+    held.note = "已约谈，安排补学".into();
+    held.done_on = Some(date!(2025 - 07 - 05));
+    let admonition = Admonition {
+        person: cid(A),
+        held_on: date!(2025 - 07 - 05),
+        article: 12,
+        reason: "胜任率 70%".into(),
+        make_up_study_done_on: None,
+    };
+    store
+        .end_case("op", None, &held, Some(&admonition), None)
+        .await
+        .unwrap();
+    assert!(store.open_cases(Some(T)).await.unwrap().is_empty());
+    assert!(
+        store.end_case("op", None, &held, None, None).await.is_err(),
+        "ended once"
+    );
+    let adm: Vec<Admonition> = store.list().await.unwrap();
+    assert_eq!(adm, [admonition]);
+    assert_eq!(store.eval_cases(2025, 1, t()).await.unwrap(), [held]);
+    assert_eq!(store.evaluations(2025, 1).await.unwrap().len(), 1);
+}
+both_backends!(
+    evaluations_on,
+    an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases
+);
