@@ -568,3 +568,67 @@ impl Store {
         tx.commit().await
     }
 }
+
+impl Store {
+    /// The ballots of a half year of the people on the town's list of the
+    /// year (what a closed evaluation wrote).
+    pub async fn ballots_of(
+        &self,
+        year: i32,
+        half: u8,
+        town: TownCode,
+    ) -> Result<Vec<Ballots>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let f = format!(
+            "year = {} AND half = {} AND person IN \
+             (SELECT person FROM list_entries WHERE year = {} AND town = {})",
+            p.next(),
+            p.next(),
+            p.next(),
+            p.next()
+        );
+        let v = vec![
+            Value::Int(Some(year)),
+            Value::Int(Some(i32::from(half))),
+            Value::Int(Some(year)),
+            Value::String(Some(town.as_str().to_owned())),
+        ];
+        crate::cycle::select::<Ballots, _>(&self.db, self.backend, &f, v).await
+    }
+
+    /// "village name person name" of a person on the town's list of the
+    /// year (what a voter is shown: no ID number).
+    pub async fn listed_name(
+        &self,
+        year: i32,
+        town: TownCode,
+        person: &CitizenId,
+    ) -> Result<Option<String>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let sql = format!(
+            "SELECT v.name, pe.name FROM list_entries e JOIN villages v ON v.code = e.village \
+             JOIN people pe ON pe.citizen_id = e.person \
+             WHERE e.year = {} AND e.town = {} AND e.person = {}",
+            p.next(),
+            p.next(),
+            p.next()
+        );
+        let v = vec![
+            Value::Int(Some(year)),
+            Value::String(Some(town.as_str().to_owned())),
+            Value::String(Some(person.as_str().to_owned())),
+        ];
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
+            .await?;
+        Ok(match row {
+            Some(r) => {
+                let village: String = r.try_get_by_index(0)?;
+                let name: String = r.try_get_by_index(1)?;
+                Some(format!("{village} {name}"))
+            }
+            None => None,
+        })
+    }
+}

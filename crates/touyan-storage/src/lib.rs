@@ -67,7 +67,7 @@ pub use divisions::{
 };
 pub use error::StoreError;
 pub use evaluations::{Closing, CodeCount, Tally};
-pub use lists::{ListChange, ListMoveRun, ProposalNames};
+pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
 pub use m0005_import_copies::ImportCopy;
 pub use pay_runs::{Computed, PayChange, PayMoveRun};
 pub use record::{Cell, Col, Kind, Reader, Record, scaled};

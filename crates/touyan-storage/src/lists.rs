@@ -451,3 +451,55 @@ impl Store {
             .collect()
     }
 }
+
+/// A person on a town's filed list, with the names a page shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedPerson {
+    pub person: touyan_records::CitizenId,
+    pub name: String,
+    pub village: String,
+    pub village_name: String,
+    pub tier: u8,
+}
+
+impl Store {
+    /// The town's filed list of `year` with names, by village.
+    pub async fn filed_names(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Vec<ListedPerson>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let sql = format!(
+            "SELECT e.person, pe.name, e.village, v.name, e.tier FROM list_entries e \
+             JOIN people pe ON pe.citizen_id = e.person JOIN villages v ON v.code = e.village \
+             WHERE e.year = {} AND e.town = {} AND e.status = {} ORDER BY e.village",
+            p.next(),
+            p.next(),
+            p.next()
+        );
+        let values = vec![
+            Value::Int(Some(year)),
+            Value::String(Some(town.as_str().to_owned())),
+            Value::String(Some(ListStatus::Filed.code().to_owned())),
+        ];
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_sql_and_values(self.backend.db(), sql, values))
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get_by_index(0)?;
+                let tier: i32 = r.try_get_by_index(4)?;
+                Ok(ListedPerson {
+                    person: touyan_records::CitizenId::parse(&id)
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?,
+                    name: r.try_get_by_index(1)?,
+                    village: r.try_get_by_index(2)?,
+                    village_name: r.try_get_by_index(3)?,
+                    tier: u8::try_from(tier).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}

@@ -21,6 +21,9 @@
 //! - `exports.rs`: the export page (.xlsx downloads).
 //! - `lists.rs`: the yearly lists' review (Articles 1, 13) and the
 //!   filing form for printing; the moves are `touyan-workflow`'s.
+//! - `evaluations.rs`: the competency evaluations (Article 12): voting
+//!   codes with QR codes, paper counts, closing, results, cases; and the
+//!   anonymous voting page `/vote/{code}`.
 //! - `pay.rs`: the monthly subsidy runs (Article 13), the payment file
 //!   and the payment list for printing.
 //! - `demo.rs`: the demo accounts.
@@ -29,6 +32,7 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod demo;
+pub mod evaluations;
 pub mod exports;
 pub mod guard;
 pub mod imports;
@@ -83,6 +87,15 @@ pub fn app(state: AppState) -> Router {
             get(lists::town_page).post(lists::town_move),
         )
         .route("/lists/{year}/{town}/print", get(lists::print))
+        .route("/evaluations", get(evaluations::overview))
+        .route(
+            "/evaluations/{year}/{half}/{town}",
+            get(evaluations::town_page).post(evaluations::town_move),
+        )
+        .route(
+            "/vote/{token}",
+            get(evaluations::vote_form).post(evaluations::vote),
+        )
         .route("/pay", get(pay::overview))
         .route(
             "/pay/{month}/{town}",

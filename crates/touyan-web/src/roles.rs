@@ -38,6 +38,10 @@ pub enum Action {
     /// moves the workflow allows the role (`touyan_workflow::
     /// art13_pay_run`; finance confirms payment).
     Pay,
+    /// The competency evaluations (Article 12) and the cases they open:
+    /// see them, and make the moves the workflow allows the role
+    /// (`touyan_workflow::art12_evaluation`).
+    Evaluations,
 }
 
 use Role::*;
@@ -67,6 +71,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::ExportFullIds, &[CityAdmin]),
     (
         Action::Lists,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::Evaluations,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
     (

@@ -263,6 +263,13 @@ impl AppState {
         user.may(action).then_some(&self.0.store)
     }
 
+    /// The store for the anonymous voting page alone (`/vote/{code}`):
+    /// it reads the code it is given and writes that code's one vote; a
+    /// code stands for no user and opens nothing else.
+    pub(crate) fn vote_store(&self) -> &Store {
+        &self.0.store
+    }
+
     /// The signed-in user of a request, if any (marks the session used).
     pub async fn user(&self, headers: &HeaderMap) -> Result<Option<User>, Failure> {
         let Some(token) = session_cookie(headers) else {

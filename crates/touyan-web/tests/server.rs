@@ -80,6 +80,13 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         // No proposal for that year, or no such town.
         ("GET", format!("/lists/2024/{T1}"),         [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         ("GET", "/lists/2025/370783999".into(),      [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // The competency evaluations; voting needs no account.
+        ("GET", "/evaluations".into(),               [200, 200, 303, 303, 303, 403, 403, 403, 403, 303]),
+        ("GET", "/evaluations?half=3".into(),        [400, 400, 400, 400, 400, 403, 403, 403, 403, 303]),
+        ("GET", format!("/evaluations/2025/1/{T1}"), [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/evaluations/2025/2/{T2}"), [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/evaluations/2025/3/{T1}"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/vote/{}", "0".repeat(64)), [404; 10]),
         // The monthly subsidy runs: finance sees every town's.
         ("GET", "/pay".into(),                       [200, 200, 303, 303, 303, 200, 403, 403, 403, 303]),
         ("GET", "/pay?month=2025-13".into(),         [400, 400, 400, 400, 400, 400, 403, 403, 403, 303]),

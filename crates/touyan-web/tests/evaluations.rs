@@ -1,0 +1,251 @@
+//! The competency evaluation in the server (issue 5, item 5): opened by a
+//! town, one-time anonymous voting codes and paper counts, nothing shown
+//! until closed, closing tallies the ballots and opens the case its rate
+//! calls for, the case followed to its end. On SQLite and PostgreSQL.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use touyan_records::TownCode;
+use touyan_records::model::*;
+use touyan_storage::testing::TestDb;
+use touyan_storage::{Batch, both_backends};
+
+fn path() -> String {
+    format!("/evaluations/2025/1/{T1}")
+}
+
+async fn act(h: &Harness, who: &(String, String), fields: &[(&str, &str)]) -> Answer {
+    let mut pairs = vec![("csrf", who.1.as_str())];
+    pairs.extend_from_slice(fields);
+    post(&path())
+        .form(&pairs)
+        .session(Some(&who.0))
+        .send(h)
+        .await
+}
+
+fn filed() -> Batch {
+    Batch {
+        list_entries: vec![ListEntry {
+            town: TownCode::parse(T1).unwrap(),
+            year: 2025,
+            person: person_a(),
+            village: touyan_records::VillageCode::parse(V1).unwrap(),
+            tier: 3,
+            status: ListStatus::Filed,
+        }],
+        ..Batch::default()
+    }
+}
+
+/// The codes in a printed page of codes.
+fn codes_in(html: &str) -> Vec<String> {
+    let mut out: Vec<String> = html
+        .match_indices("/vote/")
+        .map(|(i, _)| html[i + 6..i + 6 + 64].to_owned())
+        .filter(|c| c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .collect();
+    out.dedup();
+    out
+}
+
+async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &filed()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let op2 = sign_in(&h, "op2").await;
+    let viewer = sign_in(&h, "viewer").await;
+    let t1 = TownCode::parse(T1).unwrap();
+
+    let page = get(&path()).session(Some(&op.0)).send(&h).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("尚未开始") && page.text().contains("张三"));
+    assert_eq!(
+        get(&path()).session(Some(&op2.0)).send(&h).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        act(&h, &rev, &[("seen", "none"), ("action", "open")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        act(&h, &viewer, &[("seen", "none"), ("action", "open")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        act(&h, &op, &[("seen", "none"), ("action", "open")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Three codes for Party members, printed once with their QR codes.
+    let a = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "codes"),
+            ("codes_party_members", "3"),
+            ("codes_public_reps", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let html = a.text();
+    assert!(html.contains("<svg"), "QR codes");
+    let codes = codes_in(&html);
+    assert_eq!(codes.len(), 3, "{codes:?}");
+    let a = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "codes"),
+            ("codes_party_members", "201"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Voting needs no account; a code votes once.
+    let v = get(&format!("/vote/{}", codes[0])).send(&h).await;
+    assert_eq!(v.status, StatusCode::OK);
+    assert!(v.text().contains("东村村委会 张三") && v.text().contains("党员"));
+    assert!(!v.text().contains(person_a().as_str()));
+    for (code, choice) in [
+        (&codes[0], "competent"),
+        (&codes[1], "not_competent"),
+        (&codes[2], "not_competent"),
+    ] {
+        let a = post(&format!("/vote/{code}"))
+            .form(&[("choice", choice)])
+            .send(&h)
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        assert!(a.text().contains("投票成功"));
+    }
+    let again = post(&format!("/vote/{}", codes[0]))
+        .form(&[("choice", "competent")])
+        .send(&h)
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(
+        get(&format!("/vote/{}", codes[0])).send(&h).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&format!("/vote/{}", "0".repeat(64)))
+            .send(&h)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get("/vote/short").send(&h).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Paper ballots of public representatives: 5 / 1 / 1.
+    let key = h.person(&person_a());
+    let f = |g: &str, i: u8| format!("paper_{key}_{g}_{i}");
+    let (c, b, n) = (
+        f("public_reps", 0),
+        f("public_reps", 1),
+        f("public_reps", 2),
+    );
+    let bad = act(&h, &op, &[("seen", "open"), ("action", "paper"), (&c, "x")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "paper"),
+            (&c, "5"),
+            (&b, "1"),
+            (&n, "1"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+
+    // Nothing of the votes is shown while open.
+    let page = get(&path()).session(Some(&rev.0)).send(&h).await.text();
+    assert!(!page.contains("结果：胜任"), "results before closing");
+    assert!(!page.contains("胜任率 "), "a rate before closing");
+    assert!(page.contains("（评价结束后显示）"));
+
+    // Closing: 1 + 5 + 1 passing of 3 + 7 = 10 ballots: 70%, below 80%: an
+    // exit case.
+    assert_eq!(
+        act(&h, &op, &[("seen", "open"), ("action", "close")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        act(&h, &rev, &[("seen", "open"), ("action", "close")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(page.contains("胜任率 70%"), "{page}");
+    assert!(page.contains("1 / 0 / 2") && page.contains("5 / 1 / 1"));
+    assert!(page.contains("退出专业化管理") && page.contains("待办理"));
+    let ballots: Vec<Ballots> = h.store.list().await.unwrap();
+    assert_eq!(ballots.len(), 2);
+    // Closed: no more votes or counts.
+    assert_eq!(
+        act(
+            &h,
+            &op,
+            &[("seen", "closed"), ("action", "paper"), (&c, "9")]
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+
+    // The exit: the operator cannot confirm it; dismissing needs a reason;
+    // the reviewer confirms, and the exit is recorded.
+    let a = act(&h, &op, &[("action", "case_confirm"), ("person", &key)]).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = act(
+        &h,
+        &rev,
+        &[("action", "case_dismiss"), ("person", &key), ("note", "")],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = act(
+        &h,
+        &rev,
+        &[
+            ("action", "case_confirm"),
+            ("person", &key),
+            ("date", "2025-06-02"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let exits: Vec<Exit> = h.store.list().await.unwrap();
+    assert_eq!(exits.len(), 1);
+    assert_eq!(
+        (exits[0].person.clone(), exits[0].reason),
+        (person_a(), ExitReason::FailedEvaluation)
+    );
+    assert!(h.store.open_cases(Some(T1)).await.unwrap().is_empty());
+    let e = h.store.evaluation(2025, 1, t1).await.unwrap().unwrap();
+    assert_eq!(e.state, EvalState::Closed);
+    db.finish().await;
+}
+both_backends!(evaluation, an_evaluation_from_codes_and_paper_to_an_exit);
