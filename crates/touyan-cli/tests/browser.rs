@@ -682,3 +682,92 @@ async fn a_month_is_computed_reviewed_approved_paid_and_its_file_adds_up() {
         "{total_row:?}"
     );
 }
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let e = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"));
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+/// Issue 5, item 5, in the browser: the demo town opens this half year's
+/// evaluation, prints voting codes (a rater votes with one, without an
+/// account), enters a secretary's paper ballots (9 of 11 pass: below 90%),
+/// its reviewer closes the evaluation, and the interview it opens is
+/// recorded and closed by the operator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_evaluation_opens_an_interview_that_the_town_holds_and_closes() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    click(c, "header nav a[href='/evaluations']").await;
+    let path = c.current_url().await.unwrap().path().to_owned();
+    assert_eq!(text_of(c, "#eval-state").await, "尚未开始");
+    click(c, "#eval-open").await;
+    assert_eq!(text_of(c, "#eval-state").await, "评价进行中");
+
+    // One code per secretary for Party members: a page of slips.
+    fill(c, "input[name=codes_party_members]", "1").await;
+    click(c, "#eval-codes").await;
+    let slips = body_text(c).await;
+    assert!(slips.contains("投票码"), "{slips}");
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("vote-codes.png"), png).unwrap();
+    let url = text_of(c, ".slip-url").await;
+    // A rater opens the code (no account needed) and votes once.
+    c.goto(&url).await.unwrap();
+    c.find(Locator::Css("input[name=choice][value=competent]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(c, "#vote-submit").await;
+    assert!(text_of(c, "#vote-done").await.contains("投票成功"));
+    c.goto(&url).await.unwrap();
+    assert!(body_text(c).await.contains("已经投过票"));
+
+    // Paper ballots of the first secretary's Party members: 7 / 1 / 2,
+    // with the code's vote 8 / 1 / 2: 9 of 11 pass (81.8%).
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    fill(c, "input[name$='_party_members_0']", "7").await;
+    fill(c, "input[name$='_party_members_1']", "1").await;
+    fill(c, "input[name$='_party_members_2']", "2").await;
+    click(c, "#eval-paper").await;
+    sign_out(c).await;
+
+    sign_in(c, base, &format!("review-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    click(c, "#eval-close").await;
+    assert_eq!(text_of(c, "#eval-state").await, "评价已结束");
+    let results = text_of(c, "#eval-people").await;
+    assert!(results.contains("胜任率 81.82%"), "{results}");
+    let cases = text_of(c, "#eval-cases").await;
+    assert!(
+        cases.contains("约谈") && cases.contains("待办理"),
+        "{cases}"
+    );
+    sign_out(c).await;
+
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    fill(
+        c,
+        "#eval-cases input[name=note]",
+        "已由镇党委书记约谈，安排补学",
+    )
+    .await;
+    click(c, "#eval-cases .case-hold").await;
+    let cases = text_of(c, "#eval-cases").await;
+    assert!(
+        cases.contains("已约谈") && cases.contains("安排补学"),
+        "{cases}"
+    );
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("evaluation-1280.png"), png).unwrap();
+}
