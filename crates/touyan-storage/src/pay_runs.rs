@@ -399,3 +399,67 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// What a town's training page needs for `year` (the compliance
+    /// builder of `touyan_excel::reports::training`): every town, the
+    /// town's villages, its list entries of the year, the people on them,
+    /// the sessions starting in the year (the city's and every town's, for
+    /// the codes), their attendance by the town's listed people, and those
+    /// people's admonitions.
+    pub async fn training_records(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        let code = || Value::String(Some(town.as_str().to_owned()));
+        let listed = |p: &mut Params| {
+            format!(
+                "(SELECT person FROM list_entries WHERE year = {} AND town = {})",
+                p.next(),
+                p.next()
+            )
+        };
+        let of_year = || vec![Value::Int(Some(year)), code()];
+        let (first, next) = match (
+            Date::from_calendar_date(year, time::Month::January, 1),
+            Date::from_calendar_date(year + 1, time::Month::January, 1),
+        ) {
+            (Ok(a), Ok(b)) => (a, b),
+            _ => return Err(StoreError::Invalid(format!("{year} 不是有效年份"))),
+        };
+        let span = || vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))];
+        let mut p = Params::new(self.backend);
+        let villages = format!("town_code = {}", p.next());
+        let mut p = Params::new(self.backend);
+        let entries = format!("year = {} AND town = {}", p.next(), p.next());
+        let mut p = Params::new(self.backend);
+        let people = format!("citizen_id IN {}", listed(&mut p));
+        let mut p = Params::new(self.backend);
+        let sessions = format!("start_on >= {} AND start_on < {}", p.next(), p.next());
+        let mut p = Params::new(self.backend);
+        let attendance = format!(
+            "session_code IN (SELECT code FROM training_sessions WHERE start_on >= {} AND start_on < {}) \
+             AND person IN {}",
+            p.next(),
+            p.next(),
+            listed(&mut p)
+        );
+        let mut p = Params::new(self.backend);
+        let admonitions = format!("person IN {}", listed(&mut p));
+        let mut att_values = span();
+        att_values.extend(of_year());
+        Ok(touyan_records::model::Records {
+            towns: self.list_unordered(None).await?,
+            villages: self
+                .list_unordered(Some((&villages, vec![code()])))
+                .await?,
+            list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
+            people: self.list_unordered(Some((&people, of_year()))).await?,
+            training_sessions: self.list_unordered(Some((&sessions, span()))).await?,
+            attendance: self.list_unordered(Some((&attendance, att_values))).await?,
+            admonitions: self.list_unordered(Some((&admonitions, of_year()))).await?,
+            ..Default::default()
+        })
+    }
+}

@@ -21,6 +21,8 @@
 //! - `exports.rs`: the export page (.xlsx downloads).
 //! - `lists.rs`: the yearly lists' review (Articles 1, 13) and the
 //!   filing form for printing; the moves are `touyan-workflow`'s.
+//! - `training.rs`: training (Article 6): compliance with what is
+//!   missing, sessions, attendance, admonitions and make-up study.
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
 //!   anonymous voting page `/vote/{code}`.
@@ -43,6 +45,7 @@ pub mod pay;
 pub mod refs;
 pub mod roles;
 pub mod state;
+pub mod training;
 
 use std::net::SocketAddr;
 
@@ -87,6 +90,7 @@ pub fn app(state: AppState) -> Router {
             get(lists::town_page).post(lists::town_move),
         )
         .route("/lists/{year}/{town}/print", get(lists::print))
+        .route("/training", get(training::show).post(training::record))
         .route("/evaluations", get(evaluations::overview))
         .route(
             "/evaluations/{year}/{half}/{town}",

@@ -42,6 +42,9 @@ pub enum Action {
     /// see them, and make the moves the workflow allows the role
     /// (`touyan_workflow::art12_evaluation`).
     Evaluations,
+    /// Training (Article 6): compliance, sessions, attendance, follow-ups;
+    /// who records what is `touyan_workflow::art06_training`'s.
+    Training,
 }
 
 use Role::*;
@@ -71,6 +74,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::ExportFullIds, &[CityAdmin]),
     (
         Action::Lists,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::Training,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
     (

@@ -13,6 +13,7 @@
 //!   the proposal and the measures.
 
 pub mod art01_13_list;
+pub mod art06_training;
 pub mod art12_evaluation;
 pub mod art13_pay_run;
 pub mod role;
