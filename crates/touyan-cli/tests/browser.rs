@@ -771,3 +771,64 @@ async fn an_evaluation_opens_an_interview_that_the_town_holds_and_closes() {
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join("evaluation-1280.png"), png).unwrap();
 }
+
+/// Issue 5, item 2, in the browser: the demo town records a town training
+/// session and who attended; the session is listed with its attendance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_town_records_a_training_session_and_its_attendance() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    let b = browser(1280, 900).await;
+    let c = &b.client;
+
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    click(c, "header nav a[href='/training']").await;
+    assert!(body_text(c).await.contains("达标情况"));
+    // This year's dates, whatever today is.
+    let year = c
+        .find(Locator::Css("input[name=year]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(year.len(), 4, "{year}");
+    fill(c, "#session-form input[name=code]", "E2E-01").await;
+    fill(c, "#session-form input[name=title]", "乡村振兴专题培训").await;
+    fill(
+        c,
+        "#session-form input[name=start]",
+        &format!("{year}-01-05"),
+    )
+    .await;
+    fill(c, "#session-form input[name=end]", &format!("{year}-01-07")).await;
+    fill(c, "#session-form input[name=days]", "2.5").await;
+    click(c, "#session-add").await;
+    let sessions = text_of(c, "#training-sessions").await;
+    assert!(
+        sessions.contains("乡村振兴专题培训") && sessions.contains("2.5"),
+        "{sessions}"
+    );
+    // Everyone on the list attended.
+    let boxes = c
+        .find_all(Locator::Css("#attendance-form input[name^=attend_]"))
+        .await
+        .unwrap();
+    assert!(!boxes.is_empty());
+    for b in &boxes {
+        b.click().await.unwrap();
+    }
+    click(c, "#attendance-save").await;
+    let sessions = text_of(c, "#training-sessions").await;
+    let row = sessions
+        .lines()
+        .find(|l| l.contains("E2E-01"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        row.trim_end().ends_with(&boxes.len().to_string()),
+        "{row} (attended by {})",
+        boxes.len()
+    );
+}
