@@ -463,3 +463,60 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// What a town's reserves-and-secondments page needs for `year`: every
+    /// town, the town's villages, its list entries of the year, every post
+    /// and reserve in its villages, the people named by any of them, and
+    /// the listed people's secondments and work logs.
+    pub async fn reserve_records(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        let code = || Value::String(Some(town.as_str().to_owned()));
+        let of_year = || vec![Value::Int(Some(year)), code()];
+        let mut p = Params::new(self.backend);
+        let villages = format!("town_code = {}", p.next());
+        let in_town = |p: &mut Params| {
+            format!("village IN (SELECT code FROM villages WHERE town_code = {})", p.next())
+        };
+        let mut p = Params::new(self.backend);
+        let entries = format!("year = {} AND town = {}", p.next(), p.next());
+        let mut p = Params::new(self.backend);
+        let posts = in_town(&mut p);
+        let mut p = Params::new(self.backend);
+        let reserves = in_town(&mut p);
+        let mut p = Params::new(self.backend);
+        let people = format!(
+            "citizen_id IN (SELECT person FROM posts WHERE {}) \
+             OR citizen_id IN (SELECT person FROM reserves WHERE {})",
+            in_town(&mut p),
+            in_town(&mut p)
+        );
+        let listed = |p: &mut Params| {
+            format!(
+                "person IN (SELECT person FROM list_entries WHERE year = {} AND town = {})",
+                p.next(),
+                p.next()
+            )
+        };
+        let mut p = Params::new(self.backend);
+        let secondments = listed(&mut p);
+        Ok(touyan_records::model::Records {
+            towns: self.list_unordered(None).await?,
+            villages: self
+                .list_unordered(Some((&villages, vec![code()])))
+                .await?,
+            list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
+            posts: self.list_unordered(Some((&posts, vec![code()]))).await?,
+            reserves: self.list_unordered(Some((&reserves, vec![code()]))).await?,
+            people: self
+                .list_unordered(Some((&people, vec![code(), code()])))
+                .await?,
+            secondments: self.list_unordered(Some((&secondments, of_year()))).await?,
+            work_logs: self.list_unordered(Some((&secondments, of_year()))).await?,
+            ..Default::default()
+        })
+    }
+}

@@ -23,6 +23,8 @@
 //!   filing form for printing; the moves are `touyan-workflow`'s.
 //! - `training.rs`: training (Article 6): compliance with what is
 //!   missing, sessions, attendance, admonitions and make-up study.
+//! - `reserves.rs`: secondments and reserves (Articles 8, 9): quotas,
+//!   coverage, appointments from outside the reserves.
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
 //!   anonymous voting page `/vote/{code}`.
@@ -43,6 +45,7 @@ pub mod openapi;
 pub mod pages;
 pub mod pay;
 pub mod refs;
+pub mod reserves;
 pub mod roles;
 pub mod state;
 pub mod training;
@@ -91,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/lists/{year}/{town}/print", get(lists::print))
         .route("/training", get(training::show).post(training::record))
+        .route("/reserves", get(reserves::show))
         .route("/evaluations", get(evaluations::overview))
         .route(
             "/evaluations/{year}/{half}/{town}",

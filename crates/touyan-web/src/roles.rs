@@ -45,6 +45,8 @@ pub enum Action {
     /// Training (Article 6): compliance, sessions, attendance, follow-ups;
     /// who records what is `touyan_workflow::art06_training`'s.
     Training,
+    /// Secondments and reserves (Articles 8, 9): read.
+    Reserves,
 }
 
 use Role::*;
@@ -74,6 +76,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::ExportFullIds, &[CityAdmin]),
     (
         Action::Lists,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::Reserves,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
     (

@@ -80,6 +80,7 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         // No proposal for that year, or no such town.
         ("GET", format!("/lists/2024/{T1}"),         [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         ("GET", "/lists/2025/370783999".into(),      [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", "/reserves".into(),                  [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
         ("GET", "/training".into(),                  [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
         ("GET", "/training?year=abc".into(),         [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         // The competency evaluations; voting needs no account.
