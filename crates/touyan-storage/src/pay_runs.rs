@@ -520,3 +520,42 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// What a town's young-cadre page needs for `year` (the pay builder of
+    /// `touyan_excel::reports::young`): every town, the town's villages,
+    /// its young cadres and their people, the town's settings of the year.
+    pub async fn young_records(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        let code = || Value::String(Some(town.as_str().to_owned()));
+        let in_town = |p: &mut Params| {
+            format!("village IN (SELECT code FROM villages WHERE town_code = {})", p.next())
+        };
+        let mut p = Params::new(self.backend);
+        let villages = format!("town_code = {}", p.next());
+        let mut p = Params::new(self.backend);
+        let young = in_town(&mut p);
+        let mut p = Params::new(self.backend);
+        let people = format!(
+            "citizen_id IN (SELECT person FROM young_cadres WHERE {})",
+            in_town(&mut p)
+        );
+        let mut p = Params::new(self.backend);
+        let settings = format!("year = {} AND town = {}", p.next(), p.next());
+        Ok(touyan_records::model::Records {
+            towns: self.list_unordered(None).await?,
+            villages: self
+                .list_unordered(Some((&villages, vec![code()])))
+                .await?,
+            young_cadres: self.list_unordered(Some((&young, vec![code()]))).await?,
+            people: self.list_unordered(Some((&people, vec![code()]))).await?,
+            town_years: self
+                .list_unordered(Some((&settings, vec![Value::Int(Some(year)), code()])))
+                .await?,
+            ..Default::default()
+        })
+    }
+}

@@ -25,6 +25,7 @@
 //!   missing, sessions, attendance, admonitions and make-up study.
 //! - `reserves.rs`: secondments and reserves (Articles 8, 9): quotas,
 //!   coverage, appointments from outside the reserves.
+//! - `young.rs`: young cadres (Article 10): cap, age and extension, pay.
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
 //!   anonymous voting page `/vote/{code}`.
@@ -49,6 +50,7 @@ pub mod reserves;
 pub mod roles;
 pub mod state;
 pub mod training;
+pub mod young;
 
 use std::net::SocketAddr;
 
@@ -95,6 +97,7 @@ pub fn app(state: AppState) -> Router {
         .route("/lists/{year}/{town}/print", get(lists::print))
         .route("/training", get(training::show).post(training::record))
         .route("/reserves", get(reserves::show))
+        .route("/young", get(young::show))
         .route("/evaluations", get(evaluations::overview))
         .route(
             "/evaluations/{year}/{half}/{town}",

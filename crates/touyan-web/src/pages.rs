@@ -49,6 +49,7 @@ const MENU: &[(&str, &str, Action)] = &[
     ("/lists", "年度名单", Action::Lists),
     ("/training", "培训", Action::Training),
     ("/reserves", "后备与挂职", Action::Reserves),
+    ("/young", "优才计划", Action::Young),
     ("/evaluations", "胜任度评价", Action::Evaluations),
     ("/pay", "补贴发放", Action::Pay),
     ("/policy", "政策参数", Action::Policy),

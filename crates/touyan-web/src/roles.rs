@@ -47,6 +47,8 @@ pub enum Action {
     Training,
     /// Secondments and reserves (Articles 8, 9): read.
     Reserves,
+    /// Young cadres (Article 10): read.
+    Young,
 }
 
 use Role::*;
@@ -76,6 +78,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::ExportFullIds, &[CityAdmin]),
     (
         Action::Lists,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::Young,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
     (
