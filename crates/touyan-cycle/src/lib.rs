@@ -181,6 +181,8 @@ impl fmt::Display for CycleError {
 
 impl std::error::Error for CycleError {}
 
+pub mod whatif;
+
 /// 1 January of `year`, the cycle's decision date.
 pub fn as_of(year: i32) -> Option<Date> {
     Date::from_calendar_date(year, Month::January, 1).ok()

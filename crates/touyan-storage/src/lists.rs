@@ -485,7 +485,11 @@ impl Store {
         ];
         let rows = self
             .db
-            .query_all_raw(Statement::from_sql_and_values(self.backend.db(), sql, values))
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
             .await?;
         rows.iter()
             .map(|r| {

@@ -451,9 +451,7 @@ impl Store {
         att_values.extend(of_year());
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
-            villages: self
-                .list_unordered(Some((&villages, vec![code()])))
-                .await?,
+            villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
             list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
             people: self.list_unordered(Some((&people, of_year()))).await?,
             training_sessions: self.list_unordered(Some((&sessions, span()))).await?,
@@ -479,7 +477,10 @@ impl Store {
         let mut p = Params::new(self.backend);
         let villages = format!("town_code = {}", p.next());
         let in_town = |p: &mut Params| {
-            format!("village IN (SELECT code FROM villages WHERE town_code = {})", p.next())
+            format!(
+                "village IN (SELECT code FROM villages WHERE town_code = {})",
+                p.next()
+            )
         };
         let mut p = Params::new(self.backend);
         let entries = format!("year = {} AND town = {}", p.next(), p.next());
@@ -505,9 +506,7 @@ impl Store {
         let secondments = listed(&mut p);
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
-            villages: self
-                .list_unordered(Some((&villages, vec![code()])))
-                .await?,
+            villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
             list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
             posts: self.list_unordered(Some((&posts, vec![code()]))).await?,
             reserves: self.list_unordered(Some((&reserves, vec![code()]))).await?,
@@ -532,7 +531,10 @@ impl Store {
     ) -> Result<touyan_records::model::Records, StoreError> {
         let code = || Value::String(Some(town.as_str().to_owned()));
         let in_town = |p: &mut Params| {
-            format!("village IN (SELECT code FROM villages WHERE town_code = {})", p.next())
+            format!(
+                "village IN (SELECT code FROM villages WHERE town_code = {})",
+                p.next()
+            )
         };
         let mut p = Params::new(self.backend);
         let villages = format!("town_code = {}", p.next());
@@ -547,9 +549,7 @@ impl Store {
         let settings = format!("year = {} AND town = {}", p.next(), p.next());
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
-            villages: self
-                .list_unordered(Some((&villages, vec![code()])))
-                .await?,
+            villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
             young_cadres: self.list_unordered(Some((&young, vec![code()]))).await?,
             people: self.list_unordered(Some((&people, vec![code()]))).await?,
             town_years: self

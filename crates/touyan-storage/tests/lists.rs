@@ -617,7 +617,7 @@ async fn an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases(db: Te
         .unwrap();
     assert_eq!(
         store.paper_counts(2025, 1, t()).await.unwrap(),
-        [paper.clone()]
+        std::slice::from_ref(&paper)
     );
     let case = EvalCase {
         year: 2025,
@@ -681,7 +681,10 @@ async fn an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases(db: Te
             .is_err()
     );
     // The case: open on the dashboard until held.
-    assert_eq!(store.open_cases(Some(T)).await.unwrap(), [case.clone()]);
+    assert_eq!(
+        store.open_cases(Some(T)).await.unwrap(),
+        std::slice::from_ref(&case)
+    );
     let mut held = case.clone();
     held.state = CaseState::Held;
     held.note = "已约谈，安排补学".into();

@@ -26,8 +26,10 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 use touyan_rules::art12_competency;
 use touyan_storage::{Closing, ListedPerson, Store, StoreError};
+use touyan_workflow::Refusal;
 use touyan_workflow::art12_evaluation::{self as flow, CaseMove, EvalMove};
-use touyan_workflow::{Actor, Refusal};
+
+use crate::scope::{actor, town_in_scope};
 
 use crate::guard::{csrf_ok, see_other};
 use crate::pages::{
@@ -43,13 +45,6 @@ const MAX_CODES: u32 = 200;
 /// representatives decide the rate).
 const CODE_GROUPS: [RaterGroup; 2] = [RaterGroup::PartyMembers, RaterGroup::PublicReps];
 
-fn actor(user: &User) -> Actor<'_> {
-    Actor {
-        role: user.role,
-        town: user.town.as_deref(),
-    }
-}
-
 fn half_label(half: u8) -> &'static str {
     if half == 1 { "上半年" } else { "下半年" }
 }
@@ -64,15 +59,6 @@ fn parse_half(s: &str) -> Option<u8> {
 
 fn parse_year(s: &str) -> Option<i32> {
     s.trim().parse().ok().filter(|y| (2000..=2100).contains(y))
-}
-
-fn town_in_scope(user: &User, town: &str) -> Result<TownCode, Response> {
-    let code = TownCode::parse(town).map_err(|_| not_found_page())?;
-    if actor(user).sees(code.as_str()) {
-        Ok(code)
-    } else {
-        Err(not_found_page())
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -431,7 +417,7 @@ async fn open_view(
     half: &str,
     town: &str,
 ) -> Result<View, Response> {
-    let town = town_in_scope(user, town)?;
+    let town = town_in_scope(user, town).ok_or_else(not_found_page)?;
     let (Some(year), Some(half)) = (parse_year(year), parse_half(half)) else {
         return Err(not_found_page());
     };
@@ -521,7 +507,7 @@ pub async fn town_move(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let field = |name: &str| field_of(&form, name);
+    let field = |name: &str| crate::scope::field(&form, name);
     if !csrf_ok(&user, Some(field("csrf"))) {
         return csrf_refused();
     }
@@ -721,13 +707,6 @@ pub async fn town_move(
     }
 }
 
-/// A form field, trimmed ("" when absent).
-fn field_of<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
-}
-
 /// What closing writes: every group's ballots (codes and paper together)
 /// and the case each rate opens.
 async fn close(st: &AppState, store: &Store, v: &View, today: Date) -> Result<Closing, String> {
@@ -800,7 +779,7 @@ async fn case_move(
     which: &str,
     form: &[(String, String)],
 ) -> Response {
-    let field = |name: &str| field_of(form, name);
+    let field = |name: &str| crate::scope::field(form, name);
     let Some(mv) = CaseMove::ALL.into_iter().find(|m| m.code() == which) else {
         return refusal(st, user, v, Refusal::Invalid("未指明要办理的操作".into()));
     };

@@ -26,6 +26,8 @@
 //! - `reserves.rs`: secondments and reserves (Articles 8, 9): quotas,
 //!   coverage, appointments from outside the reserves.
 //! - `young.rs`: young cadres (Article 10): cap, age and extension, pay.
+//! - `whatif.rs`: what-if (模拟测算): changed facts or parameters, the
+//!   decisions that change and why; nothing written.
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
 //!   anonymous voting page `/vote/{code}`.
@@ -48,8 +50,10 @@ pub mod pay;
 pub mod refs;
 pub mod reserves;
 pub mod roles;
+mod scope;
 pub mod state;
 pub mod training;
+pub mod whatif;
 pub mod young;
 
 use std::net::SocketAddr;
@@ -98,6 +102,7 @@ pub fn app(state: AppState) -> Router {
         .route("/training", get(training::show).post(training::record))
         .route("/reserves", get(reserves::show))
         .route("/young", get(young::show))
+        .route("/whatif", get(whatif::form).post(whatif::compute))
         .route("/evaluations", get(evaluations::overview))
         .route(
             "/evaluations/{year}/{half}/{town}",

@@ -25,8 +25,10 @@ use touyan_records::model::{
 use touyan_rules::art01_inclusion;
 use touyan_rules::art13_pay;
 use touyan_storage::{CycleSecretary, CycleTownRun, ListChange, ListMoveRun, Store, StoreError};
+use touyan_workflow::Refusal;
 use touyan_workflow::art01_13_list::{self as flow, Finding, Line};
-use touyan_workflow::{Actor, Refusal};
+
+use crate::scope::{actor, town_in_scope};
 
 use crate::guard::{csrf_ok, see_other};
 use crate::pages::{
@@ -45,13 +47,6 @@ fn year_of(st: &AppState, q: Option<&str>) -> Option<i32> {
     match q.map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(st.today().year()),
         Some(s) => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
-    }
-}
-
-fn actor(user: &User) -> Actor<'_> {
-    Actor {
-        role: user.role,
-        town: user.town.as_deref(),
     }
 }
 
@@ -561,16 +556,6 @@ fn page(st: &AppState, user: &User, v: View, error: Option<String>) -> ListPage 
     }
 }
 
-/// The town of a path, when the user may see it (else the 404 answer).
-fn town_in_scope(user: &User, town: &str) -> Result<TownCode, Response> {
-    let code = TownCode::parse(town).map_err(|_| not_found_page())?;
-    if actor(user).sees(code.as_str()) {
-        Ok(code)
-    } else {
-        Err(not_found_page())
-    }
-}
-
 pub async fn town_page(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -580,9 +565,8 @@ pub async fn town_page(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let town = match town_in_scope(&user, &town) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(town) = town_in_scope(&user, &town) else {
+        return not_found_page();
     };
     let Some(year) = year_of(&st, Some(&year)) else {
         return not_found_page();
@@ -623,17 +607,12 @@ pub async fn town_move(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let field = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let field = |name: &str| crate::scope::field(&form, name);
     if !csrf_ok(&user, Some(field("csrf"))) {
         return csrf_refused();
     }
-    let town = match town_in_scope(&user, &town) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(town) = town_in_scope(&user, &town) else {
+        return not_found_page();
     };
     let Some(year) = year_of(&st, Some(&year)) else {
         return not_found_page();
@@ -790,9 +769,8 @@ pub async fn print(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let town = match town_in_scope(&user, &town) {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(town) = town_in_scope(&user, &town) else {
+        return not_found_page();
     };
     let Some(year) = year_of(&st, Some(&year)) else {
         return not_found_page();

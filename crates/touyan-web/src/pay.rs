@@ -22,8 +22,10 @@ use touyan_records::TownCode;
 use touyan_records::model::{Labelled, PayKind, PayMoveKind, PayRecord, PayRun, PayState};
 use touyan_rules::art13_pay;
 use touyan_storage::{Computed, PayChange, PayMoveRun, Store, StoreError, scaled};
+use touyan_workflow::Refusal;
 use touyan_workflow::art13_pay_run::{self as flow, Amounts};
-use touyan_workflow::{Actor, Refusal};
+
+use crate::scope::{actor, town_in_scope};
 
 use crate::guard::{csrf_ok, see_other};
 use crate::pages::{
@@ -50,29 +52,12 @@ fn month_of(st: &AppState, q: Option<&str>) -> Option<Date> {
     }
 }
 
-fn actor(user: &User) -> Actor<'_> {
-    Actor {
-        role: user.role,
-        town: user.town.as_deref(),
-    }
-}
-
 fn state_label(s: Option<PayState>) -> &'static str {
     s.map_or("尚未计算", |s| s.label())
 }
 
 fn yuan(fen: i64) -> String {
     format!("{:.2}", Decimal::new(fen, 2))
-}
-
-/// The town of a path, when the user may see it (else the 404 answer).
-fn town_in_scope(user: &User, town: &str) -> Result<TownCode, Response> {
-    let code = TownCode::parse(town).map_err(|_| not_found_page())?;
-    if actor(user).sees(code.as_str()) {
-        Ok(code)
-    } else {
-        Err(not_found_page())
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -417,7 +402,7 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
 
 /// Parses a path's month and town, checks scope, and loads the run.
 async fn open_run(st: &AppState, user: &User, month: &str, town: &str) -> Result<View, Response> {
-    let town = town_in_scope(user, town)?;
+    let town = town_in_scope(user, town).ok_or_else(not_found_page)?;
     let month = reports::parse_month(month).ok_or_else(not_found_page)?;
     let store = st
         .unscoped_for(user, Action::Pay)

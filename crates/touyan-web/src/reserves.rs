@@ -91,15 +91,8 @@ pub async fn show(
     let Some(year) = year_of(&st, q.year.as_deref()) else {
         return not_found_page();
     };
-    let town = match user.town_scope() {
-        Some(t) => TownCode::parse(&t).ok(),
-        None => match q.town.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(t) => match TownCode::parse(t) {
-                Ok(c) => Some(c),
-                Err(_) => return not_found_page(),
-            },
-        },
+    let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
+        return not_found_page();
     };
     let towns = match st.reader(&user).towns().await {
         Ok(t) => t,

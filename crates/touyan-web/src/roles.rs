@@ -49,6 +49,9 @@ pub enum Action {
     Reserves,
     /// Young cadres (Article 10): read.
     Young,
+    /// What-if (模拟测算): decide with changed facts or parameters,
+    /// writing nothing.
+    WhatIf,
 }
 
 use Role::*;
@@ -78,6 +81,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::ExportFullIds, &[CityAdmin]),
     (
         Action::Lists,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::WhatIf,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
     (

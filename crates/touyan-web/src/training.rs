@@ -24,20 +24,15 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 use touyan_rules::calendar::parse_iso_date;
 use touyan_storage::{Batch, Store, StoreError};
+use touyan_workflow::Refusal;
 use touyan_workflow::art06_training::{self as flow, Record};
-use touyan_workflow::{Actor, Refusal};
+
+use crate::scope::actor;
 
 use crate::guard::{csrf_ok, see_other};
 use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
 use crate::roles::{Action, Role};
 use crate::state::{AppState, Failure, User, client_addr};
-
-fn actor(user: &User) -> Actor<'_> {
-    Actor {
-        role: user.role,
-        town: user.town.as_deref(),
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct TrainingQuery {
@@ -300,23 +295,10 @@ pub async fn show(
     let Some(year) = year_of(&st, q.year.as_deref()) else {
         return not_found_page();
     };
-    let town = match user.town_scope() {
-        Some(t) => TownCode::parse(&t).ok(),
-        None => match q.town.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(t) => match TownCode::parse(t) {
-                Ok(c) => Some(c),
-                Err(_) => return not_found_page(),
-            },
-        },
+    let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
+        return not_found_page();
     };
     page(&st, &user, year, town, None, StatusCode::OK).await
-}
-
-fn field_of<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
 }
 
 fn date_field(text: &str, what: &str) -> Result<Date, String> {
@@ -337,7 +319,7 @@ pub async fn record(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let field = |n: &str| field_of(&form, n);
+    let field = |n: &str| crate::scope::field(&form, n);
     if !csrf_ok(&user, Some(field("csrf"))) {
         return csrf_refused();
     }
@@ -391,7 +373,7 @@ fn build(
     l: &Loaded,
     form: &[(String, String)],
 ) -> Result<Batch, Refusal> {
-    let field = |n: &str| field_of(form, n);
+    let field = |n: &str| crate::scope::field(form, n);
     let a = actor(user);
     let r = &l.records;
     let invalid = |m: String| Refusal::Invalid(m);

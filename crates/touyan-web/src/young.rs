@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_excel::reports;
+use touyan_records::CommitteeKind;
 use touyan_records::model::Labelled;
-use touyan_records::{CommitteeKind, TownCode};
 use touyan_rules::art10_young_cadres;
 
 use crate::pages::{Chrome, internal, masked, not_found_page, render, signed_in};
@@ -73,15 +73,8 @@ pub async fn show(
     let Some(month) = month else {
         return not_found_page();
     };
-    let town = match user.town_scope() {
-        Some(t) => TownCode::parse(&t).ok(),
-        None => match q.town.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(t) => match TownCode::parse(t) {
-                Ok(c) => Some(c),
-                Err(_) => return not_found_page(),
-            },
-        },
+    let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
+        return not_found_page();
     };
     let towns = match st.reader(&user).towns().await {
         Ok(t) => t,

@@ -1,0 +1,45 @@
+//! What the workflow pages (issue 5) share: who is acting, which town a
+//! request is about and whether the user may see it, form fields.
+
+use touyan_records::TownCode;
+use touyan_workflow::Actor;
+
+use crate::state::User;
+
+/// The user as the workflows know them.
+pub(crate) fn actor(user: &User) -> Actor<'_> {
+    Actor {
+        role: user.role,
+        town: user.town.as_deref(),
+    }
+}
+
+/// The town named in a path, when the user may see it; `None` (answered
+/// as a missing page) for a bad code or another town.
+pub(crate) fn town_in_scope(user: &User, town: &str) -> Option<TownCode> {
+    let code = TownCode::parse(town).ok()?;
+    actor(user).sees(code.as_str()).then_some(code)
+}
+
+/// The town a page is about: a town role's own, whatever was asked; for
+/// the city the one asked for (`Ok(None)`: none asked). `Err(())`: a bad
+/// code, or another town asked by a town role (answered as missing).
+pub(crate) fn page_town(user: &User, asked: Option<&str>) -> Result<Option<TownCode>, ()> {
+    let asked = asked.map(str::trim).filter(|t| !t.is_empty());
+    match user.town_scope() {
+        Some(own) => {
+            if asked.is_some_and(|a| a != own) {
+                return Err(());
+            }
+            TownCode::parse(&own).map(Some).map_err(|_| ())
+        }
+        None => asked.map(TownCode::parse).transpose().map_err(|_| ()),
+    }
+}
+
+/// A form field, trimmed ("" when absent).
+pub(crate) fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.trim())
+}

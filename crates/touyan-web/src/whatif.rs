@@ -1,0 +1,404 @@
+//! What-if (模拟测算) in the browser (issue 5, item 9): change a town's
+//! facts of the year before (stars, collective income, assessment rank)
+//! or the policy's parameters, and see side by side which inclusion and
+//! tier decisions change and why — decided by the same cycle as `touyan
+//! cycle` (`touyan_cycle::run`), compared by `touyan_cycle::whatif`.
+//! Nothing is written: the records are read and changed in memory only.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use touyan_cycle::whatif;
+use touyan_cycle::{SecretaryProposal, TownProposal};
+use touyan_records::model::{Records, VillageYear};
+use touyan_records::{CommitteeKind, TownCode};
+use touyan_rules::Policy;
+use touyan_rules::art13_pay;
+use touyan_rules::policy::Raw;
+
+use crate::guard::csrf_ok;
+use crate::pages::{Chrome, csrf_refused, internal, not_found_page, render, signed_in};
+use crate::roles::Action;
+use crate::state::{AppState, User};
+
+#[derive(Deserialize, Default)]
+pub struct WhatIfQuery {
+    year: Option<String>,
+    town: Option<String>,
+}
+
+/// A village's facts as the form shows them.
+pub struct FactLine {
+    pub village: String,
+    pub name: String,
+    pub stars: String,
+    pub income: String,
+    pub rank: String,
+}
+
+/// One side of a changed decision.
+pub struct Side {
+    pub decision: String,
+    pub reasons: Vec<String>,
+}
+
+pub struct ChangeLine {
+    pub village_name: String,
+    pub before: Side,
+    pub after: Side,
+}
+
+#[derive(Template)]
+#[template(path = "whatif.html")]
+struct WhatIfPage {
+    chrome: Chrome,
+    year: i32,
+    town: String,
+    towns: Vec<(String, String)>,
+    problem: Option<String>,
+    error: Option<String>,
+    facts: Vec<FactLine>,
+    params: String,
+    param_names: Vec<(String, String)>,
+    computed: bool,
+    summary: Vec<(String, String, String)>,
+    changes: Vec<ChangeLine>,
+}
+
+fn year_of(st: &AppState, q: &str) -> Option<i32> {
+    match q.trim() {
+        "" => Some(st.today().year()),
+        s => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
+    }
+}
+
+fn empty_page(
+    user: &User,
+    year: i32,
+    town: Option<TownCode>,
+    towns: Vec<(String, String)>,
+    policy: &Policy,
+) -> WhatIfPage {
+    WhatIfPage {
+        chrome: Chrome::new(&format!("{year} 年度模拟测算"), Some(user), "/whatif"),
+        year,
+        town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        towns,
+        problem: None,
+        error: None,
+        facts: Vec::new(),
+        params: String::new(),
+        param_names: policy
+            .entries
+            .iter()
+            .filter(|e| e.article == 1 || e.article == 13)
+            .map(|e| (e.spec.name.to_owned(), e.note.clone()))
+            .collect(),
+        computed: false,
+        summary: Vec::new(),
+        changes: Vec::new(),
+    }
+}
+
+/// The facts of the year before of the town's villagers' committees.
+fn facts_of(r: &Records, year: i32, town: TownCode) -> Vec<FactLine> {
+    let mut out: Vec<FactLine> = r
+        .villages
+        .iter()
+        .filter(|v| v.kind == CommitteeKind::Villagers && v.code.town() == town)
+        .map(|v| {
+            let f = r
+                .village_years
+                .iter()
+                .find(|y| y.village == v.code && y.year == year - 1);
+            FactLine {
+                village: v.code.as_str().to_owned(),
+                name: v.name.clone(),
+                stars: f.map_or_else(String::new, |f| f.stars.to_string()),
+                income: f.map_or_else(String::new, |f| {
+                    f.collective_income_wan.normalize().to_string()
+                }),
+                rank: f
+                    .and_then(|f| f.assessment_rank)
+                    .map_or_else(String::new, |r| r.to_string()),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.village.cmp(&b.village));
+    out
+}
+
+pub async fn form(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<WhatIfQuery>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::WhatIf).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(year) = year_of(&st, q.year.as_deref().unwrap_or_default()) else {
+        return not_found_page();
+    };
+    let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
+        return not_found_page();
+    };
+    let towns = match st.reader(&user).towns().await {
+        Ok(t) => t,
+        Err(e) => return internal(e.into()),
+    };
+    let mut p = empty_page(&user, year, town, towns, st.policy());
+    let Some(town) = town else {
+        p.problem = Some("请选择镇街区".into());
+        return render(&p, StatusCode::OK);
+    };
+    let Some(store) = st.unscoped_for(&user, Action::WhatIf) else {
+        return crate::pages::forbidden();
+    };
+    match store.cycle_records(year).await {
+        Ok(r) => p.facts = facts_of(&r, year, town),
+        Err(e) => return internal(e.into()),
+    }
+    render(&p, StatusCode::OK)
+}
+
+/// Applies the form's facts to the records; `Err` names a bad value.
+fn apply_facts(
+    r: &mut Records,
+    year: i32,
+    form: &[(String, String)],
+    facts: &[FactLine],
+) -> Result<(), String> {
+    for f in facts {
+        let stars = crate::scope::field(form, &format!("stars_{}", f.village));
+        let income = crate::scope::field(form, &format!("income_{}", f.village));
+        let rank = crate::scope::field(form, &format!("rank_{}", f.village));
+        if (stars, income, rank) == (f.stars.as_str(), f.income.as_str(), f.rank.as_str()) {
+            continue;
+        }
+        let stars: u8 = stars
+            .parse()
+            .ok()
+            .filter(|s| *s <= 9)
+            .ok_or_else(|| format!("{} 的星级“{stars}”应为 0 至 9 的整数", f.name))?;
+        let income: Decimal = income
+            .parse()
+            .map_err(|_| format!("{} 的集体经济收入“{income}”不是数字", f.name))?;
+        let rank: Option<u32> = match rank {
+            "" => None,
+            x => Some(
+                x.parse()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| format!("{} 的考核名次“{x}”应为正整数", f.name))?,
+            ),
+        };
+        let Ok(code) = touyan_records::VillageCode::parse(&f.village) else {
+            continue;
+        };
+        match r
+            .village_years
+            .iter_mut()
+            .find(|y| y.village == code && y.year == year - 1)
+        {
+            Some(y) => {
+                y.stars = stars;
+                y.collective_income_wan = income;
+                y.assessment_rank = rank;
+            }
+            None => r.village_years.push(VillageYear {
+                village: code,
+                year: year - 1,
+                stars,
+                collective_income_wan: income,
+                assessment_score: None,
+                assessment_rank: rank,
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// Applies "name = value" lines to a copy of the policy.
+fn apply_params(policy: &Policy, text: &str) -> Result<Policy, String> {
+    let mut p = policy.clone();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, value) = line
+            .split_once('=')
+            .ok_or_else(|| format!("第 {} 行应为“参数名 = 值”", n + 1))?;
+        let (name, value) = (name.trim(), value.trim().trim_matches('"'));
+        let raw = match value {
+            "true" => Raw::Bool(true),
+            "false" => Raw::Bool(false),
+            v if v.parse::<Decimal>().is_ok() => Raw::Number(v),
+            v => Raw::Text(v),
+        };
+        p.set_override(name, raw)
+            .map_err(|e| format!("第 {} 行：{e}", n + 1))?;
+    }
+    Ok(p)
+}
+
+fn side(s: Option<&SecretaryProposal>) -> Side {
+    let Some(s) = s else {
+        return Side {
+            decision: "未测算（无在任书记）".into(),
+            reasons: Vec::new(),
+        };
+    };
+    let decision = match (s.eligible, s.tier) {
+        (_, Some(t)) => format!(
+            "列入第 {} 位，{}档",
+            s.place.unwrap_or(0),
+            art13_pay::tier_zh(t)
+        ),
+        (true, None) => "符合条件，名额已满未列入".into(),
+        (false, None) => "不符合条件".into(),
+    };
+    let v: serde_json::Value = serde_json::from_str(&s.json).unwrap_or_default();
+    let reasons = v
+        .get("checks")
+        .and_then(|c| c.as_array())
+        .map(|a| {
+            a.iter()
+                .filter(|c| !c.get("passed").and_then(|x| x.as_bool()).unwrap_or(true))
+                .filter_map(|c| c.get("detail").and_then(|x| x.as_str()).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    Side { decision, reasons }
+}
+
+fn summary(before: &TownProposal, after: &TownProposal) -> Vec<(String, String, String)> {
+    let t = |x: [u32; 3]| format!("{} / {} / {}", x[0], x[1], x[2]);
+    vec![
+        (
+            "纳入名额".into(),
+            before.inclusion_quota.to_string(),
+            after.inclusion_quota.to_string(),
+        ),
+        (
+            "符合条件".into(),
+            before.eligible().to_string(),
+            after.eligible().to_string(),
+        ),
+        (
+            "列入名单".into(),
+            before.included().to_string(),
+            after.included().to_string(),
+        ),
+        (
+            "一档 / 二档 / 三档".into(),
+            t(before.tiers()),
+            t(after.tiers()),
+        ),
+        (
+            "优才计划上限".into(),
+            before.young_cadre_cap.to_string(),
+            after.young_cadre_cap.to_string(),
+        ),
+    ]
+}
+
+/// `POST /whatif`: compute with the form's facts (`stars_<village>`,
+/// `income_<village>`, `rank_<village>`) and parameters (`params`, one
+/// "name = value" a line), `year`, `town`, `csrf`. Nothing is written.
+pub async fn compute(
+    State(st): State<AppState>,
+    parts: Parts,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::WhatIf).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&user, Some(crate::scope::field(&form, "csrf"))) {
+        return csrf_refused();
+    }
+    let Some(year) = year_of(&st, crate::scope::field(&form, "year")) else {
+        return not_found_page();
+    };
+    // Another town's name in the form answers as a missing town.
+    let Ok(Some(town)) = crate::scope::page_town(&user, Some(crate::scope::field(&form, "town")))
+    else {
+        return not_found_page();
+    };
+    let towns = match st.reader(&user).towns().await {
+        Ok(t) => t,
+        Err(e) => return internal(e.into()),
+    };
+    if !towns.iter().any(|(c, _)| c == town.as_str()) {
+        return not_found_page();
+    }
+    let Some(store) = st.unscoped_for(&user, Action::WhatIf) else {
+        return crate::pages::forbidden();
+    };
+    let records = match store.cycle_records(year).await {
+        Ok(r) => r,
+        Err(e) => return internal(e.into()),
+    };
+    let mut p = empty_page(&user, year, Some(town), towns, st.policy());
+    p.facts = facts_of(&records, year, town);
+    p.params = crate::scope::field(&form, "params")
+        .chars()
+        .take(2000)
+        .collect();
+    let refuse = |mut p: WhatIfPage, m: String| {
+        p.error = Some(m);
+        render(&p, StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    let policy = match apply_params(st.policy(), &p.params) {
+        Ok(x) => x,
+        Err(m) => return refuse(p, m),
+    };
+    let mut changed = records.clone();
+    if let Err(m) = apply_facts(&mut changed, year, &form, &p.facts) {
+        return refuse(p, m);
+    }
+    // The form shows what was asked.
+    for f in &mut p.facts {
+        f.stars = crate::scope::field(&form, &format!("stars_{}", f.village)).to_owned();
+        f.income = crate::scope::field(&form, &format!("income_{}", f.village)).to_owned();
+        f.rank = crate::scope::field(&form, &format!("rank_{}", f.village)).to_owned();
+    }
+    let run = |r: &Records, policy: &Policy| {
+        touyan_cycle::run(r, year, Some(town), policy, 1, &|_| {})
+            .map_err(|e| e.0.join("；"))
+            .and_then(|mut x| {
+                x.towns
+                    .pop()
+                    .ok_or_else(|| "该镇街没有可测算的村".to_owned())
+            })
+    };
+    let (before, after) = match (run(&records, st.policy()), run(&changed, &policy)) {
+        (Ok(b), Ok(a)) => (b, a),
+        (Err(m), _) | (_, Err(m)) => return refuse(p, m),
+    };
+    p.computed = true;
+    p.summary = summary(&before, &after);
+    let names: std::collections::HashMap<&str, &str> = p
+        .facts
+        .iter()
+        .map(|f| (f.village.as_str(), f.name.as_str()))
+        .collect();
+    p.changes = whatif::changed(&before, &after)
+        .into_iter()
+        .map(|c| ChangeLine {
+            village_name: names
+                .get(c.village())
+                .map_or_else(|| c.village().to_owned(), |n| (*n).to_owned()),
+            before: side(c.before),
+            after: side(c.after),
+        })
+        .collect();
+    render(&p, StatusCode::OK)
+}
