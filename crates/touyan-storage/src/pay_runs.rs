@@ -463,11 +463,11 @@ impl Store {
 }
 
 impl Store {
-    /// What a town's reserves-and-secondments page needs for `year`: every
-    /// town, the town's villages, its list entries of the year, every post
-    /// and reserve in its villages, the people named by any of them, and
-    /// the listed people's secondments and work logs.
-    pub async fn reserve_records(
+    /// A town's year as the reserves, secondments and exits pages need
+    /// it: every town, the town's villages, its list entries of the year,
+    /// every post and reserve in its villages, the people named by any of
+    /// them, and the listed people's secondments, work logs and exits.
+    pub async fn town_records(
         &self,
         year: i32,
         town: TownCode,
@@ -515,6 +515,7 @@ impl Store {
                 .await?,
             secondments: self.list_unordered(Some((&secondments, of_year()))).await?,
             work_logs: self.list_unordered(Some((&secondments, of_year()))).await?,
+            exits: self.list_unordered(Some((&secondments, of_year()))).await?,
             ..Default::default()
         })
     }

@@ -28,6 +28,8 @@
 //! - `young.rs`: young cadres (Article 10): cap, age and extension, pay.
 //! - `whatif.rs`: what-if (模拟测算): changed facts or parameters, the
 //!   decisions that change and why; nothing written.
+//! - `exits.rs`: exits (the inferred Article 14): grounds that apply,
+//!   exits on record, recording one.
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
 //!   anonymous voting page `/vote/{code}`.
@@ -40,6 +42,7 @@ pub mod auth;
 pub mod charts;
 pub mod demo;
 pub mod evaluations;
+pub mod exits;
 pub mod exports;
 pub mod guard;
 pub mod imports;
@@ -102,6 +105,7 @@ pub fn app(state: AppState) -> Router {
         .route("/training", get(training::show).post(training::record))
         .route("/reserves", get(reserves::show))
         .route("/young", get(young::show))
+        .route("/exits", get(exits::show).post(exits::record))
         .route("/whatif", get(whatif::form).post(whatif::compute))
         .route("/evaluations", get(evaluations::overview))
         .route(

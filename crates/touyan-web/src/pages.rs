@@ -50,6 +50,7 @@ const MENU: &[(&str, &str, Action)] = &[
     ("/training", "培训", Action::Training),
     ("/reserves", "后备与挂职", Action::Reserves),
     ("/young", "优才计划", Action::Young),
+    ("/exits", "退出管理", Action::Exits),
     ("/whatif", "模拟测算", Action::WhatIf),
     ("/evaluations", "胜任度评价", Action::Evaluations),
     ("/pay", "补贴发放", Action::Pay),

@@ -136,7 +136,7 @@ async fn fill(
         .unscoped_for(user, Action::Reserves)
         .ok_or_else(crate::pages::forbidden)?;
     let r = store
-        .reserve_records(year, town)
+        .town_records(year, town)
         .await
         .map_err(|e| internal(e.into()))?;
     let jan1 = Date::from_calendar_date(year, Month::January, 1).unwrap_or(st.today());

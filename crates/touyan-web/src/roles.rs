@@ -52,6 +52,9 @@ pub enum Action {
     /// What-if (模拟测算): decide with changed facts or parameters,
     /// writing nothing.
     WhatIf,
+    /// Exits (the inferred Article 14): see grounds and exits; the town's
+    /// reviewer records one.
+    Exits,
 }
 
 use Role::*;
@@ -81,6 +84,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::ExportFullIds, &[CityAdmin]),
     (
         Action::Lists,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::Exits,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
     (
