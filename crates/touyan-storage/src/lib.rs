@@ -33,9 +33,11 @@ mod m0003_cycle;
 mod m0004_accounts;
 mod m0005_import_copies;
 mod m0006_indexes;
+mod m0008_data_version;
 mod m0009_workflows;
 mod migration;
 mod pay_runs;
+mod read_pool;
 mod record;
 mod records;
 mod sqlite_bulk;
@@ -45,6 +47,8 @@ mod web;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -217,6 +221,12 @@ pub struct DivisionsLoaded {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    /// On a SQLite file: read-only rusqlite connections for the server's
+    /// reads (`read_pool.rs`); `None` on PostgreSQL and in memory.
+    reads: Option<Arc<read_pool::ReadPool>>,
+    /// What the server's reads remember between requests, each entry
+    /// valid for one [`Store::data_version`] (`web.rs`).
+    caches: Arc<web::Caches>,
 }
 
 /// A database URL with any password hidden, for messages.
@@ -300,7 +310,57 @@ impl Store {
             }
             tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
         }
-        Ok(Store { db, backend })
+        let reads = match backend {
+            Backend::Sqlite => match sqlite_bulk::file_of(&db) {
+                Some(path) => {
+                    // A couple more threads than cores, so that one slow
+                    // read (a city-wide count) does not hold up the rest.
+                    let threads = std::thread::available_parallelism()
+                        .map_or(2, usize::from)
+                        .clamp(1, 14)
+                        + 2;
+                    Some(Arc::new(read_pool::ReadPool::new(path, threads)))
+                }
+                None => None,
+            },
+            Backend::Postgres => None,
+        };
+        Ok(Store {
+            db,
+            backend,
+            reads,
+            caches: Arc::default(),
+        })
+    }
+
+    /// This store with its reads through sqlx, as on an in-memory SQLite
+    /// database (for tests that compare the two read paths).
+    #[cfg(feature = "testing")]
+    pub fn with_sqlx_reads(&self) -> Store {
+        Store {
+            reads: None,
+            caches: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// Whether reads go through the SQLite read pool (`read_pool.rs`).
+    pub fn has_read_pool(&self) -> bool {
+        self.reads.is_some()
+    }
+
+    /// The version of the records: a number in the database that every
+    /// transaction writing records changes (in the same transaction), and
+    /// nothing else does (sign-ins, sessions and exports do not). What is
+    /// computed from records can be kept while it stays the same; every
+    /// process on the database sees the same number.
+    pub async fn data_version(&self) -> Result<i64, StoreError> {
+        let mut q = web::Query::new(self.backend);
+        q.push("SELECT version FROM data_version WHERE singleton = 1");
+        match q.read_one(self).await? {
+            Some(r) => r.try_get_by_index(0),
+            None => Ok(0),
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -344,6 +404,7 @@ impl Store {
             actor: actor.to_owned(),
             origin: origin.map(str::to_owned),
             now: PrimitiveDateTime::new(now.date(), time),
+            wrote_records: AtomicBool::new(false),
         })
     }
 
@@ -537,6 +598,9 @@ pub struct Tx {
     now: PrimitiveDateTime,
     /// Where the request came from (a web client's address), if anywhere.
     origin: Option<String>,
+    /// Whether a record table was written: the commit then moves the
+    /// data version on ([`Store::data_version`]).
+    wrote_records: AtomicBool,
 }
 
 /// Placeholders in the backend's style: `?` or `$1`, `$2`, ….
@@ -673,9 +737,18 @@ impl Tx {
         self.backend
     }
 
-    /// Makes everything written in the transaction permanent.
+    /// Makes everything written in the transaction permanent. When it
+    /// wrote records, the data version moves on in the same transaction.
     pub async fn commit(self) -> Result<(), StoreError> {
+        if self.wrote_records.load(Ordering::Relaxed) {
+            self.tx.execute_unprepared(m0008_data_version::BUMP).await?;
+        }
         self.tx.commit().await.map_err(StoreError::from)
+    }
+
+    /// Notes that a record table was written.
+    fn wrote(&self) {
+        self.wrote_records.store(true, Ordering::Relaxed);
     }
 
     /// Throws everything written in the transaction away.
@@ -819,6 +892,7 @@ impl Tx {
     }
 
     async fn exec<R: Record>(&self, sql: String, values: Vec<Value>) -> Result<(), StoreError> {
+        self.wrote();
         self.tx
             .execute_raw(Statement::from_sql_and_values(
                 self.backend.db(),
@@ -876,6 +950,7 @@ impl Tx {
     }
 
     async fn insert_rows<R: Record>(&self, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+        self.wrote();
         let mut p = Params::new(self.backend);
         let width = R::COLUMNS.len() + 3;
         let tuples: Vec<String> = rows.iter().map(|_| p.tuple(width)).collect();
@@ -896,6 +971,7 @@ impl Tx {
     }
 
     async fn update_row<R: Record>(&self, row: &[Cell]) -> Result<(), StoreError> {
+        self.wrote();
         let mut p = Params::new(self.backend);
         let sets: Vec<String> = R::COLUMNS[R::KEY..]
             .iter()
@@ -917,6 +993,9 @@ impl Tx {
     }
 
     async fn log<R: Record>(&self, entries: &[LogEntry]) -> Result<(), StoreError> {
+        if !entries.is_empty() {
+            self.wrote();
+        }
         const WIDTH: usize = 8;
         for chunk in entries.chunks(self.backend.bind_limit() / WIDTH) {
             let mut p = Params::new(self.backend);

@@ -95,9 +95,10 @@ fn open(path: &Path, write: bool) -> Result<Connection, StoreError> {
 
 /// A sea-orm value as rusqlite binds it, in sqlx's encoding (dates as
 /// `YYYY-MM-DD` text, booleans as 0/1).
-fn param(v: &Value) -> Result<SqlValue, StoreError> {
+pub(crate) fn param(v: &Value) -> Result<SqlValue, StoreError> {
     Ok(match v {
         Value::String(Some(s)) => SqlValue::Text(s.clone()),
+        Value::TimeDateTime(Some(t)) => SqlValue::Text(datetime_text(*t)),
         Value::Int(Some(i)) => SqlValue::Integer(i64::from(*i)),
         Value::BigInt(Some(i)) => SqlValue::Integer(*i),
         Value::Bool(Some(b)) => SqlValue::Integer(i64::from(*b)),
@@ -106,7 +107,8 @@ fn param(v: &Value) -> Result<SqlValue, StoreError> {
         | Value::Int(None)
         | Value::BigInt(None)
         | Value::Bool(None)
-        | Value::TimeDate(None) => SqlValue::Null,
+        | Value::TimeDate(None)
+        | Value::TimeDateTime(None) => SqlValue::Null,
         other => {
             return Err(StoreError::Invalid(format!(
                 "内部错误：批量读取不支持参数 {other:?}"
@@ -130,7 +132,7 @@ fn datetime_text(t: PrimitiveDateTime) -> String {
 
 /// `YYYY-MM-DD` without the general parser (every date the store writes
 /// has this form); anything else through `time`'s parser.
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| {
         b[r].iter().try_fold(0u32, |n, &c| {
@@ -148,6 +150,26 @@ fn parse_date(s: &str) -> Result<Date, String> {
     }
     Date::parse(s, format_description!("[year]-[month]-[day]"))
         .map_err(|e| format!("日期 {s} 无效：{e}"))
+}
+
+/// A time as sqlx reads it back on SQLite: `YYYY-MM-DD HH:MM:SS` with an
+/// optional fraction, a space or `T` between date and time.
+pub(crate) fn parse_datetime(s: &str) -> Result<PrimitiveDateTime, String> {
+    let (date, time) = s
+        .split_once([' ', 'T'])
+        .ok_or_else(|| format!("时间 {s} 无效"))?;
+    let date = parse_date(date)?;
+    let time = time.strip_suffix('Z').unwrap_or(time);
+    let t = if time.contains('.') {
+        time::Time::parse(
+            time,
+            format_description!("[hour]:[minute]:[second].[subsecond]"),
+        )
+    } else {
+        time::Time::parse(time, format_description!("[hour]:[minute]:[second]"))
+    }
+    .map_err(|e| format!("时间 {s} 无效：{e}"))?;
+    Ok(PrimitiveDateTime::new(date, t))
 }
 
 /// Column `i` of a row as a cell of `kind`, read by position.
@@ -477,6 +499,9 @@ pub(crate) fn replace_cycle(
         }
         progress(secretaries.len());
     }
+    // The records changed: the data version moves on (as `Tx::commit`).
+    tx.execute(crate::m0008_data_version::BUMP, [])
+        .map_err(db_err)?;
     tx.commit().map_err(db_err)?;
     Ok(CycleWritten {
         towns_replaced: old.len() as u64,

@@ -22,7 +22,10 @@
 //! `origin`; password hashes are never written there. The log is
 //! append-only (triggers of migration m0004).
 
-use sea_orm::{ConnectionTrait, QueryResult, Statement, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, Statement, Value};
 use time::{Date, PrimitiveDateTime};
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
@@ -30,8 +33,9 @@ use touyan_records::model::{
     WorkLog, YoungCadre,
 };
 
+use crate::read_pool::Row;
 use crate::record::Record;
-use crate::{Backend, Store, StoreError, Tx, cells, column_list, to_record};
+use crate::{Backend, Store, StoreError, Tx, column_list, to_record};
 
 /// Whose records a reader may see.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,6 +89,7 @@ pub struct Paged<T> {
 
 /// A statement under construction: SQL text and its values, with
 /// placeholders in the backend's style. A value used twice is bound twice.
+#[derive(Clone)]
 pub(crate) struct Query {
     backend: Backend,
     pub(crate) sql: String,
@@ -118,12 +123,18 @@ impl Query {
         Statement::from_sql_and_values(self.backend.db(), self.sql.clone(), self.values.clone())
     }
 
-    async fn all<C: ConnectionTrait>(&self, db: &C) -> Result<Vec<QueryResult>, StoreError> {
-        Ok(db.query_all_raw(self.statement()).await?)
+    /// The rows, inside a transaction (sqlx).
+    async fn all<C: ConnectionTrait>(&self, db: &C) -> Result<Vec<Row>, StoreError> {
+        Ok(db
+            .query_all_raw(self.statement())
+            .await?
+            .into_iter()
+            .map(Row::Sqlx)
+            .collect())
     }
 
-    async fn one<C: ConnectionTrait>(&self, db: &C) -> Result<Option<QueryResult>, StoreError> {
-        Ok(db.query_one_raw(self.statement()).await?)
+    async fn one<C: ConnectionTrait>(&self, db: &C) -> Result<Option<Row>, StoreError> {
+        Ok(db.query_one_raw(self.statement()).await?.map(Row::Sqlx))
     }
 
     async fn exec<C: ConnectionTrait>(&self, db: &C) -> Result<u64, StoreError> {
@@ -131,11 +142,59 @@ impl Query {
     }
 
     async fn count<C: ConnectionTrait>(&self, db: &C) -> Result<u64, StoreError> {
-        let n: i64 = match self.one(db).await? {
-            Some(r) => r.try_get_by_index(0)?,
-            None => 0,
-        };
-        Ok(u64::try_from(n).unwrap_or(0))
+        count_of(self.one(db).await?)
+    }
+
+    /// The rows, read outside any transaction: through the store's SQLite
+    /// read pool when it has one, through sqlx otherwise.
+    pub(crate) async fn read_all(self, store: &Store) -> Result<Vec<Row>, StoreError> {
+        Ok(store
+            .read_batch(vec![self])
+            .await?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// The first row, as [`Query::read_all`].
+    pub(crate) async fn read_one(self, store: &Store) -> Result<Option<Row>, StoreError> {
+        Ok(self.read_all(store).await?.into_iter().next())
+    }
+
+    /// `SELECT COUNT(*) …`'s number, as [`Query::read_all`].
+    pub(crate) async fn read_count(self, store: &Store) -> Result<u64, StoreError> {
+        count_of(self.read_one(store).await?)
+    }
+}
+
+fn count_of(row: Option<Row>) -> Result<u64, StoreError> {
+    let n: i64 = match row {
+        Some(r) => r.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+impl Store {
+    /// The rows of each query, read outside any transaction: on a SQLite
+    /// file all of them in one job of the read pool and one snapshot
+    /// (`read_pool.rs`), otherwise one after another through sqlx.
+    pub(crate) async fn read_batch(
+        &self,
+        queries: Vec<Query>,
+    ) -> Result<Vec<Vec<Row>>, StoreError> {
+        match &self.reads {
+            Some(pool) => {
+                pool.fetch(queries.into_iter().map(|q| (q.sql, q.values)).collect())
+                    .await
+            }
+            None => {
+                let mut out = Vec::with_capacity(queries.len());
+                for q in &queries {
+                    out.push(q.all(&self.db).await?);
+                }
+                Ok(out)
+            }
+        }
     }
 }
 
@@ -328,31 +387,35 @@ impl Store {
     }
 }
 
-/// Rows of a record table chosen by `filter` (SQL over the table's columns,
-/// placeholders bound in `q`), in key order.
-async fn select<R: Record>(
-    store: &Store,
-    mut q: Query,
-    filter: &str,
-) -> Result<Vec<R>, StoreError> {
+/// The query for the rows of a record table chosen by `filter` (SQL over
+/// the table's columns, placeholders bound in `q`), in key order.
+fn select_query<R: Record>(mut q: Query, filter: &str) -> Query {
     let keys = column_list(&R::COLUMNS[..R::KEY]);
     q.sql = format!(
         "SELECT {} FROM {} WHERE {filter} ORDER BY {keys}",
         column_list(R::COLUMNS),
         R::TABLE
     );
-    q.all(&store.db)
-        .await?
-        .iter()
-        .map(|r| to_record(cells(r, R::COLUMNS)?))
+    q
+}
+
+/// Rows of [`select_query`] as records.
+fn records<R: Record>(rows: &[Row]) -> Result<Vec<R>, StoreError> {
+    rows.iter()
+        .map(|r| to_record(r.cells(R::COLUMNS)?))
         .collect()
 }
 
-/// Rows of a record table whose `person` column is `id`.
-async fn of_person<R: Record>(store: &Store, id: &str) -> Result<Vec<R>, StoreError> {
-    let mut q = Query::new(store.backend);
+/// Rows of a record table chosen by `filter`, in key order.
+async fn select<R: Record>(store: &Store, q: Query, filter: &str) -> Result<Vec<R>, StoreError> {
+    records(&select_query::<R>(q, filter).read_all(store).await?)
+}
+
+/// The query for the rows of a record table whose `person` column is `id`.
+fn of_person<R: Record>(backend: Backend, id: &str) -> Query {
+    let mut q = Query::new(backend);
     let p = q.bind(id.to_owned());
-    select::<R>(store, q, &format!("person = {p}")).await
+    select_query::<R>(q, &format!("person = {p}"))
 }
 
 /// Records of a village-keyed table with the person's name: `(R, name)`.
@@ -372,12 +435,12 @@ async fn with_names<R: Record>(
         cols[..R::KEY].join(", ")
     );
     let n = R::COLUMNS.len();
-    q.all(&store.db)
+    q.read_all(store)
         .await?
         .iter()
         .map(|r| {
             let name: String = r.try_get_by_index(n)?;
-            Ok((to_record(cells(r, R::COLUMNS)?)?, name))
+            Ok((to_record(r.cells(R::COLUMNS)?)?, name))
         })
         .collect()
 }
@@ -395,18 +458,43 @@ impl Scoped<'_> {
     /// The towns in scope as (code, name), in code order: what a town
     /// drop-down needs, without [`Scoped::town_summaries`]' counts.
     pub async fn towns(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let read = |rows: &[Row]| {
+            rows.iter()
+                .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
+                .collect::<Result<Vec<(String, String)>, StoreError>>()
+        };
         let mut q = Query::new(self.backend());
         q.sql = "SELECT code, name FROM towns".to_owned();
         if let Some(town) = &self.town {
             let t = q.bind(town.clone());
             q.sql.push_str(&format!(" WHERE code = {t}"));
+            q.sql.push_str(" ORDER BY code");
+            return read(&q.read_all(self.store).await?);
         }
+        // Every town (a city's drop-down: a province has thousands): kept
+        // for one data version, checked on every call.
         q.sql.push_str(" ORDER BY code");
-        q.all(&self.store.db)
+        let caches = &self.store.caches;
+        let kept = caches
+            .towns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some((version, towns)) = kept
+            && self.store.data_version().await? == version
+        {
+            return Ok(towns.as_ref().clone());
+        }
+        let mut rows = self
+            .store
+            .read_batch(vec![version_query(self.backend()), q])
             .await?
-            .iter()
-            .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
-            .collect()
+            .into_iter();
+        let version = version_of(rows.next().as_deref())?;
+        let towns = read(rows.next().as_deref().unwrap_or_default())?;
+        *caches.towns.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((version, std::sync::Arc::new(towns.clone())));
+        Ok(towns)
     }
 
     /// For every village of the `year`'s filed list in scope: how many
@@ -438,7 +526,7 @@ impl Scoped<'_> {
         }
         sql.push_str(" GROUP BY le.town, t.name, le.village ORDER BY le.town, le.village");
         q.sql = sql;
-        q.all(&self.store.db)
+        q.read_all(self.store)
             .await?
             .iter()
             .map(|r| {
@@ -465,7 +553,7 @@ impl Scoped<'_> {
         }
         sql.push_str(" GROUP BY town, tier ORDER BY town, tier");
         q.sql = sql;
-        q.all(&self.store.db)
+        q.read_all(self.store)
             .await?
             .iter()
             .map(|r| {
@@ -503,11 +591,11 @@ impl Scoped<'_> {
         }
         sql.push_str(" ORDER BY t.code");
         q.sql = sql;
-        let count = |r: &QueryResult, i: usize| -> Result<u64, StoreError> {
+        let count = |r: &Row, i: usize| -> Result<u64, StoreError> {
             let n: i64 = r.try_get_by_index(i)?;
             Ok(u64::try_from(n).unwrap_or(0))
         };
-        q.all(&self.store.db)
+        q.read_all(self.store)
             .await?
             .iter()
             .map(|r| {
@@ -525,6 +613,15 @@ impl Scoped<'_> {
     }
 
     /// Villages in scope matching `filter`, in code order, one page.
+    ///
+    /// Without a search text, the total and where every
+    /// [`VILLAGE_MARK_STRIDE`]th row of the list starts are kept for one
+    /// data version ([`Store::data_version`]), so a deep page is read from
+    /// the index by key (`code >= mark`) rather than by counting past the
+    /// rows before it, and the list is not counted on every page. The page
+    /// is read in the same snapshot as the version it is checked against:
+    /// the answer is the one the plain `OFFSET` read would give. With a
+    /// search text, the list is counted and paged as it is.
     pub async fn villages(
         &self,
         filter: &VillageFilter,
@@ -535,18 +632,89 @@ impl Scoped<'_> {
         if let Some(town) = &self.town {
             wh.push(format!("v.town_code = {}", q.bind(town.clone())));
         }
-        if let Some(town) = filter
+        let town_filter = filter
             .town
             .as_deref()
             .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+            .filter(|t| !t.is_empty());
+        if let Some(town) = town_filter {
             wh.push(format!("v.town_code = {}", q.bind(town.to_owned())));
         }
-        if let Some(kind) = filter.committee.as_deref().filter(|k| !k.is_empty()) {
+        let committee = filter.committee.as_deref().filter(|k| !k.is_empty());
+        if let Some(kind) = committee {
             wh.push(format!("v.committee = {}", q.bind(kind.to_owned())));
         }
-        if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let search = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        if search.is_none() {
+            let key = VillageKey {
+                scope: self.town.clone(),
+                town: town_filter.map(str::to_owned),
+                committee: committee.map(str::to_owned),
+            };
+            // Twice at most: the marks are made (or made again after a
+            // write) and the page read by them; a write between the two
+            // each time falls back to the plain read below.
+            for _ in 0..2 {
+                let kept = self.store.caches.village_marks(&key);
+                if let Some((version, marks)) = kept {
+                    let mut batch = vec![version_query(self.backend())];
+                    let offset = u64::try_from(page.offset()).unwrap_or(u64::MAX);
+                    let stride = VILLAGE_MARK_STRIDE as u64;
+                    // A page past the end is empty (as OFFSET past the end).
+                    let mark = (offset < marks.total)
+                        .then(|| marks.marks.get(usize::try_from(offset / stride).ok()?))
+                        .flatten();
+                    if let Some(mark) = mark {
+                        let mut pq = q.clone();
+                        let mut w = wh.clone();
+                        w.push(format!("v.code >= {}", pq.bind(mark.clone())));
+                        let limit = pq.bind(i64::from(page.per_page));
+                        let skip = pq.bind(i64::try_from(offset % stride).unwrap_or(0));
+                        pq.sql =
+                            village_page_sql(&format!(" WHERE {}", w.join(" AND ")), &limit, &skip);
+                        batch.push(pq);
+                    }
+                    let mut rows = self.store.read_batch(batch).await?.into_iter();
+                    if version_of(rows.next().as_deref())? == version {
+                        let items = match rows.next() {
+                            Some(r) => village_rows(&r)?,
+                            None => Vec::new(),
+                        };
+                        return Ok(Paged {
+                            items,
+                            total: marks.total,
+                        });
+                    }
+                }
+                // The version and the list's codes, in one snapshot.
+                let mut codes = q.clone();
+                codes.sql = format!(
+                    "SELECT v.code FROM villages v{} ORDER BY v.code",
+                    where_clause(&wh)
+                );
+                let mut rows = self
+                    .store
+                    .read_batch(vec![version_query(self.backend()), codes])
+                    .await?
+                    .into_iter();
+                let version = version_of(rows.next().as_deref())?;
+                let codes = rows.next().unwrap_or_default();
+                let marks = codes
+                    .iter()
+                    .step_by(VILLAGE_MARK_STRIDE)
+                    .map(|r| r.try_get_by_index::<String>(0))
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.store.caches.keep_village_marks(
+                    key.clone(),
+                    version,
+                    VillageMarks {
+                        total: codes.len() as u64,
+                        marks,
+                    },
+                );
+            }
+        }
+        if let Some(text) = search {
             let a = q.bind(contains_pattern(text));
             let b = q.bind(contains_pattern(text));
             wh.push(format!(
@@ -555,46 +723,17 @@ impl Scoped<'_> {
         }
         // No WHERE at all when nothing filters: SQLite then counts the
         // table from its smallest index without testing each row.
-        let wh = if wh.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", wh.join(" AND "))
-        };
+        let wh = where_clause(&wh);
         let count = Query {
             backend: q.backend,
             sql: format!("SELECT COUNT(*) FROM villages v{wh}"),
             values: q.values.clone(),
         };
-        let total = count.count(&self.store.db).await?;
+        let total = count.read_count(self.store).await?;
         let limit = q.bind(i64::from(page.per_page));
         let offset = q.bind(page.offset());
-        // The page's codes first (from an index, however deep the page),
-        // then the town name and the secretary in post for those rows only.
-        q.sql = format!(
-            "SELECT v.code, v.name, v.town_code, t.name, v.committee, \
-             (SELECT pe.name FROM posts po JOIN people pe ON pe.citizen_id = po.person \
-              WHERE po.village = v.code AND po.role = 'secretary' AND po.end_on IS NULL \
-              ORDER BY po.start_on DESC LIMIT 1) \
-             FROM villages v JOIN towns t ON t.code = v.town_code \
-             WHERE v.code IN (SELECT v.code FROM villages v{wh} \
-             ORDER BY v.code LIMIT {limit} OFFSET {offset}) \
-             ORDER BY v.code"
-        );
-        let items = q
-            .all(&self.store.db)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(VillageRow {
-                    code: r.try_get_by_index(0)?,
-                    name: r.try_get_by_index(1)?,
-                    town_code: r.try_get_by_index(2)?,
-                    town_name: r.try_get_by_index(3)?,
-                    committee: r.try_get_by_index(4)?,
-                    secretary: r.try_get_by_index(5)?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+        q.sql = village_page_sql(&wh, &limit, &offset);
+        let items = village_rows(&q.read_all(self.store).await?)?;
         Ok(Paged { items, total })
     }
 
@@ -607,7 +746,7 @@ impl Scoped<'_> {
             let t = q.bind(town.clone());
             q.sql.push_str(&format!(" AND town_code = {t}"));
         }
-        Ok(q.count(&self.store.db).await? > 0)
+        Ok(q.read_count(self.store).await? > 0)
     }
 
     /// One village and what is on record about it; `None` when there is no
@@ -629,7 +768,7 @@ impl Scoped<'_> {
         let mut q = Query::new(self.backend());
         let t = q.bind(village.code.town().as_str().to_owned());
         q.sql = format!("SELECT name FROM towns WHERE code = {t}");
-        let town_name = match q.one(&store.db).await? {
+        let town_name = match q.read_one(store).await? {
             Some(r) => r.try_get_by_index(0)?,
             None => String::new(),
         };
@@ -689,7 +828,7 @@ impl Scoped<'_> {
             sql: format!("SELECT COUNT(*) FROM people p WHERE {wh}"),
             values: q.values.clone(),
         };
-        let total = count.count(&self.store.db).await?;
+        let total = count.read_count(self.store).await?;
         // The subqueries come before the WHERE clause: bind them into a
         // fresh query in textual order.
         let mut q2 = Query::new(self.backend());
@@ -723,14 +862,14 @@ impl Scoped<'_> {
         ));
         let n = Person::COLUMNS.len();
         let items = q2
-            .all(&self.store.db)
+            .read_all(self.store)
             .await?
             .iter()
             .map(|r| {
                 let village: Option<String> = r.try_get_by_index(n)?;
                 let role: Option<String> = r.try_get_by_index(n + 1)?;
                 Ok(PersonRow {
-                    person: to_record(cells(r, Person::COLUMNS)?)?,
+                    person: to_record(r.cells(Person::COLUMNS)?)?,
                     current_post: village.zip(role),
                 })
             })
@@ -749,74 +888,106 @@ impl Scoped<'_> {
             sql.push_str(&cond);
         }
         q.sql = sql;
-        Ok(q.count(&self.store.db).await? > 0)
+        Ok(q.read_count(self.store).await? > 0)
     }
 
     /// One person's whole file; `None` when there is no such person in
-    /// scope.
+    /// scope. Every table is read in one batch (on SQLite one job of the
+    /// read pool, one snapshot); the first query is the person, only when
+    /// in scope, and without it the rest is not looked at.
     pub async fn person(&self, id: &str) -> Result<Option<PersonFile>, StoreError> {
-        let store = self.store;
-        // The person, only when in scope: one query for both.
-        let mut q = Query::new(self.backend());
+        let b = self.backend();
+        let mut q = Query::new(b);
         let p = q.bind(id.to_owned());
         let mut filter = format!("citizen_id = {p}");
         if let Some(town) = &self.town {
             filter.push_str(" AND ");
             filter.push_str(&person_of_town(&mut q, "people.citizen_id", town));
         }
-        let Some(person) = select::<Person>(store, q, &filter)
-            .await?
-            .into_iter()
-            .next()
-        else {
+        let by_person = |sql: &str, n: usize| {
+            let mut q = Query::new(b);
+            let parts: Vec<String> = (0..n).map(|_| q.bind(id.to_owned())).collect();
+            let mut parts = parts.into_iter();
+            let mut out = String::new();
+            for piece in sql.split("{p}") {
+                out.push_str(piece);
+                if let Some(p) = parts.next() {
+                    out.push_str(&p);
+                }
+            }
+            (q, out)
+        };
+        let (vq, vf) = by_person(
+            "village IN (SELECT village FROM posts WHERE person = {p})",
+            1,
+        );
+        // The names of every village the file mentions (posts, reserve and
+        // young-cadre places, list places), by code.
+        let (mut nq, names_filter) = by_person(
+            "code IN (SELECT village FROM posts WHERE person = {p} \
+             UNION SELECT village FROM reserves WHERE person = {p} \
+             UNION SELECT village FROM young_cadres WHERE person = {p} \
+             UNION SELECT village FROM list_entries WHERE person = {p})",
+            4,
+        );
+        nq.sql = format!("SELECT code, name FROM villages WHERE {names_filter} ORDER BY code");
+        let (sq, sf) = by_person(
+            "code IN (SELECT session_code FROM attendance WHERE person = {p})",
+            1,
+        );
+        let queries = vec![
+            select_query::<Person>(q, &filter),
+            of_person::<Post>(b, id),
+            of_person::<Reserve>(b, id),
+            of_person::<YoungCadre>(b, id),
+            of_person::<ListEntry>(b, id),
+            select_query::<VillageYear>(vq, &vf),
+            nq,
+            of_person::<Attendance>(b, id),
+            select_query::<TrainingSession>(sq, &sf),
+            of_person::<ThreeGood>(b, id),
+            of_person::<ExamResult>(b, id),
+            of_person::<Certificate>(b, id),
+            of_person::<Secondment>(b, id),
+            of_person::<WorkLog>(b, id),
+            of_person::<Ballots>(b, id),
+            of_person::<Admonition>(b, id),
+            of_person::<AnnualPlan>(b, id),
+            of_person::<PayRecord>(b, id),
+            of_person::<Exit>(b, id),
+        ];
+        let rows = self.store.read_batch(queries).await?;
+        let [
+            person,
+            posts,
+            reserves,
+            young_cadres,
+            list_entries,
+            village_years,
+            names,
+            attendance,
+            sessions,
+            three_good,
+            exams,
+            certificates,
+            secondments,
+            work_logs,
+            ballots,
+            admonitions,
+            plans,
+            pay,
+            exits,
+        ] = <[Vec<Row>; 19]>::try_from(rows)
+            .map_err(|_| StoreError::Database("内部错误：一人一档的查询结果数目不符".into()))?;
+        let Some(person) = records::<Person>(&person)?.into_iter().next() else {
             return Ok(None);
         };
-        let posts: Vec<Post> = of_person(store, id).await?;
-        let reserves: Vec<Reserve> = of_person(store, id).await?;
-        let young_cadres: Vec<YoungCadre> = of_person(store, id).await?;
-        let list_entries: Vec<ListEntry> = of_person(store, id).await?;
-
-        let mut q = Query::new(self.backend());
-        let p = q.bind(id.to_owned());
-        let village_years = select::<VillageYear>(
-            store,
-            q,
-            &format!("village IN (SELECT village FROM posts WHERE person = {p})"),
-        )
-        .await?;
-
-        let mut codes: Vec<String> = posts
+        let village_names = names
             .iter()
-            .map(|p| p.village.as_str().to_owned())
-            .chain(reserves.iter().map(|r| r.village.as_str().to_owned()))
-            .chain(young_cadres.iter().map(|y| y.village.as_str().to_owned()))
-            .chain(list_entries.iter().map(|e| e.village.as_str().to_owned()))
-            .collect();
-        codes.sort();
-        codes.dedup();
-        // One query for every village named (a person holds few places).
-        let mut village_names = Vec::with_capacity(codes.len());
-        for chunk in codes.chunks(500) {
-            let mut q = Query::new(self.backend());
-            let list: Vec<String> = chunk.iter().map(|c| q.bind(c.clone())).collect();
-            q.sql = format!(
-                "SELECT code, name FROM villages WHERE code IN ({}) ORDER BY code",
-                list.join(", ")
-            );
-            for r in q.all(&store.db).await? {
-                village_names.push((r.try_get_by_index(0)?, r.try_get_by_index(1)?));
-            }
-        }
-
-        let attendance: Vec<Attendance> = of_person(store, id).await?;
-        let mut q = Query::new(self.backend());
-        let p = q.bind(id.to_owned());
-        let sessions = select::<TrainingSession>(
-            store,
-            q,
-            &format!("code IN (SELECT session_code FROM attendance WHERE person = {p})"),
-        )
-        .await?;
+            .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
+            .collect::<Result<Vec<(String, String)>, StoreError>>()?;
+        let attendance: Vec<Attendance> = records(&attendance)?;
+        let sessions: Vec<TrainingSession> = records(&sessions)?;
         let mut training: Vec<(Attendance, TrainingSession)> = attendance
             .into_iter()
             .filter_map(|a| {
@@ -828,24 +999,140 @@ impl Scoped<'_> {
 
         Ok(Some(PersonFile {
             person,
-            posts,
+            posts: records(&posts)?,
             village_names,
-            village_years,
-            three_good: of_person(store, id).await?,
+            village_years: records(&village_years)?,
+            three_good: records(&three_good)?,
             training,
-            exams: of_person(store, id).await?,
-            certificates: of_person(store, id).await?,
-            secondments: of_person(store, id).await?,
-            work_logs: of_person(store, id).await?,
-            ballots: of_person(store, id).await?,
-            admonitions: of_person(store, id).await?,
-            reserves,
-            young_cadres,
-            plans: of_person(store, id).await?,
-            list_entries,
-            pay: of_person(store, id).await?,
-            exits: of_person(store, id).await?,
+            exams: records(&exams)?,
+            certificates: records(&certificates)?,
+            secondments: records(&secondments)?,
+            work_logs: records(&work_logs)?,
+            ballots: records(&ballots)?,
+            admonitions: records(&admonitions)?,
+            reserves: records(&reserves)?,
+            young_cadres: records(&young_cadres)?,
+            plans: records(&plans)?,
+            list_entries: records(&list_entries)?,
+            pay: records(&pay)?,
+            exits: records(&exits)?,
         }))
+    }
+}
+
+/// ` WHERE a AND b` of the conditions, or nothing when there are none.
+fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    }
+}
+
+/// The village list's page: the page's codes first (from an index), then
+/// the town name and the secretary in post for those rows only.
+fn village_page_sql(wh: &str, limit: &str, offset: &str) -> String {
+    format!(
+        "SELECT v.code, v.name, v.town_code, t.name, v.committee, \
+         (SELECT pe.name FROM posts po JOIN people pe ON pe.citizen_id = po.person \
+          WHERE po.village = v.code AND po.role = 'secretary' AND po.end_on IS NULL \
+          ORDER BY po.start_on DESC LIMIT 1) \
+         FROM villages v JOIN towns t ON t.code = v.town_code \
+         WHERE v.code IN (SELECT v.code FROM villages v{wh} \
+         ORDER BY v.code LIMIT {limit} OFFSET {offset}) \
+         ORDER BY v.code"
+    )
+}
+
+fn village_rows(rows: &[Row]) -> Result<Vec<VillageRow>, StoreError> {
+    rows.iter()
+        .map(|r| {
+            Ok(VillageRow {
+                code: r.try_get_by_index(0)?,
+                name: r.try_get_by_index(1)?,
+                town_code: r.try_get_by_index(2)?,
+                town_name: r.try_get_by_index(3)?,
+                committee: r.try_get_by_index(4)?,
+                secretary: r.try_get_by_index(5)?,
+            })
+        })
+        .collect()
+}
+
+/// `SELECT` of the data version ([`Store::data_version`]).
+fn version_query(backend: Backend) -> Query {
+    let mut q = Query::new(backend);
+    q.push("SELECT version FROM data_version WHERE singleton = 1");
+    q
+}
+
+fn version_of(rows: Option<&[Row]>) -> Result<i64, StoreError> {
+    match rows.and_then(<[Row]>::first) {
+        Some(r) => r.try_get_by_index(0),
+        None => Ok(0),
+    }
+}
+
+/// Every how many rows of the village list a mark is kept.
+pub const VILLAGE_MARK_STRIDE: usize = 32;
+
+/// Which village list (scope and filters without a search text).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct VillageKey {
+    scope: Option<String>,
+    town: Option<String>,
+    committee: Option<String>,
+}
+
+/// A village list's length and the code of every
+/// [`VILLAGE_MARK_STRIDE`]th row, from the first.
+#[derive(Debug)]
+struct VillageMarks {
+    total: u64,
+    marks: Vec<String>,
+}
+
+/// Towns as (code, name), in code order.
+type TownNames = Vec<(String, String)>;
+
+/// The most village lists whose marks are kept at once.
+const VILLAGE_LISTS_KEPT: usize = 1024;
+
+/// What the server's reads keep between requests. Every entry carries the
+/// data version it was read at and is used only while the database still
+/// has that version, so it is never what decides an answer: the database
+/// is (several processes on one database each keep their own).
+#[derive(Default)]
+pub(crate) struct Caches {
+    villages: std::sync::Mutex<HashMap<VillageKey, (i64, Arc<VillageMarks>)>>,
+    towns: std::sync::Mutex<Option<(i64, Arc<TownNames>)>>,
+}
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Caches")
+    }
+}
+
+impl Caches {
+    fn village_marks(&self, key: &VillageKey) -> Option<(i64, Arc<VillageMarks>)> {
+        self.villages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    fn keep_village_marks(&self, key: VillageKey, version: i64, marks: VillageMarks) {
+        let mut m = self.villages.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= VILLAGE_LISTS_KEPT && !m.contains_key(&key) {
+            // Lists of an older version first; failing that, all of them.
+            m.retain(|_, (v, _)| *v >= version);
+            if m.len() >= VILLAGE_LISTS_KEPT {
+                m.clear();
+            }
+        }
+        m.insert(key, (version, Arc::new(marks)));
     }
 }
 
@@ -922,7 +1209,7 @@ pub struct SessionAccount {
 const ACCOUNT_COLS: &str = "username, display_name, account_role, town_code, password_hash, \
                             failed_attempts, locked_until, password_changed_at, disabled";
 
-fn account_from(r: &QueryResult) -> Result<Account, StoreError> {
+fn account_from(r: &Row) -> Result<Account, StoreError> {
     let failed: i32 = r.try_get_by_index(5)?;
     Ok(Account {
         username: r.try_get_by_index(0)?,
@@ -1070,7 +1357,7 @@ impl Store {
     pub async fn account_count(&self) -> Result<u64, StoreError> {
         let mut q = Query::new(self.backend);
         q.push("SELECT COUNT(*) FROM accounts");
-        q.count(&self.db).await
+        q.read_count(self).await
     }
 
     /// The account called `username`.
@@ -1078,7 +1365,7 @@ impl Store {
         let mut q = Query::new(self.backend);
         let u = q.bind(username.to_owned());
         q.sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE username = {u}");
-        q.one(&self.db)
+        q.read_one(self)
             .await?
             .as_ref()
             .map(account_from)
@@ -1089,7 +1376,7 @@ impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let mut q = Query::new(self.backend);
         q.sql = format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY username");
-        q.all(&self.db).await?.iter().map(account_from).collect()
+        q.read_all(self).await?.iter().map(account_from).collect()
     }
 
     /// Creates accounts in one transaction on behalf of `actor`.
@@ -1286,7 +1573,7 @@ impl Store {
              s.last_seen_at FROM login_sessions s JOIN accounts a ON a.username = s.username \
              WHERE s.token_hash = {h} AND s.last_seen_at > {idle} AND a.disabled = {f}"
         );
-        let Some(r) = q.one(&self.db).await? else {
+        let Some(r) = q.read_one(self).await? else {
             return Ok(None);
         };
         let last_seen: PrimitiveDateTime = r.try_get_by_index(5)?;
@@ -1324,7 +1611,7 @@ impl Store {
         let mut q = Query::new(self.backend);
         let h = q.bind(token_hash.to_owned());
         q.sql = format!("SELECT username, created_at FROM login_sessions WHERE token_hash = {h}");
-        let Some(r) = q.one(&self.db).await? else {
+        let Some(r) = q.read_one(self).await? else {
             return Ok(false);
         };
         let username: String = r.try_get_by_index(0)?;
@@ -1371,7 +1658,7 @@ impl Store {
             let mut q = Query::new(self.backend);
             let n = q.bind(name.to_owned());
             q.sql = format!("SELECT key_hex FROM server_keys WHERE name = {n}");
-            match q.one(&self.db).await? {
+            match q.read_one(self).await? {
                 Some(r) => Ok::<_, StoreError>(Some(r.try_get_by_index::<String>(0)?)),
                 None => Ok(None),
             }
@@ -1467,7 +1754,7 @@ impl Store {
             sql: format!("SELECT COUNT(*) FROM change_log WHERE {wh}"),
             values: q.values.clone(),
         };
-        let total = count.count(&self.db).await?;
+        let total = count.read_count(self).await?;
         let limit = q.bind(i64::from(page.per_page));
         let offset = q.bind(page.offset());
         q.sql = format!(
@@ -1476,7 +1763,7 @@ impl Store {
              LIMIT {limit} OFFSET {offset}"
         );
         let items = q
-            .all(&self.db)
+            .read_all(self)
             .await?
             .iter()
             .map(|r| {

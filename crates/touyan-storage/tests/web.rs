@@ -843,3 +843,262 @@ both_backends!(
     first_setup_race,
     only_one_first_administrator_when_two_ask_at_once
 );
+
+// ---------------------------------------------------------------------------
+// The server's read path (issue 4, item 6): the SQLite read pool, the data
+// version and what is kept for one version.
+
+/// Seventy more villages in town 1 (codes 370783100301…370), so that the
+/// village list's marks (every 32nd row) are more than one.
+fn many_villages() -> Batch {
+    Batch {
+        villages: (301..371)
+            .map(|n| village(&format!("370783100{n}"), &format!("第{n}村村民委员会")))
+            .collect(),
+        ..Batch::default()
+    }
+}
+
+/// Every read the server makes, for `scope`, as a printable whole.
+async fn everything(store: &Store, scope: &Scope) -> String {
+    let r = store.scoped(scope);
+    let mut out = String::new();
+    let filters = [
+        VillageFilter::default(),
+        VillageFilter {
+            town: Some(T1.into()),
+            ..Default::default()
+        },
+        VillageFilter {
+            committee: Some("villagers".into()),
+            ..Default::default()
+        },
+        VillageFilter {
+            q: Some("村".into()),
+            ..Default::default()
+        },
+    ];
+    for f in &filters {
+        for per_page in [1, 7, 32, 50] {
+            for page in 1..=(80 / per_page + 2) {
+                let got = r.villages(f, Page::new(page, per_page)).await.unwrap();
+                out.push_str(&format!("{f:?} {page}/{per_page}: {got:?}\n"));
+            }
+        }
+    }
+    out.push_str(&format!("{:?}\n", r.towns().await.unwrap()));
+    for secretaries_only in [false, true] {
+        let f = PeopleFilter {
+            secretaries_only,
+            ..Default::default()
+        };
+        out.push_str(&format!("{:?}\n", r.people(&f, Page::new(1, 50)).await));
+    }
+    for p in [A, B, C, D, E, F] {
+        let id = cid(p);
+        out.push_str(&format!("{:?}\n", r.person(id.as_str()).await.unwrap()));
+        out.push_str(&format!("{:?}\n", r.person_visible(id.as_str()).await));
+    }
+    for v in [V1, V2, V3, V4] {
+        out.push_str(&format!("{:?}\n", r.village(v).await.unwrap()));
+    }
+    out.push_str(&format!("{:?}\n", r.town_summaries(2025).await.unwrap()));
+    out.push_str(&format!("{:?}\n", r.tier_counts(2025).await.unwrap()));
+    out.push_str(&format!(
+        "{:?}\n",
+        r.secretary_reserve_counts(2025, date!(2025 - 06 - 01))
+            .await
+            .unwrap()
+    ));
+    out
+}
+
+async fn the_read_pool_reads_what_sqlx_reads(db: TestDb) {
+    let store = seeded(&db).await;
+    store.apply("测试", &many_villages()).await.unwrap();
+    assert_eq!(
+        store.has_read_pool(),
+        matches!(db.backend, touyan_storage::Backend::Sqlite),
+        "a SQLite file is read through the pool, PostgreSQL through sqlx"
+    );
+    store
+        .create_accounts(
+            "admin",
+            Some("10.0.0.1"),
+            &[account("op", "town_operator", Some(T1))],
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .start_session(
+            "op",
+            "h1",
+            Some("10.0.0.2"),
+            NOW,
+            NOW - Duration::minutes(30),
+        )
+        .await
+        .unwrap();
+    let sqlx = store.with_sqlx_reads();
+    assert!(!sqlx.has_read_pool());
+    for scope in [Scope::City, town(T1), town(T2), town("370783999")] {
+        // Twice on the pooled store: the second time from what it kept.
+        let want = everything(&sqlx, &scope).await;
+        assert_eq!(everything(&store, &scope).await, want, "{scope:?}");
+        assert_eq!(everything(&store, &scope).await, want, "{scope:?} again");
+    }
+    let at = NOW + Duration::minutes(5);
+    let idle = NOW - Duration::minutes(30);
+    assert_eq!(
+        store.session("h1", at, idle, NOW).await.unwrap(),
+        sqlx.session("h1", at, idle, NOW).await.unwrap()
+    );
+    assert_eq!(
+        store.account("op").await.unwrap(),
+        sqlx.account("op").await.unwrap()
+    );
+    assert_eq!(
+        store.accounts().await.unwrap(),
+        sqlx.accounts().await.unwrap()
+    );
+    let page = Page::new(1, 50);
+    let f = AuditFilter::default();
+    assert_eq!(
+        store.audit(&f, page).await.unwrap(),
+        sqlx.audit(&f, page).await.unwrap()
+    );
+    db.finish().await;
+}
+both_backends!(read_pool, the_read_pool_reads_what_sqlx_reads);
+
+async fn the_data_version_moves_with_record_writes_only(db: TestDb) {
+    let store = seeded(&db).await;
+    // Another process on the same database.
+    let other = db.open().await;
+    let v0 = store.data_version().await.unwrap();
+    assert_eq!(other.data_version().await.unwrap(), v0);
+
+    // Accounts, sign-ins, failures, sessions and exports are not records.
+    other
+        .create_accounts(
+            "admin",
+            None,
+            &[account("op", "town_operator", Some(T1))],
+            NOW,
+        )
+        .await
+        .unwrap();
+    other
+        .record_login_failure("op", None, NOW, 5, NOW + Duration::minutes(15))
+        .await
+        .unwrap();
+    other
+        .start_session("op", "h1", None, NOW, NOW - Duration::minutes(30))
+        .await
+        .unwrap();
+    other
+        .session(
+            "h1",
+            NOW + Duration::minutes(10),
+            NOW - Duration::minutes(20),
+            NOW + Duration::minutes(9),
+        )
+        .await
+        .unwrap()
+        .expect("alive, and marked seen");
+    other.end_session("h1", None).await.unwrap();
+    other.log_export("admin", "名册", "全市").await.unwrap();
+    assert_eq!(store.data_version().await.unwrap(), v0);
+
+    // Writing what is already stored writes nothing.
+    other.apply("测试", &seed()).await.unwrap();
+    assert_eq!(store.data_version().await.unwrap(), v0);
+
+    // A record written by the other process is seen by this one's next
+    // read; a failed write leaves the version alone.
+    let v1 = {
+        other.apply("测试", &many_villages()).await.unwrap();
+        let v = store.data_version().await.unwrap();
+        assert_ne!(v, v0);
+        v
+    };
+    let bad = Batch {
+        posts: vec![post(
+            A,
+            "370783100999",
+            PostRole::Secretary,
+            date!(2024 - 01 - 01),
+            None,
+        )],
+        ..Batch::default()
+    };
+    assert!(other.apply("测试", &bad).await.is_err());
+    assert_eq!(store.data_version().await.unwrap(), v1);
+    db.finish().await;
+}
+both_backends!(data_version, the_data_version_moves_with_record_writes_only);
+
+async fn village_pages_follow_writes_of_another_process(db: TestDb) {
+    let store = seeded(&db).await;
+    store.apply("测试", &many_villages()).await.unwrap();
+    let other = db.open().await;
+    let city = store.scoped(&Scope::City);
+    let none = VillageFilter::default();
+    let codes = |p: &touyan_storage::Paged<touyan_storage::VillageRow>| {
+        p.items.iter().map(|v| v.code.clone()).collect::<Vec<_>>()
+    };
+    // Deep pages, read (and their marks kept) before the write.
+    let before = city.villages(&none, Page::new(3, 32)).await.unwrap();
+    assert_eq!(before.total, 74);
+    assert_eq!(before.items.len(), 10);
+    assert_eq!(before.items[0].code, "370783100361");
+
+    // The other process adds a village that sorts before every one of
+    // town 1's, and renames one on the page.
+    let renamed = village("370783100370", "改名村村民委员会");
+    other
+        .apply(
+            "测试",
+            &Batch {
+                villages: vec![village("370783100200", "新村村民委员会"), renamed],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let after = city.villages(&none, Page::new(3, 32)).await.unwrap();
+    assert_eq!(after.total, 75);
+    assert_eq!(after.items.len(), 11);
+    assert_eq!(after.items[0].code, "370783100360", "shifted by one");
+    assert_eq!(after.items[10].name, "改名村村民委员会");
+    let plain = store.with_sqlx_reads();
+    let plain_city = plain.scoped(&Scope::City);
+    for (page, per_page) in [(1, 32), (2, 32), (3, 32), (4, 32), (2, 7), (11, 7), (75, 1)] {
+        let p = Page::new(page, per_page);
+        let got = city.villages(&none, p).await.unwrap();
+        let want = plain_city.villages(&none, p).await.unwrap();
+        assert_eq!(got, want, "page {page} of {per_page}");
+        assert_eq!(codes(&got), codes(&want));
+    }
+    // The towns of the city's drop-down follow too.
+    other
+        .apply(
+            "测试",
+            &Batch {
+                towns: vec![Town {
+                    code: TownCode::parse("370783002").unwrap(),
+                    name: "古城街道".into(),
+                }],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(city.towns().await.unwrap().len(), 3);
+    db.finish().await;
+}
+both_backends!(
+    village_pages,
+    village_pages_follow_writes_of_another_process
+);

@@ -10,6 +10,9 @@
 //! (`art09_reserves::secretary_reserves`) over counts read in SQL, so that
 //! a dashboard reads a row per town or listed village, never whole tables.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -55,11 +58,81 @@ pub struct Dashboard {
     pub warnings: Vec<String>,
 }
 
-/// The dashboard of `user`'s scope for the current year: computed once per
-/// page view (the page shows it and hands it to `dashboard.js` in a data
-/// attribute) and by `GET /api/v1/dashboard` for other clients.
-pub async fn data(st: &AppState, user: &User) -> Result<Dashboard, Failure> {
+/// A computed dashboard and its JSON (what `GET /api/v1/dashboard` answers
+/// and the page hands to `dashboard.js`).
+#[derive(Debug)]
+pub struct Computed {
+    pub data: Dashboard,
+    pub json: String,
+}
+
+/// The dashboard of `user`'s scope for the current year, shown by the page
+/// (which hands it to `dashboard.js` in a data attribute) and by
+/// `GET /api/v1/dashboard` for other clients.
+///
+/// Kept per scope and day for one data version (`Store::data_version`,
+/// which every write of records moves on in its own transaction, in
+/// whatever process): every request reads the version, and a dashboard
+/// computed at another version is computed again — once, however many
+/// requests ask at that moment. Sign-ins and sessions do not move the
+/// version.
+pub async fn data(st: &AppState, user: &User) -> Result<Arc<Computed>, Failure> {
     let today = st.today();
+    let key = (user.town_scope(), today);
+    let version = st.data_version().await?;
+    if let Some(d) = st.dashboards().get(&key, version) {
+        return Ok(d);
+    }
+    let _one_at_a_time = st.dashboards().computing.lock().await;
+    // Another request may have computed it while this one waited.
+    let version = st.data_version().await?;
+    if let Some(d) = st.dashboards().get(&key, version) {
+        return Ok(d);
+    }
+    // Read after the version: the figures are at least as new as it.
+    let data = compute(st, user, today).await?;
+    let json = serde_json::to_string(&data).map_err(|e| Failure::Internal(e.to_string()))?;
+    let d = Arc::new(Computed { data, json });
+    st.dashboards().keep(key, version, d.clone());
+    Ok(d)
+}
+
+/// Which dashboard: the town of a town scope (`None`: the city) and the
+/// day (China time).
+type KeptKey = (Option<String>, time::Date);
+
+/// The dashboards kept, by (town scope, day), each with the data version
+/// it was computed at.
+#[derive(Default)]
+pub struct Kept {
+    map: Mutex<HashMap<KeptKey, (i64, Arc<Computed>)>>,
+    computing: tokio::sync::Mutex<()>,
+}
+
+/// The most dashboards kept at once (a province has a few thousand towns).
+const KEPT: usize = 8192;
+
+impl Kept {
+    fn get(&self, key: &KeptKey, version: i64) -> Option<Arc<Computed>> {
+        let m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        m.get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, d)| d.clone())
+    }
+
+    fn keep(&self, key: KeptKey, version: i64, d: Arc<Computed>) {
+        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= KEPT && !m.contains_key(&key) {
+            m.retain(|(_, day), (v, _)| *v >= version && *day >= key.1);
+            if m.len() >= KEPT {
+                m.clear();
+            }
+        }
+        m.insert(key, (version, d));
+    }
+}
+
+async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashboard, Failure> {
     let year = today.year();
     let summaries = st.reader(user).town_summaries(year).await?;
     let params = st.policy().resolve(today).ok();
@@ -177,7 +250,14 @@ pub async fn api(State(st): State<AppState>, headers: HeaderMap) -> Response {
         }
     };
     match data(&st, &user).await {
-        Ok(d) => axum::Json(d).into_response(),
+        Ok(d) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            d.json.clone(),
+        )
+            .into_response(),
         Err(Failure::Internal(m)) => crate::api::error(StatusCode::INTERNAL_SERVER_ERROR, &m),
     }
 }

@@ -384,14 +384,11 @@ pub async fn dashboard(State(st): State<AppState>, headers: HeaderMap) -> Respon
         .resolve(st.today())
         .err()
         .map(|e| format!("政策参数不全，无法计算名额：{e}"));
-    let data = match crate::charts::data(&st, &user).await {
+    let computed = match crate::charts::data(&st, &user).await {
         Ok(d) => d,
         Err(e) => return internal(e),
     };
-    let chart_json = match serde_json::to_string(&data) {
-        Ok(j) => j,
-        Err(e) => return internal(Failure::Internal(e.to_string())),
-    };
+    let (data, chart_json) = (&computed.data, computed.json.clone());
     let mut total = Totals::default();
     let towns: Vec<TownLine> = data
         .towns
@@ -415,7 +412,7 @@ pub async fn dashboard(State(st): State<AppState>, headers: HeaderMap) -> Respon
             }
         })
         .collect();
-    let (scope, year, warnings) = (data.scope, data.year, data.warnings);
+    let (scope, year, warnings) = (data.scope.clone(), data.year, data.warnings.clone());
     render(
         &DashboardPage {
             chrome: Chrome::new("首页", Some(&user), "/"),

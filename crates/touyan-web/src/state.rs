@@ -83,6 +83,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: Config,
     refs: PersonRefs,
+    dashboards: crate::charts::Kept,
 }
 
 /// Shared by every request.
@@ -220,6 +221,7 @@ impl AppState {
             clock,
             config,
             refs: PersonRefs::new(&key),
+            dashboards: Default::default(),
         })))
     }
 
@@ -248,6 +250,17 @@ impl AppState {
 
     pub fn policy(&self) -> &Policy {
         &self.0.config.policy
+    }
+
+    /// The records' version (`Store::data_version`): what is kept from
+    /// records is kept for one version.
+    pub async fn data_version(&self) -> Result<i64, Failure> {
+        Ok(self.0.store.data_version().await?)
+    }
+
+    /// The dashboards kept (`charts::data`).
+    pub(crate) fn dashboards(&self) -> &crate::charts::Kept {
+        &self.0.dashboards
     }
 
     /// A reader of what `user` may see.

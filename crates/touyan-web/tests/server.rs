@@ -774,3 +774,69 @@ async fn two_processes_on_one_database_agree(db: TestDb) {
     db.finish().await;
 }
 both_backends!(two_processes, two_processes_on_one_database_agree);
+
+async fn the_dashboard_follows_writes_of_another_process(db: TestDb) {
+    use touyan_records::VillageCode;
+    use touyan_records::model::{ListEntry, ListStatus};
+    let h = harness(&db, true).await;
+    let (city, _) = sign_in(&h, "admin").await;
+    let (town, _) = sign_in(&h, "op1").await;
+    let t1 = |a: &Answer| {
+        let j = a.json();
+        let towns = j["towns"].as_array().cloned().unwrap_or_default();
+        towns
+            .into_iter()
+            .find(|t| t["code"] == T1)
+            .expect("town 1 on the dashboard")
+    };
+    let dash = |t: &str| get("/api/v1/dashboard").session(Some(t)).send(&h);
+    let before = dash(&city).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert_eq!(
+        before.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(t1(&before)["units"], 1);
+    assert_eq!(t1(&dash(&town).await)["units"], 1);
+    // Asked again with nothing written: the same answer.
+    assert_eq!(dash(&city).await.body, before.body);
+
+    // Another process on the same database (its own pool, nothing shared
+    // in memory with this server) writes records.
+    let other = db.open().await;
+    let year = h.state.today().year();
+    let batch = touyan_storage::Batch {
+        villages: vec![touyan_storage::Village {
+            code: VillageCode::parse("370783100202").unwrap(),
+            name: "北村村民委员会".into(),
+            kind: touyan_records::CommitteeKind::Villagers,
+        }],
+        list_entries: vec![ListEntry {
+            year,
+            person: person_a(),
+            town: touyan_records::TownCode::parse(T1).unwrap(),
+            village: VillageCode::parse(V1).unwrap(),
+            tier: 2,
+            status: ListStatus::Draft,
+        }],
+        ..touyan_storage::Batch::default()
+    };
+    other.apply("另一进程", &batch).await.unwrap();
+    for token in [&city, &town] {
+        let after = dash(token).await;
+        assert_eq!(t1(&after)["units"], 2, "the new village is counted");
+        assert_eq!(t1(&after)["listed"], 1);
+        assert_eq!(t1(&after)["tiers"], serde_json::json!([0, 1, 0]));
+        let warnings = after.json()["warnings"].to_string();
+        assert!(warnings.contains("尚未备案"), "{warnings}");
+    }
+    // The page shows what the API shows.
+    let page = get("/").session(Some(&town)).send(&h).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("尚未备案"), "{}", page.text());
+    db.finish().await;
+}
+both_backends!(
+    dashboard_cache,
+    the_dashboard_follows_writes_of_another_process
+);
