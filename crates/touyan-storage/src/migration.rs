@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::m0004_accounts::Accounts),
             Box::new(crate::m0005_import_copies::ImportCopies),
             Box::new(crate::m0006_indexes::Indexes),
+            Box::new(crate::m0007_cycle_digest::CycleDigest),
         ]
     }
 }
