@@ -200,7 +200,8 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
         deciding.finish_and_clear();
         let proposals = proposals?;
         timing.phase("decide");
-        drop(records);
+        // Freeing the country's records takes a while: not on the way.
+        std::thread::spawn(move || drop(records));
         let (head, towns, secretaries) = into_rows(proposals);
         let writing = bar(secretaries.len() as u64, "正在写入");
         let mut shown = |done: usize| writing.set_position(done as u64);

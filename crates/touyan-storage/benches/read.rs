@@ -4,9 +4,11 @@
 //! rusqlite, on PostgreSQL through sqlx, as the cycle reads), and for
 //! comparison the cycle's own read into records (`Store::cycle_records`).
 //! Not a criterion bench (one read of a province takes seconds); prints
-//! wall times: `plain-read SECONDS rows N` then `records-read SECONDS rows N`.
+//! wall times: `plain-read SECONDS rows N` then `records-read SECONDS rows N`;
+//! with `payroll` after the run count, the baseline of `touyan payroll`
+//! instead (`Store::payroll_plain_read`): `payroll-plain-read SECONDS rows N`.
 //!
-//! `cargo bench -p touyan-storage --bench read -- DB YEAR [RUNS]`
+//! `cargo bench -p touyan-storage --bench read -- DB YEAR [RUNS [payroll]]`
 
 use std::time::Instant;
 
@@ -23,6 +25,7 @@ fn main() {
         std::process::exit(2);
     };
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
+    let payroll = args.next().as_deref() == Some("payroll");
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -43,6 +46,20 @@ fn main() {
             }
         };
         for _ in 0..runs {
+            if payroll {
+                let t = Instant::now();
+                match store.payroll_plain_read().await {
+                    Ok(n) => println!(
+                        "payroll-plain-read {:.3} rows {n}",
+                        t.elapsed().as_secs_f64()
+                    ),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        std::process::exit(1);
+                    }
+                }
+                continue;
+            }
             let t = Instant::now();
             match store.cycle_plain_read(year).await {
                 Ok(n) => println!("plain-read {:.3} rows {n}", t.elapsed().as_secs_f64()),

@@ -13,9 +13,22 @@
 //! proposal for that year, `insert` when new, `delete` when a town in scope
 //! no longer has one. The per-secretary rows are not logged one by one:
 //! they follow from logged records and the policy named in the town entry,
-//! they are replaced wholesale by every run, and logging them would write
+//! every run brings them up to date (see below), and logging them would write
 //! the country's proposals (hundreds of megabytes of reasons) into the log
-//! again on every run. Their audit columns still say who wrote them and when.
+//! again on every run.
+//!
+//! What a re-run writes: every town row of the scope is written again (its
+//! audit columns say who ran the cycle last and when, and the log gets its
+//! entry, even when nothing in it changed). A secretary row is written only
+//! when its proposal changed: each row carries a digest of its data columns
+//! (`digest`, migration `m0007_cycle_digest`); a row whose digest equals the
+//! new proposal's is left as it is, a changed one is updated in place, a new
+//! one inserted, and a stored one the run no longer proposes (its village
+//! left the scope or lost its secretary) deleted. So a secretary row's
+//! `created_at` says which run first proposed it and `updated_at` /
+//! `updated_by` which run last changed it; an unchanged re-run leaves them
+//! as they were. The result is the same as replacing every row, minus the
+//! writing.
 
 use sea_orm::{ConnectionTrait, Statement, Value};
 use time::{Date, PrimitiveDateTime};
@@ -69,10 +82,107 @@ pub struct CycleTownRun {
 /// What replacing a year's proposals did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CycleWritten {
-    /// Town proposals removed (the old ones of the scope).
+    /// Town proposals the scope had before the run.
     pub towns_replaced: u64,
     pub towns_written: u64,
-    pub secretaries_written: u64,
+    /// Secretary rows inserted (new proposals).
+    pub secretaries_inserted: u64,
+    /// Secretary rows updated in place (changed proposals).
+    pub secretaries_updated: u64,
+    /// Secretary rows left as they were (the same proposal).
+    pub secretaries_unchanged: u64,
+    /// Stored secretary rows of the scope the run no longer proposes.
+    pub secretaries_deleted: u64,
+}
+
+/// The digest stored with a secretary's proposal (column `digest`,
+/// migration `m0007_cycle_digest`): the first 8 bytes of the SHA-256 of
+/// its data columns other than the key (town, person, eligible, place,
+/// tier, reasons), each length-prefixed, read as a big-endian signed
+/// integer. Equal digests: the same proposal.
+pub(crate) fn digest(s: &CycleSecretary) -> i64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |b: &[u8]| {
+        h.update((b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    field(s.town.as_str().as_bytes());
+    field(s.person.as_str().as_bytes());
+    field(&[u8::from(s.eligible)]);
+    field(&s.place.map_or(-1, i64::from).to_le_bytes());
+    field(&s.tier.map_or(-1, i64::from).to_le_bytes());
+    field(s.checks_json.as_bytes());
+    let out = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&out[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// What a run does to the stored secretary rows of its scope.
+pub(crate) struct Plan<'a> {
+    /// New proposals, with their digests.
+    pub insert: Vec<(&'a CycleSecretary, i64)>,
+    /// Changed proposals, with their digests.
+    pub update: Vec<(&'a CycleSecretary, i64)>,
+    pub unchanged: u64,
+    /// Villages whose stored row the run no longer proposes.
+    pub delete: Vec<String>,
+}
+
+/// Compares the new proposals with the stored digests of the scope
+/// (village → digest; empty for a row written before `m0007`). Refuses a
+/// village proposed twice. The digests are computed on up to two threads
+/// (the country's reasons come to hundreds of megabytes).
+pub(crate) fn plan<'a>(
+    mut stored: std::collections::HashMap<String, Option<i64>>,
+    secretaries: &'a [CycleSecretary],
+) -> Result<Plan<'a>, StoreError> {
+    let digests: Vec<i64> = {
+        let half = secretaries.len().div_ceil(2).max(1);
+        if secretaries.len() < 4096 {
+            secretaries.iter().map(digest).collect()
+        } else {
+            std::thread::scope(|sc| {
+                let parts: Vec<_> = secretaries
+                    .chunks(half)
+                    .map(|part| sc.spawn(move || part.iter().map(digest).collect::<Vec<_>>()))
+                    .collect();
+                parts
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        }
+    };
+    if digests.len() != secretaries.len() {
+        return Err(StoreError::Invalid("内部错误：测算结果摘要计算失败".into()));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(secretaries.len());
+    let mut p = Plan {
+        insert: Vec::new(),
+        update: Vec::new(),
+        unchanged: 0,
+        delete: Vec::new(),
+    };
+    for (s, d) in secretaries.iter().zip(digests) {
+        if !seen.insert(s.village.as_str()) {
+            return Err(StoreError::Invalid(format!(
+                "同一批{}中 {}/{} 出现了不止一次",
+                CycleSecretary::ZH,
+                s.year,
+                s.village.as_str()
+            )));
+        }
+        match stored.remove(s.village.as_str()) {
+            None => p.insert.push((s, d)),
+            Some(Some(old)) if old == d => p.unchanged += 1,
+            Some(_) => p.update.push((s, d)),
+        }
+    }
+    p.delete = stored.into_keys().collect();
+    p.delete.sort();
+    Ok(p)
 }
 
 fn code_cell(s: &str) -> Cell {
@@ -153,6 +263,7 @@ impl Record for CycleSecretary {
         col("list_place", Kind::Int),
         col("tier", Kind::Int),
         col("checks_json", Kind::Text),
+        col("digest", Kind::BigInt),
     ];
     const KEY: usize = 2;
     fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
@@ -167,6 +278,7 @@ impl Record for CycleSecretary {
             opt(self.place.map(i64::from)),
             opt(self.tier.map(i64::from)),
             Cell::Text(self.checks_json.clone()),
+            Cell::Int(digest(self)),
         ])
     }
     fn from_row(r: &mut Reader) -> Result<Self, String> {
@@ -176,7 +288,7 @@ impl Record for CycleSecretary {
         let person = parse(r, CitizenId::parse)?;
         let eligible = r.bool()?;
         let _included = r.bool()?;
-        Ok(CycleSecretary {
+        let s = CycleSecretary {
             year,
             village,
             town,
@@ -185,7 +297,9 @@ impl Record for CycleSecretary {
             place: r.opt_int()?,
             tier: r.opt_int()?,
             checks_json: r.text()?,
-        })
+        };
+        r.skip()?; // the digest, derived from the rest
+        Ok(s)
     }
 }
 
@@ -242,23 +356,24 @@ impl Store {
         }
         let tx = self.begin(actor).await?;
         let old = tx.cycle_rows::<CycleTown>(year, town).await?;
-        let b = tx.backend;
-        for table in ["cycle_secretaries", "cycle_towns"] {
-            let mut p = Params::new(b);
-            let (filter, values) = scope_filter(&mut p, year, town);
-            tx.exec::<CycleTown>(format!("DELETE FROM {table} WHERE {filter}"), values)
-                .await?;
-        }
-        // Towns first (the secretaries' rows refer to them), then the log.
+        let stored = tx.cycle_digests(year, town).await?;
+        let plan = plan(stored, secretaries)?;
         let rows = Tx::rows(towns)?;
-        for chunk in rows.chunks(tx.chunk::<CycleTown>()) {
-            tx.insert_rows::<CycleTown>(chunk).await?;
-        }
-        let mut log = Vec::with_capacity(rows.len() + old.len());
         let old_by_key: std::collections::HashMap<&[Cell], &Vec<Cell>> =
             old.iter().map(|r| (&r[..CycleTown::KEY], r)).collect();
         let new_keys: std::collections::HashSet<&[Cell]> =
             rows.iter().map(|r| &r[..CycleTown::KEY]).collect();
+        // Towns first (the secretaries' rows refer to them): those the
+        // scope had are updated in place, the others inserted; then the log.
+        let (kept, fresh): (Vec<Vec<Cell>>, Vec<Vec<Cell>>) = rows
+            .iter()
+            .cloned()
+            .partition(|r| old_by_key.contains_key(&r[..CycleTown::KEY]));
+        tx.update_rows::<CycleTown>(&kept).await?;
+        for chunk in fresh.chunks(tx.chunk::<CycleTown>()) {
+            tx.insert_rows::<CycleTown>(chunk).await?;
+        }
+        let mut log = Vec::with_capacity(rows.len() + old.len());
         for r in &rows {
             let key = &r[..CycleTown::KEY];
             let before = old_by_key.get(key).map(|o| row_json(CycleTown::COLUMNS, o));
@@ -273,10 +388,11 @@ impl Store {
                 after: Some(row_json(CycleTown::COLUMNS, r)),
             });
         }
-        for o in old
+        let gone_towns: Vec<&Vec<Cell>> = old
             .iter()
             .filter(|o| !new_keys.contains(&o[..CycleTown::KEY]))
-        {
+            .collect();
+        for o in &gone_towns {
             log.push(LogEntry {
                 key: key_text(&o[..CycleTown::KEY]),
                 action: Action::Delete,
@@ -285,21 +401,71 @@ impl Store {
             });
         }
         tx.log::<CycleTown>(&log).await?;
-        // The secretaries: converted a chunk at a time, so the country's
-        // reasons are not held twice.
+        // The secretaries: rows no longer proposed deleted, changed ones
+        // updated, new ones inserted (converted a chunk at a time, so the
+        // country's reasons are not held twice); unchanged ones left alone.
+        let b = tx.backend;
+        for chunk in plan.delete.chunks(b.bind_limit() - 1) {
+            let mut p = Params::new(b);
+            let y = p.next();
+            let list: Vec<String> = chunk.iter().map(|_| p.next()).collect();
+            let mut values = vec![Value::Int(Some(year))];
+            values.extend(chunk.iter().map(|v| Value::String(Some(v.clone()))));
+            tx.exec::<CycleSecretary>(
+                format!(
+                    "DELETE FROM cycle_secretaries WHERE year = {y} AND village IN ({})",
+                    list.join(", ")
+                ),
+                values,
+            )
+            .await?;
+        }
         let chunk = tx.chunk::<CycleSecretary>();
-        let mut done = 0;
-        for part in secretaries.chunks(chunk) {
-            let rows = Tx::rows(part)?;
+        let mut done = plan.unchanged as usize;
+        for part in plan.update.chunks(chunk) {
+            let rows = part
+                .iter()
+                .map(|(s, _)| s.to_row())
+                .collect::<Result<Vec<_>, _>>()?;
+            tx.update_rows::<CycleSecretary>(&rows).await?;
+            done += part.len();
+            progress(done);
+        }
+        for part in plan.insert.chunks(chunk) {
+            let rows = part
+                .iter()
+                .map(|(s, _)| s.to_row())
+                .collect::<Result<Vec<_>, _>>()?;
             tx.insert_rows::<CycleSecretary>(&rows).await?;
             done += part.len();
             progress(done);
         }
+        for part in gone_towns.chunks(b.bind_limit() - 1) {
+            let mut p = Params::new(b);
+            let y = p.next();
+            let list: Vec<String> = part.iter().map(|_| p.next()).collect();
+            let mut values = vec![Value::Int(Some(year))];
+            for o in part {
+                values.push(o[1].value(Kind::Text)?);
+            }
+            tx.exec::<CycleTown>(
+                format!(
+                    "DELETE FROM cycle_towns WHERE year = {y} AND town IN ({})",
+                    list.join(", ")
+                ),
+                values,
+            )
+            .await?;
+        }
         tx.commit().await?;
+        progress(secretaries.len());
         Ok(CycleWritten {
             towns_replaced: old.len() as u64,
             towns_written: towns.len() as u64,
-            secretaries_written: secretaries.len() as u64,
+            secretaries_inserted: plan.insert.len() as u64,
+            secretaries_updated: plan.update.len() as u64,
+            secretaries_unchanged: plan.unchanged,
+            secretaries_deleted: plan.delete.len() as u64,
         })
     }
 
@@ -357,6 +523,33 @@ impl Store {
 }
 
 impl Tx {
+    /// The stored secretary rows' digests for `year` (and `town`), by
+    /// village.
+    async fn cycle_digests(
+        &self,
+        year: i32,
+        town: Option<TownCode>,
+    ) -> Result<std::collections::HashMap<String, Option<i64>>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (filter, values) = scope_filter(&mut p, year, town);
+        let sql = format!("SELECT village, digest FROM cycle_secretaries WHERE {filter}");
+        let rows = self
+            .tx
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await?;
+        let mut out = std::collections::HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let village: String = r.try_get_by_index(0)?;
+            let digest: Option<i64> = r.try_get_by_index(1)?;
+            out.insert(village, digest);
+        }
+        Ok(out)
+    }
+
     /// The stored rows of a cycle table for `year` (and `town`).
     async fn cycle_rows<R: Record>(
         &self,
@@ -494,32 +687,112 @@ impl Store {
     ) -> Result<touyan_records::model::Records, StoreError> {
         let q = CycleQueries::new(self.backend, year)?;
         if let Some(path) = self.sqlite_file() {
+            let n = std::thread::available_parallelism()
+                .map_or(1, std::num::NonZeroUsize::get)
+                .min(READERS);
             return tokio::task::spawn_blocking(move || {
-                crate::sqlite_bulk::with_snapshot(&path, |c| q.read_sqlite(c))
+                crate::sqlite_bulk::with_snapshots(&path, n, |c| q.read_sqlite(c))
             })
             .await
             .map_err(|e| StoreError::Database(e.to_string()))?;
         }
+        self.cycle_records_pg(q).await
+    }
+
+    /// The cycle's read on PostgreSQL: two read-only `REPEATABLE READ`
+    /// transactions on one snapshot (the first exports it, the second
+    /// imports it with `SET TRANSACTION SNAPSHOT`), each on a task of its
+    /// own, so the rows of the larger tables are decoded on both cores and
+    /// every statement sees the same committed state.
+    async fn cycle_records_pg(
+        &self,
+        q: CycleQueries,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
         use touyan_records::model::Records;
-        fn l(q: &Query) -> Option<(&str, Vec<Value>)> {
-            Some((q.0.as_str(), q.1.clone()))
+        let begin = || {
+            self.db.begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+        };
+        let a = begin().await?;
+        let snapshot: String = a
+            .query_one_raw(Statement::from_string(
+                self.backend.db(),
+                "SELECT pg_export_snapshot()",
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Database("无法取得数据库快照".into()))?
+            .try_get_by_index(0)?;
+        let b = begin().await?;
+        // The snapshot's name is made by the server (hex digits and dashes).
+        if !snapshot.bytes().all(|c| c.is_ascii_hexdigit() || c == b'-') {
+            return Err(StoreError::Database(format!(
+                "数据库快照名 {snapshot} 无效"
+            )));
         }
-        Ok(Records {
-            towns: self.list_unordered(l(&q.towns)).await?,
-            villages: self.list_unordered(l(&q.villages)).await?,
-            people: self.list_unordered(l(&q.people)).await?,
-            posts: self.list_unordered(l(&q.posts)).await?,
-            village_years: self.list_unordered(l(&q.village_years)).await?,
-            three_good: self.list_unordered(l(&q.three_good)).await?,
-            training_sessions: self.list_unordered(l(&q.training_sessions)).await?,
-            attendance: self.list_unordered(l(&q.attendance)).await?,
-            ballots: self.list_unordered(l(&q.ballots)).await?,
-            secondments: self.list_unordered(l(&q.secondments)).await?,
-            reserves: self.list_unordered(l(&q.reserves)).await?,
-            young_cadres: self.list_unordered(l(&q.young_cadres)).await?,
-            town_years: self.list_unordered(l(&q.town_years)).await?,
+        b.execute_unprepared(&format!("SET TRANSACTION SNAPSHOT '{snapshot}'"))
+            .await?;
+        async fn l<R: Record, C: ConnectionTrait>(
+            c: &C,
+            backend: crate::Backend,
+            q: &Query,
+        ) -> Result<Vec<R>, StoreError> {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {}",
+                crate::column_list(R::COLUMNS),
+                R::TABLE,
+                q.0
+            );
+            let rows = c
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend.db(),
+                    sql,
+                    q.1.clone(),
+                ))
+                .await?;
+            rows.iter()
+                .map(|r| crate::to_record(cells(r, R::COLUMNS)?))
+                .collect()
+        }
+        let be = self.backend;
+        let q = std::sync::Arc::new(q);
+        let q2 = q.clone();
+        // People (the largest, with two subqueries) and a few beside them
+        // on one connection, the rest on the other.
+        let first = tokio::spawn(async move {
+            let r = Records {
+                people: l(&a, be, &q2.people).await?,
+                ballots: l(&a, be, &q2.ballots).await?,
+                young_cadres: l(&a, be, &q2.young_cadres).await?,
+                reserves: l(&a, be, &q2.reserves).await?,
+                ..Records::default()
+            };
+            a.commit().await?;
+            Ok::<_, StoreError>(r)
+        });
+        let mut r = Records {
+            posts: l(&b, be, &q.posts).await?,
+            village_years: l(&b, be, &q.village_years).await?,
+            three_good: l(&b, be, &q.three_good).await?,
+            villages: l(&b, be, &q.villages).await?,
+            attendance: l(&b, be, &q.attendance).await?,
+            training_sessions: l(&b, be, &q.training_sessions).await?,
+            towns: l(&b, be, &q.towns).await?,
+            secondments: l(&b, be, &q.secondments).await?,
+            town_years: l(&b, be, &q.town_years).await?,
             ..Records::default()
-        })
+        };
+        b.commit().await?;
+        let other = first
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))??;
+        r.people = other.people;
+        r.ballots = other.ballots;
+        r.young_cadres = other.young_cadres;
+        r.reserves = other.reserves;
+        Ok(r)
     }
 
     /// The baseline of the cycle's read (`benches/read.rs`): the same
@@ -563,6 +836,62 @@ impl Store {
         Ok(n)
     }
 
+    /// The baseline of payroll's read (`benches/read.rs`): the tables
+    /// `touyan payroll` reads (towns, villages, people, list entries,
+    /// exits), whole and in key order as [`Store::list_bulk`] reads them,
+    /// each column read by position into an owned value and nothing built —
+    /// on a SQLite file through rusqlite in one read transaction, on
+    /// PostgreSQL through sqlx. Returns the rows read.
+    pub async fn payroll_plain_read(&self) -> Result<usize, StoreError> {
+        use touyan_records::model::{Exit, ListEntry, Person};
+        fn t<R: Record>() -> (&'static str, &'static [Col], String) {
+            (
+                R::TABLE,
+                R::COLUMNS,
+                format!(
+                    "1 = 1 ORDER BY {}",
+                    crate::column_list(&R::COLUMNS[..R::KEY])
+                ),
+            )
+        }
+        let tables = [
+            t::<crate::Town>(),
+            t::<crate::Village>(),
+            t::<Person>(),
+            t::<ListEntry>(),
+            t::<Exit>(),
+        ];
+        if let Some(path) = self.sqlite_file() {
+            return tokio::task::spawn_blocking(move || {
+                crate::sqlite_bulk::with_snapshot(&path, |c| {
+                    let mut n = 0;
+                    for (table, cols, filter) in &tables {
+                        n += crate::sqlite_bulk::plain_read(c, table, cols, filter, &[])?;
+                    }
+                    Ok(n)
+                })
+            })
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        }
+        let mut n = 0;
+        for (table, cols, filter) in &tables {
+            let sql = format!(
+                "SELECT {} FROM {table} WHERE {filter}",
+                crate::column_list(cols)
+            );
+            let rows = self
+                .db
+                .query_all_raw(Statement::from_string(self.backend.db(), sql))
+                .await?;
+            for r in &rows {
+                std::hint::black_box(cells(r, cols)?);
+            }
+            n += rows.len();
+        }
+        Ok(n)
+    }
+
     /// Every record of a kind, in key order, as [`Store::list`] — on a
     /// SQLite file through `sqlite_bulk` (rusqlite, on a blocking thread),
     /// for commands that read whole tables (payroll).
@@ -589,6 +918,10 @@ impl Store {
 
 /// A filter over a table's columns and its values.
 type Query = (String, Vec<Value>);
+
+/// Reader connections (threads) of the cycle's read on SQLite, at most;
+/// fewer on a machine with fewer cores.
+const READERS: usize = 2;
 
 /// The statements of the cycle's read: the filter of each kind it reads.
 struct CycleQueries {
@@ -709,27 +1042,59 @@ impl CycleQueries {
         Ok(n)
     }
 
-    /// The records, read through rusqlite.
+    /// The records, read through rusqlite: the statements shared out
+    /// among the connections (one thread each, all on one snapshot; see
+    /// `sqlite_bulk::with_snapshots`), the largest first.
     fn read_sqlite(
         &self,
-        c: &rusqlite::Connection,
+        conns: Vec<rusqlite::Connection>,
     ) -> Result<touyan_records::model::Records, StoreError> {
-        use crate::sqlite_bulk::read;
-        Ok(touyan_records::model::Records {
-            towns: read(c, &self.towns.0, &self.towns.1)?,
-            villages: read(c, &self.villages.0, &self.villages.1)?,
-            people: read(c, &self.people.0, &self.people.1)?,
-            posts: read(c, &self.posts.0, &self.posts.1)?,
-            village_years: read(c, &self.village_years.0, &self.village_years.1)?,
-            three_good: read(c, &self.three_good.0, &self.three_good.1)?,
-            training_sessions: read(c, &self.training_sessions.0, &self.training_sessions.1)?,
-            attendance: read(c, &self.attendance.0, &self.attendance.1)?,
-            ballots: read(c, &self.ballots.0, &self.ballots.1)?,
-            secondments: read(c, &self.secondments.0, &self.secondments.1)?,
-            reserves: read(c, &self.reserves.0, &self.reserves.1)?,
-            young_cadres: read(c, &self.young_cadres.0, &self.young_cadres.1)?,
-            town_years: read(c, &self.town_years.0, &self.town_years.1)?,
-            ..Default::default()
-        })
+        use crate::sqlite_bulk::{read_job, run_jobs};
+        let mut r = touyan_records::model::Records::default();
+        {
+            let touyan_records::model::Records {
+                towns,
+                villages,
+                people,
+                posts,
+                village_years,
+                three_good,
+                training_sessions,
+                attendance,
+                ballots,
+                secondments,
+                reserves,
+                young_cadres,
+                town_years,
+                ..
+            } = &mut r;
+            fn j<'a, R: Record + Send>(
+                q: &'a Query,
+                slot: &'a mut Vec<R>,
+            ) -> crate::sqlite_bulk::Job<'a> {
+                read_job(&q.0, &q.1, slot)
+            }
+            // Largest first (Shandong: people 0.19 M rows with two
+            // subqueries, secretary posts, village facts, 三好三强, …).
+            run_jobs(
+                conns,
+                vec![
+                    j(&self.people, people),
+                    j(&self.posts, posts),
+                    j(&self.village_years, village_years),
+                    j(&self.three_good, three_good),
+                    j(&self.villages, villages),
+                    j(&self.ballots, ballots),
+                    j(&self.young_cadres, young_cadres),
+                    j(&self.reserves, reserves),
+                    j(&self.attendance, attendance),
+                    j(&self.town_years, town_years),
+                    j(&self.training_sessions, training_sessions),
+                    j(&self.towns, towns),
+                    j(&self.secondments, secondments),
+                ],
+            )?;
+        }
+        Ok(r)
     }
 }

@@ -33,6 +33,7 @@ mod m0003_cycle;
 mod m0004_accounts;
 mod m0005_import_copies;
 mod m0006_indexes;
+mod m0007_cycle_digest;
 mod m0008_data_version;
 mod m0009_workflows;
 mod migration;
@@ -968,6 +969,47 @@ impl Tx {
             values.push(Value::String(Some(self.actor.clone())));
         }
         self.exec::<R>(sql, values).await
+    }
+
+    /// Updates the stored rows with the keys of `rows` to `rows`, many
+    /// rows a statement (`UPDATE … FROM (VALUES …)`: SQLite 3.33+ and
+    /// PostgreSQL both take it, and both name a VALUES list's columns
+    /// `column1`, `column2`, …). Not logged: the caller logs.
+    async fn update_rows<R: Record>(&self, rows: &[Vec<Cell>]) -> Result<(), StoreError> {
+        let width = R::COLUMNS.len();
+        let per = ((self.backend.bind_limit() - 2) / width).max(1);
+        for chunk in rows.chunks(per) {
+            let mut p = Params::new(self.backend);
+            let at = p.next();
+            let by = p.next();
+            let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(width)).collect();
+            let sets: Vec<String> = R::COLUMNS
+                .iter()
+                .enumerate()
+                .skip(R::KEY)
+                .map(|(i, c)| format!("{} = v.column{}", c.name, i + 1))
+                .collect();
+            let keys: Vec<String> = R::COLUMNS[..R::KEY]
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{}.{} = v.column{}", R::TABLE, c.name, i + 1))
+                .collect();
+            let sql = format!(
+                "UPDATE {} SET {}, updated_at = {at}, updated_by = {by} FROM (VALUES {}) AS v WHERE {}",
+                R::TABLE,
+                sets.join(", "),
+                tuples.join(", "),
+                keys.join(" AND ")
+            );
+            let mut values = Vec::with_capacity(chunk.len() * width + 2);
+            values.push(Value::TimeDateTime(Some(self.now)));
+            values.push(Value::String(Some(self.actor.clone())));
+            for row in chunk {
+                values.extend(bind(row, R::COLUMNS)?);
+            }
+            self.exec::<R>(sql, values).await?;
+        }
+        Ok(())
     }
 
     async fn update_row<R: Record>(&self, row: &[Cell]) -> Result<(), StoreError> {

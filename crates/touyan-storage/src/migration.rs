@@ -26,7 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::m0004_accounts::Accounts),
             Box::new(crate::m0005_import_copies::ImportCopies),
             Box::new(crate::m0006_indexes::Indexes),
-            // m0007 is reserved for another change.
+            Box::new(crate::m0007_cycle_digest::CycleDigest),
             Box::new(crate::m0008_data_version::DataVersion),
             Box::new(crate::m0009_workflows::Workflows),
         ]

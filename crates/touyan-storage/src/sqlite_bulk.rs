@@ -16,8 +16,9 @@
 //! The rows and change-log entries written here are exactly those the
 //! generic sqlx path writes (same columns, same text for dates and times —
 //! sqlx's own formats — same booleans as 0/1, same log entries); the tests
-//! of `cycle.rs` run on both backends and compare. Reads happen in one read
-//! transaction (one snapshot); writes in one `BEGIN IMMEDIATE` transaction,
+//! of `cycle.rs` run on both backends and compare. Reads happen in read
+//! transactions on one snapshot (the cycle's on two connections and threads,
+//! see [`with_snapshots`]); writes in one `BEGIN IMMEDIATE` transaction,
 //! all or nothing, with foreign keys on and the store's busy timeout, as on
 //! the store's own connections. WAL lets this connection work beside the
 //! store's pool.
@@ -294,6 +295,85 @@ pub(crate) fn with_snapshot<T>(
     out
 }
 
+/// Runs `f` on `n` read-only connections to `path` (at least one), each in
+/// a read transaction, all of which see the same committed state: the
+/// write lock is held (`BEGIN IMMEDIATE` on a connection of its own) while
+/// the readers start their transactions, so no commit can fall between
+/// two of them, and released as soon as they have; WAL keeps each reader
+/// on its snapshot from then on, whatever is committed meanwhile. The
+/// readers' transactions end when `f` drops them.
+pub(crate) fn with_snapshots<T>(
+    path: &Path,
+    n: usize,
+    f: impl FnOnce(Vec<Connection>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let readers = (0..n.max(1))
+        .map(|_| open(path, false))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lock = if readers.len() > 1 {
+        let w = open(path, true)?;
+        w.execute_batch("BEGIN IMMEDIATE").map_err(db_err)?;
+        Some(w)
+    } else {
+        None
+    };
+    for c in &readers {
+        c.execute_batch("BEGIN").map_err(db_err)?;
+        // A read transaction takes its snapshot at its first read.
+        c.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |_| Ok(()))
+            .map_err(db_err)?;
+    }
+    if let Some(w) = lock {
+        // Nothing was written: ending the transaction only lets writers in.
+        w.execute_batch("ROLLBACK").map_err(db_err)?;
+    }
+    f(readers)
+}
+
+/// A piece of work on a reader connection of [`run_jobs`].
+pub(crate) type Job<'a> = Box<dyn FnOnce(&Connection) -> Result<(), StoreError> + Send + 'a>;
+
+/// Runs `jobs` on the connections, one thread per connection, each taking
+/// the next job in order when it is free (list the longest first). The
+/// first error, if any.
+pub(crate) fn run_jobs(conns: Vec<Connection>, jobs: Vec<Job<'_>>) -> Result<(), StoreError> {
+    let queue = std::sync::Mutex::new(jobs.into_iter());
+    let next = || queue.lock().ok().and_then(|mut q| q.next());
+    let results: Vec<Result<(), StoreError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = conns
+            .into_iter()
+            .map(|c| {
+                s.spawn(move || {
+                    while let Some(job) = next() {
+                        job(&c)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(StoreError::Database("读取线程异常退出".into())))
+            })
+            .collect()
+    });
+    results.into_iter().collect()
+}
+
+/// A job reading the records of a kind matching `filter` into `slot`.
+pub(crate) fn read_job<'a, R: Record + Send>(
+    filter: &'a str,
+    values: &'a [Value],
+    slot: &'a mut Vec<R>,
+) -> Job<'a> {
+    Box::new(move |c| {
+        *slot = read(c, filter, values)?;
+        Ok(())
+    })
+}
+
 /// When a write transaction begins, as `Store::begin` takes it (UTC,
 /// microseconds).
 fn now() -> PrimitiveDateTime {
@@ -382,38 +462,71 @@ pub(crate) fn replace_cycle(
         }
         out
     };
-    for table in ["cycle_secretaries", "cycle_towns"] {
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE {filter}"),
-            rusqlite::params_from_iter(scope.iter()),
-        )
-        .map_err(|e| writing(CycleTown::ZH, e))?;
-    }
-    // Towns first (the secretaries' rows refer to them), then the log.
+    // The stored secretary rows' digests, and what the run changes.
+    let plan = {
+        let sql = format!("SELECT village, digest FROM cycle_secretaries WHERE {filter}");
+        let mut st = tx.prepare(&sql).map_err(db_err)?;
+        let mut rows = st
+            .query(rusqlite::params_from_iter(scope.iter()))
+            .map_err(db_err)?;
+        let mut stored = HashMap::new();
+        while let Some(row) = rows.next().map_err(db_err)? {
+            let village: String = row.get(0).map_err(db_err)?;
+            let digest: Option<i64> = row.get(1).map_err(db_err)?;
+            stored.insert(village, digest);
+        }
+        crate::cycle::plan(stored, secretaries)?
+    };
+    let old_by_key: HashMap<&[Cell], &Vec<Cell>> =
+        old.iter().map(|r| (&r[..CycleTown::KEY], r)).collect();
+    let new_keys: HashSet<&[Cell]> = new_rows.iter().map(|r| &r[..CycleTown::KEY]).collect();
+    // Towns first (the secretaries' rows refer to them): those the scope
+    // had are updated in place (the key does not change, so their
+    // secretaries' rows stay valid), the others inserted; then the log.
     {
-        let sql = format!(
+        let insert = format!(
             "INSERT INTO cycle_towns ({}, created_at, updated_at, updated_by) VALUES ({})",
             crate::column_list(CycleTown::COLUMNS),
             vec!["?"; CycleTown::COLUMNS.len() + 3].join(", ")
         );
-        let mut st = tx.prepare(&sql).map_err(db_err)?;
+        let update = format!(
+            "UPDATE cycle_towns SET {}, updated_at = ?, updated_by = ? WHERE year = ? AND town = ?",
+            CycleTown::COLUMNS[CycleTown::KEY..]
+                .iter()
+                .map(|c| format!("{} = ?", c.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut ins = tx.prepare(&insert).map_err(db_err)?;
+        let mut upd = tx.prepare(&update).map_err(db_err)?;
         for r in &new_rows {
-            let mut values = r
+            let values = r
                 .iter()
                 .zip(CycleTown::COLUMNS)
                 .map(|(c, col)| cell_param(c, col.kind))
                 .collect::<Result<Vec<_>, _>>()?;
-            values.push(SqlValue::Text(now.clone()));
-            values.push(SqlValue::Text(now.clone()));
-            values.push(SqlValue::Text(actor.to_owned()));
-            st.execute(rusqlite::params_from_iter(values.iter()))
+            let audit = [
+                SqlValue::Text(now.clone()),
+                SqlValue::Text(actor.to_owned()),
+            ];
+            if old_by_key.contains_key(&r[..CycleTown::KEY]) {
+                let (key, rest) = values.split_at(CycleTown::KEY);
+                upd.execute(rusqlite::params_from_iter(
+                    rest.iter().chain(&audit).chain(key),
+                ))
                 .map_err(|e| writing(CycleTown::ZH, e))?;
+            } else {
+                ins.execute(rusqlite::params_from_iter(
+                    values
+                        .iter()
+                        .chain(std::iter::once(&SqlValue::Text(now.clone())))
+                        .chain(&audit),
+                ))
+                .map_err(|e| writing(CycleTown::ZH, e))?;
+            }
         }
     }
     let mut log = Vec::with_capacity(new_rows.len() + old.len());
-    let old_by_key: HashMap<&[Cell], &Vec<Cell>> =
-        old.iter().map(|r| (&r[..CycleTown::KEY], r)).collect();
-    let new_keys: HashSet<&[Cell]> = new_rows.iter().map(|r| &r[..CycleTown::KEY]).collect();
     for r in &new_rows {
         let key = &r[..CycleTown::KEY];
         let before = old_by_key.get(key).map(|o| row_json(CycleTown::COLUMNS, o));
@@ -428,10 +541,11 @@ pub(crate) fn replace_cycle(
             after: Some(row_json(CycleTown::COLUMNS, r)),
         });
     }
-    for o in old
+    let gone_towns: Vec<&Vec<Cell>> = old
         .iter()
         .filter(|o| !new_keys.contains(&o[..CycleTown::KEY]))
-    {
+        .collect();
+    for o in &gone_towns {
         log.push(LogEntry {
             key: key_text(&o[..CycleTown::KEY]),
             action: Action::Delete,
@@ -460,7 +574,48 @@ pub(crate) fn replace_cycle(
         }
     }
     // The secretaries, bound from the records themselves (the reasons are
-    // not copied).
+    // not copied): rows no longer proposed deleted, changed ones updated,
+    // new ones inserted; unchanged ones left alone.
+    {
+        let mut st = tx
+            .prepare("DELETE FROM cycle_secretaries WHERE year = ? AND village = ?")
+            .map_err(db_err)?;
+        for v in &plan.delete {
+            st.execute(rusqlite::params![year, v])
+                .map_err(|e| writing(CycleSecretary::ZH, e))?;
+        }
+    }
+    let mut done = plan.unchanged as usize;
+    {
+        let mut st = tx
+            .prepare(
+                "UPDATE cycle_secretaries SET town = ?, person = ?, eligible = ?, included = ?, \
+                 list_place = ?, tier = ?, checks_json = ?, digest = ?, updated_at = ?, \
+                 updated_by = ? WHERE year = ? AND village = ?",
+            )
+            .map_err(db_err)?;
+        for (s, d) in &plan.update {
+            st.execute(rusqlite::params![
+                s.town.as_str(),
+                s.person.as_str(),
+                s.eligible,
+                s.place.is_some(),
+                s.place.map(i64::from),
+                s.tier.map(i64::from),
+                s.checks_json,
+                d,
+                now,
+                actor,
+                s.year,
+                s.village.as_str(),
+            ])
+            .map_err(|e| writing(CycleSecretary::ZH, e))?;
+            done += 1;
+            if done.is_multiple_of(4096) {
+                progress(done);
+            }
+        }
+    }
     {
         let sql = format!(
             "INSERT INTO cycle_secretaries ({}, created_at, updated_at, updated_by) VALUES ({})",
@@ -468,16 +623,7 @@ pub(crate) fn replace_cycle(
             vec!["?"; CycleSecretary::COLUMNS.len() + 3].join(", ")
         );
         let mut st = tx.prepare(&sql).map_err(db_err)?;
-        let mut seen = HashSet::with_capacity(secretaries.len());
-        for (i, s) in secretaries.iter().enumerate() {
-            if !seen.insert(s.village.as_str()) {
-                return Err(StoreError::Invalid(format!(
-                    "同一批{}中 {}/{} 出现了不止一次",
-                    CycleSecretary::ZH,
-                    s.year,
-                    s.village.as_str()
-                )));
-            }
+        for (s, d) in &plan.insert {
             st.execute(rusqlite::params![
                 s.year,
                 s.village.as_str(),
@@ -488,17 +634,29 @@ pub(crate) fn replace_cycle(
                 s.place.map(i64::from),
                 s.tier.map(i64::from),
                 s.checks_json,
+                d,
                 now,
                 now,
                 actor
             ])
             .map_err(|e| writing(CycleSecretary::ZH, e))?;
-            if (i + 1) % 4096 == 0 {
-                progress(i + 1);
+            done += 1;
+            if done.is_multiple_of(4096) {
+                progress(done);
             }
         }
-        progress(secretaries.len());
     }
+    {
+        let mut st = tx
+            .prepare("DELETE FROM cycle_towns WHERE year = ? AND town = ?")
+            .map_err(db_err)?;
+        for o in &gone_towns {
+            let town = cell_param(&o[1], Kind::Text)?;
+            st.execute(rusqlite::params![year, town])
+                .map_err(|e| writing(CycleTown::ZH, e))?;
+        }
+    }
+    progress(secretaries.len());
     // The records changed: the data version moves on (as `Tx::commit`).
     tx.execute(crate::m0008_data_version::BUMP, [])
         .map_err(db_err)?;
@@ -506,7 +664,10 @@ pub(crate) fn replace_cycle(
     Ok(CycleWritten {
         towns_replaced: old.len() as u64,
         towns_written: towns.len() as u64,
-        secretaries_written: secretaries.len() as u64,
+        secretaries_inserted: plan.insert.len() as u64,
+        secretaries_updated: plan.update.len() as u64,
+        secretaries_unchanged: plan.unchanged,
+        secretaries_deleted: plan.delete.len() as u64,
     })
 }
 
