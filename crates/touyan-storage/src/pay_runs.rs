@@ -463,10 +463,12 @@ impl Store {
 }
 
 impl Store {
-    /// A town's year as the reserves, secondments and exits pages need
-    /// it: every town, the town's villages, its list entries of the year,
-    /// every post and reserve in its villages, the people named by any of
-    /// them, and the listed people's secondments, work logs and exits.
+    /// A town's year as the reserves, secondments, exits and
+    /// qualifications pages need it: every town, the town's villages, its
+    /// list entries of the year, every post and reserve in its villages,
+    /// the people named by any of them with their exam results and
+    /// certificates, and the listed people's secondments, work logs and
+    /// exits.
     pub async fn town_records(
         &self,
         year: i32,
@@ -504,6 +506,11 @@ impl Store {
         };
         let mut p = Params::new(self.backend);
         let secondments = listed(&mut p);
+        let mut p = Params::new(self.backend);
+        let of_holders = format!(
+            "person IN (SELECT person FROM posts WHERE {})",
+            in_town(&mut p)
+        );
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
             villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
@@ -516,6 +523,12 @@ impl Store {
             secondments: self.list_unordered(Some((&secondments, of_year()))).await?,
             work_logs: self.list_unordered(Some((&secondments, of_year()))).await?,
             exits: self.list_unordered(Some((&secondments, of_year()))).await?,
+            exam_results: self
+                .list_unordered(Some((&of_holders, vec![code()])))
+                .await?,
+            certificates: self
+                .list_unordered(Some((&of_holders, vec![code()])))
+                .await?,
             ..Default::default()
         })
     }

@@ -23,6 +23,8 @@
 //!   filing form for printing; the moves are `touyan-workflow`'s.
 //! - `training.rs`: training (Article 6): compliance with what is
 //!   missing, sessions, attendance, admonitions and make-up study.
+//! - `qualifications.rs`: qualification (Article 7): cadres without a
+//!   certificate, courses still to pass, degree-study order.
 //! - `reserves.rs`: secondments and reserves (Articles 8, 9): quotas,
 //!   coverage, appointments from outside the reserves.
 //! - `young.rs`: young cadres (Article 10): cap, age and extension, pay.
@@ -50,6 +52,7 @@ pub mod lists;
 pub mod openapi;
 pub mod pages;
 pub mod pay;
+pub mod qualifications;
 pub mod refs;
 pub mod reserves;
 pub mod roles;
@@ -104,6 +107,7 @@ pub fn app(state: AppState) -> Router {
         .route("/lists/{year}/{town}/print", get(lists::print))
         .route("/training", get(training::show).post(training::record))
         .route("/reserves", get(reserves::show))
+        .route("/qualifications", get(qualifications::show))
         .route("/young", get(young::show))
         .route("/exits", get(exits::show).post(exits::record))
         .route("/whatif", get(whatif::form).post(whatif::compute))

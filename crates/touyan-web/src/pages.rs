@@ -48,6 +48,7 @@ const MENU: &[(&str, &str, Action)] = &[
     ("/people", "人员", Action::People),
     ("/lists", "年度名单", Action::Lists),
     ("/training", "培训", Action::Training),
+    ("/qualifications", "资格与学历", Action::Qualifications),
     ("/reserves", "后备与挂职", Action::Reserves),
     ("/young", "优才计划", Action::Young),
     ("/exits", "退出管理", Action::Exits),

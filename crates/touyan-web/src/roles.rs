@@ -55,6 +55,8 @@ pub enum Action {
     /// Exits (the inferred Article 14): see grounds and exits; the town's
     /// reviewer records one.
     Exits,
+    /// Qualification (Article 7): certificates, courses, degree study.
+    Qualifications,
 }
 
 use Role::*;
@@ -84,6 +86,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::ExportFullIds, &[CityAdmin]),
     (
         Action::Lists,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::Qualifications,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
     (
