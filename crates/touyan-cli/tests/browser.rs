@@ -173,13 +173,22 @@ fn artifacts() -> PathBuf {
     dir
 }
 
+/// The text of the first element matching `css`. A page still being
+/// replaced (a form just sent, a link just followed) can drop the element
+/// between finding and reading it: then it is found again, for up to 5 s.
 async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let mut last = String::new();
+    for _ in 0..100 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => match e.text().await {
+                Ok(t) => return t,
+                Err(err) => last = err.to_string(),
+            },
+            Err(err) => last = err.to_string(),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no text for {css}: {last}")
 }
 
 async fn body_text(c: &Client) -> String {
@@ -420,12 +429,8 @@ async fn upload(c: &Client, base: &str, file: &Path) {
         .send_keys(file.to_str().unwrap())
         .await
         .unwrap();
-    c.find(Locator::Css("form.upload button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // Waits for the answer page (the check of a workbook takes a moment).
+    click(c, "form.upload button[type=submit]").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
