@@ -295,9 +295,26 @@ impl Store {
                 (Backend::Sqlite, o)
             };
         opts.sqlx_logging(false);
-        let db = Database::connect(opts)
-            .await
-            .map_err(|e| open_err(e.to_string()))?;
+        // A new SQLite file being created and migrated by another process
+        // at this moment can refuse a connection's set-up ("database is
+        // locked", before the busy timeout applies): try again for a few
+        // seconds, as for the migrations below.
+        let mut tries = 0;
+        let db = loop {
+            match Database::connect(opts.clone()).await {
+                Ok(db) => break db,
+                Err(e)
+                    if backend == Backend::Sqlite && tries < 20 && {
+                        let m = e.to_string();
+                        m.contains("locked") || m.contains("busy")
+                    } =>
+                {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
+                }
+                Err(e) => return Err(open_err(e.to_string())),
+            }
+        };
         // Each migration runs in a transaction, so a failed one leaves
         // nothing behind; the likely cause is another process migrating the
         // same new database at the same moment, whose work the retry finds
