@@ -45,7 +45,7 @@ const STATEMENT_CACHE: usize = 128;
 /// memory bounded (the server's goal is under 150 MB). It also bounds a
 /// sort's memory: a larger sort spills to a temporary file, so
 /// `temp_store` is left at its default.
-const CACHE_KIB: i64 = 8 * 1024;
+const CACHE_KIB: i64 = 4 * 1024;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 

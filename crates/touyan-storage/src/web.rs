@@ -458,6 +458,13 @@ impl Scoped<'_> {
     /// The towns in scope as (code, name), in code order: what a town
     /// drop-down needs, without [`Scoped::town_summaries`]' counts.
     pub async fn towns(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self.towns_shared().await?.as_ref().clone())
+    }
+
+    /// [`Scoped::towns`] without copying the list: the city's list (a
+    /// province has thousands of towns) is shared with the copy kept for
+    /// the data version.
+    pub async fn towns_shared(&self) -> Result<Arc<Vec<(String, String)>>, StoreError> {
         let read = |rows: &[Row]| {
             rows.iter()
                 .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
@@ -469,7 +476,7 @@ impl Scoped<'_> {
             let t = q.bind(town.clone());
             q.sql.push_str(&format!(" WHERE code = {t}"));
             q.sql.push_str(" ORDER BY code");
-            return read(&q.read_all(self.store).await?);
+            return Ok(Arc::new(read(&q.read_all(self.store).await?)?));
         }
         // Every town (a city's drop-down: a province has thousands): kept
         // for one data version, checked on every call.
@@ -483,7 +490,7 @@ impl Scoped<'_> {
         if let Some((version, towns)) = kept
             && self.store.data_version().await? == version
         {
-            return Ok(towns.as_ref().clone());
+            return Ok(towns);
         }
         let mut rows = self
             .store
@@ -491,9 +498,8 @@ impl Scoped<'_> {
             .await?
             .into_iter();
         let version = version_of(rows.next().as_deref())?;
-        let towns = read(rows.next().as_deref().unwrap_or_default())?;
-        *caches.towns.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((version, std::sync::Arc::new(towns.clone())));
+        let towns = Arc::new(read(rows.next().as_deref().unwrap_or_default())?);
+        *caches.towns.lock().unwrap_or_else(|e| e.into_inner()) = Some((version, towns.clone()));
         Ok(towns)
     }
 
@@ -620,8 +626,10 @@ impl Scoped<'_> {
     /// the index by key (`code >= mark`) rather than by counting past the
     /// rows before it, and the list is not counted on every page. The page
     /// is read in the same snapshot as the version it is checked against:
-    /// the answer is the one the plain `OFFSET` read would give. With a
-    /// search text, the list is counted and paged as it is.
+    /// the answer is the one the plain `OFFSET` read would give. A page so
+    /// read is kept too (up to [`VILLAGE_PAGES_KEPT`] pages), and given
+    /// again while the version read before it is still the one it was read
+    /// at. With a search text, the list is counted and paged as it is.
     pub async fn villages(
         &self,
         filter: &VillageFilter,
@@ -651,6 +659,18 @@ impl Scoped<'_> {
                 town: town_filter.map(str::to_owned),
                 committee: committee.map(str::to_owned),
             };
+            // A page read before at the database's version: the version
+            // is read (one statement) and the rows are not.
+            let page_key = (
+                key.clone(),
+                u64::try_from(page.offset()).unwrap_or(u64::MAX),
+                page.per_page,
+            );
+            if let Some((version, kept)) = self.store.caches.village_page(&page_key)
+                && self.store.data_version().await? == version
+            {
+                return Ok(kept.as_ref().clone());
+            }
             // Twice at most: the marks are made (or made again after a
             // write) and the page read by them; a write between the two
             // each time falls back to the plain read below.
@@ -680,10 +700,14 @@ impl Scoped<'_> {
                             Some(r) => village_rows(&r)?,
                             None => Vec::new(),
                         };
-                        return Ok(Paged {
+                        let found = Paged {
                             items,
                             total: marks.total,
-                        });
+                        };
+                        self.store
+                            .caches
+                            .keep_village_page(page_key, version, found.clone());
+                        return Ok(found);
                     }
                 }
                 // The version and the list's codes, in one snapshot.
@@ -1098,6 +1122,16 @@ type TownNames = Vec<(String, String)>;
 /// The most village lists whose marks are kept at once.
 const VILLAGE_LISTS_KEPT: usize = 1024;
 
+/// Which page of a village list: the list, the offset and the page size.
+type VillagePageKey = (VillageKey, u64, u32);
+
+/// A kept page of a village list.
+type KeptPage = Arc<Paged<VillageRow>>;
+
+/// The most village-list pages kept at once (a page of 50 rows is about
+/// 15 KB: a few MB in all).
+const VILLAGE_PAGES_KEPT: usize = 512;
+
 /// What the server's reads keep between requests. Every entry carries the
 /// data version it was read at and is used only while the database still
 /// has that version, so it is never what decides an answer: the database
@@ -1106,6 +1140,8 @@ const VILLAGE_LISTS_KEPT: usize = 1024;
 pub(crate) struct Caches {
     villages: std::sync::Mutex<HashMap<VillageKey, (i64, Arc<VillageMarks>)>>,
     towns: std::sync::Mutex<Option<(i64, Arc<TownNames>)>>,
+    /// Pages of village lists without a search, as read by their marks.
+    village_pages: std::sync::Mutex<HashMap<VillagePageKey, (i64, KeptPage)>>,
 }
 
 impl std::fmt::Debug for Caches {
@@ -1133,6 +1169,26 @@ impl Caches {
             }
         }
         m.insert(key, (version, Arc::new(marks)));
+    }
+
+    fn village_page(&self, key: &VillagePageKey) -> Option<(i64, KeptPage)> {
+        self.village_pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    fn keep_village_page(&self, key: VillagePageKey, version: i64, page: Paged<VillageRow>) {
+        let mut m = self.village_pages.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= VILLAGE_PAGES_KEPT && !m.contains_key(&key) {
+            // Pages of an older version first; failing that, all of them.
+            m.retain(|_, (v, _)| *v >= version);
+            if m.len() >= VILLAGE_PAGES_KEPT {
+                m.clear();
+            }
+        }
+        m.insert(key, (version, Arc::new(page)));
     }
 }
 

@@ -1053,6 +1053,11 @@ async fn village_pages_follow_writes_of_another_process(db: TestDb) {
     assert_eq!(before.total, 74);
     assert_eq!(before.items.len(), 10);
     assert_eq!(before.items[0].code, "370783100361");
+    // Read again at the same version: the kept page, the same answer.
+    assert_eq!(
+        city.villages(&none, Page::new(3, 32)).await.unwrap(),
+        before
+    );
 
     // The other process adds a village that sorts before every one of
     // town 1's, and renames one on the page.
@@ -1072,6 +1077,7 @@ async fn village_pages_follow_writes_of_another_process(db: TestDb) {
     assert_eq!(after.items.len(), 11);
     assert_eq!(after.items[0].code, "370783100360", "shifted by one");
     assert_eq!(after.items[10].name, "改名村村民委员会");
+    assert_eq!(city.villages(&none, Page::new(3, 32)).await.unwrap(), after);
     let plain = store.with_sqlx_reads();
     let plain_city = plain.scoped(&Scope::City);
     for (page, per_page) in [(1, 32), (2, 32), (3, 32), (4, 32), (2, 7), (11, 7), (75, 1)] {

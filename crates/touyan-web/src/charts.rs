@@ -29,7 +29,7 @@ pub const ECHARTS_PATH: &str = "/static/vendor/echarts-5.6.0.min.js";
 const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
 
 /// One town of the chart.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, Clone)]
 pub struct TownChart {
     pub code: String,
     pub name: String,
@@ -45,7 +45,67 @@ pub struct TownChart {
     pub filed: u64,
     /// This year's list by tier: `[一档, 二档, 三档]`.
     pub tiers: [u64; 3],
+    /// Article 9: villages of this year's filed list short of secretary
+    /// reserves today, and how many reserves they lack in all.
+    pub reserve_villages: u64,
+    pub reserve_missing: u64,
 }
+
+impl TownChart {
+    /// How many this year's list has over the quota (0 when within it or
+    /// when there is no quota).
+    pub fn over_quota(&self) -> u64 {
+        self.quota.map_or(0, |q| self.listed.saturating_sub(q))
+    }
+
+    /// How many of this year's list are not filed.
+    pub fn unfiled(&self) -> u64 {
+        self.listed.saturating_sub(self.filed)
+    }
+
+    /// Whether the town has something to act on (a warning).
+    pub fn needs_action(&self) -> bool {
+        self.over_quota() > 0 || self.unfiled() > 0 || self.reserve_missing > 0
+    }
+
+    /// The order of "needs action first": over the quota, then not filed,
+    /// then short of reserves, most first.
+    fn urgency(&self) -> (u64, u64, u64) {
+        (self.over_quota(), self.unfiled(), self.reserve_missing)
+    }
+}
+
+/// The scope's totals (the dashboard's tiles).
+#[derive(Serialize, Debug, Default)]
+pub struct Totals {
+    pub towns: u64,
+    pub units: u64,
+    pub villages: u64,
+    pub secretaries: u64,
+    /// The sum of the towns' quotas (0 without a policy in force).
+    pub quota: u64,
+    pub listed: u64,
+    pub filed: u64,
+    /// Towns with a warning.
+    pub towns_needing_action: u64,
+}
+
+/// What the charts draw: every town of a scope with at most
+/// [`CHART_TOWNS`] towns; otherwise the [`CHART_TOWNS`] towns that need
+/// action most (over the quota, then not filed, then short of reserves,
+/// then the longest list), so that a province's chart stays readable and
+/// its page small.
+#[derive(Serialize, Debug)]
+pub struct Chart {
+    /// How many towns the scope has.
+    pub of: u64,
+    /// `true` when `towns` is a selection (more towns than a chart shows).
+    pub selected: bool,
+    pub towns: Vec<TownChart>,
+}
+
+/// The most towns a chart draws.
+pub const CHART_TOWNS: usize = 30;
 
 /// `GET /api/v1/dashboard`.
 #[derive(Serialize, Debug)]
@@ -53,17 +113,36 @@ pub struct Dashboard {
     pub year: i32,
     /// 全市 or the town's name.
     pub scope: String,
+    pub totals: Totals,
+    /// Every town of the scope, in code order.
     pub towns: Vec<TownChart>,
+    /// What the page's charts draw.
+    pub chart: Chart,
     /// What needs action, in Chinese.
     pub warnings: Vec<String>,
 }
 
-/// A computed dashboard and its JSON (what `GET /api/v1/dashboard` answers
-/// and the page hands to `dashboard.js`).
+/// What the charts of the page get (`static/dashboard.js`): the chart's
+/// towns, not every town.
+#[derive(Serialize)]
+struct ChartData<'a> {
+    year: i32,
+    scope: &'a str,
+    of: u64,
+    selected: bool,
+    towns: &'a [TownChart],
+}
+
+/// A computed dashboard, its JSON (what `GET /api/v1/dashboard` answers),
+/// the charts' JSON the page hands to `dashboard.js`, and the towns in the
+/// order of the page's table (those needing action first, most urgent
+/// first; then the rest in code order), as indexes into `data.towns`.
 #[derive(Debug)]
 pub struct Computed {
     pub data: Dashboard,
     pub json: String,
+    pub chart_json: String,
+    pub table_order: Vec<usize>,
 }
 
 /// The dashboard of `user`'s scope for the current year, shown by the page
@@ -92,7 +171,26 @@ pub async fn data(st: &AppState, user: &User) -> Result<Arc<Computed>, Failure> 
     // Read after the version: the figures are at least as new as it.
     let data = compute(st, user, today).await?;
     let json = serde_json::to_string(&data).map_err(|e| Failure::Internal(e.to_string()))?;
-    let d = Arc::new(Computed { data, json });
+    let chart_json = serde_json::to_string(&ChartData {
+        year: data.year,
+        scope: &data.scope,
+        of: data.chart.of,
+        selected: data.chart.selected,
+        towns: &data.chart.towns,
+    })
+    .map_err(|e| Failure::Internal(e.to_string()))?;
+    let mut table_order: Vec<usize> = (0..data.towns.len()).collect();
+    // Stable: equally urgent towns (and all the others) stay in code order.
+    table_order.sort_by_key(|&i| {
+        let t = &data.towns[i];
+        std::cmp::Reverse((t.needs_action(), t.urgency()))
+    });
+    let d = Arc::new(Computed {
+        data,
+        json,
+        chart_json,
+        table_order,
+    });
     st.dashboards().keep(key, version, d.clone());
     Ok(d)
 }
@@ -137,7 +235,23 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
     let summaries = st.reader(user).town_summaries(year).await?;
     let params = st.policy().resolve(today).ok();
     let tier_counts = st.reader(user).tier_counts(year).await?;
+    let mut tiers_of: HashMap<&str, [u64; 3]> = HashMap::new();
+    for (town, tier, n) in &tier_counts {
+        if let Some(slot) = usize::from(*tier)
+            .checked_sub(1)
+            .and_then(|i| tiers_of.entry(town.as_str()).or_default().get_mut(i))
+        {
+            *slot += n;
+        }
+    }
+    let shortfalls = match &params {
+        Some(p) => reserve_shortfalls(st, user, year, today, p).await?,
+        None => Vec::new(),
+    };
+    let short_of: HashMap<&str, &Shortfall> =
+        shortfalls.iter().map(|s| (s.town.as_str(), s)).collect();
     let mut warnings = Vec::new();
+    let mut totals = Totals::default();
     let towns: Vec<TownChart> = summaries
         .into_iter()
         .map(|s| {
@@ -162,31 +276,51 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
                     s.listed - s.filed
                 ));
             }
-            let mut tiers = [0u64; 3];
-            for (_, tier, n) in tier_counts.iter().filter(|c| c.0 == s.code) {
-                if let Some(slot) = usize::from(*tier)
-                    .checked_sub(1)
-                    .and_then(|i| tiers.get_mut(i))
-                {
-                    *slot += n;
-                }
-            }
-            TownChart {
+            let tiers = tiers_of.get(s.code.as_str()).copied().unwrap_or_default();
+            let short = short_of.get(s.code.as_str());
+            let t = TownChart {
+                quota,
+                tiers,
+                reserve_villages: short.map_or(0, |x| u64::from(x.villages)),
+                reserve_missing: short.map_or(0, |x| u64::from(x.missing)),
                 code: s.code,
                 name: s.name,
                 units: s.units,
                 villages: s.villages,
                 secretaries: s.secretaries,
-                quota,
                 listed: s.listed,
                 filed: s.filed,
-                tiers,
-            }
+            };
+            totals.towns += 1;
+            totals.units += t.units;
+            totals.villages += t.villages;
+            totals.secretaries += t.secretaries;
+            totals.quota += t.quota.unwrap_or(0);
+            totals.listed += t.listed;
+            totals.filed += t.filed;
+            totals.towns_needing_action += u64::from(t.needs_action());
+            t
         })
         .collect();
-    if let Some(p) = &params {
-        warnings.extend(action_warnings(st, user, year, today, p).await?);
-    }
+    warnings.extend(shortfalls.iter().map(Shortfall::warning));
+    let chart = if towns.len() <= CHART_TOWNS {
+        Chart {
+            of: totals.towns,
+            selected: false,
+            towns: towns.clone(),
+        }
+    } else {
+        let mut most: Vec<&TownChart> = towns.iter().collect();
+        most.sort_by_key(|t| std::cmp::Reverse((t.urgency(), t.listed)));
+        most.truncate(CHART_TOWNS);
+        // Drawn in code order, as a town scope's are.
+        most.sort_by(|a, b| a.code.cmp(&b.code));
+        Chart {
+            of: totals.towns,
+            selected: true,
+            towns: most.into_iter().cloned().collect(),
+        }
+    };
     let scope = match user.town_scope() {
         Some(_) => towns
             .first()
@@ -196,24 +330,45 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
     Ok(Dashboard {
         year,
         scope,
+        totals,
         towns,
+        chart,
         warnings,
     })
 }
 
-/// Warnings beyond the quota: villages of this year's filed list short of
-/// secretary reserves on `today` (Article 9), per town of the user's scope.
+/// A town's listed villages short of secretary reserves (Article 9).
+pub struct Shortfall {
+    pub town: String,
+    pub town_name: String,
+    /// Villages short, and the reserves they lack in all.
+    pub villages: u32,
+    pub missing: u32,
+}
+
+impl Shortfall {
+    /// The dashboard's warning, in Chinese.
+    pub fn warning(&self) -> String {
+        format!(
+            "{}：{} 个专业化管理村的书记后备力量不足，共缺 {} 名（第九条）",
+            self.town_name, self.villages, self.missing
+        )
+    }
+}
+
+/// The towns of the user's scope with villages of this year's filed list
+/// short of secretary reserves on `today` (Article 9), in town order.
 /// The pool of each listed village is counted in SQL (one row per village)
 /// and judged by the rules crate's `art09_reserves::secretary_reserves`.
 /// Training shortfalls are not warned here: judging them needs every
 /// attendance of the year, which is the training export's work.
-pub async fn action_warnings(
+pub async fn reserve_shortfalls(
     st: &AppState,
     user: &User,
     year: i32,
     today: time::Date,
     p: &Params,
-) -> Result<Vec<String>, Failure> {
+) -> Result<Vec<Shortfall>, Failure> {
     let counts = st
         .reader(user)
         .secretary_reserve_counts(year, today)
@@ -228,10 +383,12 @@ pub async fn action_warnings(
             }
         }
         if villages > 0 {
-            out.push(format!(
-                "{}：{villages} 个专业化管理村的书记后备力量不足，共缺 {missing} 名（第九条）",
-                town[0].town_name
-            ));
+            out.push(Shortfall {
+                town: town[0].town.clone(),
+                town_name: town[0].town_name.clone(),
+                villages,
+                missing,
+            });
         }
     }
     Ok(out)

@@ -111,7 +111,7 @@ pub fn spec() -> Value {
             "/api/v1/dashboard": { "get": {
                 "summary": "首页图表数据：本年度各镇街名单人数、名额（第一条）、档次分布和需要处理的事项，按账户的镇街范围",
                 "security": signed_in,
-                "responses": { "200": { "description": "{ year, scope, towns: [{ code, name, quota, listed, filed, tiers: [一档, 二档, 三档] }], warnings: [中文] }" },
+                "responses": { "200": { "description": "{ year, scope, totals: { towns, units, villages, secretaries, quota, listed, filed, towns_needing_action }, towns: [{ code, name, units, villages, secretaries, quota, listed, filed, tiers: [一档, 二档, 三档], reserve_villages, reserve_missing }]（范围内全部镇街，按代码）, chart: { of, selected, towns: [同上] }（首页图表所画：不超过 30 个镇街；超过时 selected 为 true，取超出名额、未备案、缺书记后备人数最多者，按代码排列）, warnings: [中文] }" },
                     "401": err("未登录") } } },
             "/api/v1/evaluate": { "post": {
                 "summary": "按《办法》测算一个案例（与 touyan evaluate 同一合同）", "security": signed_in, "parameters": [csrf],

@@ -340,42 +340,82 @@ pub fn csrf_refused() -> Response {
 // ---------------------------------------------------------------------------
 // Dashboard
 
-pub struct TownLine {
-    pub name: String,
-    pub units: u64,
-    pub villages: u64,
-    pub secretaries: u64,
+/// A row of the dashboard's town table.
+pub struct TownLine<'a> {
+    pub t: &'a crate::charts::TownChart,
     pub quota: u64,
-    pub listed: u64,
-    pub filed: u64,
     pub over: bool,
+    /// What needs action, in short ("" when nothing).
+    pub need: String,
 }
 
-#[derive(Default)]
-pub struct Totals {
-    pub units: u64,
-    pub villages: u64,
-    pub secretaries: u64,
-    pub listed: u64,
-    pub quota: u64,
-}
+/// Warnings the dashboard lists before "另有 N 条" (a province has more
+/// than a thousand; every town's are in the table's 需要处理 column).
+pub const WARNINGS_SHOWN: usize = 20;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
-struct DashboardPage {
+struct DashboardPage<'a> {
     chrome: Chrome,
-    scope: String,
+    scope: &'a str,
     year: i32,
-    total: Totals,
-    towns: Vec<TownLine>,
-    warnings: Vec<String>,
+    total: &'a crate::charts::Totals,
+    /// Whether the table has a search (more than one town).
+    many: bool,
+    q: String,
+    need: bool,
+    /// Towns matching the search, and this page of them.
+    matching: u64,
+    towns: Vec<TownLine<'a>>,
+    pager: Pager,
+    warnings: &'a [String],
+    more_warnings: usize,
     policy_warning: Option<String>,
-    /// The same data for the charts (`GET /api/v1/dashboard`'s JSON), so
-    /// that a view computes it once.
-    chart_json: String,
+    /// The charts' data (`dashboard.js`), the chart's towns only.
+    chart_json: &'a str,
 }
 
-pub async fn dashboard(State(st): State<AppState>, headers: HeaderMap) -> Response {
+/// Query parameters of the dashboard's town table.
+#[derive(Deserialize, Default)]
+pub struct DashboardQuery {
+    /// Part of a town's name or code.
+    q: Option<String>,
+    /// Only towns that need action.
+    need: Option<String>,
+    page: Option<String>,
+}
+
+/// Whether a town matches the table's search: part of its name or code.
+fn town_matches(t: &crate::charts::TownChart, q: &str) -> bool {
+    q.is_empty() || t.name.contains(q) || t.code.contains(q)
+}
+
+/// The 需要处理 cell of a town.
+fn town_need(t: &crate::charts::TownChart) -> String {
+    let mut parts = Vec::new();
+    if t.over_quota() > 0 {
+        parts.push(format!("超额 {} 名", t.over_quota()));
+    }
+    if t.unfiled() > 0 {
+        parts.push(format!("{} 人未备案", t.unfiled()));
+    }
+    if t.reserve_missing > 0 {
+        parts.push(format!(
+            "{} 村缺后备 {} 名",
+            t.reserve_villages, t.reserve_missing
+        ));
+    }
+    parts.join("；")
+}
+
+/// The dashboard: the scope's totals, the first warnings, the towns
+/// (those needing action first) a page at a time with a search, and the
+/// charts (at most `charts::CHART_TOWNS` towns).
+pub async fn dashboard(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(dq): Query<DashboardQuery>,
+) -> Response {
     let user = match signed_in(&st, &headers, Action::Dashboard).await {
         Ok(u) => u,
         Err(r) => return r,
@@ -389,41 +429,55 @@ pub async fn dashboard(State(st): State<AppState>, headers: HeaderMap) -> Respon
         Ok(d) => d,
         Err(e) => return internal(e),
     };
-    let (data, chart_json) = (&computed.data, computed.json.clone());
-    let mut total = Totals::default();
-    let towns: Vec<TownLine> = data
-        .towns
+    let data = &computed.data;
+    let q =
+        dq.q.as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned();
+    let need = dq.need.as_deref().is_some_and(|s| !s.is_empty());
+    let page = page_number(&dq.page);
+    let per_page = PER_PAGE as usize;
+    let skip = (page as usize - 1).saturating_mul(per_page);
+    let mut matching = 0u64;
+    let mut towns = Vec::new();
+    for t in computed
+        .table_order
         .iter()
-        .map(|t| {
-            let quota = t.quota.unwrap_or(0);
-            total.units += t.units;
-            total.villages += t.villages;
-            total.secretaries += t.secretaries;
-            total.listed += t.listed;
-            total.quota += quota;
-            TownLine {
-                name: t.name.clone(),
-                units: t.units,
-                villages: t.villages,
-                secretaries: t.secretaries,
-                quota,
-                listed: t.listed,
-                filed: t.filed,
-                over: t.quota.is_some_and(|q| t.listed > q),
-            }
-        })
-        .collect();
-    let (scope, year, warnings) = (data.scope.clone(), data.year, data.warnings.clone());
+        .filter_map(|&i| data.towns.get(i))
+        .filter(|t| (!need || t.needs_action()) && town_matches(t, &q))
+    {
+        let n = matching as usize;
+        matching += 1;
+        if n < skip || n >= skip + per_page {
+            continue;
+        }
+        towns.push(TownLine {
+            t,
+            quota: t.quota.unwrap_or(0),
+            over: t.over_quota() > 0,
+            need: town_need(t),
+        });
+    }
+    let need_flag = if need { "1" } else { "" };
+    let pager = Pager::new("/", &[("q", &q), ("need", need_flag)], page, matching);
+    let shown = data.warnings.len().min(WARNINGS_SHOWN);
     render(
         &DashboardPage {
             chrome: Chrome::new("首页", Some(&user), "/"),
-            scope,
-            year,
-            total,
+            scope: &data.scope,
+            year: data.year,
+            total: &data.totals,
+            many: data.towns.len() > 1,
+            q,
+            need,
+            matching,
             towns,
-            warnings,
+            pager,
+            warnings: &data.warnings[..shown],
+            more_warnings: data.warnings.len() - shown,
             policy_warning,
-            chart_json,
+            chart_json: &computed.chart_json,
         },
         StatusCode::OK,
     )
@@ -502,16 +556,71 @@ pub struct VillageLine {
 
 #[derive(Template)]
 #[template(path = "villages.html")]
-struct VillagesPage {
+struct VillagesPage<'a> {
     chrome: Chrome,
     q: String,
     town: String,
     committee: String,
-    towns: Vec<(String, String)>,
+    /// The town drop-down's towns (scopes of at most
+    /// [`TOWN_SELECT_MAX`] towns; empty otherwise).
+    towns: &'a [(String, String)],
+    /// A text box for the town instead of the drop-down (more towns than
+    /// [`TOWN_SELECT_MAX`]).
+    town_text: bool,
+    /// The towns the typed town could be (its text matches several, or
+    /// none), instead of rows.
+    town_choices: Vec<(String, String)>,
+    town_note: Option<String>,
     kinds: Vec<(&'static str, &'static str)>,
     total: u64,
     rows: Vec<VillageLine>,
     pager: Pager,
+}
+
+/// The most towns a town filter offers as a drop-down; a scope with more
+/// (a province has thousands) gets a text box for a town's code or name.
+pub const TOWN_SELECT_MAX: usize = 60;
+
+/// The most matching towns offered when a typed town is ambiguous.
+const TOWN_CHOICES: usize = 20;
+
+/// What a typed town filter names among `towns` (code, name).
+enum TownPick<'a> {
+    /// No filter.
+    All,
+    /// One town: its code.
+    One(&'a str),
+    /// Several towns match (the first [`TOWN_CHOICES`], and how many).
+    Several(Vec<&'a (String, String)>, usize),
+    /// No town matches.
+    Nothing,
+}
+
+/// Resolves a typed town: a town's code exactly, else its name exactly,
+/// else part of its name or code (one match: that town).
+fn pick_town<'a>(towns: &'a [(String, String)], text: &str) -> TownPick<'a> {
+    let text = text.trim();
+    if text.is_empty() {
+        return TownPick::All;
+    }
+    if let Some((code, _)) = towns.iter().find(|(c, _)| c == text) {
+        return TownPick::One(code);
+    }
+    let mut found: Vec<&(String, String)> = towns.iter().filter(|(_, n)| n == text).collect();
+    if found.is_empty() {
+        found = towns
+            .iter()
+            .filter(|(c, n)| n.contains(text) || c.contains(text))
+            .collect();
+    }
+    match found.len() {
+        0 => TownPick::Nothing,
+        1 => TownPick::One(&found[0].0),
+        n => {
+            found.truncate(TOWN_CHOICES);
+            TownPick::Several(found, n)
+        }
+    }
 }
 
 /// A committee kind's Chinese name from its stored code.
@@ -540,16 +649,7 @@ pub async fn villages(
     };
     let reader = st.reader(&user);
     let page = page_number(&q.page);
-    let filter = VillageFilter {
-        q: q.q.clone(),
-        town: q.town.clone(),
-        committee: q.committee.clone(),
-    };
-    let found = match reader.villages(&filter, Page::new(page, PER_PAGE)).await {
-        Ok(f) => f,
-        Err(e) => return internal(e.into()),
-    };
-    let towns = match reader.towns().await {
+    let towns = match reader.towns_shared().await {
         Ok(t) => t,
         Err(e) => return internal(e.into()),
     };
@@ -558,6 +658,58 @@ pub async fn villages(
         q.town.unwrap_or_default(),
         q.committee.unwrap_or_default(),
     );
+    let town_text = towns.len() > TOWN_SELECT_MAX;
+    let (mut town_note, mut town_choices) = (None, Vec::new());
+    let town_code = match pick_town(&towns, &town) {
+        TownPick::All => None,
+        TownPick::One(code) => Some(code.to_owned()),
+        // A code outside the scope (or no town at all): no rows (shown
+        // without asking the database).
+        TownPick::Nothing => {
+            town_note = Some(format!("范围内没有名称或代码为“{}”的镇街区。", town.trim()));
+            None
+        }
+        TownPick::Several(found, n) => {
+            town_note = Some(if n > found.len() {
+                format!(
+                    "有 {n} 个镇街区与“{}”相符，以下为前 {} 个，请选择或输入更完整的名称或代码：",
+                    town.trim(),
+                    found.len()
+                )
+            } else {
+                format!("有 {n} 个镇街区与“{}”相符，请选择：", town.trim())
+            });
+            town_choices = found
+                .into_iter()
+                .map(|(code, name)| {
+                    let mut href = format!("/villages?town={}", enc(code));
+                    for (k, v) in [("q", &qs), ("committee", &committee)] {
+                        if !v.is_empty() {
+                            href.push_str(&format!("&{k}={}", enc(v)));
+                        }
+                    }
+                    (href, format!("{name}（{code}）"))
+                })
+                .collect();
+            None
+        }
+    };
+    let found = if town_note.is_none() {
+        let filter = VillageFilter {
+            q: Some(qs.clone()),
+            town: town_code,
+            committee: Some(committee.clone()),
+        };
+        match reader.villages(&filter, Page::new(page, PER_PAGE)).await {
+            Ok(f) => f,
+            Err(e) => return internal(e.into()),
+        }
+    } else {
+        touyan_storage::Paged {
+            items: Vec::new(),
+            total: 0,
+        }
+    };
     let pager = Pager::new(
         "/villages",
         &[("q", &qs), ("town", &town), ("committee", &committee)],
@@ -567,7 +719,10 @@ pub async fn villages(
     render(
         &VillagesPage {
             chrome: Chrome::new("村级单位", Some(&user), "/villages"),
-            towns,
+            towns: if town_text { &[] } else { &towns },
+            town_text,
+            town_choices,
+            town_note,
             kinds: COMMITTEES.to_vec(),
             total: found.total,
             rows: found

@@ -1,6 +1,6 @@
 // The dashboard's charts (ECharts, SVG renderer: prints well). Data from
-// the page's data-dashboard attribute (GET /api/v1/dashboard's JSON, scoped
-// to the signed-in user's town on the server).
+// the page's data-dashboard attribute (GET /api/v1/dashboard's "chart":
+// at most 30 towns, scoped to the signed-in user's town on the server).
 // No animation: what is drawn is final at once (printing, screenshots).
 (function () {
   'use strict';
@@ -32,6 +32,12 @@
       if (!d.towns.length) { say('范围内没有镇街区。'); return; }
       var names = d.towns.map(function (t) { return t.name; });
       var opts = { renderer: 'svg', locale: 'ZH' };
+      // A scope with many towns (a province) draws the towns that need
+      // action most, chosen on the server; the table lists every town.
+      if (d.selected) {
+        say('共 ' + d.of + ' 个镇街区，图中为最需要处理的 ' + d.towns.length +
+          ' 个（依次按超出名额、未备案、缺书记后备人数排序，再按名单人数）；各镇街区见上表。');
+      }
       var quota = echarts.init(el('chart-quota', d.year + ' 年名单人数与名额（' + d.scope + '）'), null, opts);
       quota.setOption({
         animation: false,

@@ -841,3 +841,169 @@ both_backends!(
     dashboard_cache,
     the_dashboard_follows_writes_of_another_process
 );
+
+/// A province-sized scope: the dashboard's town table is paged (50 a page)
+/// with a search, those needing action first, and its charts draw at most
+/// 30 towns; the village list's town filter is a text box (a code or a
+/// name) past 60 towns, a drop-down below.
+async fn many_towns_page_the_dashboard_and_type_the_town(db: TestDb) {
+    use touyan_records::model::{ListEntry, ListStatus};
+    use touyan_records::{TownCode, VillageCode};
+    let h = harness(&db, true).await;
+    let (city, _) = sign_in(&h, "admin").await;
+    // Two towns: the village list offers a drop-down.
+    let list = get("/villages").session(Some(&city)).send(&h).await.text();
+    assert!(list.contains("<select name=\"town\">"), "{list}");
+    let page = get("/").session(Some(&city)).send(&h).await.text();
+    assert!(!page.contains("class=\"pager\""), "one page of towns");
+
+    // 70 more towns (one village in the first), and one town 1 list entry
+    // not filed: town 1 needs action.
+    let year = h.state.today().year();
+    let code = |i: u32| format!("370784{i:03}");
+    let batch = touyan_storage::Batch {
+        towns: (1..=70)
+            .map(|i| touyan_storage::Town {
+                code: TownCode::parse(&code(i)).unwrap(),
+                name: format!("第{i:02}镇"),
+            })
+            .collect(),
+        villages: vec![touyan_storage::Village {
+            code: VillageCode::parse("370784001201").unwrap(),
+            name: "新村村民委员会".into(),
+            kind: touyan_records::CommitteeKind::Villagers,
+        }],
+        list_entries: vec![ListEntry {
+            year,
+            person: person_a(),
+            town: TownCode::parse(T1).unwrap(),
+            village: VillageCode::parse(V1).unwrap(),
+            tier: 1,
+            status: ListStatus::Draft,
+        }],
+        ..touyan_storage::Batch::default()
+    };
+    h.store.apply("测试", &batch).await.unwrap();
+
+    // The API: every town, the totals, a chart of 30.
+    let j = get("/api/v1/dashboard")
+        .session(Some(&city))
+        .send(&h)
+        .await
+        .json();
+    assert_eq!(j["towns"].as_array().unwrap().len(), 72);
+    assert_eq!(j["totals"]["towns"], 72);
+    assert_eq!(j["totals"]["units"], 3);
+    assert_eq!(j["totals"]["listed"], 1);
+    assert_eq!(j["totals"]["towns_needing_action"], 1);
+    assert_eq!(j["chart"]["of"], 72);
+    assert_eq!(j["chart"]["selected"], true);
+    let chart: Vec<&str> = j["chart"]["towns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(chart.len(), 30);
+    assert!(chart.contains(&T1), "the town needing action is drawn");
+
+    // The page: 50 towns, town 1 (needing action) first, a pager.
+    let rows = |text: &str| text.matches("<tr><td>").count();
+    let first = get("/").session(Some(&city)).send(&h).await.text();
+    assert_eq!(rows(&first), 50, "{first}");
+    assert!(first.contains("共 72 个镇街区"), "{first}");
+    assert!(first.contains("第 1 / 2 页"));
+    assert!(first.contains("href=\"/?page=2\""));
+    let t1_at = first.find("<tr><td>洛城街道</td>").expect("town 1 listed");
+    assert!(t1_at < first.find("<tr><td>圣城街道</td>").unwrap_or(usize::MAX));
+    assert!(t1_at < first.find("<tr><td>第01镇</td>").expect("第01镇 on page 1"));
+    assert!(first.contains("1 人未备案"));
+    // The chart data on the page is the chart's 30 towns, not every town.
+    assert!(!first.contains("第70镇"), "a town of page 2 on page 1");
+    let second = get("/?page=2").session(Some(&city)).send(&h).await.text();
+    assert_eq!(rows(&second), 22);
+    assert!(second.contains("第70镇"));
+    assert!(second.contains("href=\"/?page=1\""));
+    // Search by name and by code; only those needing action.
+    let found = get(&format!("/?q={}", enc("第07镇")))
+        .session(Some(&city))
+        .send(&h)
+        .await
+        .text();
+    assert_eq!(rows(&found), 1);
+    assert!(found.contains("共 1 个镇街区"));
+    let found = get("/?q=370784010")
+        .session(Some(&city))
+        .send(&h)
+        .await
+        .text();
+    assert!(found.contains("<tr><td>第10镇</td>"), "{found}");
+    assert_eq!(rows(&found), 1);
+    let need = get("/?need=1").session(Some(&city)).send(&h).await.text();
+    assert_eq!(rows(&need), 1);
+    assert!(need.contains("<tr><td>洛城街道</td>"));
+    let none = get(&format!("/?q={}", enc("无此镇")))
+        .session(Some(&city))
+        .send(&h)
+        .await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert_eq!(rows(&none.text()), 0);
+    // A bad page number is page 1, not an error.
+    let bad = get("/?page=x").session(Some(&city)).send(&h).await.text();
+    assert_eq!(rows(&bad), 50);
+    // A town account's dashboard is its town alone, without a search.
+    let (town, _) = sign_in(&h, "op1").await;
+    let mine = get("/").session(Some(&town)).send(&h).await.text();
+    assert_eq!(rows(&mine), 1);
+    assert!(!mine.contains("name=\"q\""));
+
+    // The village list: a text box, by code or by name.
+    let list = get("/villages").session(Some(&city)).send(&h).await.text();
+    assert!(!list.contains("<select name=\"town\">"), "72 options");
+    assert!(list.contains("<input name=\"town\" value=\"\""), "{list}");
+    let codes = |text: &str| text.matches("<tr><td><a href=\"/villages/").count();
+    let by_code = get(&format!("/villages?town={T1}"))
+        .session(Some(&city))
+        .send(&h)
+        .await
+        .text();
+    assert_eq!(codes(&by_code), 1);
+    assert!(by_code.contains(V1));
+    let by_name = get(&format!("/villages?town={}", enc("第01镇")))
+        .session(Some(&city))
+        .send(&h)
+        .await
+        .text();
+    assert_eq!(codes(&by_name), 1, "{by_name}");
+    assert!(by_name.contains("370784001201"));
+    // Part of a name matching several towns: the towns to choose from.
+    let several = get(&format!("/villages?town={}", enc("第0")))
+        .session(Some(&city))
+        .send(&h)
+        .await
+        .text();
+    assert_eq!(codes(&several), 0);
+    assert!(several.contains("有 9 个镇街区与“第0”相符"), "{several}");
+    assert!(several.contains("href=\"/villages?town=370784009\""));
+    let nothing = get(&format!("/villages?town={}", enc("无此镇")))
+        .session(Some(&city))
+        .send(&h)
+        .await
+        .text();
+    assert_eq!(codes(&nothing), 0);
+    assert!(nothing.contains("没有名称或代码为“无此镇”的镇街区"));
+    // A town account cannot reach another town by typing it.
+    let other = get("/villages?town=370784001")
+        .session(Some(&town))
+        .send(&h)
+        .await
+        .text();
+    assert_eq!(codes(&other), 0);
+    db.finish().await;
+}
+both_backends!(many_towns, many_towns_page_the_dashboard_and_type_the_town);
+
+/// Percent-encodes a query value.
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
