@@ -303,6 +303,28 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
         })
         .collect();
     warnings.extend(shortfalls.iter().map(Shortfall::warning));
+    // Cases a competency evaluation opened, until each is ended (issue 5,
+    // item 5): counted per town, no names (every role sees the dashboard).
+    if let Some(store) = st.unscoped_for(user, Action::Dashboard) {
+        let open = store.open_cases(user.town_scope().as_deref()).await?;
+        let mut per_town: Vec<(&str, usize)> = Vec::new();
+        for c in &open {
+            match per_town.iter_mut().find(|(t, _)| *t == c.town.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => per_town.push((c.town.as_str(), 1)),
+            }
+        }
+        per_town.sort();
+        for (town, n) in per_town {
+            let name = towns
+                .iter()
+                .find(|t| t.code == town)
+                .map_or(town, |t| t.name.as_str());
+            warnings.push(format!(
+                "{name}：胜任度评价开启的约谈或退出事项 {n} 项待办理（第十二条）"
+            ));
+        }
+    }
     let chart = if towns.len() <= CHART_TOWNS {
         Chart {
             of: totals.towns,

@@ -203,6 +203,10 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
     assert!(page.contains("退出专业化管理") && page.contains("待办理"));
     let ballots: Vec<Ballots> = h.store.list().await.unwrap();
     assert_eq!(ballots.len(), 2);
+    // The open case is on the dashboard until it is ended.
+    let open = "洛城街道：胜任度评价开启的约谈或退出事项 1 项待办理（第十二条）";
+    let dash = get("/").session(Some(&op.0)).send(&h).await.text();
+    assert!(dash.contains(open), "{dash}");
     // Closed: no more votes or counts.
     assert_eq!(
         act(
@@ -244,6 +248,11 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
         (person_a(), ExitReason::FailedEvaluation)
     );
     assert!(h.store.open_cases(Some(T1)).await.unwrap().is_empty());
+    let dash = get("/").session(Some(&op.0)).send(&h).await.text();
+    assert!(
+        !dash.contains("待办理（第十二条）"),
+        "ended cases leave the dashboard"
+    );
     let e = h.store.evaluation(2025, 1, t1).await.unwrap().unwrap();
     assert_eq!(e.state, EvalState::Closed);
     db.finish().await;
