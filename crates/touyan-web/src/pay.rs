@@ -202,6 +202,12 @@ async fn load(
         Ok(params) => reports::payments(&records, &params, month, Some(town)).map_err(|e| e.0),
         Err(e) => Err(format!("政策参数无法用于 {}：{e}", month_text(month))),
     };
+    // Whether the database is a demo matters only for example amounts
+    // (and asking reads the change log).
+    let demo = match &now {
+        Ok(x) if x.example_amounts => store.has_actor(crate::demo::DEMO_DATA_ACTOR).await?,
+        _ => false,
+    };
     Ok(Some(View {
         month,
         town,
@@ -210,7 +216,7 @@ async fn load(
         now,
         stored: store.town_payments(month, town).await?,
         moves: store.pay_moves(month, town).await?,
-        demo: store.has_actor(crate::demo::DEMO_DATA_ACTOR).await?,
+        demo,
     }))
 }
 
