@@ -478,35 +478,16 @@ impl Store {
     ) -> Result<Vec<CycleTownRun>, StoreError> {
         let mut p = Params::new(self.backend);
         let (filter, values) = scope_filter(&mut p, year, town);
-        let cols = CycleTown::COLUMNS
-            .iter()
-            .map(|c| c.name)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {cols}, updated_by, updated_at FROM cycle_towns WHERE {filter} ORDER BY town"
-        );
-        let rows = self
-            .db
-            .query_all_raw(Statement::from_sql_and_values(
-                self.backend.db(),
-                sql,
-                values,
-            ))
-            .await?;
-        let n = CycleTown::COLUMNS.len();
-        rows.iter()
-            .map(|r| {
-                let c = cells(r, CycleTown::COLUMNS)?;
-                let run_by: String = r.try_get_by_index(n)?;
-                let run_at: PrimitiveDateTime = r.try_get_by_index(n + 1)?;
-                Ok::<_, StoreError>(CycleTownRun {
-                    town: crate::to_record(c)?,
-                    run_by,
-                    run_at,
-                })
+        let rows =
+            crate::moves::select_audited(&self.db, self.backend, &filter, values, "town").await?;
+        Ok(rows
+            .into_iter()
+            .map(|(town, run_by, run_at)| CycleTownRun {
+                town,
+                run_by,
+                run_at,
             })
-            .collect()
+            .collect())
     }
 
     /// The stored secretary proposals of `year` (of `town` only, when

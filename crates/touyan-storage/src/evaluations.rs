@@ -234,17 +234,12 @@ impl Tx {
     /// Claims the evaluation while it is open (see the module's note).
     async fn claim_open(&self, year: i32, half: u8, town: TownCode) -> Result<(), StoreError> {
         let mut p = Params::new(self.backend);
-        let (f, mut v) = of_eval(&mut p, year, half, town);
-        let sql = format!(
-            "UPDATE evaluations SET state = state WHERE {f} AND state = {}",
-            p.next()
-        );
-        v.push(Value::String(Some(EvalState::Open.code().to_owned())));
-        let done = self
-            .tx
-            .execute_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
-            .await?;
-        if done.rows_affected() == 1 {
+        let (f, v) = of_eval(&mut p, year, half, town);
+        if self
+            .claim_state("evaluations", &mut p, &f, v, EvalState::Open.code())
+            .await?
+            == 1
+        {
             Ok(())
         } else {
             Err(StoreError::Invalid(CLOSED.into()))
@@ -537,10 +532,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_from(actor, origin).await?;
         let mut p = Params::new(self.backend);
-        let sql = format!(
-            "UPDATE eval_cases SET state = state WHERE year = {} AND half = {} AND person = {} \
-             AND state = {}",
-            p.next(),
+        let f = format!(
+            "year = {} AND half = {} AND person = {}",
             p.next(),
             p.next(),
             p.next()
@@ -549,13 +542,12 @@ impl Store {
             Value::Int(Some(case.year)),
             Value::Int(Some(i32::from(case.half))),
             Value::String(Some(case.person.as_str().to_owned())),
-            Value::String(Some(CaseState::Open.code().to_owned())),
         ];
-        let done = tx
-            .tx
-            .execute_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
-            .await?;
-        if done.rows_affected() != 1 {
+        if tx
+            .claim_state("eval_cases", &mut p, &f, v, CaseState::Open.code())
+            .await?
+            != 1
+        {
             return Err(StoreError::Invalid("该事项已被他人办理，请刷新页面".into()));
         }
         tx.upsert(std::slice::from_ref(case)).await?;

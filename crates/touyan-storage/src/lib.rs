@@ -37,6 +37,7 @@ mod m0007_cycle_digest;
 mod m0008_data_version;
 mod m0009_workflows;
 mod migration;
+mod moves;
 mod pay_runs;
 mod read_pool;
 mod record;

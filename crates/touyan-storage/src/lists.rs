@@ -253,25 +253,11 @@ impl Store {
     ) -> Result<Vec<ListMoveRun>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_town(&mut p, year, town);
-        let sql = format!(
-            "SELECT {}, updated_by, updated_at FROM list_moves WHERE {f} ORDER BY seq",
-            crate::column_list(ListMove::COLUMNS)
-        );
-        let rows = self
-            .db
-            .query_all_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
-            .await?;
-        let n = ListMove::COLUMNS.len();
-        rows.iter()
-            .map(|r| {
-                let entry = crate::to_record(crate::cells(r, ListMove::COLUMNS)?)?;
-                Ok(ListMoveRun {
-                    entry,
-                    by: r.try_get_by_index(n)?,
-                    at: r.try_get_by_index(n + 1)?,
-                })
-            })
-            .collect()
+        let rows = crate::moves::select_audited(&self.db, self.backend, &f, v, "seq").await?;
+        Ok(rows
+            .into_iter()
+            .map(|(entry, by, at)| ListMoveRun { entry, by, at })
+            .collect())
     }
 
     /// Writes one move of a town's list in one transaction (see the
@@ -299,19 +285,14 @@ impl Store {
         let b = self.backend;
         // Claim the row in the state the user saw.
         let mut p = Params::new(b);
-        let (f, mut v) = of_town(&mut p, c.year, c.town);
+        let (f, v) = of_town(&mut p, c.year, c.town);
         let old: Option<ListReview> = match c.expected {
             Some(s) => {
-                let sql = format!(
-                    "UPDATE list_reviews SET state = state WHERE {f} AND state = {}",
-                    p.next()
-                );
-                v.push(Value::String(Some(s.code().to_owned())));
-                let done = tx
-                    .tx
-                    .execute_raw(Statement::from_sql_and_values(b.db(), sql, v))
-                    .await?;
-                if done.rows_affected() != 1 {
+                if tx
+                    .claim_state("list_reviews", &mut p, &f, v, s.code())
+                    .await?
+                    != 1
+                {
                     return Err(StoreError::Invalid(CHANGED.into()));
                 }
                 let mut p = Params::new(b);
@@ -358,17 +339,7 @@ impl Store {
         let seq = {
             let mut p = Params::new(b);
             let (f, v) = of_town(&mut p, c.year, c.town);
-            let sql = format!("SELECT COALESCE(MAX(seq), 0) FROM list_moves WHERE {f}");
-            let row = tx
-                .tx
-                .query_one_raw(Statement::from_sql_and_values(b.db(), sql, v))
-                .await?;
-            // INTEGER columns are 32-bit on both backends.
-            let last: i32 = match row {
-                Some(r) => r.try_get_by_index(0)?,
-                None => 0,
-            };
-            u32::try_from(last).map_or(1, |n| n + 1)
+            tx.next_seq("list_moves", &f, v).await?
         };
         tx.insert(&[ListMove {
             year: c.year,

@@ -196,24 +196,11 @@ impl Store {
     ) -> Result<Vec<PayMoveRun>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_town(&mut p, month, town);
-        let sql = format!(
-            "SELECT {}, updated_by, updated_at FROM pay_moves WHERE {f} ORDER BY seq",
-            crate::column_list(PayMove::COLUMNS)
-        );
-        let rows = self
-            .db
-            .query_all_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
-            .await?;
-        let n = PayMove::COLUMNS.len();
-        rows.iter()
-            .map(|r| {
-                Ok(PayMoveRun {
-                    entry: crate::to_record(crate::cells(r, PayMove::COLUMNS)?)?,
-                    by: r.try_get_by_index(n)?,
-                    at: r.try_get_by_index(n + 1)?,
-                })
-            })
-            .collect()
+        let rows = crate::moves::select_audited(&self.db, self.backend, &f, v, "seq").await?;
+        Ok(rows
+            .into_iter()
+            .map(|(entry, by, at)| PayMoveRun { entry, by, at })
+            .collect())
     }
 
     /// Whether `actor` ever wrote to this database (the demo's actor marks
@@ -260,19 +247,10 @@ impl Store {
         let mut tx = self.begin_from(actor, origin).await?;
         let b = self.backend;
         let mut p = Params::new(b);
-        let (f, mut v) = of_town(&mut p, c.month, c.town);
+        let (f, v) = of_town(&mut p, c.month, c.town);
         let old: Option<PayRun> = match c.expected {
             Some(s) => {
-                let sql = format!(
-                    "UPDATE pay_runs SET state = state WHERE {f} AND state = {}",
-                    p.next()
-                );
-                v.push(Value::String(Some(s.code().to_owned())));
-                let done = tx
-                    .tx
-                    .execute_raw(Statement::from_sql_and_values(b.db(), sql, v))
-                    .await?;
-                if done.rows_affected() != 1 {
+                if tx.claim_state("pay_runs", &mut p, &f, v, s.code()).await? != 1 {
                     return Err(StoreError::Invalid(CHANGED.into()));
                 }
                 let mut p = Params::new(b);
@@ -335,17 +313,7 @@ impl Store {
         let seq = {
             let mut p = Params::new(b);
             let (f, v) = of_town(&mut p, c.month, c.town);
-            let sql = format!("SELECT COALESCE(MAX(seq), 0) FROM pay_moves WHERE {f}");
-            let row = tx
-                .tx
-                .query_one_raw(Statement::from_sql_and_values(b.db(), sql, v))
-                .await?;
-            // INTEGER columns are 32-bit on both backends.
-            let last: i32 = match row {
-                Some(r) => r.try_get_by_index(0)?,
-                None => 0,
-            };
-            u32::try_from(last).map_or(1, |n| n + 1)
+            tx.next_seq("pay_moves", &f, v).await?
         };
         tx.insert(&[PayMove {
             month: c.month,
