@@ -20,7 +20,9 @@ use touyan_storage::{Batch, StoreError};
 
 use crate::guard::{csrf_ok, see_other};
 use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
-use crate::roles::{Action, Role};
+use touyan_workflow::art14_exit;
+
+use crate::roles::Action;
 use crate::scope::{actor, field, page_town};
 use crate::state::{AppState, User, client_addr};
 
@@ -53,17 +55,9 @@ struct ExitsPage {
     today: String,
 }
 
-fn year_of(st: &AppState, q: &str) -> Option<i32> {
-    match q.trim() {
-        "" => Some(st.today().year()),
-        s => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
-    }
-}
-
-/// Only the town's reviewer records an exit (the town decides its list,
-/// Article 1; the reviewer confirms, as for an evaluation's exit case).
+/// Whether the user may record an exit (`touyan_workflow::art14_exit`).
 fn may_record(user: &User, town: &str) -> bool {
-    user.role == Role::TownReviewer && actor(user).sees(town)
+    art14_exit::may_record(&actor(user), town).is_ok()
 }
 
 fn lines(st: &AppState, r: &Records, year: i32) -> Vec<ListedLine> {
@@ -187,7 +181,7 @@ pub async fn show(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let Some(year) = year_of(&st, q.year.as_deref().unwrap_or_default()) else {
+    let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
         return not_found_page();
     };
     let Ok(town) = page_town(&user, q.town.as_deref()) else {
@@ -210,7 +204,7 @@ pub async fn record(
     if !csrf_ok(&user, Some(field(&form, "csrf"))) {
         return csrf_refused();
     }
-    let Some(year) = year_of(&st, field(&form, "year")) else {
+    let Some(year) = crate::scope::year_of(&st, Some(field(&form, "year"))) else {
         return not_found_page();
     };
     let Ok(Some(town)) = page_town(&user, Some(field(&form, "town"))) else {
@@ -221,12 +215,8 @@ pub async fn record(
         let user = user.clone();
         async move { page(&st, &user, year, Some(town), Some(m), status).await }
     };
-    if !may_record(&user, town.as_str()) {
-        return refuse(
-            format!("退出由镇街审核人员登记，{}不能登记", user.role.label()),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+    if let Err(r) = art14_exit::may_record(&actor(&user), town.as_str()) {
+        return refuse(r.to_string(), StatusCode::FORBIDDEN).await;
     }
     let Some(store) = st.unscoped_for(&user, Action::Exits) else {
         return crate::pages::forbidden();

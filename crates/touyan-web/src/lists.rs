@@ -43,13 +43,6 @@ pub struct YearQuery {
 }
 
 /// The year asked for, or this year.
-fn year_of(st: &AppState, q: Option<&str>) -> Option<i32> {
-    match q.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Some(st.today().year()),
-        Some(s) => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
-    }
-}
-
 fn state_label(s: Option<ReviewState>) -> &'static str {
     s.map_or("未启动（仅有测算结果）", |s| s.label())
 }
@@ -91,7 +84,7 @@ pub async fn overview(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let Some(year) = year_of(&st, q.year.as_deref()) else {
+    let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
         return message_page(
             StatusCode::BAD_REQUEST,
             "年度有误",
@@ -568,7 +561,7 @@ pub async fn town_page(
     let Some(town) = town_in_scope(&user, &town) else {
         return not_found_page();
     };
-    let Some(year) = year_of(&st, Some(&year)) else {
+    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
         return not_found_page();
     };
     let Some(store) = st.unscoped_for(&user, Action::Lists) else {
@@ -614,7 +607,7 @@ pub async fn town_move(
     let Some(town) = town_in_scope(&user, &town) else {
         return not_found_page();
     };
-    let Some(year) = year_of(&st, Some(&year)) else {
+    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
         return not_found_page();
     };
     let Some(store) = st.unscoped_for(&user, Action::Lists) else {
@@ -772,7 +765,7 @@ pub async fn print(
     let Some(town) = town_in_scope(&user, &town) else {
         return not_found_page();
     };
-    let Some(year) = year_of(&st, Some(&year)) else {
+    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
         return not_found_page();
     };
     let Some(store) = st.unscoped_for(&user, Action::Lists) else {

@@ -72,13 +72,6 @@ struct ReservesPage {
     appointments: Vec<AppointmentLine>,
 }
 
-fn year_of(st: &AppState, q: Option<&str>) -> Option<i32> {
-    match q.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Some(st.today().year()),
-        Some(s) => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
-    }
-}
-
 pub async fn show(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -88,7 +81,7 @@ pub async fn show(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let Some(year) = year_of(&st, q.year.as_deref()) else {
+    let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
         return not_found_page();
     };
     let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {

@@ -2,6 +2,8 @@
 //! request is about and whether the user may see it, form fields.
 
 use touyan_records::TownCode;
+
+use crate::state::AppState;
 use touyan_workflow::Actor;
 
 use crate::state::User;
@@ -42,4 +44,13 @@ pub(crate) fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter()
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.trim())
+}
+
+/// The year a page or form asks for ("" or absent: this year in China);
+/// `None` for anything but a year from 2000 to 2100.
+pub(crate) fn year_of(st: &AppState, asked: Option<&str>) -> Option<i32> {
+    match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(st.today().year()),
+        Some(s) => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
+    }
 }

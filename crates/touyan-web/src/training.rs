@@ -104,13 +104,6 @@ struct Loaded {
     records: Records,
 }
 
-fn year_of(st: &AppState, q: Option<&str>) -> Option<i32> {
-    match q.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Some(st.today().year()),
-        Some(s) => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
-    }
-}
-
 /// The level a user records sessions at (`None`: records none).
 fn level_of(user: &User) -> Option<TrainingLevel> {
     match user.role {
@@ -292,7 +285,7 @@ pub async fn show(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let Some(year) = year_of(&st, q.year.as_deref()) else {
+    let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
         return not_found_page();
     };
     let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
@@ -323,7 +316,7 @@ pub async fn record(
     if !csrf_ok(&user, Some(field("csrf"))) {
         return csrf_refused();
     }
-    let Some(year) = year_of(&st, Some(field("year"))) else {
+    let Some(year) = crate::scope::year_of(&st, Some(field("year"))) else {
         return not_found_page();
     };
     let Ok(town) = TownCode::parse(field("town")) else {

@@ -70,13 +70,6 @@ struct WhatIfPage {
     changes: Vec<ChangeLine>,
 }
 
-fn year_of(st: &AppState, q: &str) -> Option<i32> {
-    match q.trim() {
-        "" => Some(st.today().year()),
-        s => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
-    }
-}
-
 fn empty_page(
     user: &User,
     year: i32,
@@ -142,7 +135,7 @@ pub async fn form(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let Some(year) = year_of(&st, q.year.as_deref().unwrap_or_default()) else {
+    let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
         return not_found_page();
     };
     let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
@@ -324,7 +317,7 @@ pub async fn compute(
     if !csrf_ok(&user, Some(crate::scope::field(&form, "csrf"))) {
         return csrf_refused();
     }
-    let Some(year) = year_of(&st, crate::scope::field(&form, "year")) else {
+    let Some(year) = crate::scope::year_of(&st, Some(crate::scope::field(&form, "year"))) else {
         return not_found_page();
     };
     // Another town's name in the form answers as a missing town.

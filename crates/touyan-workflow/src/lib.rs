@@ -16,6 +16,7 @@ pub mod art01_13_list;
 pub mod art06_training;
 pub mod art12_evaluation;
 pub mod art13_pay_run;
+pub mod art14_exit;
 pub mod role;
 
 pub use role::{Actor, Role};
