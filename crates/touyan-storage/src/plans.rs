@@ -373,8 +373,7 @@ impl Store {
         c: &PlanChange,
     ) -> Result<PlanReview, StoreError> {
         let plan = &c.plan;
-        if c
-            .filed
+        if c.filed
             .as_ref()
             .is_some_and(|f| (f.year, &f.person) != (plan.year, &plan.person))
         {

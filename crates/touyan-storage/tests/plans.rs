@@ -215,7 +215,11 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
 
     let mut plan = draft(A, T1);
     store
-        .move_plan("op", Some("127.0.0.1"), &change(None, K::Save, plan.clone()))
+        .move_plan(
+            "op",
+            Some("127.0.0.1"),
+            &change(None, K::Save, plan.clone()),
+        )
         .await
         .unwrap();
     // A second first draft (a stale page) is refused, nothing written.
@@ -237,7 +241,12 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
         .await;
     assert!(matches!(stale, Err(StoreError::Invalid(_))));
     assert_eq!(
-        store.plan_review(2026, &cid(A)).await.unwrap().unwrap().state,
+        store
+            .plan_review(2026, &cid(A))
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
         S::Reviewed
     );
     // Another town's row cannot be written under this one's claim.
@@ -252,7 +261,11 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
     plan.notice_start = Some(date!(2026 - 02 - 11));
     plan.notice_end = Some(date!(2026 - 02 - 17));
     store
-        .move_plan("op", None, &change(Some(S::Reviewed), K::Notice, plan.clone()))
+        .move_plan(
+            "op",
+            None,
+            &change(Some(S::Reviewed), K::Notice, plan.clone()),
+        )
         .await
         .unwrap();
 
@@ -281,7 +294,10 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
     file.filed = Some(record.clone());
     let now = store.move_plan("rev", None, &file).await.unwrap();
     assert_eq!(now.state, S::Filed);
-    assert_eq!(store.annual_plan(2026, &cid(A)).await.unwrap(), Some(record));
+    assert_eq!(
+        store.annual_plan(2026, &cid(A)).await.unwrap(),
+        Some(record)
+    );
     assert_eq!(store.annual_plans(2026).await.unwrap().len(), 1);
 
     // The history: four moves, numbered, with who and what they recorded.
@@ -299,10 +315,19 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
             (4, K::File, S::Filed, "rev"),
         ]
     );
-    assert_eq!(moves[1].entry.detail, "2026-02-10 召开评审会议，通过（第十一条）");
+    assert_eq!(
+        moves[1].entry.detail,
+        "2026-02-10 召开评审会议，通过（第十一条）"
+    );
     let reviews = store.plan_reviews(2026, Some(town(T1))).await.unwrap();
     assert_eq!(reviews.len(), 1);
-    assert!(store.plan_reviews(2026, Some(town(T2))).await.unwrap().is_empty());
+    assert!(
+        store
+            .plan_reviews(2026, Some(town(T2)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(store.plan_reviews(2026, None).await.unwrap().len(), 1);
     assert_eq!(
         store.plan_names(2026, town(T1)).await.unwrap(),

@@ -137,10 +137,7 @@ pub fn check_move(
         )));
     }
     if e.comment && comment.trim().is_empty() {
-        return Err(Refusal::Invalid(format!(
-            "“{}”须写明意见",
-            kind.label()
-        )));
+        return Err(Refusal::Invalid(format!("“{}”须写明意见", kind.label())));
     }
     Ok(e.to)
 }
@@ -363,7 +360,10 @@ mod tests {
         assert_eq!(moves_for(&op, TOWN, Some(S::Reviewed)), [K::Notice]);
         assert_eq!(moves_for(&rev, TOWN, Some(S::Reviewed)), []);
         assert_eq!(moves_for(&op, TOWN, Some(S::Noticed)), [K::Notice]);
-        assert_eq!(moves_for(&rev, TOWN, Some(S::Noticed)), [K::File, K::Return]);
+        assert_eq!(
+            moves_for(&rev, TOWN, Some(S::Noticed)),
+            [K::File, K::Return]
+        );
         assert_eq!(moves_for(&op, TOWN, Some(S::Returned)), [K::Save]);
         // The city follows plans and moves none.
         for s in STATES {
@@ -407,7 +407,9 @@ mod tests {
 
     #[test]
     fn content_is_written_and_bounded() {
-        assert!(matches!(check_content(" \n "), Err(Refusal::Invalid(m)) if m.contains("第十一条")));
+        assert!(
+            matches!(check_content(" \n "), Err(Refusal::Invalid(m)) if m.contains("第十一条"))
+        );
         assert_eq!(check_content("发展集体经济"), Ok(()));
         assert_eq!(check_content(&"字".repeat(MAX_CONTENT)), Ok(()));
         assert!(matches!(
@@ -431,15 +433,27 @@ mod tests {
         let reviewed = Some(date!(2025 - 02 - 10));
         let today = date!(2025 - 03 - 01);
         // 10–14 February: 5 days, enough.
-        let d = check_notice(&p, reviewed, date!(2025 - 02 - 10), date!(2025 - 02 - 14), today)
-            .expect("five days");
+        let d = check_notice(
+            &p,
+            reviewed,
+            date!(2025 - 02 - 10),
+            date!(2025 - 02 - 14),
+            today,
+        )
+        .expect("five days");
         assert!(d.outcome);
         assert_eq!(
             d.sentence(),
             "公示 2025-02-10 至 2025-02-14，共 5 天，不少于 5 天"
         );
         // 10–13 February: 4 days, refused with the article.
-        let short = check_notice(&p, reviewed, date!(2025 - 02 - 10), date!(2025 - 02 - 13), today);
+        let short = check_notice(
+            &p,
+            reviewed,
+            date!(2025 - 02 - 10),
+            date!(2025 - 02 - 13),
+            today,
+        );
         assert_eq!(
             short.map(|d| d.outcome),
             Err(Refusal::Invalid(
@@ -448,16 +462,40 @@ mod tests {
             ))
         );
         // Before the meeting, backwards, not yet begun, not reviewed.
-        let before = check_notice(&p, reviewed, date!(2025 - 02 - 09), date!(2025 - 02 - 20), today);
+        let before = check_notice(
+            &p,
+            reviewed,
+            date!(2025 - 02 - 09),
+            date!(2025 - 02 - 20),
+            today,
+        );
         assert!(
             matches!(&before, Err(Refusal::Invalid(m)) if m.contains("早于评审通过日") && m.contains("第十一条")),
             "{before:?}"
         );
-        let backwards = check_notice(&p, reviewed, date!(2025 - 02 - 14), date!(2025 - 02 - 10), today);
+        let backwards = check_notice(
+            &p,
+            reviewed,
+            date!(2025 - 02 - 14),
+            date!(2025 - 02 - 10),
+            today,
+        );
         assert!(matches!(&backwards, Err(Refusal::Invalid(m)) if m.contains("早于开始日")));
-        let later = check_notice(&p, reviewed, date!(2025 - 03 - 02), date!(2025 - 03 - 09), today);
+        let later = check_notice(
+            &p,
+            reviewed,
+            date!(2025 - 03 - 02),
+            date!(2025 - 03 - 09),
+            today,
+        );
         assert!(matches!(&later, Err(Refusal::Invalid(m)) if m.contains("晚于今天")));
-        let none = check_notice(&p, None, date!(2025 - 02 - 10), date!(2025 - 02 - 14), today);
+        let none = check_notice(
+            &p,
+            None,
+            date!(2025 - 02 - 10),
+            date!(2025 - 02 - 14),
+            today,
+        );
         assert!(matches!(&none, Err(Refusal::Invalid(m)) if m.contains("尚未通过评审")));
         // A policy with a longer minimum refuses the same five days.
         let mut policy = Policy::example();
@@ -468,7 +506,13 @@ mod tests {
             )
             .expect("override");
         let p7 = policy.resolve(date!(2025 - 01 - 01)).unwrap();
-        let refused = check_notice(&p7, reviewed, date!(2025 - 02 - 10), date!(2025 - 02 - 14), today);
+        let refused = check_notice(
+            &p7,
+            reviewed,
+            date!(2025 - 02 - 10),
+            date!(2025 - 02 - 14),
+            today,
+        );
         assert!(matches!(&refused, Err(Refusal::Invalid(m)) if m.contains("少于 7 天")));
     }
 
