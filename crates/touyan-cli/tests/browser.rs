@@ -846,10 +846,60 @@ async fn record_a_training(c: &Client, base: &str) {
     );
 }
 
+/// Issue 5, item 5 (Article 11): the first secretary's yearly plan is
+/// drafted by the town's operator, passes its review meeting (recorded by
+/// the reviewer, ten days ago), is publicly noticed for seven days (nine to
+/// three days ago), and is filed by the town's reviewer.
+async fn draft_notice_and_file_a_plan(c: &Client, base: &str) {
+    let day = |back: i64| {
+        (time::OffsetDateTime::now_utc().date() - time::Duration::days(back)).to_string()
+    };
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    click(c, "header nav a[href='/plans']").await;
+    assert!(
+        text_of(c, "#plans-missing").await.contains("尚无年度计划"),
+        "every plan is missing at first"
+    );
+    click(c, "#plans-people tbody tr:first-child a").await;
+    let path = c.current_url().await.unwrap().path().to_owned();
+    fill(
+        c,
+        "#plan-content-input",
+        "一、发展村集体经济，年收入增长 10%；二、完成人居环境整治。",
+    )
+    .await;
+    click(c, "#plan-save").await;
+    assert_eq!(text_of(c, "#plan-state").await, "起草中");
+    sign_out(c).await;
+
+    sign_in(c, base, &format!("review-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    fill(c, "#plan-review-form input[name=meeting_on]", &day(10)).await;
+    click(c, "#plan-pass").await;
+    sign_out(c).await;
+
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    fill(c, "#plan-notice-form input[name=notice_start]", &day(9)).await;
+    fill(c, "#plan-notice-form input[name=notice_end]", &day(3)).await;
+    click(c, "#plan-notice").await;
+    assert!(text_of(c, "#plan-notice-period").await.contains(&day(9)));
+    sign_out(c).await;
+
+    sign_in(c, base, &format!("review-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    click(c, "#plan-file").await;
+    assert_eq!(text_of(c, "#plan-state").await, "已备案");
+    let moves = text_of(c, "#plan-moves").await;
+    for want in ["评审通过", "登记公示", "备案"] {
+        assert!(moves.contains(want), "{want} missing: {moves}");
+    }
+}
+
 /// Issue 5, item 10: one town's year in one browser, on one demo
 /// database, by its operator, its reviewer, the city and finance, none of
 /// them on the command line: the list adjusted to the year's proposal and
-/// filed; a training session recorded with its attendance; the half-year
+/// filed; a secretary's yearly plan reviewed, noticed and filed; a training session recorded with its attendance; the half-year
 /// evaluation with a phone vote and paper ballots that opens an interview,
 /// held and closed; the month's pay (subsidies and young cadres' pay)
 /// computed, reviewed, approved and paid, and the one-card file's total
@@ -867,6 +917,8 @@ async fn a_town_goes_through_its_year_in_the_browser() {
         sign_out(c).await;
     };
     file_the_list(c, base).await;
+    next().await;
+    draft_notice_and_file_a_plan(c, base).await;
     next().await;
     record_a_training(c, base).await;
     next().await;
