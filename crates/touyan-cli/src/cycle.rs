@@ -9,13 +9,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use touyan_cycle::Proposals;
-use touyan_storage::{CycleSecretary, CycleTown, Store, StoreError};
+use touyan_storage::{CycleTown, Store, StoreError};
 
 use crate::divisions::{actor, runtime};
-
-/// Problems listed before "and N more".
-const SHOWN_PROBLEMS: usize = 30;
 
 /// The options of `touyan cycle`.
 pub struct Options<'a> {
@@ -55,56 +51,7 @@ fn spinner(msg: &'static str) -> ProgressBar {
     s
 }
 
-/// What the summary needs besides the stored town rows.
-pub struct Head {
-    pub year: i32,
-    pub as_of: time::Date,
-    pub policy_id: String,
-    pub example_values: Vec<&'static str>,
-    pub not_judged: usize,
-}
-
-/// The stored rows of the proposals (the reasons are moved, not copied:
-/// the country's come to hundreds of megabytes).
-pub fn into_rows(p: Proposals) -> (Head, Vec<CycleTown>, Vec<CycleSecretary>) {
-    let mut towns = Vec::with_capacity(p.towns.len());
-    let mut secretaries = Vec::with_capacity(p.towns.iter().map(|t| t.secretaries.len()).sum());
-    let mut not_judged = 0;
-    for t in p.towns {
-        not_judged += t.not_judged.len();
-        towns.push(CycleTown {
-            year: p.year,
-            town: t.town,
-            as_of: p.as_of,
-            policy_id: p.policy_id.clone(),
-            village_count: t.village_count,
-            inclusion_quota: t.inclusion_quota,
-            young_cadre_cap: t.young_cadre_cap,
-            secretaries: t.secretaries.len() as u32,
-            eligible: t.eligible(),
-            included: t.included(),
-            tiers: t.tiers(),
-        });
-        secretaries.extend(t.secretaries.into_iter().map(|s| CycleSecretary {
-            year: p.year,
-            village: s.village,
-            town: t.town,
-            person: s.person,
-            eligible: s.eligible,
-            place: s.place,
-            tier: s.tier,
-            checks_json: s.json,
-        }));
-    }
-    let head = Head {
-        year: p.year,
-        as_of: p.as_of,
-        policy_id: p.policy_id,
-        example_values: p.example_values,
-        not_judged,
-    };
-    (head, towns, secretaries)
-}
+pub use touyan_storage::propose::{Head, into_rows};
 
 /// Phase times on stderr when `TOUYAN_TIMING` is set (for bench/cycle.sh).
 struct Timing {
@@ -169,34 +116,20 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
         timing.phase("read");
         let town = match o.town {
             None => None,
-            Some(t) => Some(
-                touyan_excel::reports::find_town(&records, t).map_err(Failure::Refused)?,
-            ),
+            Some(t) => {
+                Some(touyan_excel::reports::find_town(&records, t).map_err(Failure::Refused)?)
+            }
         };
         let n = touyan_cycle::towns_in_scope(&records, town);
         if n == 0 {
             return Err(Failure::Refused(
-                "数据库中没有含村民委员会的镇街，无可测算（先用 touyan divisions load 载入区划，或 touyan demo 建立演示数据库）"
-                    .into(),
+                touyan_storage::propose::NOTHING_TO_DECIDE.into(),
             ));
         }
         let deciding = bar(n as u64, "正在测算");
         let progress = |done: usize| deciding.set_position(done as u64);
         let proposals = touyan_cycle::run(&records, year, town, &policy, threads, &progress)
-            .map_err(|e| {
-                let mut m = format!(
-                    "以下 {} 处记录不符合测算要求，未作测算、未写入任何数据：",
-                    e.0.len()
-                );
-                for p in e.0.iter().take(SHOWN_PROBLEMS) {
-                    m.push_str("\n  ");
-                    m.push_str(p);
-                }
-                if e.0.len() > SHOWN_PROBLEMS {
-                    m.push_str(&format!("\n  ……另有 {} 处", e.0.len() - SHOWN_PROBLEMS));
-                }
-                Failure::Refused(m)
-            });
+            .map_err(|e| Failure::Refused(touyan_storage::propose::refusal(&e)));
         deciding.finish_and_clear();
         let proposals = proposals?;
         timing.phase("decide");

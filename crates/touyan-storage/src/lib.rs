@@ -41,6 +41,7 @@ mod migration;
 mod moves;
 mod pay_runs;
 mod plans;
+pub mod propose;
 mod read_pool;
 mod record;
 mod records;

@@ -27,6 +27,7 @@ pub const ECHARTS: &[u8] = include_bytes!("../static/vendor/echarts-5.6.0.min.js
 /// Where it is served; the version is in the name, so it is cached a year.
 pub const ECHARTS_PATH: &str = "/static/vendor/echarts-5.6.0.min.js";
 const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
+const BUSY_JS: &str = include_str!("../static/busy.js");
 
 /// One town of the chart.
 #[derive(Serialize, Debug, Clone)]
@@ -460,4 +461,9 @@ pub async fn echarts() -> Response {
 /// `GET /static/dashboard.js`.
 pub async fn dashboard_js() -> Response {
     script(DASHBOARD_JS.as_bytes(), "public, max-age=3600")
+}
+
+/// `GET /static/busy.js`: long forms say they are working.
+pub async fn busy_js() -> Response {
+    script(BUSY_JS.as_bytes(), "public, max-age=3600")
 }

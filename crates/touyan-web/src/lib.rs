@@ -104,6 +104,7 @@ pub fn app(state: AppState) -> Router {
         .route("/people/{id}", get(pages::person))
         .route("/policy", get(pages::policy))
         .route("/lists", get(lists::overview))
+        .route("/lists/propose", post(lists::propose))
         .route(
             "/lists/{year}/{town}",
             get(lists::town_page).post(lists::town_move),
@@ -151,6 +152,7 @@ pub fn app(state: AppState) -> Router {
         .route("/import/marked/{token}", get(imports::marked))
         .route("/static/app.css", get(pages::stylesheet))
         .route("/static/dashboard.js", get(charts::dashboard_js))
+        .route("/static/busy.js", get(charts::busy_js))
         .route(charts::ECHARTS_PATH, get(charts::echarts))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)

@@ -24,6 +24,7 @@ use touyan_records::model::{
 };
 use touyan_rules::art01_inclusion;
 use touyan_rules::art13_pay;
+use touyan_storage::propose::ProposeError;
 use touyan_storage::{CycleSecretary, CycleTownRun, ListChange, ListMoveRun, Store, StoreError};
 use touyan_workflow::Refusal;
 use touyan_workflow::art01_13_list::{self as flow, Finding, Line};
@@ -73,6 +74,7 @@ struct ListsPage {
     chrome: Chrome,
     year: i32,
     rows: Vec<TownLine>,
+    may_propose: bool,
 }
 
 pub async fn overview(
@@ -103,6 +105,7 @@ pub async fn overview(
                 chrome: Chrome::new(&format!("{year} 年度专业化管理名单"), Some(&user), "/lists"),
                 year,
                 rows,
+                may_propose: user.may(Action::Propose),
             },
             StatusCode::OK,
         ),
@@ -269,7 +272,7 @@ async fn load(
         .next()
     else {
         return Ok(Err(format!(
-            "{town_name} {year} 年度尚无测算结果。请先运行年度测算（touyan cycle --year {year}），再在此审核名单。"
+            "{town_name} {year} 年度尚无测算结果：先生成本年度建议名单（年初调整，第十三条），再在此审核名单。"
         )));
     };
     let policy = st.policy();
@@ -452,6 +455,7 @@ struct ListPage {
     buttons: Vec<Button>,
     moves: Vec<MoveView>,
     filed_count: usize,
+    may_propose: bool,
 }
 
 fn page(st: &AppState, user: &User, v: View, error: Option<String>) -> ListPage {
@@ -546,6 +550,7 @@ fn page(st: &AppState, user: &User, v: View, error: Option<String>) -> ListPage 
             })
             .collect(),
         filed_count: v.filed.len(),
+        may_propose: user.may(Action::Propose),
     }
 }
 
@@ -570,8 +575,90 @@ pub async fn town_page(
     match load(&st, &user, store, year, town).await {
         Err(e) => internal(e),
         Ok(Err(m)) if m.is_empty() => not_found_page(),
-        Ok(Err(m)) => message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
+        Ok(Err(m)) => render(
+            &NoRunPage {
+                chrome: Chrome::new("尚无测算结果", Some(&user), "/lists"),
+                message: m,
+                year,
+                town: town.as_str().to_owned(),
+                may_propose: user.may(Action::Propose),
+            },
+            StatusCode::NOT_FOUND,
+        ),
         Ok(Ok(v)) => render(&page(&st, &user, v, None), StatusCode::OK),
+    }
+}
+
+/// A town's year with no proposal yet: why, and (for whoever may) the
+/// button that decides it.
+#[derive(Template)]
+#[template(path = "list_none.html")]
+struct NoRunPage {
+    chrome: Chrome,
+    message: String,
+    year: i32,
+    town: String,
+    may_propose: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProposeForm {
+    csrf: Option<String>,
+    year: Option<String>,
+    /// A city user's one town (empty: every town); a town's user is
+    /// always their own town.
+    town: Option<String>,
+}
+
+/// `POST /lists/propose`: the year's proposal decided again and stored
+/// (the yearly adjustment: `Store::propose_year`, the same run as `touyan
+/// cycle --year`) for every town, or for one; filed lists are not
+/// touched. Then the town's list, or the overview.
+pub async fn propose(
+    State(st): State<AppState>,
+    parts: Parts,
+    Form(f): Form<ProposeForm>,
+) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::Propose).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&user, f.csrf.as_deref()) {
+        return csrf_refused();
+    }
+    let Some(year) = crate::scope::year_of(&st, f.year.as_deref()) else {
+        return message_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "年度有误",
+            "年度应为四位数字，如 2026。",
+        );
+    };
+    let Ok(town) = crate::scope::page_town(&user, f.town.as_deref()) else {
+        return not_found_page();
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Propose) else {
+        return crate::pages::forbidden();
+    };
+    if let Some(t) = town {
+        match st.reader(&user).towns().await {
+            Ok(towns) if towns.iter().any(|(c, _)| c == t.as_str()) => {}
+            Ok(_) => return not_found_page(),
+            Err(e) => return internal(e.into()),
+        }
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    match store
+        .propose_year(&user.username, year, town, st.policy(), threads)
+        .await
+    {
+        Ok(_) => see_other(&match town {
+            Some(t) => format!("/lists/{year}/{}", t.as_str()),
+            None => format!("/lists?year={year}"),
+        }),
+        Err(ProposeError::Refused(m)) => {
+            message_page(StatusCode::UNPROCESSABLE_ENTITY, "未能生成建议名单", &m)
+        }
+        Err(ProposeError::Store(e)) => internal(e.into()),
     }
 }
 

@@ -57,6 +57,10 @@ pub enum Action {
     Exits,
     /// Qualification (Article 7): certificates, courses, degree study.
     Qualifications,
+    /// The year's proposal decided again and stored (the yearly
+    /// adjustment, Article 13): the city for every town, a town's
+    /// operator for the town.
+    Propose,
     /// The yearly plans (Article 11): see them, and make the moves the
     /// workflow allows the role (`touyan_workflow::art11_plan`; the city
     /// follows them).
@@ -124,6 +128,7 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
         Action::Pay,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer, Finance],
     ),
+    (Action::Propose, &[CityAdmin, TownOperator]),
     (
         Action::Plans,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],

@@ -306,3 +306,127 @@ async fn the_city_sees_every_towns_state(db: TestDb) {
     db.finish().await;
 }
 both_backends!(overview, the_city_sees_every_towns_state);
+
+async fn propose(h: &Harness, who: &(String, String), fields: &[(&str, &str)]) -> Answer {
+    let mut pairs = vec![("csrf", who.1.as_str())];
+    pairs.extend_from_slice(fields);
+    post("/lists/propose")
+        .form(&pairs)
+        .session(Some(&who.0))
+        .send(h)
+        .await
+}
+
+/// The yearly adjustment in the browser (issue 5, item 8): a town's
+/// operator decides the town's 2026 proposal from the page that says
+/// there is none (the same run as `touyan cycle --year 2026`), the city
+/// decides every town's; who may not is refused, and nothing is written
+/// for them. 张三 (V1, secretary since 2021-01-01: five years on
+/// 2026-01-01) is judged on V1's 2025 facts: five stars and 80 万元 pass;
+/// rank 1 of the town's one village is not in the first half (2 × 1 > 1,
+/// SPEC's reading) and no town has judged him “三好三强”, so he is not
+/// eligible; the town's quota is one (one village × 50%, rounded).
+async fn the_years_proposal_is_decided_from_the_page(db: TestDb) {
+    let h = harness(&db, true).await;
+    let facts = touyan_storage::Batch {
+        village_years: vec![touyan_records::model::VillageYear {
+            village: touyan_records::VillageCode::parse(V1).unwrap(),
+            year: 2025,
+            stars: 5,
+            collective_income_wan: "80".parse().unwrap(),
+            assessment_score: Some("95".parse().unwrap()),
+            assessment_rank: Some(1),
+        }],
+        ..Default::default()
+    };
+    h.store.apply("测试", &facts).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let admin = sign_in(&h, "admin").await;
+    let t1 = TownCode::parse(T1).unwrap();
+    let t2 = TownCode::parse(T2).unwrap();
+    let runs = |t| {
+        let store = h.store.clone();
+        async move { store.cycle_towns(2026, Some(t)).await.unwrap().len() }
+    };
+    // No proposal yet: the page says so and offers the run to the
+    // operator, not to the reviewer.
+    let page = get(&format!("/lists/2026/{T1}"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.text().contains("尚无测算结果"));
+    assert!(page.text().contains("id=\"propose-run\""));
+    let page = get(&format!("/lists/2026/{T1}"))
+        .session(Some(&rev.0))
+        .send(&h)
+        .await;
+    assert!(!page.text().contains("id=\"propose-run\""));
+
+    // Refused: the reviewer, another town, a bad year, a forged form.
+    assert_eq!(
+        propose(&h, &rev, &[("year", "2026")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        propose(&h, &op, &[("year", "2026"), ("town", T2)])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let bad = propose(&h, &op, &[("year", "20x6")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("年度有误"));
+    let forged = post("/lists/propose")
+        .form(&[("csrf", "forged"), ("year", "2026")])
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!((runs(t1).await, runs(t2).await), (0, 0));
+
+    // The operator: the town's own, then its list page.
+    let a = propose(&h, &op, &[("year", "2026")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(
+        a.header("location").as_deref(),
+        Some(format!("/lists/2026/{T1}").as_str())
+    );
+    assert_eq!((runs(t1).await, runs(t2).await), (1, 0));
+    let town = &h.store.cycle_towns(2026, Some(t1)).await.unwrap()[0].town;
+    assert_eq!(
+        (
+            town.village_count,
+            town.inclusion_quota,
+            town.secretaries,
+            town.eligible
+        ),
+        (1, 1, 1, 0)
+    );
+    let html = get(&format!("/lists/2026/{T1}"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    for want in [
+        "张三",
+        "判定日 2026-01-01",
+        "op1 于",
+        "纳入名额 1 名",
+        "连续任职年限：5 年",
+        "村集体经济收入 80 万元",
+        "镇街党(工)委未认定符合“三好三强”标准",
+        "列全镇街 1 个村第 1 位，不在前 1/2 位次",
+    ] {
+        assert!(html.contains(want), "{want} missing");
+    }
+
+    // The city: every town, then the overview.
+    let a = propose(&h, &admin, &[("year", "2026")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(a.header("location").as_deref(), Some("/lists?year=2026"));
+    assert_eq!((runs(t1).await, runs(t2).await), (1, 1));
+    db.finish().await;
+}
+both_backends!(propose, the_years_proposal_is_decided_from_the_page);

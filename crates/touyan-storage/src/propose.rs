@@ -1,0 +1,163 @@
+//! The year's proposals decided and stored in one call (the yearly
+//! adjustment of Article 13: "每年年初调整一次"): what `touyan cycle --year`
+//! and the lists page's "生成建议名单" both do — read what the cycle needs,
+//! decide every town (or one) with `touyan-cycle` (the same code as
+//! `touyan evaluate`), and store the proposals in place of that year's
+//! previous ones. Filed lists are not touched.
+
+use time::Date;
+use touyan_cycle::{CycleError, Proposals};
+use touyan_records::TownCode;
+use touyan_rules::Policy;
+
+use crate::{CycleSecretary, CycleTown, CycleWritten, Store, StoreError};
+
+/// Problems listed before "and N more".
+const SHOWN_PROBLEMS: usize = 30;
+
+/// What a run's summary needs besides the stored town rows.
+#[derive(Clone, Debug)]
+pub struct Head {
+    pub year: i32,
+    pub as_of: Date,
+    pub policy_id: String,
+    pub example_values: Vec<&'static str>,
+    /// Secretaries not decided for lack of last year's village facts.
+    pub not_judged: usize,
+}
+
+/// The stored rows of the proposals (the reasons are moved, not copied:
+/// the country's come to hundreds of megabytes).
+pub fn into_rows(p: Proposals) -> (Head, Vec<CycleTown>, Vec<CycleSecretary>) {
+    let mut towns = Vec::with_capacity(p.towns.len());
+    let mut secretaries = Vec::with_capacity(p.towns.iter().map(|t| t.secretaries.len()).sum());
+    let mut not_judged = 0;
+    for t in p.towns {
+        not_judged += t.not_judged.len();
+        towns.push(CycleTown {
+            year: p.year,
+            town: t.town,
+            as_of: p.as_of,
+            policy_id: p.policy_id.clone(),
+            village_count: t.village_count,
+            inclusion_quota: t.inclusion_quota,
+            young_cadre_cap: t.young_cadre_cap,
+            secretaries: t.secretaries.len() as u32,
+            eligible: t.eligible(),
+            included: t.included(),
+            tiers: t.tiers(),
+        });
+        secretaries.extend(t.secretaries.into_iter().map(|s| CycleSecretary {
+            year: p.year,
+            village: s.village,
+            town: t.town,
+            person: s.person,
+            eligible: s.eligible,
+            place: s.place,
+            tier: s.tier,
+            checks_json: s.json,
+        }));
+    }
+    let head = Head {
+        year: p.year,
+        as_of: p.as_of,
+        policy_id: p.policy_id,
+        example_values: p.example_values,
+        not_judged,
+    };
+    (head, towns, secretaries)
+}
+
+/// Why records could not be decided, in Chinese: the first problems and
+/// how many more.
+pub fn refusal(e: &CycleError) -> String {
+    let mut m = format!(
+        "以下 {} 处记录不符合测算要求，未作测算、未写入任何数据：",
+        e.0.len()
+    );
+    for p in e.0.iter().take(SHOWN_PROBLEMS) {
+        m.push_str("\n  ");
+        m.push_str(p);
+    }
+    if e.0.len() > SHOWN_PROBLEMS {
+        m.push_str(&format!("\n  ……另有 {} 处", e.0.len() - SHOWN_PROBLEMS));
+    }
+    m
+}
+
+/// The message when there is nothing to decide.
+pub const NOTHING_TO_DECIDE: &str = "数据库中没有含村民委员会的镇街，无可测算（先用 touyan divisions load 载入区划，或 touyan demo 建立演示数据库）";
+
+/// A run that did not store proposals.
+#[derive(Debug)]
+pub enum ProposeError {
+    /// The records or the request cannot be decided (nothing written).
+    Refused(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ProposeError {
+    fn from(e: StoreError) -> Self {
+        ProposeError::Store(e)
+    }
+}
+
+impl std::fmt::Display for ProposeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProposeError::Refused(m) => f.write_str(m),
+            ProposeError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+/// A stored run: its head, the town rows and what the write changed.
+#[derive(Debug)]
+pub struct Proposed {
+    pub head: Head,
+    pub towns: Vec<CycleTown>,
+    pub written: CycleWritten,
+}
+
+impl Store {
+    /// Decides `year` for every town (or `town`) on `threads` threads off
+    /// the async workers, and stores the proposals as `actor`, all or
+    /// nothing (see the module's note).
+    pub async fn propose_year(
+        &self,
+        actor: &str,
+        year: i32,
+        town: Option<TownCode>,
+        policy: &Policy,
+        threads: usize,
+    ) -> Result<Proposed, ProposeError> {
+        if !(1000..=9999).contains(&year) {
+            return Err(ProposeError::Refused(format!(
+                "{year} 不是有效年份（应为四位数，如 2026）"
+            )));
+        }
+        let records = self.cycle_records(year).await?;
+        if touyan_cycle::towns_in_scope(&records, town) == 0 {
+            return Err(ProposeError::Refused(match town {
+                Some(t) => format!("镇街 {t} 没有村民委员会，无可测算"),
+                None => NOTHING_TO_DECIDE.into(),
+            }));
+        }
+        let policy = policy.clone();
+        let decided = tokio::task::spawn_blocking(move || {
+            touyan_cycle::run(&records, year, town, &policy, threads.max(1), &|_| {})
+        })
+        .await
+        .map_err(|e| ProposeError::Refused(format!("测算中断：{e}")))?;
+        let (head, towns, secretaries) =
+            into_rows(decided.map_err(|e| ProposeError::Refused(refusal(&e)))?);
+        let written = self
+            .replace_cycle(actor, year, town, &towns, &secretaries, &mut |_| {})
+            .await?;
+        Ok(Proposed {
+            head,
+            towns,
+            written,
+        })
+    }
+}

@@ -1,0 +1,13 @@
+// A form marked data-busy="…" says so while the server works (a year's
+// proposal for a province takes seconds): its buttons are disabled and
+// the message shown, so the clerk neither waits blind nor submits twice.
+document.addEventListener('submit', function (e) {
+  var f = e.target;
+  var text = f.getAttribute('data-busy');
+  if (!text) return;
+  var note = f.querySelector('.busy');
+  if (note) { note.textContent = text; note.hidden = false; }
+  setTimeout(function () {
+    f.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
+  }, 0);
+});
