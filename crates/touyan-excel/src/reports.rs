@@ -32,7 +32,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 use time::{Date, Duration, Month};
 use touyan_records::model::{
     Ballots, Exit, FundingSource, Labelled, ListEntry, ListStatus, Person, Post, PostRole,
-    RaterGroup, Records, TrainingLevel, Village,
+    RaterGroup, Records, TrainingLevel, Village, YoungCadre,
 };
 use touyan_records::{CitizenId, CommitteeKind, Mask, TownCode, VillageCode};
 use touyan_rules::Params;
@@ -736,6 +736,22 @@ impl Young {
     }
 }
 
+/// The young cadres paid in `month` (its first day): filed and started by
+/// the month's end, not exited before its first day, in `town` when given.
+pub fn young_on_programme(r: &Records, month: Date, town: Option<TownCode>) -> Vec<&YoungCadre> {
+    let end = month_end(month);
+    let exited = exits_before(r, month);
+    r.young_cadres
+        .iter()
+        .filter(|y| {
+            in_scope(town, y.village.town())
+                && y.programme_start <= end
+                && y.filed_on.is_some_and(|d| d <= end)
+                && !exited.contains_key(&y.person)
+        })
+        .collect()
+}
+
 /// The month's pay of every young cadre on the programme (filed, started
 /// by the month's end, not exited before its first day), by Article 10.
 /// Each town's reference salary and pay factor are `reference_salary` and
@@ -758,18 +774,7 @@ pub fn young(
         )));
     }
     let ix = Index::new(r);
-    let end = month_end(month);
-    let exited = exits_before(r, month);
-    let mut cadres: Vec<_> = r
-        .young_cadres
-        .iter()
-        .filter(|y| {
-            in_scope(town, y.village.town())
-                && y.programme_start <= end
-                && y.filed_on.is_some_and(|d| d <= end)
-                && !exited.contains_key(&y.person)
-        })
-        .collect();
+    let mut cadres = young_on_programme(r, month, town);
     if cadres.is_empty() {
         return Err(Refusal(format!(
             "{} 没有在册的年轻干部{}（须已备案、当月或以前开始）",

@@ -5,8 +5,11 @@
 //! town computes — the month's professionalization subsidies of the town's
 //! people in `pay_records`. Every row goes to the change log.
 //!
-//! A run's people are those on the town's list of the month's year (any
-//! status), as `touyan payroll --town` counts them.
+//! A run pays the people on the town's list of the month's year (any
+//! status), as `touyan payroll --town` counts them, their
+//! professionalization subsidies, and the young cadres of the town's
+//! villages their pay (Article 10: the base from the town's finance, the
+//! degree subsidies from the city and the town).
 
 use sea_orm::{ConnectionTrait, Statement, Value};
 use time::{Date, PrimitiveDateTime};
@@ -127,13 +130,19 @@ fn of_town(p: &mut Params, month: Date, town: TownCode) -> (String, Vec<Value>) 
     )
 }
 
-/// `pay_month = ? AND kind = ? AND person IN (the town's list of the
-/// year)` over `pay_records`.
+/// The run's payments over `pay_records`: the month's professionalization
+/// subsidies of the people on the town's list of the year, and the month's
+/// young-cadre pay of the young cadres of the town's villages.
 fn town_payments(p: &mut Params, month: Date, town: TownCode) -> (String, Vec<Value>) {
     (
         format!(
-            "pay_month = {} AND kind = {} AND person IN \
-             (SELECT person FROM list_entries WHERE year = {} AND town = {})",
+            "pay_month = {} AND ((kind = {} AND person IN \
+             (SELECT person FROM list_entries WHERE year = {} AND town = {})) \
+             OR (kind IN ({}, {}) AND person IN (SELECT person FROM young_cadres WHERE village IN \
+             (SELECT code FROM villages WHERE town_code = {}))))",
+            p.next(),
+            p.next(),
+            p.next(),
             p.next(),
             p.next(),
             p.next(),
@@ -143,6 +152,9 @@ fn town_payments(p: &mut Params, month: Date, town: TownCode) -> (String, Vec<Va
             Value::TimeDate(Some(month)),
             Value::String(Some(PayKind::ProfessionalSubsidy.code().to_owned())),
             Value::Int(Some(month.year())),
+            Value::String(Some(town.as_str().to_owned())),
+            Value::String(Some(PayKind::YoungCadreBase.code().to_owned())),
+            Value::String(Some(PayKind::YoungCadreSubsidy.code().to_owned())),
             Value::String(Some(town.as_str().to_owned())),
         ],
     )
@@ -176,8 +188,8 @@ impl Store {
         .await
     }
 
-    /// The month's stored professionalization subsidies of the town's
-    /// people, by person.
+    /// The month's stored payments of the town's run: the listed people's
+    /// professionalization subsidies and the young cadres' pay.
     pub async fn town_payments(
         &self,
         month: Date,
@@ -232,10 +244,7 @@ impl Store {
         c: &PayChange,
     ) -> Result<PayRun, StoreError> {
         if let Some(x) = &c.computed
-            && let Some(r) = x
-                .records
-                .iter()
-                .find(|r| r.month != c.month || r.kind != PayKind::ProfessionalSubsidy)
+            && let Some(r) = x.records.iter().find(|r| r.month != c.month)
         {
             return Err(StoreError::Invalid(format!(
                 "内部错误：{} 的{}不属于本次发放（{}）",
@@ -330,20 +339,24 @@ impl Store {
 }
 
 impl Store {
-    /// What the month's subsidies of `year` need (the payment builder of
-    /// `touyan_excel::reports::payments`), for one town: every town (for
-    /// names), the town's villages, its list entries of the year, the
-    /// people on them and their exits. A page computes one town's run
-    /// without reading a province's tables.
+    /// What the month's pay of `year` needs (the payment builder of
+    /// `touyan_excel::reports::payments` and the young-cadre pay builder
+    /// `reports::young`), for one town: every town (for names), the town's
+    /// villages, its list entries of the year, its young cadres, the people
+    /// on either and their exits, and the town's settings of the year. A
+    /// page computes one town's run without reading a province's tables.
     pub async fn payroll_records(
         &self,
         year: i32,
         town: TownCode,
     ) -> Result<touyan_records::model::Records, StoreError> {
         let code = || Value::String(Some(town.as_str().to_owned()));
-        let listed = |p: &mut Params| {
+        let paid = |p: &mut Params| {
             format!(
-                "(SELECT person FROM list_entries WHERE year = {} AND town = {})",
+                "(SELECT person FROM list_entries WHERE year = {} AND town = {} \
+                 UNION SELECT person FROM young_cadres WHERE village IN \
+                 (SELECT code FROM villages WHERE town_code = {}))",
+                p.next(),
                 p.next(),
                 p.next()
             )
@@ -353,16 +366,24 @@ impl Store {
         let mut p = Params::new(self.backend);
         let entries = format!("year = {} AND town = {}", p.next(), p.next());
         let mut p = Params::new(self.backend);
-        let people = format!("citizen_id IN {}", listed(&mut p));
+        let young = format!(
+            "village IN (SELECT code FROM villages WHERE town_code = {})",
+            p.next()
+        );
         let mut p = Params::new(self.backend);
-        let exits = format!("person IN {}", listed(&mut p));
+        let people = format!("citizen_id IN {}", paid(&mut p));
+        let mut p = Params::new(self.backend);
+        let exits = format!("person IN {}", paid(&mut p));
         let of_year = || vec![Value::Int(Some(year)), code()];
+        let of_paid = || vec![Value::Int(Some(year)), code(), code()];
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
             villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
             list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
-            people: self.list_unordered(Some((&people, of_year()))).await?,
-            exits: self.list_unordered(Some((&exits, of_year()))).await?,
+            young_cadres: self.list_unordered(Some((&young, vec![code()]))).await?,
+            people: self.list_unordered(Some((&people, of_paid()))).await?,
+            exits: self.list_unordered(Some((&exits, of_paid()))).await?,
+            town_years: self.list_unordered(Some((&entries, of_year()))).await?,
             ..Default::default()
         })
     }

@@ -42,6 +42,9 @@
 //!   anonymous voting page `/vote/{code}`.
 //! - `pay.rs`: the monthly subsidy runs (Article 13), the payment file
 //!   and the payment list for printing.
+//! - `plans.rs`: the yearly plans (Article 11): drafting, the review
+//!   meeting, the public notice, filing or return; the moves are
+//!   `touyan-workflow`'s.
 //! - `demo.rs`: the demo accounts.
 
 pub mod api;
@@ -58,6 +61,7 @@ pub mod lists;
 pub mod openapi;
 pub mod pages;
 pub mod pay;
+pub mod plans;
 pub mod qualifications;
 pub mod refs;
 pub mod reserves;
@@ -128,6 +132,15 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/vote/{token}",
             get(evaluations::vote_form).post(evaluations::vote),
+        )
+        .route(
+            "/evaluations/{year}/{half}/{town}/print",
+            get(evaluations::print),
+        )
+        .route("/plans", get(plans::overview))
+        .route(
+            "/plans/{year}/{person}",
+            get(plans::plan_page).post(plans::plan_move),
         )
         .route("/pay", get(pay::overview))
         .route(

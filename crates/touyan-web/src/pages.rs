@@ -47,6 +47,7 @@ const MENU: &[(&str, &str, Action)] = &[
     ("/villages", "村级单位", Action::Villages),
     ("/people", "人员", Action::People),
     ("/lists", "年度名单", Action::Lists),
+    ("/plans", "年度计划", Action::Plans),
     ("/training", "培训", Action::Training),
     ("/qualifications", "资格与学历", Action::Qualifications),
     ("/reserves", "后备与挂职", Action::Reserves),

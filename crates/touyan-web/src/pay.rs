@@ -4,9 +4,12 @@
 //! city, paid by finance), the one-card payment file, and the payment list
 //! for printing (item 7).
 //!
-//! The amounts come from the same builder as `touyan payroll` and the
-//! payment export (`touyan_excel::reports::payments`); which move is
-//! allowed is `touyan_workflow::art13_pay_run`'s alone.
+//! The amounts come from the same builders as `touyan payroll` and the
+//! payment export (`touyan_excel::reports::payments`, Article 13) and the
+//! young-cadre pay export (`reports::young`, Article 10: the base from the
+//! town's finance, the degree subsidies from the city and the town, a
+//! higher current pay kept); a run pays both. Which move is allowed is
+//! `touyan_workflow::art13_pay_run`'s alone.
 
 use askama::Template;
 use axum::Form;
@@ -17,9 +20,11 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
-use touyan_excel::reports::{self, Payments};
+use touyan_excel::reports::{self, Payments, Young};
 use touyan_records::TownCode;
-use touyan_records::model::{Labelled, PayKind, PayMoveKind, PayRecord, PayRun, PayState};
+use touyan_records::model::{
+    FundingSource, Labelled, PayKind, PayMoveKind, PayRecord, PayRun, PayState,
+};
 use touyan_rules::art13_pay;
 use touyan_storage::{Computed, PayChange, PayMoveRun, Store, StoreError, scaled};
 use touyan_workflow::Refusal;
@@ -159,6 +164,20 @@ pub struct PayLine {
     pub source: &'static str,
 }
 
+/// One young cadre's month (Article 10).
+pub struct YoungLine {
+    pub n: usize,
+    pub village_name: String,
+    pub name: String,
+    pub person_id: String,
+    pub base: String,
+    pub city_subsidy: String,
+    pub town_subsidy: String,
+    pub total: String,
+    /// "现报酬高于标准，按高标准执行" and the like, with the article.
+    pub note: String,
+}
+
 pub struct MoveView {
     pub seq: u32,
     pub label: &'static str,
@@ -181,6 +200,9 @@ struct View {
     /// The month's payments as the filed list gives them now, or why
     /// there are none.
     now: Result<Payments, String>,
+    /// The month's young-cadre pay (`None`: no young cadre on the
+    /// programme this month), or why it cannot be computed.
+    young: Result<Option<Young>, String>,
     stored: Vec<PayRecord>,
     moves: Vec<PayMoveRun>,
     demo: bool,
@@ -198,22 +220,36 @@ async fn load(
         return Ok(None);
     };
     let records = store.payroll_records(month.year(), town).await?;
-    let now = match st.policy().resolve(month) {
-        Ok(params) => reports::payments(&records, &params, month, Some(town)).map_err(|e| e.0),
-        Err(e) => Err(format!("政策参数无法用于 {}：{e}", month_text(month))),
+    let (now, young) = match st.policy().resolve(month) {
+        Ok(params) => (
+            reports::payments(&records, &params, month, Some(town)).map_err(|e| e.0),
+            if reports::young_on_programme(&records, month, Some(town)).is_empty() {
+                Ok(None)
+            } else {
+                reports::young(&records, &params, month, None, None, Some(town))
+                    .map(Some)
+                    .map_err(|e| format!("年轻干部报酬无法计算：{}", e.0))
+            },
+        ),
+        Err(e) => {
+            let m = format!("政策参数无法用于 {}：{e}", month_text(month));
+            (Err(m.clone()), Err(m))
+        }
     };
     // Whether the database is a demo matters only for example amounts
     // (and asking reads the change log).
-    let demo = match &now {
-        Ok(x) if x.example_amounts => store.has_actor(crate::demo::DEMO_DATA_ACTOR).await?,
-        _ => false,
-    };
+    let example = now.as_ref().is_ok_and(|x| x.example_amounts)
+        || young
+            .as_ref()
+            .is_ok_and(|y| y.as_ref().is_some_and(|y| y.example_amounts));
+    let demo = example && store.has_actor(crate::demo::DEMO_DATA_ACTOR).await?;
     Ok(Some(View {
         month,
         town,
         town_name,
         run: store.pay_run(month, town).await?,
         now,
+        young,
         stored: store.town_payments(month, town).await?,
         moves: store.pay_moves(month, town).await?,
         demo,
@@ -227,26 +263,64 @@ impl View {
 
     fn amounts(&self) -> Amounts {
         Amounts {
-            example: self.now.as_ref().is_ok_and(|x| x.example_amounts),
+            example: self.now.as_ref().is_ok_and(|x| x.example_amounts)
+                || self
+                    .young
+                    .as_ref()
+                    .is_ok_and(|y| y.as_ref().is_some_and(|y| y.example_amounts)),
             demo: self.demo,
         }
     }
 
-    /// The pay records of the payments as they are now.
+    /// The pay records of the run as the records give it now: the
+    /// professionalization subsidies, then the young cadres' pay (the
+    /// base paid by the town — with a higher current pay kept, the whole
+    /// of it less the subsidies — and each degree subsidy by its payer;
+    /// nothing for a zero amount).
     fn records(&self) -> Result<Vec<PayRecord>, String> {
         let x = self.now.as_ref().map_err(Clone::clone)?;
-        x.rows
-            .iter()
-            .map(|r| {
-                Ok(PayRecord {
-                    person: r.who.person.clone(),
-                    month: self.month,
-                    kind: PayKind::ProfessionalSubsidy,
-                    source: r.source,
-                    amount_fen: scaled(r.amount, 2, "专业化补贴金额").map_err(|e| e.to_string())?,
-                })
-            })
-            .collect()
+        let young = self.young.as_ref().map_err(Clone::clone)?;
+        let fen = |d: Decimal, what: &str| scaled(d, 2, what).map_err(|e| e.to_string());
+        let record = |person: &touyan_records::CitizenId, kind, source, amount_fen| PayRecord {
+            person: person.clone(),
+            month: self.month,
+            kind,
+            source,
+            amount_fen,
+        };
+        let mut out = Vec::new();
+        for r in &x.rows {
+            out.push(record(
+                &r.who.person,
+                PayKind::ProfessionalSubsidy,
+                r.source,
+                fen(r.amount, "专业化补贴金额")?,
+            ));
+        }
+        for r in young.iter().flat_map(|y| &y.rows) {
+            let p = &r.who.person;
+            let base = r.total - r.city_subsidy - r.town_subsidy;
+            out.push(record(
+                p,
+                PayKind::YoungCadreBase,
+                FundingSource::Town,
+                fen(base, "年轻干部基本报酬")?,
+            ));
+            for (source, amount) in [
+                (FundingSource::City, r.city_subsidy),
+                (FundingSource::Town, r.town_subsidy),
+            ] {
+                if !amount.is_zero() {
+                    out.push(record(
+                        p,
+                        PayKind::YoungCadreSubsidy,
+                        source,
+                        fen(amount, "年轻干部学历补贴")?,
+                    ));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -265,6 +339,10 @@ struct RunPage {
     lines: Vec<PayLine>,
     by_source: Vec<(String, u32, String)>,
     total: String,
+    young_lines: Vec<YoungLine>,
+    young_total: String,
+    young_problem: Option<String>,
+    run_total: String,
     not_paid: Vec<String>,
     problem: Option<String>,
     example: bool,
@@ -290,6 +368,56 @@ fn lines_of(x: &Payments) -> Vec<PayLine> {
         .collect()
 }
 
+fn young_lines_of(y: &Young) -> Vec<YoungLine> {
+    y.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| YoungLine {
+            n: i + 1,
+            village_name: r.who.village_name.clone(),
+            name: r.who.name.clone(),
+            person_id: masked(&r.who.person),
+            base: format!("{:.2}", r.base),
+            city_subsidy: format!("{:.2}", r.city_subsidy),
+            town_subsidy: format!("{:.2}", r.town_subsidy),
+            total: format!("{:.2}", r.total),
+            note: if r.kept_current {
+                format!(
+                    "现报酬 {:.2} 元高于标准，按高标准执行（第十条）",
+                    r.current_pay
+                )
+            } else {
+                format!(
+                    "参照工资 {} 元 × 系数 {}（第十条）",
+                    r.reference_salary.normalize(),
+                    r.factor.normalize()
+                )
+            },
+        })
+        .collect()
+}
+
+/// The run's totals per funding source: people paid from it and amount.
+fn by_source_of(records: &[PayRecord]) -> Vec<(String, u32, String)> {
+    FundingSource::ALL
+        .iter()
+        .filter_map(|s| {
+            let mine: Vec<&PayRecord> = records.iter().filter(|r| r.source == *s).collect();
+            if mine.is_empty() {
+                return None;
+            }
+            let mut people: Vec<&str> = mine.iter().map(|r| r.person.as_str()).collect();
+            people.sort_unstable();
+            people.dedup();
+            Some((
+                s.label().to_owned(),
+                u32::try_from(people.len()).unwrap_or(u32::MAX),
+                yuan(mine.iter().map(|r| r.amount_fen).sum()),
+            ))
+        })
+        .collect()
+}
+
 fn page(user: &User, v: View, error: Option<String>) -> RunPage {
     let current = v.current();
     let buttons = flow::moves_for(&actor(user), v.town.as_str(), current, v.amounts())
@@ -301,22 +429,24 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
         .collect();
     // What was computed and stored, against what the list gives now.
     let stored_total: i64 = v.stored.iter().map(|r| r.amount_fen).sum();
-    let changed = match (&v.run, v.records()) {
+    let now_records = v.records();
+    let changed = match (&v.run, &now_records) {
         (Some(run), Ok(now)) => {
-            let mut a: Vec<(String, i64)> = now
-                .iter()
-                .map(|r| (r.person.as_str().to_owned(), r.amount_fen))
-                .collect();
-            let mut b: Vec<(String, i64)> = v
-                .stored
-                .iter()
-                .map(|r| (r.person.as_str().to_owned(), r.amount_fen))
-                .collect();
+            let key = |r: &PayRecord| {
+                (
+                    r.person.as_str().to_owned(),
+                    r.kind.code(),
+                    r.source.code(),
+                    r.amount_fen,
+                )
+            };
+            let mut a: Vec<_> = now.iter().map(key).collect();
+            let mut b: Vec<_> = v.stored.iter().map(key).collect();
             a.sort();
             b.sort();
             (a != b).then(|| {
                 format!(
-                    "名单、档次或退出记录在{}之后有变化：现按名单应发 {} 元，已保存 {} 元{}",
+                    "名单、档次、年轻干部或退出记录在{}之后有变化：现应发 {} 元，已保存 {} 元{}",
                     run.state.label(),
                     yuan(now.iter().map(|r| r.amount_fen).sum()),
                     yuan(stored_total),
@@ -330,13 +460,18 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
         }
         _ => None,
     };
-    let (lines, by_source, total, not_paid, problem, example) = match &v.now {
+    let (by_source, run_total) = match &now_records {
+        Ok(r) => (by_source_of(r), yuan(r.iter().map(|r| r.amount_fen).sum())),
+        Err(_) => (Vec::new(), "0.00".into()),
+    };
+    let (young_lines, young_total, young_problem) = match &v.young {
+        Ok(Some(y)) => (young_lines_of(y), format!("{:.2}", y.total()), None),
+        Ok(None) => (Vec::new(), "0.00".into(), None),
+        Err(m) => (Vec::new(), "0.00".into(), Some(m.clone())),
+    };
+    let (lines, total, not_paid, problem, example) = match &v.now {
         Ok(x) => (
             lines_of(x),
-            x.by_source
-                .iter()
-                .map(|s| (s.name.clone(), s.people, format!("{:.2}", s.amount)))
-                .collect(),
             format!("{:.2}", x.total),
             x.not_paid
                 .iter()
@@ -355,13 +490,13 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
         ),
         Err(m) => (
             Vec::new(),
-            Vec::new(),
             "0.00".into(),
             Vec::new(),
             Some(m.clone()),
             false,
         ),
     };
+    let example = example || v.amounts().example;
     RunPage {
         chrome: Chrome::new(
             &format!("{} {} 专业化补贴发放", v.town_name, month_text(v.month)),
@@ -385,6 +520,10 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
         lines,
         by_source,
         total,
+        young_lines,
+        young_total,
+        young_problem,
+        run_total,
         not_paid,
         problem,
         example,
@@ -548,6 +687,9 @@ struct PrintPage {
     lines: Vec<PayLine>,
     by_source: Vec<(String, u32, String)>,
     total: String,
+    young_lines: Vec<YoungLine>,
+    young_total: String,
+    run_total: String,
     example: bool,
 }
 
@@ -575,6 +717,9 @@ pub async fn print(
             lines: p.lines,
             by_source: p.by_source,
             total: p.total,
+            young_lines: p.young_lines,
+            young_total: p.young_total,
+            run_total: p.run_total,
             example: p.example,
         },
         StatusCode::OK,

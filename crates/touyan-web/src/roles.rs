@@ -60,6 +60,10 @@ pub enum Action {
     /// Qualification (Article 7): certificates, courses, degree study;
     /// who records what is `touyan_workflow::art07_qualification`'s.
     Qualifications,
+    /// The yearly plans (Article 11): see them, and make the moves the
+    /// workflow allows the role (`touyan_workflow::art11_plan`; the city
+    /// follows them).
+    Plans,
 }
 
 use Role::*;
@@ -123,6 +127,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
         Action::Pay,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer, Finance],
     ),
+    (
+        Action::Plans,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
 ];
 
 /// Whether `role` may do `action`.
@@ -176,6 +184,7 @@ mod tests {
         for r in [SystemAdmin, SecurityAdmin, AuditAdmin, Finance] {
             assert!(!allowed(r, Action::People), "{r:?}");
             assert!(!allowed(r, Action::Villages), "{r:?}");
+            assert!(!allowed(r, Action::Plans), "{r:?}");
         }
     }
 }

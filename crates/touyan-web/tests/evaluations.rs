@@ -258,3 +258,126 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
     db.finish().await;
 }
 both_backends!(evaluation, an_evaluation_from_codes_and_paper_to_an_exit);
+
+/// The cells of the printed sheet's rows, text only, joined by `|`, one
+/// string per table row.
+fn sheet_rows(html: &str) -> Vec<String> {
+    let start = html.find("<tbody>").expect("a table body");
+    let end = html[start..].find("</tbody>").expect("its end") + start;
+    html[start..end]
+        .split("</tr>")
+        .filter(|r| r.contains("<td"))
+        .map(|row| {
+            let mut cells = Vec::new();
+            for cell in row.split("<td").skip(1) {
+                let inner = &cell[cell.find('>').map_or(0, |i| i + 1)..];
+                let inner = &inner[..inner.find("</td>").unwrap_or(inner.len())];
+                // The first line of a cell (the rate's sentence follows a
+                // line break).
+                let first = inner.split("<br>").next().unwrap_or("");
+                cells.push(first.trim().to_owned());
+            }
+            cells.join("|")
+        })
+        .collect()
+}
+
+async fn the_result_sheet_prints_the_stored_closed_evaluation(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &filed()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let op2 = sign_in(&h, "op2").await;
+    let sheet = format!("{}/print", path());
+
+    // Not before the evaluation is closed: not started, then open.
+    let a = get(&sheet).session(Some(&op.0)).send(&h).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a.text().contains("尚未开始") && a.text().contains("结束评价后才能打印评价结果表"));
+    assert_eq!(
+        act(&h, &op, &[("seen", "none"), ("action", "open")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let key = h.person(&person_a());
+    let mut fields = vec![
+        ("seen".to_owned(), "open".to_owned()),
+        ("action".into(), "paper".into()),
+    ];
+    // Party members 8 / 1 / 1, public representatives 6 / 2 / 2,
+    // village-liaison cadres 3 / 0 / 0, the town committee 1 / 0 / 0.
+    for (group, counts) in [
+        ("party_members", [8, 1, 1]),
+        ("public_reps", [6, 2, 2]),
+        ("liaison_cadres", [3, 0, 0]),
+        ("town_committee", [1, 0, 0]),
+    ] {
+        for (i, n) in counts.iter().enumerate() {
+            fields.push((format!("paper_{key}_{group}_{i}"), n.to_string()));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let a = act(&h, &op, &pairs).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let a = get(&sheet).session(Some(&rev.0)).send(&h).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a.text().contains("当前状态为“评价进行中”"), "{}", a.text());
+    let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(
+        !page.contains("id=\"eval-print\""),
+        "no link before closing"
+    );
+
+    // Closed on 2 June 2025.
+    assert_eq!(
+        act(&h, &rev, &[("seen", "open"), ("action", "close")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(page.contains("id=\"eval-print\""), "the link once closed");
+    assert_eq!(
+        get(&sheet).session(Some(&op2.0)).send(&h).await.status,
+        StatusCode::NOT_FOUND,
+        "another town's sheet"
+    );
+    let a = get(&sheet).session(Some(&op.0)).send(&h).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let html = a.text();
+    for want in [
+        "村党组织书记胜任度评价结果表（2025 年上半年）",
+        "评价单位（盖章）：洛城街道党(工)委",
+        "评价结束日：2025-06-02",
+        "打印日期：2025-06-02",
+        "负责人（签字）",
+        "达不到 90% 的由镇街党(工)委约谈，达不到 80% 且确实不能胜任的退出专业化管理",
+        // (8 + 1) + (6 + 2) = 17 passing of 10 + 10 = 20: 85%, below 90%.
+        "党员和群众代表 20 票中胜任（含基本胜任）17 票，胜任率 85%，达不到 90%，由镇街党(工)委约谈（第十二条）",
+    ] {
+        assert!(html.contains(want), "{want} missing: {html}");
+    }
+    assert!(!html.contains(person_a().as_str()), "ID numbers are masked");
+    let masked = person_a().masked(touyan_records::Mask::default());
+    assert_eq!(
+        sheet_rows(&html),
+        [
+            format!("1|东村村委会|张三|{masked}|党员|8|1|1|10|85%|约谈（待办理）"),
+            "群众代表|6|2|2|10".to_owned(),
+            "包村干部|3|0|0|3".to_owned(),
+            "镇街党(工)委|1|0|0|1".to_owned(),
+        ]
+    );
+    // The stored ballots are what the sheet shows.
+    let ballots: Vec<Ballots> = h.store.list().await.unwrap();
+    assert_eq!(ballots.len(), 4);
+    db.finish().await;
+}
+both_backends!(
+    result_sheet,
+    the_result_sheet_prints_the_stored_closed_evaluation
+);

@@ -7,8 +7,9 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use touyan_records::TownCode;
 use touyan_records::model::*;
+use touyan_records::{CitizenId, TownCode};
+use touyan_rules::people::Education;
 use touyan_storage::testing::TestDb;
 use touyan_storage::{Batch, both_backends};
 
@@ -232,3 +233,205 @@ async fn a_month_is_computed_reviewed_approved_and_paid(db: TestDb) {
     db.finish().await;
 }
 both_backends!(pay_run, a_month_is_computed_reviewed_approved_and_paid);
+
+/// Young cadres of town 1 (Article 10): 李青 (full-time bachelor, current
+/// pay below the standard), 赵明 (college, not full-time, current pay above
+/// it), 孙立 (not yet filed); 钱多 of town 2.
+fn young() -> Batch {
+    let person = |id: CitizenId, name: &str, education, full_time_degree| Person {
+        id,
+        name: name.into(),
+        education,
+        full_time_degree,
+    };
+    let cadre = |p: CitizenId, v: &str, current: &str, filed| YoungCadre {
+        person: p,
+        village: touyan_records::VillageCode::parse(v).unwrap(),
+        programme_start: time::macros::date!(2025 - 01 - 01),
+        current_pay: current.parse().unwrap(),
+        score: "80".parse().unwrap(),
+        filed_on: filed,
+    };
+    let filed = Some(time::macros::date!(2025 - 02 - 01));
+    Batch {
+        people: vec![
+            person(y1(), "李青", Education::Bachelor, true),
+            person(y2(), "赵明", Education::College, false),
+            person(y3(), "孙立", Education::Bachelor, true),
+            person(y4(), "钱多", Education::Bachelor, true),
+        ],
+        young_cadres: vec![
+            cadre(y1(), V1, "3000", filed),
+            cadre(y2(), V1, "3500", filed),
+            cadre(y3(), V1, "3000", None),
+            cadre(y4(), V2, "3000", filed),
+        ],
+        ..Batch::default()
+    }
+}
+fn y1() -> CitizenId {
+    cid("37078320000101002")
+}
+fn y2() -> CitizenId {
+    cid("37078319990505004")
+}
+fn y3() -> CitizenId {
+    cid("37078320010707006")
+}
+fn y4() -> CitizenId {
+    cid("37078320000909008")
+}
+
+/// Issue 5, item 6: the run pays the young cadres too. Town 1 sets a
+/// reference salary of 4,000 yuan and a factor of 0.8: the base is 3,200;
+/// 李青 adds 500 + 500 (4,200); 赵明's 3,500 is above 3,200 and is kept;
+/// 孙立 is not filed. With 张三's 1,500 the run is 9,200 yuan: the city
+/// 2,000 (张三 1,500, 李青 500), the town 7,200 (李青 3,700, 赵明 3,500).
+async fn a_run_pays_the_young_cadres(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &filed()).await.unwrap();
+    h.store.apply("测试", &young()).await.unwrap();
+    h.store
+        .log_export(touyan_web::demo::DEMO_DATA_ACTOR, "demo", "演示")
+        .await
+        .unwrap();
+    let op = sign_in(&h, "op1").await;
+    let month = time::macros::date!(2025 - 06 - 01);
+    let t1 = TownCode::parse(T1).unwrap();
+
+    // Without the town's settings for 2025 the young cadres' pay cannot
+    // be computed: said on the page, the computation refused, nothing
+    // written.
+    let html = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(html.contains("年轻干部报酬无法计算"), "{html}");
+    assert!(html.contains("镇街年度设置"), "{html}");
+    let a = act(&h, &op, "none", "compute", "").await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("未计算"), "{}", a.text());
+    assert_eq!(h.store.pay_run(month, t1).await.unwrap(), None);
+
+    let settings = Batch {
+        town_years: vec![TownYear {
+            town: t1,
+            year: 2025,
+            reference_salary: "4000".parse().unwrap(),
+            young_cadre_factor: "0.8".parse().unwrap(),
+        }],
+        ..Batch::default()
+    };
+    h.store.apply("测试", &settings).await.unwrap();
+    let html = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    for want in [
+        "李青",
+        "赵明",
+        "3200.00",
+        "4200.00",
+        "3500.00",
+        "按高标准执行（第十条）",
+        "参照工资 4000 元 × 系数 0.8（第十条）",
+        "2 人，7700.00 元",
+        "9200.00 元",
+        "2 人，2000.00 元",
+        "2 人，7200.00 元",
+    ] {
+        assert!(html.contains(want), "{want} missing");
+    }
+    assert!(!html.contains("孙立"), "not filed, not paid");
+    assert!(!html.contains("钱多"), "another town's cadre");
+
+    assert_eq!(
+        act(&h, &op, "none", "compute", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let run = h.store.pay_run(month, t1).await.unwrap().unwrap();
+    assert_eq!((run.people, run.total_fen), (3, 920_000));
+    let mut paid: Vec<(String, PayKind, FundingSource, i64)> = h
+        .store
+        .town_payments(month, t1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.person.as_str().to_owned(), r.kind, r.source, r.amount_fen))
+        .collect();
+    paid.sort_by(|a, b| (&a.0, a.1.code(), a.2.code()).cmp(&(&b.0, b.1.code(), b.2.code())));
+    let mut want = vec![
+        (
+            person_a().as_str().to_owned(),
+            PayKind::ProfessionalSubsidy,
+            FundingSource::City,
+            150_000,
+        ),
+        (
+            y1().as_str().to_owned(),
+            PayKind::YoungCadreBase,
+            FundingSource::Town,
+            320_000,
+        ),
+        (
+            y1().as_str().to_owned(),
+            PayKind::YoungCadreSubsidy,
+            FundingSource::City,
+            50_000,
+        ),
+        (
+            y1().as_str().to_owned(),
+            PayKind::YoungCadreSubsidy,
+            FundingSource::Town,
+            50_000,
+        ),
+        (
+            y2().as_str().to_owned(),
+            PayKind::YoungCadreBase,
+            FundingSource::Town,
+            350_000,
+        ),
+    ];
+    want.sort_by(|a, b| (&a.0, a.1.code(), a.2.code()).cmp(&(&b.0, b.1.code(), b.2.code())));
+    assert_eq!(paid, want);
+
+    // 赵明's pay before the programme changes: the page says the run no
+    // longer matches; computing again replaces his record.
+    let mut changed = young();
+    changed.people.clear();
+    changed.young_cadres.retain(|y| y.person == y2());
+    changed.young_cadres[0].current_pay = "3000".parse().unwrap();
+    h.store.apply("测试", &changed).await.unwrap();
+    let html = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(
+        html.contains("现应发 8900.00 元，已保存 9200.00 元"),
+        "{html}"
+    );
+    assert_eq!(
+        act(&h, &op, "computed", "compute", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let run = h.store.pay_run(month, t1).await.unwrap().unwrap();
+    assert_eq!(run.total_fen, 890_000);
+    let zhao: Vec<i64> = h
+        .store
+        .town_payments(month, t1)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.person == y2())
+        .map(|r| r.amount_fen)
+        .collect();
+    assert_eq!(zhao, vec![320_000]);
+
+    // The printed list carries both tables and the sources.
+    let p = get(&format!("{}/print", path()))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    for want in [
+        "年轻干部报酬小计（2 人）",
+        "7400.00",
+        "本月合计 8900.00 元",
+        "镇街财政 2 人 6900.00 元",
+    ] {
+        assert!(p.contains(want), "{want} missing from the printed list");
+    }
+    db.finish().await;
+}
+both_backends!(young_pay, a_run_pays_the_young_cadres);

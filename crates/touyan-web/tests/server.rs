@@ -94,6 +94,24 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("GET", format!("/evaluations/2025/2/{T2}"), [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
         ("GET", format!("/evaluations/2025/3/{T1}"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         ("GET", format!("/vote/{}", "0".repeat(64)), [404; 10]),
+        // The result sheet: refused until the evaluation is closed (none
+        // is open here).
+        ("GET", format!("/evaluations/2025/1/{T1}/print"), [409, 409, 409, 409, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/evaluations/2025/3/{T1}/print"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // The yearly plans: a town role sees its own town's secretaries;
+        // a plan is addressed by the person's reference.
+        ("GET", "/plans".into(),                     [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
+        ("GET", "/plans?year=abc".into(),            [400, 400, 400, 400, 400, 403, 403, 403, 403, 303]),
+        ("GET", format!("/plans?year=2025&town={T1}"), [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/plans?year=2025&town={T2}"), [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/plans/2025/{a}"),          [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/plans/2025/{c}"),          [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
+        // Not on a list that year, no such person, an ID number.
+        ("GET", format!("/plans/2024/{a}"),          [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/plans/2025/{missing}"),    [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/plans/2025/{}", person_a().as_str()), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // JSON, not the form: no CSRF field, refused before any move.
+        ("POST", format!("/plans/2025/{a}"),         [403, 403, 403, 403, 403, 403, 403, 403, 403, 303]),
         // The monthly subsidy runs: finance sees every town's.
         ("GET", "/pay".into(),                       [200, 200, 303, 303, 303, 200, 403, 403, 403, 303]),
         ("GET", "/pay?month=2025-13".into(),         [400, 400, 400, 400, 400, 400, 403, 403, 403, 303]),

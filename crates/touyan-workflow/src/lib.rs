@@ -11,12 +11,15 @@
 //!   draft → confirmed → submitted → filed, returns and send-backs, and
 //!   adjustments of a filed list; the checks of a town's choices against
 //!   the proposal and the measures.
+//! - `art11_plan.rs`: Article 11, a secretary's yearly plan: draft →
+//!   review meeting → public notice → filing with the town, returns.
 
 pub mod art01_13_list;
 pub mod art06_training;
 pub mod art07_qualification;
 pub mod art08_09_reserves;
 pub mod art10_young;
+pub mod art11_plan;
 pub mod art12_evaluation;
 pub mod art13_pay_run;
 pub mod art14_exit;
