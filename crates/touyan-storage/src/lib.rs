@@ -28,6 +28,7 @@ mod cycle;
 mod divisions;
 mod error;
 mod evaluations;
+mod forms;
 mod lists;
 mod m0003_cycle;
 mod m0004_accounts;
@@ -37,6 +38,7 @@ mod m0007_cycle_digest;
 mod m0008_data_version;
 mod m0009_workflows;
 mod m0010_plans;
+mod m0012_young_selection;
 mod migration;
 mod moves;
 mod pay_runs;
@@ -76,6 +78,7 @@ pub use divisions::{
 };
 pub use error::StoreError;
 pub use evaluations::{Closing, CodeCount, Tally};
+pub use forms::{YoungChange, YoungMoveRun};
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
 pub use m0005_import_copies::ImportCopy;
 pub use pay_runs::{Computed, PayChange, PayMoveRun};
@@ -205,6 +208,7 @@ macro_rules! batch_kinds {
         $m!(town_years, TownYear);
     };
 }
+pub(crate) use batch_kinds;
 
 /// The records of one [`Batch`] kind and what writing them did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

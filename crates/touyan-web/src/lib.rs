@@ -24,10 +24,15 @@
 //! - `training.rs`: training (Article 6): compliance with what is
 //!   missing, sessions, attendance, admonitions and make-up study.
 //! - `qualifications.rs`: qualification (Article 7): cadres without a
-//!   certificate, courses still to pass, degree-study order.
+//!   certificate, courses still to pass, degree-study order; recording
+//!   exam results, certificates, degree-study applications.
 //! - `reserves.rs`: secondments and reserves (Articles 8, 9): quotas,
-//!   coverage, appointments from outside the reserves.
-//! - `young.rs`: young cadres (Article 10): cap, age and extension, pay.
+//!   coverage, appointments from outside the reserves; recording
+//!   secondments, work logs, appraisals, reserves, the yearly report.
+//! - `young.rs`: young cadres (Article 10): cap, age and extension, pay;
+//!   candidates scored, selected within the cap, filed, extended.
+//! - `forms.rs`: what the recording forms of the reserves, young-cadre and
+//!   qualification pages share (fields, refusals).
 //! - `whatif.rs`: what-if (模拟测算): changed facts or parameters, the
 //!   decisions that change and why; nothing written.
 //! - `exits.rs`: exits (the inferred Article 14): grounds that apply,
@@ -49,6 +54,7 @@ pub mod demo;
 pub mod evaluations;
 pub mod exits;
 pub mod exports;
+mod forms;
 pub mod guard;
 pub mod imports;
 pub mod lists;
@@ -111,9 +117,12 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/lists/{year}/{town}/print", get(lists::print))
         .route("/training", get(training::show).post(training::record))
-        .route("/reserves", get(reserves::show))
-        .route("/qualifications", get(qualifications::show))
-        .route("/young", get(young::show))
+        .route("/reserves", get(reserves::show).post(reserves::record))
+        .route(
+            "/qualifications",
+            get(qualifications::show).post(qualifications::record),
+        )
+        .route("/young", get(young::show).post(young::record))
         .route("/exits", get(exits::show).post(exits::record))
         .route("/whatif", get(whatif::form).post(whatif::compute))
         .route("/evaluations", get(evaluations::overview))

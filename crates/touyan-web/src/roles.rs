@@ -45,9 +45,11 @@ pub enum Action {
     /// Training (Article 6): compliance, sessions, attendance, follow-ups;
     /// who records what is `touyan_workflow::art06_training`'s.
     Training,
-    /// Secondments and reserves (Articles 8, 9): read.
+    /// Secondments and reserves (Articles 8, 9): see them, and record
+    /// what `touyan_workflow::art08_09_reserves` allows the role.
     Reserves,
-    /// Young cadres (Article 10): read.
+    /// Young cadres (Article 10): see them, and make the moves
+    /// `touyan_workflow::art10_young` allows the role.
     Young,
     /// What-if (模拟测算): decide with changed facts or parameters,
     /// writing nothing.
@@ -55,7 +57,8 @@ pub enum Action {
     /// Exits (the inferred Article 14): see grounds and exits; the town's
     /// reviewer records one.
     Exits,
-    /// Qualification (Article 7): certificates, courses, degree study.
+    /// Qualification (Article 7): certificates, courses, degree study;
+    /// who records what is `touyan_workflow::art07_qualification`'s.
     Qualifications,
     /// The year's proposal decided again and stored (the yearly
     /// adjustment, Article 13): the city for every town, a town's

@@ -96,3 +96,453 @@ async fn cap_age_and_pay(db: TestDb) {
     db.finish().await;
 }
 both_backends!(young, cap_age_and_pay);
+
+/// Town 1 with ten villagers' committees (a cap of 3 by 30%, rounded
+/// down): V1 and nine more; four young committee members (P1–P4), one aged
+/// 36, a young secretary, and 钱七 on the programme by import — filed,
+/// aged 36 on the test's today, since 2023-07-01.
+fn selection_records() -> Batch {
+    let t = TownCode::parse(T1).unwrap();
+    let village = |k: u32| VillageCode::parse(&format!("3707831002{k:02}")).unwrap();
+    let villages: Vec<Village> = (2..=10)
+        .map(|k| Village {
+            code: village(k),
+            name: format!("第{k}村村委会"),
+            kind: touyan_records::CommitteeKind::classify("第二村村委会"),
+        })
+        .collect();
+    let person = |id: &str, name: &str| Person {
+        id: cid(id),
+        name: name.into(),
+        education: Education::Bachelor,
+        full_time_degree: true,
+    };
+    let post = |id: &str, k: u32, role: PostRole| Post {
+        person: cid(id),
+        village: village(k),
+        role,
+        start: date!(2021 - 01 - 01),
+        end: None,
+    };
+    Batch {
+        villages,
+        people: vec![
+            person(P1, "一号"),
+            person(P2, "二号"),
+            person(P3, "三号"),
+            person(P4, "四号"),
+            person(OLD, "老五"),
+            person(SEC, "书记六"),
+            person(Q, "钱七"),
+        ],
+        posts: vec![
+            post(P1, 2, PostRole::CommitteeMember),
+            post(P2, 3, PostRole::CommitteeMember),
+            post(P3, 4, PostRole::CommitteeDeputyDirector),
+            post(P4, 5, PostRole::CommitteeMember),
+            post(OLD, 6, PostRole::CommitteeMember),
+            post(SEC, 7, PostRole::Secretary),
+            post(Q, 8, PostRole::CommitteeMember),
+        ],
+        young_cadres: vec![YoungCadre {
+            person: cid(Q),
+            village: village(8),
+            programme_start: date!(2023 - 07 - 01),
+            current_pay: "3000".parse().unwrap(),
+            score: "90".parse().unwrap(),
+            filed_on: Some(date!(2023 - 07 - 15)),
+        }],
+        town_years: vec![TownYear {
+            town: t,
+            year: 2025,
+            reference_salary: "4000".parse().unwrap(),
+            young_cadre_factor: "0.8".parse().unwrap(),
+        }],
+        ..Batch::default()
+    }
+}
+
+const P1: &str = "37078319950301011";
+const P2: &str = "37078319960401021";
+const P3: &str = "37078319970501031";
+const P4: &str = "37078319980601041";
+/// 36 on 2025-06-02.
+const OLD: &str = "37078319890101051";
+const SEC: &str = "37078319950707061";
+/// 36 on 2025-06-02, on the programme since 2023-07-01.
+const Q: &str = "37078319890110071";
+
+async fn yng(h: &Harness, who: &(String, String), town: &str, fields: &[(&str, &str)]) -> Answer {
+    let mut pairs = vec![
+        ("csrf", who.1.as_str()),
+        ("month", "2025-06"),
+        ("town", town),
+    ];
+    pairs.extend_from_slice(fields);
+    post("/young")
+        .form(&pairs)
+        .session(Some(&who.0))
+        .send(h)
+        .await
+}
+
+async fn young_page(h: &Harness, who: &(String, String)) -> String {
+    let a = get("/young?month=2025-06")
+        .session(Some(&who.0))
+        .send(h)
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    a.text()
+}
+
+#[track_caller]
+fn expect(a: &Answer, status: StatusCode, text: &str) {
+    assert_eq!(a.status, status, "{}", a.text());
+    assert!(a.text().contains(text), "{text} missing:\n{}", a.text());
+}
+
+async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &selection_records()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let op2 = sign_in(&h, "op2").await;
+    let admin = sign_in(&h, "admin").await;
+    let viewer = sign_in(&h, "viewer").await;
+    let r = |id: &str| h.person(&cid(id));
+    let (r1, r2, r3, r4, rold, rsec, rq) = (r(P1), r(P2), r(P3), r(P4), r(OLD), r(SEC), r(Q));
+
+    let html = young_page(&h, &op).await;
+    for want in [
+        "在册 1 人；行政村 10 个",
+        "至多 3 名（第十条）",
+        "本月合计 4200.00 元",
+        "id=\"score-form\"",
+    ] {
+        assert!(html.contains(want), "{want} missing:\n{html}");
+    }
+    // Those who may be scored: the four young committee members only.
+    for (key, listed) in [
+        (&r1, true),
+        (&r4, true),
+        (&rold, false),
+        (&rsec, false),
+        (&rq, false),
+    ] {
+        assert_eq!(
+            html.contains(&format!("<option value=\"{key}\">")),
+            listed,
+            "{key}"
+        );
+    }
+
+    // Scoring: the town's operator, within the age limit, not a secretary.
+    let score = |key: &str, score: &'static str, pay: &'static str| {
+        vec![
+            ("action", "score".to_owned()),
+            ("person", key.to_owned()),
+            ("score", score.to_owned()),
+            ("current_pay", pay.to_owned()),
+            ("note", "学历高，实绩突出".to_owned()),
+        ]
+    };
+    let pairs = |v: &[(&'static str, String)]| -> Vec<(&'static str, String)> { v.to_vec() };
+    async fn send(
+        h: &Harness,
+        who: &(String, String),
+        town: &str,
+        v: &[(&'static str, String)],
+    ) -> Answer {
+        let f: Vec<(&str, &str)> = v.iter().map(|(k, x)| (*k, x.as_str())).collect();
+        yng(h, who, town, &f).await
+    }
+    expect(
+        &send(&h, &rev, T1, &score(&r1, "90", "6000")).await,
+        StatusCode::FORBIDDEN,
+        "镇街经办",
+    );
+    expect(
+        &send(&h, &viewer, T1, &score(&r1, "90", "6000")).await,
+        StatusCode::FORBIDDEN,
+        "第十条",
+    );
+    assert_eq!(
+        send(&h, &op2, T1, &score(&r1, "90", "6000")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    expect(
+        &send(&h, &op, T1, &score(&rold, "90", "3000")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "36 周岁，超过 35 岁，不能列为年轻干部候选人（第十条）",
+    );
+    expect(
+        &send(&h, &op, T1, &score(&rsec, "90", "3000")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "书记除外",
+    );
+    expect(
+        &send(&h, &op, T1, &score(&r1, "100.5", "3000")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "0 至 100",
+    );
+    expect(
+        &send(&h, &op, T1, &score(&r1, "90.125", "3000")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "两位小数",
+    );
+    expect(
+        &send(&h, &op, T1, &score(&r1, "90", "很多")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "不是数字",
+    );
+    assert!(
+        h.store
+            .young_candidates(TownCode::parse(T1).unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for (key, s, pay) in [
+        (&r1, "90", "6000"),
+        (&r2, "85", "3000"),
+        (&r3, "80", "3000"),
+        (&r4, "70", "3000"),
+    ] {
+        assert_eq!(
+            send(&h, &op, T1, &pairs(&score(key, s, pay))).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    // 钱七 holds one of the 3 places: 2 left, taken by score.
+    let html = young_page(&h, &rev).await;
+    for want in [
+        "尚余名额 2 名；符合年龄条件 4 人，按综合得分从高到低（同分按编号）确定 2 人，上限 2 人（第十条）",
+        "第 1 名，在名额内",
+        "第 2 名，在名额内",
+        "第 3 名，超出尚余名额",
+        "第 4 名，超出尚余名额",
+        // 一号 was paid 6000, above 4000 × 0.8 + 500 + 500.
+        "现报酬高于上述标准，按高标准执行，月报酬 6000 元",
+    ] {
+        assert!(html.contains(want), "{want} missing:\n{html}");
+    }
+
+    // Selecting: the reviewer; the third place is the cap, a fourth is
+    // refused with the article.
+    let mv = |key: &str, kind: &'static str, seen: &'static str, comment: &'static str| {
+        vec![
+            ("action", "move".to_owned()),
+            ("person", key.to_owned()),
+            ("kind", kind.to_owned()),
+            ("seen", seen.to_owned()),
+            ("comment", comment.to_owned()),
+        ]
+    };
+    expect(
+        &send(&h, &op, T1, &mv(&r1, "select", "candidate", "")).await,
+        StatusCode::FORBIDDEN,
+        "镇街审核",
+    );
+    assert_eq!(
+        send(&h, &rev, T1, &mv(&r1, "select", "candidate", ""))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // A second click on the page seen before: refused as stale.
+    expect(
+        &send(&h, &rev, T1, &mv(&r1, "select", "candidate", "")).await,
+        StatusCode::CONFLICT,
+        "请刷新页面",
+    );
+    assert_eq!(
+        send(&h, &rev, T1, &mv(&r2, "select", "candidate", ""))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(young_page(&h, &op).await.contains("在册 3 人；"));
+    expect(
+        &send(&h, &rev, T1, &mv(&r3, "select", "candidate", "")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "已确定和备案 3 人，再确定 1 人将超过上限：行政村 10 个",
+    );
+    expect(
+        &send(&h, &rev, T1, &mv(&r3, "select", "candidate", "")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "（第十条）",
+    );
+    assert_eq!(
+        h.store.list::<YoungCadre>().await.unwrap().len(),
+        3,
+        "nothing written"
+    );
+
+    // The city returns 二号 (with its reason) and files 一号.
+    expect(
+        &send(&h, &admin, T1, &mv(&r2, "return", "selected", "")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "须写明意见",
+    );
+    expect(
+        &send(&h, &rev, T1, &mv(&r2, "file", "selected", "")).await,
+        StatusCode::FORBIDDEN,
+        "市级管理员",
+    );
+    assert_eq!(
+        send(
+            &h,
+            &admin,
+            T1,
+            &mv(&r2, "return", "selected", "村庄排名靠后，请重新评定")
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let html = young_page(&h, &op).await;
+    assert!(
+        html.contains("在册 2 人；") && html.contains("村庄排名靠后，请重新评定"),
+        "{html}"
+    );
+    // A place is free again: 三号 is selected.
+    assert_eq!(
+        send(&h, &rev, T1, &mv(&r3, "select", "candidate", ""))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // Before filing, 一号 is not paid; filed, 一号 keeps the 6000.
+    let html = young_page(&h, &op).await;
+    assert!(
+        !html.contains("保留原较高报酬") && html.contains("本月合计 4200.00 元"),
+        "{html}"
+    );
+    assert_eq!(
+        send(&h, &admin, T1, &mv(&r1, "file", "selected", ""))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let html = young_page(&h, &op).await;
+    for want in [
+        "保留原较高报酬",
+        "6000.00",
+        "本月合计 10200.00 元",
+        "已备案",
+    ] {
+        assert!(html.contains(want), "{want} missing:\n{html}");
+    }
+    let filed = h
+        .store
+        .list::<YoungCadre>()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|y| y.person == cid(P1))
+        .unwrap();
+    assert_eq!(
+        (filed.programme_start, filed.filed_on, filed.current_pay),
+        (
+            date!(2025 - 06 - 02),
+            Some(date!(2025 - 06 - 02)),
+            "6000".parse().unwrap()
+        )
+    );
+
+    // The extension case: 钱七 (on the programme by import, filed) is 36.
+    let html = young_page(&h, &rev).await;
+    assert!(
+        html.contains("若综合考核优秀：因年龄退出时享受待遇不满 5 年"),
+        "{html}"
+    );
+    expect(
+        &send(
+            &h,
+            &rev,
+            T1,
+            &mv(&r1, "propose_extension", "filed", "考察通过"),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "未因年龄退出，无需延长",
+    );
+    expect(
+        &send(
+            &h,
+            &rev,
+            T1,
+            &mv(&rq, "propose_extension", "filed", "考察通过"),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "综合考核未达优秀",
+    );
+    let mut excellent = mv(&rq, "propose_extension", "filed", "");
+    excellent.push(("excellent", "1".to_owned()));
+    expect(
+        &send(&h, &rev, T1, &excellent).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "须写明镇街考察意见",
+    );
+    let mut excellent = mv(
+        &rq,
+        "propose_extension",
+        "filed",
+        "年度考核优秀，镇街考察通过",
+    );
+    excellent.push(("excellent", "1".to_owned()));
+    assert_eq!(
+        send(&h, &rev, T1, &excellent).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        young_page(&h, &op)
+            .await
+            .contains("镇街已提请延长至 2028-07-01，待市级审核")
+    );
+    assert_eq!(
+        send(
+            &h,
+            &admin,
+            T1,
+            &mv(&rq, "extend", "extension_proposed", "市级考察通过")
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let html = young_page(&h, &op).await;
+    assert!(
+        html.contains("经市镇考察通过，已延长至 2028-07-01（第十条）"),
+        "{html}"
+    );
+    // The history of the moves, with who made them.
+    for want in [
+        "录入评分",
+        "确定人选",
+        "退回镇街",
+        "备案",
+        "提请延长",
+        "批准延长",
+        "rev1",
+        "admin",
+    ] {
+        assert!(html.contains(want), "{want} missing");
+    }
+    assert!(
+        !h.store
+            .changes(Some("young_candidates"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Another town sees none of it.
+    let other = young_page(&h, &op2).await;
+    assert!(!other.contains("一号") && !other.contains("钱七"));
+    db.finish().await;
+}
+both_backends!(
+    young_selection,
+    candidates_are_scored_selected_within_the_cap_filed_and_extended
+);

@@ -16,6 +16,9 @@
 
 pub mod art01_13_list;
 pub mod art06_training;
+pub mod art07_qualification;
+pub mod art08_09_reserves;
+pub mod art10_young;
 pub mod art11_plan;
 pub mod art12_evaluation;
 pub mod art13_pay_run;

@@ -1,0 +1,407 @@
+//! What the recording forms of the year's pages write (issue 5, items 2–4)
+//! and the few reads they need besides `town_records` and `young_records`:
+//! secondments, work logs, appraisals, reserves and the reserves' yearly
+//! report (Articles 8, 9); exam results, certificates and degree-study
+//! applications (Article 7); and the young-cadre candidates with their
+//! moves (Article 10, tables of `m0012_young_selection`; which move is
+//! allowed is `touyan-workflow`'s `art10_young`).
+//!
+//! A form's records are written in one transaction ([`Store::record_form`]):
+//! the rows it adds must be new (a key already there refuses the whole
+//! form, so a second click or another user's same entry does not silently
+//! overwrite), the rows it changes are upserted; every row goes to the
+//! change log. A candidate's move ([`Store::move_young`]) claims the
+//! candidate in the state its user saw, writes the candidate, its
+//! programme row and the move, and — when selecting — counts the town's
+//! places again inside the transaction.
+
+use sea_orm::{ConnectionTrait, Statement, Value};
+use time::PrimitiveDateTime;
+use touyan_records::model::{
+    DegreeEnrolment, Labelled, ReserveReport, YoungCadre, YoungCandidate, YoungMove, YoungMoveKind,
+    YoungState,
+};
+use touyan_records::{CitizenId, TownCode, VillageCode};
+
+use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_date, scaled, text};
+use crate::{Batch, Params, Store, StoreError, Tx};
+
+impl Record for YoungCandidate {
+    const TABLE: &'static str = "young_candidates";
+    const ZH: &'static str = "年轻干部候选人";
+    const COLUMNS: &'static [Col] = &[
+        col("person", Kind::Text),
+        col("year", Kind::Int),
+        col("town", Kind::Text),
+        col("village", Kind::Text),
+        col("score_x100", Kind::BigInt),
+        col("current_pay_fen", Kind::BigInt),
+        col("note", Kind::Text),
+        col("state", Kind::Text),
+        col("comment", Kind::Text),
+        col("extended_to", Kind::Date),
+    ];
+    const KEY: usize = 1;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            text(self.person.as_str()),
+            int(self.year),
+            text(self.town.as_str()),
+            text(self.village.as_str()),
+            Cell::Int(scaled(self.score, 2, "评分")?),
+            Cell::Int(scaled(self.current_pay, 2, "原月报酬（元）")?),
+            text(&self.note),
+            label(self.state),
+            text(&self.comment),
+            opt_date(self.extended_to),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(YoungCandidate {
+            person: r.parse(CitizenId::parse)?,
+            year: r.int()?,
+            town: r.parse(TownCode::parse)?,
+            village: r.parse(VillageCode::parse)?,
+            score: r.scaled(2)?,
+            current_pay: r.scaled(2)?,
+            note: r.text()?,
+            state: r.label()?,
+            comment: r.text()?,
+            extended_to: r.opt_date()?,
+        })
+    }
+}
+
+impl Record for YoungMove {
+    const TABLE: &'static str = "young_moves";
+    const ZH: &'static str = "年轻干部人选流转记录";
+    const COLUMNS: &'static [Col] = &[
+        col("person", Kind::Text),
+        col("seq", Kind::Int),
+        col("town", Kind::Text),
+        col("kind", Kind::Text),
+        col("to_state", Kind::Text),
+        col("comment", Kind::Text),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            text(self.person.as_str()),
+            int(self.seq),
+            text(self.town.as_str()),
+            label(self.kind),
+            label(self.to),
+            text(&self.comment),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(YoungMove {
+            person: r.parse(CitizenId::parse)?,
+            seq: r.int()?,
+            town: r.parse(TownCode::parse)?,
+            kind: r.label()?,
+            to: r.label()?,
+            comment: r.text()?,
+        })
+    }
+}
+
+impl Record for DegreeEnrolment {
+    const TABLE: &'static str = "degree_enrolments";
+    const ZH: &'static str = "学历教育报名";
+    const COLUMNS: &'static [Col] = &[
+        col("person", Kind::Text),
+        col("year", Kind::Int),
+        col("town", Kind::Text),
+        col("applied_on", Kind::Date),
+        col("programme", Kind::Text),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            text(self.person.as_str()),
+            int(self.year),
+            text(self.town.as_str()),
+            Cell::Date(self.applied_on),
+            text(&self.programme),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(DegreeEnrolment {
+            person: r.parse(CitizenId::parse)?,
+            year: r.int()?,
+            town: r.parse(TownCode::parse)?,
+            applied_on: r.date()?,
+            programme: r.text()?,
+        })
+    }
+}
+
+/// A candidate's move with who made it and when (UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YoungMoveRun {
+    pub entry: YoungMove,
+    pub by: String,
+    pub at: PrimitiveDateTime,
+}
+
+/// One move of a young-cadre candidate to write (already allowed by the
+/// workflow).
+#[derive(Clone, Debug)]
+pub struct YoungChange {
+    /// The candidate as the move leaves it.
+    pub candidate: YoungCandidate,
+    /// The stored candidate's state its user saw (`None`: no candidate
+    /// row yet, say a cadre on the programme by import).
+    pub expected: Option<YoungState>,
+    pub kind: YoungMoveKind,
+    pub comment: String,
+    /// The programme row to write (selected: a new one; filed: its filing
+    /// day).
+    pub cadre: Option<YoungCadre>,
+    /// The programme row to delete (deselected or returned).
+    pub remove_cadre: Option<YoungCadre>,
+    /// Selecting: the most the town may have on the programme (Article
+    /// 10's cap), counted again in the transaction.
+    pub cap: Option<u32>,
+}
+
+const CHANGED: &str = "该人员已被他人处理，状态已经改变，请刷新页面后重试";
+
+fn of_town(p: &mut Params, town: TownCode) -> (String, Vec<Value>) {
+    (
+        format!("town = {}", p.next()),
+        vec![Value::String(Some(town.as_str().to_owned()))],
+    )
+}
+
+impl Tx {
+    /// Inserts rows that must be new: when a row with one of their keys is
+    /// stored already, nothing is written and the write is refused with a
+    /// sentence naming the kind of record (not its key, which may hold an
+    /// ID number).
+    pub async fn insert_new<R: Record>(&mut self, rows: &[R]) -> Result<u64, StoreError> {
+        let all = Self::rows(rows)?;
+        for chunk in all.chunks(self.chunk::<R>()) {
+            if !self.existing::<R>(chunk).await?.is_empty() {
+                return Err(StoreError::Invalid(format!(
+                    "该{}已经登记，不能重复登记；请刷新页面查看",
+                    R::ZH
+                )));
+            }
+        }
+        self.insert(rows).await
+    }
+}
+
+impl Store {
+    /// Writes what a recording form gives in one transaction: `new` rows
+    /// must not be stored yet ([`Tx::insert_new`]), `changed` rows are
+    /// upserted; kinds in the order of a batch (parents first), the new
+    /// rows of a kind before its changed ones. All or nothing.
+    pub async fn record_form(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        new: &Batch,
+        changed: &Batch,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_from(actor, origin).await?;
+        macro_rules! write {
+            ($f:ident, $t:ty) => {
+                if !new.$f.is_empty() {
+                    tx.insert_new(&new.$f).await?;
+                }
+                if !changed.$f.is_empty() {
+                    tx.upsert(&changed.$f).await?;
+                }
+            };
+        }
+        crate::batch_kinds!(write);
+        tx.commit().await
+    }
+
+    /// Writes rows of one kind that must be new ([`Tx::insert_new`]) in
+    /// one transaction: for kinds a [`Batch`] does not carry (a
+    /// degree-study application).
+    pub async fn record_new<R: Record>(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        rows: &[R],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_from(actor, origin).await?;
+        tx.insert_new(rows).await?;
+        tx.commit().await
+    }
+
+    /// Whether a person with this ID number is on record (anywhere).
+    pub async fn person_known(&self, id: &CitizenId) -> Result<bool, StoreError> {
+        let mut p = Params::new(self.backend);
+        let sql = format!("SELECT 1 FROM people WHERE citizen_id = {}", p.next());
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                vec![Value::String(Some(id.as_str().to_owned()))],
+            ))
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// The town's report on training its reserves for `year`, if any.
+    pub async fn reserve_report(
+        &self,
+        town: TownCode,
+        year: i32,
+    ) -> Result<Option<ReserveReport>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let f = format!("town = {} AND year = {}", p.next(), p.next());
+        let v = vec![
+            Value::String(Some(town.as_str().to_owned())),
+            Value::Int(Some(year)),
+        ];
+        Ok(crate::cycle::select(&self.db, self.backend, &f, v)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// The town's young-cadre candidates (every year), by person.
+    pub async fn young_candidates(
+        &self,
+        town: TownCode,
+    ) -> Result<Vec<YoungCandidate>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, town);
+        crate::cycle::select(&self.db, self.backend, &f, v).await
+    }
+
+    /// Every move of the town's candidates, in the order they were made,
+    /// with who and when.
+    pub async fn young_moves(&self, town: TownCode) -> Result<Vec<YoungMoveRun>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, town);
+        let rows =
+            crate::moves::select_audited(&self.db, self.backend, &f, v, "updated_at, person, seq")
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(entry, by, at)| YoungMoveRun { entry, by, at })
+            .collect())
+    }
+
+    /// The town's degree-study applications of `year`, by person.
+    pub async fn degree_enrolments(
+        &self,
+        town: TownCode,
+        year: i32,
+    ) -> Result<Vec<DegreeEnrolment>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let f = format!("town = {} AND year = {}", p.next(), p.next());
+        let v = vec![
+            Value::String(Some(town.as_str().to_owned())),
+            Value::Int(Some(year)),
+        ];
+        crate::cycle::select(&self.db, self.backend, &f, v).await
+    }
+
+    /// Writes one move of a young-cadre candidate in one transaction (see
+    /// the module's note). Refused, with nothing written, when the
+    /// candidate is no longer in `c.expected`, or when selecting would put
+    /// more of the town's cadres on the programme than `c.cap`.
+    pub async fn move_young(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        c: &YoungChange,
+    ) -> Result<(), StoreError> {
+        let person = c.candidate.person.as_str().to_owned();
+        let town = c.candidate.town;
+        let mut tx = self.begin_from(actor, origin).await?;
+        let b = self.backend;
+        if c.cap.is_some() {
+            // Selections of one town one at a time: lock the town's row
+            // (PostgreSQL; SQLite holds the write lock already).
+            let mut p = Params::new(b);
+            let sql = format!("UPDATE towns SET name = name WHERE code = {}", p.next());
+            tx.tx
+                .execute_raw(Statement::from_sql_and_values(
+                    b.db(),
+                    sql,
+                    vec![Value::String(Some(town.as_str().to_owned()))],
+                ))
+                .await?;
+        }
+        let mut p = Params::new(b);
+        let f = format!("person = {}", p.next());
+        let v = vec![Value::String(Some(person.clone()))];
+        match c.expected {
+            Some(s) => {
+                if tx
+                    .claim_state("young_candidates", &mut p, &f, v, s.code())
+                    .await?
+                    != 1
+                {
+                    return Err(StoreError::Invalid(CHANGED.into()));
+                }
+            }
+            None => {
+                let stored: Vec<YoungCandidate> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+                if !stored.is_empty() {
+                    return Err(StoreError::Invalid(CHANGED.into()));
+                }
+            }
+        }
+        tx.upsert(std::slice::from_ref(&c.candidate)).await?;
+        if let Some(y) = &c.remove_cadre {
+            tx.delete(std::slice::from_ref(y)).await?;
+        }
+        if let Some(y) = &c.cadre {
+            tx.upsert(std::slice::from_ref(y)).await?;
+        }
+        if let Some(cap) = c.cap {
+            let mut p = Params::new(b);
+            let sql = format!(
+                "SELECT COUNT(*) FROM young_cadres WHERE village IN \
+                 (SELECT code FROM villages WHERE town_code = {})",
+                p.next()
+            );
+            let row = tx
+                .tx
+                .query_one_raw(Statement::from_sql_and_values(
+                    b.db(),
+                    sql,
+                    vec![Value::String(Some(town.as_str().to_owned()))],
+                ))
+                .await?;
+            let n: i64 = match row {
+                Some(r) => r.try_get_by_index(0)?,
+                None => 0,
+            };
+            if n > i64::from(cap) {
+                return Err(StoreError::Invalid(format!(
+                    "本镇街年轻干部已有 {} 人，超过上限 {cap} 人（第十条）；请刷新页面后重试",
+                    n - 1
+                )));
+            }
+        }
+        let seq = {
+            let mut p = Params::new(b);
+            let f = format!("person = {}", p.next());
+            tx.next_seq("young_moves", &f, vec![Value::String(Some(person))])
+                .await?
+        };
+        tx.insert(&[YoungMove {
+            person: c.candidate.person.clone(),
+            seq,
+            town,
+            kind: c.kind,
+            to: c.candidate.state,
+            comment: c.comment.trim().to_owned(),
+        }])
+        .await?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,134 @@
+//! What the recording forms of the reserves, young-cadre and
+//! qualification pages share: form fields read with a Chinese sentence for
+//! every bad value, and how a refusal is answered.
+
+use axum::http::StatusCode;
+use rust_decimal::Decimal;
+use time::Date;
+use touyan_records::model::Labelled;
+use touyan_rules::calendar::parse_iso_date;
+use touyan_storage::StoreError;
+use touyan_workflow::Refusal;
+
+use crate::state::Failure;
+
+fn invalid(m: String) -> Refusal {
+    Refusal::Invalid(m)
+}
+
+/// A date field (`YYYY-MM-DD`).
+pub(crate) fn date(text: &str, what: &str) -> Result<Date, Refusal> {
+    parse_iso_date(text).ok_or_else(|| invalid(format!("{what}“{text}”不是有效日期（YYYY-MM-DD）")))
+}
+
+/// A date field no later than `today`.
+pub(crate) fn past_date(text: &str, what: &str, today: Date) -> Result<Date, Refusal> {
+    let d = date(text, what)?;
+    if d > today {
+        return Err(invalid(format!("{what}不能晚于今天（{today}）")));
+    }
+    Ok(d)
+}
+
+/// A text that must be given, at most `max` characters.
+pub(crate) fn required(text: &str, what: &str, max: usize) -> Result<String, Refusal> {
+    if text.is_empty() {
+        return Err(invalid(format!("请填写{what}")));
+    }
+    optional(text, what, max)
+}
+
+/// A text that may be empty, at most `max` characters.
+pub(crate) fn optional(text: &str, what: &str, max: usize) -> Result<String, Refusal> {
+    if text.chars().count() > max {
+        return Err(invalid(format!("{what}不能超过 {max} 字")));
+    }
+    Ok(text.to_owned())
+}
+
+/// A decimal from `min` to `max` with at most two places.
+pub(crate) fn decimal(
+    text: &str,
+    what: &str,
+    min: Decimal,
+    max: Decimal,
+) -> Result<Decimal, Refusal> {
+    let d: Decimal = text
+        .parse()
+        .map_err(|_| invalid(format!("{what}“{text}”不是数字")))?;
+    if d < min || d > max || d.normalize().scale() > 2 {
+        return Err(invalid(format!(
+            "{what}应在 {min} 至 {max} 之间，至多两位小数"
+        )));
+    }
+    Ok(d.normalize())
+}
+
+/// One of an enumeration, by its code (what the page's drop-down sends).
+pub(crate) fn choice<E: Labelled>(text: &str, what: &str) -> Result<E, Refusal> {
+    E::ALL
+        .iter()
+        .copied()
+        .find(|e| e.code() == text)
+        .ok_or_else(|| invalid(format!("请选择{what}")))
+}
+
+/// The status a refusal is answered with (a missing record is answered by
+/// the caller as a missing page).
+pub(crate) fn status(r: &Refusal) -> StatusCode {
+    match r {
+        Refusal::NotFound => StatusCode::NOT_FOUND,
+        Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
+        Refusal::Conflict(_) => StatusCode::CONFLICT,
+        Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// A store's refusal of what was sent (a record already there, a value it
+/// cannot keep) as the user's refusal; anything else is ours.
+pub(crate) fn refused(e: StoreError) -> Result<Refusal, Failure> {
+    match e {
+        StoreError::Invalid(m) => Ok(Refusal::Invalid(m)),
+        e @ (StoreError::Duplicate { .. } | StoreError::MissingReference { .. }) => {
+            Ok(Refusal::Invalid(e.to_string()))
+        }
+        e => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_read_with_chinese_messages() {
+        let today = time::macros::date!(2025 - 06 - 02);
+        assert!(date("2025-02-30", "开始日期").is_err());
+        assert_eq!(
+            past_date("2025-06-02", "日期", today),
+            Ok(today),
+            "today itself is allowed"
+        );
+        match past_date("2025-06-03", "日期", today) {
+            Err(Refusal::Invalid(m)) => assert!(m.contains("不能晚于今天"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(required("", "挂职单位", 10).is_err());
+        assert!(required("一二三四五六七八九十", "挂职单位", 10).is_ok());
+        assert!(required("一二三四五六七八九十一", "挂职单位", 10).is_err());
+        let hundred = Decimal::from(100);
+        assert_eq!(
+            decimal("88.50", "评分", Decimal::ZERO, hundred),
+            Ok("88.5".parse().unwrap())
+        );
+        assert!(decimal("88.555", "评分", Decimal::ZERO, hundred).is_err());
+        assert!(decimal("100.01", "评分", Decimal::ZERO, hundred).is_err());
+        assert!(decimal("-1", "评分", Decimal::ZERO, hundred).is_err());
+        assert!(decimal("abc", "评分", Decimal::ZERO, hundred).is_err());
+        assert_eq!(
+            choice::<touyan_records::model::PostRole>("secretary", "岗位"),
+            Ok(touyan_records::model::PostRole::Secretary)
+        );
+        assert!(choice::<touyan_records::model::PostRole>("村党组织书记", "岗位").is_err());
+    }
+}
