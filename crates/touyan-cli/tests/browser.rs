@@ -896,9 +896,24 @@ async fn draft_notice_and_file_a_plan(c: &Client, base: &str) {
     }
 }
 
+/// Issue 5, item 8: the yearly adjustment from the browser — the city
+/// decides every town's proposal for the year again (the same run as
+/// `touyan cycle`) and sees the overview.
+async fn decide_the_years_proposals(c: &Client, base: &str) {
+    sign_in(c, base, "city").await;
+    click(c, "header nav a[href='/lists']").await;
+    click(c, "#propose-run").await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.path(), "/lists");
+    let overview = body_text(c).await;
+    assert!(overview.contains("化龙镇"), "{overview}");
+    assert!(!overview.contains("未测算"), "{overview}");
+}
+
 /// Issue 5, item 10: one town's year in one browser, on one demo
 /// database, by its operator, its reviewer, the city and finance, none of
-/// them on the command line: the list adjusted to the year's proposal and
+/// them on the command line: the year's proposals decided by the city; the
+/// list adjusted to the year's proposal and
 /// filed; a secretary's yearly plan reviewed, noticed and filed; a training session recorded with its attendance; the half-year
 /// evaluation with a phone vote and paper ballots that opens an interview,
 /// held and closed; the month's pay (subsidies and young cadres' pay)
@@ -916,6 +931,8 @@ async fn a_town_goes_through_its_year_in_the_browser() {
         c.goto(&format!("{base}/")).await.unwrap();
         sign_out(c).await;
     };
+    decide_the_years_proposals(c, base).await;
+    next().await;
     file_the_list(c, base).await;
     next().await;
     draft_notice_and_file_a_plan(c, base).await;

@@ -207,6 +207,10 @@ fn form_matrix() -> Vec<FormRow> {
         ("/young", y("move", "extend"),            [422, 403, 403, 403, 404, 403, 403, 403, 403, 303]),
         ("/young", y("move", "decline_extension"), [422, 403, 403, 403, 404, 403, 403, 403, 403, 303]),
         ("/young", y("move", "nothing"),           [422, 422, 422, 422, 404, 403, 403, 403, 403, 303]),
+        // The year's proposal decided again: the city, a town's operator.
+        ("/lists/propose", vec![("year", "abc")],   [422, 403, 422, 403, 422, 403, 403, 403, 403, 303]),
+        ("/lists/propose", vec![("year", "2025"), ("town", "370783999")],
+                                                   [404, 403, 404, 403, 404, 403, 403, 403, 403, 303]),
         // Qualification: exams and applications by the operator,
         // certificates by the city.
         ("/qualifications", q("exam"),             [403, 403, 422, 403, 404, 403, 403, 403, 403, 303]),
