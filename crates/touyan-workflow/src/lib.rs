@@ -11,12 +11,19 @@
 //!   draft → confirmed → submitted → filed, returns and send-backs, and
 //!   adjustments of a filed list; the checks of a town's choices against
 //!   the proposal and the measures.
+//! - `art02_daily.rs`: the inferred Chapter 2, daily management: who
+//!   keeps duty rotas, work records and yearly reports, and a leave
+//!   request's moves (request, approve, refuse, report back).
+//! - `art14_treatment.rs`: the inferred Article 14, treatment guarantees:
+//!   who keeps honours, recruitments and pension subsidies.
 
 pub mod art01_13_list;
+pub mod art02_daily;
 pub mod art06_training;
 pub mod art12_evaluation;
 pub mod art13_pay_run;
 pub mod art14_exit;
+pub mod art14_treatment;
 pub mod role;
 
 pub use role::{Actor, Role};
