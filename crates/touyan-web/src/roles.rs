@@ -57,6 +57,11 @@ pub enum Action {
     Exits,
     /// Qualification (Article 7): certificates, courses, degree study.
     Qualifications,
+    /// Daily management and treatment guarantees (the inferred Chapter 2
+    /// and Article 14): records and reminders; who keeps what and who
+    /// moves a leave request is `touyan_workflow::art02_daily` /
+    /// `art14_treatment`'s.
+    Daily,
 }
 
 use Role::*;
@@ -119,6 +124,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (
         Action::Pay,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer, Finance],
+    ),
+    (
+        Action::Daily,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
 ];
 
