@@ -324,13 +324,13 @@ async fn town_page(
         Err(e) => return internal(e),
     };
     let Some(town) = town else {
-        // The city: counts per town.
+        // The city: counts per town (the secretaries come town by town).
         for s in &all {
             let rs = reminders_of(&p, s, today);
             let code = s.town.as_str();
-            let i = match page.counts.iter().position(|c| c.code == code) {
-                Some(i) => i,
-                None => {
+            let i = match page.counts.last() {
+                Some(c) if c.code == code => page.counts.len() - 1,
+                _ => {
                     let name = page
                         .towns
                         .iter()
