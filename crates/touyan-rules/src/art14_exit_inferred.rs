@@ -6,8 +6,10 @@
 //! leaving office, and age. Every ground is a switch in the policy
 //! (`exit.*`), so a city whose own text differs turns it off or changes it.
 //!
-//! Chapter 2 (daily management) and Article 14's treatment guarantees are
-//! kept as records and reminders, not as rules: see the traceability table.
+//! Chapter 2 (daily management) is kept as records with reminders
+//! (`art02_daily_inferred`); Article 14's treatment guarantees (honours,
+//! recruitment into town posts, pension subsidies) as records only, not as
+//! rules: see the traceability table.
 
 use std::fmt;
 

@@ -29,9 +29,15 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// "第一条第二款" or "第十四条（推定）".
+    /// "第一条第二款" or "第十四条（原文缺失，推定）". Chapter 2
+    /// (Articles 2–5) is missing as a whole, so its rules cite the chapter:
+    /// "第二章（原文缺失，推定）".
     pub fn citation(&self) -> String {
-        let mut s = format!("第{}条{}", article_zh(self.article), self.clause);
+        let mut s = if (2..=5).contains(&self.article) {
+            format!("第二章{}", self.clause)
+        } else {
+            format!("第{}条{}", article_zh(self.article), self.clause)
+        };
         if self.inferred {
             s.push_str("（原文缺失，推定）");
         }
@@ -161,6 +167,22 @@ impl<T, R: fmt::Display> Decision<T, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chapter_two_is_cited_as_the_chapter() {
+        let r = |article, inferred| Rule {
+            id: "x",
+            article,
+            clause: "",
+            inferred,
+            title: "x",
+        };
+        assert_eq!(r(2, true).citation(), "第二章（原文缺失，推定）");
+        assert_eq!(r(5, false).citation(), "第二章");
+        assert_eq!(r(1, false).citation(), "第一条");
+        assert_eq!(r(6, false).citation(), "第六条");
+        assert_eq!(r(14, true).citation(), "第十四条（原文缺失，推定）");
+    }
 
     #[test]
     fn article_numbers_in_chinese() {

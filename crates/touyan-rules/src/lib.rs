@@ -8,6 +8,7 @@
 //! | Article | Module |
 //! |---|---|
 //! | 第一条 人员纳入 | [`art01_inclusion`] |
+//! | 第二章（推定）日常管理的提醒 | [`art02_daily_inferred`] |
 //! | 第六条 教育培训 | [`art06_training`] |
 //! | 第七条 任职资格 | [`art07_qualification`] |
 //! | 第八条 挂职锻炼 | [`art08_secondment`] |
@@ -19,6 +20,7 @@
 //! | 第十四条以后（推定）退出 | [`art14_exit_inferred`] |
 
 pub mod art01_inclusion;
+pub mod art02_daily_inferred;
 pub mod art06_training;
 pub mod art07_qualification;
 pub mod art08_secondment;
@@ -41,6 +43,7 @@ pub use policy::{Params, Policy};
 pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
     [
         art01_inclusion::RULES,
+        art02_daily_inferred::RULES,
         art06_training::RULES,
         art07_qualification::RULES,
         art08_secondment::RULES,

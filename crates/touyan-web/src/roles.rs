@@ -68,6 +68,11 @@ pub enum Action {
     /// workflow allows the role (`touyan_workflow::art11_plan`; the city
     /// follows them).
     Plans,
+    /// Daily management and treatment guarantees (the inferred Chapter 2
+    /// and Article 14): records and reminders; who keeps what and who
+    /// moves a leave request is `touyan_workflow::art02_daily` /
+    /// `art14_treatment`'s.
+    Daily,
 }
 
 use Role::*;
@@ -134,6 +139,10 @@ pub const PERMISSIONS: &[(Action, &[Role])] = &[
     (Action::Propose, &[CityAdmin, TownOperator]),
     (
         Action::Plans,
+        &[CityAdmin, CityViewer, TownOperator, TownReviewer],
+    ),
+    (
+        Action::Daily,
         &[CityAdmin, CityViewer, TownOperator, TownReviewer],
     ),
 ];

@@ -82,6 +82,16 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("GET", "/lists/2025/370783999".into(),      [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         ("GET", "/qualifications".into(),            [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
         ("GET", "/exits".into(),                     [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
+        // Daily management and treatment: a town role asking another town
+        // is answered as missing; a person out of scope too.
+        ("GET", "/daily".into(),                     [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/daily?town={T1}"),         [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        ("GET", "/daily?town=abc".into(),            [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/daily/{a}"),               [200, 200, 200, 200, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/daily/{c}"),               [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
+        ("GET", format!("/daily/{missing}"),         [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // JSON, not the form: no CSRF field, refused.
+        ("POST", "/daily".into(),                    [403, 403, 403, 403, 403, 403, 403, 403, 403, 303]),
         ("GET", "/whatif".into(),                    [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
         ("GET", "/young".into(),                     [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
         ("GET", "/reserves".into(),                  [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),

@@ -13,8 +13,14 @@
 //!   the proposal and the measures.
 //! - `art11_plan.rs`: Article 11, a secretary's yearly plan: draft →
 //!   review meeting → public notice → filing with the town, returns.
+//! - `art02_daily.rs`: the inferred Chapter 2, daily management: who
+//!   keeps duty rotas, work records and yearly reports, and a leave
+//!   request's moves (request, approve, refuse, report back).
+//! - `art14_treatment.rs`: the inferred Article 14, treatment guarantees:
+//!   who keeps honours, recruitments and pension subsidies.
 
 pub mod art01_13_list;
+pub mod art02_daily;
 pub mod art06_training;
 pub mod art07_qualification;
 pub mod art08_09_reserves;
@@ -23,6 +29,7 @@ pub mod art11_plan;
 pub mod art12_evaluation;
 pub mod art13_pay_run;
 pub mod art14_exit;
+pub mod art14_treatment;
 pub mod role;
 
 pub use role::{Actor, Role};

@@ -75,6 +75,15 @@ catalog! {
     pay_tier1_monthly_yuan: Decimal = "pay.tier1_monthly_yuan";
     pay_tier2_monthly_yuan: Decimal = "pay.tier2_monthly_yuan";
     pay_tier3_monthly_yuan: Decimal = "pay.tier3_monthly_yuan";
+    // Inferred (Chapter 2 is missing): daily management, reminders only
+    daily_remind_duty_rota: bool = "daily.remind_duty_rota";
+    daily_office_min_days_per_week: u32 = "daily.office_min_days_per_week";
+    daily_remind_work_records: bool = "daily.remind_work_records";
+    daily_work_records_min_per_month: u32 = "daily.work_records_min_per_month";
+    daily_work_records_remind_day: u32 = "daily.work_records_remind_day";
+    daily_remind_leave: bool = "daily.remind_leave";
+    daily_remind_yearly_report: bool = "daily.remind_yearly_report";
+    daily_report_due_months: u32 = "daily.report_due_months";
     // Article 6: training
     training_city_min_days: Decimal = "training.city_min_days";
     training_town_min_sessions: u32 = "training.town_min_sessions";

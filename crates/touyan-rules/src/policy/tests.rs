@@ -631,13 +631,15 @@ fn an_extra_condition_is_parsed() {
     assert_eq!(c.label, "无党纪政务处分");
     assert_eq!(c.article, 1);
     assert_eq!(c.since, date!(2025 - 01 - 01));
-    assert_eq!(c.line, 405);
+    // The line after the example's last and a blank one.
+    let last = u32::try_from(EXAMPLE_POLICY_TOML.lines().count()).unwrap();
+    assert_eq!(c.line, last + 2);
 
     let bad = format!(
         "{EXAMPLE_POLICY_TOML}\n[[conditions]]\nid = \"Bad Id\"\nlabel = \"x\"\narticle = 1\nsince = 2025-01-01\n"
     );
     let ps = problems(&bad);
-    assert!(has_problem(&ps, 406, "id"), "{ps:#?}");
+    assert!(has_problem(&ps, last + 3, "id"), "{ps:#?}");
 }
 
 /// A present but invalid value is one problem, not also "缺少参数": the
