@@ -63,7 +63,23 @@ pub static EXTENSION: Rule = Rule {
     title: "超龄优秀者延长至 5 年",
 };
 
-pub static RULES: &[&Rule] = &[&AGE, &CAP, &SELECTION, &FACTOR, &PAY, &EXTENSION];
+pub static RESERVE_POOL: Rule = Rule {
+    id: "art10.reserve_pool",
+    article: 10,
+    clause: "",
+    inferred: false,
+    title: "年轻干部纳入书记后备干部库",
+};
+
+pub static RULES: &[&Rule] = &[
+    &AGE,
+    &CAP,
+    &SELECTION,
+    &FACTOR,
+    &PAY,
+    &EXTENSION,
+    &RESERVE_POOL,
+];
 
 /// Aged 35 or under (completed years) on `on`.
 pub fn age(p: &Params, birth_date: Date, on: Date) -> Decision<bool, AgeReason> {
@@ -272,4 +288,31 @@ pub fn extension(
         )
     };
     Decision::new(&EXTENSION, outcome, reason).using(&[p.young_extension_years.used])
+}
+
+/// "将专业化年轻干部纳入村党组织书记后备干部库，在调整村党组织书记时优先
+/// 推荐": whether a young cadre is in the secretaries' reserve pool on
+/// `on`, given their listings as a secretary reserve (listed on, removed
+/// on; a listing removed on a day no longer holds that day, as Article 9's
+/// pool is read). Outcome: in the pool.
+pub fn reserve_pool(
+    on: Date,
+    secretary_listings: &[(Date, Option<Date>)],
+) -> Decision<bool, String> {
+    let held = secretary_listings
+        .iter()
+        .filter(|(from, to)| *from <= on && to.is_none_or(|t| t > on))
+        .map(|(from, _)| *from)
+        .min();
+    let (outcome, reason) = match held {
+        Some(from) => (
+            true,
+            format!("{from} 起列入村党组织书记后备干部库，调整书记时优先推荐"),
+        ),
+        None => (
+            false,
+            "未列入村党组织书记后备干部库：专业化年轻干部应纳入书记后备干部库".to_string(),
+        ),
+    };
+    Decision::new(&RESERVE_POOL, outcome, reason)
 }

@@ -279,3 +279,38 @@ fn pay_lists_the_full_time_switch_it_used() {
     );
     assert_used_policy(&d.params, "young.subsidy_requires_full_time");
 }
+
+/// Article 10: a young cadre belongs in the secretaries' reserve pool. A
+/// listing holds from its day; one removed on a day no longer holds that
+/// day; of two listings in force the earlier is named.
+#[test]
+fn in_the_reserve_pool_from_the_listing_day_until_removed() {
+    let on = date!(2025 - 06 - 30);
+    let pool = |l: &[(time::Date, Option<time::Date>)]| art10_young_cadres::reserve_pool(on, l);
+    let d = pool(&[]);
+    assert!(!d.outcome);
+    assert_rule(d.rule, "art10.reserve_pool", 10);
+    assert_eq!(
+        d.sentence(),
+        "未列入村党组织书记后备干部库：专业化年轻干部应纳入书记后备干部库"
+    );
+    // Listed today: in.
+    let d = pool(&[(on, None)]);
+    assert!(d.outcome);
+    assert_eq!(
+        d.sentence(),
+        "2025-06-30 起列入村党组织书记后备干部库，调整书记时优先推荐"
+    );
+    // Listed tomorrow: not yet.
+    assert!(!pool(&[(date!(2025 - 07 - 01), None)]).outcome);
+    // Removed today: out; removed tomorrow: still in.
+    assert!(!pool(&[(date!(2024 - 01 - 01), Some(on))]).outcome);
+    assert!(pool(&[(date!(2024 - 01 - 01), Some(date!(2025 - 07 - 01)))]).outcome);
+    // Two listings in force: the earlier is named.
+    let d = pool(&[(date!(2025 - 03 - 01), None), (date!(2024 - 05 - 01), None)]);
+    assert!(
+        d.sentence().starts_with("2024-05-01 起"),
+        "{}",
+        d.sentence()
+    );
+}

@@ -61,6 +61,9 @@ pub struct YoungLine {
     pub total: String,
     pub current: String,
     pub kept: bool,
+    /// In the secretaries' reserve pool today (Article 10), and why.
+    pub pool: String,
+    pub pool_ok: bool,
 }
 
 /// A move button of a candidate.
@@ -372,7 +375,17 @@ async fn page(
                         }
                         _ => String::new(),
                     };
+                    let listings: Vec<(Date, Option<Date>)> = l
+                        .town
+                        .reserves
+                        .iter()
+                        .filter(|x| x.person == row.who.person && x.post == PostRole::Secretary)
+                        .map(|x| (x.listed_on, x.removed_on))
+                        .collect();
+                    let pool = art10_young_cadres::reserve_pool(today, &listings);
                     YoungLine {
+                        pool: format!("{}（{}）", pool.reason, pool.rule.citation()),
+                        pool_ok: pool.outcome,
                         village_name: row.who.village_name.clone(),
                         name: row.who.name.clone(),
                         person_id: masked(&row.who.person),

@@ -36,9 +36,26 @@ fn records() -> Batch {
     // 26 on the test's today (2025-06-02); and 37, past the limit.
     let (p1, y1) = young("37078319990505004", "赵六", "3000");
     let (p2, y2) = young("37078319880101005", "钱七", "5000");
+    // 赵六 is a secretary reserve since 2025-01-10; 钱七 was one until
+    // the test's today (removed that day: no longer).
+    let reserve = |id: &str, listed_on, removed_on| Reserve {
+        person: cid(id),
+        village: v1,
+        post: PostRole::Secretary,
+        listed_on,
+        removed_on,
+    };
     Batch {
         people: vec![p1, p2],
         young_cadres: vec![y1, y2],
+        reserves: vec![
+            reserve("37078319990505004", date!(2025 - 01 - 10), None),
+            reserve(
+                "37078319880101005",
+                date!(2024 - 01 - 01),
+                Some(date!(2025 - 06 - 02)),
+            ),
+        ],
         town_years: vec![TownYear {
             town: TownCode::parse(T1).unwrap(),
             year: 2025,
@@ -76,6 +93,16 @@ async fn cap_age_and_pay(db: TestDb) {
     assert!(
         html.contains("若综合考核优秀"),
         "the extension case is shown"
+    );
+    // Their place in the secretaries' reserve pool (Article 10).
+    assert!(
+        html.contains("2025-01-10 起列入村党组织书记后备干部库，调整书记时优先推荐"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("未列入村党组织书记后备干部库").count(),
+        1,
+        "钱七's listing ended today"
     );
     assert!(!html.contains("37078319990505004"), "masked");
     let op2 = sign_in(&h, "op2").await;
