@@ -67,6 +67,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
 use time::{Date, Month};
 use touyan_evaluate::input::{self as contract, Count, Edu, IsoDate, Num};
 use touyan_evaluate::{output, town as judge};
@@ -290,26 +291,30 @@ pub fn run(
     })
 }
 
-/// The records of a year, by what a town asks for.
+/// The records of a year, by what a town asks for. Keyed with FxHash
+/// (`rustc-hash`), not the standard SipHash: the keys are short fixed-size
+/// codes and ID numbers, hundreds of thousands of lookups per run, and a
+/// batch over the store's own records has no need of SipHash's defence
+/// against chosen keys.
 struct Index<'r> {
     year: i32,
     on: Date,
     /// Villagers' committees by town, in code order.
-    villages: HashMap<TownCode, Vec<&'r touyan_records::model::Village>>,
-    people: HashMap<&'r CitizenId, &'r Person>,
+    villages: FxHashMap<TownCode, Vec<&'r touyan_records::model::Village>>,
+    people: FxHashMap<&'r CitizenId, &'r Person>,
     /// Secretary posts by village.
-    secretary_posts: HashMap<VillageCode, Vec<&'r Post>>,
-    facts: HashMap<VillageCode, &'r VillageYear>,
-    three_good: HashSet<&'r CitizenId>,
+    secretary_posts: FxHashMap<VillageCode, Vec<&'r Post>>,
+    facts: FxHashMap<VillageCode, &'r VillageYear>,
+    three_good: FxHashSet<&'r CitizenId>,
     /// (level, days) of the sessions attended in `year - 1`, by person.
-    training: HashMap<&'r CitizenId, Vec<(TrainingLevel, Decimal)>>,
+    training: FxHashMap<&'r CitizenId, Vec<(TrainingLevel, Decimal)>>,
     /// The latest half year's ballots: party members, public reps.
-    ballots: HashMap<&'r CitizenId, Latest>,
-    reserves: HashMap<VillageCode, u32>,
-    young: HashMap<VillageCode, Vec<&'r YoungCadre>>,
-    secondments: HashMap<&'r CitizenId, Vec<&'r touyan_records::model::Secondment>>,
-    settings: HashMap<TownCode, &'r touyan_records::model::TownYear>,
-    names: HashMap<TownCode, &'r str>,
+    ballots: FxHashMap<&'r CitizenId, Latest>,
+    reserves: FxHashMap<VillageCode, u32>,
+    young: FxHashMap<VillageCode, Vec<&'r YoungCadre>>,
+    secondments: FxHashMap<&'r CitizenId, Vec<&'r touyan_records::model::Secondment>>,
+    settings: FxHashMap<TownCode, &'r touyan_records::model::TownYear>,
+    names: FxHashMap<TownCode, &'r str>,
 }
 
 /// Ballots of a person's latest half year with any.
@@ -322,7 +327,8 @@ struct Latest {
 impl<'r> Index<'r> {
     fn new(r: &'r Records, year: i32, on: Date) -> Index<'r> {
         let last = year - 1;
-        let mut villages: HashMap<TownCode, Vec<&touyan_records::model::Village>> = HashMap::new();
+        let mut villages: FxHashMap<TownCode, Vec<&touyan_records::model::Village>> =
+            FxHashMap::default();
         for v in r
             .villages
             .iter()
@@ -333,17 +339,18 @@ impl<'r> Index<'r> {
         for list in villages.values_mut() {
             list.sort_by_key(|v| v.code);
         }
-        let mut secretary_posts: HashMap<VillageCode, Vec<&Post>> = HashMap::new();
+        let mut secretary_posts: FxHashMap<VillageCode, Vec<&Post>> = FxHashMap::default();
         for p in r.posts.iter().filter(|p| p.role == PostRole::Secretary) {
             secretary_posts.entry(p.village).or_default().push(p);
         }
-        let sessions: HashMap<&str, &touyan_records::model::TrainingSession> = r
+        let sessions: FxHashMap<&str, &touyan_records::model::TrainingSession> = r
             .training_sessions
             .iter()
             .filter(|s| s.start.year() == last)
             .map(|s| (s.code.as_str(), s))
             .collect();
-        let mut training: HashMap<&CitizenId, Vec<(TrainingLevel, Decimal)>> = HashMap::new();
+        let mut training: FxHashMap<&CitizenId, Vec<(TrainingLevel, Decimal)>> =
+            FxHashMap::default();
         for a in &r.attendance {
             if let Some(s) = sessions.get(a.session.as_str()) {
                 training
@@ -352,7 +359,7 @@ impl<'r> Index<'r> {
                     .push((s.level, s.days));
             }
         }
-        let mut ballots: HashMap<&CitizenId, Latest> = HashMap::new();
+        let mut ballots: FxHashMap<&CitizenId, Latest> = FxHashMap::default();
         for b in r.ballots.iter().filter(|b| b.year < year) {
             let slot = match b.group {
                 RaterGroup::PartyMembers => 0,
@@ -381,7 +388,7 @@ impl<'r> Index<'r> {
                 }
             }
         }
-        let mut reserves: HashMap<VillageCode, u32> = HashMap::new();
+        let mut reserves: FxHashMap<VillageCode, u32> = FxHashMap::default();
         for x in r.reserves.iter().filter(|x| {
             x.post == PostRole::Secretary
                 && x.listed_on <= on
@@ -389,12 +396,12 @@ impl<'r> Index<'r> {
         }) {
             *reserves.entry(x.village).or_default() += 1;
         }
-        let mut young: HashMap<VillageCode, Vec<&YoungCadre>> = HashMap::new();
+        let mut young: FxHashMap<VillageCode, Vec<&YoungCadre>> = FxHashMap::default();
         for y in r.young_cadres.iter().filter(|y| y.programme_start <= on) {
             young.entry(y.village).or_default().push(y);
         }
-        let mut secondments: HashMap<&CitizenId, Vec<&touyan_records::model::Secondment>> =
-            HashMap::new();
+        let mut secondments: FxHashMap<&CitizenId, Vec<&touyan_records::model::Secondment>> =
+            FxHashMap::default();
         for s in r.secondments.iter().filter(|s| s.start.year() == last) {
             secondments.entry(&s.person).or_default().push(s);
         }
@@ -705,7 +712,7 @@ fn decide_town(
             eligible: s.eligibility.eligible(),
             place: placed.map(|x| x.0),
             tier: placed.map(|x| x.1),
-            json: String::from_utf8_lossy(&j.buf).into_owned(),
+            json: j.buf.clone(),
         });
     }
     Ok(TownProposal {

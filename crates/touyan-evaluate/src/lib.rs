@@ -195,11 +195,11 @@ fn one_town(params: &Params, as_of: Date, raw: &[u8], t: usize) -> TownOutput {
     let r = town::decide(params, as_of, &town, t, village_count);
     let mut j = output::Json::new();
     if t > 0 {
-        j.buf.push(b',');
+        j.buf.push(',');
     }
     output::town(&mut j, &r);
     let ids = people(&town).map(id_hash).collect();
-    Ok((j.buf, ids))
+    Ok((j.buf.into_bytes(), ids))
 }
 
 /// Finds where a person id first occurs in towns `0..=last`, and its path.
@@ -302,7 +302,7 @@ impl Sink<'_, '_, '_> {
 pub fn run(p: &Prepared<'_>, threads: usize, out: &mut dyn Write) -> Result<(), RunError> {
     let mut j = output::Json::new();
     output::head(&mut j, &p.policy_id);
-    out.write_all(&j.buf)?;
+    out.write_all(j.buf.as_bytes())?;
     let mut sink = Sink {
         p,
         out,
@@ -364,7 +364,7 @@ pub fn run(p: &Prepared<'_>, threads: usize, out: &mut dyn Write) -> Result<(), 
     }
     let mut j = output::Json::new();
     output::tail(&mut j);
-    sink.out.write_all(&j.buf)?;
+    sink.out.write_all(j.buf.as_bytes())?;
     Ok(())
 }
 
@@ -483,7 +483,7 @@ pub fn run_input(
 
         let mut j = output::Json::new();
         output::head(&mut j, &p.policy_id);
-        out.write_all(&j.buf)?;
+        out.write_all(j.buf.as_bytes())?;
         let mut sink = Sink {
             p: &p,
             out,
@@ -507,7 +507,7 @@ pub fn run_input(
         }
         let mut j = output::Json::new();
         output::tail(&mut j);
-        sink.out.write_all(&j.buf)?;
+        sink.out.write_all(j.buf.as_bytes())?;
         Ok(())
     })
 }

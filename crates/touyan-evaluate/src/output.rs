@@ -11,73 +11,56 @@ use touyan_rules::num::round_fen;
 
 use crate::town::TownResult;
 
-/// Formats into the end of a byte buffer.
-struct Tail<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for Tail<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
-}
-
-/// A JSON output buffer.
+/// A JSON output buffer. Text, not bytes: everything written is a `str`
+/// (escapes split strings only at ASCII bytes, which are char boundaries),
+/// so a caller keeping the JSON as a `String` takes it as it is, without
+/// validating it again.
 pub struct Json {
-    pub buf: Vec<u8>,
-    scratch: String,
+    pub buf: String,
 }
 
 impl Json {
     pub fn new() -> Json {
         Json {
-            buf: Vec::with_capacity(64 * 1024),
-            scratch: String::new(),
+            buf: String::with_capacity(64 * 1024),
         }
     }
 
     fn raw(&mut self, s: &str) {
-        self.buf.extend_from_slice(s.as_bytes());
+        self.buf.push_str(s);
     }
 
     /// A JSON string, escaped.
     pub fn string(&mut self, s: &str) {
-        self.buf.push(b'"');
+        self.buf.push('"');
         let bytes = s.as_bytes();
         if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
-            self.buf.extend_from_slice(bytes);
-            self.buf.push(b'"');
+            self.buf.push_str(s);
+            self.buf.push('"');
             return;
         }
         let mut start = 0;
         for (i, &b) in bytes.iter().enumerate() {
-            let esc: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
+            let esc = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
                 0..=0x1f => {
-                    self.buf.extend_from_slice(&bytes[start..i]);
-                    let _ = write!(self.scratch_clear(), "\\u{b:04x}");
-                    let s = std::mem::take(&mut self.scratch);
-                    self.buf.extend_from_slice(s.as_bytes());
-                    self.scratch = s;
+                    self.buf.push_str(&s[start..i]);
+                    let _ = write!(self.buf, "\\u{b:04x}");
                     start = i + 1;
                     continue;
                 }
                 _ => continue,
             };
-            self.buf.extend_from_slice(&bytes[start..i]);
-            self.buf.extend_from_slice(esc);
+            self.buf.push_str(&s[start..i]);
+            self.buf.push_str(esc);
             start = i + 1;
         }
-        self.buf.extend_from_slice(&bytes[start..]);
-        self.buf.push(b'"');
-    }
-
-    fn scratch_clear(&mut self) -> &mut String {
-        self.scratch.clear();
-        &mut self.scratch
+        self.buf.push_str(&s[start..]);
+        self.buf.push('"');
     }
 
     /// A sentence rendered from a `Display` value, as a JSON string. The
@@ -85,17 +68,17 @@ impl Json {
     /// holds a character JSON must escape, that stretch is escaped again.
     pub fn display(&mut self, d: &dyn std::fmt::Display) {
         let start = self.buf.len();
-        self.buf.push(b'"');
-        let _ = write!(Tail(&mut self.buf), "{d}");
-        if self.buf[start + 1..]
+        self.buf.push('"');
+        let _ = write!(self.buf, "{d}");
+        if self.buf.as_bytes()[start + 1..]
             .iter()
             .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
         {
-            let text = String::from_utf8_lossy(&self.buf[start + 1..]).into_owned();
+            let text = self.buf[start + 1..].to_owned();
             self.buf.truncate(start);
             self.string(&text);
         } else {
-            self.buf.push(b'"');
+            self.buf.push('"');
         }
     }
 
@@ -105,7 +88,7 @@ impl Json {
 
     fn decimal(&mut self, d: Decimal) {
         // A decimal prints digits, a sign and a point: nothing to escape.
-        let _ = write!(Tail(&mut self.buf), "{}", d.normalize());
+        let _ = write!(self.buf, "{}", d.normalize());
     }
 
     fn money(&mut self, d: Decimal) {
@@ -129,7 +112,7 @@ impl Json {
     }
 
     fn key(&mut self, k: &str) {
-        self.buf.push(b'"');
+        self.buf.push('"');
         self.raw(k);
         self.raw("\":");
     }
@@ -347,4 +330,28 @@ pub fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::Se
 /// (`art01.tenure` → `tenure`).
 pub fn short_name(id: &str) -> &str {
     id.split_once('.').map_or(id, |(_, n)| n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Json;
+
+    #[test]
+    fn strings_are_escaped_around_multibyte_text() {
+        let mut j = Json::new();
+        j.string("村\"委\\会\n第\t1\u{1}组");
+        assert_eq!(j.buf, r#""村\"委\\会\n第\t1\u0001组""#);
+        // The result is JSON that reads back as the same text.
+        let back: String = serde_json::from_str(&j.buf).expect("valid JSON");
+        assert_eq!(back, "村\"委\\会\n第\t1\u{1}组");
+    }
+
+    #[test]
+    fn a_displayed_sentence_needing_escapes_is_escaped() {
+        let mut j = Json::new();
+        j.display(&"任职满 3 年");
+        j.buf.push(',');
+        j.display(&"引号\"在内");
+        assert_eq!(j.buf, r#""任职满 3 年","引号\"在内""#);
+    }
 }
