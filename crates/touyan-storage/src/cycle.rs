@@ -889,7 +889,7 @@ impl Store {
 
     /// The file of a SQLite store on disk (`None` on PostgreSQL and for an
     /// in-memory database).
-    fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+    pub(crate) fn sqlite_file(&self) -> Option<std::path::PathBuf> {
         match self.backend {
             crate::Backend::Sqlite => crate::sqlite_bulk::file_of(&self.db),
             crate::Backend::Postgres => None,

@@ -32,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::m0010_plans::Plans),
             Box::new(crate::m0011_daily::Daily),
             Box::new(crate::m0012_young_selection::YoungSelection),
+            Box::new(crate::m0013_cycle_digest_index::CycleDigestIndex),
         ]
     }
 }

@@ -399,6 +399,14 @@ fn cell_param(c: &Cell, kind: Kind) -> Result<SqlValue, StoreError> {
     param(&c.value(kind)?)
 }
 
+/// The stored secretary rows' digests of the scope `filter`: answered
+/// from the index `cycle_secretaries (year, village, digest)` alone
+/// (migration `m0013_cycle_digest_index`), not from the table, whose rows
+/// carry the reasons.
+fn stored_digests(filter: &str) -> String {
+    format!("SELECT village, digest FROM cycle_secretaries WHERE {filter}")
+}
+
 /// `Store::replace_cycle` on SQLite (the caller has checked the scope).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn replace_cycle(
@@ -472,8 +480,7 @@ pub(crate) fn replace_cycle(
     };
     // The stored secretary rows' digests, and what the run changes.
     let plan = {
-        let sql = format!("SELECT village, digest FROM cycle_secretaries WHERE {filter}");
-        let mut st = tx.prepare(&sql).map_err(db_err)?;
+        let mut st = tx.prepare(&stored_digests(filter)).map_err(db_err)?;
         let mut rows = st
             .query(rusqlite::params_from_iter(scope.iter()))
             .map_err(db_err)?;
@@ -682,6 +689,37 @@ pub(crate) fn replace_cycle(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plan SQLite chooses for a statement, one line per step.
+    fn plan_of(c: &Connection, sql: &str) -> String {
+        let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = st
+            .query_map([2025], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        rows.join("\n")
+    }
+
+    #[tokio::test]
+    async fn a_reruns_stored_digests_are_read_from_their_index_alone() {
+        let db = crate::testing::TestDb::sqlite();
+        let store = db.open().await;
+        let path = store.sqlite_file().expect("a SQLite file");
+        let c = open(&path, false).unwrap();
+        let plan = plan_of(&c, &stored_digests("year = ?"));
+        assert!(
+            plan.contains("COVERING INDEX cycle_secretaries_digest"),
+            "{plan}"
+        );
+        // Without the index the same read goes through the table.
+        let w = open(&path, true).unwrap();
+        w.execute_batch("DROP INDEX cycle_secretaries_digest")
+            .unwrap();
+        let c = open(&path, false).unwrap();
+        let plan = plan_of(&c, &stored_digests("year = ?"));
+        assert!(!plan.contains("COVERING INDEX"), "{plan}");
+    }
 
     #[test]
     fn times_and_dates_are_written_as_sqlx_writes_them() {
