@@ -108,8 +108,9 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
     };
     let year = o.year;
     let result = rt.block_on(async {
-        let store = Store::open(db).await?;
         let timing = Timing::new();
+        let store = Store::open(db).await?;
+        timing.phase("open");
         let reading = spinner("正在读取记录 …");
         let records = store.cycle_records(year).await?;
         reading.finish_and_clear();
