@@ -5,11 +5,12 @@
 # cycle's statements, each column read by position into an owned value, no
 # record built; rusqlite on SQLite and sqlx on PostgreSQL, as the cycle).
 #
-#   BENCH_ONLY=sqlite|postgres|national   one part only
+#   BENCH_ONLY=sqlite|postgres|national|national-pg   one part only
 #   BENCH_NATIONAL_DB=/path/cn.db         an existing national database
 #
 #   bench/cycle.sh                 Shandong (--province 37) on SQLite and PostgreSQL
-#   BENCH_NATIONAL=1 bench/cycle.sh   also the national file on SQLite
+#   BENCH_NATIONAL=1 bench/cycle.sh   also the national file on SQLite and
+#                                     on PostgreSQL (database touyan_bench_cn)
 #
 # Each database: the year's stored proposals are removed and the cycle run
 # once (the first run of the year), then run BENCH_RUNS times again (re-runs,
@@ -111,4 +112,16 @@ if [ "${BENCH_NATIONAL:-0}" = 1 ] || [ "$ONLY" = national ]; then
   CN=${BENCH_NATIONAL_DB:-$DATA/national.db}
   [ -f "$CN" ] || make_db "$CN"
   bench_db "National, SQLite" "$CN"
+fi
+
+if [ "${BENCH_NATIONAL:-0}" = 1 ] || [ "$ONLY" = national-pg ]; then
+  if psql "$PG/postgres" -qc 'select 1' >/dev/null 2>&1; then
+    if ! psql "$PG/touyan_bench_cn" -qc 'select 1 from cycle_towns limit 1' >/dev/null 2>&1; then
+      psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS touyan_bench_cn' -qc 'CREATE DATABASE touyan_bench_cn'
+      make_db "$PG/touyan_bench_cn"
+    fi
+    bench_db "National, PostgreSQL" "$PG/touyan_bench_cn"
+  else
+    echo "PostgreSQL not reachable at $PG: skipped" >&2
+  fi
 fi
