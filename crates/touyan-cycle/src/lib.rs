@@ -326,6 +326,48 @@ struct Latest {
 
 impl<'r> Index<'r> {
     fn new(r: &'r Records, year: i32, on: Date) -> Index<'r> {
+        // The three largest maps (people, village facts, 三好三强) are
+        // built on a second thread while this one builds the rest.
+        std::thread::scope(|s| {
+            let side = s.spawn(|| Self::largest(r, year));
+            let rest = Self::rest(r, year, on);
+            let (people, facts, three_good) =
+                side.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            Index {
+                people,
+                facts,
+                three_good,
+                ..rest
+            }
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn largest(
+        r: &'r Records,
+        year: i32,
+    ) -> (
+        FxHashMap<&'r CitizenId, &'r Person>,
+        FxHashMap<VillageCode, &'r VillageYear>,
+        FxHashSet<&'r CitizenId>,
+    ) {
+        (
+            r.people.iter().map(|p| (&p.id, p)).collect(),
+            r.village_years
+                .iter()
+                .filter(|f| f.year == year - 1)
+                .map(|f| (f.village, f))
+                .collect(),
+            r.three_good
+                .iter()
+                .filter(|g| g.year == year && g.passed)
+                .map(|g| &g.person)
+                .collect(),
+        )
+    }
+
+    /// Everything but [`Index::largest`]'s maps (left empty).
+    fn rest(r: &'r Records, year: i32, on: Date) -> Index<'r> {
         let last = year - 1;
         let mut villages: FxHashMap<TownCode, Vec<&touyan_records::model::Village>> =
             FxHashMap::default();
@@ -422,20 +464,10 @@ impl<'r> Index<'r> {
             year,
             on,
             villages,
-            people: r.people.iter().map(|p| (&p.id, p)).collect(),
+            people: FxHashMap::default(),
             secretary_posts,
-            facts: r
-                .village_years
-                .iter()
-                .filter(|f| f.year == last)
-                .map(|f| (f.village, f))
-                .collect(),
-            three_good: r
-                .three_good
-                .iter()
-                .filter(|g| g.year == year && g.passed)
-                .map(|g| &g.person)
-                .collect(),
+            facts: FxHashMap::default(),
+            three_good: FxHashSet::default(),
             training,
             ballots,
             reserves,
