@@ -209,12 +209,9 @@ async fn sign_in(c: &Client, base: &str, username: &str) {
         .send_keys(PASSWORD)
         .await
         .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    // Waits for the next page: reading the header at once could read the
+    // login page still on screen (a flaky failure seen in CI).
+    click(c, "form button[type=submit]").await;
     // Signed in: the header shows who, and offers 退出.
     let who = match c.find(Locator::Css("header .who")).await {
         Ok(e) => e.text().await.unwrap(),
