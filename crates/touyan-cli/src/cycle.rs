@@ -111,16 +111,22 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
         let timing = Timing::new();
         let store = Store::open(db).await?;
         timing.phase("open");
-        let reading = spinner("正在读取记录 …");
-        let records = store.cycle_records(year).await?;
-        reading.finish_and_clear();
-        timing.phase("read");
+        // The town asked for (by code or name), so that only its records
+        // are read.
         let town = match o.town {
             None => None,
             Some(t) => {
-                Some(touyan_excel::reports::find_town(&records, t).map_err(Failure::Refused)?)
+                let towns = touyan_records::model::Records {
+                    towns: store.list().await?,
+                    ..Default::default()
+                };
+                Some(touyan_excel::reports::find_town(&towns, t).map_err(Failure::Refused)?)
             }
         };
+        let reading = spinner("正在读取记录 …");
+        let records = store.cycle_records_for(year, town).await?;
+        reading.finish_and_clear();
+        timing.phase("read");
         let n = touyan_cycle::towns_in_scope(&records, town);
         if n == 0 {
             return Err(Failure::Refused(

@@ -209,6 +209,22 @@ async fn cycle_and_payroll(db: TestDb) {
     );
     assert_eq!(store.list::<ListEntry>().await.unwrap(), lists_before);
 
+    // A town's own read (what-if, a town's re-run, `--town`) decides that
+    // town exactly as the whole database's read does, every town; and it
+    // reads less: only the town's villages, and not every person.
+    let whole = store.cycle_records(2025).await.unwrap();
+    let policy = Policy::example();
+    let decide = |r: &touyan_records::model::Records, t| {
+        touyan_cycle::run(r, 2025, Some(t), &policy, 1, &|_| {}).unwrap()
+    };
+    for t in &with_villages {
+        let own = store.cycle_records_for(2025, Some(*t)).await.unwrap();
+        assert_eq!(decide(&own, *t), decide(&whole, *t), "town {t}");
+        assert_eq!(own.towns.len(), 1);
+        assert!(own.villages.iter().all(|v| v.code.town() == *t));
+        assert!(own.people.len() < whole.people.len());
+    }
+
     // Payroll for March 2025: the filed list of 2025, less those who left
     // before 1 March, each paid their tier's amount (city finance).
     refused(d, &url, &["payroll", "--month", "2025-13"], "不是有效月份");

@@ -666,7 +666,23 @@ impl Store {
         &self,
         year: i32,
     ) -> Result<touyan_records::model::Records, StoreError> {
-        let q = CycleQueries::new(self.backend, year)?;
+        self.cycle_records_for(year, None).await
+    }
+
+    /// [`Store::cycle_records`] for the cycle of one town (`Some`), or of
+    /// every town (`None`): for one town only what deciding it reads — the
+    /// town, its villagers' committees, their secretary posts, reserves,
+    /// young cadres and facts, the people in those posts and programmes,
+    /// and those secretaries' 三好三强, attendance, ballots and
+    /// secondments — so that a town's what-if or re-run does not read the
+    /// whole database. `touyan_cycle::run` for that town decides the same
+    /// from either read (tested on the demo, every town, both backends).
+    pub async fn cycle_records_for(
+        &self,
+        year: i32,
+        town: Option<TownCode>,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        let q = CycleQueries::new(self.backend, year, town)?;
         if let Some(path) = self.sqlite_file() {
             let n = std::thread::available_parallelism()
                 .map_or(1, std::num::NonZeroUsize::get)
@@ -783,7 +799,7 @@ impl Store {
     /// on PostgreSQL through sqlx, as the cycle reads there. Returns the
     /// rows read.
     pub async fn cycle_plain_read(&self, year: i32) -> Result<usize, StoreError> {
-        let q = CycleQueries::new(self.backend, year)?;
+        let q = CycleQueries::new(self.backend, year, None)?;
         if let Some(path) = self.sqlite_file() {
             return tokio::task::spawn_blocking(move || {
                 crate::sqlite_bulk::with_snapshot(&path, |c| {
@@ -922,13 +938,13 @@ struct CycleQueries {
 }
 
 impl CycleQueries {
-    fn new(b: crate::Backend, year: i32) -> Result<CycleQueries, StoreError> {
+    fn new(
+        b: crate::Backend,
+        year: i32,
+        town: Option<TownCode>,
+    ) -> Result<CycleQueries, StoreError> {
         use touyan_records::model::{Labelled, PostRole, RaterGroup};
         let secretary = || Value::String(Some(PostRole::Secretary.code().to_owned()));
-        let ph = |k: usize| {
-            let mut p = Params::new(b);
-            (0..k).map(|_| p.next()).collect::<Vec<_>>()
-        };
         let int = |y: i32| Value::Int(Some(y));
         let (first, next) = match (
             Date::from_calendar_date(year - 1, time::Month::January, 1),
@@ -937,57 +953,108 @@ impl CycleQueries {
             (Ok(a), Ok(b)) => (a, b),
             _ => return Err(StoreError::Invalid(format!("{year} 不是有效年份"))),
         };
-        let one = ph(1);
-        let two = ph(2);
-        let three = ph(3);
-        let sessions = format!("start_on >= {} AND start_on < {}", two[0], two[1]);
+        let code = || town.map(|t| Value::String(Some(t.as_str().to_owned())));
+        // A filter: SQL with `?` for each value, numbered for the backend.
+        // For one town, `and` narrows it (its own `?`s and values after).
+        let q = |sql: &str, values: Vec<Value>, and: Option<(&str, Vec<Value>)>| -> Query {
+            let mut p = Params::new(b);
+            let mut text = String::new();
+            let mut all = values;
+            let mut put = |sql: &str, text: &mut String| {
+                for (k, part) in sql.split('?').enumerate() {
+                    if k > 0 {
+                        text.push_str(&p.next());
+                    }
+                    text.push_str(part);
+                }
+            };
+            put(sql, &mut text);
+            if let (Some((extra, values)), Some(_)) = (and, town) {
+                text.push_str(" AND ");
+                put(extra, &mut text);
+                all.extend(values);
+            }
+            (text, all)
+        };
+        let villages_of = "village IN (SELECT code FROM villages WHERE town_code = ?)";
+        // The people in the town's secretary posts (any date: the cycle
+        // picks the one in post on the day).
+        let secretaries_of = "person IN (SELECT person FROM posts WHERE role = ? \
+             AND village IN (SELECT code FROM villages WHERE town_code = ?))";
+        let of_town = || code().into_iter().collect::<Vec<_>>();
+        let of_secretaries = || code().map(|c| vec![secretary(), c]).unwrap_or_default();
+        let sessions = "start_on >= ? AND start_on < ?";
         let span = || vec![Value::TimeDate(Some(first)), Value::TimeDate(Some(next))];
-        let this_year = (format!("year = {}", one[0]), vec![int(year)]);
-        Ok(CycleQueries {
-            towns: ("1 = 1".into(), Vec::new()),
-            villages: (
-                format!("committee = {}", one[0]),
-                vec![Value::String(Some(
-                    crate::committee_code(touyan_records::CommitteeKind::Villagers).to_owned(),
-                ))],
-            ),
+        let people = match town {
             // One `IN` over a `UNION`, not two `IN`s joined by `OR`: with
             // the `OR` PostgreSQL cannot turn the subqueries into a join and,
             // once the country's 1.6 million posts outgrow its work memory,
             // probes them row by row (minutes); SQLite merged two index
             // lists (3 s for the country). As one set, both join it (PostgreSQL
             // a hash join, SQLite a list probed by the people's key).
-            people: (
-                format!(
-                    "citizen_id IN (SELECT person FROM posts WHERE role = {} \
-                     UNION SELECT person FROM young_cadres)",
-                    one[0]
-                ),
+            None => q(
+                "citizen_id IN (SELECT person FROM posts WHERE role = ? \
+                 UNION SELECT person FROM young_cadres)",
                 vec![secretary()],
+                None,
             ),
-            posts: (format!("role = {}", one[0]), vec![secretary()]),
-            village_years: (format!("year = {}", one[0]), vec![int(year - 1)]),
-            three_good: this_year.clone(),
-            training_sessions: (sessions.clone(), span()),
-            attendance: (
-                format!("session_code IN (SELECT code FROM training_sessions WHERE {sessions})"),
+            Some(_) => q(
+                "citizen_id IN (SELECT person FROM posts WHERE role = ? \
+                 AND village IN (SELECT code FROM villages WHERE town_code = ?) \
+                 UNION SELECT person FROM young_cadres \
+                 WHERE village IN (SELECT code FROM villages WHERE town_code = ?))",
+                [vec![secretary()], of_town(), of_town()].concat(),
+                None,
+            ),
+        };
+        Ok(CycleQueries {
+            towns: q("1 = 1", Vec::new(), Some(("code = ?", of_town()))),
+            villages: q(
+                "committee = ?",
+                vec![Value::String(Some(
+                    crate::committee_code(touyan_records::CommitteeKind::Villagers).to_owned(),
+                ))],
+                Some(("town_code = ?", of_town())),
+            ),
+            people,
+            posts: q(
+                "role = ?",
+                vec![secretary()],
+                Some((villages_of, of_town())),
+            ),
+            village_years: q(
+                "year = ?",
+                vec![int(year - 1)],
+                Some((villages_of, of_town())),
+            ),
+            three_good: q(
+                "year = ?",
+                vec![int(year)],
+                Some((secretaries_of, of_secretaries())),
+            ),
+            training_sessions: q(sessions, span(), None),
+            attendance: q(
+                &format!("session_code IN (SELECT code FROM training_sessions WHERE {sessions})"),
                 span(),
+                Some((secretaries_of, of_secretaries())),
             ),
-            ballots: (
-                format!(
-                    "year < {} AND rater_group IN ({}, {})",
-                    three[0], three[1], three[2]
-                ),
+            ballots: q(
+                "year < ? AND rater_group IN (?, ?)",
                 vec![
                     int(year),
                     Value::String(Some(RaterGroup::PartyMembers.code().to_owned())),
                     Value::String(Some(RaterGroup::PublicReps.code().to_owned())),
                 ],
+                Some((secretaries_of, of_secretaries())),
             ),
-            secondments: (sessions.clone(), span()),
-            reserves: (format!("post_role = {}", one[0]), vec![secretary()]),
-            young_cadres: ("1 = 1".into(), Vec::new()),
-            town_years: this_year,
+            secondments: q(sessions, span(), Some((secretaries_of, of_secretaries()))),
+            reserves: q(
+                "post_role = ?",
+                vec![secretary()],
+                Some((villages_of, of_town())),
+            ),
+            young_cadres: q("1 = 1", Vec::new(), Some((villages_of, of_town()))),
+            town_years: q("year = ?", vec![int(year)], Some(("town = ?", of_town()))),
         })
     }
 

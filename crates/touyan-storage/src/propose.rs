@@ -136,7 +136,7 @@ impl Store {
                 "{year} 不是有效年份（应为四位数，如 2026）"
             )));
         }
-        let records = self.cycle_records(year).await?;
+        let records = self.cycle_records_for(year, town).await?;
         if touyan_cycle::towns_in_scope(&records, town) == 0 {
             return Err(ProposeError::Refused(match town {
                 Some(t) => format!("镇街 {t} 没有村民委员会，无可测算"),

@@ -153,7 +153,7 @@ pub async fn form(
     let Some(store) = st.unscoped_for(&user, Action::WhatIf) else {
         return crate::pages::forbidden();
     };
-    match store.cycle_records(year).await {
+    match store.cycle_records_for(year, Some(town)).await {
         Ok(r) => p.facts = facts_of(&r, year, town),
         Err(e) => return internal(e.into()),
     }
@@ -335,7 +335,7 @@ pub async fn compute(
     let Some(store) = st.unscoped_for(&user, Action::WhatIf) else {
         return crate::pages::forbidden();
     };
-    let records = match store.cycle_records(year).await {
+    let records = match store.cycle_records_for(year, Some(town)).await {
         Ok(r) => r,
         Err(e) => return internal(e.into()),
     };
