@@ -684,9 +684,16 @@ impl Store {
     ) -> Result<touyan_records::model::Records, StoreError> {
         let q = CycleQueries::new(self.backend, year, town)?;
         if let Some(path) = self.sqlite_file() {
-            let n = std::thread::available_parallelism()
-                .map_or(1, std::num::NonZeroUsize::get)
-                .min(READERS);
+            // One town's few hundred rows on one connection: a second
+            // reader would have to take the write lock for a moment to
+            // share its snapshot (see `with_snapshots`), and the what-if
+            // page would then wait behind any write in progress.
+            let n = match town {
+                Some(_) => 1,
+                None => std::thread::available_parallelism()
+                    .map_or(1, std::num::NonZeroUsize::get)
+                    .min(READERS),
+            };
             return tokio::task::spawn_blocking(move || {
                 crate::sqlite_bulk::with_snapshots(&path, n, |c| q.read_sqlite(c))
             })
