@@ -1346,7 +1346,7 @@ mod tests {
         assert!(e.to_string().contains("370783100201"), "{e}");
         assert!(e.to_string().contains("不止一次"), "{e}");
 
-        // Town by town, the writer's way: each step in village order.
+        // Step by step, in village order.
         let mut m = Merge::new(vec![(code("370783100201"), Some(digest(&a)))]);
         let mut gone = Vec::new();
         assert_eq!(

@@ -92,9 +92,11 @@ fn open(path: &Path, write: bool) -> Result<Connection, StoreError> {
         // the country inserts 487,000 rows (310 MB of reasons and four
         // indexes); with 256 MB the cache spilled changed pages to the WAL
         // mid-transaction (about 5% faster without). Taken only as used.
-        c.execute_batch(
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1048576;",
-        )
+        c.execute_batch(&format!(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1048576; \
+             PRAGMA journal_size_limit = {};",
+            crate::JOURNAL_SIZE_LIMIT
+        ))
         .map_err(db_err)?;
     }
     // The file is mapped rather than copied page by page into the page
@@ -732,6 +734,29 @@ mod tests {
         let c = open(&path, false).unwrap();
         let plan = plan_of(&c, &stored_digests("year = ?"));
         assert!(!plan.contains("COVERING INDEX"), "{plan}");
+    }
+
+    #[tokio::test]
+    async fn every_connection_cuts_the_write_ahead_log_back() {
+        use sea_orm::ConnectionTrait;
+        let db = crate::testing::TestDb::sqlite();
+        let store = db.open().await;
+        let path = store.sqlite_file().expect("a SQLite file");
+        let limit = |c: &Connection| {
+            c.query_row("PRAGMA journal_size_limit", [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        };
+        assert_eq!(limit(&open(&path, true).unwrap()), 64 << 20);
+        let row = store
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                store.db.get_database_backend(),
+                "PRAGMA journal_size_limit",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 64 << 20);
     }
 
     #[test]
