@@ -214,7 +214,11 @@ impl Merge {
 
     /// The stored villages never reached (no longer proposed).
     pub(crate) fn finish(self, gone: &mut Vec<VillageCode>) {
-        gone.extend(self.stored[self.next.min(self.stored.len())..].iter().map(|r| r.0));
+        gone.extend(
+            self.stored[self.next.min(self.stored.len())..]
+                .iter()
+                .map(|r| r.0),
+        );
     }
 }
 
@@ -1329,7 +1333,10 @@ mod tests {
         assert!(p.update.is_empty() && p.delete.is_empty());
         assert_eq!(p.unchanged, 0);
 
-        let stored = vec![(code("370783100209"), Some(1)), (code("370783100201"), None)];
+        let stored = vec![
+            (code("370783100209"), Some(1)),
+            (code("370783100201"), None),
+        ];
         let p = plan(stored, &[]).unwrap();
         assert!(p.insert.is_empty());
         assert_eq!(codes(&p.delete), ["370783100201", "370783100209"]);
