@@ -282,3 +282,82 @@ async fn reruns_write_only_what_changed(db: TestDb) {
 }
 
 both_backends!(cycle_reruns, reruns_write_only_what_changed);
+
+/// The run refused, with `MissingReference`, and nothing of it written.
+async fn refused(store: &Store, towns: &[CycleTown], secretaries: &[CycleSecretary]) -> String {
+    let e = store
+        .replace_cycle("甲", 2025, None, towns, secretaries, &mut |_| {})
+        .await
+        .expect_err("a run naming what is not on record was stored");
+    assert!(
+        matches!(e, touyan_storage::StoreError::MissingReference { .. }),
+        "{e:?}"
+    );
+    assert!(store.cycle_towns(2025, None).await.unwrap().is_empty());
+    assert!(
+        store
+            .cycle_secretaries(2025, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    e.to_string()
+}
+
+async fn a_run_naming_what_is_not_on_record_is_refused(db: TestDb) {
+    let store = db.open().await;
+    store.apply("tester", &records()).await.unwrap();
+    let (towns, secretaries) = proposals("甲");
+
+    // A person with no record (the last secretary of the second town).
+    let mut s = secretaries.clone();
+    s[5].person = cid("37078319700101999");
+    let m = refused(&store, &towns, &s).await;
+    assert!(
+        !m.contains(s[5].person.as_str()),
+        "ID number shown whole: {m}"
+    );
+
+    // A village with no record.
+    let mut s = secretaries.clone();
+    s[2].village = VillageCode::parse("370783100299").unwrap();
+    refused(&store, &towns, &s).await;
+
+    // A town with no record, for the run's own town row.
+    let mut t = towns.clone();
+    t.push(CycleTown {
+        town: TownCode::parse("370783199").unwrap(),
+        ..town_row(0, 0)
+    });
+    refused(&store, &t, &secretaries).await;
+
+    // A secretary whose town has no row in the run.
+    refused(&store, &towns[..1], &secretaries).await;
+
+    // All on record: stored (the checks do not refuse what is there).
+    let w = run(&store, "甲", None, &towns, &secretaries).await;
+    assert_eq!(w.secretaries_inserted, 6);
+    // A re-run dropping a town whose secretaries it still proposes.
+    refused_rerun(&store, &towns[1..], &secretaries).await;
+    store.close().await.unwrap();
+}
+
+/// As `refused`, with the stored run left as it was.
+async fn refused_rerun(store: &Store, towns: &[CycleTown], secretaries: &[CycleSecretary]) {
+    let before = store.cycle_secretaries(2025, None).await.unwrap();
+    let e = store
+        .replace_cycle("乙", 2025, None, towns, secretaries, &mut |_| {})
+        .await
+        .expect_err("a secretary of a town no longer in the run was stored");
+    assert!(
+        matches!(e, touyan_storage::StoreError::MissingReference { .. }),
+        "{e:?}"
+    );
+    assert_eq!(store.cycle_secretaries(2025, None).await.unwrap(), before);
+    assert_eq!(store.cycle_towns(2025, None).await.unwrap().len(), 2);
+}
+
+both_backends!(
+    cycle_references,
+    a_run_naming_what_is_not_on_record_is_refused
+);
