@@ -275,6 +275,48 @@ pub(crate) fn plan(
     Ok(p)
 }
 
+/// The change-log entries of a run's town rows (`rows`), against the
+/// scope's stored ones (`old`, by key in `old_by_key`): each row given is
+/// logged as inserted or updated (with the stored row before it), each
+/// stored row not given again as deleted; those gone rows are returned too.
+/// Both backends' writes log this way.
+pub(crate) fn town_log<'o>(
+    old: &'o [Vec<Cell>],
+    old_by_key: &std::collections::HashMap<&[Cell], &Vec<Cell>>,
+    rows: &[Vec<Cell>],
+) -> (Vec<LogEntry>, Vec<&'o Vec<Cell>>) {
+    let mut log = Vec::with_capacity(rows.len() + old.len());
+    for r in rows {
+        let key = &r[..CycleTown::KEY];
+        let before = old_by_key.get(key).map(|o| row_json(CycleTown::COLUMNS, o));
+        log.push(LogEntry {
+            key: key_text(key),
+            action: if before.is_some() {
+                Action::Update
+            } else {
+                Action::Insert
+            },
+            before,
+            after: Some(row_json(CycleTown::COLUMNS, r)),
+        });
+    }
+    let given: std::collections::HashSet<&[Cell]> =
+        rows.iter().map(|r| &r[..CycleTown::KEY]).collect();
+    let gone: Vec<&Vec<Cell>> = old
+        .iter()
+        .filter(|o| !given.contains(&o[..CycleTown::KEY]))
+        .collect();
+    for o in &gone {
+        log.push(LogEntry {
+            key: key_text(&o[..CycleTown::KEY]),
+            action: Action::Delete,
+            before: Some(row_json(CycleTown::COLUMNS, o)),
+            after: None,
+        });
+    }
+    (log, gone)
+}
+
 /// A stored proposal's village code.
 pub(crate) fn stored_village(text: &str) -> Result<VillageCode, StoreError> {
     VillageCode::parse(text).map_err(|e| StoreError::Corrupt {
@@ -459,8 +501,6 @@ impl Store {
         let rows = Tx::rows(towns)?;
         let old_by_key: std::collections::HashMap<&[Cell], &Vec<Cell>> =
             old.iter().map(|r| (&r[..CycleTown::KEY], r)).collect();
-        let new_keys: std::collections::HashSet<&[Cell]> =
-            rows.iter().map(|r| &r[..CycleTown::KEY]).collect();
         // Towns first (the secretaries' rows refer to them): those the
         // scope had are updated in place, the others inserted; then the log.
         let (kept, fresh): (Vec<Vec<Cell>>, Vec<Vec<Cell>>) = rows
@@ -471,33 +511,7 @@ impl Store {
         for chunk in fresh.chunks(tx.chunk::<CycleTown>()) {
             tx.insert_rows::<CycleTown>(chunk).await?;
         }
-        let mut log = Vec::with_capacity(rows.len() + old.len());
-        for r in &rows {
-            let key = &r[..CycleTown::KEY];
-            let before = old_by_key.get(key).map(|o| row_json(CycleTown::COLUMNS, o));
-            log.push(LogEntry {
-                key: key_text(key),
-                action: if before.is_some() {
-                    Action::Update
-                } else {
-                    Action::Insert
-                },
-                before,
-                after: Some(row_json(CycleTown::COLUMNS, r)),
-            });
-        }
-        let gone_towns: Vec<&Vec<Cell>> = old
-            .iter()
-            .filter(|o| !new_keys.contains(&o[..CycleTown::KEY]))
-            .collect();
-        for o in &gone_towns {
-            log.push(LogEntry {
-                key: key_text(&o[..CycleTown::KEY]),
-                action: Action::Delete,
-                before: Some(row_json(CycleTown::COLUMNS, o)),
-                after: None,
-            });
-        }
+        let (log, gone_towns) = town_log(&old, &old_by_key, &rows);
         tx.log::<CycleTown>(&log).await?;
         // The secretaries: rows no longer proposed deleted, changed ones
         // updated, new ones inserted (converted a chunk at a time, so the

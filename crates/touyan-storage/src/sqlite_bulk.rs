@@ -36,7 +36,7 @@ use time::{Date, PrimitiveDateTime};
 
 use crate::cycle::{CycleSecretary, CycleTown, CycleWritten};
 use crate::record::{Cell, Col, Kind, Record};
-use crate::{Action, BUSY_TIMEOUT, LogEntry, StoreError, key_text, row_json, to_record};
+use crate::{BUSY_TIMEOUT, StoreError, key_text, to_record};
 
 /// The file of a SQLite store, when it is a file on disk (an in-memory
 /// database exists only on the pool's one connection: no bulk path).
@@ -422,8 +422,9 @@ fn stored_digests(filter: &str) -> String {
 /// What the foreign keys of `cycle_towns` and `cycle_secretaries` check,
 /// for what a run writes: each town is on record (`towns`), each proposed
 /// secretary's town is among the run's town rows (the stored town rows the
-/// run does not give again are deleted), and each village and person of
-/// the secretary rows written is on record. Refused as SQLite refuses a
+/// run does not give again are deleted: checked here), and each village
+/// and person of the secretary rows written is on record (the keys
+/// returned, for [`check_references`]). Refused as SQLite refuses a
 /// foreign key (`MissingReference`), naming what is missing.
 ///
 /// Why not SQLite's own checks: they look each parent up as each row is
@@ -432,76 +433,83 @@ fn stored_digests(filter: &str) -> String {
 /// run of a year over the country that was 1.3 s of a 3.2 s insert. Here
 /// each kind of key is looked up once, in ascending order, so the index
 /// pages come in order too.
-fn check_references<'a>(
-    tx: &Connection,
+fn references<'a>(
     towns: &[CycleTown],
     proposed: &[CycleSecretary],
     written: impl Iterator<Item = &'a CycleSecretary>,
-) -> Result<(), StoreError> {
-    let run_towns: std::collections::HashSet<touyan_records::TownCode> =
-        towns.iter().map(|t| t.town).collect();
+) -> Result<References, StoreError> {
+    let run_towns: HashSet<touyan_records::TownCode> = towns.iter().map(|t| t.town).collect();
     // Every proposal, written or left as it was: the scope's stored town
     // rows not given again are deleted.
-    for s in proposed {
-        if !run_towns.contains(&s.town) {
-            return Err(StoreError::MissingReference {
-                table: CycleSecretary::ZH,
-                message: format!(
-                    "村 {} 的测算结果所属镇街 {} 不在本次测算的镇街中",
-                    s.village.as_str(),
-                    s.town.as_str()
-                ),
-            });
-        }
+    if let Some(s) = proposed.iter().find(|s| !run_towns.contains(&s.town)) {
+        return Err(StoreError::MissingReference {
+            table: CycleSecretary::ZH,
+            message: format!(
+                "村 {} 的测算结果所属镇街 {} 不在本次测算的镇街中",
+                s.village.as_str(),
+                s.town.as_str()
+            ),
+        });
     }
     // The villages and people of the rows written (a row left as it was
     // names those it named when stored, which foreign keys keep on record).
-    let mut villages = Vec::new();
-    let mut people = Vec::new();
-    for s in written {
-        villages.push(s.village.as_str());
-        people.push(s.person.as_str());
-    }
-    let mut town_codes: Vec<&str> = towns.iter().map(|t| t.town.as_str()).collect();
-    let lists: [(&mut Vec<&str>, &str, &'static str, &str); 3] = [
-        (
-            &mut town_codes,
-            "SELECT 1 FROM towns WHERE code = ?",
-            CycleTown::ZH,
-            "镇街",
-        ),
-        (
-            &mut villages,
-            "SELECT 1 FROM villages WHERE code = ?",
-            CycleSecretary::ZH,
-            "村",
-        ),
-        (
-            &mut people,
-            "SELECT 1 FROM people WHERE citizen_id = ?",
-            CycleSecretary::ZH,
-            "人员",
-        ),
-    ];
-    for (keys, sql, table, what) in lists {
-        keys.sort_unstable();
-        keys.dedup();
-        let mut st = tx.prepare(sql).map_err(db_err)?;
-        for k in keys.iter() {
-            if !st.exists([k]).map_err(db_err)? {
-                let shown = if what == "人员" {
-                    touyan_records::CitizenId::parse(k)
-                        .map(|id| id.masked(touyan_records::Mask::default()))
-                        .unwrap_or_else(|_| (*k).to_owned())
-                } else {
-                    (*k).to_owned()
-                };
-                return Err(StoreError::MissingReference {
-                    table,
-                    message: format!("{what} {shown} 不在档案中"),
-                });
+    let (villages, people) = written.map(|s| (s.village, s.person.clone())).unzip();
+    Ok(References {
+        towns: towns.iter().map(|t| t.town).collect(),
+        villages,
+        people,
+    })
+}
+
+/// The keys a run's rows name, each to be found on record.
+struct References {
+    towns: Vec<touyan_records::TownCode>,
+    villages: Vec<touyan_records::VillageCode>,
+    people: Vec<touyan_records::CitizenId>,
+}
+
+/// Looks each of the run's keys up once, in ascending order, in a read
+/// transaction of its own on `path`; refused as SQLite refuses a foreign
+/// key (`MissingReference`), naming what is missing (an ID number masked).
+fn check_references(path: &Path, mut r: References) -> Result<(), StoreError> {
+    let c = open(path, false)?;
+    let snapshot = c.unchecked_transaction().map_err(db_err)?;
+    // The first key of `keys` (sorted, without repeats) not found by `sql`.
+    let missing =
+        |sql: &str, keys: &mut dyn Iterator<Item = &str>| -> Result<Option<String>, StoreError> {
+            let mut st = snapshot.prepare(sql).map_err(db_err)?;
+            for k in keys {
+                if !st.exists([k]).map_err(db_err)? {
+                    return Ok(Some(k.to_owned()));
+                }
             }
-        }
+            Ok(None)
+        };
+    let refused = |table, message| Err(StoreError::MissingReference { table, message });
+    r.towns.sort_unstable();
+    r.towns.dedup();
+    if let Some(t) = missing(
+        "SELECT 1 FROM towns WHERE code = ?",
+        &mut r.towns.iter().map(|t| t.as_str()),
+    )? {
+        return refused(CycleTown::ZH, format!("镇街 {t} 不在档案中"));
+    }
+    r.villages.sort_unstable();
+    r.villages.dedup();
+    if let Some(v) = missing(
+        "SELECT 1 FROM villages WHERE code = ?",
+        &mut r.villages.iter().map(|v| v.as_str()),
+    )? {
+        return refused(CycleSecretary::ZH, format!("村 {v} 不在档案中"));
+    }
+    r.people.sort_unstable();
+    r.people.dedup();
+    if let Some(p) = missing(
+        "SELECT 1 FROM people WHERE citizen_id = ?",
+        &mut r.people.iter().map(|p| p.as_str()),
+    )? {
+        let shown = touyan_records::Mask::default().apply(&p);
+        return refused(CycleSecretary::ZH, format!("人员 {shown} 不在档案中"));
     }
     Ok(())
 }
@@ -604,215 +612,185 @@ pub(crate) fn replace_cycle(
     // this one writes: its snapshot, taken after this transaction took the
     // write lock, is the state this transaction started from (nobody else
     // can commit meanwhile, and the run writes no town, village or
-    // person). The run commits only if they hold.
-    let written = std::thread::scope(|sc| -> Result<CycleWritten, StoreError> {
-        let check = sc.spawn(|| -> Result<(), StoreError> {
-            let r = open(path, false)?;
-            let snapshot = r.unchecked_transaction().map_err(db_err)?;
-            check_references(
-                &snapshot,
-                towns,
-                secretaries,
-                plan.insert.iter().chain(&plan.update).map(|r| r.0),
-            )
-        });
-        let old_by_key: HashMap<&[Cell], &Vec<Cell>> =
-            old.iter().map(|r| (&r[..CycleTown::KEY], r)).collect();
-        let new_keys: HashSet<&[Cell]> = new_rows.iter().map(|r| &r[..CycleTown::KEY]).collect();
-        // Towns first (the secretaries' rows refer to them): those the scope
-        // had are updated in place (the key does not change, so their
-        // secretaries' rows stay valid), the others inserted; then the log.
-        {
-            let insert = format!(
-                "INSERT INTO cycle_towns ({}, created_at, updated_at, updated_by) VALUES ({})",
-                crate::column_list(CycleTown::COLUMNS),
-                vec!["?"; CycleTown::COLUMNS.len() + 3].join(", ")
-            );
-            let update = format!(
-                "UPDATE cycle_towns SET {}, updated_at = ?, updated_by = ? WHERE year = ? AND town = ?",
-                CycleTown::COLUMNS[CycleTown::KEY..]
-                    .iter()
-                    .map(|c| format!("{} = ?", c.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let mut ins = tx.prepare(&insert).map_err(db_err)?;
-            let mut upd = tx.prepare(&update).map_err(db_err)?;
-            for r in &new_rows {
-                let values = r
-                    .iter()
-                    .zip(CycleTown::COLUMNS)
-                    .map(|(c, col)| cell_param(c, col.kind))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let audit = [
-                    SqlValue::Text(now.clone()),
-                    SqlValue::Text(actor.to_owned()),
-                ];
-                if old_by_key.contains_key(&r[..CycleTown::KEY]) {
-                    let (key, rest) = values.split_at(CycleTown::KEY);
-                    upd.execute(rusqlite::params_from_iter(
-                        rest.iter().chain(&audit).chain(key),
-                    ))
-                    .map_err(|e| writing(CycleTown::ZH, e))?;
-                } else {
-                    ins.execute(rusqlite::params_from_iter(
-                        values
-                            .iter()
-                            .chain(std::iter::once(&SqlValue::Text(now.clone())))
-                            .chain(&audit),
-                    ))
-                    .map_err(|e| writing(CycleTown::ZH, e))?;
-                }
-            }
-        }
-        let mut log = Vec::with_capacity(new_rows.len() + old.len());
+    // person).
+    let refs = references(
+        towns,
+        secretaries,
+        plan.insert.iter().chain(&plan.update).map(|r| r.0),
+    )?;
+    let check = {
+        let path = path.to_path_buf();
+        std::thread::spawn(move || check_references(&path, refs))
+    };
+    let old_by_key: HashMap<&[Cell], &Vec<Cell>> =
+        old.iter().map(|r| (&r[..CycleTown::KEY], r)).collect();
+    // Towns first (the secretaries' rows refer to them): those the scope
+    // had are updated in place (the key does not change, so their
+    // secretaries' rows stay valid), the others inserted; then the log.
+    {
+        let insert = format!(
+            "INSERT INTO cycle_towns ({}, created_at, updated_at, updated_by) VALUES ({})",
+            crate::column_list(CycleTown::COLUMNS),
+            vec!["?"; CycleTown::COLUMNS.len() + 3].join(", ")
+        );
+        let update = format!(
+            "UPDATE cycle_towns SET {}, updated_at = ?, updated_by = ? WHERE year = ? AND town = ?",
+            CycleTown::COLUMNS[CycleTown::KEY..]
+                .iter()
+                .map(|c| format!("{} = ?", c.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut ins = tx.prepare(&insert).map_err(db_err)?;
+        let mut upd = tx.prepare(&update).map_err(db_err)?;
         for r in &new_rows {
-            let key = &r[..CycleTown::KEY];
-            let before = old_by_key.get(key).map(|o| row_json(CycleTown::COLUMNS, o));
-            log.push(LogEntry {
-                key: key_text(key),
-                action: if before.is_some() {
-                    Action::Update
-                } else {
-                    Action::Insert
-                },
-                before,
-                after: Some(row_json(CycleTown::COLUMNS, r)),
-            });
+            let values = r
+                .iter()
+                .zip(CycleTown::COLUMNS)
+                .map(|(c, col)| cell_param(c, col.kind))
+                .collect::<Result<Vec<_>, _>>()?;
+            let audit = [
+                SqlValue::Text(now.clone()),
+                SqlValue::Text(actor.to_owned()),
+            ];
+            if old_by_key.contains_key(&r[..CycleTown::KEY]) {
+                let (key, rest) = values.split_at(CycleTown::KEY);
+                upd.execute(rusqlite::params_from_iter(
+                    rest.iter().chain(&audit).chain(key),
+                ))
+                .map_err(|e| writing(CycleTown::ZH, e))?;
+            } else {
+                ins.execute(rusqlite::params_from_iter(
+                    values
+                        .iter()
+                        .chain(std::iter::once(&SqlValue::Text(now.clone())))
+                        .chain(&audit),
+                ))
+                .map_err(|e| writing(CycleTown::ZH, e))?;
+            }
         }
-        let gone_towns: Vec<&Vec<Cell>> = old
-            .iter()
-            .filter(|o| !new_keys.contains(&o[..CycleTown::KEY]))
-            .collect();
-        for o in &gone_towns {
-            log.push(LogEntry {
-                key: key_text(&o[..CycleTown::KEY]),
-                action: Action::Delete,
-                before: Some(row_json(CycleTown::COLUMNS, o)),
-                after: None,
-            });
-        }
-        {
-            let mut st = tx
-                .prepare(
-                    "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
+    }
+    let (log, gone_towns) = crate::cycle::town_log(&old, &old_by_key, &new_rows);
+    {
+        let mut st = tx
+            .prepare(
+                "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
                  before_json, after_json, origin) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                )
-                .map_err(db_err)?;
-            for e in &log {
-                st.execute(rusqlite::params![
-                    now,
-                    actor,
-                    CycleTown::TABLE,
-                    e.key,
-                    e.action.code(),
-                    e.before,
-                    e.after
-                ])
-                .map_err(db_err)?;
-            }
+            )
+            .map_err(db_err)?;
+        for e in &log {
+            st.execute(rusqlite::params![
+                now,
+                actor,
+                CycleTown::TABLE,
+                e.key,
+                e.action.code(),
+                e.before,
+                e.after
+            ])
+            .map_err(db_err)?;
         }
-        // The secretaries, bound from the records themselves (the reasons are
-        // not copied): rows no longer proposed deleted, changed ones updated,
-        // new ones inserted; unchanged ones left alone.
-        {
-            let mut st = tx
-                .prepare("DELETE FROM cycle_secretaries WHERE year = ? AND village = ?")
-                .map_err(db_err)?;
-            for v in &plan.delete {
-                st.execute(rusqlite::params![year, v.as_str()])
-                    .map_err(|e| writing(CycleSecretary::ZH, e))?;
-            }
+    }
+    // The secretaries, bound from the records themselves (the reasons are
+    // not copied): rows no longer proposed deleted, changed ones updated,
+    // new ones inserted; unchanged ones left alone.
+    {
+        let mut st = tx
+            .prepare("DELETE FROM cycle_secretaries WHERE year = ? AND village = ?")
+            .map_err(db_err)?;
+        for v in &plan.delete {
+            st.execute(rusqlite::params![year, v.as_str()])
+                .map_err(|e| writing(CycleSecretary::ZH, e))?;
         }
-        let mut done = plan.unchanged as usize;
-        {
-            let mut st = tx
+    }
+    let mut done = plan.unchanged as usize;
+    {
+        let mut st = tx
             .prepare(
                 "UPDATE cycle_secretaries SET town = ?, person = ?, eligible = ?, included = ?, \
                  list_place = ?, tier = ?, checks_json = ?, digest = ?, updated_at = ?, \
                  updated_by = ? WHERE year = ? AND village = ?",
             )
             .map_err(db_err)?;
-            for (s, d) in &plan.update {
-                st.execute(rusqlite::params![
-                    s.town.as_str(),
-                    s.person.as_str(),
-                    s.eligible,
-                    s.place.is_some(),
-                    s.place.map(i64::from),
-                    s.tier.map(i64::from),
-                    s.checks_json,
-                    d,
-                    now,
-                    actor,
-                    s.year,
-                    s.village.as_str(),
-                ])
-                .map_err(|e| writing(CycleSecretary::ZH, e))?;
-                done += 1;
-                if done.is_multiple_of(4096) {
-                    progress(done);
-                }
+        for (s, d) in &plan.update {
+            st.execute(rusqlite::params![
+                s.town.as_str(),
+                s.person.as_str(),
+                s.eligible,
+                s.place.is_some(),
+                s.place.map(i64::from),
+                s.tier.map(i64::from),
+                s.checks_json,
+                d,
+                now,
+                actor,
+                s.year,
+                s.village.as_str(),
+            ])
+            .map_err(|e| writing(CycleSecretary::ZH, e))?;
+            done += 1;
+            if done.is_multiple_of(4096) {
+                progress(done);
             }
         }
-        {
-            let sql = format!(
-                "INSERT INTO cycle_secretaries ({}, created_at, updated_at, updated_by) VALUES ({})",
-                crate::column_list(CycleSecretary::COLUMNS),
-                vec!["?"; CycleSecretary::COLUMNS.len() + 3].join(", ")
-            );
-            let mut st = tx.prepare(&sql).map_err(db_err)?;
-            for (s, d) in &plan.insert {
-                st.execute(rusqlite::params![
-                    s.year,
-                    s.village.as_str(),
-                    s.town.as_str(),
-                    s.person.as_str(),
-                    s.eligible,
-                    s.place.is_some(),
-                    s.place.map(i64::from),
-                    s.tier.map(i64::from),
-                    s.checks_json,
-                    d,
-                    now,
-                    now,
-                    actor
-                ])
-                .map_err(|e| writing(CycleSecretary::ZH, e))?;
-                done += 1;
-                if done.is_multiple_of(4096) {
-                    progress(done);
-                }
+    }
+    {
+        let sql = format!(
+            "INSERT INTO cycle_secretaries ({}, created_at, updated_at, updated_by) VALUES ({})",
+            crate::column_list(CycleSecretary::COLUMNS),
+            vec!["?"; CycleSecretary::COLUMNS.len() + 3].join(", ")
+        );
+        let mut st = tx.prepare(&sql).map_err(db_err)?;
+        for (s, d) in &plan.insert {
+            st.execute(rusqlite::params![
+                s.year,
+                s.village.as_str(),
+                s.town.as_str(),
+                s.person.as_str(),
+                s.eligible,
+                s.place.is_some(),
+                s.place.map(i64::from),
+                s.tier.map(i64::from),
+                s.checks_json,
+                d,
+                now,
+                now,
+                actor
+            ])
+            .map_err(|e| writing(CycleSecretary::ZH, e))?;
+            done += 1;
+            if done.is_multiple_of(4096) {
+                progress(done);
             }
         }
-        {
-            let mut st = tx
-                .prepare("DELETE FROM cycle_towns WHERE year = ? AND town = ?")
-                .map_err(db_err)?;
-            for o in &gone_towns {
-                let town = cell_param(&o[1], Kind::Text)?;
-                st.execute(rusqlite::params![year, town])
-                    .map_err(|e| writing(CycleTown::ZH, e))?;
-            }
-        }
-        progress(secretaries.len());
-        // The records changed: the data version moves on (as `Tx::commit`).
-        tx.execute(crate::m0008_data_version::BUMP, [])
+    }
+    {
+        let mut st = tx
+            .prepare("DELETE FROM cycle_towns WHERE year = ? AND town = ?")
             .map_err(db_err)?;
-        check
-            .join()
-            .unwrap_or_else(|_| Err(StoreError::Invalid("内部错误：引用检查中断".into())))?;
-        Ok(CycleWritten {
-            towns_replaced: old.len() as u64,
-            towns_written: towns.len() as u64,
-            secretaries_inserted: plan.insert.len() as u64,
-            secretaries_updated: plan.update.len() as u64,
-            secretaries_unchanged: plan.unchanged,
-            secretaries_deleted: plan.delete.len() as u64,
-        })
-    })?;
+        for o in &gone_towns {
+            let town = cell_param(&o[1], Kind::Text)?;
+            st.execute(rusqlite::params![year, town])
+                .map_err(|e| writing(CycleTown::ZH, e))?;
+        }
+    }
+    progress(secretaries.len());
+    // The records changed: the data version moves on (as `Tx::commit`).
+    tx.execute(crate::m0008_data_version::BUMP, [])
+        .map_err(db_err)?;
+    // Commit only if the references hold.
+    check
+        .join()
+        .unwrap_or_else(|_| Err(StoreError::Invalid("内部错误：引用检查中断".into())))?;
     tx.commit().map_err(db_err)?;
-    Ok(written)
+    Ok(CycleWritten {
+        towns_replaced: old.len() as u64,
+        towns_written: towns.len() as u64,
+        secretaries_inserted: plan.insert.len() as u64,
+        secretaries_updated: plan.update.len() as u64,
+        secretaries_unchanged: plan.unchanged,
+        secretaries_deleted: plan.delete.len() as u64,
+    })
 }
 
 #[cfg(test)]

@@ -283,24 +283,26 @@ async fn reruns_write_only_what_changed(db: TestDb) {
 
 both_backends!(cycle_reruns, reruns_write_only_what_changed);
 
-/// The run refused, with `MissingReference`, and nothing of it written.
+/// The run refused with `MissingReference`, the stored proposals left as
+/// they were; the error's text.
 async fn refused(store: &Store, towns: &[CycleTown], secretaries: &[CycleSecretary]) -> String {
+    let before = (
+        store.cycle_towns(2025, None).await.unwrap().len(),
+        store.cycle_secretaries(2025, None).await.unwrap(),
+    );
     let e = store
-        .replace_cycle("甲", 2025, None, towns, secretaries, &mut |_| {})
+        .replace_cycle("乙", 2025, None, towns, secretaries, &mut |_| {})
         .await
         .expect_err("a run naming what is not on record was stored");
     assert!(
         matches!(e, touyan_storage::StoreError::MissingReference { .. }),
         "{e:?}"
     );
-    assert!(store.cycle_towns(2025, None).await.unwrap().is_empty());
-    assert!(
-        store
-            .cycle_secretaries(2025, None)
-            .await
-            .unwrap()
-            .is_empty()
+    let after = (
+        store.cycle_towns(2025, None).await.unwrap().len(),
+        store.cycle_secretaries(2025, None).await.unwrap(),
     );
+    assert_eq!(after, before);
     e.to_string()
 }
 
@@ -334,27 +336,17 @@ async fn a_run_naming_what_is_not_on_record_is_refused(db: TestDb) {
     // A secretary whose town has no row in the run.
     refused(&store, &towns[..1], &secretaries).await;
 
+    // Nothing was stored by any of them.
+    assert!(store.cycle_towns(2025, None).await.unwrap().is_empty());
+
     // All on record: stored (the checks do not refuse what is there).
     let w = run(&store, "甲", None, &towns, &secretaries).await;
     assert_eq!(w.secretaries_inserted, 6);
-    // A re-run dropping a town whose secretaries it still proposes.
-    refused_rerun(&store, &towns[1..], &secretaries).await;
-    store.close().await.unwrap();
-}
-
-/// As `refused`, with the stored run left as it was.
-async fn refused_rerun(store: &Store, towns: &[CycleTown], secretaries: &[CycleSecretary]) {
-    let before = store.cycle_secretaries(2025, None).await.unwrap();
-    let e = store
-        .replace_cycle("乙", 2025, None, towns, secretaries, &mut |_| {})
-        .await
-        .expect_err("a secretary of a town no longer in the run was stored");
-    assert!(
-        matches!(e, touyan_storage::StoreError::MissingReference { .. }),
-        "{e:?}"
-    );
-    assert_eq!(store.cycle_secretaries(2025, None).await.unwrap(), before);
+    // A re-run dropping a town whose secretaries it still proposes: the
+    // two towns and six rows stay.
+    refused(&store, &towns[1..], &secretaries).await;
     assert_eq!(store.cycle_towns(2025, None).await.unwrap().len(), 2);
+    store.close().await.unwrap();
 }
 
 both_backends!(
