@@ -42,6 +42,7 @@ mod m0010_plans;
 mod m0011_daily;
 mod m0012_young_selection;
 mod m0013_cycle_digest_index;
+mod m0014_cycle_person_index;
 mod migration;
 mod moves;
 mod pay_runs;

@@ -33,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::m0011_daily::Daily),
             Box::new(crate::m0012_young_selection::YoungSelection),
             Box::new(crate::m0013_cycle_digest_index::CycleDigestIndex),
+            Box::new(crate::m0014_cycle_person_index::CyclePersonIndex),
         ]
     }
 }

@@ -353,3 +353,41 @@ both_backends!(
     cycle_references,
     a_run_naming_what_is_not_on_record_is_refused
 );
+
+/// The secondary indexes of the proposals are those their reads use:
+/// by year and town (a town's list) and the digests by year and village
+/// (`m0013`); the one by person is gone (`m0014`: nothing reads the
+/// proposals by person, and it cost the first run of a year one random
+/// insertion per row).
+async fn the_proposals_are_indexed_by_what_reads_them(db: TestDb) {
+    let store = db.open().await;
+    store.close().await.unwrap();
+    let (url, sql) = match db.backend {
+        Backend::Sqlite => (
+            format!("sqlite:{}", db.url),
+            "SELECT name FROM sqlite_master WHERE type = 'index' \
+             AND tbl_name = 'cycle_secretaries' AND name NOT LIKE 'sqlite_autoindex_%' \
+             ORDER BY name",
+        ),
+        Backend::Postgres => (
+            db.url.clone(),
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'cycle_secretaries' \
+             AND indexname <> 'cycle_secretaries_pkey' ORDER BY indexname",
+        ),
+    };
+    let conn = Database::connect(url.as_str()).await.unwrap();
+    let names: Vec<String> = conn
+        .query_all_raw(Statement::from_string(conn.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get_by_index(0).unwrap())
+        .collect();
+    conn.close().await.unwrap();
+    assert_eq!(
+        names,
+        ["cycle_secretaries_digest", "cycle_secretaries_town"]
+    );
+}
+
+both_backends!(cycle_indexes, the_proposals_are_indexed_by_what_reads_them);
