@@ -853,6 +853,49 @@ mod tests {
         assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 64 << 20);
     }
 
+    #[tokio::test]
+    async fn a_new_file_gets_16_kib_pages_and_an_existing_one_keeps_its_own() {
+        let page_size = |p: &Path| {
+            open(p, false)
+                .unwrap()
+                .query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        };
+        // Created by the store: 16 KiB pages, in WAL mode.
+        let db = crate::testing::TestDb::sqlite();
+        let store = db.open().await;
+        let path = store.sqlite_file().expect("a SQLite file");
+        assert_eq!(page_size(&path), 16384);
+        let mode: String = open(&path, false)
+            .unwrap()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        store.close().await.unwrap();
+        // Made elsewhere with SQLite's default pages and WAL: opened,
+        // migrated and written as it is, its page size untouched.
+        let db = crate::testing::TestDb::sqlite();
+        let path = PathBuf::from(&db.url);
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE outside (x);",
+            )
+            .unwrap();
+        }
+        let store = db.open().await;
+        let towns = [crate::Town {
+            code: touyan_records::TownCode::parse("370783100").unwrap(),
+            name: "圣城街道".into(),
+        }];
+        let mut tx = store.begin("测试员").await.unwrap();
+        tx.upsert(&towns).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(store.list::<crate::Town>().await.unwrap(), towns);
+        store.close().await.unwrap();
+        assert_eq!(page_size(&path), 4096);
+    }
+
     #[test]
     fn times_and_dates_are_written_as_sqlx_writes_them() {
         // As stored by sqlx in a cycle run before this path existed.
