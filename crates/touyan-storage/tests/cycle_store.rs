@@ -38,13 +38,18 @@ fn person_id(t: usize, k: usize) -> CitizenId {
 
 /// Two towns of three villages each, a secretary in each village.
 fn records() -> Batch {
+    records_of(3)
+}
+
+/// Two towns of `n` villages each (at most 100), a secretary in each.
+fn records_of(n: usize) -> Batch {
     let mut b = Batch::default();
     for (t, code) in TOWNS.iter().enumerate() {
         b.towns.push(Town {
             code: TownCode::parse(code).unwrap(),
             name: format!("镇{t}"),
         });
-        for k in 0..3 {
+        for k in 0..n {
             b.villages.push(Village {
                 code: village_code(t, k),
                 name: format!("{t}{k}村村民委员会"),
@@ -282,6 +287,41 @@ async fn reruns_write_only_what_changed(db: TestDb) {
 }
 
 both_backends!(cycle_reruns, reruns_write_only_what_changed);
+
+/// More new proposals than one INSERT statement takes (SQLite's write
+/// puts 64 rows in a statement): 2 × 75 = 150 rows, two full statements
+/// and one of 22. Each row is stored as given, and a re-run of the same
+/// proposals writes none of them.
+async fn a_first_run_of_many_rows_stores_each_as_given(db: TestDb) {
+    let store = db.open().await;
+    store.apply("tester", &records_of(75)).await.unwrap();
+    let towns = vec![town_row(0, 2), town_row(1, 2)];
+    let secretaries: Vec<CycleSecretary> = (0..2)
+        .flat_map(|t| (0..75).map(move |k| (t, k)))
+        .map(|(t, k)| secretary(t, k, &format!("理由{t}-{k}")))
+        .collect();
+    let w = run(&store, "甲", None, &towns, &secretaries).await;
+    assert_eq!(w.secretaries_inserted, 150);
+    assert_eq!(
+        store.cycle_secretaries(2025, None).await.unwrap(),
+        secretaries
+    );
+    let w = run(&store, "乙", None, &towns, &secretaries).await;
+    assert_eq!(
+        (
+            w.secretaries_inserted,
+            w.secretaries_updated,
+            w.secretaries_unchanged
+        ),
+        (0, 0, 150)
+    );
+    store.close().await.unwrap();
+}
+
+both_backends!(
+    cycle_many_rows,
+    a_first_run_of_many_rows_stores_each_as_given
+);
 
 /// The run refused with `MissingReference`, the stored proposals left as
 /// they were; the error's text.
