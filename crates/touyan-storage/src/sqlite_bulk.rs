@@ -35,6 +35,8 @@ use sea_orm::Value;
 use time::macros::format_description;
 use time::{Date, PrimitiveDateTime};
 
+use touyan_records::{CitizenId, TownCode, VillageCode};
+
 use crate::cycle::{CycleSecretary, CycleTown, CycleWritten};
 use crate::record::{Cell, Col, Kind, Record};
 use crate::{BUSY_TIMEOUT, StoreError, key_text, to_record};
@@ -439,7 +441,7 @@ fn references<'a>(
     proposed: &[CycleSecretary],
     written: impl Iterator<Item = &'a CycleSecretary>,
 ) -> Result<References, StoreError> {
-    let run_towns: HashSet<touyan_records::TownCode> = towns.iter().map(|t| t.town).collect();
+    let run_towns: HashSet<TownCode> = towns.iter().map(|t| t.town).collect();
     // Every proposal, written or left as it was: the scope's stored town
     // rows not given again are deleted.
     if let Some(s) = proposed.iter().find(|s| !run_towns.contains(&s.town)) {
@@ -464,9 +466,9 @@ fn references<'a>(
 
 /// The keys a run's rows name, each to be found on record.
 struct References {
-    towns: Vec<touyan_records::TownCode>,
-    villages: Vec<touyan_records::VillageCode>,
-    people: Vec<touyan_records::CitizenId>,
+    towns: Vec<TownCode>,
+    villages: Vec<VillageCode>,
+    people: Vec<CitizenId>,
 }
 
 /// Looks each of the run's keys up once, in ascending order, in a read
@@ -475,44 +477,41 @@ struct References {
 fn check_references(path: &Path, mut r: References) -> Result<(), StoreError> {
     let c = open(path, false)?;
     let snapshot = c.unchecked_transaction().map_err(db_err)?;
-    // The first key of `keys` (sorted, without repeats) not found by `sql`.
-    let missing =
-        |sql: &str, keys: &mut dyn Iterator<Item = &str>| -> Result<Option<String>, StoreError> {
-            let mut st = snapshot.prepare(sql).map_err(db_err)?;
-            for k in keys {
-                if !st.exists([k]).map_err(db_err)? {
-                    return Ok(Some(k.to_owned()));
-                }
-            }
-            Ok(None)
-        };
     let refused = |table, message| Err(StoreError::MissingReference { table, message });
-    r.towns.sort_unstable();
-    r.towns.dedup();
-    if let Some(t) = missing(
-        "SELECT 1 FROM towns WHERE code = ?",
-        &mut r.towns.iter().map(|t| t.as_str()),
-    )? {
+    let sql = "SELECT 1 FROM towns WHERE code = ?";
+    if let Some(t) = first_missing(&snapshot, sql, &mut r.towns, TownCode::as_str)? {
         return refused(CycleTown::ZH, format!("镇街 {t} 不在档案中"));
     }
-    r.villages.sort_unstable();
-    r.villages.dedup();
-    if let Some(v) = missing(
-        "SELECT 1 FROM villages WHERE code = ?",
-        &mut r.villages.iter().map(|v| v.as_str()),
-    )? {
+    let sql = "SELECT 1 FROM villages WHERE code = ?";
+    if let Some(v) = first_missing(&snapshot, sql, &mut r.villages, VillageCode::as_str)? {
         return refused(CycleSecretary::ZH, format!("村 {v} 不在档案中"));
     }
-    r.people.sort_unstable();
-    r.people.dedup();
-    if let Some(p) = missing(
-        "SELECT 1 FROM people WHERE citizen_id = ?",
-        &mut r.people.iter().map(|p| p.as_str()),
-    )? {
+    let sql = "SELECT 1 FROM people WHERE citizen_id = ?";
+    if let Some(p) = first_missing(&snapshot, sql, &mut r.people, CitizenId::as_str)? {
         let shown = touyan_records::Mask::default().apply(&p);
         return refused(CycleSecretary::ZH, format!("人员 {shown} 不在档案中"));
     }
     Ok(())
+}
+
+/// The first of `keys` that `sql` (one parameter) does not find, the keys
+/// sorted and their repeats dropped first, so that each is looked up once
+/// and in index order.
+fn first_missing<K: Ord>(
+    snapshot: &rusqlite::Transaction<'_>,
+    sql: &str,
+    keys: &mut Vec<K>,
+    text: fn(&K) -> &str,
+) -> Result<Option<String>, StoreError> {
+    keys.sort_unstable();
+    keys.dedup();
+    let mut st = snapshot.prepare(sql).map_err(db_err)?;
+    for k in keys.iter() {
+        if !st.exists([text(k)]).map_err(db_err)? {
+            return Ok(Some(text(k).to_owned()));
+        }
+    }
+    Ok(None)
 }
 
 /// New proposals written by one INSERT statement (13 values each: 832
@@ -529,7 +528,7 @@ pub(crate) fn replace_cycle(
     path: &Path,
     actor: &str,
     year: i32,
-    town: Option<touyan_records::TownCode>,
+    town: Option<TownCode>,
     towns: &[CycleTown],
     secretaries: &[CycleSecretary],
     progress: &mut (dyn FnMut(usize) + Send),
@@ -917,7 +916,7 @@ mod tests {
         }
         let store = db.open().await;
         let towns = [crate::Town {
-            code: touyan_records::TownCode::parse("370783100").unwrap(),
+            code: TownCode::parse("370783100").unwrap(),
             name: "圣城街道".into(),
         }];
         let mut tx = store.begin("测试员").await.unwrap();
