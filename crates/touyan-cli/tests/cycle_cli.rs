@@ -144,8 +144,18 @@ async fn cycle_and_payroll(db: TestDb) {
         let tiers: u32 = t.town.tiers.iter().sum();
         assert_eq!(tiers, t.town.included);
     }
-    // Reasons are the contract's per-secretary JSON.
-    let one: serde_json::Value = serde_json::from_str(&secretaries[0].checks_json).unwrap();
+    // Reasons are stored typed and compact (version 2 of
+    // `touyan_cycle::stored`, every demo secretary) and render the
+    // contract's per-secretary object.
+    for s in &secretaries {
+        assert!(s.checks_json.starts_with("[2,"), "{}", s.checks_json);
+    }
+    let one = touyan_cycle::stored::contract_json(
+        &secretaries[0].checks_json,
+        secretaries[0].person.as_str(),
+    )
+    .unwrap();
+    let one: serde_json::Value = serde_json::from_str(&one).unwrap();
     assert_eq!(one["id"], secretaries[0].person.as_str());
     assert_eq!(one["checks"].as_array().unwrap().len(), 5);
     assert_eq!(one["eligible"], secretaries[0].eligible);

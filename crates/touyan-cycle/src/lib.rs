@@ -4,9 +4,10 @@
 //! Each town's input is assembled from the records as the typed input of
 //! the contract (`touyan_evaluate::input::Town`), then checked and decided
 //! by `touyan_evaluate::town::{validate, decide}` — the very functions that
-//! `touyan evaluate` runs on a JSON case — and each secretary's result is
-//! written by `touyan_evaluate::output::secretary`, so a stored proposal
-//! carries the contract's per-secretary JSON word for word. There is no
+//! `touyan evaluate` runs on a JSON case. Each secretary's reasons are kept
+//! typed and compact ([`stored`]), and the contract's per-secretary object
+//! is rendered from them by `touyan evaluate`'s own writer, word for word
+//! ([`stored::contract_json`]). There is no
 //! second implementation of any rule here: this crate only chooses which
 //! records are the facts.
 //!
@@ -141,10 +142,11 @@ pub struct SecretaryProposal {
     pub place: Option<u32>,
     /// Pay tier (1–3) when proposed.
     pub tier: Option<u8>,
-    /// The contract's per-secretary object (`towns[].secretaries[]`): id,
-    /// eligible, every check with its article and Chinese reason, training,
-    /// competency.
-    pub json: String,
+    /// Every check with its article and reason, training and competency,
+    /// in the stored form of [`stored`] (typed and compact; the contract's
+    /// per-secretary object is rendered from it by
+    /// [`stored::contract_json`]).
+    pub reasons: String,
 }
 
 /// A secretary left out of the cycle.
@@ -182,6 +184,7 @@ impl fmt::Display for CycleError {
 
 impl std::error::Error for CycleError {}
 
+pub mod stored;
 pub mod whatif;
 
 /// 1 January of `year`, the cycle's decision date.
@@ -733,8 +736,7 @@ fn decide_town(
     let mut j = output::Json::new();
     let mut secretaries = Vec::with_capacity(r.secretaries.len());
     for (n, s) in r.secretaries.iter().enumerate() {
-        j.buf.clear();
-        output::secretary(&mut j, &r, n, s);
+        stored::encode(&mut j, &r, n, s);
         let (village, person) = a.people[s.village];
         let Some(person) = person else { continue };
         let placed = rank.get(&n);
@@ -744,7 +746,7 @@ fn decide_town(
             eligible: s.eligibility.eligible(),
             place: placed.map(|x| x.0),
             tier: placed.map(|x| x.1),
-            json: j.buf.clone(),
+            reasons: j.buf.clone(),
         });
     }
     Ok(TownProposal {

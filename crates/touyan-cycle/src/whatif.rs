@@ -88,7 +88,7 @@ mod tests {
             eligible,
             place: tier.map(|_| 1),
             tier,
-            json: String::new(),
+            reasons: String::new(),
         }
     }
 

@@ -9,6 +9,10 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 use touyan_rules::num::round_fen;
 
+use touyan_rules::art01_inclusion::Check;
+use touyan_rules::art06_training::Shortfall;
+use touyan_rules::art12_competency::Action;
+
 use crate::town::TownResult;
 
 /// A JSON output buffer. Text, not bytes: everything written is a `str`
@@ -255,19 +259,72 @@ pub fn town(j: &mut Json, r: &TownResult<'_>) {
 }
 
 /// One secretary object of the contract (`towns[].secretaries[n]`), as the
-/// whole document writes it; public so that stored proposals
-/// (`touyan-cycle`) keep exactly the contract's per-secretary JSON.
+/// whole document writes it.
 pub fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::SecretaryResult) {
+    secretary_out(j, &secretary_view(r.secretary_id(n), s));
+}
+
+/// What the secretary object of secretary `id` says, from its decisions.
+pub fn secretary_view<'a>(id: &'a str, s: &'a crate::town::SecretaryResult) -> SecretaryOut<'a> {
+    SecretaryOut {
+        id,
+        checks: &s.eligibility.checks,
+        training: s.training.as_ref().map(|t| TrainingOut {
+            city_days: t.outcome.city_days,
+            town_sessions: t.outcome.town_sessions,
+            town_days: t.outcome.town_days,
+            shortfalls: &t.outcome.shortfalls,
+        }),
+        competency: s.competency.as_ref().map(|c| CompetencyOut {
+            rate: c.outcome.rate.to_decimal(4),
+            action: c.outcome.action,
+        }),
+    }
+}
+
+/// What a secretary object of the contract says: written from the
+/// decisions by [`secretary`], and from a stored proposal's reasons by
+/// `touyan-cycle` (which keeps the reasons typed and compact, and renders
+/// the contract's JSON through this same writer, so that both say the same
+/// word for word).
+pub struct SecretaryOut<'a> {
+    /// The contract's `id`.
+    pub id: &'a str,
+    /// The inclusion checks of Articles 1 and 13, in the contract's order;
+    /// `eligible` is whether all of them passed.
+    pub checks: &'a [Check],
+    pub training: Option<TrainingOut<'a>>,
+    pub competency: Option<CompetencyOut>,
+}
+
+/// `training` of a secretary object (Article 6).
+pub struct TrainingOut<'a> {
+    pub city_days: Decimal,
+    pub town_sessions: u32,
+    pub town_days: Decimal,
+    /// Failed items, in the contract's order; none: compliant.
+    pub shortfalls: &'a [Shortfall],
+}
+
+/// `competency` of a secretary object (Article 12).
+pub struct CompetencyOut {
+    /// The rate as written: rounded to 4 decimals.
+    pub rate: Decimal,
+    pub action: Action,
+}
+
+/// Writes one secretary object of the contract.
+pub fn secretary_out(j: &mut Json, s: &SecretaryOut<'_>) {
     j.raw("{");
     j.key("id");
-    j.string(r.secretary_id(n));
+    j.string(s.id);
     j.raw(",");
     j.key("eligible");
-    j.bool(s.eligibility.eligible());
+    j.bool(s.checks.iter().all(|c| c.outcome));
     j.raw(",");
     j.key("checks");
     j.raw("[");
-    for (k, c) in s.eligibility.checks.iter().enumerate() {
+    for (k, c) in s.checks.iter().enumerate() {
         if k > 0 {
             j.raw(",");
         }
@@ -290,7 +347,6 @@ pub fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::Se
     match &s.training {
         None => j.raw("null"),
         Some(t) => {
-            let t = &t.outcome;
             j.raw("{");
             j.key("city_days");
             j.decimal(t.city_days);
@@ -302,7 +358,7 @@ pub fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::Se
             j.decimal(t.town_days);
             j.raw(",");
             j.key("compliant");
-            j.bool(t.compliant());
+            j.bool(t.shortfalls.is_empty());
             j.raw(",");
             j.key("shortfalls");
             j.strings(t.shortfalls.iter().map(|sf| sf.name()));
@@ -316,10 +372,10 @@ pub fn secretary(j: &mut Json, r: &TownResult<'_>, n: usize, s: &crate::town::Se
         Some(c) => {
             j.raw("{");
             j.key("rate");
-            j.decimal(c.outcome.rate.to_decimal(4));
+            j.decimal(c.rate);
             j.raw(",");
             j.key("action");
-            j.string(c.outcome.action.name());
+            j.string(c.action.name());
             j.raw("}");
         }
     }

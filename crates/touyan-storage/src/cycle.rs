@@ -67,7 +67,9 @@ pub struct CycleSecretary {
     /// 1-based place in the town's proposed list; `None`: not proposed.
     pub place: Option<u32>,
     pub tier: Option<u8>,
-    /// The contract's per-secretary JSON: every check and its reason.
+    /// Every check and its reason, training and competency, in the stored
+    /// form of `touyan_cycle::stored` (typed and compact; proposals stored
+    /// before it hold the contract's per-secretary object, still read).
     pub checks_json: String,
 }
 

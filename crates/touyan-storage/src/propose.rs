@@ -55,7 +55,7 @@ pub fn into_rows(p: Proposals) -> (Head, Vec<CycleTown>, Vec<CycleSecretary>) {
             eligible: s.eligible,
             place: s.place,
             tier: s.tier,
-            checks_json: s.json,
+            checks_json: s.reasons,
         }));
     }
     let head = Head {

@@ -213,43 +213,28 @@ struct View {
     filed: Vec<ListEntry>,
 }
 
-/// The rules' title and citation of a check named in the contract's JSON.
-fn check_rule(name: &str, article: u64) -> (String, String) {
-    touyan_rules::all_rules()
-        .find(|r| {
-            u64::from(r.article) == article && r.id.split_once('.').is_some_and(|(_, n)| n == name)
-        })
-        .map_or_else(
-            || (name.to_owned(), String::new()),
-            |r| (r.title.to_owned(), r.citation()),
-        )
-}
-
-/// The checks of a stored proposal (the contract's per-secretary JSON).
+/// The checks of a stored proposal; a proposal whose reasons cannot be
+/// read shows one line saying so.
 fn checks_of(s: &CycleSecretary) -> Vec<CheckView> {
-    let v: serde_json::Value = serde_json::from_str(&s.checks_json).unwrap_or_default();
-    v.get("checks")
-        .and_then(|c| c.as_array())
-        .map(|a| {
-            a.iter()
-                .map(|c| {
-                    let name = c.get("rule").and_then(|x| x.as_str()).unwrap_or("");
-                    let article = c.get("article").and_then(|x| x.as_u64()).unwrap_or(0);
-                    let (title, citation) = check_rule(name, article);
-                    CheckView {
-                        title,
-                        citation,
-                        passed: c.get("passed").and_then(|x| x.as_bool()).unwrap_or(false),
-                        detail: c
-                            .get("detail")
-                            .and_then(|x| x.as_str())
-                            .unwrap_or("")
-                            .to_owned(),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    match touyan_cycle::stored::check_lines(&s.checks_json) {
+        Ok(lines) => lines
+            .into_iter()
+            .map(|c| CheckView {
+                title: c
+                    .rule
+                    .map_or_else(|| c.name.clone(), |r| r.title.to_owned()),
+                citation: c.rule.map(|r| r.citation()).unwrap_or_default(),
+                passed: c.passed,
+                detail: c.detail,
+            })
+            .collect(),
+        Err(e) => vec![CheckView {
+            title: "判定理由".to_owned(),
+            citation: String::new(),
+            passed: false,
+            detail: e,
+        }],
+    }
 }
 
 /// Reads a town's list of `year`; `None` when the town is not on record

@@ -257,17 +257,16 @@ fn side(s: Option<&SecretaryProposal>) -> Side {
         (true, None) => "符合条件，名额已满未列入".into(),
         (false, None) => "不符合条件".into(),
     };
-    let v: serde_json::Value = serde_json::from_str(&s.json).unwrap_or_default();
-    let reasons = v
-        .get("checks")
-        .and_then(|c| c.as_array())
-        .map(|a| {
-            a.iter()
-                .filter(|c| !c.get("passed").and_then(|x| x.as_bool()).unwrap_or(true))
-                .filter_map(|c| c.get("detail").and_then(|x| x.as_str()).map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    // The failed checks' reasons; a proposal whose reasons cannot be read
+    // says so instead.
+    let reasons = match touyan_cycle::stored::check_lines(&s.reasons) {
+        Ok(lines) => lines
+            .into_iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.detail)
+            .collect(),
+        Err(e) => vec![e],
+    };
     Side { decision, reasons }
 }
 
