@@ -5,7 +5,7 @@
 //! when a person or a file needs them (`touyan_rules::decision`). A stored
 //! proposal keeps them the same way: the values each of the five inclusion
 //! checks decided on, the training totals and the competency rate, as a
-//! short JSON array, about 80 bytes where the contract's per-secretary
+//! short JSON array, about 75 bytes where the contract's per-secretary
 //! object with its sentences is about 800. [`contract_json`] renders that
 //! object from it through the writer `touyan evaluate` uses
 //! (`touyan_evaluate::output::secretary_out`) with the rules' own `Display`
@@ -13,8 +13,8 @@
 //! [`check_lines`] gives the checks with their rule and sentence for pages.
 //!
 //! Why not the sentences: the first run of a year over the whole country
-//! stores 487,000 proposals, and storing their sentences (315 MB) took a
-//! third of the run (bench/README.md, "sixth pass").
+//! stores 487,000 proposals, and storing their sentences (about 390 MB)
+//! took a third of the run (bench/README.md, "sixth pass"); compact, 36 MB.
 //!
 //! ## The stored form, version 2
 //!
@@ -31,9 +31,11 @@
 //!   relaxation), `"D"` (full-time college degree or higher) or the age in
 //!   completed years (the age relaxation).
 //! - `rank`, `villages`: last year's rank and the villages it was ranked
-//!   among; `num`/`den`: the fraction of them that qualifies (前1/2).
+//!   among; `num`/`den`: the fraction of them that qualifies (前1/2),
+//!   reduced (64-bit integers: a policy may give `33.3333333333%`).
 //! - `"income"`, `"min"`: collective income and the minimum in 万元,
-//!   decimals written as strings so that they stay exact.
+//!   as the reason writes them (a policy's `10.0` stays `10.0`), as
+//!   strings so that they stay exact.
 //! - `stars`, `min_stars`: the Party organisation's star rating and the
 //!   minimum.
 //! - `training`: `null` or `["city_days", town_sessions, "town_days",
@@ -148,6 +150,10 @@ fn compact(out: &mut String, s: &SecretaryResult) -> bool {
     if met.iter().zip(c).any(|(m, check)| *m != check.outcome) {
         return false;
     }
+    // `yyyymmdd` holds years 1 to 9999 only (the records hold none other).
+    if ![start, on].iter().all(|d| (1..=9999).contains(&d.year())) {
+        return false;
+    }
     let _ = write!(
         out,
         "[{VERSION},{passed},{},{},{required_years},",
@@ -164,8 +170,8 @@ fn compact(out: &mut String, s: &SecretaryResult) -> bool {
         ",{rank},{village_count},{},{},\"{}\",\"{}\",{stars},{min_stars},",
         fraction.num(),
         fraction.den(),
-        income.normalize(),
-        min.normalize(),
+        income,
+        min,
     );
     match &s.training {
         None => out.push_str("null,"),
@@ -257,8 +263,11 @@ pub fn decode(stored: &str) -> Result<Reasons, String> {
         Value::String(s) if s == "D" => Some(Relaxation::Degree),
         _ => Some(Relaxation::Age(uint(5)?)),
     };
-    let fraction = Ratio::new(u64::from(uint(8)?), u64::from(uint(9)?))
-        .ok_or_else(|| bad("第 9 项不能为 0"))?;
+    let big = |k: usize| -> Result<u64, String> {
+        a[k].as_u64()
+            .ok_or_else(|| bad(&format!("第 {k} 项应为整数")))
+    };
+    let fraction = Ratio::new(big(8)?, big(9)?).ok_or_else(|| bad("第 9 项不能为 0"))?;
     let reasons = [
         CheckReason::ThreeGood(bit(0)),
         CheckReason::Tenure {
@@ -341,7 +350,11 @@ impl Reasons {
 
     /// The contract's per-secretary object for secretary `id`.
     pub fn contract_json(&self, id: &str) -> String {
-        let mut j = Json::new();
+        // One object, not a document: a small buffer (`Json::new` reserves
+        // 64 KiB, which every returned string would keep).
+        let mut j = Json {
+            buf: String::with_capacity(1024),
+        };
         output::secretary_out(
             &mut j,
             &SecretaryOut {
@@ -438,6 +451,7 @@ mod tests {
     use touyan_rules::art06_training::{Attendance, Level, compliance};
     use touyan_rules::art12_competency::{Ballots, competency};
     use touyan_rules::people::{Degree, Education};
+    use touyan_rules::policy::Raw;
     use touyan_rules::{Params, Policy};
 
     const ON: Date = date!(2025 - 01 - 01);
@@ -466,12 +480,56 @@ mod tests {
         j.buf
     }
 
-    /// Every combination of facts around each threshold: the stored form
-    /// renders the contract's object byte for byte, and its checks as the
-    /// rules word them.
+    /// The example policy, and two cities' policies that word and count
+    /// otherwise: minimums written with trailing zeros (which the reasons
+    /// print as written), a fraction whose terms need 64 bits, exclusive
+    /// readings, other minimums and relaxations.
+    fn policies() -> Vec<Policy> {
+        let with = |overrides: &[(&str, Raw<'_>)]| {
+            let mut p = Policy::example();
+            for (name, raw) in overrides {
+                p.set_override(name, *raw).unwrap();
+            }
+            p
+        };
+        vec![
+            Policy::example(),
+            with(&[
+                ("inclusion.collective_income_min_wan", Raw::Number("10.0")),
+                ("inclusion.rank_fraction", Raw::Text("33.3333333333%")),
+                ("inclusion.rank_inclusive", Raw::Bool(false)),
+                ("inclusion.age_limit_inclusive", Raw::Bool(false)),
+                ("inclusion.min_stars", Raw::Number("3")),
+                ("training.city_min_days", Raw::Number("3.50")),
+                ("competency.strictly_below", Raw::Bool(false)),
+            ]),
+            with(&[
+                ("inclusion.collective_income_min_wan", Raw::Number("12.50")),
+                ("inclusion.rank_fraction", Raw::Text("1/3")),
+                ("inclusion.tenure_years", Raw::Number("5")),
+                ("inclusion.tenure_relaxed_years", Raw::Number("2")),
+                ("inclusion.relaxed_min_education", Raw::Text("bachelor")),
+                ("inclusion.relaxed_requires_full_time", Raw::Bool(false)),
+                ("inclusion.relaxed_max_age", Raw::Number("40")),
+                ("inclusion.min_stars", Raw::Number("5")),
+            ]),
+        ]
+    }
+
+    /// Every combination of facts around each threshold, under each of
+    /// [`policies`]: the stored form renders the contract's object byte for
+    /// byte, and its checks as the rules word them.
     #[test]
     fn stored_reasons_render_the_contract_word_for_word() {
-        let p = params();
+        let mut n = 0;
+        for policy in policies() {
+            n += every_combination(&policy.resolve(ON).unwrap());
+        }
+        assert_eq!(n, 3 * 4 * 4 * 4 * 5 * 4);
+    }
+
+    /// The combinations under `p`; how many.
+    fn every_combination(p: &Params) -> usize {
         // (degree, birth date): a full-time bachelor (degree relaxation);
         // exactly 36 on ON (no relaxation); 35 on ON (age relaxation); a
         // part-time college degree at 50.
@@ -490,21 +548,31 @@ mod tests {
         ];
         // Exactly half, one past half, the only village, past half of 9.
         let ranks = [(8, 16), (9, 16), (1, 1), (5, 9)];
-        let incomes = ["10", "9.99", "-3.5", "123456789.123456", "0"];
+        let incomes = ["10", "9.99", "-3.5", "123456789.123456", "12.5"];
         let stars = [0, 3, 4, 5];
         let t = |level, days: &str| Attendance {
             level,
             days: dec(days),
         };
-        let trainings: [Option<Vec<Attendance>>; 4] = [
+        // No record; nothing attended; compliant at exactly the minimums;
+        // short of everything; short of town sessions only; of city days
+        // only; of town sessions and days.
+        let trainings: [Option<Vec<Attendance>>; 7] = [
             None,
             Some(vec![]),
             Some(vec![
-                t(Level::City, "3"),
+                t(Level::City, "3.5"),
                 t(Level::Town, "4"),
                 t(Level::Town, "3"),
             ]),
             Some(vec![t(Level::City, "2.5"), t(Level::Town, "0.5")]),
+            Some(vec![t(Level::City, "3.5"), t(Level::Town, "7")]),
+            Some(vec![
+                t(Level::City, "1"),
+                t(Level::Town, "4"),
+                t(Level::Town, "3"),
+            ]),
+            Some(vec![t(Level::City, "4"), t(Level::Town, "1")]),
         ];
         // No ballots; exactly 90%; exactly 80%; below 80%; 2/3 (rounded).
         let votes = [
@@ -515,7 +583,6 @@ mod tests {
             Some((ballots(1, 1, 1), ballots(0, 0, 0))),
         ];
         let mut n = 0;
-        let mut seen_versions = std::collections::BTreeSet::new();
         for (education, full_time, birth_date) in people {
             for tenure_start in tenures {
                 for (rank, village_count) in ranks {
@@ -538,15 +605,16 @@ mod tests {
                             };
                             let s = SecretaryResult {
                                 village: 0,
-                                eligibility: eligibility(&p, &facts, &village, ON),
-                                training: trainings[n % 4].as_deref().map(|a| compliance(&p, a)),
-                                competency: votes[n % 5].and_then(|(m, r)| competency(&p, m, r)),
+                                eligibility: eligibility(p, &facts, &village, ON),
+                                training: trainings[n % 7].as_deref().map(|a| compliance(p, a)),
+                                competency: votes[n % 5].and_then(|(m, r)| competency(p, m, r)),
                             };
                             n += 1;
                             let mut stored = String::new();
                             assert!(compact(&mut stored, &s), "{stored}");
-                            assert!(stored.len() <= 120, "{} bytes: {stored}", stored.len());
-                            seen_versions.insert(stored[..2].to_owned());
+                            // Far from the 800 bytes of sentences even with 64-bit
+                            // fractions and long incomes.
+                            assert!(stored.len() <= 160, "{} bytes: {stored}", stored.len());
                             let id = "11010519491231002X";
                             assert_eq!(
                                 contract_json(&stored, id).unwrap(),
@@ -575,8 +643,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(n, 4 * 4 * 4 * 5 * 4);
-        assert_eq!(seen_versions.into_iter().collect::<Vec<_>>(), ["[2"]);
+        n
     }
 
     fn sample() -> SecretaryResult {
@@ -613,10 +680,18 @@ mod tests {
     #[test]
     fn the_stored_form_is_as_documented() {
         let mut stored = String::new();
-        assert!(compact(&mut stored, &sample()));
+        let s = sample();
+        assert!(compact(&mut stored, &s));
         assert_eq!(
             stored,
             r#"[2,31,20220301,20250101,1,"D",1,53,1,2,"30","10",5,4,["3",0,"0",6],["0.9706","none"]]"#
+        );
+        let id = "11010519491231002X";
+        assert_eq!(contract_json(&stored, id).unwrap(), contract_of(id, &s));
+        let v: Value = serde_json::from_str(&contract_of(id, &s)).unwrap();
+        assert_eq!(
+            v["training"]["shortfalls"],
+            serde_json::json!(["town_sessions", "town_days"])
         );
     }
 
@@ -654,6 +729,12 @@ mod tests {
         let mut s = sample();
         // A reason that disagrees with its check's outcome.
         s.eligibility.checks[0].outcome = false;
+        assert!(!compact(&mut String::new(), &s));
+        // A date `yyyymmdd` cannot hold.
+        let mut s = sample();
+        if let CheckReason::Tenure { start, .. } = &mut s.eligibility.checks[1].reason {
+            *start = date!(-0001 - 01 - 01);
+        }
         assert!(!compact(&mut String::new(), &s));
     }
 

@@ -14,8 +14,7 @@
 //! no longer has one. The per-secretary rows are not logged one by one:
 //! they follow from logged records and the policy named in the town entry,
 //! every run brings them up to date (see below), and logging them would write
-//! the country's proposals (hundreds of megabytes of reasons) into the log
-//! again on every run.
+//! the country's 487,000 proposals into the log again on every run.
 //!
 //! What a re-run writes: every town row of the scope is written again (its
 //! audit columns say who ran the cycle last and when, and the log gets its
@@ -28,7 +27,9 @@
 //! `created_at` says which run first proposed it and `updated_at` /
 //! `updated_by` which run last changed it; an unchanged re-run leaves them
 //! as they were. The result is the same as replacing every row, minus the
-//! writing.
+//! writing. (One exception: a row stored before the reasons were kept in
+//! `touyan_cycle::stored`'s compact form differs from the same proposal in
+//! that form, so the first run after the upgrade rewrites it once.)
 
 use sea_orm::{ConnectionTrait, Statement, Value};
 use time::{Date, PrimitiveDateTime};
@@ -224,8 +225,8 @@ impl Merge {
     }
 }
 
-/// The digests of `secretaries`, on up to two threads (the country's
-/// reasons come to hundreds of megabytes).
+/// The digests of `secretaries`, on up to two threads (the country has
+/// 487,000 of them).
 pub(crate) fn digests(secretaries: &[CycleSecretary]) -> Result<Vec<i64>, StoreError> {
     let out: Vec<i64> = if secretaries.len() < 4096 {
         secretaries.iter().map(digest).collect()

@@ -213,27 +213,36 @@ struct View {
     filed: Vec<ListEntry>,
 }
 
-/// The checks of a stored proposal; a proposal whose reasons cannot be
-/// read shows one line saying so.
-fn checks_of(s: &CycleSecretary) -> Vec<CheckView> {
+/// The checks of a stored proposal, as the page shows them and as
+/// `check_draft` reads them ((title, passed) each). A proposal whose
+/// reasons cannot be read shows one line saying so, and the draft checks
+/// go by its stored eligibility instead of blaming a check.
+fn checks_of(s: &CycleSecretary) -> (Vec<CheckView>, Vec<(String, bool)>) {
     match touyan_cycle::stored::check_lines(&s.checks_json) {
-        Ok(lines) => lines
-            .into_iter()
-            .map(|c| CheckView {
-                title: c
-                    .rule
-                    .map_or_else(|| c.name.clone(), |r| r.title.to_owned()),
-                citation: c.rule.map(|r| r.citation()).unwrap_or_default(),
-                passed: c.passed,
-                detail: c.detail,
-            })
-            .collect(),
-        Err(e) => vec![CheckView {
-            title: "判定理由".to_owned(),
-            citation: String::new(),
-            passed: false,
-            detail: e,
-        }],
+        Ok(lines) => {
+            let views: Vec<CheckView> = lines
+                .into_iter()
+                .map(|c| CheckView {
+                    title: c
+                        .rule
+                        .map_or_else(|| c.name.clone(), |r| r.title.to_owned()),
+                    citation: c.rule.map(|r| r.citation()).unwrap_or_default(),
+                    passed: c.passed,
+                    detail: c.detail,
+                })
+                .collect();
+            let draft = views.iter().map(|c| (c.title.clone(), c.passed)).collect();
+            (views, draft)
+        }
+        Err(e) => (
+            vec![CheckView {
+                title: "判定理由".to_owned(),
+                citation: String::new(),
+                passed: false,
+                detail: format!("{e}，请重新测算"),
+            }],
+            vec![("测算判定，理由无法读取".to_owned(), s.eligible)],
+        ),
     }
 }
 
@@ -308,8 +317,8 @@ async fn load(
         };
         let n = names.get(v);
         let star = n.and_then(|n| n.stars);
-        let cs = checks_of(s);
-        checks.push(cs.iter().map(|c| (c.title.clone(), c.passed)).collect());
+        let (cs, for_draft) = checks_of(s);
+        checks.push(for_draft);
         stars.push(u32::from(star.unwrap_or(0)));
         people.push(s.person.clone());
         rows.push(RowView {

@@ -307,6 +307,45 @@ async fn the_city_sees_every_towns_state(db: TestDb) {
 }
 both_backends!(overview, the_city_sees_every_towns_state);
 
+/// A stored proposal whose reasons cannot be read (a damaged row): the
+/// page says so and asks for a new run, and the draft goes by the stored
+/// eligibility instead of calling the secretary ineligible.
+async fn unreadable_reasons_are_shown_not_held_against_the_secretary(db: TestDb) {
+    let h = harness(&db, true).await;
+    seed_proposals(&h.store).await;
+    let t1 = TownCode::parse(T1).unwrap();
+    let towns: Vec<_> = h
+        .store
+        .cycle_towns(2025, Some(t1))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.town)
+        .collect();
+    let mut rows = h.store.cycle_secretaries(2025, Some(t1)).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].eligible);
+    rows[0].checks_json = "[2,乱".into();
+    h.store
+        .replace_cycle("测算", 2025, Some(t1), &towns, &rows, &mut |_| {})
+        .await
+        .unwrap();
+    let op = sign_in(&h, "op1").await;
+    let html = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(html.contains("存储的判定理由无法读取"), "{html}");
+    assert!(html.contains("请重新测算"));
+    assert!(!html.contains("不符合纳入条件"), "{html}");
+    // Saving the proposal as it stands (张三 listed in tier 3) is allowed.
+    let a = act(&h, &op, "none", "save", &[]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(state(&h).await, Some(ReviewState::Draft));
+    db.finish().await;
+}
+both_backends!(
+    unreadable_reasons,
+    unreadable_reasons_are_shown_not_held_against_the_secretary
+);
+
 async fn propose(h: &Harness, who: &(String, String), fields: &[(&str, &str)]) -> Answer {
     let mut pairs = vec![("csrf", who.1.as_str())];
     pairs.extend_from_slice(fields);
