@@ -236,11 +236,14 @@ pub fn decode(stored: &str) -> Result<Reasons, String> {
     if a.len() != 16 || a[0].as_u64() != Some(VERSION) {
         return Err(bad("格式版本或项数不符"));
     }
-    let uint = |k: usize| -> Result<u32, String> {
-        a[k].as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| bad(&format!("第 {k} 项应为整数")))
+    // Item `k` (or a part of it, `x`) as an integer of 64 or of 32 bits.
+    let int = |x: &Value, k: usize| -> Result<u64, String> {
+        x.as_u64().ok_or_else(|| bad(&format!("第 {k} 项应为整数")))
     };
+    let int32 = |x: &Value, k: usize| -> Result<u32, String> {
+        u32::try_from(int(x, k)?).map_err(|_| bad(&format!("第 {k} 项超出范围")))
+    };
+    let uint = |k: usize| int32(&a[k], k);
     let dec = |x: &Value, k: usize| -> Result<Decimal, String> {
         x.as_str()
             .and_then(|s| Decimal::from_str(s).ok())
@@ -263,11 +266,8 @@ pub fn decode(stored: &str) -> Result<Reasons, String> {
         Value::String(s) if s == "D" => Some(Relaxation::Degree),
         _ => Some(Relaxation::Age(uint(5)?)),
     };
-    let big = |k: usize| -> Result<u64, String> {
-        a[k].as_u64()
-            .ok_or_else(|| bad(&format!("第 {k} 项应为整数")))
-    };
-    let fraction = Ratio::new(big(8)?, big(9)?).ok_or_else(|| bad("第 9 项不能为 0"))?;
+    let fraction =
+        Ratio::new(int(&a[8], 8)?, int(&a[9], 9)?).ok_or_else(|| bad("第 9 项不能为 0"))?;
     let reasons = [
         CheckReason::ThreeGood(bit(0)),
         CheckReason::Tenure {
@@ -309,10 +309,7 @@ pub fn decode(stored: &str) -> Result<Reasons, String> {
                 .ok_or_else(|| bad("第 14 项的缺项不对"))?;
             Some(Training {
                 city_days: dec(&t[0], 14)?,
-                town_sessions: t[1]
-                    .as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| bad("第 14 项的镇街培训次数应为整数"))?,
+                town_sessions: int32(&t[1], 14)?,
                 town_days: dec(&t[2], 14)?,
                 shortfalls: SHORTFALLS
                     .iter()
@@ -402,20 +399,23 @@ pub struct CheckLine {
     pub detail: String,
 }
 
+impl CheckLine {
+    /// A decided check as a line.
+    pub fn of(c: &Check) -> CheckLine {
+        CheckLine {
+            rule: Some(c.rule),
+            name: output::short_name(c.rule.id).to_owned(),
+            passed: c.outcome,
+            detail: c.reason.to_string(),
+        }
+    }
+}
+
 /// The checks of a stored proposal (either version), in the contract's
 /// order.
 pub fn check_lines(stored: &str) -> Result<Vec<CheckLine>, String> {
     if !is_contract(stored) {
-        return Ok(decode(stored)?
-            .checks
-            .iter()
-            .map(|c| CheckLine {
-                rule: Some(c.rule),
-                name: output::short_name(c.rule.id).to_owned(),
-                passed: c.outcome,
-                detail: c.reason.to_string(),
-            })
-            .collect());
+        return Ok(decode(stored)?.checks.iter().map(CheckLine::of).collect());
     }
     let v: Value =
         serde_json::from_str(stored).map_err(|e| format!("存储的判定理由无法读取（{e}）"))?;
@@ -621,18 +621,12 @@ mod tests {
                                 contract_of(id, &s),
                                 "{stored}"
                             );
+                            // The decoded checks say what the decided ones
+                            // said (sentences worded by hand are pinned in
+                            // `the_stored_form_is_as_documented`).
                             let lines = check_lines(&stored).unwrap();
-                            let want: Vec<CheckLine> = s
-                                .eligibility
-                                .checks
-                                .iter()
-                                .map(|c| CheckLine {
-                                    rule: Some(c.rule),
-                                    name: output::short_name(c.rule.id).to_owned(),
-                                    passed: c.outcome,
-                                    detail: c.reason.to_string(),
-                                })
-                                .collect();
+                            let want: Vec<CheckLine> =
+                                s.eligibility.checks.iter().map(CheckLine::of).collect();
                             assert_eq!(lines, want, "{stored}");
                             assert_eq!(
                                 decode(&stored).unwrap().eligible(),
@@ -693,6 +687,44 @@ mod tests {
             v["training"]["shortfalls"],
             serde_json::json!(["town_sessions", "town_days"])
         );
+        // The sentences, worded by hand: 2022-03-01 to 2025-01-01 is
+        // 2 years 10 months, a full-time college degree relaxes 3 to 1.
+        let details: Vec<String> = check_lines(&stored)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.detail)
+            .collect();
+        assert_eq!(
+            details,
+            [
+                "镇街党(工)委认定符合“三好三强”标准",
+                "2 年 10 个月，大专以上全日制学历放宽至 1 年",
+                "上年度综合考核列全镇街 53 个村第 1 位，在前 1/2 位次",
+                "村集体经济收入 30 万元，不低于 10 万元",
+                "村党组织 5 星级，达到 4 星级",
+            ]
+        );
+        // Written by hand: exactly 1 year on the age relaxation at 35, rank
+        // 9 of 16 against 1/3 failed, a minimum a city wrote as 10.0 (kept
+        // as written), no stars, no training or ballots on record.
+        let lines =
+            check_lines(r#"[2,2,20240101,20250101,1,35,9,16,1,3,"9.99","10.0",0,4,null,null]"#)
+                .unwrap();
+        let got: Vec<(bool, &str)> = lines.iter().map(|c| (c.passed, &*c.detail)).collect();
+        assert_eq!(
+            got,
+            [
+                (false, "镇街党(工)委未认定符合“三好三强”标准"),
+                (true, "1 年，35 周岁，年龄放宽至 1 年"),
+                (
+                    false,
+                    "上年度综合考核列全镇街 16 个村第 9 位，不在前 1/3 位次"
+                ),
+                (false, "村集体经济收入 9.99 万元，低于 10.0 万元"),
+                (false, "村党组织未评星，纳入须 4 星级及以上"),
+            ]
+        );
+        assert_eq!(lines[1].rule.map(|r| r.id), Some(TENURE.id));
     }
 
     /// Proposals stored before version 2 hold the contract's object
