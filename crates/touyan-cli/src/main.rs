@@ -89,6 +89,9 @@ enum Command {
         /// 出错时标注副本的位置（默认：与工作簿同目录的“*.错误标注.xlsx”）
         #[arg(long, value_name = "FILE")]
         errors: Option<PathBuf>,
+        /// 迁移历史数据：同时导入名单、报酬、票数、证书、退出、年度设置等本应由流程产生的记录（记入操作日志）
+        #[arg(long)]
+        history: bool,
     },
     /// 导出 Excel
     Export {
@@ -468,7 +471,11 @@ fn main() -> ExitCode {
         Command::Template {
             command: TemplateCommand::Roster { file },
         } => roster::template(&file),
-        Command::Import { file, errors } => roster::import(&cli.db, &file, errors.as_deref()),
+        Command::Import {
+            file,
+            errors,
+            history,
+        } => roster::import(&cli.db, &file, errors.as_deref(), history),
         Command::Export { command } => export(&cli.db, command),
         Command::Cycle {
             year,

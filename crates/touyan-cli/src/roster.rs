@@ -5,9 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use touyan_excel::{
-    Known, Roster, read_workbook_with, write_marked_copy, write_roster, write_template,
-};
+use touyan_excel::{Known, Roster, read_workbook_with, write_marked_copy, write_roster};
 use touyan_records::Mask;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
@@ -25,7 +23,15 @@ fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
 
 /// `touyan template roster FILE.xlsx`.
 pub fn template(path: &Path) -> ExitCode {
-    match write_template(path) {
+    let access = touyan_excel::Access {
+        notes: vec![
+            "在服务页面导入时，各角色只能导入下表注明的工作表；命令行 touyan import 由数据库管理者运行，\
+             流程产生的记录只在加 --history 迁移往年历史数据时导入。"
+                .to_owned(),
+        ],
+        sheets: touyan_workflow::import::template_lines(),
+    };
+    match touyan_excel::write_template_for(path, &access) {
         Ok(()) => {
             println!(
                 "已写出导入模板 {}：先看“说明”表，每类记录一张表；身份证号码列为文本格式，枚举列有下拉选项。",
@@ -46,9 +52,12 @@ fn marked_path(path: &Path) -> PathBuf {
     path.with_file_name(format!("{stem}.错误标注.xlsx"))
 }
 
-/// `touyan import FILE.xlsx [--errors OUT.xlsx]`: the whole workbook is
-/// checked first, then written in one transaction, or nothing is.
-pub fn import(db: &str, path: &Path, errors_out: Option<&Path>) -> ExitCode {
+/// `touyan import FILE.xlsx [--errors OUT.xlsx] [--history]`: the whole
+/// workbook is checked first, then written in one transaction, or nothing
+/// is. The sheets a workflow makes (`touyan_workflow::import`: lists,
+/// pay, ballots, certificates, exits, yearly settings…) are refused unless
+/// `history` says the database's owner is migrating past years' records.
+pub fn import(db: &str, path: &Path, errors_out: Option<&Path>, history: bool) -> ExitCode {
     if !path.is_file() {
         return fail(2, format!("找不到工作簿 {}", path.display()));
     }
@@ -90,9 +99,12 @@ pub fn import(db: &str, path: &Path, errors_out: Option<&Path>) -> ExitCode {
         };
         match read_workbook_with(path, &known) {
             Err(errors) => Ok(Err(errors)),
+            Ok(roster) if !history && !workflow_rows(&roster).is_empty() => {
+                Ok(Ok(Err(workflow_rows(&roster))))
+            }
             Ok(roster) => {
                 let applied = store.apply(&actor(), &roster).await?;
-                Ok(Ok((roster.len(), applied, villages.is_empty())))
+                Ok(Ok(Ok((roster.len(), applied, villages.is_empty()))))
             }
         }
     });
@@ -125,7 +137,16 @@ pub fn import(db: &str, path: &Path, errors_out: Option<&Path>) -> ExitCode {
             }
             ExitCode::from(2)
         }
-        Ok(Ok((rows, applied, no_villages))) => {
+        Ok(Ok(Err(sheets))) => fail(
+            2,
+            format!(
+                "工作簿 {} 含有只能由流程产生的记录：{}。这些记录由系统中的办理流程产生，\
+                 日常导入不接受；迁移往年历史数据时请加 --history（写入记入操作日志）。未导入任何数据",
+                path.display(),
+                sheets.join("、")
+            ),
+        ),
+        Ok(Ok(Ok((rows, applied, no_villages)))) => {
             println!(
                 "已导入 {}（{} 行）→ {}：",
                 path.display(),
@@ -222,4 +243,12 @@ pub fn export_roster(db: &str, path: &Path, full_ids: bool) -> ExitCode {
         }
         Err(e) => fail(1, e),
     }
+}
+
+/// The workflow sheets `r` has rows in, each with its count.
+fn workflow_rows(r: &Roster) -> Vec<String> {
+    touyan_workflow::import::workflow_rows(r)
+        .into_iter()
+        .map(|(s, n)| format!("“{}” {n} 行", s.name()))
+        .collect()
 }

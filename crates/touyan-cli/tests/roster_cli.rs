@@ -65,7 +65,20 @@ fn an_exported_roster_imports_into_a_fresh_database_unchanged() {
             .status
             .success()
     );
-    let first = touyan(d, "fresh.db", &["import", "full.xlsx"]);
+    // Without --history the workflows' records are refused, and nothing
+    // is written.
+    let plain = touyan(d, "fresh.db", &["import", "full.xlsx"]);
+    assert_eq!(plain.status.code(), Some(2));
+    let said = text(&plain.stderr);
+    assert!(
+        said.contains("只能由流程产生")
+            && said.contains("“专业化名单”")
+            && said.contains("--history"),
+        "{said}"
+    );
+    assert!(text(&plain.stdout).is_empty());
+    // Migrating history, the owner of the database takes them.
+    let first = touyan(d, "fresh.db", &["import", "full.xlsx", "--history"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let expected = format!("人员：新增 {people}，更新 0，未变 0");
     assert!(
@@ -74,7 +87,7 @@ fn an_exported_roster_imports_into_a_fresh_database_unchanged() {
         text(&first.stdout)
     );
     // Importing the same workbook again changes nothing.
-    let again = touyan(d, "fresh.db", &["import", "full.xlsx"]);
+    let again = touyan(d, "fresh.db", &["import", "full.xlsx", "--history"]);
     assert!(again.status.success());
     let again = text(&again.stdout);
     assert!(

@@ -81,6 +81,11 @@ pub fn read(kind: Kind, d: &Data, is_1904: bool) -> Result<Val, String> {
     if let Data::Error(e) = d {
         return Err(format!("单元格是错误值 {e}，请填入实际内容"));
     }
+    if let Data::String(s) = d
+        && let Some(c) = touyan_records::text::refused_char(s)
+    {
+        return Err(touyan_records::text::refusal(c));
+    }
     match kind {
         Kind::PersonKey | Kind::Person => citizen_id(d).map(Val::Id),
         Kind::Village => code(d, 12, "村代码")
@@ -424,6 +429,20 @@ pub fn column_index(letters: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_and_direction_characters_are_refused_in_every_kind() {
+        for kind in [Kind::Text, Kind::Session, Kind::Person, Kind::Date] {
+            for bad in ["张\u{202E}三", "a\0b", "x\u{1b}y"] {
+                let e = read(kind, &Data::String(bad.into()), false).unwrap_err();
+                assert!(e.contains("不允许"), "{kind:?} {bad:?}: {e}");
+            }
+        }
+        assert_eq!(
+            read(Kind::Text, &Data::String("第一行\n第二行".into()), false),
+            Ok(Val::Text("第一行\n第二行".into()))
+        );
+    }
 
     #[test]
     fn every_date_form() {

@@ -30,7 +30,7 @@ pub use cell::{DATE_FORMS, column_index, column_letter, parse_date_text};
 pub use mark::{BAD_FILL, write_marked_copy};
 pub use read::{RowNumbers, read_workbook_located, read_workbook_with};
 pub use spec::sheets;
-pub use write::{INSTRUCTIONS_SHEET, write_roster, write_template};
+pub use write::{Access, INSTRUCTIONS_SHEET, write_roster, write_template, write_template_for};
 
 /// The name of the sheet [`write_marked_copy`] lists the errors on.
 pub const ERROR_SHEET: &str = "错误清单";

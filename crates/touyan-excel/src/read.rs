@@ -367,7 +367,8 @@ fn cross_check(sheets: &[Sheet], known: &Known, problems: &mut Problems) {
                             &s.name,
                             r.row,
                             s.col(i),
-                            "此人不在“人员”表中，也未在系统中登记；请先在“人员”表填写".into(),
+                            "此人不在“人员”表中，也不在您可导入的已登记人员中；请先在“人员”表填写"
+                                .into(),
                         );
                     }
                     (Kind::Session, Val::Text(t))
@@ -378,7 +379,9 @@ fn cross_check(sheets: &[Sheet], known: &Known, problems: &mut Problems) {
                             &s.name,
                             r.row,
                             s.col(i),
-                            format!("班次编号“{t}”不在“培训班次”表中，也未在系统中登记"),
+                            format!(
+                                "班次编号“{t}”不在“培训班次”表中，也不在您可导入的已登记班次中"
+                            ),
                         );
                     }
                     _ => {}

@@ -217,21 +217,30 @@ pub(crate) fn write_val(
 }
 
 /// What a workbook is for, as its 说明 sheet says.
-enum Purpose {
-    Template,
+enum Purpose<'a> {
+    Template(&'a Access),
     Export(Option<Mask>),
+}
+
+/// Who may import what, for the template's 说明 sheet: general notes
+/// (for the account that downloads it) and a line per sheet, by sheet
+/// name. The caller knows the roles; this crate only lays them out.
+#[derive(Clone, Debug, Default)]
+pub struct Access {
+    pub notes: Vec<String>,
+    pub sheets: Vec<(String, String)>,
 }
 
 fn instructions(ws: &mut Worksheet, purpose: &Purpose, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(INSTRUCTIONS_SHEET)?;
     let title = match purpose {
-        Purpose::Template => "头雁 村党组织书记专业化管理 名册导入模板",
+        Purpose::Template(_) => "头雁 村党组织书记专业化管理 名册导入模板",
         Purpose::Export(_) => "头雁 村党组织书记专业化管理 名册导出",
     };
     ws.write_string_with_format(0, 0, title, &f.title)?;
     let mut notes: Vec<String> = Vec::new();
     match purpose {
-        Purpose::Template => {}
+        Purpose::Template(a) => notes.extend(a.notes.iter().cloned()),
         Purpose::Export(None) => notes.push(
             "本文件由头雁系统导出，版式与导入模板相同，可直接重新导入。含完整身份证号码，请妥善保管。".into(),
         ),
@@ -263,7 +272,18 @@ fn instructions(ws: &mut Worksheet, purpose: &Purpose, f: &Formats) -> Result<()
     let mut r = top + 1;
     for s in spec::sheets() {
         ws.write_string_with_format(r, 0, s.name, &f.header)?;
-        ws.write_string_with_format(r, 4, s.about, &f.wrap)?;
+        let who = match purpose {
+            Purpose::Template(a) => a
+                .sheets
+                .iter()
+                .find(|(n, _)| n == s.name)
+                .map(|(_, w)| format!("（{w}）")),
+            Purpose::Export(_) => None,
+        };
+        match who {
+            Some(w) => ws.write_string_with_format(r, 4, format!("{}{w}", s.about), &f.wrap)?,
+            None => ws.write_string_with_format(r, 4, s.about, &f.wrap)?,
+        };
         r += 1;
         for (i, col) in s.columns.iter().enumerate() {
             ws.write_string(r, 0, s.name)?;
@@ -331,7 +351,7 @@ impl WriteSheets<'_> {
 fn write_book(path: &Path, roster: &Roster, purpose: Purpose) -> Result<(), ExcelError> {
     let mask = match purpose {
         Purpose::Export(m) => m,
-        Purpose::Template => None,
+        Purpose::Template(_) => None,
     };
     let f = Formats::new();
     let mut book = Workbook::new();
@@ -353,7 +373,16 @@ fn write_book(path: &Path, roster: &Roster, purpose: Purpose) -> Result<(), Exce
 /// kind with its headers, drop-downs, text and date columns and a frozen
 /// header row.
 pub fn write_template(path: &Path) -> Result<(), ExcelError> {
-    write_book(path, &Roster::default(), Purpose::Template)
+    write_book(
+        path,
+        &Roster::default(),
+        Purpose::Template(&Access::default()),
+    )
+}
+
+/// [`write_template`] with who may import each sheet in its 说明.
+pub fn write_template_for(path: &Path, access: &Access) -> Result<(), ExcelError> {
+    write_book(path, &Roster::default(), Purpose::Template(access))
 }
 
 /// Writes a roster in the template's layout. With `Some(mask)` the ID

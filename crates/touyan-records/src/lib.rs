@@ -7,6 +7,7 @@
 pub mod citizen_id;
 pub mod division;
 pub mod model;
+pub mod text;
 
 pub use citizen_id::{CitizenId, IdError, Mask, Sex};
 pub use division::{CodeError, CommitteeKind, TownCode, TownKind, VillageCode};

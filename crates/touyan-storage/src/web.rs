@@ -215,6 +215,10 @@ fn contains_pattern(text: &str) -> String {
 
 /// The record tables that tie a person to a village, and so to its town:
 /// a post, a reserve place or a young-cadre place, held now or before.
+/// The characters an ID number may be searched by from its start: those
+/// every mask shows (`touyan_records::Mask::default().head`).
+const MASK_HEAD: usize = 6;
+
 const TOWN_LINKS: [&str; 3] = ["posts", "reserves", "young_cadres"];
 
 /// The one definition of "person `person_col` belongs to town `town`": they
@@ -370,8 +374,8 @@ pub struct TownSummary {
 
 /// Reads limited to one [`Scope`]. Obtained from [`Store::scoped`].
 pub struct Scoped<'s> {
-    store: &'s Store,
-    town: Option<String>,
+    pub(crate) store: &'s Store,
+    pub(crate) town: Option<String>,
 }
 
 impl Store {
@@ -407,7 +411,11 @@ fn records<R: Record>(rows: &[Row]) -> Result<Vec<R>, StoreError> {
 }
 
 /// Rows of a record table chosen by `filter`, in key order.
-async fn select<R: Record>(store: &Store, q: Query, filter: &str) -> Result<Vec<R>, StoreError> {
+pub(crate) async fn select<R: Record>(
+    store: &Store,
+    q: Query,
+    filter: &str,
+) -> Result<Vec<R>, StoreError> {
     records(&select_query::<R>(q, filter).read_all(store).await?)
 }
 
@@ -825,12 +833,24 @@ impl Scoped<'_> {
         }
         if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let a = q.bind(contains_pattern(text));
-            let mut prefix = contains_pattern(&text.to_uppercase());
-            prefix.remove(0);
-            let b = q.bind(prefix);
-            wh.push(format!(
-                "(p.name LIKE {a} ESCAPE '\\' OR p.citizen_id LIKE {b} ESCAPE '\\')"
-            ));
+            // An ID number is found by the whole number, or by its first
+            // six characters (the place code, shown in every mask). Any
+            // other prefix would reveal the hidden birth date digit by
+            // digit (issue 15: masks that hold).
+            let id = text.to_uppercase();
+            let n = id.chars().count();
+            let by_id = if n == 18 {
+                let b = q.bind(id);
+                format!(" OR p.citizen_id = {b}")
+            } else if n <= MASK_HEAD {
+                let mut prefix = contains_pattern(&id);
+                prefix.remove(0);
+                let b = q.bind(prefix);
+                format!(" OR p.citizen_id LIKE {b} ESCAPE '\\'")
+            } else {
+                String::new()
+            };
+            wh.push(format!("(p.name LIKE {a} ESCAPE '\\'{by_id})"));
         }
         // The current post shown, and the secretaries-only filter, stay
         // within the scope's villages.

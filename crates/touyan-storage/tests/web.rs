@@ -306,11 +306,16 @@ async fn people_belong_to_towns_by_posts_reserves_and_young_cadres(db: TestDb) {
         ids(&city.people(&q("张"), all).await.unwrap().items),
         sorted(&[A])
     );
-    // An ID number is matched from its start only.
+    // An ID number is matched whole, or by the six characters a mask
+    // shows; any longer prefix would reveal the hidden birth date.
     assert_eq!(
-        ids(&city.people(&q("3707831985"), all).await.unwrap().items),
+        ids(&city.people(&q(cid(B).as_str()), all).await.unwrap().items),
         sorted(&[B])
     );
+    assert_eq!(city.people(&q("3707831985"), all).await.unwrap().total, 0);
+    assert_eq!(city.people(&q("3707831"), all).await.unwrap().total, 0);
+    let six = city.people(&q("370783"), all).await.unwrap().total;
+    assert_eq!(six, city.people(&none, all).await.unwrap().total);
     assert_eq!(city.people(&q("19851231"), all).await.unwrap().total, 0);
     assert_eq!(t2.people(&q("张"), all).await.unwrap().total, 0);
 

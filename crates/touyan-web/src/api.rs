@@ -305,7 +305,7 @@ pub async fn people(
                         "id": st.person_ref(&r.person.id),
                         "id_masked": masked(&r.person.id),
                         "name": r.person.name,
-                        "birth_date": r.person.id.birth_date().to_string(),
+                        "birth_year": crate::masking::birth_year_number(&r.person.id),
                         "sex": r.person.id.sex().zh(),
                         "education": r.person.education.code(),
                         "current_post": r.current_post.map(|(village, role)| json!({
@@ -355,7 +355,7 @@ pub fn person_json(f: &PersonFile, reference: &str) -> Value {
         "id": reference,
         "id_masked": masked(&p.id),
         "name": p.name,
-        "birth_date": p.id.birth_date().to_string(),
+        "birth_year": crate::masking::birth_year_number(&p.id),
         "sex": p.id.sex().zh(),
         "education": p.education.code(),
         "full_time_degree": p.full_time_degree,

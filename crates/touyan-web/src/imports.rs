@@ -12,7 +12,7 @@
 //! random token only the uploader can use, so the download link works
 //! whichever server process answers it (nothing lives in one process).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use askama::Template;
@@ -25,11 +25,15 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use touyan_excel::spec::Record as SheetRecord;
 use touyan_excel::{
-    CellError, Known, Roster, RowNumbers, read_workbook_located, write_marked_copy, write_template,
+    Access, CellError, Known, Roster, RowNumbers, read_workbook_located, write_marked_copy,
+    write_template_for,
 };
-use touyan_records::model::{Person, Secondment, TrainingSession, Village};
+use touyan_records::model::Secondment;
 use touyan_records::{CitizenId, VillageCode};
-use touyan_storage::{Applied, Store, StoreError};
+use touyan_storage::{Applied, ImportKeys, Store, StoreError};
+use touyan_workflow::art08_09_reserves as flow8;
+use touyan_workflow::import::{self as flow, Owner, Sheet};
+use touyan_workflow::{Actor, Refusal};
 
 use crate::auth;
 use crate::guard::csrf_ok;
@@ -162,12 +166,17 @@ pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
 
 /// `GET /import/template`: the empty import workbook.
 pub async fn template(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(r) = signed_in(&st, &headers, Action::Import).await {
-        return r;
-    }
-    let made = in_temp_dir(|dir| {
+    let user = match signed_in(&st, &headers, Action::Import).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let access = Access {
+        notes: vec![flow::role_note(user.role)],
+        sheets: flow::template_lines(),
+    };
+    let made = in_temp_dir(move |dir| {
         let path = dir.join("template.xlsx");
-        write_template(&path).map_err(|e| e.to_string())?;
+        write_template_for(&path, &access).map_err(|e| e.to_string())?;
         std::fs::read(&path).map_err(|e| format!("无法读取模板：{e}"))
     })
     .await;
@@ -285,44 +294,6 @@ fn extension(file_name: &str) -> Option<&'static str> {
         .find(|e| lower.ends_with(&format!(".{e}")))
 }
 
-/// What the store already has, for references the workbook does not define
-/// (the same lookups as `touyan import`).
-struct OnRecord {
-    villages: HashSet<VillageCode>,
-    people: HashSet<CitizenId>,
-    sessions: HashSet<String>,
-    secondments: HashMap<(CitizenId, time::Date), time::Date>,
-}
-
-async fn on_record(store: &Store) -> Result<OnRecord, StoreError> {
-    Ok(OnRecord {
-        villages: store
-            .list::<Village>()
-            .await?
-            .into_iter()
-            .map(|v| v.code)
-            .collect(),
-        people: store
-            .list::<Person>()
-            .await?
-            .into_iter()
-            .map(|p| p.id)
-            .collect(),
-        sessions: store
-            .list::<TrainingSession>()
-            .await?
-            .into_iter()
-            .map(|s| s.code)
-            .collect(),
-        secondments: store
-            .list::<Secondment>()
-            .await?
-            .into_iter()
-            .map(|s| ((s.person, s.start), s.end))
-            .collect(),
-    })
-}
-
 /// How a checked upload came out.
 enum Checked {
     Good(Box<Roster>, RowNumbers),
@@ -368,19 +339,27 @@ pub async fn upload(
     let Some(store) = st.unscoped_for(&user, Action::Import) else {
         return crate::pages::forbidden();
     };
-    let known = match on_record(store).await {
-        Ok(k) => k,
+    // What the workbook may refer to without defining it: within the
+    // user's scope only, so another town's person reads as nobody.
+    let keys = match st.reader(&user).import_keys().await {
+        Ok(k) => std::sync::Arc::new(k),
         Err(e) => return internal(e.into()),
     };
     let bytes = up.bytes;
+    let known = keys.clone();
+    let own_town = user.town_scope();
     let checked = in_temp_dir(move |dir| {
         let path = dir.join(format!("upload.{ext}"));
         std::fs::write(&path, &bytes).map_err(|e| format!("无法保存上传的文件：{e}"))?;
         let k = Known {
             villages: &|v| known.villages.contains(v),
             people: &|p| known.people.contains(p),
-            sessions: &|s| known.sessions.contains(s),
-            secondments: &|p, start| known.secondments.get(&(p.clone(), start)).copied(),
+            sessions: &|s| match (known.sessions.get(s), &own_town) {
+                (Some(_), None) => true,
+                (Some(t), Some(own)) => t.as_ref().is_some_and(|t| t.as_str() == own),
+                (None, _) => false,
+            },
+            secondments: &|p, start| known.secondments.get(&(p.clone(), start)).map(|s| s.end),
         };
         Ok(match read_workbook_located(&path, &k) {
             Ok((roster, rows)) => Checked::Good(Box::new(roster), rows),
@@ -411,17 +390,30 @@ pub async fn upload(
             render(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Checked::Good(roster, rows) => {
-            if let Some(town) = user.town_scope() {
-                match out_of_town(&st, &user, &town, &roster, &rows).await {
-                    Ok(out) if !out.is_empty() => {
-                        page.out_of_scope = out;
-                        return render(&page, StatusCode::FORBIDDEN);
-                    }
-                    Ok(_) => {}
-                    Err(e) => return internal(e.into()),
-                }
-            }
             let origin = client_addr(&parts);
+            let refused = match refused_rows(&st, store, &user, &keys, &roster, &rows).await {
+                Ok(r) => r,
+                Err(e) => return internal(e.into()),
+            };
+            if refused.probes > 0
+                && let Err(e) = store
+                    .log_refusal(
+                        &user.username,
+                        Some(&origin),
+                        "people",
+                        &format!(
+                            "导入工作簿 {}：{} 个身份证号码不能由本镇街新登记",
+                            up.file_name, refused.probes
+                        ),
+                    )
+                    .await
+            {
+                return internal(e.into());
+            }
+            if !refused.rows.is_empty() {
+                page.out_of_scope = refused.rows;
+                return render(&page, StatusCode::FORBIDDEN);
+            }
             match store
                 .apply_from(&user.username, Some(&origin), &roster)
                 .await
@@ -496,134 +488,258 @@ async fn keep_copy(
     Ok(format!("/import/marked/{token}"))
 }
 
-/// Every row of `roster` that is not of `town`: villages by their code,
-/// people on record by the town's scope (a post, reserve or young-cadre
-/// place in one of its villages, as the pages' scope) or by such a row in
-/// this workbook, training sessions, list entries and town settings by
-/// their town.
-async fn out_of_town(
+/// What the import may not write: the rows, and how many ID numbers a
+/// town tried to register that are on record elsewhere (counted and
+/// audited: the one answer that tells a town such a number exists).
+struct Refused {
+    rows: Vec<OutOfScope>,
+    probes: usize,
+}
+
+/// Every row of `r` that `user` may not write, each with its reason:
+///
+/// - its sheet's source and the role and scope of the form that records
+///   it (`touyan_workflow::import`): a workflow's records never, another
+///   town's village, session or list never;
+/// - for a town, a row about a person who is not the town's: a person is
+///   the town's when on record in it (the one definition, a post, reserve
+///   or young-cadre place in one of its villages) or new — in the
+///   workbook's 人员 sheet, placed by the workbook in one of the town's
+///   villages, and on record nowhere. Nothing moves between towns by
+///   import;
+/// - a training session code on record for another organiser (codes
+///   carry no town; an upsert must not move one);
+/// - Article 8's checks of the secondment form (`check_secondment`,
+///   `check_appraisal`, `check_work_log`).
+async fn refused_rows(
     st: &AppState,
+    store: &Store,
     user: &User,
-    town: &str,
+    keys: &ImportKeys,
     r: &Roster,
     rows: &RowNumbers,
-) -> Result<Vec<OutOfScope>, StoreError> {
-    let ours = |v: &VillageCode| v.town().as_str() == town;
-    // People the workbook itself places in the town.
-    let mut people: HashSet<&CitizenId> = HashSet::new();
-    people.extend(
-        r.posts
-            .iter()
-            .filter(|x| ours(&x.village))
-            .map(|x| &x.person),
-    );
-    people.extend(
-        r.reserves
-            .iter()
-            .filter(|x| ours(&x.village))
-            .map(|x| &x.person),
-    );
-    people.extend(
-        r.young_cadres
-            .iter()
-            .filter(|x| ours(&x.village))
-            .map(|x| &x.person),
-    );
-    // Everyone else the workbook names, checked against the town's scope.
-    let mut named: Vec<&CitizenId> = r.people.iter().map(|p| &p.id).collect();
-    macro_rules! names {
-        ($($f:ident),*) => { $( named.extend(r.$f.iter().map(|x| &x.person)); )* };
-    }
-    names!(
-        posts,
-        three_good,
-        attendance,
-        ballots,
-        admonitions,
-        exam_results,
-        certificates,
-        secondments,
-        reserves,
-        young_cadres,
-        annual_plans,
-        list_entries,
-        pay_records,
-        exits,
-        work_logs
-    );
-    let reader = st.reader(user);
-    for id in named {
-        if !people.contains(id) && reader.person_visible(id.as_str()).await? {
-            people.insert(id);
-        }
-    }
-    let person_ok = |id: &CitizenId| people.contains(id);
-    let mut out = Vec::new();
-    let not_ours_village = |v: &VillageCode| format!("村代码 {v} 不属于本镇街");
-    let not_ours_person = |id: &CitizenId| {
-        format!(
-            "{} 不是本镇街人员（未在本镇街的村任职、列为后备或年轻干部）",
-            crate::pages::masked(id)
-        )
+) -> Result<Refused, StoreError> {
+    let own = user.town_scope();
+    let actor = Actor {
+        role: user.role,
+        town: own.as_deref(),
     };
-    let not_ours_town = |t: &str| format!("镇街代码 {t} 不是本镇街");
+    let today = st.today();
+    // People a town registers with this workbook.
+    let placed: HashSet<&CitizenId> = r
+        .posts
+        .iter()
+        .map(|x| (&x.person, &x.village))
+        .chain(r.reserves.iter().map(|x| (&x.person, &x.village)))
+        .filter(|(_, v)| own.as_deref() == Some(v.town().as_str()))
+        .map(|(p, _)| p)
+        .collect();
+    let mut elsewhere: HashSet<CitizenId> = HashSet::new();
+    if own.is_some() {
+        let candidates: Vec<&CitizenId> = r
+            .people
+            .iter()
+            .map(|p| &p.id)
+            .filter(|id| !keys.people.contains(*id) && placed.contains(id))
+            .collect();
+        elsewhere = store.people_on_record(&candidates).await?;
+    }
+    let new_people: HashSet<&CitizenId> = r
+        .people
+        .iter()
+        .map(|p| &p.id)
+        .filter(|id| !keys.people.contains(*id) && placed.contains(id) && !elsewhere.contains(*id))
+        .collect();
+    let defined: HashSet<&CitizenId> = r.people.iter().map(|p| &p.id).collect();
+    // The town a person-keyed row is written for, or why not.
+    let person_town = |id: &CitizenId| -> Result<String, String> {
+        let Some(t) = &own else {
+            return Ok(String::new());
+        };
+        if keys.people.contains(id) || new_people.contains(id) {
+            Ok(t.clone())
+        } else if elsewhere.contains(id) {
+            Err(format!(
+                "身份证号码 {} 不能由本镇街新登记：请核对号码；如确属本镇街人员，请联系市级管理员办理",
+                crate::pages::masked(id)
+            ))
+        } else if defined.contains(id) {
+            Err(format!(
+                "新人员 {} 须在同一工作簿的“任职”或“后备干部”表中登记在本镇街的村",
+                crate::pages::masked(id)
+            ))
+        } else {
+            Err(format!("{} 不在本镇街名册中", crate::pages::masked(id)))
+        }
+    };
+    let say = |sheet: Sheet, owner: Owner<'_>| -> Option<String> {
+        match flow::may_import(&actor, sheet, owner) {
+            Ok(()) => None,
+            Err(Refusal::NotFound) => Some(match owner {
+                Owner::Town(t) => format!("镇街代码 {t} 不是本镇街"),
+                Owner::CitySession => "市级培训班次只能由市级管理员导入".to_owned(),
+            }),
+            Err(x) => Some(x.to_string()),
+        }
+    };
+    let by_person = |sheet: Sheet, id: &CitizenId| match person_town(id) {
+        Ok(t) => say(sheet, Owner::Town(&t)),
+        Err(m) => Some(m),
+    };
+    let by_village = |sheet: Sheet, v: &VillageCode, person: Option<&CitizenId>| {
+        if let Some(m) = say(sheet, Owner::Town(v.town().as_str())) {
+            return Some(if m.starts_with("镇街代码") {
+                format!("村代码 {v} 不属于本镇街")
+            } else {
+                m
+            });
+        }
+        person.and_then(|p| person_town(p).err())
+    };
+    let mut out = Vec::new();
+    // Workflow sheets: one line each, wherever their rows are.
+    workflow_sheets(&mut out, rows, r, &actor);
     check(&mut out, rows, &r.people, |x| {
-        (!person_ok(&x.id)).then(|| not_ours_person(&x.id))
+        by_person(Sheet::People, &x.id)
     });
     check(&mut out, rows, &r.posts, |x| {
-        (!ours(&x.village)).then(|| not_ours_village(&x.village))
+        by_village(Sheet::Posts, &x.village, Some(&x.person))
     });
     check(&mut out, rows, &r.village_years, |x| {
-        (!ours(&x.village)).then(|| not_ours_village(&x.village))
+        by_village(Sheet::VillageYears, &x.village, None)
+    });
+    check(&mut out, rows, &r.three_good, |x| {
+        by_person(Sheet::ThreeGood, &x.person)
+    });
+    let session_town = |code: &str| -> Option<Option<String>> {
+        r.training_sessions
+            .iter()
+            .find(|s| s.code == code)
+            .map(|s| s.town.map(|t| t.as_str().to_owned()))
+            .or_else(|| {
+                keys.sessions
+                    .get(code)
+                    .map(|t| t.map(|t| t.as_str().to_owned()))
+            })
+    };
+    let session_owner = |t: &Option<String>| match t {
+        Some(t) => OwnedOwner::Town(t.clone()),
+        None => OwnedOwner::City,
+    };
+    check(&mut out, rows, &r.training_sessions, |x| {
+        let row_town = x.town.map(|t| t.as_str().to_owned());
+        if let Some(stored) = keys.sessions.get(&x.code)
+            && stored.map(|t| t.as_str().to_owned()) != row_town
+        {
+            return Some(format!(
+                "培训编号“{}”已被其他培训班次使用，请换一个编号",
+                excerpt(&x.code)
+            ));
+        }
+        say(Sheet::TrainingSessions, session_owner(&row_town).as_owner())
+    });
+    check(&mut out, rows, &r.attendance, |x| {
+        let Some(t) = session_town(&x.session) else {
+            return Some(format!("班次编号“{}”不存在", excerpt(&x.session)));
+        };
+        say(Sheet::Attendance, session_owner(&t).as_owner())
+            .or_else(|| person_town(&x.person).err())
+    });
+    check(&mut out, rows, &r.admonitions, |x| {
+        by_person(Sheet::Admonitions, &x.person)
+    });
+    check(&mut out, rows, &r.exam_results, |x| {
+        by_person(Sheet::ExamResults, &x.person)
     });
     check(&mut out, rows, &r.reserves, |x| {
-        (!ours(&x.village)).then(|| not_ours_village(&x.village))
+        by_village(Sheet::Reserves, &x.village, Some(&x.person))
     });
-    check(&mut out, rows, &r.young_cadres, |x| {
-        (!ours(&x.village)).then(|| not_ours_village(&x.village))
-    });
-    check(&mut out, rows, &r.training_sessions, |x| match &x.town {
-        Some(t) if t.as_str() == town => None,
-        Some(t) => Some(not_ours_town(t.as_str())),
-        None => Some("市级培训班次只能由市级管理员导入".to_owned()),
-    });
-    check(&mut out, rows, &r.list_entries, |x| {
-        if x.town.as_str() != town {
-            Some(not_ours_town(x.town.as_str()))
-        } else if !ours(&x.village) {
-            Some(not_ours_village(&x.village))
-        } else {
-            (!person_ok(&x.person)).then(|| not_ours_person(&x.person))
+    // Article 8, as the secondment form checks it.
+    check(&mut out, rows, &r.secondments, |x| {
+        let t = match person_town(&x.person) {
+            Ok(t) => t,
+            Err(m) => return Some(m),
+        };
+        if let Some(m) = say(Sheet::Secondments, Owner::Town(&t)) {
+            return Some(m);
         }
+        let listed = keys
+            .listed
+            .contains(&(x.start.year(), t.clone(), x.person.clone()));
+        let recorded: Vec<&Secondment> = keys
+            .secondments
+            .values()
+            .chain(r.secondments.iter())
+            .filter(|s| s.person == x.person)
+            .collect();
+        flow8::check_secondment(x, listed, &recorded)
+            .and_then(|()| flow8::check_appraisal(x, today))
+            .err()
+            .map(|e| e.to_string())
     });
-    check(&mut out, rows, &r.reserve_reports, |x| {
-        (x.town.as_str() != town).then(|| not_ours_town(x.town.as_str()))
+    check(&mut out, rows, &r.work_logs, |x| {
+        if let Some(m) = by_person(Sheet::WorkLogs, &x.person) {
+            return Some(m);
+        }
+        let of = r
+            .secondments
+            .iter()
+            .find(|s| s.person == x.person && s.start == x.secondment_start)
+            .or_else(|| {
+                keys.secondments
+                    .get(&(x.person.clone(), x.secondment_start))
+            })?;
+        flow8::check_work_log(x, of, today)
+            .err()
+            .map(|e| e.to_string())
     });
-    check(&mut out, rows, &r.town_years, |x| {
-        (x.town.as_str() != town).then(|| not_ours_town(x.town.as_str()))
-    });
-    macro_rules! by_person {
-        ($($f:ident),*) => { $(
-            check(&mut out, rows, &r.$f, |x| {
-                (!person_ok(&x.person)).then(|| not_ours_person(&x.person))
-            });
-        )* };
-    }
-    by_person!(
-        three_good,
-        attendance,
-        ballots,
-        admonitions,
-        exam_results,
-        certificates,
-        secondments,
-        annual_plans,
-        pay_records,
-        exits,
-        work_logs
-    );
     out.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
-    Ok(out)
+    Ok(Refused {
+        rows: out,
+        probes: elsewhere.len(),
+    })
+}
+
+/// The owner of a session row, kept past the borrow of its town.
+enum OwnedOwner {
+    Town(String),
+    City,
+}
+
+impl OwnedOwner {
+    fn as_owner(&self) -> Owner<'_> {
+        match self {
+            OwnedOwner::Town(t) => Owner::Town(t),
+            OwnedOwner::City => Owner::CitySession,
+        }
+    }
+}
+
+/// One line for each sheet with rows that no import may write (a
+/// workflow's records), at its first row.
+fn workflow_sheets(out: &mut Vec<OutOfScope>, rows: &RowNumbers, r: &Roster, actor: &Actor<'_>) {
+    for (sheet, n) in flow::workflow_rows(r) {
+        if let Err(x) = flow::may_import(actor, sheet, Owner::CitySession) {
+            let (name, row) = rows.of(sheet.name(), 0).unwrap_or((sheet.name(), 0));
+            out.push(OutOfScope {
+                sheet: name.to_owned(),
+                row,
+                reason: format!("{x}（共 {n} 行，整表不予导入）"),
+            });
+        }
+    }
+}
+
+/// At most the first 30 characters of a cell, for a message.
+fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 30;
+    if text.chars().count() <= SHOWN {
+        text.to_owned()
+    } else {
+        let mut s: String = text.chars().take(SHOWN).collect();
+        s.push('…');
+        s
+    }
 }
 
 fn check<T: SheetRecord>(

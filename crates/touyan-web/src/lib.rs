@@ -60,7 +60,9 @@ pub mod exports;
 mod forms;
 pub mod guard;
 pub mod imports;
+mod input;
 pub mod lists;
+pub mod masking;
 pub mod openapi;
 pub mod pages;
 pub mod pay;
@@ -171,6 +173,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(input::checks))
         .layer(axum::middleware::from_fn(guard::checks))
         .with_state(state)
 }

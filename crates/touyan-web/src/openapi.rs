@@ -66,7 +66,7 @@ pub fn spec() -> Value {
                     "town_name": { "type": "string" }, "committee": { "type": "string" }, "secretary": { "type": ["string", "null"] } } },
                 "Person": { "type": "object", "required": ["id", "name"], "properties": {
                     "id": { "type": "string", "description": "人员的引用（16 位十六进制，不含身份证号码）" }, "id_masked": { "type": "string", "description": "脱敏的身份证号码" },
-                    "name": { "type": "string" }, "birth_date": { "type": "string", "format": "date" },
+                    "name": { "type": "string" }, "birth_year": { "type": "integer", "description": "出生年份（身份证号码脱敏时不显示出生日期）" },
                     "sex": { "type": "string" }, "education": { "type": "string" },
                     "current_post": { "type": ["object", "null"] } } },
                 "VillageList": { "type": "object", "required": ["items", "total"], "properties": {

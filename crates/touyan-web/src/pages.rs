@@ -2,6 +2,7 @@
 //! the dashboard's charts (`charts.rs`, no inline script).
 //! ID numbers are masked on every page (`touyan_records::Mask`).
 
+pub use crate::masking::{mask_ids, masked};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -10,7 +11,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use touyan_records::model::Labelled;
-use touyan_records::{CitizenId, Mask};
 use touyan_rules::decision::article_zh;
 use touyan_storage::{AuditFilter, Page, PeopleFilter, PersonFile, VillageFilter};
 
@@ -773,11 +773,6 @@ pub fn role_zh(code: &str) -> &'static str {
     touyan_records::model::PostRole::from_label(code).map_or("", |r| r.label())
 }
 
-/// An ID number as shown on screen.
-pub fn masked(id: &CitizenId) -> String {
-    id.masked(Mask::default())
-}
-
 pub async fn people(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -823,7 +818,7 @@ pub async fn people(
                 .map(|r| PersonLine {
                     href: format!("/people/{}", st.person_ref(&r.person.id)),
                     id: masked(&r.person.id),
-                    born: r.person.id.birth_date().to_string(),
+                    born: crate::masking::birth_year(&r.person.id),
                     sex: r.person.id.sex().zh(),
                     education: r.person.education.label(),
                     post: r
@@ -1014,7 +1009,7 @@ pub async fn person(
             facts: vec![
                 ("姓名", p.name.clone()),
                 ("身份证号码", masked(&p.id)),
-                ("出生日期", p.id.birth_date().to_string()),
+                ("出生年份", crate::masking::birth_year(&p.id)),
                 ("性别", p.id.sex().zh().to_owned()),
                 ("学历", p.education.label().to_owned()),
                 ("全日制学历", yes_no(p.full_time_degree)),
@@ -1411,41 +1406,14 @@ pub struct AuditQuery {
     page: Option<String>,
 }
 
-/// Every 18-character ID number in `text` masked (the audit trail keeps
-/// them whole; the screen does not show them).
-pub fn mask_ids(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let run = chars[i..]
-            .iter()
-            .take(18)
-            .take_while(|c| c.is_ascii_digit() || **c == 'X' || **c == 'x')
-            .count();
-        let before_ok = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
-        let after_ok = chars.get(i + 18).is_none_or(|c| !c.is_ascii_alphanumeric());
-        if run == 18 && before_ok && after_ok {
-            let s: String = chars[i..i + 18].iter().collect();
-            match CitizenId::parse(&s) {
-                Ok(id) => out.push_str(&masked(&id)),
-                Err(_) => out.push_str(&s),
-            }
-            i += 18;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
 fn action_zh(code: &str) -> &'static str {
     match code {
         "insert" => "新增",
         "update" => "修改",
         "delete" => "删除",
         "export" => "导出",
+        "read" => "查阅",
+        "refused" => "拒绝",
         _ => "其他",
     }
 }
@@ -1508,10 +1476,10 @@ pub async fn audit(
                     actor: e.actor,
                     origin: e.origin.unwrap_or_else(|| "本机命令行".to_owned()),
                     action: action_zh(&e.action),
-                    table: e.table,
                     key: mask_ids(&e.key),
-                    before: mask_ids(&e.before.unwrap_or_default()),
-                    after: mask_ids(&e.after.unwrap_or_default()),
+                    before: crate::masking::audit_json(&e.table, &e.before.unwrap_or_default()),
+                    after: crate::masking::audit_json(&e.table, &e.after.unwrap_or_default()),
+                    table: e.table,
                 })
                 .collect(),
             pager,

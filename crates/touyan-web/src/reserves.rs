@@ -575,30 +575,21 @@ async fn build(
                 let host = forms::required(field("host"), "挂职单位", 100)?;
                 let start = forms::date(field("start"), "挂职开始日期")?;
                 let end = forms::date(field("end"), "挂职结束日期")?;
-                if end < start {
-                    return Err(invalid("挂职结束日期不能早于开始日期".into()));
-                }
                 if start.year() != year {
                     return Err(invalid(format!("挂职应在 {year} 年内开始")));
                 }
-                if let Some(o) = r
-                    .secondments
-                    .iter()
-                    .find(|s| s.person == person && s.start <= end && start <= s.end)
-                {
-                    return Err(invalid(format!(
-                        "与该书记已登记的挂职（{} 至 {}，{}）时间重叠",
-                        o.start, o.end, o.host_unit
-                    )));
-                }
-                Ok(Secondment {
+                let s = Secondment {
                     person,
                     level,
                     host_unit: host,
                     start,
                     end,
                     appraisal: None,
-                })
+                };
+                // The person was chosen from the year's filed list.
+                let recorded: Vec<&Secondment> = r.secondments.iter().collect();
+                flow::check_secondment(&s, true, &recorded)?;
+                Ok(s)
             })();
             match got {
                 Ok(s) => out(
@@ -618,12 +609,13 @@ async fn build(
             let got = (|| {
                 let s = secondment(field("person"), field("start"))?;
                 let on = forms::date(field("date"), "日志日期")?;
-                if on < s.start || on > s.end || on > today {
-                    return Err(invalid(format!(
-                        "日志日期应在挂职期间（{} 至 {}），且不晚于今天",
-                        s.start, s.end
-                    )));
-                }
+                let w = WorkLog {
+                    person: s.person.clone(),
+                    secondment_start: s.start,
+                    on,
+                    text: String::new(),
+                };
+                flow::check_work_log(&w, &s, today)?;
                 if r.work_logs
                     .iter()
                     .any(|w| w.person == s.person && w.secondment_start == s.start && w.on == on)
@@ -657,14 +649,8 @@ async fn build(
                 if s.appraisal.is_some() {
                     return Err(invalid("该挂职已有书面鉴定".into()));
                 }
-                if today < s.end {
-                    return Err(invalid(format!(
-                        "挂职结束（{}）后，由挂职单位作出书面鉴定（{}）",
-                        s.end,
-                        art08_secondment::APPRAISAL.citation()
-                    )));
-                }
                 s.appraisal = Some(forms::required(field("text"), "鉴定意见", 1000)?);
+                flow::check_appraisal(&s, today)?;
                 Ok(s)
             })();
             match got {

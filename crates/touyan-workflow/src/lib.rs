@@ -18,6 +18,8 @@
 //!   request's moves (request, approve, refuse, report back).
 //! - `art14_treatment.rs`: the inferred Article 14, treatment guarantees:
 //!   who keeps honours, recruitments and pension subsidies.
+//! - `import.rs`: which sheets of a workbook a role may import, through
+//!   the same checks as the form that records them; workflow records never.
 
 pub mod art01_13_list;
 pub mod art02_daily;
@@ -30,6 +32,7 @@ pub mod art12_evaluation;
 pub mod art13_pay_run;
 pub mod art14_exit;
 pub mod art14_treatment;
+pub mod import;
 pub mod role;
 
 pub use role::{Actor, Role};

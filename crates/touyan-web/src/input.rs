@@ -1,0 +1,107 @@
+//! Text taken from requests (issue 15): every form field, query parameter
+//! and string of the API's JSON is checked once, here, before any handler
+//! reads it — a NUL byte or another control character, or a
+//! right-to-left override, is answered 422 with a Chinese sentence
+//! (`touyan_records::text`, the same rule the workbook import applies to
+//! cells). Without it PostgreSQL answered a NUL with a 500 and the raw
+//! database error.
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Method, Request, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use touyan_records::text::{refusal, refused_char};
+
+/// The largest form or API body (other than a case for
+/// `/api/v1/evaluate` and a workbook upload) this check reads.
+pub const FORM_LIMIT: usize = 1024 * 1024;
+
+fn refuse(is_api: bool, status: StatusCode, msg: &str) -> Response {
+    if is_api {
+        crate::api::error(status, msg)
+    } else {
+        crate::pages::message_page(status, "输入有误", msg)
+    }
+}
+
+/// The first refused character in an `application/x-www-form-urlencoded`
+/// text (names and values, percent-decoded).
+fn in_form(bytes: &[u8]) -> Option<char> {
+    form_urlencoded::parse(bytes).find_map(|(k, v)| refused_char(&k).or_else(|| refused_char(&v)))
+}
+
+/// The first refused character in any key or string of a JSON value.
+fn in_json(v: &serde_json::Value) -> Option<char> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => refused_char(s),
+        Value::Array(a) => a.iter().find_map(in_json),
+        Value::Object(o) => o
+            .iter()
+            .find_map(|(k, v)| refused_char(k).or_else(|| in_json(v))),
+        _ => None,
+    }
+}
+
+/// The middleware.
+pub async fn checks(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let is_api = path.starts_with("/api/");
+    if let Some(q) = req.uri().query()
+        && let Some(c) = in_form(q.as_bytes())
+    {
+        return refuse(is_api, StatusCode::UNPROCESSABLE_ENTITY, &refusal(c));
+    }
+    if req.method() != Method::POST || path == "/api/v1/evaluate" {
+        return next.run(req).await;
+    }
+    let kind = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let form = kind.starts_with("application/x-www-form-urlencoded");
+    let json = kind.starts_with("application/json");
+    if !form && !json {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
+        return refuse(
+            is_api,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("提交的内容太大（不能超过 {} KB）", FORM_LIMIT / 1024),
+        );
+    };
+    let bad = if form {
+        in_form(&bytes)
+    } else {
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| in_json(&v))
+    };
+    if let Some(c) = bad {
+        return refuse(is_api, StatusCode::UNPROCESSABLE_ENTITY, &refusal(c));
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_and_json_are_read_decoded() {
+        assert_eq!(in_form(b"name=%E5%BC%A0%E4%B8%89&note=a%0Ab"), None);
+        assert_eq!(in_form(b"name=a%00b"), Some('\0'));
+        assert_eq!(in_form(b"na%00me=x"), Some('\0'));
+        assert_eq!(in_form(b"name=%E2%80%AEabc"), Some('\u{202E}'));
+        let j = |t: &str| in_json(&serde_json::from_str(t).unwrap());
+        assert_eq!(j(r#"{"username":"city","n":[1,"ok"]}"#), None);
+        assert_eq!(j(r#"{"username":"ci\u0000ty"}"#), Some('\0'));
+        assert_eq!(j(r#"{"a":[{"b":"\u202e"}]}"#), Some('\u{202E}'));
+        assert_eq!(j(r#"{"\u0007":1}"#), Some('\u{7}'));
+    }
+}
