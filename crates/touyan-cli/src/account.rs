@@ -77,17 +77,36 @@ fn check(o: &Add<'_>) -> Result<(Role, Option<TownCode>), String> {
     Ok((role, town))
 }
 
+/// The password: typed at a terminal without echo (and asked twice), or
+/// one line of standard input when it is a pipe (scripts).
+fn read_password(username: &str) -> std::io::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first =
+            rpassword::prompt_password(format!("请输入账户 {username} 的密码（不显示）："))?;
+        let again = rpassword::prompt_password("请再输入一次：")?;
+        if first != again {
+            return Err(std::io::Error::other("两次输入的密码不一致"));
+        }
+        Ok(first)
+    } else {
+        eprintln!("请输入账户 {username} 的密码（一行，从标准输入读取）：");
+        let mut password = String::new();
+        std::io::stdin().lock().read_line(&mut password)?;
+        Ok(password)
+    }
+}
+
 pub fn add(db: &str, o: &Add<'_>) -> ExitCode {
     let (role, town) = match check(o) {
         Ok(x) => x,
         Err(m) => return fail(2, m),
     };
     let username = o.username.trim();
-    eprintln!("请输入账户 {username} 的密码（一行，从标准输入读取）：");
-    let mut password = String::new();
-    if let Err(e) = std::io::stdin().lock().read_line(&mut password) {
-        return fail(2, format!("无法读取密码：{e}"));
-    }
+    let password = match read_password(username) {
+        Ok(p) => p,
+        Err(e) => return fail(2, format!("无法读取密码：{e}")),
+    };
     let password = password.trim_end_matches(['\r', '\n']);
     if let Some(why) = weak_password(password, username) {
         return fail(2, why);

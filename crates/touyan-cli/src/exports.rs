@@ -376,6 +376,15 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
                     &format!("{}（{zh}，完整身份证号码）", o.file.display()),
                 )
                 .await?;
+        } else {
+            store
+                .log_read(
+                    &actor(),
+                    None,
+                    what,
+                    &format!("{}（{zh}，身份证号码已脱敏）", o.file.display()),
+                )
+                .await?;
         }
         Ok::<_, Failure>(built)
     });

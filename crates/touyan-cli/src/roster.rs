@@ -214,6 +214,15 @@ pub fn export_roster(db: &str, path: &Path, full_ids: bool) -> ExitCode {
                     &format!("{}（完整身份证号码）", path.display()),
                 )
                 .await?;
+        } else {
+            store
+                .log_read(
+                    &actor(),
+                    None,
+                    "roster",
+                    &format!("{}（身份证号码已脱敏）", path.display()),
+                )
+                .await?;
         }
         Ok::<_, StoreError>(roster)
     });

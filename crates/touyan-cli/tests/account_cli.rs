@@ -96,7 +96,7 @@ async fn accounts_are_added_checked_and_logged(db: TestDb) {
     );
 
     // Refusals: nothing written, a Chinese reason, exit code 2.
-    let refused: [(&[&str], &str, &str); 6] = [
+    let refused: [(&[&str], &str, &str); 7] = [
         (
             &[
                 "account",
@@ -114,6 +114,11 @@ async fn accounts_are_added_checked_and_logged(db: TestDb) {
             &["account", "add", "weak", "--role", "city_viewer"],
             "abc",
             "密码",
+        ),
+        (
+            &["account", "add", "weak", "--role", "city_viewer"],
+            "Password1!",
+            "过于常见",
         ),
         (
             &["account", "add", "t1", "--role", "town_reviewer"],

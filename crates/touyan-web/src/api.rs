@@ -325,10 +325,10 @@ pub async fn people(
 /// `GET /api/v1/people/{id}`: the one-person file.
 pub async fn person(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    parts: axum::http::request::Parts,
     Path(id): Path<String>,
 ) -> Response {
-    let user = match caller(&st, &headers, Action::People).await {
+    let user = match caller(&st, &parts.headers, Action::People).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -336,7 +336,14 @@ pub async fn person(
         return not_found_json();
     };
     match st.reader(&user).person(id.as_str()).await {
-        Ok(Some(f)) => axum::Json(person_json(&f, &st.person_ref(&f.person.id))).into_response(),
+        Ok(Some(f)) => {
+            let origin = crate::state::client_addr(&parts);
+            let what = format!("一人一档（API）{}", masked(&f.person.id));
+            if let Err(e) = st.audit_read(&user, &origin, "people", &what).await {
+                return internal(e);
+            }
+            axum::Json(person_json(&f, &st.person_ref(&f.person.id))).into_response()
+        }
         Ok(None) => not_found_json(),
         Err(e) => internal(e.into()),
     }

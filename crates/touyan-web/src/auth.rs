@@ -57,6 +57,11 @@ pub fn weak_password(password: &str, username: &str) -> Option<String> {
     if !user.is_empty() && password.to_lowercase().contains(&user) {
         return Some("密码不能包含用户名".into());
     }
+    if crate::passwords::common(password) {
+        return Some(
+            "密码过于常见（常用单词、姓名拼音或键盘排列加数字、符号），容易被猜中，请换一个".into(),
+        );
+    }
     None
 }
 
@@ -124,7 +129,7 @@ mod tests {
     #[test]
     fn the_strength_rule() {
         assert_eq!(weak_password("Demo@2025", "city"), None);
-        assert_eq!(weak_password("abcDEF12", "x"), None, "three classes");
+        assert_eq!(weak_password("kiteRUN47", "x"), None, "three classes");
         assert!(weak_password("Ab1@", "x").unwrap().contains("8 位"));
         assert!(weak_password("abcdefgh1", "x").unwrap().contains("三类"));
         assert!(weak_password("ABCDEFGH!", "x").unwrap().contains("三类"));
@@ -138,6 +143,13 @@ mod tests {
                 .unwrap()
                 .contains("128")
         );
+        // Common words with digits and symbols: also at the setup form.
+        assert!(
+            weak_password("Password1", "x")
+                .unwrap()
+                .contains("过于常见")
+        );
+        assert!(weak_password("Admin@2024", "x").unwrap().contains("常见"));
         // Eight characters, counted as characters, not bytes.
         assert!(weak_password("密码Aa1!", "x").is_some());
     }

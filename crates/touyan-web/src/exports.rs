@@ -405,16 +405,29 @@ pub async fn download(
         Ok(b) => b,
         Err(e) => return internal(e),
     };
-    if full_ids
-        && let Err(e) = store
+    // Every export is audited: a full one as an export, a masked one as
+    // a read (who took which file of which scope).
+    let origin = crate::state::client_addr(&parts);
+    let logged = if full_ids {
+        store
             .log_export_from(
                 &user.username,
-                Some(&crate::state::client_addr(&parts)),
+                Some(&origin),
                 kind,
                 &format!("网页导出 {file_name}（{zh}，完整身份证号码）"),
             )
             .await
-    {
+    } else {
+        store
+            .log_read(
+                &user.username,
+                Some(&origin),
+                kind,
+                &format!("网页导出 {file_name}（{zh}，身份证号码已脱敏）"),
+            )
+            .await
+    };
+    if let Err(e) = logged {
         // Not logged, not handed out.
         return internal(e.into());
     }

@@ -65,6 +65,7 @@ pub mod lists;
 pub mod masking;
 pub mod openapi;
 pub mod pages;
+mod passwords;
 pub mod pay;
 pub mod plans;
 pub mod qualifications;

@@ -987,10 +987,10 @@ pub async fn village(
 
 pub async fn person(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    parts: axum::http::request::Parts,
     Path(id): Path<String>,
 ) -> Response {
-    let user = match signed_in(&st, &headers, Action::People).await {
+    let user = match signed_in(&st, &parts.headers, Action::People).await {
         Ok(u) => u,
         Err(r) => return r,
     };
@@ -1002,6 +1002,18 @@ pub async fn person(
         Ok(None) => return not_found_page(),
         Err(e) => return internal(e.into()),
     };
+    let origin = crate::state::client_addr(&parts);
+    if let Err(f) = st
+        .audit_read(
+            &user,
+            &origin,
+            "people",
+            &format!("一人一档 {}", masked(&id)),
+        )
+        .await
+    {
+        return internal(f);
+    }
     let p = &file.person;
     render(
         &RecordPage {

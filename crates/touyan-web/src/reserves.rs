@@ -787,8 +787,22 @@ async fn reserve(
                 id
             } else if store.person_known(&id).await? {
                 if user.role.is_town() {
+                    // The one answer that tells a town a number exists
+                    // elsewhere: worded as the import words it, and
+                    // audited (issue 15).
+                    store
+                        .log_refusal(
+                            &user.username,
+                            None,
+                            "people",
+                            &format!(
+                                "后备登记：身份证号码 {} 不能由本镇街新登记",
+                                crate::pages::masked(&id)
+                            ),
+                        )
+                        .await?;
                     return invalid(
-                        "该身份证号码的人员已由其他镇街登记，不能在本镇街列为后备；请联系市级管理员",
+                        "该身份证号码不能由本镇街新登记：请核对号码；如确属本镇街人员，请联系市级管理员办理",
                     );
                 }
                 id

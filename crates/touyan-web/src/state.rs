@@ -462,3 +462,22 @@ pub fn valid_username(name: &str) -> Option<String> {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     (!ok).then(|| "用户名只能由字母、数字和 - _ . 组成，1 至 64 位".to_owned())
 }
+
+impl AppState {
+    /// Records in the change log that `user` read `what` (`detail` names
+    /// the record, masked): the one-person file, for the audit trail of
+    /// who looked at whom (issue 15).
+    pub async fn audit_read(
+        &self,
+        user: &User,
+        origin: &str,
+        what: &str,
+        detail: &str,
+    ) -> Result<(), Failure> {
+        self.0
+            .store
+            .log_read(&user.username, Some(origin), what, detail)
+            .await?;
+        Ok(())
+    }
+}

@@ -84,3 +84,25 @@ async fn control_characters_are_refused_everywhere(db: TestDb) {
     db.finish().await;
 }
 both_backends!(refused, control_characters_are_refused_everywhere);
+
+/// The first administrator's password obeys the same rule: a common word
+/// with digits and symbols is refused at `/setup`.
+async fn setup_refuses_common_passwords(db: TestDb) {
+    let h = harness(&db, false).await;
+    for pw in ["Password1!", "Admin@2024", "P@ssw0rd2026"] {
+        let a = post("/setup")
+            .form(&[
+                ("username", "chief"),
+                ("display_name", "李管理"),
+                ("password", pw),
+                ("confirm", pw),
+            ])
+            .send(&h)
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{pw}");
+        assert!(a.text().contains("过于常见"), "{pw}: {}", a.text());
+    }
+    assert_eq!(h.store.account_count().await.unwrap(), 0);
+    db.finish().await;
+}
+both_backends!(setup, setup_refuses_common_passwords);

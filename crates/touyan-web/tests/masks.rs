@@ -51,6 +51,23 @@ async fn no_response_shows_a_birth_date(db: TestDb) {
         assert_eq!(a.status, StatusCode::OK, "{uri}");
         assert_nothing_rebuilds(uri, &a.text(), &people);
     }
+    // Each reading of a file is audited, with the number masked.
+    let reads: Vec<_> = h
+        .store
+        .changes(Some("people"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.action == touyan_storage::Action::Read)
+        .collect();
+    assert_eq!(reads.len(), 4, "{reads:?}");
+    assert!(reads.iter().all(|c| c.actor == "viewer"));
+    assert!(
+        reads[0]
+            .key
+            .contains(&touyan_web::pages::masked(&person_a()))
+    );
+    assert!(!reads.iter().any(|c| c.key.contains(person_a().as_str())));
     // The API gives the year.
     let a = get(&format!("/api/v1/people/{}", h.person(&person_a())))
         .session(Some(&viewer.0))

@@ -410,8 +410,20 @@ async fn a_town_records_secondments_reserves_and_its_report(db: TestDb) {
     expect(
         &rsv(&h, &op, T1, &new_person(c.as_str(), "王五", V1)).await,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "已由其他镇街登记",
+        "不能由本镇街新登记",
     );
+    // The probe is audited, the number masked (issue 15).
+    let probes: Vec<_> = h
+        .store
+        .changes(Some("people"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|x| x.action == touyan_storage::Action::Refused)
+        .collect();
+    assert_eq!(probes.len(), 1);
+    assert!(probes[0].key.contains(&touyan_web::pages::masked(&c)));
+    assert!(!probes[0].key.contains(c.as_str()));
     let mut future = new_person(sun.as_str(), "孙八", V1);
     future[8] = ("listed_on", "2025-06-03");
     expect(
