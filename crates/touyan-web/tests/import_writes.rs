@@ -492,3 +492,196 @@ async fn the_template_says_who_imports_what(db: TestDb) {
     db.finish().await;
 }
 both_backends!(template, the_template_says_who_imports_what);
+
+/// One row of `sheet` about town `n` (1 or 2): its village, its serving
+/// secretary, its session, its secretary's filed secondment.
+fn row_of(sheet: &str, n: u8) -> Roster {
+    let (village, town, person) = match n {
+        1 => (v(V1), T1, person_a()),
+        _ => (v(V2), T2, person_c()),
+    };
+    let start = date!(2025 - 03 - 01);
+    let secondment = Secondment {
+        person: person.clone(),
+        level: SecondmentLevel::City,
+        host_unit: "市农业农村局".into(),
+        start,
+        end: date!(2025 - 04 - 30),
+        appraisal: None,
+    };
+    let mut r = Roster::default();
+    match sheet {
+        "人员" => {
+            let id = cid(if n == 1 {
+                "37078319950505011"
+            } else {
+                "37078319950505021"
+            });
+            r.people.push(Person {
+                id: id.clone(),
+                name: "新人".into(),
+                education: Education::Bachelor,
+                full_time_degree: true,
+            });
+            r.posts.push(Post {
+                person: id,
+                village,
+                role: PostRole::DeputySecretary,
+                start: date!(2025 - 01 - 01),
+                end: None,
+            });
+        }
+        "任职" => r.posts.push(Post {
+            person,
+            village,
+            role: PostRole::Secretary,
+            start: date!(2021 - 01 - 01),
+            end: None,
+        }),
+        "村年度情况" => r.village_years.push(VillageYear {
+            village,
+            year: 2024,
+            stars: 4,
+            collective_income_wan: "30".parse().unwrap(),
+            assessment_score: None,
+            assessment_rank: Some(1),
+        }),
+        "三好三强" => r.three_good.push(ThreeGood {
+            person,
+            year: 2024,
+            passed: true,
+            note: String::new(),
+        }),
+        "培训班次" => r
+            .training_sessions
+            .push(session(&format!("M-{town}"), Some(town))),
+        "参训记录" => r.attendance.push(Attendance {
+            session: format!("S-{town}"),
+            person,
+            reflection_filed_on: None,
+            poor_result: false,
+        }),
+        "约谈" => r.admonitions.push(Admonition {
+            person,
+            held_on: date!(2025 - 04 - 01),
+            article: 6,
+            reason: "学习效果差".into(),
+            make_up_study_done_on: None,
+        }),
+        "考试成绩" => r.exam_results.push(ExamResult {
+            person,
+            course: CourseKind::PartyBuilding,
+            taken_on: date!(2025 - 04 - 01),
+            passed: true,
+        }),
+        "挂职" => r.secondments.push(secondment),
+        "挂职日志" => r.work_logs.push(WorkLog {
+            person,
+            secondment_start: start,
+            on: date!(2025 - 03 - 02),
+            text: "走访".into(),
+        }),
+        "后备干部" => r.reserves.push(Reserve {
+            person,
+            village,
+            post: PostRole::CommitteeDirector,
+            listed_on: date!(2025 - 02 - 01),
+            removed_on: None,
+        }),
+        other => panic!("{other}"),
+    }
+    r
+}
+
+/// The write matrix through the page for every importable sheet: every
+/// importing role × its own town's row and another town's. The city
+/// administrator imports the facts of any town and no form's records
+/// (those are the town operator's forms); a town operator only its own.
+async fn every_sheet_every_role(db: TestDb) {
+    let h = harness(&db, true).await;
+    // What the rows refer to: each town's session, filed list and
+    // secondment.
+    let mut base = Roster {
+        training_sessions: vec![
+            session("S-370783100", Some(T1)),
+            session("S-370783001", Some(T2)),
+        ],
+        ..Roster::default()
+    };
+    for (town, village, person) in [(T1, V1, person_a()), (T2, V2, person_c())] {
+        base.list_entries.push(ListEntry {
+            town: t(town),
+            year: 2025,
+            person: person.clone(),
+            village: v(village),
+            tier: 3,
+            status: ListStatus::Filed,
+        });
+        base.secondments.push(Secondment {
+            person,
+            level: SecondmentLevel::City,
+            host_unit: "市农业农村局".into(),
+            start: date!(2025 - 03 - 01),
+            end: date!(2025 - 04 - 30),
+            appraisal: None,
+        });
+    }
+    h.store.apply("测试", &base).await.unwrap();
+    let facts = ["人员", "任职", "村年度情况", "三好三强"];
+    let forms = [
+        "培训班次",
+        "参训记录",
+        "约谈",
+        "考试成绩",
+        "挂职",
+        "挂职日志",
+        "后备干部",
+    ];
+    let accounts = [
+        "admin", "op1", "op2", "rev1", "viewer", "fin", "sys", "sec", "aud",
+    ];
+    let mut signed = Vec::new();
+    for who in accounts {
+        signed.push((who, sign_in(&h, who).await));
+    }
+    for sheet in facts.iter().chain(forms.iter()) {
+        for (who, s) in &signed {
+            for n in [1u8, 2] {
+                let own_town = match *who {
+                    "op1" => Some(1),
+                    "op2" => Some(2),
+                    _ => None,
+                };
+                let allowed = match *who {
+                    "admin" => facts.contains(sheet),
+                    "op1" | "op2" => own_town == Some(n),
+                    _ => false,
+                };
+                let before = h.store.changes(None).await.unwrap().len();
+                let a = upload(&h, s, "m.xlsx", &workbook(&row_of(sheet, n))).await;
+                let after = h.store.changes(None).await.unwrap().len();
+                if allowed {
+                    assert_eq!(
+                        a.status,
+                        StatusCode::OK,
+                        "{who} {sheet} town {n}: {}",
+                        a.text()
+                    );
+                } else {
+                    assert_ne!(a.status, StatusCode::OK, "{who} {sheet} town {n}");
+                    assert!(
+                        matches!(
+                            a.status,
+                            StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY
+                        ),
+                        "{who} {sheet} town {n}: {}",
+                        a.status
+                    );
+                    assert_eq!(before, after, "{who} {sheet} town {n} wrote something");
+                }
+            }
+        }
+    }
+    db.finish().await;
+}
+both_backends!(every_sheet, every_sheet_every_role);
