@@ -181,3 +181,96 @@ async fn accounts_on_sqlite() {
 async fn accounts_on_postgres() {
     run_on(Backend::Postgres, accounts_are_added_checked_and_logged).await;
 }
+
+/// At a terminal the password is read without echo (issue 15): run under a
+/// pseudo-terminal of its own, the command shows its prompts and never the
+/// typed password, and the account is made.
+#[test]
+fn a_password_typed_at_a_terminal_is_not_echoed() {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    use std::os::unix::process::CommandExt;
+    use std::time::{Duration, Instant};
+
+    const SECRET: &str = "Kite#Run2026q";
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pty.db");
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two descriptors; the other arguments may be
+    // null.
+    let r = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(r, 0, "openpty");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_touyan"));
+    cmd.env_remove("TOUYAN_DATABASE_URL")
+        .arg("--db")
+        .arg(&db)
+        .args(["account", "add", "pty", "--role", "city_viewer"]);
+    // SAFETY: only async-signal-safe calls between fork and exec: a new
+    // session with the terminal as its controlling terminal, and the
+    // terminal as standard input, output and error.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::setsid();
+            libc::ioctl(slave, libc::TIOCSCTTY, 0);
+            libc::dup2(slave, 0);
+            libc::dup2(slave, 1);
+            libc::dup2(slave, 2);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("touyan runs");
+    // SAFETY: the parent's copy of the terminal's end is not used again.
+    unsafe { libc::close(slave) };
+    // SAFETY: `master` is an open descriptor this test owns from here on.
+    let mut term = unsafe { std::fs::File::from_raw_fd(master) };
+    let mut w = term.try_clone().unwrap();
+    let mut seen = Vec::new();
+    // Reads until `what` shows, then waits for echo to be off.
+    let mut wait_for = |what: &str, seen: &mut Vec<u8>| {
+        let start = Instant::now();
+        let mut buf = [0u8; 512];
+        while !String::from_utf8_lossy(seen).contains(what) {
+            assert!(start.elapsed() < Duration::from_secs(30), "no prompt");
+            match term.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+        loop {
+            // SAFETY: a zeroed termios is a valid buffer for tcgetattr.
+            let mut t: libc::termios = unsafe { std::mem::zeroed() };
+            // SAFETY: `master` is open; `t` is a valid termios.
+            unsafe { libc::tcgetattr(master, &mut t) };
+            if t.c_lflag & libc::ECHO == 0 {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "echo stays on");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    wait_for("不显示", &mut seen);
+    w.write_all(format!("{SECRET}\n").as_bytes()).unwrap();
+    wait_for("再输入", &mut seen);
+    w.write_all(format!("{SECRET}\n").as_bytes()).unwrap();
+    drop(wait_for);
+    let status = child.wait().unwrap();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = term.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let shown = String::from_utf8_lossy(&seen);
+    assert!(status.success(), "{shown}");
+    assert!(!shown.contains(SECRET), "the password was echoed: {shown}");
+    assert!(shown.contains("不显示"), "{shown}");
+}
