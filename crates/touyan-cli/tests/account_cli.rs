@@ -260,7 +260,6 @@ fn a_password_typed_at_a_terminal_is_not_echoed() {
     w.write_all(format!("{SECRET}\n").as_bytes()).unwrap();
     wait_for("再输入", &mut seen);
     w.write_all(format!("{SECRET}\n").as_bytes()).unwrap();
-    drop(wait_for);
     let status = child.wait().unwrap();
     let mut buf = [0u8; 4096];
     while let Ok(n) = term.read(&mut buf) {
