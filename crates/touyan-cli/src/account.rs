@@ -50,16 +50,13 @@ fn check(o: &Add<'_>) -> Result<(Role, Option<TownCode>), String> {
     let role = role_of(o.role)
         .ok_or_else(|| format!("--role {} 不是已知角色，应为：{}", o.role, roles_list()))?;
     let username = o.username.trim();
-    if username.is_empty()
-        || username.chars().count() > 64
-        || username
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(format!(
-            "用户名“{}”无效：不能为空、不能含空白字符，最长 64 个字符",
-            o.username
-        ));
+    // The server's rule for user names (the setup form's), so every
+    // account can sign in the same way.
+    if let Some(m) = touyan_web::state::valid_username(username) {
+        return Err(format!("用户名“{}”无效：{m}", username.escape_debug()));
+    }
+    if let Some(c) = o.name.and_then(touyan_records::text::refused_char) {
+        return Err(format!("--name：{}", touyan_records::text::refusal(c)));
     }
     let town = match (role.is_town(), o.town) {
         (true, None) => return Err(format!("{}账户须用 --town 指定镇街代码", role.label())),

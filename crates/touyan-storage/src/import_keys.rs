@@ -12,7 +12,9 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::Value;
 use time::Date;
-use touyan_records::model::{ListEntry, Person, Secondment, TrainingSession, Village};
+use touyan_records::model::{
+    ListEntry, ListStatus, Person, Secondment, TrainingLevel, TrainingSession, Village,
+};
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
 use crate::web::{Query, Scoped, person_in_town, select};
@@ -25,9 +27,13 @@ pub struct ImportKeys {
     pub villages: HashSet<VillageCode>,
     /// The people in scope: a town's people, or everyone for the city.
     pub people: HashSet<CitizenId>,
-    /// Every training session's code and organising town (`None`: the
-    /// city's).
-    pub sessions: HashMap<String, Option<TownCode>>,
+    /// Of a town's people, those who also hold a current place in another
+    /// town (a post not ended, a reserve place not removed, a young-cadre
+    /// place): their records are not the town's alone, so a town's import
+    /// leaves them to the city. Empty for the city.
+    pub shared: HashSet<CitizenId>,
+    /// Every training session's code, level and organising town.
+    pub sessions: HashMap<String, (TrainingLevel, Option<TownCode>)>,
     /// The secondments of the people in scope, by (person, start).
     pub secondments: HashMap<(CitizenId, Date), Secondment>,
     /// Filed list places in scope: (year, town, person).
@@ -39,6 +45,30 @@ impl Scoped<'_> {
     pub async fn import_keys(&self) -> Result<ImportKeys, StoreError> {
         let store = self.store;
         let b = store.backend;
+        let mut shared = HashSet::new();
+        if let Some(town) = &self.town {
+            let mut q = Query::new(b);
+            let mut parts = Vec::new();
+            for (table, current) in [
+                ("posts", "l.end_on IS NULL"),
+                ("reserves", "l.removed_on IS NULL"),
+                ("young_cadres", "1 = 1"),
+            ] {
+                let t = q.bind(town.clone());
+                let ours = person_in_town(&mut q, "l.person", town);
+                parts.push(format!(
+                    "SELECT l.person FROM {table} l JOIN villages v ON v.code = l.village \
+                     WHERE v.town_code <> {t} AND {current} AND {ours}"
+                ));
+            }
+            q.sql = parts.join(" UNION ");
+            for row in q.read_all(store).await? {
+                let id: String = row.try_get_by_index(0)?;
+                if let Ok(id) = CitizenId::parse(&id) {
+                    shared.insert(id);
+                }
+            }
+        }
         let (people, secondments, listed): (Vec<Person>, Vec<Secondment>, Vec<ListEntry>) =
             match &self.town {
                 Some(town) => {
@@ -67,11 +97,12 @@ impl Scoped<'_> {
                 .map(|v| v.code)
                 .collect(),
             people: people.into_iter().map(|p| p.id).collect(),
+            shared,
             sessions: store
                 .list::<TrainingSession>()
                 .await?
                 .into_iter()
-                .map(|s| (s.code, s.town))
+                .map(|s| (s.code, (s.level, s.town)))
                 .collect(),
             secondments: secondments
                 .into_iter()
@@ -79,6 +110,7 @@ impl Scoped<'_> {
                 .collect(),
             listed: listed
                 .into_iter()
+                .filter(|e| e.status == ListStatus::Filed)
                 .map(|e| (e.year, e.town.as_str().to_owned(), e.person))
                 .collect(),
         })

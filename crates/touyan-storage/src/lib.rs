@@ -515,15 +515,34 @@ impl Store {
         origin: Option<&str>,
         batch: &Batch,
     ) -> Result<Vec<Applied>, StoreError> {
+        self.apply_import(actor, origin, batch, &[]).await
+    }
+
+    /// [`Store::apply_from`] where the tables named in `add_only` take
+    /// new rows and the same rows again, never a changed one
+    /// ([`Tx::add_or_same`]): a workbook import of what forms record.
+    pub async fn apply_import(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        batch: &Batch,
+        add_only: &[&str],
+    ) -> Result<Vec<Applied>, StoreError> {
         let mut tx = self.begin_from(actor, origin).await?;
         let mut out = Vec::new();
         macro_rules! write {
             ($f:ident, $t:ty) => {
                 if !batch.$f.is_empty() {
+                    let table = <$t as Record>::TABLE;
+                    let written = if add_only.contains(&table) {
+                        tx.add_or_same(&batch.$f).await?
+                    } else {
+                        tx.upsert(&batch.$f).await?
+                    };
                     out.push(Applied {
-                        table: <$t as Record>::TABLE,
+                        table,
                         zh: <$t as Record>::ZH,
-                        written: tx.upsert(&batch.$f).await?,
+                        written,
                     });
                 }
             };
@@ -614,6 +633,56 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.log_event(actor, origin, Action::Refused, what, detail)
             .await
+    }
+
+    /// How many writes `actor` was refused in a way worth auditing since
+    /// `since` (UTC).
+    pub async fn refusals_since(
+        &self,
+        actor: &str,
+        since: PrimitiveDateTime,
+    ) -> Result<u64, StoreError> {
+        self.events_since(actor, Action::Refused, "people", since)
+            .await
+    }
+
+    /// How many change-log rows of `action` on `table` `actor` has since
+    /// `since` (UTC): the day's count behind a cap.
+    pub async fn events_since(
+        &self,
+        actor: &str,
+        action: Action,
+        table: &str,
+        since: PrimitiveDateTime,
+    ) -> Result<u64, StoreError> {
+        let b = self.backend;
+        let mut p = Params::new(b);
+        let sql = format!(
+            "SELECT COUNT(*) FROM change_log WHERE actor = {} AND action = {} \
+             AND table_name = {} AND changed_at >= {}",
+            p.next(),
+            p.next(),
+            p.next(),
+            p.next()
+        );
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                b.db(),
+                sql,
+                vec![
+                    Value::String(Some(actor.to_owned())),
+                    Value::String(Some(action.code().to_owned())),
+                    Value::String(Some(table.to_owned())),
+                    Value::TimeDateTime(Some(since)),
+                ],
+            ))
+            .await?;
+        let n: i64 = match row {
+            Some(r) => r.try_get_by_index(0)?,
+            None => 0,
+        };
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     /// One change-log row that changes no record.
@@ -925,6 +994,23 @@ impl Tx {
         rows: &[R],
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<Written, StoreError> {
+        self.write_rows(rows, progress, true).await
+    }
+
+    /// Inserts the new rows of `rows` and leaves the ones stored the same;
+    /// a row that would change a stored record refuses the whole
+    /// transaction (the records a form only ever adds: an import may add
+    /// them, or bring the same again, never rewrite one).
+    pub async fn add_or_same<R: Record>(&mut self, rows: &[R]) -> Result<Written, StoreError> {
+        self.write_rows(rows, &mut |_| {}, false).await
+    }
+
+    async fn write_rows<R: Record>(
+        &mut self,
+        rows: &[R],
+        progress: &mut (dyn FnMut(usize) + Send),
+        may_change: bool,
+    ) -> Result<Written, StoreError> {
         let all = Self::rows(rows)?;
         let mut w = Written::default();
         let mut done = 0;
@@ -945,6 +1031,16 @@ impl Tx {
                         });
                     }
                     Some(old) if old == row => w.unchanged += 1,
+                    Some(_) if !may_change => {
+                        let n = chunk
+                            .iter()
+                            .filter(|r| existing.get(&r[..R::KEY]).is_some_and(|o| o != *r))
+                            .count();
+                        return Err(StoreError::Invalid(format!(
+                            "“{}”中有 {n} 条已登记的记录与工作簿中的不同：已登记的记录不能通过导入修改，请在相应页面办理",
+                            R::ZH
+                        )));
+                    }
                     Some(old) => {
                         self.update_row::<R>(row).await?;
                         w.updated += 1;

@@ -213,12 +213,12 @@ fn contains_pattern(text: &str) -> String {
     s
 }
 
-/// The record tables that tie a person to a village, and so to its town:
-/// a post, a reserve place or a young-cadre place, held now or before.
 /// The characters an ID number may be searched by from its start: those
 /// every mask shows (`touyan_records::Mask::default().head`).
 const MASK_HEAD: usize = 6;
 
+/// The record tables that tie a person to a village, and so to its town:
+/// a post, a reserve place or a young-cadre place, held now or before.
 const TOWN_LINKS: [&str; 3] = ["posts", "reserves", "young_cadres"];
 
 /// The one definition of "person `person_col` belongs to town `town`": they

@@ -277,13 +277,18 @@ pub async fn village(
 /// `GET /api/v1/people?q=&secretaries=1&page=&per_page=`.
 pub async fn people(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    parts: axum::http::request::Parts,
     Query(p): Query<ListParams>,
 ) -> Response {
-    let user = match caller(&st, &headers, Action::People).await {
+    let user = match caller(&st, &parts.headers, Action::People).await {
         Ok(u) => u,
         Err(r) => return r,
     };
+    match crate::pages::whole_id_search(&st, &user, &parts, p.q.as_deref()).await {
+        Ok(()) => {}
+        Err(Ok(m)) => return error(StatusCode::TOO_MANY_REQUESTS, &m),
+        Err(Err(f)) => return internal(f),
+    }
     let page = match paging(&p) {
         Ok(p) => p,
         Err(m) => return error(StatusCode::BAD_REQUEST, &m),

@@ -474,6 +474,7 @@ fn rows_of(file: &DailyFile) -> [Vec<Row>; 6] {
 async fn person_page(
     st: &AppState,
     user: &User,
+    origin: &str,
     id: &CitizenId,
     error: Option<String>,
     status: StatusCode,
@@ -485,6 +486,17 @@ async fn person_page(
         Ok(true) => {}
         Ok(false) => return not_found_page(),
         Err(e) => return internal(e.into()),
+    }
+    if let Err(f) = st
+        .audit_read(
+            user,
+            origin,
+            "people",
+            &format!("日常管理档案 {}", crate::pages::masked(id)),
+        )
+        .await
+    {
+        return internal(f);
     }
     let own = user.town_scope().and_then(|t| TownCode::parse(&t).ok());
     let today = st.today();
@@ -565,19 +577,16 @@ async fn person_page(
 }
 
 /// `GET /daily/{person}`.
-pub async fn person(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path(key): Path<String>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Daily).await {
+pub async fn person(State(st): State<AppState>, parts: Parts, Path(key): Path<String>) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::Daily).await {
         Ok(u) => u,
         Err(r) => return r,
     };
     let Some(id) = st.person_id(&key) else {
         return not_found_page();
     };
-    person_page(&st, &user, &id, None, StatusCode::OK).await
+    let origin = crate::state::client_addr(&parts);
+    person_page(&st, &user, &origin, &id, None, StatusCode::OK).await
 }
 
 fn date_field(text: &str, what: &str) -> Result<Date, Refusal> {
@@ -889,10 +898,12 @@ pub async fn record(
     let key = field("person").to_owned();
     let id = st.person_id(&key);
     let to_person = field("back") == "person" && id.is_some();
+    let origin = client_addr(&parts);
     let refuse = |r: Refusal| {
         let st = st.clone();
         let user = user.clone();
         let id = id.clone();
+        let origin = origin.clone();
         async move {
             let status = match &r {
                 Refusal::NotFound => return not_found_page(),
@@ -901,7 +912,9 @@ pub async fn record(
                 Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             };
             match (&id, to_person) {
-                (Some(id), true) => person_page(&st, &user, id, Some(r.to_string()), status).await,
+                (Some(id), true) => {
+                    person_page(&st, &user, &origin, id, Some(r.to_string()), status).await
+                }
                 _ => town_page(&st, &user, Some(town), Some(r.to_string()), status).await,
             }
         }
@@ -921,7 +934,6 @@ pub async fn record(
         Ok(w) => w,
         Err(r) => return refuse(r).await,
     };
-    let origin = client_addr(&parts);
     let done = match &write {
         Write::Add(add) => store.add_daily(&user.username, Some(&origin), add).await,
         Write::Leave(c) => store

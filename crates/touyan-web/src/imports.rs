@@ -1,11 +1,12 @@
-//! The import page: a workbook uploaded, checked exactly as `touyan import`
-//! checks it (`touyan_excel::read_workbook_located` with the villages,
-//! people, training sessions and secondments on record), then written in
-//! one transaction through the user's name and address, or not at all.
-//!
-//! A town operator may import only records of their own town: every row
-//! is checked against the town before anything is written, and the whole
-//! workbook is refused with the list of rows (sheet, row) that are not.
+//! The import page: a workbook uploaded, read as `touyan import` reads it
+//! (`touyan_excel::read_workbook_located`) against the keys of the user's
+//! scope (`Scoped::import_keys`: a town's own people, so another town's ID
+//! number reads as one that exists nowhere), then every row through the
+//! checks of the form that records it (`touyan_workflow::import`, Article
+//! 8's checks) and the ownership rules of [`refused_rows`], then written
+//! in one transaction through the user's name and address — the records
+//! a form only adds never rewritten ([`add_only`]) — or not at all. A
+//! refused row is listed with its sheet, row and reason.
 //!
 //! A refused workbook's marked copy (bad cells red, an error sheet) is kept
 //! in the database for an hour (`import_copies`, migration m0005) under a
@@ -28,8 +29,8 @@ use touyan_excel::{
     Access, CellError, Known, Roster, RowNumbers, read_workbook_located, write_marked_copy,
     write_template_for,
 };
-use touyan_records::model::Secondment;
-use touyan_records::{CitizenId, VillageCode};
+use touyan_records::model::{Secondment, TrainingLevel};
+use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_storage::{Applied, ImportKeys, Store, StoreError};
 use touyan_workflow::art08_09_reserves as flow8;
 use touyan_workflow::import::{self as flow, Owner, Sheet};
@@ -327,6 +328,10 @@ pub async fn upload(
         return csrf_refused();
     }
     let mut page = ImportPage::new(&user);
+    if let Some(c) = touyan_records::text::refused_char(&up.file_name) {
+        page.error = Some(format!("文件名：{}", touyan_records::text::refusal(c)));
+        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     page.file_name = up.file_name.clone();
     if up.bytes.is_empty() {
         page.error = Some("请选择要导入的工作簿文件（.xlsx）".into());
@@ -356,7 +361,9 @@ pub async fn upload(
             people: &|p| known.people.contains(p),
             sessions: &|s| match (known.sessions.get(s), &own_town) {
                 (Some(_), None) => true,
-                (Some(t), Some(own)) => t.as_ref().is_some_and(|t| t.as_str() == own),
+                (Some((level, t)), Some(own)) => {
+                    *level == TrainingLevel::Town && t.is_some_and(|t| t.as_str() == own)
+                }
                 (None, _) => false,
             },
             secondments: &|p, start| known.secondments.get(&(p.clone(), start)).map(|s| s.end),
@@ -395,27 +402,30 @@ pub async fn upload(
                 Ok(r) => r,
                 Err(e) => return internal(e.into()),
             };
-            if refused.probes > 0
-                && let Err(e) = store
+            // Each number found on record elsewhere is audited on its own,
+            // masked: the log says which, and the day's count is the cap.
+            for id in &refused.probed {
+                if let Err(e) = store
                     .log_refusal(
                         &user.username,
                         Some(&origin),
                         "people",
                         &format!(
-                            "导入工作簿 {}：{} 个身份证号码不能由本镇街新登记",
-                            up.file_name, refused.probes
+                            "导入工作簿新登记：身份证号码 {} 不能由本镇街新登记",
+                            crate::pages::masked(id)
                         ),
                     )
                     .await
-            {
-                return internal(e.into());
+                {
+                    return internal(e.into());
+                }
             }
             if !refused.rows.is_empty() {
                 page.out_of_scope = refused.rows;
                 return render(&page, StatusCode::FORBIDDEN);
             }
             match store
-                .apply_from(&user.username, Some(&origin), &roster)
+                .apply_import(&user.username, Some(&origin), &roster, &add_only())
                 .await
             {
                 Ok(applied) => {
@@ -425,10 +435,16 @@ pub async fn upload(
                     page.applied = Some(applied.iter().map(applied_line).collect());
                     render(&page, StatusCode::OK)
                 }
-                Err(e) => {
-                    page.error = Some(format!("写入失败，未导入任何数据：{e}"));
-                    render(&page, StatusCode::INTERNAL_SERVER_ERROR)
-                }
+                Err(e) => match crate::forms::refused(e) {
+                    Ok(r) => {
+                        page.error = Some(format!("未导入任何数据：{r}"));
+                        render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+                    }
+                    Err(crate::state::Failure::Internal(m)) => {
+                        page.error = Some(format!("写入失败，未导入任何数据：{m}"));
+                        render(&page, StatusCode::INTERNAL_SERVER_ERROR)
+                    }
+                },
             }
         }
     }
@@ -493,7 +509,23 @@ async fn keep_copy(
 /// audited: the one answer that tells a town such a number exists).
 struct Refused {
     rows: Vec<OutOfScope>,
-    probes: usize,
+    probed: Vec<CitizenId>,
+}
+
+/// How many numbers on record in another town an account may be told
+/// about in a day, registering new people (by import or form).
+pub(crate) const PROBES_PER_DAY: u64 = 10;
+
+/// How many of [`PROBES_PER_DAY`] are left to `user` today (the
+/// change log's refusals since midnight).
+pub(crate) async fn probes_left(
+    st: &AppState,
+    store: &Store,
+    user: &User,
+) -> Result<u64, StoreError> {
+    let since = st.now().replace_time(time::Time::MIDNIGHT);
+    let used = store.refusals_since(&user.username, since).await?;
+    Ok(PROBES_PER_DAY.saturating_sub(used))
 }
 
 /// Every row of `r` that `user` may not write, each with its reason:
@@ -534,7 +566,12 @@ async fn refused_rows(
         .filter(|(_, v)| own.as_deref() == Some(v.town().as_str()))
         .map(|(p, _)| p)
         .collect();
+    // Whether a number a town registers is on record elsewhere is the one
+    // thing a town can learn about numbers outside it. It learns it for at
+    // most `PROBES_PER_DAY` numbers a day: past that, no number is looked
+    // up and every registration gets one answer.
     let mut elsewhere: HashSet<CitizenId> = HashSet::new();
+    let mut capped = false;
     if own.is_some() {
         let candidates: Vec<&CitizenId> = r
             .people
@@ -542,13 +579,21 @@ async fn refused_rows(
             .map(|p| &p.id)
             .filter(|id| !keys.people.contains(*id) && placed.contains(id))
             .collect();
-        elsewhere = store.people_on_record(&candidates).await?;
+        let left = probes_left(st, store, user).await?;
+        if !candidates.is_empty() && left == 0 {
+            capped = true;
+        } else if !candidates.is_empty() {
+            elsewhere = store.people_on_record(&candidates).await?;
+            capped = elsewhere.len() as u64 > left;
+        }
     }
     let new_people: HashSet<&CitizenId> = r
         .people
         .iter()
         .map(|p| &p.id)
-        .filter(|id| !keys.people.contains(*id) && placed.contains(id) && !elsewhere.contains(*id))
+        .filter(|id| {
+            !capped && !keys.people.contains(*id) && placed.contains(id) && !elsewhere.contains(*id)
+        })
         .collect();
     let defined: HashSet<&CitizenId> = r.people.iter().map(|p| &p.id).collect();
     // The town a person-keyed row is written for, or why not.
@@ -556,8 +601,17 @@ async fn refused_rows(
         let Some(t) = &own else {
             return Ok(String::new());
         };
-        if keys.people.contains(id) || new_people.contains(id) {
+        if keys.shared.contains(id) {
+            Err(format!(
+                "{} 目前在其他镇街也有任职、后备或年轻干部身份，其记录由市级管理员办理",
+                crate::pages::masked(id)
+            ))
+        } else if keys.people.contains(id) || new_people.contains(id) {
             Ok(t.clone())
+        } else if capped && defined.contains(id) && placed.contains(id) {
+            Err(format!(
+                "本账户今日新登记人员时被拒绝的身份证号码已达 {PROBES_PER_DAY} 个，今日不能再新登记人员；新人员请联系市级管理员"
+            ))
         } else if elsewhere.contains(id) {
             Err(format!(
                 "身份证号码 {} 不能由本镇街新登记：请核对号码；如确属本镇街人员，请联系市级管理员办理",
@@ -611,41 +665,53 @@ async fn refused_rows(
     check(&mut out, rows, &r.three_good, |x| {
         by_person(Sheet::ThreeGood, &x.person)
     });
-    let session_town = |code: &str| -> Option<Option<String>> {
+    // A session's owner is its level's: a city session is the city's
+    // whatever town it names, a town session its town's.
+    let owner_of = |level: TrainingLevel, town: Option<TownCode>| match level {
+        TrainingLevel::City => OwnedOwner::City,
+        TrainingLevel::Town => {
+            OwnedOwner::Town(town.map(|t| t.as_str().to_owned()).unwrap_or_default())
+        }
+    };
+    let session_of = |code: &str| -> Option<(TrainingLevel, Option<TownCode>)> {
         r.training_sessions
             .iter()
             .find(|s| s.code == code)
-            .map(|s| s.town.map(|t| t.as_str().to_owned()))
-            .or_else(|| {
-                keys.sessions
-                    .get(code)
-                    .map(|t| t.map(|t| t.as_str().to_owned()))
-            })
-    };
-    let session_owner = |t: &Option<String>| match t {
-        Some(t) => OwnedOwner::Town(t.clone()),
-        None => OwnedOwner::City,
+            .map(|s| (s.level, s.town))
+            .or_else(|| keys.sessions.get(code).copied())
     };
     check(&mut out, rows, &r.training_sessions, |x| {
-        let row_town = x.town.map(|t| t.as_str().to_owned());
+        if x.level == TrainingLevel::City && x.town.is_some() {
+            return Some("市级培训班次不填镇街代码".to_owned());
+        }
         if let Some(stored) = keys.sessions.get(&x.code)
-            && stored.map(|t| t.as_str().to_owned()) != row_town
+            && *stored != (x.level, x.town)
         {
             return Some(format!(
                 "培训编号“{}”已被其他培训班次使用，请换一个编号",
                 excerpt(&x.code)
             ));
         }
-        say(Sheet::TrainingSessions, session_owner(&row_town).as_owner())
+        say(
+            Sheet::TrainingSessions,
+            owner_of(x.level, x.town).as_owner(),
+        )
     });
     check(&mut out, rows, &r.attendance, |x| {
-        let Some(t) = session_town(&x.session) else {
+        let Some((level, town)) = session_of(&x.session) else {
             return Some(format!("班次编号“{}”不存在", excerpt(&x.session)));
         };
-        say(Sheet::Attendance, session_owner(&t).as_owner())
+        say(Sheet::Attendance, owner_of(level, town).as_owner())
             .or_else(|| person_town(&x.person).err())
     });
     check(&mut out, rows, &r.admonitions, |x| {
+        if x.article != 6 {
+            // Article 12's interviews come from the evaluation's cases.
+            return Some(format!(
+                "只能导入第六条（学习效果差）的约谈；第{}条的约谈由相应流程产生",
+                x.article
+            ));
+        }
         by_person(Sheet::Admonitions, &x.person)
     });
     check(&mut out, rows, &r.exam_results, |x| {
@@ -696,7 +762,7 @@ async fn refused_rows(
     out.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
     Ok(Refused {
         rows: out,
-        probes: elsewhere.len(),
+        probed: elsewhere.into_iter().collect(),
     })
 }
 
@@ -713,6 +779,31 @@ impl OwnedOwner {
             OwnedOwner::City => Owner::CitySession,
         }
     }
+}
+
+/// The tables of the sheets a form records (`Source::Form`): a form only
+/// ever adds such a record (a correction is a move of its own), so an
+/// import may add them or bring the same again, never rewrite one.
+fn add_only() -> Vec<&'static str> {
+    use touyan_records::model::{
+        Admonition, Attendance, ExamResult, Reserve, TrainingSession, WorkLog,
+    };
+    use touyan_storage::Record;
+    let table = |s: Sheet| match s {
+        Sheet::TrainingSessions => Some(TrainingSession::TABLE),
+        Sheet::Attendance => Some(Attendance::TABLE),
+        Sheet::Admonitions => Some(Admonition::TABLE),
+        Sheet::ExamResults => Some(ExamResult::TABLE),
+        Sheet::Secondments => Some(Secondment::TABLE),
+        Sheet::WorkLogs => Some(WorkLog::TABLE),
+        Sheet::Reserves => Some(Reserve::TABLE),
+        _ => None,
+    };
+    Sheet::ALL
+        .into_iter()
+        .filter(|s| s.source() == flow::Source::Form)
+        .map(|s| table(s).unwrap_or("（未知）"))
+        .collect()
 }
 
 /// One line for each sheet with rows that no import may write (a

@@ -1,6 +1,7 @@
-//! Text taken from requests (issue 15): every form field, query parameter
-//! and string of the API's JSON is checked once, here, before any handler
-//! reads it — a NUL byte or another control character, or a
+//! Text taken from requests (issue 15): the path, every query parameter
+//! and every body (read as text, as a form and as JSON, whatever its
+//! declared type; a workbook's cells are the reader's) is checked once,
+//! here, before any handler reads it — a NUL byte or another control character, or a
 //! right-to-left override, is answered 422 with a Chinese sentence
 //! (`touyan_records::text`, the same rule the workbook import applies to
 //! cells). Without it PostgreSQL answered a NUL with a 500 and the raw
@@ -43,27 +44,60 @@ fn in_json(v: &serde_json::Value) -> Option<char> {
     }
 }
 
-/// The middleware.
+/// The percent-decoded text of a URL path (bytes that are not UTF-8 are
+/// replaced: what matters is the characters that are there).
+fn path_text(path: &str) -> String {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The first refused character of a request body, read every way it
+/// could carry one: as raw text, as a form, as JSON.
+fn in_body(bytes: &[u8]) -> Option<char> {
+    refused_char(&String::from_utf8_lossy(bytes))
+        .or_else(|| in_form(bytes))
+        .or_else(|| {
+            serde_json::from_slice::<serde_json::Value>(bytes)
+                .ok()
+                .and_then(|v| in_json(&v))
+        })
+}
+
+/// The middleware: the path, the query, and every body but a workbook
+/// upload (its cells are checked by the reader) and a case for
+/// `/api/v1/evaluate` (decided, never stored).
 pub async fn checks(req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
-    if let Some(q) = req.uri().query()
-        && let Some(c) = in_form(q.as_bytes())
-    {
+    let bad_url = refused_char(&path_text(&path))
+        .or_else(|| req.uri().query().and_then(|q| in_form(q.as_bytes())));
+    if let Some(c) = bad_url {
         return refuse(is_api, StatusCode::UNPROCESSABLE_ENTITY, &refusal(c));
     }
-    if req.method() != Method::POST || path == "/api/v1/evaluate" {
+    if req.method() == Method::GET || req.method() == Method::HEAD || path == "/api/v1/evaluate" {
         return next.run(req).await;
     }
-    let kind = req
+    let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let form = kind.starts_with("application/x-www-form-urlencoded");
-    let json = kind.starts_with("application/json");
-    if !form && !json {
+        .is_some_and(|k| k.to_ascii_lowercase().starts_with("multipart/"));
+    if multipart {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
@@ -74,14 +108,7 @@ pub async fn checks(req: Request<Body>, next: Next) -> Response {
             &format!("提交的内容太大（不能超过 {} KB）", FORM_LIMIT / 1024),
         );
     };
-    let bad = if form {
-        in_form(&bytes)
-    } else {
-        serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| in_json(&v))
-    };
-    if let Some(c) = bad {
+    if let Some(c) = in_body(&bytes) {
         return refuse(is_api, StatusCode::UNPROCESSABLE_ENTITY, &refusal(c));
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -103,5 +130,21 @@ mod tests {
         assert_eq!(j(r#"{"username":"ci\u0000ty"}"#), Some('\0'));
         assert_eq!(j(r#"{"a":[{"b":"\u202e"}]}"#), Some('\u{202E}'));
         assert_eq!(j(r#"{"\u0007":1}"#), Some('\u{7}'));
+    }
+
+    #[test]
+    fn paths_and_bodies_of_any_kind() {
+        assert_eq!(refused_char(&path_text("/villages/%00")), Some('\0'));
+        assert_eq!(
+            refused_char(&path_text("/people/%E2%80%AE")),
+            Some('\u{202E}')
+        );
+        assert_eq!(refused_char(&path_text("/villages/370783100201")), None);
+        assert_eq!(path_text("/a%2"), "/a%2", "a cut escape stays");
+        // A JSON login sent as a form or as text: still read as JSON.
+        assert_eq!(in_body(br#"{"username":"a\u0000"}"#), Some('\0'));
+        assert_eq!(in_body(b"raw\0text"), Some('\0'));
+        assert_eq!(in_body(b"username=a%00"), Some('\0'));
+        assert_eq!(in_body("张三".as_bytes()), None);
     }
 }

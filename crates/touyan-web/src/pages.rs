@@ -773,15 +773,42 @@ pub fn role_zh(code: &str) -> &'static str {
     touyan_records::model::PostRole::from_label(code).map_or("", |r| r.label())
 }
 
+/// A people search by a whole ID number is audited and capped a day
+/// (`AppState::id_search`); `Err` is why it is not answered (or ours).
+pub(crate) async fn whole_id_search(
+    st: &AppState,
+    user: &crate::state::User,
+    parts: &axum::http::request::Parts,
+    q: Option<&str>,
+) -> Result<(), Result<String, Failure>> {
+    let Some(text) = q.map(str::trim).filter(|t| t.chars().count() == 18) else {
+        return Ok(());
+    };
+    let origin = crate::state::client_addr(parts);
+    match st.id_search(user, &origin, &text.to_uppercase()).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Ok(format!(
+            "今日按完整身份证号码查找已达 {} 次（为防止由脱敏号码拼出完整号码），请按姓名查找或明日再试",
+            crate::state::ID_SEARCHES_PER_DAY
+        ))),
+        Err(f) => Err(Err(f)),
+    }
+}
+
 pub async fn people(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    parts: axum::http::request::Parts,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let user = match signed_in(&st, &headers, Action::People).await {
+    let user = match signed_in(&st, &parts.headers, Action::People).await {
         Ok(u) => u,
         Err(r) => return r,
     };
+    match whole_id_search(&st, &user, &parts, q.q.as_deref()).await {
+        Ok(()) => {}
+        Err(Ok(m)) => return message_page(StatusCode::TOO_MANY_REQUESTS, "查找次数已达上限", &m),
+        Err(Err(f)) => return internal(f),
+    }
     let page = page_number(&q.page);
     let secretaries = q.secretaries.as_deref().is_some_and(|s| !s.is_empty());
     let filter = PeopleFilter {

@@ -480,4 +480,46 @@ impl AppState {
             .await?;
         Ok(())
     }
+
+    /// Whether `user` may search by a whole ID number once more today,
+    /// and if so the search recorded (issue 15): the birth year beside a
+    /// masked number leaves some thirty candidates, each a search away, so
+    /// such searches are audited and at most [`ID_SEARCHES_PER_DAY`] a
+    /// day.
+    pub async fn id_search(&self, user: &User, origin: &str, id: &str) -> Result<bool, Failure> {
+        let since = self.now().replace_time(time::Time::MIDNIGHT);
+        let done = self
+            .0
+            .store
+            .events_since(
+                &user.username,
+                touyan_storage::Action::Read,
+                ID_SEARCH_LOG,
+                since,
+            )
+            .await?;
+        if done >= ID_SEARCHES_PER_DAY {
+            return Ok(false);
+        }
+        let shown = match CitizenId::parse(id) {
+            Ok(c) => crate::masking::masked(&c),
+            Err(_) => "（不是有效号码）".to_owned(),
+        };
+        self.0
+            .store
+            .log_read(
+                &user.username,
+                Some(origin),
+                ID_SEARCH_LOG,
+                &format!("按身份证号码查找 {shown}"),
+            )
+            .await?;
+        Ok(true)
+    }
 }
+
+/// How many whole-ID-number searches an account may make in a day.
+pub const ID_SEARCHES_PER_DAY: u64 = 30;
+
+/// The change log's name for a whole-ID-number search.
+const ID_SEARCH_LOG: &str = "people_search";

@@ -51,6 +51,36 @@ async fn control_characters_are_refused_everywhere(db: TestDb) {
         .send(&h)
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    // A path, on both backends (PostgreSQL used to answer 500).
+    for uri in [
+        "/villages/%00",
+        "/api/v1/villages/%00",
+        "/people/a%E2%80%AEb",
+    ] {
+        let a = get(uri).session(Some(&op1.0)).send(&h).await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{uri}: {}",
+            a.text()
+        );
+    }
+    // A JSON sign-in sent as text, or as a form.
+    for kind in ["text/plain", "application/x-www-form-urlencoded"] {
+        let a = post("/api/v1/login")
+            .raw(
+                kind,
+                br#"{"username":"ci\u0000ty","password":"x"}"#.to_vec(),
+            )
+            .send(&h)
+            .await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{kind}: {}",
+            a.text()
+        );
+    }
     // A workbook cell: a name with a right-to-left override.
     let v = VillageCode::parse(V1).unwrap();
     let id = cid("37078319950505004");

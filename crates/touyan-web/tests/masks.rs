@@ -105,3 +105,56 @@ async fn no_response_shows_a_birth_date(db: TestDb) {
     db.finish().await;
 }
 both_backends!(masks, no_response_shows_a_birth_date);
+
+/// A search by a whole ID number answers whether that number is in scope:
+/// with the birth year and the mask some thirty numbers fit, so such
+/// searches are audited and capped a day.
+async fn whole_number_searches_are_capped(db: TestDb) {
+    let h = harness(&db, true).await;
+    let viewer = sign_in(&h, "viewer").await;
+    let a = person_a();
+    for i in 0..touyan_web::state::ID_SEARCHES_PER_DAY {
+        let r = get(&format!("/api/v1/people?q={}", a.as_str()))
+            .session(Some(&viewer.0))
+            .send(&h)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "search {i}");
+    }
+    let r = get(&format!("/people?q={}", a.as_str()))
+        .session(Some(&viewer.0))
+        .send(&h)
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().contains("已达 30 次"), "{}", r.text());
+    // Names still search.
+    let r = get("/api/v1/people?q=张")
+        .session(Some(&viewer.0))
+        .send(&h)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let log = h.store.changes(Some("people_search")).await.unwrap();
+    assert_eq!(log.len(), 30);
+    assert!(log.iter().all(|c| c.actor == "viewer"
+        && c.key.contains(&touyan_web::pages::masked(&a))
+        && !c.key.contains(a.as_str())));
+    // Another account has its own count.
+    let admin = sign_in(&h, "admin").await;
+    let r = get(&format!("/api/v1/people?q={}", a.as_str()))
+        .session(Some(&admin.0))
+        .send(&h)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The daily file is audited as a read too.
+    let op1 = sign_in(&h, "op1").await;
+    let r = get(&format!("/daily/{}", h.person(&a)))
+        .session(Some(&op1.0))
+        .send(&h)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let reads = h.store.changes(Some("people")).await.unwrap();
+    assert!(reads.iter().any(|c| c.actor == "op1"
+        && c.action == touyan_storage::Action::Read
+        && c.key.contains("日常管理档案")));
+    db.finish().await;
+}
+both_backends!(searches, whole_number_searches_are_capped);
