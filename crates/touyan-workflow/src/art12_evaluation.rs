@@ -31,7 +31,7 @@
 //!
 //! Raters are not users: they vote through one-time anonymous codes, each
 //! used once, or on paper counted at the meeting. What a vote stores
-//! (storage's `evaluations.rs`): the code only that it was used; the
+//! (storage's `evaluations/ballots.rs`): the code only that it was used; the
 //! choice only as one more in its secretary's and group's count, with no
 //! code and no time; the change log one anonymous entry per vote, "一票"
 //! for the secretary and group on that day, with neither the code nor the

@@ -6,7 +6,7 @@
 //! recorded), the votes, and the paper counts' entry and confirmation.
 //! Which move is allowed is `touyan-workflow`'s `art12_evaluation`.
 //!
-//! Every write claims the evaluation while open (`evaluations.rs`), and a
+//! Every write claims the evaluation while open (`mod.rs`), and a
 //! token is claimed while unused so that it counts once. Inside the same
 //! transaction, codes are issued and paper counts entered only while the
 //! declared raters stand confirmed, and the codes and paper ballots of a
@@ -32,7 +32,7 @@ use touyan_records::model::{
 };
 use touyan_records::{CitizenId, TownCode};
 
-use crate::evaluations::{CLOSED, of_eval};
+use super::{CLOSED, of_eval};
 use crate::m0015_ballot_integrity::VOTE_LOGGED;
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
 use crate::{Params, Store, StoreError, Tx};

@@ -2,7 +2,8 @@
 //! `paper_counts`, `eval_cases` of `m0009_workflows`; issue 5, item 5):
 //! opening, closing with the tallied ballots and the cases their rates
 //! open, the cases followed to their end. The raters, codes, votes and
-//! the paper counts' entry and confirmation are `ballots.rs`. Which move
+//! the paper counts' entry and confirmation are `ballots.rs`
+//! beside it. Which move
 //! is allowed is `touyan-workflow`'s `art12_evaluation`; this module keeps
 //! the evaluation and writes each step in one transaction, every row to
 //! the change log.
@@ -22,6 +23,10 @@ use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
 use crate::{Params, Store, StoreError, Tx};
+
+mod ballots;
+
+pub use ballots::{CodeCount, IssuedBatch, Tally};
 
 impl Record for Evaluation {
     const TABLE: &'static str = "evaluations";
