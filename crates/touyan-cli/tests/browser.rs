@@ -714,11 +714,13 @@ async fn fill(c: &Client, css: &str, text: &str) {
     e.send_keys(text).await.unwrap();
 }
 
-/// Issue 5, item 5, in the browser: the demo town opens this half year's
-/// evaluation, prints voting codes (a rater votes with one, without an
-/// account), enters a secretary's paper ballots (9 of 11 pass: below 90%),
-/// its reviewer closes the evaluation, and the interview it opens is
-/// recorded and closed by the operator.
+/// Issue 5, item 5 and issue 15, item 5, in the browser: the demo town
+/// opens this half year's evaluation and declares its eligible raters,
+/// which its reviewer confirms; the operator prints voting codes (a rater
+/// votes with one, without an account) and enters a secretary's paper
+/// ballots (9 of 11 pass: below 90%), the reviewer confirms them and
+/// closes the evaluation, and the interview it opens is recorded and
+/// closed by the operator.
 async fn evaluate_and_hold_the_interview(c: &Client, base: &str) {
     sign_in(c, base, &format!("town-{HUALONG}")).await;
     click(c, "header nav a[href='/evaluations']").await;
@@ -726,6 +728,30 @@ async fn evaluate_and_hold_the_interview(c: &Client, base: &str) {
     assert_eq!(text_of(c, "#eval-state").await, "尚未开始");
     click(c, "#eval-open").await;
     assert_eq!(text_of(c, "#eval-state").await, "评价进行中");
+    assert_eq!(text_of(c, "#eval-raters-state").await, "尚未申报");
+
+    // 20 eligible Party members and public representatives for every
+    // secretary, confirmed by the reviewer before any code is printed.
+    c.execute(
+        "document.querySelectorAll('input[name^=raters_]').forEach(e => e.value = '20');",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#eval-raters").await;
+    assert_eq!(text_of(c, "#eval-raters-state").await, "待审核确认");
+    assert!(
+        c.find(Locator::Css("#eval-codes")).await.is_err(),
+        "no codes before the reviewer confirms"
+    );
+    sign_out(c).await;
+    sign_in(c, base, &format!("review-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    click(c, "#eval-raters_confirm").await;
+    assert_eq!(text_of(c, "#eval-raters-state").await, "已确认");
+    sign_out(c).await;
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
 
     // One code per secretary for Party members: a page of slips.
     fill(c, "input[name=codes_party_members]", "1").await;
@@ -759,6 +785,9 @@ async fn evaluate_and_hold_the_interview(c: &Client, base: &str) {
 
     sign_in(c, base, &format!("review-{HUALONG}")).await;
     c.goto(&format!("{base}{path}")).await.unwrap();
+    assert_eq!(text_of(c, "#eval-paper-state").await, "待审核确认");
+    click(c, "#eval-paper_confirm").await;
+    assert_eq!(text_of(c, "#eval-paper-state").await, "已确认");
     click(c, "#eval-close").await;
     assert_eq!(text_of(c, "#eval-state").await, "评价已结束");
     let results = text_of(c, "#eval-people").await;

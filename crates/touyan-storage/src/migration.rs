@@ -34,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(crate::m0012_young_selection::YoungSelection),
             Box::new(crate::m0013_cycle_digest_index::CycleDigestIndex),
             Box::new(crate::m0014_cycle_person_index::CyclePersonIndex),
+            Box::new(crate::m0015_ballot_integrity::BallotIntegrity),
             Box::new(crate::m0016_audit_events::AuditEvents),
         ]
     }

@@ -120,6 +120,25 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// A plain connection to this database, for tests that read or write
+    /// tables the store has no call for. Migrations are applied only up to
+    /// the first `steps` (`None`: all), so a test can store rows as an
+    /// older release did and then [`TestDb::open`] the store on them.
+    pub async fn connect(&self, steps: Option<u32>) -> DatabaseConnection {
+        use sea_orm_migration::MigratorTrait;
+        let url = match self.backend {
+            Backend::Sqlite => format!("sqlite://{}?mode=rwc", self.url),
+            Backend::Postgres => self.url.clone(),
+        };
+        let db = Database::connect(url.as_str())
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
+        crate::migration::Migrator::up(&db, steps)
+            .await
+            .unwrap_or_else(|e| panic!("migrations: {e}"));
+        db
+    }
+
     /// Drops the PostgreSQL database (the SQLite directory goes with the
     /// value).
     pub async fn finish(self) {

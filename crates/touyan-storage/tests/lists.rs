@@ -536,6 +536,20 @@ both_backends!(
 
 // ---- competency evaluations (issue 5, item 5) ----
 
+/// What the reviewer saw of `part`: the first version entered.
+fn seen(part: SignPart) -> EvalSignoff {
+    EvalSignoff {
+        year: 2025,
+        half: 1,
+        town: t(),
+        part,
+        state: SignState::Entered,
+        version: 1,
+        entered_by: "op".into(),
+        confirmed_by: String::new(),
+    }
+}
+
 async fn an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases(db: TestDb) {
     let store = seeded(&db).await;
     let e = Evaluation {
@@ -551,6 +565,34 @@ async fn an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases(db: Te
         store.open_evaluation("op", None, &e).await.is_err(),
         "once a half year"
     );
+    // Eligible raters: 3 Party members, 10 public representatives, as
+    // the operator declares them and the reviewer confirms.
+    let raters = |group, eligible| RaterCount {
+        year: 2025,
+        half: 1,
+        person: cid(A),
+        group,
+        town: t(),
+        eligible,
+    };
+    store
+        .declare_raters(
+            "op",
+            None,
+            2025,
+            1,
+            t(),
+            &[
+                raters(RaterGroup::PartyMembers, 3),
+                raters(RaterGroup::PublicReps, 10),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .confirm_signoff("rev", None, &seen(SignPart::Raters))
+        .await
+        .unwrap();
     let code = |h: &str| VoteToken {
         token_hash: h.into(),
         year: 2025,
@@ -558,7 +600,7 @@ async fn an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases(db: Te
         town: t(),
         person: cid(A),
         group: RaterGroup::PartyMembers,
-        choice: None,
+        used: false,
     };
     store
         .issue_codes(
@@ -619,6 +661,10 @@ async fn an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases(db: Te
         store.paper_counts(2025, 1, t()).await.unwrap(),
         std::slice::from_ref(&paper)
     );
+    store
+        .confirm_signoff("rev", None, &seen(SignPart::Paper))
+        .await
+        .unwrap();
     let case = EvalCase {
         year: 2025,
         half: 1,
@@ -650,6 +696,8 @@ async fn an_evaluation_takes_codes_once_and_closes_with_ballots_and_cases(db: Te
             &touyan_storage::Closing {
                 ballots: vec![ballots.clone()],
                 cases: vec![case.clone()],
+                paper_version: Some(1),
+                votes: 2,
             },
         )
         .await

@@ -1,7 +1,9 @@
-//! The competency evaluation in the server (issue 5, item 5): opened by a
-//! town, one-time anonymous voting codes and paper counts, nothing shown
-//! until closed, closing tallies the ballots and opens the case its rate
-//! calls for, the case followed to its end. On SQLite and PostgreSQL.
+//! The competency evaluation in the server (issue 5, item 5; issue 15,
+//! item 5): opened by a town, its eligible raters declared by the operator
+//! and confirmed by the reviewer, one-time anonymous voting codes within
+//! them and paper counts confirmed by the reviewer, nothing shown until
+//! closed, closing tallies the ballots and opens the case its rate calls
+//! for, the case followed to its end. On SQLite and PostgreSQL.
 
 mod common;
 
@@ -38,6 +40,38 @@ fn filed() -> Batch {
         }],
         ..Batch::default()
     }
+}
+
+/// Declares `party` Party members and `public` public representatives
+/// for person A (as `who`), with the page's `seen` state.
+async fn declare(h: &Harness, who: &(String, String), party: &str, public: &str) -> Answer {
+    let key = h.person(&person_a());
+    let (p, q) = (
+        format!("raters_{key}_party_members"),
+        format!("raters_{key}_public_reps"),
+    );
+    act(
+        h,
+        who,
+        &[
+            ("seen", "open"),
+            ("action", "raters"),
+            (&p, party),
+            (&q, public),
+        ],
+    )
+    .await
+}
+
+/// Confirms `what` (`raters` or `paper`) in `version`.
+async fn confirm(h: &Harness, who: &(String, String), what: &str, version: &str) -> Answer {
+    let action = format!("{what}_confirm");
+    act(
+        h,
+        who,
+        &[("seen", "open"), ("action", &action), ("version", version)],
+    )
+    .await
 }
 
 /// The codes in a printed page of codes.
@@ -86,6 +120,68 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
         StatusCode::SEE_OTHER
     );
 
+    // No code before the raters are declared and confirmed.
+    let a = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "codes"),
+            ("codes_party_members", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a.text().contains("尚未申报评价人数"), "{}", a.text());
+    // The operator declares 3 Party members and 10 public
+    // representatives; only the reviewer confirms.
+    assert_eq!(
+        declare(&h, &rev, "3", "10").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let a = declare(&h, &op, "3", "10").await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(page.contains("待审核确认") && page.contains("录入人 op1"));
+    assert!(!page.contains("id=\"eval-raters_confirm\""));
+    assert!(
+        !page.contains("id=\"codes-form\""),
+        "no codes while unconfirmed"
+    );
+    let a = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "codes"),
+            ("codes_party_members", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a.text().contains("尚待镇街审核确认"), "{}", a.text());
+    assert_eq!(
+        confirm(&h, &op, "raters", "1").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = get(&path()).session(Some(&rev.0)).send(&h).await.text();
+    assert!(page.contains("id=\"eval-raters_confirm\""));
+    assert!(
+        !page.contains("id=\"eval-raters\""),
+        "the reviewer declares nothing"
+    );
+    assert_eq!(
+        confirm(&h, &rev, "raters", "2").await.status,
+        StatusCode::CONFLICT,
+        "a version the reviewer did not see"
+    );
+    assert_eq!(
+        confirm(&h, &rev, "raters", "1").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(page.contains("录入人 op1，确认人 rev1"), "{page}");
+
     // Three codes for Party members, printed once with their QR codes.
     let a = act(
         &h,
@@ -114,6 +210,34 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
     )
     .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A fourth code for 3 Party members: refused, citing Article 12.
+    let a = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "codes"),
+            ("codes_party_members", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.text().contains(
+            "东村村委会 张三的党员评价人数经镇街审核确认为 3 人，已发投票码 3 个、已录纸质票 0 张，不能再发 1 个"
+        ) && a.text().contains("（第十二条）"),
+        "{}",
+        a.text()
+    );
+    assert_eq!(h.store.code_counts(2025, 1, t1).await.unwrap()[0].issued, 3);
+    // The batch: who, when, which group, how many.
+    let page = get(&path()).session(Some(&rev.0)).send(&h).await.text();
+    let batches = &page[page.find("id=\"eval-batches\"").expect("the batches")..];
+    assert!(
+        batches.contains("<td>1</td><td>op1</td><td>")
+            && batches.contains("</td><td>党员</td><td>1</td><td>3</td></tr></tbody>"),
+        "{batches}"
+    );
 
     // Voting needs no account; a code votes once.
     let v = get(&format!("/vote/{}", codes[0])).send(&h).await;
@@ -163,6 +287,26 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
     );
     let bad = act(&h, &op, &[("seen", "open"), ("action", "paper"), (&c, "x")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // 11 ballots of 10 public representatives: refused.
+    let bad = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "paper"),
+            (&c, "9"),
+            (&b, "1"),
+            (&n, "1"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .contains("群众代表纸质票 11 张加已发投票码 0 个超过了经镇街审核确认的评价人数 10 人"),
+        "{}",
+        bad.text()
+    );
     let a = act(
         &h,
         &op,
@@ -182,6 +326,25 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
     assert!(!page.contains("结果：胜任"), "results before closing");
     assert!(!page.contains("胜任率 "), "a rate before closing");
     assert!(page.contains("（评价结束后显示）"));
+
+    // The paper counts await the reviewer: closing now is refused, and
+    // the operator cannot confirm them.
+    assert!(page.contains("id=\"eval-paper_confirm\""));
+    let a = act(&h, &rev, &[("seen", "open"), ("action", "close")]).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(
+        a.text().contains("未经确认的纸质票不计入评价结果"),
+        "{}",
+        a.text()
+    );
+    assert_eq!(
+        confirm(&h, &op, "paper", "1").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        confirm(&h, &rev, "paper", "1").await.status,
+        StatusCode::SEE_OTHER
+    );
 
     // Closing: 1 + 5 + 1 passing of 3 + 7 = 10 ballots: 70%, below 80%: an
     // exit case.
@@ -300,6 +463,14 @@ async fn the_result_sheet_prints_the_stored_closed_evaluation(db: TestDb) {
             .status,
         StatusCode::SEE_OTHER
     );
+    assert_eq!(
+        declare(&h, &op, "10", "10").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        confirm(&h, &rev, "raters", "1").await.status,
+        StatusCode::SEE_OTHER
+    );
     let key = h.person(&person_a());
     let mut fields = vec![
         ("seen".to_owned(), "open".to_owned()),
@@ -332,7 +503,11 @@ async fn the_result_sheet_prints_the_stored_closed_evaluation(db: TestDb) {
         "no link before closing"
     );
 
-    // Closed on 2 June 2025.
+    // Confirmed, then closed on 2 June 2025.
+    assert_eq!(
+        confirm(&h, &rev, "paper", "1").await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(
         act(&h, &rev, &[("seen", "open"), ("action", "close")])
             .await
@@ -381,3 +556,53 @@ both_backends!(
     result_sheet,
     the_result_sheet_prints_the_stored_closed_evaluation
 );
+
+/// The reviewer cannot confirm numbers entered under their own user name
+/// (an account whose role changed in between): no button, and the move is
+/// refused.
+async fn who_entered_cannot_confirm(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &filed()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let t1 = TownCode::parse(T1).unwrap();
+    assert_eq!(
+        act(&h, &op, &[("seen", "none"), ("action", "open")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    h.store
+        .declare_raters(
+            "rev1",
+            None,
+            2025,
+            1,
+            t1,
+            &[RaterCount {
+                year: 2025,
+                half: 1,
+                person: person_a(),
+                group: RaterGroup::PartyMembers,
+                town: t1,
+                eligible: 5,
+            }],
+        )
+        .await
+        .unwrap();
+    let page = get(&path()).session(Some(&rev.0)).send(&h).await.text();
+    assert!(page.contains("录入人 rev1"), "{page}");
+    assert!(!page.contains("id=\"eval-raters_confirm\""));
+    let a = confirm(&h, &rev, "raters", "1").await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert!(
+        a.text()
+            .contains("评价人数由 rev1 本人录入，录入人不能自己确认"),
+        "{}",
+        a.text()
+    );
+    let s = h.store.eval_signoffs(2025, 1, t1).await.unwrap();
+    assert_eq!(s[0].state, SignState::Entered);
+    db.finish().await;
+}
+both_backends!(own_entry, who_entered_cannot_confirm);

@@ -188,11 +188,15 @@ both_backends!(permission_matrix, every_route_as_every_role);
 /// refused by role (403), by town (404) or sent to sign in (303).
 type FormRow = (&'static str, Vec<(&'static str, &'static str)>, [u16; 10]);
 
+/// Town 1's evaluation of the first half of 2025 (none is open here).
+const EVALUATION: &str = "/evaluations/2025/1/370783100";
+
 #[rustfmt::skip]
 fn form_matrix() -> Vec<FormRow> {
     let r = |action| vec![("year", "2025"), ("town", T1), ("action", action)];
     let y = |action, kind| vec![("month", "2025-06"), ("town", T1), ("action", action), ("kind", kind)];
     let q = |action| vec![("town", T1), ("action", action)];
+    let e = |action| vec![("seen", "none"), ("action", action)];
     vec![
         // Secondments, work logs, appraisals and reserves: the town's operator.
         ("/reserves", r("secondment"),             [403, 403, 422, 403, 404, 403, 403, 403, 403, 303]),
@@ -228,10 +232,23 @@ fn form_matrix() -> Vec<FormRow> {
         ("/qualifications", q("enrol"),            [403, 403, 422, 403, 404, 403, 403, 403, 403, 303]),
         ("/qualifications", vec![("town", "370783999"), ("action", "exam")],
                                                    [403, 403, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // The competency evaluation (none open: the role that may make a
+        // move is told the state does not allow it, 409): raters declared,
+        // codes issued and paper counts entered by the operator; raters
+        // and paper counts confirmed and the evaluation closed by the
+        // reviewer; another town's is missing.
+        (EVALUATION, e("raters"),                  [403, 403, 409, 403, 404, 403, 403, 403, 403, 303]),
+        (EVALUATION, e("raters_confirm"),          [403, 403, 403, 409, 404, 403, 403, 403, 403, 303]),
+        (EVALUATION, e("codes"),                   [403, 403, 409, 403, 404, 403, 403, 403, 403, 303]),
+        (EVALUATION, e("paper"),                   [403, 403, 409, 403, 404, 403, 403, 403, 403, 303]),
+        (EVALUATION, e("paper_confirm"),           [403, 403, 403, 409, 404, 403, 403, 403, 403, 303]),
+        (EVALUATION, e("close"),                   [403, 403, 403, 409, 404, 403, 403, 403, 403, 303]),
+        (EVALUATION, e("nothing"),                 [422, 422, 422, 422, 404, 403, 403, 403, 403, 303]),
     ]
 }
 
 async fn every_form_as_every_role(db: TestDb) {
+    assert_eq!(EVALUATION, format!("/evaluations/2025/1/{T1}"));
     let h = harness(&db, true).await;
     let mut sessions = Vec::new();
     for who in WHO {

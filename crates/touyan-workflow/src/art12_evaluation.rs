@@ -4,20 +4,42 @@
 //! > 每半年开展一次胜任度评价……党员、群众代表评价胜任率达不到90%的，由镇街党(工)委
 //! > 进行约谈；达不到80%且经认定确实不能胜任的，退出专业化管理。
 //!
-//! An evaluation of a town for a half year:
+//! An evaluation of a town for a half year. Two things are entered by the
+//! town's operator and count only once its reviewer — another person —
+//! has confirmed them: the number of eligible raters of each counted group
+//! ([`COUNTED`]) for each secretary, and the paper counts. "raters" and
+//! "paper" below are those sign-offs ([`Stage`]): none, entered
+//! (awaiting the reviewer) or confirmed.
 //!
-//! | move | who | from | to |
-//! |---|---|---|---|
-//! | open (开始评价) | town operator | none | open |
-//! | enter paper counts (录入纸质票) | town operator | open | open |
-//! | issue voting codes (生成投票码) | town operator | open | open |
-//! | close (结束评价) | town reviewer | open | closed |
+//! | move | who | evaluation | raters | paper | then |
+//! |---|---|---|---|---|---|
+//! | open (开始评价) | town operator | none | – | – | open |
+//! | declare raters (申报评价人数) | town operator | open | any | – | raters entered |
+//! | confirm raters (确认评价人数) | town reviewer, not who declared | open | entered | – | raters confirmed |
+//! | issue voting codes (生成投票码) | town operator | open | confirmed | – | codes within the raters ([`check_codes`]) |
+//! | enter paper counts (录入纸质票) | town operator | open | confirmed | any | paper entered, within the raters ([`check_paper`]) |
+//! | confirm paper counts (确认纸质票) | town reviewer, not who entered | open | – | entered | paper confirmed |
+//! | close (结束评价) | town reviewer | open | – | none or confirmed | closed |
+//!
+//! Declared numbers are locked once confirmed: declaring again puts them
+//! back to "entered", and no code is issued and no paper count entered
+//! until the reviewer confirms again; a number below the codes and paper
+//! ballots already counted against it is refused ([`check_declared`]).
+//! Entering paper counts again likewise waits for a new confirmation, and
+//! closing is refused while paper counts wait for one (rather than
+//! closing without them), so unconfirmed counts never reach a tally.
 //!
 //! Raters are not users: they vote through one-time anonymous codes, each
-//! used once, or on paper counted at the meeting. Nothing of the votes is
-//! shown until the evaluation is closed ([`results_visible`]). Closing
-//! tallies every group's ballots and opens a case for each secretary whose
-//! rate calls for one ([`case_for`]):
+//! used once, or on paper counted at the meeting. What a vote stores
+//! (storage's `evaluations/ballots.rs`): the code only that it was used; the
+//! choice only as one more in its secretary's and group's count, with no
+//! code and no time; the change log one anonymous entry per vote, "一票"
+//! for the secretary and group on that day, with neither the code nor the
+//! choice — a log entry with the choice and the time would join the vote
+//! to the code used at that moment. Nothing of the votes is shown until
+//! the evaluation is closed ([`results_visible`]). Closing tallies every
+//! group's ballots and opens a case for each secretary whose rate calls
+//! for one ([`case_for`]):
 //!
 //! | case move | who | case | from | to |
 //! |---|---|---|---|---|
@@ -25,34 +47,68 @@
 //! | confirm (确认退出) | town reviewer | exit | open | confirmed |
 //! | dismiss (不予退出), with the reason | town reviewer | exit | open | dismissed |
 
-use touyan_records::model::{CaseKind, CaseState, EvalState, Labelled};
+use touyan_records::model::{
+    CaseKind, CaseState, EvalState, Labelled, RaterGroup, SignPart, SignState,
+};
 use touyan_rules::Params;
 use touyan_rules::art12_competency::{self, Action, Ballots};
 
 use crate::{Actor, Refusal, Role};
 
+/// The rater groups whose ballots decide the rate (Article 12: Party
+/// members and public representatives): the groups codes are issued for
+/// and whose eligible raters the town declares.
+pub const COUNTED: [RaterGroup; 2] = [RaterGroup::PartyMembers, RaterGroup::PublicReps];
+
+/// Where an entry of the operator stands: entered by `by`, or confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sign<'a> {
+    pub state: SignState,
+    /// Who entered it (a user name).
+    pub by: &'a str,
+}
+
+/// Where an evaluation stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stage<'a> {
+    pub state: Option<EvalState>,
+    /// The declared numbers of eligible raters.
+    pub raters: Option<Sign<'a>>,
+    /// The paper counts.
+    pub paper: Option<Sign<'a>>,
+}
+
 /// A move of an evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EvalMove {
     Open,
-    EnterPaper,
+    DeclareRaters,
+    ConfirmRaters,
     IssueCodes,
+    EnterPaper,
+    ConfirmPaper,
     Close,
 }
 
 impl EvalMove {
-    pub const ALL: [EvalMove; 4] = [
+    pub const ALL: [EvalMove; 7] = [
         EvalMove::Open,
-        EvalMove::EnterPaper,
+        EvalMove::DeclareRaters,
+        EvalMove::ConfirmRaters,
         EvalMove::IssueCodes,
+        EvalMove::EnterPaper,
+        EvalMove::ConfirmPaper,
         EvalMove::Close,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
             EvalMove::Open => "open",
-            EvalMove::EnterPaper => "paper",
+            EvalMove::DeclareRaters => "raters",
+            EvalMove::ConfirmRaters => "raters_confirm",
             EvalMove::IssueCodes => "codes",
+            EvalMove::EnterPaper => "paper",
+            EvalMove::ConfirmPaper => "paper_confirm",
             EvalMove::Close => "close",
         }
     }
@@ -60,15 +116,20 @@ impl EvalMove {
     pub fn label(self) -> &'static str {
         match self {
             EvalMove::Open => "开始评价",
-            EvalMove::EnterPaper => "录入纸质票",
+            EvalMove::DeclareRaters => "申报评价人数",
+            EvalMove::ConfirmRaters => "确认评价人数",
             EvalMove::IssueCodes => "生成投票码",
+            EvalMove::EnterPaper => "录入纸质票",
+            EvalMove::ConfirmPaper => "确认纸质票",
             EvalMove::Close => "结束评价",
         }
     }
 
     fn who(self) -> Role {
         match self {
-            EvalMove::Close => Role::TownReviewer,
+            EvalMove::ConfirmRaters | EvalMove::ConfirmPaper | EvalMove::Close => {
+                Role::TownReviewer
+            }
             _ => Role::TownOperator,
         }
     }
@@ -79,13 +140,28 @@ impl EvalMove {
             _ => Some(EvalState::Open),
         }
     }
+
+    /// The part a confirmation confirms.
+    pub fn confirms(self) -> Option<SignPart> {
+        match self {
+            EvalMove::ConfirmRaters => Some(SignPart::Raters),
+            EvalMove::ConfirmPaper => Some(SignPart::Paper),
+            _ => None,
+        }
+    }
 }
 
-/// Whether `actor` may make `mv` on `town`'s evaluation, now in `current`.
+fn citation() -> String {
+    art12_competency::COMPETENCY.citation()
+}
+
+/// Whether `actor`, signed in as `user`, may make `mv` on `town`'s
+/// evaluation, now at `stage`; the evaluation's state after it.
 pub fn check_move(
     actor: &Actor<'_>,
+    user: &str,
     town: &str,
-    current: Option<EvalState>,
+    stage: &Stage<'_>,
     mv: EvalMove,
 ) -> Result<EvalState, Refusal> {
     if !actor.sees(town) {
@@ -99,12 +175,58 @@ pub fn check_move(
             actor.role.label()
         )));
     }
-    if current != mv.from() {
+    if stage.state != mv.from() {
         return Err(Refusal::Conflict(format!(
             "评价当前状态为“{}”，不能“{}”",
-            current.map_or("尚未开始", |s| s.label()),
+            stage.state.map_or("尚未开始", |s| s.label()),
             mv.label()
         )));
+    }
+    let confirmed = |s: Option<Sign<'_>>| s.is_some_and(|s| s.state == SignState::Confirmed);
+    match mv {
+        EvalMove::IssueCodes | EvalMove::EnterPaper if !confirmed(stage.raters) => {
+            return Err(Refusal::Conflict(format!(
+                "{}，不能“{}”：每位书记的党员、群众代表评价人数须由镇街经办申报、镇街审核确认，\
+                 投票码和纸质票都不能超过确认的人数（{}）",
+                if stage.raters.is_some() {
+                    "评价人数已申报，尚待镇街审核确认"
+                } else {
+                    "尚未申报评价人数"
+                },
+                mv.label(),
+                citation()
+            )));
+        }
+        EvalMove::ConfirmRaters | EvalMove::ConfirmPaper => {
+            let (part, sign) = if mv == EvalMove::ConfirmRaters {
+                (SignPart::Raters, stage.raters)
+            } else {
+                (SignPart::Paper, stage.paper)
+            };
+            let Some(sign) = sign.filter(|s| s.state == SignState::Entered) else {
+                return Err(Refusal::Conflict(format!(
+                    "没有待确认的{}，不能“{}”",
+                    part.label(),
+                    mv.label()
+                )));
+            };
+            if sign.by == user {
+                return Err(Refusal::Forbidden(format!(
+                    "{}由 {} 本人录入，录入人不能自己确认；须由另一名镇街审核人员确认（{}）",
+                    part.label(),
+                    user,
+                    citation()
+                )));
+            }
+        }
+        EvalMove::Close if stage.paper.is_some_and(|s| s.state == SignState::Entered) => {
+            return Err(Refusal::Conflict(format!(
+                "纸质票已录入，尚未经镇街审核确认，不能结束评价：未经确认的纸质票不计入评价结果，\
+                 请先确认纸质票（{}）",
+                citation()
+            )));
+        }
+        _ => {}
     }
     Ok(match mv {
         EvalMove::Close => EvalState::Closed,
@@ -112,12 +234,93 @@ pub fn check_move(
     })
 }
 
-/// The moves `actor` could make now.
-pub fn moves_for(actor: &Actor<'_>, town: &str, current: Option<EvalState>) -> Vec<EvalMove> {
+/// The moves `actor`, signed in as `user`, could make now.
+pub fn moves_for(actor: &Actor<'_>, user: &str, town: &str, stage: &Stage<'_>) -> Vec<EvalMove> {
     EvalMove::ALL
         .into_iter()
-        .filter(|&m| check_move(actor, town, current, m).is_ok())
+        .filter(|&m| check_move(actor, user, town, stage, m).is_ok())
         .collect()
+}
+
+/// What one secretary's one counted group has used of its raters: the
+/// confirmed number of eligible raters (`None`: none declared), the
+/// codes issued and the paper ballots entered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Room {
+    pub eligible: Option<u32>,
+    pub issued: u32,
+    pub paper: u32,
+}
+
+/// Whether `more` codes may be issued for `who`'s raters of `group`:
+/// codes already issued, paper ballots entered and the new codes together
+/// may not exceed the confirmed number of eligible raters (each rater
+/// votes once, with a code or on paper).
+pub fn check_codes(who: &str, group: RaterGroup, room: Room, more: u32) -> Result<(), Refusal> {
+    let Some(eligible) = room.eligible else {
+        return Err(Refusal::Invalid(format!(
+            "{who}的{}评价人数尚未申报和确认，不能生成投票码（{}）",
+            group.label(),
+            citation()
+        )));
+    };
+    if u64::from(room.issued) + u64::from(room.paper) + u64::from(more) > u64::from(eligible) {
+        return Err(Refusal::Invalid(format!(
+            "{who}的{}评价人数经镇街审核确认为 {eligible} 人，已发投票码 {} 个、已录纸质票 {} 张，\
+             不能再发 {more} 个：每名评价人只能投一票，投票码不能超过确认的评价人数（{}）",
+            group.label(),
+            room.issued,
+            room.paper,
+            citation()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `paper` ballots (the new total, replacing those entered) may
+/// be entered for `who`'s raters of `group`: with the codes issued they
+/// may not exceed the confirmed number of eligible raters. (Only the
+/// [`COUNTED`] groups have declared raters; the others' paper counts are
+/// bounded by the reviewer's confirmation alone.)
+pub fn check_paper(who: &str, group: RaterGroup, room: Room, paper: u32) -> Result<(), Refusal> {
+    let Some(eligible) = room.eligible else {
+        return Err(Refusal::Invalid(format!(
+            "{who}的{}评价人数尚未申报和确认，不能录入纸质票（{}）",
+            group.label(),
+            citation()
+        )));
+    };
+    if u64::from(room.issued) + u64::from(paper) > u64::from(eligible) {
+        return Err(Refusal::Invalid(format!(
+            "{who}的{}纸质票 {paper} 张加已发投票码 {} 个超过了经镇街审核确认的评价人数 {eligible} 人：\
+             每名评价人只能投一票（{}）",
+            group.label(),
+            room.issued,
+            citation()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `eligible` may be declared for `who`'s raters of `group`: not
+/// fewer than the codes issued and paper ballots entered already.
+pub fn check_declared(
+    who: &str,
+    group: RaterGroup,
+    room: Room,
+    eligible: u32,
+) -> Result<(), Refusal> {
+    let used = u64::from(room.issued) + u64::from(room.paper);
+    if u64::from(eligible) < used {
+        return Err(Refusal::Invalid(format!(
+            "{who}的{}评价人数不能少于已发投票码 {} 个和已录纸质票 {} 张的合计 {used} 人（{}）",
+            group.label(),
+            room.issued,
+            room.paper,
+            citation()
+        )));
+    }
+    Ok(())
 }
 
 /// Votes and counts are shown only once the evaluation is closed.
@@ -259,40 +462,205 @@ mod tests {
         }
     }
 
+    const OP: &str = "op1";
+    const REV: &str = "rev1";
+
+    /// The user signed in with each role in these tests.
+    fn user(role: Role) -> &'static str {
+        if role == Role::TownReviewer { REV } else { OP }
+    }
+
+    fn sign(state: SignState) -> Option<Sign<'static>> {
+        Some(Sign { state, by: OP })
+    }
+
     #[test]
-    fn evaluation_moves_by_role_and_state() {
-        use EvalState::*;
-        let states = [None, Some(Open), Some(Closed)];
-        let mut allowed = Vec::new();
-        for mv in EvalMove::ALL {
+    fn evaluation_moves_by_role_and_stage() {
+        use EvalMove::*;
+        use SignState::{Confirmed as C, Entered as E};
+        let open = |raters, paper| Stage {
+            state: Some(EvalState::Open),
+            raters,
+            paper,
+        };
+        // (stage, the operator's moves, the reviewer's moves), by hand from
+        // the module's table; no other role has any.
+        let cases: Vec<(Stage<'static>, Vec<EvalMove>, Vec<EvalMove>)> = vec![
+            (Stage::default(), vec![Open], vec![]),
+            (open(None, None), vec![DeclareRaters], vec![Close]),
+            (
+                open(sign(E), None),
+                vec![DeclareRaters],
+                vec![ConfirmRaters, Close],
+            ),
+            (
+                open(sign(C), None),
+                vec![DeclareRaters, IssueCodes, EnterPaper],
+                vec![Close],
+            ),
+            (
+                open(sign(C), sign(E)),
+                vec![DeclareRaters, IssueCodes, EnterPaper],
+                vec![ConfirmPaper],
+            ),
+            (
+                open(sign(C), sign(C)),
+                vec![DeclareRaters, IssueCodes, EnterPaper],
+                vec![Close],
+            ),
+            // Declared again after paper was entered: nothing more is
+            // issued or entered until confirmed again.
+            (
+                open(sign(E), sign(E)),
+                vec![DeclareRaters],
+                vec![ConfirmRaters, ConfirmPaper],
+            ),
+            (
+                Stage {
+                    state: Some(EvalState::Closed),
+                    raters: sign(C),
+                    paper: sign(C),
+                },
+                vec![],
+                vec![],
+            ),
+        ];
+        for (stage, op, rev) in &cases {
             for role in Role::ALL {
-                for s in states {
-                    if let Ok(to) = check_move(&a(role), TOWN, s, mv) {
-                        allowed.push((mv, role, s, to));
-                    }
-                }
+                let want: &[EvalMove] = match role {
+                    Role::TownOperator => op,
+                    Role::TownReviewer => rev,
+                    _ => &[],
+                };
+                assert_eq!(
+                    moves_for(&a(role), user(role), TOWN, stage),
+                    want,
+                    "{role:?} at {stage:?}"
+                );
             }
         }
-        assert_eq!(
-            allowed,
-            [
-                (EvalMove::Open, Role::TownOperator, None, Open),
-                (EvalMove::EnterPaper, Role::TownOperator, Some(Open), Open),
-                (EvalMove::IssueCodes, Role::TownOperator, Some(Open), Open),
-                (EvalMove::Close, Role::TownReviewer, Some(Open), Closed),
-            ]
-        );
         let other = Actor {
             role: Role::TownOperator,
             town: Some("370783101"),
         };
         assert_eq!(
-            check_move(&other, TOWN, None, EvalMove::Open),
+            check_move(&other, OP, TOWN, &Stage::default(), EvalMove::Open),
             Err(Refusal::NotFound)
         );
-        assert!(!results_visible(Some(Open)));
+        assert!(!results_visible(Some(EvalState::Open)));
         assert!(!results_visible(None));
-        assert!(results_visible(Some(Closed)));
+        assert!(results_visible(Some(EvalState::Closed)));
+    }
+
+    /// The reviewer cannot confirm what the same user entered (an account
+    /// whose role was changed between the two), and says why.
+    #[test]
+    fn who_entered_cannot_confirm() {
+        let stage = Stage {
+            state: Some(EvalState::Open),
+            raters: sign(SignState::Entered),
+            paper: sign(SignState::Entered),
+        };
+        let reviewer = a(Role::TownReviewer);
+        assert_eq!(
+            check_move(&reviewer, OP, TOWN, &stage, EvalMove::ConfirmPaper),
+            Err(Refusal::Forbidden(
+                "纸质票由 op1 本人录入，录入人不能自己确认；须由另一名镇街审核人员确认（第十二条）"
+                    .into()
+            ))
+        );
+        assert!(matches!(
+            check_move(&reviewer, OP, TOWN, &stage, EvalMove::ConfirmRaters),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert_eq!(moves_for(&reviewer, OP, TOWN, &stage), []);
+        assert_eq!(
+            check_move(&reviewer, REV, TOWN, &stage, EvalMove::ConfirmPaper),
+            Ok(EvalState::Open)
+        );
+    }
+
+    #[test]
+    fn closing_waits_for_the_paper_counts_and_codes_for_the_raters() {
+        let stage = Stage {
+            state: Some(EvalState::Open),
+            raters: sign(SignState::Confirmed),
+            paper: sign(SignState::Entered),
+        };
+        assert_eq!(
+            check_move(&a(Role::TownReviewer), REV, TOWN, &stage, EvalMove::Close),
+            Err(Refusal::Conflict(
+                "纸质票已录入，尚未经镇街审核确认，不能结束评价：未经确认的纸质票不计入评价结果，\
+                 请先确认纸质票（第十二条）"
+                    .into()
+            ))
+        );
+        let declared = Stage {
+            raters: sign(SignState::Entered),
+            paper: None,
+            ..stage
+        };
+        let Err(Refusal::Conflict(why)) = check_move(
+            &a(Role::TownOperator),
+            OP,
+            TOWN,
+            &declared,
+            EvalMove::IssueCodes,
+        ) else {
+            panic!("codes before the raters are confirmed");
+        };
+        assert!(
+            why.starts_with("评价人数已申报，尚待镇街审核确认，不能“生成投票码”")
+                && why.ends_with("（第十二条）"),
+            "{why}"
+        );
+    }
+
+    /// Codes and paper ballots draw on the same confirmed raters; worked
+    /// by hand: 3 raters, 2 codes issued, no paper.
+    #[test]
+    fn codes_and_paper_stay_within_the_confirmed_raters() {
+        let g = RaterGroup::PartyMembers;
+        let room = Room {
+            eligible: Some(3),
+            issued: 2,
+            paper: 0,
+        };
+        assert_eq!(check_codes("东村 张三", g, room, 1), Ok(()));
+        assert_eq!(
+            check_codes("东村 张三", g, room, 2),
+            Err(Refusal::Invalid(
+                "东村 张三的党员评价人数经镇街审核确认为 3 人，已发投票码 2 个、已录纸质票 0 张，\
+                 不能再发 2 个：每名评价人只能投一票，投票码不能超过确认的评价人数（第十二条）"
+                    .into()
+            ))
+        );
+        // With one paper ballot, the third rater is used up.
+        let with_paper = Room { paper: 1, ..room };
+        assert!(check_codes("东村 张三", g, with_paper, 1).is_err());
+        assert!(matches!(
+            check_codes("东村 张三", g, Room::default(), 1),
+            Err(Refusal::Invalid(m)) if m.contains("尚未申报和确认")
+        ));
+        // Paper: 2 codes + 1 ballot = 3 fit, 2 ballots do not.
+        assert_eq!(check_paper("东村 张三", g, room, 1), Ok(()));
+        assert_eq!(
+            check_paper("东村 张三", g, room, 2),
+            Err(Refusal::Invalid(
+                "东村 张三的党员纸质票 2 张加已发投票码 2 个超过了经镇街审核确认的评价人数 3 人：\
+                 每名评价人只能投一票（第十二条）"
+                    .into()
+            ))
+        );
+        // Declaring again: not below the 2 codes and 1 ballot counted.
+        assert_eq!(check_declared("东村 张三", g, with_paper, 3), Ok(()));
+        assert_eq!(
+            check_declared("东村 张三", g, with_paper, 2),
+            Err(Refusal::Invalid(
+                "东村 张三的党员评价人数不能少于已发投票码 2 个和已录纸质票 1 张的合计 3 人（第十二条）"
+                    .into()
+            ))
+        );
     }
 
     #[test]

@@ -1,27 +1,32 @@
 //! The half-yearly competency evaluation (tables `evaluations`,
-//! `vote_tokens`, `paper_counts`, `eval_cases` of `m0009_workflows`;
-//! issue 5, item 5). Which move is allowed is `touyan-workflow`'s
-//! `art12_evaluation`; this module keeps the evaluation and writes each
-//! step in one transaction, every row to the change log.
+//! `paper_counts`, `eval_cases` of `m0009_workflows`; issue 5, item 5):
+//! opening, closing with the tallied ballots and the cases their rates
+//! open, the cases followed to their end. The raters, codes, votes and
+//! the paper counts' entry and confirmation are `ballots.rs`
+//! beside it. Which move
+//! is allowed is `touyan-workflow`'s `art12_evaluation`; this module keeps
+//! the evaluation and writes each step in one transaction, every row to
+//! the change log.
 //!
 //! Every write that needs the evaluation open first claims its row in the
 //! `open` state (an `UPDATE … WHERE state = 'open'`), so that a vote or a
-//! paper count cannot land in an evaluation closed in between, and a token
-//! is claimed while unused so that it counts once.
+//! paper count cannot land in an evaluation closed in between. Closing
+//! claims the paper counts as confirmed in the version tallied, and the
+//! votes as many as were tallied (issue 15, item 5).
 
 use sea_orm::{ConnectionTrait, Statement, Value};
 use touyan_records::model::{
-    Admonition, Ballots, CaseState, Choice, EvalCase, EvalState, Evaluation, Exit, Labelled,
-    PaperCount, RaterGroup, VoteToken,
+    Admonition, Ballots, CaseState, EvalCase, EvalState, Evaluation, Exit, Labelled, PaperCount,
+    SignPart, SignState,
 };
 use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
 use crate::{Params, Store, StoreError, Tx};
 
-fn opt_label<E: Labelled>(e: Option<E>) -> Cell {
-    e.map_or(Cell::Null, label)
-}
+mod ballots;
+
+pub use ballots::{CodeCount, IssuedBatch, Tally};
 
 impl Record for Evaluation {
     const TABLE: &'static str = "evaluations";
@@ -53,52 +58,6 @@ impl Record for Evaluation {
             state: r.label()?,
             opened_on: r.date()?,
             closed_on: r.opt_date()?,
-        })
-    }
-}
-
-impl Record for VoteToken {
-    const TABLE: &'static str = "vote_tokens";
-    const ZH: &'static str = "投票码";
-    const COLUMNS: &'static [Col] = &[
-        col("token_hash", Kind::Text),
-        col("year", Kind::Int),
-        col("half", Kind::Int),
-        col("town", Kind::Text),
-        col("person", Kind::Text),
-        col("rater_group", Kind::Text),
-        col("choice", Kind::Text),
-    ];
-    const KEY: usize = 1;
-    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
-        Ok(vec![
-            text(&self.token_hash),
-            int(self.year),
-            int(self.half),
-            text(self.town.as_str()),
-            text(self.person.as_str()),
-            label(self.group),
-            opt_label(self.choice),
-        ])
-    }
-    fn from_row(r: &mut Reader) -> Result<Self, String> {
-        Ok(VoteToken {
-            token_hash: r.text()?,
-            year: r.int()?,
-            half: r.int()?,
-            town: r.parse(TownCode::parse)?,
-            person: r.parse(CitizenId::parse)?,
-            group: r.label()?,
-            choice: match r.opt_text()? {
-                None => None,
-                Some(c) => Some(
-                    Choice::ALL
-                        .iter()
-                        .copied()
-                        .find(|x| x.code() == c)
-                        .ok_or_else(|| format!("未知的评价选项 {c}"))?,
-                ),
-            },
         })
     }
 }
@@ -187,7 +146,7 @@ impl Record for EvalCase {
 }
 
 /// `year = ? AND half = ? AND town = ?`.
-fn of_eval(p: &mut Params, year: i32, half: u8, town: TownCode) -> (String, Vec<Value>) {
+pub(crate) fn of_eval(p: &mut Params, year: i32, half: u8, town: TownCode) -> (String, Vec<Value>) {
     (
         format!(
             "year = {} AND half = {} AND town = {}",
@@ -203,36 +162,25 @@ fn of_eval(p: &mut Params, year: i32, half: u8, town: TownCode) -> (String, Vec<
     )
 }
 
-const CLOSED: &str = "本次评价已经结束或尚未开始，不能再录入或投票；请刷新页面";
+pub(crate) const CLOSED: &str = "本次评价已经结束或尚未开始，不能再录入或投票；请刷新页面";
 
-/// What closing an evaluation writes besides its state.
+/// refused when either has changed since.
 #[derive(Clone, Debug, Default)]
 pub struct Closing {
     pub ballots: Vec<Ballots>,
     pub cases: Vec<EvalCase>,
-}
-
-/// How many codes were issued and used, per secretary and group (the
-/// choices themselves are not read while the evaluation is open).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CodeCount {
-    pub person: CitizenId,
-    pub group: RaterGroup,
-    pub issued: u32,
-    pub used: u32,
-}
-
-/// The tally of one secretary's codes of one group, by choice.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub competent: u32,
-    pub basically_competent: u32,
-    pub not_competent: u32,
+    pub paper_version: Option<u32>,
+    pub votes: u64,
 }
 
 impl Tx {
     /// Claims the evaluation while it is open (see the module's note).
-    async fn claim_open(&self, year: i32, half: u8, town: TownCode) -> Result<(), StoreError> {
+    pub(crate) async fn claim_open(
+        &self,
+        year: i32,
+        half: u8,
+        town: TownCode,
+    ) -> Result<(), StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_eval(&mut p, year, half, town);
         if self
@@ -290,183 +238,6 @@ impl Store {
         tx.commit().await
     }
 
-    /// Stores paper counts of an open evaluation (replacing those of the
-    /// same secretary and group).
-    pub async fn save_paper_counts(
-        &self,
-        actor: &str,
-        origin: Option<&str>,
-        year: i32,
-        half: u8,
-        town: TownCode,
-        counts: &[PaperCount],
-    ) -> Result<(), StoreError> {
-        if counts
-            .iter()
-            .any(|c| (c.year, c.half, c.town) != (year, half, town))
-        {
-            return Err(StoreError::Invalid("内部错误：纸质票不属于本次评价".into()));
-        }
-        let mut tx = self.begin_from(actor, origin).await?;
-        tx.claim_open(year, half, town).await?;
-        tx.upsert(counts).await?;
-        tx.commit().await
-    }
-
-    /// Stores new voting codes (their hashes) of an open evaluation.
-    pub async fn issue_codes(
-        &self,
-        actor: &str,
-        origin: Option<&str>,
-        year: i32,
-        half: u8,
-        town: TownCode,
-        codes: &[VoteToken],
-    ) -> Result<(), StoreError> {
-        if codes
-            .iter()
-            .any(|c| (c.year, c.half, c.town) != (year, half, town) || c.choice.is_some())
-        {
-            return Err(StoreError::Invalid("内部错误：投票码不属于本次评价".into()));
-        }
-        let mut tx = self.begin_from(actor, origin).await?;
-        tx.claim_open(year, half, town).await?;
-        tx.insert(codes).await?;
-        tx.commit().await
-    }
-
-    /// The code with this hash and the state of its evaluation.
-    pub async fn vote_code(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<(VoteToken, EvalState)>, StoreError> {
-        let mut p = Params::new(self.backend);
-        let f = format!("token_hash = {}", p.next());
-        let Some(t) = crate::cycle::select::<VoteToken, _>(
-            &self.db,
-            self.backend,
-            &f,
-            vec![Value::String(Some(token_hash.to_owned()))],
-        )
-        .await?
-        .into_iter()
-        .next() else {
-            return Ok(None);
-        };
-        let state = self
-            .evaluation(t.year, t.half, t.town)
-            .await?
-            .map_or(EvalState::Closed, |e| e.state);
-        Ok(Some((t, state)))
-    }
-
-    /// Records a vote: once per code, while the evaluation is open.
-    /// `Ok(false)` when the code was used already.
-    pub async fn vote(
-        &self,
-        actor: &str,
-        token_hash: &str,
-        choice: Choice,
-    ) -> Result<bool, StoreError> {
-        let Some((mut t, _)) = self.vote_code(token_hash).await? else {
-            return Ok(false);
-        };
-        let mut tx = self.begin_from(actor, None).await?;
-        tx.claim_open(t.year, t.half, t.town).await?;
-        let mut p = Params::new(self.backend);
-        let sql = format!(
-            "UPDATE vote_tokens SET choice = choice WHERE token_hash = {} AND choice IS NULL",
-            p.next()
-        );
-        let done = tx
-            .tx
-            .execute_raw(Statement::from_sql_and_values(
-                self.backend.db(),
-                sql,
-                vec![Value::String(Some(token_hash.to_owned()))],
-            ))
-            .await?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        t.choice = Some(choice);
-        tx.upsert(std::slice::from_ref(&t)).await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    /// How many codes each secretary and group has, issued and used.
-    pub async fn code_counts(
-        &self,
-        year: i32,
-        half: u8,
-        town: TownCode,
-    ) -> Result<Vec<CodeCount>, StoreError> {
-        let mut p = Params::new(self.backend);
-        let (f, v) = of_eval(&mut p, year, half, town);
-        let sql = format!(
-            "SELECT person, rater_group, COUNT(*), COUNT(choice) FROM vote_tokens WHERE {f} \
-             GROUP BY person, rater_group ORDER BY person, rater_group"
-        );
-        let rows = self
-            .db
-            .query_all_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let person: String = r.try_get_by_index(0)?;
-                let group: String = r.try_get_by_index(1)?;
-                let issued: i64 = r.try_get_by_index(2)?;
-                let used: i64 = r.try_get_by_index(3)?;
-                Ok(CodeCount {
-                    person: CitizenId::parse(&person)
-                        .map_err(|e| StoreError::Invalid(e.to_string()))?,
-                    group: RaterGroup::ALL
-                        .iter()
-                        .copied()
-                        .find(|g| g.code() == group)
-                        .ok_or_else(|| StoreError::Invalid(format!("未知的评价主体 {group}")))?,
-                    issued: u32::try_from(issued).unwrap_or(u32::MAX),
-                    used: u32::try_from(used).unwrap_or(u32::MAX),
-                })
-            })
-            .collect()
-    }
-
-    /// The used codes' choices, per secretary and group (read when
-    /// closing).
-    pub async fn code_tallies(
-        &self,
-        year: i32,
-        half: u8,
-        town: TownCode,
-    ) -> Result<Vec<(CitizenId, RaterGroup, Tally)>, StoreError> {
-        let mut p = Params::new(self.backend);
-        let (f, v) = of_eval(&mut p, year, half, town);
-        let codes = crate::cycle::select::<VoteToken, _>(&self.db, self.backend, &f, v).await?;
-        let mut out: Vec<(CitizenId, RaterGroup, Tally)> = Vec::new();
-        for c in codes {
-            let Some(choice) = c.choice else { continue };
-            let i = match out
-                .iter()
-                .position(|(p, g, _)| *p == c.person && *g == c.group)
-            {
-                Some(i) => i,
-                None => {
-                    out.push((c.person.clone(), c.group, Tally::default()));
-                    out.len() - 1
-                }
-            };
-            let t = &mut out[i].2;
-            match choice {
-                Choice::Competent => t.competent += 1,
-                Choice::Basic => t.basically_competent += 1,
-                Choice::NotCompetent => t.not_competent += 1,
-            }
-        }
-        Ok(out)
-    }
-
     /// The paper counts of an evaluation.
     pub async fn paper_counts(
         &self,
@@ -480,7 +251,9 @@ impl Store {
     }
 
     /// Closes an open evaluation: its state, the tallied ballots and the
-    /// cases opened, in one transaction.
+    /// cases opened, in one transaction. Refused when the paper counts are
+    /// not confirmed in the version tallied, or votes were cast since the
+    /// tally ([`Closing`]).
     pub async fn close_evaluation(
         &self,
         actor: &str,
@@ -490,6 +263,45 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_from(actor, origin).await?;
         tx.claim_open(e.year, e.half, e.town).await?;
+        let paper = tx
+            .signoff(e.year, e.half, e.town, SignPart::Paper)
+            .await?
+            .filter(|s| s.state == SignState::Confirmed)
+            .map(|s| s.version);
+        let entered = {
+            let mut p = Params::new(self.backend);
+            let (f, v) = of_eval(&mut p, e.year, e.half, e.town);
+            !crate::cycle::select::<PaperCount, _>(&tx.tx, self.backend, &f, v)
+                .await?
+                .is_empty()
+        };
+        if paper != closing.paper_version || (paper.is_none() && entered) {
+            return Err(StoreError::Invalid(
+                "纸质票尚未经镇街审核确认或已被修改，未经确认的纸质票不计入评价结果（第十二条）；请刷新页面"
+                    .into(),
+            ));
+        }
+        let votes = {
+            let mut p = Params::new(self.backend);
+            let (f, v) = of_eval(&mut p, e.year, e.half, e.town);
+            let sql = format!(
+                "SELECT COALESCE(SUM(competent + basically_competent + not_competent), 0) \
+                 FROM vote_counts WHERE {f}"
+            );
+            let row = tx
+                .tx
+                .query_one_raw(Statement::from_sql_and_values(self.backend.db(), sql, v))
+                .await?;
+            match row {
+                Some(r) => r.try_get_by_index::<i64>(0)?,
+                None => 0,
+            }
+        };
+        if u64::try_from(votes).unwrap_or(u64::MAX) != closing.votes {
+            return Err(StoreError::Invalid(
+                "计票后又有新的投票，请刷新页面后重新结束评价".into(),
+            ));
+        }
         tx.upsert(std::slice::from_ref(e)).await?;
         tx.upsert(&closing.ballots).await?;
         tx.insert(&closing.cases).await?;

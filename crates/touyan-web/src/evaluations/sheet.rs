@@ -1,0 +1,171 @@
+//! The result sheet of a closed evaluation, for printing (评价结果表;
+//! issue 5, item 7).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use touyan_records::model::{Labelled, RaterGroup};
+use touyan_rules::art12_competency;
+use touyan_workflow::art12_evaluation as flow;
+
+use super::{half_label, open_view, to_rules, triple};
+use crate::pages::{internal, masked, message_page, render, signed_in};
+use crate::roles::Action;
+use crate::state::{AppState, Failure};
+
+/// One rater group's ballots on the sheet.
+pub struct SheetGroup {
+    pub label: &'static str,
+    pub counts: [u32; 3],
+    pub total: u32,
+}
+
+/// One secretary on the sheet.
+pub struct SheetRow {
+    pub n: usize,
+    pub village_name: String,
+    pub name: String,
+    pub person_id: String,
+    pub groups: Vec<SheetGroup>,
+    /// The rate of Party members and public representatives ("无有效票"
+    /// when they cast none).
+    pub rate: String,
+    pub reason: String,
+    /// The case the rate opened, and where it stands ("无" when none).
+    pub case: String,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation_print.html")]
+struct SheetPage {
+    title: String,
+    town_name: String,
+    half_text: String,
+    closed_on: String,
+    printed_on: String,
+    rule_text: String,
+    rows: Vec<SheetRow>,
+}
+
+/// `GET /evaluations/{year}/{half}/{town}/print`: the evaluation result
+/// sheet (评价结果表) of a closed evaluation, for A4: each secretary's
+/// ballots per rater group as stored at closing, the rate and the case it
+/// opened. Refused before closing (nothing of the votes is shown until
+/// then).
+pub async fn print(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((year, half, town)): Path<(String, String, String)>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Evaluations).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let v = match open_view(&st, &user, &year, &half, &town).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let current = v.eval.as_ref().map(|e| e.state);
+    let closed_on = v.eval.as_ref().and_then(|e| e.closed_on);
+    let (true, Some(closed_on)) = (flow::results_visible(current), closed_on) else {
+        return message_page(
+            StatusCode::CONFLICT,
+            "评价尚未结束",
+            &format!(
+                "{} {} 年{}胜任度评价{}。评价结束前不显示票数，结束评价后才能打印评价结果表（第十二条）。",
+                v.town_name,
+                v.year,
+                half_label(v.half),
+                current.map_or("尚未开始".to_owned(), |s| format!(
+                    "当前状态为“{}”",
+                    s.label()
+                ))
+            ),
+        );
+    };
+    let params = match st.policy().resolve(closed_on) {
+        Ok(p) => p,
+        Err(e) => {
+            return internal(Failure::Internal(format!(
+                "政策参数无法用于 {closed_on}：{e}"
+            )));
+        }
+    };
+    let rows = v
+        .listed
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let of = |g: RaterGroup| {
+                v.ballots
+                    .iter()
+                    .find(|b| b.person == l.person && b.group == g)
+                    .map_or([0; 3], |b| {
+                        triple(b.competent, b.basically_competent, b.not_competent)
+                    })
+            };
+            let groups = RaterGroup::ALL
+                .iter()
+                .map(|&g| {
+                    let counts = of(g);
+                    SheetGroup {
+                        label: g.label(),
+                        counts,
+                        total: counts.iter().sum(),
+                    }
+                })
+                .collect();
+            let d = art12_competency::competency(
+                &params,
+                to_rules(of(RaterGroup::PartyMembers)),
+                to_rules(of(RaterGroup::PublicReps)),
+            );
+            let (rate, reason) = match d {
+                Some(d) => {
+                    let pct = d.outcome.rate.to_decimal(6) * rust_decimal::Decimal::ONE_HUNDRED;
+                    (
+                        format!("{}%", pct.round_dp(2).normalize()),
+                        format!("{}（{}）", d.reason, d.rule.citation()),
+                    )
+                }
+                None => ("无有效票".to_owned(), String::new()),
+            };
+            let case = v.cases.iter().find(|c| c.person == l.person).map_or_else(
+                || "无".to_owned(),
+                |c| format!("{}（{}）", c.kind.label(), c.state.label()),
+            );
+            SheetRow {
+                n: i + 1,
+                village_name: l.village_name.clone(),
+                name: l.name.clone(),
+                person_id: masked(&l.person),
+                groups,
+                rate,
+                reason,
+                case,
+            }
+        })
+        .collect();
+    render(
+        &SheetPage {
+            title: format!(
+                "村党组织书记胜任度评价结果表（{} 年{}）",
+                v.year,
+                half_label(v.half)
+            ),
+            town_name: v.town_name,
+            half_text: format!("{} 年{}", v.year, half_label(v.half)),
+            closed_on: closed_on.to_string(),
+            printed_on: st.today().to_string(),
+            rule_text: format!(
+                "胜任率按党员、群众代表的测评票计算：达不到 {} 的由镇街党(工)委约谈，达不到 {} 且确实不能胜任的退出专业化管理；包村干部、镇街党(工)委测评结果作为次年调整队伍的参考（{}）。",
+                params.competency_interview_below.value,
+                params.competency_exit_below.value,
+                art12_competency::COMPETENCY.citation()
+            ),
+            rows,
+        },
+        StatusCode::OK,
+    )
+}
