@@ -17,8 +17,6 @@ use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::m0004_accounts::APPEND_ONLY;
-
 pub(crate) struct AuditEvents;
 
 impl MigrationName for AuditEvents {
@@ -50,19 +48,18 @@ pub(crate) fn statements(backend: DbBackend) -> Vec<String> {
                 format!("INSERT INTO change_log_new ({cols}) SELECT {cols} FROM change_log"),
                 "DROP TABLE change_log".to_owned(),
                 "ALTER TABLE change_log_new RENAME TO change_log".to_owned(),
-                "CREATE INDEX change_log_record ON change_log (table_name, record_key)".to_owned(),
-                "CREATE INDEX change_log_changed_at ON change_log (changed_at)".to_owned(),
-                "CREATE INDEX change_log_actor ON change_log (actor)".to_owned(),
             ];
-            for (name, event) in [
-                ("change_log_no_update", "UPDATE"),
-                ("change_log_no_delete", "DELETE"),
-            ] {
-                out.push(format!(
-                    "CREATE TRIGGER {name} BEFORE {event} ON change_log \
-                     BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
-                ));
-            }
+            // The log's indexes as m0001 and m0004 made them, and m0004's
+            // append-only triggers (the dropped table took them along).
+            out.extend(
+                crate::migration::initial_statements(backend)
+                    .into_iter()
+                    .chain(crate::m0004_accounts::statements(backend))
+                    .filter(|s| {
+                        (s.starts_with("CREATE INDEX") || s.starts_with("CREATE TRIGGER"))
+                            && s.contains(" ON change_log ")
+                    }),
+            );
             out
         }
     }
@@ -139,8 +136,23 @@ mod tests {
         let e = db
             .execute("UPDATE change_log SET actor = 'b'", [])
             .unwrap_err();
-        assert!(e.to_string().contains(APPEND_ONLY), "{e}");
+        assert!(
+            e.to_string().contains(crate::m0004_accounts::APPEND_ONLY),
+            "{e}"
+        );
         let e = db.execute("DELETE FROM change_log", []).unwrap_err();
-        assert!(e.to_string().contains(APPEND_ONLY), "{e}");
+        assert!(
+            e.to_string().contains(crate::m0004_accounts::APPEND_ONLY),
+            "{e}"
+        );
+        let indexes: i64 = db
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'change_log' \
+                 AND name LIKE 'change_log_%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 3, "record, changed_at, actor");
     }
 }
