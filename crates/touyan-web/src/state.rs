@@ -255,10 +255,12 @@ impl AppState {
         let key = hex::decode(&key)
             .map_err(|e| StoreError::Invalid(format!("密钥 person_refs 已损坏：{e}")))?;
         let l = config.limits;
+        let hashes = Gate::new(l.hashes_at_once, l.hash_queue)
+            .map_err(|e| StoreError::Invalid(format!("无法启动密码校验线程：{e}")))?;
         Ok(AppState(Arc::new(Inner {
             store,
             clock,
-            hashes: Gate::new(l.hashes_at_once, l.hash_queue),
+            hashes,
             throttle: Throttle::new(config.throttle),
             evaluations: Bound::new(l.evaluations_at_once),
             imports: Bound::new(l.imports_at_once),

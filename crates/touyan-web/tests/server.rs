@@ -1399,34 +1399,36 @@ async fn evaluate_refuses_when_its_slots_are_full(db: TestDb) {
             .session(Some(&t))
             .header("x-csrf-token", &csrf)
     };
-    // A client sends half a case and stalls: it holds the one slot.
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    // A client sends half a case and stalls: it holds the one slot. (It
+    // reaches its slot in a moment; should it not have it yet, the second
+    // case below is decided, and we start over.)
     let half = CASE.len() / 2;
-    tx.send(CASE.as_bytes()[..half].to_vec().into())
-        .await
-        .unwrap();
-    let stalled = tokio::spawn(
-        case()
-            .body("application/json", axum::body::Body::new(Trickle(rx)))
-            .send_to(h.app.clone()),
-    );
-    // Another case is refused at once while it stalls (the first may take
-    // a moment to reach its slot: until then the second is decided).
-    let mut refused = None;
-    for _ in 0..200 {
+    let mut held = None;
+    for _ in 0..50 {
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        tx.send(CASE.as_bytes()[..half].to_vec().into())
+            .await
+            .unwrap();
+        let stalled = tokio::spawn(
+            case()
+                .body("application/json", axum::body::Body::new(Trickle(rx)))
+                .send_to(h.app.clone()),
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let a = case().json(CASE).send(&h).await;
-        if a.status == StatusCode::SERVICE_UNAVAILABLE {
-            refused = Some(a);
+        if a.status == StatusCode::SERVICE_UNAVAILABLE && !stalled.is_finished() {
+            // Another case is refused at once while the first stalls.
+            assert_eq!(
+                a.json()["error"],
+                "系统繁忙，请稍后再试：同时进行的测算已达 1 个"
+            );
+            held = Some((tx, stalled));
             break;
         }
-        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        drop(tx);
+        let _ = stalled.await;
     }
-    let refused = refused.expect("refused while the slot is held");
-    assert_eq!(
-        refused.json()["error"],
-        "系统繁忙，请稍后再试：同时进行的测算已达 1 个"
-    );
+    let (tx, stalled) = held.expect("a second case refused while the first held the slot");
     // The stalled client finishes its case: decided, and the slot is free.
     tx.send(CASE.as_bytes()[half..].to_vec().into())
         .await
