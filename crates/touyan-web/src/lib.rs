@@ -4,8 +4,9 @@
 //! templates in `templates/`, one hand-written stylesheet, no external
 //! network) and a JSON API under `/api/v1`, over one [`Store`] (SQLite or
 //! PostgreSQL). Nothing that matters lives in the process: accounts,
-//! sessions (only a hash of each token), lockouts and the audit trail are
-//! in the database, so several processes can serve one PostgreSQL database.
+//! sessions (only a hash of each token), sign-in failure counts and the
+//! audit trail are in the database, so several processes can serve one
+//! PostgreSQL database (the sign-in throttle is kept per process).
 //!
 //! - `roles.rs`: the roles and the permission table (action → roles).
 //! - `auth.rs`: password rule, argon2id hashing, tokens, CSRF tokens.
