@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use time::{Date, Duration, Month, macros::date};
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
+use crate::limits::excerpt;
 use crate::spec::{Kind, Val};
 
 /// The date forms the 说明 sheet and the error messages name.
@@ -106,7 +107,7 @@ pub fn read(kind: Kind, d: &Data, is_1904: bool) -> Result<Val, String> {
             list.iter()
                 .position(|l| norm_label(l) == t)
                 .map(Val::Choice)
-                .ok_or_else(|| format!("“{t}”不在可选值中，应为：{}", list.join("、")))
+                .ok_or_else(|| format!("“{}”不在可选值中，应为：{}", excerpt(&t), list.join("、")))
         }
     }
 }
@@ -175,9 +176,9 @@ fn yes_no(d: &Data) -> Result<bool, String> {
         Data::String(s) => match s.trim() {
             "是" => Ok(true),
             "否" => Ok(false),
-            t => Err(format!("“{t}”应为“是”或“否”")),
+            t => Err(format!("“{}”应为“是”或“否”", excerpt(t))),
         },
-        _ => Err(format!("“{}”应为“是”或“否”", display(d))),
+        _ => Err(format!("“{}”应为“是”或“否”", excerpt(&display(d)))),
     }
 }
 
@@ -188,13 +189,12 @@ fn int(d: &Data, min: i64, max: i64) -> Result<i64, String> {
         Data::String(s) => {
             let t = half_width(s).replace(',', "");
             match Decimal::from_str_exact(&t) {
-                Ok(v) if v.fract().is_zero() => {
-                    i64::try_from(v).map_err(|_| format!("“{}”超出范围 {min}–{max}", s.trim()))?
-                }
-                _ => return Err(format!("“{}”不是整数", s.trim())),
+                Ok(v) if v.fract().is_zero() => i64::try_from(v)
+                    .map_err(|_| format!("“{}”超出范围 {min}–{max}", excerpt(s.trim())))?,
+                _ => return Err(format!("“{}”不是整数", excerpt(s.trim()))),
             }
         }
-        _ => return Err(format!("“{}”不是整数", display(d))),
+        _ => return Err(format!("“{}”不是整数", excerpt(&display(d)))),
     };
     if (min..=max).contains(&n) {
         Ok(n)
@@ -204,7 +204,7 @@ fn int(d: &Data, min: i64, max: i64) -> Result<i64, String> {
 }
 
 fn decimal(d: &Data, places: u32) -> Result<Decimal, String> {
-    let shown = display(d);
+    let shown = excerpt(&display(d));
     let (v, from_float) = match d {
         Data::Int(n) => (Decimal::from(*n), false),
         // The shortest text that reads back as the same double: what the
@@ -215,7 +215,7 @@ fn decimal(d: &Data, places: u32) -> Result<Decimal, String> {
         ),
         Data::String(s) => (
             Decimal::from_str_exact(&half_width(s).replace(',', ""))
-                .map_err(|_| format!("“{}”不是数字", s.trim()))?,
+                .map_err(|_| format!("“{}”不是数字", excerpt(s.trim())))?,
             false,
         ),
         _ => return Err(format!("“{shown}”不是数字")),
@@ -243,7 +243,7 @@ fn decimal(d: &Data, places: u32) -> Result<Decimal, String> {
 }
 
 fn not_a_date(shown: &str) -> String {
-    format!("“{shown}”不是日期；可填 {DATE_FORMS}")
+    format!("“{}”不是日期；可填 {DATE_FORMS}", excerpt(shown))
 }
 
 fn in_range(d: Date) -> Result<Date, String> {
@@ -363,7 +363,10 @@ fn split_ymd(t: &str) -> Option<Vec<&str>> {
 fn month_cell(d: &Data, is_1904: bool) -> Result<Date, String> {
     let first = |x: Date| x.replace_day(1).unwrap_or(x);
     let bad = |shown: &str| {
-        format!("“{shown}”不是月份；可填 2024-05、2024/5、2024年5月 或该月的任一日期")
+        format!(
+            "“{}”不是月份；可填 2024-05、2024/5、2024年5月 或该月的任一日期",
+            excerpt(shown)
+        )
     };
     match d {
         Data::String(s) | Data::DateTimeIso(s) => {

@@ -8,6 +8,11 @@
 //! and exports a [`Roster`] in the template's own layout
 //! ([`write_roster`]), so that an export reads back unchanged.
 //!
+//! Every read is bounded ([`limits`]): a workbook's unpacked size is
+//! checked on its zip directory before it is opened, and rows per sheet
+//! and characters per cell are limited; messages quote a cell by its first
+//! 30 characters only.
+//!
 //! One table, [`spec`], says what every sheet and column is; the template,
 //! the reader, the marked copy and the exporter all follow it. No database
 //! here: the caller says which villages, people and training sessions it
@@ -20,6 +25,7 @@ use time::Date;
 use touyan_records::{CitizenId, VillageCode};
 
 mod cell;
+pub mod limits;
 mod mark;
 mod read;
 pub mod reports;
@@ -27,8 +33,9 @@ pub mod spec;
 mod write;
 
 pub use cell::{DATE_FORMS, column_index, column_letter, parse_date_text};
+pub use limits::{LIMITS, Limits, excerpt};
 pub use mark::{BAD_FILL, write_marked_copy};
-pub use read::{RowNumbers, read_workbook_located, read_workbook_with};
+pub use read::{RowNumbers, read_workbook_located, read_workbook_with, read_workbook_within};
 pub use spec::sheets;
 pub use write::{Access, INSTRUCTIONS_SHEET, write_roster, write_template, write_template_for};
 

@@ -8,6 +8,7 @@ use calamine::{Data, Reader, Sheets, open_workbook_auto};
 use rust_xlsxwriter::{Color, Format, Note, Url, Workbook, Worksheet, XlsxError};
 
 use crate::cell::column_index;
+use crate::limits::{LIMITS, check_file};
 use crate::read::{layout, spec_for};
 use crate::spec::Kind;
 use crate::write::{Formats, set_up_sheet};
@@ -25,12 +26,15 @@ fn bad(f: &Format) -> Format {
 /// Writes `out`: a copy of `original` (values as they are: text stays text,
 /// numbers numbers, dates dates) with the cell of every error in `errors`
 /// filled red and noted with its messages, and a 错误清单 sheet listing
-/// them all. Formulas are copied as their values.
+/// them all. Formulas are copied as their values. Read within
+/// [`LIMITS`]: a workbook over its unpacked size is not copied, and of a
+/// sheet over its rows only the rows up to the limit are.
 pub fn write_marked_copy(
     original: &Path,
     errors: &[CellError],
     out: &Path,
 ) -> Result<(), ExcelError> {
+    check_file(original, &LIMITS).map_err(|e| ExcelError::Read(e.message))?;
     let mut src = open_workbook_auto(original).map_err(|e| ExcelError::Read(e.to_string()))?;
     // Days to add to a 1904-system serial to get a 1900-system one.
     let shift = match &src {
@@ -76,6 +80,9 @@ pub fn write_marked_copy(
         let mut marked: Vec<(u32, u32)> = Vec::new();
         for (r, c, d) in range.used_cells() {
             let (r, c) = (r as u32, c as u32);
+            if r > LIMITS.max_rows {
+                break;
+            }
             let col_fmt = kinds.get(&c).map(|k| f.for_kind(*k));
             let base = match d {
                 Data::String(_) | Data::DateTimeIso(_) | Data::DurationIso(_) | Data::Error(_) => {

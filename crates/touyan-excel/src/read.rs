@@ -9,6 +9,7 @@ use time::Date;
 use touyan_records::CitizenId;
 
 use crate::cell::{self, column_letter, is_blank, norm_label};
+use crate::limits::{self, LIMITS, Limits, excerpt};
 use crate::spec::{self, Kind, Record, Row, SECONDMENT, SheetSpec, Val, Visit, WORK_LOG};
 use crate::{CellError, ERROR_SHEET, INSTRUCTIONS_SHEET, Known, Roster};
 
@@ -53,14 +54,15 @@ pub(crate) fn layout(range: &Range<Data>, spec: &SheetSpec) -> Layout {
             .position(|col| norm_label(col.header) == h)
         {
             Some(i) if positions[i].is_some() => {
-                errors.push((c, format!("列“{h}”重复出现")));
+                errors.push((c, format!("列“{}”重复出现", excerpt(&h))));
             }
             Some(i) => positions[i] = Some(c),
             None if IGNORED_HEADERS.contains(&h.as_str()) => {}
             None => errors.push((
                 c,
                 format!(
-                    "不认识的列“{h}”；本表的列为：{}",
+                    "不认识的列“{}”；本表的列为：{}",
+                    excerpt(&h),
                     spec.columns
                         .iter()
                         .map(|c| c.header)
@@ -96,12 +98,41 @@ struct Problem {
     error: CellError,
 }
 
-#[derive(Default)]
-struct Problems(Vec<Problem>);
+/// The problems found, at most `max` of them kept (`more`: how many were
+/// not).
+struct Problems {
+    list: Vec<Problem>,
+    max: usize,
+    more: usize,
+}
 
 impl Problems {
+    fn new(max: usize) -> Problems {
+        Problems {
+            list: Vec::new(),
+            max,
+            more: 0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.more == 0
+    }
+
+    fn push(&mut self, p: Problem) {
+        if self.list.len() < self.max {
+            self.list.push(p);
+        } else {
+            self.more += 1;
+        }
+    }
+
     fn cell(&mut self, order: usize, sheet: &str, row: u32, col: u32, message: String) {
-        self.0.push(Problem {
+        if self.list.len() >= self.max {
+            self.more += 1;
+            return;
+        }
+        self.push(Problem {
             sheet_order: order,
             col,
             error: CellError {
@@ -114,7 +145,7 @@ impl Problems {
     }
 
     fn sheet(&mut self, order: usize, sheet: &str, message: String) {
-        self.0.push(Problem {
+        self.push(Problem {
             sheet_order: order,
             col: 0,
             error: CellError {
@@ -127,8 +158,21 @@ impl Problems {
     }
 
     fn into_sorted(mut self) -> Vec<CellError> {
-        self.0.sort_by_key(|p| (p.sheet_order, p.error.row, p.col));
-        self.0.into_iter().map(|p| p.error).collect()
+        self.list
+            .sort_by_key(|p| (p.sheet_order, p.error.row, p.col));
+        let mut out: Vec<CellError> = self.list.into_iter().map(|p| p.error).collect();
+        if self.more > 0 {
+            out.push(CellError {
+                sheet: String::new(),
+                row: 0,
+                column: String::new(),
+                message: format!(
+                    "另有 {} 处问题未列出（只列出前 {} 处）；请先改正以上问题",
+                    self.more, self.max
+                ),
+            });
+        }
+        out
     }
 }
 
@@ -192,12 +236,26 @@ impl RowNumbers {
 
 /// [`read_workbook_with`], also saying which row each record came from
 /// (for checks the caller makes on the records, such as a town's scope).
+/// Read within [`LIMITS`].
 pub fn read_workbook_located(
     path: &Path,
     known: &Known,
 ) -> Result<(Roster, RowNumbers), Vec<CellError>> {
+    read_workbook_within(path, known, &LIMITS)
+}
+
+/// [`read_workbook_located`] within the given limits: the file's unpacked
+/// size is checked before it is opened, a sheet over `max_rows` is refused
+/// whole, a cell over `max_cell_chars` is a cell error, and at most
+/// `max_problems` problems are listed.
+pub fn read_workbook_within(
+    path: &Path,
+    known: &Known,
+    limits: &Limits,
+) -> Result<(Roster, RowNumbers), Vec<CellError>> {
+    limits::check_file(path, limits).map_err(|e| vec![e])?;
     let (mut book, is_1904) = open(path).map_err(|e| vec![e])?;
-    let mut problems = Problems::default();
+    let mut problems = Problems::new(limits.max_problems);
     let mut sheets: Vec<Sheet> = Vec::new();
     for (order, name) in book.sheet_names().into_iter().enumerate() {
         let range = match book.worksheet_range(&name) {
@@ -217,7 +275,8 @@ pub fn read_workbook_located(
                     order,
                     &name,
                     format!(
-                        "不认识的工作表“{trimmed}”；可用的工作表为：{}",
+                        "不认识的工作表“{}”；可用的工作表为：{}",
+                        excerpt(trimmed),
                         spec::sheets()
                             .iter()
                             .map(|s| s.name)
@@ -232,6 +291,12 @@ pub fn read_workbook_located(
             problems.sheet(order, &name, format!("工作表“{}”重复", spec.name));
             continue;
         }
+        // Rows below the header (row 1), as the loop below reads them.
+        let data_rows = range.end().map_or(0, |(r, _)| r);
+        if let Some(m) = limits::too_many_rows(data_rows, limits) {
+            problems.sheet(order, &name, m);
+            continue;
+        }
         let layout = layout(&range, spec);
         for (c, m) in &layout.errors {
             problems.cell(order, &name, 1, *c, m.clone());
@@ -240,7 +305,14 @@ pub fn read_workbook_located(
         if layout.usable {
             let height = range.end().map_or(0, |(r, _)| r + 1);
             for r in 1..height {
-                if let Some(row) = parse_row(&range, r, spec, &layout, is_1904, known, |c, m| {
+                let at = Place {
+                    spec,
+                    layout: &layout,
+                    is_1904,
+                    known,
+                    limits,
+                };
+                if let Some(row) = parse_row(&range, r, &at, |c, m| {
                     problems.cell(order, &name, r + 1, c, m)
                 }) {
                     rows.push(row);
@@ -263,7 +335,7 @@ pub fn read_workbook_located(
     };
     spec::each_record(&mut build);
     let roster = build.roster;
-    if problems.0.is_empty() {
+    if problems.is_empty() {
         // No problem: every non-empty row made exactly one record, in order.
         let rows = sheets
             .iter()
@@ -281,16 +353,29 @@ pub fn read_workbook_located(
     }
 }
 
+/// What reading a sheet's rows needs.
+struct Place<'a> {
+    spec: &'a SheetSpec,
+    layout: &'a Layout,
+    is_1904: bool,
+    known: &'a Known<'a>,
+    limits: &'a Limits,
+}
+
 /// One data row (0-based `r`); `None` for an empty row.
 fn parse_row(
     range: &Range<Data>,
     r: u32,
-    spec: &SheetSpec,
-    layout: &Layout,
-    is_1904: bool,
-    known: &Known,
+    at: &Place<'_>,
     mut report: impl FnMut(u32, String),
 ) -> Option<ParsedRow> {
+    let Place {
+        spec,
+        layout,
+        is_1904,
+        known,
+        limits,
+    } = *at;
     let cells: Vec<Option<&Data>> = layout
         .positions
         .iter()
@@ -303,7 +388,18 @@ fn parse_row(
     let mut vals = Vec::with_capacity(cells.len());
     for (i, (col, d)) in spec.columns.iter().zip(cells).enumerate() {
         let at = layout.positions[i].unwrap_or(layout.beyond);
+        let long = d.and_then(|d| match d {
+            Data::String(t) | Data::DateTimeIso(t) | Data::DurationIso(t) => {
+                limits::too_long(t, limits)
+            }
+            _ => None,
+        });
         let val = match d {
+            Some(_) if long.is_some() => {
+                report(at, long.unwrap_or_default());
+                bad = true;
+                Val::Empty
+            }
             Some(d) if !is_blank(d) => match cell::read(col.kind, d, is_1904) {
                 Ok(v) => v,
                 Err(m) => {
@@ -380,7 +476,8 @@ fn cross_check(sheets: &[Sheet], known: &Known, problems: &mut Problems) {
                             r.row,
                             s.col(i),
                             format!(
-                                "班次编号“{t}”不在“培训班次”表中，也不在您可导入的已登记班次中"
+                                "班次编号“{}”不在“培训班次”表中，也不在您可导入的已登记班次中",
+                                excerpt(t)
                             ),
                         );
                     }

@@ -1499,53 +1499,58 @@ impl Store {
         }
     }
 
-    /// A failed sign-in for `username`: counts it and, at `max_attempts`
-    /// failures, locks the account until `lock_until`. A lock that has run
-    /// out (before `now`) starts a new count. Returns the account after the
-    /// change (`None`: no such account, nothing written). Logged as an
-    /// update of the account by the user name tried.
+    /// A failed sign-in for `username`, from `origin`, logged in the
+    /// change log whether or not an account has that name (never the
+    /// password). With an account: its `failed_attempts` goes up by one
+    /// (cleared by the next successful sign-in), logged as an update of the
+    /// account by the name tried; nothing is locked — how often attempts
+    /// may come is the server's throttle, which no address can turn into a
+    /// lock on someone else. Without one: an insertion into
+    /// `login_failures` (a name in the log only, no table) keyed by the
+    /// name tried, its first 64 characters. Returns the account after the
+    /// change (`None`: no such account).
     pub async fn record_login_failure(
         &self,
         username: &str,
         origin: Option<&str>,
         now: PrimitiveDateTime,
-        max_attempts: u32,
-        lock_until: PrimitiveDateTime,
     ) -> Result<Option<Account>, StoreError> {
-        let tx = self.begin_from(username, origin).await?;
-        let Some(before) = tx.account(username).await? else {
+        let tried: String = username.trim().chars().take(64).collect();
+        let actor = if tried.is_empty() {
+            "（未填用户名）"
+        } else {
+            tried.as_str()
+        };
+        let tx = self.begin_from(actor, origin).await?;
+        let Some(before) = tx.account(&tried).await? else {
+            let after = serde_json::json!({
+                "username": tried,
+                "at": micros(now).to_string(),
+                "account": false,
+            })
+            .to_string();
+            tx.log_raw(
+                "login_failures",
+                &tried,
+                crate::Action::Insert,
+                None,
+                Some(after),
+            )
+            .await?;
+            tx.commit().await?;
             return Ok(None);
         };
-        let now = micros(now);
-        // The count after this failure: 1 when an earlier lock has run
-        // out, one more otherwise. A lock still running is kept as it is.
         let mut q = Query::new(self.backend);
-        let n1 = q.bind(now);
-        let n2 = q.bind(now);
-        let n3 = q.bind(now);
-        let max = q.bind(i32::try_from(max_attempts).unwrap_or(i32::MAX));
-        let until = q.bind(micros(lock_until));
-        let u = q.bind(username.to_owned());
-        let count = |n: &str| {
-            format!(
-                "CASE WHEN locked_until IS NOT NULL AND locked_until <= {n} \
-                 THEN 1 ELSE failed_attempts + 1 END"
-            )
-        };
+        let u = q.bind(tried.clone());
         q.sql = format!(
-            "UPDATE accounts SET failed_attempts = {}, \
-             locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until > {n2} \
-               THEN locked_until WHEN {} >= {max} THEN {until} ELSE NULL END \
-             WHERE username = {u}",
-            count(&n1),
-            count(&n3),
+            "UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE username = {u}"
         );
         q.exec(&tx.tx).await?;
-        let after = tx.account(username).await?;
+        let after = tx.account(&tried).await?;
         if let Some(a) = &after {
             tx.log_raw(
                 "accounts",
-                username,
+                &tried,
                 crate::Action::Update,
                 Some(account_json(&before)),
                 Some(account_json(a)),
@@ -1556,7 +1561,8 @@ impl Store {
         Ok(after)
     }
 
-    /// A successful sign-in: clears the failure count and lock, starts a
+    /// A successful sign-in: clears the failure count (and a lock left by
+    /// an older version), starts a
     /// session (`token_hash`: the SHA-256 of its token, hex) and removes
     /// sessions idle since before `stale_before`. Logged as the session's
     /// insertion (and the account's update when it had failures).

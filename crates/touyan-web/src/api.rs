@@ -76,7 +76,8 @@ struct LoginBody {
 
 /// `POST /api/v1/login`: `{"username", "password"}` → the session cookie
 /// and `{"username", "role", "role_label", "town_code", "csrf_token"}`;
-/// 401 wrong name or password, 423 locked, 400 a body that is not that.
+/// 401 wrong name or password, 429 tried too often (with `Retry-After`),
+/// 503 too many passwords being checked, 400 a body that is not that.
 pub async fn login(State(st): State<AppState>, parts: Parts, body: Bytes) -> Response {
     let Ok(b) = serde_json::from_slice::<LoginBody>(&body) else {
         return error(
@@ -102,15 +103,18 @@ pub async fn login(State(st): State<AppState>, parts: Parts, body: Bytes) -> Res
             }
             res
         }
-        Err(e) => {
-            let status = match e {
-                SignInError::Wrong => StatusCode::UNAUTHORIZED,
-                SignInError::Locked(_) => StatusCode::LOCKED,
-                SignInError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            error(status, &e.message())
-        }
+        Err(e) => with_retry_after(error(e.status(), &e.message()), &e),
     }
+}
+
+/// Adds `Retry-After` to a refused sign-in that says when to try again.
+pub(crate) fn with_retry_after(mut res: Response, e: &SignInError) -> Response {
+    if let Some(secs) = e.retry_after()
+        && let Ok(v) = secs.to_string().parse()
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
 }
 
 /// `POST /api/v1/logout` (with `X-CSRF-Token`).
@@ -441,18 +445,48 @@ pub fn person_json(f: &PersonFile, reference: &str) -> Value {
 /// `POST /api/v1/evaluate`: the body is a case, exactly as for
 /// `touyan evaluate`; the answer is the same bytes the command prints, or
 /// a 422 `{"error": …}` with the message the command prints where it exits
-/// with status 2.
-pub async fn evaluate(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let user = match caller(&st, &headers, Action::Evaluate).await {
+/// with status 2. At most [`crate::EVALUATE_LIMIT`] bytes (413 beyond);
+/// at most [`crate::throttle::Limits::evaluations_at_once`] cases at once
+/// (503 beyond, checked before the body is read, so waiting bodies take no
+/// memory).
+pub async fn evaluate(State(st): State<AppState>, req: axum::extract::Request) -> Response {
+    use axum::extract::FromRequest;
+    let user = match caller(&st, req.headers(), Action::Evaluate).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if !csrf_ok(&user, csrf_header(&headers)) {
+    if !csrf_ok(&user, csrf_header(req.headers())) {
         return csrf_refused();
     }
+    let Ok(slot) = st.evaluation_slot() else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!(
+                "{}：同时进行的测算已达 {} 个",
+                crate::throttle::BUSY,
+                st.config().limits.evaluations_at_once
+            ),
+        );
+    };
+    let body = match Bytes::from_request(req, &st).await {
+        Ok(b) => b,
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!(
+                    "测算案例太大：不能超过 {} MB；更大的案例请用命令行 touyan evaluate",
+                    crate::EVALUATE_LIMIT / 1024 / 1024
+                ),
+            );
+        }
+        Err(r) => return error(r.status(), &format!("无法读取请求体：{}", r.body_text())),
+    };
     let st2 = st.clone();
-    let result =
-        tokio::task::spawn_blocking(move || touyan_evaluate::evaluate(&body, st2.policy())).await;
+    let result = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        touyan_evaluate::evaluate(&body, st2.policy())
+    })
+    .await;
     match result {
         Ok(Ok(out)) => (
             StatusCode::OK,

@@ -5,13 +5,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use sha2::{Digest, Sha256};
 use time::Duration;
 
-/// Sign-in rules, in one place.
+/// Session rules, in one place (how often a sign-in may be tried is
+/// [`crate::throttle::Rules`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rules {
-    /// Failed sign-ins in a row that lock the account.
-    pub max_attempts: u32,
-    /// How long a lock lasts.
-    pub lock_for: Duration,
     /// A session unused for this long is over.
     pub idle: Duration,
     /// A session's last use is written at most this often.
@@ -21,8 +18,6 @@ pub struct Rules {
 impl Default for Rules {
     fn default() -> Rules {
         Rules {
-            max_attempts: 5,
-            lock_for: Duration::minutes(15),
             idle: Duration::minutes(30),
             touch_every: Duration::minutes(1),
         }

@@ -67,8 +67,35 @@ pub async fn checks(req: Request<Body>, next: Next) -> Response {
         return res;
     }
     let mut res = next.run(req).await;
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && plain_text(&res) {
+        // axum's own answer to a body over the route's limit is English.
+        res = too_large(is_api);
+    }
     headers(res.headers_mut(), is_static);
     res
+}
+
+/// Whether an answer is plain text (not one of our pages or JSON).
+fn plain_text(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"))
+}
+
+/// The answer to a body over its route's limit.
+pub fn too_large(is_api: bool) -> Response {
+    let msg = format!(
+        "请求内容太大：登录不能超过 {} KB，表单不能超过 {} KB，测算案例不能超过 {} MB",
+        crate::SIGN_IN_LIMIT / 1024,
+        crate::FORM_LIMIT / 1024,
+        crate::EVALUATE_LIMIT / 1024 / 1024
+    );
+    if is_api {
+        crate::api::error(StatusCode::PAYLOAD_TOO_LARGE, &msg)
+    } else {
+        crate::pages::message_page(StatusCode::PAYLOAD_TOO_LARGE, "请求内容太大", &msg)
+    }
 }
 
 fn headers(h: &mut HeaderMap, cacheable: bool) {

@@ -52,6 +52,13 @@ pub const IMPORT_BODY_LIMIT: usize = IMPORT_LIMIT + 64 * 1024;
 /// How long a marked copy can be downloaded.
 pub const COPY_KEPT: time::Duration = time::Duration::hours(1);
 
+/// The largest marked copy kept for download (bytes); a larger one is not
+/// stored (the page says so and lists the first problems).
+pub const COPY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Problems the page lists; the rest are counted.
+pub const PROBLEMS_SHOWN: usize = 200;
+
 /// One problem of a refused workbook, as the table shows it.
 pub struct ProblemLine {
     pub sheet: String,
@@ -82,7 +89,11 @@ struct ImportPage {
     file_name: String,
     error: Option<String>,
     problems: Vec<ProblemLine>,
+    /// Problems found but not listed.
+    more_problems: usize,
     marked_href: Option<String>,
+    /// Why there is no marked copy to download.
+    copy_note: Option<String>,
     out_of_scope: Vec<OutOfScope>,
     applied: Option<Vec<AppliedLine>>,
     nothing_changed: bool,
@@ -97,7 +108,9 @@ impl ImportPage {
             file_name: String::new(),
             error: None,
             problems: Vec::new(),
+            more_problems: 0,
             marked_href: None,
+            copy_note: None,
             out_of_scope: Vec::new(),
             applied: None,
             nothing_changed: false,
@@ -268,7 +281,12 @@ async fn read_upload(mut mp: Multipart, user: &User) -> Result<Upload, Response>
                 up.csrf = Some(field.text().await.map_err(|e| bad(e.body_text()))?);
             }
             Some("workbook") => {
-                up.file_name = field.file_name().unwrap_or_default().to_owned();
+                up.file_name = field
+                    .file_name()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(100)
+                    .collect();
                 let bytes = match field.bytes().await {
                     Ok(b) => b,
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -319,6 +337,16 @@ pub async fn upload(
             page.error = Some("请用本页的表单上传工作簿（multipart/form-data）".into());
             return render(&page, StatusCode::BAD_REQUEST);
         }
+    };
+    // Held until the answer: the body is read and the workbook checked by
+    // at most `imports_at_once` uploads at a time.
+    let Ok(_slot) = st.import_slot() else {
+        let mut page = ImportPage::new(&user);
+        page.error = Some(format!(
+            "{}：其他工作簿正在检查，请稍后再上传",
+            crate::throttle::BUSY
+        ));
+        return render(&page, StatusCode::SERVICE_UNAVAILABLE);
     };
     let up = match read_upload(mp, &user).await {
         Ok(u) => u,
@@ -386,10 +414,22 @@ pub async fn upload(
     };
     match checked {
         Checked::Bad(errors, copy) => {
-            page.problems = errors.iter().map(problem_line).collect();
+            page.problems = errors
+                .iter()
+                .take(PROBLEMS_SHOWN)
+                .map(problem_line)
+                .collect();
+            page.more_problems = errors.len().saturating_sub(PROBLEMS_SHOWN);
             match copy {
                 Ok(copy) => match keep_copy(&st, store, &user, &up.file_name, &copy).await {
-                    Ok(href) => page.marked_href = Some(href),
+                    Ok(Some(href)) => page.marked_href = Some(href),
+                    Ok(None) => {
+                        page.copy_note = Some(format!(
+                            "标注副本有 {:.1} MB，超过 {} MB，不予保留；请按下表改正后重新上传",
+                            copy.len() as f64 / 1024.0 / 1024.0,
+                            COPY_LIMIT / 1024 / 1024
+                        ))
+                    }
                     Err(f) => return internal(f),
                 },
                 Err(m) => page.error = Some(format!("标注副本未能生成：{m}")),
@@ -455,7 +495,7 @@ fn problem_line(e: &CellError) -> ProblemLine {
         sheet: if e.sheet.is_empty() {
             "（工作簿）".into()
         } else {
-            e.sheet.clone()
+            touyan_excel::excerpt(&e.sheet)
         },
         row: if e.row == 0 {
             String::new()
@@ -476,14 +516,18 @@ fn applied_line(a: &Applied) -> AppliedLine {
     }
 }
 
-/// Stores the marked copy; the link to it.
+/// Stores the marked copy; the link to it (`None`: over [`COPY_LIMIT`],
+/// not stored).
 async fn keep_copy(
     st: &AppState,
     store: &Store,
     user: &User,
     uploaded: &str,
     copy: &[u8],
-) -> Result<String, Failure> {
+) -> Result<Option<String>, Failure> {
+    if copy.len() > COPY_LIMIT {
+        return Ok(None);
+    }
     let token = auth::new_token().map_err(Failure::Internal)?;
     let stem = Path::new(uploaded)
         .file_stem()
@@ -501,7 +545,7 @@ async fn keep_copy(
             now - COPY_KEPT,
         )
         .await?;
-    Ok(format!("/import/marked/{token}"))
+    Ok(Some(format!("/import/marked/{token}")))
 }
 
 /// What the import may not write: the rows, and how many ID numbers a

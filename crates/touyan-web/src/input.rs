@@ -13,9 +13,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use touyan_records::text::{refusal, refused_char};
 
-/// The largest form or API body (other than a case for
-/// `/api/v1/evaluate` and a workbook upload) this check reads.
-pub const FORM_LIMIT: usize = 1024 * 1024;
+/// The largest body this check reads: the largest any route but a
+/// workbook upload and `/api/v1/evaluate` takes.
+const FORM_LIMIT: usize = crate::FORM_LIMIT;
 
 fn refuse(is_api: bool, status: StatusCode, msg: &str) -> Response {
     if is_api {

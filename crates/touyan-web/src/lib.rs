@@ -4,11 +4,14 @@
 //! templates in `templates/`, one hand-written stylesheet, no external
 //! network) and a JSON API under `/api/v1`, over one [`Store`] (SQLite or
 //! PostgreSQL). Nothing that matters lives in the process: accounts,
-//! sessions (only a hash of each token), lockouts and the audit trail are
-//! in the database, so several processes can serve one PostgreSQL database.
+//! sessions (only a hash of each token), sign-in failure counts and the
+//! audit trail are in the database, so several processes can serve one
+//! PostgreSQL database (the sign-in throttle is kept per process).
 //!
 //! - `roles.rs`: the roles and the permission table (action → roles).
 //! - `auth.rs`: password rule, argon2id hashing, tokens, CSRF tokens.
+//! - `throttle.rs`: floods bounded — password hashes at once, sign-in
+//!   attempts per address and name, costly requests at once.
 //! - `state.rs`: [`AppState`] (the store behind scoped access only, the
 //!   clock, the policy) and the signed-in [`state::User`].
 //! - `guard.rs`: security headers, the CSRF and origin checks, cookies.
@@ -74,6 +77,7 @@ pub mod reserves;
 pub mod roles;
 mod scope;
 pub mod state;
+pub mod throttle;
 pub mod training;
 pub mod whatif;
 pub mod young;
@@ -87,13 +91,25 @@ use axum::routing::{get, post};
 pub use demo::{DemoAccount, create_demo_accounts, demo_accounts_present};
 pub use state::{AppState, Clock, Config, ManualClock, SystemClock};
 
-/// The largest case `POST /api/v1/evaluate` takes.
-pub const EVALUATE_LIMIT: usize = 64 * 1024 * 1024;
+/// The largest case `POST /api/v1/evaluate` takes (a case costs about four
+/// times its size in memory while decided; at most
+/// [`throttle::Limits::evaluations_at_once`] are decided at once). Larger
+/// cases: `touyan evaluate`.
+pub const EVALUATE_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The largest body of any request without a limit of its own: the forms
+/// (a town's paper counts for 200 listed secretaries are about 90 KB).
+pub const FORM_LIMIT: usize = 256 * 1024;
+
+/// The largest body of what anyone may post without an account: sign-in,
+/// the first administrator's setup, a vote.
+pub const SIGN_IN_LIMIT: usize = 16 * 1024;
 
 /// The application: every route, the security headers and checks.
 pub fn app(state: AppState) -> Router {
+    let small = || DefaultBodyLimit::max(SIGN_IN_LIMIT);
     let api = Router::new()
-        .route("/login", post(api::login))
+        .route("/login", post(api::login).layer(small()))
         .route("/logout", post(api::logout))
         .route("/villages", get(api::villages))
         .route("/villages/{code}", get(api::village))
@@ -107,8 +123,14 @@ pub fn app(state: AppState) -> Router {
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::dashboard))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/setup", get(pages::setup_form).post(pages::setup))
+        .route(
+            "/login",
+            get(pages::login_form).post(pages::login).layer(small()),
+        )
+        .route(
+            "/setup",
+            get(pages::setup_form).post(pages::setup).layer(small()),
+        )
         .route("/logout", post(pages::logout))
         .route("/villages", get(pages::villages))
         .route("/villages/{code}", get(pages::village))
@@ -138,7 +160,9 @@ pub fn app(state: AppState) -> Router {
         )
         .route(
             "/vote/{token}",
-            get(evaluations::vote_form).post(evaluations::vote),
+            get(evaluations::vote_form)
+                .post(evaluations::vote)
+                .layer(small()),
         )
         .route(
             "/evaluations/{year}/{half}/{town}/print",
@@ -175,6 +199,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(input::checks))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn(guard::checks))
         .with_state(state)
 }

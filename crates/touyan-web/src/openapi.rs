@@ -87,7 +87,10 @@ pub fn spec() -> Value {
                     "200": { "description": "已登录；Set-Cookie 带回会话", "content": { "application/json": { "schema": { "type": "object", "properties": {
                         "username": { "type": "string" }, "role": { "type": "string" }, "role_label": { "type": "string" },
                         "town_code": { "type": ["string", "null"] }, "csrf_token": { "type": "string" } } } } } },
-                    "400": err("请求体不对"), "401": err("用户名或密码错误"), "423": err("连续失败 5 次，账户锁定 15 分钟") } } },
+                    "400": err("请求体不对"), "401": err("用户名或密码错误"),
+                    "413": err("请求体超过 16 KB"),
+                    "429": err("登录失败次数过多，须等待（Retry-After 秒）；不校验密码"),
+                    "503": err("系统繁忙，请稍后再试（同时校验的密码已满）") } } },
             "/api/v1/logout": { "post": {
                 "summary": "退出", "security": signed_in, "parameters": [csrf],
                 "responses": { "204": { "description": "已退出" }, "401": err("未登录"), "403": err("CSRF 校验未通过") } } },
@@ -118,7 +121,8 @@ pub fn spec() -> Value {
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "description": "见 docs/evaluate-format.md" } } } },
                 "responses": { "200": { "description": "与命令行输出相同的 JSON" },
                     "401": err("未登录"), "403": err("角色无权或 CSRF 校验未通过"),
-                    "413": { "description": "案例超过 64 MB" },
+                    "413": err("案例超过 32 MB"),
+                    "503": err("系统繁忙：同时进行的测算已满"),
                     "422": err("输入有误：与命令行退出码 2 时的信息相同（含 JSON 路径）") } } }
         }
     })

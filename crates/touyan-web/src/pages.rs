@@ -16,7 +16,7 @@ use touyan_storage::{AuditFilter, Page, PeopleFilter, PersonFile, VillageFilter}
 
 use crate::guard::{clear_cookie, csrf_ok, see_other, session_cookie};
 use crate::roles::Action;
-use crate::state::{AppState, Failure, SignInError, User, china_time, client_addr};
+use crate::state::{AppState, Failure, User, china_time, client_addr};
 
 /// Rows a list page shows.
 pub const PER_PAGE: u32 = 50;
@@ -215,19 +215,15 @@ pub async fn login(State(st): State<AppState>, parts: Parts, Form(f): Form<Login
             res
         }
         Err(e) => {
-            let status = match e {
-                SignInError::Wrong => StatusCode::UNAUTHORIZED,
-                SignInError::Locked(_) => StatusCode::LOCKED,
-                SignInError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            render(
+            let page = render(
                 &LoginPage {
                     chrome: Chrome::new("登录", None, ""),
                     error: Some(e.message()),
                     username: f.username.chars().take(64).collect(),
                 },
-                status,
-            )
+                e.status(),
+            );
+            crate::api::with_retry_after(page, &e)
         }
     }
 }
@@ -294,6 +290,9 @@ pub async fn setup(State(st): State<AppState>, parts: Parts, Form(f): Form<Setup
     };
     match result {
         Ok(()) => see_other("/login"),
+        Err(m) if m == crate::throttle::BUSY => {
+            message_page(StatusCode::SERVICE_UNAVAILABLE, "系统繁忙", &m)
+        }
         Err(m) => render(
             &SetupPage {
                 chrome: Chrome::new("初始化：建立管理员账户", None, ""),

@@ -19,6 +19,7 @@ use touyan_storage::{
 use crate::auth::{self, Rules};
 use crate::refs::PersonRefs;
 use crate::roles::{Action, Role, allowed};
+use crate::throttle::{self, Bound, Busy, Gate, Limits, Throttle};
 
 /// The name of the session cookie.
 pub const COOKIE: &str = "touyan_session";
@@ -64,8 +65,12 @@ pub struct Config {
     pub policy: Policy,
     /// Mark cookies `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
-    /// Sign-in rules: lockout and idle expiry.
+    /// Session rules: idle expiry.
     pub rules: Rules,
+    /// How often a sign-in may be tried.
+    pub throttle: throttle::Rules,
+    /// How much costly work runs at once.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -74,6 +79,8 @@ impl Default for Config {
             policy: Policy::example(),
             secure_cookies: false,
             rules: Rules::default(),
+            throttle: throttle::Rules::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -84,6 +91,10 @@ struct Inner {
     config: Config,
     refs: PersonRefs,
     dashboards: crate::charts::Kept,
+    hashes: Gate,
+    throttle: Throttle,
+    evaluations: Bound,
+    imports: Bound,
 }
 
 /// Shared by every request.
@@ -140,13 +151,20 @@ impl From<StoreError> for Failure {
     }
 }
 
-/// Why a sign-in failed.
+/// Why a sign-in failed. A name that has no account gets exactly the
+/// answers a wrong password gets.
 #[derive(Debug)]
 pub enum SignInError {
     /// Wrong user name or password (the same answer for both).
     Wrong,
-    /// Locked until this time (UTC).
-    Locked(PrimitiveDateTime),
+    /// Tried too often: not checked; try again after `wait_seconds`
+    /// (`wait` in words).
+    TooEarly {
+        wait_seconds: u64,
+        wait: String,
+    },
+    /// Too many passwords are being checked: not checked.
+    Busy,
     Internal(String),
 }
 
@@ -155,11 +173,31 @@ impl SignInError {
     pub fn message(&self) -> String {
         match self {
             SignInError::Wrong => "用户名或密码错误".into(),
-            SignInError::Locked(until) => format!(
-                "连续登录失败次数过多，账户已锁定，请于 {} 后再试",
-                china_time(*until)
-            ),
+            SignInError::TooEarly { wait, .. } => {
+                format!("登录失败次数过多，请于 {wait}后再试")
+            }
+            SignInError::Busy => throttle::BUSY.into(),
             SignInError::Internal(m) => m.clone(),
+        }
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            SignInError::Wrong => StatusCode::UNAUTHORIZED,
+            SignInError::TooEarly { .. } => StatusCode::TOO_MANY_REQUESTS,
+            SignInError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            SignInError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds for a `Retry-After` header, when there is a wait.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            SignInError::TooEarly { wait_seconds, .. } => Some(*wait_seconds),
+            SignInError::Busy => Some(1),
+            _ => None,
         }
     }
 }
@@ -216,9 +254,16 @@ impl AppState {
             .await?;
         let key = hex::decode(&key)
             .map_err(|e| StoreError::Invalid(format!("密钥 person_refs 已损坏：{e}")))?;
+        let l = config.limits;
+        let hashes = Gate::new(l.hashes_at_once, l.hash_queue)
+            .map_err(|e| StoreError::Invalid(format!("无法启动密码校验线程：{e}")))?;
         Ok(AppState(Arc::new(Inner {
             store,
             clock,
+            hashes,
+            throttle: Throttle::new(config.throttle),
+            evaluations: Bound::new(l.evaluations_at_once),
+            imports: Bound::new(l.imports_at_once),
             config,
             refs: PersonRefs::new(&key),
             dashboards: Default::default(),
@@ -256,6 +301,23 @@ impl AppState {
     /// records is kept for one version.
     pub async fn data_version(&self) -> Result<i64, Failure> {
         Ok(self.0.store.data_version().await?)
+    }
+
+    /// How many password hashes this process has computed (sign-ins and
+    /// setup), for monitoring and tests.
+    pub fn hashes_computed(&self) -> u64 {
+        self.0.hashes.completed()
+    }
+
+    /// A slot for one `POST /api/v1/evaluate`, held while the permit
+    /// lives; [`Busy`] when [`Limits::evaluations_at_once`] are running.
+    pub(crate) fn evaluation_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Busy> {
+        self.0.evaluations.try_enter()
+    }
+
+    /// A slot for checking one uploaded workbook ([`Limits::imports_at_once`]).
+    pub(crate) fn import_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Busy> {
+        self.0.imports.try_enter()
     }
 
     /// The dashboards kept (`charts::data`).
@@ -313,7 +375,10 @@ impl AppState {
     }
 
     /// Checks a user name and password; on success starts a session and
-    /// returns its token and the user.
+    /// returns its token and the user. An attempt the throttle holds back
+    /// is answered without hashing; every attempt checked is hashed (a
+    /// name without an account against a dummy hash) and, when wrong,
+    /// recorded in the change log with the client's address.
     pub async fn sign_in(
         &self,
         username: &str,
@@ -324,49 +389,63 @@ impl AppState {
         let username = username.trim();
         let now = self.now();
         let rules = self.0.config.rules;
-        let account = self.0.store.account(username).await.map_err(internal)?;
-        if let Some(a) = &account
-            && let Some(until) = a.locked_until
-            && until > now
-        {
-            return Err(SignInError::Locked(until));
-        }
+        let attempt = self
+            .0
+            .throttle
+            .admit(username, origin, now)
+            .map_err(|until| SignInError::TooEarly {
+                wait_seconds: throttle::seconds_until(now, until),
+                wait: throttle::wait_text(now, until),
+            })?;
+        let account = match self.0.store.account(username).await {
+            Ok(a) => a,
+            Err(e) => {
+                self.0.throttle.not_checked(attempt);
+                return Err(internal(e));
+            }
+        };
         let phc = account
             .as_ref()
             .map_or_else(|| auth::DUMMY_HASH.to_owned(), |a| a.password_hash.clone());
         let pw = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&pw, &phc))
+        let ok = match self
+            .0
+            .hashes
+            .run(move || auth::verify_password(&pw, &phc))
             .await
-            .map_err(|e| SignInError::Internal(format!("密码校验失败：{e}")))?;
-        let Some(account) = account else {
-            return Err(SignInError::Wrong);
+        {
+            Ok(ok) => ok,
+            Err(Busy) => {
+                self.0.throttle.not_checked(attempt);
+                return Err(SignInError::Busy);
+            }
         };
-        let role = Role::from_code(&account.role);
-        if !ok || account.disabled || role.is_none() {
-            let after = self
-                .0
-                .store
-                .record_login_failure(
-                    username,
-                    Some(origin),
-                    now,
-                    rules.max_attempts,
-                    now + rules.lock_for,
-                )
-                .await
-                .map_err(internal)?;
-            return match after.and_then(|a| a.locked_until).filter(|u| *u > now) {
-                Some(until) => Err(SignInError::Locked(until)),
-                None => Err(SignInError::Wrong),
-            };
-        }
+        let role = account.as_ref().and_then(|a| Role::from_code(&a.role));
+        let account = match account {
+            Some(a) if ok && !a.disabled && role.is_some() => a,
+            _ => {
+                // Counted on the account when there is one, logged either
+                // way (never the password).
+                self.0
+                    .store
+                    .record_login_failure(username, Some(origin), now)
+                    .await
+                    .map_err(internal)?;
+                return Err(SignInError::Wrong);
+            }
+        };
         let token = auth::new_token().map_err(SignInError::Internal)?;
         let hash = auth::token_hash(&token);
-        self.0
+        if let Err(e) = self
+            .0
             .store
             .start_session(username, &hash, Some(origin), now, now - rules.idle)
             .await
-            .map_err(internal)?;
+        {
+            self.0.throttle.not_checked(attempt);
+            return Err(internal(e));
+        }
+        self.0.throttle.succeeded(attempt, now);
         let user = User {
             username: account.username,
             display_name: account.display_name,
@@ -413,9 +492,12 @@ impl AppState {
             return Err(m);
         }
         let pw = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
+        let hash = self
+            .0
+            .hashes
+            .run(move || auth::hash_password(&pw))
             .await
-            .map_err(|e| format!("密码处理失败：{e}"))??;
+            .map_err(|Busy| throttle::BUSY.to_owned())??;
         let created = self
             .0
             .store

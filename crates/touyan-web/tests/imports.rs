@@ -205,3 +205,155 @@ async fn another_towns_village_refuses_the_whole_workbook(db: TestDb) {
     db.finish().await;
 }
 both_backends!(town_scope, another_towns_village_refuses_the_whole_workbook);
+
+/// A workbook with a 人员 sheet of the given rows (text cells), the first
+/// row its header.
+fn sheet_of(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("人员").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn header() -> Vec<String> {
+    ["身份证号码", "姓名", "学历", "全日制"]
+        .map(str::to_owned)
+        .to_vec()
+}
+
+/// A zip whose directory declares `declared` bytes unpacked for its one
+/// 5-byte entry (patched in the local header and the central directory).
+fn zip_declaring(declared: u32) -> Vec<u8> {
+    use std::io::Write;
+    let mut bytes = Vec::new();
+    {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        z.start_file("xl/sharedStrings.xml", opts).unwrap();
+        z.write_all(b"hello").unwrap();
+        z.finish().unwrap();
+    }
+    for (signature, offset) in [
+        ([0x50, 0x4b, 0x03, 0x04], 22),
+        ([0x50, 0x4b, 0x01, 0x02], 24),
+    ] {
+        let at = bytes.windows(4).position(|w| w == signature).unwrap();
+        bytes[at + offset..at + offset + 4].copy_from_slice(&declared.to_le_bytes());
+    }
+    bytes
+}
+
+async fn workbooks_over_their_limits_are_refused_briefly(db: TestDb) {
+    let h = harness(&db, true).await;
+    let admin = sign_in(&h, "admin").await;
+    // A cell of 2,001 characters: a cell error quoting its first 30.
+    let long = "长".repeat(2001);
+    let a = upload(
+        &h,
+        &admin,
+        "长.xlsx",
+        &sheet_of(&[
+            header(),
+            vec![
+                newcomer().as_str().to_owned(),
+                long,
+                "大学本科".into(),
+                "是".into(),
+            ],
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    let rows = table_rows(&a.text(), "errors");
+    assert_eq!(
+        rows,
+        [vec![
+            "人员".to_owned(),
+            "2".into(),
+            "B".into(),
+            format!(
+                "单元格内容过长：超过 2000 个字符（开头为“{}…”）",
+                "长".repeat(30)
+            )
+        ]]
+    );
+    assert!(!a.text().contains(&"长".repeat(31)), "the cell echoed");
+    // 100,001 data rows in one sheet: the sheet refused whole.
+    let mut many = vec![header()];
+    many.extend((0..100_001).map(|_| vec!["x".to_owned()]));
+    let a = upload(&h, &admin, "多.xlsx", &sheet_of(&many)).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    assert_eq!(
+        table_rows(&a.text(), "errors"),
+        [vec![
+            "人员".to_owned(),
+            String::new(),
+            String::new(),
+            "本表有 100001 行数据，超过上限 100000 行，未检查；请拆分为几个工作簿分批导入"
+                .to_owned()
+        ]]
+    );
+    // A 5-byte file declaring 101 MB unpacked: not opened.
+    let a = upload(&h, &admin, "炸.xlsx", &zip_declaring(101 * 1024 * 1024)).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    assert_eq!(
+        table_rows(&a.text(), "errors"),
+        [vec![
+            "（工作簿）".to_owned(),
+            String::new(),
+            String::new(),
+            "工作簿解压后为 101.0 MB，超过上限 100.0 MB；请拆分为几个工作簿分批导入".to_owned()
+        ]]
+    );
+    assert!(a.text().contains("标注副本未能生成"), "{}", a.text());
+    assert!(!a.text().contains("/import/marked/"));
+    db.finish().await;
+}
+both_backends!(limits, workbooks_over_their_limits_are_refused_briefly);
+
+async fn many_problems_are_listed_by_the_first_200_and_a_large_copy_is_not_kept(db: TestDb) {
+    let h = harness(&db, true).await;
+    let admin = sign_in(&h, "admin").await;
+    // 3,000 rows with a bad ID each and 1,000 characters of noise as the
+    // name (noise does not compress: the marked copy is over 2 MB).
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut noise = || {
+        (0..1000)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                char::from(
+                    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                        [(seed % 62) as usize],
+                )
+            })
+            .collect::<String>()
+    };
+    let mut rows = vec![header()];
+    rows.extend((0..3000).map(|_| vec!["123".to_owned(), noise(), "大专".into(), "是".into()]));
+    let a = upload(&h, &admin, "杂.xlsx", &sheet_of(&rows)).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = a.text();
+    assert!(text.contains("有 3000 处问题，未导入任何数据"), "{text}");
+    let listed = table_rows(&text, "errors");
+    assert_eq!(listed.len(), 200);
+    assert_eq!(listed[199][1], "201", "the first 200 rows' problems");
+    assert!(text.contains("还有 2800 处问题未列出"));
+    assert!(
+        !text.contains("/import/marked/"),
+        "a large copy is not kept"
+    );
+    assert!(text.contains("超过 2 MB，不予保留"), "{text:.2000}");
+    db.finish().await;
+}
+both_backends!(
+    many_problems,
+    many_problems_are_listed_by_the_first_200_and_a_large_copy_is_not_kept
+);

@@ -1,5 +1,5 @@
 //! The server end to end (in process): the permission matrix, sign-in and
-//! lockout, idle expiry, CSRF, logout, first-administrator setup, the
+//! its throttle, body limits, idle expiry, CSRF, logout, first-administrator setup, the
 //! audit trail, the evaluate contract, scoping and headers. Every test runs
 //! on SQLite and on PostgreSQL.
 
@@ -412,58 +412,235 @@ async fn lists_page_and_mask(db: TestDb) {
 }
 both_backends!(lists, lists_page_and_mask);
 
-async fn five_failures_lock_for_fifteen_minutes(db: TestDb) {
+/// The failure count of an account as stored.
+async fn stored_failures(h: &Harness, username: &str) -> u32 {
+    h.store
+        .account(username)
+        .await
+        .unwrap()
+        .unwrap()
+        .failed_attempts
+}
+
+async fn failures_slow_down_one_address_on_one_account(db: TestDb) {
     let h = harness(&db, true).await;
     let attempt = |pw: &str| {
         post("/api/v1/login").json(format!(r#"{{"username":"viewer","password":"{pw}"}}"#))
     };
-    for i in 1..=4 {
+    let hashes = h.state.hashes_computed();
+    for i in 1..=5 {
         let a = attempt("Wrong@2025").send(&h).await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED, "attempt {i}");
         assert_eq!(a.json()["error"], "用户名或密码错误");
         assert_eq!(a.session(), None);
-        h.clock.advance(Duration::seconds(5));
+        if i < 5 {
+            h.clock.advance(Duration::seconds(5));
+        }
     }
-    // The fifth failure locks the account…
-    let a = attempt("Wrong@2025").send(&h).await;
-    assert_eq!(a.status, StatusCode::LOCKED);
-    // …and the sixth is refused even with the right password.
+    // Each was checked: five hashes, five failures on the account.
+    assert_eq!(h.state.hashes_computed(), hashes + 5);
+    assert_eq!(stored_failures(&h, "viewer").await, 5);
+    // Five failures from this address on this account: the sixth attempt
+    // must wait 1 s from the fifth, even with the right password, and is
+    // answered without hashing or writing anything.
     let a = attempt(PASSWORD).send(&h).await;
-    assert_eq!(a.status, StatusCode::LOCKED);
-    assert!(a.json()["error"].as_str().unwrap().contains("锁定"));
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(a.json()["error"], "登录失败次数过多，请于 1 秒后再试");
+    assert_eq!(a.header("retry-after").as_deref(), Some("1"));
     assert_eq!(a.session(), None);
-    // The page says so in Chinese, with 423 too.
+    // The page says so in Chinese, with 429 too.
     let p = post("/login")
         .form(&[("username", "viewer"), ("password", PASSWORD)])
         .send(&h)
         .await;
-    assert_eq!(p.status, StatusCode::LOCKED);
-    assert!(p.text().contains("账户已锁定"));
-    // Other accounts are not affected.
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(p.text().contains("登录失败次数过多，请于 1 秒后再试"));
+    assert_eq!(h.state.hashes_computed(), hashes + 5, "nothing hashed");
+    assert_eq!(stored_failures(&h, "viewer").await, 5, "nothing counted");
+    // Other accounts from this address are not affected.
     sign_in(&h, "admin").await;
-    // 14 minutes 50 seconds after the lock: still locked.
-    h.clock
-        .advance(Duration::minutes(14) + Duration::seconds(50));
-    assert_eq!(attempt(PASSWORD).send(&h).await.status, StatusCode::LOCKED);
-    // 15 minutes after: the right password works and clears the count.
-    h.clock.advance(Duration::seconds(11));
+    // A second late failure doubles the wait: 2 s from the sixth.
+    h.clock.advance(Duration::seconds(1));
+    assert_eq!(
+        attempt("Wrong@2025").send(&h).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let a = attempt(PASSWORD).send(&h).await;
+    assert_eq!(a.json()["error"], "登录失败次数过多，请于 2 秒后再试");
+    // Nothing is locked: from another address the right password works at
+    // once (and clears the stored count).
+    let other = attempt(PASSWORD).from("198.51.100.20").send(&h).await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.text());
+    assert_eq!(stored_failures(&h, "viewer").await, 0);
+    let acc = h.store.account("viewer").await.unwrap().unwrap();
+    assert_eq!(acc.locked_until, None);
+    // After its wait, this address signs in too.
+    h.clock.advance(Duration::seconds(2));
     let a = attempt(PASSWORD).send(&h).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let acc = h.store.account("viewer").await.unwrap().unwrap();
-    assert_eq!((acc.failed_attempts, acc.locked_until), (0, None));
-    // An unknown user name gets the same answer as a wrong password.
-    let a = post("/api/v1/login")
-        .json(r#"{"username":"nobody","password":"Wrong@2025"}"#)
-        .send(&h)
-        .await;
-    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(a.json()["error"], "用户名或密码错误");
     // A body that is not the login object.
     let a = post("/api/v1/login").json("{\"user\":1}").send(&h).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     db.finish().await;
 }
-both_backends!(lockout, five_failures_lock_for_fifteen_minutes);
+both_backends!(throttle, failures_slow_down_one_address_on_one_account);
+
+/// Sends `attempt` from `ip` until it is checked (401 or 200), moving the
+/// clock by each `Retry-After`; the answer.
+async fn when_let_through(h: &Harness, ip: &str, username: &str, password: &str) -> Answer {
+    for _ in 0..100 {
+        let a = post("/api/v1/login")
+            .from(ip)
+            .json(format!(
+                r#"{{"username":"{username}","password":"{password}"}}"#
+            ))
+            .send(h)
+            .await;
+        if a.status != StatusCode::TOO_MANY_REQUESTS {
+            return a;
+        }
+        let secs: i64 = a.header("retry-after").unwrap().parse().unwrap();
+        h.clock.advance(Duration::seconds(secs));
+    }
+    panic!("{username} from {ip} never let through");
+}
+
+async fn an_attacker_cannot_keep_an_account_from_signing_in(db: TestDb) {
+    let h = harness(&db, true).await;
+    const OFFICE: &str = "192.0.2.10";
+    const ATTACKER: &str = "198.51.100.66";
+    const NEW_PLACE: &str = "203.0.113.77";
+    let office = |pw: &str| {
+        post("/api/v1/login")
+            .from(OFFICE)
+            .json(format!(r#"{{"username":"admin","password":"{pw}"}}"#))
+    };
+    // The administrator signs in from the office.
+    assert_eq!(office(PASSWORD).send(&h).await.status, StatusCode::OK);
+    // An attacker fails 15 times on the account, waiting each time as long
+    // as told (5 free, then 1, 2, 4, … 512 s: 1023 s in all).
+    let start = h.state.now();
+    for i in 0..15 {
+        let a = when_let_through(&h, ATTACKER, "admin", "Guess@2025").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "guess {i}");
+    }
+    assert_eq!(h.state.now() - start, Duration::seconds(1023));
+    assert_eq!(stored_failures(&h, "admin").await, 15);
+    // Right after the last guess, the office is let through at once…
+    let a = office(PASSWORD).send(&h).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    // …and a place never used before is only slowed down: 15 failures on
+    // the name, 10 free, so 2^5 = 32 s from the last; then let through.
+    let a = post("/api/v1/login")
+        .from(NEW_PLACE)
+        .json(format!(r#"{{"username":"admin","password":"{PASSWORD}"}}"#))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(a.json()["error"], "登录失败次数过多，请于 32 秒后再试");
+    h.clock.advance(Duration::seconds(32));
+    let a = when_let_through(&h, NEW_PLACE, "admin", PASSWORD).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    // The attacker still waits: 15 failures, 5 free, 2^10 s capped at
+    // 15 minutes from its last guess, 32 s of which have passed.
+    let a = post("/api/v1/login")
+        .from(ATTACKER)
+        .json(format!(r#"{{"username":"admin","password":"{PASSWORD}"}}"#))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(a.header("retry-after").as_deref(), Some("868"));
+    assert_eq!(a.json()["error"], "登录失败次数过多，请于 15 分钟后再试");
+    db.finish().await;
+}
+both_backends!(
+    attacker_elsewhere,
+    an_attacker_cannot_keep_an_account_from_signing_in
+);
+
+async fn unknown_and_known_names_get_the_same_answers(db: TestDb) {
+    let h = harness(&db, true).await;
+    // The same attempts at the same moments: `viewer` (an account) from
+    // one address, `nobody` (none) from another.
+    let mut seen = Vec::new();
+    for step in 0..8 {
+        let mut answers = Vec::new();
+        for (name, ip) in [("viewer", "198.51.100.1"), ("nobody", "198.51.100.2")] {
+            let before = h.state.hashes_computed();
+            let a = post("/api/v1/login")
+                .from(ip)
+                .json(format!(
+                    r#"{{"username":"{name}","password":"Wrong@2025"}}"#
+                ))
+                .send(&h)
+                .await;
+            let hashed = h.state.hashes_computed() - before;
+            answers.push((a.status, a.json(), a.header("retry-after"), hashed));
+            let p = post("/login")
+                .from(ip)
+                .form(&[("username", name), ("password", "Wrong@2025")])
+                .send(&h)
+                .await;
+            answers.push((
+                p.status,
+                serde_json::Value::Null,
+                p.header("retry-after"),
+                0,
+            ));
+        }
+        assert_eq!(answers[0], answers[2], "API, step {step}");
+        assert_eq!(
+            (answers[1].0, &answers[1].2),
+            (answers[3].0, &answers[3].2),
+            "page, step {step}"
+        );
+        seen.push(answers[0].0.as_u16());
+        h.clock.advance(Duration::milliseconds(700));
+    }
+    // Per name and address, API and page together: two attempts a step.
+    // Steps 0–1 (t = 0, 0.7 s): four failures; step 2 (1.4 s): the fifth
+    // (API), then the page waits 1 s; step 3 (2.1 s) is before 2.4 s;
+    // step 4 (2.8 s): the sixth (API), the page then waits 2 s; steps 5
+    // and 6 (3.5, 4.2 s) before 4.8 s; step 7 (4.9 s): the seventh.
+    assert_eq!(seen, [401, 401, 401, 429, 401, 429, 429, 401]);
+    // Both were logged with their addresses, the password nowhere.
+    let log = h
+        .store
+        .audit(
+            &AuditFilter {
+                table: Some("login_failures".into()),
+                ..Default::default()
+            },
+            Page::new(1, 100),
+        )
+        .await
+        .unwrap();
+    assert_eq!(log.total, 7);
+    assert!(log.items.iter().all(|e| e.key == "nobody"
+        && e.origin.as_deref() == Some("198.51.100.2")
+        && !e.after.as_deref().unwrap_or("").contains("Wrong@2025")));
+    assert_eq!(stored_failures(&h, "viewer").await, 7);
+    // An unknown name costs a real hash too (argon2id over 19 MiB takes
+    // well over 5 ms; a shortcut for names without an account would not).
+    for (name, ip) in [("viewer", "198.51.100.3"), ("nobody", "198.51.100.4")] {
+        let started = std::time::Instant::now();
+        let a = post("/api/v1/login")
+            .from(ip)
+            .json(format!(
+                r#"{{"username":"{name}","password":"Wrong@2025"}}"#
+            ))
+            .send(&h)
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        let took = started.elapsed();
+        assert!(
+            took >= std::time::Duration::from_millis(5),
+            "{name}: {took:?}"
+        );
+    }
+    db.finish().await;
+}
+both_backends!(unknown_names, unknown_and_known_names_get_the_same_answers);
 
 async fn sessions_end_after_thirty_idle_minutes(db: TestDb) {
     let h = harness(&db, true).await;
@@ -896,18 +1073,25 @@ async fn two_processes_on_one_database_agree(db: TestDb) {
             .status,
         StatusCode::UNAUTHORIZED
     );
-    // A lock made through one holds on the other.
+    // Failures through one are counted in the database the other reads;
+    // nothing locks the account, and each process throttles what it is
+    // sent (the throttle is kept in memory): five failures through one
+    // hold the sixth there, not through the other.
     for _ in 0..5 {
-        post("/api/v1/login")
+        let a = post("/api/v1/login")
             .json(r#"{"username":"rev1","password":"Wrong@2025"}"#)
             .send(&h)
             .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     }
-    let a = post("/api/v1/login")
-        .json(format!(r#"{{"username":"rev1","password":"{PASSWORD}"}}"#))
-        .send(&other)
-        .await;
-    assert_eq!(a.status, StatusCode::LOCKED);
+    let stored = other.store.account("rev1").await.unwrap().unwrap();
+    assert_eq!((stored.failed_attempts, stored.locked_until), (5, None));
+    let right =
+        || post("/api/v1/login").json(format!(r#"{{"username":"rev1","password":"{PASSWORD}"}}"#));
+    assert_eq!(right().send(&h).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(right().send(&other).await.status, StatusCode::OK);
+    let stored = h.store.account("rev1").await.unwrap().unwrap();
+    assert_eq!(stored.failed_attempts, 0);
     db.finish().await;
 }
 both_backends!(two_processes, two_processes_on_one_database_agree);
@@ -1143,3 +1327,134 @@ both_backends!(many_towns, many_towns_page_the_dashboard_and_type_the_town);
 fn enc(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
+
+async fn bodies_over_their_limit_are_refused(db: TestDb) {
+    let h = harness(&db, true).await;
+    // Sign-in: 16 KB. A 20 KB name is refused before it is read whole,
+    // in Chinese, as JSON on the API and as a page on the form.
+    let long = "a".repeat(20 * 1024);
+    let a = post("/api/v1/login")
+        .json(format!(r#"{{"username":"{long}","password":"x"}}"#))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(a.json()["error"].as_str().unwrap().contains("请求内容太大"));
+    let p = post("/login")
+        .form(&[("username", &long), ("password", "x")])
+        .send(&h)
+        .await;
+    assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(p.text().contains("请求内容太大"), "{}", p.text());
+    // Just under the limit is read (and answered as a wrong password).
+    let fits = "a".repeat(15 * 1024);
+    let a = post("/api/v1/login")
+        .json(format!(r#"{{"username":"{fits}","password":"x"}}"#))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    // The forms of a signed-in user: 256 KB.
+    let (t, csrf) = sign_in(&h, "op1").await;
+    let form = |size: usize| {
+        post("/training").session(Some(&t)).form(&[
+            ("csrf", &csrf),
+            ("action", "session"),
+            ("note", &"x".repeat(size)),
+        ])
+    };
+    let a = form(300 * 1024).send(&h).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(a.text().contains("表单不能超过 256 KB"));
+    let a = form(200 * 1024).send(&h).await;
+    assert_ne!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Evaluate: 32 MB.
+    let big = format!("{CASE}{}", " ".repeat(32 * 1024 * 1024));
+    let a = post("/api/v1/evaluate")
+        .session(Some(&t))
+        .header("x-csrf-token", &csrf)
+        .json(big)
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        a.json()["error"],
+        "测算案例太大：不能超过 32 MB；更大的案例请用命令行 touyan evaluate"
+    );
+    db.finish().await;
+}
+both_backends!(body_limits, bodies_over_their_limit_are_refused);
+
+/// A request body sent a piece at a time, ending when the sender is
+/// dropped.
+struct Trickle(tokio::sync::mpsc::Receiver<axum::body::Bytes>);
+
+impl http_body::Body for Trickle {
+    type Data = axum::body::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|b| b.map(|b| Ok(http_body::Frame::data(b))))
+    }
+}
+
+async fn evaluate_refuses_when_its_slots_are_full(db: TestDb) {
+    let config = touyan_web::Config {
+        limits: touyan_web::throttle::Limits {
+            evaluations_at_once: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let h = harness_with(&db, true, config).await;
+    let (t, csrf) = sign_in(&h, "op1").await;
+    let case = || {
+        post("/api/v1/evaluate")
+            .session(Some(&t))
+            .header("x-csrf-token", &csrf)
+    };
+    // A client sends half a case and stalls: it holds the one slot. (It
+    // reaches its slot in a moment; should it not have it yet, the second
+    // case below is decided, and we start over.)
+    let half = CASE.len() / 2;
+    let mut held = None;
+    for _ in 0..50 {
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        tx.send(CASE.as_bytes()[..half].to_vec().into())
+            .await
+            .unwrap();
+        let stalled = tokio::spawn(
+            case()
+                .body("application/json", axum::body::Body::new(Trickle(rx)))
+                .send_to(h.app.clone()),
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let a = case().json(CASE).send(&h).await;
+        if a.status == StatusCode::SERVICE_UNAVAILABLE && !stalled.is_finished() {
+            // Another case is refused at once while the first stalls.
+            assert_eq!(
+                a.json()["error"],
+                "系统繁忙，请稍后再试：同时进行的测算已达 1 个"
+            );
+            held = Some((tx, stalled));
+            break;
+        }
+        drop(tx);
+        let _ = stalled.await;
+    }
+    let (tx, stalled) = held.expect("a second case refused while the first held the slot");
+    // The stalled client finishes its case: decided, and the slot is free.
+    tx.send(CASE.as_bytes()[half..].to_vec().into())
+        .await
+        .unwrap();
+    drop(tx);
+    let done = stalled.await.unwrap();
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+    let a = case().json(CASE).send(&h).await;
+    assert_eq!(a.status, StatusCode::OK);
+    db.finish().await;
+}
+both_backends!(evaluate_bound, evaluate_refuses_when_its_slots_are_full);

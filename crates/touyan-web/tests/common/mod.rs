@@ -135,6 +135,11 @@ pub struct Harness {
 /// The application over `db`: seeded records, and the test accounts when
 /// `accounts` is true.
 pub async fn harness(db: &TestDb, accounts: bool) -> Harness {
+    harness_with(db, accounts, Config::default()).await
+}
+
+/// [`harness`] with its own configuration.
+pub async fn harness_with(db: &TestDb, accounts: bool, config: Config) -> Harness {
     let store = db.open().await;
     store.apply("测试", &seed()).await.expect("seed");
     if accounts {
@@ -155,7 +160,7 @@ pub async fn harness(db: &TestDb, accounts: bool) -> Harness {
             .expect("accounts");
     }
     let clock = Arc::new(ManualClock::new(START));
-    let state = AppState::open(store.clone(), clock.clone(), Config::default())
+    let state = AppState::open(store.clone(), clock.clone(), config)
         .await
         .expect("state");
     Harness {
@@ -219,12 +224,14 @@ async fn read(res: Response<Body>) -> Answer {
 pub struct Call {
     req: axum::http::request::Builder,
     body: Body,
+    from: String,
 }
 
 pub fn get(uri: &str) -> Call {
     Call {
         req: Request::get(uri),
         body: Body::empty(),
+        from: CLIENT.to_owned(),
     }
 }
 
@@ -232,6 +239,7 @@ pub fn post(uri: &str) -> Call {
     Call {
         req: Request::post(uri),
         body: Body::empty(),
+        from: CLIENT.to_owned(),
     }
 }
 
@@ -242,6 +250,20 @@ impl Call {
                 .req
                 .header(header::COOKIE, format!("touyan_session={t}"));
         }
+        self
+    }
+
+    /// Sent from this client address instead of [`CLIENT`].
+    pub fn from(mut self, ip: &str) -> Call {
+        self.from = ip.to_owned();
+        self
+    }
+
+    /// A body as it is, given as an already-built [`Body`] (e.g. one that
+    /// streams).
+    pub fn body(mut self, content_type: &str, body: Body) -> Call {
+        self.req = self.req.header(header::CONTENT_TYPE, content_type);
+        self.body = body;
         self
     }
 
@@ -276,10 +298,15 @@ impl Call {
     }
 
     pub async fn send(self, h: &Harness) -> Answer {
+        self.send_to(h.app.clone()).await
+    }
+
+    /// Sends to an application (for a request sent from another task).
+    pub async fn send_to(self, app: Router) -> Answer {
         let mut req = self.req.body(self.body).expect("request");
-        let addr: SocketAddr = format!("{CLIENT}:40000").parse().unwrap();
+        let addr = SocketAddr::new(self.from.parse().expect("an IP address"), 40000);
         req.extensions_mut().insert(ConnectInfo(addr));
-        read(h.app.clone().oneshot(req).await.expect("infallible")).await
+        read(app.oneshot(req).await.expect("infallible")).await
     }
 }
 
