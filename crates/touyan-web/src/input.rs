@@ -102,11 +102,7 @@ pub async fn checks(req: Request<Body>, next: Next) -> Response {
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-        return refuse(
-            is_api,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("提交的内容太大（不能超过 {} KB）", FORM_LIMIT / 1024),
-        );
+        return crate::guard::too_large(is_api);
     };
     if let Some(c) = in_body(&bytes) {
         return refuse(is_api, StatusCode::UNPROCESSABLE_ENTITY, &refusal(c));
