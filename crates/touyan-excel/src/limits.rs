@@ -15,7 +15,6 @@
 //! characters only ([`excerpt`]).
 
 use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use crate::CellError;
@@ -81,27 +80,66 @@ fn whole_workbook(message: String) -> CellError {
     }
 }
 
-/// The sum of the declared unpacked sizes of a zip's entries (`None`: not
-/// a zip archive, or not one the `zip` crate can read — calamine will say
-/// so itself).
+/// The sum of the unpacked sizes of a zip's entries as its central
+/// directory declares them (`None`: not a zip archive). The `zip` crate
+/// refuses to unpack an entry past its declared size, so the sum bounds
+/// what reading can unpack. Junk before the archive does not hide it: the
+/// directory is found from the end, as calamine finds it.
 fn declared_unpacked(path: &Path) -> std::io::Result<Option<u64>> {
-    let mut f = File::open(path)?;
-    let mut magic = [0u8; 4];
-    let n = f.read(&mut magic)?;
-    if n < 4 || &magic[..2] != b"PK" {
-        return Ok(None);
-    }
-    let Ok(mut zip) = zip::ZipArchive::new(File::open(path)?) else {
+    let Ok(zip) = zip::ZipArchive::new(File::open(path)?) else {
         return Ok(None);
     };
     let mut total = 0u64;
     for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index_raw(i) else {
-            return Ok(None);
-        };
-        total = total.saturating_add(entry.size());
+        // The central directory's entry: no local header is read.
+        let size = zip.by_index_data(i).map_or(u64::MAX, |e| e.size());
+        total = total.saturating_add(size);
     }
     Ok(Some(total))
+}
+
+/// Whether `path` names a workbook kept in a zip archive (.xlsx, .xlsm,
+/// .ods), which must then read as one.
+fn zipped(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["xlsx", "xlsm", "ods"].contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// The columns a sheet may use: every template sheet has far fewer; a
+/// cell further right is refused before the sheet is laid out in memory
+/// (calamine lays a sheet out as rows × columns, blank cells included).
+pub const MAX_COLUMNS: u32 = 64;
+
+/// The rows and columns an .xlsx sheet uses, read cell by cell without
+/// laying it out, stopping at the first cell past the limits: `Err` is
+/// the problem of a sheet too large to lay out.
+pub(crate) fn xlsx_extent<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+    limits: &Limits,
+) -> Result<(), String> {
+    let mut cells = book
+        .worksheet_cells_reader(name)
+        .map_err(|e| format!("无法读取本表：{e}"))?;
+    loop {
+        match cells.next_cell() {
+            Ok(Some(c)) => {
+                let (row, col) = c.get_position();
+                if let Some(m) = too_many_rows(row, limits) {
+                    return Err(m);
+                }
+                if col >= MAX_COLUMNS {
+                    return Err(format!(
+                        "本表第 {} 列有内容，超出模板的列（至多 {MAX_COLUMNS} 列），未检查；请删去多余的列",
+                        col + 1
+                    ));
+                }
+            }
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(format!("无法读取本表：{e}")),
+        }
+    }
 }
 
 /// Whether the file at `path` may be read: its unpacked size (declared by
@@ -110,6 +148,11 @@ pub fn check_file(path: &Path, limits: &Limits) -> Result<(), CellError> {
     let unreadable = |e: std::io::Error| whole_workbook(format!("无法读取工作簿：{e}"));
     let size = match declared_unpacked(path).map_err(unreadable)? {
         Some(unpacked) => unpacked,
+        None if zipped(path) => {
+            return Err(whole_workbook(
+                "不是有效的 Excel 工作簿（.xlsx 文件应为 zip 压缩包）；请用 Excel 另存为 .xlsx 后再导入".to_owned(),
+            ));
+        }
         None => std::fs::metadata(path).map_err(unreadable)?.len(),
     };
     if size > limits.max_unpacked {

@@ -60,6 +60,14 @@ pub fn write_marked_copy(
         if name.trim() == ERROR_SHEET {
             continue;
         }
+        // A sheet too large to lay out is copied empty: the error sheet
+        // says why it was not read.
+        if let Sheets::Xlsx(x) = &mut src
+            && crate::limits::xlsx_extent(x, &name, &LIMITS).is_err()
+        {
+            book.add_worksheet().set_name(&name)?;
+            continue;
+        }
         let range = src
             .worksheet_range(&name)
             .map_err(|e| ExcelError::Read(e.to_string()))?;

@@ -258,6 +258,12 @@ pub fn read_workbook_within(
     let mut problems = Problems::new(limits.max_problems);
     let mut sheets: Vec<Sheet> = Vec::new();
     for (order, name) in book.sheet_names().into_iter().enumerate() {
+        if let Sheets::Xlsx(x) = &mut book
+            && let Err(m) = limits::xlsx_extent(x, &name, limits)
+        {
+            problems.sheet(order, &name, m);
+            continue;
+        }
         let range = match book.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {

@@ -194,3 +194,62 @@ fn a_workbook_declaring_more_than_100_mb_unpacked_is_not_opened() {
     let got = errors(&path, &LIMITS);
     assert!(!got[0].message.contains("超过上限"), "{got:?}");
 }
+
+/// Junk before the archive, as calamine still reads it, does not hide the
+/// declared size; and an .xlsx that is no zip at all is refused as such.
+#[test]
+fn junk_before_the_archive_hides_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.xlsx");
+    zip_declaring(&path, 101 * 1024 * 1024);
+    let mut bytes = b"junk junk junk ".to_vec();
+    bytes.extend(std::fs::read(&path).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+    let got = errors(&path, &LIMITS);
+    assert!(got[0].message.contains("超过上限 100.0 MB"), "{got:?}");
+    std::fs::write(&path, b"not a workbook at all").unwrap();
+    let got = errors(&path, &LIMITS);
+    assert!(
+        got[0].message.contains("不是有效的 Excel 工作簿"),
+        "{got:?}"
+    );
+}
+
+/// Two cells, A1 and the last cell of a sheet: laid out as rows ×
+/// columns that would be seventeen billion cells. The sheet is refused
+/// before it is laid out, in the reader and in the marked copy.
+#[test]
+fn a_sparse_sheet_is_not_laid_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sparse.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("人员").unwrap();
+    ws.write_string(0, 0, "身份证号码").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let ws = book.add_worksheet();
+    ws.set_name("任职").unwrap();
+    ws.write_string(0, 0, "身份证号码").unwrap();
+    ws.write_string(1, 200, "far right").unwrap();
+    book.save(&path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 20_000);
+    let got = errors(&path, &LIMITS);
+    let shown: Vec<(&str, &str)> = got
+        .iter()
+        .map(|e| (e.sheet.as_str(), e.message.as_str()))
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|(s, m)| *s == "人员" && m.contains("超过上限 100000 行")),
+        "{shown:?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|(s, m)| *s == "任职" && m.contains("第 201 列")),
+        "{shown:?}"
+    );
+    let out = dir.path().join("marked.xlsx");
+    write_marked_copy(&path, &got, &out).unwrap();
+}

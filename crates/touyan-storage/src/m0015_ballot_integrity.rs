@@ -161,6 +161,11 @@ pub(crate) fn statements(backend: DbBackend) -> Vec<String> {
         "UPDATE vote_tokens SET used = TRUE, updated_at = created_at WHERE choice IS NOT NULL"
             .into(),
     );
+    // Overwritten before the column goes: PostgreSQL's DROP COLUMN leaves
+    // the values in the rows on disk until they are rewritten. (Freed
+    // pages and dead row versions keep old values until the database is
+    // vacuumed; the README says to run VACUUM after upgrading.)
+    out.push("UPDATE vote_tokens SET choice = NULL WHERE choice IS NOT NULL".into());
     out.push("ALTER TABLE vote_tokens DROP COLUMN choice".into());
     // Paper counts of open evaluations await their reviewer.
     out.push(
