@@ -1198,7 +1198,12 @@ fn an_unreadable_file_is_one_workbook_error() {
     std::fs::write(&path, b"not a workbook").unwrap();
     let e = read_workbook(&path, &known_village, &nobody).unwrap_err();
     assert_eq!(e.len(), 1);
-    assert!(e[0].to_string().starts_with("工作簿：无法打开"), "{}", e[0]);
+    assert!(
+        e[0].to_string()
+            .starts_with("工作簿：不是有效的 Excel 工作簿"),
+        "{}",
+        e[0]
+    );
 }
 
 #[test]
