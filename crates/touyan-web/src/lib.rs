@@ -62,6 +62,7 @@ pub mod exits;
 pub mod exports;
 mod forms;
 pub mod guard;
+mod import_rows;
 pub mod imports;
 mod input;
 pub mod lists;

@@ -784,14 +784,14 @@ async fn reserve(
                 Err(e) => return Ok(Err(Refusal::Invalid(format!("新人员的{e}")))),
             };
             let capped =
-                user.role.is_town() && crate::imports::probes_left(st, store, user).await? == 0;
+                user.role.is_town() && crate::import_rows::probes_left(st, store, user).await? == 0;
             if r.people.iter().any(|x| x.id == id) {
                 id
             } else if capped {
                 // Past the day's cap no number is looked up (issue 15).
                 return Ok(Err(Refusal::Invalid(format!(
                     "本账户今日新登记人员时被拒绝的身份证号码已达 {} 个，今日不能再新登记人员；新人员请联系市级管理员",
-                    crate::imports::PROBES_PER_DAY
+                    crate::import_rows::PROBES_PER_DAY
                 ))));
             } else if store.person_known(&id).await? {
                 if user.role.is_town() {
