@@ -120,7 +120,7 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
                     towns: store.list().await?,
                     ..Default::default()
                 };
-                Some(touyan_excel::reports::find_town(&towns, t).map_err(Failure::Refused)?)
+                Some(touyan_reports::find_town(&towns, t).map_err(Failure::Refused)?)
             }
         };
         let reading = spinner("正在读取记录 …");

@@ -8,12 +8,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use time::{Date, Month};
-use touyan_excel::reports::{self, Refusal, Report};
+use touyan_excel::reports::{self as layout, Report};
 use touyan_records::Mask;
 use touyan_records::model::{
     Attendance, Ballots, Exit, ListEntry, Person, Post, Records, Reserve, Town, TownYear,
     TrainingSession, Village, YoungCadre,
 };
+use touyan_reports::{self as reports, Refusal};
 use touyan_rules::{Params, Policy};
 use touyan_storage::{Store, StoreError};
 
@@ -158,7 +159,7 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
                     f.rows.len()
                 ),
                 example: f.example_amounts,
-                report: reports::filing_report(&f, made_on, mask),
+                report: layout::filing_report(&f, made_on, mask),
             }
         }
         (Which::Training { .. }, Period::Year(y)) => {
@@ -171,7 +172,7 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
                     x.rows.len() - ok
                 ),
                 example: false,
-                report: reports::training_report(&x, made_on, mask),
+                report: layout::training_report(&x, made_on, mask),
             }
         }
         (Which::Reserves { .. }, Period::Year(y)) => {
@@ -191,7 +192,7 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
                     posts_short.iter().map(|r| r.shortfall).sum::<u32>()
                 ),
                 example: false,
-                report: reports::reserves_report(&x, made_on),
+                report: layout::reserves_report(&x, made_on),
             }
         }
         (Which::Young { .. }, Period::Month(m)) => {
@@ -216,7 +217,7 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
                     x.salary_text()
                 ),
                 example: x.example_amounts,
-                report: reports::young_report(&x, made_on, mask),
+                report: layout::young_report(&x, made_on, mask),
             }
         }
         (Which::Evaluations { .. }, Period::Half(y, h)) => {
@@ -232,7 +233,7 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
                     count("未测评")
                 ),
                 example: false,
-                report: reports::evaluations_report(&x, made_on, mask),
+                report: layout::evaluations_report(&x, made_on, mask),
             }
         }
         (Which::Payments { .. }, Period::Month(m)) => {
@@ -256,7 +257,7 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
             Built {
                 summary,
                 example: x.example_amounts,
-                report: reports::payments_report(&x, made_on, mask),
+                report: layout::payments_report(&x, made_on, mask),
             }
         }
         _ => return Err(Refusal("内部错误：导出类型与期间不符".to_owned())),
@@ -396,7 +397,7 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if let Err(e) = reports::write_report(o.file, &built.report) {
+    if let Err(e) = layout::write_report(o.file, &built.report) {
         eprintln!("错误：{e}");
         return ExitCode::from(1);
     }

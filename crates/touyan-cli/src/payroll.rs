@@ -1,7 +1,7 @@
 //! `touyan payroll --month YYYY-MM [--town T] [--policy FILE]`: the month's
 //! professionalization subsidies from the filed list and its tiers, built
 //! by the same code as the one-card payment file
-//! (`touyan_excel::reports::payments`) and stored as pay records. Running
+//! (`touyan_reports::payments`) and stored as pay records. Running
 //! it again changes nothing; a payment no longer due (an exit, a changed
 //! list) is removed in the same transaction.
 
@@ -9,9 +9,9 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::process::ExitCode;
 
-use touyan_excel::reports;
 use touyan_records::CitizenId;
 use touyan_records::model::{Exit, ListEntry, PayKind, PayRecord, Person, Records, Town, Village};
+use touyan_reports as reports;
 use touyan_storage::{Store, StoreError, Written, scaled};
 
 use crate::divisions::{actor, runtime};

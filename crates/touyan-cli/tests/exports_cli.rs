@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use touyan_excel::reports::{EXAMPLE_WARNING, SIGNATURES, SheetText, read_report};
+use touyan_excel::reports::{SheetText, read_report};
 use touyan_records::model::{Exit, ListEntry, ListStatus};
+use touyan_reports::{EXAMPLE_WARNING, SIGNATURES};
 use touyan_storage::testing::{TestDb, run_on};
 use touyan_storage::{Action, Backend, Store};
 

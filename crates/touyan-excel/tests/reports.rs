@@ -8,9 +8,10 @@ use common::with_check;
 use rust_decimal::Decimal;
 use time::Date;
 use time::macros::date;
-use touyan_excel::reports::{self, Block, Cell, EXAMPLE_WARNING, Report, SIGNATURES};
+use touyan_excel::reports::{self as layout, Block, Cell, Report};
 use touyan_records::model::*;
 use touyan_records::{CitizenId, CommitteeKind, Mask, TownCode, VillageCode};
+use touyan_reports::{self as reports, EXAMPLE_WARNING, SIGNATURES};
 use touyan_rules::art12_competency::Action;
 use touyan_rules::people::Education;
 use touyan_rules::policy::Raw;
@@ -264,7 +265,7 @@ fn amounts_are_exact_and_rounded_half_up_to_the_fen_once() {
     assert_eq!(amounts, [d("1234.57"), d("1000.01"), d("800.00")]);
     assert_eq!(p.total, d("3034.58"));
     assert!(!p.example_amounts, "no example value was used");
-    let report = reports::payments_report(&p, made(), Some(Mask::default()));
+    let report = layout::payments_report(&p, made(), Some(Mask::default()));
     assert!(!report.sheets[0].warning);
 }
 
@@ -275,12 +276,12 @@ fn the_payment_file_reads_back_with_its_warning_masked_ids_and_totals() {
     let p = reports::payments(&r, &params(m), m, None).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("发放.xlsx");
-    reports::write_report(
+    layout::write_report(
         &path,
-        &reports::payments_report(&p, made(), Some(Mask::default())),
+        &layout::payments_report(&p, made(), Some(Mask::default())),
     )
     .unwrap();
-    let sheets = reports::read_report(&path).unwrap();
+    let sheets = layout::read_report(&path).unwrap();
     assert_eq!(sheets.len(), 1);
     let (name, rows) = &sheets[0];
     assert_eq!(name, "补贴发放");
@@ -350,7 +351,7 @@ fn full_ids_are_written_in_full_when_asked() {
     let r = county();
     let m = date!(2025 - 01 - 01);
     let p = reports::payments(&r, &params(m), m, None).unwrap();
-    let report = reports::payments_report(&p, made(), None);
+    let report = layout::payments_report(&p, made(), None);
     let cells = cells(&report);
     assert!(cells.contains(&folk().a.as_str().to_owned()));
     assert!(!cells.iter().any(|c| c.contains("********")));
@@ -432,12 +433,12 @@ fn the_filing_workbook_has_a_summary_and_a_signed_sheet_per_town() {
     let f = reports::filing(&r, &params(date!(2025 - 01 - 01)), 2025, None).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("备案表.xlsx");
-    reports::write_report(
+    layout::write_report(
         &path,
-        &reports::filing_report(&f, made(), Some(Mask::default())),
+        &layout::filing_report(&f, made(), Some(Mask::default())),
     )
     .unwrap();
-    let sheets = reports::read_report(&path).unwrap();
+    let sheets = layout::read_report(&path).unwrap();
     let names: Vec<&str> = sheets.iter().map(|s| s.0.as_str()).collect();
     assert_eq!(names, ["汇总", "甲镇", "乙镇"]);
     let summary = &sheets[0].1;
@@ -586,7 +587,7 @@ fn training_counts_the_years_sessions_and_says_what_is_missing() {
     assert_eq!(x.rows.len(), 4, "every secretary on the filed list");
     assert!(x.standard.contains("不少于 3 天") && x.standard.contains("第六条"));
 
-    let report = reports::training_report(&x, made(), Some(Mask::default()));
+    let report = layout::training_report(&x, made(), Some(Mask::default()));
     let all = cells(&report);
     assert!(all.contains(&"未报备 1 次".to_owned()));
     assert!(all.contains(&"未参训".to_owned()));
@@ -695,7 +696,7 @@ fn reserves_count_those_in_the_pool_on_the_day_against_the_minimum() {
         "{}",
         x.rows[0].sentence
     );
-    let all = cells(&reports::reserves_report(&x, made()));
+    let all = cells(&layout::reserves_report(&x, made()));
     // Town subtotals and the grand total: 4 villages, 3 short, 5 missing.
     assert!(all.contains(&"甲镇小计".to_owned()));
     assert!(all.contains(&"缺额村 3 个".to_owned()));
@@ -823,7 +824,7 @@ fn every_other_post_held_on_the_day_needs_its_own_reserve() {
         "{}",
         x.posts[2].sentence
     );
-    let report = reports::reserves_report(&x, made());
+    let report = layout::reserves_report(&x, made());
     assert_eq!(report.sheets.len(), 2);
     assert_eq!(report.sheets[1].name, "一职一备");
     let all = cells(&report);
@@ -919,7 +920,7 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
     assert_eq!(x.rows[1].base, d("2166.66"));
     assert_eq!(x.rows[1].factor, d("0.65"));
 
-    let report = reports::young_report(&x, made(), Some(Mask::default()));
+    let report = layout::young_report(&x, made(), Some(Mask::default()));
     assert!(
         report.sheets[0].title.contains("参照工资 3333.33 元/月"),
         "{}",
@@ -980,7 +981,7 @@ fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_curren
     assert_eq!(x.rows[1].base, d("2808.75"));
     assert_eq!(x.rows[1].factor, d("0.65"));
     assert_eq!(x.salary_text(), "按各镇街年度设置");
-    let report = reports::young_report(&x, made(), None);
+    let report = layout::young_report(&x, made(), None);
     let info = report.sheets[0].info.join("\n");
     assert!(
         info.contains("甲镇 4200 元/月；乙镇 4321.15 元/月"),
@@ -1076,7 +1077,7 @@ fn evaluations_give_the_rate_to_four_places_and_the_action_with_its_article() {
     assert_eq!(a.ballots[3], None);
     assert!(a.sentence.contains("约谈"), "{}", a.sentence);
 
-    let report = reports::evaluations_report(&x, made(), Some(Mask::default()));
+    let report = layout::evaluations_report(&x, made(), Some(Mask::default()));
     let all = cells(&report);
     assert!(all.contains(&"0.8689".to_owned()));
     assert!(all.contains(&"1.0000".to_owned()));
@@ -1128,14 +1129,14 @@ fn sheet_names_excel_refuses_are_cleaned_and_kept_unique() {
     // Two towns of the same name (different counties) and one with a slash.
     r.towns[1].name = "甲镇".into();
     let f = reports::filing(&r, &params(date!(2025 - 01 - 01)), 2025, None).unwrap();
-    let mut report = reports::filing_report(&f, made(), Some(Mask::default()));
+    let mut report = layout::filing_report(&f, made(), Some(Mask::default()));
     let mut odd = report.sheets[1].clone();
     odd.name = "甲/镇:[一]".into();
     report.sheets.push(odd);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.xlsx");
-    reports::write_report(&path, &report).unwrap();
-    let names: Vec<String> = reports::read_report(&path)
+    layout::write_report(&path, &report).unwrap();
+    let names: Vec<String> = layout::read_report(&path)
         .unwrap()
         .into_iter()
         .map(|s| s.0)

@@ -340,7 +340,7 @@ impl Store {
 
 impl Store {
     /// What the month's pay of `year` needs (the payment builder of
-    /// `touyan_excel::reports::payments` and the young-cadre pay builder
+    /// `touyan_reports::payments` and the young-cadre pay builder
     /// `reports::young`), for one town: every town (for names), the town's
     /// villages, its list entries of the year, its young cadres, the people
     /// on either and their exits, and the town's settings of the year. A
@@ -391,7 +391,7 @@ impl Store {
 
 impl Store {
     /// What a town's training page needs for `year` (the compliance
-    /// builder of `touyan_excel::reports::training`): every town, the
+    /// builder of `touyan_reports::training`): every town, the
     /// town's villages, its list entries of the year, the people on them,
     /// the sessions starting in the year (the city's and every town's, for
     /// the codes), their attendance by the town's listed people, and those
@@ -525,7 +525,7 @@ impl Store {
 
 impl Store {
     /// What a town's young-cadre page needs for `year` (the pay builder of
-    /// `touyan_excel::reports::young`): every town, the town's villages,
+    /// `touyan_reports::young`): every town, the town's villages,
     /// its young cadres and their people, the town's settings of the year.
     pub async fn young_records(
         &self,

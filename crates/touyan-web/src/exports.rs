@@ -16,10 +16,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use time::{Date, Month};
-use touyan_excel::reports::{self, Report};
+use touyan_excel::reports::{self as layout, Report};
 use touyan_excel::{Roster, write_roster};
 use touyan_records::model::*;
 use touyan_records::{Mask, TownCode};
+use touyan_reports as reports;
 use touyan_storage::{Store, StoreError};
 
 use crate::guard::csrf_ok;
@@ -342,24 +343,24 @@ pub async fn download(
             "filing" => {
                 let y = year_of(f.year.as_deref())?;
                 let x = reports::filing(&r, &params(jan1(y)?)?, y, town).map_err(|e| e.0)?;
-                Built::Report(reports::filing_report(&x, today, mask))
+                Built::Report(layout::filing_report(&x, today, mask))
             }
             "training" => {
                 let y = year_of(f.year.as_deref())?;
                 let x = reports::training(&r, &params(jan1(y)?)?, y, town).map_err(|e| e.0)?;
-                Built::Report(reports::training_report(&x, today, mask))
+                Built::Report(layout::training_report(&x, today, mask))
             }
             "reserves" => {
                 let y = year_of(f.year.as_deref())?;
                 let end = Date::from_calendar_date(y, Month::December, 31).unwrap_or(today);
                 let x = reports::reserves(&r, &params(jan1(y)?)?, y, today.min(end), town)
                     .map_err(|e| e.0)?;
-                Built::Report(reports::reserves_report(&x, today))
+                Built::Report(layout::reserves_report(&x, today))
             }
             "young" => {
                 let m = month_of(f.month.as_deref())?;
                 let x = reports::young(&r, &params(m)?, m, None, None, town).map_err(|e| e.0)?;
-                Built::Report(reports::young_report(&x, today, mask))
+                Built::Report(layout::young_report(&x, today, mask))
             }
             "evaluations" => {
                 let y = year_of(f.year.as_deref())?;
@@ -374,12 +375,12 @@ pub async fn download(
                     jan1(y)?
                 };
                 let x = reports::evaluations(&r, &params(d)?, y, h, town).map_err(|e| e.0)?;
-                Built::Report(reports::evaluations_report(&x, today, mask))
+                Built::Report(layout::evaluations_report(&x, today, mask))
             }
             _ => {
                 let m = month_of(f.month.as_deref())?;
                 let x = reports::payments(&r, &params(m)?, m, town).map_err(|e| e.0)?;
-                Built::Report(reports::payments_report(&x, today, mask))
+                Built::Report(layout::payments_report(&x, today, mask))
             }
         })
     })();
@@ -395,7 +396,7 @@ pub async fn download(
         let path = dir.join("export.xlsx");
         match &built {
             Built::Roster(roster) => write_roster(&path, roster, mask),
-            Built::Report(report) => reports::write_report(&path, report),
+            Built::Report(report) => layout::write_report(&path, report),
         }
         .map_err(|e| e.to_string())?;
         std::fs::read(&path).map_err(|e| format!("无法读取导出的文件：{e}"))

@@ -5,7 +5,7 @@
 //! for printing (item 7).
 //!
 //! The amounts come from the same builders as `touyan payroll` and the
-//! payment export (`touyan_excel::reports::payments`, Article 13) and the
+//! payment export (`touyan_reports::payments`, Article 13) and the
 //! young-cadre pay export (`reports::young`, Article 10: the base from the
 //! town's finance, the degree subsidies from the city and the town, a
 //! higher current pay kept); a run pays both. Which move is allowed is
@@ -20,11 +20,11 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
-use touyan_excel::reports::{self, Payments, Young};
 use touyan_records::TownCode;
 use touyan_records::model::{
     FundingSource, Labelled, PayKind, PayMoveKind, PayRecord, PayRun, PayState,
 };
+use touyan_reports::{self as reports, Payments, Young};
 use touyan_rules::art13_pay;
 use touyan_storage::{Computed, PayChange, PayMoveRun, Store, StoreError, scaled};
 use touyan_workflow::Refusal;

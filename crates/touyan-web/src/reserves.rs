@@ -23,12 +23,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use time::{Date, Month};
-use touyan_excel::reports;
 use touyan_records::model::{
     Labelled, ListStatus, Person, PostRole, Records, Reserve, ReserveReport, Secondment,
     SecondmentLevel, WorkLog,
 };
 use touyan_records::{CitizenId, TownCode};
+use touyan_reports as reports;
 use touyan_rules::people::Education;
 use touyan_rules::{art08_secondment, art09_reserves};
 use touyan_storage::{Batch, Store};

@@ -17,11 +17,11 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
-use touyan_excel::reports;
 use touyan_records::model::{
     Admonition, Attendance, Labelled, Records, SessionForm, TrainingLevel, TrainingSession,
 };
 use touyan_records::{CitizenId, TownCode};
+use touyan_reports as reports;
 use touyan_rules::calendar::parse_iso_date;
 use touyan_storage::{Batch, Store, StoreError};
 use touyan_workflow::Refusal;

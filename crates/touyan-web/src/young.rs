@@ -23,11 +23,11 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
-use touyan_excel::reports;
 use touyan_records::model::{
     Labelled, PostRole, Records, YoungCadre, YoungCandidate, YoungMoveKind, YoungState,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode};
+use touyan_reports as reports;
 use touyan_rules::art10_young_cadres::{self, Candidate};
 use touyan_rules::people::Degree;
 use touyan_storage::{Store, YoungChange, YoungMoveRun};
