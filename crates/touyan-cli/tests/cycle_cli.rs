@@ -317,9 +317,41 @@ async fn cycle_and_payroll(db: TestDb) {
 
     // Running it again changes nothing and logs nothing.
     let logged = store.changes(Some("pay_records")).await.unwrap().len();
+    // The month's pay is the subsidies and the young cadres' pay (base
+    // from the town, degree subsidies by payer), written for every town.
+    let month_rows = all
+        .iter()
+        .filter(|r| r.month == date!(2025 - 03 - 01))
+        .count();
+    let young_base: Vec<&PayRecord> = all
+        .iter()
+        .filter(|r| r.month == date!(2025 - 03 - 01) && r.kind == PayKind::YoungCadreBase)
+        .collect();
+    assert!(!young_base.is_empty());
+    assert!(young_base.iter().all(|r| r.source == FundingSource::Town));
+    assert!(
+        out.contains(&format!(
+            "年轻干部报酬：全部镇街（15 个），{} 人",
+            young_base.len()
+        )),
+        "{out}"
+    );
+    let runs = store.pay_runs(date!(2025 - 03 - 01)).await.unwrap();
+    assert_eq!(runs.len(), 15);
+    assert!(
+        runs.iter()
+            .all(|r| r.state == touyan_records::model::PayState::Computed)
+    );
+    assert_eq!(
+        runs.iter().map(|r| r.total_fen).sum::<i64>(),
+        all.iter()
+            .filter(|r| r.month == date!(2025 - 03 - 01))
+            .map(|r| r.amount_fen)
+            .sum::<i64>()
+    );
     let out = ok(d, &url, &["payroll", "--month", "2025-03"]);
     assert!(
-        out.contains(&format!("新增 0，更新 0，未变 {}，删除 0", due.len())),
+        out.contains(&format!("新增 0，更新 0，未变 {month_rows}，删除 0")),
         "{out}"
     );
     assert_eq!(store.list::<PayRecord>().await.unwrap(), all);

@@ -16,6 +16,7 @@
 
 mod evaluations;
 mod filing;
+mod pay;
 mod payments;
 mod reserves;
 mod training;
@@ -23,6 +24,7 @@ mod young;
 
 pub use evaluations::*;
 pub use filing::*;
+pub use pay::*;
 pub use payments::*;
 pub use reserves::*;
 pub use training::*;

@@ -113,6 +113,44 @@ pub fn young(
     factor: Option<Decimal>,
     town: Option<TownCode>,
 ) -> Result<Young, Refusal> {
+    let parts = young_by_town(r, p, month, reference_salary, factor, town)?;
+    if parts.missing.is_empty() {
+        Ok(parts.young)
+    } else {
+        Err(missing_settings(&parts.missing, month))
+    }
+}
+
+/// Why young cadres of `towns` (code, name) cannot be paid in `month`:
+/// their towns have no yearly settings.
+pub fn missing_settings(towns: &[(TownCode, String)], month: Date) -> Refusal {
+    let names: Vec<String> = towns.iter().map(|(t, n)| format!("{n}（{t}）")).collect();
+    Refusal(format!(
+        "{} 没有 {} 年的镇街年度设置（参照工资，即镇街新入职事业人员实发工资，和年轻干部报酬系数）：请在“镇街年度设置”表中填写后导入，或用 --reference-salary 元 和 --factor 系数 统一给出",
+        names.join("、"),
+        month.year()
+    ))
+}
+
+/// [`young`] town by town: the pay of the young cadres of every town that
+/// has its settings, and the towns (code, name) that lack them, so that one
+/// town's missing settings do not stop another's pay.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YoungByTown {
+    pub young: Young,
+    pub missing: Vec<(TownCode, String)>,
+}
+
+/// See [`YoungByTown`]. Refused only when no young cadre is on the
+/// programme in scope or `factor` is outside the policy's range.
+pub fn young_by_town(
+    r: &Records,
+    p: &Params,
+    month: Date,
+    reference_salary: Option<Decimal>,
+    factor: Option<Decimal>,
+    town: Option<TownCode>,
+) -> Result<YoungByTown, Refusal> {
     if let Some(f) = factor
         && let Err((lo, hi)) = art10_young_cadres::factor_in_range(p, f)
     {
@@ -137,7 +175,7 @@ pub fn young(
         .map(|t| (t.town, (t.reference_salary, t.young_cadre_factor)))
         .collect();
     let mut town_salaries: Vec<TownSalary> = Vec::new();
-    let mut missing: Vec<String> = Vec::new();
+    let mut missing: Vec<(TownCode, String)> = Vec::new();
     let mut seen: HashSet<TownCode> = HashSet::new();
     for y in &cadres {
         let t = y.village.town();
@@ -156,16 +194,10 @@ pub fn young(
                 from_settings: reference_salary.is_none(),
                 factor,
             }),
-            _ => missing.push(format!("{}（{t}）", ix.town_name(t))),
+            _ => missing.push((t, ix.town_name(t))),
         }
     }
-    if !missing.is_empty() {
-        return Err(Refusal(format!(
-            "{} 没有 {} 年的镇街年度设置（参照工资，即镇街新入职事业人员实发工资，和年轻干部报酬系数）：请在“镇街年度设置”表中填写后导入，或用 --reference-salary 元 和 --factor 系数 统一给出",
-            missing.join("、"),
-            month.year()
-        )));
-    }
+    cadres.retain(|y| !missing.iter().any(|(t, _)| *t == y.village.town()));
     let salary_of = |t: TownCode| {
         town_salaries
             .iter()
@@ -210,13 +242,16 @@ pub fn young(
             }
         })
         .collect::<Vec<_>>();
-    Ok(Young {
-        month,
-        reference_salary,
-        factor,
-        town_salaries,
-        scope: ix.scope(town, count_towns(rows.iter().map(|x| &x.who.town))),
-        rows,
-        example_amounts: example,
+    Ok(YoungByTown {
+        young: Young {
+            month,
+            reference_salary,
+            factor,
+            town_salaries,
+            scope: ix.scope(town, count_towns(rows.iter().map(|x| &x.who.town))),
+            rows,
+            example_amounts: example,
+        },
+        missing,
     })
 }

@@ -32,6 +32,9 @@ pub enum StoreError {
         key: String,
         message: String,
     },
+    /// The record was changed by someone else since it was read (a
+    /// workflow's state is no longer the one the user saw).
+    Stale,
     /// Any other database failure.
     Database(String),
 }
@@ -54,6 +57,7 @@ impl fmt::Display for StoreError {
                 key,
                 message,
             } => write!(f, "数据库中的{table}记录 {key} 无法读取：{message}"),
+            StoreError::Stale => f.write_str("记录已被他人处理，状态已经改变，请刷新页面后重试"),
             StoreError::Database(m) => write!(f, "数据库操作失败：{m}"),
         }
     }

@@ -20,15 +20,14 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
+use touyan_office::pay::{self as office_pay, TownMonth};
+use touyan_office::{By, OfficeError};
 use touyan_records::TownCode;
-use touyan_records::model::{
-    FundingSource, Labelled, PayKind, PayMoveKind, PayRecord, PayRun, PayState,
-};
+use touyan_records::model::{Labelled, PayMoveKind, PayRecord, PayState};
 use touyan_reports::{self as reports, Payments, Young};
 use touyan_rules::art13_pay;
-use touyan_storage::{Computed, PayChange, PayMoveRun, Store, StoreError, scaled};
+use touyan_storage::Store;
 use touyan_workflow::Refusal;
-use touyan_workflow::art13_pay_run::{self as flow, Amounts};
 
 use crate::scope::{actor, town_in_scope};
 
@@ -192,20 +191,10 @@ pub struct Button {
     pub label: &'static str,
 }
 
+/// A town's month as the office gives it, with the town's name.
 struct View {
-    month: Date,
-    town: TownCode,
     town_name: String,
-    run: Option<PayRun>,
-    /// The month's payments as the filed list gives them now, or why
-    /// there are none.
-    now: Result<Payments, String>,
-    /// The month's young-cadre pay (`None`: no young cadre on the
-    /// programme this month), or why it cannot be computed.
-    young: Result<Option<Young>, String>,
-    stored: Vec<PayRecord>,
-    moves: Vec<PayMoveRun>,
-    demo: bool,
+    tm: TownMonth,
 }
 
 async fn load(
@@ -219,109 +208,12 @@ async fn load(
     let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == town.as_str()) else {
         return Ok(None);
     };
-    let records = store.payroll_records(month.year(), town).await?;
-    let (now, young) = match st.policy().resolve(month) {
-        Ok(params) => (
-            reports::payments(&records, &params, month, Some(town)).map_err(|e| e.0),
-            if reports::young_on_programme(&records, month, Some(town)).is_empty() {
-                Ok(None)
-            } else {
-                reports::young(&records, &params, month, None, None, Some(town))
-                    .map(Some)
-                    .map_err(|e| format!("年轻干部报酬无法计算：{}", e.0))
-            },
-        ),
-        Err(e) => {
-            let m = format!("政策参数无法用于 {}：{e}", month_text(month));
-            (Err(m.clone()), Err(m))
-        }
+    let tm = match office_pay::town_month(store, st.policy(), month, town).await {
+        Ok(tm) => tm,
+        Err(OfficeError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(Failure::Internal(e.to_string())),
     };
-    // Whether the database is a demo matters only for example amounts
-    // (and asking reads the change log).
-    let example = now.as_ref().is_ok_and(|x| x.example_amounts)
-        || young
-            .as_ref()
-            .is_ok_and(|y| y.as_ref().is_some_and(|y| y.example_amounts));
-    let demo = example && store.has_actor(crate::demo::DEMO_DATA_ACTOR).await?;
-    Ok(Some(View {
-        month,
-        town,
-        town_name,
-        run: store.pay_run(month, town).await?,
-        now,
-        young,
-        stored: store.town_payments(month, town).await?,
-        moves: store.pay_moves(month, town).await?,
-        demo,
-    }))
-}
-
-impl View {
-    fn current(&self) -> Option<PayState> {
-        self.run.as_ref().map(|r| r.state)
-    }
-
-    fn amounts(&self) -> Amounts {
-        Amounts {
-            example: self.now.as_ref().is_ok_and(|x| x.example_amounts)
-                || self
-                    .young
-                    .as_ref()
-                    .is_ok_and(|y| y.as_ref().is_some_and(|y| y.example_amounts)),
-            demo: self.demo,
-        }
-    }
-
-    /// The pay records of the run as the records give it now: the
-    /// professionalization subsidies, then the young cadres' pay (the
-    /// base paid by the town — with a higher current pay kept, the whole
-    /// of it less the subsidies — and each degree subsidy by its payer;
-    /// nothing for a zero amount).
-    fn records(&self) -> Result<Vec<PayRecord>, String> {
-        let x = self.now.as_ref().map_err(Clone::clone)?;
-        let young = self.young.as_ref().map_err(Clone::clone)?;
-        let fen = |d: Decimal, what: &str| scaled(d, 2, what).map_err(|e| e.to_string());
-        let record = |person: &touyan_records::CitizenId, kind, source, amount_fen| PayRecord {
-            person: person.clone(),
-            month: self.month,
-            kind,
-            source,
-            amount_fen,
-        };
-        let mut out = Vec::new();
-        for r in &x.rows {
-            out.push(record(
-                &r.who.person,
-                PayKind::ProfessionalSubsidy,
-                r.source,
-                fen(r.amount, "专业化补贴金额")?,
-            ));
-        }
-        for r in young.iter().flat_map(|y| &y.rows) {
-            let p = &r.who.person;
-            let base = r.total - r.city_subsidy - r.town_subsidy;
-            out.push(record(
-                p,
-                PayKind::YoungCadreBase,
-                FundingSource::Town,
-                fen(base, "年轻干部基本报酬")?,
-            ));
-            for (source, amount) in [
-                (FundingSource::City, r.city_subsidy),
-                (FundingSource::Town, r.town_subsidy),
-            ] {
-                if !amount.is_zero() {
-                    out.push(record(
-                        p,
-                        PayKind::YoungCadreSubsidy,
-                        source,
-                        fen(amount, "年轻干部学历补贴")?,
-                    ));
-                }
-            }
-        }
-        Ok(out)
-    }
+    Ok(Some(View { town_name, tm }))
 }
 
 #[derive(Template)]
@@ -397,30 +289,20 @@ fn young_lines_of(y: &Young) -> Vec<YoungLine> {
         .collect()
 }
 
-/// The run's totals per funding source: people paid from it and amount.
+/// The run's totals per funding source (`touyan_reports::by_source`),
+/// as the page shows them.
 fn by_source_of(records: &[PayRecord]) -> Vec<(String, u32, String)> {
-    FundingSource::ALL
-        .iter()
-        .filter_map(|s| {
-            let mine: Vec<&PayRecord> = records.iter().filter(|r| r.source == *s).collect();
-            if mine.is_empty() {
-                return None;
-            }
-            let mut people: Vec<&str> = mine.iter().map(|r| r.person.as_str()).collect();
-            people.sort_unstable();
-            people.dedup();
-            Some((
-                s.label().to_owned(),
-                u32::try_from(people.len()).unwrap_or(u32::MAX),
-                yuan(mine.iter().map(|r| r.amount_fen).sum()),
-            ))
-        })
+    reports::by_source(records)
+        .into_iter()
+        .map(|(s, people, fen)| (s.label().to_owned(), people, yuan(fen)))
         .collect()
 }
 
 fn page(user: &User, v: View, error: Option<String>) -> RunPage {
+    let View { town_name, tm: v } = v;
     let current = v.current();
-    let buttons = flow::moves_for(&actor(user), v.town.as_str(), current, v.amounts())
+    let buttons = v
+        .moves_for(&actor(user))
         .into_iter()
         .map(|k| Button {
             code: k.code(),
@@ -429,7 +311,7 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
         .collect();
     // What was computed and stored, against what the list gives now.
     let stored_total: i64 = v.stored.iter().map(|r| r.amount_fen).sum();
-    let now_records = v.records();
+    let now_records = v.pay.town_records(v.town).map_err(|r| r.0);
     let changed = match (&v.run, &now_records) {
         (Some(run), Ok(now)) => {
             let key = |r: &PayRecord| {
@@ -464,12 +346,16 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
         Ok(r) => (by_source_of(r), yuan(r.iter().map(|r| r.amount_fen).sum())),
         Err(_) => (Vec::new(), "0.00".into()),
     };
-    let (young_lines, young_total, young_problem) = match &v.young {
+    let (young_lines, young_total, young_problem) = match v.pay.young_result() {
         Ok(Some(y)) => (young_lines_of(y), format!("{:.2}", y.total()), None),
         Ok(None) => (Vec::new(), "0.00".into(), None),
-        Err(m) => (Vec::new(), "0.00".into(), Some(m.clone())),
+        Err(m) => (
+            Vec::new(),
+            "0.00".into(),
+            Some(format!("年轻干部报酬无法计算：{m}")),
+        ),
     };
-    let (lines, total, not_paid, problem, example) = match &v.now {
+    let (lines, total, not_paid, problem, example) = match &v.pay.subsidies {
         Ok(x) => (
             lines_of(x),
             format!("{:.2}", x.total),
@@ -492,20 +378,20 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
             Vec::new(),
             "0.00".into(),
             Vec::new(),
-            Some(m.clone()),
+            Some(m.0.clone()),
             false,
         ),
     };
     let example = example || v.amounts().example;
     RunPage {
         chrome: Chrome::new(
-            &format!("{} {} 专业化补贴发放", v.town_name, month_text(v.month)),
+            &format!("{} {} 专业化补贴发放", town_name, month_text(v.month)),
             Some(user),
             "/pay",
         ),
         month: month_text(v.month),
         town: v.town.as_str().to_owned(),
-        town_name: v.town_name,
+        town_name,
         state: state_label(current),
         state_code: current.map_or("none", |s| s.code()).to_owned(),
         comment: v
@@ -622,55 +508,30 @@ pub async fn town_move(
     else {
         return refusal(&user, v, Refusal::Invalid("未指明要办理的操作".into()));
     };
-    let comment: String = f.comment.unwrap_or_default().trim().to_owned();
-    if comment.chars().count() > 500 {
-        return refusal(&user, v, Refusal::Invalid("意见不能超过 500 字".into()));
-    }
-    let to = match flow::check_move(
-        &actor(&user),
-        v.town.as_str(),
-        v.current(),
-        kind,
-        &comment,
-        v.amounts(),
-    ) {
-        Ok(to) => to,
-        Err(r) => return refusal(&user, v, r),
+    let by = By {
+        actor: actor(&user),
+        name: &user.username,
+        origin: Some(&client_addr(&parts)),
     };
-    if f.seen.as_deref().unwrap_or_default() != v.current().map_or("none", |s| s.code()) {
-        return refusal(
-            &user,
-            v,
-            Refusal::Conflict("本月发放已被他人处理，状态已经改变，请核对后重新办理".into()),
-        );
-    }
-    let computed = if kind == PayMoveKind::Compute {
-        match v.records() {
-            Ok(records) => Some(Computed {
-                records,
-                example: v.amounts().example,
-            }),
-            Err(m) => return refusal(&user, v, Refusal::Invalid(format!("{m}（未计算）"))),
+    let seen = office_pay::seen_state(f.seen.as_deref().unwrap_or_default());
+    let comment = f.comment.unwrap_or_default();
+    match office_pay::move_town(store, by, &v.tm, kind, seen, &comment).await {
+        Ok(_) => see_other(&format!(
+            "/pay/{}/{}",
+            month_text(v.tm.month),
+            v.tm.town.as_str()
+        )),
+        Err(OfficeError::Store(e)) => internal(e.into()),
+        Err(e) => {
+            let r = match e {
+                OfficeError::NotFound => Refusal::NotFound,
+                OfficeError::Forbidden(m) => Refusal::Forbidden(m),
+                OfficeError::Conflict(m) => Refusal::Conflict(m),
+                OfficeError::Invalid(m) => Refusal::Invalid(m),
+                OfficeError::Store(e) => Refusal::Invalid(e.to_string()),
+            };
+            refusal(&user, v, r)
         }
-    } else {
-        None
-    };
-    let change = PayChange {
-        month: v.month,
-        town: v.town,
-        expected: v.current(),
-        kind,
-        to,
-        comment,
-        computed,
-    };
-    match store
-        .move_pay(&user.username, Some(&client_addr(&parts)), &change)
-        .await
-    {
-        Ok(_) => see_other(&format!("/pay/{}/{}", month_text(v.month), v.town.as_str())),
-        Err(StoreError::Invalid(m)) => refusal(&user, v, Refusal::Conflict(m)),
-        Err(e) => internal(e.into()),
     }
 }
 

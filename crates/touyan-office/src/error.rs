@@ -1,0 +1,59 @@
+//! What the office refuses or fails at: a variant for code, a Chinese
+//! sentence for people.
+
+use std::fmt;
+
+use touyan_storage::StoreError;
+use touyan_workflow::Refusal;
+
+/// Why something the office was asked to do was not done. Nothing was
+/// written.
+#[derive(Debug)]
+pub enum OfficeError {
+    /// The record is not there, or not in the actor's scope (answered
+    /// alike).
+    NotFound,
+    /// The actor's role may not do this.
+    Forbidden(String),
+    /// The record's state does not allow it, or someone else changed it
+    /// first.
+    Conflict(String),
+    /// What was asked is incomplete or breaks a rule of the measures.
+    Invalid(String),
+    /// The store failed (an internal error: logged, not shown in detail).
+    Store(StoreError),
+}
+
+impl fmt::Display for OfficeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OfficeError::NotFound => f.write_str("记录不存在"),
+            OfficeError::Forbidden(m) | OfficeError::Conflict(m) | OfficeError::Invalid(m) => {
+                f.write_str(m)
+            }
+            OfficeError::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for OfficeError {}
+
+impl From<Refusal> for OfficeError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::NotFound => OfficeError::NotFound,
+            Refusal::Forbidden(m) => OfficeError::Forbidden(m),
+            Refusal::Conflict(m) => OfficeError::Conflict(m),
+            Refusal::Invalid(m) => OfficeError::Invalid(m),
+        }
+    }
+}
+
+impl From<StoreError> for OfficeError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Stale => OfficeError::Conflict(e.to_string()),
+            e => OfficeError::Store(e),
+        }
+    }
+}

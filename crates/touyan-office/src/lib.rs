@@ -1,0 +1,37 @@
+//! # touyan-office: every decision the office acts on, made once
+//!
+//! The use-case layer between the measures (`touyan-rules`), the
+//! workflows (`touyan-workflow`), the figures (`touyan-reports`) and the
+//! records (`touyan-storage`) on one side, and the command line, the
+//! pages, the API and the workbook import on the other. One function per
+//! thing the office does: it takes who acts, the store, the decision date
+//! and the policy, calls the rules and the workflows for every decision,
+//! writes through storage in one transaction, and returns a typed result
+//! or an [`OfficeError`] (a Chinese `Display` for people, a variant for
+//! code). The adapters call only this layer for decisions and writes.
+//!
+//! Moved here so far (issue 16): a month's pay ([`pay`]) and the decision
+//! dates ([`when`]). The rest of the office's work still lives in its
+//! adapters and moves here step by step; ARCHITECTURE.md lists what is
+//! where.
+
+pub mod error;
+pub mod pay;
+pub mod when;
+
+pub use error::OfficeError;
+
+/// The actor of the demo's records: a database with a change by this
+/// actor is a demo (example amounts may then be computed and paid).
+pub const DEMO_DATA_ACTOR: &str = "演示数据";
+
+/// Who acts: the signed-in user's workflow actor, user name and client
+/// address.
+#[derive(Clone, Copy, Debug)]
+pub struct By<'a> {
+    pub actor: touyan_workflow::Actor<'a>,
+    /// The name the change log records.
+    pub name: &'a str,
+    /// The client's address, for the change log.
+    pub origin: Option<&'a str>,
+}

@@ -1,0 +1,339 @@
+//! A month's pay (Articles 10 and 13), computed and moved in one place.
+//!
+//! What a month pays is `touyan_reports::month_pay` (the professionalization
+//! subsidies of the filed list and the young cadres' pay, by funding
+//! source). Who may move a town's run is `touyan_workflow::art13_pay_run`.
+//! The pay page's 计算发放 ([`move_town`]) and `touyan payroll --month`
+//! ([`compute_month`]) are the same compute move, written by the same
+//! storage call, so they store the same records for the same month and
+//! town. The command line computes as each town's operator would: a run
+//! already reviewed, approved or paid is left as it is and reported.
+
+use std::collections::HashMap;
+
+use time::Date;
+use touyan_records::model::{
+    Exit, ListEntry, PayKind, PayMoveKind, PayRecord, PayRun, PayState, Person, Records, Town,
+    TownYear, Village, YoungCadre,
+};
+use touyan_records::{CitizenId, TownCode};
+use touyan_reports::{MonthPay, Refusal as ReportRefusal, month_pay};
+use touyan_rules::Policy;
+use touyan_storage::{PayChange, PayComputation, PayComputed, PayMoveRun, Store, TownComputed};
+use touyan_workflow::art13_pay_run::{self as flow, Amounts};
+use touyan_workflow::{Actor, Role};
+
+use crate::{By, DEMO_DATA_ACTOR, OfficeError, when};
+
+/// A town's month as its pay page shows it: what the records give now,
+/// the run and what it stored, its moves.
+pub struct TownMonth {
+    /// The month's first day.
+    pub month: Date,
+    pub town: TownCode,
+    /// What the month pays now (or why it cannot be computed).
+    pub pay: MonthPay,
+    pub run: Option<PayRun>,
+    /// The payments the run stored when it was last computed.
+    pub stored: Vec<PayRecord>,
+    pub moves: Vec<PayMoveRun>,
+    /// The database is a demo (example amounts may be computed).
+    pub demo: bool,
+}
+
+impl TownMonth {
+    /// The run's state (`None`: not computed yet).
+    pub fn current(&self) -> Option<PayState> {
+        self.run.as_ref().map(|r| r.state)
+    }
+
+    /// What the amounts are made of, as the workflow asks.
+    pub fn amounts(&self) -> Amounts {
+        Amounts {
+            example: self.pay.example_amounts(),
+            demo: self.demo,
+        }
+    }
+
+    /// The moves `actor` could make now (the buttons a page shows).
+    pub fn moves_for(&self, actor: &Actor<'_>) -> Vec<PayMoveKind> {
+        flow::moves_for(actor, self.town.as_str(), self.current(), self.amounts())
+    }
+}
+
+/// A month that cannot be decided at all (no policy in force).
+fn refused_month(month: Date, why: String) -> MonthPay {
+    MonthPay {
+        month,
+        subsidies: Err(ReportRefusal(why.clone())),
+        young: Err(ReportRefusal(why)),
+        towns: Vec::new(),
+    }
+}
+
+/// Whether the database is a demo, asked only when it matters (example
+/// amounts); asking reads the change log.
+async fn is_demo(store: &Store, pay: &MonthPay) -> Result<bool, OfficeError> {
+    Ok(pay.example_amounts() && store.has_actor(DEMO_DATA_ACTOR).await?)
+}
+
+/// `town`'s month (its first day): what it pays now under `policy`, the
+/// run, the stored payments and the moves.
+pub async fn town_month(
+    store: &Store,
+    policy: &Policy,
+    month: Date,
+    town: TownCode,
+) -> Result<TownMonth, OfficeError> {
+    let month = when::month_start(month);
+    let records = store.payroll_records(month.year(), town).await?;
+    let pay = match when::params_on(policy, month) {
+        Ok(params) => month_pay(&records, &params, month, Some(town)),
+        Err(e) => refused_month(month, e.to_string()),
+    };
+    let demo = is_demo(store, &pay).await?;
+    Ok(TownMonth {
+        month,
+        town,
+        run: store.pay_run(month, town).await?,
+        stored: store.town_payments(month, town).await?,
+        moves: store.pay_moves(month, town).await?,
+        pay,
+        demo,
+    })
+}
+
+/// The state a page was showing, by its code (`"none"`: no run yet);
+/// `None` for a code no state has.
+pub fn seen_state(code: &str) -> Option<Option<PayState>> {
+    use touyan_records::model::Labelled;
+    if code == "none" {
+        return Some(None);
+    }
+    PayState::ALL
+        .iter()
+        .find(|s| s.code() == code)
+        .map(|s| Some(*s))
+}
+
+/// The town whose run covers a stored payment: a subsidy the town of the
+/// person's list entry of the year (any status), a young cadre's pay the
+/// town of the cadre's village — as the run's stored payments are read.
+fn covers_of(r: &Records, year: i32) -> impl Fn(&PayRecord) -> Option<TownCode> + Sync + '_ {
+    let listed: HashMap<&CitizenId, TownCode> = r
+        .list_entries
+        .iter()
+        .filter(|e| e.year == year)
+        .map(|e| (&e.person, e.town))
+        .collect();
+    let young: HashMap<&CitizenId, TownCode> = r
+        .young_cadres
+        .iter()
+        .map(|y| (&y.person, y.village.town()))
+        .collect();
+    move |p: &PayRecord| match p.kind {
+        PayKind::ProfessionalSubsidy => listed.get(&p.person).copied(),
+        _ => young.get(&p.person).copied(),
+    }
+}
+
+/// One move of `tm`'s run by `by`: checked by the workflow (scope, role,
+/// state, comment, amounts), refused when the run is no longer in the
+/// state the user saw (`seen`); a compute stores the month's pay as
+/// [`month_pay`] gives it. Returns the run as it now stands.
+pub async fn move_town(
+    store: &Store,
+    by: By<'_>,
+    tm: &TownMonth,
+    kind: PayMoveKind,
+    seen: Option<Option<PayState>>,
+    comment: &str,
+) -> Result<PayRun, OfficeError> {
+    let comment = comment.trim();
+    if comment.chars().count() > 500 {
+        return Err(OfficeError::Invalid("意见不能超过 500 字".into()));
+    }
+    let to = flow::check_move(
+        &by.actor,
+        tm.town.as_str(),
+        tm.current(),
+        kind,
+        comment,
+        tm.amounts(),
+    )?;
+    if seen != Some(tm.current()) {
+        return Err(OfficeError::Conflict(
+            "本月发放已被他人处理，状态已经改变，请核对后重新办理".into(),
+        ));
+    }
+    if kind == PayMoveKind::Compute {
+        let records = tm
+            .pay
+            .town_records(tm.town)
+            .map_err(|r| OfficeError::Invalid(format!("{r}（未计算）")))?
+            .to_vec();
+        let town = tm.town;
+        let may = |s: Option<PayState>| s == tm.current();
+        let own = |p: &PayRecord| {
+            // The page's store read covers only this town's people.
+            tm.stored
+                .iter()
+                .any(|s| s.person == p.person && s.kind == p.kind)
+                .then_some(town)
+        };
+        let done = store
+            .compute_pay(
+                by.name,
+                by.origin,
+                &PayComputation {
+                    month: tm.month,
+                    towns: vec![TownComputed {
+                        town,
+                        records,
+                        example: tm.amounts().example,
+                    }],
+                    expected: Some(tm.current()),
+                    may_compute: &may,
+                    covers: &own,
+                },
+            )
+            .await?;
+        return done
+            .runs
+            .into_iter()
+            .next()
+            .ok_or_else(|| OfficeError::Conflict(touyan_storage::StoreError::Stale.to_string()));
+    }
+    store
+        .move_pay(
+            by.name,
+            by.origin,
+            &PayChange {
+                month: tm.month,
+                town: tm.town,
+                expected: tm.current(),
+                kind,
+                to,
+                comment: comment.to_owned(),
+                computed: None,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            touyan_storage::StoreError::Invalid(m) => OfficeError::Conflict(m),
+            e => e.into(),
+        })
+}
+
+/// What `touyan payroll` did.
+pub struct MonthComputed {
+    pub pay: MonthPay,
+    pub written: PayComputed,
+    /// Towns that could not be computed, with why.
+    pub refused: Vec<(TownCode, String, String)>,
+}
+
+/// The compute move of `month` for `town` or every town, by the command
+/// line (`name` for the change log), as each town's operator would make
+/// it: a town whose run is reviewed, approved or paid is left as it is;
+/// a town that cannot be computed is reported and left as it is. Refused
+/// as a whole when there is nothing to compute, or when the amounts are
+/// the policy's example values outside a demo.
+pub async fn compute_month(
+    store: &Store,
+    name: &str,
+    policy: &Policy,
+    month: Date,
+    town: Option<TownCode>,
+) -> Result<MonthComputed, OfficeError> {
+    let month = when::month_start(month);
+    let params = when::params_on(policy, month)?;
+    let records = match town {
+        Some(t) => store.payroll_records(month.year(), t).await?,
+        None => Records {
+            towns: store.list_bulk::<Town>().await?,
+            villages: store.list_bulk::<Village>().await?,
+            people: store.list_bulk::<Person>().await?,
+            list_entries: store.list_bulk::<ListEntry>().await?,
+            exits: store.list_bulk::<Exit>().await?,
+            young_cadres: store.list_bulk::<YoungCadre>().await?,
+            town_years: store.list_bulk::<TownYear>().await?,
+            ..Records::default()
+        },
+    };
+    let pay = month_pay(&records, &params, month, town);
+    let computable: Vec<TownComputed> = pay
+        .towns
+        .iter()
+        .filter_map(|t| {
+            t.records.as_ref().ok().map(|r| TownComputed {
+                town: t.town,
+                records: r.clone(),
+                example: pay.example_amounts(),
+            })
+        })
+        .collect();
+    if computable.is_empty() {
+        let why = match (&pay.subsidies, pay.towns.first()) {
+            (_, Some(t)) => match &t.records {
+                Err(e) => e.0.clone(),
+                Ok(_) => String::new(),
+            },
+            (Err(e), None) => e.0.clone(),
+            (Ok(_), None) => "本月没有应发放的人员".to_owned(),
+        };
+        return Err(OfficeError::Invalid(format!("{why}（未写入任何数据）")));
+    }
+    let amounts = Amounts {
+        example: pay.example_amounts(),
+        demo: is_demo(store, &pay).await?,
+    };
+    let operator = |t: TownCode, s: Option<PayState>| {
+        flow::check_move(
+            &Actor {
+                role: Role::TownOperator,
+                town: Some(t.as_str()),
+            },
+            t.as_str(),
+            s,
+            PayMoveKind::Compute,
+            "",
+            amounts,
+        )
+    };
+    // The amounts are the same for every town: refused for one, refused
+    // for all, with the workflow's own sentence.
+    let first = computable[0].town;
+    if let Err(touyan_workflow::Refusal::Invalid(m)) = operator(first, None) {
+        return Err(OfficeError::Invalid(format!("{m}（未写入任何数据）")));
+    }
+    // Any town's operator: only the state matters now.
+    let may = |s: Option<PayState>| operator(first, s).is_ok();
+    let covers = covers_of(&records, month.year());
+    let written = store
+        .compute_pay(
+            name,
+            None,
+            &PayComputation {
+                month,
+                towns: computable,
+                expected: None,
+                may_compute: &may,
+                covers: &covers,
+            },
+        )
+        .await?;
+    let refused = pay
+        .towns
+        .iter()
+        .filter_map(|t| match &t.records {
+            Err(e) => Some((t.town, t.town_name.clone(), e.0.clone())),
+            Ok(_) => None,
+        })
+        .collect();
+    Ok(MonthComputed {
+        pay,
+        written,
+        refused,
+    })
+}
