@@ -8,7 +8,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use indicatif::{ProgressBar, ProgressStyle};
+use touyan_office::propose::{self, Progress};
+use touyan_office::{By, OfficeError};
 use touyan_storage::{CycleTown, Store, StoreError};
 
 use crate::divisions::{actor, runtime};
@@ -51,28 +55,75 @@ fn spinner(msg: &'static str) -> ProgressBar {
     s
 }
 
-pub use touyan_storage::propose::{Head, into_rows};
+pub use touyan_office::propose::{Head, into_rows};
 
 /// Phase times on stderr when `TOUYAN_TIMING` is set (for bench/cycle.sh).
 struct Timing {
     on: bool,
-    last: std::cell::Cell<std::time::Instant>,
+    last: std::sync::Mutex<std::time::Instant>,
 }
 
 impl Timing {
     fn new() -> Timing {
         Timing {
             on: std::env::var_os("TOUYAN_TIMING").is_some(),
-            last: std::cell::Cell::new(std::time::Instant::now()),
+            last: std::sync::Mutex::new(std::time::Instant::now()),
         }
     }
 
     fn phase(&self, name: &str) {
-        if self.on {
+        if self.on
+            && let Ok(mut last) = self.last.lock()
+        {
             let now = std::time::Instant::now();
-            eprintln!("timing {name} {:.3}", (now - self.last.get()).as_secs_f64());
-            self.last.set(now);
+            eprintln!("timing {name} {:.3}", (now - *last).as_secs_f64());
+            *last = now;
         }
+    }
+}
+
+/// The run's progress on the terminal: a spinner while reading, a bar of
+/// towns while deciding, a bar of secretaries while writing; phase times
+/// when asked.
+struct Bars {
+    timing: Timing,
+    now: std::sync::Mutex<ProgressBar>,
+}
+
+impl Bars {
+    fn show(&self, b: ProgressBar) {
+        if let Ok(mut now) = self.now.lock() {
+            now.finish_and_clear();
+            *now = b;
+        }
+    }
+
+    fn at(&self, done: usize) {
+        if let Ok(now) = self.now.lock() {
+            now.set_position(done as u64);
+        }
+    }
+}
+
+impl Progress for Bars {
+    fn reading(&self) {
+        self.show(spinner("正在读取记录 …"));
+    }
+    fn deciding(&self, towns: usize) {
+        self.show(bar(towns as u64, "正在测算"));
+    }
+    fn decided(&self, done: usize) {
+        self.at(done);
+    }
+    fn writing(&self, rows: usize) {
+        self.show(bar(rows as u64, "正在写入"));
+    }
+    fn written(&self, done: usize) {
+        self.at(done);
+    }
+    fn phase(&self, name: &'static str) {
+        self.show(ProgressBar::hidden());
+        self.timing.phase(name);
     }
 }
 
@@ -85,6 +136,15 @@ enum Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         Failure::Store(e)
+    }
+}
+
+impl From<OfficeError> for Failure {
+    fn from(e: OfficeError) -> Self {
+        match e {
+            OfficeError::Store(e) => Failure::Store(e),
+            e => Failure::Refused(e.to_string()),
+        }
     }
 }
 
@@ -108,9 +168,12 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
     };
     let year = o.year;
     let result = rt.block_on(async {
-        let timing = Timing::new();
+        let bars = Arc::new(Bars {
+            timing: Timing::new(),
+            now: std::sync::Mutex::new(ProgressBar::hidden()),
+        });
         let store = Store::open(db).await?;
-        timing.phase("open");
+        bars.timing.phase("open");
         // The town asked for (by code or name), so that only its records
         // are read.
         let town = match o.town {
@@ -123,39 +186,24 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
                 Some(touyan_reports::find_town(&towns, t).map_err(Failure::Refused)?)
             }
         };
-        let reading = spinner("正在读取记录 …");
-        let records = store.cycle_records_for(year, town).await?;
-        reading.finish_and_clear();
-        timing.phase("read");
-        let n = touyan_cycle::towns_in_scope(&records, town);
-        if n == 0 {
-            return Err(Failure::Refused(
-                touyan_storage::propose::NOTHING_TO_DECIDE.into(),
-            ));
-        }
-        let deciding = bar(n as u64, "正在测算");
-        let progress = |done: usize| deciding.set_position(done as u64);
-        let proposals = touyan_cycle::run(&records, year, town, &policy, threads, &progress)
-            .map_err(|e| Failure::Refused(touyan_storage::propose::refusal(&e)));
-        deciding.finish_and_clear();
-        let proposals = proposals?;
-        timing.phase("decide");
-        // The records are not freed: the command ends once the proposals
-        // are written, and the system takes the memory back at once, where
-        // freeing the country's 3.8 million records one by one (on a thread
-        // beside the write, before) took a core the write's reference check
-        // uses.
-        std::mem::forget(records);
-        let (head, towns, secretaries) = into_rows(proposals);
-        let writing = bar(secretaries.len() as u64, "正在写入");
-        let mut shown = |done: usize| writing.set_position(done as u64);
-        let written = store
-            .replace_cycle(&actor(), year, town, &towns, &secretaries, &mut shown)
-            .await;
-        writing.finish_and_clear();
-        written?;
-        timing.phase("write");
-        Ok::<_, Failure>((head, towns))
+        let name = actor();
+        let options = propose::Options {
+            threads,
+            free_records: false,
+            progress: bars.clone(),
+        };
+        let done = propose::year(
+            &store,
+            By::command_line(&name),
+            year,
+            town,
+            &policy,
+            options,
+        )
+        .await;
+        bars.show(ProgressBar::hidden());
+        let done = done?;
+        Ok::<_, Failure>((done.head, done.towns))
     });
     match result {
         Ok((head, towns)) => {

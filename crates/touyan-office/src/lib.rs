@@ -10,13 +10,14 @@
 //! or an [`OfficeError`] (a Chinese `Display` for people, a variant for
 //! code). The adapters call only this layer for decisions and writes.
 //!
-//! Moved here so far (issue 16): a month's pay ([`pay`]) and the decision
-//! dates ([`when`]). The rest of the office's work still lives in its
+//! Moved here so far (issue 16): a month's pay ([`pay`]), the year's
+//! proposals ([`propose`]) and the decision dates ([`when`]). The rest of the office's work still lives in its
 //! adapters and moves here step by step; ARCHITECTURE.md lists what is
 //! where.
 
 pub mod error;
 pub mod pay;
+pub mod propose;
 pub mod when;
 
 pub use error::OfficeError;
@@ -34,4 +35,20 @@ pub struct By<'a> {
     pub name: &'a str,
     /// The client's address, for the change log.
     pub origin: Option<&'a str>,
+}
+
+impl<'a> By<'a> {
+    /// The command line (`name` for the change log, such as
+    /// "命令行:root"): whoever holds the database acts for the city, as
+    /// its administrator.
+    pub fn command_line(name: &'a str) -> By<'a> {
+        By {
+            actor: touyan_workflow::Actor {
+                role: touyan_workflow::Role::CityAdmin,
+                town: None,
+            },
+            name,
+            origin: None,
+        }
+    }
 }

@@ -52,7 +52,6 @@ mod moves;
 mod pay_compute;
 mod pay_runs;
 mod plans;
-pub mod propose;
 mod read_pool;
 mod record;
 mod records;

@@ -18,13 +18,14 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
+use touyan_office::propose::{self, Options, Quiet};
+use touyan_office::{By, OfficeError};
 use touyan_records::TownCode;
 use touyan_records::model::{
     Labelled, ListDraft, ListEntry, ListMoveKind, ListReview, ListStatus, ReviewState,
 };
 use touyan_rules::art01_inclusion;
 use touyan_rules::art13_pay;
-use touyan_storage::propose::ProposeError;
 use touyan_storage::{CycleSecretary, CycleTownRun, ListChange, ListMoveRun, Store, StoreError};
 use touyan_workflow::Refusal;
 use touyan_workflow::art01_13_list::{self as flow, Finding, Line};
@@ -605,7 +606,7 @@ pub struct ProposeForm {
 }
 
 /// `POST /lists/propose`: the year's proposal decided again and stored
-/// (the yearly adjustment: `Store::propose_year`, the same run as `touyan
+/// (the yearly adjustment: `touyan_office::propose::year`, the same run as `touyan
 /// cycle --year`) for every town, or for one; filed lists are not
 /// touched. Then the town's list, or the overview.
 pub async fn propose(
@@ -641,18 +642,28 @@ pub async fn propose(
         }
     }
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    match store
-        .propose_year(&user.username, year, town, st.policy(), threads)
-        .await
-    {
+    let by = By {
+        actor: actor(&user),
+        name: &user.username,
+        origin: Some(&client_addr(&parts)),
+    };
+    let options = Options {
+        threads,
+        free_records: true,
+        progress: std::sync::Arc::new(Quiet),
+    };
+    match propose::year(store, by, year, town, st.policy(), options).await {
         Ok(_) => see_other(&match town {
             Some(t) => format!("/lists/{year}/{}", t.as_str()),
             None => format!("/lists?year={year}"),
         }),
-        Err(ProposeError::Refused(m)) => {
-            message_page(StatusCode::UNPROCESSABLE_ENTITY, "未能生成建议名单", &m)
-        }
-        Err(ProposeError::Store(e)) => internal(e.into()),
+        Err(OfficeError::NotFound) => not_found_page(),
+        Err(OfficeError::Store(e)) => internal(e.into()),
+        Err(e) => message_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "未能生成建议名单",
+            &e.to_string(),
+        ),
     }
 }
 

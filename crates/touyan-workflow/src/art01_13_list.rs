@@ -173,6 +173,22 @@ pub fn moves_for(actor: &Actor<'_>, town: &str, current: Option<ReviewState>) ->
         .collect()
 }
 
+/// Whether `actor` may decide the year's proposals again (the yearly
+/// adjustment, 每年年初调整一次) for `town`, or for every town (`None`):
+/// the city administrator for any town or all of them, a town's operator
+/// for their own town only. Another town is answered as missing.
+pub fn may_propose(actor: &Actor<'_>, town: Option<&str>) -> Result<(), Refusal> {
+    match (actor.role, town) {
+        (Role::CityAdmin, _) => Ok(()),
+        (Role::TownOperator, Some(t)) if actor.sees(t) => Ok(()),
+        (Role::TownOperator, Some(_)) => Err(Refusal::NotFound),
+        (r, _) => Err(Refusal::Forbidden(format!(
+            "建议名单只能由市级管理员或镇街经办生成，{}不能生成",
+            r.label()
+        ))),
+    }
+}
+
 /// Whether the draft can be edited in this state.
 pub fn editable(current: Option<ReviewState>) -> bool {
     edge(K::Save).from.contains(&current)

@@ -351,3 +351,27 @@ fn a_tier_outside_one_to_three_is_refused() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert!(f[0].message.contains("档次只能是"), "{f:?}");
 }
+
+#[test]
+fn proposals_are_decided_by_the_city_or_a_towns_own_operator() {
+    let t1 = "370783100";
+    let t2 = "370783103";
+    assert_eq!(may_propose(&actor(Role::CityAdmin, None), None), Ok(()));
+    assert_eq!(may_propose(&actor(Role::CityAdmin, None), Some(t2)), Ok(()));
+    let op = actor(Role::TownOperator, Some(t1));
+    assert_eq!(may_propose(&op, Some(t1)), Ok(()));
+    assert_eq!(may_propose(&op, Some(t2)), Err(Refusal::NotFound));
+    assert!(matches!(may_propose(&op, None), Err(Refusal::Forbidden(_))));
+    for role in Role::ALL {
+        if matches!(role, Role::CityAdmin | Role::TownOperator) {
+            continue;
+        }
+        let town = role.is_town().then_some(t1);
+        let a = actor(role, town);
+        assert!(
+            matches!(may_propose(&a, Some(t1)), Err(Refusal::Forbidden(_))),
+            "{role:?}"
+        );
+        assert!(matches!(may_propose(&a, None), Err(Refusal::Forbidden(_))));
+    }
+}
