@@ -2,7 +2,7 @@
 //!
 //! One API over two backends: SQLite (embedded, the default: one file, WAL,
 //! foreign keys on) and PostgreSQL (`postgres://…`), chosen from the URL
-//! when the store is opened; the schema (`migration.rs`) is brought up to
+//! when the store is opened; the schema (`migrations/`) is brought up to
 //! date by [`Store::open`].
 //!
 //! Every write goes through a [`Tx`] that carries who is writing: each
@@ -33,21 +33,7 @@ mod evaluations;
 mod forms;
 mod import_keys;
 mod lists;
-mod m0003_cycle;
-mod m0004_accounts;
-mod m0005_import_copies;
-mod m0006_indexes;
-mod m0007_cycle_digest;
-mod m0008_data_version;
-mod m0009_workflows;
-mod m0010_plans;
-mod m0011_daily;
-mod m0012_young_selection;
-mod m0013_cycle_digest_index;
-mod m0014_cycle_person_index;
-mod m0015_ballot_integrity;
-mod m0016_audit_events;
-mod migration;
+mod migrations;
 mod moves;
 mod pay_runs;
 mod plans;
@@ -90,7 +76,7 @@ pub use evaluations::{Closing, CodeCount, IssuedBatch, Tally};
 pub use forms::{YoungChange, YoungMoveRun};
 pub use import_keys::ImportKeys;
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
-pub use m0005_import_copies::ImportCopy;
+pub use migrations::m0005_import_copies::ImportCopy;
 pub use pay_runs::{Computed, PayChange, PayMoveRun};
 pub use plans::{PlanChange, PlanMoveRun, PlanPerson};
 pub use record::{Cell, Col, Kind, Reader, Record, scaled};
@@ -371,7 +357,7 @@ impl Store {
         // done.
         // Up to about five seconds: a loaded machine migrates slowly.
         let mut attempt = 0;
-        while let Err(e) = migration::Migrator::up(&db, None).await {
+        while let Err(e) = migrations::Migrator::up(&db, None).await {
             attempt += 1;
             if attempt == 10 {
                 return Err(StoreError::Migrate(e.to_string()));
@@ -786,7 +772,9 @@ impl Tx {
     /// wrote records, the data version moves on in the same transaction.
     pub async fn commit(self) -> Result<(), StoreError> {
         if self.wrote_records.load(Ordering::Relaxed) {
-            self.tx.execute_unprepared(m0008_data_version::BUMP).await?;
+            self.tx
+                .execute_unprepared(migrations::m0008_data_version::BUMP)
+                .await?;
         }
         self.tx.commit().await.map_err(StoreError::from)
     }

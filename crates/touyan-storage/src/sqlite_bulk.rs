@@ -807,7 +807,7 @@ pub(crate) fn replace_cycle(
     }
     progress(secretaries.len());
     // The records changed: the data version moves on (as `Tx::commit`).
-    tx.execute(crate::m0008_data_version::BUMP, [])
+    tx.execute(crate::migrations::m0008_data_version::BUMP, [])
         .map_err(db_err)?;
     // Commit only if the references hold.
     check

@@ -33,7 +33,7 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use super::{CLOSED, of_eval};
-use crate::m0015_ballot_integrity::VOTE_LOGGED;
+use crate::migrations::m0015_ballot_integrity::VOTE_LOGGED;
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
 use crate::{Params, Store, StoreError, Tx};
 

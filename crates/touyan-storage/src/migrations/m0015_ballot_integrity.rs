@@ -39,8 +39,8 @@ use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::m0004_accounts::APPEND_ONLY;
-use crate::migration::create_table;
+use crate::migrations::create_table;
+use crate::migrations::m0004_accounts::APPEND_ONLY;
 
 pub(crate) struct BallotIntegrity;
 
