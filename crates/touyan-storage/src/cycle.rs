@@ -35,8 +35,10 @@ use sea_orm::{ConnectionTrait, Statement, Value};
 use time::{Date, PrimitiveDateTime};
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
-use crate::record::{Cell, Col, Kind, Reader, Record, col};
-use crate::{Action, LogEntry, Params, Store, StoreError, Tx, cells, key_text, row_json};
+use crate::record::{Cell, Col, Kind, Reader, Record, cells, col, key_text, row_json};
+use crate::sql::Params;
+use crate::tx::LogEntry;
+use crate::{Action, Store, StoreError, Tx};
 
 /// One town's proposal for a year, as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -659,7 +661,7 @@ impl Tx {
         let (filter, values) = scope_filter(&mut p, year, town);
         let sql = format!(
             "SELECT {} FROM {} WHERE {filter}",
-            crate::column_list(R::COLUMNS),
+            crate::sql::column_list(R::COLUMNS),
             R::TABLE
         );
         let rows = self
@@ -682,17 +684,17 @@ pub(crate) async fn select<R: Record, C: ConnectionTrait>(
     filter: &str,
     values: Vec<Value>,
 ) -> Result<Vec<R>, StoreError> {
-    let keys = crate::column_list(&R::COLUMNS[..R::KEY]);
+    let keys = crate::sql::column_list(&R::COLUMNS[..R::KEY]);
     let sql = format!(
         "SELECT {} FROM {} WHERE {filter} ORDER BY {keys}",
-        crate::column_list(R::COLUMNS),
+        crate::sql::column_list(R::COLUMNS),
         R::TABLE
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend.db(), sql, values))
         .await?;
     rows.iter()
-        .map(|r| crate::to_record(cells(r, R::COLUMNS)?))
+        .map(|r| crate::record::to_record(cells(r, R::COLUMNS)?))
         .collect()
 }
 
@@ -754,7 +756,7 @@ impl Store {
         let (filter, values) = filter.unwrap_or(("1 = 1", Vec::new()));
         let sql = format!(
             "SELECT {} FROM {} WHERE {filter}",
-            crate::column_list(R::COLUMNS),
+            crate::sql::column_list(R::COLUMNS),
             R::TABLE
         );
         let rows = self
@@ -766,7 +768,7 @@ impl Store {
             ))
             .await?;
         rows.iter()
-            .map(|r| crate::to_record(cells(r, R::COLUMNS)?))
+            .map(|r| crate::record::to_record(cells(r, R::COLUMNS)?))
             .collect()
     }
 
@@ -863,7 +865,7 @@ impl Store {
         ) -> Result<Vec<R>, StoreError> {
             let sql = format!(
                 "SELECT {} FROM {} WHERE {}",
-                crate::column_list(R::COLUMNS),
+                crate::sql::column_list(R::COLUMNS),
                 R::TABLE,
                 q.0
             );
@@ -875,7 +877,7 @@ impl Store {
                 ))
                 .await?;
             rows.iter()
-                .map(|r| crate::to_record(cells(r, R::COLUMNS)?))
+                .map(|r| crate::record::to_record(cells(r, R::COLUMNS)?))
                 .collect()
         }
         let be = self.backend;
@@ -940,7 +942,7 @@ impl Store {
         for (table, cols, (filter, values)) in q.list() {
             let sql = format!(
                 "SELECT {} FROM {table} WHERE {filter}",
-                crate::column_list(cols)
+                crate::sql::column_list(cols)
             );
             let rows = self
                 .db
@@ -972,7 +974,7 @@ impl Store {
                 R::COLUMNS,
                 format!(
                     "1 = 1 ORDER BY {}",
-                    crate::column_list(&R::COLUMNS[..R::KEY])
+                    crate::sql::column_list(&R::COLUMNS[..R::KEY])
                 ),
             )
         }
@@ -1000,7 +1002,7 @@ impl Store {
         for (table, cols, filter) in &tables {
             let sql = format!(
                 "SELECT {} FROM {table} WHERE {filter}",
-                crate::column_list(cols)
+                crate::sql::column_list(cols)
             );
             let rows = self
                 .db

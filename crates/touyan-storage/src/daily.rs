@@ -19,7 +19,8 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_date, text};
-use crate::{Params, Store, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Store, StoreError, Tx};
 
 impl Record for DutyRota {
     const TABLE: &'static str = "daily_duty_rotas";

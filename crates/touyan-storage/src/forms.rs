@@ -24,7 +24,8 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_date, scaled, text};
-use crate::{Batch, Params, Store, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Batch, Store, StoreError, Tx};
 
 impl Record for YoungCandidate {
     const TABLE: &'static str = "young_candidates";

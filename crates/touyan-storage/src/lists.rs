@@ -19,7 +19,8 @@ use touyan_records::model::{
 };
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_int, text};
-use crate::{Params, Store, StoreError};
+use crate::sql::Params;
+use crate::{Store, StoreError};
 
 impl Record for ListReview {
     const TABLE: &'static str = "list_reviews";

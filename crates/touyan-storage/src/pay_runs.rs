@@ -17,7 +17,8 @@ use touyan_records::TownCode;
 use touyan_records::model::{Labelled, PayKind, PayMove, PayRecord, PayRun, PayState};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
-use crate::{Params, Store, StoreError};
+use crate::sql::Params;
+use crate::{Store, StoreError};
 
 impl Record for PayRun {
     const TABLE: &'static str = "pay_runs";

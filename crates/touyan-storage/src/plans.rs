@@ -21,7 +21,8 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_date, text};
-use crate::{Params, Store, StoreError};
+use crate::sql::Params;
+use crate::{Store, StoreError};
 
 impl Record for PlanReview {
     const TABLE: &'static str = "plan_reviews";

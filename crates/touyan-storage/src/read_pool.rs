@@ -33,8 +33,9 @@ use rusqlite::{Connection, OpenFlags};
 use sea_orm::{QueryResult, TryGetable, Value};
 use time::{Date, PrimitiveDateTime};
 
+use crate::StoreError;
 use crate::record::{Cell, Col, Kind};
-use crate::{BUSY_TIMEOUT, StoreError};
+use crate::store::BUSY_TIMEOUT;
 
 /// Statements each connection keeps prepared.
 const STATEMENT_CACHE: usize = 128;
@@ -235,7 +236,7 @@ impl Row {
     /// The row's first columns as the cells of `cols`.
     pub(crate) fn cells(&self, cols: &[Col]) -> Result<Vec<Cell>, StoreError> {
         match self {
-            Row::Sqlx(r) => crate::cells(r, cols).map_err(StoreError::from),
+            Row::Sqlx(r) => crate::record::cells(r, cols).map_err(StoreError::from),
             Row::Lite(_) => cols
                 .iter()
                 .enumerate()

@@ -37,9 +37,10 @@ use time::{Date, PrimitiveDateTime};
 
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
+use crate::StoreError;
 use crate::cycle::{CycleSecretary, CycleTown, CycleWritten};
-use crate::record::{Cell, Col, Kind, Record};
-use crate::{BUSY_TIMEOUT, StoreError, key_text, to_record};
+use crate::record::{Cell, Col, Kind, Record, key_text, to_record};
+use crate::store::BUSY_TIMEOUT;
 
 /// The file of a SQLite store, when it is a file on disk (an in-memory
 /// database exists only on the pool's one connection: no bulk path).
@@ -100,7 +101,7 @@ fn open(path: &Path, write: bool) -> Result<Connection, StoreError> {
         c.execute_batch(&format!(
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1048576; \
              PRAGMA journal_size_limit = {};",
-            crate::JOURNAL_SIZE_LIMIT
+            crate::store::JOURNAL_SIZE_LIMIT
         ))
         .map_err(db_err)?;
     }
@@ -228,7 +229,7 @@ pub(crate) fn read<R: Record>(
 ) -> Result<Vec<R>, StoreError> {
     let sql = format!(
         "SELECT {} FROM {} WHERE {filter}",
-        crate::column_list(R::COLUMNS),
+        crate::sql::column_list(R::COLUMNS),
         R::TABLE
     );
     read_sql(c, &sql, values)
@@ -238,9 +239,9 @@ pub(crate) fn read<R: Record>(
 pub(crate) fn read_all<R: Record>(c: &Connection) -> Result<Vec<R>, StoreError> {
     let sql = format!(
         "SELECT {} FROM {} ORDER BY {}",
-        crate::column_list(R::COLUMNS),
+        crate::sql::column_list(R::COLUMNS),
         R::TABLE,
-        crate::column_list(&R::COLUMNS[..R::KEY])
+        crate::sql::column_list(&R::COLUMNS[..R::KEY])
     );
     read_sql(c, &sql, &[])
 }
@@ -278,7 +279,7 @@ pub(crate) fn plain_read(
 ) -> Result<usize, StoreError> {
     let sql = format!(
         "SELECT {} FROM {table} WHERE {filter}",
-        crate::column_list(cols)
+        crate::sql::column_list(cols)
     );
     let mut st = c.prepare(&sql).map_err(db_err)?;
     let params = bind_all(values)?;
@@ -579,7 +580,7 @@ pub(crate) fn replace_cycle(
     let old: Vec<Vec<Cell>> = {
         let sql = format!(
             "SELECT {} FROM cycle_towns WHERE {filter}",
-            crate::column_list(CycleTown::COLUMNS)
+            crate::sql::column_list(CycleTown::COLUMNS)
         );
         let mut st = tx.prepare(&sql).map_err(db_err)?;
         let mut rows = st
@@ -638,7 +639,7 @@ pub(crate) fn replace_cycle(
     {
         let insert = format!(
             "INSERT INTO cycle_towns ({}, created_at, updated_at, updated_by) VALUES ({})",
-            crate::column_list(CycleTown::COLUMNS),
+            crate::sql::column_list(CycleTown::COLUMNS),
             vec!["?"; CycleTown::COLUMNS.len() + 3].join(", ")
         );
         let update = format!(
@@ -752,7 +753,7 @@ pub(crate) fn replace_cycle(
             let one = format!("({})", vec!["?"; columns].join(", "));
             format!(
                 "INSERT INTO cycle_secretaries ({}, created_at, updated_at, updated_by) VALUES {}",
-                crate::column_list(CycleSecretary::COLUMNS),
+                crate::sql::column_list(CycleSecretary::COLUMNS),
                 vec![one.as_str(); rows].join(", ")
             )
         };

@@ -34,8 +34,9 @@ use touyan_records::model::{
 };
 
 use crate::read_pool::Row;
-use crate::record::Record;
-use crate::{Backend, Store, StoreError, Tx, column_list, to_record};
+use crate::record::{Record, to_record};
+use crate::sql::column_list;
+use crate::{Backend, Store, StoreError, Tx};
 
 /// Whose records a reader may see.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -35,7 +35,8 @@ use touyan_records::{CitizenId, TownCode};
 use super::{CLOSED, of_eval};
 use crate::migrations::m0015_ballot_integrity::VOTE_LOGGED;
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
-use crate::{Params, Store, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Store, StoreError, Tx};
 
 impl Record for VoteToken {
     const TABLE: &'static str = "vote_tokens";

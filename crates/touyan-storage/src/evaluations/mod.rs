@@ -22,7 +22,8 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
-use crate::{Params, Store, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Store, StoreError, Tx};
 
 mod ballots;
 

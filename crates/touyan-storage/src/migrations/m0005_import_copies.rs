@@ -18,7 +18,8 @@ use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::{Params, Store, StoreError};
+use crate::sql::Params;
+use crate::{Store, StoreError};
 
 pub(crate) struct ImportCopies;
 
