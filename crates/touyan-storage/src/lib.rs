@@ -24,7 +24,9 @@
 //! # Ok(()) }
 //! ```
 
+mod accounts;
 mod audit;
+mod caches;
 mod cycle;
 mod daily;
 mod divisions;
@@ -39,17 +41,20 @@ mod pay_runs;
 mod plans;
 pub mod propose;
 mod read_pool;
+mod reads;
 mod record;
 mod records;
+mod scope;
+mod sessions;
 mod sql;
 mod sqlite_bulk;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
-mod web;
 
-pub use audit::{Action, Change};
+pub use accounts::{Account, NewAccount};
+pub use audit::{Action, AuditEntry, AuditFilter, Change};
 pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
 pub use daily::{DailyAdd, DailyFile, LeaveChange, SecretaryDaily};
 pub use divisions::{
@@ -64,8 +69,14 @@ pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
 pub use migrations::m0005_import_copies::ImportCopy;
 pub use pay_runs::{Computed, PayChange, PayMoveRun};
 pub use plans::{PlanChange, PlanMoveRun, PlanPerson};
+pub use reads::{
+    Page, Paged, PeopleFilter, PersonFile, PersonRow, ReserveCount, TownSummary, VillageFile,
+    VillageFilter, VillageRow,
+};
 pub use record::{Cell, Col, Kind, Reader, Record, scaled};
 pub use records::{TABLES, committee_code, town_kind_code};
+pub use scope::{Scope, Scoped};
+pub use sessions::SessionAccount;
 pub use store::{Applied, Backend, DivisionsLoaded, Store, redact_url};
 /// The records of one import, written in one transaction by
 /// [`Store::apply`], parents before children, each kind upserted by key
@@ -73,11 +84,6 @@ pub use store::{Applied, Backend, DivisionsLoaded, Store, redact_url};
 pub use touyan_records::model::Records as Batch;
 pub use touyan_records::model::{Town, Village};
 pub use tx::{Tx, Written};
-pub use web::{
-    Account, AuditEntry, AuditFilter, NewAccount, Page, Paged, PeopleFilter, PersonFile, PersonRow,
-    ReserveCount, Scope, Scoped, SessionAccount, TownSummary, VillageFile, VillageFilter,
-    VillageRow,
-};
 
 /// Calls `$m!(field, Type)` for every kind of a [`Batch`], in write order.
 macro_rules! batch_kinds {

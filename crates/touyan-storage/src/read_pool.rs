@@ -12,7 +12,7 @@
 //! the blocking work is bounded whatever the load (jobs wait in the queue).
 //!
 //! The SQL is the same text that PostgreSQL and the sqlx path run (the
-//! `Query` helper of `web.rs` builds it once); the rows come back as
+//! `Query` helper of `sql.rs` builds it once); the rows come back as
 //! [`Row`], which both paths implement, and are decoded by the same code.
 //! Values are bound and decoded in sqlx's SQLite encoding (dates as
 //! `YYYY-MM-DD`, times as sqlx writes them, booleans as 0/1), so a value

@@ -20,12 +20,12 @@ use touyan_records::model::{
     TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 
+use crate::caches::Caches;
 use crate::record::Record;
+use crate::sql::Query;
 use crate::sql::{count, list};
-use crate::{
-    Batch, Divisions, StoreError, Town, Tx, Village, Written, batch_kinds, migrations, read_pool,
-    sqlite_bulk, web,
-};
+use crate::{Batch, Divisions, StoreError, Town, Tx, Village, Written, batch_kinds};
+use crate::{migrations, read_pool, sqlite_bulk};
 
 /// How long a SQLite connection waits for another writer before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -101,8 +101,8 @@ pub struct Store {
     /// reads (`read_pool.rs`); `None` on PostgreSQL and in memory.
     pub(crate) reads: Option<Arc<read_pool::ReadPool>>,
     /// What the server's reads remember between requests, each entry
-    /// valid for one [`Store::data_version`] (`web.rs`).
-    pub(crate) caches: Arc<web::Caches>,
+    /// valid for one [`Store::data_version`] (`caches.rs`).
+    pub(crate) caches: Arc<Caches>,
 }
 
 /// A database URL with any password hidden, for messages.
@@ -252,7 +252,7 @@ impl Store {
     /// computed from records can be kept while it stays the same; every
     /// process on the database sees the same number.
     pub async fn data_version(&self) -> Result<i64, StoreError> {
-        let mut q = web::Query::new(self.backend);
+        let mut q = Query::new(self.backend);
         q.push("SELECT version FROM data_version WHERE singleton = 1");
         match q.read_one(self).await? {
             Some(r) => r.try_get_by_index(0),

@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, Value};
 use time::PrimitiveDateTime;
 
 use crate::record::{Cell, Record, cells, key_text, row_json};
-use crate::sql::{Params, bind, column_list, count, key_match, list};
+use crate::sql::{Params, Query, bind, column_list, count, key_match, list};
 use crate::{Action, Backend, StoreError, migrations};
 
 /// What a write did.
@@ -430,6 +430,36 @@ impl Tx {
                 ))
                 .await?;
         }
+        Ok(())
+    }
+
+    /// Writes one change-log entry (the transaction's actor, time and
+    /// origin).
+    pub(crate) async fn log_raw(
+        &self,
+        table: &str,
+        key: &str,
+        action: crate::Action,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Result<(), StoreError> {
+        let mut q = Query::new(self.backend);
+        let vals = [
+            q.bind(self.now),
+            q.bind(self.actor.clone()),
+            q.bind(table.to_owned()),
+            q.bind(key.to_owned()),
+            q.bind(action.code().to_owned()),
+            q.bind(before),
+            q.bind(after),
+            q.bind(self.origin.clone()),
+        ];
+        q.sql = format!(
+            "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
+             before_json, after_json, origin) VALUES ({})",
+            vals.join(", ")
+        );
+        q.exec(&self.tx).await?;
         Ok(())
     }
 }
