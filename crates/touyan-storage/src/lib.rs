@@ -29,15 +29,17 @@ mod audit;
 mod caches;
 mod cycle;
 mod daily;
+mod degrees;
 mod divisions;
 mod error;
 mod evaluations;
-mod forms;
 mod import_keys;
 mod lists;
 mod migrations;
 mod moves;
+mod new_records;
 mod pay_runs;
+mod payroll;
 mod plans;
 pub mod propose;
 mod read_pool;
@@ -52,6 +54,7 @@ mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;
+mod young;
 
 pub use accounts::{Account, NewAccount};
 pub use audit::{Action, AuditEntry, AuditFilter, Change};
@@ -63,7 +66,6 @@ pub use divisions::{
 };
 pub use error::StoreError;
 pub use evaluations::{Closing, CodeCount, IssuedBatch, Tally};
-pub use forms::{YoungChange, YoungMoveRun};
 pub use import_keys::ImportKeys;
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
 pub use migrations::m0005_import_copies::ImportCopy;
@@ -84,6 +86,7 @@ pub use store::{Applied, Backend, DivisionsLoaded, Store, redact_url};
 pub use touyan_records::model::Records as Batch;
 pub use touyan_records::model::{Town, Village};
 pub use tx::{Tx, Written};
+pub use young::{YoungChange, YoungMoveRun};
 
 /// Calls `$m!(field, Type)` for every kind of a [`Batch`], in write order.
 macro_rules! batch_kinds {

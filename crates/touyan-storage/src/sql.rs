@@ -261,6 +261,29 @@ pub(crate) fn micros(t: PrimitiveDateTime) -> PrimitiveDateTime {
         .unwrap_or(t)
 }
 
+/// Records of a kind matching `filter` (SQL over the table's columns,
+/// placeholders for `values`), in key order, through sqlx: in a
+/// transaction or on the pool.
+pub(crate) async fn select<R: Record, C: ConnectionTrait>(
+    db: &C,
+    backend: Backend,
+    filter: &str,
+    values: Vec<Value>,
+) -> Result<Vec<R>, StoreError> {
+    let keys = column_list(&R::COLUMNS[..R::KEY]);
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {filter} ORDER BY {keys}",
+        column_list(R::COLUMNS),
+        R::TABLE
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend.db(), sql, values))
+        .await?;
+    rows.iter()
+        .map(|r| to_record(cells(r, R::COLUMNS)?))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -405,6 +405,15 @@ impl Store {
         tx.commit().await?;
         Ok(DivisionsLoaded { towns, villages })
     }
+
+    /// The file of a SQLite store on disk (`None` on PostgreSQL and for an
+    /// in-memory database).
+    pub(crate) fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        match self.backend {
+            Backend::Sqlite => sqlite_bulk::file_of(&self.db),
+            Backend::Postgres => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -141,6 +141,25 @@ pub struct AuditEntry {
 }
 
 impl Store {
+    /// Whether `actor` ever wrote to this database (the demo's actor marks
+    /// a demo). Stops at the first entry found.
+    pub async fn has_actor(&self, actor: &str) -> Result<bool, StoreError> {
+        let mut p = Params::new(self.backend);
+        let sql = format!(
+            "SELECT 1 FROM change_log WHERE actor = {} LIMIT 1",
+            p.next()
+        );
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                vec![Value::String(Some(actor.to_owned()))],
+            ))
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// The audit trail matching `filter`, newest first, one page.
     pub async fn audit(
         &self,

@@ -1,9 +1,12 @@
-//! Reads for the server's pages, each limited to a [`Scope`](crate::Scope)
-//! through [`Scoped`](crate::Scoped): villages ([`villages`]), people and one
-//! person's file ([`people`]), the towns with their counts ([`towns`]); and
-//! the paging and record selects they share.
+//! Reads for the server's pages. Those for a user are limited to a
+//! [`Scope`](crate::Scope) through [`Scoped`](crate::Scoped): villages
+//! ([`villages`]), people and one person's file ([`people`]), the towns
+//! with their counts ([`towns`]). A town's pages also read what they need
+//! of the town's year in one go ([`town_records`]). Here too: the paging
+//! and the record selects they share.
 
 mod people;
+mod town_records;
 mod towns;
 mod villages;
 

@@ -1,5 +1,8 @@
-//! The people in scope: the paged list and one person's whole file.
+//! The people in scope: the paged list and one person's whole file; and
+//! whether an ID number is on record at all.
 
+use sea_orm::{ConnectionTrait, Statement, Value};
+use touyan_records::CitizenId;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
     PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession, VillageYear, WorkLog,
@@ -10,8 +13,8 @@ use super::{Page, Paged, records, select_query};
 use crate::read_pool::Row;
 use crate::record::{Record, to_record};
 use crate::scope::{person_in_town, person_of_town};
-use crate::sql::{Query, contains_pattern, renumber};
-use crate::{Backend, Scoped, StoreError};
+use crate::sql::{Params, Query, contains_pattern, renumber};
+use crate::{Backend, Scoped, Store, StoreError};
 
 /// Filters of the people list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -321,4 +324,21 @@ fn of_person<R: Record>(backend: Backend, id: &str) -> Query {
     let mut q = Query::new(backend);
     let p = q.bind(id.to_owned());
     select_query::<R>(q, &format!("person = {p}"))
+}
+
+impl Store {
+    /// Whether a person with this ID number is on record (anywhere).
+    pub async fn person_known(&self, id: &CitizenId) -> Result<bool, StoreError> {
+        let mut p = Params::new(self.backend);
+        let sql = format!("SELECT 1 FROM people WHERE citizen_id = {}", p.next());
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                vec![Value::String(Some(id.as_str().to_owned()))],
+            ))
+            .await?;
+        Ok(row.is_some())
+    }
 }

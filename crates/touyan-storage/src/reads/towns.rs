@@ -1,14 +1,18 @@
 //! The towns in scope: their names, their counts for the dashboard, and
-//! the year's list counted by tier and by reserve pool.
+//! the year's list counted by tier and by reserve pool; a town's yearly
+//! report on training its reserves.
 
 use std::sync::Arc;
 
+use sea_orm::Value;
 use time::Date;
+use touyan_records::TownCode;
+use touyan_records::model::ReserveReport;
 
 use crate::caches::{version_of, version_query};
 use crate::read_pool::Row;
-use crate::sql::Query;
-use crate::{Scoped, StoreError};
+use crate::sql::{Params, Query};
+use crate::{Scoped, Store, StoreError};
 
 /// A listed village's pool of reserves for secretary on a day.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,5 +202,25 @@ impl Scoped<'_> {
                 })
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// The town's report on training its reserves for `year`, if any.
+    pub async fn reserve_report(
+        &self,
+        town: TownCode,
+        year: i32,
+    ) -> Result<Option<ReserveReport>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let f = format!("town = {} AND year = {}", p.next(), p.next());
+        let v = vec![
+            Value::String(Some(town.as_str().to_owned())),
+            Value::Int(Some(year)),
+        ];
+        Ok(crate::sql::select(&self.db, self.backend, &f, v)
+            .await?
+            .into_iter()
+            .next())
     }
 }
