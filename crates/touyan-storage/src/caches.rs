@@ -54,7 +54,7 @@ type KeptPage = Arc<Paged<VillageRow>>;
 
 /// The most village-list pages kept at once (a page of 50 rows is about
 /// 15 KB: a few MB in all).
-const VILLAGE_PAGES_KEPT: usize = 512;
+pub(crate) const VILLAGE_PAGES_KEPT: usize = 512;
 
 /// What the server's reads keep between requests. Every entry carries the
 /// data version it was read at and is used only while the database still

@@ -2,7 +2,7 @@
 //!
 //! One API over two backends: SQLite (embedded, the default: one file, WAL,
 //! foreign keys on) and PostgreSQL (`postgres://…`), chosen from the URL
-//! when the store is opened; the schema (`migration.rs`) is brought up to
+//! when the store is opened; the schema (`migrations/`) is brought up to
 //! date by [`Store::open`].
 //!
 //! Every write goes through a [`Tx`] that carries who is writing: each
@@ -23,6 +23,33 @@
 //! tx.commit().await?;
 //! # Ok(()) }
 //! ```
+//!
+//! ## Modules
+//!
+//! Everything public is re-exported here; the modules are private and
+//! named by what they hold.
+//!
+//! - The store and its writes: `store.rs` ([`Store`], opening, batch
+//!   writes), `tx.rs` ([`Tx`], logged writes), `sql.rs` (placeholders, the
+//!   one statement builder, plain selects), `record.rs` and `records.rs`
+//!   (how each record kind maps to its table), `error.rs`, `migrations/`
+//!   (the schema, one file per migration).
+//! - Reads for the server: `scope.rs` ([`Scope`], [`Scoped`]), `reads/`
+//!   (villages, people and the person file, towns and their counts, a
+//!   town's records for its pages), `caches.rs` (what is kept per data
+//!   version), `read_pool.rs` (SQLite's read path), `import_keys.rs`.
+//! - Accounts and the audit trail: `accounts.rs`, `sessions.rs` (login
+//!   sessions, server keys), `audit/` (the change log's reads and the
+//!   entries that change no record).
+//! - The yearly cycle and bulk I/O: `cycle/` (proposals; the write and
+//!   the read on each backend), `sqlite_bulk.rs` (SQLite through
+//!   rusqlite), `payroll.rs` (`touyan payroll`'s reads and write),
+//!   [`propose`].
+//! - The workflows: `moves.rs` (what they share), `lists.rs`, `plans.rs`,
+//!   `pay_runs.rs`, `evaluations/`, `young.rs` (young-cadre candidates),
+//!   `daily.rs`; the forms' additions in `new_records.rs` and
+//!   `degrees.rs`; `divisions.rs` (division tables).
+//! - `testing` (feature `testing`): the both-backends test harness.
 
 mod accounts;
 mod audit;

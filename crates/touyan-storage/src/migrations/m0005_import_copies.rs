@@ -10,7 +10,7 @@
 //! whenever a new one is stored. The content is base64 text (the portable
 //! column types have no binary type).
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm::{ConnectionTrait, Statement, Value};

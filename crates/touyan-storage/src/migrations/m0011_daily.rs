@@ -15,7 +15,7 @@
 //!   public-institution posts), `pension_subsidies` (fen).
 //!
 //! Every row carries the town that keeps it. Same rules as
-//! `migration.rs`: portable SQL only; once released it never changes.
+//! `migrations/mod.rs`: portable SQL only; once released it never changes.
 
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;

@@ -31,7 +31,7 @@
 //!   await the reviewer's confirmation (an `entered` sign-off by whoever
 //!   last wrote them), as new ones do.
 //!
-//! Same rules as `migration.rs`: portable SQL only (the change log's
+//! Same rules as `migrations/mod.rs`: portable SQL only (the change log's
 //! trigger and the truncation of a time to its day are written per
 //! backend, as in `m0004_accounts`); once released it never changes.
 

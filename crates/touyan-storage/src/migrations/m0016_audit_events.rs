@@ -10,7 +10,7 @@
 //! its indexes and append-only triggers made again as m0001 and m0004 made
 //! them.
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm::DbBackend;

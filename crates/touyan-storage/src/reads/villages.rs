@@ -61,7 +61,8 @@ impl Scoped<'_> {
     /// rows before it, and the list is not counted on every page. The page
     /// is read in the same snapshot as the version it is checked against:
     /// the answer is the one the plain `OFFSET` read would give. A page so
-    /// read is kept too (up to [`VILLAGE_PAGES_KEPT`] pages), and given
+    /// read is kept too (up to
+    /// [`VILLAGE_PAGES_KEPT`](crate::caches::VILLAGE_PAGES_KEPT) pages), and given
     /// again while the version read before it is still the one it was read
     /// at. With a search text, the list is counted and paged as it is.
     pub async fn villages(
