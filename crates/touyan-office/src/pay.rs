@@ -215,7 +215,6 @@ pub async fn move_town(
                 kind,
                 to,
                 comment: comment.to_owned(),
-                computed: None,
             },
         )
         .await

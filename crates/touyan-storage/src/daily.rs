@@ -19,7 +19,8 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_date, text};
-use crate::{Params, Store, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Store, StoreError, Tx};
 
 impl Record for DutyRota {
     const TABLE: &'static str = "daily_duty_rotas";
@@ -502,7 +503,7 @@ impl Store {
             p.next(),
             scoped(&mut p, &mut v, "town", "person")
         );
-        for r in crate::cycle::select::<DutyRota, _>(&self.db, b, &f, v).await? {
+        for r in crate::sql::select::<DutyRota, _>(&self.db, b, &f, v).await? {
             if let Some(i) = slot(&r.person, &r.town)
                 && out[i].rota.as_ref().is_none_or(|x| x.since < r.since)
             {
@@ -543,7 +544,7 @@ impl Store {
             p.next(),
             scoped(&mut p, &mut v, "town", "person")
         );
-        for r in crate::cycle::select::<YearReport, _>(&self.db, b, &f, v).await? {
+        for r in crate::sql::select::<YearReport, _>(&self.db, b, &f, v).await? {
             if let Some(i) = slot(&r.person, &r.town) {
                 out[i].report_years.push(r.year);
             }
@@ -561,7 +562,7 @@ impl Store {
             p.next(),
             scoped(&mut p, &mut v, "town", "person")
         );
-        for r in crate::cycle::select::<LeaveRequest, _>(&self.db, b, &f, v).await? {
+        for r in crate::sql::select::<LeaveRequest, _>(&self.db, b, &f, v).await? {
             if let Some(i) = slot(&r.person, &r.town) {
                 out[i].open_leaves.push(r);
             }
@@ -580,7 +581,7 @@ impl Store {
             ($t:ty) => {{
                 let mut p = Params::new(b);
                 let (f, v) = person_filter(&mut p, person, town);
-                crate::cycle::select::<$t, _>(&self.db, b, &f, v).await?
+                crate::sql::select::<$t, _>(&self.db, b, &f, v).await?
             }};
         }
         let leaves: Vec<LeaveRequest> = read!(LeaveRequest);
@@ -634,7 +635,7 @@ impl Store {
                     Value::String(Some(r.person.as_str().to_owned())),
                     Value::Int(Some(r.year)),
                 ];
-                if !crate::cycle::select::<YearReport, _>(&tx.tx, self.backend, &f, v)
+                if !crate::sql::select::<YearReport, _>(&tx.tx, self.backend, &f, v)
                     .await?
                     .is_empty()
                 {

@@ -17,7 +17,9 @@ use touyan_records::model::{
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
-use crate::web::{Query, Scoped, person_in_town, select};
+use crate::reads::select;
+use crate::scope::{Scoped, person_in_town};
+use crate::sql::Query;
 use crate::{Store, StoreError};
 
 /// The keys on record an import of one scope is checked against.

@@ -19,7 +19,8 @@ use touyan_records::model::{
 };
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_int, text};
-use crate::{Params, Store, StoreError};
+use crate::sql::Params;
+use crate::{Store, StoreError};
 
 impl Record for ListReview {
     const TABLE: &'static str = "list_reviews";
@@ -170,7 +171,7 @@ impl Store {
         let mut p = Params::new(self.backend);
         let (f, v) = of_town(&mut p, year, town);
         Ok(
-            crate::cycle::select::<ListReview, _>(&self.db, self.backend, &f, v)
+            crate::sql::select::<ListReview, _>(&self.db, self.backend, &f, v)
                 .await?
                 .into_iter()
                 .next(),
@@ -181,7 +182,7 @@ impl Store {
     pub async fn list_reviews(&self, year: i32) -> Result<Vec<ListReview>, StoreError> {
         let mut p = Params::new(self.backend);
         let f = format!("year = {}", p.next());
-        crate::cycle::select::<ListReview, _>(
+        crate::sql::select::<ListReview, _>(
             &self.db,
             self.backend,
             &f,
@@ -198,7 +199,7 @@ impl Store {
     ) -> Result<Vec<ListDraft>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_town(&mut p, year, town);
-        crate::cycle::select::<ListDraft, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<ListDraft, _>(&self.db, self.backend, &f, v).await
     }
 
     /// The town's filed list of `year` (`list_entries`), by person.
@@ -211,7 +212,7 @@ impl Store {
         let (f, mut v) = of_town(&mut p, year, town);
         let f = format!("{f} AND status = {}", p.next());
         v.push(Value::String(Some(ListStatus::Filed.code().to_owned())));
-        crate::cycle::select::<ListEntry, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<ListEntry, _>(&self.db, self.backend, &f, v).await
     }
 
     /// How many people each town has on its filed list of `year`.
@@ -297,13 +298,13 @@ impl Store {
                 }
                 let mut p = Params::new(b);
                 let (f, v) = of_town(&mut p, c.year, c.town);
-                crate::cycle::select::<ListReview, _>(&tx.tx, b, &f, v)
+                crate::sql::select::<ListReview, _>(&tx.tx, b, &f, v)
                     .await?
                     .into_iter()
                     .next()
             }
             None => {
-                let found = crate::cycle::select::<ListReview, _>(&tx.tx, b, &f, v).await?;
+                let found = crate::sql::select::<ListReview, _>(&tx.tx, b, &f, v).await?;
                 if !found.is_empty() {
                     return Err(StoreError::Invalid(CHANGED.into()));
                 }
@@ -328,7 +329,7 @@ impl Store {
         if let Some(drafts) = &c.drafts {
             let mut p = Params::new(b);
             let (f, v) = of_town(&mut p, c.year, c.town);
-            let stored: Vec<ListDraft> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+            let stored: Vec<ListDraft> = crate::sql::select(&tx.tx, b, &f, v).await?;
             let gone: Vec<ListDraft> = stored
                 .into_iter()
                 .filter(|s| !drafts.iter().any(|d| d.village == s.village))
@@ -353,7 +354,7 @@ impl Store {
         if let Some(filed) = &c.filed {
             let mut p = Params::new(b);
             let (f, v) = of_town(&mut p, c.year, c.town);
-            let stored: Vec<ListEntry> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+            let stored: Vec<ListEntry> = crate::sql::select(&tx.tx, b, &f, v).await?;
             let gone: Vec<ListEntry> = stored
                 .into_iter()
                 .filter(|s| !filed.iter().any(|e| e.person == s.person))

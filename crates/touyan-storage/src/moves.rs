@@ -6,7 +6,8 @@ use sea_orm::{ConnectionTrait, Statement, Value};
 use time::PrimitiveDateTime;
 
 use crate::record::Record;
-use crate::{Backend, Params, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Backend, StoreError, Tx};
 
 impl Tx {
     /// Claims the rows of `table` matching `filter` (placeholders numbered
@@ -76,7 +77,7 @@ pub(crate) async fn select_audited<R: Record, C: ConnectionTrait>(
 ) -> Result<Vec<(R, String, PrimitiveDateTime)>, StoreError> {
     let sql = format!(
         "SELECT {}, updated_by, updated_at FROM {} WHERE {filter} ORDER BY {order}",
-        crate::column_list(R::COLUMNS),
+        crate::sql::column_list(R::COLUMNS),
         R::TABLE
     );
     let rows = db
@@ -85,7 +86,7 @@ pub(crate) async fn select_audited<R: Record, C: ConnectionTrait>(
     let n = R::COLUMNS.len();
     rows.iter()
         .map(|r| {
-            let record = crate::to_record(crate::cells(r, R::COLUMNS)?)?;
+            let record = crate::record::to_record(crate::record::cells(r, R::COLUMNS)?)?;
             Ok((record, r.try_get_by_index(n)?, r.try_get_by_index(n + 1)?))
         })
         .collect()

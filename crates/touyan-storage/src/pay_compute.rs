@@ -13,7 +13,8 @@ use time::Date;
 use touyan_records::model::{PayKind, PayMove, PayMoveKind, PayRecord, PayRun, PayState};
 use touyan_records::{CitizenId, TownCode};
 
-use crate::{Params, Store, StoreError, Written};
+use crate::sql::Params;
+use crate::{Store, StoreError, Written};
 
 /// One town's computed month.
 #[derive(Clone, Debug)]
@@ -96,7 +97,7 @@ impl Store {
             ))
             .await?;
         let runs: HashMap<TownCode, PayRun> =
-            crate::cycle::select::<PayRun, _>(&tx.tx, b, &filter, values.clone())
+            crate::sql::select::<PayRun, _>(&tx.tx, b, &filter, values.clone())
                 .await?
                 .into_iter()
                 .map(|r| (r.town, r))
@@ -162,7 +163,7 @@ impl Store {
         let mut p = Params::new(b);
         let f = format!("pay_month = {}", p.next());
         let stored: Vec<PayRecord> =
-            crate::cycle::select(&tx.tx, b, &f, vec![Value::TimeDate(Some(c.month))]).await?;
+            crate::sql::select(&tx.tx, b, &f, vec![Value::TimeDate(Some(c.month))]).await?;
         let stale: Vec<PayRecord> = stored
             .into_iter()
             .filter(|s| {

@@ -21,7 +21,8 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_date, text};
-use crate::{Params, Store, StoreError};
+use crate::sql::Params;
+use crate::{Store, StoreError};
 
 impl Record for PlanReview {
     const TABLE: &'static str = "plan_reviews";
@@ -171,7 +172,7 @@ impl Store {
         let mut p = Params::new(self.backend);
         let (f, v) = of_person(&mut p, year, person);
         Ok(
-            crate::cycle::select::<PlanReview, _>(&self.db, self.backend, &f, v)
+            crate::sql::select::<PlanReview, _>(&self.db, self.backend, &f, v)
                 .await?
                 .into_iter()
                 .next(),
@@ -191,7 +192,7 @@ impl Store {
             f.push_str(&format!(" AND town = {}", p.next()));
             v.push(Value::String(Some(t.as_str().to_owned())));
         }
-        crate::cycle::select::<PlanReview, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<PlanReview, _>(&self.db, self.backend, &f, v).await
     }
 
     /// The moves of a plan, in order, with who and when.
@@ -214,7 +215,7 @@ impl Store {
     pub async fn annual_plans(&self, year: i32) -> Result<Vec<AnnualPlan>, StoreError> {
         let mut p = Params::new(self.backend);
         let f = format!("year = {}", p.next());
-        crate::cycle::select::<AnnualPlan, _>(
+        crate::sql::select::<AnnualPlan, _>(
             &self.db,
             self.backend,
             &f,
@@ -232,7 +233,7 @@ impl Store {
         let mut p = Params::new(self.backend);
         let (f, v) = of_person(&mut p, year, person);
         Ok(
-            crate::cycle::select::<AnnualPlan, _>(&self.db, self.backend, &f, v)
+            crate::sql::select::<AnnualPlan, _>(&self.db, self.backend, &f, v)
                 .await?
                 .into_iter()
                 .next(),
@@ -396,13 +397,13 @@ impl Store {
                 }
                 let mut p = Params::new(b);
                 let (f, v) = of_person(&mut p, plan.year, &plan.person);
-                let old: Vec<PlanReview> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+                let old: Vec<PlanReview> = crate::sql::select(&tx.tx, b, &f, v).await?;
                 if old.first().is_none_or(|o| o.town != plan.town) {
                     return Err(StoreError::Invalid(CHANGED.into()));
                 }
             }
             None => {
-                let found: Vec<PlanReview> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+                let found: Vec<PlanReview> = crate::sql::select(&tx.tx, b, &f, v).await?;
                 if !found.is_empty() {
                     return Err(StoreError::Invalid(CHANGED.into()));
                 }

@@ -12,7 +12,7 @@
 //! the blocking work is bounded whatever the load (jobs wait in the queue).
 //!
 //! The SQL is the same text that PostgreSQL and the sqlx path run (the
-//! `Query` helper of `web.rs` builds it once); the rows come back as
+//! `Query` helper of `sql.rs` builds it once); the rows come back as
 //! [`Row`], which both paths implement, and are decoded by the same code.
 //! Values are bound and decoded in sqlx's SQLite encoding (dates as
 //! `YYYY-MM-DD`, times as sqlx writes them, booleans as 0/1), so a value
@@ -33,8 +33,9 @@ use rusqlite::{Connection, OpenFlags};
 use sea_orm::{QueryResult, TryGetable, Value};
 use time::{Date, PrimitiveDateTime};
 
+use crate::StoreError;
 use crate::record::{Cell, Col, Kind};
-use crate::{BUSY_TIMEOUT, StoreError};
+use crate::store::BUSY_TIMEOUT;
 
 /// Statements each connection keeps prepared.
 const STATEMENT_CACHE: usize = 128;
@@ -235,7 +236,7 @@ impl Row {
     /// The row's first columns as the cells of `cols`.
     pub(crate) fn cells(&self, cols: &[Col]) -> Result<Vec<Cell>, StoreError> {
         match self {
-            Row::Sqlx(r) => crate::cells(r, cols).map_err(StoreError::from),
+            Row::Sqlx(r) => crate::record::cells(r, cols).map_err(StoreError::from),
             Row::Lite(_) => cols
                 .iter()
                 .enumerate()

@@ -3,7 +3,7 @@
 //! work on any [`Record`]; `records.rs` says it once per record kind.
 
 use rust_decimal::Decimal;
-use sea_orm::Value;
+use sea_orm::{QueryResult, Value};
 use time::Date;
 use touyan_records::model::Labelled;
 
@@ -278,6 +278,60 @@ pub(crate) fn opt_int(i: Option<impl Into<i64>>) -> Cell {
 
 pub(crate) fn label<E: Labelled>(e: E) -> Cell {
     text(e.code())
+}
+
+/// A result row as cells, read by the columns' types.
+pub(crate) fn cells(row: &QueryResult, cols: &[Col]) -> Result<Vec<Cell>, sea_orm::DbErr> {
+    cols.iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Ok(match c.kind {
+                Kind::Text => row
+                    .try_get_by_index::<Option<String>>(i)?
+                    .map_or(Cell::Null, Cell::Text),
+                Kind::Int => row
+                    .try_get_by_index::<Option<i32>>(i)?
+                    .map_or(Cell::Null, |v| Cell::Int(v.into())),
+                Kind::BigInt => row
+                    .try_get_by_index::<Option<i64>>(i)?
+                    .map_or(Cell::Null, Cell::Int),
+                Kind::Bool => row
+                    .try_get_by_index::<Option<bool>>(i)?
+                    .map_or(Cell::Null, Cell::Bool),
+                Kind::Date => row
+                    .try_get_by_index::<Option<time::Date>>(i)?
+                    .map_or(Cell::Null, Cell::Date),
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn key_text(key: &[Cell]) -> String {
+    key.iter().map(Cell::key_text).collect::<Vec<_>>().join("/")
+}
+
+pub(crate) fn row_json(cols: &[Col], row: &[Cell]) -> String {
+    let mut s = String::from("{");
+    for (i, (c, v)) in cols.iter().zip(row).enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push('"');
+        s.push_str(c.name);
+        s.push_str("\":");
+        v.write_json(&mut s);
+    }
+    s.push('}');
+    s
+}
+
+pub(crate) fn to_record<R: Record>(row: Vec<Cell>) -> Result<R, StoreError> {
+    let key = key_text(&row[..R::KEY.min(row.len())]);
+    R::from_row(&mut Reader::new(row, R::COLUMNS)).map_err(|message| StoreError::Corrupt {
+        table: R::ZH,
+        key,
+        message,
+    })
 }
 
 #[cfg(test)]

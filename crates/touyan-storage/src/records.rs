@@ -1,5 +1,5 @@
 //! Every record kind as a table: its columns (key first) and conversions.
-//! The tables themselves are created by `migration.rs`; a round-trip test
+//! The tables themselves are created by `migrations/mod.rs`; a round-trip test
 //! per kind keeps the two in step.
 //!
 //! Units: money in integer fen (`_fen`), 万元 and other decimals in integer

@@ -133,7 +133,7 @@ impl TestDb {
         let db = Database::connect(url.as_str())
             .await
             .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
-        crate::migration::Migrator::up(&db, steps)
+        crate::migrations::Migrator::up(&db, steps)
             .await
             .unwrap_or_else(|e| panic!("migrations: {e}"));
         db

@@ -380,7 +380,6 @@ fn pay_change(
     expected: Option<PayState>,
     kind: PayMoveKind,
     to: PayState,
-    records: Option<Vec<PayRecord>>,
 ) -> touyan_storage::PayChange {
     touyan_storage::PayChange {
         month: date!(2025 - 03 - 01),
@@ -393,11 +392,37 @@ fn pay_change(
         } else {
             String::new()
         },
-        computed: records.map(|records| touyan_storage::Computed {
-            records,
-            example: true,
-        }),
     }
+}
+
+/// The compute move of the town's run, seen in `expected`: every stored
+/// payment of the month is the town's.
+async fn compute(
+    store: &touyan_storage::Store,
+    origin: Option<&str>,
+    expected: Option<PayState>,
+    records: Vec<PayRecord>,
+) -> Result<PayRun, StoreError> {
+    let may = |_: Option<PayState>| true;
+    let covers = |_: &PayRecord| Some(t());
+    let done = store
+        .compute_pay(
+            "op",
+            origin,
+            &touyan_storage::PayComputation {
+                month: date!(2025 - 03 - 01),
+                towns: vec![touyan_storage::TownComputed {
+                    town: t(),
+                    records,
+                    example: true,
+                }],
+                expected: Some(expected),
+                may_compute: &may,
+                covers: &covers,
+            },
+        )
+        .await?;
+    Ok(done.runs.into_iter().next().expect("the run"))
 }
 
 async fn a_pay_run_is_computed_reviewed_approved_and_paid(db: TestDb) {
@@ -421,36 +446,21 @@ async fn a_pay_run_is_computed_reviewed_approved_and_paid(db: TestDb) {
         .unwrap();
     let month = date!(2025 - 03 - 01);
     assert_eq!(store.pay_run(month, t()).await.unwrap(), None);
-    let r = store
-        .move_pay(
-            "op",
-            Some("10.0.0.1"),
-            &pay_change(
-                None,
-                K::Compute,
-                S::Computed,
-                Some(vec![pay(A, 100_000), pay(B, 300_000)]),
-            ),
-        )
-        .await
-        .unwrap();
+    let r = compute(
+        &store,
+        Some("10.0.0.1"),
+        None,
+        vec![pay(A, 100_000), pay(B, 300_000)],
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (r.state, r.people, r.total_fen, r.example),
         (S::Computed, 2, 400_000, true)
     );
     assert_eq!(store.town_payments(month, t()).await.unwrap().len(), 2);
     // Computing again after B left: B's payment of the month goes.
-    let r = store
-        .move_pay(
-            "op",
-            None,
-            &pay_change(
-                Some(S::Computed),
-                K::Compute,
-                S::Computed,
-                Some(vec![pay(A, 100_000)]),
-            ),
-        )
+    let r = compute(&store, None, Some(S::Computed), vec![pay(A, 100_000)])
         .await
         .unwrap();
     assert_eq!((r.people, r.total_fen), (1, 100_000));
@@ -463,7 +473,7 @@ async fn a_pay_run_is_computed_reviewed_approved_and_paid(db: TestDb) {
         ("city", S::Reviewed, K::Return, S::Returned),
     ] {
         store
-            .move_pay(by, None, &pay_change(Some(from), kind, to, None))
+            .move_pay(by, None, &pay_change(Some(from), kind, to))
             .await
             .unwrap();
     }
@@ -472,26 +482,26 @@ async fn a_pay_run_is_computed_reviewed_approved_and_paid(db: TestDb) {
         (r.state, r.comment.as_str(), r.total_fen),
         (S::Returned, "人数不符", 100_000)
     );
-    store
-        .move_pay(
-            "op",
-            None,
-            &pay_change(
-                Some(S::Returned),
-                K::Compute,
-                S::Computed,
-                Some(vec![pay(A, 100_000), pay(B, 300_000)]),
-            ),
-        )
+    // A stale computation writes nothing.
+    let e = compute(&store, None, Some(S::Computed), vec![pay(A, 1)])
         .await
-        .unwrap();
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Stale), "{e}");
+    compute(
+        &store,
+        None,
+        Some(S::Returned),
+        vec![pay(A, 100_000), pay(B, 300_000)],
+    )
+    .await
+    .unwrap();
     for (by, from, kind, to) in [
         ("rev", S::Computed, K::Review, S::Reviewed),
         ("city", S::Reviewed, K::Approve, S::Approved),
         ("fin", S::Approved, K::Pay, S::Paid),
     ] {
         store
-            .move_pay(by, None, &pay_change(Some(from), kind, to, None))
+            .move_pay(by, None, &pay_change(Some(from), kind, to))
             .await
             .unwrap();
     }
@@ -512,17 +522,11 @@ async fn a_pay_run_is_computed_reviewed_approved_and_paid(db: TestDb) {
     assert_eq!(store.pay_runs(month).await.unwrap().len(), 1);
     // A stale move writes nothing.
     let e = store
-        .move_pay(
-            "fin",
-            None,
-            &pay_change(Some(S::Approved), K::Pay, S::Paid, None),
-        )
+        .move_pay("fin", None, &pay_change(Some(S::Approved), K::Pay, S::Paid))
         .await
         .unwrap_err();
-    assert!(
-        matches!(&e, StoreError::Invalid(m) if m.contains("刷新")),
-        "{e}"
-    );
+    assert!(matches!(&e, StoreError::Stale), "{e}");
+    assert!(e.to_string().contains("刷新"), "{e}");
     // The other month is untouched; the demo's actor marks a demo.
     let all: Vec<PayRecord> = store.list().await.unwrap();
     assert!(all.contains(&other_month));

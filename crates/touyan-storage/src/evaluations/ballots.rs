@@ -33,9 +33,10 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use super::{CLOSED, of_eval};
-use crate::m0015_ballot_integrity::VOTE_LOGGED;
+use crate::migrations::m0015_ballot_integrity::VOTE_LOGGED;
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
-use crate::{Params, Store, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Store, StoreError, Tx};
 
 impl Record for VoteToken {
     const TABLE: &'static str = "vote_tokens";
@@ -262,7 +263,7 @@ impl Tx {
         let mut p = Params::new(self.backend);
         let (f, v) = of_part(&mut p, year, half, town, part);
         Ok(
-            crate::cycle::select::<EvalSignoff, _>(&self.tx, self.backend, &f, v)
+            crate::sql::select::<EvalSignoff, _>(&self.tx, self.backend, &f, v)
                 .await?
                 .into_iter()
                 .next(),
@@ -441,7 +442,7 @@ impl Store {
     ) -> Result<Vec<EvalSignoff>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_eval(&mut p, year, half, town);
-        crate::cycle::select::<EvalSignoff, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<EvalSignoff, _>(&self.db, self.backend, &f, v).await
     }
 
     /// The declared numbers of eligible raters of an evaluation.
@@ -453,7 +454,7 @@ impl Store {
     ) -> Result<Vec<RaterCount>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_eval(&mut p, year, half, town);
-        crate::cycle::select::<RaterCount, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<RaterCount, _>(&self.db, self.backend, &f, v).await
     }
 
     /// Declares the numbers of eligible raters of an open evaluation
@@ -578,7 +579,7 @@ impl Store {
         tx.claim_raters_confirmed(year, half, town).await?;
         let mut p = Params::new(self.backend);
         let (f, v) = of_eval(&mut p, year, half, town);
-        let declared = crate::cycle::select::<RaterCount, _>(&tx.tx, self.backend, &f, v).await?;
+        let declared = crate::sql::select::<RaterCount, _>(&tx.tx, self.backend, &f, v).await?;
         if codes.iter().any(|c| {
             !declared
                 .iter()
@@ -648,7 +649,7 @@ impl Store {
     ) -> Result<Option<(VoteToken, EvalState)>, StoreError> {
         let mut p = Params::new(self.backend);
         let f = format!("token_hash = {}", p.next());
-        let Some(t) = crate::cycle::select::<VoteToken, _>(
+        let Some(t) = crate::sql::select::<VoteToken, _>(
             &self.db,
             self.backend,
             &f,

@@ -22,7 +22,8 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
-use crate::{Params, Store, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Store, StoreError, Tx};
 
 mod ballots;
 
@@ -206,7 +207,7 @@ impl Store {
         let mut p = Params::new(self.backend);
         let (f, v) = of_eval(&mut p, year, half, town);
         Ok(
-            crate::cycle::select::<Evaluation, _>(&self.db, self.backend, &f, v)
+            crate::sql::select::<Evaluation, _>(&self.db, self.backend, &f, v)
                 .await?
                 .into_iter()
                 .next(),
@@ -218,7 +219,7 @@ impl Store {
         let mut p = Params::new(self.backend);
         let f = format!("year = {} AND half = {}", p.next(), p.next());
         let v = vec![Value::Int(Some(year)), Value::Int(Some(i32::from(half)))];
-        crate::cycle::select::<Evaluation, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<Evaluation, _>(&self.db, self.backend, &f, v).await
     }
 
     /// Opens an evaluation (refused when the town has one for the half).
@@ -247,7 +248,7 @@ impl Store {
     ) -> Result<Vec<PaperCount>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_eval(&mut p, year, half, town);
-        crate::cycle::select::<PaperCount, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<PaperCount, _>(&self.db, self.backend, &f, v).await
     }
 
     /// Closes an open evaluation: its state, the tallied ballots and the
@@ -271,7 +272,7 @@ impl Store {
         let entered = {
             let mut p = Params::new(self.backend);
             let (f, v) = of_eval(&mut p, e.year, e.half, e.town);
-            !crate::cycle::select::<PaperCount, _>(&tx.tx, self.backend, &f, v)
+            !crate::sql::select::<PaperCount, _>(&tx.tx, self.backend, &f, v)
                 .await?
                 .is_empty()
         };
@@ -317,7 +318,7 @@ impl Store {
     ) -> Result<Vec<EvalCase>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_eval(&mut p, year, half, town);
-        crate::cycle::select::<EvalCase, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<EvalCase, _>(&self.db, self.backend, &f, v).await
     }
 
     /// Open cases of every town (or one), for the dashboard.
@@ -329,7 +330,7 @@ impl Store {
             f.push_str(&format!(" AND town = {}", p.next()));
             v.push(Value::String(Some(t.to_owned())));
         }
-        crate::cycle::select::<EvalCase, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<EvalCase, _>(&self.db, self.backend, &f, v).await
     }
 
     /// Ends a case (it must still be open): the case, and the admonition
@@ -397,7 +398,7 @@ impl Store {
             Value::Int(Some(year)),
             Value::String(Some(town.as_str().to_owned())),
         ];
-        crate::cycle::select::<Ballots, _>(&self.db, self.backend, &f, v).await
+        crate::sql::select::<Ballots, _>(&self.db, self.backend, &f, v).await
     }
 
     /// "village name person name" of a person on the town's list of the

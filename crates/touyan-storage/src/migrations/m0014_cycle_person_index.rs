@@ -11,7 +11,7 @@
 //! per proposal: 0.8 s of the country's 487,304 (about a fifth of the
 //! write), measured on SQLite. The foreign key itself stays.
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm_migration::async_trait::async_trait;

@@ -8,7 +8,24 @@
 //! `session`, `month`, `start`, `end`, `group` are all avoided). The one
 //! difference between backends is how the change log's id is generated.
 //!
-//! A migration, once released, never changes: add a new one.
+//! A migration, once released, never changes: add a new one. Each one
+//! names itself (`MigrationName::name`), and that name is what the database
+//! keeps as applied: the files may move, the names never change.
+
+pub(crate) mod m0003_cycle;
+pub(crate) mod m0004_accounts;
+pub(crate) mod m0005_import_copies;
+pub(crate) mod m0006_indexes;
+pub(crate) mod m0007_cycle_digest;
+pub(crate) mod m0008_data_version;
+pub(crate) mod m0009_workflows;
+pub(crate) mod m0010_plans;
+pub(crate) mod m0011_daily;
+pub(crate) mod m0012_young_selection;
+pub(crate) mod m0013_cycle_digest_index;
+pub(crate) mod m0014_cycle_person_index;
+pub(crate) mod m0015_ballot_integrity;
+pub(crate) mod m0016_audit_events;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
@@ -22,20 +39,20 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(Initial),
             Box::new(MoreRecords),
-            Box::new(crate::m0003_cycle::Cycle),
-            Box::new(crate::m0004_accounts::Accounts),
-            Box::new(crate::m0005_import_copies::ImportCopies),
-            Box::new(crate::m0006_indexes::Indexes),
-            Box::new(crate::m0007_cycle_digest::CycleDigest),
-            Box::new(crate::m0008_data_version::DataVersion),
-            Box::new(crate::m0009_workflows::Workflows),
-            Box::new(crate::m0010_plans::Plans),
-            Box::new(crate::m0011_daily::Daily),
-            Box::new(crate::m0012_young_selection::YoungSelection),
-            Box::new(crate::m0013_cycle_digest_index::CycleDigestIndex),
-            Box::new(crate::m0014_cycle_person_index::CyclePersonIndex),
-            Box::new(crate::m0015_ballot_integrity::BallotIntegrity),
-            Box::new(crate::m0016_audit_events::AuditEvents),
+            Box::new(m0003_cycle::Cycle),
+            Box::new(m0004_accounts::Accounts),
+            Box::new(m0005_import_copies::ImportCopies),
+            Box::new(m0006_indexes::Indexes),
+            Box::new(m0007_cycle_digest::CycleDigest),
+            Box::new(m0008_data_version::DataVersion),
+            Box::new(m0009_workflows::Workflows),
+            Box::new(m0010_plans::Plans),
+            Box::new(m0011_daily::Daily),
+            Box::new(m0012_young_selection::YoungSelection),
+            Box::new(m0013_cycle_digest_index::CycleDigestIndex),
+            Box::new(m0014_cycle_person_index::CyclePersonIndex),
+            Box::new(m0015_ballot_integrity::BallotIntegrity),
+            Box::new(m0016_audit_events::AuditEvents),
         ]
     }
 }

@@ -15,12 +15,12 @@
 //!   public-institution posts), `pension_subsidies` (fen).
 //!
 //! Every row carries the town that keeps it. Same rules as
-//! `migration.rs`: portable SQL only; once released it never changes.
+//! `migrations/mod.rs`: portable SQL only; once released it never changes.
 
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::migration::create_table;
+use crate::migrations::create_table;
 
 pub(crate) struct Daily;
 

@@ -11,7 +11,7 @@
 //! - `list_entries (town, year, status)`: the dashboard's count of filed
 //!   places from the index alone.
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm_migration::async_trait::async_trait;

@@ -1,16 +1,6 @@
-//! What the recording forms of the year's pages write (issue 5, items 2–4)
-//! and the few reads they need besides `town_records` and `young_records`:
-//! secondments, work logs, appraisals, reserves and the reserves' yearly
-//! report (Articles 8, 9); exam results, certificates and degree-study
-//! applications (Article 7); and the young-cadre candidates with their
-//! moves (Article 10, tables of `m0012_young_selection`; which move is
-//! allowed is `touyan-workflow`'s `art10_young`).
-//!
-//! A form's records are written in one transaction ([`Store::record_form`]):
-//! the rows it adds must be new (a key already there refuses the whole
-//! form, so a second click or another user's same entry does not silently
-//! overwrite), the rows it changes are upserted; every row goes to the
-//! change log. A candidate's move ([`Store::move_young`]) claims the
+//! Young-cadre candidates and their moves (Article 10, tables of
+//! `m0012_young_selection`; which move is allowed is `touyan-workflow`'s
+//! `art10_young`). A candidate's move ([`Store::move_young`]) claims the
 //! candidate in the state its user saw, writes the candidate, its
 //! programme row and the move, and — when selecting — counts the town's
 //! places again inside the transaction.
@@ -18,13 +8,13 @@
 use sea_orm::{ConnectionTrait, Statement, Value};
 use time::PrimitiveDateTime;
 use touyan_records::model::{
-    DegreeEnrolment, Labelled, ReserveReport, YoungCadre, YoungCandidate, YoungMove, YoungMoveKind,
-    YoungState,
+    Labelled, YoungCadre, YoungCandidate, YoungMove, YoungMoveKind, YoungState,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_date, scaled, text};
-use crate::{Batch, Params, Store, StoreError, Tx};
+use crate::sql::Params;
+use crate::{Store, StoreError};
 
 impl Record for YoungCandidate {
     const TABLE: &'static str = "young_candidates";
@@ -106,37 +96,6 @@ impl Record for YoungMove {
     }
 }
 
-impl Record for DegreeEnrolment {
-    const TABLE: &'static str = "degree_enrolments";
-    const ZH: &'static str = "学历教育报名";
-    const COLUMNS: &'static [Col] = &[
-        col("person", Kind::Text),
-        col("year", Kind::Int),
-        col("town", Kind::Text),
-        col("applied_on", Kind::Date),
-        col("programme", Kind::Text),
-    ];
-    const KEY: usize = 2;
-    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
-        Ok(vec![
-            text(self.person.as_str()),
-            int(self.year),
-            text(self.town.as_str()),
-            Cell::Date(self.applied_on),
-            text(&self.programme),
-        ])
-    }
-    fn from_row(r: &mut Reader) -> Result<Self, String> {
-        Ok(DegreeEnrolment {
-            person: r.parse(CitizenId::parse)?,
-            year: r.int()?,
-            town: r.parse(TownCode::parse)?,
-            applied_on: r.date()?,
-            programme: r.text()?,
-        })
-    }
-}
-
 /// A candidate's move with who made it and when (UTC).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YoungMoveRun {
@@ -175,99 +134,7 @@ fn of_town(p: &mut Params, town: TownCode) -> (String, Vec<Value>) {
     )
 }
 
-impl Tx {
-    /// Inserts rows that must be new: when a row with one of their keys is
-    /// stored already, nothing is written and the write is refused with a
-    /// sentence naming the kind of record (not its key, which may hold an
-    /// ID number).
-    pub async fn insert_new<R: Record>(&mut self, rows: &[R]) -> Result<u64, StoreError> {
-        let all = Self::rows(rows)?;
-        for chunk in all.chunks(self.chunk::<R>()) {
-            if !self.existing::<R>(chunk).await?.is_empty() {
-                return Err(StoreError::Invalid(format!(
-                    "该{}已经登记，不能重复登记；请刷新页面查看",
-                    R::ZH
-                )));
-            }
-        }
-        self.insert(rows).await
-    }
-}
-
 impl Store {
-    /// Writes what a recording form gives in one transaction: `new` rows
-    /// must not be stored yet ([`Tx::insert_new`]), `changed` rows are
-    /// upserted; kinds in the order of a batch (parents first), the new
-    /// rows of a kind before its changed ones. All or nothing.
-    pub async fn record_form(
-        &self,
-        actor: &str,
-        origin: Option<&str>,
-        new: &Batch,
-        changed: &Batch,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_from(actor, origin).await?;
-        macro_rules! write {
-            ($f:ident, $t:ty) => {
-                if !new.$f.is_empty() {
-                    tx.insert_new(&new.$f).await?;
-                }
-                if !changed.$f.is_empty() {
-                    tx.upsert(&changed.$f).await?;
-                }
-            };
-        }
-        crate::batch_kinds!(write);
-        tx.commit().await
-    }
-
-    /// Writes rows of one kind that must be new ([`Tx::insert_new`]) in
-    /// one transaction: for kinds a [`Batch`] does not carry (a
-    /// degree-study application).
-    pub async fn record_new<R: Record>(
-        &self,
-        actor: &str,
-        origin: Option<&str>,
-        rows: &[R],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_from(actor, origin).await?;
-        tx.insert_new(rows).await?;
-        tx.commit().await
-    }
-
-    /// Whether a person with this ID number is on record (anywhere).
-    pub async fn person_known(&self, id: &CitizenId) -> Result<bool, StoreError> {
-        let mut p = Params::new(self.backend);
-        let sql = format!("SELECT 1 FROM people WHERE citizen_id = {}", p.next());
-        let row = self
-            .db
-            .query_one_raw(Statement::from_sql_and_values(
-                self.backend.db(),
-                sql,
-                vec![Value::String(Some(id.as_str().to_owned()))],
-            ))
-            .await?;
-        Ok(row.is_some())
-    }
-
-    /// The town's report on training its reserves for `year`, if any.
-    pub async fn reserve_report(
-        &self,
-        town: TownCode,
-        year: i32,
-    ) -> Result<Option<ReserveReport>, StoreError> {
-        let mut p = Params::new(self.backend);
-        let f = format!("town = {} AND year = {}", p.next(), p.next());
-        let v = vec![
-            Value::String(Some(town.as_str().to_owned())),
-            Value::Int(Some(year)),
-        ];
-        Ok(crate::cycle::select(&self.db, self.backend, &f, v)
-            .await?
-            .into_iter()
-            .next())
-    }
-
     /// The town's young-cadre candidates (every year), by person.
     pub async fn young_candidates(
         &self,
@@ -275,7 +142,7 @@ impl Store {
     ) -> Result<Vec<YoungCandidate>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_town(&mut p, town);
-        crate::cycle::select(&self.db, self.backend, &f, v).await
+        crate::sql::select(&self.db, self.backend, &f, v).await
     }
 
     /// Every move of the town's candidates, in the order they were made,
@@ -290,21 +157,6 @@ impl Store {
             .into_iter()
             .map(|(entry, by, at)| YoungMoveRun { entry, by, at })
             .collect())
-    }
-
-    /// The town's degree-study applications of `year`, by person.
-    pub async fn degree_enrolments(
-        &self,
-        town: TownCode,
-        year: i32,
-    ) -> Result<Vec<DegreeEnrolment>, StoreError> {
-        let mut p = Params::new(self.backend);
-        let f = format!("town = {} AND year = {}", p.next(), p.next());
-        let v = vec![
-            Value::String(Some(town.as_str().to_owned())),
-            Value::Int(Some(year)),
-        ];
-        crate::cycle::select(&self.db, self.backend, &f, v).await
     }
 
     /// Writes one move of a young-cadre candidate in one transaction (see
@@ -348,7 +200,7 @@ impl Store {
                 }
             }
             None => {
-                let stored: Vec<YoungCandidate> = crate::cycle::select(&tx.tx, b, &f, v).await?;
+                let stored: Vec<YoungCandidate> = crate::sql::select(&tx.tx, b, &f, v).await?;
                 if !stored.is_empty() {
                     return Err(StoreError::Invalid(CHANGED.into()));
                 }

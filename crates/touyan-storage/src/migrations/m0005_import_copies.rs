@@ -10,7 +10,7 @@
 //! whenever a new one is stored. The content is base64 text (the portable
 //! column types have no binary type).
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm::{ConnectionTrait, Statement, Value};
@@ -18,7 +18,8 @@ use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 use time::PrimitiveDateTime;
 
-use crate::{Params, Store, StoreError};
+use crate::sql::Params;
+use crate::{Store, StoreError};
 
 pub(crate) struct ImportCopies;
 

@@ -14,7 +14,7 @@
 //! - `people (name, citizen_id)`: the people list's order, so a page is
 //!   read from the index instead of sorting everyone in scope.
 //!
-//! (`m0007` is another change's.) Same rules as `migration.rs`: portable
+//! (`m0007` is another change's.) Same rules as `migrations/mod.rs`: portable
 //! SQL only; once released it never changes.
 
 use sea_orm_migration::async_trait::async_trait;

@@ -10,7 +10,7 @@
 //! needs, so it is answered from the index alone (SQLite: "covering
 //! index"; PostgreSQL: index-only scan).
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm_migration::async_trait::async_trait;

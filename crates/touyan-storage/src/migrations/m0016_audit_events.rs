@@ -10,7 +10,7 @@
 //! its indexes and append-only triggers made again as m0001 and m0004 made
 //! them.
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm::DbBackend;
@@ -52,9 +52,9 @@ pub(crate) fn statements(backend: DbBackend) -> Vec<String> {
             // The log's indexes as m0001 and m0004 made them, and m0004's
             // append-only triggers (the dropped table took them along).
             out.extend(
-                crate::migration::initial_statements(backend)
+                crate::migrations::initial_statements(backend)
                     .into_iter()
-                    .chain(crate::m0004_accounts::statements(backend))
+                    .chain(crate::migrations::m0004_accounts::statements(backend))
                     .filter(|s| {
                         (s.starts_with("CREATE INDEX") || s.starts_with("CREATE TRIGGER"))
                             && s.contains(" ON change_log ")
@@ -90,7 +90,7 @@ mod tests {
     #[test]
     fn the_sqlite_rebuild_keeps_the_log() {
         let db = rusqlite::Connection::open_in_memory().unwrap();
-        let old = crate::migration::initial_statements(DbBackend::Sqlite);
+        let old = crate::migrations::initial_statements(DbBackend::Sqlite);
         let log = old
             .iter()
             .find(|s| s.starts_with("CREATE TABLE change_log"))
@@ -98,7 +98,7 @@ mod tests {
         db.execute_batch(log).unwrap();
         db.execute_batch("ALTER TABLE change_log ADD COLUMN origin TEXT")
             .unwrap();
-        for s in crate::m0004_accounts::statements(DbBackend::Sqlite)
+        for s in crate::migrations::m0004_accounts::statements(DbBackend::Sqlite)
             .iter()
             .filter(|s| s.contains("TRIGGER"))
         {
@@ -137,12 +137,14 @@ mod tests {
             .execute("UPDATE change_log SET actor = 'b'", [])
             .unwrap_err();
         assert!(
-            e.to_string().contains(crate::m0004_accounts::APPEND_ONLY),
+            e.to_string()
+                .contains(crate::migrations::m0004_accounts::APPEND_ONLY),
             "{e}"
         );
         let e = db.execute("DELETE FROM change_log", []).unwrap_err();
         assert!(
-            e.to_string().contains(crate::m0004_accounts::APPEND_ONLY),
+            e.to_string()
+                .contains(crate::migrations::m0004_accounts::APPEND_ONLY),
             "{e}"
         );
         let indexes: i64 = db

@@ -4,7 +4,8 @@
 use sea_orm::{ConnectionTrait, Statement, Value};
 use time::PrimitiveDateTime;
 
-use crate::{Action, Params, Store, StoreError};
+use crate::sql::Params;
+use crate::{Action, Store, StoreError};
 
 impl Store {
     /// Records in the change log that `actor` took `what` out of the system

@@ -13,13 +13,13 @@
 //! town files a plan, so that the exports and the one-person file read one
 //! table as before.
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::migration::create_table;
+use crate::migrations::create_table;
 
 pub(crate) struct Plans;
 

@@ -9,7 +9,7 @@
 //! without a digest counts as changed, so the first run after this
 //! migration rewrites each row once.
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm_migration::async_trait::async_trait;

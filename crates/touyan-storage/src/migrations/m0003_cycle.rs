@@ -1,9 +1,9 @@
 //! Migration `m0003_cycle`: The yearly cycle's stored proposals (issue 3: `touyan cycle`).
 //!
-//! Same rules as `migration.rs`: portable SQL only, and once released it
+//! Same rules as `migrations/mod.rs`: portable SQL only, and once released it
 //! never changes.
 //!
-//! Two tables of derived data (see `cycle.rs`): `cycle_towns`, one row per
+//! Two tables of derived data (see `cycle/`): `cycle_towns`, one row per
 //! town and year (the policy, the decision date, quota, young-cadre cap and
 //! counts; the audit columns say who ran the cycle and when), and
 //! `cycle_secretaries`, one row per village with a secretary in that run
@@ -14,7 +14,7 @@
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::migration::create_table;
+use crate::migrations::create_table;
 
 pub(crate) struct Cycle;
 

@@ -12,13 +12,13 @@
 //! - `degree_enrolments`: applications to a degree-study class (Article
 //!   7), one per person and year.
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::migration::create_table;
+use crate::migrations::create_table;
 
 pub(crate) struct YoungSelection;
 

@@ -26,13 +26,13 @@
 //! files a list, and the payments in `pay_records`, written when a town
 //! computes its run, so that the exports read one table each.
 //!
-//! Same rules as `migration.rs`: portable SQL only; once released it never
+//! Same rules as `migrations/mod.rs`: portable SQL only; once released it never
 //! changes.
 
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::migration::create_table;
+use crate::migrations::create_table;
 
 pub(crate) struct Workflows;
 

@@ -31,7 +31,7 @@
 //!   await the reviewer's confirmation (an `entered` sign-off by whoever
 //!   last wrote them), as new ones do.
 //!
-//! Same rules as `migration.rs`: portable SQL only (the change log's
+//! Same rules as `migrations/mod.rs`: portable SQL only (the change log's
 //! trigger and the truncation of a time to its day are written per
 //! backend, as in `m0004_accounts`); once released it never changes.
 
@@ -39,8 +39,8 @@ use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::m0004_accounts::APPEND_ONLY;
-use crate::migration::create_table;
+use crate::migrations::create_table;
+use crate::migrations::m0004_accounts::APPEND_ONLY;
 
 pub(crate) struct BallotIntegrity;
 

@@ -20,14 +20,14 @@
 //!   DELETE (and TRUNCATE on PostgreSQL). A database owner can still drop
 //!   a trigger; separating that privilege is the operator's job.
 //!
-//! Same rules as `migration.rs`: portable SQL only (the triggers are the
+//! Same rules as `migrations/mod.rs`: portable SQL only (the triggers are the
 //! one part written per backend), and once released it never changes.
 
 use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
 use sea_orm_migration::prelude::*;
 
-use crate::migration::create_table;
+use crate::migrations::create_table;
 
 pub(crate) struct Accounts;
 
