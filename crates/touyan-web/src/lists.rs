@@ -199,6 +199,10 @@ struct View {
     town: TownCode,
     town_name: String,
     run: CycleTownRun,
+    /// The policy in force on the proposal's decision day: the list's
+    /// findings are decided under it (a list cannot be loaded without it,
+    /// so there is no page that shows "no findings" for want of a policy).
+    params: touyan_rules::Params,
     /// `None`: the cycle's policy is not the server's.
     quota_text: String,
     places_text: String,
@@ -343,6 +347,7 @@ async fn load(
     let places = art13_pay::tier_places(&params, run.town.included);
     let places_text = format!("{}（{}）", places.reason, places.rule.citation());
     Ok(Ok(View {
+        params,
         year,
         town,
         town_name,
@@ -363,11 +368,9 @@ async fn load(
 
 impl View {
     /// The findings of the rows as they stand (with the given choices).
-    fn findings(&self, st: &AppState) -> Vec<Finding> {
-        let Ok(params) = st.policy().resolve(self.run.town.as_of) else {
-            return Vec::new();
-        };
-        let quota = art01_inclusion::quota(&params, self.run.town.village_count);
+    fn findings(&self) -> Vec<Finding> {
+        let params = &self.params;
+        let quota = art01_inclusion::quota(params, self.run.town.village_count);
         let who: Vec<String> = self
             .rows
             .iter()
@@ -387,7 +390,7 @@ impl View {
                 reason: &r.reason,
             })
             .collect();
-        flow::check_draft(&params, &quota, &lines)
+        flow::check_draft(params, &quota, &lines)
     }
 
     fn drafts(&self) -> Vec<ListDraft> {
@@ -453,12 +456,12 @@ struct ListPage {
     may_propose: bool,
 }
 
-fn page(st: &AppState, user: &User, v: View, error: Option<String>) -> ListPage {
+fn page(user: &User, v: View, error: Option<String>) -> ListPage {
     let findings = if flow::editable(v.current)
         || v.current == Some(ReviewState::Confirmed)
         || v.current == Some(ReviewState::Submitted)
     {
-        v.findings(st)
+        v.findings()
     } else {
         Vec::new()
     };
@@ -580,7 +583,7 @@ pub async fn town_page(
             },
             StatusCode::NOT_FOUND,
         ),
-        Ok(Ok(v)) => render(&page(&st, &user, v, None), StatusCode::OK),
+        Ok(Ok(v)) => render(&page(&user, v, None), StatusCode::OK),
     }
 }
 
@@ -667,14 +670,14 @@ pub async fn propose(
     }
 }
 
-fn refusal(st: &AppState, user: &User, v: View, r: Refusal) -> Response {
+fn refusal(user: &User, v: View, r: Refusal) -> Response {
     let status = match &r {
         Refusal::NotFound => return not_found_page(),
         Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
         Refusal::Conflict(_) => StatusCode::CONFLICT,
         Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    render(&page(st, user, v, Some(r.to_string())), status)
+    render(&page(user, v, Some(r.to_string())), status)
 }
 
 /// `POST /lists/{year}/{town}`: one move, named by the `action` field,
@@ -720,23 +723,21 @@ pub async fn town_move(
         .copied()
         .find(|k| k.code() == wanted)
     else {
-        return refusal(&st, &user, v, Refusal::Invalid("未指明要办理的操作".into()));
+        return refusal(&user, v, Refusal::Invalid("未指明要办理的操作".into()));
     };
     let comment = field("comment").trim().to_owned();
     if comment.chars().count() > 500 {
         return refusal(
-            &st,
             &user,
             v,
             Refusal::Invalid("意见或理由不能超过 500 字".into()),
         );
     }
     if let Err(r) = flow::check_move(&actor(&user), town.as_str(), v.current, kind, &comment) {
-        return refusal(&st, &user, v, r);
+        return refusal(&user, v, r);
     }
     if field("seen") != v.current.map_or("none", |s| s.code()) {
         return refusal(
-            &st,
             &user,
             v,
             Refusal::Conflict("名单已被他人处理，状态已经改变，请核对后重新办理".into()),
@@ -766,7 +767,7 @@ pub async fn town_move(
                             r.village_name,
                             tier.chars().take(10).collect::<String>()
                         );
-                        return refusal(&st, &user, v, Refusal::Invalid(m));
+                        return refusal(&user, v, Refusal::Invalid(m));
                     }
                 };
             }
@@ -782,7 +783,7 @@ pub async fn town_move(
         kind,
         ListMoveKind::Confirm | ListMoveKind::Submit | ListMoveKind::File
     ) {
-        let findings = v.findings(&st);
+        let findings = v.findings();
         if let Some(first) = findings.first() {
             let m = format!(
                 "名单有 {} 处不符合规定或缺少理由，不能“{}”：{}（{}）",
@@ -791,12 +792,12 @@ pub async fn town_move(
                 first.message,
                 first.citation
             );
-            return refusal(&st, &user, v, Refusal::Invalid(m));
+            return refusal(&user, v, Refusal::Invalid(m));
         }
     }
     let moved = match flow::check_move(&actor(&user), town.as_str(), v.current, kind, &comment) {
         Ok(m) => m,
-        Err(r) => return refusal(&st, &user, v, r),
+        Err(r) => return refusal(&user, v, r),
     };
     let change = ListChange {
         year,
@@ -814,7 +815,7 @@ pub async fn town_move(
         .await
     {
         Ok(_) => see_other(&format!("/lists/{year}/{}", town.as_str())),
-        Err(StoreError::Invalid(m)) => refusal(&st, &user, v, Refusal::Conflict(m)),
+        Err(StoreError::Invalid(m)) => refusal(&user, v, Refusal::Conflict(m)),
         Err(e) => internal(e.into()),
     }
 }
@@ -869,7 +870,7 @@ pub async fn print(
         Ok(Err(m)) => return message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
         Ok(Ok(v)) => v,
     };
-    let p = page(&st, &user, v, None);
+    let p = page(&user, v, None);
     // In tier order, then the proposal's place, then village code.
     let mut listed: Vec<&RowView> = p.rows.iter().filter(|r| r.chosen.is_some()).collect();
     listed.sort_by_key(|r| {
