@@ -10,14 +10,16 @@
 //! or an [`OfficeError`] (a Chinese `Display` for people, a variant for
 //! code). The adapters call only this layer for decisions and writes.
 //!
-//! Moved here so far (issue 16): a month's pay ([`pay`]) and the decision
-//! dates ([`when`]). The rest of the office's work still lives in its
+//! Moved here so far (issue 16): a month's pay ([`pay`]), the young-cadre
+//! programme's ranking and moves ([`young`]) and the decision dates
+//! ([`when`]). The rest of the office's work still lives in its
 //! adapters and moves here step by step; ARCHITECTURE.md lists what is
 //! where.
 
 pub mod error;
 pub mod pay;
 pub mod when;
+pub mod young;
 
 pub use error::OfficeError;
 

@@ -343,7 +343,7 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
     // 钱七 holds one of the 3 places: 2 left, taken by score.
     let html = young_page(&h, &rev).await;
     for want in [
-        "尚余名额 2 名；符合年龄条件 4 人，按综合得分从高到低（同分按编号）确定 2 人，上限 2 人（第十条）",
+        "尚余名额 2 名；符合年龄条件 4 人，按综合得分从高到低（同分的，评分录入日期在前者优先；同日的，按村代码；同村的，按录入先后）确定 2 人，上限 2 人（第十条）",
         "第 1 名，在名额内",
         "第 2 名，在名额内",
         "第 3 名，超出尚余名额",
