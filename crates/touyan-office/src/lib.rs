@@ -11,7 +11,9 @@
 //! code). The adapters call only this layer for decisions and writes.
 //!
 //! Moved here so far (issue 16): a month's pay ([`pay`]), the year's
-//! proposals ([`propose`]) and the decision dates ([`when`]). The rest of the office's work still lives in its
+//! proposals ([`propose`]), the young-cadre programme's ranking and moves
+//! ([`young`]) and the decision dates ([`when`]). The rest of the
+//! office's work still lives in its
 //! adapters and moves here step by step; ARCHITECTURE.md lists what is
 //! where.
 
@@ -19,6 +21,7 @@ pub mod error;
 pub mod pay;
 pub mod propose;
 pub mod when;
+pub mod young;
 
 pub use error::OfficeError;
 

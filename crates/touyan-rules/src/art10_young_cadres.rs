@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use rust_decimal::Decimal;
-use time::Date;
+use time::{Date, PrimitiveDateTime};
 
 use crate::art01_inclusion::within_age;
 use crate::calendar::{age_on, checked_add_months};
@@ -125,7 +125,8 @@ pub fn cap(p: &Params, village_count: u32) -> Decision<u32, String> {
     .using(&[p.young_cap_ratio.used, p.young_cap_rounding.used])
 }
 
-/// One eligible young cadre for selection.
+/// One eligible young cadre for selection (the `evaluate` contract: an
+/// id and a score, nothing else).
 #[derive(Clone, Copy, Debug)]
 pub struct Candidate<'a> {
     pub id: &'a str,
@@ -134,16 +135,23 @@ pub struct Candidate<'a> {
 
 /// Selected: eligible candidates by score, highest first (ties: id), at most
 /// `cap`, across the whole town. The outcome holds indices into
-/// `candidates`, in selection order.
+/// `candidates`, in selection order. The contract's candidates carry no
+/// day and no village, so [`rank`]'s order comes down to score, then id.
 pub fn select(candidates: &[Candidate<'_>], cap: u32) -> Decision<Vec<usize>, String> {
-    let mut order: Vec<usize> = (0..candidates.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&candidates[a], &candidates[b]);
-        match y.score.cmp(&x.score) {
-            Ordering::Equal => x.id.cmp(y.id),
-            o => o,
-        }
-    });
+    let waiting: Vec<Waiting<'_>> = candidates
+        .iter()
+        .map(|c| Waiting {
+            score: c.score,
+            scored_at: None,
+            village: "",
+            id: c.id,
+        })
+        .collect();
+    let mut order: Vec<usize> = rank(&waiting, cap)
+        .outcome
+        .into_iter()
+        .map(|p| p.index)
+        .collect();
     order.truncate(cap as usize);
     let reason = format!(
         "符合年龄条件 {} 人，按综合得分从高到低（同分按编号）确定 {} 人，上限 {cap} 人",
@@ -151,6 +159,125 @@ pub fn select(candidates: &[Candidate<'_>], cap: u32) -> Decision<Vec<usize>, St
         order.len()
     );
     Decision::new(&SELECTION, order, reason)
+}
+
+/// A town's candidate waiting for a free place (scored, not selected), as
+/// the town's ranking reads the record.
+#[derive(Clone, Copy, Debug)]
+pub struct Waiting<'a> {
+    /// The town's composite score.
+    pub score: Decimal,
+    /// When the town recorded the score (local time): the application.
+    /// `None` when the record does not say.
+    pub scored_at: Option<PrimitiveDateTime>,
+    /// The village's code (12 digits).
+    pub village: &'a str,
+    /// The ID number: the last resort (see [`rank`]), never a per-server
+    /// key.
+    pub id: &'a str,
+}
+
+/// Why a candidate comes after the one ranked just above.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum After {
+    /// Ranked first.
+    First,
+    /// A lower score.
+    Score,
+    /// The same score, recorded on a later day (or on no recorded day).
+    Day,
+    /// The same score and day, a later village code.
+    Village,
+    /// The same score, day and village, recorded later that day.
+    Moment,
+    /// Nothing else told them apart: the ID number.
+    Id,
+}
+
+impl fmt::Display for After {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            After::First | After::Score => "",
+            After::Day => "与上一名同分，评分录入日期在后",
+            After::Village => "与上一名同分且同日录入，村代码在后",
+            After::Moment => "与上一名同分、同日录入且同村，录入在后",
+            After::Id => "与上一名同分、同村且同时录入，按身份证号",
+        })
+    }
+}
+
+/// A candidate's place in the ranking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// Index into the ranked candidates.
+    pub index: usize,
+    /// Within the free places.
+    pub within: bool,
+    /// Why it comes after the one above.
+    pub after: After,
+}
+
+/// The order of the town's waiting candidates for the `free` places
+/// (Article 10: "根据年龄学历、村庄排名、工作实绩、发展潜力等指标……确定人选",
+/// weighed by the town into the composite score). The measures name no
+/// tie-break; this one is written for a clerk to check on the page:
+///
+/// 1. the higher score first;
+/// 2. the same score: the earlier application, the day the town recorded
+///    the score first (a record with no day after those with one);
+/// 3. the same day: the lower village code first;
+/// 4. the same village: recorded earlier that day first (the order of the
+///    page's history);
+/// 5. only then the ID number. Two scores of one village recorded at the
+///    same instant have nothing else on record to tell them apart; the ID
+///    number is the same on every server (unlike a page's person key), so
+///    the order never depends on where it is computed.
+///
+/// The outcome lists every candidate in that order, the first `free`
+/// within the places.
+pub fn rank(waiting: &[Waiting<'_>], free: u32) -> Decision<Vec<Place>, String> {
+    let day = |w: &Waiting<'_>| w.scored_at.map(|t| t.date());
+    // `None` after every day.
+    let by_day = |a: Option<Date>, b: Option<Date>| match (a, b) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    let compare = |x: &Waiting<'_>, y: &Waiting<'_>| -> (Ordering, After) {
+        let steps = [
+            (y.score.cmp(&x.score), After::Score),
+            (by_day(day(x), day(y)), After::Day),
+            (x.village.cmp(y.village), After::Village),
+            (x.scored_at.cmp(&y.scored_at), After::Moment),
+            (x.id.cmp(y.id), After::Id),
+        ];
+        steps
+            .into_iter()
+            .find(|(o, _)| o.is_ne())
+            .unwrap_or((Ordering::Equal, After::Id))
+    };
+    let mut order: Vec<usize> = (0..waiting.len()).collect();
+    order.sort_by(|&a, &b| compare(&waiting[a], &waiting[b]).0);
+    let places: Vec<Place> = order
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| Place {
+            index: i,
+            within: k < free as usize,
+            after: match k {
+                0 => After::First,
+                _ => compare(&waiting[order[k - 1]], &waiting[i]).1,
+            },
+        })
+        .collect();
+    let within = places.iter().filter(|p| p.within).count();
+    let reason = format!(
+        "符合年龄条件 {} 人，按综合得分从高到低（同分的，评分录入日期在前者优先；\
+         同日的，按村代码；同村的，按录入先后）确定 {within} 人，上限 {free} 人",
+        waiting.len()
+    );
+    Decision::new(&SELECTION, places, reason)
 }
 
 /// The pay factor must lie within 0.6..=1.0. `Err` carries the allowed range.

@@ -103,6 +103,106 @@ fn selection_by_score_descending_ties_by_id_up_to_the_cap() {
     assert_eq!(art10_young_cadres::select(&cands, 1).outcome, [1]);
 }
 
+/// The town's ranking for the free places (Article 10): score, then the
+/// day the score was recorded, then the village code, then the moment that
+/// day, then — only when nothing else is left — the ID number.
+#[test]
+fn ranking_breaks_ties_by_day_then_village_then_moment_then_id() {
+    use art10_young_cadres::{After, Waiting};
+    use time::macros::datetime;
+    let w = |score: &str, at, village, id| Waiting {
+        score: dec(score),
+        scored_at: at,
+        village,
+        id,
+    };
+    let order = |ws: &[Waiting<'_>], free| {
+        let d = art10_young_cadres::rank(ws, free);
+        d.outcome
+            .iter()
+            .map(|p| (p.index, p.within, p.after))
+            .collect::<Vec<_>>()
+    };
+    let early = Some(datetime!(2025-06-01 16:00));
+    let late = Some(datetime!(2025-06-02 09:00));
+    let later = Some(datetime!(2025-06-02 10:00));
+    // Equal scores: the earlier day first, whatever the village or ID.
+    for (a, b) in [("9", "1"), ("1", "9")] {
+        let ws = [
+            w("90", late, "370783100201", a),
+            w("90", early, "370783100209", b),
+        ];
+        assert_eq!(
+            order(&ws, 1),
+            [(1, true, After::First), (0, false, After::Day)],
+            "ids {a}, {b}"
+        );
+    }
+    // A higher score goes before any day.
+    let ws = [
+        w("89.5", early, "370783100201", "1"),
+        w("90", late, "370783100209", "9"),
+    ];
+    assert_eq!(
+        order(&ws, 5),
+        [(1, true, After::First), (0, true, After::Score)]
+    );
+    // Equal scores, equal days: the lower village code first.
+    for (a, b) in [("9", "1"), ("1", "9")] {
+        let ws = [
+            w("90", later, "370783100209", a),
+            w("90", late, "370783100201", b),
+        ];
+        assert_eq!(order(&ws, 2)[1], (0, true, After::Village), "ids {a}, {b}");
+    }
+    // One village, one day: recorded earlier that day first.
+    for (a, b) in [("9", "1"), ("1", "9")] {
+        let ws = [
+            w("90", later, "370783100201", a),
+            w("90", late, "370783100201", b),
+        ];
+        assert_eq!(
+            order(&ws, 2),
+            [(1, true, After::First), (0, true, After::Moment)]
+        );
+    }
+    // Recorded at the same instant: only then the ID number.
+    let ws = [
+        w("90", late, "370783100201", "9"),
+        w("90", late, "370783100201", "1"),
+    ];
+    assert_eq!(
+        order(&ws, 1),
+        [(1, true, After::First), (0, false, After::Id)]
+    );
+    // A record with no day goes after those with one.
+    let ws = [
+        w("90", None, "370783100201", "1"),
+        w("90", late, "370783100209", "9"),
+    ];
+    assert_eq!(
+        order(&ws, 1),
+        [(1, true, After::First), (0, false, After::Day)]
+    );
+    // Equal scores written differently are equal.
+    let ws = [
+        w("90.0", late, "370783100201", "1"),
+        w("90", early, "370783100201", "9"),
+    ];
+    assert_eq!(order(&ws, 1)[0], (1, true, After::First));
+
+    let d = art10_young_cadres::rank(&ws, 1);
+    assert_rule(d.rule, "art10.selection", 10);
+    assert_eq!(
+        d.sentence(),
+        "符合年龄条件 2 人，按综合得分从高到低（同分的，评分录入日期在前者优先；\
+         同日的，按村代码；同村的，按录入先后）确定 1 人，上限 1 人"
+    );
+    assert_eq!(After::Day.to_string(), "与上一名同分，评分录入日期在后");
+    assert_eq!(After::Score.to_string(), "");
+    assert!(art10_young_cadres::rank(&[], 3).outcome.is_empty());
+}
+
 fn pay(
     p: &touyan_rules::Params,
     reference: &str,

@@ -23,16 +23,13 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
-use touyan_records::model::{
-    Labelled, PostRole, Records, YoungCadre, YoungCandidate, YoungMoveKind, YoungState,
-};
-use touyan_records::{CitizenId, CommitteeKind, TownCode};
+use touyan_office::young::{self, YoungTown};
+use touyan_office::{By, OfficeError};
+use touyan_records::TownCode;
+use touyan_records::model::{Labelled, PostRole, YoungCandidate, YoungMoveKind, YoungState};
 use touyan_reports as reports;
-use touyan_rules::art10_young_cadres::{self, Candidate};
-use touyan_rules::people::Degree;
-use touyan_storage::{Store, YoungChange, YoungMoveRun};
+use touyan_rules::art10_young_cadres;
 use touyan_workflow::Refusal;
-use touyan_workflow::art10_young::{self as flow, Extension, Facts};
 
 use crate::forms;
 use crate::guard::{csrf_ok, see_other};
@@ -126,115 +123,6 @@ struct YoungPage {
     eligible: Vec<(String, String)>,
 }
 
-/// What a town's young-cadre page and its moves read.
-struct Loaded {
-    /// The town's young cadres, their people, settings (`young_records`).
-    young: Records,
-    /// The town's posts and people (`town_records`).
-    town: Records,
-    candidates: Vec<YoungCandidate>,
-    moves: Vec<YoungMoveRun>,
-}
-
-async fn load(store: &Store, year: i32, town: TownCode) -> Result<Loaded, Failure> {
-    Ok(Loaded {
-        young: store.young_records(year, town).await?,
-        town: store.town_records(year, town).await?,
-        candidates: store.young_candidates(town).await?,
-        moves: store.young_moves(town).await?,
-    })
-}
-
-impl Loaded {
-    /// The town's administrative villages (the cap's base).
-    fn villages(&self) -> u32 {
-        self.young
-            .villages
-            .iter()
-            .filter(|v| v.kind == CommitteeKind::Villagers)
-            .count() as u32
-    }
-
-    /// The person's programme rows, latest first.
-    fn cadre_rows(&self, id: &CitizenId) -> Vec<&YoungCadre> {
-        let mut v: Vec<&YoungCadre> = self
-            .young
-            .young_cadres
-            .iter()
-            .filter(|y| y.person == *id)
-            .collect();
-        v.sort_by_key(|y| std::cmp::Reverse(y.programme_start));
-        v
-    }
-
-    /// Where the person stands: their candidate row's state, or — on the
-    /// programme by import — selected (not filed) or filed.
-    fn state(&self, id: &CitizenId) -> Option<YoungState> {
-        if let Some(c) = self.candidates.iter().find(|c| c.person == *id) {
-            return Some(c.state);
-        }
-        self.cadre_rows(id).first().map(|y| {
-            if y.filed_on.is_some() {
-                YoungState::Filed
-            } else {
-                YoungState::Selected
-            }
-        })
-    }
-
-    /// Programme rows of the town's other people (the places taken).
-    fn taken(&self, id: &CitizenId) -> u32 {
-        self.young
-            .young_cadres
-            .iter()
-            .filter(|y| y.person != *id)
-            .count() as u32
-    }
-
-    fn name(&self, id: &CitizenId) -> String {
-        self.town
-            .people
-            .iter()
-            .chain(&self.young.people)
-            .find(|x| x.id == *id)
-            .map_or_else(String::new, |x| x.name.clone())
-    }
-
-    fn village_name(&self, v: &touyan_records::VillageCode) -> String {
-        self.young
-            .villages
-            .iter()
-            .find(|x| x.code == *v)
-            .map_or_else(|| v.as_str().to_owned(), |x| x.name.clone())
-    }
-
-    /// The village where the person holds a two-committee post other than
-    /// secretary today (`None`: no such post in the town).
-    fn cadre_village(&self, id: &CitizenId, today: Date) -> Option<touyan_records::VillageCode> {
-        self.town
-            .posts
-            .iter()
-            .find(|p| {
-                p.person == *id
-                    && p.role != PostRole::Secretary
-                    && p.start <= today
-                    && p.end.is_none_or(|d| d >= today)
-            })
-            .map(|p| p.village)
-    }
-
-    fn facts(&self, id: &CitizenId, today: Date, excellent: bool) -> Facts {
-        Facts {
-            birth_date: id.birth_date(),
-            today,
-            villages: self.villages(),
-            taken: self.taken(id),
-            programme_start: self.cadre_rows(id).first().map(|y| y.programme_start),
-            excellent,
-        }
-    }
-}
-
 fn month_of(st: &AppState, asked: Option<&str>) -> Option<Date> {
     match asked.map(str::trim).filter(|s| !s.is_empty()) {
         None => st.today().replace_day(1).ok(),
@@ -299,9 +187,9 @@ async fn page(
     let Some(store) = st.unscoped_for(user, Action::Young) else {
         return crate::pages::forbidden();
     };
-    let l = match load(store, month.year(), town).await {
+    let l = match young::town(store, month.year(), town).await {
         Ok(l) => l,
-        Err(e) => return internal(e),
+        Err(e) => return internal(failure(e)),
     };
     let params = match st.policy().resolve(month) {
         Ok(x) => x,
@@ -311,7 +199,7 @@ async fn page(
         }
     };
     let r = &l.young;
-    let cap = art10_young_cadres::cap(&params, l.villages());
+    let cap = l.cap(&params);
     p.over_cap = r.young_cadres.len() as u32 > cap.outcome;
     p.cap = format!(
         "在册 {} 人；{}（{}）",
@@ -376,7 +264,7 @@ async fn page(
                         _ => String::new(),
                     };
                     let listings: Vec<(Date, Option<Date>)> = l
-                        .town
+                        .records
                         .reserves
                         .iter()
                         .filter(|x| x.person == row.who.person && x.post == PostRole::Secretary)
@@ -410,146 +298,53 @@ async fn page(
     }
     // Moves are decided on the day they are made.
     let now = st.policy().resolve(today).unwrap_or(params);
-    candidates(st, user, &mut p, &l, &now, month.year(), town);
+    candidates(st, user, &mut p, &l, &now);
     render(&p, status)
 }
 
 /// The candidates and cadres on the programme with their moves, the
-/// selection order, the history and who may be scored.
+/// selection order, the history and who may be scored (as the office
+/// decides them).
 fn candidates(
     st: &AppState,
     user: &User,
     p: &mut YoungPage,
-    l: &Loaded,
+    l: &YoungTown,
     params: &touyan_rules::Params,
-    year: i32,
-    town: TownCode,
 ) {
     let today = st.today();
     let a = actor(user);
-    let t = town.as_str();
-    // Everyone with a candidate row or a place on the programme.
-    let mut people: Vec<&CitizenId> = l.candidates.iter().map(|c| &c.person).collect();
-    for y in &l.young.young_cadres {
-        if !people.contains(&&y.person) {
-            people.push(&y.person);
-        }
-    }
-    // The selection order among those waiting (scored, not selected).
-    let waiting: Vec<&YoungCandidate> = l
-        .candidates
-        .iter()
-        .filter(|c| c.state == YoungState::Candidate && c.year == year)
-        .collect();
-    let keys: Vec<String> = waiting.iter().map(|c| st.person_ref(&c.person)).collect();
-    let pool: Vec<Candidate<'_>> = waiting
-        .iter()
-        .zip(&keys)
-        .map(|(c, k)| Candidate {
-            id: k,
-            score: c.score,
-        })
-        .collect();
-    let cap = art10_young_cadres::cap(params, l.villages());
-    let free = cap
-        .outcome
-        .saturating_sub(l.young.young_cadres.len() as u32);
-    let mut ranked: Vec<usize> = (0..pool.len()).collect();
-    ranked.sort_by(|&x, &y| {
-        pool[y]
-            .score
-            .cmp(&pool[x].score)
-            .then_with(|| pool[x].id.cmp(pool[y].id))
-    });
-    let chosen = art10_young_cadres::select(&pool, free);
-    if !pool.is_empty() {
-        p.selection = format!(
-            "尚余名额 {free} 名；{}（{}）",
-            chosen.reason,
-            chosen.rule.citation()
-        );
-    }
-    let settings = l
-        .young
-        .town_years
-        .iter()
-        .find(|x| x.year == year && x.town == town);
-    for id in people {
-        let c = l.candidates.iter().find(|c| c.person == *id);
-        let row = l.cadre_rows(id).first().copied();
-        let state = l.state(id);
-        let age = art10_young_cadres::age(params, id.birth_date(), today);
-        let person = l
-            .town
-            .people
-            .iter()
-            .chain(&l.young.people)
-            .find(|x| x.id == *id);
-        let (score, current_pay, village) = match (c, row) {
-            (Some(c), _) => (c.score, c.current_pay, c.village),
-            (None, Some(y)) => (y.score, y.current_pay, y.village),
-            (None, None) => continue,
-        };
-        let pay = match (settings, person) {
-            (Some(s), Some(x)) => {
-                let d = art10_young_cadres::monthly_pay(
-                    params,
-                    s.reference_salary,
-                    s.young_cadre_factor,
-                    Degree {
-                        education: x.education,
-                        full_time: x.full_time_degree,
-                    },
-                    current_pay,
-                );
-                format!("{}（{}）", d.outcome, d.rule.citation())
+    let (ranking, views) = l.candidates(&a, params, today);
+    p.selection = ranking.sentence();
+    for v in views {
+        let c = v.candidate;
+        let rank = v.place.map_or_else(String::new, |(k, place)| {
+            let within = if place.within {
+                "在名额内"
+            } else {
+                "超出尚余名额"
+            };
+            match place.after.to_string() {
+                tie if tie.is_empty() => format!("第 {k} 名，{within}"),
+                tie => format!("第 {k} 名，{within}（{tie}）"),
             }
-            _ => "本年度镇街年度设置（参照工资、系数）未登记".into(),
-        };
-        let key = st.person_ref(id);
-        let rank = match ranked.iter().position(|&i| pool[i].id == key) {
-            Some(k) => format!(
-                "第 {} 名{}",
-                k + 1,
-                if chosen.outcome.contains(&ranked[k]) {
-                    "，在名额内"
-                } else {
-                    "，超出尚余名额"
-                }
-            ),
-            None => String::new(),
-        };
-        let facts = l.facts(id, today, true);
-        let moves = flow::moves_for(&a, t, state, params, &facts)
-            .into_iter()
-            .filter(|k| *k != YoungMoveKind::Score)
-            .map(|k| MoveButton {
-                kind: k.code(),
-                label: k.label(),
-                comment: matches!(
-                    k,
-                    YoungMoveKind::Deselect
-                        | YoungMoveKind::Return
-                        | YoungMoveKind::ProposeExtension
-                        | YoungMoveKind::Extend
-                        | YoungMoveKind::DeclineExtension
-                ),
-                excellent: k == YoungMoveKind::ProposeExtension,
-            })
-            .collect();
+        });
         p.candidates.push(CandidateLine {
-            key,
-            village_name: l.village_name(&village),
-            name: l.name(id),
-            person_id: masked(id),
-            age: format!("{}（{}）", age.reason, age.rule.citation()),
-            age_ok: age.outcome,
-            score: score.normalize().to_string(),
+            key: st.person_ref(v.person),
+            village_name: l.village_name(&v.village),
+            name: l.name(v.person),
+            person_id: masked(v.person),
+            age: format!("{}（{}）", v.age.reason, v.age.rule.citation()),
+            age_ok: v.age.outcome,
+            score: v.score.normalize().to_string(),
             rank,
-            current_pay: format!("{current_pay:.2}"),
-            pay,
-            state: state.map_or("", |s| s.label()),
-            seen: state.map_or("none", |s| s.code()),
+            current_pay: format!("{:.2}", v.current_pay),
+            pay: v.pay.map_or_else(
+                || "本年度镇街年度设置（参照工资、系数）未登记".into(),
+                |d| format!("{}（{}）", d.outcome, d.rule.citation()),
+            ),
+            state: v.state.map_or("", |s| s.label()),
+            seen: v.state.map_or("none", |s| s.code()),
             note: c.map_or_else(String::new, |c| c.note.clone()),
             comment: match c {
                 Some(YoungCandidate {
@@ -561,7 +356,23 @@ fn candidates(
                 Some(c) => c.comment.clone(),
                 None => String::new(),
             },
-            moves,
+            moves: v
+                .moves
+                .into_iter()
+                .map(|k| MoveButton {
+                    kind: k.code(),
+                    label: k.label(),
+                    comment: matches!(
+                        k,
+                        YoungMoveKind::Deselect
+                            | YoungMoveKind::Return
+                            | YoungMoveKind::ProposeExtension
+                            | YoungMoveKind::Extend
+                            | YoungMoveKind::DeclineExtension
+                    ),
+                    excellent: k == YoungMoveKind::ProposeExtension,
+                })
+                .collect(),
         });
     }
     p.candidates
@@ -578,45 +389,22 @@ fn candidates(
             at: china_time(m.at),
         })
         .collect();
-    // Who may be scored: today's two-committee cadres other than
-    // secretaries, within the age limit, not on the programme.
-    let anyone = Facts {
-        birth_date: today,
-        today,
-        villages: l.villages(),
-        taken: 0,
-        programme_start: None,
-        excellent: false,
-    };
-    p.may_score = flow::check_move(&a, t, None, YoungMoveKind::Score, "", params, &anyone).is_ok();
-    let mut seen: Vec<&CitizenId> = Vec::new();
-    for post in &l.town.posts {
-        if seen.contains(&&post.person)
-            || l.cadre_village(&post.person, today) != Some(post.village)
-        {
-            continue;
-        }
-        seen.push(&post.person);
-        let age = art10_young_cadres::age(params, post.person.birth_date(), today);
-        let state = l.state(&post.person);
-        if !age.outcome
-            || !matches!(
-                state,
-                None | Some(YoungState::Candidate | YoungState::Returned)
+    p.may_score = l.may_score(&a, params, today);
+    p.eligible = l
+        .eligible(params, today)
+        .into_iter()
+        .map(|e| {
+            (
+                st.person_ref(e.person),
+                format!(
+                    "{} {}（{}）",
+                    l.village_name(&e.village),
+                    l.name(e.person),
+                    e.age.reason
+                ),
             )
-        {
-            continue;
-        }
-        p.eligible.push((
-            st.person_ref(&post.person),
-            format!(
-                "{} {}（{}）",
-                l.village_name(&post.village),
-                l.name(&post.person),
-                age.reason
-            ),
-        ));
-    }
+        })
+        .collect();
     p.eligible.sort_by(|a, b| a.1.cmp(&b.1));
 }
 
@@ -657,183 +445,81 @@ pub async fn record(
             page(&st, &user, month, Some(town), Some(r.to_string()), status).await
         }
     };
-    let l = match load(store, month.year(), town).await {
+    let l = match young::town(store, month.year(), town).await {
         Ok(l) => l,
-        Err(e) => return internal(e),
+        Err(e) => return internal(failure(e)),
     };
-    let today = st.today();
-    let params = match st.policy().resolve(today) {
-        Ok(x) => x,
-        Err(e) => {
-            return refuse(Refusal::Invalid(format!("政策参数无法用于 {today}：{e}"))).await;
-        }
+    let kind = match field("action") {
+        "score" => YoungMoveKind::Score,
+        "move" => match forms::choice(field("kind"), "办理事项") {
+            Ok(k) => k,
+            Err(r) => return refuse(r).await,
+        },
+        _ => return refuse(Refusal::Invalid("未指明要办理的事项".into())).await,
     };
-    let c = match change(&st, &user, &l, month.year(), town, &params, &form) {
-        Ok(c) => c,
-        Err(r) => return refuse(r).await,
+    let key = field("person");
+    let ask = young::Ask {
+        kind,
+        person: l.find(|id| st.person_ref(id) == key),
+        seen: (field("action") == "move").then(|| field("seen")),
+        comment: field("comment"),
+        excellent: !field("excellent").is_empty(),
+        scored: scored(&form).map_err(|r| r.to_string()),
     };
-    match store
-        .move_young(&user.username, Some(&client_addr(&parts)), &c)
-        .await
-    {
+    let by = By {
+        actor: actor(&user),
+        name: &user.username,
+        origin: Some(&client_addr(&parts)),
+    };
+    match young::record(store, by, &l, st.policy(), st.today(), &ask).await {
         Ok(()) => see_other(&format!(
             "/young?month={:04}-{:02}&town={}",
             month.year(),
             u8::from(month.month()),
             town.as_str()
         )),
-        Err(e) => match forms::refused(e) {
+        Err(e) => match refusal(e) {
             Ok(r) => refuse(r).await,
             Err(f) => internal(f),
         },
     }
 }
 
-/// The move a post asks for, checked by the workflow, as what to write.
-fn change(
-    st: &AppState,
-    user: &User,
-    l: &Loaded,
-    year: i32,
-    town: TownCode,
-    params: &touyan_rules::Params,
-    form: &[(String, String)],
-) -> Result<YoungChange, Refusal> {
+/// The score form's values, read in the order of the form.
+fn scored(form: &[(String, String)]) -> Result<young::Scored, Refusal> {
     let field = |n: &str| crate::scope::field(form, n);
-    let invalid = |m: &str| Refusal::Invalid(m.to_owned());
-    let today = st.today();
-    let kind = match field("action") {
-        "score" => YoungMoveKind::Score,
-        "move" => forms::choice(field("kind"), "办理事项")?,
-        _ => return Err(invalid("未指明要办理的事项")),
-    };
-    flow::may_attempt(&actor(user), town.as_str(), kind)?;
-    let key = field("person");
-    let person = l
-        .candidates
-        .iter()
-        .map(|c| &c.person)
-        .chain(l.young.young_cadres.iter().map(|y| &y.person))
-        .chain(l.town.people.iter().map(|x| &x.id))
-        .find(|id| st.person_ref(id) == key)
-        .cloned()
-        .ok_or_else(|| invalid("没有找到该人员"))?;
-    let current = l.state(&person);
-    let stored = l.candidates.iter().find(|c| c.person == person);
-    if field("action") == "move" {
-        if kind == YoungMoveKind::Score {
-            return Err(invalid("录入评分请使用评分表"));
-        }
-        if field("seen") != current.map_or("none", |s| s.code()) {
-            return Err(Refusal::Conflict(format!(
-                "该人员的状态已变为“{}”，请刷新页面后重试",
-                current.map_or("尚未列为候选人", |s| s.label())
-            )));
-        }
+    Ok(young::Scored {
+        score: forms::decimal(
+            field("score"),
+            "综合得分",
+            Decimal::ZERO,
+            Decimal::ONE_HUNDRED,
+        )?,
+        current_pay: forms::decimal(
+            field("current_pay"),
+            "现月报酬（元）",
+            Decimal::ZERO,
+            Decimal::from(1_000_000),
+        )?,
+        note: forms::optional(field("note"), "评分说明", 300)?,
+    })
+}
+
+/// The office's refusal as the page's; a store's failure is ours.
+fn refusal(e: OfficeError) -> Result<Refusal, Failure> {
+    Ok(match e {
+        OfficeError::NotFound => Refusal::NotFound,
+        OfficeError::Forbidden(m) => Refusal::Forbidden(m),
+        OfficeError::Conflict(m) => Refusal::Conflict(m),
+        OfficeError::Invalid(m) => Refusal::Invalid(m),
+        OfficeError::Store(e) => return Err(e.into()),
+    })
+}
+
+/// A read's failure as the page's internal error.
+fn failure(e: OfficeError) -> Failure {
+    match e {
+        OfficeError::Store(e) => e.into(),
+        e => Failure::Internal(e.to_string()),
     }
-    let comment = forms::optional(field("comment"), "意见", 300)?;
-    let facts = l.facts(&person, today, !field("excellent").is_empty());
-    let moved = flow::check_move(
-        &actor(user),
-        town.as_str(),
-        current,
-        kind,
-        &comment,
-        params,
-        &facts,
-    )?;
-    let pending = l
-        .cadre_rows(&person)
-        .into_iter()
-        .find(|y| y.filed_on.is_none())
-        .cloned();
-    let mut c = YoungChange {
-        candidate: match (stored, l.cadre_rows(&person).first()) {
-            (Some(c), _) => c.clone(),
-            (None, Some(y)) => YoungCandidate {
-                person: person.clone(),
-                year: y.programme_start.year(),
-                town,
-                village: y.village,
-                score: y.score,
-                current_pay: y.current_pay,
-                note: String::new(),
-                state: moved.to,
-                comment: String::new(),
-                extended_to: None,
-            },
-            (None, None) => YoungCandidate {
-                person: person.clone(),
-                year,
-                town,
-                village: l
-                    .cadre_village(&person, today)
-                    .ok_or_else(|| invalid("请选择本镇街在任的村“两委”干部（书记除外）"))?,
-                score: Decimal::ZERO,
-                current_pay: Decimal::ZERO,
-                note: String::new(),
-                state: moved.to,
-                comment: String::new(),
-                extended_to: None,
-            },
-        },
-        expected: stored.map(|c| c.state),
-        kind,
-        comment: comment.clone(),
-        cadre: None,
-        remove_cadre: None,
-        cap: None,
-    };
-    c.candidate.state = moved.to;
-    if !comment.is_empty() {
-        c.candidate.comment = comment;
-    }
-    match moved.extension {
-        Extension::Keep => {}
-        Extension::Set(d) => c.candidate.extended_to = Some(d),
-        Extension::Clear => c.candidate.extended_to = None,
-    }
-    match kind {
-        YoungMoveKind::Score => {
-            c.candidate.village = l
-                .cadre_village(&person, today)
-                .ok_or_else(|| invalid("请选择本镇街在任的村“两委”干部（书记除外）"))?;
-            c.candidate.year = year;
-            c.candidate.score = forms::decimal(
-                field("score"),
-                "综合得分",
-                Decimal::ZERO,
-                Decimal::ONE_HUNDRED,
-            )?;
-            c.candidate.current_pay = forms::decimal(
-                field("current_pay"),
-                "现月报酬（元）",
-                Decimal::ZERO,
-                Decimal::from(1_000_000),
-            )?;
-            c.candidate.note = forms::optional(field("note"), "评分说明", 300)?;
-            c.candidate.comment = String::new();
-        }
-        YoungMoveKind::Select => {
-            c.cadre = Some(YoungCadre {
-                person: person.clone(),
-                village: c.candidate.village,
-                programme_start: today,
-                current_pay: c.candidate.current_pay,
-                score: c.candidate.score,
-                filed_on: None,
-            });
-            c.cap = Some(art10_young_cadres::cap(params, l.villages()).outcome);
-        }
-        YoungMoveKind::Deselect | YoungMoveKind::Return => c.remove_cadre = pending,
-        YoungMoveKind::File => {
-            let mut y = pending.ok_or_else(|| invalid("没有找到待备案的优才计划记录"))?;
-            y.filed_on = Some(today);
-            c.cadre = Some(y);
-        }
-        YoungMoveKind::ProposeExtension
-        | YoungMoveKind::Extend
-        | YoungMoveKind::DeclineExtension => {}
-    }
-    Ok(c)
 }

@@ -343,7 +343,7 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
     // 钱七 holds one of the 3 places: 2 left, taken by score.
     let html = young_page(&h, &rev).await;
     for want in [
-        "尚余名额 2 名；符合年龄条件 4 人，按综合得分从高到低（同分按编号）确定 2 人，上限 2 人（第十条）",
+        "尚余名额 2 名；符合年龄条件 4 人，按综合得分从高到低（同分的，评分录入日期在前者优先；同日的，按村代码；同村的，按录入先后）确定 2 人，上限 2 人（第十条）",
         "第 1 名，在名额内",
         "第 2 名，在名额内",
         "第 3 名，超出尚余名额",
@@ -573,3 +573,91 @@ both_backends!(
     young_selection,
     candidates_are_scored_selected_within_the_cap_filed_and_extended
 );
+
+/// Four young committee members scored 90 each: 甲 and 乙 in 第9村, 丙
+/// and 丁 in 第10村. 乙 (the higher ID number) is scored before 甲, 丙
+/// (the lower) before 丁.
+const JIA: &str = "37078319950101091";
+const YI: &str = "37078319950101099";
+const BING: &str = "37078319950101101";
+const DING: &str = "37078319950101109";
+
+/// The rank shown in `name`'s row.
+fn rank_of<'a>(html: &'a str, name: &str) -> &'a str {
+    let row = &html[html
+        .find(&format!("<td>{name}<br>"))
+        .unwrap_or_else(|| panic!("{name} missing:\n{html}"))..];
+    let from = row.find("第 ").expect("a rank");
+    let row = &row[from..];
+    &row[..row
+        .find("</td>")
+        .unwrap()
+        .min(row.find("<br>").unwrap_or(usize::MAX))]
+}
+
+/// Equal scores are ranked by a rule a clerk can read — the day the
+/// score was recorded, the village code, the order of recording — not by
+/// the page's person key: with the ID numbers in either order, the one
+/// scored first ranks first.
+async fn equal_scores_rank_by_the_earlier_application(db: TestDb) {
+    let h = harness(&db, true).await;
+    let mut batch = selection_records();
+    let village = |k: u32| VillageCode::parse(&format!("3707831002{k:02}")).unwrap();
+    for (id, name, k) in [
+        (JIA, "甲", 9),
+        (YI, "乙", 9),
+        (BING, "丙", 10),
+        (DING, "丁", 10),
+    ] {
+        batch.people.push(Person {
+            id: cid(id),
+            name: name.into(),
+            education: Education::Bachelor,
+            full_time_degree: true,
+        });
+        batch.posts.push(Post {
+            person: cid(id),
+            village: village(k),
+            role: PostRole::CommitteeMember,
+            start: date!(2021 - 01 - 01),
+            end: None,
+        });
+    }
+    h.store.apply("测试", &batch).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    for id in [YI, JIA, BING, DING] {
+        let key = h.person(&cid(id));
+        let a = yng(
+            &h,
+            &op,
+            T1,
+            &[
+                ("action", "score"),
+                ("person", &key),
+                ("score", "90"),
+                ("current_pay", "3000"),
+                ("note", ""),
+            ],
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    }
+    let html = young_page(&h, &op).await;
+    // 钱七 holds one of the 3 places: 2 left.
+    assert!(html.contains("尚余名额 2 名；符合年龄条件 4 人"), "{html}");
+    assert_eq!(rank_of(&html, "乙"), "第 1 名，在名额内");
+    assert_eq!(
+        rank_of(&html, "甲"),
+        "第 2 名，在名额内（与上一名同分、同日录入且同村，录入在后）"
+    );
+    assert_eq!(
+        rank_of(&html, "丙"),
+        "第 3 名，超出尚余名额（与上一名同分且同日录入，村代码在后）"
+    );
+    assert_eq!(
+        rank_of(&html, "丁"),
+        "第 4 名，超出尚余名额（与上一名同分、同日录入且同村，录入在后）"
+    );
+    db.finish().await;
+}
+both_backends!(young_ties, equal_scores_rank_by_the_earlier_application);
