@@ -10,12 +10,14 @@
 //! or an [`OfficeError`] (a Chinese `Display` for people, a variant for
 //! code). The adapters call only this layer for decisions and writes.
 //!
-//! Moved here so far (issue 16): a month's pay ([`pay`]) and the decision
-//! dates ([`when`]). The rest of the office's work still lives in its
+//! Moved here so far (issue 16): a month's pay ([`pay`]), the competency
+//! evaluation's opening, closing and cases ([`evaluation`]) and the
+//! decision dates ([`when`]). The rest of the office's work still lives in its
 //! adapters and moves here step by step; ARCHITECTURE.md lists what is
 //! where.
 
 pub mod error;
+pub mod evaluation;
 pub mod pay;
 pub mod when;
 
