@@ -29,8 +29,8 @@ use touyan_records::model::{
 };
 use touyan_records::{CitizenId, TownCode};
 use touyan_reports as reports;
+use touyan_rules::art09_reserves;
 use touyan_rules::people::Education;
-use touyan_rules::{art08_secondment, art09_reserves};
 use touyan_storage::{Batch, Store};
 use touyan_workflow::Refusal;
 use touyan_workflow::art08_09_reserves::{self as flow, Record};
@@ -317,74 +317,37 @@ async fn fill(
         })
         .collect();
     p.people.sort_by(|a, b| a.1.cmp(&b.1));
-    // Secondments starting in the year, of the year's listed people.
-    let mut city_done = 0u32;
-    let mut town_done = 0u32;
-    let mut seconded: Vec<&Secondment> = r
-        .secondments
-        .iter()
-        .filter(|s| s.start.year() == year && listed.iter().any(|e| e.person == s.person))
-        .collect();
-    seconded.sort_by_key(|s| (s.start, s.person.as_str().to_owned()));
-    for s in seconded {
-        let length = art08_secondment::length(&params, s.start, s.end);
-        let logs: Vec<&WorkLog> = r
-            .work_logs
-            .iter()
-            .filter(|w| w.person == s.person && w.secondment_start == s.start)
-            .collect();
-        let complete =
-            art08_secondment::appraisal_complete(!logs.is_empty(), s.appraisal.is_some());
-        if length.outcome {
-            match s.level {
-                SecondmentLevel::City => city_done += 1,
-                SecondmentLevel::Town => town_done += 1,
+    // Secondments starting in the year, of the year's listed people,
+    // against both quotas (people, not secondments, are counted).
+    let sec = reports::secondments(&r, &params, year, town);
+    p.secondments = sec
+        .rows
+        .into_iter()
+        .map(|row| {
+            let s = row.secondment;
+            SecondmentLine {
+                key: st.person_ref(&s.person),
+                start: s.start.to_string(),
+                who: name_of(&r, &s.person),
+                level: s.level.label(),
+                host: s.host_unit.clone(),
+                dates: format!("{} 至 {}", s.start, s.end),
+                length: row.length,
+                length_ok: row.counts,
+                logs: row.logs as usize,
+                last_log: row
+                    .last_log
+                    .map_or_else(String::new, |(on, text)| format!("{on}：{text}")),
+                appraisal: s.appraisal.clone().unwrap_or_default(),
+                complete: row.complete,
+                complete_sentence: row.complete_sentence,
+                appraisable: s.appraisal.is_none() && s.end <= today,
+                loggable: s.start <= today,
             }
-        }
-        p.secondments.push(SecondmentLine {
-            key: st.person_ref(&s.person),
-            start: s.start.to_string(),
-            who: name_of(&r, &s.person),
-            level: s.level.label(),
-            host: s.host_unit.clone(),
-            dates: format!("{} 至 {}", s.start, s.end),
-            length: length.reason.to_string(),
-            length_ok: length.outcome,
-            logs: logs.len(),
-            last_log: logs
-                .iter()
-                .max_by_key(|w| w.on)
-                .map_or_else(String::new, |w| format!("{}：{}", w.on, w.text)),
-            appraisal: s.appraisal.clone().unwrap_or_default(),
-            complete: complete.outcome,
-            complete_sentence: format!("{}（{}）", complete.reason, complete.rule.citation()),
-            appraisable: s.appraisal.is_none() && s.end <= today,
-            loggable: s.start <= today,
-        });
-    }
-    let city = art08_secondment::city_required(&params);
-    let town_req = art08_secondment::town_required(&params, listed.len() as u32);
-    p.city_quota = format!(
-        "到市直涉农单位挂职 {city_done} 人，应不少于 {} 人{}（{}）",
-        city.outcome,
-        if city_done >= city.outcome {
-            ""
-        } else {
-            "，未达到"
-        },
-        city.rule.citation()
-    );
-    p.town_quota = format!(
-        "到镇街涉农部门挂职 {town_done} 人，应不少于 {} 人（{}）{}（{}）",
-        town_req.outcome,
-        town_req.reason,
-        if town_done >= town_req.outcome {
-            ""
-        } else {
-            "，未达到"
-        },
-        town_req.rule.citation()
-    );
+        })
+        .collect();
+    p.city_quota = sec.city.sentence;
+    p.town_quota = sec.town_quota.sentence;
     // Reserve coverage on the day (today, or the year's last day).
     let end = Date::from_calendar_date(year, Month::December, 31).unwrap_or(today);
     let on = today.min(end);
