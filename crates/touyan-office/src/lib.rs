@@ -11,14 +11,17 @@
 //! code). The adapters call only this layer for decisions and writes.
 //!
 //! Moved here so far (issue 16): a month's pay ([`pay`]), the competency
-//! evaluation's opening, closing and cases ([`evaluation`]) and the
-//! decision dates ([`when`]). The rest of the office's work still lives in its
+//! evaluation's opening, closing and cases ([`evaluation`]), what the
+//! reserves page records — secondments, work logs, appraisals, reserves
+//! and the yearly report ([`reserves`]) — and the decision dates
+//! ([`when`]). The rest of the office's work still lives in its
 //! adapters and moves here step by step; ARCHITECTURE.md lists what is
 //! where.
 
 pub mod error;
 pub mod evaluation;
 pub mod pay;
+pub mod reserves;
 pub mod when;
 
 pub use error::OfficeError;
