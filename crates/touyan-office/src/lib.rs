@@ -12,14 +12,19 @@
 //!
 //! Moved here so far (issue 16): a month's pay ([`pay`]), the year's
 //! proposals ([`propose`]), the young-cadre programme's ranking and moves
-//! ([`young`]) and the decision dates ([`when`]). The rest of the
-//! office's work still lives in its
+//! ([`young`]), the competency evaluation's opening, closing and cases
+//! ([`evaluation`]), what the reserves page records — secondments, work
+//! logs, appraisals, reserves and the yearly report ([`reserves`]) — and
+//! the decision dates ([`when`]). The rest of the office's work still
+//! lives in its
 //! adapters and moves here step by step; ARCHITECTURE.md lists what is
 //! where.
 
 pub mod error;
+pub mod evaluation;
 pub mod pay;
 pub mod propose;
+pub mod reserves;
 pub mod when;
 pub mod young;
 

@@ -1,7 +1,8 @@
 //! The decision date of each kind of work, chosen here and nowhere else:
 //! a year's lists and figures are decided as of 1 January, an
-//! evaluation's half as of 1 January or 1 July, a month's pay as of the
-//! month's first day, a record as of its own day.
+//! evaluation's half as of 1 January or 1 July, its rates as of the day
+//! it closes, a month's pay as of the month's first day, a record as of
+//! its own day.
 
 use time::{Date, Month};
 use touyan_rules::{Params, Policy};
@@ -23,6 +24,12 @@ pub fn half_start(year: i32, half: u8) -> Result<Date, OfficeError> {
     };
     Date::from_calendar_date(year, month, 1)
         .map_err(|_| OfficeError::Invalid(format!("{year} 不是有效年份")))
+}
+
+/// The day an evaluation's rates are decided: the day it closed, or
+/// `today` while it is being closed (or is still open).
+pub fn closing_day(closed_on: Option<Date>, today: Date) -> Date {
+    closed_on.unwrap_or(today)
 }
 
 /// The first day of the month `day` falls in (a month's pay).
@@ -53,6 +60,14 @@ mod tests {
         assert_eq!(year_start(2026).unwrap(), date!(2026 - 01 - 01));
         assert_eq!(half_start(2026, 1).unwrap(), date!(2026 - 01 - 01));
         assert_eq!(half_start(2026, 2).unwrap(), date!(2026 - 07 - 01));
+        assert_eq!(
+            closing_day(Some(date!(2026 - 07 - 03)), date!(2026 - 09 - 01)),
+            date!(2026 - 07 - 03)
+        );
+        assert_eq!(
+            closing_day(None, date!(2026 - 09 - 01)),
+            date!(2026 - 09 - 01)
+        );
         assert_eq!(month_start(date!(2026 - 02 - 28)), date!(2026 - 02 - 01));
         assert_eq!(month_start(date!(2026 - 03 - 01)), date!(2026 - 03 - 01));
         assert_eq!(parse_month("2026-3"), Some(date!(2026 - 03 - 01)));

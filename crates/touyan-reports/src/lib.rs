@@ -1,7 +1,7 @@
 //! # touyan-reports: the figures the office reports (pure)
 //!
-//! Training compliance, reserve coverage, young-cadre pay, evaluation
-//! results, the filing form's rows and the month's one-card payments, as
+//! Training compliance, reserve coverage, secondment quotas, young-cadre
+//! pay, evaluation results, the filing form's rows and the month's one-card payments, as
 //! plain row structs built from [`Records`] and the resolved policy
 //! [`Params`]. Every judgement is the rules crate's own
 //! (`art06_training::compliance`, `art13_pay::monthly_subsidy`, …); money
@@ -19,6 +19,7 @@ mod filing;
 mod pay;
 mod payments;
 mod reserves;
+mod secondments;
 mod training;
 mod young;
 
@@ -27,6 +28,7 @@ pub use filing::*;
 pub use pay::*;
 pub use payments::*;
 pub use reserves::*;
+pub use secondments::*;
 pub use training::*;
 pub use young::*;
 

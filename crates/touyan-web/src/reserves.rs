@@ -7,13 +7,14 @@
 //! in them; and the town's yearly report on training its reserves. Every
 //! figure is a rules-crate decision shown with its sentence.
 //!
-//! Recording (`POST /reserves`), who records what being
-//! `touyan_workflow::art08_09_reserves`'s: a secondment of a secretary on
-//! the year's filed list, its work-log entries, the host unit's appraisal
+//! Recording (`POST /reserves`): a secondment of a secretary on the
+//! year's filed list, its work-log entries, the host unit's appraisal
 //! once it has ended; a reserve cadre for a village of the town and a
 //! post (a person of the town, or a new person by ID number), and their
-//! removal; the yearly report. One transaction a form, nothing written on
-//! a refusal.
+//! removal; the yearly report. This module reads the form's fields and
+//! picks the people; the checks and the write (one transaction a form,
+//! nothing written on a refusal) are `touyan_office::reserves`', the
+//! secondment quotas `touyan_reports::secondments`.
 
 use askama::Template;
 use axum::Form;
@@ -22,18 +23,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use time::{Date, Month};
-use touyan_records::model::{
-    Labelled, ListStatus, Person, PostRole, Records, Reserve, ReserveReport, Secondment,
-    SecondmentLevel, WorkLog,
-};
-use touyan_records::{CitizenId, TownCode};
+use time::Date;
+use touyan_office::reserves::{self as office, Candidate, DayCap, Recording, TownYear};
+use touyan_office::{By, OfficeError, when};
+use touyan_records::model::{Labelled, PostRole, Records, Secondment, SecondmentLevel};
+use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_reports as reports;
+use touyan_rules::art09_reserves;
 use touyan_rules::people::Education;
-use touyan_rules::{art08_secondment, art09_reserves};
-use touyan_storage::{Batch, Store};
 use touyan_workflow::Refusal;
-use touyan_workflow::art08_09_reserves::{self as flow, Record};
 
 use crate::forms;
 use crate::guard::{csrf_ok, see_other};
@@ -221,12 +219,13 @@ fn village_name(r: &Records, v: &touyan_records::VillageCode) -> String {
         .map_or_else(|| v.as_str().to_owned(), |x| x.name.clone())
 }
 
-/// The year's filed list of the town.
-fn listed(r: &Records, year: i32) -> Vec<&touyan_records::model::ListEntry> {
-    r.list_entries
-        .iter()
-        .filter(|e| e.year == year && e.status == ListStatus::Filed)
-        .collect()
+/// Who acts, for the office (no address: reading only).
+fn by(user: &User) -> By<'_> {
+    By {
+        actor: actor(user),
+        name: &user.username,
+        origin: None,
+    }
 }
 
 async fn fill(
@@ -239,20 +238,17 @@ async fn fill(
     let store = st
         .unscoped_for(user, Action::Reserves)
         .ok_or_else(crate::pages::forbidden)?;
-    let r = store
-        .town_records(year, town)
+    let ty = office::town_year(store, year, town)
         .await
-        .map_err(|e| internal(e.into()))?;
-    let report = store
-        .reserve_report(town, year)
-        .await
-        .map_err(|e| internal(e.into()))?;
-    let a = actor(user);
-    let t = town.as_str();
-    p.may_second = flow::may_record(&a, Record::Secondment { town: t }).is_ok();
-    p.may_reserve = flow::may_record(&a, Record::Reserve { town: t }).is_ok();
-    p.may_report = flow::may_record(&a, Record::Report { town: t }).is_ok() && report.is_none();
-    match &report {
+        .map_err(|e| match e {
+            OfficeError::Store(e) => internal(e.into()),
+            e => internal(crate::state::Failure::Internal(e.to_string())),
+        })?;
+    let by = by(user);
+    p.may_second = ty.may(&by, Recording::Secondment);
+    p.may_reserve = ty.may(&by, Recording::Reserve);
+    p.may_report = ty.may(&by, Recording::Report) && ty.report.is_none();
+    match &ty.report {
         Some(x) => {
             p.report = format!(
                 "{year} 年度后备力量培养情况报告已于 {} 提交：{}",
@@ -266,25 +262,21 @@ async fn fill(
         }
     }
     let today = st.today();
-    let jan1 = Date::from_calendar_date(year, Month::January, 1).unwrap_or(today);
-    let params = match st.policy().resolve(jan1) {
+    let params = match when::year_start(year).and_then(|jan1| when::params_on(st.policy(), jan1)) {
         Ok(x) => x,
         Err(e) => {
-            p.problem = Some(format!("政策参数无法用于 {jan1}：{e}"));
+            p.problem = Some(e.to_string());
             return Ok(());
         }
     };
-    let listed = listed(&r, year);
-    p.listed = listed
+    let r = &ty.records;
+    p.listed = ty
+        .listed()
         .iter()
         .map(|e| {
             (
                 st.person_ref(&e.person),
-                format!(
-                    "{} {}",
-                    village_name(&r, &e.village),
-                    name_of(&r, &e.person)
-                ),
+                format!("{} {}", village_name(r, &e.village), name_of(r, &e.person)),
             )
         })
         .collect();
@@ -311,84 +303,47 @@ async fn fill(
                         .find(|v| v.person == x.id)
                         .map(|v| v.village)
                 })
-                .map(|v| village_name(&r, &v))
+                .map(|v| village_name(r, &v))
                 .unwrap_or_default();
             (st.person_ref(&x.id), format!("{village} {}", x.name))
         })
         .collect();
     p.people.sort_by(|a, b| a.1.cmp(&b.1));
-    // Secondments starting in the year, of the year's listed people.
-    let mut city_done = 0u32;
-    let mut town_done = 0u32;
-    let mut seconded: Vec<&Secondment> = r
-        .secondments
-        .iter()
-        .filter(|s| s.start.year() == year && listed.iter().any(|e| e.person == s.person))
-        .collect();
-    seconded.sort_by_key(|s| (s.start, s.person.as_str().to_owned()));
-    for s in seconded {
-        let length = art08_secondment::length(&params, s.start, s.end);
-        let logs: Vec<&WorkLog> = r
-            .work_logs
-            .iter()
-            .filter(|w| w.person == s.person && w.secondment_start == s.start)
-            .collect();
-        let complete =
-            art08_secondment::appraisal_complete(!logs.is_empty(), s.appraisal.is_some());
-        if length.outcome {
-            match s.level {
-                SecondmentLevel::City => city_done += 1,
-                SecondmentLevel::Town => town_done += 1,
+    // Secondments starting in the year, of the year's listed people,
+    // against both quotas (people, not secondments, are counted).
+    let sec = reports::secondments(r, &params, year, town);
+    p.secondments = sec
+        .rows
+        .into_iter()
+        .map(|row| {
+            let s = row.secondment;
+            SecondmentLine {
+                key: st.person_ref(&s.person),
+                start: s.start.to_string(),
+                who: name_of(r, &s.person),
+                level: s.level.label(),
+                host: s.host_unit.clone(),
+                dates: format!("{} 至 {}", s.start, s.end),
+                length: row.length,
+                length_ok: row.counts,
+                logs: row.logs as usize,
+                last_log: row
+                    .last_log
+                    .map_or_else(String::new, |(on, text)| format!("{on}：{text}")),
+                appraisal: s.appraisal.clone().unwrap_or_default(),
+                complete: row.complete,
+                complete_sentence: row.complete_sentence,
+                appraisable: s.appraisal.is_none() && s.end <= today,
+                loggable: s.start <= today,
             }
-        }
-        p.secondments.push(SecondmentLine {
-            key: st.person_ref(&s.person),
-            start: s.start.to_string(),
-            who: name_of(&r, &s.person),
-            level: s.level.label(),
-            host: s.host_unit.clone(),
-            dates: format!("{} 至 {}", s.start, s.end),
-            length: length.reason.to_string(),
-            length_ok: length.outcome,
-            logs: logs.len(),
-            last_log: logs
-                .iter()
-                .max_by_key(|w| w.on)
-                .map_or_else(String::new, |w| format!("{}：{}", w.on, w.text)),
-            appraisal: s.appraisal.clone().unwrap_or_default(),
-            complete: complete.outcome,
-            complete_sentence: format!("{}（{}）", complete.reason, complete.rule.citation()),
-            appraisable: s.appraisal.is_none() && s.end <= today,
-            loggable: s.start <= today,
-        });
-    }
-    let city = art08_secondment::city_required(&params);
-    let town_req = art08_secondment::town_required(&params, listed.len() as u32);
-    p.city_quota = format!(
-        "到市直涉农单位挂职 {city_done} 人，应不少于 {} 人{}（{}）",
-        city.outcome,
-        if city_done >= city.outcome {
-            ""
-        } else {
-            "，未达到"
-        },
-        city.rule.citation()
-    );
-    p.town_quota = format!(
-        "到镇街涉农部门挂职 {town_done} 人，应不少于 {} 人（{}）{}（{}）",
-        town_req.outcome,
-        town_req.reason,
-        if town_done >= town_req.outcome {
-            ""
-        } else {
-            "，未达到"
-        },
-        town_req.rule.citation()
-    );
+        })
+        .collect();
+    p.city_quota = sec.city.sentence;
+    p.town_quota = sec.town_quota.sentence;
     // Reserve coverage on the day (today, or the year's last day).
-    let end = Date::from_calendar_date(year, Month::December, 31).unwrap_or(today);
+    let end = Date::from_calendar_date(year, time::Month::December, 31).unwrap_or(today);
     let on = today.min(end);
-    match reports::reserves(&r, &params, year, on, Some(town)) {
+    match reports::reserves(r, &params, year, on, Some(town)) {
         Err(e) => p.problem = Some(e.0),
         Ok(x) => {
             p.cover = x
@@ -425,10 +380,10 @@ async fn fill(
         .map(|x| ReserveLine {
             key: st.person_ref(&x.person),
             village: x.village.as_str().to_owned(),
-            village_name: village_name(&r, &x.village),
+            village_name: village_name(r, &x.village),
             post: x.post.label(),
             post_code: x.post.code(),
-            name: name_of(&r, &x.person),
+            name: name_of(r, &x.person),
             listed_on: x.listed_on.to_string(),
         })
         .collect();
@@ -460,8 +415,8 @@ async fn fill(
         p.appointments.push(AppointmentLine {
             who: format!(
                 "{} {}",
-                village_name(&r, &post.village),
-                name_of(&r, &post.person)
+                village_name(r, &post.village),
+                name_of(r, &post.person)
             ),
             on: post.start.to_string(),
             ok: d.outcome,
@@ -500,370 +455,146 @@ pub async fn record(
     let Some(store) = st.unscoped_for(&user, Action::Reserves) else {
         return crate::pages::forbidden();
     };
-    let refuse = |r: Refusal| {
-        let st = st.clone();
-        let user = user.clone();
-        async move {
-            if r == Refusal::NotFound {
-                return not_found_page();
-            }
-            let status = forms::status(&r);
-            page(&st, &user, year, Some(town), Some(r.to_string()), status).await
-        }
+    let origin = client_addr(&parts);
+    let by = By {
+        origin: Some(&origin),
+        ..by(&user)
     };
-    let (new, changed) = match build(&st, store, &user, year, town, &form).await {
-        Ok(Ok(b)) => b,
-        Ok(Err(r)) => return refuse(r).await,
-        Err(e) => return internal(e),
+    let done = match office::town_year(store, year, town).await {
+        Ok(ty) => recorded(&st, store, &user, by, &ty, &form).await,
+        Err(e) => Err(e),
     };
-    match store
-        .record_form(&user.username, Some(&client_addr(&parts)), &new, &changed)
-        .await
-    {
-        Ok(()) => see_other(&format!("/reserves?year={year}&town={}", town.as_str())),
-        Err(e) => match forms::refused(e) {
-            Ok(r) => refuse(r).await,
-            Err(f) => internal(f),
-        },
-    }
+    let r = match done {
+        Ok(()) => return see_other(&format!("/reserves?year={year}&town={}", town.as_str())),
+        Err(OfficeError::Store(e)) => return internal(e.into()),
+        Err(OfficeError::NotFound) => return not_found_page(),
+        Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
+        Err(OfficeError::Conflict(m)) => Refusal::Conflict(m),
+        Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
+    };
+    let status = forms::status(&r);
+    page(&st, &user, year, Some(town), Some(r.to_string()), status).await
 }
 
-type Built = Result<Result<(Batch, Batch), Refusal>, crate::state::Failure>;
-
-/// The records a post adds (`.0`) and changes (`.1`), or why not.
-async fn build(
+/// Reads the form of `action` and records it through the office: the
+/// role is checked first, then the fields, then the records and the
+/// measures.
+async fn recorded(
     st: &AppState,
-    store: &Store,
+    store: &touyan_storage::Store,
     user: &User,
-    year: i32,
-    town: TownCode,
+    by: By<'_>,
+    ty: &TownYear,
     form: &[(String, String)],
-) -> Built {
-    let r = store.town_records(year, town).await?;
+) -> Result<(), OfficeError> {
     let field = |n: &str| crate::scope::field(form, n);
-    let a = actor(user);
-    let t = town.as_str();
     let today = st.today();
-    let invalid = |m: String| Refusal::Invalid(m);
-    // The year's filed secretaries by reference.
-    let listed_person = |key: &str| {
-        listed(&r, year)
+    let invalid = |m: String| OfficeError::Invalid(m);
+    // A person of the year's filed list by reference.
+    let listed = |key: &str| {
+        ty.listed()
             .into_iter()
             .find(|e| st.person_ref(&e.person) == key)
             .map(|e| e.person.clone())
-            .ok_or_else(|| invalid(format!("请选择 {year} 年度已备案名单中的专业化书记")))
+            .ok_or_else(|| invalid(format!("请选择 {} 年度已备案名单中的专业化书记", ty.year)))
     };
-    let secondment = |key: &str, start: &str| -> Result<Secondment, Refusal> {
-        let person = listed_person(key)?;
-        let start = forms::date(start, "挂职开始日期")?;
-        r.secondments
-            .iter()
-            .find(|s| s.person == person && s.start == start)
-            .cloned()
-            .ok_or_else(|| invalid("没有找到该挂职记录".into()))
-    };
-    let out = |new: Batch, changed: Batch| Ok(Ok((new, changed)));
-    let bad = |x: Refusal| Ok(Err(x));
+    let start = || forms::date(field("start"), "挂职开始日期");
     match field("action") {
         "secondment" => {
-            if let Err(x) = flow::may_record(&a, Record::Secondment { town: t }) {
-                return bad(x);
-            }
-            let got = (|| {
-                let person = listed_person(field("person"))?;
-                let level: SecondmentLevel = forms::choice(field("level"), "挂职层级")?;
-                let host = forms::required(field("host"), "挂职单位", 100)?;
-                let start = forms::date(field("start"), "挂职开始日期")?;
-                let end = forms::date(field("end"), "挂职结束日期")?;
-                if start.year() != year {
-                    return Err(invalid(format!("挂职应在 {year} 年内开始")));
-                }
-                let s = Secondment {
-                    person,
-                    level,
-                    host_unit: host,
-                    start,
-                    end,
-                    appraisal: None,
-                };
-                // The person was chosen from the year's filed list.
-                let recorded: Vec<&Secondment> = r.secondments.iter().collect();
-                flow::check_secondment(&s, true, &recorded)?;
-                Ok(s)
-            })();
-            match got {
-                Ok(s) => out(
-                    Batch {
-                        secondments: vec![s],
-                        ..Batch::default()
-                    },
-                    Batch::default(),
-                ),
-                Err(x) => bad(x),
-            }
+            office::may(&by, ty.town, Recording::Secondment)?;
+            let s = Secondment {
+                person: listed(field("person"))?,
+                level: forms::choice::<SecondmentLevel>(field("level"), "挂职层级")?,
+                host_unit: forms::required(field("host"), "挂职单位", 100)?,
+                start: start()?,
+                end: forms::date(field("end"), "挂职结束日期")?,
+                appraisal: None,
+            };
+            office::secondment(store, by, ty, s).await.map(drop)
         }
         "worklog" => {
-            if let Err(x) = flow::may_record(&a, Record::Secondment { town: t }) {
-                return bad(x);
-            }
-            let got = (|| {
-                let s = secondment(field("person"), field("start"))?;
-                let on = forms::date(field("date"), "日志日期")?;
-                let w = WorkLog {
-                    person: s.person.clone(),
-                    secondment_start: s.start,
-                    on,
-                    text: String::new(),
-                };
-                flow::check_work_log(&w, &s, today)?;
-                if r.work_logs
-                    .iter()
-                    .any(|w| w.person == s.person && w.secondment_start == s.start && w.on == on)
-                {
-                    return Err(invalid(format!("{on} 的工作日志已经登记")));
-                }
-                Ok(WorkLog {
-                    person: s.person,
-                    secondment_start: s.start,
-                    on,
-                    text: forms::required(field("text"), "日志内容", 500)?,
-                })
-            })();
-            match got {
-                Ok(w) => out(
-                    Batch {
-                        work_logs: vec![w],
-                        ..Batch::default()
-                    },
-                    Batch::default(),
-                ),
-                Err(x) => bad(x),
-            }
+            office::may(&by, ty.town, Recording::Secondment)?;
+            let person = listed(field("person"))?;
+            let start = start()?;
+            let on = forms::date(field("date"), "日志日期")?;
+            let text = forms::required(field("text"), "日志内容", 500)?;
+            office::work_log(store, by, ty, &person, start, on, text, today)
+                .await
+                .map(drop)
         }
         "appraisal" => {
-            if let Err(x) = flow::may_record(&a, Record::Secondment { town: t }) {
-                return bad(x);
-            }
-            let got = (|| {
-                let mut s = secondment(field("person"), field("start"))?;
-                if s.appraisal.is_some() {
-                    return Err(invalid("该挂职已有书面鉴定".into()));
-                }
-                s.appraisal = Some(forms::required(field("text"), "鉴定意见", 1000)?);
-                flow::check_appraisal(&s, today)?;
-                Ok(s)
-            })();
-            match got {
-                Ok(s) => out(
-                    Batch::default(),
-                    Batch {
-                        secondments: vec![s],
-                        ..Batch::default()
-                    },
-                ),
-                Err(x) => bad(x),
-            }
+            office::may(&by, ty.town, Recording::Secondment)?;
+            let person = listed(field("person"))?;
+            let start = start()?;
+            let text = forms::required(field("text"), "鉴定意见", 1000)?;
+            office::appraisal(store, by, ty, &person, start, text, today)
+                .await
+                .map(drop)
         }
         "reserve" => {
-            if let Err(x) = flow::may_record(&a, Record::Reserve { town: t }) {
-                return bad(x);
-            }
-            reserve(st, store, user, &r, form).await
+            office::may(&by, ty.town, Recording::Reserve)?;
+            let village = VillageCode::parse(field("village"))
+                .map_err(|_| invalid("请选择本镇街的村".into()))?;
+            let post: PostRole = forms::choice(field("post"), "后备岗位")?;
+            let listed_on = forms::past_date(field("listed_on"), "列入后备日期", today)?;
+            let who = match (field("person"), field("id_number")) {
+                ("", "") => {
+                    return Err(invalid("请选择人员，或填写新人员的身份证号码".into()));
+                }
+                (key, "") => Candidate::OnRecord(
+                    ty.records
+                        .people
+                        .iter()
+                        .find(|x| st.person_ref(&x.id) == key)
+                        .map(|x| x.id.clone())
+                        .ok_or_else(|| invalid("没有找到该人员".into()))?,
+                ),
+                (_, text) => Candidate::New {
+                    id: CitizenId::parse(text).map_err(|e| invalid(format!("新人员的{e}")))?,
+                    name: field("name").to_owned(),
+                    education: Education::parse(field("education")),
+                    full_time_degree: !field("full_time").is_empty(),
+                },
+            };
+            let reached = matches!(who, Candidate::New { .. })
+                && user.role.is_town()
+                && crate::import_rows::probes_left(st, store, user).await? == 0;
+            let cap = DayCap {
+                per_day: crate::import_rows::PROBES_PER_DAY,
+                reached,
+            };
+            office::reserve(store, by, ty, village, post, listed_on, who, cap)
+                .await
+                .map(drop)
         }
         "unreserve" => {
-            if let Err(x) = flow::may_record(&a, Record::Reserve { town: t }) {
-                return bad(x);
-            }
-            let got = (|| {
-                let listed_on = forms::date(field("listed_on"), "列入后备日期")?;
-                let mut x = r
-                    .reserves
-                    .iter()
-                    .find(|x| {
-                        st.person_ref(&x.person) == field("person")
-                            && x.village.as_str() == field("village")
-                            && x.post.code() == field("post")
-                            && x.listed_on == listed_on
-                            && x.removed_on.is_none()
-                    })
-                    .cloned()
-                    .ok_or_else(|| invalid("没有找到该后备人员".into()))?;
-                let on = forms::past_date(field("date"), "调出日期", today)?;
-                if on < x.listed_on {
-                    return Err(invalid("调出日期不能早于列入后备日期".into()));
-                }
-                x.removed_on = Some(on);
-                Ok(x)
-            })();
-            match got {
-                Ok(x) => out(
-                    Batch::default(),
-                    Batch {
-                        reserves: vec![x],
-                        ..Batch::default()
-                    },
-                ),
-                Err(x) => bad(x),
-            }
+            office::may(&by, ty.town, Recording::Reserve)?;
+            let listed_on = forms::date(field("listed_on"), "列入后备日期")?;
+            let missing = || invalid("没有找到该后备人员".into());
+            let person = ty
+                .records
+                .reserves
+                .iter()
+                .find(|x| st.person_ref(&x.person) == field("person"))
+                .map(|x| x.person.clone())
+                .ok_or_else(missing)?;
+            let village = VillageCode::parse(field("village")).map_err(|_| missing())?;
+            let post = PostRole::ALL
+                .iter()
+                .copied()
+                .find(|p| p.code() == field("post"))
+                .ok_or_else(missing)?;
+            let on = forms::past_date(field("date"), "调出日期", today)?;
+            office::unreserve(store, by, ty, &person, village, post, listed_on, on)
+                .await
+                .map(drop)
         }
         "report" => {
-            if let Err(x) = flow::may_record(&a, Record::Report { town: t }) {
-                return bad(x);
-            }
-            if let Some(x) = store.reserve_report(town, year).await? {
-                return bad(invalid(format!(
-                    "{year} 年度报告已于 {} 提交",
-                    x.submitted_on
-                )));
-            }
-            let got = (|| {
-                let on = forms::past_date(field("date"), "提交日期", today)?;
-                if on.year() < year {
-                    return Err(invalid(format!(
-                        "{year} 年度报告的提交日期不能早于 {year} 年"
-                    )));
-                }
-                Ok(ReserveReport {
-                    town,
-                    year,
-                    submitted_on: on,
-                    summary: forms::required(field("summary"), "报告内容", 2000)?,
-                })
-            })();
-            match got {
-                Ok(x) => out(
-                    Batch {
-                        reserve_reports: vec![x],
-                        ..Batch::default()
-                    },
-                    Batch::default(),
-                ),
-                Err(x) => bad(x),
-            }
+            office::may(&by, ty.town, Recording::Report)?;
+            let on = forms::past_date(field("date"), "提交日期", today)?;
+            let summary = forms::required(field("summary"), "报告内容", 2000)?;
+            office::report(store, by, ty, on, summary).await.map(drop)
         }
-        _ => bad(invalid("未指明要登记的内容".into())),
+        _ => Err(invalid("未指明要登记的内容".into())),
     }
-}
-
-/// A reserve cadre listed: a village of the town, a post, and a person of
-/// the town or a new one.
-async fn reserve(
-    st: &AppState,
-    store: &Store,
-    user: &User,
-    r: &Records,
-    form: &[(String, String)],
-) -> Built {
-    let field = |n: &str| crate::scope::field(form, n);
-    let invalid = |m: &str| Ok(Err(Refusal::Invalid(m.to_owned())));
-    let Some(village) = r
-        .villages
-        .iter()
-        .find(|v| v.code.as_str() == field("village"))
-    else {
-        return invalid("请选择本镇街的村");
-    };
-    let post: PostRole = match forms::choice(field("post"), "后备岗位") {
-        Ok(x) => x,
-        Err(x) => return Ok(Err(x)),
-    };
-    let listed_on = match forms::past_date(field("listed_on"), "列入后备日期", st.today()) {
-        Ok(x) => x,
-        Err(x) => return Ok(Err(x)),
-    };
-    let mut new = Batch::default();
-    let person = match (field("person"), field("id_number")) {
-        ("", "") => return invalid("请选择人员，或填写新人员的身份证号码"),
-        (key, "") => match r.people.iter().find(|x| st.person_ref(&x.id) == key) {
-            Some(x) => x.id.clone(),
-            None => return invalid("没有找到该人员"),
-        },
-        (_, text) => {
-            let id = match CitizenId::parse(text) {
-                Ok(id) => id,
-                Err(e) => return Ok(Err(Refusal::Invalid(format!("新人员的{e}")))),
-            };
-            let capped =
-                user.role.is_town() && crate::import_rows::probes_left(st, store, user).await? == 0;
-            if r.people.iter().any(|x| x.id == id) {
-                id
-            } else if capped {
-                // Past the day's cap no number is looked up (issue 15).
-                return Ok(Err(Refusal::Invalid(format!(
-                    "本账户今日新登记人员时被拒绝的身份证号码已达 {} 个，今日不能再新登记人员；新人员请联系市级管理员",
-                    crate::import_rows::PROBES_PER_DAY
-                ))));
-            } else if store.person_known(&id).await? {
-                if user.role.is_town() {
-                    // The one answer that tells a town a number exists
-                    // elsewhere: worded as the import words it, and
-                    // audited (issue 15).
-                    store
-                        .log_refusal(
-                            &user.username,
-                            None,
-                            "people",
-                            &format!(
-                                "后备登记：身份证号码 {} 不能由本镇街新登记",
-                                crate::pages::masked(&id)
-                            ),
-                        )
-                        .await?;
-                    return invalid(
-                        "该身份证号码不能由本镇街新登记：请核对号码；如确属本镇街人员，请联系市级管理员办理",
-                    );
-                }
-                id
-            } else {
-                let name = match forms::required(field("name"), "新人员的姓名", 30) {
-                    Ok(x) => x,
-                    Err(x) => return Ok(Err(x)),
-                };
-                let Some(education) = Education::parse(field("education")) else {
-                    return invalid("请选择新人员的学历");
-                };
-                new.people.push(Person {
-                    id: id.clone(),
-                    name,
-                    education,
-                    full_time_degree: !field("full_time").is_empty(),
-                });
-                id
-            }
-        }
-    };
-    // A reserve for a post is listed before its holder takes it (an
-    // earlier listing of today's holder is history, and counts for the
-    // appointment).
-    if let Some(held) = r.posts.iter().find(|x| {
-        x.person == person
-            && x.village == village.code
-            && x.role == post
-            && x.start <= listed_on
-            && x.end.is_none_or(|d| d >= listed_on)
-    }) {
-        return Ok(Err(Refusal::Invalid(format!(
-            "该人员 {} 起任{}{}，列入该职务后备的日期应早于任职日期",
-            held.start,
-            village.name,
-            post.label()
-        ))));
-    }
-    if r.reserves.iter().any(|x| {
-        x.person == person && x.village == village.code && x.post == post && x.removed_on.is_none()
-    }) {
-        return Ok(Err(Refusal::Invalid(format!(
-            "该人员已是{}{}的后备",
-            village.name,
-            post.label()
-        ))));
-    }
-    new.reserves.push(Reserve {
-        person,
-        village: village.code,
-        post,
-        listed_on,
-        removed_on: None,
-    });
-    Ok(Ok((new, Batch::default())))
 }

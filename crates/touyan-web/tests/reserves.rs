@@ -49,14 +49,25 @@ fn records() -> Batch {
             tier: 3,
             status: ListStatus::Filed,
         }],
-        secondments: vec![Secondment {
-            person: person_a(),
-            level: SecondmentLevel::City,
-            host_unit: "市农业农村局".into(),
-            start: date!(2025 - 03 - 01),
-            end: date!(2025 - 04 - 15),
-            appraisal: Some("表现良好".into()),
-        }],
+        secondments: vec![
+            Secondment {
+                person: person_a(),
+                level: SecondmentLevel::City,
+                host_unit: "市农业农村局".into(),
+                start: date!(2025 - 03 - 01),
+                end: date!(2025 - 04 - 15),
+                appraisal: Some("表现良好".into()),
+            },
+            Secondment {
+                // Seconded twice: counted once (people, not secondments).
+                person: person_a(),
+                level: SecondmentLevel::City,
+                host_unit: "市供销社".into(),
+                start: date!(2025 - 06 - 01),
+                end: date!(2025 - 07 - 15),
+                appraisal: None,
+            },
+        ],
         work_logs: vec![WorkLog {
             person: person_a(),
             secondment_start: date!(2025 - 03 - 01),
@@ -81,6 +92,7 @@ async fn quotas_coverage_and_appointments(db: TestDb) {
     let html = page.text();
     for want in [
         "市农业农村局",
+        "市供销社",
         "到市直涉农单位挂职 1 人，应不少于 1 人",
         "1 条",
         "赵六",

@@ -1,23 +1,22 @@
 //! The interview or exit case a closed evaluation opened, followed to its
-//! end (`touyan_workflow::art12_evaluation::check_case`).
+//! end (`touyan_office::evaluation::end_case`, checked by
+//! `touyan_workflow::art12_evaluation::check_case`).
 
-use axum::http::request::Parts;
 use axum::response::Response;
-use touyan_records::model::{Admonition, Exit, ExitReason};
-use touyan_storage::{Store, StoreError};
+use touyan_office::By;
+use touyan_office::evaluation as office;
+use touyan_storage::Store;
 use touyan_workflow::Refusal;
-use touyan_workflow::art12_evaluation::{self as flow, CaseMove};
+use touyan_workflow::art12_evaluation::CaseMove;
 
-use super::{View, key_of, refusal};
+use super::{View, failed, key_of, refusal};
 use crate::guard::see_other;
-use crate::pages::internal;
-use crate::scope::actor;
-use crate::state::{AppState, User, client_addr};
+use crate::state::{AppState, User};
 
 pub(super) async fn case_move(
     st: &AppState,
     user: &User,
-    parts: &Parts,
+    by: By<'_>,
     store: &Store,
     v: View,
     which: &str,
@@ -28,31 +27,20 @@ pub(super) async fn case_move(
         return refusal(st, user, v, Refusal::Invalid("未指明要办理的操作".into()));
     };
     let key = field("person");
-    let Some(case) = v
-        .cases
-        .iter()
-        .find(|c| key_of(st, &c.person) == key)
-        .cloned()
+    let Some(case) =
+        v.th.cases
+            .iter()
+            .find(|c| key_of(st, &c.person) == key)
+            .cloned()
     else {
         return refusal(st, user, v, Refusal::Invalid("没有找到该事项".into()));
     };
-    let note: String = field("note").chars().take(500).collect();
-    let to = match flow::check_case(
-        &actor(user),
-        v.town.as_str(),
-        case.kind,
-        case.state,
-        mv,
-        &note,
-    ) {
-        Ok(to) => to,
-        Err(r) => return refusal(st, user, v, r),
-    };
+    let today = st.today();
     let on = match field("date") {
-        "" => st.today(),
+        "" => today,
         d => match touyan_rules::calendar::parse_iso_date(d) {
-            Some(d) if d <= st.today() => d,
-            _ => {
+            Some(d) => d,
+            None => {
                 return refusal(
                     st,
                     user,
@@ -62,40 +50,13 @@ pub(super) async fn case_move(
             }
         },
     };
-    let mut ended = case.clone();
-    ended.state = to;
-    ended.note = note.trim().to_owned();
-    ended.done_on = Some(on);
-    let admonition = (mv == CaseMove::Hold).then(|| Admonition {
-        person: case.person.clone(),
-        held_on: on,
-        article: 12,
-        reason: format!("{}：{}", case.reason, ended.note),
-        make_up_study_done_on: None,
-    });
-    let exit = (mv == CaseMove::Confirm).then(|| Exit {
-        person: case.person.clone(),
-        on,
-        reason: ExitReason::FailedEvaluation,
-        note: case.reason.clone(),
-    });
-    match store
-        .end_case(
-            &user.username,
-            Some(&client_addr(parts)),
-            &ended,
-            admonition.as_ref(),
-            exit.as_ref(),
-        )
-        .await
-    {
-        Ok(()) => see_other(&format!(
+    match office::end_case(store, by, &v.th, &case, mv, field("note"), on, today).await {
+        Ok(_) => see_other(&format!(
             "/evaluations/{}/{}/{}",
-            v.year,
-            v.half,
-            v.town.as_str()
+            v.th.year,
+            v.th.half,
+            v.th.town.as_str()
         )),
-        Err(StoreError::Invalid(m)) => refusal(st, user, v, Refusal::Conflict(m)),
-        Err(e) => internal(e.into()),
+        Err(e) => failed(st, user, v, e),
     }
 }

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
+use touyan_office::evaluation::TownHalf;
 use touyan_records::model::{Labelled, PaperCount, RaterCount, RaterGroup, VoteToken};
 use touyan_storage::{Store, StoreError};
 use touyan_workflow::Refusal;
@@ -88,7 +89,7 @@ fn count_field(text: &str, max: u32, what: &str) -> Result<u32, Refusal> {
 /// counted group), each not below what is already counted against it.
 pub(super) fn declared<'a>(
     st: &AppState,
-    v: &View,
+    v: &TownHalf,
     field: impl Fn(&str) -> &'a str,
 ) -> Result<Vec<RaterCount>, Refusal> {
     if v.listed.is_empty() {
@@ -124,7 +125,7 @@ pub(super) fn declared<'a>(
 /// the counted groups' within their confirmed raters.
 pub(super) fn paper_counts<'a>(
     st: &AppState,
-    v: &View,
+    v: &TownHalf,
     field: impl Fn(&str) -> &'a str,
 ) -> Result<Vec<PaperCount>, Refusal> {
     let mut counts = Vec::new();
@@ -178,7 +179,7 @@ pub(super) async fn issue_codes<'a>(
             Err(r) => return refusal(st, user, v, r),
         }
     }
-    if v.listed.is_empty() || wanted.iter().all(|(_, n)| *n == 0) {
+    if v.th.listed.is_empty() || wanted.iter().all(|(_, n)| *n == 0) {
         return refusal(
             st,
             user,
@@ -186,11 +187,11 @@ pub(super) async fn issue_codes<'a>(
             Refusal::Invalid("请填写每位书记需要的投票码数量（本年度须有已备案名单）".into()),
         );
     }
-    for l in &v.listed {
+    for l in &v.th.listed {
         let who = format!("{} {}", l.village_name, l.name);
         for &(g, n) in &wanted {
             if n > 0
-                && let Err(r) = flow::check_codes(&who, g, v.room(&l.person, g), n)
+                && let Err(r) = flow::check_codes(&who, g, v.th.room(&l.person, g), n)
             {
                 return refusal(st, user, v, r);
             }
@@ -199,7 +200,7 @@ pub(super) async fn issue_codes<'a>(
     let base = base_url(st, parts);
     let mut rows = Vec::new();
     let mut slips = Vec::new();
-    for l in &v.listed {
+    for l in &v.th.listed {
         for &(g, n) in &wanted {
             for _ in 0..n {
                 let token = match crate::auth::new_token() {
@@ -208,9 +209,9 @@ pub(super) async fn issue_codes<'a>(
                 };
                 rows.push(VoteToken {
                     token_hash: crate::auth::token_hash(&token),
-                    year: v.year,
-                    half: v.half,
-                    town: v.town,
+                    year: v.th.year,
+                    half: v.th.half,
+                    town: v.th.town,
                     person: l.person.clone(),
                     group: g,
                     used: false,
@@ -230,9 +231,9 @@ pub(super) async fn issue_codes<'a>(
         .issue_codes(
             &user.username,
             Some(&client_addr(parts)),
-            v.year,
-            v.half,
-            v.town,
+            v.th.year,
+            v.th.half,
+            v.th.town,
             &rows,
         )
         .await
@@ -247,8 +248,8 @@ pub(super) async fn issue_codes<'a>(
         &CodesPage {
             title: format!(
                 "{} 年{}村党组织书记胜任度评价投票码",
-                v.year,
-                half_label(v.half)
+                v.th.year,
+                half_label(v.th.half)
             ),
             town_name: v.town_name,
             codes: slips,

@@ -9,7 +9,8 @@ use touyan_records::model::{Labelled, RaterGroup};
 use touyan_rules::art12_competency;
 use touyan_workflow::art12_evaluation as flow;
 
-use super::{half_label, open_view, to_rules, triple};
+use super::view::counts;
+use super::{half_label, open_view};
 use crate::pages::{internal, masked, message_page, render, signed_in};
 use crate::roles::Action;
 use crate::state::{AppState, Failure};
@@ -66,8 +67,8 @@ pub async fn print(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let current = v.eval.as_ref().map(|e| e.state);
-    let closed_on = v.eval.as_ref().and_then(|e| e.closed_on);
+    let current = v.th.eval.as_ref().map(|e| e.state);
+    let closed_on = v.th.eval.as_ref().and_then(|e| e.closed_on);
     let (true, Some(closed_on)) = (flow::results_visible(current), closed_on) else {
         return message_page(
             StatusCode::CONFLICT,
@@ -75,8 +76,8 @@ pub async fn print(
             &format!(
                 "{} {} 年{}胜任度评价{}。评价结束前不显示票数，结束评价后才能打印评价结果表（第十二条）。",
                 v.town_name,
-                v.year,
-                half_label(v.half),
+                v.th.year,
+                half_label(v.th.half),
                 current.map_or("尚未开始".to_owned(), |s| format!(
                     "当前状态为“{}”",
                     s.label()
@@ -84,78 +85,65 @@ pub async fn print(
             ),
         );
     };
-    let params = match st.policy().resolve(closed_on) {
+    let params = match v.th.params(st.policy(), st.today()) {
         Ok(p) => p,
-        Err(e) => {
-            return internal(Failure::Internal(format!(
-                "政策参数无法用于 {closed_on}：{e}"
-            )));
-        }
+        Err(e) => return internal(Failure::Internal(e.to_string())),
     };
-    let rows = v
-        .listed
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let of = |g: RaterGroup| {
-                v.ballots
+    let rows =
+        v.th.listed
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let groups = RaterGroup::ALL
                     .iter()
-                    .find(|b| b.person == l.person && b.group == g)
-                    .map_or([0; 3], |b| {
-                        triple(b.competent, b.basically_competent, b.not_competent)
+                    .map(|&g| {
+                        let counts = counts(v.th.ballots(&l.person, g));
+                        SheetGroup {
+                            label: g.label(),
+                            counts,
+                            total: counts.iter().sum(),
+                        }
                     })
-            };
-            let groups = RaterGroup::ALL
-                .iter()
-                .map(|&g| {
-                    let counts = of(g);
-                    SheetGroup {
-                        label: g.label(),
-                        counts,
-                        total: counts.iter().sum(),
+                    .collect();
+                let (rate, reason) = match v.th.rate(&params, &l.person) {
+                    Some(d) => {
+                        let pct = d.outcome.rate.to_decimal(6) * rust_decimal::Decimal::ONE_HUNDRED;
+                        (
+                            format!("{}%", pct.round_dp(2).normalize()),
+                            format!("{}（{}）", d.reason, d.rule.citation()),
+                        )
                     }
-                })
-                .collect();
-            let d = art12_competency::competency(
-                &params,
-                to_rules(of(RaterGroup::PartyMembers)),
-                to_rules(of(RaterGroup::PublicReps)),
-            );
-            let (rate, reason) = match d {
-                Some(d) => {
-                    let pct = d.outcome.rate.to_decimal(6) * rust_decimal::Decimal::ONE_HUNDRED;
-                    (
-                        format!("{}%", pct.round_dp(2).normalize()),
-                        format!("{}（{}）", d.reason, d.rule.citation()),
-                    )
+                    None => ("无有效票".to_owned(), String::new()),
+                };
+                let case =
+                    v.th.cases
+                        .iter()
+                        .find(|c| c.person == l.person)
+                        .map_or_else(
+                            || "无".to_owned(),
+                            |c| format!("{}（{}）", c.kind.label(), c.state.label()),
+                        );
+                SheetRow {
+                    n: i + 1,
+                    village_name: l.village_name.clone(),
+                    name: l.name.clone(),
+                    person_id: masked(&l.person),
+                    groups,
+                    rate,
+                    reason,
+                    case,
                 }
-                None => ("无有效票".to_owned(), String::new()),
-            };
-            let case = v.cases.iter().find(|c| c.person == l.person).map_or_else(
-                || "无".to_owned(),
-                |c| format!("{}（{}）", c.kind.label(), c.state.label()),
-            );
-            SheetRow {
-                n: i + 1,
-                village_name: l.village_name.clone(),
-                name: l.name.clone(),
-                person_id: masked(&l.person),
-                groups,
-                rate,
-                reason,
-                case,
-            }
-        })
-        .collect();
+            })
+            .collect();
     render(
         &SheetPage {
             title: format!(
                 "村党组织书记胜任度评价结果表（{} 年{}）",
-                v.year,
-                half_label(v.half)
+                v.th.year,
+                half_label(v.th.half)
             ),
             town_name: v.town_name,
-            half_text: format!("{} 年{}", v.year, half_label(v.half)),
+            half_text: format!("{} 年{}", v.th.year, half_label(v.th.half)),
             closed_on: closed_on.to_string(),
             printed_on: st.today().to_string(),
             rule_text: format!(

@@ -1,0 +1,285 @@
+//! A town's evaluation page: what it shows of the half (the office's
+//! `TownHalf`), its buttons and forms (the workflow's moves), and how a
+//! refusal is shown on it.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+use touyan_office::OfficeError;
+use touyan_office::evaluation::TownHalf;
+use touyan_records::CitizenId;
+use touyan_records::model::{Labelled, RaterGroup, SignPart, SignState};
+use touyan_rules::art12_competency;
+use touyan_storage::ListedPerson;
+use touyan_workflow::Refusal;
+use touyan_workflow::art12_evaluation::{self as flow, EvalMove};
+
+use super::{View, half_label, key_of};
+use crate::pages::{Chrome, internal, masked, not_found_page, render};
+use crate::scope::actor;
+use crate::state::{AppState, User, china_time};
+
+/// One rater group's figures for one secretary.
+pub struct GroupView {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// Whether raters are declared for the group (it decides the rate).
+    pub counted: bool,
+    /// The declared number of eligible raters ("" when none).
+    pub eligible: String,
+    pub issued: u32,
+    pub used: u32,
+    pub paper: [u32; 3],
+    /// After closing: the ballots (codes and paper together).
+    pub result: Option<[u32; 3]>,
+}
+
+pub struct PersonView {
+    pub key: String,
+    pub village_name: String,
+    pub name: String,
+    pub person_id: String,
+    pub groups: Vec<GroupView>,
+    /// After closing: the rate's sentence.
+    pub rate: String,
+}
+
+pub struct CaseView {
+    pub key: String,
+    pub who: String,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub reason: String,
+    pub note: String,
+    pub done_on: String,
+    pub moves: Vec<(&'static str, &'static str)>,
+}
+
+/// Where a part the reviewer confirms stands, for the page.
+pub struct SignView {
+    /// "尚未申报" / "尚未录入", "待审核确认", "已确认".
+    pub state: String,
+    /// Who entered and who confirmed it ("" when nothing is entered).
+    pub who: String,
+    pub version: u32,
+}
+
+/// A batch of codes on the page.
+pub struct BatchView {
+    pub seq: u32,
+    pub by: String,
+    pub at: String,
+    pub group: &'static str,
+    pub people: u32,
+    pub codes: u32,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation.html")]
+pub(super) struct EvalPage {
+    chrome: Chrome,
+    year: i32,
+    half: u8,
+    town: String,
+    state: &'static str,
+    state_code: &'static str,
+    visible: bool,
+    may_declare: bool,
+    may_confirm_raters: bool,
+    may_codes: bool,
+    may_paper: bool,
+    may_confirm_paper: bool,
+    raters: SignView,
+    paper: SignView,
+    buttons: Vec<(&'static str, &'static str)>,
+    people: Vec<PersonView>,
+    batches: Vec<BatchView>,
+    cases: Vec<CaseView>,
+    error: Option<String>,
+    today: String,
+}
+
+/// Where a part the reviewer confirms stands.
+fn sign_view(th: &TownHalf, part: SignPart) -> SignView {
+    match th.signoff(part) {
+        None => SignView {
+            state: if part == SignPart::Raters {
+                "尚未申报".into()
+            } else {
+                "尚未录入".into()
+            },
+            who: String::new(),
+            version: 0,
+        },
+        Some(s) => SignView {
+            state: s.state.label().into(),
+            who: if s.state == SignState::Confirmed {
+                format!(
+                    "第 {} 次录入，录入人 {}，确认人 {}",
+                    s.version, s.entered_by, s.confirmed_by
+                )
+            } else {
+                format!("第 {} 次录入，录入人 {}", s.version, s.entered_by)
+            },
+            version: s.version,
+        },
+    }
+}
+
+/// A group's ballots as the page's three columns.
+pub(super) fn counts(b: art12_competency::Ballots) -> [u32; 3] {
+    [b.competent, b.basically_competent, b.not_competent]
+}
+
+/// The page of `v`, with `error` shown above it.
+pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -> EvalPage {
+    let th = &v.th;
+    let current = th.current();
+    let visible = flow::results_visible(current);
+    let params = th.params(st.policy(), st.today());
+    let people = th
+        .listed
+        .iter()
+        .map(|l| {
+            let groups: Vec<GroupView> = RaterGroup::ALL
+                .iter()
+                .map(|&g| {
+                    let c = th
+                        .counts
+                        .iter()
+                        .find(|c| c.person == l.person && c.group == g);
+                    let p = th
+                        .paper
+                        .iter()
+                        .find(|p| p.person == l.person && p.group == g);
+                    GroupView {
+                        code: g.code(),
+                        label: g.label(),
+                        counted: flow::COUNTED.contains(&g),
+                        eligible: th
+                            .room(&l.person, g)
+                            .eligible
+                            .map_or_else(String::new, |n| n.to_string()),
+                        issued: c.map_or(0, |c| c.issued),
+                        used: c.map_or(0, |c| c.used),
+                        paper: p.map_or([0; 3], |p| {
+                            [p.competent, p.basically_competent, p.not_competent]
+                        }),
+                        result: visible.then(|| counts(th.ballots(&l.person, g))),
+                    }
+                })
+                .collect();
+            let rate = match (&params, visible) {
+                (Ok(p), true) => th
+                    .rate(p, &l.person)
+                    .map_or_else(|| "无有效票".to_owned(), |d| d.reason.to_string()),
+                _ => String::new(),
+            };
+            PersonView {
+                key: key_of(st, &l.person),
+                village_name: l.village_name.clone(),
+                name: l.name.clone(),
+                person_id: masked(&l.person),
+                groups,
+                rate,
+            }
+        })
+        .collect();
+    let names: HashMap<&CitizenId, &ListedPerson> =
+        th.listed.iter().map(|l| (&l.person, l)).collect();
+    let cases = th
+        .cases
+        .iter()
+        .map(|c| CaseView {
+            key: key_of(st, &c.person),
+            who: names.get(&c.person).map_or_else(
+                || masked(&c.person),
+                |l| format!("{} {}", l.village_name, l.name),
+            ),
+            kind: c.kind.label(),
+            state: c.state.label(),
+            reason: c.reason.clone(),
+            note: c.note.clone(),
+            done_on: c.done_on.map_or_else(String::new, |d| d.to_string()),
+            moves: flow::case_moves_for(&actor(user), th.town.as_str(), c.kind, c.state)
+                .into_iter()
+                .map(|m| (m.code(), m.label()))
+                .collect(),
+        })
+        .collect();
+    let moves = th.moves_for(&actor(user), &user.username);
+    let batches = th
+        .batches
+        .iter()
+        .map(|b| BatchView {
+            seq: b.batch.seq,
+            by: b.by.clone(),
+            at: china_time(b.at),
+            group: b.batch.group.label(),
+            people: b.batch.people,
+            codes: b.batch.codes,
+        })
+        .collect();
+    EvalPage {
+        chrome: Chrome::new(
+            &format!(
+                "{} {} 年{}胜任度评价",
+                v.town_name,
+                th.year,
+                half_label(th.half)
+            ),
+            Some(user),
+            "/evaluations",
+        ),
+        year: th.year,
+        half: th.half,
+        town: th.town.as_str().to_owned(),
+        state: current.map_or("尚未开始", |s| s.label()),
+        state_code: current.map_or("none", |s| s.code()),
+        visible,
+        may_declare: moves.contains(&EvalMove::DeclareRaters),
+        may_confirm_raters: moves.contains(&EvalMove::ConfirmRaters),
+        may_codes: moves.contains(&EvalMove::IssueCodes),
+        may_paper: moves.contains(&EvalMove::EnterPaper),
+        may_confirm_paper: moves.contains(&EvalMove::ConfirmPaper),
+        raters: sign_view(th, SignPart::Raters),
+        paper: sign_view(th, SignPart::Paper),
+        buttons: moves
+            .into_iter()
+            .filter(|m| matches!(m, EvalMove::Open | EvalMove::Close))
+            .map(|m| (m.code(), m.label()))
+            .collect(),
+        people,
+        batches,
+        cases,
+        error,
+        today: st.today().to_string(),
+    }
+}
+
+/// The page again with why `r` was refused, answered with its status (a
+/// missing record as a missing page).
+pub(super) fn refusal(st: &AppState, user: &User, v: View, r: Refusal) -> Response {
+    let status = match &r {
+        Refusal::NotFound => return not_found_page(),
+        Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
+        Refusal::Conflict(_) => StatusCode::CONFLICT,
+        Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render(&page(st, user, v, Some(r.to_string())), status)
+}
+
+/// What the office did not do, shown as [`refusal`] shows it (a store's
+/// failure as an internal error).
+pub(super) fn failed(st: &AppState, user: &User, v: View, e: OfficeError) -> Response {
+    let r = match e {
+        OfficeError::NotFound => Refusal::NotFound,
+        OfficeError::Forbidden(m) => Refusal::Forbidden(m),
+        OfficeError::Conflict(m) => Refusal::Conflict(m),
+        OfficeError::Invalid(m) => Refusal::Invalid(m),
+        OfficeError::Store(e) => return internal(e.into()),
+    };
+    refusal(st, user, v, r)
+}
