@@ -1,21 +1,24 @@
 //! `touyan export filing | training | reserves | young | evaluations |
 //! payments`: the yearly and monthly exports besides the roster, as Excel
-//! workbooks. The rows are built by `touyan_excel::reports` from the records
-//! and the policy in force; this module reads the options, the database and
-//! the clock, records an export of full ID numbers, and writes the file.
+//! workbooks. The figures are `touyan_office::figures` (the report's
+//! decision day, the policy in force on it, the `touyan-reports` builders —
+//! as the exports page has them) and the layouts `touyan_excel::reports`;
+//! this module reads the options, the database and the clock, records an
+//! export of full ID numbers, and writes the file.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use time::{Date, Month};
+use time::Date;
 use touyan_excel::reports::{self as layout, Report};
+use touyan_office::figures::{Asked, Figures, figures};
 use touyan_records::Mask;
 use touyan_records::model::{
     Attendance, Ballots, Exit, ListEntry, Person, Post, Records, Reserve, Town, TownYear,
     TrainingSession, Village, YoungCadre,
 };
-use touyan_reports::{self as reports, Refusal};
-use touyan_rules::{Params, Policy};
+use touyan_reports as reports;
+use touyan_rules::Policy;
 use touyan_storage::{Store, StoreError};
 
 use crate::divisions::{actor, runtime};
@@ -69,24 +72,9 @@ pub struct Options<'a> {
     pub policy: Option<&'a Path>,
 }
 
-/// The options checked: the period and the day the policy is read for.
-enum Period {
-    Year(i32),
-    Half(i32, u8),
-    Month(Date),
-}
-
 fn usage(msg: impl Into<String>) -> ExitCode {
     eprintln!("错误：{}", msg.into());
     ExitCode::from(2)
-}
-
-fn year_start(year: i32) -> Result<Date, String> {
-    if !(1000..=9999).contains(&year) {
-        return Err(format!("--year {year} 不是有效年份（应为四位数，如 2025）"));
-    }
-    Date::from_calendar_date(year, Month::January, 1)
-        .map_err(|_| format!("--year {year} 不是有效年份"))
 }
 
 fn month_of(text: &str) -> Result<Date, String> {
@@ -134,114 +122,86 @@ struct Built {
     example: bool,
 }
 
-/// What `build` needs besides the records and the policy.
-struct Inputs<'a> {
-    period: Period,
-    /// `--reference-salary` as typed, checked by now.
-    salary: Option<&'a str>,
-    /// `--factor` as typed, its form checked by now (its range by
-    /// `reports::young`, against the policy).
-    factor: Option<&'a str>,
-    town: Option<touyan_records::TownCode>,
-    made_on: Date,
-    mask: Option<Mask>,
-}
-
-fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built, Refusal> {
-    let (town, made_on, mask) = (i.town, i.made_on, i.mask);
-    Ok(match (which, &i.period) {
-        (Which::Filing { .. }, Period::Year(y)) => {
-            let f = reports::filing(r, p, *y, town)?;
+/// Lays out the figures, with a line for the terminal.
+fn build(x: Figures, made_on: Date, mask: Option<Mask>) -> Built {
+    let example = x.example_amounts();
+    match x {
+        Figures::Filing(f) => {
             let towns = f.towns.iter().filter(|t| t.listed > 0).count();
             Built {
                 summary: format!(
-                    "{y} 年，{towns} 个镇街、{} 人（汇总表 + 每个镇街一张表）",
+                    "{} 年，{towns} 个镇街、{} 人（汇总表 + 每个镇街一张表）",
+                    f.year,
                     f.rows.len()
                 ),
-                example: f.example_amounts,
+                example,
                 report: layout::filing_report(&f, made_on, mask),
             }
         }
-        (Which::Training { .. }, Period::Year(y)) => {
-            let x = reports::training(r, p, *y, town)?;
+        Figures::Training(x) => {
             let ok = x.rows.iter().filter(|r| r.compliant).count();
             Built {
                 summary: format!(
-                    "{y} 年，{} 人，达标 {ok}，未达标 {}",
+                    "{} 年，{} 人，达标 {ok}，未达标 {}",
+                    x.year,
                     x.rows.len(),
                     x.rows.len() - ok
                 ),
-                example: false,
+                example,
                 report: layout::training_report(&x, made_on, mask),
             }
         }
-        (Which::Reserves { .. }, Period::Year(y)) => {
-            let year_end = Date::from_calendar_date(*y, Month::December, 31).unwrap_or(made_on);
-            let on = made_on.min(year_end);
-            let x = reports::reserves(r, p, *y, on, town)?;
+        Figures::Reserves { figures: x, on } => {
             let short: Vec<_> = x.rows.iter().filter(|r| r.shortfall > 0).collect();
             let posts_short: Vec<_> = x.posts.iter().filter(|r| r.shortfall > 0).collect();
             Built {
                 summary: format!(
-                    "{y} 年，专业化管理村 {} 个，书记后备不足 {} 个、共缺 {} 名；\
+                    "{} 年，专业化管理村 {} 个，书记后备不足 {} 个、共缺 {} 名；\
                      其他“两委”职位 {} 个，一职一备缺 {} 名（截至 {on}）",
+                    x.year,
                     x.rows.len(),
                     short.len(),
                     short.iter().map(|r| r.shortfall).sum::<u32>(),
                     x.posts.len(),
                     posts_short.iter().map(|r| r.shortfall).sum::<u32>()
                 ),
-                example: false,
+                example,
                 report: layout::reserves_report(&x, made_on),
             }
         }
-        (Which::Young { .. }, Period::Month(m)) => {
-            let salary = i
-                .salary
-                .map(reports::parse_yuan)
-                .transpose()
-                .map_err(Refusal)?;
-            let factor = i
-                .factor
-                .map(reports::parse_factor)
-                .transpose()
-                .map_err(Refusal)?;
-            let x = reports::young(r, p, *m, salary, factor, town)?;
-            Built {
-                summary: format!(
-                    "{}-{:02}，{} 人，月报酬合计 {:.2} 元（参照工资 {}）",
-                    m.year(),
-                    u8::from(m.month()),
-                    x.rows.len(),
-                    x.total(),
-                    x.salary_text()
-                ),
-                example: x.example_amounts,
-                report: layout::young_report(&x, made_on, mask),
-            }
-        }
-        (Which::Evaluations { .. }, Period::Half(y, h)) => {
-            let x = reports::evaluations(r, p, *y, *h, town)?;
+        Figures::Young(x) => Built {
+            summary: format!(
+                "{}-{:02}，{} 人，月报酬合计 {:.2} 元（参照工资 {}）",
+                x.month.year(),
+                u8::from(x.month.month()),
+                x.rows.len(),
+                x.total(),
+                x.salary_text()
+            ),
+            example,
+            report: layout::young_report(&x, made_on, mask),
+        },
+        Figures::Evaluations(x) => {
             let count = |zh: &str| x.rows.iter().filter(|r| r.action_zh() == zh).count();
             Built {
                 summary: format!(
-                    "{y} 年{}，{} 人，约谈 {}，退出 {}，未测评 {}",
-                    if *h == 1 { "上半年" } else { "下半年" },
+                    "{} 年{}，{} 人，约谈 {}，退出 {}，未测评 {}",
+                    x.year,
+                    reports::half_zh(x.half),
                     x.rows.len(),
                     count("约谈"),
                     count("退出"),
                     count("未测评")
                 ),
-                example: false,
+                example,
                 report: layout::evaluations_report(&x, made_on, mask),
             }
         }
-        (Which::Payments { .. }, Period::Month(m)) => {
-            let x = reports::payments(r, p, *m, town)?;
+        Figures::Payments(x) => {
             let mut summary = format!(
                 "{}-{:02}，{} 人，合计 {:.2} 元",
-                m.year(),
-                u8::from(m.month()),
+                x.month.year(),
+                u8::from(x.month.month()),
                 x.people,
                 x.total
             );
@@ -256,12 +216,11 @@ fn build(which: &Which, r: &Records, p: &Params, i: &Inputs<'_>) -> Result<Built
             }
             Built {
                 summary,
-                example: x.example_amounts,
+                example,
                 report: layout::payments_report(&x, made_on, mask),
             }
         }
-        _ => return Err(Refusal("内部错误：导出类型与期间不符".to_owned())),
-    })
+    }
 }
 
 /// How an export ended, when not with a file.
@@ -278,73 +237,68 @@ impl From<StoreError> for Failure {
     }
 }
 
-/// Checks the options, reads the database, builds the workbook, records a
-/// full-ID export in the change log, then writes the file.
-pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
-    // The options first: nothing is opened for a mistyped command.
-    let checked = match &which {
-        Which::Filing { year } | Which::Training { year } | Which::Reserves { year } => {
-            year_start(*year).map(|d| (Period::Year(*year), d))
-        }
-        Which::Evaluations { year, half } => match half {
-            1 | 2 => year_start(*year).map(|d| {
-                let d = if *half == 2 {
-                    d.replace_month(Month::July).unwrap_or(d)
-                } else {
-                    d
-                };
-                (Period::Half(*year, *half), d)
-            }),
-            _ => Err(format!(
-                "--half {half} 无效：只能是 1（上半年）或 2（下半年）"
-            )),
+/// The export asked for, its options checked (years, halves, months, the
+/// young cadres' salary and factor as typed).
+fn asked(which: &Which) -> Result<Asked, String> {
+    let a = match which {
+        Which::Filing { year } => Asked::Filing { year: *year },
+        Which::Training { year } => Asked::Training { year: *year },
+        Which::Reserves { year } => Asked::Reserves { year: *year },
+        Which::Evaluations { year, half } => Asked::Evaluations {
+            year: *year,
+            half: *half,
         },
-        Which::Payments { month } => month_of(month).map(|d| (Period::Month(d), d)),
+        Which::Payments { month } => Asked::Payments {
+            month: month_of(month)?,
+        },
         Which::Young {
             month,
             reference_salary,
             factor,
-        } => {
+        } => Asked::Young {
             // When absent: each town's yearly settings (镇街年度设置).
-            let salary = reference_salary.as_deref().map_or(Ok(()), |s| {
-                reports::parse_yuan(s)
-                    .map(drop)
-                    .map_err(|e| format!("--reference-salary：{e}"))
-            });
-            let factor = factor.as_deref().map_or(Ok(()), |s| {
-                reports::parse_factor(s)
-                    .map(drop)
-                    .map_err(|e| format!("--factor：{e}"))
-            });
-            salary
-                .and(factor)
-                .and_then(|()| month_of(month).map(|d| (Period::Month(d), d)))
-        }
+            reference_salary: reference_salary
+                .as_deref()
+                .map(reports::parse_yuan)
+                .transpose()
+                .map_err(|e| format!("--reference-salary：{e}"))?,
+            factor: factor
+                .as_deref()
+                .map(reports::parse_factor)
+                .transpose()
+                .map_err(|e| format!("--factor：{e}"))?,
+            month: month_of(month)?,
+        },
     };
-    let (period, policy_day) = match checked {
-        Ok(x) => x,
+    a.decision_day().map_err(|e| match which {
+        Which::Evaluations { half, .. } if !matches!(half, 1 | 2) => {
+            format!("--half {half} 无效：只能是 1（上半年）或 2（下半年）")
+        }
+        _ => format!("--year {e}"),
+    })?;
+    Ok(a)
+}
+
+/// Checks the options, reads the database, builds the workbook, records a
+/// full-ID export in the change log, then writes the file.
+pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
+    // The options first: nothing is opened for a mistyped command.
+    let asked = match asked(&which) {
+        Ok(a) => a,
         Err(m) => return usage(m),
     };
     let policy: Policy = match crate::policy::load(o.policy) {
         Ok(p) => p,
         Err(m) => return usage(m),
     };
-    let params = match policy.resolve(policy_day) {
-        Ok(p) => p,
-        Err(e) => {
-            return usage(format!(
-                "{e}（换一个年份或月份，或用 --policy 指定政策文件）"
-            ));
-        }
-    };
-    let (salary, factor) = match &which {
-        Which::Young {
-            reference_salary,
-            factor,
-            ..
-        } => (reference_salary.as_deref(), factor.as_deref()),
-        _ => (None, None),
-    };
+    if let Err(e) = asked
+        .decision_day()
+        .and_then(|d| touyan_office::when::params_on(&policy, d))
+    {
+        return usage(format!(
+            "{e}（换一个年份或月份，或用 --policy 指定政策文件）"
+        ));
+    }
     let (what, zh) = which.names();
     let rt = match runtime() {
         Ok(rt) => rt,
@@ -360,15 +314,10 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
             None => None,
             Some(t) => Some(reports::find_town(&records, t).map_err(Failure::Refused)?),
         };
-        let inputs = Inputs {
-            period,
-            salary,
-            factor,
-            town,
-            made_on: crate::policy::today(),
-            mask: (!o.full_ids).then(Mask::default),
-        };
-        let built = build(&which, &records, &params, &inputs).map_err(|r| Failure::Refused(r.0))?;
+        let today = crate::policy::today();
+        let x = figures(&records, &policy, &asked, town, today)
+            .map_err(|e| Failure::Refused(e.to_string()))?;
+        let built = build(x, today, (!o.full_ids).then(Mask::default));
         if o.full_ids {
             store
                 .log_export(

@@ -15,9 +15,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use time::{Date, Month};
+use time::Date;
 use touyan_excel::reports::{self as layout, Report};
 use touyan_excel::{Roster, write_roster};
+use touyan_office::figures::{Asked, Figures, figures};
 use touyan_records::model::*;
 use touyan_records::{Mask, TownCode};
 use touyan_reports as reports;
@@ -273,10 +274,6 @@ fn month_of(text: Option<&str>) -> Result<Date, String> {
     reports::parse_month(t).ok_or_else(|| format!("月份“{t}”无效（应为 YYYY-MM，如 2025-07）"))
 }
 
-fn jan1(y: i32) -> Result<Date, String> {
-    Date::from_calendar_date(y, Month::January, 1).map_err(|e| e.to_string())
-}
-
 /// `POST /exports`: the workbook, or the form again with the reason.
 pub async fn download(
     State(st): State<AppState>,
@@ -334,55 +331,48 @@ pub async fn download(
     let mask = (!full_ids).then(Mask::default);
     let today = st.today();
     let built: Result<Built, String> = (|| {
-        let params = |d: Date| st.policy().resolve(d).map_err(|e| e.to_string());
-        Ok(match kind {
-            "roster" => Built::Roster(Box::new(match town {
-                Some(t) => roster_of_town(r, t),
-                None => r,
-            })),
-            "filing" => {
-                let y = year_of(f.year.as_deref())?;
-                let x = reports::filing(&r, &params(jan1(y)?)?, y, town).map_err(|e| e.0)?;
-                Built::Report(layout::filing_report(&x, today, mask))
+        let asked = match kind {
+            "roster" => {
+                return Ok(Built::Roster(Box::new(match town {
+                    Some(t) => roster_of_town(r, t),
+                    None => r,
+                })));
             }
-            "training" => {
-                let y = year_of(f.year.as_deref())?;
-                let x = reports::training(&r, &params(jan1(y)?)?, y, town).map_err(|e| e.0)?;
-                Built::Report(layout::training_report(&x, today, mask))
-            }
-            "reserves" => {
-                let y = year_of(f.year.as_deref())?;
-                let end = Date::from_calendar_date(y, Month::December, 31).unwrap_or(today);
-                let x = reports::reserves(&r, &params(jan1(y)?)?, y, today.min(end), town)
-                    .map_err(|e| e.0)?;
-                Built::Report(layout::reserves_report(&x, today))
-            }
-            "young" => {
-                let m = month_of(f.month.as_deref())?;
-                let x = reports::young(&r, &params(m)?, m, None, None, town).map_err(|e| e.0)?;
-                Built::Report(layout::young_report(&x, today, mask))
-            }
-            "evaluations" => {
-                let y = year_of(f.year.as_deref())?;
-                let h: u8 = match f.half.as_deref().map(str::trim) {
+            "filing" => Asked::Filing {
+                year: year_of(f.year.as_deref())?,
+            },
+            "training" => Asked::Training {
+                year: year_of(f.year.as_deref())?,
+            },
+            "reserves" => Asked::Reserves {
+                year: year_of(f.year.as_deref())?,
+            },
+            "young" => Asked::Young {
+                month: month_of(f.month.as_deref())?,
+                reference_salary: None,
+                factor: None,
+            },
+            "evaluations" => Asked::Evaluations {
+                year: year_of(f.year.as_deref())?,
+                half: match f.half.as_deref().map(str::trim) {
                     Some("1") => 1,
                     Some("2") => 2,
                     _ => return Err("请选择上半年或下半年".into()),
-                };
-                let d = if h == 2 {
-                    Date::from_calendar_date(y, Month::July, 1).map_err(|e| e.to_string())?
-                } else {
-                    jan1(y)?
-                };
-                let x = reports::evaluations(&r, &params(d)?, y, h, town).map_err(|e| e.0)?;
-                Built::Report(layout::evaluations_report(&x, today, mask))
-            }
-            _ => {
-                let m = month_of(f.month.as_deref())?;
-                let x = reports::payments(&r, &params(m)?, m, town).map_err(|e| e.0)?;
-                Built::Report(layout::payments_report(&x, today, mask))
-            }
-        })
+                },
+            },
+            _ => Asked::Payments {
+                month: month_of(f.month.as_deref())?,
+            },
+        };
+        let x = figures(&r, st.policy(), &asked, town, today).map_err(|e| e.to_string())?;
+        Ok(Built::Report(match x {
+            Figures::Filing(x) => layout::filing_report(&x, today, mask),
+            Figures::Training(x) => layout::training_report(&x, today, mask),
+            Figures::Reserves { figures: x, .. } => layout::reserves_report(&x, today),
+            Figures::Young(x) => layout::young_report(&x, today, mask),
+            Figures::Evaluations(x) => layout::evaluations_report(&x, today, mask),
+            Figures::Payments(x) => layout::payments_report(&x, today, mask),
+        }))
     })();
     let built = match built {
         Ok(b) => b,
