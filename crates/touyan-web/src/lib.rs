@@ -15,8 +15,10 @@
 //! - `state.rs`: [`AppState`] (the store behind scoped access only, the
 //!   clock, the policy) and the signed-in [`state::User`].
 //! - `guard.rs`: security headers, the CSRF and origin checks, cookies.
-//! - `pages.rs`: the pages; `api.rs`: the JSON API; `openapi.rs`: its
-//!   description at `/api/openapi.json`.
+//! - `pages/`: the chrome and rendering helpers every page shares
+//!   (`mod.rs`) and the general pages (sign-in, dashboard, villages,
+//!   people, the village and person files, policy, audit); `api.rs`: the
+//!   JSON API; `openapi.rs`: its description at `/api/openapi.json`.
 //! - `charts.rs`: the dashboard's data (`/api/v1/dashboard`), its script
 //!   and the vendored ECharts.
 //! - `refs.rs`: opaque references to people (no ID number in a URL).
