@@ -50,8 +50,9 @@
 //! - `plans.rs`: the yearly plans (Article 11): drafting, the review
 //!   meeting, the public notice, filing or return; the moves are
 //!   `touyan-workflow`'s.
-//! - `daily.rs`: daily management and treatment guarantees (the inferred
-//!   Chapter 2 and Article 14): records, computed reminders, leave moves.
+//! - `daily/`: daily management and treatment guarantees (the inferred
+//!   Chapter 2 and Article 14): records, computed reminders, leave moves
+//!   (a town's page, a person's page, the leave moves, the post).
 //! - `demo.rs`: the demo accounts.
 
 pub mod api;
