@@ -24,8 +24,9 @@
 //! - `refs.rs`: opaque references to people (no ID number in a URL).
 //! - `imports.rs`: the import page (upload, checks, marked copies).
 //! - `exports.rs`: the export page (.xlsx downloads).
-//! - `lists.rs`: the yearly lists' review (Articles 1, 13) and the
-//!   filing form for printing; the moves are `touyan-workflow`'s.
+//! - `lists/`: the yearly lists' review (Articles 1, 13) and the
+//!   filing form for printing (the overview, a town's list as read and
+//!   its page, the posts, the print); the moves are `touyan-workflow`'s.
 //! - `training.rs`: training (Article 6): compliance with what is
 //!   missing, sessions, attendance, admonitions and make-up study.
 //! - `qualifications.rs`: qualification (Article 7): cadres without a
