@@ -15,15 +15,18 @@
 //! - `state.rs`: [`AppState`] (the store behind scoped access only, the
 //!   clock, the policy) and the signed-in [`state::User`].
 //! - `guard.rs`: security headers, the CSRF and origin checks, cookies.
-//! - `pages.rs`: the pages; `api.rs`: the JSON API; `openapi.rs`: its
-//!   description at `/api/openapi.json`.
+//! - `pages/`: the chrome and rendering helpers every page shares
+//!   (`mod.rs`) and the general pages (sign-in, dashboard, villages,
+//!   people, the village and person files, policy, audit); `api.rs`: the
+//!   JSON API; `openapi.rs`: its description at `/api/openapi.json`.
 //! - `charts.rs`: the dashboard's data (`/api/v1/dashboard`), its script
 //!   and the vendored ECharts.
 //! - `refs.rs`: opaque references to people (no ID number in a URL).
 //! - `imports.rs`: the import page (upload, checks, marked copies).
 //! - `exports.rs`: the export page (.xlsx downloads).
-//! - `lists.rs`: the yearly lists' review (Articles 1, 13) and the
-//!   filing form for printing; the moves are `touyan-workflow`'s.
+//! - `lists/`: the yearly lists' review (Articles 1, 13) and the
+//!   filing form for printing (the overview, a town's list as read and
+//!   its page, the posts, the print); the moves are `touyan-workflow`'s.
 //! - `training.rs`: training (Article 6): compliance with what is
 //!   missing, sessions, attendance, admonitions and make-up study.
 //! - `qualifications.rs`: qualification (Article 7): cadres without a
@@ -48,8 +51,9 @@
 //! - `plans.rs`: the yearly plans (Article 11): drafting, the review
 //!   meeting, the public notice, filing or return; the moves are
 //!   `touyan-workflow`'s.
-//! - `daily.rs`: daily management and treatment guarantees (the inferred
-//!   Chapter 2 and Article 14): records, computed reminders, leave moves.
+//! - `daily/`: daily management and treatment guarantees (the inferred
+//!   Chapter 2 and Article 14): records, computed reminders, leave moves
+//!   (a town's page, a person's page, the leave moves, the post).
 //! - `demo.rs`: the demo accounts.
 
 pub mod api;

@@ -1,0 +1,235 @@
+//! `GET /daily/{person}`: one secretary's daily file (the records the town
+//! keeps, every town's for the city), reminders, leave history.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+use touyan_records::model::{Labelled, WorkRecord};
+use touyan_records::{CitizenId, TownCode};
+use touyan_storage::DailyFile;
+
+use super::leave::{LeaveLine, leave_line};
+use super::{Choices, choices, may_keep, params_today, reminders_of, secretaries, sentence};
+use crate::pages::{Chrome, forbidden, internal, masked, not_found_page, render, signed_in, yuan};
+use crate::roles::Action;
+use crate::state::{AppState, User};
+
+pub struct Row {
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "daily_person.html")]
+struct PersonPage {
+    chrome: Chrome,
+    town: String,
+    person_id: String,
+    problem: Option<String>,
+    error: Option<String>,
+    reminders: Vec<String>,
+    rotas: Vec<Row>,
+    works: Vec<Row>,
+    reports: Vec<Row>,
+    leaves: Vec<LeaveLine>,
+    moves: Vec<Row>,
+    honours: Vec<Row>,
+    recruitments: Vec<Row>,
+    pensions: Vec<Row>,
+    may_keep: bool,
+    people: Vec<(String, String)>,
+    back: &'static str,
+    c: Choices,
+}
+
+fn rows_of(file: &DailyFile) -> [Vec<Row>; 6] {
+    let row = |cells: Vec<String>| Row { cells };
+    let mut rotas: Vec<Row> = file
+        .rotas
+        .iter()
+        .map(|r| {
+            row(vec![
+                r.since.to_string(),
+                r.office_days.to_string(),
+                r.office_hours.clone(),
+                r.duty.clone(),
+            ])
+        })
+        .collect();
+    rotas.reverse();
+    let mut works: Vec<&WorkRecord> = file.work_records.iter().collect();
+    works.sort_by_key(|w| std::cmp::Reverse((w.on, w.seq)));
+    let works = works
+        .into_iter()
+        .map(|w| row(vec![w.on.to_string(), w.text.clone()]))
+        .collect();
+    let reports = file
+        .reports
+        .iter()
+        .rev()
+        .map(|r| {
+            row(vec![
+                r.year.to_string(),
+                r.given_on.to_string(),
+                r.outcome.label().to_owned(),
+                r.note.clone(),
+            ])
+        })
+        .collect();
+    let honours = file
+        .honours
+        .iter()
+        .map(|h| {
+            row(vec![
+                h.on.to_string(),
+                h.title.clone(),
+                h.level.label().to_owned(),
+                h.awarded_by.clone(),
+            ])
+        })
+        .collect();
+    let recruitments = file
+        .recruitments
+        .iter()
+        .map(|r| {
+            row(vec![
+                r.on.to_string(),
+                r.kind.label().to_owned(),
+                r.post.clone(),
+                r.note.clone(),
+            ])
+        })
+        .collect();
+    let pensions = file
+        .pensions
+        .iter()
+        .map(|x| {
+            row(vec![
+                x.year.to_string(),
+                x.paid_on.to_string(),
+                yuan(x.amount_fen),
+                x.note.clone(),
+            ])
+        })
+        .collect();
+    [rotas, works, reports, honours, recruitments, pensions]
+}
+
+pub(super) async fn person_page(
+    st: &AppState,
+    user: &User,
+    origin: &str,
+    id: &CitizenId,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let Some(store) = st.unscoped_for(user, Action::Daily) else {
+        return forbidden();
+    };
+    match st.reader(user).person_visible(id.as_str()).await {
+        Ok(true) => {}
+        Ok(false) => return not_found_page(),
+        Err(e) => return internal(e.into()),
+    }
+    if let Err(f) = st
+        .audit_read(
+            user,
+            origin,
+            "people",
+            &format!("日常管理档案 {}", crate::pages::masked(id)),
+        )
+        .await
+    {
+        return internal(f);
+    }
+    let own = user.town_scope().and_then(|t| TownCode::parse(&t).ok());
+    let today = st.today();
+    let params = params_today(st);
+    let in_post = match &params {
+        Ok(p) => match secretaries(store, p, own, Some(id), today).await {
+            Ok(s) => s.into_iter().next(),
+            Err(e) => return internal(e),
+        },
+        Err(_) => None,
+    };
+    let file = match store.daily_file(id, own).await {
+        Ok(f) => f,
+        Err(e) => return internal(e.into()),
+    };
+    let who = match &in_post {
+        Some(s) => format!("{} {}", s.village_name, s.name),
+        None => match st.reader(user).person(id.as_str()).await {
+            Ok(Some(f)) => f.person.name,
+            Ok(None) => return not_found_page(),
+            Err(e) => return internal(e.into()),
+        },
+    };
+    let key = st.person_ref(id);
+    let [rotas, works, reports, honours, recruitments, pensions] = rows_of(&file);
+    let mut page = PersonPage {
+        chrome: Chrome::new(&format!("日常管理与待遇保障：{who}"), Some(user), "/daily"),
+        town: in_post
+            .as_ref()
+            .map(|s| s.town.as_str().to_owned())
+            .unwrap_or_default(),
+        person_id: masked(id),
+        problem: None,
+        error,
+        reminders: Vec::new(),
+        rotas,
+        works,
+        reports,
+        leaves: file
+            .leaves
+            .iter()
+            .rev()
+            .map(|l| leave_line(st, user, who.clone(), l))
+            .collect(),
+        moves: file
+            .leave_moves
+            .iter()
+            .map(|(m, by, at)| Row {
+                cells: vec![
+                    format!("第 {} 次请假", m.leave_seq),
+                    m.kind.label().to_owned(),
+                    m.to.label().to_owned(),
+                    m.comment.clone(),
+                    by.clone(),
+                    crate::state::china_time(*at),
+                ],
+            })
+            .collect(),
+        honours,
+        recruitments,
+        pensions,
+        may_keep: false,
+        people: vec![(key, who)],
+        back: "person",
+        c: choices(st),
+    };
+    match (&params, &in_post) {
+        (Err(m), _) => page.problem = Some(m.clone()),
+        (Ok(_), None) => {
+            page.problem = Some("不是本范围在任的村党组织书记：只显示已有记录，不再提醒".into())
+        }
+        (Ok(p), Some(s)) => {
+            page.reminders = reminders_of(p, s, today).iter().map(sentence).collect();
+            page.may_keep = may_keep(user, s.town.as_str());
+        }
+    }
+    render(&page, status)
+}
+
+/// `GET /daily/{person}`.
+pub async fn person(State(st): State<AppState>, parts: Parts, Path(key): Path<String>) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::Daily).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(id) = st.person_id(&key) else {
+        return not_found_page();
+    };
+    let origin = crate::state::client_addr(&parts);
+    person_page(&st, &user, &origin, &id, None, StatusCode::OK).await
+}

@@ -1,0 +1,178 @@
+//! `GET /daily`: the city's counts of open reminders per town, or a
+//! town's secretaries with their reminders, leave requests and the forms.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use touyan_records::TownCode;
+use touyan_rules::art02_daily_inferred::Reminder;
+
+use super::leave::{LeaveLine, leave_line};
+use super::{Choices, choices, may_keep, params_today, reminders_of, secretaries, sentence};
+use crate::pages::{Chrome, forbidden, internal, masked, not_found_page, render, signed_in};
+use crate::roles::Action;
+use crate::scope::page_town;
+use crate::state::{AppState, User};
+
+#[derive(Deserialize, Default)]
+pub struct DailyQuery {
+    town: Option<String>,
+}
+
+/// A town's count of open reminders, by kind (the city's overview).
+pub struct TownCount {
+    pub code: String,
+    pub name: String,
+    pub secretaries: usize,
+    /// Secretaries with at least one reminder.
+    pub reminded: usize,
+    pub counts: [usize; 5],
+    pub total: usize,
+}
+
+pub struct SecretaryLine {
+    pub key: String,
+    pub village: String,
+    pub name: String,
+    pub person_id: String,
+    pub reminders: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "daily.html")]
+struct DailyPage {
+    chrome: Chrome,
+    town: String,
+    towns: Vec<(String, String)>,
+    problem: Option<String>,
+    error: Option<String>,
+    /// The city's overview (no town chosen).
+    counts: Vec<TownCount>,
+    kinds: [&'static str; 5],
+    lines: Vec<SecretaryLine>,
+    leaves: Vec<LeaveLine>,
+    /// The user keeps daily and treatment records (the forms are shown).
+    may_keep: bool,
+    /// (reference, "village name") of the secretaries the forms offer.
+    people: Vec<(String, String)>,
+    back: &'static str,
+    c: Choices,
+}
+
+pub(super) async fn town_page(
+    st: &AppState,
+    user: &User,
+    town: Option<TownCode>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let towns = match st.reader(user).towns().await {
+        Ok(t) => t,
+        Err(e) => return internal(e.into()),
+    };
+    let mut page = DailyPage {
+        chrome: Chrome::new("日常管理与待遇保障", Some(user), "/daily"),
+        town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        towns,
+        problem: None,
+        error,
+        counts: Vec::new(),
+        kinds: Reminder::KINDS,
+        lines: Vec::new(),
+        leaves: Vec::new(),
+        may_keep: false,
+        people: Vec::new(),
+        back: "town",
+        c: choices(st),
+    };
+    let Some(store) = st.unscoped_for(user, Action::Daily) else {
+        return forbidden();
+    };
+    let p = match params_today(st) {
+        Ok(p) => p,
+        Err(m) => {
+            page.problem = Some(m);
+            return render(&page, status);
+        }
+    };
+    let today = st.today();
+    let all = match secretaries(store, &p, town, None, today).await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
+    let Some(town) = town else {
+        // The city: counts per town (the secretaries come town by town).
+        for s in &all {
+            let rs = reminders_of(&p, s, today);
+            let code = s.town.as_str();
+            let i = match page.counts.last() {
+                Some(c) if c.code == code => page.counts.len() - 1,
+                _ => {
+                    let name = page
+                        .towns
+                        .iter()
+                        .find(|(c, _)| c == code)
+                        .map_or_else(|| code.to_owned(), |(_, n)| n.clone());
+                    page.counts.push(TownCount {
+                        code: code.to_owned(),
+                        name,
+                        secretaries: 0,
+                        reminded: 0,
+                        counts: [0; 5],
+                        total: 0,
+                    });
+                    page.counts.len() - 1
+                }
+            };
+            let c = &mut page.counts[i];
+            c.secretaries += 1;
+            c.reminded += usize::from(!rs.is_empty());
+            c.total += rs.len();
+            for r in &rs {
+                c.counts[r.outcome.kind_index()] += 1;
+            }
+        }
+        if page.counts.is_empty() {
+            page.problem = Some("范围内没有在任的村党组织书记".into());
+        }
+        return render(&page, status);
+    };
+    for s in &all {
+        let who = format!("{} {}", s.village_name, s.name);
+        let key = st.person_ref(&s.person);
+        page.lines.push(SecretaryLine {
+            key: key.clone(),
+            village: s.village_name.clone(),
+            name: s.name.clone(),
+            person_id: masked(&s.person),
+            reminders: reminders_of(&p, s, today).iter().map(sentence).collect(),
+        });
+        for l in &s.open_leaves {
+            page.leaves.push(leave_line(st, user, who.clone(), l));
+        }
+        page.people.push((key, who));
+    }
+    if page.lines.is_empty() {
+        page.problem = Some("本镇街没有在任的村党组织书记".into());
+    }
+    page.may_keep = may_keep(user, town.as_str());
+    render(&page, status)
+}
+
+/// `GET /daily`.
+pub async fn show(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<DailyQuery>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Daily).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Ok(town) = page_town(&user, q.town.as_deref()) else {
+        return not_found_page();
+    };
+    town_page(&st, &user, town, None, StatusCode::OK).await
+}

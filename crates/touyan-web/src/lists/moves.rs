@@ -1,0 +1,246 @@
+//! The posts of the lists: the year's proposal decided again
+//! (`POST /lists/propose`) and one move of a town's review
+//! (`POST /lists/{year}/{town}`), refused with the page and the reason.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+use serde::Deserialize;
+use touyan_office::propose::{self, Options, Quiet};
+use touyan_office::{By, OfficeError};
+use touyan_records::model::{Labelled, ListMoveKind};
+use touyan_storage::{ListChange, StoreError};
+use touyan_workflow::Refusal;
+use touyan_workflow::art01_13_list as flow;
+
+use super::tier_text;
+use super::town::page;
+use super::view::{View, load};
+use crate::guard::{csrf_ok, see_other};
+use crate::pages::{csrf_refused, internal, message_page, not_found_page, render, signed_in};
+use crate::roles::Action;
+use crate::scope::{actor, town_in_scope};
+use crate::state::{AppState, User, client_addr};
+
+#[derive(Deserialize, Default)]
+pub struct ProposeForm {
+    csrf: Option<String>,
+    year: Option<String>,
+    /// A city user's one town (empty: every town); a town's user is
+    /// always their own town.
+    town: Option<String>,
+}
+
+/// `POST /lists/propose`: the year's proposal decided again and stored
+/// (the yearly adjustment: `touyan_office::propose::year`, the same run as `touyan
+/// cycle --year`) for every town, or for one; filed lists are not
+/// touched. Then the town's list, or the overview.
+pub async fn propose(
+    State(st): State<AppState>,
+    parts: Parts,
+    Form(f): Form<ProposeForm>,
+) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::Propose).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&user, f.csrf.as_deref()) {
+        return csrf_refused();
+    }
+    let Some(year) = crate::scope::year_of(&st, f.year.as_deref()) else {
+        return message_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "年度有误",
+            "年度应为四位数字，如 2026。",
+        );
+    };
+    let Ok(town) = crate::scope::page_town(&user, f.town.as_deref()) else {
+        return not_found_page();
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Propose) else {
+        return crate::pages::forbidden();
+    };
+    if let Some(t) = town {
+        match st.reader(&user).towns().await {
+            Ok(towns) if towns.iter().any(|(c, _)| c == t.as_str()) => {}
+            Ok(_) => return not_found_page(),
+            Err(e) => return internal(e.into()),
+        }
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let by = By {
+        actor: actor(&user),
+        name: &user.username,
+        origin: Some(&client_addr(&parts)),
+    };
+    let options = Options {
+        threads,
+        free_records: true,
+        progress: std::sync::Arc::new(Quiet),
+    };
+    match propose::year(store, by, year, town, st.policy(), options).await {
+        Ok(_) => see_other(&match town {
+            Some(t) => format!("/lists/{year}/{}", t.as_str()),
+            None => format!("/lists?year={year}"),
+        }),
+        Err(OfficeError::NotFound) => not_found_page(),
+        Err(OfficeError::Store(e)) => internal(e.into()),
+        Err(e) => message_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "未能生成建议名单",
+            &e.to_string(),
+        ),
+    }
+}
+
+fn refusal(user: &User, v: View, r: Refusal) -> Response {
+    let status = match &r {
+        Refusal::NotFound => return not_found_page(),
+        Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
+        Refusal::Conflict(_) => StatusCode::CONFLICT,
+        Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render(&page(user, v, Some(r.to_string())), status)
+}
+
+/// `POST /lists/{year}/{town}`: one move, named by the `action` field,
+/// with the state the user saw (`seen`), a `comment`, and for a save or a
+/// confirmation the town's choices (`tier_<village>`: "" for not listed or
+/// 1–3, `reason_<village>`; a village not named keeps what it has).
+/// `action=reset` saves the proposal itself.
+pub async fn town_move(
+    State(st): State<AppState>,
+    parts: Parts,
+    Path((year, town)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::Lists).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let field = |name: &str| crate::scope::field(&form, name);
+    if !csrf_ok(&user, Some(field("csrf"))) {
+        return csrf_refused();
+    }
+    let Some(town) = town_in_scope(&user, &town) else {
+        return not_found_page();
+    };
+    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
+        return not_found_page();
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
+        return crate::pages::forbidden();
+    };
+    let mut v = match load(&st, &user, store, year, town).await {
+        Err(e) => return internal(e),
+        Ok(Err(m)) if m.is_empty() => return not_found_page(),
+        Ok(Err(m)) => return message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
+        Ok(Ok(v)) => v,
+    };
+    // "reset": a save of the proposal itself (the choices and reasons
+    // typed so far are dropped).
+    let reset = field("action") == "reset";
+    let wanted = if reset { "save" } else { field("action") };
+    let Some(kind) = ListMoveKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.code() == wanted)
+    else {
+        return refusal(&user, v, Refusal::Invalid("未指明要办理的操作".into()));
+    };
+    let comment = field("comment").trim().to_owned();
+    if comment.chars().count() > 500 {
+        return refusal(
+            &user,
+            v,
+            Refusal::Invalid("意见或理由不能超过 500 字".into()),
+        );
+    }
+    if let Err(r) = flow::check_move(&actor(&user), town.as_str(), v.current, kind, &comment) {
+        return refusal(&user, v, r);
+    }
+    if field("seen") != v.current.map_or("none", |s| s.code()) {
+        return refusal(
+            &user,
+            v,
+            Refusal::Conflict("名单已被他人处理，状态已经改变，请核对后重新办理".into()),
+        );
+    }
+    let takes_form = matches!(kind, ListMoveKind::Save | ListMoveKind::Confirm);
+    if reset {
+        for r in &mut v.rows {
+            r.chosen = r.proposed;
+            r.reason.clear();
+            r.departs = false;
+            r.chosen_text = tier_text(r.chosen);
+        }
+    } else if takes_form {
+        let sent = |name: String| form.iter().find(|(k, _)| *k == name).map(|(_, v)| v.trim());
+        // A row the form does not name keeps its choice and reason.
+        for r in &mut v.rows {
+            if let Some(tier) = sent(format!("tier_{}", r.village)) {
+                r.chosen = match tier {
+                    "" => None,
+                    "1" => Some(1),
+                    "2" => Some(2),
+                    "3" => Some(3),
+                    _ => {
+                        let m = format!(
+                            "{} 的档次“{}”无效，应为一档、二档、三档或不列入",
+                            r.village_name,
+                            tier.chars().take(10).collect::<String>()
+                        );
+                        return refusal(&user, v, Refusal::Invalid(m));
+                    }
+                };
+            }
+            if let Some(reason) = sent(format!("reason_{}", r.village)) {
+                r.reason = reason.chars().take(500).collect();
+            }
+            r.departs = r.chosen != r.proposed;
+            r.chosen_text = tier_text(r.chosen);
+        }
+    }
+    // Confirming, submitting and filing need a list that meets the rules.
+    if matches!(
+        kind,
+        ListMoveKind::Confirm | ListMoveKind::Submit | ListMoveKind::File
+    ) {
+        let findings = v.findings();
+        if let Some(first) = findings.first() {
+            let m = format!(
+                "名单有 {} 处不符合规定或缺少理由，不能“{}”：{}（{}）",
+                findings.len(),
+                kind.label(),
+                first.message,
+                first.citation
+            );
+            return refusal(&user, v, Refusal::Invalid(m));
+        }
+    }
+    let moved = match flow::check_move(&actor(&user), town.as_str(), v.current, kind, &comment) {
+        Ok(m) => m,
+        Err(r) => return refusal(&user, v, r),
+    };
+    let change = ListChange {
+        year,
+        town,
+        expected: v.review.as_ref().map(|r| r.state),
+        kind,
+        to: moved.to,
+        new_version: moved.new_version,
+        comment,
+        drafts: (takes_form || kind == ListMoveKind::Adjust).then(|| v.drafts()),
+        filed: (kind == ListMoveKind::File).then(|| v.filed_entries()),
+    };
+    match store
+        .move_list(&user.username, Some(&client_addr(&parts)), &change)
+        .await
+    {
+        Ok(_) => see_other(&format!("/lists/{year}/{}", town.as_str())),
+        Err(StoreError::Invalid(m)) => refusal(&user, v, Refusal::Conflict(m)),
+        Err(e) => internal(e.into()),
+    }
+}

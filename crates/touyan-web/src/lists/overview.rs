@@ -1,0 +1,109 @@
+//! `GET /lists`: the city's overview of every town's list of a year (a
+//! town's user goes to their town's list).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use touyan_records::model::ReviewState;
+use touyan_storage::Store;
+
+use super::state_label;
+use crate::guard::see_other;
+use crate::pages::{Chrome, internal, message_page, render, signed_in};
+use crate::roles::Action;
+use crate::state::{AppState, Failure, User};
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<String>,
+}
+
+pub struct TownLine {
+    pub code: String,
+    pub name: String,
+    pub quota: String,
+    pub proposed: String,
+    pub state: &'static str,
+    pub version: String,
+    pub filed: usize,
+}
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+struct ListsPage {
+    chrome: Chrome,
+    year: i32,
+    rows: Vec<TownLine>,
+    may_propose: bool,
+}
+
+pub async fn overview(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Lists).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
+        return message_page(
+            StatusCode::BAD_REQUEST,
+            "年度有误",
+            "年度应为四位数字，如 2026。",
+        );
+    };
+    if let Some(t) = user.town_scope() {
+        return see_other(&format!("/lists/{year}/{t}"));
+    }
+    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
+        return crate::pages::forbidden();
+    };
+    match overview_rows(&st, &user, store, year).await {
+        Ok(rows) => render(
+            &ListsPage {
+                chrome: Chrome::new(&format!("{year} 年度专业化管理名单"), Some(&user), "/lists"),
+                year,
+                rows,
+                may_propose: user.may(Action::Propose),
+            },
+            StatusCode::OK,
+        ),
+        Err(e) => internal(e),
+    }
+}
+
+async fn overview_rows(
+    st: &AppState,
+    user: &User,
+    store: &Store,
+    year: i32,
+) -> Result<Vec<TownLine>, Failure> {
+    let reader = st.reader(user);
+    let towns = reader.towns().await?;
+    let runs = store.cycle_towns(year, None).await?;
+    let reviews = store.list_reviews(year).await?;
+    let filed = store.filed_counts(year).await?;
+    Ok(towns
+        .into_iter()
+        .map(|(code, name)| {
+            let run = runs.iter().find(|r| r.town.town.as_str() == code);
+            let review = reviews.iter().find(|r| r.town.as_str() == code);
+            let filed = filed.get(&code).copied().unwrap_or(0);
+            let state = review
+                .map(|r| r.state)
+                .or_else(|| (filed > 0).then_some(ReviewState::Filed));
+            TownLine {
+                quota: run.map_or_else(|| "未测算".into(), |r| r.town.inclusion_quota.to_string()),
+                proposed: run.map_or_else(String::new, |r| r.town.included.to_string()),
+                state: state_label(state),
+                version: review.map_or_else(String::new, |r| format!("第 {} 版", r.version)),
+                filed,
+                code,
+                name,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,99 @@
+//! `GET /lists/{year}/{town}/print`: the filing form, for printing
+//! (issue 5, item 7).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::town::page;
+use super::view::{RowView, load};
+use crate::pages::{internal, message_page, not_found_page, render, signed_in};
+use crate::roles::Action;
+use crate::scope::town_in_scope;
+use crate::state::AppState;
+
+pub struct PrintRow {
+    pub n: usize,
+    pub village_name: String,
+    pub person_name: String,
+    pub person_id: String,
+    pub stars: String,
+    pub tier: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "list_print.html")]
+struct PrintPage {
+    title: String,
+    town_name: String,
+    state: &'static str,
+    version: String,
+    printed_on: String,
+    counts: String,
+    quota_text: String,
+    rows: Vec<PrintRow>,
+}
+
+pub async fn print(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((year, town)): Path<(String, String)>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Lists).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(town) = town_in_scope(&user, &town) else {
+        return not_found_page();
+    };
+    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
+        return not_found_page();
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
+        return crate::pages::forbidden();
+    };
+    let v = match load(&st, &user, store, year, town).await {
+        Err(e) => return internal(e),
+        Ok(Err(m)) if m.is_empty() => return not_found_page(),
+        Ok(Err(m)) => return message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
+        Ok(Ok(v)) => v,
+    };
+    let p = page(&user, v, None);
+    // In tier order, then the proposal's place, then village code.
+    let mut listed: Vec<&RowView> = p.rows.iter().filter(|r| r.chosen.is_some()).collect();
+    listed.sort_by_key(|r| {
+        (
+            r.chosen,
+            r.place.parse::<u32>().unwrap_or(u32::MAX),
+            r.village.clone(),
+        )
+    });
+    let rows = listed
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| PrintRow {
+            n: i + 1,
+            village_name: r.village_name.clone(),
+            person_name: r.person_name.clone(),
+            person_id: r.person_id.clone(),
+            stars: r.stars.clone(),
+            tier: r.chosen_text.clone(),
+            reason: r.reason.clone(),
+        })
+        .collect();
+    render(
+        &PrintPage {
+            title: format!("村党组织书记专业化管理名单备案表（{year} 年度）"),
+            town_name: p.town_name,
+            state: p.state,
+            version: p.version,
+            printed_on: st.today().to_string(),
+            counts: p.counts,
+            quota_text: p.quota_text,
+            rows,
+        },
+        StatusCode::OK,
+    )
+}

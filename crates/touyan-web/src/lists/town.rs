@@ -1,0 +1,205 @@
+//! `GET /lists/{year}/{town}`: a town's list page, with the proposal
+//! beside the town's choices, the findings, the moves the user may make
+//! and the review's history (or why there is no proposal yet).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use touyan_records::model::{Labelled, ListMoveKind, ReviewState};
+use touyan_workflow::art01_13_list::{self as flow, Finding};
+
+use super::state_label;
+use super::view::{RowView, View, load};
+use crate::pages::{Chrome, internal, not_found_page, render, signed_in};
+use crate::roles::Action;
+use crate::scope::{actor, town_in_scope};
+use crate::state::{AppState, User, china_time};
+
+pub struct MoveView {
+    pub seq: u32,
+    pub label: &'static str,
+    pub to: &'static str,
+    pub comment: String,
+    pub by: String,
+    pub at: String,
+}
+
+pub struct Button {
+    /// The `action` sent; "reset" saves the proposal itself.
+    pub code: &'static str,
+    pub label: &'static str,
+    pub needs_comment: bool,
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+pub(super) struct ListPage {
+    chrome: Chrome,
+    year: i32,
+    town: String,
+    pub(super) town_name: String,
+    pub(super) state: &'static str,
+    state_code: String,
+    pub(super) version: String,
+    comment: String,
+    run_by: String,
+    run_at: String,
+    as_of: String,
+    policy_id: String,
+    policy_note: Option<String>,
+    pub(super) quota_text: String,
+    places_text: String,
+    pub(super) counts: String,
+    editable: bool,
+    pub(super) rows: Vec<RowView>,
+    findings: Vec<Finding>,
+    error: Option<String>,
+    buttons: Vec<Button>,
+    moves: Vec<MoveView>,
+    filed_count: usize,
+    may_propose: bool,
+}
+
+pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
+    let findings = if flow::editable(v.current)
+        || v.current == Some(ReviewState::Confirmed)
+        || v.current == Some(ReviewState::Submitted)
+    {
+        v.findings()
+    } else {
+        Vec::new()
+    };
+    let editable = flow::editable(v.current)
+        && flow::check_move(
+            &actor(user),
+            v.town.as_str(),
+            v.current,
+            ListMoveKind::Save,
+            "",
+        )
+        .is_ok();
+    let mut buttons: Vec<Button> = flow::moves_for(&actor(user), v.town.as_str(), v.current)
+        .into_iter()
+        .map(|k| Button {
+            code: k.code(),
+            label: k.label(),
+            needs_comment: matches!(
+                k,
+                ListMoveKind::SendBack | ListMoveKind::Return | ListMoveKind::Adjust
+            ),
+        })
+        .collect();
+    if editable {
+        buttons.push(Button {
+            code: "reset",
+            label: "采用测算结果",
+            needs_comment: false,
+        });
+    }
+    let listed = v.rows.iter().filter(|r| r.chosen.is_some()).count();
+    let mut tiers = [0; 3];
+    for r in &v.rows {
+        if let Some(t) = r.chosen {
+            tiers[usize::from(t.clamp(1, 3)) - 1] += 1;
+        }
+    }
+    ListPage {
+        chrome: Chrome::new(
+            &format!("{} {} 年度专业化管理名单", v.town_name, v.year),
+            Some(user),
+            "/lists",
+        ),
+        year: v.year,
+        town: v.town.as_str().to_owned(),
+        town_name: v.town_name,
+        state: state_label(v.current),
+        state_code: v.current.map_or("none", |s| s.code()).to_owned(),
+        version: v
+            .review
+            .as_ref()
+            .map_or_else(String::new, |r| format!("第 {} 版", r.version)),
+        comment: v
+            .review
+            .as_ref()
+            .map(|r| r.comment.clone())
+            .unwrap_or_default(),
+        run_by: v.run.run_by.clone(),
+        run_at: china_time(v.run.run_at),
+        as_of: v.run.town.as_of.to_string(),
+        policy_id: v.run.town.policy_id.clone(),
+        policy_note: v.policy_note,
+        quota_text: v.quota_text,
+        places_text: v.places_text,
+        counts: format!(
+            "确定列入 {listed} 人：一档 {} 人、二档 {} 人、三档 {} 人（测算列入 {} 人）",
+            tiers[0], tiers[1], tiers[2], v.run.town.included
+        ),
+        editable,
+        rows: v.rows,
+        findings,
+        error,
+        buttons,
+        moves: v
+            .moves
+            .into_iter()
+            .map(|m| MoveView {
+                seq: m.entry.seq,
+                label: m.entry.kind.label(),
+                to: m.entry.to.label(),
+                comment: m.entry.comment,
+                by: m.by,
+                at: china_time(m.at),
+            })
+            .collect(),
+        filed_count: v.filed.len(),
+        may_propose: user.may(Action::Propose),
+    }
+}
+
+pub async fn town_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((year, town)): Path<(String, String)>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Lists).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(town) = town_in_scope(&user, &town) else {
+        return not_found_page();
+    };
+    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
+        return not_found_page();
+    };
+    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
+        return crate::pages::forbidden();
+    };
+    match load(&st, &user, store, year, town).await {
+        Err(e) => internal(e),
+        Ok(Err(m)) if m.is_empty() => not_found_page(),
+        Ok(Err(m)) => render(
+            &NoRunPage {
+                chrome: Chrome::new("尚无测算结果", Some(&user), "/lists"),
+                message: m,
+                year,
+                town: town.as_str().to_owned(),
+                may_propose: user.may(Action::Propose),
+            },
+            StatusCode::NOT_FOUND,
+        ),
+        Ok(Ok(v)) => render(&page(&user, v, None), StatusCode::OK),
+    }
+}
+
+/// A town's year with no proposal yet: why, and (for whoever may) the
+/// button that decides it.
+#[derive(Template)]
+#[template(path = "list_none.html")]
+struct NoRunPage {
+    chrome: Chrome,
+    message: String,
+    year: i32,
+    town: String,
+    may_propose: bool,
+}

@@ -1,0 +1,512 @@
+//! One village's file and the one-person file (一人一档): their facts and
+//! tables, the person's file audited as read.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use touyan_records::model::Labelled;
+use touyan_rules::decision::article_zh;
+use touyan_storage::PersonFile;
+
+use super::{Chrome, internal, masked, not_found_page, opt, render, signed_in, yes_no, yuan};
+use crate::roles::Action;
+use crate::state::AppState;
+
+/// A table of a record page.
+pub struct Section {
+    pub title: &'static str,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    chrome: Chrome,
+    facts: Vec<(&'static str, String)>,
+    sections: Vec<Section>,
+}
+
+pub async fn village(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Villages).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let file = match st.reader(&user).village(&code).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return not_found_page(),
+        Err(e) => return internal(e.into()),
+    };
+    let sections = vec![
+        Section {
+            title: "任职记录",
+            headers: vec!["姓名", "职务", "起", "止"],
+            rows: file
+                .posts
+                .iter()
+                .map(|(p, name)| {
+                    vec![
+                        name.clone(),
+                        p.role.label().to_owned(),
+                        p.start.to_string(),
+                        p.end.map_or_else(|| "至今".to_owned(), |d| d.to_string()),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "村年度情况",
+            headers: vec![
+                "年度",
+                "星级",
+                "集体经济收入（万元）",
+                "综合考核得分",
+                "名次",
+            ],
+            rows: file
+                .years
+                .iter()
+                .map(|y| {
+                    vec![
+                        y.year.to_string(),
+                        y.stars.to_string(),
+                        y.collective_income_wan.to_string(),
+                        opt(&y.assessment_score),
+                        opt(&y.assessment_rank),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "后备力量",
+            headers: vec!["姓名", "岗位", "列入日期", "移出日期"],
+            rows: file
+                .reserves
+                .iter()
+                .map(|(r, name)| {
+                    vec![
+                        name.clone(),
+                        r.post.label().to_owned(),
+                        r.listed_on.to_string(),
+                        opt(&r.removed_on),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "年轻干部",
+            headers: vec!["姓名", "开始日期", "得分", "备案日期"],
+            rows: file
+                .young_cadres
+                .iter()
+                .map(|(y, name)| {
+                    vec![
+                        name.clone(),
+                        y.programme_start.to_string(),
+                        y.score.to_string(),
+                        opt(&y.filed_on),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "专业化管理名单",
+            headers: vec!["年度", "姓名", "档次", "状态"],
+            rows: file
+                .list_entries
+                .iter()
+                .map(|(e, name)| {
+                    vec![
+                        e.year.to_string(),
+                        name.clone(),
+                        e.tier.to_string(),
+                        e.status.label().to_owned(),
+                    ]
+                })
+                .collect(),
+        },
+    ];
+    let v = &file.village;
+    render(
+        &RecordPage {
+            chrome: Chrome::new(&v.name, Some(&user), "/villages"),
+            facts: vec![
+                ("代码", v.code.as_str().to_owned()),
+                ("镇街区", file.town_name.clone()),
+                ("类别", v.kind.zh().to_owned()),
+            ],
+            sections,
+        },
+        StatusCode::OK,
+    )
+}
+
+pub async fn person(
+    State(st): State<AppState>,
+    parts: axum::http::request::Parts,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match signed_in(&st, &parts.headers, Action::People).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(id) = st.person_id(&id) else {
+        return not_found_page();
+    };
+    let file = match st.reader(&user).person(id.as_str()).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return not_found_page(),
+        Err(e) => return internal(e.into()),
+    };
+    let origin = crate::state::client_addr(&parts);
+    if let Err(f) = st
+        .audit_read(
+            &user,
+            &origin,
+            "people",
+            &format!("一人一档 {}", masked(&id)),
+        )
+        .await
+    {
+        return internal(f);
+    }
+    let p = &file.person;
+    render(
+        &RecordPage {
+            chrome: Chrome::new(&format!("一人一档：{}", p.name), Some(&user), "/people"),
+            facts: vec![
+                ("姓名", p.name.clone()),
+                ("身份证号码", masked(&p.id)),
+                ("出生年份", crate::masking::birth_year(&p.id)),
+                ("性别", p.id.sex().zh().to_owned()),
+                ("学历", p.education.label().to_owned()),
+                ("全日制学历", yes_no(p.full_time_degree)),
+            ],
+            sections: person_sections(&file),
+        },
+        StatusCode::OK,
+    )
+}
+
+/// The one-person file's tables, in the order of the measures. Built a
+/// group of tables at a time (one function of them all was too long to
+/// read); the groups keep the order.
+pub fn person_sections(f: &PersonFile) -> Vec<Section> {
+    [
+        career(f),
+        study(f),
+        secondments_and_reviews(f),
+        reserves_and_plans(f),
+        pay_and_exits(f),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Posts held, the years of the villages served, the "三好三强" reviews.
+fn career(f: &PersonFile) -> Vec<Section> {
+    let v = |code: &touyan_records::VillageCode| f.village_name(code.as_str()).to_owned();
+    vec![
+        Section {
+            title: "任职履历",
+            headers: vec!["村", "职务", "起", "止"],
+            rows: f
+                .posts
+                .iter()
+                .map(|p| {
+                    vec![
+                        v(&p.village),
+                        p.role.label().to_owned(),
+                        p.start.to_string(),
+                        p.end.map_or_else(|| "至今".to_owned(), |d| d.to_string()),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "所任职村的年度情况",
+            headers: vec![
+                "村",
+                "年度",
+                "星级",
+                "集体经济收入（万元）",
+                "综合考核得分",
+                "名次",
+            ],
+            rows: f
+                .village_years
+                .iter()
+                .map(|y| {
+                    vec![
+                        v(&y.village),
+                        y.year.to_string(),
+                        y.stars.to_string(),
+                        y.collective_income_wan.to_string(),
+                        opt(&y.assessment_score),
+                        opt(&y.assessment_rank),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "“三好三强”评价",
+            headers: vec!["年度", "是否通过", "说明"],
+            rows: f
+                .three_good
+                .iter()
+                .map(|t| vec![t.year.to_string(), yes_no(t.passed), t.note.clone()])
+                .collect(),
+        },
+    ]
+}
+
+/// Training, qualification exams, certificates.
+fn study(f: &PersonFile) -> Vec<Section> {
+    vec![
+        Section {
+            title: "培训",
+            headers: vec![
+                "培训班",
+                "级别",
+                "形式",
+                "起止",
+                "天数",
+                "学习体会",
+                "学习效果差",
+            ],
+            rows: f
+                .training
+                .iter()
+                .map(|(a, s)| {
+                    vec![
+                        s.title.clone(),
+                        s.level.label().to_owned(),
+                        s.form.label().to_owned(),
+                        format!("{} 至 {}", s.start, s.end),
+                        s.days.to_string(),
+                        a.reflection_filed_on
+                            .map_or_else(|| "未交".to_owned(), |d| format!("{d} 已交")),
+                        yes_no(a.poor_result),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "任职资格考试",
+            headers: vec!["课程", "日期", "是否通过"],
+            rows: f
+                .exams
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.course.label().to_owned(),
+                        e.taken_on.to_string(),
+                        yes_no(e.passed),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "农村干部资格证",
+            headers: vec!["证书编号", "发证日期"],
+            rows: f
+                .certificates
+                .iter()
+                .map(|c| vec![c.number.clone(), c.issued_on.to_string()])
+                .collect(),
+        },
+    ]
+}
+
+/// Secondments and their work logs, competency ballots, admonitions.
+fn secondments_and_reviews(f: &PersonFile) -> Vec<Section> {
+    vec![
+        Section {
+            title: "挂职",
+            headers: vec!["去向", "单位", "起", "止", "鉴定"],
+            rows: f
+                .secondments
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.level.label().to_owned(),
+                        s.host_unit.clone(),
+                        s.start.to_string(),
+                        s.end.to_string(),
+                        opt(&s.appraisal),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "挂职工作日志",
+            headers: vec!["挂职开始", "日期", "内容"],
+            rows: f
+                .work_logs
+                .iter()
+                .map(|w| {
+                    vec![
+                        w.secondment_start.to_string(),
+                        w.on.to_string(),
+                        w.text.clone(),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "胜任度测评",
+            headers: vec!["年度", "半年", "测评主体", "胜任", "基本胜任", "不胜任"],
+            rows: f
+                .ballots
+                .iter()
+                .map(|b| {
+                    vec![
+                        b.year.to_string(),
+                        if b.half == 1 {
+                            "上半年"
+                        } else {
+                            "下半年"
+                        }
+                        .to_owned(),
+                        b.group.label().to_owned(),
+                        b.competent.to_string(),
+                        b.basically_competent.to_string(),
+                        b.not_competent.to_string(),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "约谈",
+            headers: vec!["日期", "依据", "原因", "补学完成"],
+            rows: f
+                .admonitions
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.held_on.to_string(),
+                        format!("第{}条", article_zh(a.article)),
+                        a.reason.clone(),
+                        opt(&a.make_up_study_done_on),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// Reserves, young cadres, yearly plans, the yearly lists.
+fn reserves_and_plans(f: &PersonFile) -> Vec<Section> {
+    let v = |code: &touyan_records::VillageCode| f.village_name(code.as_str()).to_owned();
+    vec![
+        Section {
+            title: "后备力量",
+            headers: vec!["村", "岗位", "列入日期", "移出日期"],
+            rows: f
+                .reserves
+                .iter()
+                .map(|r| {
+                    vec![
+                        v(&r.village),
+                        r.post.label().to_owned(),
+                        r.listed_on.to_string(),
+                        opt(&r.removed_on),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "年轻干部",
+            headers: vec!["村", "开始日期", "原月报酬（元）", "得分", "备案日期"],
+            rows: f
+                .young_cadres
+                .iter()
+                .map(|y| {
+                    vec![
+                        v(&y.village),
+                        y.programme_start.to_string(),
+                        y.current_pay.to_string(),
+                        y.score.to_string(),
+                        opt(&y.filed_on),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "年度目标",
+            headers: vec!["年度", "审核", "公示起", "公示止", "备案"],
+            rows: f
+                .plans
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.year.to_string(),
+                        opt(&p.reviewed_on),
+                        opt(&p.notice_start),
+                        opt(&p.notice_end),
+                        opt(&p.filed_on),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "专业化管理名单与档次",
+            headers: vec!["年度", "村", "档次", "状态"],
+            rows: f
+                .list_entries
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.year.to_string(),
+                        v(&e.village),
+                        e.tier.to_string(),
+                        e.status.label().to_owned(),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// Pay and exits.
+fn pay_and_exits(f: &PersonFile) -> Vec<Section> {
+    vec![
+        Section {
+            title: "报酬发放",
+            headers: vec!["月份", "项目", "资金来源", "金额（元）"],
+            rows: f
+                .pay
+                .iter()
+                .map(|p| {
+                    vec![
+                        format!("{}-{:02}", p.month.year(), u8::from(p.month.month())),
+                        p.kind.label().to_owned(),
+                        p.source.label().to_owned(),
+                        yuan(p.amount_fen),
+                    ]
+                })
+                .collect(),
+        },
+        Section {
+            title: "退出",
+            headers: vec!["日期", "原因", "说明"],
+            rows: f
+                .exits
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.on.to_string(),
+                        e.reason.label().to_owned(),
+                        e.note.clone(),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}

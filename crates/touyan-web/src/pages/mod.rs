@@ -1,0 +1,330 @@
+//! The pages: server-rendered, Chinese, one stylesheet; the one script is
+//! the dashboard's charts (`charts.rs`, no inline script).
+//! ID numbers are masked on every page (`touyan_records::Mask`).
+//!
+//! This module holds what every page shares: the chrome around a page
+//! (title, user bar, menu), rendering and the answers every page may give
+//! (message, not found, refused, sign-in first), the pager of the list
+//! pages, small formatting helpers and the stylesheet. The pages are its
+//! submodules, their handlers and types re-exported here (so routes and
+//! other modules name them `pages::X`):
+//!
+//! - `sign_in.rs`: sign-in, the first administrator's setup, sign-out.
+//! - `dashboard.rs`: the dashboard's totals, warnings and town table.
+//! - `villages.rs`: the villages list (with the town filter).
+//! - `people.rs`: the people list (and the audited whole-ID search).
+//! - `files.rs`: one village's file and the one-person file.
+//! - `policy.rs`: the policy parameters in force on a day.
+//! - `audit.rs`: the audit trail.
+
+mod audit;
+mod dashboard;
+mod files;
+mod people;
+mod policy;
+mod sign_in;
+mod villages;
+
+pub use audit::{AuditLine, AuditQuery, audit};
+pub use dashboard::{DashboardQuery, TownLine, WARNINGS_SHOWN, dashboard};
+pub use files::{Section, person, person_sections, village};
+pub(crate) use people::whole_id_search;
+pub use people::{PersonLine, people, role_zh};
+pub use policy::{PolicyLine, PolicyQuery, policy};
+pub use sign_in::{CsrfForm, LoginForm, SetupForm, login, login_form, logout, setup, setup_form};
+pub use villages::{TOWN_SELECT_MAX, VillageLine, committee_zh, villages};
+
+pub use crate::masking::{mask_ids, masked};
+use askama::Template;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::guard::see_other;
+use crate::roles::Action;
+use crate::state::{AppState, Failure, User};
+
+/// Rows a list page shows.
+pub const PER_PAGE: u32 = 50;
+
+/// What every page has around its content.
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<UserBar>,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+}
+
+pub struct UserBar {
+    pub name: String,
+    pub role: &'static str,
+    pub town: Option<String>,
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// The menu: each entry shown only to roles allowed its action.
+const MENU: &[(&str, &str, Action)] = &[
+    ("/", "首页", Action::Dashboard),
+    ("/villages", "村级单位", Action::Villages),
+    ("/people", "人员", Action::People),
+    ("/lists", "年度名单", Action::Lists),
+    ("/plans", "年度计划", Action::Plans),
+    ("/training", "培训", Action::Training),
+    ("/qualifications", "资格与学历", Action::Qualifications),
+    ("/reserves", "后备与挂职", Action::Reserves),
+    ("/young", "优才计划", Action::Young),
+    ("/exits", "退出管理", Action::Exits),
+    ("/daily", "日常管理", Action::Daily),
+    ("/whatif", "模拟测算", Action::WhatIf),
+    ("/evaluations", "胜任度评价", Action::Evaluations),
+    ("/pay", "补贴发放", Action::Pay),
+    ("/policy", "政策参数", Action::Policy),
+    ("/audit", "操作日志", Action::Audit),
+    ("/import", "导入", Action::Import),
+    ("/exports", "导出", Action::Export),
+];
+
+impl Chrome {
+    pub(crate) fn new(title: &str, user: Option<&User>, here: &str) -> Chrome {
+        Chrome {
+            title: title.to_owned(),
+            user: user.map(|u| UserBar {
+                name: u.display_name.clone(),
+                role: u.role.label(),
+                town: u.town.clone(),
+            }),
+            nav: user
+                .map(|u| {
+                    MENU.iter()
+                        .filter(|(_, _, a)| u.may(*a))
+                        .map(|(href, label, _)| NavItem {
+                            href,
+                            label,
+                            active: *href == here,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+pub(crate) fn render(t: &impl Template, status: StatusCode) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("页面生成失败：{e}"),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    chrome: Chrome,
+    message: String,
+}
+
+/// A page that only says something (errors, refusals).
+pub fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
+    render(
+        &MessagePage {
+            chrome: Chrome::new(title, None, ""),
+            message: message.to_owned(),
+        },
+        status,
+    )
+}
+
+/// What a record outside the user's scope and a missing record both get.
+pub fn not_found_page() -> Response {
+    message_page(
+        StatusCode::NOT_FOUND,
+        "未找到",
+        "没有找到该页面或记录，或者它不在您的管理范围内。",
+    )
+}
+
+pub async fn not_found() -> Response {
+    not_found_page()
+}
+
+pub(crate) fn internal(f: Failure) -> Response {
+    let Failure::Internal(m) = f;
+    message_page(StatusCode::INTERNAL_SERVER_ERROR, "系统错误", &m)
+}
+
+pub(crate) fn forbidden() -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "无权访问",
+        "您的角色无权访问此页面。",
+    )
+}
+
+/// The signed-in user allowed `action`, or the answer to give instead: to
+/// the setup form while there is no account, to sign-in when signed out,
+/// 403 when the role may not.
+pub(crate) async fn signed_in(
+    st: &AppState,
+    headers: &HeaderMap,
+    action: Action,
+) -> Result<User, Response> {
+    match st.user(headers).await.map_err(internal)? {
+        Some(u) if u.may(action) => Ok(u),
+        Some(_) => Err(forbidden()),
+        None => {
+            if st.needs_setup().await.map_err(internal)? {
+                Err(see_other("/setup"))
+            } else {
+                Err(see_other("/login"))
+            }
+        }
+    }
+}
+
+/// The answer to a form without the session's CSRF token.
+pub fn csrf_refused() -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "请求被拒绝",
+        "表单已失效或来源不明（CSRF 校验未通过），请刷新页面后重试。",
+    )
+}
+
+// ---------------------------------------------------------------------------
+// What the list pages share: the query, the pager
+
+/// Query parameters of the list pages (all text: a bad number is ignored,
+/// not an error page).
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    town: Option<String>,
+    committee: Option<String>,
+    secretaries: Option<String>,
+    page: Option<String>,
+}
+
+fn page_number(p: &Option<String>) -> u32 {
+    p.as_deref()
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Percent-encodes a query value.
+fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub struct Pager {
+    pub page: u32,
+    pub pages: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// Links to the neighbouring pages of `path?query&page=N`.
+    fn new(path: &str, query: &[(&str, &str)], page: u32, total: u64) -> Pager {
+        let pages = total.div_ceil(u64::from(PER_PAGE)).max(1);
+        let link = |n: u64| {
+            let mut s = format!("{path}?");
+            for (k, v) in query.iter().filter(|(_, v)| !v.is_empty()) {
+                s.push_str(&format!("{k}={}&", enc(v)));
+            }
+            s.push_str(&format!("page={n}"));
+            s
+        };
+        let page64 = u64::from(page);
+        Pager {
+            page,
+            pages,
+            prev: (page64 > 1).then(|| link(page64 - 1)),
+            next: (page64 < pages).then(|| link(page64 + 1)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Formatting
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "是" } else { "否" }.to_owned()
+}
+
+/// Fen as yuan with two decimals.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let a = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_in_audit_text_are_masked() {
+        let t = r#"{"citizen_id":"11010519491231002X","n":"123456789012345678901"}"#;
+        assert_eq!(
+            mask_ids(t),
+            r#"{"citizen_id":"110105********002X","n":"123456789012345678901"}"#
+        );
+        // 18 digits that are not a valid ID number stay (no check digit).
+        assert_eq!(mask_ids("123456789012345678"), "123456789012345678");
+        assert_eq!(
+            mask_ids("440524188001010014/2024"),
+            "440524********0014/2024"
+        );
+        assert_eq!(mask_ids(""), "");
+    }
+
+    #[test]
+    fn money_and_encoding() {
+        assert_eq!(yuan(123_456), "1234.56");
+        assert_eq!(yuan(-5), "-0.05");
+        assert_eq!(yuan(0), "0.00");
+        assert_eq!(enc("东村 a&b"), "%E4%B8%9C%E6%9D%91%20a%26b");
+    }
+
+    #[test]
+    fn pager_links_keep_the_filters() {
+        let p = Pager::new("/villages", &[("q", "东"), ("town", "")], 2, 120);
+        assert_eq!(p.pages, 3);
+        assert_eq!(p.prev.as_deref(), Some("/villages?q=%E4%B8%9C&page=1"));
+        assert_eq!(p.next.as_deref(), Some("/villages?q=%E4%B8%9C&page=3"));
+        let p = Pager::new("/people", &[], 1, 0);
+        assert_eq!((p.pages, p.prev, p.next), (1, None, None));
+    }
+}

@@ -1,0 +1,85 @@
+//! The policy page: each parameter with its article, value in force on a
+//! day, unit and note (example and inferred values marked).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use touyan_rules::decision::article_zh;
+
+use super::{Chrome, opt, render, signed_in};
+use crate::roles::Action;
+use crate::state::AppState;
+
+pub struct PolicyLine {
+    pub article: String,
+    pub name: &'static str,
+    pub value: String,
+    pub unit: String,
+    pub since: String,
+    pub note: String,
+    pub example: bool,
+    pub inferred: bool,
+}
+
+#[derive(Template)]
+#[template(path = "policy.html")]
+struct PolicyPage {
+    chrome: Chrome,
+    date: String,
+    id: String,
+    title: String,
+    examples: usize,
+    rows: Vec<PolicyLine>,
+}
+
+#[derive(Deserialize)]
+pub struct PolicyQuery {
+    date: Option<String>,
+}
+
+pub async fn policy(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PolicyQuery>,
+) -> Response {
+    let user = match signed_in(&st, &headers, Action::Policy).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let on = q
+        .date
+        .as_deref()
+        .and_then(|d| touyan_rules::calendar::parse_iso_date(d.trim()))
+        .unwrap_or_else(|| st.today());
+    let policy = st.policy();
+    let rows: Vec<PolicyLine> = policy
+        .entries
+        .iter()
+        .map(|e| {
+            let d = e.in_force(on);
+            PolicyLine {
+                article: format!("第{}条{}", article_zh(e.article), e.clause),
+                name: e.spec.name,
+                value: d.map_or_else(|| "（该日没有生效值）".to_owned(), |d| opt(&d.value)),
+                unit: e.unit.clone(),
+                since: d.map(|d| d.since.to_string()).unwrap_or_default(),
+                note: e.note.clone(),
+                example: d.is_some_and(|d| d.example),
+                inferred: e.inferred,
+            }
+        })
+        .collect();
+    render(
+        &PolicyPage {
+            chrome: Chrome::new("政策参数", Some(&user), "/policy"),
+            date: on.to_string(),
+            id: policy.id.clone(),
+            title: policy.title.clone(),
+            examples: rows.iter().filter(|r| r.example).count(),
+            rows,
+        },
+        StatusCode::OK,
+    )
+}
