@@ -178,3 +178,107 @@ fn pure_crates_do_no_io() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// Every source file under `crates/*/src`.
+fn all_sources() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(root().join("crates"))
+        .expect("crates")
+        .flatten()
+    {
+        let src = e.path().join("src");
+        if src.is_dir() {
+            sources(&src, &mut files);
+        }
+    }
+    files
+}
+
+/// The longest a source file may be (ARCHITECTURE.md, invariant 6).
+const MAX_FILE_LINES: usize = 800;
+
+/// The longest a function may be without a comment (right above it)
+/// saying why it is one piece: `// One piece: …`.
+const MAX_FN_LINES: usize = 120;
+
+#[test]
+fn source_files_are_split_by_what_they_own() {
+    let files = all_sources();
+    assert!(files.len() > 100, "{}", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).ok()?.lines().count();
+            (n > MAX_FILE_LINES).then(|| format!("{}: {n} lines", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}
+
+/// The functions of `text` longer than `MAX_FN_LINES` without a "One
+/// piece" comment above them: (line, first line). A function ends at the
+/// first line that is its own indentation and `}`; macro bodies (`$`) are
+/// not functions.
+fn long_functions(text: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let rest = trimmed
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub(super) ")
+            .trim_start_matches("pub ")
+            .trim_start_matches("const ")
+            .trim_start_matches("async ");
+        if rest.starts_with("fn ") && !line.contains('$') && !line.trim_end().ends_with(';') {
+            let close = format!("{indent}}}");
+            let end = (i + 1..lines.len())
+                .find(|&j| lines[j].trim_end() == close)
+                .unwrap_or(lines.len() - 1);
+            if end - i + 1 > MAX_FN_LINES {
+                let above = lines[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|l| {
+                        let t = l.trim_start();
+                        t.starts_with("//") || t.starts_with("#[")
+                    })
+                    .any(|l| l.to_lowercase().contains("one piece"));
+                if !above {
+                    found.push((i + 1, line.trim().to_owned()));
+                }
+            }
+            i = end;
+        }
+        i += 1;
+    }
+    found
+}
+
+#[test]
+fn a_long_function_says_why_it_is_one_piece() {
+    let mut found = Vec::new();
+    for f in all_sources() {
+        let text = std::fs::read_to_string(&f).expect("source");
+        for (n, head) in long_functions(&text) {
+            found.push(format!("{}:{n}: {head}", f.display()));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_function_reader_measures_and_reads_the_comment() {
+    let body = "    x();\n".repeat(MAX_FN_LINES);
+    let long = format!("fn a() {{\n{body}}}\n");
+    assert_eq!(long_functions(&long), [(1, "fn a() {".to_owned())]);
+    let said = format!("/// Doc.\n// One piece: a table.\n#[test]\n{long}");
+    assert!(long_functions(&said).is_empty());
+    let short = format!("fn b() {{\n{}}}\n", "    x();\n".repeat(MAX_FN_LINES - 2));
+    assert!(long_functions(&short).is_empty());
+    let nested = format!("impl X {{\n    pub async fn c() {{\n{body}    }}\n}}\n");
+    assert_eq!(long_functions(&nested).len(), 1);
+}

@@ -551,6 +551,7 @@ struct Assembled<'r> {
     not_judged: Vec<NotJudged>,
 }
 
+// One piece: one pass over a town's records in key order building the contract's input; splitting would re-walk them.
 fn assemble<'r>(
     ix: &Index<'r>,
     town: &'r touyan_records::model::Town,

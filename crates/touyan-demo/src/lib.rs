@@ -113,6 +113,7 @@ fn education(rng: &mut Rng) -> (Education, bool) {
 /// Makes the demo for `towns` and their `villages` as of `as_of` with the
 /// policy `p` (resolved for the first day of the year `as_of` falls in).
 /// The towns and villages themselves are part of the result.
+// One piece: the generator's draws happen in this order and fix the demo; split, the RNG state would only be threaded through more signatures.
 pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &Params) -> Demo {
     let mut rng = Rng::new(2025);
     let mut demo = Demo {
@@ -516,6 +517,7 @@ fn post_reserves(demo: &mut Demo, as_of: Date, maker: &mut PersonMaker<'_>) {
     }
 }
 
+// One piece: the generator's draws happen in this order and fix the demo.
 fn follow_ups(
     demo: &mut Demo,
     as_of: Date,

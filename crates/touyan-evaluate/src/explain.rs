@@ -50,6 +50,7 @@ pub fn report(p: &Prepared<'_>, towns: &[TownResult<'_>]) -> String {
     s
 }
 
+// One piece: the Chinese report of one town, paragraph by paragraph in the contract's order.
 fn town(s: &mut String, r: &TownResult<'_>) {
     let t = r.town;
     let _ = writeln!(

@@ -385,6 +385,7 @@ const PARALLEL_FROM_BYTES: usize = 1 << 20;
 ///
 /// On `Err(RunError::Case)`, part of the output may have been written (see
 /// [`run`]).
+// One piece: the case's pipeline (scan, hand towns to workers, write in input order) reads as one.
 pub fn run_input(
     input: &[u8],
     policy: &Policy,

@@ -77,6 +77,7 @@ impl TownResult<'_> {
 }
 
 /// Checks what the policy and the other fields constrain, with JSON paths.
+// One piece: it checks a town's input field by field in the contract's order, so errors come in document order.
 pub fn validate<'t>(
     p: &Params,
     as_of: Date,
@@ -217,6 +218,7 @@ fn ballots(b: crate::input::Ballots) -> Ballots {
 }
 
 /// Decides everything for one (validated) town.
+// One piece: it follows the contract's order of a town's output (evaluate-format.md), one field after the other.
 pub fn decide<'a>(
     p: &Params,
     as_of: Date,

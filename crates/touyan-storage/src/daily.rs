@@ -412,6 +412,7 @@ impl Store {
     /// reminders need: the duty rota in force, the month's work records,
     /// the yearly reports from `reports_from`, the open leave requests.
     /// In town and village order, a person once per town.
+    // One piece: one read transaction of a few statements whose rows are joined in memory.
     pub async fn daily_secretaries(
         &self,
         town: Option<TownCode>,

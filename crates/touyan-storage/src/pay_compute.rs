@@ -57,6 +57,7 @@ impl Store {
     /// Writes the compute move of every town in `c.towns` whose run the
     /// workflow lets compute (see the module's note). One transaction:
     /// every row goes to the change log.
+    // One piece: one transaction: lock, read, decide what to write, write.
     pub async fn compute_pay(
         &self,
         actor: &str,

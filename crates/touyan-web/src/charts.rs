@@ -231,6 +231,7 @@ impl Kept {
     }
 }
 
+// One piece: one pass over a version of the records computing every dashboard figure together.
 async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashboard, Failure> {
     let year = today.year();
     let summaries = st.reader(user).town_summaries(year).await?;

@@ -128,6 +128,7 @@ async fn records(store: &Store) -> Result<Records, StoreError> {
 /// The roster of one town: its villages' records, and the records of the
 /// people placed in it (a post, reserve or young-cadre place in one of its
 /// villages: the pages' scope).
+// One piece: one filter per record kind, each a line; a list, not a procedure.
 fn roster_of_town(r: Records, town: TownCode) -> Roster {
     use std::collections::HashSet;
     let ours = |v: &touyan_records::VillageCode| v.town() == town;
@@ -275,6 +276,7 @@ fn month_of(text: Option<&str>) -> Result<Date, String> {
 }
 
 /// `POST /exports`: the workbook, or the form again with the reason.
+// One piece: one export: options, scope, figures, audit entry, file — each refusal returns the form early.
 pub async fn download(
     State(st): State<AppState>,
     parts: Parts,

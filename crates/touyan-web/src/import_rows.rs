@@ -58,6 +58,7 @@ pub(crate) async fn probes_left(
 ///   carry no town; an upsert must not move one);
 /// - Article 8's checks of the secondment form (`check_secondment`,
 ///   `check_appraisal`, `check_work_log`).
+// One piece: one pass over the workbook's rows in sheet order, each sheet's scope check beside the others so the refusals read as the workbook does.
 pub(crate) async fn refused_rows(
     st: &AppState,
     store: &Store,

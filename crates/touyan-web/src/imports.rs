@@ -316,6 +316,7 @@ enum Checked {
 }
 
 /// `POST /import`.
+// One piece: one upload read, checked, refused or applied in the order a clerk sees the answer; each step returns early with its page.
 pub async fn upload(
     State(st): State<AppState>,
     parts: Parts,

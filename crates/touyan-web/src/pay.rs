@@ -298,6 +298,7 @@ fn by_source_of(records: &[PayRecord]) -> Vec<(String, u32, String)> {
         .collect()
 }
 
+// One piece: it lays out one page in the order it shows its parts.
 fn page(user: &User, v: View, error: Option<String>) -> RunPage {
     let View { town_name, tm: v } = v;
     let current = v.current();

@@ -622,6 +622,7 @@ fn date_field(text: &str, what: &str) -> Result<Date, Refusal> {
 /// with the state the user saw (`seen`), a `comment`, and what the move
 /// records: `content` (save), `meeting_on` (pass, fail), `notice_start`
 /// and `notice_end` (notice).
+// One piece: one move of a plan: read the form, check with the workflow, write, answer — each refusal returns its page early.
 pub async fn plan_move(
     State(st): State<AppState>,
     parts: Parts,

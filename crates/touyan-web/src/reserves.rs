@@ -228,6 +228,7 @@ fn by(user: &User) -> By<'_> {
     }
 }
 
+// One piece: it fills one page top to bottom in the order the page shows its tables.
 async fn fill(
     st: &AppState,
     user: &User,

@@ -360,6 +360,7 @@ pub async fn record(
 }
 
 /// The records a post writes, or why not.
+// One piece: it builds one page's rows in the order the page shows them.
 fn build(
     st: &AppState,
     user: &User,

@@ -148,6 +148,7 @@ pub async fn show(
     page(&st, &user, month, town, None, StatusCode::OK).await
 }
 
+// One piece: it lays out one page in the order it shows its parts.
 async fn page(
     st: &AppState,
     user: &User,

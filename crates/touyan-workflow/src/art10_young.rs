@@ -449,6 +449,7 @@ mod tests {
     /// The shipped policy: 35 or under (inclusive); 30% of the villages,
     /// rounded down; 5 years.
     #[test]
+    // One piece: a table of cases at each threshold of the article, read as one.
     fn the_article_at_its_thresholds() {
         let p = params();
         let op = a(Role::TownOperator);

@@ -12,6 +12,7 @@ use super::{Block, Cell, Report, Row, Sheet, headers, info, int, t, tier_cell, w
 
 /// The filing form: a summary sheet, then one sheet per town with its list
 /// and the lines to sign.
+// One piece: one workbook laid out sheet by sheet, top to bottom.
 pub fn filing_report(f: &Filing, made_on: Date, mask: Option<Mask>) -> Report {
     let title = format!("{}年度村党组织书记专业化管理名单备案表", f.year);
     let mut sheets = Vec::new();

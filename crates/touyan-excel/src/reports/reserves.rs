@@ -7,6 +7,7 @@ use touyan_reports::{ReserveRow, Reserves};
 use super::{Block, Cell, Report, Row, Sheet, headers, info, int, t};
 
 /// Reserve coverage, one sheet, with a subtotal per town.
+// One piece: one workbook laid out sheet by sheet, top to bottom.
 pub fn reserves_report(x: &Reserves, made_on: Date) -> Report {
     let mut rows = Vec::new();
     let mut n = 0;

@@ -8,6 +8,7 @@ use touyan_reports::{Young, YoungRow, month_zh};
 use super::{Block, Cell, Report, Row, Sheet, headers, info, t, who_cells, yes_no};
 
 /// Young-cadre pay, one sheet, with a subtotal per town.
+// One piece: one workbook laid out sheet by sheet, top to bottom.
 pub fn young_report(x: &Young, made_on: Date, mask: Option<Mask>) -> Report {
     let sums = |list: &[&YoungRow]| {
         list.iter().fold([Decimal::ZERO; 4], |mut a, r| {

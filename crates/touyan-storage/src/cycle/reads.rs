@@ -227,6 +227,7 @@ struct CycleQueries {
 }
 
 impl CycleQueries {
+    // One piece: the cycle's statements, each read into its index in one place so the read order and the snapshot are visible together.
     fn new(
         b: crate::Backend,
         year: i32,

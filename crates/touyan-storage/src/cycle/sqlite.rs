@@ -147,6 +147,7 @@ const _: () = assert!(<CycleSecretary as Record>::COLUMNS.len() == 10);
 
 /// `Store::replace_cycle` on SQLite (the caller has checked the scope).
 #[allow(clippy::too_many_arguments)]
+// One piece: one SQLite transaction: the plan, the inserts, the reference check on its second connection and the log share its snapshot and statements.
 pub(crate) fn replace_cycle(
     path: &Path,
     actor: &str,

@@ -21,6 +21,7 @@ impl Store {
     /// `actor` (see the module's note on what is logged). Every row given
     /// must be of `year` (and of `town` when given). `progress` is told how
     /// many secretary rows are written as the write goes.
+    // One piece: one transaction: the plan, the writes and the log share it.
     pub async fn replace_cycle(
         &self,
         actor: &str,

@@ -194,6 +194,7 @@ impl Scoped<'_> {
     /// scope. Every table is read in one batch (on SQLite one job of the
     /// read pool, one snapshot); the first query is the person, only when
     /// in scope, and without it the rest is not looked at.
+    // One piece: one batch of statements (one read transaction) for the whole person file.
     pub async fn person(&self, id: &str) -> Result<Option<PersonFile>, StoreError> {
         let b = self.backend();
         let mut q = Query::new(b);

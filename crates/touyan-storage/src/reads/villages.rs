@@ -65,6 +65,7 @@ impl Scoped<'_> {
     /// [`VILLAGE_PAGES_KEPT`](crate::caches::VILLAGE_PAGES_KEPT) pages), and given
     /// again while the version read before it is still the one it was read
     /// at. With a search text, the list is counted and paged as it is.
+    // One piece: one query built clause by clause for both backends, then read.
     pub async fn villages(
         &self,
         filter: &VillageFilter,

@@ -57,6 +57,7 @@ fn allowed(user: &User, town: TownCode, what: &str) -> Result<(), Refusal> {
 
 /// The write a post asks for, or why not: who may first (the workflow
 /// crate), then the secretary, then every field.
+// One piece: the three record forms share this one builder; their fields are read in form order.
 async fn build(
     st: &AppState,
     user: &User,

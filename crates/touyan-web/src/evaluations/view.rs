@@ -134,6 +134,7 @@ pub(super) fn counts(b: art12_competency::Ballots) -> [u32; 3] {
 }
 
 /// The page of `v`, with `error` shown above it.
+// One piece: it lays out one page in the order it shows its parts.
 pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -> EvalPage {
     let th = &v.th;
     let current = th.current();

@@ -110,6 +110,7 @@ fn refusal(user: &User, v: View, r: Refusal) -> Response {
 /// confirmation the town's choices (`tier_<village>`: "" for not listed or
 /// 1–3, `reason_<village>`; a village not named keeps what it has).
 /// `action=reset` saves the proposal itself.
+// One piece: one move of a list: read the form, check with the workflow, write, answer — each refusal returns its page early.
 pub async fn town_move(
     State(st): State<AppState>,
     parts: Parts,
