@@ -238,6 +238,57 @@ async fn cli_and_browser_agree(db: TestDb) {
         run.total_fen,
         b_cli.iter().map(|r| r.amount_fen).sum::<i64>()
     );
+
+    // Town B's run reviewed; then someone of A and someone of B leave
+    // before the month. The command line removes A's payment (its run is
+    // only computed) and leaves B's reviewed run and records as they were.
+    store
+        .move_pay(
+            "rev",
+            None,
+            &touyan_storage::PayChange {
+                month: MONTH,
+                town: b,
+                expected: Some(PayState::Computed),
+                expected_moves: None,
+                kind: touyan_records::model::PayMoveKind::Review,
+                to: PayState::Reviewed,
+                comment: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let subsidy = |v: &[PayRecord]| {
+        v.iter()
+            .find(|r| r.kind == PayKind::ProfessionalSubsidy)
+            .map(|r| r.person.clone())
+            .expect("a subsidy")
+    };
+    let (gone_a, gone_b) = (subsidy(&a_browser), subsidy(&b_cli));
+    let mut tx = store.begin("tester").await.unwrap();
+    for p in [&gone_a, &gone_b] {
+        tx.upsert(&[touyan_records::model::Exit {
+            person: p.clone(),
+            on: date!(2025 - 02 - 15),
+            reason: touyan_records::model::ExitReason::Other,
+            note: String::new(),
+        }])
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let out = ok(d, &url, &["payroll", "--month", "2025-03"]);
+    assert!(out.contains("未重新计算"), "{out}");
+    assert!(out.contains(b.as_str()), "{out}");
+    let a_now = sorted(&store, a).await;
+    assert!(a_now.iter().all(|r| r.person != gone_a), "{out}");
+    assert_eq!(
+        a_now.len(),
+        a_browser.iter().filter(|r| r.person != gone_a).count()
+    );
+    assert_eq!(sorted(&store, b).await, b_cli);
+    let run = store.pay_run(MONTH, b).await.unwrap().expect("a run");
+    assert_eq!(run.state, PayState::Reviewed);
     drop(server);
     store.close().await.unwrap();
 }

@@ -39,6 +39,10 @@ pub struct TownMonth {
     pub moves: Vec<PayMoveRun>,
     /// The database is a demo (example amounts may be computed).
     pub demo: bool,
+    /// What the month was computed from (the town's list, young cadres,
+    /// people, exits, settings): also which stored payments the run
+    /// covers.
+    records: Records,
 }
 
 impl TownMonth {
@@ -50,7 +54,12 @@ impl TownMonth {
     /// What the amounts are made of, as the workflow asks.
     pub fn amounts(&self) -> Amounts {
         Amounts {
-            example: self.pay.example_amounts(),
+            example: self
+                .pay
+                .towns
+                .iter()
+                .find(|t| t.town == self.town)
+                .map_or(self.pay.example_amounts(), |t| t.example),
             demo: self.demo,
         }
     }
@@ -100,6 +109,7 @@ pub async fn town_month(
         moves: store.pay_moves(month, town).await?,
         pay,
         demo,
+        records,
     })
 }
 
@@ -137,16 +147,28 @@ fn covers_of(r: &Records, year: i32) -> impl Fn(&PayRecord) -> Option<TownCode> 
     }
 }
 
+/// What the user saw of a run when asking for a move.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Seen {
+    /// The run's state (`Some(None)`: not computed yet; `None`: a code no
+    /// state has).
+    pub state: Option<Option<PayState>>,
+    /// How many moves the run had: a recompute keeps the state, so a
+    /// review, approval or payment of amounts nobody saw is refused by
+    /// the count (`None`: not said, the state alone is checked).
+    pub moves: Option<usize>,
+}
+
 /// One move of `tm`'s run by `by`: checked by the workflow (scope, role,
-/// state, comment, amounts), refused when the run is no longer in the
-/// state the user saw (`seen`); a compute stores the month's pay as
+/// state, comment, amounts), refused when the run is no longer as the
+/// user saw it (`seen`); a compute stores the month's pay as
 /// [`month_pay`] gives it. Returns the run as it now stands.
 pub async fn move_town(
     store: &Store,
     by: By<'_>,
     tm: &TownMonth,
     kind: PayMoveKind,
-    seen: Option<Option<PayState>>,
+    seen: Seen,
     comment: &str,
 ) -> Result<PayRun, OfficeError> {
     let comment = comment.trim();
@@ -161,7 +183,7 @@ pub async fn move_town(
         comment,
         tm.amounts(),
     )?;
-    if seen != Some(tm.current()) {
+    if seen.state != Some(tm.current()) || seen.moves.is_some_and(|n| n != tm.moves.len()) {
         return Err(OfficeError::Conflict(
             "本月发放已被他人处理，状态已经改变，请核对后重新办理".into(),
         ));
@@ -174,13 +196,8 @@ pub async fn move_town(
             .to_vec();
         let town = tm.town;
         let may = |s: Option<PayState>| s == tm.current();
-        let own = |p: &PayRecord| {
-            // The page's store read covers only this town's people.
-            tm.stored
-                .iter()
-                .any(|s| s.person == p.person && s.kind == p.kind)
-                .then_some(town)
-        };
+        let covers = covers_of(&tm.records, tm.month.year());
+        let own = |p: &PayRecord| covers(p).filter(|t| *t == town);
         let done = store
             .compute_pay(
                 by.name,
@@ -212,6 +229,7 @@ pub async fn move_town(
                 month: tm.month,
                 town: tm.town,
                 expected: tm.current(),
+                expected_moves: seen.moves.and_then(|n| u32::try_from(n).ok()),
                 kind,
                 to,
                 comment: comment.to_owned(),
@@ -261,33 +279,8 @@ pub async fn compute_month(
         },
     };
     let pay = month_pay(&records, &params, month, town);
-    let computable: Vec<TownComputed> = pay
-        .towns
-        .iter()
-        .filter_map(|t| {
-            t.records.as_ref().ok().map(|r| TownComputed {
-                town: t.town,
-                records: r.clone(),
-                example: pay.example_amounts(),
-            })
-        })
-        .collect();
-    if computable.is_empty() {
-        let why = match (&pay.subsidies, pay.towns.first()) {
-            (_, Some(t)) => match &t.records {
-                Err(e) => e.0.clone(),
-                Ok(_) => String::new(),
-            },
-            (Err(e), None) => e.0.clone(),
-            (Ok(_), None) => "本月没有应发放的人员".to_owned(),
-        };
-        return Err(OfficeError::Invalid(format!("{why}（未写入任何数据）")));
-    }
-    let amounts = Amounts {
-        example: pay.example_amounts(),
-        demo: is_demo(store, &pay).await?,
-    };
-    let operator = |t: TownCode, s: Option<PayState>| {
+    let demo = is_demo(store, &pay).await?;
+    let operator = |t: TownCode, s: Option<PayState>, example: bool| {
         flow::check_move(
             &Actor {
                 role: Role::TownOperator,
@@ -297,17 +290,40 @@ pub async fn compute_month(
             s,
             PayMoveKind::Compute,
             "",
-            amounts,
+            Amounts { example, demo },
         )
     };
-    // The amounts are the same for every town: refused for one, refused
-    // for all, with the workflow's own sentence.
-    let first = computable[0].town;
-    if let Err(touyan_workflow::Refusal::Invalid(m)) = operator(first, None) {
-        return Err(OfficeError::Invalid(format!("{m}（未写入任何数据）")));
+    // A town is computed as its operator would compute it: refused with
+    // the workflow's own sentence when its amounts are example values
+    // outside a demo; its run's state is checked in the transaction.
+    let mut refused: Vec<(TownCode, String, String)> = Vec::new();
+    let mut computable: Vec<TownComputed> = Vec::new();
+    for t in &pay.towns {
+        match &t.records {
+            Err(e) => refused.push((t.town, t.town_name.clone(), e.0.clone())),
+            Ok(r) => match operator(t.town, None, t.example) {
+                Err(touyan_workflow::Refusal::Invalid(m)) => {
+                    refused.push((t.town, t.town_name.clone(), m));
+                }
+                _ => computable.push(TownComputed {
+                    town: t.town,
+                    records: r.clone(),
+                    example: t.example,
+                }),
+            },
+        }
     }
-    // Any town's operator: only the state matters now.
-    let may = |s: Option<PayState>| operator(first, s).is_ok();
+    if computable.is_empty() {
+        let why = match (refused.first(), &pay.subsidies) {
+            (Some((_, _, m)), _) => m.clone(),
+            (None, Err(e)) => e.0.clone(),
+            (None, Ok(_)) => "本月没有应发放的人员".to_owned(),
+        };
+        return Err(OfficeError::Invalid(format!("{why}（未写入任何数据）")));
+    }
+    // Which states allow computing does not depend on the town.
+    let first = computable[0].town;
+    let may = |s: Option<PayState>| operator(first, s, false).is_ok();
     let covers = covers_of(&records, month.year());
     let written = store
         .compute_pay(
@@ -322,14 +338,6 @@ pub async fn compute_month(
             },
         )
         .await?;
-    let refused = pay
-        .towns
-        .iter()
-        .filter_map(|t| match &t.records {
-            Err(e) => Some((t.town, t.town_name.clone(), e.0.clone())),
-            Ok(_) => None,
-        })
-        .collect();
     Ok(MonthComputed {
         pay,
         written,

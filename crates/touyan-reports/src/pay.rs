@@ -52,6 +52,8 @@ pub struct TownPay {
     pub town: TownCode,
     pub town_name: String,
     pub records: Result<Vec<PayRecord>, Refusal>,
+    /// An amount of this town's comes from an example value of the policy.
+    pub example: bool,
 }
 
 impl MonthPay {
@@ -137,6 +139,19 @@ pub fn month_pay(r: &Records, p: &Params, month: Date, town: Option<TownCode>) -
         amount_fen,
     };
     let mut by_town: BTreeMap<TownCode, Result<Vec<PayRecord>, Refusal>> = BTreeMap::new();
+    // Towns with an amount from an example value (every row of a kind is
+    // decided under the same parameters).
+    let mut example: BTreeSet<TownCode> = BTreeSet::new();
+    if let Ok(x) = &subsidies
+        && x.example_amounts
+    {
+        example.extend(x.rows.iter().map(|r| r.who.town));
+    }
+    if let Ok(Some(y)) = &young
+        && y.young.example_amounts
+    {
+        example.extend(y.young.rows.iter().map(|r| r.who.town));
+    }
     for t in filed.union(&with_young) {
         let got = if !filed.contains(t) {
             Err(Refusal(format!(
@@ -204,6 +219,7 @@ pub fn month_pay(r: &Records, p: &Params, month: Date, town: Option<TownCode>) -
                 town: t,
                 town_name: ix.town_name(t),
                 records,
+                example: example.contains(&t),
             })
             .collect(),
     }

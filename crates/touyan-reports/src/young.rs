@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use time::Date;
-use touyan_records::TownCode;
 use touyan_records::model::{Records, YoungCadre};
+use touyan_records::{CitizenId, TownCode};
 use touyan_rules::num::round_fen;
 use touyan_rules::people::{Degree, Education};
 use touyan_rules::{Params, art10_young_cadres};
@@ -85,18 +85,30 @@ impl Young {
 
 /// The young cadres paid in `month` (its first day): filed and started by
 /// the month's end, not exited before its first day, in `town` when given.
+///
+/// A person is paid once a month: with two programmes on record (a move
+/// to another village, an import of the same person twice) only the one
+/// started last counts, in its own town.
 pub fn young_on_programme(r: &Records, month: Date, town: Option<TownCode>) -> Vec<&YoungCadre> {
     let end = month_end(month);
     let exited = exits_before(r, month);
-    r.young_cadres
-        .iter()
-        .filter(|y| {
-            in_scope(town, y.village.town())
-                && y.programme_start <= end
-                && y.filed_on.is_some_and(|d| d <= end)
-                && !exited.contains_key(&y.person)
-        })
-        .collect()
+    let mut latest: HashMap<&CitizenId, &YoungCadre> = HashMap::new();
+    for y in r.young_cadres.iter().filter(|y| {
+        y.programme_start <= end
+            && y.filed_on.is_some_and(|d| d <= end)
+            && !exited.contains_key(&y.person)
+    }) {
+        let e = latest.entry(&y.person).or_insert(y);
+        if (y.programme_start, y.village) > (e.programme_start, e.village) {
+            *e = y;
+        }
+    }
+    let mut v: Vec<&YoungCadre> = latest
+        .into_values()
+        .filter(|y| in_scope(town, y.village.town()))
+        .collect();
+    v.sort_by(|a, b| (a.village, &a.person).cmp(&(b.village, &b.person)));
+    v
 }
 
 /// The month's pay of every young cadre on the programme (filed, started

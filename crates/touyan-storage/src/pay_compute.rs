@@ -172,8 +172,14 @@ impl Store {
                     && !due_keys.contains(&(&s.person, s.kind, s.source))
             })
             .collect();
-        tx.upsert(&new_runs).await?;
-        tx.insert(&moves).await?;
+        // A run first computed at the same time by someone else is there
+        // by now: that computation is the one that stands.
+        let raced = |e: StoreError| match e {
+            StoreError::Duplicate { .. } => StoreError::Stale,
+            e => e,
+        };
+        tx.upsert(&new_runs).await.map_err(raced)?;
+        tx.insert(&moves).await.map_err(raced)?;
         let records: Vec<PayRecord> = due.into_iter().cloned().collect();
         out.written = tx.upsert(&records).await?;
         out.written.deleted = tx.delete(&stale).await?;

@@ -106,6 +106,10 @@ pub struct PayChange {
     pub town: TownCode,
     /// The state the user saw (`None`: no run yet).
     pub expected: Option<PayState>,
+    /// How many moves the run had when the user saw it, when said: a
+    /// recompute keeps the state but adds a move, so amounts nobody saw
+    /// are refused as stale.
+    pub expected_moves: Option<u32>,
     pub kind: touyan_records::model::PayMoveKind,
     pub to: PayState,
     pub comment: String,
@@ -263,6 +267,10 @@ impl Store {
             let (f, v) = of_town(&mut p, c.month, c.town);
             tx.next_seq("pay_moves", &f, v).await?
         };
+        // The run is claimed (locked) by now: a computation waits for it.
+        if c.expected_moves.is_some_and(|n| seq != n + 1) {
+            return Err(StoreError::Stale);
+        }
         tx.insert(&[PayMove {
             month: c.month,
             town: c.town,

@@ -385,6 +385,7 @@ fn pay_change(
         month: date!(2025 - 03 - 01),
         town: t(),
         expected,
+        expected_moves: None,
         kind,
         to,
         comment: if kind == PayMoveKind::Return {

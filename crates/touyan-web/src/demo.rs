@@ -13,7 +13,7 @@ use crate::roles::Role;
 
 /// Who writes the demo's records (`touyan demo`): a database with entries
 /// by this actor is a demo (example pay amounts are then allowed).
-pub const DEMO_DATA_ACTOR: &str = "演示数据";
+pub use touyan_office::DEMO_DATA_ACTOR;
 
 /// The demo city administrator's user name.
 pub const DEMO_CITY: &str = "city";

@@ -476,6 +476,8 @@ pub struct MoveForm {
     csrf: Option<String>,
     action: Option<String>,
     seen: Option<String>,
+    /// How many moves the page showed (a recompute keeps the state).
+    moves: Option<String>,
     comment: Option<String>,
 }
 
@@ -514,7 +516,10 @@ pub async fn town_move(
         name: &user.username,
         origin: Some(&client_addr(&parts)),
     };
-    let seen = office_pay::seen_state(f.seen.as_deref().unwrap_or_default());
+    let seen = office_pay::Seen {
+        state: office_pay::seen_state(f.seen.as_deref().unwrap_or_default()),
+        moves: f.moves.as_deref().and_then(|m| m.trim().parse().ok()),
+    };
     let comment = f.comment.unwrap_or_default();
     match office_pay::move_town(store, by, &v.tm, kind, seen, &comment).await {
         Ok(_) => see_other(&format!(

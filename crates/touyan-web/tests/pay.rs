@@ -120,6 +120,31 @@ async fn a_month_is_computed_reviewed_approved_and_paid(db: TestDb) {
         (person_a(), 150_000, FundingSource::City)
     );
 
+    // A recompute keeps the state: a reviewer whose page showed the run
+    // before it (one move) is refused, and the run stays computed.
+    let with_moves = |who: &(String, String), action: &'static str, moves: &'static str| {
+        post(&path())
+            .form(&[
+                ("csrf", who.1.as_str()),
+                ("seen", "computed"),
+                ("moves", moves),
+                ("action", action),
+                ("comment", ""),
+            ])
+            .session(Some(&who.0))
+    };
+    assert_eq!(
+        with_moves(&op, "compute", "1").send(&h).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let a = with_moves(&rev, "review", "1").send(&h).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text());
+    assert_eq!(
+        h.store.pay_run(month, t1).await.unwrap().unwrap().state,
+        PayState::Computed
+    );
+    assert_eq!(h.store.pay_moves(month, t1).await.unwrap().len(), 2);
+
     // Finance cannot pay before approval; the city returns once.
     assert_eq!(
         act(&h, &fin, "computed", "pay", "").await.status,
