@@ -469,3 +469,43 @@ async fn the_years_proposal_is_decided_from_the_page(db: TestDb) {
     db.finish().await;
 }
 both_backends!(propose, the_years_proposal_is_decided_from_the_page);
+
+/// A proposal decided under another policy than the one in force may be
+/// saved as a draft, but not confirmed, submitted or filed until it is
+/// decided again.
+async fn a_list_decided_under_another_policy_does_not_go_forward(db: TestDb) {
+    let h = harness(&db, true).await;
+    seed_proposals(&h.store).await;
+    let t1 = TownCode::parse(T1).unwrap();
+    let towns: Vec<_> = h
+        .store
+        .cycle_towns(2025, Some(t1))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            let mut t = r.town;
+            t.policy_id = "另一政策-2023".into();
+            t
+        })
+        .collect();
+    let rows = h.store.cycle_secretaries(2025, Some(t1)).await.unwrap();
+    h.store
+        .replace_cycle("测算", 2025, Some(t1), &towns, &rows, &mut |_| {})
+        .await
+        .unwrap();
+    let op = sign_in(&h, "op1").await;
+    let html = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(html.contains("与当前政策"), "{html}");
+    let a = act(&h, &op, "none", "save", &[]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let a = act(&h, &op, "draft", "confirm", &[]).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text());
+    assert!(a.text().contains("另一政策-2023"), "{}", a.text());
+    assert_eq!(state(&h).await, Some(ReviewState::Draft));
+    db.finish().await;
+}
+both_backends!(
+    another_policy,
+    a_list_decided_under_another_policy_does_not_go_forward
+);

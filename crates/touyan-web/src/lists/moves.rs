@@ -169,6 +169,18 @@ pub async fn town_move(
             Refusal::Conflict("名单已被他人处理，状态已经改变，请核对后重新办理".into()),
         );
     }
+    // A proposal decided under another policy than the one in force is
+    // checked here under the one in force: the list cannot go forward on
+    // such a mix (a draft may still be saved).
+    if let Some(note) = &v.policy_note
+        && matches!(
+            kind,
+            ListMoveKind::Confirm | ListMoveKind::Submit | ListMoveKind::File
+        )
+    {
+        let m = note.clone();
+        return refusal(&user, v, Refusal::Conflict(m));
+    }
     let takes_form = matches!(kind, ListMoveKind::Save | ListMoveKind::Confirm);
     if reset {
         for r in &mut v.rows {
