@@ -375,8 +375,6 @@ pub struct LeaveChange {
     pub comment: String,
 }
 
-const CHANGED: &str = "该请假已被他人办理或状态已变化，请刷新页面";
-
 fn person_filter(
     p: &mut Params,
     person: &CitizenId,
@@ -697,7 +695,7 @@ impl Store {
                     .await?
                     != 1
                 {
-                    return Err(StoreError::Invalid(CHANGED.into()));
+                    return Err(StoreError::Stale);
                 }
                 tx.upsert(std::slice::from_ref(&request)).await?;
             }

@@ -159,8 +159,6 @@ fn of_town(p: &mut Params, year: i32, town: TownCode) -> (String, Vec<Value>) {
     )
 }
 
-const CHANGED: &str = "名单已被他人处理，状态已经改变，请刷新页面后重试";
-
 impl Store {
     /// The review of `town`'s list of `year`, if any.
     pub async fn list_review(
@@ -294,7 +292,7 @@ impl Store {
                     .await?
                     != 1
                 {
-                    return Err(StoreError::Invalid(CHANGED.into()));
+                    return Err(StoreError::Stale);
                 }
                 let mut p = Params::new(b);
                 let (f, v) = of_town(&mut p, c.year, c.town);
@@ -306,7 +304,7 @@ impl Store {
             None => {
                 let found = crate::sql::select::<ListReview, _>(&tx.tx, b, &f, v).await?;
                 if !found.is_empty() {
-                    return Err(StoreError::Invalid(CHANGED.into()));
+                    return Err(StoreError::Stale);
                 }
                 None
             }

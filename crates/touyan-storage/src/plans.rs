@@ -153,8 +153,6 @@ fn of_person(p: &mut Params, year: i32, person: &CitizenId) -> (String, Vec<Valu
     )
 }
 
-const CHANGED: &str = "年度计划已被他人处理，状态已经改变，请刷新页面后重试";
-
 /// Which secretaries a roster query is about.
 enum Who<'a> {
     All,
@@ -393,19 +391,19 @@ impl Store {
                     .await?
                     != 1
                 {
-                    return Err(StoreError::Invalid(CHANGED.into()));
+                    return Err(StoreError::Stale);
                 }
                 let mut p = Params::new(b);
                 let (f, v) = of_person(&mut p, plan.year, &plan.person);
                 let old: Vec<PlanReview> = crate::sql::select(&tx.tx, b, &f, v).await?;
                 if old.first().is_none_or(|o| o.town != plan.town) {
-                    return Err(StoreError::Invalid(CHANGED.into()));
+                    return Err(StoreError::Stale);
                 }
             }
             None => {
                 let found: Vec<PlanReview> = crate::sql::select(&tx.tx, b, &f, v).await?;
                 if !found.is_empty() {
-                    return Err(StoreError::Invalid(CHANGED.into()));
+                    return Err(StoreError::Stale);
                 }
             }
         }

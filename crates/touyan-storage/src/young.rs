@@ -125,8 +125,6 @@ pub struct YoungChange {
     pub cap: Option<u32>,
 }
 
-const CHANGED: &str = "该人员已被他人处理，状态已经改变，请刷新页面后重试";
-
 fn of_town(p: &mut Params, town: TownCode) -> (String, Vec<Value>) {
     (
         format!("town = {}", p.next()),
@@ -196,13 +194,13 @@ impl Store {
                     .await?
                     != 1
                 {
-                    return Err(StoreError::Invalid(CHANGED.into()));
+                    return Err(StoreError::Stale);
                 }
             }
             None => {
                 let stored: Vec<YoungCandidate> = crate::sql::select(&tx.tx, b, &f, v).await?;
                 if !stored.is_empty() {
-                    return Err(StoreError::Invalid(CHANGED.into()));
+                    return Err(StoreError::Stale);
                 }
             }
         }

@@ -222,7 +222,7 @@ async fn records_moves_and_facts(db: TestDb) {
     store.move_leave("rev", None, &approve).await.unwrap();
     let before = store.changes(None).await.unwrap().len();
     match store.move_leave("rev2", None, &approve).await {
-        Err(StoreError::Invalid(m)) => assert!(m.contains("请刷新页面"), "{m}"),
+        Err(e @ StoreError::Stale) => assert!(e.to_string().contains("请刷新页面"), "{e}"),
         other => panic!("{other:?}"),
     }
     assert_eq!(store.changes(None).await.unwrap().len(), before);

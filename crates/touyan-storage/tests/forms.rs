@@ -210,7 +210,7 @@ async fn a_candidate_moves_in_the_state_seen(db: TestDb) {
     store.move_young("op1", None, &score).await.unwrap();
     // Scored twice from "nothing": the second is stale.
     match store.move_young("op1", None, &score).await {
-        Err(StoreError::Invalid(m)) => assert!(m.contains("刷新"), "{m}"),
+        Err(e @ StoreError::Stale) => assert!(e.to_string().contains("刷新"), "{e}"),
         other => panic!("{other:?}"),
     }
     // Selected with a cap of 1: the programme row is written.

@@ -89,6 +89,7 @@ pub(crate) fn status(r: &Refusal) -> StatusCode {
 pub(crate) fn refused(e: StoreError) -> Result<Refusal, Failure> {
     match e {
         StoreError::Invalid(m) => Ok(Refusal::Invalid(m)),
+        e @ StoreError::Stale => Ok(Refusal::Conflict(e.to_string())),
         e @ (StoreError::Duplicate { .. } | StoreError::MissingReference { .. }) => {
             Ok(Refusal::Invalid(e.to_string()))
         }

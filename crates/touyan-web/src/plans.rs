@@ -775,6 +775,7 @@ pub async fn plan_move(
     {
         Ok(_) => see_other(&format!("/plans/{}/{}", v.year, v.reference)),
         Err(StoreError::Invalid(m)) => refusal(&st, &user, v, Refusal::Conflict(m)),
+        Err(e @ StoreError::Stale) => refusal(&st, &user, v, Refusal::Conflict(e.to_string())),
         Err(e) => internal(e.into()),
     }
 }

@@ -272,6 +272,7 @@ pub async fn record(
     match done {
         Ok(()) if to_person => see_other(&format!("/daily/{key}")),
         Ok(()) => see_other(&format!("/daily?town={}", town.as_str())),
+        Err(e @ StoreError::Stale) => refuse(Refusal::Conflict(e.to_string())).await,
         Err(StoreError::Invalid(m)) => {
             let r = match write {
                 Write::Leave(LeaveChange {

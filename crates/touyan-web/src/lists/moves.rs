@@ -254,6 +254,7 @@ pub async fn town_move(
     {
         Ok(_) => see_other(&format!("/lists/{year}/{}", town.as_str())),
         Err(StoreError::Invalid(m)) => refusal(&user, v, Refusal::Conflict(m)),
+        Err(e @ StoreError::Stale) => refusal(&user, v, Refusal::Conflict(e.to_string())),
         Err(e) => internal(e.into()),
     }
 }
