@@ -226,7 +226,7 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
     let again = store
         .move_plan("op", None, &change(None, K::Save, plan.clone()))
         .await;
-    assert!(matches!(again, Err(StoreError::Invalid(m)) if m.contains("状态已经改变")));
+    assert!(matches!(again, Err(StoreError::Stale)), "{again:?}");
 
     plan.state = S::Reviewed;
     plan.reviewed_on = Some(date!(2026 - 02 - 10));
@@ -239,7 +239,7 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
     let stale = store
         .move_plan("op", None, &change(Some(S::Draft), K::Save, draft(A, T1)))
         .await;
-    assert!(matches!(stale, Err(StoreError::Invalid(_))));
+    assert!(matches!(stale, Err(StoreError::Stale)), "{stale:?}");
     assert_eq!(
         store
             .plan_review(2026, &cid(A))
@@ -255,7 +255,7 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
     let other = store
         .move_plan("op", None, &change(Some(S::Reviewed), K::Notice, wrong))
         .await;
-    assert!(matches!(other, Err(StoreError::Invalid(_))));
+    assert!(matches!(other, Err(StoreError::Stale)), "{other:?}");
 
     plan.state = S::Noticed;
     plan.notice_start = Some(date!(2026 - 02 - 11));
