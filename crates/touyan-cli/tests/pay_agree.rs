@@ -279,7 +279,10 @@ async fn cli_and_browser_agree(db: TestDb) {
     tx.commit().await.unwrap();
     let out = ok(d, &url, &["payroll", "--month", "2025-03"]);
     assert!(out.contains("未重新计算"), "{out}");
-    assert!(out.contains(b.as_str()), "{out}");
+    assert!(
+        out.contains(&format!("  {}：已审核待批准", b.as_str())),
+        "{out}"
+    );
     let a_now = sorted(&store, a).await;
     assert!(a_now.iter().all(|r| r.person != gone_a), "{out}");
     assert_eq!(

@@ -13,8 +13,8 @@ use std::collections::HashMap;
 
 use time::Date;
 use touyan_records::model::{
-    Exit, ListEntry, PayKind, PayMoveKind, PayRecord, PayRun, PayState, Person, Records, Town,
-    TownYear, Village, YoungCadre,
+    Exit, Labelled, ListEntry, PayKind, PayMoveKind, PayRecord, PayRun, PayState, Person, Records,
+    Town, TownYear, Village, YoungCadre,
 };
 use touyan_records::{CitizenId, TownCode};
 use touyan_reports::{MonthPay, Refusal as ReportRefusal, month_pay};
@@ -64,10 +64,56 @@ impl TownMonth {
         }
     }
 
+    /// Whether what the records give now differs from what the run
+    /// stored when it was computed: `Some((now, stored))` in fen, and
+    /// whether the run may be computed again; `None` when they agree, or
+    /// when there is no run or nothing can be computed now.
+    pub fn changed_since_computed(&self) -> Option<Changed> {
+        let run = self.run.as_ref()?;
+        let now = self.pay.town_records(self.town).ok()?;
+        let key = |r: &PayRecord| {
+            (
+                r.person.clone(),
+                r.kind.code(),
+                r.source.code(),
+                r.amount_fen,
+            )
+        };
+        let mut a: Vec<_> = now.iter().map(key).collect();
+        let mut b: Vec<_> = self.stored.iter().map(key).collect();
+        a.sort();
+        b.sort();
+        (a != b).then(|| Changed {
+            state: run.state,
+            now_fen: now.iter().map(|r| r.amount_fen).sum(),
+            stored_fen: self.stored.iter().map(|r| r.amount_fen).sum(),
+            recompute: flow::moves_for(
+                &Actor {
+                    role: Role::TownOperator,
+                    town: Some(self.town.as_str()),
+                },
+                self.town.as_str(),
+                Some(run.state),
+                self.amounts(),
+            )
+            .contains(&PayMoveKind::Compute),
+        })
+    }
+
     /// The moves `actor` could make now (the buttons a page shows).
     pub fn moves_for(&self, actor: &Actor<'_>) -> Vec<PayMoveKind> {
         flow::moves_for(actor, self.town.as_str(), self.current(), self.amounts())
     }
+}
+
+/// A run whose stored payments no longer match what the records give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub state: PayState,
+    pub now_fen: i64,
+    pub stored_fen: i64,
+    /// The town's operator may compute the run again.
+    pub recompute: bool,
 }
 
 /// A month that cannot be decided at all (no policy in force).

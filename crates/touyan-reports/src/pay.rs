@@ -111,7 +111,8 @@ fn fen(amount: Decimal, what: &str) -> Result<i64, Refusal> {
 /// The month's pay of `town` (or of every town): see the module's note.
 pub fn month_pay(r: &Records, p: &Params, month: Date, town: Option<TownCode>) -> MonthPay {
     let subsidies = payments(r, p, month, town);
-    let young = if young_on_programme(r, month, town).is_empty() {
+    let on_programme = young_on_programme(r, month, town);
+    let young = if on_programme.is_empty() {
         Ok(None)
     } else {
         young_by_town(r, p, month, None, None, town).map(Some)
@@ -127,10 +128,7 @@ pub fn month_pay(r: &Records, p: &Params, month: Date, town: Option<TownCode>) -
         .map(|e| e.town)
         .filter(|t| town.is_none_or(|x| x == *t))
         .collect();
-    let with_young: BTreeSet<TownCode> = young_on_programme(r, month, town)
-        .iter()
-        .map(|y| y.village.town())
-        .collect();
+    let with_young: BTreeSet<TownCode> = on_programme.iter().map(|y| y.village.town()).collect();
     let record = |person: &touyan_records::CitizenId, kind, source, amount_fen| PayRecord {
         person: person.clone(),
         month,

@@ -71,7 +71,7 @@ impl Store {
             .find(|r| r.month != c.month)
         {
             return Err(StoreError::Invalid(format!(
-                "internal: a payment of {} in the run of {}",
+                "内部错误：{} 的发放记录不属于 {} 的发放",
                 r.month, c.month
             )));
         }

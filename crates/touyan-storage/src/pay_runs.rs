@@ -219,7 +219,7 @@ impl Store {
     ) -> Result<PayRun, StoreError> {
         if c.kind == touyan_records::model::PayMoveKind::Compute {
             return Err(StoreError::Invalid(
-                "internal: a compute move is written by compute_pay".into(),
+                "内部错误：计算发放须经 compute_pay 写入".into(),
             ));
         }
         let mut tx = self.begin_from(actor, origin).await?;

@@ -310,39 +310,20 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
             label: k.label(),
         })
         .collect();
-    // What was computed and stored, against what the list gives now.
-    let stored_total: i64 = v.stored.iter().map(|r| r.amount_fen).sum();
     let now_records = v.pay.town_records(v.town).map_err(|r| r.0);
-    let changed = match (&v.run, &now_records) {
-        (Some(run), Ok(now)) => {
-            let key = |r: &PayRecord| {
-                (
-                    r.person.as_str().to_owned(),
-                    r.kind.code(),
-                    r.source.code(),
-                    r.amount_fen,
-                )
-            };
-            let mut a: Vec<_> = now.iter().map(key).collect();
-            let mut b: Vec<_> = v.stored.iter().map(key).collect();
-            a.sort();
-            b.sort();
-            (a != b).then(|| {
-                format!(
-                    "名单、档次、年轻干部或退出记录在{}之后有变化：现应发 {} 元，已保存 {} 元{}",
-                    run.state.label(),
-                    yuan(now.iter().map(|r| r.amount_fen).sum()),
-                    yuan(stored_total),
-                    if matches!(run.state, PayState::Computed | PayState::Returned) {
-                        "，请重新计算"
-                    } else {
-                        ""
-                    }
-                )
-            })
-        }
-        _ => None,
-    };
+    let changed = v.changed_since_computed().map(|c| {
+        format!(
+            "名单、档次、年轻干部或退出记录在{}之后有变化：现应发 {} 元，已保存 {} 元{}",
+            c.state.label(),
+            yuan(c.now_fen),
+            yuan(c.stored_fen),
+            if c.recompute {
+                "，请重新计算"
+            } else {
+                ""
+            }
+        )
+    });
     let (by_source, run_total) = match &now_records {
         Ok(r) => (by_source_of(r), yuan(r.iter().map(|r| r.amount_fen).sum())),
         Err(_) => (Vec::new(), "0.00".into()),

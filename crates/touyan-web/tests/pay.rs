@@ -255,6 +255,51 @@ async fn a_month_is_computed_reviewed_approved_and_paid(db: TestDb) {
             .unwrap_or_default()
             .contains(".xlsx")
     );
+
+    // Town 2 computes C's tier-2 month (1,200 yuan under the example
+    // policy); then C, and A of the paid town 1, leave before June. Both
+    // pages say what changed; only the run still computed may be computed
+    // again.
+    let t2_path = format!("/pay/{MONTH}/{T2}");
+    let a = post(&t2_path)
+        .form(&[
+            ("csrf", op2.1.as_str()),
+            ("seen", "none"),
+            ("action", "compute"),
+            ("comment", ""),
+        ])
+        .session(Some(&op2.0))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let exit = |p| Exit {
+        person: p,
+        on: time::macros::date!(2025 - 05 - 20),
+        reason: ExitReason::Other,
+        note: String::new(),
+    };
+    h.store
+        .apply(
+            "测试",
+            &Batch {
+                exits: vec![exit(person_a()), exit(person_c())],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let paid = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(
+        paid.contains("在已发放之后有变化：现应发 0.00 元，已保存 1500.00 元"),
+        "{paid}"
+    );
+    assert!(!paid.contains("请重新计算"), "{paid}");
+    let computed = get(&t2_path).session(Some(&op2.0)).send(&h).await.text();
+    assert!(
+        computed
+            .contains("在已计算待审核之后有变化：现应发 0.00 元，已保存 1200.00 元，请重新计算"),
+        "{computed}"
+    );
     db.finish().await;
 }
 both_backends!(pay_run, a_month_is_computed_reviewed_approved_and_paid);
