@@ -66,6 +66,7 @@ pub mod exits;
 pub mod exports;
 mod forms;
 pub mod guard;
+pub mod http;
 mod import_rows;
 pub mod imports;
 mod input;

@@ -12,10 +12,8 @@
 //! `touyan_workflow::art13_pay_run`'s alone.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -26,17 +24,15 @@ use touyan_records::TownCode;
 use touyan_records::model::{Labelled, PayMoveKind, PayRecord, PayState};
 use touyan_reports::{self as reports, Payments, Young};
 use touyan_rules::art13_pay;
-use touyan_storage::Store;
 use touyan_workflow::Refusal;
 
-use crate::scope::{actor, town_in_scope};
+use crate::scope::actor;
 
-use crate::guard::{csrf_ok, see_other};
-use crate::pages::{
-    Chrome, csrf_refused, internal, masked, message_page, not_found_page, render, signed_in,
-};
+use crate::guard::see_other;
+use crate::http::{HasCsrf, PageError, SignedForm, SignedIn, TownDesk, act};
+use crate::pages::{Chrome, masked, message_page, not_found_page, render};
 use crate::roles::Action;
-use crate::state::{AppState, Failure, User, china_time, client_addr};
+use crate::state::{AppState, User, china_time};
 
 #[derive(Deserialize)]
 pub struct MonthQuery {
@@ -89,30 +85,22 @@ struct OverviewPage {
 
 pub async fn overview(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Pay>,
     Query(q): Query<MonthQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Pay).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
     let Some(month) = month_of(&st, q.month.as_deref()) else {
-        return message_page(
+        return Ok(message_page(
             StatusCode::BAD_REQUEST,
             "月份有误",
             "月份应为 YYYY-MM，如 2026-03。",
-        );
+        ));
     };
     if let Some(t) = user.town_scope() {
-        return see_other(&format!("/pay/{}/{t}", month_text(month)));
+        return Ok(see_other(&format!("/pay/{}/{t}", month_text(month))));
     }
-    let Some(store) = st.unscoped_for(&user, Action::Pay) else {
-        return crate::pages::forbidden();
-    };
-    let (towns, runs) = match (st.reader(&user).towns().await, store.pay_runs(month).await) {
-        (Ok(t), Ok(r)) => (t, r),
-        (Err(e), _) | (_, Err(e)) => return internal(e.into()),
-    };
+    let city = st.city_desk(&user, Action::Pay)?;
+    let towns = st.reader(&user).towns().await?;
+    let runs = city.store().pay_runs(month).await?;
     let total: i64 = runs.iter().map(|r| r.total_fen).sum();
     let paid: i64 = runs
         .iter()
@@ -133,7 +121,7 @@ pub async fn overview(
             }
         })
         .collect();
-    render(
+    Ok(render(
         &OverviewPage {
             chrome: Chrome::new(
                 &format!("{} 专业化补贴发放", month_text(month)),
@@ -147,7 +135,7 @@ pub async fn overview(
             paid: yuan(paid),
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -200,19 +188,19 @@ struct View {
 async fn load(
     st: &AppState,
     user: &User,
-    store: &Store,
+    desk: &TownDesk<'_>,
     month: Date,
-    town: TownCode,
-) -> Result<Option<View>, Failure> {
+) -> Result<Option<View>, PageError> {
     let towns = st.reader(user).towns().await?;
-    let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == town.as_str()) else {
+    let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == desk.town().as_str()) else {
         return Ok(None);
     };
-    let tm = match office_pay::town_month(store, st.policy(), month, town).await {
-        Ok(tm) => tm,
-        Err(OfficeError::Store(e)) => return Err(e.into()),
-        Err(e) => return Err(Failure::Internal(e.to_string())),
-    };
+    let tm =
+        match office_pay::town_month(desk.store(), st.policy(), month, desk.town().clone()).await {
+            Ok(tm) => tm,
+            Err(OfficeError::Store(e)) => return Err(e.into()),
+            Err(e) => return Err(PageError::Internal(e.to_string())),
+        };
     Ok(Some(View { town_name, tm }))
 }
 
@@ -414,32 +402,28 @@ fn page(user: &User, v: View, error: Option<String>) -> RunPage {
 }
 
 /// Parses a path's month and town, checks scope, and loads the run.
-async fn open_run(st: &AppState, user: &User, month: &str, town: &str) -> Result<View, Response> {
-    let town = town_in_scope(user, town).ok_or_else(not_found_page)?;
-    let month = reports::parse_month(month).ok_or_else(not_found_page)?;
-    let store = st
-        .unscoped_for(user, Action::Pay)
-        .ok_or_else(crate::pages::forbidden)?;
-    match load(st, user, store, month, town).await {
-        Err(e) => Err(internal(e)),
-        Ok(None) => Err(not_found_page()),
-        Ok(Some(v)) => Ok(v),
-    }
+async fn open_run<'s>(
+    st: &'s AppState,
+    user: &User,
+    month: &str,
+    town: &str,
+) -> Result<(TownDesk<'s>, View), PageError> {
+    let town = TownCode::parse(town).map_err(|_| PageError::NotFound)?;
+    let desk = st.town_desk(user, Action::Pay, &town)?;
+    let month = reports::parse_month(month).ok_or(PageError::NotFound)?;
+    let v = load(st, user, &desk, month)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok((desk, v))
 }
 
 pub async fn town_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Pay>,
     Path((month, town)): Path<(String, String)>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Pay).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match open_run(&st, &user, &month, &town).await {
-        Ok(v) => render(&page(&user, v, None), StatusCode::OK),
-        Err(r) => r,
-    }
+) -> Result<Response, PageError> {
+    let (_, v) = open_run(&st, &user, &month, &town).await?;
+    Ok(render(&page(&user, v, None), StatusCode::OK))
 }
 
 fn refusal(user: &User, v: View, r: Refusal) -> Response {
@@ -466,60 +450,57 @@ pub struct MoveForm {
 /// user saw (`seen`) and a `comment`.
 pub async fn town_move(
     State(st): State<AppState>,
-    parts: Parts,
     Path((month, town)): Path<(String, String)>,
-    Form(f): Form<MoveForm>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Pay).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    if !csrf_ok(&user, f.csrf.as_deref()) {
-        return csrf_refused();
-    }
-    let v = match open_run(&st, &user, &month, &town).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let Some(store) = st.unscoped_for(&user, Action::Pay) else {
-        return crate::pages::forbidden();
-    };
+    SignedForm {
+        user,
+        origin,
+        form: f,
+        ..
+    }: SignedForm<act::Pay, MoveForm>,
+) -> Result<Response, PageError> {
+    let (desk, v) = open_run(&st, &user, &month, &town).await?;
     let wanted = f.action.as_deref().unwrap_or_default();
     let Some(kind) = PayMoveKind::ALL
         .iter()
         .copied()
         .find(|k| k.code() == wanted)
     else {
-        return refusal(&user, v, Refusal::Invalid("未指明要办理的操作".into()));
+        return Ok(refusal(
+            &user,
+            v,
+            Refusal::Invalid("未指明要办理的操作".into()),
+        ));
     };
     let by = By {
         actor: actor(&user),
         name: &user.username,
-        origin: Some(&client_addr(&parts)),
+        origin: Some(&origin),
     };
     let seen = office_pay::Seen {
         state: office_pay::seen_state(f.seen.as_deref().unwrap_or_default()),
         moves: f.moves.as_deref().and_then(|m| m.trim().parse().ok()),
     };
     let comment = f.comment.unwrap_or_default();
-    match office_pay::move_town(store, by, &v.tm, kind, seen, &comment).await {
-        Ok(_) => see_other(&format!(
-            "/pay/{}/{}",
-            month_text(v.tm.month),
-            v.tm.town.as_str()
-        )),
-        Err(OfficeError::Store(e)) => internal(e.into()),
-        Err(e) => {
-            let r = match e {
-                OfficeError::NotFound => Refusal::NotFound,
-                OfficeError::Forbidden(m) => Refusal::Forbidden(m),
-                OfficeError::Conflict(m) => Refusal::Conflict(m),
-                OfficeError::Invalid(m) => Refusal::Invalid(m),
-                OfficeError::Store(e) => Refusal::Invalid(e.to_string()),
-            };
-            refusal(&user, v, r)
-        }
-    }
+    Ok(
+        match office_pay::move_town(desk.store(), by, &v.tm, kind, seen, &comment).await {
+            Ok(_) => see_other(&format!(
+                "/pay/{}/{}",
+                month_text(v.tm.month),
+                v.tm.town.as_str()
+            )),
+            Err(OfficeError::Store(e)) => return Err(e.into()),
+            Err(e) => {
+                let r = match e {
+                    OfficeError::NotFound => Refusal::NotFound,
+                    OfficeError::Forbidden(m) => Refusal::Forbidden(m),
+                    OfficeError::Conflict(m) => Refusal::Conflict(m),
+                    OfficeError::Invalid(m) => Refusal::Invalid(m),
+                    OfficeError::Store(e) => Refusal::Invalid(e.to_string()),
+                };
+                refusal(&user, v, r)
+            }
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -543,20 +524,13 @@ struct PrintPage {
 
 pub async fn print(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Pay>,
     Path((month, town)): Path<(String, String)>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Pay).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let v = match open_run(&st, &user, &month, &town).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (_, v) = open_run(&st, &user, &month, &town).await?;
     let printed_on = st.today().to_string();
     let p = page(&user, v, None);
-    render(
+    Ok(render(
         &PrintPage {
             title: format!("村党组织书记专业化补贴发放表（{}）", p.month),
             town_name: p.town_name,
@@ -571,5 +545,11 @@ pub async fn print(
             example: p.example,
         },
         StatusCode::OK,
-    )
+    ))
+}
+
+impl HasCsrf for MoveForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
 }

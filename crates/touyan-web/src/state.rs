@@ -10,13 +10,14 @@ use std::sync::{Arc, Mutex};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
-use touyan_records::CitizenId;
+use touyan_records::{CitizenId, TownCode};
 use touyan_rules::Policy;
 use touyan_storage::{
     AuditEntry, AuditFilter, NewAccount, Page, Paged, Scope, Scoped, Store, StoreError,
 };
 
 use crate::auth::{self, Rules};
+use crate::http::{CityDesk, PageError, TownDesk};
 use crate::refs::PersonRefs;
 use crate::roles::{Action, Role, allowed};
 use crate::throttle::{self, Bound, Busy, Gate, Limits, Throttle};
@@ -336,6 +337,33 @@ impl AppState {
     /// themselves (whole-workbook checks and builders that take a town).
     pub(crate) fn unscoped_for(&self, user: &User, action: Action) -> Option<&Store> {
         user.may(action).then_some(&self.0.store)
+    }
+
+    /// One town's records for `user` doing `action` (issue 16, item 5):
+    /// refused (403) when the role may not, missing (404) when the user
+    /// does not see `town` (a town role's other towns).
+    pub(crate) fn town_desk(
+        &self,
+        user: &User,
+        action: Action,
+        town: &TownCode,
+    ) -> Result<TownDesk<'_>, PageError> {
+        if !user.may(action) {
+            return Err(PageError::Forbidden);
+        }
+        if !crate::scope::actor(user).sees(town.as_str()) {
+            return Err(PageError::NotFound);
+        }
+        Ok(TownDesk::checked(&self.0.store, town.clone()))
+    }
+
+    /// Every town's records for `user` doing `action`: city roles only
+    /// (403 otherwise, and when the role may not).
+    pub(crate) fn city_desk(&self, user: &User, action: Action) -> Result<CityDesk<'_>, PageError> {
+        if !user.may(action) || user.town_scope().is_some() {
+            return Err(PageError::Forbidden);
+        }
+        Ok(CityDesk::checked(&self.0.store))
     }
 
     /// The store for the anonymous voting page alone (`/vote/{code}`):

@@ -1,0 +1,150 @@
+//! [`PageError`]: the one error a page handler returns.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use touyan_office::OfficeError;
+use touyan_storage::StoreError;
+
+use crate::guard::see_other;
+use crate::pages::{csrf_refused, forbidden, message_page, not_found_page};
+use crate::state::Failure;
+
+/// Why a page handler did not answer with its page; each variant is the
+/// answer every page gives for it.
+#[derive(Debug)]
+pub enum PageError {
+    /// Signed out: to the sign-in page.
+    SignIn,
+    /// No account yet: to the first administrator's setup.
+    Setup,
+    /// The role may not do this (403).
+    Forbidden,
+    /// Missing, or outside the user's scope: the same answer (404).
+    NotFound,
+    /// A form without the session's CSRF token (403).
+    Csrf,
+    /// A request that cannot be read (400), with what to do in Chinese.
+    BadRequest(String),
+    /// An answer already made (a page shown again with a refusal).
+    Answer(Response),
+    /// Ours: the detail goes to the server log, never to the page.
+    Internal(String),
+}
+
+impl From<Failure> for PageError {
+    fn from(f: Failure) -> PageError {
+        let Failure::Internal(m) = f;
+        PageError::Internal(m)
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> PageError {
+        PageError::Internal(e.to_string())
+    }
+}
+
+impl From<OfficeError> for PageError {
+    /// An office refusal a handler did not show on its own page: missing
+    /// is 404, the rest the standard page with the office's sentence.
+    fn from(e: OfficeError) -> PageError {
+        let (status, title) = match &e {
+            OfficeError::NotFound => return PageError::NotFound,
+            OfficeError::Store(s) => return PageError::Internal(s.to_string()),
+            OfficeError::Forbidden(_) => (StatusCode::FORBIDDEN, "无权办理"),
+            OfficeError::Conflict(_) => (StatusCode::CONFLICT, "状态已变化"),
+            OfficeError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "无法办理"),
+        };
+        PageError::Answer(message_page(status, title, &e.to_string()))
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::SignIn => see_other("/login"),
+            PageError::Setup => see_other("/setup"),
+            PageError::Forbidden => forbidden(),
+            PageError::NotFound => not_found_page(),
+            PageError::Csrf => csrf_refused(),
+            PageError::BadRequest(m) => message_page(StatusCode::BAD_REQUEST, "请求有误", &m),
+            PageError::Answer(r) => r,
+            PageError::Internal(detail) => {
+                let id = request_id();
+                log_internal(&id, &detail);
+                message_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "系统错误",
+                    &internal_text(&id),
+                )
+            }
+        }
+    }
+}
+
+/// What people are told of an internal error: that it is ours, and the
+/// id under which the server log holds the detail.
+pub(crate) fn internal_text(id: &str) -> String {
+    format!("系统内部错误，请稍后重试；如仍有问题，请将错误编号 {id} 告知系统管理员。")
+}
+
+/// A new request id: eight hexadecimal digits from the system's random
+/// source (the clock's nanoseconds should that fail: an id need only
+/// find the log line, not be secret).
+pub(crate) fn request_id() -> String {
+    let mut b = [0u8; 4];
+    if getrandom::fill(&mut b).is_err() {
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        b = n.to_be_bytes();
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Writes an internal error to the server log (standard error), one line,
+/// under its request id.
+pub(crate) fn log_internal(id: &str, detail: &str) {
+    let one_line = detail.replace(['\r', '\n'], " ");
+    eprintln!("touyan-web: request {id}: internal error: {one_line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_eight_hex_digits_and_differ() {
+        let a = request_id();
+        let b = request_id();
+        assert_eq!(a.len(), 8);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b, "two ids in a row");
+    }
+
+    #[test]
+    fn an_internal_error_shows_the_id_not_the_detail() {
+        let r = PageError::Internal("connection refused at 10.0.0.7:5432".into()).into_response();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let text = internal_text("0a1b2c3d");
+        assert!(text.contains("0a1b2c3d") && !text.contains("10.0.0.7"));
+    }
+
+    #[test]
+    fn office_refusals_keep_their_status() {
+        let s = |e: OfficeError| PageError::from(e).into_response().status();
+        assert_eq!(s(OfficeError::NotFound), StatusCode::NOT_FOUND);
+        assert_eq!(
+            s(OfficeError::Forbidden("不可".into())),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            s(OfficeError::Conflict("已变".into())),
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            s(OfficeError::Invalid("有误".into())),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+}

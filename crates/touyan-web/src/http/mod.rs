@@ -1,0 +1,22 @@
+//! What every handler shares to stay a thin adapter (issue 16, item 6):
+//!
+//! - `error.rs`: [`PageError`], the one error a page handler returns: it
+//!   becomes the answer (sign-in first, refused, not found, a form gone
+//!   stale) and, for an internal error, writes the detail to the server
+//!   log under a request id and shows people a Chinese sentence with that
+//!   id, never the internal text.
+//! - `extract.rs`: the extractors [`SignedIn`] (a signed-in user allowed
+//!   one action) and [`SignedForm`] (the same, with a form whose CSRF
+//!   token is checked).
+//! - `desk.rs`: the store handles (issue 16, item 5): [`TownDesk`], one
+//!   town's records for a user who may see that town, and [`CityDesk`],
+//!   every town's, which only city roles obtain. A handler has no other
+//!   way to the store.
+
+mod desk;
+mod error;
+mod extract;
+
+pub use desk::{CityDesk, TownDesk};
+pub use error::PageError;
+pub use extract::{Act, HasCsrf, SignedForm, SignedIn, act};
