@@ -27,9 +27,16 @@ pub fn error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({ "error": message }))).into_response()
 }
 
-fn internal(f: Failure) -> Response {
+/// An internal error: its detail to the server log under a request id,
+/// the id alone to the client.
+pub(crate) fn internal(f: Failure) -> Response {
     let Failure::Internal(m) = f;
-    error(StatusCode::INTERNAL_SERVER_ERROR, &m)
+    let id = crate::http::request_id();
+    crate::http::log_internal(&id, &m);
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &crate::http::internal_text(&id),
+    )
 }
 
 pub fn not_found_json() -> Response {

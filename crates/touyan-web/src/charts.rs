@@ -307,8 +307,12 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
     warnings.extend(shortfalls.iter().map(Shortfall::warning));
     // Cases a competency evaluation opened, until each is ended (issue 5,
     // item 5): counted per town, no names (every role sees the dashboard).
-    if let Some(store) = st.unscoped_for(user, Action::Dashboard) {
-        let open = store.open_cases(user.town_scope().as_deref()).await?;
+    // A town role without a (valid) town has no desk and sees none.
+    if let Ok(desk) = st.desk(user, Action::Dashboard) {
+        let store = desk.store();
+        let open = store
+            .open_cases(desk.town().map(touyan_records::TownCode::as_str))
+            .await?;
         let mut per_town: Vec<(&str, usize)> = Vec::new();
         for c in &open {
             match per_town.iter_mut().find(|(t, _)| *t == c.town.as_str()) {
@@ -327,8 +331,8 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
             ));
         }
         // Daily management reminders (the inferred Chapter 2), per town.
-        let scope = user.town_scope();
-        for (town, n) in crate::daily::reminder_counts(st, store, scope.as_deref(), today).await? {
+        let scope = desk.town().map(touyan_records::TownCode::as_str);
+        for (town, n) in crate::daily::reminder_counts(st, store, scope, today).await? {
             let name = towns
                 .iter()
                 .find(|t| t.code == town)
@@ -435,9 +439,7 @@ pub async fn api(State(st): State<AppState>, headers: HeaderMap) -> Response {
         Ok(None) => {
             return crate::api::error(StatusCode::UNAUTHORIZED, "未登录或会话已过期，请先登录");
         }
-        Err(Failure::Internal(m)) => {
-            return crate::api::error(StatusCode::INTERNAL_SERVER_ERROR, &m);
-        }
+        Err(f) => return crate::api::internal(f),
     };
     match data(&st, &user).await {
         Ok(d) => (
@@ -448,7 +450,7 @@ pub async fn api(State(st): State<AppState>, headers: HeaderMap) -> Response {
             d.json.clone(),
         )
             .into_response(),
-        Err(Failure::Internal(m)) => crate::api::error(StatusCode::INTERNAL_SERVER_ERROR, &m),
+        Err(f) => crate::api::internal(f),
     }
 }
 

@@ -158,9 +158,11 @@ async fn page(
         p.problem = Some("请选择镇街区".into());
         return render(&p, status);
     };
-    let Some(store) = st.unscoped_for(user, Action::Exits) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(user, Action::Exits, &town) {
+        Ok(d) => d,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
     };
+    let store = desk.store();
     match store.town_records(year, town).await {
         Ok(r) => p.lines = lines(st, &r, year),
         Err(e) => return internal(e.into()),
@@ -218,9 +220,11 @@ pub async fn record(
     if let Err(r) = art14_exit::may_record(&actor(&user), town.as_str()) {
         return refuse(r.to_string(), StatusCode::FORBIDDEN).await;
     }
-    let Some(store) = st.unscoped_for(&user, Action::Exits) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::Exits, &town) {
+        Ok(d) => d,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
     };
+    let store = desk.store();
     let r = match store.town_records(year, town).await {
         Ok(r) => r,
         Err(e) => return internal(e.into()),

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::Date;
 use touyan_excel::reports::{self as layout, Report};
@@ -311,16 +311,20 @@ pub async fn download(
         )
         .await;
     }
-    let Some(store) = st.unscoped_for(&user, Action::Export) else {
-        return crate::pages::forbidden();
+    let desk = match st.desk(&user, Action::Export) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
+    // A town's desk reads the whole file as the city's does; the builders
+    // below are given the town and keep to it (the roster is cut to it).
     let r = match records(store).await {
         Ok(r) => r,
         Err(e) => return internal(e.into()),
     };
     // The town: a town account's own, whatever the form says.
-    let town_text = match user.town_scope() {
-        Some(t) => Some(t),
+    let town_text = match desk.town() {
+        Some(t) => Some(t.as_str().to_owned()),
         None => f.town.clone().filter(|t| !t.trim().is_empty()),
     };
     let town = match &town_text {

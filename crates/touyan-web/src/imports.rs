@@ -206,9 +206,11 @@ pub async fn marked(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let Some(store) = st.unscoped_for(&user, Action::Import) else {
-        return crate::pages::forbidden();
+    let desk = match st.desk(&user, Action::Import) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     let gone = || {
         message_page(
             StatusCode::NOT_FOUND,
@@ -365,9 +367,11 @@ pub async fn upload(
         page.error = Some("只能导入 Excel 工作簿（.xlsx、.xls）或 .ods 文件".into());
         return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
     };
-    let Some(store) = st.unscoped_for(&user, Action::Import) else {
-        return crate::pages::forbidden();
+    let desk = match st.desk(&user, Action::Import) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     // What the workbook may refer to without defining it: within the
     // user's scope only, so another town's person reads as nobody.
     let keys = match st.reader(&user).import_keys().await {
@@ -485,7 +489,12 @@ pub async fn upload(
                         render(&page, StatusCode::UNPROCESSABLE_ENTITY)
                     }
                     Err(crate::state::Failure::Internal(m)) => {
-                        page.error = Some(format!("写入失败，未导入任何数据：{m}"));
+                        let id = crate::http::request_id();
+                        crate::http::log_internal(&id, &m);
+                        page.error = Some(format!(
+                            "写入失败，未导入任何数据。{}",
+                            crate::http::internal_text(&id)
+                        ));
                         render(&page, StatusCode::INTERNAL_SERVER_ERROR)
                     }
                 },

@@ -195,12 +195,11 @@ async fn load(
     let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == desk.town().as_str()) else {
         return Ok(None);
     };
-    let tm =
-        match office_pay::town_month(desk.store(), st.policy(), month, desk.town().clone()).await {
-            Ok(tm) => tm,
-            Err(OfficeError::Store(e)) => return Err(e.into()),
-            Err(e) => return Err(PageError::Internal(e.to_string())),
-        };
+    let tm = match office_pay::town_month(desk.store(), st.policy(), month, *desk.town()).await {
+        Ok(tm) => tm,
+        Err(OfficeError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
     Ok(Some(View { town_name, tm }))
 }
 

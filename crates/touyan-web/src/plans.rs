@@ -18,7 +18,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::Date;
 use touyan_records::model::{AnnualPlan, Labelled, PlanMoveKind, PlanReview, PlanState};
@@ -150,9 +150,11 @@ pub async fn overview(
     let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
         return not_found_page();
     };
-    let Some(store) = st.unscoped_for(&user, Action::Plans) else {
-        return crate::pages::forbidden();
+    let desk = match st.desk_of(&user, Action::Plans, town.as_ref()) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     match overview_page(&st, &user, store, year, town).await {
         Ok(Some(p)) => render(&p, StatusCode::OK),
         Ok(None) => not_found_page(),
@@ -580,9 +582,10 @@ async fn open_view(
     let Some(year) = crate::scope::year_of(st, Some(year)) else {
         return Err(not_found_page());
     };
-    let store = st
-        .unscoped_for(user, Action::Plans)
-        .ok_or_else(crate::pages::forbidden)?;
+    let desk = st
+        .desk(user, Action::Plans)
+        .map_err(IntoResponse::into_response)?;
+    let store = desk.store();
     match load(st, user, store, year, reference).await {
         Err(e) => Err(internal(e)),
         Ok(None) => Err(not_found_page()),
@@ -643,9 +646,11 @@ pub async fn plan_move(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let Some(store) = st.unscoped_for(&user, Action::Plans) else {
-        return crate::pages::forbidden();
+    let desk = match st.desk(&user, Action::Plans) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     let today = st.today();
     let on = v
         .plan

@@ -177,9 +177,11 @@ async fn page(
         p.problem = Some("请选择镇街区".into());
         return render(&p, status);
     };
-    let Some(store) = st.unscoped_for(user, Action::Qualifications) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(user, Action::Qualifications, &town) {
+        Ok(d) => d,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
     };
+    let store = desk.store();
     let (r, applied) = match load(store, today.year(), town).await {
         Ok(x) => x,
         Err(e) => return internal(e),
@@ -330,9 +332,11 @@ pub async fn record(
     let Some(town) = crate::scope::town_in_scope(&user, field("town")) else {
         return not_found_page();
     };
-    let Some(store) = st.unscoped_for(&user, Action::Qualifications) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::Qualifications, &town) {
+        Ok(d) => d,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
     };
+    let store = desk.store();
     let refuse = |r: Refusal| {
         let st = st.clone();
         let user = user.clone();

@@ -21,7 +21,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::Date;
 use touyan_office::reserves::{self as office, Candidate, DayCap, Recording, TownYear};
@@ -236,9 +236,10 @@ async fn fill(
     year: i32,
     town: TownCode,
 ) -> Result<(), Response> {
-    let store = st
-        .unscoped_for(user, Action::Reserves)
-        .ok_or_else(crate::pages::forbidden)?;
+    let desk = st
+        .town_desk(user, Action::Reserves, &town)
+        .map_err(IntoResponse::into_response)?;
+    let store = desk.store();
     let ty = office::town_year(store, year, town)
         .await
         .map_err(|e| match e {
@@ -453,9 +454,11 @@ pub async fn record(
     let Some(town) = crate::scope::town_in_scope(&user, field("town")) else {
         return not_found_page();
     };
-    let Some(store) = st.unscoped_for(&user, Action::Reserves) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::Reserves, &town) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     let origin = client_addr(&parts);
     let by = By {
         origin: Some(&origin),

@@ -17,7 +17,7 @@ use touyan_storage::{
 };
 
 use crate::auth::{self, Rules};
-use crate::http::{CityDesk, PageError, TownDesk};
+use crate::http::{CityDesk, Desk, PageError, TownDesk};
 use crate::refs::PersonRefs;
 use crate::roles::{Action, Role, allowed};
 use crate::throttle::{self, Bound, Busy, Gate, Limits, Throttle};
@@ -178,7 +178,11 @@ impl SignInError {
                 format!("登录失败次数过多，请于 {wait}后再试")
             }
             SignInError::Busy => throttle::BUSY.into(),
-            SignInError::Internal(m) => m.clone(),
+            SignInError::Internal(m) => {
+                let id = crate::http::request_id();
+                crate::http::log_internal(&id, m);
+                crate::http::internal_text(&id)
+            }
         }
     }
 
@@ -331,14 +335,6 @@ impl AppState {
         self.0.store.scoped(&user.scope())
     }
 
-    /// The whole store, for a user allowed `action` (`None` otherwise).
-    /// Only the import, export and dashboard-chart modules use it, and
-    /// they limit what they write or read to [`User::town_scope`]
-    /// themselves (whole-workbook checks and builders that take a town).
-    pub(crate) fn unscoped_for(&self, user: &User, action: Action) -> Option<&Store> {
-        user.may(action).then_some(&self.0.store)
-    }
-
     /// One town's records for `user` doing `action` (issue 16, item 5):
     /// refused (403) when the role may not, missing (404) when the user
     /// does not see `town` (a town role's other towns).
@@ -354,7 +350,34 @@ impl AppState {
         if !crate::scope::actor(user).sees(town.as_str()) {
             return Err(PageError::NotFound);
         }
-        Ok(TownDesk::checked(&self.0.store, town.clone()))
+        Ok(TownDesk::checked(&self.0.store, *town))
+    }
+
+    /// The desk of `user`'s whole scope for `action`: a town role's own
+    /// town (404 for a town role without a valid town), the city's for
+    /// a city role; 403 when the role may not.
+    pub(crate) fn desk(&self, user: &User, action: Action) -> Result<Desk<'_>, PageError> {
+        match user.town_scope() {
+            Some(t) => {
+                let town = TownCode::parse(&t).map_err(|_| PageError::NotFound)?;
+                self.town_desk(user, action, &town).map(Desk::Town)
+            }
+            None => self.city_desk(user, action).map(Desk::City),
+        }
+    }
+
+    /// The desk of `town` when one is named ([`AppState::town_desk`]),
+    /// else the city's ([`AppState::city_desk`]: 403 for a town role).
+    pub(crate) fn desk_of(
+        &self,
+        user: &User,
+        action: Action,
+        town: Option<&TownCode>,
+    ) -> Result<Desk<'_>, PageError> {
+        match town {
+            Some(t) => self.town_desk(user, action, t).map(Desk::Town),
+            None => self.city_desk(user, action).map(Desk::City),
+        }
     }
 
     /// Every town's records for `user` doing `action`: city roles only

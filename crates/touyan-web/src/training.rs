@@ -157,9 +157,11 @@ async fn page(
         p.problem = Some("请选择镇街区".into());
         return render(&p, status);
     };
-    let Some(store) = st.unscoped_for(user, Action::Training) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(user, Action::Training, &town) {
+        Ok(d) => d,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
     };
+    let store = desk.store();
     let l = match load(store, year, town).await {
         Ok(l) => l,
         Err(e) => return internal(e),
@@ -325,9 +327,11 @@ pub async fn record(
     if !actor(&user).sees(town.as_str()) {
         return not_found_page();
     }
-    let Some(store) = st.unscoped_for(&user, Action::Training) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::Training, &town) {
+        Ok(d) => d,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
     };
+    let store = desk.store();
     let l = match load(store, year, town).await {
         Ok(l) => l,
         Err(e) => return internal(e),

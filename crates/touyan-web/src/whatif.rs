@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use touyan_cycle::whatif;
@@ -150,10 +150,11 @@ pub async fn form(
         p.problem = Some("请选择镇街区".into());
         return render(&p, StatusCode::OK);
     };
-    let Some(store) = st.unscoped_for(&user, Action::WhatIf) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::WhatIf, &town) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
-    match store.cycle_records_for(year, Some(town)).await {
+    match desk.store().cycle_records_for(year, Some(town)).await {
         Ok(r) => p.facts = facts_of(&r, year, town),
         Err(e) => return internal(e.into()),
     }
@@ -331,10 +332,11 @@ pub async fn compute(
     if !towns.iter().any(|(c, _)| c == town.as_str()) {
         return not_found_page();
     }
-    let Some(store) = st.unscoped_for(&user, Action::WhatIf) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::WhatIf, &town) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
-    let records = match store.cycle_records_for(year, Some(town)).await {
+    let records = match desk.store().cycle_records_for(year, Some(town)).await {
         Ok(r) => r,
         Err(e) => return internal(e.into()),
     };

@@ -15,10 +15,8 @@
 //! selected (not yet filed) or filed.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -32,11 +30,12 @@ use touyan_rules::art10_young_cadres;
 use touyan_workflow::Refusal;
 
 use crate::forms;
-use crate::guard::{csrf_ok, see_other};
-use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
+use crate::guard::see_other;
+use crate::http::{PageError, SignedForm, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, not_found_page, render};
 use crate::roles::Action;
 use crate::scope::actor;
-use crate::state::{AppState, Failure, User, china_time, client_addr};
+use crate::state::{AppState, Failure, User, china_time};
 
 #[derive(Deserialize, Default)]
 pub struct YoungQuery {
@@ -132,20 +131,13 @@ fn month_of(st: &AppState, asked: Option<&str>) -> Option<Date> {
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Young>,
     Query(q): Query<YoungQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Young).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Some(month) = month_of(&st, q.month.as_deref()) else {
-        return not_found_page();
-    };
-    let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
-        return not_found_page();
-    };
-    page(&st, &user, month, town, None, StatusCode::OK).await
+) -> Result<Response, PageError> {
+    let month = month_of(&st, q.month.as_deref()).ok_or(PageError::NotFound)?;
+    let town =
+        crate::scope::page_town(&user, q.town.as_deref()).map_err(|()| PageError::NotFound)?;
+    Ok(page(&st, &user, month, town, None, StatusCode::OK).await)
 }
 
 // One piece: it lays out one page in the order it shows its parts.
@@ -185,10 +177,11 @@ async fn page(
         p.problem = Some("请选择镇街区".into());
         return render(&p, status);
     };
-    let Some(store) = st.unscoped_for(user, Action::Young) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(user, Action::Young, &town) {
+        Ok(d) => d,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
     };
-    let l = match young::town(store, month.year(), town).await {
+    let l = match young::town(desk.store(), month.year(), town).await {
         Ok(l) => l,
         Err(e) => return internal(failure(e)),
     };
@@ -415,26 +408,15 @@ fn candidates(
 /// `town` and `csrf`.
 pub async fn record(
     State(st): State<AppState>,
-    parts: Parts,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Young).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Young, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let field = |n: &str| crate::scope::field(&form, n);
-    if !csrf_ok(&user, Some(field("csrf"))) {
-        return csrf_refused();
-    }
-    let Some(month) = month_of(&st, Some(field("month"))) else {
-        return not_found_page();
-    };
-    let Some(town) = crate::scope::town_in_scope(&user, field("town")) else {
-        return not_found_page();
-    };
-    let Some(store) = st.unscoped_for(&user, Action::Young) else {
-        return crate::pages::forbidden();
-    };
+    let month = month_of(&st, Some(field("month"))).ok_or(PageError::NotFound)?;
+    let town = TownCode::parse(field("town")).map_err(|_| PageError::NotFound)?;
+    let desk = st.town_desk(&user, Action::Young, &town)?;
+    let store = desk.store();
     let refuse = |r: Refusal| {
         let st = st.clone();
         let user = user.clone();
@@ -446,17 +428,16 @@ pub async fn record(
             page(&st, &user, month, Some(town), Some(r.to_string()), status).await
         }
     };
-    let l = match young::town(store, month.year(), town).await {
-        Ok(l) => l,
-        Err(e) => return internal(failure(e)),
-    };
+    let l = young::town(store, month.year(), town)
+        .await
+        .map_err(failure)?;
     let kind = match field("action") {
         "score" => YoungMoveKind::Score,
         "move" => match forms::choice(field("kind"), "办理事项") {
             Ok(k) => k,
-            Err(r) => return refuse(r).await,
+            Err(r) => return Ok(refuse(r).await),
         },
-        _ => return refuse(Refusal::Invalid("未指明要办理的事项".into())).await,
+        _ => return Ok(refuse(Refusal::Invalid("未指明要办理的事项".into())).await),
     };
     let key = field("person");
     let ask = young::Ask {
@@ -470,20 +451,22 @@ pub async fn record(
     let by = By {
         actor: actor(&user),
         name: &user.username,
-        origin: Some(&client_addr(&parts)),
+        origin: Some(&origin),
     };
-    match young::record(store, by, &l, st.policy(), st.today(), &ask).await {
-        Ok(()) => see_other(&format!(
-            "/young?month={:04}-{:02}&town={}",
-            month.year(),
-            u8::from(month.month()),
-            town.as_str()
-        )),
-        Err(e) => match refusal(e) {
-            Ok(r) => refuse(r).await,
-            Err(f) => internal(f),
+    Ok(
+        match young::record(store, by, &l, st.policy(), st.today(), &ask).await {
+            Ok(()) => see_other(&format!(
+                "/young?month={:04}-{:02}&town={}",
+                month.year(),
+                u8::from(month.month()),
+                town.as_str()
+            )),
+            Err(e) => match refusal(e) {
+                Ok(r) => refuse(r).await,
+                Err(f) => return Err(f.into()),
+            },
         },
-    }
+    )
 }
 
 /// The score form's values, read in the order of the form.

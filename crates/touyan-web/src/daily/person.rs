@@ -5,14 +5,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use touyan_records::model::{Labelled, WorkRecord};
 use touyan_records::{CitizenId, TownCode};
 use touyan_storage::DailyFile;
 
 use super::leave::{LeaveLine, leave_line};
 use super::{Choices, choices, may_keep, params_today, reminders_of, secretaries, sentence};
-use crate::pages::{Chrome, forbidden, internal, masked, not_found_page, render, signed_in, yuan};
+use crate::pages::{Chrome, internal, masked, not_found_page, render, signed_in, yuan};
 use crate::roles::Action;
 use crate::state::{AppState, User};
 
@@ -124,9 +124,11 @@ pub(super) async fn person_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let Some(store) = st.unscoped_for(user, Action::Daily) else {
-        return forbidden();
+    let desk = match st.desk(user, Action::Daily) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     match st.reader(user).person_visible(id.as_str()).await {
         Ok(true) => {}
         Ok(false) => return not_found_page(),

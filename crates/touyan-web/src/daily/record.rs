@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use time::Date;
 use touyan_records::model::{
     DutyRota, Honour, LeaveMoveKind, LeaveRequest, LeaveState, PensionSubsidy, Recruitment,
@@ -27,7 +27,7 @@ use super::{
     year_field,
 };
 use crate::guard::{csrf_ok, see_other};
-use crate::pages::{csrf_refused, forbidden, internal, not_found_page, signed_in};
+use crate::pages::{csrf_refused, internal, not_found_page, signed_in};
 use crate::roles::Action;
 use crate::scope::{actor, page_town};
 use crate::state::{AppState, Failure, User, client_addr};
@@ -220,9 +220,11 @@ pub async fn record(
     let Ok(Some(town)) = page_town(&user, Some(field("town"))) else {
         return not_found_page();
     };
-    let Some(store) = st.unscoped_for(&user, Action::Daily) else {
-        return forbidden();
+    let desk = match st.town_desk(&user, Action::Daily, &town) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     let key = field("person").to_owned();
     let id = st.person_id(&key);
     let to_person = field("back") == "person" && id.is_some();

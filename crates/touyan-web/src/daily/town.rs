@@ -4,14 +4,14 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use touyan_records::TownCode;
 use touyan_rules::art02_daily_inferred::Reminder;
 
 use super::leave::{LeaveLine, leave_line};
 use super::{Choices, choices, may_keep, params_today, reminders_of, secretaries, sentence};
-use crate::pages::{Chrome, forbidden, internal, masked, not_found_page, render, signed_in};
+use crate::pages::{Chrome, internal, masked, not_found_page, render, signed_in};
 use crate::roles::Action;
 use crate::scope::page_town;
 use crate::state::{AppState, User};
@@ -87,9 +87,11 @@ pub(super) async fn town_page(
         back: "town",
         c: choices(st),
     };
-    let Some(store) = st.unscoped_for(user, Action::Daily) else {
-        return forbidden();
+    let desk = match st.desk_of(user, Action::Daily, town.as_ref()) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     let p = match params_today(st) {
         Ok(p) => p,
         Err(m) => {

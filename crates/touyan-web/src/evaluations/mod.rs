@@ -25,7 +25,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use touyan_office::evaluation::{self as office, TownHalf};
 use touyan_office::{By, OfficeError};
@@ -35,6 +35,7 @@ use touyan_storage::{Store, StoreError};
 use touyan_workflow::Refusal;
 use touyan_workflow::art12_evaluation::EvalMove;
 
+use crate::http::TownDesk;
 use crate::scope::{actor, town_in_scope};
 
 use crate::guard::{csrf_ok, see_other};
@@ -124,9 +125,11 @@ pub async fn overview(
     if let Some(t) = user.town_scope() {
         return see_other(&format!("/evaluations/{year}/{half}/{t}"));
     }
-    let Some(store) = st.unscoped_for(&user, Action::Evaluations) else {
-        return crate::pages::forbidden();
+    let desk = match st.city_desk(&user, Action::Evaluations) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     let data = async {
         Ok::<_, StoreError>((
             st.reader(&user).towns().await?,
@@ -198,24 +201,27 @@ async fn load(
     }
 }
 
-async fn open_view(
-    st: &AppState,
+/// The evaluation a path names, with the desk of its town (404 for a
+/// town the user does not see).
+async fn open_view<'s>(
+    st: &'s AppState,
     user: &User,
     year: &str,
     half: &str,
     town: &str,
-) -> Result<View, Response> {
+) -> Result<(TownDesk<'s>, View), Response> {
     let town = town_in_scope(user, town).ok_or_else(not_found_page)?;
     let (Some(year), Some(half)) = (parse_year(year), parse_half(half)) else {
         return Err(not_found_page());
     };
-    let store = st
-        .unscoped_for(user, Action::Evaluations)
-        .ok_or_else(crate::pages::forbidden)?;
+    let desk = st
+        .town_desk(user, Action::Evaluations, &town)
+        .map_err(IntoResponse::into_response)?;
+    let store = desk.store();
     match load(st, user, store, year, half, town).await {
         Err(e) => Err(internal(e)),
         Ok(None) => Err(not_found_page()),
-        Ok(Some(v)) => Ok(v),
+        Ok(Some(v)) => Ok((desk, v)),
     }
 }
 
@@ -228,7 +234,10 @@ pub async fn town_page(
         Ok(u) => u,
         Err(r) => return r,
     };
-    match open_view(&st, &user, &year, &half, &town).await {
+    match open_view(&st, &user, &year, &half, &town)
+        .await
+        .map(|(_, v)| v)
+    {
         Ok(v) => render(&page(&st, &user, v, None), StatusCode::OK),
         Err(r) => r,
     }
@@ -253,13 +262,11 @@ pub async fn town_move(
     if !csrf_ok(&user, Some(field("csrf"))) {
         return csrf_refused();
     }
-    let v = match open_view(&st, &user, &year, &half, &town).await {
-        Ok(v) => v,
+    let (desk, v) = match open_view(&st, &user, &year, &half, &town).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let Some(store) = st.unscoped_for(&user, Action::Evaluations) else {
-        return crate::pages::forbidden();
-    };
+    let store = desk.store();
     let origin = client_addr(&parts);
     let by = By {
         actor: actor(&user),

@@ -64,7 +64,7 @@ pub async fn print(
         Err(r) => return r,
     };
     let v = match open_view(&st, &user, &year, &half, &town).await {
-        Ok(v) => v,
+        Ok((_, v)) => v,
         Err(r) => return r,
     };
     let current = v.th.eval.as_ref().map(|e| e.state);

@@ -15,15 +15,14 @@ use touyan_records::TownCode;
 use touyan_storage::Store;
 
 /// One town's records, for a user who may see that town.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub struct TownDesk<'a> {
     store: &'a Store,
     town: TownCode,
 }
 
 impl<'a> TownDesk<'a> {
-    /// Made by `AppState::town_desk` (and [`CityDesk::town`]) only,
-    /// after the scope check.
+    /// Made by `AppState::town_desk` only, after the scope check.
     pub(crate) fn checked(store: &'a Store, town: TownCode) -> TownDesk<'a> {
         TownDesk { store, town }
     }
@@ -56,9 +55,119 @@ impl<'a> CityDesk<'a> {
     pub(crate) fn store(&self) -> &'a Store {
         self.store
     }
+}
 
-    /// One town's desk (the city sees every town).
-    pub(crate) fn town(&self, town: TownCode) -> TownDesk<'a> {
-        TownDesk::checked(self.store, town)
+/// The desk of a user's whole scope: a town role's own town, or the
+/// city for a city role.
+pub enum Desk<'a> {
+    Town(TownDesk<'a>),
+    City(CityDesk<'a>),
+}
+
+impl<'a> Desk<'a> {
+    /// The store, for calls within [`Desk::town`] (every town for the
+    /// city).
+    pub(crate) fn store(&self) -> &'a Store {
+        match self {
+            Desk::Town(d) => d.store(),
+            Desk::City(d) => d.store(),
+        }
+    }
+
+    /// The town of a town role's desk; `None` for the city.
+    pub fn town(&self) -> Option<&TownCode> {
+        match self {
+            Desk::Town(d) => Some(d.town()),
+            Desk::City(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use time::macros::datetime;
+    use touyan_records::TownCode;
+    use touyan_storage::Store;
+
+    use crate::http::{Desk, PageError};
+    use crate::roles::{Action, Role};
+    use crate::state::{AppState, Config, ManualClock, User};
+
+    const A: &str = "370783100";
+    const B: &str = "370783200";
+
+    fn user(role: Role, town: Option<&str>) -> User {
+        User {
+            username: "u".into(),
+            display_name: "u".into(),
+            role,
+            town: town.map(str::to_owned),
+            csrf: String::new(),
+            token_hash: String::new(),
+        }
+    }
+
+    async fn state() -> AppState {
+        let store = Store::open("sqlite::memory:").await.expect("store");
+        let clock = Arc::new(ManualClock::new(datetime!(2026-03-01 08:00)));
+        AppState::open(store, clock, Config::default())
+            .await
+            .expect("state")
+    }
+
+    fn code(t: &str) -> TownCode {
+        TownCode::parse(t).expect("town code")
+    }
+
+    fn what(r: Result<impl Sized, PageError>) -> &'static str {
+        match r {
+            Ok(_) => "ok",
+            Err(PageError::Forbidden) => "403",
+            Err(PageError::NotFound) => "404",
+            Err(_) => "other",
+        }
+    }
+
+    #[tokio::test]
+    async fn a_town_role_gets_its_own_town_and_nothing_else() {
+        let st = state().await;
+        let op = user(Role::TownOperator, Some(A));
+        let own = st
+            .town_desk(&op, Action::Lists, &code(A))
+            .expect("own town");
+        assert_eq!(own.town().as_str(), A);
+        assert_eq!(what(st.town_desk(&op, Action::Lists, &code(B))), "404");
+        assert_eq!(what(st.city_desk(&op, Action::Lists)), "403");
+        assert!(matches!(st.desk(&op, Action::Lists), Ok(Desk::Town(d)) if d.town().as_str() == A));
+        assert_eq!(what(st.desk_of(&op, Action::Lists, None)), "403");
+        assert_eq!(what(st.desk_of(&op, Action::Lists, Some(&code(B)))), "404");
+        // An action the role may not do: refused before the town.
+        assert_eq!(what(st.town_desk(&op, Action::Audit, &code(A))), "403");
+    }
+
+    #[tokio::test]
+    async fn a_town_role_without_a_town_gets_no_desk() {
+        let st = state().await;
+        let op = user(Role::TownReviewer, None);
+        assert_eq!(what(st.desk(&op, Action::Lists)), "404");
+        assert_eq!(what(st.town_desk(&op, Action::Lists, &code(A))), "404");
+        assert_eq!(what(st.city_desk(&op, Action::Lists)), "403");
+    }
+
+    #[tokio::test]
+    async fn city_roles_get_any_town_and_the_city() {
+        let st = state().await;
+        let admin = user(Role::CityAdmin, None);
+        for t in [A, B] {
+            assert_eq!(what(st.town_desk(&admin, Action::Lists, &code(t))), "ok");
+        }
+        assert!(matches!(st.desk(&admin, Action::Lists), Ok(Desk::City(_))));
+        let fin = user(Role::Finance, None);
+        assert_eq!(what(st.city_desk(&fin, Action::Pay)), "ok");
+        // Finance sees no lists: no desk for them, of any kind.
+        assert_eq!(what(st.city_desk(&fin, Action::Lists)), "403");
+        assert_eq!(what(st.town_desk(&fin, Action::Lists, &code(A))), "403");
     }
 }

@@ -26,7 +26,7 @@ pub enum PageError {
     /// A request that cannot be read (400), with what to do in Chinese.
     BadRequest(String),
     /// An answer already made (a page shown again with a refusal).
-    Answer(Response),
+    Answer(Box<Response>),
     /// Ours: the detail goes to the server log, never to the page.
     Internal(String),
 }
@@ -55,7 +55,7 @@ impl From<OfficeError> for PageError {
             OfficeError::Conflict(_) => (StatusCode::CONFLICT, "状态已变化"),
             OfficeError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "无法办理"),
         };
-        PageError::Answer(message_page(status, title, &e.to_string()))
+        PageError::Answer(Box::new(message_page(status, title, &e.to_string())))
     }
 }
 
@@ -68,7 +68,7 @@ impl IntoResponse for PageError {
             PageError::NotFound => not_found_page(),
             PageError::Csrf => csrf_refused(),
             PageError::BadRequest(m) => message_page(StatusCode::BAD_REQUEST, "请求有误", &m),
-            PageError::Answer(r) => r,
+            PageError::Answer(r) => *r,
             PageError::Internal(detail) => {
                 let id = request_id();
                 log_internal(&id, &detail);

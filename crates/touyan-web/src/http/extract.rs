@@ -144,11 +144,11 @@ where
 /// sentence every page gives), or unreadable with axum's status.
 fn unreadable_form(status: axum::http::StatusCode) -> PageError {
     if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        return PageError::Answer(crate::guard::too_large(false));
+        return PageError::Answer(Box::new(crate::guard::too_large(false)));
     }
-    PageError::Answer(crate::pages::message_page(
+    PageError::Answer(Box::new(crate::pages::message_page(
         status,
         "请求有误",
         "表单内容无法读取，请从本系统的页面提交。",
-    ))
+    )))
 }

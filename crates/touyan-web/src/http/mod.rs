@@ -17,6 +17,7 @@ mod desk;
 mod error;
 mod extract;
 
-pub use desk::{CityDesk, TownDesk};
+pub use desk::{CityDesk, Desk, TownDesk};
 pub use error::PageError;
+pub(crate) use error::{internal_text, log_internal, request_id};
 pub use extract::{Act, HasCsrf, SignedForm, SignedIn, act};

@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use touyan_office::propose::{self, Options, Quiet};
 use touyan_office::{By, OfficeError};
@@ -59,9 +59,11 @@ pub async fn propose(
     let Ok(town) = crate::scope::page_town(&user, f.town.as_deref()) else {
         return not_found_page();
     };
-    let Some(store) = st.unscoped_for(&user, Action::Propose) else {
-        return crate::pages::forbidden();
+    let desk = match st.desk_of(&user, Action::Propose, town.as_ref()) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     if let Some(t) = town {
         match st.reader(&user).towns().await {
             Ok(towns) if towns.iter().any(|(c, _)| c == t.as_str()) => {}
@@ -131,9 +133,11 @@ pub async fn town_move(
     let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
         return not_found_page();
     };
-    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::Lists, &town) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     let mut v = match load(&st, &user, store, year, town).await {
         Err(e) => return internal(e),
         Ok(Err(m)) if m.is_empty() => return not_found_page(),

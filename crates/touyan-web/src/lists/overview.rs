@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use touyan_records::model::ReviewState;
 use touyan_storage::Store;
@@ -58,9 +58,11 @@ pub async fn overview(
     if let Some(t) = user.town_scope() {
         return see_other(&format!("/lists/{year}/{t}"));
     }
-    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
-        return crate::pages::forbidden();
+    let desk = match st.city_desk(&user, Action::Lists) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     match overview_rows(&st, &user, store, year).await {
         Ok(rows) => render(
             &ListsPage {

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::town::page;
 use super::view::{RowView, load};
@@ -51,9 +51,11 @@ pub async fn print(
     let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
         return not_found_page();
     };
-    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::Lists, &town) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     let v = match load(&st, &user, store, year, town).await {
         Err(e) => return internal(e),
         Ok(Err(m)) if m.is_empty() => return not_found_page(),

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use touyan_records::model::{Labelled, ListMoveKind, ReviewState};
 use touyan_workflow::art01_13_list::{self as flow, Finding};
 
@@ -172,9 +172,11 @@ pub async fn town_page(
     let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
         return not_found_page();
     };
-    let Some(store) = st.unscoped_for(&user, Action::Lists) else {
-        return crate::pages::forbidden();
+    let desk = match st.town_desk(&user, Action::Lists, &town) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
     };
+    let store = desk.store();
     match load(&st, &user, store, year, town).await {
         Err(e) => internal(e),
         Ok(Err(m)) if m.is_empty() => not_found_page(),

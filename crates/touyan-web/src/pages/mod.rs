@@ -118,12 +118,7 @@ impl Chrome {
 pub(crate) fn render(t: &impl Template, status: StatusCode) -> Response {
     match t.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("页面生成失败：{e}"),
-        )
-            .into_response(),
+        Err(e) => crate::http::PageError::Internal(format!("页面生成失败：{e}")).into_response(),
     }
 }
 
@@ -158,9 +153,10 @@ pub async fn not_found() -> Response {
     not_found_page()
 }
 
+/// An internal error: logged under a request id, shown with the id only
+/// ([`PageError::Internal`](crate::http::PageError::Internal)).
 pub(crate) fn internal(f: Failure) -> Response {
-    let Failure::Internal(m) = f;
-    message_page(StatusCode::INTERNAL_SERVER_ERROR, "系统错误", &m)
+    crate::http::PageError::from(f).into_response()
 }
 
 pub(crate) fn forbidden() -> Response {
