@@ -70,6 +70,10 @@ pub async fn checks(req: Request<Body>, next: Next) -> Response {
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE && plain_text(&res) {
         // axum's own answer to a body over the route's limit is English.
         res = too_large(is_api);
+    } else if unreadable_request(&res) {
+        // So are its extractors' refusals (a body that is not the form,
+        // a query or path it cannot read): said in Chinese, same status.
+        res = unreadable(res.status(), is_api);
     }
     headers(res.headers_mut(), is_static);
     res
@@ -81,6 +85,33 @@ fn plain_text(res: &Response) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|v| v.starts_with("text/plain"))
+}
+
+/// Whether an answer is axum's own plain-text refusal of a request it
+/// could not read (400, 415, 422 with an English text body).
+fn unreadable_request(res: &Response) -> bool {
+    let status = res.status();
+    let ours = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    ours && matches!(
+        status,
+        StatusCode::BAD_REQUEST
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY
+    )
+}
+
+/// The Chinese answer to a request axum could not read.
+fn unreadable(status: StatusCode, is_api: bool) -> Response {
+    let msg = "请求内容无法读取：请从本系统的页面提交，或按接口说明发送";
+    if is_api {
+        crate::api::error(status, msg)
+    } else {
+        crate::pages::message_page(status, "请求有误", msg)
+    }
 }
 
 /// The answer to a body over its route's limit.

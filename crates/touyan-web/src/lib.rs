@@ -14,6 +14,10 @@
 //!   attempts per address and name, costly requests at once.
 //! - `state.rs`: [`AppState`] (the store behind scoped access only, the
 //!   clock, the policy) and the signed-in [`state::User`].
+//! - `http/`: what keeps handlers thin — [`http::PageError`], the
+//!   extractors [`http::SignedIn`] and [`http::SignedForm`], and the
+//!   desks [`http::TownDesk`] and [`http::CityDesk`], a handler's only
+//!   way to the store.
 //! - `guard.rs`: security headers, the CSRF and origin checks, cookies.
 //! - `pages/`: the chrome and rendering helpers every page shares
 //!   (`mod.rs`) and the general pages (sign-in, dashboard, villages,

@@ -104,6 +104,8 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("GET", format!("/evaluations/2025/2/{T2}"), [200, 200, 404, 404, 200, 403, 403, 403, 403, 303]),
         ("GET", format!("/evaluations/2025/3/{T1}"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         ("GET", format!("/vote/{}", "0".repeat(64)), [404; 10]),
+        // JSON, not the voting form (in Chinese, like every refusal).
+        ("POST", format!("/vote/{}", "0".repeat(64)), [415; 10]),
         // The result sheet: refused until the evaluation is closed (none
         // is open here).
         ("GET", format!("/evaluations/2025/1/{T1}/print"), [409, 409, 409, 409, 404, 403, 403, 403, 403, 303]),
@@ -129,7 +131,10 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("GET", format!("/pay/2025-06/{T2}"),        [200, 200, 404, 404, 200, 200, 403, 403, 403, 303]),
         ("GET", format!("/pay/2025-06/{T1}/print"),  [200, 200, 200, 200, 404, 200, 403, 403, 403, 303]),
         ("GET", format!("/pay/2025-13/{T1}"),        [404, 404, 404, 404, 404, 404, 403, 403, 403, 303]),
+        // JSON, not the form: no CSRF field, refused before any move.
+        ("POST", format!("/pay/2025-06/{T1}"),       [403, 403, 403, 403, 403, 403, 403, 403, 403, 303]),
         ("GET", "/static/dashboard.js".into(),       [200; 10]),
+        ("GET", "/static/busy.js".into(),            [200; 10]),
         ("GET", "/static/vendor/echarts-5.6.0.min.js".into(), [200; 10]),
         ("GET", "/api/v1/nothing".into(),            [404; 10]),
         ("GET", "/api/openapi.json".into(),          [200; 10]),
@@ -288,6 +293,109 @@ async fn every_form_as_every_role(db: TestDb) {
     db.finish().await;
 }
 both_backends!(form_permission_matrix, every_form_as_every_role);
+
+/// Routes the matrices leave to tests of their own, with the reason.
+const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/logout",
+        "a sign-out ends the session: `csrf_origin_and_logout`",
+    ),
+    (
+        "/api/v1/login",
+        "sign-in and its throttle: `throttle`, `unknown_names`",
+    ),
+    (
+        "/api/v1/logout",
+        "a sign-out ends the session: `csrf_origin_and_logout`",
+    ),
+    (
+        "/login",
+        "the sign-in form: `throttle`, `unknown_names`, `csrf_origin_and_logout`",
+    ),
+    (
+        "/setup",
+        "the first administrator: `the_first_administrator_is_asked_for_once`",
+    ),
+    // Their moves are posted by role in their own tests, until their
+    // handlers take `SignedForm` (which answers a JSON post 403).
+    ("/lists/{year}/{town}", "tests/lists.rs"),
+    ("/training", "tests/training.rs"),
+    ("/exits", "tests/exits.rs"),
+    ("/whatif", "tests/whatif.rs"),
+];
+
+/// The router's (method, path) pairs, read from `src/lib.rs` (the API's
+/// under `/api/v1`).
+fn routes() -> Vec<(&'static str, String)> {
+    let lib = include_str!("../src/lib.rs");
+    let api_start = lib.find("let api = Router::new()").expect("the API router");
+    let api_end = api_start + lib[api_start..].find(".fallback(").expect("its end");
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = lib[at..].find(".route(") {
+        let start = at + i + ".route(".len();
+        at = start;
+        let rest = lib[start..].trim_start();
+        let Some(rest) = rest.strip_prefix('"') else {
+            continue; // a constant (the vendored chart script: a test of its own)
+        };
+        let path = &rest[..rest.find('"').expect("closing quote")];
+        let path = if (api_start..api_end).contains(&start) {
+            format!("/api/v1{path}")
+        } else {
+            path.to_owned()
+        };
+        // The handlers of this route: up to the next route.
+        let end = rest.find(".route(").unwrap_or(rest.len());
+        let body = &rest[..end];
+        for (method, call) in [("GET", "get("), ("POST", "post(")] {
+            let called = body.match_indices(call).any(|(j, _)| {
+                j == 0
+                    || !body.as_bytes()[j - 1].is_ascii_alphanumeric()
+                        && body.as_bytes()[j - 1] != b'_'
+            });
+            if called {
+                out.push((method, path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a request path (query aside) is one of `route`'s.
+fn matches(route: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (r, p): (Vec<&str>, Vec<&str>) = (route.split('/').collect(), path.split('/').collect());
+    r.len() == p.len()
+        && r.iter()
+            .zip(&p)
+            .all(|(r, p)| (r.starts_with('{') && r.ends_with('}')) || r == p)
+}
+
+async fn every_route_is_in_a_matrix(db: TestDb) {
+    let h = harness(&db, true).await;
+    let mut asked: Vec<(&str, String)> = matrix(&h).into_iter().map(|(m, p, _)| (m, p)).collect();
+    asked.extend(
+        form_matrix()
+            .into_iter()
+            .map(|(p, _, _)| ("POST", p.to_owned())),
+    );
+    let routes = routes();
+    assert!(routes.len() > 50, "the routes were read: {routes:?}");
+    assert!(
+        routes.contains(&("POST", "/lists/{year}/{town}".to_owned())),
+        "{routes:?}"
+    );
+    let missing: Vec<String> = routes
+        .iter()
+        .filter(|(_, r)| !COVERED_ELSEWHERE.iter().any(|(c, _)| c == r))
+        .filter(|(m, r)| !asked.iter().any(|(am, p)| am == m && matches(r, p)))
+        .map(|(m, r)| format!("{m} {r}"))
+        .collect();
+    assert!(missing.is_empty(), "routes in no matrix: {missing:#?}");
+    db.finish().await;
+}
+both_backends!(route_coverage, every_route_is_in_a_matrix);
 
 async fn out_of_scope_reads_exactly_like_missing(db: TestDb) {
     let h = harness(&db, true).await;
@@ -1458,3 +1566,29 @@ async fn evaluate_refuses_when_its_slots_are_full(db: TestDb) {
     db.finish().await;
 }
 both_backends!(evaluate_bound, evaluate_refuses_when_its_slots_are_full);
+
+/// axum's own refusals of a request it cannot read are English plain
+/// text; every one reaches people in Chinese, with its status kept.
+async fn unreadable_requests_are_refused_in_chinese(db: TestDb) {
+    let h = harness(&db, true).await;
+    let (op1, _) = sign_in(&h, "op1").await;
+    let vote = format!("/vote/{}", "0".repeat(64));
+    let a = post(&vote).json("{}").send(&h).await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(a.text().contains("请求内容无法读取"), "{}", a.text());
+    assert!(!a.text().contains("Content-Type"), "{}", a.text());
+    // A form handler that checks the user first: a JSON post carries no
+    // CSRF field and is refused as such.
+    let a = post(&format!("/pay/2025-06/{T1}"))
+        .json("{}")
+        .session(Some(&op1))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert!(a.text().contains("CSRF"), "{}", a.text());
+    db.finish().await;
+}
+both_backends!(
+    unreadable_in_chinese,
+    unreadable_requests_are_refused_in_chinese
+);

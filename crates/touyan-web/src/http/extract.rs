@@ -141,10 +141,15 @@ where
 }
 
 /// The answer to a body that is not the form: too large (413, the
-/// sentence every page gives), or unreadable with axum's status.
+/// sentence every page gives), not a form (no CSRF token: 403), or
+/// unreadable with axum's status.
 fn unreadable_form(status: axum::http::StatusCode) -> PageError {
     if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         return PageError::Answer(Box::new(crate::guard::too_large(false)));
+    }
+    // Not a form at all (JSON, say): no CSRF token could be read.
+    if status == axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        return PageError::Csrf;
     }
     PageError::Answer(Box::new(crate::pages::message_page(
         status,
