@@ -15,7 +15,9 @@
 //! ([`young`]), the competency evaluation's opening, closing and cases
 //! ([`evaluation`]), what the reserves page records — secondments, work
 //! logs, appraisals, reserves and the yearly report ([`reserves`]) —
-//! exits with the grounds that
+//! the qualification page's exams, certificates and degree-study
+//! applications with each cadre's certificate and courses and the
+//! enrolment order ([`qualifications`]), exits with the grounds that
 //! apply ([`exits`]), the reports' figures for a period ([`figures`])
 //! and the decision dates ([`when`]). The rest of the office's work still
 //! lives in its adapters and moves here step by step; ARCHITECTURE.md
@@ -27,6 +29,7 @@ pub mod exits;
 pub mod figures;
 pub mod pay;
 pub mod propose;
+pub mod qualifications;
 pub mod reserves;
 pub mod when;
 pub mod young;
