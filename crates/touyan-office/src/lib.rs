@@ -15,6 +15,8 @@
 //! ([`young`]), the competency evaluation's opening, closing and cases
 //! ([`evaluation`]), what the reserves page records — secondments, work
 //! logs, appraisals, reserves and the yearly report ([`reserves`]) —
+//! what the training page records — sessions, attendance, admonitions
+//! and make-up study — with its sessions and follow-ups ([`training`]),
 //! the qualification page's exams, certificates and degree-study
 //! applications with each cadre's certificate and courses and the
 //! enrolment order ([`qualifications`]), exits with the grounds that
@@ -31,6 +33,7 @@ pub mod pay;
 pub mod propose;
 pub mod qualifications;
 pub mod reserves;
+pub mod training;
 pub mod when;
 pub mod young;
 
