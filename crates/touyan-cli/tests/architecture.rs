@@ -237,13 +237,18 @@ fn pure_crates_depend_on_no_io_crate() {
 
 /// Storage writes whose decisions have moved into touyan-office: the
 /// adapters (web, command line) must go through the office for them.
-const OFFICE_WRITES: [&str; 6] = [
+const OFFICE_WRITES: [&str; 9] = [
     ".compute_pay(",
     ".move_pay(",
     ".move_young(",
     ".close_evaluation(",
     ".end_case(",
     ".replace_cycle(",
+    // The recording forms' writes: reserves, training, qualification and
+    // exits.
+    ".record_form(",
+    ".record_new(",
+    ".apply_from(",
 ];
 
 /// (file, call) the adapters may still make, each with its reason.

@@ -49,6 +49,21 @@ impl From<Refusal> for OfficeError {
     }
 }
 
+impl OfficeError {
+    /// A store's refusal of what a form sent — a value it cannot keep, a
+    /// record already there, a reference to nothing — as the user's
+    /// refusal; anything else as [`From<StoreError>`] maps it.
+    pub(crate) fn refused(e: StoreError) -> OfficeError {
+        match e {
+            StoreError::Invalid(m) => OfficeError::Invalid(m),
+            e @ (StoreError::Duplicate { .. } | StoreError::MissingReference { .. }) => {
+                OfficeError::Invalid(e.to_string())
+            }
+            e => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for OfficeError {
     fn from(e: StoreError) -> Self {
         match e {

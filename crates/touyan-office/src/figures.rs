@@ -115,9 +115,7 @@ pub fn figures(
         Asked::Filing { year } => {
             Figures::Filing(touyan_reports::filing(r, &p, *year, town).map_err(refused)?)
         }
-        Asked::Training { year } => {
-            Figures::Training(touyan_reports::training(r, &p, *year, town).map_err(refused)?)
-        }
+        Asked::Training { year } => Figures::Training(training(r, policy, *year, town)?),
         Asked::Reserves { year } => {
             let end = Date::from_calendar_date(*year, Month::December, 31).unwrap_or(today);
             let on = today.min(end);
@@ -140,6 +138,19 @@ pub fn figures(
             Figures::Payments(touyan_reports::payments(r, &p, day, town).map_err(refused)?)
         }
     })
+}
+
+/// The training figures of `year` — each listed secretary's compliance
+/// with Article 6's minimums and what is missing — for `town` (or every
+/// town), as the exports and the training page show them.
+pub fn training(
+    r: &Records,
+    policy: &Policy,
+    year: i32,
+    town: Option<TownCode>,
+) -> Result<Training, OfficeError> {
+    let p = when::params_on(policy, Asked::Training { year }.decision_day()?)?;
+    touyan_reports::training(r, &p, year, town).map_err(|e| OfficeError::Invalid(e.0))
 }
 
 #[cfg(test)]

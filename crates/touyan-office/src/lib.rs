@@ -15,18 +15,25 @@
 //! ([`young`]), the competency evaluation's opening, closing and cases
 //! ([`evaluation`]), what the reserves page records — secondments, work
 //! logs, appraisals, reserves and the yearly report ([`reserves`]) —
-//! the reports' figures for a period ([`figures`]) and the decision dates
-//! ([`when`]). The rest of the office's work still
-//! lives in its
-//! adapters and moves here step by step; ARCHITECTURE.md lists what is
-//! where.
+//! what the training page records — sessions, attendance, admonitions
+//! and make-up study — with its sessions and follow-ups ([`training`]),
+//! the qualification page's exams, certificates and degree-study
+//! applications with each cadre's certificate and courses and the
+//! enrolment order ([`qualifications`]), exits with the grounds that
+//! apply ([`exits`]), the reports' figures for a period ([`figures`])
+//! and the decision dates ([`when`]). The rest of the office's work still
+//! lives in its adapters and moves here step by step; ARCHITECTURE.md
+//! lists what is where.
 
 pub mod error;
 pub mod evaluation;
+pub mod exits;
 pub mod figures;
 pub mod pay;
 pub mod propose;
+pub mod qualifications;
 pub mod reserves;
+pub mod training;
 pub mod when;
 pub mod young;
 

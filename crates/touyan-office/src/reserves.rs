@@ -24,7 +24,7 @@ use touyan_records::model::{
 };
 use touyan_records::{CitizenId, Mask, TownCode, VillageCode};
 use touyan_rules::people::Education;
-use touyan_storage::{Batch, Store, StoreError};
+use touyan_storage::{Batch, Store};
 use touyan_workflow::art08_09_reserves::{self as flow, Record};
 
 use crate::{By, OfficeError};
@@ -102,13 +102,7 @@ async fn write(
     store
         .record_form(by.name, by.origin, new, changed)
         .await
-        .map_err(|e| match e {
-            StoreError::Invalid(m) => OfficeError::Invalid(m),
-            e @ (StoreError::Duplicate { .. } | StoreError::MissingReference { .. }) => {
-                OfficeError::Invalid(e.to_string())
-            }
-            e => e.into(),
-        })
+        .map_err(OfficeError::refused)
 }
 
 /// The person, when on the town's filed list of the year.

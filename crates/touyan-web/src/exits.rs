@@ -4,6 +4,8 @@
 //! `art14_exit_inferred`), the exits on record, and recording an exit with
 //! its reason and date (the town's reviewer; exits after a failed
 //! evaluation are recorded where the evaluation's case is confirmed).
+//! This module reads the form's fields and picks the secretary; the
+//! grounds, the checks and the write are `touyan_office::exits`'.
 
 use askama::Template;
 use axum::Form;
@@ -12,15 +14,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
+use touyan_office::exits::{self as office, TownYear};
+use touyan_office::{By, OfficeError};
 use touyan_records::TownCode;
-use touyan_records::model::{Exit, ExitReason, Labelled, PostRole, Records};
-use touyan_rules::art14_exit_inferred::{self, ExitFacts};
+use touyan_records::model::{ExitReason, Labelled};
 use touyan_rules::calendar::parse_iso_date;
-use touyan_storage::{Batch, StoreError};
+use touyan_workflow::Refusal;
 
+use crate::forms;
 use crate::guard::{csrf_ok, see_other};
 use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
-use touyan_workflow::art14_exit;
 
 use crate::roles::Action;
 use crate::scope::{actor, field, page_town};
@@ -55,76 +58,37 @@ struct ExitsPage {
     today: String,
 }
 
-/// Whether the user may record an exit (`touyan_workflow::art14_exit`).
-fn may_record(user: &User, town: &str) -> bool {
-    art14_exit::may_record(&actor(user), town).is_ok()
+/// Who acts, for the office (no address: reading only).
+fn by(user: &User) -> By<'_> {
+    By {
+        actor: actor(user),
+        name: &user.username,
+        origin: None,
+    }
 }
 
-fn lines(st: &AppState, r: &Records, year: i32) -> Vec<ListedLine> {
-    let today = st.today();
-    let params = st.policy().resolve(today).ok();
-    let mut out: Vec<ListedLine> = r
-        .list_entries
-        .iter()
-        .filter(|e| e.year == year)
-        .map(|e| {
-            let person = r.people.iter().find(|p| p.id == e.person);
-            let village = r
-                .villages
-                .iter()
-                .find(|v| v.code == e.village)
-                .map_or_else(|| e.village.as_str().to_owned(), |v| v.name.clone());
-            let exit = r
-                .exits
-                .iter()
-                .filter(|x| x.person == e.person)
-                .max_by_key(|x| x.on);
-            let still = r.posts.iter().any(|p| {
-                p.person == e.person
-                    && p.village == e.village
-                    && p.role == PostRole::Secretary
-                    && p.start <= today
-                    && p.end.is_none_or(|d| d >= today)
-            });
-            let grounds = match (&params, exit) {
-                (Some(p), None) => art14_exit_inferred::exit_grounds(
-                    p,
-                    &ExitFacts {
-                        birth_date: e.person.birth_date(),
-                        competency: None,
-                        confirmed_not_competent: false,
-                        disciplined: false,
-                        still_secretary: still,
-                    },
-                    today,
+fn lines(st: &AppState, ty: &TownYear) -> Vec<ListedLine> {
+    ty.lines(st.policy(), st.today())
+        .into_iter()
+        .map(|l| ListedLine {
+            key: st.person_ref(&l.person),
+            who: l.who,
+            person_id: masked(&l.person),
+            grounds: l.grounds,
+            exit: l.exit.map_or_else(String::new, |x| {
+                format!(
+                    "{} {}{}",
+                    x.on,
+                    x.reason.label(),
+                    if x.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("：{}", x.note)
+                    }
                 )
-                .iter()
-                .map(|d| format!("{}（{}）", d.reason, d.rule.citation()))
-                .collect(),
-                _ => Vec::new(),
-            };
-            ListedLine {
-                key: st.person_ref(&e.person),
-                who: format!("{village} {}", person.map_or("", |p| p.name.as_str())),
-                person_id: masked(&e.person),
-                grounds,
-                exit: exit.map_or_else(String::new, |x| {
-                    format!(
-                        "{} {}{}",
-                        x.on,
-                        x.reason.label(),
-                        if x.note.is_empty() {
-                            String::new()
-                        } else {
-                            format!("：{}", x.note)
-                        }
-                    )
-                }),
-            }
+            }),
         })
-        .collect();
-    out.sort_by(|a, b| a.who.cmp(&b.who));
-    out
+        .collect()
 }
 
 async fn page(
@@ -163,14 +127,16 @@ async fn page(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    match store.town_records(year, town).await {
-        Ok(r) => p.lines = lines(st, &r, year),
-        Err(e) => return internal(e.into()),
-    }
+    let ty = match office::town_year(store, year, town).await {
+        Ok(ty) => ty,
+        Err(OfficeError::Store(e)) => return internal(e.into()),
+        Err(e) => return internal(crate::state::Failure::Internal(e.to_string())),
+    };
+    p.lines = lines(st, &ty);
     if p.lines.is_empty() {
         p.problem = Some(format!("{year} 年没有已备案的专业化管理名单"));
     }
-    p.may_record = may_record(user, town.as_str());
+    p.may_record = ty.may(&by(user));
     render(&p, status)
 }
 
@@ -212,67 +178,66 @@ pub async fn record(
     let Ok(Some(town)) = page_town(&user, Some(field(&form, "town"))) else {
         return not_found_page();
     };
-    let refuse = |m: String, status: StatusCode| {
-        let st = st.clone();
-        let user = user.clone();
-        async move { page(&st, &user, year, Some(town), Some(m), status).await }
+    let origin = client_addr(&parts);
+    let by = By {
+        origin: Some(&origin),
+        ..by(&user)
     };
-    if let Err(r) = art14_exit::may_record(&actor(&user), town.as_str()) {
-        return refuse(r.to_string(), StatusCode::FORBIDDEN).await;
+    if let Err(e) = office::may(&by, town) {
+        return answer(&st, &user, year, town, Err(e)).await;
     }
     let desk = match st.town_desk(&user, Action::Exits, &town) {
         Ok(d) => d,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let r = match store.town_records(year, town).await {
-        Ok(r) => r,
-        Err(e) => return internal(e.into()),
+    let done = match office::town_year(store, year, town).await {
+        Ok(ty) => recorded(&st, store, by, &ty, &form).await,
+        Err(e) => Err(e),
     };
-    let Some(entry) = r
-        .list_entries
-        .iter()
-        .find(|e| e.year == year && st.person_ref(&e.person) == field(&form, "person"))
-    else {
-        return refuse("没有找到该书记".into(), StatusCode::UNPROCESSABLE_ENTITY).await;
+    answer(&st, &user, year, town, done).await
+}
+
+/// The town's page after a post: back to it when done, or with the
+/// refusal.
+async fn answer(
+    st: &AppState,
+    user: &User,
+    year: i32,
+    town: TownCode,
+    done: Result<(), OfficeError>,
+) -> Response {
+    let r = match done {
+        Ok(()) => return see_other(&format!("/exits?year={year}&town={}", town.as_str())),
+        Err(OfficeError::Store(e)) => return internal(e.into()),
+        Err(OfficeError::NotFound) => return not_found_page(),
+        Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
+        Err(OfficeError::Conflict(m)) => Refusal::Conflict(m),
+        Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
     };
-    let Some(reason) = ExitReason::ALL
+    let status = forms::status(&r);
+    page(st, user, year, Some(town), Some(r.to_string()), status).await
+}
+
+/// Reads the form and records the exit through the office: the role is
+/// checked first, then the fields, then the records.
+async fn recorded(
+    st: &AppState,
+    store: &touyan_storage::Store,
+    by: By<'_>,
+    ty: &TownYear,
+    form: &[(String, String)],
+) -> Result<(), OfficeError> {
+    let invalid = |m: &str| OfficeError::Invalid(m.to_owned());
+    let person = ty.secretary(|p| st.person_ref(p) == field(form, "person"))?;
+    let reason = ExitReason::ALL
         .iter()
         .copied()
-        .find(|x| x.code() == field(&form, "reason"))
-    else {
-        return refuse("请选择退出原因".into(), StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    let Some(on) = parse_iso_date(field(&form, "date")).filter(|d| *d <= st.today()) else {
-        return refuse(
-            "退出日期应为 YYYY-MM-DD，且不晚于今天".into(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    let note = field(&form, "note");
-    if reason == ExitReason::Other && note.is_empty() {
-        return refuse(
-            "“其他”原因须写明情况".into(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let batch = Batch {
-        exits: vec![Exit {
-            person: entry.person.clone(),
-            on,
-            reason,
-            note: note.chars().take(300).collect(),
-        }],
-        ..Batch::default()
-    };
-    match store
-        .apply_from(&user.username, Some(&client_addr(&parts)), &batch)
+        .find(|x| x.code() == field(form, "reason"))
+        .ok_or_else(|| invalid("请选择退出原因"))?;
+    let on = parse_iso_date(field(form, "date")).ok_or_else(|| invalid(office::DAY_WANTED))?;
+    let note = field(form, "note");
+    office::record_exit(store, by, ty, &person, reason, on, note, st.today())
         .await
-    {
-        Ok(_) => see_other(&format!("/exits?year={year}&town={}", town.as_str())),
-        Err(StoreError::Invalid(m)) => refuse(m, StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(e) => internal(e.into()),
-    }
+        .map(drop)
 }

@@ -10,8 +10,10 @@
 //! `touyan_workflow::art07_qualification`'s: an exam result of a required
 //! course (the town's operator), a certificate — only once every required
 //! course is passed (the city administrator) — and a degree-study
-//! application (the town's operator). One transaction a form, nothing
-//! written on a refusal.
+//! application (the town's operator). This module reads the form's fields
+//! and picks the cadre; the page's decisions, the checks and the write
+//! (one transaction a form, nothing written on a refusal) are
+//! `touyan_office::qualifications`'.
 
 use askama::Template;
 use axum::Form;
@@ -20,22 +22,18 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
-use touyan_records::model::{
-    Certificate, CourseKind, DegreeEnrolment, ExamResult, Labelled, Records,
-};
-use touyan_records::{CitizenId, TownCode};
-use touyan_rules::art07_qualification::{self, Course};
-use touyan_rules::people::Education;
-use touyan_storage::{Batch, Store};
+use touyan_office::qualifications::{self as office, Recording, TownYear};
+use touyan_office::{By, OfficeError, when};
+use touyan_records::TownCode;
+use touyan_records::model::{CourseKind, Labelled};
 use touyan_workflow::Refusal;
-use touyan_workflow::art07_qualification::{self as flow, Record};
 
 use crate::forms;
 use crate::guard::{csrf_ok, see_other};
 use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
 use crate::roles::Action;
 use crate::scope::{actor, page_town};
-use crate::state::{AppState, Failure, User, client_addr};
+use crate::state::{AppState, User, client_addr};
 
 #[derive(Deserialize, Default)]
 pub struct QualificationQuery {
@@ -90,52 +88,13 @@ struct QualificationsPage {
     today: String,
 }
 
-fn course_of(k: CourseKind) -> Course {
-    match k {
-        CourseKind::PartyBuilding => Course::PartyBuilding,
-        CourseKind::CollectiveEconomy => Course::CollectiveEconomy,
-        CourseKind::ConflictResolution => Course::ConflictResolution,
-        CourseKind::VocationalSkills => Course::VocationalSkills,
-        CourseKind::LivelihoodServices => Course::LivelihoodServices,
+/// Who acts, for the office (no address: reading only).
+fn by(user: &User) -> By<'_> {
+    By {
+        actor: actor(user),
+        name: &user.username,
+        origin: None,
     }
-}
-
-/// The required courses `id` has passed.
-fn passed(r: &Records, id: &CitizenId) -> Vec<Course> {
-    r.exam_results
-        .iter()
-        .filter(|x| x.person == *id && x.passed)
-        .map(|x| course_of(x.course))
-        .collect()
-}
-
-/// The cadres holding a post today, one per person: (person, their posts,
-/// their village's name), in village and then ID order.
-fn cadres(r: &Records, today: time::Date) -> Vec<(&CitizenId, Vec<String>, String)> {
-    let mut people: Vec<(&CitizenId, Vec<String>, String)> = Vec::new();
-    for post in r
-        .posts
-        .iter()
-        .filter(|x| x.start <= today && x.end.is_none_or(|d| d >= today))
-    {
-        let village = r
-            .villages
-            .iter()
-            .find(|v| v.code == post.village)
-            .map_or_else(|| post.village.as_str().to_owned(), |v| v.name.clone());
-        match people.iter_mut().find(|(id, _, _)| **id == post.person) {
-            Some((_, roles, _)) => roles.push(post.role.label().to_owned()),
-            None => people.push((&post.person, vec![post.role.label().to_owned()], village)),
-        }
-    }
-    people.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.as_str().cmp(b.0.as_str())));
-    people
-}
-
-fn listed(r: &Records, id: &CitizenId, year: i32) -> bool {
-    r.list_entries
-        .iter()
-        .any(|e| e.person == *id && e.year == year)
 }
 
 async fn page(
@@ -182,35 +141,24 @@ async fn page(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let (r, applied) = match load(store, today.year(), town).await {
+    let ty = match office::town_year(store, today.year(), town).await {
         Ok(x) => x,
-        Err(e) => return internal(e),
+        Err(OfficeError::Store(e)) => return internal(e.into()),
+        Err(e) => return internal(crate::state::Failure::Internal(e.to_string())),
     };
-    let params = match st.policy().resolve(today) {
+    let params = match when::params_on(st.policy(), today) {
         Ok(x) => x,
         Err(e) => {
-            p.problem = Some(format!("政策参数无法用于 {today}：{e}"));
+            p.problem = Some(e.to_string());
             return render(&p, status);
         }
     };
-    let a = actor(user);
-    let t = town.as_str();
-    p.may_exam = flow::may_record(&a, Record::Exam { town: t }).is_ok();
-    p.may_certify = flow::may_record(&a, Record::Certificate { town: t }).is_ok();
-    p.may_enrol = flow::may_record(&a, Record::Enrolment { town: t }).is_ok();
-    fill(st, &mut p, &r, &applied, &params, today);
+    let by = by(user);
+    p.may_exam = ty.may(&by, Recording::Exam);
+    p.may_certify = ty.may(&by, Recording::Certificate);
+    p.may_enrol = ty.may(&by, Recording::Enrolment);
+    fill(st, &mut p, &ty, &params, today);
     render(&p, status)
-}
-
-async fn load(
-    store: &Store,
-    year: i32,
-    town: TownCode,
-) -> Result<(Records, Vec<DegreeEnrolment>), Failure> {
-    Ok((
-        store.town_records(year, town).await?,
-        store.degree_enrolments(town, year).await?,
-    ))
 }
 
 pub async fn show(
@@ -232,81 +180,65 @@ pub async fn show(
 fn fill(
     st: &AppState,
     p: &mut QualificationsPage,
-    r: &Records,
-    applied: &[DegreeEnrolment],
+    ty: &TownYear,
     params: &touyan_rules::Params,
     today: time::Date,
 ) {
-    for (id, roles, village) in cadres(r, today) {
-        let person = r.people.iter().find(|x| x.id == *id);
-        let name = person.map_or_else(String::new, |x| x.name.clone());
-        let cert = r
-            .certificates
-            .iter()
-            .filter(|c| c.person == *id)
-            .max_by_key(|c| c.issued_on);
-        let check = art07_qualification::certificate(params, cert.is_some());
-        let courses = art07_qualification::courses_missing(&passed(r, id));
-        let professionalized = listed(r, id, today.year());
-        if let Some(x) = person.filter(|x| x.education < Education::College) {
-            p.degree.push(DegreeLine {
-                key: st.person_ref(id),
-                who: format!("{village} {name}"),
-                education: x.education.zh(),
-                professionalized,
-                applied_on: applied
-                    .iter()
-                    .find(|e| e.person == *id)
-                    .map_or_else(String::new, |e| e.applied_on.to_string()),
-            });
-        }
-        if !check.outcome {
-            p.without += 1;
-        }
-        if p.only_missing && check.outcome {
-            continue;
-        }
-        p.lines.push(CadreLine {
-            key: st.person_ref(id),
-            village_name: village.clone(),
-            name,
-            person_id: masked(id),
-            posts: roles.join("、"),
-            professionalized,
-            certificate: match cert {
-                Some(c) => format!("{}（{}）", c.number, c.issued_on),
-                None => format!("{}（{}）", check.reason, check.rule.citation()),
-            },
-            certified: check.outcome,
-            certifiable: cert.is_none() && courses.outcome.is_empty(),
-            courses: courses.reason.clone(),
-        });
-    }
-    // This year's applicants, by the day they applied, then in the
-    // rules crate's enrolment order.
-    let mut apps: Vec<&DegreeEnrolment> = applied.iter().collect();
-    apps.sort_by_key(|e| (e.applied_on, e.person.as_str().to_owned()));
-    let flags: Vec<bool> = apps.iter().map(|e| listed(r, &e.person, e.year)).collect();
-    let order = art07_qualification::degree_enrolment_order(params, &flags);
-    p.enrolment_reason = format!("{}（{}）", order.reason, order.rule.citation());
-    p.enrolment = order
-        .outcome
+    let v = ty.view(params, today);
+    p.without = v.without;
+    p.degree = v
+        .degree
         .iter()
-        .filter_map(|&i| {
-            apps.get(i)
-                .map(|e| (e, flags.get(i).copied().unwrap_or(false)))
+        .map(|d| DegreeLine {
+            key: st.person_ref(d.person),
+            who: d.who.clone(),
+            education: d.education.zh(),
+            professionalized: d.professionalized,
+            applied_on: d.applied_on.map_or_else(String::new, |x| x.to_string()),
         })
-        .map(|(e, prof)| {
-            let name = r
-                .people
+        .collect();
+    p.lines = v
+        .cadres
+        .iter()
+        .filter(|c| !(p.only_missing && c.certified))
+        .map(|c| CadreLine {
+            key: st.person_ref(c.cadre.person),
+            village_name: c.cadre.village_name.clone(),
+            name: c.name.clone(),
+            person_id: masked(c.cadre.person),
+            posts: c
+                .cadre
+                .posts
                 .iter()
-                .find(|x| x.id == e.person)
-                .map_or_else(|| masked(&e.person), |x| x.name.clone());
+                .map(|x| x.label())
+                .collect::<Vec<_>>()
+                .join("、"),
+            professionalized: c.professionalized,
+            certificate: match c.certificate {
+                Some(x) => format!("{}（{}）", x.number, x.issued_on),
+                None => c.certificate_sentence.clone(),
+            },
+            certified: c.certified,
+            certifiable: c.certifiable,
+            courses: c.courses.clone(),
+        })
+        .collect();
+    p.enrolment_reason = v.enrolment_reason;
+    p.enrolment = v
+        .enrolment
+        .iter()
+        .map(|e| {
+            let x = e.enrolment;
             format!(
-                "{name}{}：{}，{} 报名",
-                if prof { "（专业化书记）" } else { "" },
-                e.programme,
-                e.applied_on
+                "{}{}：{}，{} 报名",
+                e.name.map_or_else(|| masked(&x.person), str::to_owned),
+                if e.professionalized {
+                    "（专业化书记）"
+                } else {
+                    ""
+                },
+                x.programme,
+                x.applied_on
             )
         })
         .collect();
@@ -337,172 +269,80 @@ pub async fn record(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let refuse = |r: Refusal| {
-        let st = st.clone();
-        let user = user.clone();
-        async move {
-            if r == Refusal::NotFound {
-                return not_found_page();
-            }
-            let status = forms::status(&r);
-            page(&st, &user, Some(town), false, Some(r.to_string()), status).await
-        }
+    let origin = client_addr(&parts);
+    let by = By {
+        origin: Some(&origin),
+        ..by(&user)
     };
     let today = st.today();
-    let (r, applied) = match load(store, today.year(), town).await {
-        Ok(x) => x,
-        Err(e) => return internal(e),
+    let done = match office::town_year(store, today.year(), town).await {
+        Ok(ty) => recorded(&st, store, by, &ty, &form).await,
+        Err(e) => Err(e),
     };
-    let written = match build(today, &st, &user, town, &r, &applied, &form) {
-        Err(x) => return refuse(x).await,
-        Ok(Write::Records(new)) => {
-            store
-                .record_form(
-                    &user.username,
-                    Some(&client_addr(&parts)),
-                    &new,
-                    &Batch::default(),
-                )
-                .await
-        }
-        Ok(Write::Enrolment(e)) => {
-            store
-                .record_new(&user.username, Some(&client_addr(&parts)), &[e])
-                .await
-        }
+    let r = match done {
+        Ok(()) => return see_other(&format!("/qualifications?town={}", town.as_str())),
+        Err(OfficeError::Store(e)) => return internal(e.into()),
+        Err(OfficeError::NotFound) => return not_found_page(),
+        Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
+        Err(OfficeError::Conflict(m)) => Refusal::Conflict(m),
+        Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
     };
-    match written {
-        Ok(()) => see_other(&format!("/qualifications?town={}", town.as_str())),
-        Err(e) => match forms::refused(e) {
-            Ok(r) => refuse(r).await,
-            Err(f) => internal(f),
-        },
-    }
+    let status = forms::status(&r);
+    page(&st, &user, Some(town), false, Some(r.to_string()), status).await
 }
 
-/// What a post writes.
-enum Write {
-    Records(Box<Batch>),
-    Enrolment(DegreeEnrolment),
-}
-
-fn build(
-    today: time::Date,
+/// Reads the form of `action` and records it through the office: the
+/// role is checked first, then the fields, then the records and the
+/// measures.
+async fn recorded(
     st: &AppState,
-    user: &User,
-    town: TownCode,
-    r: &Records,
-    applied: &[DegreeEnrolment],
+    store: &touyan_storage::Store,
+    by: By<'_>,
+    ty: &TownYear,
     form: &[(String, String)],
-) -> Result<Write, Refusal> {
+) -> Result<(), OfficeError> {
     let field = |n: &str| crate::scope::field(form, n);
-    let a = actor(user);
-    let t = town.as_str();
-    let invalid = |m: String| Refusal::Invalid(m);
-    let cadres = cadres(r, today);
-    let cadre = |key: &str| {
-        cadres
-            .iter()
-            .find(|(id, _, _)| st.person_ref(id) == key)
-            .map(|(id, _, village)| ((*id).clone(), village.clone()))
-            .ok_or_else(|| invalid("请选择本镇街在任的村“两委”干部".into()))
-    };
-    let name = |id: &CitizenId| {
-        r.people
-            .iter()
-            .find(|x| x.id == *id)
-            .map_or_else(String::new, |x| x.name.clone())
-    };
+    let today = st.today();
+    let cadre = |key: &str| ty.cadre(today, |id| st.person_ref(id) == key);
     match field("action") {
         "exam" => {
-            flow::may_record(&a, Record::Exam { town: t })?;
-            let (person, _) = cadre(field("person"))?;
+            office::may(&by, ty.town, Recording::Exam)?;
+            let person = cadre(field("person"))?;
             let course: CourseKind = forms::choice(field("course"), "必修课程")?;
             let taken_on = forms::past_date(field("date"), "考试日期", today)?;
             let passed = match field("result") {
                 "pass" => true,
                 "fail" => false,
-                _ => return Err(invalid("请选择考试结果（合格或不合格）".into())),
+                _ => {
+                    return Err(OfficeError::Invalid(
+                        "请选择考试结果（合格或不合格）".into(),
+                    ));
+                }
             };
-            if r.exam_results
-                .iter()
-                .any(|x| x.person == person && x.course == course && x.taken_on == taken_on)
-            {
-                return Err(invalid(format!(
-                    "{} {taken_on} 的“{}”考试成绩已经登记",
-                    name(&person),
-                    course.label()
-                )));
-            }
-            Ok(Write::Records(Box::new(Batch {
-                exam_results: vec![ExamResult {
-                    person,
-                    course,
-                    taken_on,
-                    passed,
-                }],
-                ..Batch::default()
-            })))
+            office::exam(store, by, ty, &person, course, taken_on, passed, today)
+                .await
+                .map(drop)
         }
         "certificate" => {
-            flow::may_record(&a, Record::Certificate { town: t })?;
-            let (person, _) = cadre(field("person"))?;
-            if let Some(c) = r.certificates.iter().find(|c| c.person == person) {
-                return Err(invalid(format!(
-                    "{} 已持有农村干部资格证（{}，{}）",
-                    name(&person),
-                    c.number,
-                    c.issued_on
-                )));
-            }
-            let missing = art07_qualification::courses_missing(&passed(r, &person));
-            if !missing.outcome.is_empty() {
-                return Err(invalid(format!(
-                    "{}：{}，考试合格后方可颁发农村干部资格证（{}）",
-                    name(&person),
-                    missing.reason,
-                    missing.rule.citation()
-                )));
-            }
+            office::may(&by, ty.town, Recording::Certificate)?;
+            let person = cadre(field("person"))?;
+            office::certifiable(ty, &person)?;
             let number = forms::required(field("number"), "证书编号", 40)?;
             let issued_on = forms::past_date(field("date"), "发证日期", today)?;
-            Ok(Write::Records(Box::new(Batch {
-                certificates: vec![Certificate {
-                    person,
-                    number,
-                    issued_on,
-                }],
-                ..Batch::default()
-            })))
+            office::certificate(store, by, ty, &person, number, issued_on, today)
+                .await
+                .map(drop)
         }
         "enrol" => {
-            flow::may_record(&a, Record::Enrolment { town: t })?;
-            let (person, _) = cadre(field("person"))?;
-            if r.people
-                .iter()
-                .any(|x| x.id == person && x.education >= Education::College)
-            {
-                return Err(invalid(format!(
-                    "{} 已有大专以上学历，不在专科学历培训班招生范围（第七条）",
-                    name(&person)
-                )));
-            }
-            if applied.iter().any(|e| e.person == person) {
-                return Err(invalid(format!("{} 今年已报名学历教育", name(&person))));
-            }
+            office::may(&by, ty.town, Recording::Enrolment)?;
+            let person = cadre(field("person"))?;
+            office::may_apply(ty, &person)?;
             let programme = forms::required(field("programme"), "班次", 100)?;
             let applied_on = forms::past_date(field("date"), "报名日期", today)?;
-            if applied_on.year() != today.year() {
-                return Err(invalid(format!("报名日期应在 {} 年内", today.year())));
-            }
-            Ok(Write::Enrolment(DegreeEnrolment {
-                person,
-                year: today.year(),
-                town,
-                applied_on,
-                programme,
-            }))
+            office::enrol(store, by, ty, &person, programme, applied_on, today)
+                .await
+                .map(drop)
         }
-        _ => Err(invalid("未指明要登记的内容".into())),
+        _ => Err(OfficeError::Invalid("未指明要登记的内容".into())),
     }
 }

@@ -4,9 +4,11 @@
 //! sessions of the year, recording a session and its attendance (study
 //! reflections filed, poor results), and the admonition and make-up study
 //! a poor result calls for. Who records what is
-//! `touyan_workflow::art06_training`'s.
-
-use std::collections::HashMap;
+//! `touyan_workflow::art06_training`'s. This module reads the form's
+//! fields and picks the people; the compliance figures
+//! (`touyan_office::figures::training`), the sessions and follow-ups
+//! shown, the checks and the write (one transaction a form, nothing
+//! written on a refusal) are `touyan_office::training`'s.
 
 use askama::Template;
 use axum::Form;
@@ -16,23 +18,19 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use time::Date;
-use touyan_records::model::{
-    Admonition, Attendance, Labelled, Records, SessionForm, TrainingLevel, TrainingSession,
-};
-use touyan_records::{CitizenId, TownCode};
-use touyan_reports as reports;
-use touyan_rules::calendar::parse_iso_date;
-use touyan_storage::{Batch, Store, StoreError};
+use touyan_office::training::{self as office, Attended, NewSession, TownYear};
+use touyan_office::{By, OfficeError};
+use touyan_records::TownCode;
+use touyan_records::model::{Labelled, SessionForm};
 use touyan_workflow::Refusal;
-use touyan_workflow::art06_training::{self as flow, Record};
 
 use crate::scope::actor;
 
+use crate::forms;
 use crate::guard::{csrf_ok, see_other};
 use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
-use crate::roles::{Action, Role};
-use crate::state::{AppState, Failure, User, client_addr};
+use crate::roles::Action;
+use crate::state::{AppState, User, client_addr};
 
 #[derive(Deserialize, Default)]
 pub struct TrainingQuery {
@@ -98,25 +96,12 @@ struct TrainingPage {
     today: String,
 }
 
-struct Loaded {
-    year: i32,
-    town: TownCode,
-    records: Records,
-}
-
-/// The level a user records sessions at (`None`: records none).
-fn level_of(user: &User) -> Option<TrainingLevel> {
-    match user.role {
-        Role::CityAdmin => Some(TrainingLevel::City),
-        Role::TownOperator => Some(TrainingLevel::Town),
-        _ => None,
-    }
-}
-
-fn session_record<'a>(s: &'a TrainingSession) -> Record<'a> {
-    Record::Session {
-        level: s.level,
-        town: s.town.as_ref().map(TownCode::as_str),
+/// Who acts, for the office (no address: reading only).
+fn by(user: &User) -> By<'_> {
+    By {
+        actor: actor(user),
+        name: &user.username,
+        origin: None,
     }
 }
 
@@ -162,118 +147,80 @@ async fn page(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let l = match load(store, year, town).await {
-        Ok(l) => l,
-        Err(e) => return internal(e),
+    let ty = match office::town_year(store, year, town).await {
+        Ok(ty) => ty,
+        Err(OfficeError::Store(e)) => return internal(e.into()),
+        Err(e) => return internal(crate::state::Failure::Internal(e.to_string())),
     };
-    let a = actor(user);
-    p.may_follow_up = flow::may_record(
-        &a,
-        Record::FollowUp {
-            town: town.as_str(),
-        },
-    )
-    .is_ok();
-    if let Some(level) = level_of(user) {
-        let t = (level == TrainingLevel::Town).then_some(town.as_str());
-        p.may_add = flow::may_record(&a, Record::Session { level, town: t }).is_ok();
+    let by = by(user);
+    p.may_follow_up = office::may_follow_up(&by, town).is_ok();
+    if let Some(level) = office::level_of(user.role) {
+        p.may_add = office::may_session(&by, town).is_ok();
         p.level_label = level.label();
     }
-    fill(st, user, &mut p, &l);
+    fill(st, &by, &mut p, &ty);
     render(&p, status)
 }
 
-async fn load(store: &Store, year: i32, town: TownCode) -> Result<Loaded, Failure> {
-    Ok(Loaded {
-        year,
-        town,
-        records: store.training_records(year, town).await?,
-    })
-}
-
-fn fill(st: &AppState, user: &User, p: &mut TrainingPage, l: &Loaded) {
-    let r = &l.records;
-    let a = actor(user);
-    let jan1 = Date::from_calendar_date(l.year, time::Month::January, 1).unwrap_or(st.today());
-    match st.policy().resolve(jan1) {
-        Err(e) => p.problem = Some(format!("政策参数无法用于 {jan1}：{e}")),
-        Ok(params) => match reports::training(r, &params, l.year, Some(l.town)) {
-            Err(e) => p.problem = Some(e.0),
-            Ok(x) => {
-                p.standard = x.standard.clone();
-                p.lines = x
-                    .rows
-                    .iter()
-                    .map(|row| ComplianceLine {
-                        key: st.person_ref(&row.who.person),
-                        village_name: row.who.village_name.clone(),
-                        name: row.who.name.clone(),
-                        person_id: masked(&row.who.person),
-                        city_days: row.city_days.normalize().to_string(),
-                        town_sessions: row.town_sessions,
-                        town_days: row.town_days.normalize().to_string(),
-                        compliant: row.compliant,
-                        sentence: row.sentence.clone(),
-                        reflections_missing: row.reflections_missing,
-                        poor_result: row.poor_result,
-                    })
-                    .collect();
-            }
-        },
+fn fill(st: &AppState, by: &By<'_>, p: &mut TrainingPage, ty: &TownYear) {
+    match ty.compliance(st.policy()) {
+        Err(e) => p.problem = Some(e.to_string()),
+        Ok(x) => {
+            p.standard = x.standard.clone();
+            p.lines = x
+                .rows
+                .iter()
+                .map(|row| ComplianceLine {
+                    key: st.person_ref(&row.who.person),
+                    village_name: row.who.village_name.clone(),
+                    name: row.who.name.clone(),
+                    person_id: masked(&row.who.person),
+                    city_days: row.city_days.normalize().to_string(),
+                    town_sessions: row.town_sessions,
+                    town_days: row.town_days.normalize().to_string(),
+                    compliant: row.compliant,
+                    sentence: row.sentence.clone(),
+                    reflections_missing: row.reflections_missing,
+                    poor_result: row.poor_result,
+                })
+                .collect();
+        }
     }
-    let listed: HashMap<&CitizenId, String> = r
-        .list_entries
+    p.sessions = ty
+        .sessions(by)
         .iter()
-        .filter_map(|e| {
-            let name = r.people.iter().find(|x| x.id == e.person)?.name.clone();
-            let village = r
-                .villages
-                .iter()
-                .find(|v| v.code == e.village)
-                .map_or_else(|| e.village.as_str().to_owned(), |v| v.name.clone());
-            Some((&e.person, format!("{village} {name}")))
+        .map(|v| {
+            let s = v.session;
+            SessionLine {
+                code: s.code.clone(),
+                title: s.title.clone(),
+                level: s.level.label(),
+                form: s.form.label(),
+                dates: format!("{} 至 {}", s.start, s.end),
+                days: s.days.normalize().to_string(),
+                attended: v.attended,
+                recordable: v.recordable,
+            }
         })
         .collect();
-    p.sessions = r
-        .training_sessions
-        .iter()
-        .filter(|s| s.level == TrainingLevel::City || s.town == Some(l.town))
-        .map(|s| SessionLine {
-            code: s.code.clone(),
-            title: s.title.clone(),
-            level: s.level.label(),
-            form: s.form.label(),
-            dates: format!("{} 至 {}", s.start, s.end),
-            days: s.days.normalize().to_string(),
-            attended: r.attendance.iter().filter(|x| x.session == s.code).count(),
-            recordable: flow::may_record(&a, session_record(s)).is_ok(),
-        })
-        .collect();
-    p.sessions.sort_by(|x, y| x.dates.cmp(&y.dates));
     p.may_attend = p.sessions.iter().any(|s| s.recordable);
-    p.follow_ups = r
-        .attendance
-        .iter()
-        .filter(|x| x.poor_result)
-        .filter_map(|x| {
-            let s = r.training_sessions.iter().find(|s| s.code == x.session)?;
-            let adm = r
-                .admonitions
-                .iter()
-                .filter(|m| m.person == x.person && m.article == 6 && m.held_on >= s.start)
-                .min_by_key(|m| m.held_on);
-            Some(FollowUpLine {
-                key: st.person_ref(&x.person),
-                who: listed.get(&x.person).cloned().unwrap_or_default(),
-                session: format!("{}（{}）", s.title, s.code),
-                admonition: adm.map_or_else(String::new, |m| m.reason.clone()),
-                held_on: adm.map_or_else(String::new, |m| m.held_on.to_string()),
-                make_up: adm
-                    .and_then(|m| m.make_up_study_done_on)
-                    .map_or_else(String::new, |d| d.to_string()),
-                needs_admonition: adm.is_none(),
-                needs_make_up: adm.is_some_and(|m| m.make_up_study_done_on.is_none()),
-            })
+    p.follow_ups = ty
+        .follow_ups()
+        .into_iter()
+        .map(|f| FollowUpLine {
+            key: st.person_ref(f.person),
+            who: f.who,
+            session: format!("{}（{}）", f.session.title, f.session.code),
+            admonition: f.admonition.map_or_else(String::new, |m| m.reason.clone()),
+            held_on: f
+                .admonition
+                .map_or_else(String::new, |m| m.held_on.to_string()),
+            make_up: f
+                .admonition
+                .and_then(|m| m.make_up_study_done_on)
+                .map_or_else(String::new, |d| d.to_string()),
+            needs_admonition: f.needs_admonition,
+            needs_make_up: f.needs_make_up,
         })
         .collect();
 }
@@ -294,10 +241,6 @@ pub async fn show(
         return not_found_page();
     };
     page(&st, &user, year, town, None, StatusCode::OK).await
-}
-
-fn date_field(text: &str, what: &str) -> Result<Date, String> {
-    parse_iso_date(text).ok_or_else(|| format!("{what}“{text}”不是有效日期（YYYY-MM-DD）"))
 }
 
 /// `POST /training`: `action` = `session` (a new session: `code`,
@@ -332,194 +275,102 @@ pub async fn record(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let l = match load(store, year, town).await {
-        Ok(l) => l,
-        Err(e) => return internal(e),
+    let origin = client_addr(&parts);
+    let by = By {
+        origin: Some(&origin),
+        ..by(&user)
     };
-    let refuse = |r: Refusal| {
-        let st = st.clone();
-        let user = user.clone();
-        async move {
-            let status = match &r {
-                Refusal::NotFound => return not_found_page(),
-                Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
-                Refusal::Conflict(_) => StatusCode::CONFLICT,
-                Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            page(&st, &user, year, Some(town), Some(r.to_string()), status).await
-        }
+    let done = match office::town_year(store, year, town).await {
+        Ok(ty) => recorded(&st, store, by, &ty, &form).await,
+        Err(e) => Err(e),
     };
-    let batch = match build(&st, &user, &l, &form) {
-        Ok(b) => b,
-        Err(r) => return refuse(r).await,
+    let r = match done {
+        Ok(()) => return see_other(&format!("/training?year={year}&town={}", town.as_str())),
+        Err(OfficeError::Store(e)) => return internal(e.into()),
+        Err(OfficeError::NotFound) => return not_found_page(),
+        Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
+        Err(OfficeError::Conflict(m)) => Refusal::Conflict(m),
+        Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
     };
-    match store
-        .apply_from(&user.username, Some(&client_addr(&parts)), &batch)
-        .await
-    {
-        Ok(_) => see_other(&format!("/training?year={year}&town={}", town.as_str())),
-        Err(StoreError::Invalid(m)) => refuse(Refusal::Invalid(m)).await,
-        Err(e) => internal(e.into()),
-    }
+    let status = forms::status(&r);
+    page(&st, &user, year, Some(town), Some(r.to_string()), status).await
 }
 
-/// The records a post writes, or why not.
-// One piece: it builds one page's rows in the order the page shows them.
-fn build(
+/// Reads the form of `action` and records it through the office: the
+/// role is checked first, then the fields, then the records and the
+/// measures.
+async fn recorded(
     st: &AppState,
-    user: &User,
-    l: &Loaded,
+    store: &touyan_storage::Store,
+    by: By<'_>,
+    ty: &TownYear,
     form: &[(String, String)],
-) -> Result<Batch, Refusal> {
+) -> Result<(), OfficeError> {
     let field = |n: &str| crate::scope::field(form, n);
-    let a = actor(user);
-    let r = &l.records;
-    let invalid = |m: String| Refusal::Invalid(m);
-    // The listed people by their page reference.
-    let people: Vec<(String, &CitizenId)> = r
-        .list_entries
-        .iter()
-        .map(|e| (st.person_ref(&e.person), &e.person))
-        .collect();
-    let person_of = |key: &str| {
-        people
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, p)| (*p).clone())
-            .ok_or_else(|| Refusal::Invalid("没有找到该书记".into()))
-    };
+    let invalid = |m: String| OfficeError::Invalid(m);
+    let today = st.today();
     match field("action") {
         "session" => {
-            let level = level_of(user)
-                .ok_or_else(|| Refusal::Forbidden(format!("{}不能登记培训", user.role.label())))?;
-            let town = (level == TrainingLevel::Town).then_some(l.town);
-            flow::may_record(
-                &a,
-                Record::Session {
-                    level,
-                    town: town.as_ref().map(TownCode::as_str),
-                },
-            )?;
+            office::may_session(&by, ty.town)?;
             let code = field("code");
             let title = field("title");
-            if code.is_empty() || code.chars().count() > 40 || title.is_empty() {
-                return Err(invalid("请填写培训编号（40 字以内）和名称".into()));
-            }
-            if r.training_sessions.iter().any(|s| s.code == code) {
-                return Err(invalid(format!("培训编号 {code} 已经使用")));
-            }
+            office::check_code_and_title(code, title)?;
             let form = SessionForm::ALL
                 .iter()
                 .copied()
                 .find(|f| f.code() == field("form"))
                 .ok_or_else(|| invalid("请选择培训形式".into()))?;
-            let start = date_field(field("start"), "开始日期").map_err(invalid)?;
-            let end = date_field(field("end"), "结束日期").map_err(invalid)?;
-            if end < start || start.year() != l.year {
-                return Err(invalid(format!(
-                    "培训应在 {} 年内开始，结束日期不早于开始日期",
-                    l.year
-                )));
-            }
+            let start = forms::date(field("start"), "开始日期")?;
+            let end = forms::date(field("end"), "结束日期")?;
             let days: Decimal = field("days")
                 .parse()
                 .map_err(|_| invalid(format!("天数“{}”不是数字", field("days"))))?;
-            let span = Decimal::from((end - start).whole_days() + 1);
-            if days <= Decimal::ZERO
-                || days > span
-                || (days * Decimal::TWO).fract() != Decimal::ZERO
-            {
-                return Err(invalid(format!(
-                    "天数应为 0.5 的整数倍，且不超过培训起止的 {span} 天"
-                )));
-            }
-            Ok(Batch {
-                training_sessions: vec![TrainingSession {
-                    code: code.to_owned(),
-                    title: title.chars().take(100).collect(),
-                    level,
-                    form,
-                    town,
-                    start,
-                    end,
-                    days,
-                }],
-                ..Batch::default()
-            })
+            let s = NewSession {
+                code: code.to_owned(),
+                title: title.to_owned(),
+                form,
+                start,
+                end,
+                days,
+            };
+            office::session(store, by, ty, s).await.map(drop)
         }
         "attendance" => {
-            let s = r
-                .training_sessions
-                .iter()
-                .find(|s| s.code == field("session"))
-                .ok_or_else(|| invalid("请选择培训".into()))?;
-            flow::may_record(&a, session_record(s))?;
+            let code = field("session");
+            ty.attendable(&by, code)?;
             let mut rows = Vec::new();
-            for (key, person) in &people {
+            for person in ty.listed() {
+                let key = st.person_ref(person);
                 if field(&format!("attend_{key}")).is_empty() {
                     continue;
                 }
                 let reflection = match field(&format!("reflection_{key}")) {
                     "" => None,
-                    d => Some(date_field(d, "学习体会提交日期").map_err(invalid)?),
+                    d => Some(forms::date(d, "学习体会提交日期")?),
                 };
-                rows.push(Attendance {
-                    session: s.code.clone(),
-                    person: (*person).clone(),
+                rows.push(Attended {
+                    person: person.clone(),
                     reflection_filed_on: reflection,
                     poor_result: !field(&format!("poor_{key}")).is_empty(),
                 });
             }
-            if rows.is_empty() {
-                return Err(invalid("请勾选参加培训的书记".into()));
-            }
-            Ok(Batch {
-                attendance: rows,
-                ..Batch::default()
-            })
+            office::attendance(store, by, ty, code, rows)
+                .await
+                .map(drop)
         }
-        "admonition" | "makeup" => {
-            flow::may_record(
-                &a,
-                Record::FollowUp {
-                    town: l.town.as_str(),
-                },
-            )?;
-            let person = person_of(field("person"))?;
-            let on = date_field(field("date"), "日期").map_err(invalid)?;
-            if on > st.today() {
-                return Err(invalid("日期不能晚于今天".into()));
-            }
-            let admonition = if field("action") == "admonition" {
-                let note = field("note");
-                if note.is_empty() {
-                    return Err(invalid("请写明约谈情况".into()));
-                }
-                Admonition {
-                    person,
-                    held_on: on,
-                    article: 6,
-                    reason: format!("学习效果差：{}", note.chars().take(300).collect::<String>()),
-                    make_up_study_done_on: None,
-                }
+        action @ ("admonition" | "makeup") => {
+            office::may_follow_up(&by, ty.town)?;
+            let person = ty.secretary(|p| st.person_ref(p) == field("person"))?;
+            let on = forms::date(field("date"), "日期")?;
+            if action == "admonition" {
+                office::admonition(store, by, ty, &person, on, field("note"), today)
+                    .await
+                    .map(drop)
             } else {
-                let mut m = r
-                    .admonitions
-                    .iter()
-                    .filter(|m| m.person == person && m.article == 6)
-                    .max_by_key(|m| m.held_on)
-                    .cloned()
-                    .ok_or_else(|| invalid("请先记录约谈，再记录补学".into()))?;
-                if on < m.held_on {
-                    return Err(invalid("补学日期不能早于约谈日期".into()));
-                }
-                m.make_up_study_done_on = Some(on);
-                m
-            };
-            Ok(Batch {
-                admonitions: vec![admonition],
-                ..Batch::default()
-            })
+                office::make_up(store, by, ty, &person, on, today)
+                    .await
+                    .map(drop)
+            }
         }
         _ => Err(invalid("未指明要登记的内容".into())),
     }
