@@ -8,10 +8,8 @@
 //! grounds, the checks and the write are `touyan_office::exits`'.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::exits::{self as office, TownYear};
@@ -22,12 +20,13 @@ use touyan_rules::calendar::parse_iso_date;
 use touyan_workflow::Refusal;
 
 use crate::forms;
-use crate::guard::{csrf_ok, see_other};
-use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
+use crate::guard::see_other;
+use crate::http::{SignedForm, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, not_found_page, render};
 
 use crate::roles::Action;
 use crate::scope::{actor, field, page_town};
-use crate::state::{AppState, User, client_addr};
+use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
 pub struct ExitsQuery {
@@ -142,13 +141,9 @@ async fn page(
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Exits>,
     Query(q): Query<ExitsQuery>,
 ) -> Response {
-    let user = match signed_in(&st, &headers, Action::Exits).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
         return not_found_page();
     };
@@ -162,23 +157,16 @@ pub async fn show(
 /// `year`, `town`, `csrf`.
 pub async fn record(
     State(st): State<AppState>,
-    parts: Parts,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Exits, Vec<(String, String)>>,
 ) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Exits).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    if !csrf_ok(&user, Some(field(&form, "csrf"))) {
-        return csrf_refused();
-    }
     let Some(year) = crate::scope::year_of(&st, Some(field(&form, "year"))) else {
         return not_found_page();
     };
     let Ok(Some(town)) = page_town(&user, Some(field(&form, "town"))) else {
         return not_found_page();
     };
-    let origin = client_addr(&parts);
     let by = By {
         origin: Some(&origin),
         ..by(&user)

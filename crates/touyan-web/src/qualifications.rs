@@ -16,10 +16,8 @@
 //! `touyan_office::qualifications`'.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::qualifications::{self as office, Recording, TownYear};
@@ -29,11 +27,12 @@ use touyan_records::model::{CourseKind, Labelled};
 use touyan_workflow::Refusal;
 
 use crate::forms;
-use crate::guard::{csrf_ok, see_other};
-use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
+use crate::guard::see_other;
+use crate::http::{SignedForm, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, not_found_page, render};
 use crate::roles::Action;
 use crate::scope::{actor, page_town};
-use crate::state::{AppState, User, client_addr};
+use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
 pub struct QualificationQuery {
@@ -163,13 +162,9 @@ async fn page(
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Qualifications>,
     Query(q): Query<QualificationQuery>,
 ) -> Response {
-    let user = match signed_in(&st, &headers, Action::Qualifications).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let Ok(town) = page_town(&user, q.town.as_deref()) else {
         return not_found_page();
     };
@@ -250,17 +245,11 @@ fn fill(
 /// `csrf`.
 pub async fn record(
     State(st): State<AppState>,
-    parts: Parts,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Qualifications, Vec<(String, String)>>,
 ) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Qualifications).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let field = |n: &str| crate::scope::field(&form, n);
-    if !csrf_ok(&user, Some(field("csrf"))) {
-        return csrf_refused();
-    }
     let Some(town) = crate::scope::town_in_scope(&user, field("town")) else {
         return not_found_page();
     };
@@ -269,7 +258,6 @@ pub async fn record(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let origin = client_addr(&parts);
     let by = By {
         origin: Some(&origin),
         ..by(&user)

@@ -11,10 +11,8 @@
 //! written on a refusal) are `touyan_office::training`'s.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -27,10 +25,11 @@ use touyan_workflow::Refusal;
 use crate::scope::actor;
 
 use crate::forms;
-use crate::guard::{csrf_ok, see_other};
-use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
+use crate::guard::see_other;
+use crate::http::{SignedForm, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, not_found_page, render};
 use crate::roles::Action;
-use crate::state::{AppState, User, client_addr};
+use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
 pub struct TrainingQuery {
@@ -227,13 +226,9 @@ fn fill(st: &AppState, by: &By<'_>, p: &mut TrainingPage, ty: &TownYear) {
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Training>,
     Query(q): Query<TrainingQuery>,
 ) -> Response {
-    let user = match signed_in(&st, &headers, Action::Training).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
         return not_found_page();
     };
@@ -250,17 +245,11 @@ pub async fn show(
 /// with `year`, `town` and `csrf`.
 pub async fn record(
     State(st): State<AppState>,
-    parts: Parts,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Training, Vec<(String, String)>>,
 ) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Training).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let field = |n: &str| crate::scope::field(&form, n);
-    if !csrf_ok(&user, Some(field("csrf"))) {
-        return csrf_refused();
-    }
     let Some(year) = crate::scope::year_of(&st, Some(field("year"))) else {
         return not_found_page();
     };
@@ -275,7 +264,6 @@ pub async fn record(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let origin = client_addr(&parts);
     let by = By {
         origin: Some(&origin),
         ..by(&user)
