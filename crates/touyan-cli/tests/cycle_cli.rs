@@ -349,10 +349,17 @@ async fn cycle_and_payroll(db: TestDb) {
             .map(|r| r.amount_fen)
             .sum::<i64>()
     );
+    let moves_before = store.changes(Some("pay_moves")).await.unwrap().len();
     let out = ok(d, &url, &["payroll", "--month", "2025-03"]);
     assert!(
         out.contains(&format!("新增 0，更新 0，未变 {month_rows}，删除 0")),
         "{out}"
+    );
+    // Nor does it add a move to any run's history.
+    assert!(moves_before > 0);
+    assert_eq!(
+        store.changes(Some("pay_moves")).await.unwrap().len(),
+        moves_before
     );
     assert_eq!(store.list::<PayRecord>().await.unwrap(), all);
     assert_eq!(

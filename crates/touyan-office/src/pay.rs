@@ -258,6 +258,7 @@ pub async fn move_town(
                     expected: Some(tm.current()),
                     may_compute: &may,
                     covers: &own,
+                    skip_unchanged: false,
                 },
             )
             .await?;
@@ -381,6 +382,7 @@ pub async fn compute_month(
                 expected: None,
                 may_compute: &may,
                 covers: &covers,
+                skip_unchanged: true,
             },
         )
         .await?;

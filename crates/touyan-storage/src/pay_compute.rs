@@ -38,6 +38,11 @@ pub struct PayComputation<'a> {
     pub may_compute: &'a (dyn Fn(Option<PayState>) -> bool + Sync),
     /// The town whose run covers a stored payment, if any.
     pub covers: &'a (dyn Fn(&PayRecord) -> Option<TownCode> + Sync),
+    /// Leave a computed run whose payments would not change as it is (no
+    /// move, no write): a batch over every town (`touyan payroll`) run
+    /// again adds nothing to the runs' histories. A town's own
+    /// computation (the page's button) is recorded as a move either way.
+    pub skip_unchanged: bool,
 }
 
 /// What a computation wrote.
@@ -49,6 +54,9 @@ pub struct PayComputed {
     pub left: Vec<(TownCode, PayState)>,
     /// The pay records written.
     pub written: Written,
+    /// Towns whose computed run would not change, left alone
+    /// ([`PayComputation::skip_unchanged`]); their runs are in `runs`.
+    pub unchanged: Vec<TownCode>,
 }
 
 type Key<'a> = (&'a CitizenId, PayKind, touyan_records::model::FundingSource);
@@ -117,7 +125,23 @@ impl Store {
             let seq: i64 = row.try_get_by_index(1)?;
             last_seq.insert(town, seq);
         }
+        // The month's stored payments: to find a batch's unchanged towns,
+        // and the payments a recomputed run no longer makes.
+        let mut p = Params::new(b);
+        let f = format!("pay_month = {}", p.next());
+        let stored: Vec<PayRecord> =
+            crate::sql::select(&tx.tx, b, &f, vec![Value::TimeDate(Some(c.month))]).await?;
+        let mut covered: HashMap<TownCode, Vec<&PayRecord>> = HashMap::new();
+        if c.skip_unchanged {
+            for s in &stored {
+                if let Some(t) = (c.covers)(s) {
+                    covered.entry(t).or_default().push(s);
+                }
+            }
+        }
         let mut out = PayComputed::default();
+        let mut kept_runs = Vec::new();
+        let mut kept_records: u64 = 0;
         let mut new_runs = Vec::new();
         let mut moves = Vec::new();
         let mut due: Vec<&PayRecord> = Vec::new();
@@ -138,7 +162,7 @@ impl Store {
             let mut people: Vec<&CitizenId> = t.records.iter().map(|r| &r.person).collect();
             people.sort_unstable();
             people.dedup();
-            new_runs.push(PayRun {
+            let run = PayRun {
                 month: c.month,
                 town: t.town,
                 state: PayState::Computed,
@@ -146,7 +170,17 @@ impl Store {
                 total_fen: t.records.iter().map(|r| r.amount_fen).sum(),
                 example: t.example,
                 comment: String::new(),
-            });
+            };
+            if c.skip_unchanged
+                && let Some(now) = runs.get(&t.town)
+                && unchanged(now, &run, &t.records, covered.get(&t.town))
+            {
+                kept_runs.push(now.clone());
+                out.unchanged.push(t.town);
+                kept_records += t.records.len() as u64;
+                continue;
+            }
+            new_runs.push(run);
             let seq = last_seq.get(t.town.as_str()).copied().unwrap_or(0) + 1;
             moves.push(PayMove {
                 month: c.month,
@@ -161,10 +195,6 @@ impl Store {
         }
         let due_keys: HashSet<Key<'_>> =
             due.iter().map(|r| (&r.person, r.kind, r.source)).collect();
-        let mut p = Params::new(b);
-        let f = format!("pay_month = {}", p.next());
-        let stored: Vec<PayRecord> =
-            crate::sql::select(&tx.tx, b, &f, vec![Value::TimeDate(Some(c.month))]).await?;
         let stale: Vec<PayRecord> = stored
             .into_iter()
             .filter(|s| {
@@ -182,11 +212,38 @@ impl Store {
         tx.insert(&moves).await.map_err(raced)?;
         let records: Vec<PayRecord> = due.into_iter().cloned().collect();
         out.written = tx.upsert(&records).await?;
+        out.written.unchanged += kept_records;
         out.written.deleted = tx.delete(&stale).await?;
         tx.commit().await?;
         out.runs = new_runs;
+        out.runs.extend(kept_runs);
         out.runs.sort_by_key(|r| r.town);
         out.left.sort_by_key(|l| l.0);
         Ok(out)
     }
+}
+
+/// Whether a computed run `now` already stands as `run` would, with
+/// exactly the payments `due` (the same keys, amounts and sources) and
+/// no other payment it covers (`mine`: the stored payments it covers).
+fn unchanged(
+    now: &PayRun,
+    run: &PayRun,
+    due: &[PayRecord],
+    mine: Option<&Vec<&PayRecord>>,
+) -> bool {
+    if now.state != PayState::Computed
+        || (now.people, now.total_fen, now.example) != (run.people, run.total_fen, run.example)
+    {
+        return false;
+    }
+    let mine: HashMap<Key<'_>, &PayRecord> = mine
+        .into_iter()
+        .flatten()
+        .map(|r| ((&r.person, r.kind, r.source), *r))
+        .collect();
+    mine.len() == due.len()
+        && due
+            .iter()
+            .all(|d| mine.get(&(&d.person, d.kind, d.source)) == Some(&d))
 }

@@ -414,11 +414,94 @@ async fn compute(
                 expected: Some(expected),
                 may_compute: &may,
                 covers: &covers,
+                skip_unchanged: false,
             },
         )
         .await?;
     Ok(done.runs.into_iter().next().expect("the run"))
 }
+
+/// A batch computation (`touyan payroll`) of the town's run, with
+/// unchanged runs left alone.
+async fn batch(
+    store: &touyan_storage::Store,
+    records: Vec<PayRecord>,
+) -> touyan_storage::PayComputed {
+    let may = |s: Option<PayState>| matches!(s, None | Some(PayState::Computed));
+    let covers = |_: &PayRecord| Some(t());
+    store
+        .compute_pay(
+            "命令行",
+            None,
+            &touyan_storage::PayComputation {
+                month: date!(2025 - 03 - 01),
+                towns: vec![touyan_storage::TownComputed {
+                    town: t(),
+                    records,
+                    example: true,
+                }],
+                expected: None,
+                may_compute: &may,
+                covers: &covers,
+                skip_unchanged: true,
+            },
+        )
+        .await
+        .expect("computed")
+}
+
+async fn a_batch_leaves_an_unchanged_run_alone(db: TestDb) {
+    let store = seeded(&db).await;
+    store
+        .apply(
+            "测试",
+            &Batch {
+                list_entries: vec![entry(2025, B, V2, 1)],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let month = date!(2025 - 03 - 01);
+    let moves = |store: &touyan_storage::Store| {
+        let store = store.clone();
+        async move { store.pay_moves(month, t()).await.unwrap().len() }
+    };
+    let first = batch(&store, vec![pay(A, 100_000), pay(B, 300_000)]).await;
+    assert!(first.unchanged.is_empty());
+    assert_eq!((first.runs.len(), moves(&store).await), (1, 1));
+    // The same payments again: no move, nothing written, the run as it
+    // stands reported.
+    let again = batch(&store, vec![pay(B, 300_000), pay(A, 100_000)]).await;
+    assert_eq!(again.unchanged, vec![t()]);
+    assert_eq!(again.runs, first.runs);
+    assert_eq!(
+        (
+            again.written.inserted,
+            again.written.updated,
+            again.written.unchanged,
+            again.written.deleted
+        ),
+        (0, 0, 2, 0)
+    );
+    assert_eq!(moves(&store).await, 1);
+    // One fen more for B: computed again, a move.
+    let more = batch(&store, vec![pay(A, 100_000), pay(B, 300_001)]).await;
+    assert!(more.unchanged.is_empty());
+    assert_eq!(more.runs[0].total_fen, 400_001);
+    assert_eq!(moves(&store).await, 2);
+    // B no longer paid: a payment fewer is a change too.
+    let fewer = batch(&store, vec![pay(A, 100_000)]).await;
+    assert!(fewer.unchanged.is_empty());
+    assert_eq!(fewer.written.deleted, 1);
+    assert_eq!(moves(&store).await, 3);
+    assert_eq!(
+        store.town_payments(month, t()).await.unwrap(),
+        [pay(A, 100_000)]
+    );
+    db.finish().await;
+}
+both_backends!(pay_batch_unchanged, a_batch_leaves_an_unchanged_run_alone);
 
 async fn a_pay_run_is_computed_reviewed_approved_and_paid(db: TestDb) {
     use PayMoveKind as K;
