@@ -11,9 +11,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use time::Date;
 use touyan_excel::reports::{self as layout, Report};
@@ -25,8 +24,9 @@ use touyan_reports as reports;
 use touyan_storage::{Store, StoreError};
 
 use crate::guard::csrf_ok;
+use crate::http::{PageError, SignedIn, act};
 use crate::imports::{XLSX, attachment, in_temp_dir};
-use crate::pages::{Chrome, csrf_refused, internal, render, signed_in};
+use crate::pages::{Chrome, internal, render};
 use crate::roles::{Action, Role};
 use crate::state::{AppState, User};
 
@@ -80,11 +80,11 @@ async fn page(st: &AppState, user: &User, error: Option<String>, status: StatusC
     )
 }
 
-pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match signed_in(&st, &headers, Action::Export).await {
-        Ok(user) => page(&st, &user, None, StatusCode::OK).await,
-        Err(r) => r,
-    }
+pub async fn form(
+    State(st): State<AppState>,
+    SignedIn { user, .. }: SignedIn<act::Export>,
+) -> Result<Response, PageError> {
+    Ok(page(&st, &user, None, StatusCode::OK).await)
 }
 
 #[derive(Deserialize, Default)]
@@ -279,17 +279,15 @@ fn month_of(text: Option<&str>) -> Result<Date, String> {
 // One piece: one export: options, scope, figures, audit entry, file — each refusal returns the form early.
 pub async fn download(
     State(st): State<AppState>,
-    parts: Parts,
+    SignedIn { user, origin, .. }: SignedIn<act::Export>,
     f: Result<Form<ExportForm>, FormRejection>,
-) -> Response {
-    // A body that is not the form has no CSRF token: refused below.
+) -> Result<Response, PageError> {
+    // A body that is not the form has no CSRF token: refused as such
+    // (403, as the permission matrix asks), so not `SignedForm`, which
+    // answers it with axum's 415.
     let f = f.map(|Form(f)| f).unwrap_or_default();
-    let user = match signed_in(&st, &parts.headers, Action::Export).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     if !csrf_ok(&user, f.csrf.as_deref()) {
-        return csrf_refused();
+        return Err(PageError::Csrf);
     }
     let refuse = |m: String, status: StatusCode| {
         let st = st.clone();
@@ -298,30 +296,24 @@ pub async fn download(
     };
     let kind = f.kind.as_deref().unwrap_or_default();
     let Some(&(kind, zh)) = KINDS.iter().find(|(k, _)| *k == kind) else {
-        return refuse("请选择要导出的表".into(), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(refuse("请选择要导出的表".into(), StatusCode::UNPROCESSABLE_ENTITY).await);
     };
     if user.role == Role::Finance && kind != "payments" {
-        return refuse("财政账户只能导出补贴发放表".into(), StatusCode::FORBIDDEN).await;
+        return Ok(refuse("财政账户只能导出补贴发放表".into(), StatusCode::FORBIDDEN).await);
     }
     let full_ids = f.full_ids.as_deref().is_some_and(|v| !v.is_empty());
     if full_ids && !user.may(Action::ExportFullIds) {
-        return refuse(
+        return Ok(refuse(
             "只有市级管理员可以导出完整身份证号码".into(),
             StatusCode::FORBIDDEN,
         )
-        .await;
+        .await);
     }
-    let desk = match st.desk(&user, Action::Export) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let desk = st.desk(&user, Action::Export)?;
     let store = desk.store();
     // A town's desk reads the whole file as the city's does; the builders
     // below are given the town and keep to it (the roster is cut to it).
-    let r = match records(store).await {
-        Ok(r) => r,
-        Err(e) => return internal(e.into()),
-    };
+    let r = records(store).await?;
     // The town: a town account's own, whatever the form says.
     let town_text = match desk.town() {
         Some(t) => Some(t.as_str().to_owned()),
@@ -331,7 +323,7 @@ pub async fn download(
         None => None,
         Some(t) => match reports::find_town(&r, t) {
             Ok(c) => Some(c),
-            Err(m) => return refuse(m, StatusCode::UNPROCESSABLE_ENTITY).await,
+            Err(m) => return Ok(refuse(m, StatusCode::UNPROCESSABLE_ENTITY).await),
         },
     };
     let mask = (!full_ids).then(Mask::default);
@@ -383,7 +375,7 @@ pub async fn download(
     let built = match built {
         Ok(b) => b,
         Err(m) => {
-            return refuse(format!("{m}（未导出）"), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return Ok(refuse(format!("{m}（未导出）"), StatusCode::UNPROCESSABLE_ENTITY).await);
         }
     };
     let scope = town_text.as_deref().unwrap_or("全市").to_owned();
@@ -398,13 +390,9 @@ pub async fn download(
         std::fs::read(&path).map_err(|e| format!("无法读取导出的文件：{e}"))
     })
     .await;
-    let bytes = match made {
-        Ok(b) => b,
-        Err(e) => return internal(e),
-    };
+    let bytes = made?;
     // Every export is audited: a full one as an export, a masked one as
     // a read (who took which file of which scope).
-    let origin = crate::state::client_addr(&parts);
     let logged = if full_ids {
         store
             .log_export_from(
@@ -424,9 +412,7 @@ pub async fn download(
             )
             .await
     };
-    if let Err(e) = logged {
-        // Not logged, not handed out.
-        return internal(e.into());
-    }
-    attachment(bytes, &file_name, XLSX)
+    // Not logged, not handed out.
+    logged?;
+    Ok(attachment(bytes, &file_name, XLSX))
 }

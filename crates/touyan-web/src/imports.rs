@@ -18,8 +18,7 @@ use std::path::Path;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path as UrlPath, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -33,9 +32,10 @@ use touyan_workflow::import as flow;
 
 use crate::auth;
 use crate::guard::csrf_ok;
-use crate::pages::{Chrome, csrf_refused, internal, message_page, render, signed_in};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{Chrome, message_page, render};
 use crate::roles::Action;
-use crate::state::{AppState, Failure, User, client_addr};
+use crate::state::{AppState, Failure, User};
 
 /// The largest workbook the page takes (bytes).
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
@@ -166,19 +166,12 @@ pub(crate) async fn in_temp_dir<T: Send + 'static>(
     .map_err(Failure::Internal)
 }
 
-pub async fn form(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    match signed_in(&st, &headers, Action::Import).await {
-        Ok(user) => render(&ImportPage::new(&user), StatusCode::OK),
-        Err(r) => r,
-    }
+pub async fn form(SignedIn { user, .. }: SignedIn<act::Import>) -> Result<Response, PageError> {
+    Ok(render(&ImportPage::new(&user), StatusCode::OK))
 }
 
 /// `GET /import/template`: the empty import workbook.
-pub async fn template(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let user = match signed_in(&st, &headers, Action::Import).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+pub async fn template(SignedIn { user, .. }: SignedIn<act::Import>) -> Result<Response, PageError> {
     let access = Access {
         notes: vec![flow::role_note(user.role)],
         sheets: flow::template_lines(),
@@ -189,27 +182,17 @@ pub async fn template(State(st): State<AppState>, headers: HeaderMap) -> Respons
         std::fs::read(&path).map_err(|e| format!("无法读取模板：{e}"))
     })
     .await;
-    match made {
-        Ok(bytes) => attachment(bytes, "名册导入模板.xlsx", XLSX),
-        Err(f) => internal(f),
-    }
+    Ok(attachment(made?, "名册导入模板.xlsx", XLSX))
 }
 
 /// `GET /import/marked/{token}`: the marked copy of a refused workbook,
 /// for the account that uploaded it, within [`COPY_KEPT`].
 pub async fn marked(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Import>,
     UrlPath(token): UrlPath<String>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Import).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let desk = match st.desk(&user, Action::Import) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let desk = st.desk(&user, Action::Import)?;
     let store = desk.store();
     let gone = || {
         message_page(
@@ -219,7 +202,7 @@ pub async fn marked(
         )
     };
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return gone();
+        return Ok(gone());
     }
     let found = store
         .import_copy(
@@ -228,14 +211,13 @@ pub async fn marked(
             st.now() - COPY_KEPT,
         )
         .await;
-    match found {
-        Ok(Some(copy)) => match B64.decode(copy.content_b64.as_bytes()) {
+    Ok(match found? {
+        Some(copy) => match B64.decode(copy.content_b64.as_bytes()) {
             Ok(bytes) => attachment(bytes, &copy.file_name, XLSX),
-            Err(e) => internal(Failure::Internal(format!("标注副本已损坏：{e}"))),
+            Err(e) => return Err(PageError::Internal(format!("标注副本已损坏：{e}"))),
         },
-        Ok(None) => gone(),
-        Err(e) => internal(e.into()),
-    }
+        None => gone(),
+    })
 }
 
 /// The upload as read from the form.
@@ -321,19 +303,18 @@ enum Checked {
 // One piece: one upload read, checked, refused or applied in the order a clerk sees the answer; each step returns early with its page.
 pub async fn upload(
     State(st): State<AppState>,
-    parts: Parts,
+    SignedIn { user, origin, .. }: SignedIn<act::Import>,
     mp: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Import).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    // The body is multipart (a workbook), not a form `SignedForm` reads:
+    // the user comes from `SignedIn`, the CSRF token is read with the
+    // file and checked below, as before.
     let mp = match mp {
         Ok(mp) => mp,
         Err(_) => {
             let mut page = ImportPage::new(&user);
             page.error = Some("请用本页的表单上传工作簿（multipart/form-data）".into());
-            return render(&page, StatusCode::BAD_REQUEST);
+            return Ok(render(&page, StatusCode::BAD_REQUEST));
         }
     };
     // Held until the answer: the body is read and the workbook checked by
@@ -344,40 +325,34 @@ pub async fn upload(
             "{}：其他工作簿正在检查，请稍后再上传",
             crate::throttle::BUSY
         ));
-        return render(&page, StatusCode::SERVICE_UNAVAILABLE);
+        return Ok(render(&page, StatusCode::SERVICE_UNAVAILABLE));
     };
     let up = match read_upload(mp, &user).await {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return Ok(r),
     };
     if !csrf_ok(&user, up.csrf.as_deref()) {
-        return csrf_refused();
+        return Err(PageError::Csrf);
     }
     let mut page = ImportPage::new(&user);
     if let Some(c) = touyan_records::text::refused_char(&up.file_name) {
         page.error = Some(format!("文件名：{}", touyan_records::text::refusal(c)));
-        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        return Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY));
     }
     page.file_name = up.file_name.clone();
     if up.bytes.is_empty() {
         page.error = Some("请选择要导入的工作簿文件（.xlsx）".into());
-        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        return Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let Some(ext) = extension(&up.file_name) else {
         page.error = Some("只能导入 Excel 工作簿（.xlsx、.xls）或 .ods 文件".into());
-        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        return Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let desk = match st.desk(&user, Action::Import) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let desk = st.desk(&user, Action::Import)?;
     let store = desk.store();
     // What the workbook may refer to without defining it: within the
     // user's scope only, so another town's person reads as nobody.
-    let keys = match st.reader(&user).import_keys().await {
-        Ok(k) => std::sync::Arc::new(k),
-        Err(e) => return internal(e.into()),
-    };
+    let keys = std::sync::Arc::new(st.reader(&user).import_keys().await?);
     let bytes = up.bytes;
     let known = keys.clone();
     let own_town = user.town_scope();
@@ -408,11 +383,7 @@ pub async fn upload(
         })
     })
     .await;
-    let checked = match checked {
-        Ok(c) => c,
-        Err(f) => return internal(f),
-    };
-    match checked {
+    Ok(match checked? {
         Checked::Bad(errors, copy) => {
             page.problems = errors
                 .iter()
@@ -430,20 +401,19 @@ pub async fn upload(
                             COPY_LIMIT / 1024 / 1024
                         ))
                     }
-                    Err(f) => return internal(f),
+                    Err(f) => return Err(f.into()),
                 },
                 Err(m) => page.error = Some(format!("标注副本未能生成：{m}")),
             }
             render(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Checked::Good(roster, rows) => {
-            let origin = client_addr(&parts);
             let refused =
                 match crate::import_rows::refused_rows(&st, store, &user, &keys, &roster, &rows)
                     .await
                 {
                     Ok(r) => r,
-                    Err(e) => return internal(e.into()),
+                    Err(e) => return Err(e.into()),
                 };
             // Each number found on record elsewhere is audited on its own,
             // masked: the log says which, and the day's count is the cap.
@@ -460,12 +430,12 @@ pub async fn upload(
                     )
                     .await
                 {
-                    return internal(e.into());
+                    return Err(e.into());
                 }
             }
             if !refused.rows.is_empty() {
                 page.out_of_scope = refused.rows;
-                return render(&page, StatusCode::FORBIDDEN);
+                return Ok(render(&page, StatusCode::FORBIDDEN));
             }
             match store
                 .apply_import(
@@ -500,7 +470,7 @@ pub async fn upload(
                 },
             }
         }
-    }
+    })
 }
 
 fn problem_line(e: &CellError) -> ProblemLine {

@@ -16,9 +16,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use time::Date;
 use touyan_records::model::{AnnualPlan, Labelled, PlanMoveKind, PlanReview, PlanState};
@@ -30,12 +29,11 @@ use touyan_workflow::Refusal;
 use touyan_workflow::art11_plan as flow;
 
 use crate::guard::{csrf_ok, see_other};
-use crate::pages::{
-    Chrome, csrf_refused, internal, masked, message_page, not_found_page, render, signed_in,
-};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, message_page, not_found_page, render};
 use crate::roles::Action;
 use crate::scope::actor;
-use crate::state::{AppState, Failure, User, china_time, client_addr};
+use crate::state::{AppState, Failure, User, china_time};
 
 /// The record the rules judge, from a plan in the workflow.
 fn record_of(p: &PlanReview) -> PlanRecord {
@@ -133,33 +131,23 @@ struct OverviewPage {
 
 pub async fn overview(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Plans>,
     Query(q): Query<PlansQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Plans).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
     let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
-        return message_page(
+        return Ok(message_page(
             StatusCode::BAD_REQUEST,
             "年度有误",
             "年度应为四位数字，如 2026。",
-        );
+        ));
     };
-    let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
-        return not_found_page();
-    };
-    let desk = match st.desk_of(&user, Action::Plans, town.as_ref()) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
-    let store = desk.store();
-    match overview_page(&st, &user, store, year, town).await {
-        Ok(Some(p)) => render(&p, StatusCode::OK),
-        Ok(None) => not_found_page(),
-        Err(e) => internal(e),
-    }
+    let town =
+        crate::scope::page_town(&user, q.town.as_deref()).map_err(|()| PageError::NotFound)?;
+    let desk = st.desk_of(&user, Action::Plans, town.as_ref())?;
+    let p = overview_page(&st, &user, desk.store(), year, town)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok(render(&p, StatusCode::OK))
 }
 
 async fn overview_page(
@@ -578,34 +566,21 @@ async fn open_view(
     user: &User,
     year: &str,
     reference: &str,
-) -> Result<View, Response> {
-    let Some(year) = crate::scope::year_of(st, Some(year)) else {
-        return Err(not_found_page());
-    };
-    let desk = st
-        .desk(user, Action::Plans)
-        .map_err(IntoResponse::into_response)?;
-    let store = desk.store();
-    match load(st, user, store, year, reference).await {
-        Err(e) => Err(internal(e)),
-        Ok(None) => Err(not_found_page()),
-        Ok(Some(v)) => Ok(v),
-    }
+) -> Result<View, PageError> {
+    let year = crate::scope::year_of(st, Some(year)).ok_or(PageError::NotFound)?;
+    let desk = st.desk(user, Action::Plans)?;
+    load(st, user, desk.store(), year, reference)
+        .await?
+        .ok_or(PageError::NotFound)
 }
 
 pub async fn plan_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Plans>,
     Path((year, reference)): Path<(String, String)>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Plans).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match open_view(&st, &user, &year, &reference).await {
-        Ok(v) => show(&st, &user, v, None, StatusCode::OK),
-        Err(r) => r,
-    }
+) -> Result<Response, PageError> {
+    let v = open_view(&st, &user, &year, &reference).await?;
+    Ok(show(&st, &user, v, None, StatusCode::OK))
 }
 
 /// A date typed in a form (`YYYY-MM-DD`), or why not.
@@ -628,28 +603,20 @@ fn date_field(text: &str, what: &str) -> Result<Date, Refusal> {
 // One piece: one move of a plan: read the form, check with the workflow, write, answer — each refusal returns its page early.
 pub async fn plan_move(
     State(st): State<AppState>,
-    parts: Parts,
     Path((year, reference)): Path<(String, String)>,
+    SignedIn { user, origin, .. }: SignedIn<act::Plans>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Plans).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    // A body that is not the form has no CSRF token: refused below.
+) -> Result<Response, PageError> {
+    // A body that is not the form has no CSRF token: refused as such
+    // (403, as the permission matrix asks), so not `SignedForm`, which
+    // answers it with axum's 415.
     let form = form.map(|Form(f)| f).unwrap_or_default();
     let field = |name: &str| crate::scope::field(&form, name);
     if !csrf_ok(&user, Some(field("csrf"))) {
-        return csrf_refused();
+        return Err(PageError::Csrf);
     }
-    let v = match open_view(&st, &user, &year, &reference).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let desk = match st.desk(&user, Action::Plans) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let v = open_view(&st, &user, &year, &reference).await?;
+    let desk = st.desk(&user, Action::Plans)?;
     let store = desk.store();
     let today = st.today();
     let on = v
@@ -657,38 +624,40 @@ pub async fn plan_move(
         .as_ref()
         .and_then(|p| p.notice_start)
         .unwrap_or(today);
-    let p = match params(&st, on) {
-        Ok(p) => p,
-        Err(e) => return internal(e),
-    };
+    let p = params(&st, on)?;
     let current = v.current(&p);
     let Some(kind) = PlanMoveKind::ALL
         .iter()
         .copied()
         .find(|k| k.code() == field("action"))
     else {
-        return refusal(&st, &user, v, Refusal::Invalid("未指明要办理的操作".into()));
+        return Ok(refusal(
+            &st,
+            &user,
+            v,
+            Refusal::Invalid("未指明要办理的操作".into()),
+        ));
     };
     let comment = field("comment").to_owned();
     if comment.chars().count() > 500 {
-        return refusal(
+        return Ok(refusal(
             &st,
             &user,
             v,
             Refusal::Invalid("意见不能超过 500 字".into()),
-        );
+        ));
     }
     let to = match flow::check_move(&actor(&user), v.town.as_str(), current, kind, &comment) {
         Ok(to) => to,
-        Err(r) => return refusal(&st, &user, v, r),
+        Err(r) => return Ok(refusal(&st, &user, v, r)),
     };
     if field("seen") != current.map_or("none", |s| s.code()) {
-        return refusal(
+        return Ok(refusal(
             &st,
             &user,
             v,
             Refusal::Conflict("年度计划已被他人处理，状态已经改变，请核对后重新办理".into()),
-        );
+        ));
     }
     let mut plan = v.plan.clone().unwrap_or_else(|| PlanReview {
         year: v.year,
@@ -764,7 +733,7 @@ pub async fn plan_move(
         Ok(())
     })();
     if let Err(r) = decided {
-        return refusal(&st, &user, v, r);
+        return Ok(refusal(&st, &user, v, r));
     }
     let change = PlanChange {
         expected: v.plan.as_ref().map(|p| p.state),
@@ -774,13 +743,15 @@ pub async fn plan_move(
         detail,
         filed,
     };
-    match store
-        .move_plan(&user.username, Some(&client_addr(&parts)), &change)
-        .await
-    {
-        Ok(_) => see_other(&format!("/plans/{}/{}", v.year, v.reference)),
-        Err(StoreError::Invalid(m)) => refusal(&st, &user, v, Refusal::Conflict(m)),
-        Err(e @ StoreError::Stale) => refusal(&st, &user, v, Refusal::Conflict(e.to_string())),
-        Err(e) => internal(e.into()),
-    }
+    Ok(
+        match store
+            .move_plan(&user.username, Some(&origin), &change)
+            .await
+        {
+            Ok(_) => see_other(&format!("/plans/{}/{}", v.year, v.reference)),
+            Err(StoreError::Invalid(m)) => refusal(&st, &user, v, Refusal::Conflict(m)),
+            Err(e @ StoreError::Stale) => refusal(&st, &user, v, Refusal::Conflict(e.to_string())),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

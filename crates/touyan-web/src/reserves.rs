@@ -17,10 +17,8 @@
 //! secondment quotas `touyan_reports::secondments`.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::Date;
@@ -34,11 +32,12 @@ use touyan_rules::people::Education;
 use touyan_workflow::Refusal;
 
 use crate::forms;
-use crate::guard::{csrf_ok, see_other};
-use crate::pages::{Chrome, csrf_refused, internal, masked, not_found_page, render, signed_in};
+use crate::guard::see_other;
+use crate::http::{PageError, SignedForm, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, render};
 use crate::roles::Action;
 use crate::scope::actor;
-use crate::state::{AppState, User, client_addr};
+use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
 pub struct ReservesQuery {
@@ -189,20 +188,13 @@ async fn page(
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Reserves>,
     Query(q): Query<ReservesQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Reserves).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
-        return not_found_page();
-    };
-    let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
-        return not_found_page();
-    };
-    page(&st, &user, year, town, None, StatusCode::OK).await
+) -> Result<Response, PageError> {
+    let year = crate::scope::year_of(&st, q.year.as_deref()).ok_or(PageError::NotFound)?;
+    let town =
+        crate::scope::page_town(&user, q.town.as_deref()).map_err(|()| PageError::NotFound)?;
+    Ok(page(&st, &user, year, town, None, StatusCode::OK).await)
 }
 
 fn name_of(r: &Records, id: &CitizenId) -> String {
@@ -437,29 +429,15 @@ async fn fill(
 /// `summary`); with `year`, `town` and `csrf`.
 pub async fn record(
     State(st): State<AppState>,
-    parts: Parts,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Reserves).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Reserves, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let field = |n: &str| crate::scope::field(&form, n);
-    if !csrf_ok(&user, Some(field("csrf"))) {
-        return csrf_refused();
-    }
-    let Some(year) = crate::scope::year_of(&st, Some(field("year"))) else {
-        return not_found_page();
-    };
-    let Some(town) = crate::scope::town_in_scope(&user, field("town")) else {
-        return not_found_page();
-    };
-    let desk = match st.town_desk(&user, Action::Reserves, &town) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let year = crate::scope::year_of(&st, Some(field("year"))).ok_or(PageError::NotFound)?;
+    let town = crate::scope::town_in_scope(&user, field("town")).ok_or(PageError::NotFound)?;
+    let desk = st.town_desk(&user, Action::Reserves, &town)?;
     let store = desk.store();
-    let origin = client_addr(&parts);
     let by = By {
         origin: Some(&origin),
         ..by(&user)
@@ -469,15 +447,20 @@ pub async fn record(
         Err(e) => Err(e),
     };
     let r = match done {
-        Ok(()) => return see_other(&format!("/reserves?year={year}&town={}", town.as_str())),
-        Err(OfficeError::Store(e)) => return internal(e.into()),
-        Err(OfficeError::NotFound) => return not_found_page(),
+        Ok(()) => {
+            return Ok(see_other(&format!(
+                "/reserves?year={year}&town={}",
+                town.as_str()
+            )));
+        }
+        Err(OfficeError::Store(e)) => return Err(e.into()),
+        Err(OfficeError::NotFound) => return Err(PageError::NotFound),
         Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
         Err(OfficeError::Conflict(m)) => Refusal::Conflict(m),
         Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
     };
     let status = forms::status(&r);
-    page(&st, &user, year, Some(town), Some(r.to_string()), status).await
+    Ok(page(&st, &user, year, Some(town), Some(r.to_string()), status).await)
 }
 
 /// Reads the form of `action` and records it through the office: the

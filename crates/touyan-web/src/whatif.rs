@@ -6,11 +6,9 @@
 //! Nothing is written: the records are read and changed in memory only.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use touyan_cycle::whatif;
@@ -21,8 +19,8 @@ use touyan_rules::Policy;
 use touyan_rules::art13_pay;
 use touyan_rules::policy::Raw;
 
-use crate::guard::csrf_ok;
-use crate::pages::{Chrome, csrf_refused, internal, not_found_page, render, signed_in};
+use crate::http::{PageError, SignedForm, SignedIn, act};
+use crate::pages::{Chrome, render};
 use crate::roles::Action;
 use crate::state::{AppState, User};
 
@@ -128,37 +126,22 @@ fn facts_of(r: &Records, year: i32, town: TownCode) -> Vec<FactLine> {
 
 pub async fn form(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::WhatIf>,
     Query(q): Query<WhatIfQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::WhatIf).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
-        return not_found_page();
-    };
-    let Ok(town) = crate::scope::page_town(&user, q.town.as_deref()) else {
-        return not_found_page();
-    };
-    let towns = match st.reader(&user).towns().await {
-        Ok(t) => t,
-        Err(e) => return internal(e.into()),
-    };
+) -> Result<Response, PageError> {
+    let year = crate::scope::year_of(&st, q.year.as_deref()).ok_or(PageError::NotFound)?;
+    let town =
+        crate::scope::page_town(&user, q.town.as_deref()).map_err(|()| PageError::NotFound)?;
+    let towns = st.reader(&user).towns().await?;
     let mut p = empty_page(&user, year, town, towns, st.policy());
     let Some(town) = town else {
         p.problem = Some("请选择镇街区".into());
-        return render(&p, StatusCode::OK);
+        return Ok(render(&p, StatusCode::OK));
     };
-    let desk = match st.town_desk(&user, Action::WhatIf, &town) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
-    match desk.store().cycle_records_for(year, Some(town)).await {
-        Ok(r) => p.facts = facts_of(&r, year, town),
-        Err(e) => return internal(e.into()),
-    }
-    render(&p, StatusCode::OK)
+    let desk = st.town_desk(&user, Action::WhatIf, &town)?;
+    let r = desk.store().cycle_records_for(year, Some(town)).await?;
+    p.facts = facts_of(&r, year, town);
+    Ok(render(&p, StatusCode::OK))
 }
 
 /// Applies the form's facts to the records; `Err` names a bad value.
@@ -307,39 +290,21 @@ fn summary(before: &TownProposal, after: &TownProposal) -> Vec<(String, String, 
 /// "name = value" a line), `year`, `town`, `csrf`. Nothing is written.
 pub async fn compute(
     State(st): State<AppState>,
-    parts: Parts,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::WhatIf).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    if !csrf_ok(&user, Some(crate::scope::field(&form, "csrf"))) {
-        return csrf_refused();
-    }
-    let Some(year) = crate::scope::year_of(&st, Some(crate::scope::field(&form, "year"))) else {
-        return not_found_page();
-    };
+    SignedForm { user, form, .. }: SignedForm<act::WhatIf, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let year = crate::scope::year_of(&st, Some(crate::scope::field(&form, "year")))
+        .ok_or(PageError::NotFound)?;
     // Another town's name in the form answers as a missing town.
     let Ok(Some(town)) = crate::scope::page_town(&user, Some(crate::scope::field(&form, "town")))
     else {
-        return not_found_page();
+        return Err(PageError::NotFound);
     };
-    let towns = match st.reader(&user).towns().await {
-        Ok(t) => t,
-        Err(e) => return internal(e.into()),
-    };
+    let towns = st.reader(&user).towns().await?;
     if !towns.iter().any(|(c, _)| c == town.as_str()) {
-        return not_found_page();
+        return Err(PageError::NotFound);
     }
-    let desk = match st.town_desk(&user, Action::WhatIf, &town) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
-    let records = match desk.store().cycle_records_for(year, Some(town)).await {
-        Ok(r) => r,
-        Err(e) => return internal(e.into()),
-    };
+    let desk = st.town_desk(&user, Action::WhatIf, &town)?;
+    let records = desk.store().cycle_records_for(year, Some(town)).await?;
     let mut p = empty_page(&user, year, Some(town), towns, st.policy());
     p.facts = facts_of(&records, year, town);
     p.params = crate::scope::field(&form, "params")
@@ -352,11 +317,11 @@ pub async fn compute(
     };
     let policy = match apply_params(st.policy(), &p.params) {
         Ok(x) => x,
-        Err(m) => return refuse(p, m),
+        Err(m) => return Ok(refuse(p, m)),
     };
     let mut changed = records.clone();
     if let Err(m) = apply_facts(&mut changed, year, &form, &p.facts) {
-        return refuse(p, m);
+        return Ok(refuse(p, m));
     }
     // The form shows what was asked.
     for f in &mut p.facts {
@@ -375,7 +340,7 @@ pub async fn compute(
     };
     let (before, after) = match (run(&records, st.policy()), run(&changed, &policy)) {
         (Ok(b), Ok(a)) => (b, a),
-        (Err(m), _) | (_, Err(m)) => return refuse(p, m),
+        (Err(m), _) | (_, Err(m)) => return Ok(refuse(p, m)),
     };
     p.computed = true;
     p.summary = summary(&before, &after);
@@ -394,5 +359,5 @@ pub async fn compute(
             after: side(c.after),
         })
         .collect();
-    render(&p, StatusCode::OK)
+    Ok(render(&p, StatusCode::OK))
 }

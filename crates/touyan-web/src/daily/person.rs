@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use touyan_records::model::{Labelled, WorkRecord};
 use touyan_records::{CitizenId, TownCode};
@@ -12,7 +11,8 @@ use touyan_storage::DailyFile;
 
 use super::leave::{LeaveLine, leave_line};
 use super::{Choices, choices, may_keep, params_today, reminders_of, secretaries, sentence};
-use crate::pages::{Chrome, internal, masked, not_found_page, render, signed_in, yuan};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, not_found_page, render, yuan};
 use crate::roles::Action;
 use crate::state::{AppState, User};
 
@@ -224,14 +224,11 @@ pub(super) async fn person_page(
 }
 
 /// `GET /daily/{person}`.
-pub async fn person(State(st): State<AppState>, parts: Parts, Path(key): Path<String>) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Daily).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Some(id) = st.person_id(&key) else {
-        return not_found_page();
-    };
-    let origin = crate::state::client_addr(&parts);
-    person_page(&st, &user, &origin, &id, None, StatusCode::OK).await
+pub async fn person(
+    State(st): State<AppState>,
+    SignedIn { user, origin, .. }: SignedIn<act::Daily>,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
+    let id = st.person_id(&key).ok_or(PageError::NotFound)?;
+    Ok(person_page(&st, &user, &origin, &id, None, StatusCode::OK).await)
 }

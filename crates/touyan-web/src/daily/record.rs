@@ -6,8 +6,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use time::Date;
 use touyan_records::model::{
     DutyRota, Honour, LeaveMoveKind, LeaveRequest, LeaveState, PensionSubsidy, Recruitment,
@@ -27,10 +26,11 @@ use super::{
     year_field,
 };
 use crate::guard::{csrf_ok, see_other};
-use crate::pages::{csrf_refused, internal, not_found_page, signed_in};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::not_found_page;
 use crate::roles::Action;
 use crate::scope::{actor, page_town};
-use crate::state::{AppState, Failure, User, client_addr};
+use crate::state::{AppState, Failure, User};
 
 /// What a post asks to write.
 pub(super) enum Write {
@@ -204,31 +204,25 @@ async fn build(
 /// to the person's page) and `csrf`.
 pub async fn record(
     State(st): State<AppState>,
-    parts: Parts,
+    SignedIn { user, origin, .. }: SignedIn<act::Daily>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    // A body that is not the form has no CSRF token: refused below.
+) -> Result<Response, PageError> {
+    // A body that is not the form has no CSRF token: refused as such
+    // (403, as the permission matrix asks), so not `SignedForm`, which
+    // answers it with axum's 415.
     let form = form.map(|Form(f)| f).unwrap_or_default();
-    let user = match signed_in(&st, &parts.headers, Action::Daily).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let field = |n: &str| crate::scope::field(&form, n);
     if !csrf_ok(&user, Some(field("csrf"))) {
-        return csrf_refused();
+        return Err(PageError::Csrf);
     }
     let Ok(Some(town)) = page_town(&user, Some(field("town"))) else {
-        return not_found_page();
+        return Err(PageError::NotFound);
     };
-    let desk = match st.town_desk(&user, Action::Daily, &town) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let desk = st.town_desk(&user, Action::Daily, &town)?;
     let store = desk.store();
     let key = field("person").to_owned();
     let id = st.person_id(&key);
     let to_person = field("back") == "person" && id.is_some();
-    let origin = client_addr(&parts);
     let refuse = |r: Refusal| {
         let st = st.clone();
         let user = user.clone();
@@ -253,16 +247,16 @@ pub async fn record(
         // Who may is told before the secretary is looked for; a leave
         // request of nobody does not exist.
         if field("what") == "leave_move" {
-            return not_found_page();
+            return Err(PageError::NotFound);
         }
         if let Err(r) = allowed(&user, town, field("what")) {
-            return refuse(r).await;
+            return Ok(refuse(r).await);
         }
-        return refuse(Refusal::Invalid("请选择书记".into())).await;
+        return Ok(refuse(Refusal::Invalid("请选择书记".into())).await);
     };
     let write = match build(&st, &user, store, town, &id, &form).await {
         Ok(w) => w,
-        Err(r) => return refuse(r).await,
+        Err(r) => return Ok(refuse(r).await),
     };
     let done = match &write {
         Write::Add(add) => store.add_daily(&user.username, Some(&origin), add).await,
@@ -271,7 +265,7 @@ pub async fn record(
             .await
             .map(|_| ()),
     };
-    match done {
+    Ok(match done {
         Ok(()) if to_person => see_other(&format!("/daily/{key}")),
         Ok(()) => see_other(&format!("/daily?town={}", town.as_str())),
         Err(e @ StoreError::Stale) => refuse(Refusal::Conflict(e.to_string())).await,
@@ -284,6 +278,6 @@ pub async fn record(
             };
             refuse(r).await
         }
-        Err(e) => internal(e.into()),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use touyan_records::TownCode;
@@ -11,7 +11,8 @@ use touyan_rules::art02_daily_inferred::Reminder;
 
 use super::leave::{LeaveLine, leave_line};
 use super::{Choices, choices, may_keep, params_today, reminders_of, secretaries, sentence};
-use crate::pages::{Chrome, internal, masked, not_found_page, render, signed_in};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, render};
 use crate::roles::Action;
 use crate::scope::page_town;
 use crate::state::{AppState, User};
@@ -166,15 +167,9 @@ pub(super) async fn town_page(
 /// `GET /daily`.
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Daily>,
     Query(q): Query<DailyQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Daily).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Ok(town) = page_town(&user, q.town.as_deref()) else {
-        return not_found_page();
-    };
-    town_page(&st, &user, town, None, StatusCode::OK).await
+) -> Result<Response, PageError> {
+    let town = page_town(&user, q.town.as_deref()).map_err(|()| PageError::NotFound)?;
+    Ok(town_page(&st, &user, town, None, StatusCode::OK).await)
 }

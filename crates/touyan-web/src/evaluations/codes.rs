@@ -4,8 +4,7 @@
 //! raters before anything is written.
 
 use askama::Template;
-use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use touyan_office::evaluation::TownHalf;
 use touyan_records::model::{Labelled, PaperCount, RaterCount, RaterGroup, VoteToken};
@@ -15,7 +14,7 @@ use touyan_workflow::art12_evaluation::{self as flow, Room};
 
 use super::{View, half_label, key_of, refusal};
 use crate::pages::{internal, render};
-use crate::state::{AppState, Failure, User, client_addr};
+use crate::state::{AppState, Failure, User};
 
 /// The most codes one request may issue per secretary and group.
 const MAX_CODES: u32 = 200;
@@ -51,9 +50,8 @@ fn qr_svg(text: &str) -> String {
 }
 
 /// The address voters open: the request's own host.
-fn base_url(st: &AppState, parts: &Parts) -> String {
-    let host = parts
-        .headers
+fn base_url(st: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| {
@@ -166,7 +164,8 @@ pub(super) fn paper_counts<'a>(
 pub(super) async fn issue_codes<'a>(
     st: &AppState,
     user: &User,
-    parts: &Parts,
+    headers: &HeaderMap,
+    origin: &str,
     store: &Store,
     v: View,
     field: impl Fn(&str) -> &'a str,
@@ -197,7 +196,7 @@ pub(super) async fn issue_codes<'a>(
             }
         }
     }
-    let base = base_url(st, parts);
+    let base = base_url(st, headers);
     let mut rows = Vec::new();
     let mut slips = Vec::new();
     for l in &v.th.listed {
@@ -230,7 +229,7 @@ pub(super) async fn issue_codes<'a>(
     if let Err(e) = store
         .issue_codes(
             &user.username,
-            Some(&client_addr(parts)),
+            Some(origin),
             v.th.year,
             v.th.half,
             v.th.town,

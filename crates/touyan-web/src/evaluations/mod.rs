@@ -21,11 +21,9 @@
 //! `sheet.rs` the printed result sheet, `vote.rs` the voters' page.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::evaluation::{self as office, TownHalf};
 use touyan_office::{By, OfficeError};
@@ -35,15 +33,13 @@ use touyan_storage::{Store, StoreError};
 use touyan_workflow::Refusal;
 use touyan_workflow::art12_evaluation::EvalMove;
 
-use crate::http::TownDesk;
+use crate::http::{PageError, SignedForm, SignedIn, TownDesk, act};
 use crate::scope::{actor, town_in_scope};
 
-use crate::guard::{csrf_ok, see_other};
-use crate::pages::{
-    Chrome, csrf_refused, internal, message_page, not_found_page, render, signed_in,
-};
+use crate::guard::see_other;
+use crate::pages::{Chrome, message_page, render};
 use crate::roles::Action;
-use crate::state::{AppState, Failure, User, client_addr};
+use crate::state::{AppState, Failure, User};
 
 mod cases;
 mod codes;
@@ -99,13 +95,9 @@ struct OverviewPage {
 
 pub async fn overview(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Evaluations>,
     Query(q): Query<HalfQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Evaluations).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
     let today = st.today();
     let year = match q.year.as_deref().filter(|s| !s.trim().is_empty()) {
         None => Some(today.year()),
@@ -116,31 +108,20 @@ pub async fn overview(
         Some(s) => parse_half(s),
     };
     let (Some(year), Some(half)) = (year, half) else {
-        return message_page(
+        return Ok(message_page(
             StatusCode::BAD_REQUEST,
             "年度或半年有误",
             "年度应为四位数字，半年为 1（上半年）或 2（下半年）。",
-        );
+        ));
     };
     if let Some(t) = user.town_scope() {
-        return see_other(&format!("/evaluations/{year}/{half}/{t}"));
+        return Ok(see_other(&format!("/evaluations/{year}/{half}/{t}")));
     }
-    let desk = match st.city_desk(&user, Action::Evaluations) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let desk = st.city_desk(&user, Action::Evaluations)?;
     let store = desk.store();
-    let data = async {
-        Ok::<_, StoreError>((
-            st.reader(&user).towns().await?,
-            store.evaluations(year, half).await?,
-            store.open_cases(None).await?,
-        ))
-    };
-    let (towns, evals, cases) = match data.await {
-        Ok(d) => d,
-        Err(e) => return internal(e.into()),
-    };
+    let towns = st.reader(&user).towns().await?;
+    let evals = store.evaluations(year, half).await?;
+    let cases = store.open_cases(None).await?;
     let rows = towns
         .into_iter()
         .map(|(code, name)| TownLine {
@@ -153,7 +134,7 @@ pub async fn overview(
             name,
         })
         .collect();
-    render(
+    Ok(render(
         &OverviewPage {
             chrome: Chrome::new(
                 &format!("{year} 年{}胜任度评价", half_label(half)),
@@ -165,7 +146,7 @@ pub async fn overview(
             rows,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -209,38 +190,26 @@ async fn open_view<'s>(
     year: &str,
     half: &str,
     town: &str,
-) -> Result<(TownDesk<'s>, View), Response> {
-    let town = town_in_scope(user, town).ok_or_else(not_found_page)?;
+) -> Result<(TownDesk<'s>, View), PageError> {
+    let town = town_in_scope(user, town).ok_or(PageError::NotFound)?;
     let (Some(year), Some(half)) = (parse_year(year), parse_half(half)) else {
-        return Err(not_found_page());
+        return Err(PageError::NotFound);
     };
-    let desk = st
-        .town_desk(user, Action::Evaluations, &town)
-        .map_err(IntoResponse::into_response)?;
+    let desk = st.town_desk(user, Action::Evaluations, &town)?;
     let store = desk.store();
-    match load(st, user, store, year, half, town).await {
-        Err(e) => Err(internal(e)),
-        Ok(None) => Err(not_found_page()),
-        Ok(Some(v)) => Ok((desk, v)),
-    }
+    let v = load(st, user, store, year, half, town)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok((desk, v))
 }
 
 pub async fn town_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Evaluations>,
     Path((year, half, town)): Path<(String, String, String)>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Evaluations).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match open_view(&st, &user, &year, &half, &town)
-        .await
-        .map(|(_, v)| v)
-    {
-        Ok(v) => render(&page(&st, &user, v, None), StatusCode::OK),
-        Err(r) => r,
-    }
+) -> Result<Response, PageError> {
+    let (_, v) = open_view(&st, &user, &year, &half, &town).await?;
+    Ok(render(&page(&st, &user, v, None), StatusCode::OK))
 }
 
 /// `POST /evaluations/{year}/{half}/{town}`: `action` is a move (open,
@@ -250,24 +219,15 @@ pub async fn town_page(
 /// many per secretary).
 pub async fn town_move(
     State(st): State<AppState>,
-    parts: Parts,
+    headers: HeaderMap,
     Path((year, half, town)): Path<(String, String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Evaluations).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Evaluations, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let field = |name: &str| crate::scope::field(&form, name);
-    if !csrf_ok(&user, Some(field("csrf"))) {
-        return csrf_refused();
-    }
-    let (desk, v) = match open_view(&st, &user, &year, &half, &town).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (desk, v) = open_view(&st, &user, &year, &half, &town).await?;
     let store = desk.store();
-    let origin = client_addr(&parts);
     let by = By {
         actor: actor(&user),
         name: &user.username,
@@ -275,10 +235,15 @@ pub async fn town_move(
     };
     let action = field("action");
     if let Some(case) = action.strip_prefix("case_") {
-        return cases::case_move(&st, &user, by, store, v, case, &form).await;
+        return Ok(cases::case_move(&st, &user, by, store, v, case, &form).await);
     }
     let Some(mv) = EvalMove::ALL.into_iter().find(|m| m.code() == action) else {
-        return refusal(&st, &user, v, Refusal::Invalid("未指明要办理的操作".into()));
+        return Ok(refusal(
+            &st,
+            &user,
+            v,
+            Refusal::Invalid("未指明要办理的操作".into()),
+        ));
     };
     let seen = office::seen_state(field("seen"));
     let th = &v.th;
@@ -292,14 +257,14 @@ pub async fn town_move(
         _ => office::check(&by, th, mv, seen).map(drop),
     };
     if let Err(e) = done {
-        return failed(&st, &user, v, e);
+        return Ok(failed(&st, &user, v, e));
     }
     let written = match mv {
         EvalMove::Open | EvalMove::Close => Ok(()),
         EvalMove::DeclareRaters => {
             let counts = match codes::declared(&st, th, field) {
                 Ok(c) => c,
-                Err(r) => return refusal(&st, &user, v, r),
+                Err(r) => return Ok(refusal(&st, &user, v, r)),
             };
             store
                 .declare_raters(by.name, by.origin, th.year, th.half, th.town, &counts)
@@ -317,31 +282,31 @@ pub async fn town_move(
                 .filter(|s| field("version").parse::<u32>().ok() == Some(s.version))
                 .cloned()
             else {
-                return refusal(
+                return Ok(refusal(
                     &st,
                     &user,
                     v,
                     Refusal::Conflict(format!("{}已被重新录入，请核对后再确认", part.label())),
-                );
+                ));
             };
             store.confirm_signoff(by.name, by.origin, &seen).await
         }
         EvalMove::EnterPaper => {
             let counts = match codes::paper_counts(&st, th, field) {
                 Ok(c) => c,
-                Err(r) => return refusal(&st, &user, v, r),
+                Err(r) => return Ok(refusal(&st, &user, v, r)),
             };
             store
                 .save_paper_counts(by.name, by.origin, th.year, th.half, th.town, &counts)
                 .await
         }
         EvalMove::IssueCodes => {
-            return codes::issue_codes(&st, &user, &parts, store, v, field).await;
+            return Ok(codes::issue_codes(&st, &user, &headers, &origin, store, v, field).await);
         }
     };
-    match written {
+    Ok(match written {
         Ok(()) => see_other(&here),
         Err(StoreError::Invalid(m)) => refusal(&st, &user, v, Refusal::Conflict(m)),
-        Err(e) => internal(e.into()),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }

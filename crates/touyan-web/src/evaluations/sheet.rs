@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_records::model::{Labelled, RaterGroup};
 use touyan_rules::art12_competency;
@@ -11,9 +11,9 @@ use touyan_workflow::art12_evaluation as flow;
 
 use super::view::counts;
 use super::{half_label, open_view};
-use crate::pages::{internal, masked, message_page, render, signed_in};
-use crate::roles::Action;
-use crate::state::{AppState, Failure};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{masked, message_page, render};
+use crate::state::AppState;
 
 /// One rater group's ballots on the sheet.
 pub struct SheetGroup {
@@ -56,21 +56,14 @@ struct SheetPage {
 /// then).
 pub async fn print(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Evaluations>,
     Path((year, half, town)): Path<(String, String, String)>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Evaluations).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let v = match open_view(&st, &user, &year, &half, &town).await {
-        Ok((_, v)) => v,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let (_, v) = open_view(&st, &user, &year, &half, &town).await?;
     let current = v.th.eval.as_ref().map(|e| e.state);
     let closed_on = v.th.eval.as_ref().and_then(|e| e.closed_on);
     let (true, Some(closed_on)) = (flow::results_visible(current), closed_on) else {
-        return message_page(
+        return Ok(message_page(
             StatusCode::CONFLICT,
             "评价尚未结束",
             &format!(
@@ -83,12 +76,11 @@ pub async fn print(
                     s.label()
                 ))
             ),
-        );
+        ));
     };
-    let params = match v.th.params(st.policy(), st.today()) {
-        Ok(p) => p,
-        Err(e) => return internal(Failure::Internal(e.to_string())),
-    };
+    let params =
+        v.th.params(st.policy(), st.today())
+            .map_err(|e| PageError::Internal(e.to_string()))?;
     let rows =
         v.th.listed
             .iter()
@@ -135,7 +127,7 @@ pub async fn print(
                 }
             })
             .collect();
-    render(
+    Ok(render(
         &SheetPage {
             title: format!(
                 "村党组织书记胜任度评价结果表（{} 年{}）",
@@ -155,5 +147,5 @@ pub async fn print(
             rows,
         },
         StatusCode::OK,
-    )
+    ))
 }

@@ -2,11 +2,9 @@
 //! (`POST /lists/propose`) and one move of a town's review
 //! (`POST /lists/{year}/{town}`), refused with the page and the reason.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::propose::{self, Options, Quiet};
 use touyan_office::{By, OfficeError};
@@ -18,11 +16,12 @@ use touyan_workflow::art01_13_list as flow;
 use super::tier_text;
 use super::town::page;
 use super::view::{View, load};
-use crate::guard::{csrf_ok, see_other};
-use crate::pages::{csrf_refused, internal, message_page, not_found_page, render, signed_in};
+use crate::guard::see_other;
+use crate::http::{HasCsrf, PageError, SignedForm, act};
+use crate::pages::{message_page, not_found_page, render};
 use crate::roles::Action;
 use crate::scope::{actor, town_in_scope};
-use crate::state::{AppState, User, client_addr};
+use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
 pub struct ProposeForm {
@@ -33,68 +32,68 @@ pub struct ProposeForm {
     town: Option<String>,
 }
 
+impl HasCsrf for ProposeForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
 /// `POST /lists/propose`: the year's proposal decided again and stored
 /// (the yearly adjustment: `touyan_office::propose::year`, the same run as `touyan
 /// cycle --year`) for every town, or for one; filed lists are not
 /// touched. Then the town's list, or the overview.
 pub async fn propose(
     State(st): State<AppState>,
-    parts: Parts,
-    Form(f): Form<ProposeForm>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Propose).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    if !csrf_ok(&user, f.csrf.as_deref()) {
-        return csrf_refused();
-    }
+    SignedForm {
+        user,
+        origin,
+        form: f,
+        ..
+    }: SignedForm<act::Propose, ProposeForm>,
+) -> Result<Response, PageError> {
     let Some(year) = crate::scope::year_of(&st, f.year.as_deref()) else {
-        return message_page(
+        return Ok(message_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "年度有误",
             "年度应为四位数字，如 2026。",
-        );
+        ));
     };
-    let Ok(town) = crate::scope::page_town(&user, f.town.as_deref()) else {
-        return not_found_page();
-    };
-    let desk = match st.desk_of(&user, Action::Propose, town.as_ref()) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let town =
+        crate::scope::page_town(&user, f.town.as_deref()).map_err(|()| PageError::NotFound)?;
+    let desk = st.desk_of(&user, Action::Propose, town.as_ref())?;
     let store = desk.store();
     if let Some(t) = town {
-        match st.reader(&user).towns().await {
-            Ok(towns) if towns.iter().any(|(c, _)| c == t.as_str()) => {}
-            Ok(_) => return not_found_page(),
-            Err(e) => return internal(e.into()),
+        let towns = st.reader(&user).towns().await?;
+        if !towns.iter().any(|(c, _)| c == t.as_str()) {
+            return Err(PageError::NotFound);
         }
     }
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let by = By {
         actor: actor(&user),
         name: &user.username,
-        origin: Some(&client_addr(&parts)),
+        origin: Some(&origin),
     };
     let options = Options {
         threads,
         free_records: true,
         progress: std::sync::Arc::new(Quiet),
     };
-    match propose::year(store, by, year, town, st.policy(), options).await {
-        Ok(_) => see_other(&match town {
-            Some(t) => format!("/lists/{year}/{}", t.as_str()),
-            None => format!("/lists?year={year}"),
-        }),
-        Err(OfficeError::NotFound) => not_found_page(),
-        Err(OfficeError::Store(e)) => internal(e.into()),
-        Err(e) => message_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "未能生成建议名单",
-            &e.to_string(),
-        ),
-    }
+    Ok(
+        match propose::year(store, by, year, town, st.policy(), options).await {
+            Ok(_) => see_other(&match town {
+                Some(t) => format!("/lists/{year}/{}", t.as_str()),
+                None => format!("/lists?year={year}"),
+            }),
+            Err(OfficeError::NotFound) => return Err(PageError::NotFound),
+            Err(OfficeError::Store(e)) => return Err(e.into()),
+            Err(e) => message_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "未能生成建议名单",
+                &e.to_string(),
+            ),
+        },
+    )
 }
 
 fn refusal(user: &User, v: View, r: Refusal) -> Response {
@@ -115,34 +114,20 @@ fn refusal(user: &User, v: View, r: Refusal) -> Response {
 // One piece: one move of a list: read the form, check with the workflow, write, answer — each refusal returns its page early.
 pub async fn town_move(
     State(st): State<AppState>,
-    parts: Parts,
     Path((year, town)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::Lists).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Lists, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     let field = |name: &str| crate::scope::field(&form, name);
-    if !csrf_ok(&user, Some(field("csrf"))) {
-        return csrf_refused();
-    }
-    let Some(town) = town_in_scope(&user, &town) else {
-        return not_found_page();
-    };
-    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
-        return not_found_page();
-    };
-    let desk = match st.town_desk(&user, Action::Lists, &town) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let town = town_in_scope(&user, &town).ok_or(PageError::NotFound)?;
+    let year = crate::scope::year_of(&st, Some(&year)).ok_or(PageError::NotFound)?;
+    let desk = st.town_desk(&user, Action::Lists, &town)?;
     let store = desk.store();
-    let mut v = match load(&st, &user, store, year, town).await {
-        Err(e) => return internal(e),
-        Ok(Err(m)) if m.is_empty() => return not_found_page(),
-        Ok(Err(m)) => return message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
-        Ok(Ok(v)) => v,
+    let mut v = match load(&st, &user, store, year, town).await? {
+        Err(m) if m.is_empty() => return Err(PageError::NotFound),
+        Err(m) => return Ok(message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m)),
+        Ok(v) => v,
     };
     // "reset": a save of the proposal itself (the choices and reasons
     // typed so far are dropped).
@@ -153,25 +138,29 @@ pub async fn town_move(
         .copied()
         .find(|k| k.code() == wanted)
     else {
-        return refusal(&user, v, Refusal::Invalid("未指明要办理的操作".into()));
+        return Ok(refusal(
+            &user,
+            v,
+            Refusal::Invalid("未指明要办理的操作".into()),
+        ));
     };
     let comment = field("comment").trim().to_owned();
     if comment.chars().count() > 500 {
-        return refusal(
+        return Ok(refusal(
             &user,
             v,
             Refusal::Invalid("意见或理由不能超过 500 字".into()),
-        );
+        ));
     }
     if let Err(r) = flow::check_move(&actor(&user), town.as_str(), v.current, kind, &comment) {
-        return refusal(&user, v, r);
+        return Ok(refusal(&user, v, r));
     }
     if field("seen") != v.current.map_or("none", |s| s.code()) {
-        return refusal(
+        return Ok(refusal(
             &user,
             v,
             Refusal::Conflict("名单已被他人处理，状态已经改变，请核对后重新办理".into()),
-        );
+        ));
     }
     // A proposal decided under another policy than the one in force is
     // checked here under the one in force: the list cannot go forward on
@@ -183,7 +172,7 @@ pub async fn town_move(
         )
     {
         let m = note.clone();
-        return refusal(&user, v, Refusal::Conflict(m));
+        return Ok(refusal(&user, v, Refusal::Conflict(m)));
     }
     let takes_form = matches!(kind, ListMoveKind::Save | ListMoveKind::Confirm);
     if reset {
@@ -209,7 +198,7 @@ pub async fn town_move(
                             r.village_name,
                             tier.chars().take(10).collect::<String>()
                         );
-                        return refusal(&user, v, Refusal::Invalid(m));
+                        return Ok(refusal(&user, v, Refusal::Invalid(m)));
                     }
                 };
             }
@@ -234,12 +223,12 @@ pub async fn town_move(
                 first.message,
                 first.citation
             );
-            return refusal(&user, v, Refusal::Invalid(m));
+            return Ok(refusal(&user, v, Refusal::Invalid(m)));
         }
     }
     let moved = match flow::check_move(&actor(&user), town.as_str(), v.current, kind, &comment) {
         Ok(m) => m,
-        Err(r) => return refusal(&user, v, r),
+        Err(r) => return Ok(refusal(&user, v, r)),
     };
     let change = ListChange {
         year,
@@ -252,13 +241,15 @@ pub async fn town_move(
         drafts: (takes_form || kind == ListMoveKind::Adjust).then(|| v.drafts()),
         filed: (kind == ListMoveKind::File).then(|| v.filed_entries()),
     };
-    match store
-        .move_list(&user.username, Some(&client_addr(&parts)), &change)
-        .await
-    {
-        Ok(_) => see_other(&format!("/lists/{year}/{}", town.as_str())),
-        Err(StoreError::Invalid(m)) => refusal(&user, v, Refusal::Conflict(m)),
-        Err(e @ StoreError::Stale) => refusal(&user, v, Refusal::Conflict(e.to_string())),
-        Err(e) => internal(e.into()),
-    }
+    Ok(
+        match store
+            .move_list(&user.username, Some(&origin), &change)
+            .await
+        {
+            Ok(_) => see_other(&format!("/lists/{year}/{}", town.as_str())),
+            Err(StoreError::Invalid(m)) => refusal(&user, v, Refusal::Conflict(m)),
+            Err(e @ StoreError::Stale) => refusal(&user, v, Refusal::Conflict(e.to_string())),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

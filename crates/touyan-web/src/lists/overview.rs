@@ -3,15 +3,16 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use touyan_records::model::ReviewState;
 use touyan_storage::Store;
 
 use super::state_label;
 use crate::guard::see_other;
-use crate::pages::{Chrome, internal, message_page, render, signed_in};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{Chrome, message_page, render};
 use crate::roles::Action;
 use crate::state::{AppState, Failure, User};
 
@@ -41,40 +42,30 @@ struct ListsPage {
 
 pub async fn overview(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Lists>,
     Query(q): Query<YearQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Lists).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
     let Some(year) = crate::scope::year_of(&st, q.year.as_deref()) else {
-        return message_page(
+        return Ok(message_page(
             StatusCode::BAD_REQUEST,
             "年度有误",
             "年度应为四位数字，如 2026。",
-        );
+        ));
     };
     if let Some(t) = user.town_scope() {
-        return see_other(&format!("/lists/{year}/{t}"));
+        return Ok(see_other(&format!("/lists/{year}/{t}")));
     }
-    let desk = match st.city_desk(&user, Action::Lists) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
-    let store = desk.store();
-    match overview_rows(&st, &user, store, year).await {
-        Ok(rows) => render(
-            &ListsPage {
-                chrome: Chrome::new(&format!("{year} 年度专业化管理名单"), Some(&user), "/lists"),
-                year,
-                rows,
-                may_propose: user.may(Action::Propose),
-            },
-            StatusCode::OK,
-        ),
-        Err(e) => internal(e),
-    }
+    let desk = st.city_desk(&user, Action::Lists)?;
+    let rows = overview_rows(&st, &user, desk.store(), year).await?;
+    Ok(render(
+        &ListsPage {
+            chrome: Chrome::new(&format!("{year} 年度专业化管理名单"), Some(&user), "/lists"),
+            year,
+            rows,
+            may_propose: user.may(Action::Propose),
+        },
+        StatusCode::OK,
+    ))
 }
 
 async fn overview_rows(

@@ -3,12 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use super::town::page;
 use super::view::{RowView, load};
-use crate::pages::{internal, message_page, not_found_page, render, signed_in};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{message_page, render};
 use crate::roles::Action;
 use crate::scope::town_in_scope;
 use crate::state::AppState;
@@ -38,29 +39,17 @@ struct PrintPage {
 
 pub async fn print(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Lists>,
     Path((year, town)): Path<(String, String)>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Lists).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Some(town) = town_in_scope(&user, &town) else {
-        return not_found_page();
-    };
-    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
-        return not_found_page();
-    };
-    let desk = match st.town_desk(&user, Action::Lists, &town) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let town = town_in_scope(&user, &town).ok_or(PageError::NotFound)?;
+    let year = crate::scope::year_of(&st, Some(&year)).ok_or(PageError::NotFound)?;
+    let desk = st.town_desk(&user, Action::Lists, &town)?;
     let store = desk.store();
-    let v = match load(&st, &user, store, year, town).await {
-        Err(e) => return internal(e),
-        Ok(Err(m)) if m.is_empty() => return not_found_page(),
-        Ok(Err(m)) => return message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m),
-        Ok(Ok(v)) => v,
+    let v = match load(&st, &user, store, year, town).await? {
+        Err(m) if m.is_empty() => return Err(PageError::NotFound),
+        Err(m) => return Ok(message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m)),
+        Ok(v) => v,
     };
     let p = page(&user, v, None);
     // In tier order, then the proposal's place, then village code.
@@ -85,7 +74,7 @@ pub async fn print(
             reason: r.reason.clone(),
         })
         .collect();
-    render(
+    Ok(render(
         &PrintPage {
             title: format!("村党组织书记专业化管理名单备案表（{year} 年度）"),
             town_name: p.town_name,
@@ -97,5 +86,5 @@ pub async fn print(
             rows,
         },
         StatusCode::OK,
-    )
+    ))
 }

@@ -4,14 +4,15 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use touyan_records::model::{Labelled, ListMoveKind, ReviewState};
 use touyan_workflow::art01_13_list::{self as flow, Finding};
 
 use super::state_label;
 use super::view::{RowView, View, load};
-use crate::pages::{Chrome, internal, not_found_page, render, signed_in};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{Chrome, render};
 use crate::roles::Action;
 use crate::scope::{actor, town_in_scope};
 use crate::state::{AppState, User, china_time};
@@ -159,28 +160,16 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
 
 pub async fn town_page(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Lists>,
     Path((year, town)): Path<(String, String)>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Lists).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Some(town) = town_in_scope(&user, &town) else {
-        return not_found_page();
-    };
-    let Some(year) = crate::scope::year_of(&st, Some(&year)) else {
-        return not_found_page();
-    };
-    let desk = match st.town_desk(&user, Action::Lists, &town) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let town = town_in_scope(&user, &town).ok_or(PageError::NotFound)?;
+    let year = crate::scope::year_of(&st, Some(&year)).ok_or(PageError::NotFound)?;
+    let desk = st.town_desk(&user, Action::Lists, &town)?;
     let store = desk.store();
-    match load(&st, &user, store, year, town).await {
-        Err(e) => internal(e),
-        Ok(Err(m)) if m.is_empty() => not_found_page(),
-        Ok(Err(m)) => render(
+    Ok(match load(&st, &user, store, year, town).await? {
+        Err(m) if m.is_empty() => return Err(PageError::NotFound),
+        Err(m) => render(
             &NoRunPage {
                 chrome: Chrome::new("尚无测算结果", Some(&user), "/lists"),
                 message: m,
@@ -190,8 +179,8 @@ pub async fn town_page(
             },
             StatusCode::NOT_FOUND,
         ),
-        Ok(Ok(v)) => render(&page(&user, v, None), StatusCode::OK),
-    }
+        Ok(v) => render(&page(&user, v, None), StatusCode::OK),
+    })
 }
 
 /// A town's year with no proposal yet: why, and (for whoever may) the

@@ -3,15 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_storage::{AuditFilter, Page};
 
-use super::{
-    Chrome, PER_PAGE, Pager, forbidden, internal, mask_ids, page_number, render, signed_in,
-};
-use crate::roles::Action;
+use super::{Chrome, PER_PAGE, Pager, mask_ids, page_number, render};
+use crate::http::{PageError, SignedIn, act};
 use crate::state::{AppState, china_time};
 
 pub struct AuditLine {
@@ -62,13 +60,9 @@ fn action_zh(code: &str) -> &'static str {
 
 pub async fn audit(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Audit>,
     Query(q): Query<AuditQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Audit).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
     let mut error = None;
     let mut date = |s: &Option<String>, label: &str| -> Option<time::Date> {
         let s = s.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
@@ -87,11 +81,10 @@ pub async fn audit(
         to: date(&q.to, "截止日"),
     };
     let page = page_number(&q.page);
-    let found = match st.audit(&user, &filter, Page::new(page, PER_PAGE)).await {
-        Ok(Some(f)) => f,
-        Ok(None) => return forbidden(),
-        Err(e) => return internal(e),
-    };
+    let found = st
+        .audit(&user, &filter, Page::new(page, PER_PAGE))
+        .await?
+        .ok_or(PageError::Forbidden)?;
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     let (actor, table, from, to) = (s(&q.actor), s(&q.table), s(&q.from), s(&q.to));
     let pager = Pager::new(
@@ -105,7 +98,7 @@ pub async fn audit(
         page,
         found.total,
     );
-    render(
+    Ok(render(
         &AuditPage {
             chrome: Chrome::new("操作日志", Some(&user), "/audit"),
             error,
@@ -131,5 +124,5 @@ pub async fn audit(
             to,
         },
         StatusCode::OK,
-    )
+    ))
 }

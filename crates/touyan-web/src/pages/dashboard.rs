@@ -3,12 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Chrome, PER_PAGE, Pager, internal, page_number, render, signed_in};
-use crate::roles::Action;
+use super::{Chrome, PER_PAGE, Pager, page_number, render};
+use crate::http::{PageError, SignedIn, act};
 use crate::state::AppState;
 
 /// A row of the dashboard's town table.
@@ -84,22 +84,15 @@ fn town_need(t: &crate::charts::TownChart) -> String {
 /// charts (at most `charts::CHART_TOWNS` towns).
 pub async fn dashboard(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Dashboard>,
     Query(dq): Query<DashboardQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Dashboard).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
     let policy_warning = st
         .policy()
         .resolve(st.today())
         .err()
         .map(|e| format!("政策参数不全，无法计算名额：{e}"));
-    let computed = match crate::charts::data(&st, &user).await {
-        Ok(d) => d,
-        Err(e) => return internal(e),
-    };
+    let computed = crate::charts::data(&st, &user).await?;
     let data = &computed.data;
     let q =
         dq.q.as_deref()
@@ -133,7 +126,7 @@ pub async fn dashboard(
     let need_flag = if need { "1" } else { "" };
     let pager = Pager::new("/", &[("q", &q), ("need", need_flag)], page, matching);
     let shown = data.warnings.len().min(WARNINGS_SHOWN);
-    render(
+    Ok(render(
         &DashboardPage {
             chrome: Chrome::new("首页", Some(&user), "/"),
             scope: &data.scope,
@@ -151,5 +144,5 @@ pub async fn dashboard(
             chart_json: &computed.chart_json,
         },
         StatusCode::OK,
-    )
+    ))
 }

@@ -3,14 +3,14 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_records::model::Labelled;
 use touyan_rules::decision::article_zh;
 use touyan_storage::PersonFile;
 
-use super::{Chrome, internal, masked, not_found_page, opt, render, signed_in, yes_no, yuan};
-use crate::roles::Action;
+use super::{Chrome, masked, opt, render, yes_no, yuan};
+use crate::http::{PageError, SignedIn, act};
 use crate::state::AppState;
 
 /// A table of a record page.
@@ -30,18 +30,14 @@ struct RecordPage {
 
 pub async fn village(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Villages>,
     Path(code): Path<String>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Villages).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let file = match st.reader(&user).village(&code).await {
-        Ok(Some(f)) => f,
-        Ok(None) => return not_found_page(),
-        Err(e) => return internal(e.into()),
-    };
+) -> Result<Response, PageError> {
+    let file = st
+        .reader(&user)
+        .village(&code)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let sections = vec![
         Section {
             title: "任职记录",
@@ -132,7 +128,7 @@ pub async fn village(
         },
     ];
     let v = &file.village;
-    render(
+    Ok(render(
         &RecordPage {
             chrome: Chrome::new(&v.name, Some(&user), "/villages"),
             facts: vec![
@@ -143,40 +139,29 @@ pub async fn village(
             sections,
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 pub async fn person(
     State(st): State<AppState>,
-    parts: axum::http::request::Parts,
+    SignedIn { user, origin, .. }: SignedIn<act::People>,
     Path(id): Path<String>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::People).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Some(id) = st.person_id(&id) else {
-        return not_found_page();
-    };
-    let file = match st.reader(&user).person(id.as_str()).await {
-        Ok(Some(f)) => f,
-        Ok(None) => return not_found_page(),
-        Err(e) => return internal(e.into()),
-    };
-    let origin = crate::state::client_addr(&parts);
-    if let Err(f) = st
-        .audit_read(
-            &user,
-            &origin,
-            "people",
-            &format!("一人一档 {}", masked(&id)),
-        )
-        .await
-    {
-        return internal(f);
-    }
+) -> Result<Response, PageError> {
+    let id = st.person_id(&id).ok_or(PageError::NotFound)?;
+    let file = st
+        .reader(&user)
+        .person(id.as_str())
+        .await?
+        .ok_or(PageError::NotFound)?;
+    st.audit_read(
+        &user,
+        &origin,
+        "people",
+        &format!("一人一档 {}", masked(&id)),
+    )
+    .await?;
     let p = &file.person;
-    render(
+    Ok(render(
         &RecordPage {
             chrome: Chrome::new(&format!("一人一档：{}", p.name), Some(&user), "/people"),
             facts: vec![
@@ -190,7 +175,7 @@ pub async fn person(
             sections: person_sections(&file),
         },
         StatusCode::OK,
-    )
+    ))
 }
 
 /// The one-person file's tables, in the order of the measures. Built a

@@ -8,11 +8,8 @@ use axum::response::Response;
 use touyan_records::model::Labelled;
 use touyan_storage::{Page, PeopleFilter};
 
-use super::{
-    Chrome, ListQuery, PER_PAGE, Pager, internal, masked, message_page, page_number, render,
-    signed_in,
-};
-use crate::roles::Action;
+use super::{Chrome, ListQuery, PER_PAGE, Pager, masked, message_page, page_number, render};
+use crate::http::{PageError, SignedIn, act};
 use crate::state::{AppState, Failure};
 
 pub struct PersonLine {
@@ -49,11 +46,20 @@ pub(crate) async fn whole_id_search(
     parts: &axum::http::request::Parts,
     q: Option<&str>,
 ) -> Result<(), Result<String, Failure>> {
+    id_search_from(st, user, &crate::state::client_addr(parts), q).await
+}
+
+/// [`whole_id_search`] from the client address `origin`.
+async fn id_search_from(
+    st: &AppState,
+    user: &crate::state::User,
+    origin: &str,
+    q: Option<&str>,
+) -> Result<(), Result<String, Failure>> {
     let Some(text) = q.map(str::trim).filter(|t| t.chars().count() == 18) else {
         return Ok(());
     };
-    let origin = crate::state::client_addr(parts);
-    match st.id_search(user, &origin, &text.to_uppercase()).await {
+    match st.id_search(user, origin, &text.to_uppercase()).await {
         Ok(true) => Ok(()),
         Ok(false) => Err(Ok(format!(
             "今日按完整身份证号码查找已达 {} 次（为防止由脱敏号码拼出完整号码），请按姓名查找或明日再试",
@@ -65,17 +71,19 @@ pub(crate) async fn whole_id_search(
 
 pub async fn people(
     State(st): State<AppState>,
-    parts: axum::http::request::Parts,
+    SignedIn { user, origin, .. }: SignedIn<act::People>,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let user = match signed_in(&st, &parts.headers, Action::People).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match whole_id_search(&st, &user, &parts, q.q.as_deref()).await {
+) -> Result<Response, PageError> {
+    match id_search_from(&st, &user, &origin, q.q.as_deref()).await {
         Ok(()) => {}
-        Err(Ok(m)) => return message_page(StatusCode::TOO_MANY_REQUESTS, "查找次数已达上限", &m),
-        Err(Err(f)) => return internal(f),
+        Err(Ok(m)) => {
+            return Ok(message_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                "查找次数已达上限",
+                &m,
+            ));
+        }
+        Err(Err(f)) => return Err(f.into()),
     }
     let page = page_number(&q.page);
     let secretaries = q.secretaries.as_deref().is_some_and(|s| !s.is_empty());
@@ -83,14 +91,10 @@ pub async fn people(
         q: q.q.clone(),
         secretaries_only: secretaries,
     };
-    let found = match st
+    let found = st
         .reader(&user)
         .people(&filter, Page::new(page, PER_PAGE))
-        .await
-    {
-        Ok(f) => f,
-        Err(e) => return internal(e.into()),
-    };
+        .await?;
     let qs = q.q.unwrap_or_default();
     let pager = Pager::new(
         "/people",
@@ -101,7 +105,7 @@ pub async fn people(
         page,
         found.total,
     );
-    render(
+    Ok(render(
         &PeoplePage {
             chrome: Chrome::new("人员", Some(&user), "/people"),
             q: qs,
@@ -126,5 +130,5 @@ pub async fn people(
             pager,
         },
         StatusCode::OK,
-    )
+    ))
 }

@@ -3,13 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_rules::decision::article_zh;
 
-use super::{Chrome, opt, render, signed_in};
-use crate::roles::Action;
+use super::{Chrome, opt, render};
+use crate::http::{PageError, SignedIn, act};
 use crate::state::AppState;
 
 pub struct PolicyLine {
@@ -41,13 +41,9 @@ pub struct PolicyQuery {
 
 pub async fn policy(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Policy>,
     Query(q): Query<PolicyQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Policy).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
     let on = q
         .date
         .as_deref()
@@ -71,7 +67,7 @@ pub async fn policy(
             }
         })
         .collect();
-    render(
+    Ok(render(
         &PolicyPage {
             chrome: Chrome::new("政策参数", Some(&user), "/policy"),
             date: on.to_string(),
@@ -81,5 +77,5 @@ pub async fn policy(
             rows,
         },
         StatusCode::OK,
-    )
+    ))
 }

@@ -3,12 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_storage::{Page, VillageFilter};
 
-use super::{Chrome, ListQuery, PER_PAGE, Pager, enc, internal, page_number, render, signed_in};
-use crate::roles::Action;
+use super::{Chrome, ListQuery, PER_PAGE, Pager, enc, page_number, render};
+use crate::http::{PageError, SignedIn, act};
 use crate::state::AppState;
 
 pub struct VillageLine {
@@ -105,19 +105,12 @@ const COMMITTEES: [(&str, &str); 4] = [
 
 pub async fn villages(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user, .. }: SignedIn<act::Villages>,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let user = match signed_in(&st, &headers, Action::Villages).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
     let reader = st.reader(&user);
     let page = page_number(&q.page);
-    let towns = match reader.towns_shared().await {
-        Ok(t) => t,
-        Err(e) => return internal(e.into()),
-    };
+    let towns = reader.towns_shared().await?;
     let (qs, town, committee) = (
         q.q.unwrap_or_default(),
         q.town.unwrap_or_default(),
@@ -165,10 +158,7 @@ pub async fn villages(
             town: town_code,
             committee: Some(committee.clone()),
         };
-        match reader.villages(&filter, Page::new(page, PER_PAGE)).await {
-            Ok(f) => f,
-            Err(e) => return internal(e.into()),
-        }
+        reader.villages(&filter, Page::new(page, PER_PAGE)).await?
     } else {
         touyan_storage::Paged {
             items: Vec::new(),
@@ -181,7 +171,7 @@ pub async fn villages(
         page,
         found.total,
     );
-    render(
+    Ok(render(
         &VillagesPage {
             chrome: Chrome::new("村级单位", Some(&user), "/villages"),
             towns: if town_text { &[] } else { &towns },
@@ -207,5 +197,5 @@ pub async fn villages(
             committee,
         },
         StatusCode::OK,
-    )
+    ))
 }
