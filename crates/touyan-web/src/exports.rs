@@ -8,9 +8,7 @@
 //! and such an export is recorded in the change log (`Store::log_export`).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
-use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -23,8 +21,7 @@ use touyan_records::{Mask, TownCode};
 use touyan_reports as reports;
 use touyan_storage::{Store, StoreError};
 
-use crate::guard::csrf_ok;
-use crate::http::{PageError, SignedIn, act};
+use crate::http::{PageError, SignedForm, SignedIn, act};
 use crate::imports::{XLSX, attachment, in_temp_dir};
 use crate::pages::{Chrome, internal, render};
 use crate::roles::{Action, Role};
@@ -279,16 +276,13 @@ fn month_of(text: Option<&str>) -> Result<Date, String> {
 // One piece: one export: options, scope, figures, audit entry, file — each refusal returns the form early.
 pub async fn download(
     State(st): State<AppState>,
-    SignedIn { user, origin, .. }: SignedIn<act::Export>,
-    f: Result<Form<ExportForm>, FormRejection>,
+    SignedForm {
+        user,
+        origin,
+        form: f,
+        ..
+    }: SignedForm<act::Export, ExportForm>,
 ) -> Result<Response, PageError> {
-    // A body that is not the form has no CSRF token: refused as such
-    // (403, as the permission matrix asks), so not `SignedForm`, which
-    // answers it with axum's 415.
-    let f = f.map(|Form(f)| f).unwrap_or_default();
-    if !csrf_ok(&user, f.csrf.as_deref()) {
-        return Err(PageError::Csrf);
-    }
     let refuse = |m: String, status: StatusCode| {
         let st = st.clone();
         let user = user.clone();
@@ -415,4 +409,10 @@ pub async fn download(
     // Not logged, not handed out.
     logged?;
     Ok(attachment(bytes, &file_name, XLSX))
+}
+
+impl crate::http::HasCsrf for ExportForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
 }

@@ -13,8 +13,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -28,8 +26,8 @@ use touyan_storage::{PlanChange, PlanMoveRun, PlanPerson, Store, StoreError};
 use touyan_workflow::Refusal;
 use touyan_workflow::art11_plan as flow;
 
-use crate::guard::{csrf_ok, see_other};
-use crate::http::{PageError, SignedIn, act};
+use crate::guard::see_other;
+use crate::http::{PageError, SignedForm, SignedIn, act};
 use crate::pages::{Chrome, internal, masked, message_page, not_found_page, render};
 use crate::roles::Action;
 use crate::scope::actor;
@@ -604,17 +602,11 @@ fn date_field(text: &str, what: &str) -> Result<Date, Refusal> {
 pub async fn plan_move(
     State(st): State<AppState>,
     Path((year, reference)): Path<(String, String)>,
-    SignedIn { user, origin, .. }: SignedIn<act::Plans>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Plans, Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    // A body that is not the form has no CSRF token: refused as such
-    // (403, as the permission matrix asks), so not `SignedForm`, which
-    // answers it with axum's 415.
-    let form = form.map(|Form(f)| f).unwrap_or_default();
     let field = |name: &str| crate::scope::field(&form, name);
-    if !csrf_ok(&user, Some(field("csrf"))) {
-        return Err(PageError::Csrf);
-    }
     let v = open_view(&st, &user, &year, &reference).await?;
     let desk = st.desk(&user, Action::Plans)?;
     let store = desk.store();

@@ -2,9 +2,7 @@
 //! leave request, honour, recruitment, pension subsidy) or a leave request
 //! moved; who may is the workflow crate's, every field is checked here.
 
-use axum::Form;
 use axum::extract::State;
-use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
 use time::Date;
@@ -25,8 +23,8 @@ use super::{
     choice, date_field, fen_field, optional, params_today, past_date, required, secretaries,
     year_field,
 };
-use crate::guard::{csrf_ok, see_other};
-use crate::http::{PageError, SignedIn, act};
+use crate::guard::see_other;
+use crate::http::{PageError, SignedForm, act};
 use crate::pages::not_found_page;
 use crate::roles::Action;
 use crate::scope::{actor, page_town};
@@ -204,17 +202,11 @@ async fn build(
 /// to the person's page) and `csrf`.
 pub async fn record(
     State(st): State<AppState>,
-    SignedIn { user, origin, .. }: SignedIn<act::Daily>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Daily, Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    // A body that is not the form has no CSRF token: refused as such
-    // (403, as the permission matrix asks), so not `SignedForm`, which
-    // answers it with axum's 415.
-    let form = form.map(|Form(f)| f).unwrap_or_default();
     let field = |n: &str| crate::scope::field(&form, n);
-    if !csrf_ok(&user, Some(field("csrf"))) {
-        return Err(PageError::Csrf);
-    }
     let Ok(Some(town)) = page_town(&user, Some(field("town"))) else {
         return Err(PageError::NotFound);
     };

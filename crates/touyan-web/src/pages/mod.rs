@@ -36,13 +36,12 @@ pub use villages::{TOWN_SELECT_MAX, VillageLine, committee_zh, villages};
 
 pub use crate::masking::{mask_ids, masked};
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::guard::see_other;
 use crate::roles::Action;
-use crate::state::{AppState, Failure, User};
+use crate::state::{Failure, User};
 
 /// Rows a list page shows.
 pub const PER_PAGE: u32 = 50;
@@ -165,27 +164,6 @@ pub(crate) fn forbidden() -> Response {
         "无权访问",
         "您的角色无权访问此页面。",
     )
-}
-
-/// The signed-in user allowed `action`, or the answer to give instead: to
-/// the setup form while there is no account, to sign-in when signed out,
-/// 403 when the role may not.
-pub(crate) async fn signed_in(
-    st: &AppState,
-    headers: &HeaderMap,
-    action: Action,
-) -> Result<User, Response> {
-    match st.user(headers).await.map_err(internal)? {
-        Some(u) if u.may(action) => Ok(u),
-        Some(_) => Err(forbidden()),
-        None => {
-            if st.needs_setup().await.map_err(internal)? {
-                Err(see_other("/setup"))
-            } else {
-                Err(see_other("/login"))
-            }
-        }
-    }
 }
 
 /// The answer to a form without the session's CSRF token.
