@@ -490,11 +490,25 @@ async fn a_batch_leaves_an_unchanged_run_alone(db: TestDb) {
     assert!(more.unchanged.is_empty());
     assert_eq!(more.runs[0].total_fen, 400_001);
     assert_eq!(moves(&store).await, 2);
+    // The same total and people, the amounts swapped: a change.
+    let swapped = batch(&store, vec![pay(A, 300_001), pay(B, 100_000)]).await;
+    assert!(swapped.unchanged.is_empty());
+    assert_eq!(swapped.runs[0].total_fen, 400_001);
+    assert_eq!(moves(&store).await, 3);
+    // The same amounts from another source: a change.
+    let mut town_paid = pay(B, 100_000);
+    town_paid.source = FundingSource::Town;
+    let moved = batch(&store, vec![pay(A, 300_001), town_paid.clone()]).await;
+    assert!(moved.unchanged.is_empty());
+    assert_eq!(moves(&store).await, 4);
+    let again = batch(&store, vec![town_paid, pay(A, 300_001)]).await;
+    assert_eq!(again.unchanged, vec![t()]);
+    assert_eq!(moves(&store).await, 4);
     // B no longer paid: a payment fewer is a change too.
     let fewer = batch(&store, vec![pay(A, 100_000)]).await;
     assert!(fewer.unchanged.is_empty());
     assert_eq!(fewer.written.deleted, 1);
-    assert_eq!(moves(&store).await, 3);
+    assert_eq!(moves(&store).await, 5);
     assert_eq!(
         store.town_payments(month, t()).await.unwrap(),
         [pay(A, 100_000)]

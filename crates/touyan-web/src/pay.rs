@@ -494,7 +494,7 @@ pub async fn town_move(
                     OfficeError::Forbidden(m) => Refusal::Forbidden(m),
                     OfficeError::Conflict(m) => Refusal::Conflict(m),
                     OfficeError::Invalid(m) => Refusal::Invalid(m),
-                    OfficeError::Store(e) => Refusal::Invalid(e.to_string()),
+                    OfficeError::Store(e) => return Err(e.into()),
                 };
                 refusal(&user, v, r)
             }

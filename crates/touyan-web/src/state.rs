@@ -1,9 +1,10 @@
 //! The application's state and the signed-in user.
 //!
-//! The store is a private field: handlers reach records only through
-//! [`AppState::reader`], which takes the signed-in [`User`] and gives a
-//! reader of that user's scope (lldap's idea: an unscoped read cannot be
-//! written in a handler by accident).
+//! The store is a private field: handlers reach records only through a
+//! desk ([`AppState::town_desk`], [`AppState::city_desk`], checked here,
+//! see `http/desk.rs`) or [`AppState::reader`], which takes the signed-in
+//! [`User`] and gives a reader of that user's scope (lldap's idea: an
+//! unscoped read cannot be written in a handler by accident).
 
 use std::sync::{Arc, Mutex};
 
@@ -564,7 +565,7 @@ impl AppState {
                 self.now(),
             )
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| crate::http::logged(&e.to_string()))?;
         if created {
             Ok(())
         } else {

@@ -75,7 +75,7 @@ async fn build(
     let p = params_today(st).map_err(Refusal::Invalid)?;
     let in_post = secretaries(store, &p, Some(town), Some(id), today)
         .await
-        .map_err(|Failure::Internal(m)| Refusal::Invalid(m))?;
+        .map_err(|Failure::Internal(m)| Refusal::Invalid(crate::http::logged(&m)))?;
     if in_post.is_empty() {
         return Err(Refusal::Invalid(
             "没有找到该书记：只能登记本镇街在任书记的记录".into(),

@@ -102,6 +102,14 @@ pub(crate) fn request_id() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// Logs an internal error under a new request id and returns what people
+/// are told of it ([`internal_text`]), for a page that shows it in place.
+pub(crate) fn logged(detail: &str) -> String {
+    let id = request_id();
+    log_internal(&id, detail);
+    internal_text(&id)
+}
+
 /// Writes an internal error to the server log (standard error), one line,
 /// under its request id.
 pub(crate) fn log_internal(id: &str, detail: &str) {
