@@ -25,10 +25,12 @@
 //! lives in its adapters and moves here step by step; ARCHITECTURE.md
 //! lists what is where.
 
+pub mod dashboard;
 pub mod error;
 pub mod evaluation;
 pub mod exits;
 pub mod figures;
+pub mod lists;
 pub mod pay;
 pub mod propose;
 pub mod qualifications;

@@ -5,10 +5,10 @@
 //! files), and served as `GET /api/v1/dashboard` for other clients; the
 //! vendored ECharts itself.
 //!
-//! Every figure is the rules crate's: quotas by Article 1
-//! (`art01_inclusion::quota`), reserve shortfalls by Article 9
-//! (`art09_reserves::secretary_reserves`) over counts read in SQL, so that
-//! a dashboard reads a row per town or listed village, never whole tables.
+//! Every figure is decided by `touyan_office::dashboard`: quotas by
+//! Article 1, reserve shortfalls by Article 9, over counts read in SQL, so
+//! that a dashboard reads a row per town or listed village, never whole
+//! tables.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use touyan_rules::{Params, art01_inclusion, art09_reserves};
+use touyan_office::dashboard::{self as office, Shortfall};
 
 use crate::roles::Action;
 use crate::state::{AppState, Failure, User};
@@ -247,7 +247,9 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
         }
     }
     let shortfalls = match &params {
-        Some(p) => reserve_shortfalls(st, user, year, today, p).await?,
+        Some(p) => office::reserve_shortfalls(&st.reader(user), year, today, p)
+            .await
+            .map_err(|e| Failure::Internal(e.to_string()))?,
         None => Vec::new(),
     };
     let short_of: HashMap<&str, &Shortfall> =
@@ -257,12 +259,7 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
     let towns: Vec<TownChart> = summaries
         .into_iter()
         .map(|s| {
-            let quota = params.as_ref().map(|p| {
-                u64::from(
-                    art01_inclusion::quota(p, u32::try_from(s.villages).unwrap_or(u32::MAX))
-                        .outcome,
-                )
-            });
+            let quota = params.as_ref().map(|p| office::town_quota(p, s.villages));
             if let Some(q) = quota
                 && s.listed > q
             {
@@ -372,63 +369,6 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
         chart,
         warnings,
     })
-}
-
-/// A town's listed villages short of secretary reserves (Article 9).
-pub struct Shortfall {
-    pub town: String,
-    pub town_name: String,
-    /// Villages short, and the reserves they lack in all.
-    pub villages: u32,
-    pub missing: u32,
-}
-
-impl Shortfall {
-    /// The dashboard's warning, in Chinese.
-    pub fn warning(&self) -> String {
-        format!(
-            "{}：{} 个专业化管理村的书记后备力量不足，共缺 {} 名（第九条）",
-            self.town_name, self.villages, self.missing
-        )
-    }
-}
-
-/// The towns of the user's scope with villages of this year's filed list
-/// short of secretary reserves on `today` (Article 9), in town order.
-/// The pool of each listed village is counted in SQL (one row per village)
-/// and judged by the rules crate's `art09_reserves::secretary_reserves`.
-/// Training shortfalls are not warned here: judging them needs every
-/// attendance of the year, which is the training export's work.
-pub async fn reserve_shortfalls(
-    st: &AppState,
-    user: &User,
-    year: i32,
-    today: time::Date,
-    p: &Params,
-) -> Result<Vec<Shortfall>, Failure> {
-    let counts = st
-        .reader(user)
-        .secretary_reserve_counts(year, today)
-        .await?;
-    let mut out = Vec::new();
-    for town in counts.chunk_by(|a, b| a.town == b.town) {
-        let (mut villages, mut missing) = (0u32, 0u32);
-        for c in town {
-            if let Some(k) = art09_reserves::secretary_reserves(p, c.reserves).outcome {
-                villages += 1;
-                missing += k;
-            }
-        }
-        if villages > 0 {
-            out.push(Shortfall {
-                town: town[0].town.clone(),
-                town_name: town[0].town_name.clone(),
-                villages,
-                missing,
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// `GET /api/v1/dashboard`.

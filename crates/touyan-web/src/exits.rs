@@ -25,7 +25,7 @@ use crate::http::{SignedForm, SignedIn, act};
 use crate::pages::{Chrome, internal, masked, not_found_page, render};
 
 use crate::roles::Action;
-use crate::scope::{actor, field, page_town};
+use crate::scope::{by, by_from, field, page_town};
 use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
@@ -55,15 +55,6 @@ struct ExitsPage {
     may_record: bool,
     reasons: Vec<(&'static str, &'static str)>,
     today: String,
-}
-
-/// Who acts, for the office (no address: reading only).
-fn by(user: &User) -> By<'_> {
-    By {
-        actor: actor(user),
-        name: &user.username,
-        origin: None,
-    }
 }
 
 fn lines(st: &AppState, ty: &TownYear) -> Vec<ListedLine> {
@@ -167,10 +158,7 @@ pub async fn record(
     let Ok(Some(town)) = page_town(&user, Some(field(&form, "town"))) else {
         return not_found_page();
     };
-    let by = By {
-        origin: Some(&origin),
-        ..by(&user)
-    };
+    let by = by_from(&user, &origin);
     if let Err(e) = office::may(&by, town) {
         return answer(&st, &user, year, town, Err(e)).await;
     }

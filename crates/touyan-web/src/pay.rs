@@ -18,15 +18,15 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
+use touyan_office::OfficeError;
 use touyan_office::pay::{self as office_pay, TownMonth};
-use touyan_office::{By, OfficeError};
 use touyan_records::TownCode;
 use touyan_records::model::{Labelled, PayMoveKind, PayRecord, PayState};
 use touyan_reports::{self as reports, Payments, Young};
 use touyan_rules::art13_pay;
 use touyan_workflow::Refusal;
 
-use crate::scope::actor;
+use crate::scope::{actor, by_from};
 
 use crate::guard::see_other;
 use crate::http::{HasCsrf, PageError, SignedForm, SignedIn, TownDesk, act};
@@ -470,11 +470,7 @@ pub async fn town_move(
             Refusal::Invalid("未指明要办理的操作".into()),
         ));
     };
-    let by = By {
-        actor: actor(&user),
-        name: &user.username,
-        origin: Some(&origin),
-    };
+    let by = by_from(&user, &origin);
     let seen = office_pay::Seen {
         state: office_pay::seen_state(f.seen.as_deref().unwrap_or_default()),
         moves: f.moves.as_deref().and_then(|m| m.trim().parse().ok()),

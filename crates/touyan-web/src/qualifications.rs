@@ -31,7 +31,7 @@ use crate::guard::see_other;
 use crate::http::{SignedForm, SignedIn, act};
 use crate::pages::{Chrome, internal, masked, not_found_page, render};
 use crate::roles::Action;
-use crate::scope::{actor, page_town};
+use crate::scope::{by, by_from, page_town};
 use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
@@ -85,15 +85,6 @@ struct QualificationsPage {
     may_enrol: bool,
     courses: Vec<(&'static str, &'static str)>,
     today: String,
-}
-
-/// Who acts, for the office (no address: reading only).
-fn by(user: &User) -> By<'_> {
-    By {
-        actor: actor(user),
-        name: &user.username,
-        origin: None,
-    }
 }
 
 async fn page(
@@ -258,10 +249,7 @@ pub async fn record(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let by = By {
-        origin: Some(&origin),
-        ..by(&user)
-    };
+    let by = by_from(&user, &origin);
     let today = st.today();
     let done = match office::town_year(store, today.year(), town).await {
         Ok(ty) => recorded(&st, store, by, &ty, &form).await,

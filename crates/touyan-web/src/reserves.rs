@@ -36,7 +36,7 @@ use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, SignedIn, act};
 use crate::pages::{Chrome, internal, masked, render};
 use crate::roles::Action;
-use crate::scope::actor;
+use crate::scope::{by, by_from};
 use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
@@ -209,15 +209,6 @@ fn village_name(r: &Records, v: &touyan_records::VillageCode) -> String {
         .iter()
         .find(|x| x.code == *v)
         .map_or_else(|| v.as_str().to_owned(), |x| x.name.clone())
-}
-
-/// Who acts, for the office (no address: reading only).
-fn by(user: &User) -> By<'_> {
-    By {
-        actor: actor(user),
-        name: &user.username,
-        origin: None,
-    }
 }
 
 // One piece: it fills one page top to bottom in the order the page shows its tables.
@@ -438,10 +429,7 @@ pub async fn record(
     let town = crate::scope::town_in_scope(&user, field("town")).ok_or(PageError::NotFound)?;
     let desk = st.town_desk(&user, Action::Reserves, &town)?;
     let store = desk.store();
-    let by = By {
-        origin: Some(&origin),
-        ..by(&user)
-    };
+    let by = by_from(&user, &origin);
     let done = match office::town_year(store, year, town).await {
         Ok(ty) => recorded(&st, store, &user, by, &ty, &form).await,
         Err(e) => Err(e),

@@ -4,6 +4,7 @@
 use touyan_records::TownCode;
 
 use crate::state::AppState;
+use touyan_office::By;
 use touyan_workflow::Actor;
 
 use crate::state::User;
@@ -13,6 +14,24 @@ pub(crate) fn actor(user: &User) -> Actor<'_> {
     Actor {
         role: user.role,
         town: user.town.as_deref(),
+    }
+}
+
+/// Who acts, for the office, reading only (no client address).
+pub(crate) fn by(user: &User) -> By<'_> {
+    By {
+        actor: actor(user),
+        name: &user.username,
+        origin: None,
+    }
+}
+
+/// Who acts, for the office, from `origin` (the client's address, for
+/// the change log).
+pub(crate) fn by_from<'a>(user: &'a User, origin: &'a str) -> By<'a> {
+    By {
+        origin: Some(origin),
+        ..by(user)
     }
 }
 

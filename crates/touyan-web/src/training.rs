@@ -22,7 +22,7 @@ use touyan_records::TownCode;
 use touyan_records::model::{Labelled, SessionForm};
 use touyan_workflow::Refusal;
 
-use crate::scope::actor;
+use crate::scope::{actor, by, by_from};
 
 use crate::forms;
 use crate::guard::see_other;
@@ -93,15 +93,6 @@ struct TrainingPage {
     /// Some session of the year may have its attendance recorded.
     may_attend: bool,
     today: String,
-}
-
-/// Who acts, for the office (no address: reading only).
-fn by(user: &User) -> By<'_> {
-    By {
-        actor: actor(user),
-        name: &user.username,
-        origin: None,
-    }
 }
 
 async fn page(
@@ -264,10 +255,7 @@ pub async fn record(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
-    let by = By {
-        origin: Some(&origin),
-        ..by(&user)
-    };
+    let by = by_from(&user, &origin);
     let done = match office::town_year(store, year, town).await {
         Ok(ty) => recorded(&st, store, by, &ty, &form).await,
         Err(e) => Err(e),

@@ -21,8 +21,8 @@ use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
+use touyan_office::OfficeError;
 use touyan_office::young::{self, YoungTown};
-use touyan_office::{By, OfficeError};
 use touyan_records::TownCode;
 use touyan_records::model::{Labelled, PostRole, YoungCandidate, YoungMoveKind, YoungState};
 use touyan_reports as reports;
@@ -34,7 +34,7 @@ use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, SignedIn, act};
 use crate::pages::{Chrome, internal, masked, not_found_page, render};
 use crate::roles::Action;
-use crate::scope::actor;
+use crate::scope::{actor, by_from};
 use crate::state::{AppState, Failure, User, china_time};
 
 #[derive(Deserialize, Default)]
@@ -448,11 +448,7 @@ pub async fn record(
         excellent: !field("excellent").is_empty(),
         scored: scored(&form).map_err(|r| r.to_string()),
     };
-    let by = By {
-        actor: actor(&user),
-        name: &user.username,
-        origin: Some(&origin),
-    };
+    let by = by_from(&user, &origin);
     Ok(
         match young::record(store, by, &l, st.policy(), st.today(), &ask).await {
             Ok(()) => see_other(&format!(

@@ -25,8 +25,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
+use touyan_office::OfficeError;
 use touyan_office::evaluation::{self as office, TownHalf};
-use touyan_office::{By, OfficeError};
 use touyan_records::model::{Labelled, SignPart};
 use touyan_records::{CitizenId, TownCode};
 use touyan_storage::{Store, StoreError};
@@ -34,7 +34,7 @@ use touyan_workflow::Refusal;
 use touyan_workflow::art12_evaluation::EvalMove;
 
 use crate::http::{PageError, SignedForm, SignedIn, TownDesk, act};
-use crate::scope::{actor, town_in_scope};
+use crate::scope::{by_from, town_in_scope};
 
 use crate::guard::see_other;
 use crate::pages::{Chrome, message_page, render};
@@ -228,11 +228,7 @@ pub async fn town_move(
     let field = |name: &str| crate::scope::field(&form, name);
     let (desk, v) = open_view(&st, &user, &year, &half, &town).await?;
     let store = desk.store();
-    let by = By {
-        actor: actor(&user),
-        name: &user.username,
-        origin: Some(&origin),
-    };
+    let by = by_from(&user, &origin);
     let action = field("action");
     if let Some(case) = action.strip_prefix("case_") {
         return Ok(cases::case_move(&st, &user, by, store, v, case, &form).await);

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::town::page;
-use super::view::{RowView, load};
+use super::view::{Missing, load};
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{message_page, render};
 use crate::roles::Action;
@@ -47,22 +47,24 @@ pub async fn print(
     let desk = st.town_desk(&user, Action::Lists, &town)?;
     let store = desk.store();
     let v = match load(&st, &user, store, year, town).await? {
-        Err(m) if m.is_empty() => return Err(PageError::NotFound),
-        Err(m) => return Ok(message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m)),
+        Err(Missing::Town) => return Err(PageError::NotFound),
+        Err(Missing::Proposal(m)) => {
+            return Ok(message_page(StatusCode::NOT_FOUND, "尚无测算结果", &m));
+        }
         Ok(v) => v,
     };
+    // In the filing form's order (the office's): the shown rows by
+    // village.
+    let order: Vec<String> = v
+        .list
+        .filing_order()
+        .iter()
+        .map(|r| r.village.as_str().to_owned())
+        .collect();
     let p = page(&user, v, None);
-    // In tier order, then the proposal's place, then village code.
-    let mut listed: Vec<&RowView> = p.rows.iter().filter(|r| r.chosen.is_some()).collect();
-    listed.sort_by_key(|r| {
-        (
-            r.chosen,
-            r.place.parse::<u32>().unwrap_or(u32::MAX),
-            r.village.clone(),
-        )
-    });
-    let rows = listed
-        .into_iter()
+    let rows = order
+        .iter()
+        .filter_map(|village| p.rows.iter().find(|r| &r.village == village))
         .enumerate()
         .map(|(i, r)| PrintRow {
             n: i + 1,

@@ -6,15 +6,15 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use touyan_records::model::{Labelled, ListMoveKind, ReviewState};
-use touyan_workflow::art01_13_list::{self as flow, Finding};
+use touyan_records::model::{Labelled, ListMoveKind};
+use touyan_workflow::art01_13_list::Finding;
 
 use super::state_label;
-use super::view::{RowView, View, load};
+use super::view::{Missing, RowView, View, load};
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{Chrome, render};
 use crate::roles::Action;
-use crate::scope::{actor, town_in_scope};
+use crate::scope::{by, town_in_scope};
 use crate::state::{AppState, User, china_time};
 
 pub struct MoveView {
@@ -63,24 +63,12 @@ pub(super) struct ListPage {
 }
 
 pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
-    let findings = if flow::editable(v.current)
-        || v.current == Some(ReviewState::Confirmed)
-        || v.current == Some(ReviewState::Submitted)
-    {
-        v.findings()
-    } else {
-        Vec::new()
-    };
-    let editable = flow::editable(v.current)
-        && flow::check_move(
-            &actor(user),
-            v.town.as_str(),
-            v.current,
-            ListMoveKind::Save,
-            "",
-        )
-        .is_ok();
-    let mut buttons: Vec<Button> = flow::moves_for(&actor(user), v.town.as_str(), v.current)
+    let by = by(user);
+    let l = &v.list;
+    let findings = l.open_findings();
+    let editable = l.editable(&by);
+    let mut buttons: Vec<Button> = l
+        .moves_for(&by)
         .into_iter()
         .map(|k| Button {
             code: k.code(),
@@ -98,50 +86,48 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
             needs_comment: false,
         });
     }
-    let listed = v.rows.iter().filter(|r| r.chosen.is_some()).count();
-    let mut tiers = [0; 3];
-    for r in &v.rows {
-        if let Some(t) = r.chosen {
-            tiers[usize::from(t.clamp(1, 3)) - 1] += 1;
-        }
-    }
+    let counts = l.counts();
+    let (quota_text, places_text, rows) = (v.quota_text(), v.places_text(), v.rows());
+    let View {
+        town_name, list: l, ..
+    } = v;
     ListPage {
         chrome: Chrome::new(
-            &format!("{} {} 年度专业化管理名单", v.town_name, v.year),
+            &format!("{town_name} {} 年度专业化管理名单", l.year),
             Some(user),
             "/lists",
         ),
-        year: v.year,
-        town: v.town.as_str().to_owned(),
-        town_name: v.town_name,
-        state: state_label(v.current),
-        state_code: v.current.map_or("none", |s| s.code()).to_owned(),
-        version: v
+        year: l.year,
+        town: l.town.as_str().to_owned(),
+        town_name,
+        state: state_label(l.current),
+        state_code: l.current.map_or("none", |s| s.code()).to_owned(),
+        version: l
             .review
             .as_ref()
             .map_or_else(String::new, |r| format!("第 {} 版", r.version)),
-        comment: v
+        comment: l
             .review
             .as_ref()
             .map(|r| r.comment.clone())
             .unwrap_or_default(),
-        run_by: v.run.run_by.clone(),
-        run_at: china_time(v.run.run_at),
-        as_of: v.run.town.as_of.to_string(),
-        policy_id: v.run.town.policy_id.clone(),
-        policy_note: v.policy_note,
-        quota_text: v.quota_text,
-        places_text: v.places_text,
+        run_by: l.run.run_by.clone(),
+        run_at: china_time(l.run.run_at),
+        as_of: l.run.town.as_of.to_string(),
+        policy_id: l.run.town.policy_id.clone(),
+        policy_note: l.policy_note,
+        quota_text,
+        places_text,
         counts: format!(
-            "确定列入 {listed} 人：一档 {} 人、二档 {} 人、三档 {} 人（测算列入 {} 人）",
-            tiers[0], tiers[1], tiers[2], v.run.town.included
+            "确定列入 {} 人：一档 {} 人、二档 {} 人、三档 {} 人（测算列入 {} 人）",
+            counts.listed, counts.tiers[0], counts.tiers[1], counts.tiers[2], l.run.town.included
         ),
         editable,
-        rows: v.rows,
+        rows,
         findings,
         error,
         buttons,
-        moves: v
+        moves: l
             .moves
             .into_iter()
             .map(|m| MoveView {
@@ -153,7 +139,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
                 at: china_time(m.at),
             })
             .collect(),
-        filed_count: v.filed.len(),
+        filed_count: l.filed.len(),
         may_propose: user.may(Action::Propose),
     }
 }
@@ -168,8 +154,8 @@ pub async fn town_page(
     let desk = st.town_desk(&user, Action::Lists, &town)?;
     let store = desk.store();
     Ok(match load(&st, &user, store, year, town).await? {
-        Err(m) if m.is_empty() => return Err(PageError::NotFound),
-        Err(m) => render(
+        Err(Missing::Town) => return Err(PageError::NotFound),
+        Err(Missing::Proposal(m)) => render(
             &NoRunPage {
                 chrome: Chrome::new("尚无测算结果", Some(&user), "/lists"),
                 message: m,
