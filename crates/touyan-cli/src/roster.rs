@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use touyan_excel::{Known, Roster, read_workbook_with, write_marked_copy, write_roster};
+use touyan_office::import::Loaded;
+use touyan_office::{By, OfficeError};
 use touyan_records::Mask;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
@@ -66,7 +68,7 @@ pub fn import(db: &str, path: &Path, errors_out: Option<&Path>, history: bool) -
         Err(m) => return fail(1, m),
     };
     let result = rt.block_on(async {
-        let store = Store::open(db).await?;
+        let store = Store::open(db).await.map_err(OfficeError::from)?;
         let villages: HashSet<_> = store
             .list::<Village>()
             .await?
@@ -97,22 +99,25 @@ pub fn import(db: &str, path: &Path, errors_out: Option<&Path>, history: bool) -
             sessions: &|s| sessions.contains(s),
             secondments: &|p, start| secondments.get(&(p.clone(), start)).copied(),
         };
-        match read_workbook_with(path, &known) {
-            Err(errors) => Ok(Err(errors)),
-            Ok(roster) if !history && !workflow_rows(&roster).is_empty() => {
-                Ok(Ok(Err(workflow_rows(&roster))))
-            }
-            Ok(roster) => {
-                let applied = store.apply(&actor(), &roster).await?;
-                Ok(Ok(Ok((roster.len(), applied, villages.is_empty()))))
-            }
-        }
+        let roster = match read_workbook_with(path, &known) {
+            Err(errors) => return Ok(Err(errors)),
+            Ok(r) => r,
+        };
+        let name = actor();
+        let by = By::command_line(&name);
+        Ok(Ok(
+            match touyan_office::import::load(&store, &by, &roster, history).await {
+                Ok(Loaded::WorkflowSheets(sheets)) => Err(sheets
+                    .into_iter()
+                    .map(|(s, n)| format!("“{}” {n} 行", s.name()))
+                    .collect::<Vec<String>>()),
+                Ok(Loaded::Applied(applied)) => Ok((roster.len(), applied, villages.is_empty())),
+                Err(e) => return Err(e),
+            },
+        ))
     });
     match result {
-        Err(e) => fail(
-            1,
-            format!("{}（未导入任何数据）", StoreError::to_string(&e)),
-        ),
+        Err(e) => fail(1, format!("{e}（未导入任何数据）")),
         Ok(Err(errors)) => {
             eprintln!(
                 "工作簿 {} 有 {} 处问题，未导入任何数据：",
@@ -252,12 +257,4 @@ pub fn export_roster(db: &str, path: &Path, full_ids: bool) -> ExitCode {
         }
         Err(e) => fail(1, e),
     }
-}
-
-/// The workflow sheets `r` has rows in, each with its count.
-fn workflow_rows(r: &Roster) -> Vec<String> {
-    touyan_workflow::import::workflow_rows(r)
-        .into_iter()
-        .map(|(s, n)| format!("“{}” {n} 行", s.name()))
-        .collect()
 }

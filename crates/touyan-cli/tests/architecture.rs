@@ -237,7 +237,7 @@ fn pure_crates_depend_on_no_io_crate() {
 
 /// Storage writes whose decisions have moved into touyan-office: the
 /// adapters (web, command line) must go through the office for them.
-const OFFICE_WRITES: [&str; 10] = [
+const OFFICE_WRITES: [&str; 11] = [
     ".compute_pay(",
     ".move_pay(",
     ".move_young(",
@@ -246,6 +246,8 @@ const OFFICE_WRITES: [&str; 10] = [
     ".replace_cycle(",
     // A list's review.
     ".move_list(",
+    // A workbook's rows (the page's import; the command line's load).
+    ".apply_import(",
     // The recording forms' writes: reserves, training, qualification and
     // exits.
     ".record_form(",

@@ -51,20 +51,7 @@ impl Default for Limits {
     }
 }
 
-/// Characters of a cell a message quotes.
-pub const EXCERPT_CHARS: usize = 30;
-
-/// The first [`EXCERPT_CHARS`] characters of `s`, followed by “…” when
-/// there is more.
-pub fn excerpt(s: &str) -> String {
-    let mut chars = s.chars();
-    let head: String = chars.by_ref().take(EXCERPT_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
-}
+pub use touyan_records::text::{EXCERPT_CHARS, excerpt};
 
 fn mb(bytes: u64) -> String {
     let tenths = bytes.saturating_mul(10) / (1024 * 1024);

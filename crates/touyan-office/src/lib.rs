@@ -30,6 +30,7 @@ pub mod error;
 pub mod evaluation;
 pub mod exits;
 pub mod figures;
+pub mod import;
 pub mod lists;
 pub mod pay;
 pub mod propose;

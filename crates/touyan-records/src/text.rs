@@ -29,6 +29,21 @@ pub fn refusal(c: char) -> String {
     )
 }
 
+/// Characters of a value a message quotes (a workbook's cell, a code).
+pub const EXCERPT_CHARS: usize = 30;
+
+/// The first [`EXCERPT_CHARS`] characters of `s`, followed by “…” when
+/// there is more.
+pub fn excerpt(s: &str) -> String {
+    let mut chars = s.chars();
+    let head: String = chars.by_ref().take(EXCERPT_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

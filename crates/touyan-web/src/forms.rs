@@ -7,10 +7,7 @@ use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::model::Labelled;
 use touyan_rules::calendar::parse_iso_date;
-use touyan_storage::StoreError;
 use touyan_workflow::Refusal;
-
-use crate::state::Failure;
 
 fn invalid(m: String) -> Refusal {
     Refusal::Invalid(m)
@@ -81,19 +78,6 @@ pub(crate) fn status(r: &Refusal) -> StatusCode {
         Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
         Refusal::Conflict(_) => StatusCode::CONFLICT,
         Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
-/// A store's refusal of what was sent (a record already there, a value it
-/// cannot keep) as the user's refusal; anything else is ours.
-pub(crate) fn refused(e: StoreError) -> Result<Refusal, Failure> {
-    match e {
-        StoreError::Invalid(m) => Ok(Refusal::Invalid(m)),
-        e @ StoreError::Stale => Ok(Refusal::Conflict(e.to_string())),
-        e @ (StoreError::Duplicate { .. } | StoreError::MissingReference { .. }) => {
-            Ok(Refusal::Invalid(e.to_string()))
-        }
-        e => Err(e.into()),
     }
 }
 

@@ -2,11 +2,11 @@
 //! (`touyan_excel::read_workbook_located`) against the keys of the user's
 //! scope (`Scoped::import_keys`: a town's own people, so another town's ID
 //! number reads as one that exists nowhere), then every row through the
-//! checks of the form that records it (`touyan_workflow::import`, Article
-//! 8's checks) and the ownership rules of [`refused_rows`], then written
-//! in one transaction through the user's name and address — the records
-//! a form only adds never rewritten ([`add_only`]) — or not at all. A
-//! refused row is listed with its sheet, row and reason.
+//! checks of the form that records it and the ownership rules, then
+//! written in one transaction through the user's name and address — the
+//! records a form only adds never rewritten — or not at all
+//! (`touyan_office::import`). A refused row is listed with its sheet, row
+//! and reason.
 //!
 //! A refused workbook's marked copy (bad cells red, an error sheet) is kept
 //! in the database for an hour (`import_copies`, migration m0005) under a
@@ -26,6 +26,8 @@ use touyan_excel::{
     Access, CellError, Known, Roster, RowNumbers, read_workbook_located, write_marked_copy,
     write_template_for,
 };
+use touyan_office::OfficeError;
+use touyan_office::import::{self as office, Imported};
 use touyan_records::model::TrainingLevel;
 use touyan_storage::{Applied, Store};
 use touyan_workflow::import as flow;
@@ -35,6 +37,7 @@ use crate::guard::csrf_ok;
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{Chrome, message_page, render};
 use crate::roles::Action;
+use crate::scope::by_from;
 use crate::state::{AppState, Failure, User};
 
 /// The largest workbook the page takes (bytes).
@@ -408,66 +411,43 @@ pub async fn upload(
             render(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Checked::Good(roster, rows) => {
-            let refused =
-                match crate::import_rows::refused_rows(&st, store, &user, &keys, &roster, &rows)
-                    .await
-                {
-                    Ok(r) => r,
-                    Err(e) => return Err(e.into()),
-                };
-            // Each number found on record elsewhere is audited on its own,
-            // masked: the log says which, and the day's count is the cap.
-            for id in &refused.probed {
-                if let Err(e) = store
-                    .log_refusal(
-                        &user.username,
-                        Some(&origin),
-                        "people",
-                        &format!(
-                            "导入工作簿新登记：身份证号码 {} 不能由本镇街新登记",
-                            crate::pages::masked(id)
-                        ),
-                    )
-                    .await
-                {
-                    return Err(e.into());
+            let by = by_from(&user, &origin);
+            match office::import(store, &by, &keys, &roster, st.today(), st.now()).await {
+                Ok(Imported::Refused(refused)) => {
+                    page.out_of_scope = refused
+                        .into_iter()
+                        .map(|x| {
+                            let name = x.sheet.name();
+                            let (sheet, row) = rows.of(name, x.index).unwrap_or((name, 0));
+                            OutOfScope {
+                                sheet: sheet.to_owned(),
+                                row,
+                                reason: x.reason,
+                            }
+                        })
+                        .collect();
+                    render(&page, StatusCode::FORBIDDEN)
                 }
-            }
-            if !refused.rows.is_empty() {
-                page.out_of_scope = refused.rows;
-                return Ok(render(&page, StatusCode::FORBIDDEN));
-            }
-            match store
-                .apply_import(
-                    &user.username,
-                    Some(&origin),
-                    &roster,
-                    &crate::import_rows::add_only(),
-                )
-                .await
-            {
-                Ok(applied) => {
+                Ok(Imported::Applied(applied)) => {
                     page.nothing_changed = applied
                         .iter()
                         .all(|a| a.written.inserted + a.written.updated == 0);
                     page.applied = Some(applied.iter().map(applied_line).collect());
                     render(&page, StatusCode::OK)
                 }
-                Err(e) => match crate::forms::refused(e) {
-                    Ok(r) => {
-                        page.error = Some(format!("未导入任何数据：{r}"));
-                        render(&page, StatusCode::UNPROCESSABLE_ENTITY)
-                    }
-                    Err(crate::state::Failure::Internal(m)) => {
-                        let id = crate::http::request_id();
-                        crate::http::log_internal(&id, &m);
-                        page.error = Some(format!(
-                            "写入失败，未导入任何数据。{}",
-                            crate::http::internal_text(&id)
-                        ));
-                        render(&page, StatusCode::INTERNAL_SERVER_ERROR)
-                    }
-                },
+                Err(OfficeError::Store(e)) => {
+                    let id = crate::http::request_id();
+                    crate::http::log_internal(&id, &e.to_string());
+                    page.error = Some(format!(
+                        "写入失败，未导入任何数据。{}",
+                        crate::http::internal_text(&id)
+                    ));
+                    render(&page, StatusCode::INTERNAL_SERVER_ERROR)
+                }
+                Err(e) => {
+                    page.error = Some(format!("未导入任何数据：{e}"));
+                    render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+                }
             }
         }
     })

@@ -71,7 +71,6 @@ pub mod exports;
 mod forms;
 pub mod guard;
 pub mod http;
-mod import_rows;
 pub mod imports;
 mod input;
 pub mod lists;

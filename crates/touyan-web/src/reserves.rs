@@ -533,9 +533,9 @@ async fn recorded(
             };
             let reached = matches!(who, Candidate::New { .. })
                 && user.role.is_town()
-                && crate::import_rows::probes_left(st, store, user).await? == 0;
+                && touyan_office::import::probes_left(store, &user.username, st.now()).await? == 0;
             let cap = DayCap {
-                per_day: crate::import_rows::PROBES_PER_DAY,
+                per_day: touyan_office::import::PROBES_PER_DAY,
                 reached,
             };
             office::reserve(store, by, ty, village, post, listed_on, who, cap)

@@ -1,49 +1,85 @@
-//! Which rows of a checked workbook the importing user may write (issue
-//! 15): the sheet's source and the form's role and scope
+//! A workbook's rows written the way the forms write them (issue 15;
+//! issue 16, item 1): which rows the importing account may not write —
+//! the sheet's source and the form's role and scope
 //! (`touyan_workflow::import`), the ownership rules that keep a town's
 //! import inside the town, the day's cap on what registering new people
-//! tells a town, and Article 8's checks. The page (`imports.rs`) reads
-//! and writes; this module only refuses.
+//! tells a town, Article 8's checks of the secondment form — and, when
+//! none is refused, the write of every row in one transaction (a form's
+//! records only added, never rewritten). The adapter reads the workbook
+//! and says which row of which sheet each refusal is about.
 
 use std::collections::HashSet;
 
-use touyan_excel::spec::Record as SheetRecord;
-use touyan_excel::{Roster, RowNumbers, excerpt};
-use touyan_records::model::{Secondment, TrainingLevel};
+use time::{Date, PrimitiveDateTime};
+use touyan_records::citizen_id::Mask;
+use touyan_records::model::{Records, Secondment, TrainingLevel};
+use touyan_records::text::excerpt;
 use touyan_records::{CitizenId, TownCode, VillageCode};
-use touyan_storage::{ImportKeys, Store, StoreError};
+use touyan_storage::{Applied, ImportKeys, Store, StoreError};
 use touyan_workflow::art08_09_reserves as flow8;
 use touyan_workflow::import::{self as flow, Owner, Sheet};
 use touyan_workflow::{Actor, Refusal};
 
-use crate::imports::OutOfScope;
-use crate::state::{AppState, User};
-
-/// What the import may not write: the rows, and how many ID numbers a
-/// town tried to register that are on record elsewhere (counted and
-/// audited: the one answer that tells a town such a number exists).
-pub(crate) struct Refused {
-    pub(crate) rows: Vec<OutOfScope>,
-    pub(crate) probed: Vec<CitizenId>,
-}
+use crate::{By, OfficeError};
 
 /// How many numbers on record in another town an account may be told
 /// about in a day, registering new people (by import or form).
-pub(crate) const PROBES_PER_DAY: u64 = 10;
+pub const PROBES_PER_DAY: u64 = 10;
 
-/// How many of [`PROBES_PER_DAY`] are left to `user` today (the
-/// change log's refusals since midnight).
-pub(crate) async fn probes_left(
-    st: &AppState,
+/// One row the import may not write, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowRefused {
+    pub sheet: Sheet,
+    /// The row's place among its sheet's records (0 for a line about the
+    /// whole sheet).
+    pub index: usize,
+    pub reason: String,
+}
+
+/// What the import may not write: the rows, and the ID numbers a town
+/// tried to register that are on record elsewhere (each audited: the one
+/// answer that tells a town such a number exists).
+#[derive(Debug, Default)]
+pub struct Refused {
+    pub rows: Vec<RowRefused>,
+    pub probed: Vec<CitizenId>,
+}
+
+/// How an import came out.
+#[derive(Debug)]
+pub enum Imported {
+    /// Nothing written: these rows may not be.
+    Refused(Vec<RowRefused>),
+    /// Every row written, by table.
+    Applied(Vec<Applied>),
+}
+
+fn masked(id: &CitizenId) -> String {
+    id.masked(Mask::default())
+}
+
+/// How many of [`PROBES_PER_DAY`] are left to the account `name` today
+/// (the change log's refusals since midnight of `now`).
+pub async fn probes_left(
     store: &Store,
-    user: &User,
+    name: &str,
+    now: PrimitiveDateTime,
 ) -> Result<u64, StoreError> {
-    let since = st.now().replace_time(time::Time::MIDNIGHT);
-    let used = store.refusals_since(&user.username, since).await?;
+    let since = now.replace_time(time::Time::MIDNIGHT);
+    let used = store.refusals_since(name, since).await?;
     Ok(PROBES_PER_DAY.saturating_sub(used))
 }
 
-/// Every row of `r` that `user` may not write, each with its reason:
+/// The town a town role is limited to (`Some("")` for a town role
+/// without a town: it owns nothing); `None` for the city.
+fn own_town(actor: &Actor<'_>) -> Option<String> {
+    actor
+        .role
+        .is_town()
+        .then(|| actor.town.unwrap_or_default().to_owned())
+}
+
+/// Every row of `r` that `by` may not write, each with its reason:
 ///
 /// - its sheet's source and the role and scope of the form that records
 ///   it (`touyan_workflow::import`): a workflow's records never, another
@@ -58,21 +94,21 @@ pub(crate) async fn probes_left(
 ///   carry no town; an upsert must not move one);
 /// - Article 8's checks of the secondment form (`check_secondment`,
 ///   `check_appraisal`, `check_work_log`).
+///
+/// `keys` are what the account's scope has on record; `now` counts the
+/// day's probes, `today` dates Article 8's checks. In sheet order, then
+/// row order.
 // One piece: one pass over the workbook's rows in sheet order, each sheet's scope check beside the others so the refusals read as the workbook does.
-pub(crate) async fn refused_rows(
-    st: &AppState,
+pub async fn refused_rows(
     store: &Store,
-    user: &User,
+    by: &By<'_>,
     keys: &ImportKeys,
-    r: &Roster,
-    rows: &RowNumbers,
-) -> Result<Refused, StoreError> {
-    let own = user.town_scope();
-    let actor = Actor {
-        role: user.role,
-        town: own.as_deref(),
-    };
-    let today = st.today();
+    r: &Records,
+    today: Date,
+    now: PrimitiveDateTime,
+) -> Result<Refused, OfficeError> {
+    let actor = by.actor;
+    let own = own_town(&actor);
     // People a town registers with this workbook.
     let placed: HashSet<&CitizenId> = r
         .posts
@@ -95,7 +131,7 @@ pub(crate) async fn refused_rows(
             .map(|p| &p.id)
             .filter(|id| !keys.people.contains(*id) && placed.contains(id))
             .collect();
-        let left = probes_left(st, store, user).await?;
+        let left = probes_left(store, by.name, now).await?;
         if !candidates.is_empty() && left == 0 {
             capped = true;
         } else if !candidates.is_empty() {
@@ -120,7 +156,7 @@ pub(crate) async fn refused_rows(
         if keys.shared.contains(id) {
             Err(format!(
                 "{} 目前在其他镇街也有任职、后备或年轻干部身份，其记录由市级管理员办理",
-                crate::pages::masked(id)
+                masked(id)
             ))
         } else if keys.people.contains(id) || new_people.contains(id) {
             Ok(t.clone())
@@ -131,15 +167,15 @@ pub(crate) async fn refused_rows(
         } else if elsewhere.contains(id) {
             Err(format!(
                 "身份证号码 {} 不能由本镇街新登记：请核对号码；如确属本镇街人员，请联系市级管理员办理",
-                crate::pages::masked(id)
+                masked(id)
             ))
         } else if defined.contains(id) {
             Err(format!(
                 "新人员 {} 须在同一工作簿的“任职”或“后备干部”表中登记在本镇街的村",
-                crate::pages::masked(id)
+                masked(id)
             ))
         } else {
-            Err(format!("{} 不在本镇街名册中", crate::pages::masked(id)))
+            Err(format!("{} 不在本镇街名册中", masked(id)))
         }
     };
     let say = |sheet: Sheet, owner: Owner<'_>| -> Option<String> {
@@ -168,17 +204,17 @@ pub(crate) async fn refused_rows(
     };
     let mut out = Vec::new();
     // Workflow sheets: one line each, wherever their rows are.
-    workflow_sheets(&mut out, rows, r, &actor);
-    check(&mut out, rows, &r.people, |x| {
+    workflow_sheets(&mut out, r, &actor);
+    check(&mut out, Sheet::People, &r.people, |x| {
         by_person(Sheet::People, &x.id)
     });
-    check(&mut out, rows, &r.posts, |x| {
+    check(&mut out, Sheet::Posts, &r.posts, |x| {
         by_village(Sheet::Posts, &x.village, Some(&x.person))
     });
-    check(&mut out, rows, &r.village_years, |x| {
+    check(&mut out, Sheet::VillageYears, &r.village_years, |x| {
         by_village(Sheet::VillageYears, &x.village, None)
     });
-    check(&mut out, rows, &r.three_good, |x| {
+    check(&mut out, Sheet::ThreeGood, &r.three_good, |x| {
         by_person(Sheet::ThreeGood, &x.person)
     });
     // A session's owner is its level's: a city session is the city's
@@ -196,31 +232,36 @@ pub(crate) async fn refused_rows(
             .map(|s| (s.level, s.town))
             .or_else(|| keys.sessions.get(code).copied())
     };
-    check(&mut out, rows, &r.training_sessions, |x| {
-        if x.level == TrainingLevel::City && x.town.is_some() {
-            return Some("市级培训班次不填镇街代码".to_owned());
-        }
-        if let Some(stored) = keys.sessions.get(&x.code)
-            && *stored != (x.level, x.town)
-        {
-            return Some(format!(
-                "培训编号“{}”已被其他培训班次使用，请换一个编号",
-                excerpt(&x.code)
-            ));
-        }
-        say(
-            Sheet::TrainingSessions,
-            owner_of(x.level, x.town).as_owner(),
-        )
-    });
-    check(&mut out, rows, &r.attendance, |x| {
+    check(
+        &mut out,
+        Sheet::TrainingSessions,
+        &r.training_sessions,
+        |x| {
+            if x.level == TrainingLevel::City && x.town.is_some() {
+                return Some("市级培训班次不填镇街代码".to_owned());
+            }
+            if let Some(stored) = keys.sessions.get(&x.code)
+                && *stored != (x.level, x.town)
+            {
+                return Some(format!(
+                    "培训编号“{}”已被其他培训班次使用，请换一个编号",
+                    excerpt(&x.code)
+                ));
+            }
+            say(
+                Sheet::TrainingSessions,
+                owner_of(x.level, x.town).as_owner(),
+            )
+        },
+    );
+    check(&mut out, Sheet::Attendance, &r.attendance, |x| {
         let Some((level, town)) = session_of(&x.session) else {
             return Some(format!("班次编号“{}”不存在", excerpt(&x.session)));
         };
         say(Sheet::Attendance, owner_of(level, town).as_owner())
             .or_else(|| person_town(&x.person).err())
     });
-    check(&mut out, rows, &r.admonitions, |x| {
+    check(&mut out, Sheet::Admonitions, &r.admonitions, |x| {
         if x.article != 6 {
             // Article 12's interviews come from the evaluation's cases.
             return Some(format!(
@@ -230,14 +271,14 @@ pub(crate) async fn refused_rows(
         }
         by_person(Sheet::Admonitions, &x.person)
     });
-    check(&mut out, rows, &r.exam_results, |x| {
+    check(&mut out, Sheet::ExamResults, &r.exam_results, |x| {
         by_person(Sheet::ExamResults, &x.person)
     });
-    check(&mut out, rows, &r.reserves, |x| {
+    check(&mut out, Sheet::Reserves, &r.reserves, |x| {
         by_village(Sheet::Reserves, &x.village, Some(&x.person))
     });
     // Article 8, as the secondment form checks it.
-    check(&mut out, rows, &r.secondments, |x| {
+    check(&mut out, Sheet::Secondments, &r.secondments, |x| {
         let t = match person_town(&x.person) {
             Ok(t) => t,
             Err(m) => return Some(m),
@@ -259,7 +300,7 @@ pub(crate) async fn refused_rows(
             .err()
             .map(|e| e.to_string())
     });
-    check(&mut out, rows, &r.work_logs, |x| {
+    check(&mut out, Sheet::WorkLogs, &r.work_logs, |x| {
         if let Some(m) = by_person(Sheet::WorkLogs, &x.person) {
             return Some(m);
         }
@@ -275,7 +316,7 @@ pub(crate) async fn refused_rows(
             .err()
             .map(|e| e.to_string())
     });
-    out.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+    out.sort_by(|a, b| (a.sheet.name(), a.index).cmp(&(b.sheet.name(), b.index)));
     Ok(Refused {
         rows: out,
         probed: elsewhere.into_iter().collect(),
@@ -300,7 +341,7 @@ impl OwnedOwner {
 /// The tables of the sheets a form records (`Source::Form`): a form only
 /// ever adds such a record (a correction is a move of its own), so an
 /// import may add them or bring the same again, never rewrite one.
-pub(crate) fn add_only() -> Vec<&'static str> {
+pub fn add_only() -> Vec<&'static str> {
     use touyan_records::model::{
         Admonition, Attendance, ExamResult, Reserve, TrainingSession, WorkLog,
     };
@@ -324,36 +365,110 @@ pub(crate) fn add_only() -> Vec<&'static str> {
 
 /// One line for each sheet with rows that no import may write (a
 /// workflow's records), at its first row.
-fn workflow_sheets(out: &mut Vec<OutOfScope>, rows: &RowNumbers, r: &Roster, actor: &Actor<'_>) {
+fn workflow_sheets(out: &mut Vec<RowRefused>, r: &Records, actor: &Actor<'_>) {
     for (sheet, n) in flow::workflow_rows(r) {
         if let Err(x) = flow::may_import(actor, sheet, Owner::CitySession) {
-            let (name, row) = rows.of(sheet.name(), 0).unwrap_or((sheet.name(), 0));
-            out.push(OutOfScope {
-                sheet: name.to_owned(),
-                row,
+            out.push(RowRefused {
+                sheet,
+                index: 0,
                 reason: format!("{x}（共 {n} 行，整表不予导入）"),
             });
         }
     }
 }
 
-fn check<T: SheetRecord>(
-    out: &mut Vec<OutOfScope>,
-    rows: &RowNumbers,
+fn check<T>(
+    out: &mut Vec<RowRefused>,
+    sheet: Sheet,
     list: &[T],
     why: impl Fn(&T) -> Option<String>,
 ) {
-    let name = T::spec().name;
-    for (i, x) in list.iter().enumerate() {
+    for (index, x) in list.iter().enumerate() {
         if let Some(reason) = why(x) {
-            let (sheet, row) = rows.of(name, i).unwrap_or((name, 0));
-            out.push(OutOfScope {
-                sheet: sheet.to_owned(),
-                row,
+            out.push(RowRefused {
+                sheet,
+                index,
                 reason,
             });
         }
     }
+}
+
+/// Imports `r` for `by`: refused whole when any row may not be written
+/// (the numbers probed are audited all the same, each on its own,
+/// masked: the log says which, and the day's count is the cap), else
+/// every row written in one transaction, a form's records only added.
+pub async fn import(
+    store: &Store,
+    by: &By<'_>,
+    keys: &ImportKeys,
+    r: &Records,
+    today: Date,
+    now: PrimitiveDateTime,
+) -> Result<Imported, OfficeError> {
+    let refused = refused_rows(store, by, keys, r, today, now).await?;
+    for id in &refused.probed {
+        store
+            .log_refusal(
+                by.name,
+                by.origin,
+                "people",
+                &format!(
+                    "导入工作簿新登记：身份证号码 {} 不能由本镇街新登记",
+                    masked(id)
+                ),
+            )
+            .await?;
+    }
+    if !refused.rows.is_empty() {
+        return Ok(Imported::Refused(refused.rows));
+    }
+    store
+        .apply_import(by.name, by.origin, r, &add_only())
+        .await
+        .map(Imported::Applied)
+        .map_err(OfficeError::refused)
+}
+
+/// How the database holder's import came out (`touyan import`).
+#[derive(Debug)]
+pub enum Loaded {
+    /// Nothing written: the workbook has rows of sheets only a workflow
+    /// makes, and this is no migration of past years' records (the
+    /// sheets, each with its rows).
+    WorkflowSheets(Vec<(Sheet, usize)>),
+    /// Every row written, by table.
+    Applied(Vec<Applied>),
+}
+
+/// Loads `r` for the database holder (the command line, acting as the
+/// city's administrator): every row written in one transaction, a form's
+/// records too (a migration corrects what the forms recorded) — except
+/// the sheets only a workflow makes (lists, pay, ballots, certificates,
+/// exits, yearly settings…), refused unless `history` says past years'
+/// records are being migrated.
+pub async fn load(
+    store: &Store,
+    by: &By<'_>,
+    r: &Records,
+    history: bool,
+) -> Result<Loaded, OfficeError> {
+    if by.actor.role != touyan_workflow::Role::CityAdmin {
+        return Err(OfficeError::Forbidden(
+            "整本导入（含迁移历史数据）只能由市级管理员办理".into(),
+        ));
+    }
+    if !history {
+        let sheets = flow::workflow_rows(r);
+        if !sheets.is_empty() {
+            return Ok(Loaded::WorkflowSheets(sheets));
+        }
+    }
+    store
+        .apply_from(by.name, by.origin, r)
+        .await
+        .map(Loaded::Applied)
+        .map_err(OfficeError::refused)
 }
 
 #[cfg(test)]
