@@ -20,11 +20,13 @@
 //! the qualification page's exams, certificates and degree-study
 //! applications with each cadre's certificate and courses and the
 //! enrolment order ([`qualifications`]), exits with the grounds that
-//! apply ([`exits`]), the reports' figures for a period ([`figures`])
-//! and the decision dates ([`when`]). The rest of the office's work still
+//! apply ([`exits`]), the daily management and treatment pages' reminders,
+//! records and leave requests ([`daily`]), the reports' figures for a
+//! period ([`figures`]) and the decision dates ([`when`]). The rest of the office's work still
 //! lives in its adapters and moves here step by step; ARCHITECTURE.md
 //! lists what is where.
 
+pub mod daily;
 pub mod dashboard;
 pub mod error;
 pub mod evaluation;

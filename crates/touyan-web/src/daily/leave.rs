@@ -1,16 +1,15 @@
 //! The leave requests: a request's line with the moves the user may make,
-//! and a move of a stored request read from a post.
+//! and a move of a stored request read from a post (who may, the request
+//! and the write are `touyan_office::daily`'s).
 
+use touyan_office::daily as office;
+use touyan_office::{By, OfficeError};
 use touyan_records::model::{Labelled, LeaveMoveKind, LeaveRequest, LeaveState};
 use touyan_records::{CitizenId, TownCode};
-use touyan_storage::{LeaveChange, Store};
-use touyan_workflow::Refusal;
-use touyan_workflow::art02_daily as flow;
+use touyan_storage::Store;
 
-use super::record::Write;
-use super::{choice, optional, past_date};
-use crate::scope::actor;
-use crate::state::{AppState, User};
+use crate::forms;
+use crate::state::AppState;
 
 pub struct LeaveLine {
     pub key: String,
@@ -34,8 +33,8 @@ impl LeaveLine {
     }
 }
 
-pub(super) fn leave_line(st: &AppState, user: &User, who: String, l: &LeaveRequest) -> LeaveLine {
-    let moves = flow::moves_for(&actor(user), l.town.as_str(), Some(l.state))
+pub(super) fn leave_line(st: &AppState, by: &By<'_>, who: String, l: &LeaveRequest) -> LeaveLine {
+    let moves = office::leave_moves(by, l)
         .into_iter()
         .map(|k| (k.code(), k.label()))
         .collect();
@@ -56,60 +55,32 @@ pub(super) fn leave_line(st: &AppState, user: &User, who: String, l: &LeaveReque
 }
 
 /// A move of a stored leave request: `seq`, `state` (as seen), `kind`,
-/// `comment` (a refusal's reason), `date` (the day reported back).
-pub(super) async fn leave_move(
+/// `comment` (a refusal's reason), `date` (the day reported back). Who
+/// may is told first, then which request, then the day.
+pub(super) async fn moved(
     st: &AppState,
-    user: &User,
     store: &Store,
+    by: &By<'_>,
     town: TownCode,
     id: &CitizenId,
     form: &[(String, String)],
-) -> Result<Write, Refusal> {
+) -> Result<(), OfficeError> {
     let field = |n: &str| crate::scope::field(form, n);
-    let kind: LeaveMoveKind = choice(field("kind"), "办理事项")?;
+    let kind: LeaveMoveKind = forms::choice(field("kind"), "办理事项")?;
     let seen: LeaveState = LeaveState::ALL
         .iter()
         .copied()
         .find(|s| s.code() == field("state"))
-        .ok_or(Refusal::NotFound)?;
-    let comment = optional(field("comment"), "理由", 300)?;
-    let to = flow::check_move(&actor(user), town.as_str(), Some(seen), kind, &comment)?;
-    let seq: u32 = field("seq").parse().map_err(|_| Refusal::NotFound)?;
-    let file = store
-        .daily_file(id, Some(town))
+        .ok_or(OfficeError::NotFound)?;
+    let comment = field("comment");
+    office::may_move(by, town, seen, kind, comment)?;
+    let seq: u32 = field("seq").parse().map_err(|_| OfficeError::NotFound)?;
+    let at = office::leave(store, by, town, id, seq, seen, kind, comment).await?;
+    let returned_on = match kind {
+        LeaveMoveKind::Return => Some(forms::date(field("date"), "销假日期")?),
+        _ => None,
+    };
+    office::move_leave(store, by, st.today(), at, returned_on)
         .await
-        .map_err(|e| Refusal::Invalid(e.to_string()))?;
-    let mut request = file
-        .leaves
-        .into_iter()
-        .find(|l| l.seq == seq)
-        .ok_or(Refusal::NotFound)?;
-    if request.state != seen {
-        return Err(Refusal::Conflict(format!(
-            "该请假已是“{}”，不能“{}”；请刷新页面",
-            request.state.label(),
-            kind.label()
-        )));
-    }
-    request.state = to;
-    match kind {
-        LeaveMoveKind::Refuse => request.comment = comment.clone(),
-        LeaveMoveKind::Return => {
-            let back = past_date(field("date"), "销假日期", st.today())?;
-            if back < request.start {
-                return Err(Refusal::Invalid(format!(
-                    "销假日期 {back} 早于请假开始日期 {}",
-                    request.start
-                )));
-            }
-            request.returned_on = Some(back);
-        }
-        LeaveMoveKind::Request | LeaveMoveKind::Approve => {}
-    }
-    Ok(Write::Leave(LeaveChange {
-        request,
-        expected: Some(seen),
-        kind,
-        comment,
-    }))
+        .map(drop)
 }

@@ -5,12 +5,13 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use touyan_office::OfficeError;
+use touyan_office::daily::{self as office, DailyFile};
+use touyan_records::CitizenId;
 use touyan_records::model::{Labelled, WorkRecord};
-use touyan_records::{CitizenId, TownCode};
-use touyan_storage::DailyFile;
 
 use super::leave::{LeaveLine, leave_line};
-use super::{Choices, choices, may_keep, params_today, reminders_of, secretaries, sentence};
+use super::{Choices, by, choices};
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{Chrome, internal, masked, not_found_page, render, yuan};
 use crate::roles::Action;
@@ -145,35 +146,35 @@ pub(super) async fn person_page(
     {
         return internal(f);
     }
-    let own = user.town_scope().and_then(|t| TownCode::parse(&t).ok());
+    // The desk's town (every town's records for the city).
+    let own = desk.town().copied();
     let today = st.today();
-    let params = params_today(st);
-    let in_post = match &params {
-        Ok(p) => match secretaries(store, p, own, Some(id), today).await {
-            Ok(s) => s.into_iter().next(),
-            Err(e) => return internal(e),
-        },
-        Err(_) => None,
+    let (in_post, problem) = match office::in_post(store, st.policy(), own, Some(id), today).await {
+        Ok(s) => (s.into_iter().next(), None),
+        // No policy in force today: the records, without reminders.
+        Err(OfficeError::Invalid(m)) => (None, Some(m)),
+        Err(e) => return PageError::from(e).into_response(),
     };
-    let file = match store.daily_file(id, own).await {
+    let file = match office::file(store, id, own).await {
         Ok(f) => f,
-        Err(e) => return internal(e.into()),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let who = match &in_post {
-        Some(s) => format!("{} {}", s.village_name, s.name),
+        Some(s) => format!("{} {}", s.secretary.village_name, s.secretary.name),
         None => match st.reader(user).person(id.as_str()).await {
             Ok(Some(f)) => f.person.name,
             Ok(None) => return not_found_page(),
             Err(e) => return internal(e.into()),
         },
     };
+    let by = by(user);
     let key = st.person_ref(id);
     let [rotas, works, reports, honours, recruitments, pensions] = rows_of(&file);
     let mut page = PersonPage {
         chrome: Chrome::new(&format!("日常管理与待遇保障：{who}"), Some(user), "/daily"),
         town: in_post
             .as_ref()
-            .map(|s| s.town.as_str().to_owned())
+            .map(|s| s.secretary.town.as_str().to_owned())
             .unwrap_or_default(),
         person_id: masked(id),
         problem: None,
@@ -186,7 +187,7 @@ pub(super) async fn person_page(
             .leaves
             .iter()
             .rev()
-            .map(|l| leave_line(st, user, who.clone(), l))
+            .map(|l| leave_line(st, &by, who.clone(), l))
             .collect(),
         moves: file
             .leave_moves
@@ -210,14 +211,14 @@ pub(super) async fn person_page(
         back: "person",
         c: choices(st),
     };
-    match (&params, &in_post) {
-        (Err(m), _) => page.problem = Some(m.clone()),
-        (Ok(_), None) => {
+    match (problem, &in_post) {
+        (Some(m), _) => page.problem = Some(m),
+        (None, None) => {
             page.problem = Some("不是本范围在任的村党组织书记：只显示已有记录，不再提醒".into())
         }
-        (Ok(p), Some(s)) => {
-            page.reminders = reminders_of(p, s, today).iter().map(sentence).collect();
-            page.may_keep = may_keep(user, s.town.as_str());
+        (None, Some(s)) => {
+            page.reminders = s.reminders.iter().map(office::sentence).collect();
+            page.may_keep = office::may_keep(&by, s.secretary.town);
         }
     }
     render(&page, status)

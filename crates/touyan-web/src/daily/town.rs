@@ -6,11 +6,12 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use touyan_office::OfficeError;
+use touyan_office::daily as office;
 use touyan_records::TownCode;
-use touyan_rules::art02_daily_inferred::Reminder;
 
 use super::leave::{LeaveLine, leave_line};
-use super::{Choices, choices, may_keep, params_today, reminders_of, secretaries, sentence};
+use super::{Choices, by, choices};
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{Chrome, internal, masked, render};
 use crate::roles::Action;
@@ -80,7 +81,7 @@ pub(super) async fn town_page(
         problem: None,
         error,
         counts: Vec::new(),
-        kinds: Reminder::KINDS,
+        kinds: office::KINDS,
         lines: Vec::new(),
         leaves: Vec::new(),
         may_keep: false,
@@ -93,56 +94,45 @@ pub(super) async fn town_page(
         Err(e) => return e.into_response(),
     };
     let store = desk.store();
-    let p = match params_today(st) {
-        Ok(p) => p,
-        Err(m) => {
+    let today = st.today();
+    let all = match office::in_post(store, st.policy(), town, None, today).await {
+        Ok(s) => s,
+        Err(OfficeError::Invalid(m)) => {
+            // No policy in force today.
             page.problem = Some(m);
             return render(&page, status);
         }
-    };
-    let today = st.today();
-    let all = match secretaries(store, &p, town, None, today).await {
-        Ok(s) => s,
-        Err(e) => return internal(e),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let Some(town) = town else {
         // The city: counts per town (the secretaries come town by town).
-        for s in &all {
-            let rs = reminders_of(&p, s, today);
-            let code = s.town.as_str();
-            let i = match page.counts.last() {
-                Some(c) if c.code == code => page.counts.len() - 1,
-                _ => {
-                    let name = page
-                        .towns
-                        .iter()
-                        .find(|(c, _)| c == code)
-                        .map_or_else(|| code.to_owned(), |(_, n)| n.clone());
-                    page.counts.push(TownCount {
-                        code: code.to_owned(),
-                        name,
-                        secretaries: 0,
-                        reminded: 0,
-                        counts: [0; 5],
-                        total: 0,
-                    });
-                    page.counts.len() - 1
+        page.counts = office::per_town(&all)
+            .into_iter()
+            .map(|c| {
+                let code = c.town.as_str();
+                let name = page
+                    .towns
+                    .iter()
+                    .find(|(t, _)| t == code)
+                    .map_or_else(|| code.to_owned(), |(_, n)| n.clone());
+                TownCount {
+                    code: code.to_owned(),
+                    name,
+                    secretaries: c.secretaries,
+                    reminded: c.reminded,
+                    counts: c.counts,
+                    total: c.total,
                 }
-            };
-            let c = &mut page.counts[i];
-            c.secretaries += 1;
-            c.reminded += usize::from(!rs.is_empty());
-            c.total += rs.len();
-            for r in &rs {
-                c.counts[r.outcome.kind_index()] += 1;
-            }
-        }
+            })
+            .collect();
         if page.counts.is_empty() {
             page.problem = Some("范围内没有在任的村党组织书记".into());
         }
         return render(&page, status);
     };
-    for s in &all {
+    let by = by(user);
+    for line in &all {
+        let s = &line.secretary;
         let who = format!("{} {}", s.village_name, s.name);
         let key = st.person_ref(&s.person);
         page.lines.push(SecretaryLine {
@@ -150,17 +140,17 @@ pub(super) async fn town_page(
             village: s.village_name.clone(),
             name: s.name.clone(),
             person_id: masked(&s.person),
-            reminders: reminders_of(&p, s, today).iter().map(sentence).collect(),
+            reminders: line.reminders.iter().map(office::sentence).collect(),
         });
         for l in &s.open_leaves {
-            page.leaves.push(leave_line(st, user, who.clone(), l));
+            page.leaves.push(leave_line(st, &by, who.clone(), l));
         }
         page.people.push((key, who));
     }
     if page.lines.is_empty() {
         page.problem = Some("本镇街没有在任的村党组织书记".into());
     }
-    page.may_keep = may_keep(user, town.as_str());
+    page.may_keep = office::may_keep(&by, town);
     render(&page, status)
 }
 
