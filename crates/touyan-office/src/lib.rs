@@ -20,7 +20,8 @@
 //! the qualification page's exams, certificates and degree-study
 //! applications with each cadre's certificate and courses and the
 //! enrolment order ([`qualifications`]), exits with the grounds that
-//! apply ([`exits`]), the reports' figures for a period ([`figures`])
+//! apply ([`exits`]), the yearly plans' states, stages and moves
+//! ([`plans`]), the reports' figures for a period ([`figures`])
 //! and the decision dates ([`when`]). The rest of the office's work still
 //! lives in its adapters and moves here step by step; ARCHITECTURE.md
 //! lists what is where.
@@ -32,6 +33,7 @@ pub mod exits;
 pub mod figures;
 pub mod lists;
 pub mod pay;
+pub mod plans;
 pub mod propose;
 pub mod qualifications;
 pub mod reserves;
