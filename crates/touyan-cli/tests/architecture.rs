@@ -241,6 +241,8 @@ const OFFICE_WRITES: [&str; 10] = [
     ".compute_pay(",
     ".move_pay(",
     ".move_young(",
+    // A yearly plan's move (touyan_office::plans::make_move).
+    ".move_plan(",
     ".close_evaluation(",
     ".end_case(",
     ".replace_cycle(",
