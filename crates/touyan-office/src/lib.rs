@@ -10,21 +10,23 @@
 //! or an [`OfficeError`] (a Chinese `Display` for people, a variant for
 //! code). The adapters call only this layer for decisions and writes.
 //!
-//! Moved here so far (issue 16): a month's pay ([`pay`]), the year's
-//! proposals ([`propose`]), the young-cadre programme's ranking and moves
+//! What is here, one module per piece of the office's work: a month's
+//! pay ([`pay`]), the year's proposals ([`propose`]), a town's list and
+//! its review ([`lists`]), the young-cadre programme's ranking and moves
 //! ([`young`]), the competency evaluation's opening, closing and cases
 //! ([`evaluation`]), what the reserves page records — secondments, work
 //! logs, appraisals, reserves and the yearly report ([`reserves`]) —
 //! what the training page records — sessions, attendance, admonitions
-//! and make-up study — with its sessions and follow-ups ([`training`]),
-//! the qualification page's exams, certificates and degree-study
-//! applications with each cadre's certificate and courses and the
-//! enrolment order ([`qualifications`]), exits with the grounds that
-//! apply ([`exits`]), the daily management and treatment pages' reminders,
-//! records and leave requests ([`daily`]), the reports' figures for a
-//! period ([`figures`]) and the decision dates ([`when`]). The rest of the office's work still
-//! lives in its adapters and moves here step by step; ARCHITECTURE.md
-//! lists what is where.
+//! and make-up study — with its follow-ups ([`training`]), the
+//! qualification page's exams, certificates and degree-study
+//! applications ([`qualifications`]), exits with the grounds that apply
+//! ([`exits`]), the yearly plans' states, stages and moves ([`plans`]),
+//! the daily management and treatment records, reminders and leave
+//! requests ([`daily`]), a workbook's rows written as the forms write
+//! them ([`import`]), the dashboard's quotas and reserve shortfalls
+//! ([`dashboard`]), the reports' figures for a period ([`figures`]) and
+//! the decision dates ([`when`]). ARCHITECTURE.md says which test keeps
+//! the adapters from deciding or writing around it.
 
 pub mod daily;
 pub mod dashboard;
@@ -35,6 +37,7 @@ pub mod figures;
 pub mod import;
 pub mod lists;
 pub mod pay;
+pub mod plans;
 pub mod propose;
 pub mod qualifications;
 pub mod reserves;

@@ -1,8 +1,8 @@
 //! The decision date of each kind of work, chosen here and nowhere else:
 //! a year's lists and figures are decided as of 1 January, an
 //! evaluation's half as of 1 January or 1 July, its rates as of the day
-//! it closes, a month's pay as of the month's first day, a record as of
-//! its own day.
+//! it closes, a month's pay as of the month's first day, a yearly plan as
+//! of the first day of its public notice, a record as of its own day.
 
 use time::{Date, Month};
 use touyan_rules::{Params, Policy};
@@ -35,6 +35,13 @@ pub fn closing_day(closed_on: Option<Date>, today: Date) -> Date {
 /// The first day of the month `day` falls in (a month's pay).
 pub fn month_start(day: Date) -> Date {
     day.replace_day(1).unwrap_or(day)
+}
+
+/// The day a yearly plan is judged on (Article 11): the first day of its
+/// public notice once one is recorded — the shortest notice is the one in
+/// force when the notice starts — else `today`.
+pub fn plan_day(notice_start: Option<Date>, today: Date) -> Date {
+    notice_start.unwrap_or(today)
 }
 
 /// `YYYY-MM` (or `YYYY-M`) → the month's first day.
@@ -70,6 +77,11 @@ mod tests {
         );
         assert_eq!(month_start(date!(2026 - 02 - 28)), date!(2026 - 02 - 01));
         assert_eq!(month_start(date!(2026 - 03 - 01)), date!(2026 - 03 - 01));
+        assert_eq!(
+            plan_day(Some(date!(2026 - 02 - 11)), date!(2026 - 06 - 02)),
+            date!(2026 - 02 - 11)
+        );
+        assert_eq!(plan_day(None, date!(2026 - 06 - 02)), date!(2026 - 06 - 02));
         assert_eq!(parse_month("2026-3"), Some(date!(2026 - 03 - 01)));
         assert_eq!(parse_month("2026-13"), None);
         assert!(year_start(100_000).is_err());

@@ -12,6 +12,10 @@
 //! Whose plans a town keeps (its roster of a year): the secretaries on its
 //! filed list of the year, or, while it has none, those the year's stored
 //! proposal includes.
+//!
+//! The reads of one town (`town_*`) are narrowed to the town in their SQL:
+//! another town's plan, roster place or plan record is never read through
+//! them, so a town's page cannot see one by mistake.
 
 use sea_orm::{ConnectionTrait, Statement, Value};
 use time::PrimitiveDateTime;
@@ -21,7 +25,7 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_date, text};
-use crate::sql::Params;
+use crate::sql::{Params, Query};
 use crate::{Store, StoreError};
 
 impl Record for PlanReview {
@@ -158,6 +162,8 @@ enum Who<'a> {
     All,
     Town(TownCode),
     Person(&'a CitizenId),
+    /// One person, on one town's roster only.
+    TownPerson(TownCode, &'a CitizenId),
 }
 
 impl Store {
@@ -169,6 +175,26 @@ impl Store {
     ) -> Result<Option<PlanReview>, StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_person(&mut p, year, person);
+        Ok(
+            crate::sql::select::<PlanReview, _>(&self.db, self.backend, &f, v)
+                .await?
+                .into_iter()
+                .next(),
+        )
+    }
+
+    /// The plan of `person` for `year` when it is `town`'s; another town's
+    /// plan reads as none.
+    pub async fn town_plan_review(
+        &self,
+        year: i32,
+        town: TownCode,
+        person: &CitizenId,
+    ) -> Result<Option<PlanReview>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (mut f, mut v) = of_person(&mut p, year, person);
+        f.push_str(&format!(" AND town = {}", p.next()));
+        v.push(Value::String(Some(town.as_str().to_owned())));
         Ok(
             crate::sql::select::<PlanReview, _>(&self.db, self.backend, &f, v)
                 .await?
@@ -222,6 +248,42 @@ impl Store {
         .await
     }
 
+    /// The plan records (`annual_plans`) of `year` of the people `town`
+    /// keeps plans of: those on its roster of the year (see the module's
+    /// note) and those with a plan of the town. Another town's people are
+    /// not read.
+    pub async fn town_annual_plans(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Vec<AnnualPlan>, StoreError> {
+        // Each value bound where it is written (SQLite's `?` are
+        // positional).
+        let mut q = Query::new(self.backend);
+        let filed = ListStatus::Filed.code();
+        let town = town.as_str();
+        let f = format!(
+            "year = {} AND person IN (\
+             SELECT e.person FROM list_entries e \
+             WHERE e.year = {} AND e.status = {} AND e.town = {} \
+             UNION SELECT cs.person FROM cycle_secretaries cs \
+             WHERE cs.year = {} AND cs.town = {} AND cs.tier IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM list_entries f WHERE f.year = cs.year AND f.town = cs.town \
+             AND f.status = {}) \
+             UNION SELECT pr.person FROM plan_reviews pr WHERE pr.year = {} AND pr.town = {})",
+            q.bind(year),
+            q.bind(year),
+            q.bind(filed),
+            q.bind(town),
+            q.bind(year),
+            q.bind(town),
+            q.bind(filed),
+            q.bind(year),
+            q.bind(town),
+        );
+        crate::sql::select::<AnnualPlan, _>(&self.db, self.backend, &f, q.values).await
+    }
+
     /// The plan record (`annual_plans`) of `person` for `year`, if any.
     pub async fn annual_plan(
         &self,
@@ -265,6 +327,19 @@ impl Store {
         Ok(found.into_iter().next())
     }
 
+    /// Where `person` is on `town`'s roster of `year`, if there; another
+    /// town's roster is not read.
+    pub async fn town_plan_person(
+        &self,
+        year: i32,
+        town: TownCode,
+        person: &CitizenId,
+    ) -> Result<Option<PlanPerson>, StoreError> {
+        let mut found = self.roster(year, Who::TownPerson(town, person)).await?;
+        found.sort_by_key(|r| !r.filed);
+        Ok(found.into_iter().next())
+    }
+
     async fn roster(&self, year: i32, who: Who<'_>) -> Result<Vec<PlanPerson>, StoreError> {
         // Placeholders numbered in the order they appear (SQLite's `?`
         // are positional).
@@ -279,6 +354,15 @@ impl Store {
             Who::Person(id) => {
                 values.push(Value::String(Some(id.as_str().to_owned())));
                 format!(" AND {alias}.person = {}", p.next())
+            }
+            Who::TownPerson(t, id) => {
+                values.push(Value::String(Some(t.as_str().to_owned())));
+                values.push(Value::String(Some(id.as_str().to_owned())));
+                format!(
+                    " AND {alias}.town = {} AND {alias}.person = {}",
+                    p.next(),
+                    p.next()
+                )
             }
         };
         let mut values = vec![Value::Int(Some(year)), filed()];

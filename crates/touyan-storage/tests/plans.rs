@@ -348,3 +348,125 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
     db.finish().await;
 }
 both_backends!(plan_moves, a_plan_goes_from_draft_to_filed);
+
+/// A town's reads keep to the town in their SQL: its plan records are
+/// those of the people on its roster (its filed list, else its proposal)
+/// and of its plans; one person's plan and roster place are read only
+/// when they are the town's.
+async fn a_towns_reads_keep_to_the_town(db: TestDb) {
+    let store = seeded(&db).await;
+    // B has a plan of town 1 without being on its roster (the town's
+    // filed list has only A).
+    store
+        .move_plan("op", None, &change(None, PlanMoveKind::Save, draft(B, T1)))
+        .await
+        .unwrap();
+    let record = |p: &str, year: i32| AnnualPlan {
+        person: cid(p),
+        year,
+        reviewed_on: Some(date!(2026 - 01 - 10)),
+        notice_start: Some(date!(2026 - 01 - 11)),
+        notice_end: Some(date!(2026 - 01 - 17)),
+        filed_on: Some(date!(2026 - 01 - 20)),
+    };
+    let batch = Batch {
+        annual_plans: vec![
+            record(A, 2026),
+            record(B, 2026),
+            record(C, 2026),
+            record(D, 2026),
+            record(A, 2025),
+            record(D, 2025),
+        ],
+        ..Batch::default()
+    };
+    store.apply("导入", &batch).await.unwrap();
+    let people = |v: Vec<AnnualPlan>| -> Vec<(CitizenId, i32)> {
+        v.into_iter().map(|a| (a.person, a.year)).collect()
+    };
+    // Town 1 of 2026: A (its filed list), B (its plan); not C (town 2's
+    // proposal) nor D (proposed but not included, filed only in 2025).
+    let mut t1 = vec![(cid(A), 2026), (cid(B), 2026)];
+    t1.sort();
+    assert_eq!(
+        people(store.town_annual_plans(2026, town(T1)).await.unwrap()),
+        t1
+    );
+    assert_eq!(
+        people(store.town_annual_plans(2026, town(T2)).await.unwrap()),
+        [(cid(C), 2026)]
+    );
+    // 2025: town 2's filed list has D; town 1 had no roster nor plan.
+    assert_eq!(
+        people(store.town_annual_plans(2025, town(T2)).await.unwrap()),
+        [(cid(D), 2025)]
+    );
+    assert!(
+        store
+            .town_annual_plans(2025, town(T1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Every town's, for the city, as before.
+    assert_eq!(store.annual_plans(2026).await.unwrap().len(), 4);
+
+    // One person's plan: only through its town.
+    let b = store
+        .town_plan_review(2026, town(T1), &cid(B))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((b.town, b.state), (town(T1), PlanState::Draft));
+    assert_eq!(
+        store
+            .town_plan_review(2026, town(T2), &cid(B))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .town_plan_review(2025, town(T1), &cid(B))
+            .await
+            .unwrap(),
+        None
+    );
+    // One person's roster place: only on the town's roster.
+    let a = store
+        .town_plan_person(2026, town(T1), &cid(A))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(a.filed && a.town == T1 && a.name == "张三");
+    assert_eq!(
+        store
+            .town_plan_person(2026, town(T2), &cid(A))
+            .await
+            .unwrap(),
+        None
+    );
+    let c = store
+        .town_plan_person(2026, town(T2), &cid(C))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!c.filed && c.town == T2 && c.village_name == "南村村委会");
+    assert_eq!(
+        store
+            .town_plan_person(2026, town(T1), &cid(C))
+            .await
+            .unwrap(),
+        None
+    );
+    // B has a plan of town 1 but no place on its roster.
+    assert_eq!(
+        store
+            .town_plan_person(2026, town(T1), &cid(B))
+            .await
+            .unwrap(),
+        None
+    );
+    db.finish().await;
+}
+both_backends!(town_reads, a_towns_reads_keep_to_the_town);

@@ -1,0 +1,73 @@
+//! `POST /plans/{year}/{person}`: one move of a plan, decided and written
+//! by `touyan_office::plans::make_move`; back to the plan's page when
+//! made, its page with the refusal when not.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use time::Date;
+use touyan_office::By;
+use touyan_office::plans::{self as office, Ask};
+use touyan_records::model::{Labelled, PlanMoveKind};
+use touyan_rules::calendar::parse_iso_date;
+
+use super::by;
+use super::plan::{open, refused};
+use crate::guard::see_other;
+use crate::http::{PageError, SignedForm, act};
+use crate::roles::Action;
+use crate::state::AppState;
+
+/// A date typed in a form (`YYYY-MM-DD`), or why not.
+fn date_field(text: &str, what: &str) -> Result<Date, String> {
+    if text.is_empty() {
+        return Err(format!("请填写{what}"));
+    }
+    parse_iso_date(text).ok_or_else(|| {
+        format!(
+            "{what}“{}”无效，应为 YYYY-MM-DD",
+            text.chars().take(20).collect::<String>()
+        )
+    })
+}
+
+/// `POST /plans/{year}/{person}`: one move, named by the `action` field,
+/// with the state the user saw (`seen`), a `comment`, and what the move
+/// records: `content` (save), `meeting_on` (pass, fail), `notice_start`
+/// and `notice_end` (notice).
+pub async fn plan_move(
+    State(st): State<AppState>,
+    Path((year, reference)): Path<(String, String)>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Plans, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let field = |name: &str| crate::scope::field(&form, name);
+    let desk = st.desk(&user, Action::Plans)?;
+    let store = desk.store();
+    let opened = open(&st, &user, store, &year, &reference).await?;
+    let v = &opened.0;
+    let ask = Ask {
+        kind: PlanMoveKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.code() == field("action")),
+        seen: field("seen"),
+        comment: field("comment"),
+        content: field("content"),
+        meeting_on: date_field(field("meeting_on"), "评审会议日期"),
+        notice_start: date_field(field("notice_start"), "公示开始日"),
+        notice_end: date_field(field("notice_end"), "公示结束日"),
+    };
+    let by = By {
+        origin: Some(&origin),
+        ..by(&user)
+    };
+    match office::make_move(store, &by, st.policy(), st.today(), v, &ask).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/plans/{}/{}",
+            v.year,
+            st.person_ref(&v.person)
+        ))),
+        Err(e) => refused(&st, &user, &opened, e),
+    }
+}
