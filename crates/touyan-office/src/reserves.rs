@@ -20,9 +20,13 @@
 use time::Date;
 use touyan_records::model::Labelled;
 use touyan_records::model::{
-    ListEntry, ListStatus, Person, PostRole, Records, Reserve, ReserveReport, Secondment, WorkLog,
+    ListEntry, ListStatus, Person, Post, PostRole, Records, Reserve, ReserveReport, Secondment,
+    WorkLog,
 };
 use touyan_records::{CitizenId, Mask, TownCode, VillageCode};
+use touyan_rules::Params;
+use touyan_rules::art09_reserves;
+use touyan_rules::decision::Decision;
 use touyan_rules::people::Education;
 use touyan_storage::{Batch, Store};
 use touyan_workflow::art08_09_reserves::{self as flow, Record};
@@ -38,6 +42,12 @@ pub enum Recording {
     Reserve,
     /// The yearly report (the reviewer).
     Report,
+}
+
+/// A secretary appointed in the year, and Article 9's decision on it.
+pub struct Appointment<'a> {
+    pub post: &'a Post,
+    pub decision: Decision<bool, String>,
 }
 
 /// A town's records of a year for its reserves page and forms, and its
@@ -56,6 +66,34 @@ impl TownYear {
             .list_entries
             .iter()
             .filter(|e| e.year == self.year && e.status == ListStatus::Filed)
+            .collect()
+    }
+
+    /// The secretaries appointed in the year, each with whether they came
+    /// from the village's secretary reserves long enough before
+    /// (Article 9, `appointment_from_reserves`), in the records' order.
+    pub fn appointments(&self, params: &Params) -> Vec<Appointment<'_>> {
+        let r = &self.records;
+        r.posts
+            .iter()
+            .filter(|x| x.role == PostRole::Secretary && x.start.year() == self.year)
+            .map(|post| {
+                let since = r
+                    .reserves
+                    .iter()
+                    .filter(|x| {
+                        x.person == post.person
+                            && x.village == post.village
+                            && x.post == PostRole::Secretary
+                            && x.listed_on <= post.start
+                    })
+                    .map(|x| x.listed_on)
+                    .min();
+                Appointment {
+                    post,
+                    decision: art09_reserves::appointment_from_reserves(params, since, post.start),
+                }
+            })
             .collect()
     }
 

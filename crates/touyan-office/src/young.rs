@@ -125,6 +125,17 @@ pub struct Eligible<'a> {
     pub age: Decision<bool, AgeReason>,
 }
 
+/// Where a young cadre stands on a day (Article 10).
+pub struct Standing {
+    /// Within the programme's age limit, with the age as the reason.
+    pub age: Decision<bool, AgeReason>,
+    /// Past the limit: the extension approved or proposed, or what one
+    /// would need (empty within the limit).
+    pub extension: String,
+    /// In the secretary reserve pool (Article 10's link to Article 9).
+    pub pool: Decision<bool, String>,
+}
+
 impl YoungTown {
     /// The town's administrative villages (the cap's base).
     pub fn villages(&self) -> u32 {
@@ -138,6 +149,57 @@ impl YoungTown {
     /// The cap under `params` (Article 10).
     pub fn cap(&self, params: &Params) -> Decision<u32, String> {
         art10_young_cadres::cap(params, self.villages())
+    }
+
+    /// Where a young cadre stands on `today` (Article 10): within the age
+    /// limit or not, what happens past it (an extension approved or
+    /// proposed, or what one would need), and whether the cadre is in the
+    /// secretary reserve pool.
+    pub fn standing(&self, params: &Params, id: &CitizenId, today: Date) -> Standing {
+        let age = art10_young_cadres::age(params, id.birth_date(), today);
+        let start = self
+            .young
+            .young_cadres
+            .iter()
+            .find(|y| &y.person == id)
+            .map(|y| y.programme_start);
+        let extension = match (age.outcome, start, self.candidate(id)) {
+            (true, _, _) => String::new(),
+            (
+                false,
+                _,
+                Some(YoungCandidate {
+                    state: YoungState::Extended,
+                    extended_to: Some(d),
+                    ..
+                }),
+            ) => format!("经市镇考察通过，已延长至 {d}（第十条）"),
+            (
+                false,
+                _,
+                Some(YoungCandidate {
+                    state: YoungState::ExtensionProposed,
+                    extended_to: Some(d),
+                    ..
+                }),
+            ) => format!("镇街已提请延长至 {d}，待市级审核"),
+            (false, Some(s), _) => art10_young_cadres::extension(params, s, today, true)
+                .reason
+                .replace("综合考核优秀，", "若综合考核优秀："),
+            (false, None, _) => String::new(),
+        };
+        let listings: Vec<(Date, Option<Date>)> = self
+            .records
+            .reserves
+            .iter()
+            .filter(|x| &x.person == id && x.post == PostRole::Secretary)
+            .map(|x| (x.listed_on, x.removed_on))
+            .collect();
+        Standing {
+            age,
+            extension,
+            pool: art10_young_cadres::reserve_pool(today, &listings),
+        }
     }
 
     /// The person's programme rows, latest first.

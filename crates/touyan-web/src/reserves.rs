@@ -27,7 +27,6 @@ use touyan_office::{By, OfficeError, when};
 use touyan_records::model::{Labelled, PostRole, Records, Secondment, SecondmentLevel};
 use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_reports as reports;
-use touyan_rules::art09_reserves;
 use touyan_rules::people::Education;
 use touyan_workflow::Refusal;
 
@@ -380,30 +379,15 @@ async fn fill(
         ))
     });
     // Secretaries appointed in the year: from the reserves, long enough?
-    for post in r
-        .posts
-        .iter()
-        .filter(|x| x.role == PostRole::Secretary && x.start.year() == year)
-    {
-        let since = r
-            .reserves
-            .iter()
-            .filter(|x| {
-                x.person == post.person
-                    && x.village == post.village
-                    && x.post == PostRole::Secretary
-                    && x.listed_on <= post.start
-            })
-            .map(|x| x.listed_on)
-            .min();
-        let d = art09_reserves::appointment_from_reserves(&params, since, post.start);
+    for a in ty.appointments(&params) {
+        let d = &a.decision;
         p.appointments.push(AppointmentLine {
             who: format!(
                 "{} {}",
-                village_name(r, &post.village),
-                name_of(r, &post.person)
+                village_name(r, &a.post.village),
+                name_of(r, &a.post.person)
             ),
-            on: post.start.to_string(),
+            on: a.post.start.to_string(),
             ok: d.outcome,
             sentence: format!("{}（{}）", d.reason, d.rule.citation()),
         });

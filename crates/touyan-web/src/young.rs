@@ -22,11 +22,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::Date;
 use touyan_office::OfficeError;
-use touyan_office::young::{self, YoungTown};
+use touyan_office::young::{self, Standing, YoungTown};
 use touyan_records::TownCode;
-use touyan_records::model::{Labelled, PostRole, YoungCandidate, YoungMoveKind, YoungState};
+use touyan_records::model::{Labelled, YoungCandidate, YoungMoveKind, YoungState};
 use touyan_reports as reports;
-use touyan_rules::art10_young_cadres;
 use touyan_workflow::Refusal;
 
 use crate::forms;
@@ -224,47 +223,11 @@ async fn page(
                 .rows
                 .iter()
                 .map(|row| {
-                    let age = art10_young_cadres::age(&params, row.who.person.birth_date(), today);
-                    let start = r
-                        .young_cadres
-                        .iter()
-                        .find(|y| y.person == row.who.person)
-                        .map(|y| y.programme_start);
-                    let candidate = l.candidates.iter().find(|c| c.person == row.who.person);
-                    let extension = match (age.outcome, start, candidate) {
-                        (
-                            false,
-                            _,
-                            Some(YoungCandidate {
-                                state: YoungState::Extended,
-                                extended_to: Some(d),
-                                ..
-                            }),
-                        ) => format!("经市镇考察通过，已延长至 {d}（第十条）"),
-                        (
-                            false,
-                            _,
-                            Some(YoungCandidate {
-                                state: YoungState::ExtensionProposed,
-                                extended_to: Some(d),
-                                ..
-                            }),
-                        ) => format!("镇街已提请延长至 {d}，待市级审核"),
-                        (false, Some(s), _) => {
-                            art10_young_cadres::extension(&params, s, today, true)
-                                .reason
-                                .replace("综合考核优秀，", "若综合考核优秀：")
-                        }
-                        _ => String::new(),
-                    };
-                    let listings: Vec<(Date, Option<Date>)> = l
-                        .records
-                        .reserves
-                        .iter()
-                        .filter(|x| x.person == row.who.person && x.post == PostRole::Secretary)
-                        .map(|x| (x.listed_on, x.removed_on))
-                        .collect();
-                    let pool = art10_young_cadres::reserve_pool(today, &listings);
+                    let Standing {
+                        age,
+                        extension,
+                        pool,
+                    } = l.standing(&params, &row.who.person, today);
                     YoungLine {
                         pool: format!("{}（{}）", pool.reason, pool.rule.citation()),
                         pool_ok: pool.outcome,
