@@ -501,7 +501,13 @@ pub async fn add(
     store
         .add_daily(by.name, by.origin, &add)
         .await
-        .map_err(OfficeError::refused)
+        .map_err(|e| match (e, &add) {
+            // One yearly report a year (the store holds it in the write).
+            (StoreError::AlreadyRecorded { .. }, DailyAdd::Report(r)) => {
+                invalid(format!("{} 年度述职已经登记", r.year))
+            }
+            (e, _) => OfficeError::refused(e),
+        })
 }
 
 /// A new leave request: the reason, the dates against the secretary's

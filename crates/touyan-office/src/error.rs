@@ -56,9 +56,11 @@ impl OfficeError {
     pub(crate) fn refused(e: StoreError) -> OfficeError {
         match e {
             StoreError::Invalid(m) => OfficeError::Invalid(m),
-            e @ (StoreError::Duplicate { .. } | StoreError::MissingReference { .. }) => {
-                OfficeError::Invalid(e.to_string())
-            }
+            e @ (StoreError::Duplicate { .. }
+            | StoreError::MissingReference { .. }
+            | StoreError::AlreadyRecorded { .. }
+            | StoreError::RecordedDiffers { .. }
+            | StoreError::LimitExceeded { .. }) => OfficeError::Invalid(e.to_string()),
             e => e.into(),
         }
     }

@@ -508,6 +508,9 @@ pub async fn record(
         .await
         .map_err(|e| match e {
             StoreError::Invalid(m) => OfficeError::Invalid(m),
+            StoreError::LimitExceeded { count, limit } => OfficeError::Invalid(format!(
+                "本镇街年轻干部已有 {count} 人，超过上限 {limit} 人（第十条）；请刷新页面后重试"
+            )),
             e @ (StoreError::Duplicate { .. } | StoreError::MissingReference { .. }) => {
                 OfficeError::Invalid(e.to_string())
             }

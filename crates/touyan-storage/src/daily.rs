@@ -638,7 +638,9 @@ impl Store {
                     .await?
                     .is_empty()
                 {
-                    return Err(StoreError::Invalid(format!("{} 年度述职已经登记", r.year)));
+                    return Err(StoreError::AlreadyRecorded {
+                        what: YearReport::ZH,
+                    });
                 }
                 tx.insert(std::slice::from_ref(r)).await?;
             }

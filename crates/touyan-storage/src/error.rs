@@ -24,8 +24,24 @@ pub enum StoreError {
         message: String,
     },
     /// A value the schema cannot hold exactly (say a decimal with more
-    /// places than its column keeps), or an empty actor.
+    /// places than its column keeps, or a key twice in one batch).
     Invalid(String),
+    /// A record of this kind with the same key is already on record, and
+    /// the write only adds (a form records each once). `what` is the
+    /// records' Chinese name.
+    AlreadyRecorded { what: &'static str },
+    /// Records an import may only add to are on record and differ from
+    /// the batch's (`count` of them): they are changed on their page.
+    RecordedDiffers { what: &'static str, count: usize },
+    /// Counted inside the write's transaction: `count` are on record
+    /// already and at most `limit` may be, so this one may not be added
+    /// (the caller decided the limit and says what it is; the store only
+    /// holds it).
+    LimitExceeded { count: u64, limit: u64 },
+    /// A caller broke the store's contract (no actor, rows outside the
+    /// scope written, a summary that does not add up): a bug of ours,
+    /// logged and never shown in detail.
+    Internal(String),
     /// A stored row that does not read back as a record.
     Corrupt {
         table: &'static str,
@@ -52,6 +68,17 @@ impl fmt::Display for StoreError {
                 write!(f, "写入{table}失败：已有相同的记录（{message}）")
             }
             StoreError::Invalid(m) => write!(f, "无法保存：{m}"),
+            StoreError::AlreadyRecorded { what } => {
+                write!(f, "该{what}已经登记，不能重复登记；请刷新页面查看")
+            }
+            StoreError::RecordedDiffers { what, count } => write!(
+                f,
+                "“{what}”中有 {count} 条已登记的记录与工作簿中的不同：已登记的记录不能通过导入修改，请在相应页面办理"
+            ),
+            StoreError::LimitExceeded { count, limit } => {
+                write!(f, "已有 {count} 条，已达上限 {limit} 条；请刷新页面后重试")
+            }
+            StoreError::Internal(m) => write!(f, "内部错误：{m}"),
             StoreError::Corrupt {
                 table,
                 key,

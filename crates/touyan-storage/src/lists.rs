@@ -276,8 +276,8 @@ impl Store {
             .chain(c.filed.iter().flatten().map(|e| (e.year, e.town)))
             .any(|k| k != (c.year, c.town));
         if outside {
-            return Err(StoreError::Invalid(
-                "内部错误：名单中有不属于本镇街本年度的记录".into(),
+            return Err(StoreError::Internal(
+                "名单中有不属于本镇街本年度的记录".into(),
             ));
         }
         let mut tx = self.begin_from(actor, origin).await?;

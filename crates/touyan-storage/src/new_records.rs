@@ -21,10 +21,7 @@ impl Tx {
         let all = Self::rows(rows)?;
         for chunk in all.chunks(self.chunk::<R>()) {
             if !self.existing::<R>(chunk).await?.is_empty() {
-                return Err(StoreError::Invalid(format!(
-                    "该{}已经登记，不能重复登记；请刷新页面查看",
-                    R::ZH
-                )));
+                return Err(StoreError::AlreadyRecorded { what: R::ZH });
             }
         }
         self.insert(rows).await

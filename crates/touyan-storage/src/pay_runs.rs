@@ -218,9 +218,7 @@ impl Store {
         c: &PayChange,
     ) -> Result<PayRun, StoreError> {
         if c.kind == touyan_records::model::PayMoveKind::Compute {
-            return Err(StoreError::Invalid(
-                "内部错误：计算发放须经 compute_pay 写入".into(),
-            ));
+            return Err(StoreError::Internal("计算发放须经 compute_pay 写入".into()));
         }
         let mut tx = self.begin_from(actor, origin).await?;
         let b = self.backend;

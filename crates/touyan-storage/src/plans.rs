@@ -460,9 +460,7 @@ impl Store {
             .as_ref()
             .is_some_and(|f| (f.year, &f.person) != (plan.year, &plan.person))
         {
-            return Err(StoreError::Invalid(
-                "内部错误：备案记录不属于该年度计划".into(),
-            ));
+            return Err(StoreError::Internal("备案记录不属于该年度计划".into()));
         }
         let mut tx = self.begin_from(actor, origin).await?;
         let b = self.backend;

@@ -281,7 +281,7 @@ impl Store {
     pub async fn begin_from(&self, actor: &str, origin: Option<&str>) -> Result<Tx, StoreError> {
         let actor = actor.trim();
         if actor.is_empty() {
-            return Err(StoreError::Invalid("未指明操作人".into()));
+            return Err(StoreError::Internal("未指明操作人".into()));
         }
         let tx = self
             .db

@@ -189,10 +189,10 @@ impl Tx {
                             .iter()
                             .filter(|r| existing.get(&r[..R::KEY]).is_some_and(|o| o != *r))
                             .count();
-                        return Err(StoreError::Invalid(format!(
-                            "“{}”中有 {n} 条已登记的记录与工作簿中的不同：已登记的记录不能通过导入修改，请在相应页面办理",
-                            R::ZH
-                        )));
+                        return Err(StoreError::RecordedDiffers {
+                            what: R::ZH,
+                            count: n,
+                        });
                     }
                     Some(old) => {
                         self.update_row::<R>(row).await?;

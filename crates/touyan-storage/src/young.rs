@@ -231,10 +231,10 @@ impl Store {
                 None => 0,
             };
             if n > i64::from(cap) {
-                return Err(StoreError::Invalid(format!(
-                    "本镇街年轻干部已有 {} 人，超过上限 {cap} 人（第十条）；请刷新页面后重试",
-                    n - 1
-                )));
+                return Err(StoreError::LimitExceeded {
+                    count: u64::try_from(n - 1).unwrap_or(0),
+                    limit: u64::from(cap),
+                });
             }
         }
         let seq = {

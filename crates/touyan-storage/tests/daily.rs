@@ -153,7 +153,7 @@ async fn records_moves_and_facts(db: TestDb) {
         ..report.clone()
     };
     match store.add_daily("op", None, &DailyAdd::Report(again)).await {
-        Err(StoreError::Invalid(m)) => assert!(m.contains("2024 年度述职已经登记"), "{m}"),
+        Err(StoreError::AlreadyRecorded { what }) => assert_eq!(what, "年度述职"),
         other => panic!("{other:?}"),
     }
     assert_eq!(store.changes(None).await.unwrap().len(), before);

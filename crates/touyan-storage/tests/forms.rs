@@ -110,7 +110,12 @@ async fn a_form_is_all_or_nothing(db: TestDb) {
         .record_form("op1", None, &again, &Batch::default())
         .await
     {
-        Err(StoreError::Invalid(m)) => {
+        Err(
+            e @ StoreError::AlreadyRecorded {
+                what: "后备干部"
+            },
+        ) => {
+            let m = e.to_string();
             assert!(m.contains("后备干部已经登记"), "{m}");
             assert!(!m.contains(A), "no ID number in the message: {m}");
         }
@@ -245,7 +250,7 @@ async fn a_candidate_moves_in_the_state_seen(db: TestDb) {
     over.cadre = Some(cadre(B, None));
     over.cap = Some(1);
     match store.move_young("rev1", None, &over).await {
-        Err(StoreError::Invalid(m)) => assert!(m.contains("超过上限 1 人"), "{m}"),
+        Err(StoreError::LimitExceeded { count, limit }) => assert_eq!((count, limit), (1, 1)),
         other => panic!("{other:?}"),
     }
     assert_eq!(store.list::<YoungCadre>().await.unwrap().len(), 1);
@@ -336,7 +341,7 @@ async fn a_candidate_moves_in_the_state_seen(db: TestDb) {
         .record_new("op1", None, std::slice::from_ref(&e))
         .await
     {
-        Err(StoreError::Invalid(m)) => assert!(m.contains("学历教育报名已经登记"), "{m}"),
+        Err(StoreError::AlreadyRecorded { what }) => assert_eq!(what, "学历教育报名"),
         other => panic!("{other:?}"),
     }
     db.finish().await;

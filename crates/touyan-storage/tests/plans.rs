@@ -288,7 +288,7 @@ async fn a_plan_goes_from_draft_to_filed(db: TestDb) {
     });
     assert!(matches!(
         store.move_plan("rev", None, &file).await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Internal(_))
     ));
     assert_eq!(store.annual_plan(2026, &cid(A)).await.unwrap(), None);
     file.filed = Some(record.clone());

@@ -619,7 +619,7 @@ async fn every_change_is_logged(db: TestDb) {
     // An actor is required.
     assert!(matches!(
         store.begin("  ").await.err(),
-        Some(StoreError::Invalid(_))
+        Some(StoreError::Internal(_))
     ));
 }
 both_backends!(change_log, every_change_is_logged);

@@ -60,8 +60,8 @@ pub async fn create_demo_accounts(
     let towns: Vec<Town> = store.list().await?;
     let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
         .await
-        .map_err(|e| StoreError::Invalid(format!("密码处理失败：{e}")))?
-        .map_err(StoreError::Invalid)?;
+        .map_err(|e| StoreError::Internal(format!("密码处理失败：{e}")))?
+        .map_err(StoreError::Internal)?;
     let mut all = vec![DemoAccount {
         username: DEMO_CITY.to_owned(),
         role: Role::CityAdmin,

@@ -254,15 +254,15 @@ impl AppState {
         clock: Arc<dyn Clock>,
         config: Config,
     ) -> Result<AppState, StoreError> {
-        let candidate = auth::new_token().map_err(StoreError::Invalid)?;
+        let candidate = auth::new_token().map_err(StoreError::Internal)?;
         let key = store
             .server_key("person_refs", &candidate, clock.now())
             .await?;
         let key = hex::decode(&key)
-            .map_err(|e| StoreError::Invalid(format!("密钥 person_refs 已损坏：{e}")))?;
+            .map_err(|e| StoreError::Internal(format!("密钥 person_refs 已损坏：{e}")))?;
         let l = config.limits;
         let hashes = Gate::new(l.hashes_at_once, l.hash_queue)
-            .map_err(|e| StoreError::Invalid(format!("无法启动密码校验线程：{e}")))?;
+            .map_err(|e| StoreError::Internal(format!("无法启动密码校验线程：{e}")))?;
         Ok(AppState(Arc::new(Inner {
             store,
             clock,

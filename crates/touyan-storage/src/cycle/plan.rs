@@ -158,7 +158,7 @@ pub(crate) fn digests(secretaries: &[CycleSecretary]) -> Result<Vec<i64>, StoreE
         })
     };
     if out.len() != secretaries.len() {
-        return Err(StoreError::Invalid("内部错误：测算结果摘要计算失败".into()));
+        return Err(StoreError::Internal("测算结果摘要计算失败".into()));
     }
     Ok(out)
 }

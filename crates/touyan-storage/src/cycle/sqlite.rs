@@ -159,7 +159,7 @@ pub(crate) fn replace_cycle(
 ) -> Result<CycleWritten, StoreError> {
     let actor = actor.trim();
     if actor.is_empty() {
-        return Err(StoreError::Invalid("未指明操作人".into()));
+        return Err(StoreError::Internal("未指明操作人".into()));
     }
     let new_rows: Vec<Vec<Cell>> = towns
         .iter()
@@ -436,7 +436,7 @@ pub(crate) fn replace_cycle(
     // Commit only if the references hold.
     check
         .join()
-        .unwrap_or_else(|_| Err(StoreError::Invalid("内部错误：引用检查中断".into())))?;
+        .unwrap_or_else(|_| Err(StoreError::Internal("引用检查中断".into())))?;
     tx.commit().map_err(db_err)?;
     Ok(CycleWritten {
         towns_replaced: old.len() as u64,

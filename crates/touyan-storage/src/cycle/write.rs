@@ -37,8 +37,8 @@ impl Store {
             .chain(secretaries.iter().map(|s| (s.year, s.town)))
             .find(|&(y, t)| y != year || town.is_some_and(|x| x != t));
         if let Some((y, t)) = outside {
-            return Err(StoreError::Invalid(format!(
-                "内部错误：{y} 年镇街 {} 的测算结果不在本次范围（{year} 年{}）内",
+            return Err(StoreError::Internal(format!(
+                "{y} 年镇街 {} 的测算结果不在本次范围（{year} 年{}）内",
                 t.as_str(),
                 town.map_or(String::new(), |x| format!("、镇街 {}", x.as_str()))
             )));
