@@ -294,6 +294,155 @@ fn adapters_make_the_offices_writes_only_through_the_office() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
+/// The items of an article's module the adapters may name: labels and
+/// the types a form's field is read into, never a decision.
+const ARTICLE_ITEMS_ALLOWED: [(&str, &str); 1] = [
+    // A tier's numeral ("一", "二", "三") in a page's or workbook's text.
+    ("art13_pay", "tier_zh"),
+];
+
+/// The article modules (`art…`) of the rules and workflow crates that
+/// `text` names, each with the item named in it (`None`: the module
+/// itself, with which any of its decisions could be called).
+fn article_paths(text: &str) -> Vec<(String, Option<String>)> {
+    fn ident(s: &str) -> (&str, &str) {
+        let end = s
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len());
+        s.split_at(end)
+    }
+    /// `s` up to the `}` that closes the group it starts in.
+    fn group(s: &str) -> &str {
+        let mut depth = 0;
+        for (i, c) in s.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => return &s[..i],
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        s
+    }
+    /// The top-level items of a `{…}` group's inside.
+    fn items(inside: &str) -> Vec<&str> {
+        let (mut out, mut depth, mut start) = (Vec::new(), 0, 0);
+        for (i, c) in inside.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(inside[start..i].trim());
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        out.push(inside[start..].trim());
+        out.into_iter().filter(|x| !x.is_empty()).collect()
+    }
+    /// `rest` starts right after `crate::`.
+    fn under(rest: &str, out: &mut Vec<(String, Option<String>)>) {
+        if let Some(inside) = rest.strip_prefix('{') {
+            for item in items(group(inside)) {
+                under(item, out);
+            }
+            return;
+        }
+        let (module, after) = ident(rest);
+        if !module.starts_with("art") {
+            return;
+        }
+        let Some(after) = after.strip_prefix("::") else {
+            out.push((module.to_owned(), None));
+            return;
+        };
+        let named: Vec<&str> = match after.strip_prefix('{') {
+            Some(inside) => items(group(inside)),
+            None => vec![after],
+        };
+        for n in named {
+            let (item, _) = ident(n);
+            out.push((module.to_owned(), (item != "self").then(|| item.to_owned())));
+        }
+    }
+    let mut out = Vec::new();
+    for krate in ["touyan_rules::", "touyan_workflow::"] {
+        for (i, _) in text.match_indices(krate) {
+            under(&text[i + krate.len()..], &mut out);
+        }
+    }
+    out
+}
+
+#[test]
+fn article_paths_are_read() {
+    let got = |t: &str| article_paths(t);
+    assert_eq!(
+        got("use touyan_rules::art13_pay;"),
+        [("art13_pay".into(), None)]
+    );
+    assert_eq!(
+        got("use touyan_rules::art13_pay::tier_zh;"),
+        [("art13_pay".into(), Some("tier_zh".into()))]
+    );
+    assert_eq!(
+        got("use touyan_workflow::art12_evaluation::{self as flow, Room};"),
+        [
+            ("art12_evaluation".into(), None),
+            ("art12_evaluation".into(), Some("Room".into()))
+        ]
+    );
+    assert_eq!(
+        got("use touyan_rules::{Params, art01_inclusion, art09_reserves::f};"),
+        [
+            ("art01_inclusion".into(), None),
+            ("art09_reserves".into(), Some("f".into()))
+        ]
+    );
+    assert_eq!(
+        got("x = touyan_rules::art09_reserves::g(p)"),
+        [("art09_reserves".into(), Some("g".into()))]
+    );
+    assert!(got("use touyan_rules::calendar::parse_iso_date;").is_empty());
+}
+
+#[test]
+fn adapters_call_no_articles_decision() {
+    let mut found = Vec::new();
+    for krate in ["touyan-web", "touyan-cli"] {
+        let mut files = Vec::new();
+        sources(&root().join("crates").join(krate).join("src"), &mut files);
+        for f in files {
+            let rel = f
+                .strip_prefix(root())
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&f).expect("source");
+            // The code without its comments, as one text (a `use` group
+            // may span lines).
+            let code: String = text
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n");
+            for (module, item) in article_paths(&code) {
+                let allowed = item
+                    .as_deref()
+                    .is_some_and(|i| ARTICLE_ITEMS_ALLOWED.contains(&(module.as_str(), i)));
+                if !allowed {
+                    found.push(format!(
+                        "{rel}: {module}::{}",
+                        item.as_deref().unwrap_or("(the module)")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 /// Every source file under `crates/*/src`.
 fn all_sources() -> Vec<PathBuf> {
     let mut files = Vec::new();

@@ -23,7 +23,8 @@ use touyan_rules::art13_pay::{self, TierPlaces};
 use touyan_rules::decision::Decision;
 use touyan_rules::{Params, Policy};
 use touyan_storage::{CycleSecretary, CycleTownRun, ListChange, ListMoveRun, Store, StoreError};
-use touyan_workflow::art01_13_list::{self as flow, Finding, Line};
+pub use touyan_workflow::art01_13_list::Finding;
+use touyan_workflow::art01_13_list::{self as flow, Line};
 
 use crate::{By, OfficeError, when};
 

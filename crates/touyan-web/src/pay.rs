@@ -23,7 +23,7 @@ use touyan_office::pay::{self as office_pay, TownMonth};
 use touyan_records::TownCode;
 use touyan_records::model::{Labelled, PayMoveKind, PayRecord, PayState};
 use touyan_reports::{self as reports, Payments, Young};
-use touyan_rules::art13_pay;
+use touyan_rules::art13_pay::tier_zh;
 use touyan_workflow::Refusal;
 
 use crate::scope::{actor, by_from};
@@ -240,7 +240,7 @@ fn lines_of(x: &Payments) -> Vec<PayLine> {
             village_name: r.who.village_name.clone(),
             name: r.who.name.clone(),
             person_id: masked(&r.who.person),
-            tier: format!("{}档", art13_pay::tier_zh(r.tier)),
+            tier: format!("{}档", tier_zh(r.tier)),
             amount: format!("{:.2}", r.amount),
             source: r.source.label(),
         })

@@ -16,7 +16,7 @@ use touyan_cycle::{SecretaryProposal, TownProposal};
 use touyan_records::model::{Records, VillageYear};
 use touyan_records::{CommitteeKind, TownCode};
 use touyan_rules::Policy;
-use touyan_rules::art13_pay;
+use touyan_rules::art13_pay::tier_zh;
 use touyan_rules::policy::Raw;
 
 use crate::http::{PageError, SignedForm, SignedIn, act};
@@ -236,7 +236,7 @@ fn side(s: Option<&SecretaryProposal>) -> Side {
         (_, Some(t)) => format!(
             "列入第 {} 位，{}档",
             s.place.unwrap_or(0),
-            art13_pay::tier_zh(t)
+            tier_zh(t)
         ),
         (true, None) => "符合条件，名额已满未列入".into(),
         (false, None) => "不符合条件".into(),

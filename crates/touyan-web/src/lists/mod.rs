@@ -27,7 +27,7 @@ pub use town::{Button, MoveView, town_page};
 pub use view::{CheckView, RowView};
 
 use touyan_records::model::{Labelled, ReviewState};
-use touyan_rules::art13_pay;
+use touyan_rules::art13_pay::tier_zh;
 
 /// The year asked for, or this year.
 fn state_label(s: Option<ReviewState>) -> &'static str {
@@ -35,8 +35,5 @@ fn state_label(s: Option<ReviewState>) -> &'static str {
 }
 
 fn tier_text(t: Option<u8>) -> String {
-    t.map_or_else(
-        || "不列入".to_owned(),
-        |t| format!("{}档", art13_pay::tier_zh(t)),
-    )
+    t.map_or_else(|| "不列入".to_owned(), |t| format!("{}档", tier_zh(t)))
 }

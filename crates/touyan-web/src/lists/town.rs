@@ -6,8 +6,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use touyan_office::lists::Finding;
 use touyan_records::model::{Labelled, ListMoveKind};
-use touyan_workflow::art01_13_list::Finding;
 
 use super::state_label;
 use super::view::{Missing, RowView, View, load};
