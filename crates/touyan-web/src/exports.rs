@@ -305,9 +305,13 @@ pub async fn download(
     }
     let desk = st.desk(&user, Action::Export)?;
     let store = desk.store();
-    // A town's desk reads the whole file as the city's does; the builders
-    // below are given the town and keep to it (the roster is cut to it).
-    let r = records(store).await?;
+    // A town's desk reads the town's file only (`Store::town_file`: its
+    // villages' records and its people's); the city's the whole file.
+    // The builders below are given the town and keep to it.
+    let r = match desk.town() {
+        Some(t) => store.town_file(*t).await?,
+        None => records(store).await?,
+    };
     // The town: a town account's own, whatever the form says.
     let town_text = match desk.town() {
         Some(t) => Some(t.as_str().to_owned()),

@@ -233,11 +233,7 @@ fn side(s: Option<&SecretaryProposal>) -> Side {
         };
     };
     let decision = match (s.eligible, s.tier) {
-        (_, Some(t)) => format!(
-            "列入第 {} 位，{}档",
-            s.place.unwrap_or(0),
-            tier_zh(t)
-        ),
+        (_, Some(t)) => format!("列入第 {} 位，{}档", s.place.unwrap_or(0), tier_zh(t)),
         (true, None) => "符合条件，名额已满未列入".into(),
         (false, None) => "不符合条件".into(),
     };

@@ -233,3 +233,83 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Everything on record of one town, every year, as its exports read
+    /// it: every town (names are public), its villages and what is kept
+    /// by village (posts, village years, reserves, young-cadre places),
+    /// the people placed in it (a post, reserve or young-cadre place in
+    /// one of its villages) with everything kept by person, the training
+    /// sessions it organised or its people attended, and its list entries
+    /// and yearly settings. Another town's records are never read.
+    // One piece: one filter per record kind, each a line; a list, not a procedure.
+    pub async fn town_file(
+        &self,
+        town: TownCode,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        let code = || Value::String(Some(town.as_str().to_owned()));
+        let in_town = |p: &mut Params| {
+            format!(
+                "village IN (SELECT code FROM villages WHERE town_code = {})",
+                p.next()
+            )
+        };
+        // The people placed in the town, and their values (three codes).
+        let placed = |p: &mut Params| {
+            format!(
+                "(SELECT person FROM posts WHERE {} \
+                 UNION SELECT person FROM reserves WHERE {} \
+                 UNION SELECT person FROM young_cadres WHERE {})",
+                in_town(p),
+                in_town(p),
+                in_town(p)
+            )
+        };
+        let three = || vec![code(), code(), code()];
+        let mut p = Params::new(self.backend);
+        let by_town = format!("town = {}", p.next());
+        let mut p = Params::new(self.backend);
+        let villages = format!("town_code = {}", p.next());
+        let mut p = Params::new(self.backend);
+        let by_village = in_town(&mut p);
+        let mut p = Params::new(self.backend);
+        let people = format!("citizen_id IN {}", placed(&mut p));
+        let mut p = Params::new(self.backend);
+        let by_person = format!("person IN {}", placed(&mut p));
+        let mut p = Params::new(self.backend);
+        let sessions = format!(
+            "town = {} OR code IN (SELECT session_code FROM attendance WHERE person IN {})",
+            p.next(),
+            placed(&mut p)
+        );
+        let mut session_values = vec![code()];
+        session_values.extend(three());
+        let village = || Some((by_village.as_str(), vec![code()]));
+        let person = || Some((by_person.as_str(), three()));
+        Ok(touyan_records::model::Records {
+            towns: self.list_unordered(None).await?,
+            villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
+            people: self.list_unordered(Some((&people, three()))).await?,
+            posts: self.list_unordered(village()).await?,
+            village_years: self.list_unordered(village()).await?,
+            reserves: self.list_unordered(village()).await?,
+            young_cadres: self.list_unordered(village()).await?,
+            three_good: self.list_unordered(person()).await?,
+            training_sessions: self
+                .list_unordered(Some((&sessions, session_values)))
+                .await?,
+            attendance: self.list_unordered(person()).await?,
+            ballots: self.list_unordered(person()).await?,
+            admonitions: self.list_unordered(person()).await?,
+            exam_results: self.list_unordered(person()).await?,
+            certificates: self.list_unordered(person()).await?,
+            secondments: self.list_unordered(person()).await?,
+            annual_plans: self.list_unordered(person()).await?,
+            pay_records: self.list_unordered(person()).await?,
+            exits: self.list_unordered(person()).await?,
+            list_entries: self.list_unordered(Some((&by_town, vec![code()]))).await?,
+            town_years: self.list_unordered(Some((&by_town, vec![code()]))).await?,
+            ..Default::default()
+        })
+    }
+}

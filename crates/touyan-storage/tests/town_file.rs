@@ -1,0 +1,194 @@
+//! One town's file as its exports read it (`Store::town_file`): its
+//! villages' records and its people's, every year, and nothing of
+//! another town's — its people, their secondments, a session only
+//! another town's people attended. On SQLite and PostgreSQL.
+
+use std::collections::BTreeSet;
+
+use time::macros::date;
+use touyan_records::model::*;
+use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
+use touyan_rules::people::Education;
+use touyan_storage::testing::TestDb;
+use touyan_storage::{Batch, both_backends};
+
+/// A valid ID number from its first 17 digits (the check digit computed).
+fn cid(first17: &str) -> CitizenId {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    CitizenId::parse(&format!("{first17}{check}")).expect("valid id")
+}
+
+const T1: &str = "370783100";
+const T2: &str = "370783001";
+const V1: &str = "370783100201";
+const V3: &str = "370783001201";
+/// 张三, secretary of V1 (T1).
+const A: &str = "37078319700101001";
+/// 李四, young cadre of V1 (T1), no post.
+const B: &str = "37078319851231002";
+/// 王五, reserve of V3 (T2).
+const C: &str = "37078319900315003";
+/// 赵六, secretary of V3 (T2).
+const D: &str = "37078319920101004";
+
+fn town(code: &str) -> TownCode {
+    TownCode::parse(code).unwrap()
+}
+
+fn v(code: &str) -> VillageCode {
+    VillageCode::parse(code).unwrap()
+}
+
+fn seed() -> Batch {
+    let person = |id: &str, name: &str| Person {
+        id: cid(id),
+        name: name.into(),
+        education: Education::College,
+        full_time_degree: false,
+    };
+    let post = |id: &str, village: &str| Post {
+        person: cid(id),
+        village: v(village),
+        role: PostRole::Secretary,
+        start: date!(2020 - 01 - 01),
+        end: None,
+    };
+    let session = |code: &str| TrainingSession {
+        code: code.into(),
+        title: format!("班次{code}"),
+        level: TrainingLevel::Town,
+        form: SessionForm::Centralised,
+        town: Some(town(T2)),
+        start: date!(2025 - 03 - 01),
+        end: date!(2025 - 03 - 02),
+        days: "2".parse().unwrap(),
+    };
+    let attended = |code: &str, id: &str| Attendance {
+        session: code.into(),
+        person: cid(id),
+        reflection_filed_on: None,
+        poor_result: false,
+    };
+    let secondment = |id: &str| Secondment {
+        person: cid(id),
+        level: SecondmentLevel::Town,
+        host_unit: "农业农村办".into(),
+        start: date!(2025 - 04 - 01),
+        end: date!(2025 - 09 - 30),
+        appraisal: None,
+    };
+    let entry = |t: &str, id: &str, village: &str| ListEntry {
+        town: town(t),
+        year: 2025,
+        person: cid(id),
+        village: v(village),
+        tier: 3,
+        status: ListStatus::Filed,
+    };
+    Batch {
+        towns: vec![
+            Town {
+                code: town(T1),
+                name: "洛城街道".into(),
+            },
+            Town {
+                code: town(T2),
+                name: "圣城街道".into(),
+            },
+        ],
+        villages: vec![
+            Village {
+                code: v(V1),
+                name: "东村村委会".into(),
+                kind: CommitteeKind::Villagers,
+            },
+            Village {
+                code: v(V3),
+                name: "南村村委会".into(),
+                kind: CommitteeKind::Villagers,
+            },
+        ],
+        people: vec![
+            person(A, "张三"),
+            person(B, "李四"),
+            person(C, "王五"),
+            person(D, "赵六"),
+        ],
+        posts: vec![post(A, V1), post(D, V3)],
+        young_cadres: vec![YoungCadre {
+            person: cid(B),
+            village: v(V1),
+            programme_start: date!(2024 - 07 - 01),
+            current_pay: "3000".parse().unwrap(),
+            score: "90".parse().unwrap(),
+            filed_on: None,
+        }],
+        reserves: vec![Reserve {
+            person: cid(C),
+            village: v(V3),
+            post: PostRole::Secretary,
+            listed_on: date!(2024 - 01 - 10),
+            removed_on: None,
+        }],
+        // S1 is T2's, attended by T1's 张三; S2 only by T2's 赵六.
+        training_sessions: vec![session("S1"), session("S2")],
+        attendance: vec![attended("S1", A), attended("S2", D)],
+        secondments: vec![secondment(A), secondment(D)],
+        list_entries: vec![entry(T1, A, V1), entry(T2, D, V3)],
+        ..Batch::default()
+    }
+}
+
+async fn one_towns_file(db: TestDb) {
+    let store = db.open().await;
+    store.apply("测试", &seed()).await.unwrap();
+    let f = store.town_file(town(T1)).await.unwrap();
+    let ids = |xs: Vec<&CitizenId>| -> BTreeSet<String> {
+        xs.into_iter().map(|x| x.as_str().to_owned()).collect()
+    };
+    let ours = ids(vec![&cid(A), &cid(B)]);
+    assert_eq!(f.towns.len(), 2, "town names are public");
+    assert_eq!(f.villages.len(), 1);
+    assert_eq!(f.villages[0].code, v(V1));
+    assert_eq!(ids(f.people.iter().map(|p| &p.id).collect()), ours);
+    assert_eq!(
+        ids(f.posts.iter().map(|p| &p.person).collect()),
+        ids(vec![&cid(A)])
+    );
+    assert_eq!(f.young_cadres.len(), 1);
+    assert!(f.reserves.is_empty());
+    let codes: Vec<&str> = f
+        .training_sessions
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
+    assert_eq!(codes, ["S1"]);
+    assert_eq!(
+        ids(f.attendance.iter().map(|a| &a.person).collect()),
+        ids(vec![&cid(A)])
+    );
+    assert_eq!(
+        ids(f.secondments.iter().map(|s| &s.person).collect()),
+        ids(vec![&cid(A)])
+    );
+    assert_eq!(f.list_entries.len(), 1);
+    assert_eq!(f.list_entries[0].town, town(T1));
+    // The other town's file: its secretary and reserve, both sessions
+    // (its own, one attended by nobody of its), no young cadre.
+    let g = store.town_file(town(T2)).await.unwrap();
+    assert_eq!(
+        ids(g.people.iter().map(|p| &p.id).collect()),
+        ids(vec![&cid(C), &cid(D)])
+    );
+    assert_eq!(g.training_sessions.len(), 2);
+    assert!(g.young_cadres.is_empty());
+    db.finish().await;
+}
+
+both_backends!(town_file, one_towns_file);
