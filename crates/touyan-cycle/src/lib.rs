@@ -622,8 +622,13 @@ fn assemble<'r>(
                 birth_date: IsoDate(p.id.birth_date()),
                 education: Edu(p.education),
                 full_time_degree: p.full_time_degree,
+                // The records keep one level and a flag (issue 17, item 4).
+                full_time_education: None,
                 tenure_start: IsoDate(since),
                 three_good_three_strong: ix.three_good.contains(&p.id),
+                // The answers to the policy's added conditions are not
+                // recorded yet (issue 17, item 2).
+                conditions: None,
                 training: Some(training),
                 evaluation: ix.ballots.get(&p.id).map(|l| contract::Evaluation {
                     party_members: ballots(l.party.unwrap_or_default()),
@@ -647,6 +652,7 @@ fn assemble<'r>(
                     birth_date: IsoDate(y.person.birth_date()),
                     education: Edu(person.education),
                     full_time_degree: person.full_time_degree,
+                    full_time_education: None,
                     current_pay,
                     score,
                 }),
@@ -721,7 +727,7 @@ fn decide_town(
     town: &touyan_records::model::Town,
 ) -> Result<TownProposal, Vec<String>> {
     let a = assemble(ix, town)?;
-    let village_count = judge::validate(params, on, &a.town, 0).map_err(|e| {
+    let village_count = judge::validate(params, &[], on, &a.town, 0).map_err(|e| {
         let name = ix.names.get(&town.code).copied().unwrap_or(&town.name);
         let place = match village_index(&e.path).and_then(|j| a.town.villages.get(j)) {
             Some(v) => format!("{name}（{}）{}（{}）", town.code.as_str(), v.name, v.code),
@@ -729,7 +735,7 @@ fn decide_town(
         };
         vec![format!("{place}：{}（{}）", e.message, e.path)]
     })?;
-    let r = judge::decide(params, on, &a.town, 0, village_count);
+    let r = judge::decide(params, &[], on, &a.town, 0, village_count);
     let mut rank: HashMap<usize, (u32, u8)> = HashMap::with_capacity(r.included.len());
     for (k, (&s, tier)) in r.included.iter().zip(&r.tiers).enumerate() {
         rank.insert(s, (k as u32 + 1, tier.outcome));

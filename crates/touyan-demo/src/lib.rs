@@ -433,6 +433,7 @@ fn decide_lists(
                     degree: Degree {
                         education: person.education,
                         full_time: person.full_time_degree,
+                        full_time_level: None,
                     },
                     tenure_start,
                     three_good_three_strong: good.contains(&(&person.id, y)),

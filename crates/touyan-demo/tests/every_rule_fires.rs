@@ -160,6 +160,7 @@ fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
                 degree: Degree {
                     education: person.education,
                     full_time: person.full_time_degree,
+                    full_time_level: None,
                 },
                 tenure_start: continuous_since(
                     &d.posts,

@@ -90,7 +90,7 @@ fn town(s: &mut String, r: &TownResult<'_>) {
     for (i, sec) in r.secretaries.iter().enumerate() {
         let v = &t.villages[sec.village];
         let listed = r.included.contains(&i);
-        let verdict = match (sec.eligibility.eligible(), listed) {
+        let verdict = match (sec.eligible(), listed) {
             (true, true) => "符合条件，列入名单",
             (true, false) => "符合条件，但名额已满，未列入",
             (false, _) => "不符合条件",
@@ -104,6 +104,16 @@ fn town(s: &mut String, r: &TownResult<'_>) {
                 c.rule.title,
                 c.sentence(),
                 cite(c)
+            );
+        }
+        for (_, article, d) in &sec.conditions {
+            let _ = writeln!(
+                s,
+                "    {} {}：{}（第{}条，政策附加条件）",
+                mark(d.outcome),
+                d.rule.title,
+                d.reason,
+                touyan_rules::decision::article_zh(*article)
             );
         }
         if let Some(tr) = &sec.training {

@@ -348,8 +348,16 @@ pub struct Secretary<'a> {
     pub birth_date: IsoDate,
     pub education: Edu,
     pub full_time_degree: bool,
+    /// The highest level earned in full-time study (2026-12): when
+    /// present, it alone says whether a full-time degree is held.
+    #[serde(default)]
+    pub full_time_education: Option<Edu>,
     pub tenure_start: IsoDate,
     pub three_good_three_strong: bool,
+    /// The town's yes/no answers to the conditions the city's policy adds
+    /// (2026-12), by condition id.
+    #[serde(default, borrow)]
+    pub conditions: Option<std::collections::BTreeMap<Cow<'a, str>, bool>>,
     #[serde(default)]
     pub training: Option<Vec<Training>>,
     #[serde(default)]
@@ -386,6 +394,9 @@ pub struct YoungCadre<'a> {
     pub birth_date: IsoDate,
     pub education: Edu,
     pub full_time_degree: bool,
+    /// The highest level earned in full-time study (2026-12).
+    #[serde(default)]
+    pub full_time_education: Option<Edu>,
     pub current_pay: Num<Yuan>,
     pub score: Num<Score>,
 }

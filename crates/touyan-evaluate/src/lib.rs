@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, mpsc};
 
 use time::Date;
+use touyan_rules::policy::ExtraCondition;
 use touyan_rules::policy::Raw;
 use touyan_rules::{Params, Policy};
 
@@ -35,6 +36,9 @@ use input::{IsoDate, Town};
 pub struct Prepared<'a> {
     pub as_of: Date,
     pub params: Params,
+    /// The conditions the policy adds that are in force on `as_of`
+    /// (`[[conditions]]`, in the file's order).
+    pub conditions: Vec<ExtraCondition>,
     pub policy_id: String,
     /// Example values (not official) among the parameters in force.
     pub example_values: Vec<&'static str>,
@@ -69,6 +73,7 @@ fn from_top<'a>(top: scan::TopLevel<'a>, policy: &Policy) -> Result<Prepared<'a>
         policy_id: policy.id.clone(),
         as_of: env.as_of,
         params: env.params,
+        conditions: env.conditions,
         towns,
     })
 }
@@ -77,6 +82,7 @@ fn from_top<'a>(top: scan::TopLevel<'a>, policy: &Policy) -> Result<Prepared<'a>
 struct Env {
     as_of: Date,
     params: Params,
+    conditions: Vec<ExtraCondition>,
 }
 
 /// `as_of` and the case's policy overrides, resolved against `policy`.
@@ -124,7 +130,20 @@ fn resolve_head(
     let params = policy
         .resolve(as_of)
         .map_err(|e| CaseError::new("as_of", format!("{e}")))?;
-    Ok((Env { as_of, params }, policy))
+    let conditions = policy
+        .conditions
+        .iter()
+        .filter(|c| c.since <= as_of)
+        .cloned()
+        .collect();
+    Ok((
+        Env {
+            as_of,
+            params,
+            conditions,
+        },
+        policy,
+    ))
 }
 
 /// Parses town `t` with a JSON path on error.
@@ -189,10 +208,16 @@ type IdHasher = BuildHasherDefault<SpreadHasher>;
 type TownOutput = Result<(Vec<u8>, Vec<u64>), CaseError>;
 
 /// One town, start to finish.
-fn one_town(params: &Params, as_of: Date, raw: &[u8], t: usize) -> TownOutput {
+fn one_town(
+    params: &Params,
+    conditions: &[ExtraCondition],
+    as_of: Date,
+    raw: &[u8],
+    t: usize,
+) -> TownOutput {
     let town = parse_town(raw, t)?;
-    let village_count = town::validate(params, as_of, &town, t)?;
-    let r = town::decide(params, as_of, &town, t, village_count);
+    let village_count = town::validate(params, conditions, as_of, &town, t)?;
+    let r = town::decide(params, conditions, as_of, &town, t, village_count);
     let mut j = output::Json::new();
     if t > 0 {
         j.buf.push(',');
@@ -313,7 +338,10 @@ pub fn run(p: &Prepared<'_>, threads: usize, out: &mut dyn Write) -> Result<(), 
     let threads = threads.clamp(1, 64).min(batches.max(1));
     if threads == 1 {
         for t in 0..n {
-            sink.take(t, one_town(&p.params, p.as_of, p.towns[t], t))?;
+            sink.take(
+                t,
+                one_town(&p.params, &p.conditions, p.as_of, p.towns[t], t),
+            )?;
         }
     } else {
         let next = AtomicUsize::new(0);
@@ -331,7 +359,7 @@ pub fn run(p: &Prepared<'_>, threads: usize, out: &mut dyn Write) -> Result<(), 
                             break;
                         }
                         let towns = (b * BATCH..((b + 1) * BATCH).min(n))
-                            .map(|t| one_town(&p.params, p.as_of, p.towns[t], t))
+                            .map(|t| one_town(&p.params, &p.conditions, p.as_of, p.towns[t], t))
                             .collect();
                         if tx.send((b, towns)).is_err() {
                             break;
@@ -421,7 +449,9 @@ pub fn run_input(
                     };
                     let done = batch
                         .into_iter()
-                        .map(|(t, raw)| (t, one_town(&env.params, env.as_of, raw, t)))
+                        .map(|(t, raw)| {
+                            (t, one_town(&env.params, &env.conditions, env.as_of, raw, t))
+                        })
                         .collect();
                     if res_tx.send(done).is_err() {
                         break;
@@ -504,7 +534,10 @@ pub fn run_input(
         }
         // Every town was handed out and every worker has finished.
         for t in want..p.towns.len() {
-            sink.take(t, one_town(&p.params, p.as_of, p.towns[t], t))?;
+            sink.take(
+                t,
+                one_town(&p.params, &p.conditions, p.as_of, p.towns[t], t),
+            )?;
         }
         let mut j = output::Json::new();
         output::tail(&mut j);
@@ -534,7 +567,7 @@ pub fn with_results<T>(
     let mut results = Vec::with_capacity(towns.len());
     let mut seen: HashSet<u64, IdHasher> = HashSet::default();
     for (t, town) in towns.iter().enumerate() {
-        let village_count = town::validate(&p.params, p.as_of, town, t)?;
+        let village_count = town::validate(&p.params, &p.conditions, p.as_of, town, t)?;
         for h in people(town).map(id_hash) {
             if !seen.insert(h)
                 && let Some(e) = duplicate_error(p, t, h)
@@ -542,7 +575,14 @@ pub fn with_results<T>(
                 return Err(e);
             }
         }
-        results.push(town::decide(&p.params, p.as_of, town, t, village_count));
+        results.push(town::decide(
+            &p.params,
+            &p.conditions,
+            p.as_of,
+            town,
+            t,
+            village_count,
+        ));
     }
     Ok(f(&results))
 }

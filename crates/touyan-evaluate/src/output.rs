@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 use touyan_rules::num::round_fen;
 
+use touyan_rules::Decision;
 use touyan_rules::art01_inclusion::Check;
 use touyan_rules::art06_training::Shortfall;
 use touyan_rules::art12_competency::Action;
@@ -269,6 +270,7 @@ pub fn secretary_view<'a>(id: &'a str, s: &'a crate::town::SecretaryResult) -> S
     SecretaryOut {
         id,
         checks: &s.eligibility.checks,
+        conditions: &s.conditions,
         training: s.training.as_ref().map(|t| TrainingOut {
             city_days: t.outcome.city_days,
             town_sessions: t.outcome.town_sessions,
@@ -293,6 +295,11 @@ pub struct SecretaryOut<'a> {
     /// The inclusion checks of Articles 1 and 13, in the contract's order;
     /// `eligible` is whether all of them passed.
     pub checks: &'a [Check],
+    /// The conditions the policy adds, in force on the day (in the file's
+    /// order): the condition's id and article, and its decision. Written
+    /// after the five checks as `condition.<id>`; `eligible` needs them to
+    /// pass too.
+    pub conditions: &'a [(String, u8, Decision<bool, String>)],
     pub training: Option<TrainingOut<'a>>,
     pub competency: Option<CompetencyOut>,
 }
@@ -320,7 +327,7 @@ pub fn secretary_out(j: &mut Json, s: &SecretaryOut<'_>) {
     j.string(s.id);
     j.raw(",");
     j.key("eligible");
-    j.bool(s.checks.iter().all(|c| c.outcome));
+    j.bool(s.checks.iter().all(|c| c.outcome) && s.conditions.iter().all(|(_, _, d)| d.outcome));
     j.raw(",");
     j.key("checks");
     j.raw("[");
@@ -340,6 +347,21 @@ pub fn secretary_out(j: &mut Json, s: &SecretaryOut<'_>) {
         j.raw(",");
         j.key("detail");
         j.display(&c.reason);
+        j.raw("}");
+    }
+    for (id, article, d) in s.conditions {
+        j.raw(",{");
+        j.key("rule");
+        j.string(&format!("condition.{id}"));
+        j.raw(",");
+        j.key("article");
+        j.uint(u64::from(*article));
+        j.raw(",");
+        j.key("passed");
+        j.bool(d.outcome);
+        j.raw(",");
+        j.key("detail");
+        j.display(&d.reason);
         j.raw("}");
     }
     j.raw("],");

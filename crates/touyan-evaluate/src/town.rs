@@ -11,6 +11,7 @@ use touyan_rules::art10_young_cadres::{self, MonthlyPay};
 use touyan_rules::art12_competency::{self, Ballots, Competency};
 use touyan_rules::art13_pay::{self, TierReason};
 use touyan_rules::people::Degree;
+use touyan_rules::policy::ExtraCondition;
 use touyan_rules::{Decision, Params};
 
 use crate::error::CaseError;
@@ -20,6 +21,9 @@ use crate::input::{Level, Town};
 pub struct SecretaryResult {
     pub village: usize,
     pub eligibility: Eligibility,
+    /// The policy's added conditions in force (in the file's order): the
+    /// condition's id and article, and its decision.
+    pub conditions: Vec<(String, u8, Decision<bool, String>)>,
     pub training: Option<Decision<Compliance, Compliance>>,
     pub competency: Option<Decision<Competency, Competency>>,
 }
@@ -62,6 +66,13 @@ pub struct TownResult<'a> {
     pub young: Vec<YoungResult>,
 }
 
+impl SecretaryResult {
+    /// Eligible: the five checks and every added condition pass.
+    pub fn eligible(&self) -> bool {
+        self.eligibility.eligible() && self.conditions.iter().all(|(_, _, d)| d.outcome)
+    }
+}
+
 impl TownResult<'_> {
     pub fn secretary_id(&self, s: usize) -> &str {
         let v = &self.town.villages[self.secretaries[s].village];
@@ -80,6 +91,7 @@ impl TownResult<'_> {
 // One piece: it checks a town's input field by field in the contract's order, so errors come in document order.
 pub fn validate<'t>(
     p: &Params,
+    conditions: &[ExtraCondition],
     as_of: Date,
     town: &'t Town<'_>,
     t: usize,
@@ -167,6 +179,16 @@ pub fn validate<'t>(
                     ),
                 ));
             }
+            for id in s.conditions.iter().flat_map(|c| c.keys()) {
+                if !conditions.iter().any(|c| c.id == *id) {
+                    return Err(CaseError::new(
+                        vp(&format!("secretary.conditions.{id}")),
+                        format!(
+                            "names no condition of the policy in force on {as_of}（政策在判定日没有此附加条件）"
+                        ),
+                    ));
+                }
+            }
             person(&s.id, (j, None))?;
         }
         for (k, y) in v.young_cadres.iter().flatten().enumerate() {
@@ -221,6 +243,7 @@ fn ballots(b: crate::input::Ballots) -> Ballots {
 // One piece: it follows the contract's order of a town's output (evaluate-format.md), one field after the other.
 pub fn decide<'a>(
     p: &Params,
+    conditions: &[ExtraCondition],
     as_of: Date,
     town: &'a Town,
     index: usize,
@@ -235,6 +258,7 @@ pub fn decide<'a>(
             degree: Degree {
                 education: s.education.0,
                 full_time: s.full_time_degree,
+                full_time_level: s.full_time_education.map(|e| e.0),
             },
             tenure_start: s.tenure_start.0,
             three_good_three_strong: s.three_good_three_strong,
@@ -259,9 +283,17 @@ pub fn decide<'a>(
         let competency = s.evaluation.as_ref().and_then(|e| {
             art12_competency::competency(p, ballots(e.party_members), ballots(e.public_reps))
         });
+        // `conditions` are those in force on `as_of` already.
+        let answered = |id: &str| s.conditions.as_ref().and_then(|c| c.get(id).copied());
+        let added = art01_inclusion::extra_conditions(conditions, as_of, answered);
         secretaries.push(SecretaryResult {
             village: j,
             eligibility: art01_inclusion::eligibility(p, &facts, &village, as_of),
+            conditions: conditions
+                .iter()
+                .zip(added)
+                .map(|(c, d)| (c.id.clone(), c.article, d))
+                .collect(),
             training,
             competency,
         });
@@ -269,7 +301,7 @@ pub fn decide<'a>(
 
     let quota = art01_inclusion::quota(p, village_count);
     let eligible: Vec<usize> = (0..secretaries.len())
-        .filter(|&i| secretaries[i].eligibility.eligible())
+        .filter(|&i| secretaries[i].eligible())
         .collect();
     let candidates: Vec<art01_inclusion::Candidate<'_>> = eligible
         .iter()
@@ -309,6 +341,7 @@ pub fn decide<'a>(
                     Degree {
                         education: y.education.0,
                         full_time: y.full_time_degree,
+                        full_time_level: y.full_time_education.map(|e| e.0),
                     },
                     y.current_pay.get(),
                 )),
@@ -350,11 +383,15 @@ pub fn decide<'a>(
             .iter()
             .map(|s| art08_secondment::length(p, s.start.0, s.end.0))
             .collect();
+        // The secretaries with a secondment that counts at `level`, each
+        // once (the 2026-12 contract).
         let done = |level: Level| {
-            list.iter()
-                .zip(&lengths)
-                .filter(|(s, d)| s.level == level && d.outcome)
-                .count() as u32
+            art08_secondment::people_seconded(
+                list.iter()
+                    .zip(&lengths)
+                    .filter(|(s, d)| s.level == level && d.outcome)
+                    .map(|(s, _)| &*s.id),
+            )
         };
         SecondmentResult {
             city_required: art08_secondment::city_required(p),

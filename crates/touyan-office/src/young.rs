@@ -389,6 +389,7 @@ impl YoungTown {
                     Degree {
                         education: x.education,
                         full_time: x.full_time_degree,
+                        full_time_level: None,
                     },
                     current_pay,
                 )

@@ -75,7 +75,7 @@ pub fn secondments(r: &Records, p: &Params, year: i32, town: TownCode) -> Second
         .filter(|s| s.start.year() == year && listed.contains(&s.person))
         .collect();
     of_year.sort_by(|a, b| (a.start, &a.person).cmp(&(b.start, &b.person)));
-    let mut counted: [HashSet<&CitizenId>; 2] = [HashSet::new(), HashSet::new()];
+    let mut counted: [Vec<&CitizenId>; 2] = [Vec::new(), Vec::new()];
     let rows = of_year
         .into_iter()
         .map(|s| {
@@ -88,7 +88,7 @@ pub fn secondments(r: &Records, p: &Params, year: i32, town: TownCode) -> Second
             let complete =
                 art08_secondment::appraisal_complete(!logs.is_empty(), s.appraisal.is_some());
             if length.outcome {
-                counted[usize::from(s.level == SecondmentLevel::Town)].insert(&s.person);
+                counted[usize::from(s.level == SecondmentLevel::Town)].push(&s.person);
             }
             SecondmentRow {
                 secondment: s.clone(),
@@ -105,7 +105,9 @@ pub fn secondments(r: &Records, p: &Params, year: i32, town: TownCode) -> Second
         })
         .collect();
     let listed = entries.len() as u32;
-    let (city_done, town_done) = (counted[0].len() as u32, counted[1].len() as u32);
+    let [city_people, town_people] = counted;
+    let city_done = art08_secondment::people_seconded(city_people);
+    let town_done = art08_secondment::people_seconded(town_people);
     let short = |met: bool| if met { "" } else { "，未达到" };
     let city = art08_secondment::city_required(p);
     let city_met = city_done >= city.outcome;

@@ -234,6 +234,7 @@ pub fn young_by_town(
                 Degree {
                     education,
                     full_time,
+                    full_time_level: None,
                 },
                 y.current_pay,
             );

@@ -45,6 +45,7 @@ fn synthetic(n: usize, as_of: Date) -> Vec<(SecretaryFacts, VillageFacts)> {
                 degree: Degree {
                     education: Education::ALL[r.next(8) as usize],
                     full_time: r.next(10) < 4,
+                    full_time_level: None,
                 },
                 tenure_start: as_of - Duration::days(100 + r.next(3900) as i64),
                 three_good_three_strong: r.next(10) < 9,

@@ -87,6 +87,16 @@ pub fn length(p: &Params, start: Date, end: Date) -> Decision<bool, LengthReason
     .using(&[p.secondment_min_months.used])
 }
 
+/// How many people the secondments that count account for: the distinct
+/// people among `counted` (one key per secondment that counts, at one
+/// level): two secondments of one person count once (the 2026-12 reading
+/// of "每年至少 1 名专业化书记……挂职": the quota is of secretaries, not of
+/// secondments).
+pub fn people_seconded<K: Eq + std::hash::Hash>(counted: impl IntoIterator<Item = K>) -> u32 {
+    let people: std::collections::HashSet<K> = counted.into_iter().collect();
+    u32::try_from(people.len()).unwrap_or(u32::MAX)
+}
+
 /// At least one professionalized secretary per town to a city unit a year.
 pub fn city_required(p: &Params) -> Decision<u32, String> {
     let n = p.secondment_city_min_per_town.value;

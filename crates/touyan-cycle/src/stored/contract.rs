@@ -27,6 +27,9 @@ impl Reasons {
             &SecretaryOut {
                 id,
                 checks: &self.checks,
+                // The yearly proposal does not record the added conditions'
+                // answers yet (issue 17, item 2).
+                conditions: &[],
                 training: self.training.as_ref().map(|t| TrainingOut {
                     city_days: t.city_days,
                     town_sessions: t.town_sessions,
@@ -242,6 +245,7 @@ mod tests {
                                 degree: Degree {
                                     education,
                                     full_time,
+                                    full_time_level: None,
                                 },
                                 tenure_start,
                                 three_good_three_strong: n % 3 != 0,
@@ -255,6 +259,7 @@ mod tests {
                             let s = SecretaryResult {
                                 village: 0,
                                 eligibility: eligibility(p, &facts, &village, ON),
+                                conditions: Vec::new(),
                                 training: trainings[n % 7].as_deref().map(|a| compliance(p, a)),
                                 competency: votes[n % 5].and_then(|(m, r)| competency(p, m, r)),
                             };

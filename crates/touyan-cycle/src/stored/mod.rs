@@ -128,6 +128,7 @@ mod fixtures {
             degree: Degree {
                 education: Education::College,
                 full_time: true,
+                full_time_level: None,
             },
             tenure_start: date!(2022 - 03 - 01),
             three_good_three_strong: true,
@@ -141,6 +142,7 @@ mod fixtures {
         SecretaryResult {
             village: 0,
             eligibility: eligibility(&p, &facts, &village, ON),
+            conditions: Vec::new(),
             training: Some(compliance(
                 &p,
                 &[Attendance {

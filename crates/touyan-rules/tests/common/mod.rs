@@ -41,6 +41,7 @@ pub fn degree(education: Education, full_time: bool) -> Degree {
     Degree {
         education,
         full_time,
+        full_time_level: None,
     }
 }
 
