@@ -12,6 +12,10 @@ use crate::{By, OfficeError};
 /// The longest note a case's end keeps (characters; the rest is cut).
 pub const MAX_NOTE: usize = 500;
 
+/// How the day a case ended is asked for (a day that is not one, or
+/// after today).
+pub const DAY_WANTED: &str = "日期应为 YYYY-MM-DD，且不晚于今天";
+
 /// Ends `th`'s open `case` by `mv` on `on` (no later than `today`), by
 /// `by`, with `note` (cut to [`MAX_NOTE`] characters): an interview held
 /// records the admonition, an exit confirmed records the exit (for a
@@ -38,9 +42,7 @@ pub async fn end_case(
         &note,
     )?;
     if on > today {
-        return Err(OfficeError::Invalid(
-            "日期应为 YYYY-MM-DD，且不晚于今天".into(),
-        ));
+        return Err(OfficeError::Invalid(DAY_WANTED.into()));
     }
     let mut ended = case.clone();
     ended.state = to;

@@ -1,21 +1,31 @@
 //! The half-yearly competency evaluation (Article 12): a town's half as
-//! its page shows it, opening, closing with the tally and the cases the
-//! rates open, and a case followed to its end.
+//! its page shows it, and every move of it — opening; the raters the
+//! operator declares, the paper counts the operator enters and the
+//! reviewer's confirmation of each ([`entries`]); the voting codes issued
+//! within the confirmed raters and the votes cast with them ([`codes`]);
+//! closing with the tally and the cases the rates open ([`closing`]); a
+//! case followed to its end ([`cases`]).
 //!
 //! Which move is allowed is `touyan_workflow::art12_evaluation` alone
-//! (`check_move`, `check_case`); the rate is the rules crate's
-//! `art12_competency::competency`, the case it opens the workflow's
-//! `case_for`. Closing ([`close`]) tallies every rater group's ballots —
-//! the codes' votes and the paper counts once the reviewer confirmed
-//! them — decides each listed secretary's rate as of the closing day
-//! ([`when::closing_day`]) and writes the state, the ballots and the
-//! cases in one transaction (`Store::close_evaluation`, which refuses
-//! when votes were cast or the paper counts changed since the tally); a
-//! case is ended in [`cases`].
+//! (`check_move`, `check_case`, and `check_declared`, `check_paper` and
+//! `check_codes` for what the confirmed raters leave room for); the rate
+//! is the rules crate's `art12_competency::competency`, the case it opens
+//! the workflow's `case_for`. Each move checks the workflow first, then
+//! that the evaluation is still in the state the user saw ([`check`]),
+//! then what was asked for, and writes in one transaction; nothing is
+//! written on a refusal. Closing ([`close`]) decides each listed
+//! secretary's rate as of the closing day ([`when::closing_day`]) and
+//! writes the state, the ballots and the cases together
+//! (`Store::close_evaluation`, which refuses when votes were cast or the
+//! paper counts changed since the tally).
 //!
-//! The forms of the raters, the paper counts and the voting codes are
-//! still read and written by the web (`evaluations/codes.rs`), after
-//! [`check`].
+//! The adapters read the forms' fields — each secretary by their own
+//! reference, the counts as sent (read here, so that the first thing
+//! wrong, in the page's order, is what is refused) — and bring the
+//! voting codes' randomness as they bring the date ([`NewCode`]). What a
+//! page may show is said here too: the results only once closed
+//! ([`TownHalf::results_visible`]), the moves and case moves its user may
+//! make. The move types are the workflow's, re-exported.
 
 use time::Date;
 use touyan_records::model::{
@@ -27,15 +37,39 @@ use touyan_rules::art12_competency::{self, Competency};
 use touyan_rules::{Decision, Params, Policy};
 use touyan_storage::{CodeCount, IssuedBatch, ListedPerson, Store, StoreError};
 use touyan_workflow::Actor;
-use touyan_workflow::art12_evaluation::{self as flow, CaseMove, EvalMove, Room, Sign, Stage};
+use touyan_workflow::art12_evaluation::{self as flow, Sign, Stage};
 
 use crate::{By, OfficeError, when};
 
 pub mod cases;
 pub mod closing;
+pub mod codes;
+pub mod entries;
 
-pub use cases::{MAX_NOTE, end_case};
+pub use cases::{DAY_WANTED, MAX_NOTE, end_case};
 pub use closing::{close, tally};
+pub use codes::{
+    Ballot, CodesAsked, IssuedCode, MAX_CODES, NewCode, VOTER, ask_codes, ballot, issue_codes, vote,
+};
+pub use entries::{MAX_PAPER, MAX_RATERS, confirm, declare_raters, enter_paper};
+pub use touyan_workflow::art12_evaluation::{CaseMove, EvalMove, Room};
+
+/// Whether a rater group's ballots decide the rate (Party members and
+/// public representatives): the groups whose eligible raters are declared
+/// and for which codes are issued.
+pub fn counted(group: RaterGroup) -> bool {
+    flow::COUNTED.contains(&group)
+}
+
+/// Article 12's citation ("第十二条"), for a page that states the rule.
+pub fn citation() -> String {
+    art12_competency::COMPETENCY.citation()
+}
+
+/// "第1村村委会 周九": a listed secretary as refusals name them.
+fn who(l: &ListedPerson) -> String {
+    format!("{} {}", l.village_name, l.name)
+}
 
 /// A town's evaluation of a half year as its page shows it: the
 /// evaluation, its sign-offs, raters, codes, paper counts, the ballots
@@ -146,6 +180,42 @@ impl TownHalf {
         let day = when::closing_day(self.eval.as_ref().and_then(|e| e.closed_on), today);
         when::params_on(policy, day)
     }
+
+    /// Whether the votes and counts may be shown: only once the
+    /// evaluation is closed.
+    pub fn results_visible(&self) -> bool {
+        flow::results_visible(self.current())
+    }
+
+    /// A secretary's ballots of one group as stored at closing, as
+    /// competent, basically competent and not competent (none: zeros).
+    pub fn ballot_counts(&self, person: &CitizenId, group: RaterGroup) -> [u32; 3] {
+        let b = self.ballots(person, group);
+        [b.competent, b.basically_competent, b.not_competent]
+    }
+
+    /// What a page shows of a secretary's ballots of one group: the
+    /// [`TownHalf::ballot_counts`] once the results are visible, nothing
+    /// before.
+    pub fn result(&self, person: &CitizenId, group: RaterGroup) -> Option<[u32; 3]> {
+        self.results_visible()
+            .then(|| self.ballot_counts(person, group))
+    }
+
+    /// The case of the secretary whom `names` picks (the adapter's
+    /// reference), or why not.
+    pub fn case(&self, names: impl Fn(&CitizenId) -> bool) -> Result<EvalCase, OfficeError> {
+        self.cases
+            .iter()
+            .find(|c| names(&c.person))
+            .cloned()
+            .ok_or_else(|| OfficeError::Invalid("没有找到该事项".into()))
+    }
+
+    /// The moves `by` could make on `case` now (its page's buttons).
+    pub fn case_moves(&self, by: &By<'_>, case: &EvalCase) -> Vec<CaseMove> {
+        flow::case_moves_for(&by.actor, self.town.as_str(), case.kind, case.state)
+    }
 }
 
 /// `town`'s evaluation of `year`'s `half` as it stands.
@@ -249,5 +319,12 @@ mod tests {
         assert_eq!(seen_state("none"), Some(None));
         assert_eq!(seen_state("closed"), Some(Some(EvalState::Closed)));
         assert_eq!(seen_state("?"), None);
+    }
+
+    #[test]
+    fn counted_groups() {
+        assert!(counted(RaterGroup::PartyMembers) && counted(RaterGroup::PublicReps));
+        assert!(!counted(RaterGroup::LiaisonCadres) && !counted(RaterGroup::TownCommittee));
+        assert_eq!(citation(), "第十二条");
     }
 }
