@@ -13,8 +13,9 @@
 //! What is here, one module per piece of the office's work: a month's
 //! pay ([`pay`]), the year's proposals ([`propose`]), a town's list and
 //! its review ([`lists`]), the young-cadre programme's ranking and moves
-//! ([`young`]), the competency evaluation's opening, closing and cases
-//! ([`evaluation`]), what the reserves page records — secondments, work
+//! ([`young`]), the competency evaluation — opening, the raters and
+//! paper counts and their confirmation, the voting codes and votes,
+//! closing and cases ([`evaluation`]) — what the reserves page records — secondments, work
 //! logs, appraisals, reserves and the yearly report ([`reserves`]) —
 //! what the training page records — sessions, attendance, admonitions
 //! and make-up study — with its follow-ups ([`training`]), the

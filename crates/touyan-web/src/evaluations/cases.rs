@@ -1,15 +1,13 @@
 //! The interview or exit case a closed evaluation opened, followed to its
-//! end (`touyan_office::evaluation::end_case`, checked by
-//! `touyan_workflow::art12_evaluation::check_case`).
+//! end: the form read here, the case found, checked and ended by
+//! `touyan_office::evaluation` (`TownHalf::case`, `end_case`).
 
 use axum::response::Response;
-use touyan_office::By;
-use touyan_office::evaluation as office;
+use touyan_office::evaluation::{self as office, CaseMove};
+use touyan_office::{By, OfficeError};
 use touyan_storage::Store;
-use touyan_workflow::Refusal;
-use touyan_workflow::art12_evaluation::CaseMove;
 
-use super::{View, failed, key_of, refusal};
+use super::{View, failed, key_of};
 use crate::guard::see_other;
 use crate::state::{AppState, User};
 
@@ -24,16 +22,17 @@ pub(super) async fn case_move(
 ) -> Response {
     let field = |name: &str| crate::scope::field(form, name);
     let Some(mv) = CaseMove::ALL.into_iter().find(|m| m.code() == which) else {
-        return refusal(st, user, v, Refusal::Invalid("未指明要办理的操作".into()));
+        return failed(
+            st,
+            user,
+            v,
+            OfficeError::Invalid("未指明要办理的操作".into()),
+        );
     };
     let key = field("person");
-    let Some(case) =
-        v.th.cases
-            .iter()
-            .find(|c| key_of(st, &c.person) == key)
-            .cloned()
-    else {
-        return refusal(st, user, v, Refusal::Invalid("没有找到该事项".into()));
+    let case = match v.th.case(|p| key_of(st, p) == key) {
+        Ok(c) => c,
+        Err(e) => return failed(st, user, v, e),
     };
     let today = st.today();
     let on = match field("date") {
@@ -41,12 +40,7 @@ pub(super) async fn case_move(
         d => match touyan_rules::calendar::parse_iso_date(d) {
             Some(d) => d,
             None => {
-                return refusal(
-                    st,
-                    user,
-                    v,
-                    Refusal::Invalid("日期应为 YYYY-MM-DD，且不晚于今天".into()),
-                );
+                return failed(st, user, v, OfficeError::Invalid(office::DAY_WANTED.into()));
             }
         },
     };

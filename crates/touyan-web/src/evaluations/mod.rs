@@ -11,14 +11,15 @@
 //! code votes once. Every batch of codes is listed with who issued it and
 //! when.
 //!
-//! Moves are decided by `touyan_workflow::art12_evaluation` alone (the
-//! buttons shown are its `moves_for`); the rate by the rules crate's
-//! Article 12; opening, closing (the tally and the cases the rates open)
-//! and ending a case are `touyan_office::evaluation`'s. This module: the
-//! overview, a town's page and its moves; `view.rs` what the town's page
-//! shows, `codes.rs` what the operator's forms give (raters, paper
-//! counts, codes and their printed slips), `cases.rs` the cases,
-//! `sheet.rs` the printed result sheet, `vote.rs` the voters' page.
+//! Every decision and write is `touyan_office::evaluation`'s: the moves
+//! allowed (the buttons shown are its `moves_for`), the counts and codes
+//! within the confirmed raters, the rate, closing (the tally and the
+//! cases the rates open), ending a case, and a code's vote. This module:
+//! the overview, a town's page and its moves, read from the form and
+//! handed to the office; `view.rs` what the town's page shows, `codes.rs`
+//! the codes the operator asks for (made here, as the sessions' tokens
+//! are) and their printed slips, `cases.rs` the cases, `sheet.rs` the
+//! printed result sheet, `vote.rs` the voters' page.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -26,12 +27,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::OfficeError;
-use touyan_office::evaluation::{self as office, TownHalf};
-use touyan_records::model::{Labelled, SignPart};
+use touyan_office::evaluation::{self as office, EvalMove, TownHalf};
+use touyan_records::model::Labelled;
 use touyan_records::{CitizenId, TownCode};
-use touyan_storage::{Store, StoreError};
-use touyan_workflow::Refusal;
-use touyan_workflow::art12_evaluation::EvalMove;
+use touyan_storage::Store;
 
 use crate::http::{PageError, SignedForm, SignedIn, TownDesk, act};
 use crate::scope::{by_from, town_in_scope};
@@ -47,10 +46,11 @@ mod sheet;
 mod view;
 mod vote;
 
-use view::{failed, page, refusal};
+use view::{failed, page};
 
 pub use sheet::print;
-pub use vote::{VOTER, vote, vote_form};
+pub use touyan_office::evaluation::VOTER;
+pub use vote::{vote, vote_form};
 
 fn half_label(half: u8) -> &'static str {
     if half == 1 { "上半年" } else { "下半年" }
@@ -214,9 +214,10 @@ pub async fn town_page(
 
 /// `POST /evaluations/{year}/{half}/{town}`: `action` is a move (open,
 /// paper, codes, close) or a case move (`case_hold`, `case_confirm`,
-/// `case_dismiss` with `person`, `note`, `date`). Paper counts come as
-/// `paper_<person ref>_<group>_<0|1|2>`; codes as `codes_<group>` (how
-/// many per secretary).
+/// `case_dismiss` with `person`, `note`, `date`). Declared raters come
+/// as `raters_<person ref>_<group>`, paper counts as
+/// `paper_<person ref>_<group>_<0|1|2>`, codes as `codes_<group>` (how
+/// many per secretary); confirmations with the `version` seen.
 pub async fn town_move(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -234,11 +235,11 @@ pub async fn town_move(
         return Ok(cases::case_move(&st, &user, by, store, v, case, &form).await);
     }
     let Some(mv) = EvalMove::ALL.into_iter().find(|m| m.code() == action) else {
-        return Ok(refusal(
+        return Ok(failed(
             &st,
             &user,
             v,
-            Refusal::Invalid("未指明要办理的操作".into()),
+            OfficeError::Invalid("未指明要办理的操作".into()),
         ));
     };
     let seen = office::seen_state(field("seen"));
@@ -250,59 +251,31 @@ pub async fn town_move(
         EvalMove::Close => office::close(store, by, st.policy(), th, seen, today)
             .await
             .map(drop),
-        _ => office::check(&by, th, mv, seen).map(drop),
-    };
-    if let Err(e) = done {
-        return Ok(failed(&st, &user, v, e));
-    }
-    let written = match mv {
-        EvalMove::Open | EvalMove::Close => Ok(()),
-        EvalMove::DeclareRaters => {
-            let counts = match codes::declared(&st, th, field) {
-                Ok(c) => c,
-                Err(r) => return Ok(refusal(&st, &user, v, r)),
-            };
-            store
-                .declare_raters(by.name, by.origin, th.year, th.half, th.town, &counts)
-                .await
-        }
+        EvalMove::DeclareRaters => office::declare_raters(store, by, th, seen, |p, g| {
+            field(&format!("raters_{}_{}", key_of(&st, p), g.code()))
+        })
+        .await
+        .map(drop),
         EvalMove::ConfirmRaters | EvalMove::ConfirmPaper => {
-            let part = if mv == EvalMove::ConfirmRaters {
-                SignPart::Raters
-            } else {
-                SignPart::Paper
-            };
-            // The version the reviewer saw: what they confirm.
-            let Some(seen) = th
-                .signoff(part)
-                .filter(|s| field("version").parse::<u32>().ok() == Some(s.version))
-                .cloned()
-            else {
-                return Ok(refusal(
-                    &st,
-                    &user,
-                    v,
-                    Refusal::Conflict(format!("{}已被重新录入，请核对后再确认", part.label())),
-                ));
-            };
-            store.confirm_signoff(by.name, by.origin, &seen).await
-        }
-        EvalMove::EnterPaper => {
-            let counts = match codes::paper_counts(&st, th, field) {
-                Ok(c) => c,
-                Err(r) => return Ok(refusal(&st, &user, v, r)),
-            };
-            store
-                .save_paper_counts(by.name, by.origin, th.year, th.half, th.town, &counts)
+            office::confirm(store, by, th, seen, mv, field("version"))
                 .await
+                .map(drop)
         }
+        EvalMove::EnterPaper => office::enter_paper(store, by, th, seen, |p, g, i| {
+            field(&format!("paper_{}_{}_{i}", key_of(&st, p), g.code()))
+        })
+        .await
+        .map(drop),
         EvalMove::IssueCodes => {
-            return Ok(codes::issue_codes(&st, &user, &headers, &origin, store, v, field).await);
+            let asked = office::ask_codes(&by, th, seen, |g| field(&format!("codes_{}", g.code())));
+            return Ok(match asked {
+                Ok(asked) => codes::issue(&st, &user, &headers, store, by, v, asked).await,
+                Err(e) => failed(&st, &user, v, e),
+            });
         }
     };
-    Ok(match written {
+    Ok(match done {
         Ok(()) => see_other(&here),
-        Err(StoreError::Invalid(m)) => refusal(&st, &user, v, Refusal::Conflict(m)),
-        Err(e) => return Err(e.into()),
+        Err(e) => failed(&st, &user, v, e),
     })
 }

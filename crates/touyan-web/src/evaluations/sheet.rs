@@ -5,11 +5,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use touyan_office::evaluation as office;
 use touyan_records::model::{Labelled, RaterGroup};
-use touyan_rules::art12_competency;
-use touyan_workflow::art12_evaluation as flow;
 
-use super::view::counts;
 use super::{half_label, open_view};
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{masked, message_page, render};
@@ -62,7 +60,7 @@ pub async fn print(
     let (_, v) = open_view(&st, &user, &year, &half, &town).await?;
     let current = v.th.eval.as_ref().map(|e| e.state);
     let closed_on = v.th.eval.as_ref().and_then(|e| e.closed_on);
-    let (true, Some(closed_on)) = (flow::results_visible(current), closed_on) else {
+    let (true, Some(closed_on)) = (v.th.results_visible(), closed_on) else {
         return Ok(message_page(
             StatusCode::CONFLICT,
             "评价尚未结束",
@@ -89,7 +87,7 @@ pub async fn print(
                 let groups = RaterGroup::ALL
                     .iter()
                     .map(|&g| {
-                        let counts = counts(v.th.ballots(&l.person, g));
+                        let counts = v.th.ballot_counts(&l.person, g);
                         SheetGroup {
                             label: g.label(),
                             counts,
@@ -142,7 +140,7 @@ pub async fn print(
                 "胜任率按党员、群众代表的测评票计算：达不到 {} 的由镇街党(工)委约谈，达不到 {} 且确实不能胜任的退出专业化管理；包村干部、镇街党(工)委测评结果作为次年调整队伍的参考（{}）。",
                 params.competency_interview_below.value,
                 params.competency_exit_below.value,
-                art12_competency::COMPETENCY.citation()
+                office::citation()
             ),
             rows,
         },

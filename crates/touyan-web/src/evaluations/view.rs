@@ -1,6 +1,7 @@
 //! A town's evaluation page: what it shows of the half (the office's
-//! `TownHalf`), its buttons and forms (the workflow's moves), and how a
-//! refusal is shown on it.
+//! `TownHalf`: the results once visible, the moves and case moves the
+//! user may make), its buttons and forms, and how a refusal is shown on
+//! it.
 
 use std::collections::HashMap;
 
@@ -8,17 +9,14 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_office::OfficeError;
-use touyan_office::evaluation::TownHalf;
+use touyan_office::evaluation::{self as office, EvalMove, TownHalf};
 use touyan_records::CitizenId;
 use touyan_records::model::{Labelled, RaterGroup, SignPart, SignState};
-use touyan_rules::art12_competency;
 use touyan_storage::ListedPerson;
-use touyan_workflow::Refusal;
-use touyan_workflow::art12_evaluation::{self as flow, EvalMove};
 
 use super::{View, half_label, key_of};
 use crate::pages::{Chrome, internal, masked, not_found_page, render};
-use crate::scope::actor;
+use crate::scope::{actor, by};
 use crate::state::{AppState, User, china_time};
 
 /// One rater group's figures for one secretary.
@@ -128,17 +126,12 @@ fn sign_view(th: &TownHalf, part: SignPart) -> SignView {
     }
 }
 
-/// A group's ballots as the page's three columns.
-pub(super) fn counts(b: art12_competency::Ballots) -> [u32; 3] {
-    [b.competent, b.basically_competent, b.not_competent]
-}
-
 /// The page of `v`, with `error` shown above it.
 // One piece: it lays out one page in the order it shows its parts.
 pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -> EvalPage {
     let th = &v.th;
     let current = th.current();
-    let visible = flow::results_visible(current);
+    let visible = th.results_visible();
     let params = th.params(st.policy(), st.today());
     let people = th
         .listed
@@ -158,7 +151,7 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
                     GroupView {
                         code: g.code(),
                         label: g.label(),
-                        counted: flow::COUNTED.contains(&g),
+                        counted: office::counted(g),
                         eligible: th
                             .room(&l.person, g)
                             .eligible
@@ -168,7 +161,7 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
                         paper: p.map_or([0; 3], |p| {
                             [p.competent, p.basically_competent, p.not_competent]
                         }),
-                        result: visible.then(|| counts(th.ballots(&l.person, g))),
+                        result: th.result(&l.person, g),
                     }
                 })
                 .collect();
@@ -204,7 +197,8 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
             reason: c.reason.clone(),
             note: c.note.clone(),
             done_on: c.done_on.map_or_else(String::new, |d| d.to_string()),
-            moves: flow::case_moves_for(&actor(user), th.town.as_str(), c.kind, c.state)
+            moves: th
+                .case_moves(&by(user), c)
                 .into_iter()
                 .map(|m| (m.code(), m.label()))
                 .collect(),
@@ -260,27 +254,16 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
     }
 }
 
-/// The page again with why `r` was refused, answered with its status (a
-/// missing record as a missing page).
-pub(super) fn refusal(st: &AppState, user: &User, v: View, r: Refusal) -> Response {
-    let status = match &r {
-        Refusal::NotFound => return not_found_page(),
-        Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
-        Refusal::Conflict(_) => StatusCode::CONFLICT,
-        Refusal::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    render(&page(st, user, v, Some(r.to_string())), status)
-}
-
-/// What the office did not do, shown as [`refusal`] shows it (a store's
-/// failure as an internal error).
+/// The page again with why the office did not do what was asked,
+/// answered with its status: a missing record as a missing page, a
+/// store's failure as an internal error.
 pub(super) fn failed(st: &AppState, user: &User, v: View, e: OfficeError) -> Response {
-    let r = match e {
-        OfficeError::NotFound => Refusal::NotFound,
-        OfficeError::Forbidden(m) => Refusal::Forbidden(m),
-        OfficeError::Conflict(m) => Refusal::Conflict(m),
-        OfficeError::Invalid(m) => Refusal::Invalid(m),
+    let status = match e {
+        OfficeError::NotFound => return not_found_page(),
         OfficeError::Store(e) => return internal(e.into()),
+        OfficeError::Forbidden(_) => StatusCode::FORBIDDEN,
+        OfficeError::Conflict(_) => StatusCode::CONFLICT,
+        OfficeError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    refusal(st, user, v, r)
+    render(&page(st, user, v, Some(e.to_string())), status)
 }

@@ -1,6 +1,7 @@
 //! Voting, without signing in: `/vote/{code}` shows whom a code evaluates
-//! and takes its one vote (`Store::vote` keeps nothing that joins the
-//! code to the choice).
+//! and takes its one vote, both the office's (`touyan_office::evaluation`
+//! `ballot` and `vote`; the store keeps nothing that joins the code to
+//! the choice). This page checks the code's shape and hashes it.
 
 use askama::Template;
 use axum::Form;
@@ -8,8 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use touyan_records::model::{Choice, EvalState, Labelled, VoteToken};
-use touyan_storage::StoreError;
+use touyan_office::OfficeError;
+use touyan_office::evaluation::{self as office, Ballot};
+use touyan_records::model::{Choice, Labelled};
 
 use crate::pages::{Chrome, internal, render};
 use crate::state::{AppState, Failure};
@@ -45,29 +47,21 @@ fn vote_page(
     )
 }
 
-/// The voter's view of a code: who is evaluated, or why not.
-async fn code_view(
-    st: &AppState,
-    token: &str,
-) -> Result<Result<(VoteToken, String), String>, Failure> {
+/// What a voter is told of a code that is not one.
+const NO_CODE: &str = "投票码无效";
+
+/// The voter's view of a code: whom it evaluates, or why it may not
+/// vote (the office's `ballot`).
+async fn code_view(st: &AppState, token: &str) -> Result<Result<Ballot, String>, Failure> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(Err("投票码无效".into()));
+        return Ok(Err(NO_CODE.into()));
     }
-    let store = st.vote_store();
-    let Some((code, state)) = store.vote_code(&crate::auth::token_hash(token)).await? else {
-        return Ok(Err("投票码无效".into()));
-    };
-    if state != EvalState::Open {
-        return Ok(Err("本次评价已经结束，不能再投票".into()));
+    match office::ballot(st.vote_store(), &crate::auth::token_hash(token)).await {
+        Ok(b) => Ok(Ok(b)),
+        Err(OfficeError::NotFound) => Ok(Err(NO_CODE.into())),
+        Err(OfficeError::Store(e)) => Err(e.into()),
+        Err(e) => Ok(Err(e.to_string())),
     }
-    if code.used {
-        return Ok(Err("该投票码已经投过票，每个投票码只能投一次".into()));
-    }
-    let who = store
-        .listed_name(code.year, code.town, &code.person)
-        .await?
-        .unwrap_or_default();
-    Ok(Ok((code, who)))
 }
 
 pub async fn vote_form(State(st): State<AppState>, Path(token): Path<String>) -> Response {
@@ -80,7 +74,7 @@ pub async fn vote_form(State(st): State<AppState>, Path(token): Path<String>) ->
             Some(m),
             StatusCode::NOT_FOUND,
         ),
-        Ok(Ok((code, who))) => vote_page(token, who, code.group.label(), None, StatusCode::OK),
+        Ok(Ok(b)) => vote_page(token, b.who, b.code.group.label(), None, StatusCode::OK),
     }
 }
 
@@ -94,7 +88,7 @@ pub async fn vote(
     Path(token): Path<String>,
     Form(f): Form<VoteForm>,
 ) -> Response {
-    let (code, who) = match code_view(&st, &token).await {
+    let ballot = match code_view(&st, &token).await {
         Err(e) => return internal(e),
         Ok(Err(m)) => {
             return vote_page(
@@ -108,33 +102,31 @@ pub async fn vote(
         Ok(Ok(x)) => x,
     };
     let wanted = f.choice.unwrap_or_default();
+    let group = ballot.code.group.label();
     let Some(choice) = Choice::ALL.iter().copied().find(|c| c.code() == wanted) else {
         return vote_page(
             token,
-            who,
-            code.group.label(),
+            ballot.who,
+            group,
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    match st.vote_store().vote(VOTER, &code.token_hash, choice).await {
-        Ok(true) => vote_page(
+    match office::vote(st.vote_store(), &ballot, choice).await {
+        Ok(()) => vote_page(
             String::new(),
-            who,
-            code.group.label(),
+            ballot.who,
+            group,
             Some("投票成功，谢谢参与。本投票码已失效。".into()),
             StatusCode::OK,
         ),
-        Ok(false) | Err(StoreError::Invalid(_)) => vote_page(
+        Err(OfficeError::Store(e)) => internal(e.into()),
+        Err(e) => vote_page(
             String::new(),
-            who,
-            code.group.label(),
-            Some("该投票码已经投过票，或评价已经结束".into()),
+            ballot.who,
+            group,
+            Some(e.to_string()),
             StatusCode::CONFLICT,
         ),
-        Err(e) => internal(e.into()),
     }
 }
-
-/// Who the change log names for an anonymous vote.
-pub const VOTER: &str = "匿名评价人";
