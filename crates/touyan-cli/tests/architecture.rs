@@ -237,12 +237,20 @@ fn pure_crates_depend_on_no_io_crate() {
 
 /// Storage writes whose decisions have moved into touyan-office: the
 /// adapters (web, command line) must go through the office for them.
-const OFFICE_WRITES: [&str; 14] = [
+const OFFICE_WRITES: [&str; 20] = [
     ".compute_pay(",
     ".move_pay(",
     ".move_young(",
     // A yearly plan's move (touyan_office::plans::make_move).
     ".move_plan(",
+    // The evaluation: opening, raters and paper counts and their
+    // confirmation, codes, a vote, closing.
+    ".open_evaluation(",
+    ".declare_raters(",
+    ".save_paper_counts(",
+    ".confirm_signoff(",
+    ".issue_codes(",
+    ".vote(",
     ".close_evaluation(",
     ".end_case(",
     ".replace_cycle(",
