@@ -22,6 +22,18 @@ pub static COMPETENCY: Rule = Rule {
     inferred: false,
     title: "胜任率及其处理",
 };
+/// "达不到80%，确实不能胜任岗位的，退出专业化管理": the exit a failed
+/// evaluation leads to, once the town confirms the secretary cannot do
+/// the job (decided with the other grounds of exit in
+/// `art14_exit_inferred::exit_grounds`; the text is Article 12's, not
+/// inferred).
+pub static EXIT: Rule = Rule {
+    id: "art12.exit_not_competent",
+    article: 12,
+    clause: "",
+    inferred: false,
+    title: "胜任度评价不合格退出",
+};
 pub static REFERENCE_GROUPS: Rule = Rule {
     id: "art12.reference_groups",
     article: 12,
@@ -38,7 +50,7 @@ pub static EVALUATION_DUE: Rule = Rule {
     title: "每半年评价一次",
 };
 
-pub static RULES: &[&Rule] = &[&COMPETENCY, &REFERENCE_GROUPS, &EVALUATION_DUE];
+pub static RULES: &[&Rule] = &[&COMPETENCY, &EXIT, &REFERENCE_GROUPS, &EVALUATION_DUE];
 
 /// An evaluation is due every half year: when there has been none, or the
 /// last one was held at least six calendar months before `on`.

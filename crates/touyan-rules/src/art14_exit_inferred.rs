@@ -1,9 +1,10 @@
 //! 第十四条以后（原文缺失，推定）— exit from professionalized management.
 //!
 //! The source breaks off at Article 14 ("完善待遇保障机制。村“两委”干…"). Peers'
-//! measures end with supervision and exit; SPEC.md infers four grounds: a
-//! failed competency evaluation (Article 12's "退出专业化管理"), discipline,
-//! leaving office, and age. Every ground is a switch in the policy
+//! measures end with supervision and exit; SPEC.md infers three grounds
+//! beside the one the text gives — a failed competency evaluation, Article
+//! 12's "退出专业化管理" (its rule is `art12_competency::EXIT`, not
+//! inferred) —: discipline, leaving office, and age. Every ground is a switch in the policy
 //! (`exit.*`), so a city whose own text differs turns it off or changes it.
 //!
 //! Chapter 2 (daily management) is kept as records with reminders
@@ -15,18 +16,11 @@ use std::fmt;
 
 use time::Date;
 
-use crate::art12_competency::Action;
+use crate::art12_competency::{self, Action};
 use crate::calendar::age_on;
 use crate::decision::{Decision, Rule};
 use crate::policy::Params;
 
-pub static FAILED_EVALUATION: Rule = Rule {
-    id: "art14.exit_failed_evaluation",
-    article: 14,
-    clause: "",
-    inferred: true,
-    title: "胜任度评价不合格退出",
-};
 pub static DISCIPLINE: Rule = Rule {
     id: "art14.exit_discipline",
     article: 14,
@@ -49,7 +43,9 @@ pub static AGE: Rule = Rule {
     title: "达到年龄上限退出",
 };
 
-pub static RULES: &[&Rule] = &[&FAILED_EVALUATION, &DISCIPLINE, &LEFT_OFFICE, &AGE];
+/// The inferred grounds (the failed evaluation's exit is Article 12's:
+/// `art12_competency::EXIT`, decided here with the others).
+pub static RULES: &[&Rule] = &[&DISCIPLINE, &LEFT_OFFICE, &AGE];
 
 /// A ground for leaving professionalized management.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +92,7 @@ pub fn exit_grounds(p: &Params, f: &ExitFacts, on: Date) -> Vec<Decision<Ground,
         && f.confirmed_not_competent
     {
         let g = Ground::FailedEvaluation;
-        out.push(Decision::new(&FAILED_EVALUATION, g, g).using(&[
+        out.push(Decision::new(&art12_competency::EXIT, g, g).using(&[
             p.exit_on_failed_evaluation.used,
             p.competency_exit_below.used,
         ]));

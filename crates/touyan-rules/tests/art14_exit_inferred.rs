@@ -109,7 +109,9 @@ fn a_failed_evaluation_exits_only_when_confirmed() {
     let ds = art14_exit_inferred::exit_grounds(&params(), &confirmed, ON);
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].outcome, Ground::FailedEvaluation);
-    assert_rule(ds[0].rule, "art14.exit_failed_evaluation", 14);
+    // The text's own exit (Article 12), not an inferred one.
+    assert_rule(ds[0].rule, "art12.exit_not_competent", 12);
+    assert!(!ds[0].rule.inferred);
     assert_used_policy(&ds[0].params, "exit.on_failed_evaluation");
     assert_used_policy(&ds[0].params, "competency.exit_below");
     assert_chinese(&ds[0].sentence());

@@ -324,7 +324,6 @@ fn rule_ids_are_unique_and_name_their_article() {
             "art02.leave_return",
             "art02.yearly_report",
             "art11.public_notice_period",
-            "art14.exit_failed_evaluation",
             "art14.exit_discipline",
             "art14.exit_left_office",
             "art14.exit_age",
