@@ -50,8 +50,9 @@
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
 //!   anonymous voting page `/vote/{code}`.
-//! - `pay.rs`: the monthly subsidy runs (Article 13), the payment file
-//!   and the payment list for printing.
+//! - `pay/`: the monthly subsidy runs (Article 13) and the payment list
+//!   for printing (the overview, a town's run as read and its page, the
+//!   moves, the print).
 //! - `plans.rs`: the yearly plans (Article 11): drafting, the review
 //!   meeting, the public notice, filing or return; the moves are
 //!   `touyan-workflow`'s.
