@@ -39,8 +39,9 @@
 //! - `reserves.rs`: secondments and reserves (Articles 8, 9): quotas,
 //!   coverage, appointments from outside the reserves; recording
 //!   secondments, work logs, appraisals, reserves, the yearly report.
-//! - `young.rs`: young cadres (Article 10): cap, age and extension, pay;
-//!   candidates scored, selected within the cap, filed, extended.
+//! - `young/`: young cadres (Article 10): cap, age and extension, pay;
+//!   candidates scored, selected within the cap, filed, extended (the
+//!   town's page, the selection on it, the post).
 //! - `forms.rs`: what the recording forms of the reserves, young-cadre and
 //!   qualification pages share (fields, refusals).
 //! - `whatif.rs`: what-if (模拟测算): changed facts or parameters, the
