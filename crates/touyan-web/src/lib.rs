@@ -36,9 +36,10 @@
 //! - `qualifications.rs`: qualification (Article 7): cadres without a
 //!   certificate, courses still to pass, degree-study order; recording
 //!   exam results, certificates, degree-study applications.
-//! - `reserves.rs`: secondments and reserves (Articles 8, 9): quotas,
+//! - `reserves/`: secondments and reserves (Articles 8, 9): quotas,
 //!   coverage, appointments from outside the reserves; recording
-//!   secondments, work logs, appraisals, reserves, the yearly report.
+//!   secondments, work logs, appraisals, reserves, the yearly report (the
+//!   town's page, the post).
 //! - `young/`: young cadres (Article 10): cap, age and extension, pay;
 //!   candidates scored, selected within the cap, filed, extended (the
 //!   town's page, the selection on it, the post).
