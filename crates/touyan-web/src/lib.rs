@@ -31,11 +31,13 @@
 //! - `lists/`: the yearly lists' review (Articles 1, 13) and the
 //!   filing form for printing (the overview, a town's list as read and
 //!   its page, the posts, the print); the moves are `touyan-workflow`'s.
-//! - `training.rs`: training (Article 6): compliance with what is
-//!   missing, sessions, attendance, admonitions and make-up study.
-//! - `qualifications.rs`: qualification (Article 7): cadres without a
+//! - `training/`: training (Article 6): compliance with what is
+//!   missing, sessions, attendance, admonitions and make-up study (the
+//!   town's page, the post).
+//! - `qualifications/`: qualification (Article 7): cadres without a
 //!   certificate, courses still to pass, degree-study order; recording
-//!   exam results, certificates, degree-study applications.
+//!   exam results, certificates, degree-study applications (the town's
+//!   page, the post).
 //! - `reserves/`: secondments and reserves (Articles 8, 9): quotas,
 //!   coverage, appointments from outside the reserves; recording
 //!   secondments, work logs, appraisals, reserves, the yearly report (the
@@ -47,8 +49,8 @@
 //!   qualification pages share (fields, refusals).
 //! - `whatif.rs`: what-if (模拟测算): changed facts or parameters, the
 //!   decisions that change and why; nothing written.
-//! - `exits.rs`: exits (the inferred Article 14): grounds that apply,
-//!   exits on record, recording one.
+//! - `exits/`: exits (the inferred Article 14): grounds that apply,
+//!   exits on record, recording one (the town's page, the post).
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
 //!   anonymous voting page `/vote/{code}`.
