@@ -47,8 +47,9 @@
 //!   town's page, the selection on it, the post).
 //! - `forms.rs`: what the recording forms of the reserves, young-cadre and
 //!   qualification pages share (fields, refusals).
-//! - `whatif.rs`: what-if (模拟测算): changed facts or parameters, the
-//!   decisions that change and why; nothing written.
+//! - `whatif/`: what-if (模拟测算): changed facts or parameters, the
+//!   decisions that change and why; nothing written (the form, the
+//!   computation).
 //! - `exits/`: exits (the inferred Article 14): grounds that apply,
 //!   exits on record, recording one (the town's page, the post).
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
