@@ -58,8 +58,9 @@
 //! - `pay/`: the monthly subsidy runs (Article 13) and the payment list
 //!   for printing (the overview, a town's run as read and its page, the
 //!   moves, the print).
-//! - `plans.rs`: the yearly plans (Article 11): drafting, the review
-//!   meeting, the public notice, filing or return; the moves are
+//! - `plans/`: the yearly plans (Article 11): drafting, the review
+//!   meeting, the public notice, filing or return (the overview, a town's
+//!   secretaries, a plan's page, the moves); the moves are
 //!   `touyan-workflow`'s.
 //! - `daily/`: daily management and treatment guarantees (the inferred
 //!   Chapter 2 and Article 14): records, computed reminders, leave moves
