@@ -32,7 +32,7 @@ pub struct ListedLine {
 }
 
 #[derive(Template)]
-#[template(path = "exits.html")]
+#[template(path = "exits/town.html")]
 struct ExitsPage {
     chrome: Chrome,
     year: i32,

@@ -40,7 +40,7 @@ pub struct TownLine {
 }
 
 #[derive(Template)]
-#[template(path = "pay_overview.html")]
+#[template(path = "pay/overview.html")]
 struct OverviewPage {
     chrome: Chrome,
     month: String,

@@ -13,7 +13,7 @@ use crate::pages::render;
 use crate::state::AppState;
 
 #[derive(Template)]
-#[template(path = "pay_print.html")]
+#[template(path = "pay/print.html")]
 struct PrintPage {
     title: String,
     town_name: String,

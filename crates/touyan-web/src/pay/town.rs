@@ -58,7 +58,7 @@ pub struct Button {
 }
 
 #[derive(Template)]
-#[template(path = "pay.html")]
+#[template(path = "pay/town.html")]
 pub(super) struct RunPage {
     chrome: Chrome,
     pub(super) month: String,

@@ -51,7 +51,7 @@ pub struct DegreeLine {
 }
 
 #[derive(Template)]
-#[template(path = "qualifications.html")]
+#[template(path = "qualifications/town.html")]
 struct QualificationsPage {
     chrome: Chrome,
     year: i32,

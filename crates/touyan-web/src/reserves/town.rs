@@ -76,7 +76,7 @@ pub struct ReserveLine {
 }
 
 #[derive(Template)]
-#[template(path = "reserves.html")]
+#[template(path = "reserves/town.html")]
 struct ReservesPage {
     chrome: Chrome,
     year: i32,

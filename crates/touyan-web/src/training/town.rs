@@ -62,7 +62,7 @@ pub struct FollowUpLine {
 }
 
 #[derive(Template)]
-#[template(path = "training.html")]
+#[template(path = "training/town.html")]
 struct TrainingPage {
     chrome: Chrome,
     year: i32,

@@ -45,7 +45,7 @@ pub struct ChangeLine {
 }
 
 #[derive(Template)]
-#[template(path = "whatif.html")]
+#[template(path = "whatif/form.html")]
 pub(super) struct WhatIfPage {
     chrome: Chrome,
     year: i32,

@@ -46,7 +46,7 @@ pub struct YoungLine {
 }
 
 #[derive(Template)]
-#[template(path = "young.html")]
+#[template(path = "young/town.html")]
 pub(super) struct YoungPage {
     chrome: Chrome,
     month: String,
