@@ -8,6 +8,14 @@
 //! audit trail are in the database, so several processes can serve one
 //! PostgreSQL database (the sign-in throttle is kept per process).
 //!
+//! Templates are grouped like the modules: one folder a feature
+//! (`templates/pay/`, `templates/lists/`…, each template named for the
+//! part that renders it: `pay/town.rs` renders `pay/town.html`),
+//! `templates/pages/` for the general pages, `templates/people/` for the
+//! village and people lists and their files; at the top only what every
+//! page shares (`base.html`, `message.html`, `pager.html`), which a
+//! template names by its path from `templates/`.
+//!
 //! - `roles.rs`: the roles and the permission table (action → roles).
 //! - `auth.rs`: password rule, argon2id hashing, tokens, CSRF tokens.
 //! - `throttle.rs`: floods bounded — password hashes at once, sign-in
