@@ -39,7 +39,7 @@ pub const KINDS: &[(&str, &str)] = &[
 ];
 
 #[derive(Template)]
-#[template(path = "exports.html")]
+#[template(path = "pages/exports.html")]
 struct ExportPage {
     chrome: Chrome,
     kinds: Vec<(&'static str, &'static str)>,

@@ -80,7 +80,7 @@ pub struct AppliedLine {
 }
 
 #[derive(Template)]
-#[template(path = "import.html")]
+#[template(path = "pages/import.html")]
 struct ImportPage {
     chrome: Chrome,
     limit_mb: usize,

@@ -8,6 +8,14 @@
 //! audit trail are in the database, so several processes can serve one
 //! PostgreSQL database (the sign-in throttle is kept per process).
 //!
+//! Templates are grouped like the modules: one folder a feature
+//! (`templates/pay/`, `templates/lists/`…, each template named for the
+//! part that renders it: `pay/town.rs` renders `pay/town.html`),
+//! `templates/pages/` for the general pages, `templates/people/` for the
+//! village and people lists and their files; at the top only what every
+//! page shares (`base.html`, `message.html`, `pager.html`), which a
+//! template names by its path from `templates/`.
+//!
 //! - `roles.rs`: the roles and the permission table (action → roles).
 //! - `auth.rs`: password rule, argon2id hashing, tokens, CSRF tokens.
 //! - `throttle.rs`: floods bounded — password hashes at once, sign-in
@@ -31,29 +39,36 @@
 //! - `lists/`: the yearly lists' review (Articles 1, 13) and the
 //!   filing form for printing (the overview, a town's list as read and
 //!   its page, the posts, the print); the moves are `touyan-workflow`'s.
-//! - `training.rs`: training (Article 6): compliance with what is
-//!   missing, sessions, attendance, admonitions and make-up study.
-//! - `qualifications.rs`: qualification (Article 7): cadres without a
+//! - `training/`: training (Article 6): compliance with what is
+//!   missing, sessions, attendance, admonitions and make-up study (the
+//!   town's page, the post).
+//! - `qualifications/`: qualification (Article 7): cadres without a
 //!   certificate, courses still to pass, degree-study order; recording
-//!   exam results, certificates, degree-study applications.
-//! - `reserves.rs`: secondments and reserves (Articles 8, 9): quotas,
+//!   exam results, certificates, degree-study applications (the town's
+//!   page, the post).
+//! - `reserves/`: secondments and reserves (Articles 8, 9): quotas,
 //!   coverage, appointments from outside the reserves; recording
-//!   secondments, work logs, appraisals, reserves, the yearly report.
-//! - `young.rs`: young cadres (Article 10): cap, age and extension, pay;
-//!   candidates scored, selected within the cap, filed, extended.
+//!   secondments, work logs, appraisals, reserves, the yearly report (the
+//!   town's page, the post).
+//! - `young/`: young cadres (Article 10): cap, age and extension, pay;
+//!   candidates scored, selected within the cap, filed, extended (the
+//!   town's page, the selection on it, the post).
 //! - `forms.rs`: what the recording forms of the reserves, young-cadre and
 //!   qualification pages share (fields, refusals).
-//! - `whatif.rs`: what-if (模拟测算): changed facts or parameters, the
-//!   decisions that change and why; nothing written.
-//! - `exits.rs`: exits (the inferred Article 14): grounds that apply,
-//!   exits on record, recording one.
+//! - `whatif/`: what-if (模拟测算): changed facts or parameters, the
+//!   decisions that change and why; nothing written (the form, the
+//!   computation).
+//! - `exits/`: exits (the inferred Article 14): grounds that apply,
+//!   exits on record, recording one (the town's page, the post).
 //! - `evaluations.rs`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
 //!   anonymous voting page `/vote/{code}`.
-//! - `pay.rs`: the monthly subsidy runs (Article 13), the payment file
-//!   and the payment list for printing.
-//! - `plans.rs`: the yearly plans (Article 11): drafting, the review
-//!   meeting, the public notice, filing or return; the moves are
+//! - `pay/`: the monthly subsidy runs (Article 13) and the payment list
+//!   for printing (the overview, a town's run as read and its page, the
+//!   moves, the print).
+//! - `plans/`: the yearly plans (Article 11): drafting, the review
+//!   meeting, the public notice, filing or return (the overview, a town's
+//!   secretaries, a plan's page, the moves); the moves are
 //!   `touyan-workflow`'s.
 //! - `daily/`: daily management and treatment guarantees (the inferred
 //!   Chapter 2 and Article 14): records, computed reminders, leave moves

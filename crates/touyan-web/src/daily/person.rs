@@ -22,7 +22,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "daily_person.html")]
+#[template(path = "daily/person.html")]
 struct PersonPage {
     chrome: Chrome,
     town: String,

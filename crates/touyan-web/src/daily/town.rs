@@ -43,7 +43,7 @@ pub struct SecretaryLine {
 }
 
 #[derive(Template)]
-#[template(path = "daily.html")]
+#[template(path = "daily/town.html")]
 struct DailyPage {
     chrome: Chrome,
     town: String,

@@ -32,7 +32,7 @@ pub struct TownLine {
 }
 
 #[derive(Template)]
-#[template(path = "lists.html")]
+#[template(path = "lists/overview.html")]
 struct ListsPage {
     chrome: Chrome,
     year: i32,

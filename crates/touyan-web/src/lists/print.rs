@@ -25,7 +25,7 @@ pub struct PrintRow {
 }
 
 #[derive(Template)]
-#[template(path = "list_print.html")]
+#[template(path = "lists/print.html")]
 struct PrintPage {
     title: String,
     town_name: String,

@@ -34,7 +34,7 @@ pub struct Button {
 }
 
 #[derive(Template)]
-#[template(path = "list.html")]
+#[template(path = "lists/town.html")]
 pub(super) struct ListPage {
     chrome: Chrome,
     year: i32,
@@ -172,7 +172,7 @@ pub async fn town_page(
 /// A town's year with no proposal yet: why, and (for whoever may) the
 /// button that decides it.
 #[derive(Template)]
-#[template(path = "list_none.html")]
+#[template(path = "lists/no_proposal.html")]
 struct NoRunPage {
     chrome: Chrome,
     message: String,

@@ -24,7 +24,7 @@ pub struct AuditLine {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "pages/audit.html")]
 struct AuditPage {
     chrome: Chrome,
     actor: String,

@@ -25,7 +25,7 @@ pub struct TownLine<'a> {
 pub const WARNINGS_SHOWN: usize = 20;
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "pages/dashboard.html")]
 struct DashboardPage<'a> {
     chrome: Chrome,
     scope: &'a str,

@@ -21,7 +21,7 @@ pub struct Section {
 }
 
 #[derive(Template)]
-#[template(path = "record.html")]
+#[template(path = "people/record.html")]
 struct RecordPage {
     chrome: Chrome,
     facts: Vec<(&'static str, String)>,

@@ -23,7 +23,7 @@ pub struct PersonLine {
 }
 
 #[derive(Template)]
-#[template(path = "people.html")]
+#[template(path = "people/people.html")]
 struct PeoplePage {
     chrome: Chrome,
     q: String,

@@ -24,7 +24,7 @@ pub struct PolicyLine {
 }
 
 #[derive(Template)]
-#[template(path = "policy.html")]
+#[template(path = "pages/policy.html")]
 struct PolicyPage {
     chrome: Chrome,
     date: String,

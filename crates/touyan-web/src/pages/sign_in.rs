@@ -13,7 +13,7 @@ use crate::guard::{clear_cookie, csrf_ok, see_other, session_cookie};
 use crate::state::{AppState, client_addr};
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "pages/login.html")]
 struct LoginPage {
     chrome: Chrome,
     error: Option<String>,
@@ -72,7 +72,7 @@ pub async fn login(State(st): State<AppState>, parts: Parts, Form(f): Form<Login
 }
 
 #[derive(Template)]
-#[template(path = "setup.html")]
+#[template(path = "pages/setup.html")]
 struct SetupPage {
     chrome: Chrome,
     error: Option<String>,

@@ -20,7 +20,7 @@ pub struct VillageLine {
 }
 
 #[derive(Template)]
-#[template(path = "villages.html")]
+#[template(path = "people/villages.html")]
 struct VillagesPage<'a> {
     chrome: Chrome,
     q: String,

@@ -34,7 +34,7 @@ pub struct TownCount {
 }
 
 #[derive(Template)]
-#[template(path = "plans.html")]
+#[template(path = "plans/overview.html")]
 pub(super) struct OverviewPage {
     pub(super) chrome: Chrome,
     pub(super) year: i32,

@@ -29,7 +29,7 @@ pub struct MoveView {
 }
 
 #[derive(Template)]
-#[template(path = "plan.html")]
+#[template(path = "plans/plan.html")]
 struct PlanPage {
     chrome: Chrome,
     year: i32,

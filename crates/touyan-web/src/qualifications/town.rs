@@ -1,37 +1,22 @@
-//! Qualification in the browser (issue 5, item 2; Article 7): every cadre
-//! holding a two-committee post in the town's villages, whether they work
-//! with a rural cadre qualification certificate (持证上岗), which required
-//! courses they have still to pass, those without a college degree who
-//! may apply to a degree-study class, and this year's applicants in the
-//! order they are enrolled (professionalized secretaries first, the rules
-//! crate's `degree_enrolment_order`).
-//!
-//! Recording (`POST /qualifications`), who records what being
-//! `touyan_workflow::art07_qualification`'s: an exam result of a required
-//! course (the town's operator), a certificate — only once every required
-//! course is passed (the city administrator) — and a degree-study
-//! application (the town's operator). This module reads the form's fields
-//! and picks the cadre; the page's decisions, the checks and the write
-//! (one transaction a form, nothing written on a refusal) are
-//! `touyan_office::qualifications`'.
-
+//! `GET /qualifications`: a town's cadres with their certificate and
+//! the required courses still to pass (or only those without a
+//! certificate), those who may apply to a degree-study class and this
+//! year's applicants in enrolment order, with the forms the user may fill
+//! in.
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::qualifications::{self as office, Recording, TownYear};
-use touyan_office::{By, OfficeError, when};
+use touyan_office::{OfficeError, when};
 use touyan_records::TownCode;
 use touyan_records::model::{CourseKind, Labelled};
-use touyan_workflow::Refusal;
 
-use crate::forms;
-use crate::guard::see_other;
-use crate::http::{SignedForm, SignedIn, act};
+use crate::http::{SignedIn, act};
 use crate::pages::{Chrome, internal, masked, not_found_page, render};
 use crate::roles::Action;
-use crate::scope::{by, by_from, page_town};
+use crate::scope::{by, page_town};
 use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
@@ -66,7 +51,7 @@ pub struct DegreeLine {
 }
 
 #[derive(Template)]
-#[template(path = "qualifications.html")]
+#[template(path = "qualifications/town.html")]
 struct QualificationsPage {
     chrome: Chrome,
     year: i32,
@@ -87,7 +72,7 @@ struct QualificationsPage {
     today: String,
 }
 
-async fn page(
+pub(super) async fn page(
     st: &AppState,
     user: &User,
     town: Option<TownCode>,
@@ -228,97 +213,4 @@ fn fill(
             )
         })
         .collect();
-}
-
-/// `POST /qualifications`: `action` = `exam` (`person`, `course`, `date`,
-/// `result` = `pass` or `fail`), `certificate` (`person`, `number`,
-/// `date`) or `enrol` (`person`, `programme`, `date`); with `town` and
-/// `csrf`.
-pub async fn record(
-    State(st): State<AppState>,
-    SignedForm {
-        user, origin, form, ..
-    }: SignedForm<act::Qualifications, Vec<(String, String)>>,
-) -> Response {
-    let field = |n: &str| crate::scope::field(&form, n);
-    let Some(town) = crate::scope::town_in_scope(&user, field("town")) else {
-        return not_found_page();
-    };
-    let desk = match st.town_desk(&user, Action::Qualifications, &town) {
-        Ok(d) => d,
-        Err(e) => return axum::response::IntoResponse::into_response(e),
-    };
-    let store = desk.store();
-    let by = by_from(&user, &origin);
-    let today = st.today();
-    let done = match office::town_year(store, today.year(), town).await {
-        Ok(ty) => recorded(&st, store, by, &ty, &form).await,
-        Err(e) => Err(e),
-    };
-    let r = match done {
-        Ok(()) => return see_other(&format!("/qualifications?town={}", town.as_str())),
-        Err(OfficeError::Store(e)) => return internal(e.into()),
-        Err(OfficeError::NotFound) => return not_found_page(),
-        Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
-        Err(OfficeError::Conflict(m)) => Refusal::Conflict(m),
-        Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
-    };
-    let status = forms::status(&r);
-    page(&st, &user, Some(town), false, Some(r.to_string()), status).await
-}
-
-/// Reads the form of `action` and records it through the office: the
-/// role is checked first, then the fields, then the records and the
-/// measures.
-async fn recorded(
-    st: &AppState,
-    store: &touyan_storage::Store,
-    by: By<'_>,
-    ty: &TownYear,
-    form: &[(String, String)],
-) -> Result<(), OfficeError> {
-    let field = |n: &str| crate::scope::field(form, n);
-    let today = st.today();
-    let cadre = |key: &str| ty.cadre(today, |id| st.person_ref(id) == key);
-    match field("action") {
-        "exam" => {
-            office::may(&by, ty.town, Recording::Exam)?;
-            let person = cadre(field("person"))?;
-            let course: CourseKind = forms::choice(field("course"), "必修课程")?;
-            let taken_on = forms::past_date(field("date"), "考试日期", today)?;
-            let passed = match field("result") {
-                "pass" => true,
-                "fail" => false,
-                _ => {
-                    return Err(OfficeError::Invalid(
-                        "请选择考试结果（合格或不合格）".into(),
-                    ));
-                }
-            };
-            office::exam(store, by, ty, &person, course, taken_on, passed, today)
-                .await
-                .map(drop)
-        }
-        "certificate" => {
-            office::may(&by, ty.town, Recording::Certificate)?;
-            let person = cadre(field("person"))?;
-            office::certifiable(ty, &person)?;
-            let number = forms::required(field("number"), "证书编号", 40)?;
-            let issued_on = forms::past_date(field("date"), "发证日期", today)?;
-            office::certificate(store, by, ty, &person, number, issued_on, today)
-                .await
-                .map(drop)
-        }
-        "enrol" => {
-            office::may(&by, ty.town, Recording::Enrolment)?;
-            let person = cadre(field("person"))?;
-            office::may_apply(ty, &person)?;
-            let programme = forms::required(field("programme"), "班次", 100)?;
-            let applied_on = forms::past_date(field("date"), "报名日期", today)?;
-            office::enrol(store, by, ty, &person, programme, applied_on, today)
-                .await
-                .map(drop)
-        }
-        _ => Err(OfficeError::Invalid("未指明要登记的内容".into())),
-    }
 }

@@ -1,34 +1,22 @@
-//! Training in the browser (issue 5, item 2; Article 6): a town's year —
-//! each professionalized secretary's compliance against the minimums with
-//! what is still missing (the same builder as the training export), the
-//! sessions of the year, recording a session and its attendance (study
-//! reflections filed, poor results), and the admonition and make-up study
-//! a poor result calls for. Who records what is
-//! `touyan_workflow::art06_training`'s. This module reads the form's
-//! fields and picks the people; the compliance figures
-//! (`touyan_office::figures::training`), the sessions and follow-ups
-//! shown, the checks and the write (one transaction a form, nothing
-//! written on a refusal) are `touyan_office::training`'s.
-
+//! `GET /training`: a town's year of training — each professionalized
+//! secretary's compliance with what is still missing, the year's
+//! sessions (those whose attendance the user may record marked), the
+//! admonitions and make-up study poor results call for — with the forms
+//! the user may fill in.
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use rust_decimal::Decimal;
 use serde::Deserialize;
-use touyan_office::training::{self as office, Attended, NewSession, TownYear};
+use touyan_office::training::{self as office, TownYear};
 use touyan_office::{By, OfficeError};
 use touyan_records::TownCode;
 use touyan_records::model::{Labelled, SessionForm};
-use touyan_workflow::Refusal;
 
-use crate::scope::{actor, by, by_from};
-
-use crate::forms;
-use crate::guard::see_other;
-use crate::http::{SignedForm, SignedIn, act};
+use crate::http::{SignedIn, act};
 use crate::pages::{Chrome, internal, masked, not_found_page, render};
 use crate::roles::Action;
+use crate::scope::by;
 use crate::state::{AppState, User};
 
 #[derive(Deserialize, Default)]
@@ -74,7 +62,7 @@ pub struct FollowUpLine {
 }
 
 #[derive(Template)]
-#[template(path = "training.html")]
+#[template(path = "training/town.html")]
 struct TrainingPage {
     chrome: Chrome,
     year: i32,
@@ -95,7 +83,7 @@ struct TrainingPage {
     today: String,
 }
 
-async fn page(
+pub(super) async fn page(
     st: &AppState,
     user: &User,
     year: i32,
@@ -227,127 +215,4 @@ pub async fn show(
         return not_found_page();
     };
     page(&st, &user, year, town, None, StatusCode::OK).await
-}
-
-/// `POST /training`: `action` = `session` (a new session: `code`,
-/// `title`, `form`, `start`, `end`, `days`), `attendance` (`session`, and
-/// per listed person `attend_<ref>`, `reflection_<ref>`, `poor_<ref>`),
-/// `admonition` (`person`, `date`, `note`) or `makeup` (`person`, `date`);
-/// with `year`, `town` and `csrf`.
-pub async fn record(
-    State(st): State<AppState>,
-    SignedForm {
-        user, origin, form, ..
-    }: SignedForm<act::Training, Vec<(String, String)>>,
-) -> Response {
-    let field = |n: &str| crate::scope::field(&form, n);
-    let Some(year) = crate::scope::year_of(&st, Some(field("year"))) else {
-        return not_found_page();
-    };
-    let Ok(town) = TownCode::parse(field("town")) else {
-        return not_found_page();
-    };
-    if !actor(&user).sees(town.as_str()) {
-        return not_found_page();
-    }
-    let desk = match st.town_desk(&user, Action::Training, &town) {
-        Ok(d) => d,
-        Err(e) => return axum::response::IntoResponse::into_response(e),
-    };
-    let store = desk.store();
-    let by = by_from(&user, &origin);
-    let done = match office::town_year(store, year, town).await {
-        Ok(ty) => recorded(&st, store, by, &ty, &form).await,
-        Err(e) => Err(e),
-    };
-    let r = match done {
-        Ok(()) => return see_other(&format!("/training?year={year}&town={}", town.as_str())),
-        Err(OfficeError::Store(e)) => return internal(e.into()),
-        Err(OfficeError::NotFound) => return not_found_page(),
-        Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
-        Err(OfficeError::Conflict(m)) => Refusal::Conflict(m),
-        Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
-    };
-    let status = forms::status(&r);
-    page(&st, &user, year, Some(town), Some(r.to_string()), status).await
-}
-
-/// Reads the form of `action` and records it through the office: the
-/// role is checked first, then the fields, then the records and the
-/// measures.
-async fn recorded(
-    st: &AppState,
-    store: &touyan_storage::Store,
-    by: By<'_>,
-    ty: &TownYear,
-    form: &[(String, String)],
-) -> Result<(), OfficeError> {
-    let field = |n: &str| crate::scope::field(form, n);
-    let invalid = |m: String| OfficeError::Invalid(m);
-    let today = st.today();
-    match field("action") {
-        "session" => {
-            office::may_session(&by, ty.town)?;
-            let code = field("code");
-            let title = field("title");
-            office::check_code_and_title(code, title)?;
-            let form = SessionForm::ALL
-                .iter()
-                .copied()
-                .find(|f| f.code() == field("form"))
-                .ok_or_else(|| invalid("请选择培训形式".into()))?;
-            let start = forms::date(field("start"), "开始日期")?;
-            let end = forms::date(field("end"), "结束日期")?;
-            let days: Decimal = field("days")
-                .parse()
-                .map_err(|_| invalid(format!("天数“{}”不是数字", field("days"))))?;
-            let s = NewSession {
-                code: code.to_owned(),
-                title: title.to_owned(),
-                form,
-                start,
-                end,
-                days,
-            };
-            office::session(store, by, ty, s).await.map(drop)
-        }
-        "attendance" => {
-            let code = field("session");
-            ty.attendable(&by, code)?;
-            let mut rows = Vec::new();
-            for person in ty.listed() {
-                let key = st.person_ref(person);
-                if field(&format!("attend_{key}")).is_empty() {
-                    continue;
-                }
-                let reflection = match field(&format!("reflection_{key}")) {
-                    "" => None,
-                    d => Some(forms::date(d, "学习体会提交日期")?),
-                };
-                rows.push(Attended {
-                    person: person.clone(),
-                    reflection_filed_on: reflection,
-                    poor_result: !field(&format!("poor_{key}")).is_empty(),
-                });
-            }
-            office::attendance(store, by, ty, code, rows)
-                .await
-                .map(drop)
-        }
-        action @ ("admonition" | "makeup") => {
-            office::may_follow_up(&by, ty.town)?;
-            let person = ty.secretary(|p| st.person_ref(p) == field("person"))?;
-            let on = forms::date(field("date"), "日期")?;
-            if action == "admonition" {
-                office::admonition(store, by, ty, &person, on, field("note"), today)
-                    .await
-                    .map(drop)
-            } else {
-                office::make_up(store, by, ty, &person, on, today)
-                    .await
-                    .map(drop)
-            }
-        }
-        _ => Err(invalid("未指明要登记的内容".into())),
-    }
 }

@@ -1,0 +1,53 @@
+//! A town's run as the pages read it: the office's month
+//! (`touyan_office::pay::town_month`) with the town's name, opened from a
+//! path's month and town within the user's scope.
+
+use time::Date;
+use touyan_office::OfficeError;
+use touyan_office::pay::{self as office_pay, TownMonth};
+use touyan_records::TownCode;
+use touyan_reports as reports;
+
+use crate::http::{PageError, TownDesk};
+use crate::roles::Action;
+use crate::state::{AppState, User};
+
+/// A town's month as the office gives it, with the town's name.
+pub(super) struct View {
+    pub(super) town_name: String,
+    pub(super) tm: TownMonth,
+}
+
+async fn load(
+    st: &AppState,
+    user: &User,
+    desk: &TownDesk<'_>,
+    month: Date,
+) -> Result<Option<View>, PageError> {
+    let towns = st.reader(user).towns().await?;
+    let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == desk.town().as_str()) else {
+        return Ok(None);
+    };
+    let tm = match office_pay::town_month(desk.store(), st.policy(), month, *desk.town()).await {
+        Ok(tm) => tm,
+        Err(OfficeError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
+    Ok(Some(View { town_name, tm }))
+}
+
+/// Parses a path's month and town, checks scope, and loads the run.
+pub(super) async fn open_run<'s>(
+    st: &'s AppState,
+    user: &User,
+    month: &str,
+    town: &str,
+) -> Result<(TownDesk<'s>, View), PageError> {
+    let town = TownCode::parse(town).map_err(|_| PageError::NotFound)?;
+    let desk = st.town_desk(user, Action::Pay, &town)?;
+    let month = reports::parse_month(month).ok_or(PageError::NotFound)?;
+    let v = load(st, user, &desk, month)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok((desk, v))
+}

@@ -1,0 +1,118 @@
+//! `POST /young`: a candidate scored, or a move of a candidate or cadre
+//! (selected, deselected, filed, returned, an extension proposed, granted
+//! or declined); the fields are read here, the ranking, the checks and the
+//! write are `touyan_office::young`'s. A refusal shows the page with the
+//! reason.
+
+use axum::extract::State;
+use axum::response::Response;
+use rust_decimal::Decimal;
+use touyan_office::OfficeError;
+use touyan_office::young;
+use touyan_records::TownCode;
+use touyan_records::model::YoungMoveKind;
+use touyan_workflow::Refusal;
+
+use super::town::page;
+use super::{failure, month_of};
+use crate::forms;
+use crate::guard::see_other;
+use crate::http::{PageError, SignedForm, act};
+use crate::pages::not_found_page;
+use crate::roles::Action;
+use crate::scope::by_from;
+use crate::state::{AppState, Failure};
+
+/// `POST /young`: `action` = `score` (`person`, `score`, `current_pay`,
+/// `note`) or `move` (`person`, `kind`, `seen` — the state the page
+/// showed, `none` for none —, `comment`, `excellent`); with `month`,
+/// `town` and `csrf`.
+pub async fn record(
+    State(st): State<AppState>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Young, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let field = |n: &str| crate::scope::field(&form, n);
+    let month = month_of(&st, Some(field("month"))).ok_or(PageError::NotFound)?;
+    let town = TownCode::parse(field("town")).map_err(|_| PageError::NotFound)?;
+    let desk = st.town_desk(&user, Action::Young, &town)?;
+    let store = desk.store();
+    let refuse = |r: Refusal| {
+        let st = st.clone();
+        let user = user.clone();
+        async move {
+            if r == Refusal::NotFound {
+                return not_found_page();
+            }
+            let status = forms::status(&r);
+            page(&st, &user, month, Some(town), Some(r.to_string()), status).await
+        }
+    };
+    let l = young::town(store, month.year(), town)
+        .await
+        .map_err(failure)?;
+    let kind = match field("action") {
+        "score" => YoungMoveKind::Score,
+        "move" => match forms::choice(field("kind"), "办理事项") {
+            Ok(k) => k,
+            Err(r) => return Ok(refuse(r).await),
+        },
+        _ => return Ok(refuse(Refusal::Invalid("未指明要办理的事项".into())).await),
+    };
+    let key = field("person");
+    let ask = young::Ask {
+        kind,
+        person: l.find(|id| st.person_ref(id) == key),
+        seen: (field("action") == "move").then(|| field("seen")),
+        comment: field("comment"),
+        excellent: !field("excellent").is_empty(),
+        scored: scored(&form).map_err(|r| r.to_string()),
+    };
+    let by = by_from(&user, &origin);
+    Ok(
+        match young::record(store, by, &l, st.policy(), st.today(), &ask).await {
+            Ok(()) => see_other(&format!(
+                "/young?month={:04}-{:02}&town={}",
+                month.year(),
+                u8::from(month.month()),
+                town.as_str()
+            )),
+            Err(e) => match refusal(e) {
+                Ok(r) => refuse(r).await,
+                Err(f) => return Err(f.into()),
+            },
+        },
+    )
+}
+
+/// The score form's values, read in the order of the form.
+fn scored(form: &[(String, String)]) -> Result<young::Scored, Refusal> {
+    let field = |n: &str| crate::scope::field(form, n);
+    Ok(young::Scored {
+        score: forms::decimal(
+            field("score"),
+            "综合得分",
+            Decimal::ZERO,
+            Decimal::ONE_HUNDRED,
+        )?,
+        current_pay: forms::decimal(
+            field("current_pay"),
+            "现月报酬（元）",
+            Decimal::ZERO,
+            Decimal::from(1_000_000),
+        )?,
+        note: forms::optional(field("note"), "评分说明", 300)?,
+    })
+}
+
+/// The office's refusal as the page's; a store's failure is ours.
+fn refusal(e: OfficeError) -> Result<Refusal, Failure> {
+    Ok(match e {
+        OfficeError::NotFound => Refusal::NotFound,
+        OfficeError::Forbidden(m) => Refusal::Forbidden(m),
+        OfficeError::Conflict(m) => Refusal::Conflict(m),
+        OfficeError::Invalid(m) => Refusal::Invalid(m),
+        OfficeError::Store(e) => return Err(e.into()),
+    })
+}

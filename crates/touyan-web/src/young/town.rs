@@ -1,0 +1,200 @@
+//! `GET /young`: a town's young cadres against the cap, each one's age,
+//! extension, reserve pool and month's pay (the young-cadre export's
+//! builder), then the selection (`candidates.rs`).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use time::Date;
+use touyan_office::young::{self, Standing};
+use touyan_records::TownCode;
+use touyan_records::model::Labelled;
+use touyan_reports as reports;
+
+use super::candidates::{CandidateLine, MoveLine, candidates};
+use super::{failure, month_of};
+use crate::http::{PageError, SignedIn, act};
+use crate::pages::{Chrome, internal, masked, render};
+use crate::roles::Action;
+use crate::state::{AppState, User};
+
+#[derive(Deserialize, Default)]
+pub struct YoungQuery {
+    month: Option<String>,
+    town: Option<String>,
+}
+
+pub struct YoungLine {
+    pub village_name: String,
+    pub name: String,
+    pub person_id: String,
+    pub education: String,
+    pub age: String,
+    pub age_ok: bool,
+    pub extension: String,
+    pub factor: String,
+    pub base: String,
+    pub subsidies: String,
+    pub total: String,
+    pub current: String,
+    pub kept: bool,
+    /// In the secretaries' reserve pool today (Article 10), and why.
+    pub pool: String,
+    pub pool_ok: bool,
+}
+
+#[derive(Template)]
+#[template(path = "young/town.html")]
+pub(super) struct YoungPage {
+    chrome: Chrome,
+    month: String,
+    town: String,
+    towns: Vec<(String, String)>,
+    problem: Option<String>,
+    error: Option<String>,
+    cap: String,
+    over_cap: bool,
+    pub(super) selection: String,
+    salary: String,
+    lines: Vec<YoungLine>,
+    total: String,
+    example: bool,
+    pub(super) candidates: Vec<CandidateLine>,
+    pub(super) moves: Vec<MoveLine>,
+    pub(super) may_score: bool,
+    /// Cadres who may be scored (reference, "village name, age").
+    pub(super) eligible: Vec<(String, String)>,
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    SignedIn { user, .. }: SignedIn<act::Young>,
+    Query(q): Query<YoungQuery>,
+) -> Result<Response, PageError> {
+    let month = month_of(&st, q.month.as_deref()).ok_or(PageError::NotFound)?;
+    let town =
+        crate::scope::page_town(&user, q.town.as_deref()).map_err(|()| PageError::NotFound)?;
+    Ok(page(&st, &user, month, town, None, StatusCode::OK).await)
+}
+
+// One piece: it lays out one page in the order it shows its parts.
+pub(super) async fn page(
+    st: &AppState,
+    user: &User,
+    month: Date,
+    town: Option<TownCode>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let towns = match st.reader(user).towns().await {
+        Ok(t) => t,
+        Err(e) => return internal(e.into()),
+    };
+    let month_text = format!("{:04}-{:02}", month.year(), u8::from(month.month()));
+    let mut p = YoungPage {
+        chrome: Chrome::new(&format!("{month_text} 优才计划"), Some(user), "/young"),
+        month: month_text,
+        town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        towns,
+        problem: None,
+        error,
+        cap: String::new(),
+        over_cap: false,
+        selection: String::new(),
+        salary: String::new(),
+        lines: Vec::new(),
+        total: String::new(),
+        example: false,
+        candidates: Vec::new(),
+        moves: Vec::new(),
+        may_score: false,
+        eligible: Vec::new(),
+    };
+    let Some(town) = town else {
+        p.problem = Some("请选择镇街区".into());
+        return render(&p, status);
+    };
+    let desk = match st.town_desk(user, Action::Young, &town) {
+        Ok(d) => d,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let l = match young::town(desk.store(), month.year(), town).await {
+        Ok(l) => l,
+        Err(e) => return internal(failure(e)),
+    };
+    let params = match st.policy().resolve(month) {
+        Ok(x) => x,
+        Err(e) => {
+            p.problem = Some(format!("政策参数无法用于 {}：{e}", p.month));
+            return render(&p, status);
+        }
+    };
+    let r = &l.young;
+    let cap = l.cap(&params);
+    p.over_cap = r.young_cadres.len() as u32 > cap.outcome;
+    p.cap = format!(
+        "在册 {} 人；{}（{}）",
+        r.young_cadres.len(),
+        cap.reason,
+        cap.rule.citation()
+    );
+    let today = st.today();
+    match reports::young(r, &params, month, None, None, Some(town)) {
+        Err(e) => p.problem = Some(e.0),
+        Ok(x) => {
+            p.salary = x
+                .town_salaries
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}：镇街新入职事业人员实发工资 {:.2} 元/月，系数 {}",
+                        s.town_name,
+                        s.salary,
+                        s.factor.normalize()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("；");
+            p.total = format!("{:.2}", x.total());
+            p.example = x.example_amounts;
+            p.lines = x
+                .rows
+                .iter()
+                .map(|row| {
+                    let Standing {
+                        age,
+                        extension,
+                        pool,
+                    } = l.standing(&params, &row.who.person, today);
+                    YoungLine {
+                        pool: format!("{}（{}）", pool.reason, pool.rule.citation()),
+                        pool_ok: pool.outcome,
+                        village_name: row.who.village_name.clone(),
+                        name: row.who.name.clone(),
+                        person_id: masked(&row.who.person),
+                        education: format!(
+                            "{}{}",
+                            row.education.label(),
+                            if row.full_time { "（全日制）" } else { "" }
+                        ),
+                        age: age.reason.to_string(),
+                        age_ok: age.outcome,
+                        extension,
+                        factor: row.factor.normalize().to_string(),
+                        base: format!("{:.2}", row.base),
+                        subsidies: format!("{:.2} + {:.2}", row.city_subsidy, row.town_subsidy),
+                        total: format!("{:.2}", row.total),
+                        current: format!("{:.2}", row.current_pay),
+                        kept: row.kept_current,
+                    }
+                })
+                .collect();
+        }
+    }
+    // Moves are decided on the day they are made.
+    let now = st.policy().resolve(today).unwrap_or(params);
+    candidates(st, user, &mut p, &l, &now);
+    render(&p, status)
+}
