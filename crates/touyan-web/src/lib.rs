@@ -60,9 +60,11 @@
 //!   computation).
 //! - `exits/`: exits (the inferred Article 14): grounds that apply,
 //!   exits on record, recording one (the town's page, the post).
-//! - `evaluations.rs`: the competency evaluations (Article 12): voting
+//! - `evaluations/`: the competency evaluations (Article 12): voting
 //!   codes with QR codes, paper counts, closing, results, cases; and the
-//!   anonymous voting page `/vote/{code}`.
+//!   anonymous voting page `/vote/{code}` (the overview, a town's page,
+//!   the codes, the result sheet, a case, the vote); every move is
+//!   `touyan_office::evaluation`'s.
 //! - `pay/`: the monthly subsidy runs (Article 13) and the payment list
 //!   for printing (the overview, a town's run as read and its page, the
 //!   moves, the print).

@@ -16,7 +16,7 @@ use crate::pages::{internal, render};
 use crate::state::{AppState, Failure, User};
 
 #[derive(Template)]
-#[template(path = "vote_codes.html")]
+#[template(path = "evaluations/codes.html")]
 struct CodesPage {
     title: String,
     town_name: String,

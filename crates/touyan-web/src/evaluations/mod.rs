@@ -85,7 +85,7 @@ pub struct TownLine {
 }
 
 #[derive(Template)]
-#[template(path = "evaluations.html")]
+#[template(path = "evaluations/overview.html")]
 struct OverviewPage {
     chrome: Chrome,
     year: i32,

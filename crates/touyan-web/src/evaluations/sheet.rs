@@ -36,7 +36,7 @@ pub struct SheetRow {
 }
 
 #[derive(Template)]
-#[template(path = "evaluation_print.html")]
+#[template(path = "evaluations/sheet.html")]
 struct SheetPage {
     title: String,
     town_name: String,

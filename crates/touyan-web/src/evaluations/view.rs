@@ -75,7 +75,7 @@ pub struct BatchView {
 }
 
 #[derive(Template)]
-#[template(path = "evaluation.html")]
+#[template(path = "evaluations/town.html")]
 pub(super) struct EvalPage {
     chrome: Chrome,
     year: i32,

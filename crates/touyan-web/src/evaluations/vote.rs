@@ -17,7 +17,7 @@ use crate::pages::{Chrome, internal, render};
 use crate::state::{AppState, Failure};
 
 #[derive(Template)]
-#[template(path = "vote.html")]
+#[template(path = "evaluations/vote.html")]
 struct VotePage {
     chrome: Chrome,
     token: String,
