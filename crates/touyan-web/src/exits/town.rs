@@ -6,7 +6,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use touyan_office::OfficeError;
 use touyan_office::exits::{self as office, TownYear};
 use touyan_records::TownCode;
 use touyan_records::model::{ExitReason, Labelled};
@@ -108,8 +107,9 @@ pub(super) async fn page(
     let store = desk.store();
     let ty = match office::town_year(store, year, town).await {
         Ok(ty) => ty,
-        Err(OfficeError::Store(e)) => return internal(e.into()),
-        Err(e) => return internal(crate::state::Failure::Internal(e.to_string())),
+        Err(e) => {
+            return axum::response::IntoResponse::into_response(crate::http::PageError::from(e));
+        }
     };
     p.lines = lines(st, &ty);
     if p.lines.is_empty() {

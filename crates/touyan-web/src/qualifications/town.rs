@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::qualifications::{self as office, Recording, TownYear};
-use touyan_office::{OfficeError, when};
+use touyan_office::when;
 use touyan_records::TownCode;
 use touyan_records::model::{CourseKind, Labelled};
 
@@ -118,8 +118,9 @@ pub(super) async fn page(
     let store = desk.store();
     let ty = match office::town_year(store, today.year(), town).await {
         Ok(x) => x,
-        Err(OfficeError::Store(e)) => return internal(e.into()),
-        Err(e) => return internal(crate::state::Failure::Internal(e.to_string())),
+        Err(e) => {
+            return axum::response::IntoResponse::into_response(crate::http::PageError::from(e));
+        }
     };
     let params = match when::params_on(st.policy(), today) {
         Ok(x) => x,

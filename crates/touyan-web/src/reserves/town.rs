@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::Date;
 use touyan_office::reserves::{self as office, Recording};
-use touyan_office::{OfficeError, when};
+use touyan_office::when;
 use touyan_records::model::{Labelled, PostRole, Records, SecondmentLevel};
 use touyan_records::{CitizenId, TownCode};
 use touyan_reports as reports;
@@ -208,10 +208,7 @@ async fn fill(
     let store = desk.store();
     let ty = office::town_year(store, year, town)
         .await
-        .map_err(|e| match e {
-            OfficeError::Store(e) => internal(e.into()),
-            e => internal(crate::state::Failure::Internal(e.to_string())),
-        })?;
+        .map_err(|e| crate::http::PageError::from(e).into_response())?;
     let by = by(user);
     p.may_second = ty.may(&by, Recording::Secondment);
     p.may_reserve = ty.may(&by, Recording::Reserve);

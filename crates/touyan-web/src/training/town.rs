@@ -8,8 +8,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use touyan_office::By;
 use touyan_office::training::{self as office, TownYear};
-use touyan_office::{By, OfficeError};
 use touyan_records::TownCode;
 use touyan_records::model::{Labelled, SessionForm};
 
@@ -127,8 +127,9 @@ pub(super) async fn page(
     let store = desk.store();
     let ty = match office::town_year(store, year, town).await {
         Ok(ty) => ty,
-        Err(OfficeError::Store(e)) => return internal(e.into()),
-        Err(e) => return internal(crate::state::Failure::Internal(e.to_string())),
+        Err(e) => {
+            return axum::response::IntoResponse::into_response(crate::http::PageError::from(e));
+        }
     };
     let by = by(user);
     p.may_follow_up = office::may_follow_up(&by, town).is_ok();
