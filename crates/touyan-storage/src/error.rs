@@ -51,8 +51,40 @@ pub enum StoreError {
     /// The record was changed by someone else since it was read (a
     /// workflow's state is no longer the one the user saw).
     Stale,
+    /// An evaluation's records no longer allow the write (Article 12's
+    /// order of work, held in the write's transaction); the office words
+    /// each for people.
+    Evaluation(EvaluationRefusal),
     /// Any other database failure.
     Database(String),
+}
+
+/// Why an evaluation's write was refused by what is on record now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvaluationRefusal {
+    /// The evaluation is not open (closed, or not started).
+    NotOpen,
+    /// The town's evaluation of the half has been opened already.
+    AlreadyOpen,
+    /// Closing: the paper ballots are unconfirmed or changed since the
+    /// tally.
+    PaperUnconfirmed,
+    /// Closing: votes came in after the tally.
+    VotedSinceTally,
+    /// A case was moved by someone else first.
+    CaseMoved,
+    /// Codes or paper ballots before the raters were confirmed (or after
+    /// they were declared again).
+    RatersUnconfirmed,
+    /// Codes and paper ballots together would exceed the confirmed raters.
+    OverRaters,
+    /// Raters declared below the codes and paper ballots already counted.
+    BelowUsed,
+    /// The part (raters or paper counts) was changed or confirmed since
+    /// it was read.
+    SignoffMoved(touyan_records::model::SignPart),
+    /// Whoever entered a part may not confirm it.
+    OwnEntry(touyan_records::model::SignPart),
 }
 
 impl fmt::Display for StoreError {
@@ -85,6 +117,9 @@ impl fmt::Display for StoreError {
                 message,
             } => write!(f, "数据库中的{table}记录 {key} 无法读取：{message}"),
             StoreError::Stale => f.write_str("记录已被他人处理，状态已经改变，请刷新页面后重试"),
+            StoreError::Evaluation(_) => {
+                f.write_str("评价记录的状态已经改变，不能保存；请刷新页面后核对")
+            }
             StoreError::Database(m) => write!(f, "数据库操作失败：{m}"),
         }
     }

@@ -92,7 +92,7 @@ pub use divisions::{
     DivisionFilter, DivisionSummary, Divisions, DivisionsError, parse_china_division,
     parse_china_division_streets, parse_shipped, shipped,
 };
-pub use error::StoreError;
+pub use error::{EvaluationRefusal, StoreError};
 pub use evaluations::{Closing, CodeCount, IssuedBatch, Tally};
 pub use import_keys::ImportKeys;
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};

@@ -13,7 +13,9 @@ use touyan_records::model::*;
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::people::Education;
 use touyan_storage::testing::TestDb;
-use touyan_storage::{Backend, Batch, Closing, Store, StoreError, Town, Village, both_backends};
+use touyan_storage::{
+    Backend, Batch, Closing, EvaluationRefusal, Store, StoreError, Town, Village, both_backends,
+};
 
 fn cid(first17: &str) -> CitizenId {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -125,9 +127,23 @@ async fn confirm(store: &Store, who: &str, part: SignPart, version: u32) -> Resu
     store.confirm_signoff(who, None, &seen(part, version)).await
 }
 
+/// The store's refusal that `says` names (the office's words for it:
+/// `touyan_office::evaluation::refusal_text`).
 fn refused(r: Result<(), StoreError>, says: &str) {
+    use EvaluationRefusal as R;
+    let wanted = |e: &R| match says {
+        "评价人数尚未经镇街审核确认" => *e == R::RatersUnconfirmed,
+        "超过了经镇街审核确认的评价人数" => *e == R::OverRaters,
+        "录入人不能自己确认" => matches!(e, R::OwnEntry(_)),
+        "未经确认的纸质票不计入评价结果" => *e == R::PaperUnconfirmed,
+        "已被修改或已经确认" => matches!(e, R::SignoffMoved(_)),
+        "申报的评价人数少于已发投票码和已录纸质票" => *e == R::BelowUsed,
+        "又有新的投票" => *e == R::VotedSinceTally,
+        "本次评价已经结束或尚未开始" => *e == R::NotOpen,
+        other => panic!("no refusal says {other}"),
+    };
     match r {
-        Err(StoreError::Invalid(m)) => assert!(m.contains(says), "{m}"),
+        Err(StoreError::Evaluation(e)) => assert!(wanted(&e), "{e:?} for {says}"),
         other => panic!("expected a refusal saying {says}, got {other:?}"),
     }
 }

@@ -216,7 +216,7 @@ pub async fn ballot(store: &Store, hash: &str) -> Result<Ballot, OfficeError> {
 pub async fn vote(store: &Store, ballot: &Ballot, choice: Choice) -> Result<(), OfficeError> {
     match store.vote(VOTER, &ballot.code.token_hash, choice).await {
         Ok(true) => Ok(()),
-        Ok(false) | Err(StoreError::Invalid(_)) => Err(OfficeError::Conflict(
+        Ok(false) | Err(StoreError::Evaluation(_)) => Err(OfficeError::Conflict(
             "该投票码已经投过票，或评价已经结束".into(),
         )),
         Err(e) => Err(e.into()),

@@ -35,7 +35,7 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, TownCode};
 use touyan_rules::art12_competency::{self, Competency};
 use touyan_rules::{Decision, Params, Policy};
-use touyan_storage::{CodeCount, IssuedBatch, ListedPerson, Store, StoreError};
+use touyan_storage::{CodeCount, EvaluationRefusal, IssuedBatch, ListedPerson, Store, StoreError};
 use touyan_workflow::Actor;
 use touyan_workflow::art12_evaluation::{self as flow, Sign, Stage};
 
@@ -278,11 +278,31 @@ pub fn check(
     Ok(to)
 }
 
-/// A refusal by the store of a change someone else made first.
+/// A refusal by the store of a change someone else made first, or that
+/// the evaluation's records no longer allow, worded for people.
 fn conflict(e: StoreError) -> OfficeError {
     match e {
+        StoreError::Evaluation(r) => OfficeError::Conflict(refusal_text(r)),
         StoreError::Invalid(m) => OfficeError::Conflict(m),
         e => e.into(),
+    }
+}
+
+/// What the store's refusal of an evaluation's write says to people
+/// (Article 12's order of work).
+pub fn refusal_text(r: EvaluationRefusal) -> String {
+    use EvaluationRefusal as R;
+    match r {
+        R::NotOpen => "本次评价已经结束或尚未开始，不能再录入或投票；请刷新页面".into(),
+        R::AlreadyOpen => "本镇街该半年的评价已经开始，请刷新页面".into(),
+        R::PaperUnconfirmed => "纸质票尚未经镇街审核确认或已被修改，未经确认的纸质票不计入评价结果（第十二条）；请刷新页面".into(),
+        R::VotedSinceTally => "计票后又有新的投票，请刷新页面后重新结束评价".into(),
+        R::CaseMoved => "该事项已被他人办理，请刷新页面".into(),
+        R::RatersUnconfirmed => "评价人数尚未经镇街审核确认（或已重新申报），不能生成投票码或录入纸质票（第十二条）；请刷新页面".into(),
+        R::OverRaters => "投票码和纸质票合计超过了经镇街审核确认的评价人数，每名评价人只能投一票（第十二条）；请刷新页面后核对".into(),
+        R::BelowUsed => "申报的评价人数少于已发投票码和已录纸质票的合计（第十二条）；请刷新页面后核对".into(),
+        R::SignoffMoved(part) => format!("{}已被修改或已经确认，请刷新页面后核对", part.label()),
+        R::OwnEntry(part) => format!("{}由您本人录入，录入人不能自己确认（第十二条）", part.label()),
     }
 }
 

@@ -32,11 +32,11 @@ use touyan_records::model::{
 };
 use touyan_records::{CitizenId, TownCode};
 
-use super::{CLOSED, of_eval};
+use super::of_eval;
 use crate::migrations::m0015_ballot_integrity::VOTE_LOGGED;
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
 use crate::sql::Params;
-use crate::{Store, StoreError, Tx};
+use crate::{EvaluationRefusal, Store, StoreError, Tx};
 
 impl Record for VoteToken {
     const TABLE: &'static str = "vote_tokens";
@@ -199,20 +199,6 @@ fn of_part(
     (format!("{f} AND part = {}", p.next()), v)
 }
 
-/// What the storage says when the codes and paper ballots of a group
-/// exceed its confirmed raters (the workflow's check, made again in the
-/// transaction).
-const OVER_RATERS: &str = "投票码和纸质票合计超过了经镇街审核确认的评价人数，\
-     每名评价人只能投一票（第十二条）；请刷新页面后核对";
-
-/// What the storage says when declared raters are fewer than the codes
-/// and paper ballots already counted against them.
-const BELOW_USED: &str =
-    "申报的评价人数少于已发投票码和已录纸质票的合计（第十二条）；请刷新页面后核对";
-
-/// What closing an evaluation writes besides its state, and what it was
-/// tallied from: the version of the confirmed paper counts (`None`: no
-/// paper counts) and how many votes were cast with codes. Closing is
 /// How many codes were issued and used, per secretary and group (the
 /// choices themselves are not read while the evaluation is open).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -244,7 +230,7 @@ fn group_of(code: &str) -> Result<RaterGroup, StoreError> {
         .iter()
         .copied()
         .find(|g| g.code() == code)
-        .ok_or_else(|| StoreError::Invalid(format!("未知的评价主体 {code}")))
+        .ok_or_else(|| StoreError::Internal(format!("未知的评价主体 {code}")))
 }
 
 fn count_of(n: i64) -> u32 {
@@ -287,10 +273,7 @@ impl Tx {
         {
             Ok(())
         } else {
-            Err(StoreError::Invalid(
-                "评价人数尚未经镇街审核确认（或已重新申报），不能生成投票码或录入纸质票（第十二条）；请刷新页面"
-                    .into(),
-            ))
+            Err(StoreError::Evaluation(EvaluationRefusal::RatersUnconfirmed))
         }
     }
 
@@ -321,14 +304,14 @@ impl Tx {
         Ok(())
     }
 
-    /// Refuses, saying `over`, when a declared group of the evaluation has
+    /// Refuses with `over` when a declared group of the evaluation has
     /// more codes and paper ballots than its raters.
     async fn within_raters(
         &self,
         year: i32,
         half: u8,
         town: TownCode,
-        over: &str,
+        over: EvaluationRefusal,
     ) -> Result<(), StoreError> {
         let mut p = Params::new(self.backend);
         let (f, v) = of_eval(&mut p, year, half, town);
@@ -351,7 +334,7 @@ impl Tx {
         if exceeded == 0 {
             Ok(())
         } else {
-            Err(StoreError::Invalid(over.into()))
+            Err(StoreError::Evaluation(over))
         }
     }
 
@@ -474,14 +457,13 @@ impl Store {
             .iter()
             .any(|c| (c.year, c.half, c.town) != (year, half, town))
         {
-            return Err(StoreError::Invalid(
-                "内部错误：评价人数不属于本次评价".into(),
-            ));
+            return Err(StoreError::Internal("评价人数不属于本次评价".into()));
         }
         let mut tx = self.begin_from(actor, origin).await?;
         tx.claim_open(year, half, town).await?;
         tx.upsert(counts).await?;
-        tx.within_raters(year, half, town, BELOW_USED).await?;
+        tx.within_raters(year, half, town, EvaluationRefusal::BelowUsed)
+            .await?;
         tx.enter(year, half, town, SignPart::Raters).await?;
         tx.commit().await
     }
@@ -509,19 +491,15 @@ impl Store {
             .await?
             != 1
         {
-            return Err(StoreError::Invalid(format!(
-                "{}已被修改或已经确认，请刷新页面后核对",
-                part.label()
+            return Err(StoreError::Evaluation(EvaluationRefusal::SignoffMoved(
+                part,
             )));
         }
         let Some(mut s) = tx.signoff(year, half, town, part).await? else {
-            return Err(StoreError::Invalid(CLOSED.into()));
+            return Err(StoreError::Evaluation(EvaluationRefusal::NotOpen));
         };
         if s.entered_by == tx.actor {
-            return Err(StoreError::Invalid(format!(
-                "{}由您本人录入，录入人不能自己确认（第十二条）",
-                part.label()
-            )));
+            return Err(StoreError::Evaluation(EvaluationRefusal::OwnEntry(part)));
         }
         s.state = SignState::Confirmed;
         s.confirmed_by = tx.actor.clone();
@@ -545,13 +523,14 @@ impl Store {
             .iter()
             .any(|c| (c.year, c.half, c.town) != (year, half, town))
         {
-            return Err(StoreError::Invalid("内部错误：纸质票不属于本次评价".into()));
+            return Err(StoreError::Internal("纸质票不属于本次评价".into()));
         }
         let mut tx = self.begin_from(actor, origin).await?;
         tx.claim_open(year, half, town).await?;
         tx.claim_raters_confirmed(year, half, town).await?;
         tx.upsert(counts).await?;
-        tx.within_raters(year, half, town, OVER_RATERS).await?;
+        tx.within_raters(year, half, town, EvaluationRefusal::OverRaters)
+            .await?;
         tx.enter(year, half, town, SignPart::Paper).await?;
         tx.commit().await
     }
@@ -572,7 +551,7 @@ impl Store {
             .iter()
             .any(|c| (c.year, c.half, c.town) != (year, half, town) || c.used)
         {
-            return Err(StoreError::Invalid("内部错误：投票码不属于本次评价".into()));
+            return Err(StoreError::Internal("投票码不属于本次评价".into()));
         }
         let mut tx = self.begin_from(actor, origin).await?;
         tx.claim_open(year, half, town).await?;
@@ -585,10 +564,11 @@ impl Store {
                 .iter()
                 .any(|d| d.person == c.person && d.group == c.group)
         }) {
-            return Err(StoreError::Invalid(OVER_RATERS.into()));
+            return Err(StoreError::Evaluation(EvaluationRefusal::OverRaters));
         }
         tx.insert(codes).await?;
-        tx.within_raters(year, half, town, OVER_RATERS).await?;
+        tx.within_raters(year, half, town, EvaluationRefusal::OverRaters)
+            .await?;
         let seq = {
             let mut p = Params::new(self.backend);
             let (f, v) = of_eval(&mut p, year, half, town);

@@ -23,7 +23,7 @@ use touyan_records::{CitizenId, TownCode};
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, text};
 use crate::sql::Params;
-use crate::{Store, StoreError, Tx};
+use crate::{EvaluationRefusal, Store, StoreError, Tx};
 
 mod ballots;
 
@@ -163,8 +163,9 @@ pub(crate) fn of_eval(p: &mut Params, year: i32, half: u8, town: TownCode) -> (S
     )
 }
 
-pub(crate) const CLOSED: &str = "本次评价已经结束或尚未开始，不能再录入或投票；请刷新页面";
-
+/// What closing an evaluation writes besides its state, and what it was
+/// tallied from: the version of the confirmed paper counts (`None`: no
+/// paper counts) and how many votes were cast with codes. Closing is
 /// refused when either has changed since.
 #[derive(Clone, Debug, Default)]
 pub struct Closing {
@@ -191,7 +192,7 @@ impl Tx {
         {
             Ok(())
         } else {
-            Err(StoreError::Invalid(CLOSED.into()))
+            Err(StoreError::Evaluation(EvaluationRefusal::NotOpen))
         }
     }
 }
@@ -231,9 +232,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_from(actor, origin).await?;
         if self.evaluation(e.year, e.half, e.town).await?.is_some() {
-            return Err(StoreError::Invalid(
-                "本镇街该半年的评价已经开始，请刷新页面".into(),
-            ));
+            return Err(StoreError::Evaluation(EvaluationRefusal::AlreadyOpen));
         }
         tx.insert(std::slice::from_ref(e)).await?;
         tx.commit().await
@@ -277,10 +276,7 @@ impl Store {
                 .is_empty()
         };
         if paper != closing.paper_version || (paper.is_none() && entered) {
-            return Err(StoreError::Invalid(
-                "纸质票尚未经镇街审核确认或已被修改，未经确认的纸质票不计入评价结果（第十二条）；请刷新页面"
-                    .into(),
-            ));
+            return Err(StoreError::Evaluation(EvaluationRefusal::PaperUnconfirmed));
         }
         let votes = {
             let mut p = Params::new(self.backend);
@@ -299,9 +295,7 @@ impl Store {
             }
         };
         if u64::try_from(votes).unwrap_or(u64::MAX) != closing.votes {
-            return Err(StoreError::Invalid(
-                "计票后又有新的投票，请刷新页面后重新结束评价".into(),
-            ));
+            return Err(StoreError::Evaluation(EvaluationRefusal::VotedSinceTally));
         }
         tx.upsert(std::slice::from_ref(e)).await?;
         tx.upsert(&closing.ballots).await?;
@@ -361,7 +355,7 @@ impl Store {
             .await?
             != 1
         {
-            return Err(StoreError::Invalid("该事项已被他人办理，请刷新页面".into()));
+            return Err(StoreError::Evaluation(EvaluationRefusal::CaseMoved));
         }
         tx.upsert(std::slice::from_ref(case)).await?;
         if let Some(a) = admonition {
