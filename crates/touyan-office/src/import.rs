@@ -70,6 +70,18 @@ pub async fn probes_left(
     Ok(PROBES_PER_DAY.saturating_sub(used))
 }
 
+/// What a workbook of `by`'s may refer to without defining it, read within
+/// `by`'s scope only (a town's own people, so another town's ID number
+/// reads as one that exists nowhere): the keys both the workbook's check
+/// and [`import`] go by.
+pub async fn keys(store: &Store, by: &By<'_>) -> Result<ImportKeys, OfficeError> {
+    let scope = match own_town(&by.actor) {
+        Some(t) => touyan_storage::Scope::Town(t),
+        None => touyan_storage::Scope::City,
+    };
+    Ok(store.scoped(&scope).import_keys().await?)
+}
+
 /// The town a town role is limited to (`Some("")` for a town role
 /// without a town: it owns nothing); `None` for the city.
 fn own_town(actor: &Actor<'_>) -> Option<String> {
@@ -95,7 +107,7 @@ fn own_town(actor: &Actor<'_>) -> Option<String> {
 /// - Article 8's checks of the secondment form (`check_secondment`,
 ///   `check_appraisal`, `check_work_log`).
 ///
-/// `keys` are what the account's scope has on record; `now` counts the
+/// `keys` are what the account's scope has on record ([`keys`]); `now` counts the
 /// day's probes, `today` dates Article 8's checks. In sheet order, then
 /// row order.
 // One piece: one pass over the workbook's rows in sheet order, each sheet's scope check beside the others so the refusals read as the workbook does.

@@ -1,6 +1,6 @@
 //! The import page: a workbook uploaded, read as `touyan import` reads it
 //! (`touyan_excel::read_workbook_located`) against the keys of the user's
-//! scope (`Scoped::import_keys`: a town's own people, so another town's ID
+//! scope (`touyan_office::import::keys`: a town's own people, so another town's ID
 //! number reads as one that exists nowhere), then every row through the
 //! checks of the form that records it and the ownership rules, then
 //! written in one transaction through the user's name and address — the
@@ -37,7 +37,7 @@ use crate::guard::csrf_ok;
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{Chrome, message_page, render};
 use crate::roles::Action;
-use crate::scope::by_from;
+use crate::scope::{by, by_from};
 use crate::state::{AppState, Failure, User};
 
 /// The largest workbook the page takes (bytes).
@@ -353,9 +353,10 @@ pub async fn upload(
     };
     let desk = st.desk(&user, Action::Import)?;
     let store = desk.store();
-    // What the workbook may refer to without defining it: within the
-    // user's scope only, so another town's person reads as nobody.
-    let keys = std::sync::Arc::new(st.reader(&user).import_keys().await?);
+    // What the workbook may refer to without defining it: the office's,
+    // within the user's scope only (another town's person reads as
+    // nobody).
+    let keys = std::sync::Arc::new(office::keys(store, &by(&user)).await?);
     let bytes = up.bytes;
     let known = keys.clone();
     let own_town = user.town_scope();

@@ -241,7 +241,10 @@ impl Store {
     /// the people placed in it (a post, reserve or young-cadre place in
     /// one of its villages) with everything kept by person, the training
     /// sessions it organised or its people attended, and its list entries
-    /// and yearly settings. Another town's records are never read.
+    /// and yearly settings. No other town's villages, people or lists are
+    /// read; records kept by person carry no town, so for someone placed
+    /// in another town as well (a secretary who moved) they include what
+    /// is kept of them there, as the town's roster export always did.
     // One piece: one filter per record kind, each a line; a list, not a procedure.
     pub async fn town_file(
         &self,
