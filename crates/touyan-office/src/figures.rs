@@ -6,7 +6,7 @@
 //! workbook crate only lays the result out.
 
 use rust_decimal::Decimal;
-use time::{Date, Month};
+use time::Date;
 use touyan_records::TownCode;
 use touyan_records::model::Records;
 use touyan_reports::{Evaluations, Filing, Payments, Reserves, Training, Young};
@@ -117,8 +117,7 @@ pub fn figures(
         }
         Asked::Training { year } => Figures::Training(training(r, policy, *year, town)?),
         Asked::Reserves { year } => {
-            let end = Date::from_calendar_date(*year, Month::December, 31).unwrap_or(today);
-            let on = today.min(end);
+            let on = when::in_year(*year, today);
             Figures::Reserves {
                 figures: touyan_reports::reserves(r, &p, *year, on, town).map_err(refused)?,
                 on,

@@ -97,6 +97,27 @@ impl TownYear {
             .collect()
     }
 
+    /// The year's secondments of its listed people against both quotas
+    /// (Article 8, people counted, not secondments), under `params` (the
+    /// year's: 1 January's).
+    pub fn secondments(&self, params: &Params) -> touyan_reports::Secondments {
+        touyan_reports::secondments(&self.records, params, self.year, self.town)
+    }
+
+    /// Reserve coverage of the year's listed villages (Article 9) on the
+    /// day the office judges it: today, or the year's last day for a past
+    /// year (`when::in_year`); with that day.
+    pub fn coverage(
+        &self,
+        params: &Params,
+        today: Date,
+    ) -> Result<(touyan_reports::Reserves, Date), OfficeError> {
+        let on = crate::when::in_year(self.year, today);
+        touyan_reports::reserves(&self.records, params, self.year, on, Some(self.town))
+            .map(|x| (x, on))
+            .map_err(|e| OfficeError::Invalid(e.0))
+    }
+
     /// Whether `by` may record `what` here (the buttons a page shows).
     pub fn may(&self, by: &By<'_>, what: Recording) -> bool {
         may(by, self.town, what).is_ok()

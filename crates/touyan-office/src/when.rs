@@ -32,6 +32,13 @@ pub fn closing_day(closed_on: Option<Date>, today: Date) -> Date {
     closed_on.unwrap_or(today)
 }
 
+/// The day a year's standing figures (reserve coverage) are judged on:
+/// `today`, or the year's last day for a year already past.
+pub fn in_year(year: i32, today: Date) -> Date {
+    let end = Date::from_calendar_date(year, Month::December, 31).unwrap_or(today);
+    today.min(end)
+}
+
 /// The first day of the month `day` falls in (a month's pay).
 pub fn month_start(day: Date) -> Date {
     day.replace_day(1).unwrap_or(day)

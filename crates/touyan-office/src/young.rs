@@ -202,6 +202,18 @@ impl YoungTown {
         }
     }
 
+    /// The month's pay of the town's young cadres on the programme that
+    /// month (Article 10), under `params` (the month's: its first day's),
+    /// as the pay run and the export compute it.
+    pub fn month_pay(
+        &self,
+        params: &Params,
+        month: Date,
+    ) -> Result<touyan_reports::Young, OfficeError> {
+        touyan_reports::young(&self.young, params, month, None, None, Some(self.town))
+            .map_err(|e| OfficeError::Invalid(e.0))
+    }
+
     /// The person's programme rows, latest first.
     pub fn cadre_rows(&self, id: &CitizenId) -> Vec<&YoungCadre> {
         let mut v: Vec<&YoungCadre> = self

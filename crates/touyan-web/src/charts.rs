@@ -235,7 +235,11 @@ impl Kept {
 async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashboard, Failure> {
     let year = today.year();
     let summaries = st.reader(user).town_summaries(year).await?;
-    let params = st.policy().resolve(today).ok();
+    // The year's quotas are decided under 1 January's policy, as the
+    // year's lists are (`touyan_office::when`).
+    let params = touyan_office::when::year_start(year)
+        .and_then(|d| touyan_office::when::params_on(st.policy(), d))
+        .ok();
     let tier_counts = st.reader(user).tier_counts(year).await?;
     let mut tiers_of: HashMap<&str, [u64; 3]> = HashMap::new();
     for (town, tier, n) in &tier_counts {

@@ -87,11 +87,10 @@ pub async fn dashboard(
     SignedIn { user, .. }: SignedIn<act::Dashboard>,
     Query(dq): Query<DashboardQuery>,
 ) -> Result<Response, PageError> {
-    let policy_warning = st
-        .policy()
-        .resolve(st.today())
+    let policy_warning = touyan_office::when::year_start(st.today().year())
+        .and_then(|d| touyan_office::when::params_on(st.policy(), d))
         .err()
-        .map(|e| format!("政策参数不全，无法计算名额：{e}"));
+        .map(|e| format!("无法计算名额：{e}"));
     let computed = crate::charts::data(&st, &user).await?;
     let data = &computed.data;
     let q =

@@ -8,12 +8,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use time::Date;
 use touyan_office::reserves::{self as office, Recording};
 use touyan_office::when;
 use touyan_records::model::{Labelled, PostRole, Records, SecondmentLevel};
 use touyan_records::{CitizenId, TownCode};
-use touyan_reports as reports;
 use touyan_rules::people::Education;
 
 use crate::http::{PageError, SignedIn, act};
@@ -276,7 +274,7 @@ async fn fill(
     p.people.sort_by(|a, b| a.1.cmp(&b.1));
     // Secondments starting in the year, of the year's listed people,
     // against both quotas (people, not secondments, are counted).
-    let sec = reports::secondments(r, &params, year, town);
+    let sec = ty.secondments(&params);
     p.secondments = sec
         .rows
         .into_iter()
@@ -305,12 +303,11 @@ async fn fill(
         .collect();
     p.city_quota = sec.city.sentence;
     p.town_quota = sec.town_quota.sentence;
-    // Reserve coverage on the day (today, or the year's last day).
-    let end = Date::from_calendar_date(year, time::Month::December, 31).unwrap_or(today);
-    let on = today.min(end);
-    match reports::reserves(r, &params, year, on, Some(town)) {
-        Err(e) => p.problem = Some(e.0),
-        Ok(x) => {
+    // Reserve coverage on the office's day (today, or the year's last day).
+    let on = when::in_year(year, today);
+    match ty.coverage(&params, today) {
+        Err(e) => p.problem = Some(e.to_string()),
+        Ok((x, _)) => {
             p.cover = x
                 .rows
                 .iter()

@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use time::Date;
+use touyan_office::when;
 use touyan_office::young::{self, Standing};
 use touyan_records::TownCode;
 use touyan_records::model::Labelled;
-use touyan_reports as reports;
 
 use super::candidates::{CandidateLine, MoveLine, candidates};
 use super::{failure, month_of};
@@ -124,10 +124,10 @@ pub(super) async fn page(
         Ok(l) => l,
         Err(e) => return internal(failure(e)),
     };
-    let params = match st.policy().resolve(month) {
+    let params = match when::params_on(st.policy(), when::month_start(month)) {
         Ok(x) => x,
         Err(e) => {
-            p.problem = Some(format!("政策参数无法用于 {}：{e}", p.month));
+            p.problem = Some(e.to_string());
             return render(&p, status);
         }
     };
@@ -141,8 +141,8 @@ pub(super) async fn page(
         cap.rule.citation()
     );
     let today = st.today();
-    match reports::young(r, &params, month, None, None, Some(town)) {
-        Err(e) => p.problem = Some(e.0),
+    match l.month_pay(&params, month) {
+        Err(e) => p.problem = Some(e.to_string()),
         Ok(x) => {
             p.salary = x
                 .town_salaries
@@ -193,8 +193,10 @@ pub(super) async fn page(
                 .collect();
         }
     }
-    // Moves are decided on the day they are made.
-    let now = st.policy().resolve(today).unwrap_or(params);
-    candidates(st, user, &mut p, &l, &now);
+    // Moves are decided on the day they are made, under that day's policy.
+    match when::params_on(st.policy(), today) {
+        Ok(now) => candidates(st, user, &mut p, &l, &now),
+        Err(e) => p.problem = Some(e.to_string()),
+    }
     render(&p, status)
 }
