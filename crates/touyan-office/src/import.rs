@@ -108,7 +108,7 @@ fn own_town(actor: &Actor<'_>) -> Option<String> {
 ///   `check_appraisal`, `check_work_log`).
 ///
 /// `keys` are what the account's scope has on record ([`keys`]); `now` counts the
-/// day's probes, `today` dates Article 8's checks. In sheet order, then
+/// day's probes, `today` dates Article 8's checks. In the sheets' name order, then
 /// row order.
 // One piece: one pass over the workbook's rows in sheet order, each sheet's scope check beside the others so the refusals read as the workbook does.
 pub async fn refused_rows(

@@ -368,11 +368,12 @@ fn tier_asked(r: &Row, text: &str) -> Result<Option<u8>, OfficeError> {
     }
 }
 
-/// One move of `list`'s review by `by`: the choices asked for are put on
-/// `list` first (so that a refusal can show them as sent), then the
-/// workflow's check, the state the asker saw, the policy, the findings
-/// (confirming, submitting and filing need a list that meets the rules)
-/// and the write, in one transaction. Nothing is written on a refusal.
+/// One move of `list`'s review by `by`: the move named and the comment's
+/// length, the workflow's check, the state the asker saw and the policy;
+/// then the choices asked for are put on `list` (so that a later refusal
+/// can show them as sent), then the findings (confirming, submitting and
+/// filing need a list that meets the rules) and the write, in one
+/// transaction. Nothing is written on a refusal.
 // One piece: one move read, checked and written in the order a clerk meets the refusals; each refusal returns early.
 pub async fn move_list(
     store: &Store,

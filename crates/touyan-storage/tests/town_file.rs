@@ -45,6 +45,35 @@ fn v(code: &str) -> VillageCode {
     VillageCode::parse(code).unwrap()
 }
 
+fn village_year(code: &str) -> VillageYear {
+    VillageYear {
+        village: v(code),
+        year: 2024,
+        stars: 5,
+        collective_income_wan: "30".parse().unwrap(),
+        assessment_score: None,
+        assessment_rank: Some(1),
+    }
+}
+
+fn three_good(id: &str) -> ThreeGood {
+    ThreeGood {
+        person: cid(id),
+        year: 2024,
+        passed: true,
+        note: String::new(),
+    }
+}
+
+fn exam(id: &str) -> ExamResult {
+    ExamResult {
+        person: cid(id),
+        course: CourseKind::PartyBuilding,
+        taken_on: date!(2024 - 05 - 01),
+        passed: true,
+    }
+}
+
 fn seed() -> Batch {
     let person = |id: &str, name: &str| Person {
         id: cid(id),
@@ -141,6 +170,11 @@ fn seed() -> Batch {
         attendance: vec![attended("S1", A), attended("S2", D)],
         secondments: vec![secondment(A), secondment(D)],
         list_entries: vec![entry(T1, A, V1), entry(T2, D, V3)],
+        // Kept by village: one of each town's.
+        village_years: vec![village_year(V1), village_year(V3)],
+        // Kept by person: one of each town's people.
+        three_good: vec![three_good(A), three_good(D)],
+        exam_results: vec![exam(B), exam(C)],
         ..Batch::default()
     }
 }
@@ -179,6 +213,22 @@ async fn one_towns_file(db: TestDb) {
     );
     assert_eq!(f.list_entries.len(), 1);
     assert_eq!(f.list_entries[0].town, town(T1));
+    assert_eq!(
+        f.village_years
+            .iter()
+            .map(|y| y.village)
+            .collect::<Vec<_>>(),
+        [v(V1)]
+    );
+    assert_eq!(
+        ids(f.three_good.iter().map(|x| &x.person).collect()),
+        ids(vec![&cid(A)])
+    );
+    // 李四 is the town's by a young-cadre place alone.
+    assert_eq!(
+        ids(f.exam_results.iter().map(|x| &x.person).collect()),
+        ids(vec![&cid(B)])
+    );
     // The other town's file: its secretary and reserve, both sessions
     // (its own, one attended by nobody of its), no young cadre.
     let g = store.town_file(town(T2)).await.unwrap();
@@ -192,3 +242,29 @@ async fn one_towns_file(db: TestDb) {
 }
 
 both_backends!(town_file, one_towns_file);
+
+/// A secretary placed in both towns (moved from T2's village to T1's):
+/// both towns' files hold them, and with them what is kept by person
+/// (records kept by person carry no town), as `town_file` says.
+async fn a_person_of_two_towns(db: TestDb) {
+    let store = db.open().await;
+    let mut b = seed();
+    b.posts.push(Post {
+        person: cid(D),
+        village: v(V1),
+        role: PostRole::Secretary,
+        start: date!(2026 - 01 - 01),
+        end: None,
+    });
+    store.apply("测试", &b).await.unwrap();
+    let f = store.town_file(town(T1)).await.unwrap();
+    assert!(f.people.iter().any(|p| p.id == cid(D)));
+    // D's T2 post is not T1's (kept by village); D's secondment is (by
+    // person); T2's list entry of D is not (kept by town).
+    assert!(f.posts.iter().all(|p| p.village == v(V1)));
+    assert!(f.secondments.iter().any(|s| s.person == cid(D)));
+    assert!(f.list_entries.iter().all(|e| e.town == town(T1)));
+    db.finish().await;
+}
+
+both_backends!(two_towns, a_person_of_two_towns);

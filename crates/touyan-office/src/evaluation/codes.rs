@@ -141,10 +141,14 @@ pub async fn issue_codes(
     codes: Vec<NewCode>,
 ) -> Result<Vec<IssuedCode>, OfficeError> {
     if codes.len() != asked.slots.len() {
-        return Err(OfficeError::Invalid(format!(
-            "内部错误：需要 {} 个投票码，收到 {} 个",
-            asked.slots.len(),
-            codes.len()
+        // The adapter made a different number of codes than asked: a
+        // bug of ours, not the user's.
+        return Err(OfficeError::Store(touyan_storage::StoreError::Internal(
+            format!(
+                "需要 {} 个投票码，收到 {} 个",
+                asked.slots.len(),
+                codes.len()
+            ),
         )));
     }
     let rows: Vec<VoteToken> = asked
