@@ -264,21 +264,6 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
         .into_iter()
         .map(|s| {
             let quota = params.as_ref().map(|p| office::town_quota(p, s.villages));
-            if let Some(q) = quota
-                && s.listed > q
-            {
-                warnings.push(format!(
-                    "{}：{year} 年名单 {} 人，超过名额 {q} 名（第一条）",
-                    s.name, s.listed
-                ));
-            }
-            if s.listed > s.filed {
-                warnings.push(format!(
-                    "{}：{year} 年名单中有 {} 人尚未备案",
-                    s.name,
-                    s.listed - s.filed
-                ));
-            }
             let tiers = tiers_of.get(s.code.as_str()).copied().unwrap_or_default();
             let short = short_of.get(s.code.as_str());
             let t = TownChart {
@@ -294,6 +279,23 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
                 listed: s.listed,
                 filed: s.filed,
             };
+            // The warnings from the town's own counts (one definition of
+            // over the quota and not filed: `TownChart`'s).
+            if t.over_quota() > 0 {
+                warnings.push(format!(
+                    "{}：{year} 年名单 {} 人，超过名额 {} 名（第一条）",
+                    t.name,
+                    t.listed,
+                    t.quota.unwrap_or(0)
+                ));
+            }
+            if t.unfiled() > 0 {
+                warnings.push(format!(
+                    "{}：{year} 年名单中有 {} 人尚未备案",
+                    t.name,
+                    t.unfiled()
+                ));
+            }
             totals.towns += 1;
             totals.units += t.units;
             totals.villages += t.villages;
