@@ -1,0 +1,80 @@
+//! The clauses the measures hedge (原则上, 一般) and the exceptions to
+//! them (rule `art01.exception`): only a hedged check of the yearly list
+//! may be excepted, and a city may make it strict.
+
+mod common;
+
+use common::*;
+use touyan_rules::art13_pay;
+use touyan_rules::hedges::{self, Hedge, OpenReason, Scope};
+
+#[test]
+fn the_two_words_of_the_text_mark_exactly_these_rules() {
+    assert_eq!(hedges::hedge_of("art01.tenure"), Some(Hedge::AsARule));
+    assert_eq!(
+        hedges::hedge_of("art01.list_size"),
+        Some(Hedge::InPrinciple)
+    );
+    assert_eq!(
+        hedges::hedge_of("art13.tier_counts"),
+        Some(Hedge::InPrinciple)
+    );
+    assert_eq!(
+        hedges::hedge_of("art13.tier_stars"),
+        Some(Hedge::InPrinciple)
+    );
+    assert_eq!(
+        hedges::hedge_of("art13.star_rating"),
+        Some(Hedge::InPrinciple)
+    );
+    assert_eq!(
+        hedges::hedge_of("art08.secondment_length"),
+        Some(Hedge::AsARule)
+    );
+    assert_eq!(
+        hedges::hedge_of("art09.appointment_from_reserves"),
+        Some(Hedge::InPrinciple)
+    );
+    // 每年年初调整一次 and the income floor are not hedged.
+    assert_eq!(hedges::hedge_of("art13.yearly_adjustment"), None);
+    assert_eq!(hedges::hedge_of("art01.collective_income"), None);
+    assert_eq!(hedges::HEDGED.len(), 7);
+}
+
+#[test]
+fn an_exception_is_open_on_a_hedged_list_check_only() {
+    let p = params();
+    let d = hedges::open(&p, "art13.tier_counts");
+    assert!(d.outcome);
+    assert_eq!(d.rule.id, "art01.exception");
+    assert_eq!(
+        d.reason.to_string(),
+        "第十三条第二款写明“原则上”，可经镇街审核、市委组织部审批后例外"
+    );
+    let strict = hedges::open(&p, "art13.yearly_adjustment");
+    assert!(!strict.outcome);
+    assert!(matches!(strict.reason, OpenReason::Strict { .. }));
+    assert_eq!(
+        strict.reason.to_string(),
+        "第十三条第二款为刚性规定（未写“原则上”“一般”），不能例外"
+    );
+    assert_eq!(
+        hedges::exceptable("art01.tenure").map(|e| e.scope),
+        Some(Scope::Person)
+    );
+    assert_eq!(
+        hedges::exceptable("art13.tier_counts").map(|e| e.scope),
+        Some(Scope::TierPlaces)
+    );
+}
+
+#[test]
+fn two_five_star_secretaries_have_no_tier_one_place_without_an_exception() {
+    // floor(2/3) = 0 places in tiers 1 and 2: both must be tier 3.
+    let p = params();
+    let d = art13_pay::tier_counts(&p, &[1, 2], &[5, 5]);
+    assert!(!d.outcome, "{}", d.reason);
+    // An approved exception granting one place in each.
+    assert!(hedges::within_places([1, 1, 0], (1, 1)));
+    assert!(!hedges::within_places([2, 0, 0], (1, 1)));
+}
