@@ -14,17 +14,21 @@
 
 use std::collections::HashMap;
 
+use time::Date;
 use touyan_records::model::{
-    Labelled, ListDraft, ListEntry, ListMoveKind, ListReview, ListStatus, ReviewState,
+    Departure, ExceptionState, Labelled, ListDraft, ListEntry, ListException, ListMoveKind,
+    ListReview, ListStatus, ReviewState,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_rules::art01_inclusion::{self, QuotaReason};
 use touyan_rules::art13_pay::{self, TierPlaces};
 use touyan_rules::decision::Decision;
 use touyan_rules::{Params, Policy};
-use touyan_storage::{CycleSecretary, CycleTownRun, ListChange, ListMoveRun, Store, StoreError};
+use touyan_storage::{
+    CycleSecretary, CycleTownRun, ExceptionMoveRun, ListChange, ListMoveRun, Store, StoreError,
+};
 pub use touyan_workflow::art01_13_list::Finding;
-use touyan_workflow::art01_13_list::{self as flow, Line};
+use touyan_workflow::art01_13_list::{self as flow, CheckLine, Excepted, Line};
 
 use crate::{By, OfficeError, when};
 
@@ -53,8 +57,8 @@ pub struct Row {
     pub stars: Option<u8>,
     pub eligible: bool,
     pub checks: Vec<Check>,
-    /// (title, passed) of each check, as `check_draft` reads them.
-    draft_checks: Vec<(String, bool)>,
+    /// Each check as `check_draft` reads it.
+    draft_checks: Vec<CheckLine>,
     /// 1-based place in the proposal (`None`: not proposed).
     pub place: Option<u32>,
     pub proposed: Option<u8>,
@@ -92,15 +96,29 @@ pub struct TownList {
     pub rows: Vec<Row>,
     pub moves: Vec<ListMoveRun>,
     pub filed: Vec<ListEntry>,
+    /// The town's exceptions of the year to hedged clauses, by number,
+    /// and their moves (`crate::exceptions`).
+    pub exceptions: Vec<ListException>,
+    pub exception_moves: Vec<ExceptionMoveRun>,
 }
 
 /// The checks of a stored proposal, and as `check_draft` reads them. A
 /// proposal whose reasons cannot be read shows one line saying so, and
 /// the draft checks go by its stored eligibility instead of blaming a
 /// check.
-fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<(String, bool)>) {
+fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<CheckLine>) {
     match touyan_cycle::stored::check_lines(&s.checks_json) {
         Ok(lines) => {
+            let draft = lines
+                .iter()
+                .map(|c| CheckLine {
+                    rule: c.rule.map(|r| r.id),
+                    title: c
+                        .rule
+                        .map_or_else(|| c.name.clone(), |r| r.title.to_owned()),
+                    passed: c.passed,
+                })
+                .collect();
             let checks: Vec<Check> = lines
                 .into_iter()
                 .map(|c| Check {
@@ -112,7 +130,6 @@ fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<(String, bool)>) {
                     detail: c.detail,
                 })
                 .collect();
-            let draft = checks.iter().map(|c| (c.title.clone(), c.passed)).collect();
             (checks, draft)
         }
         Err(e) => (
@@ -122,7 +139,11 @@ fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<(String, bool)>) {
                 passed: false,
                 detail: format!("{e}，请重新测算"),
             }],
-            vec![("测算判定，理由无法读取".to_owned(), s.eligible)],
+            vec![CheckLine {
+                rule: None,
+                title: "测算判定，理由无法读取".to_owned(),
+                passed: s.eligible,
+            }],
         ),
     }
 }
@@ -162,6 +183,8 @@ pub async fn town_list(
     let drafts = store.list_drafts(year, town).await?;
     let filed = store.filed_list(year, town).await?;
     let moves = store.list_moves(year, town).await?;
+    let exceptions = store.list_exceptions(year, Some(town)).await?;
+    let exception_moves = store.exception_moves(year, Some(town)).await?;
     let current = review
         .as_ref()
         .map(|r| r.state)
@@ -214,6 +237,8 @@ pub async fn town_list(
         rows,
         moves,
         filed,
+        exceptions,
+        exception_moves,
     }))
 }
 
@@ -225,28 +250,100 @@ pub struct Counts {
 }
 
 impl TownList {
-    /// The findings of the rows as they stand (with the town's choices).
+    /// The exceptions approved by the city, by number.
+    pub fn approved_exceptions(&self) -> impl Iterator<Item = &ListException> {
+        self.exceptions
+            .iter()
+            .filter(|e| e.state == ExceptionState::Approved)
+    }
+
+    /// The findings of the rows as they stand (with the town's choices),
+    /// with the checks the approved exceptions depart from waived.
     pub fn findings(&self) -> Vec<Finding> {
         let who: Vec<String> = self
             .rows
             .iter()
             .map(|r| format!("{} {}", r.village_name, r.person_name))
             .collect();
+        let waived: Vec<Vec<&str>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                self.approved_exceptions()
+                    .filter(|e| e.departure == Departure::Person(r.person.clone()))
+                    .map(|e| e.rule.as_str())
+                    .collect()
+            })
+            .collect();
+        let mut excepted = Excepted::default();
+        for e in self.approved_exceptions() {
+            match e.departure {
+                Departure::Person(_) => {}
+                Departure::ListSize(n) => {
+                    excepted.list_size = Some(excepted.list_size.map_or(n, |m| m.max(n)));
+                }
+                Departure::TierPlaces { tier1, tier2 } => {
+                    let (a, b) = excepted.tier_places.unwrap_or((0, 0));
+                    excepted.tier_places = Some((a.max(tier1), b.max(tier2)));
+                }
+            }
+        }
         let lines: Vec<Line<'_>> = self
             .rows
             .iter()
             .zip(&who)
-            .map(|(r, who)| Line {
+            .zip(&waived)
+            .map(|((r, who), waived)| Line {
                 village: r.village.as_str(),
                 who,
                 checks: &r.draft_checks,
+                waived,
                 stars: u32::from(r.stars.unwrap_or(0)),
                 proposed: r.proposed,
                 chosen: r.chosen,
                 reason: &r.reason,
             })
             .collect();
-        flow::check_draft(&self.params, &self.quota, &lines)
+        flow::check_draft(&self.params, &self.quota, &lines, &excepted)
+    }
+
+    /// Whether the filed list may be adjusted on `today` (Article 13:
+    /// 每年年初调整一次): in the policy's adjustment month; in another
+    /// month only to apply an exception the city approved since the last
+    /// filing, or after a listed secretary's exit since then. The
+    /// refusal names Article 13.
+    async fn adjustment_open(&self, store: &Store, today: Date) -> Result<(), OfficeError> {
+        let d = art13_pay::adjustment_month(&self.params, u8::from(today.month()));
+        if d.outcome {
+            return Ok(());
+        }
+        let filed_at = self
+            .moves
+            .iter()
+            .rev()
+            .find(|m| m.entry.kind == ListMoveKind::File)
+            .map(|m| m.at);
+        let approved_since = self.exception_moves.iter().any(|m| {
+            m.entry.kind == touyan_records::model::ExceptionMoveKind::Approve
+                && filed_at.is_none_or(|f| m.at > f)
+        });
+        if approved_since {
+            return Ok(());
+        }
+        let filed_day = filed_at.map(|f| f.date());
+        let records = store.town_records(self.year, self.town).await?;
+        let exited = records.exits.iter().any(|x| {
+            self.filed.iter().any(|e| e.person == x.person)
+                && filed_day.is_none_or(|day| x.on >= day)
+        });
+        if exited {
+            return Ok(());
+        }
+        Err(OfficeError::Conflict(format!(
+            "{}（{}）",
+            d.reason,
+            d.rule.citation()
+        )))
     }
 
     /// The findings a page shows: while the list may still be changed or
@@ -380,6 +477,7 @@ pub async fn move_list(
     by: By<'_>,
     list: &mut TownList,
     asked: &Asked,
+    today: Date,
 ) -> Result<(), OfficeError> {
     let reset = asked.action == "reset";
     let wanted = if reset { "save" } else { asked.action.as_str() };
@@ -397,6 +495,9 @@ pub async fn move_list(
         return Err(OfficeError::Conflict(
             "名单已被他人处理，状态已经改变，请核对后重新办理".into(),
         ));
+    }
+    if kind == ListMoveKind::Adjust {
+        list.adjustment_open(store, today).await?;
     }
     // A proposal decided under another policy than the one in force is
     // checked here under the one in force: the list cannot go forward on

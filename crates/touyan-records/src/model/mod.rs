@@ -48,6 +48,7 @@ impl Labelled for Education {
 
 mod daily;
 mod evaluations;
+mod exceptions;
 mod lists;
 mod people;
 mod plans;
@@ -58,6 +59,7 @@ mod young;
 
 pub use daily::*;
 pub use evaluations::*;
+pub use exceptions::*;
 pub use lists::*;
 pub use people::*;
 pub use plans::*;

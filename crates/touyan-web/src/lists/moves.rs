@@ -137,7 +137,15 @@ pub async fn town_move(
         tiers: by_prefix("tier_"),
         reasons: by_prefix("reason_"),
     };
-    match lists::move_list(store, by_from(&user, &origin), &mut v.list, &asked).await {
+    match lists::move_list(
+        store,
+        by_from(&user, &origin),
+        &mut v.list,
+        &asked,
+        st.today(),
+    )
+    .await
+    {
         Ok(()) => Ok(see_other(&format!("/lists/{year}/{}", town.as_str()))),
         Err(e) => refusal(&user, v, e),
     }
