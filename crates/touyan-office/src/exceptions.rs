@@ -115,6 +115,28 @@ pub fn approved_by(list: &TownList, seq: u32) -> Option<&touyan_storage::Excepti
         .find(|m| m.entry.seq == seq && m.entry.kind == ExceptionMoveKind::Approve)
 }
 
+/// A town's exceptions counted for the city's overview.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub approved: usize,
+    /// Waiting for the town's reviewer or the city.
+    pub waiting: usize,
+    pub refused: usize,
+}
+
+/// `town`'s exceptions among `all` counted.
+pub fn tally(all: &[ListException], town: &str) -> Tally {
+    let mut t = Tally::default();
+    for e in all.iter().filter(|e| e.town.as_str() == town) {
+        match e.state {
+            ExceptionState::Approved => t.approved += 1,
+            ExceptionState::Proposed | ExceptionState::TownApproved => t.waiting += 1,
+            ExceptionState::TownRefused | ExceptionState::Refused => t.refused += 1,
+        }
+    }
+    t
+}
+
 /// The moves `by` may make on exception `e` now.
 pub fn moves_for(by: &By<'_>, e: &ListException) -> Vec<ExceptionMoveKind> {
     flow::moves_for(&by.actor, e.town.as_str(), Some(e.state))

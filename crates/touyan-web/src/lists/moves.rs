@@ -89,7 +89,7 @@ pub async fn propose(
 
 /// The list's page with the office's refusal (a missing list: the
 /// missing page).
-fn refusal(user: &User, v: View, e: OfficeError) -> Result<Response, PageError> {
+pub(super) fn refusal(user: &User, v: View, e: OfficeError) -> Result<Response, PageError> {
     let status = match &e {
         OfficeError::NotFound => return Ok(not_found_page()),
         OfficeError::Store(_) => return Err(e.into()),
