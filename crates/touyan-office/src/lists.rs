@@ -558,6 +558,7 @@ pub async fn move_list(
         comment,
         drafts: (takes_form || kind == ListMoveKind::Adjust).then(|| list.drafts()),
         filed: (kind == ListMoveKind::File).then(|| list.filed_entries()),
+        filed_on: (kind == ListMoveKind::File).then_some(today),
     };
     match store.move_list(by.name, by.origin, &change).await {
         Ok(_) => Ok(()),

@@ -462,3 +462,74 @@ both_backends!(
     strict_refused,
     strict_clauses_and_bad_requests_write_nothing
 );
+
+/// Item 6: a month pays the list in force that month. Filed in January
+/// with both secretaries, filed again on 10 December without 赵六:
+/// November, computed afterwards, still pays both; December pays 周九
+/// only.
+async fn a_month_pays_the_list_in_force_that_month(db: TestDb) {
+    let store = proposed(&db).await;
+    let (op, rev, city) = (
+        by(Role::TownOperator, Some(T1)),
+        by(Role::TownReviewer, Some(T1)),
+        by(Role::CityAdmin, None),
+    );
+    let v3 = village(3).as_str().to_owned();
+    let steps: Vec<(touyan_office::By<'static>, Asked, time::Date)> = vec![
+        (op, moved("save", "none"), JANUARY),
+        (op, moved("confirm", "draft"), JANUARY),
+        (rev, moved("submit", "confirmed"), JANUARY),
+        (city, moved("file", "submitted"), JANUARY),
+        (
+            op,
+            Asked {
+                comment: "赵六调离".into(),
+                ..moved("adjust", "filed")
+            },
+            JANUARY,
+        ),
+        (
+            op,
+            Asked {
+                tiers: vec![(v3.clone(), String::new())],
+                reasons: vec![(v3, "调离本村".into())],
+                ..moved("save", "draft")
+            },
+            JANUARY,
+        ),
+        (op, moved("confirm", "draft"), JANUARY),
+        (rev, moved("submit", "confirmed"), JANUARY),
+        (city, moved("file", "submitted"), date!(2026 - 12 - 10)),
+    ];
+    for (who, asked, day) in &steps {
+        let mut l = read(&store).await;
+        lists::move_list(&store, *who, &mut l, asked, *day)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", asked.action));
+    }
+    let filed: Vec<_> = read(&store)
+        .await
+        .filed
+        .into_iter()
+        .map(|e| e.person)
+        .collect();
+    assert_eq!(filed, [zhou()]);
+    let records = store.payroll_records(2026, town()).await.unwrap();
+    let params = Policy::example().resolve(date!(2026 - 11 - 01)).unwrap();
+    let paid = |month: time::Date| {
+        let pay = touyan_reports::month_pay(&records, &params, month, Some(town()));
+        let mut people: Vec<_> = pay
+            .town_records(town())
+            .map(|r| r.iter().map(|x| x.person.clone()).collect())
+            .unwrap_or_default();
+        people.sort();
+        people
+    };
+    let mut both = vec![zhou(), zhao()];
+    both.sort();
+    assert_eq!(paid(date!(2026 - 11 - 01)), both);
+    assert_eq!(paid(date!(2026 - 01 - 01)), both);
+    assert_eq!(paid(date!(2026 - 12 - 01)), [zhou()]);
+    db.finish().await;
+}
+both_backends!(month_list, a_month_pays_the_list_in_force_that_month);

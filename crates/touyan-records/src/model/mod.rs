@@ -94,6 +94,9 @@ pub struct Records {
     pub work_logs: Vec<WorkLog>,
     pub reserve_reports: Vec<ReserveReport>,
     pub town_years: Vec<TownYear>,
+    /// The filed versions of the yearly lists (written by the review's
+    /// filing, not imported: not a kind of the import's batch).
+    pub list_filings: Vec<ListFiling>,
 }
 
 impl Records {
