@@ -182,7 +182,7 @@ enum ExceptionCommand {
         #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
         policy: Option<PathBuf>,
     },
-    /// 市级审批一项经镇街审核同意的例外（--approve 批准，否则不批准）
+    /// 市级审批一项经镇街审核同意的例外（--approve 批准，--refuse 不批准）
     Review {
         /// 名单年度
         #[arg(long, value_name = "YYYY")]
@@ -193,9 +193,12 @@ enum ExceptionCommand {
         /// 例外序号
         #[arg(long, value_name = "N")]
         seq: u32,
-        /// 批准（不加则为不批准）
-        #[arg(long)]
+        /// 批准
+        #[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
         approve: bool,
+        /// 不批准
+        #[arg(long)]
+        refuse: bool,
         /// 审批意见（必填）
         #[arg(long, value_name = "意见")]
         comment: String,
@@ -508,6 +511,7 @@ fn exception(db: &str, command: ExceptionCommand) -> ExitCode {
             approve,
             comment,
             policy,
+            ..
         } => exceptions::review(db, year, &town, seq, approve, &comment, policy.as_deref()),
     }
 }

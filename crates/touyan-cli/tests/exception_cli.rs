@@ -92,6 +92,7 @@ async fn the_demos_exceptions_listed_and_reviewed(db: TestDb) {
             &town,
             "--seq",
             "9",
+            "--refuse",
             "--comment",
             "x",
         ],
@@ -108,7 +109,90 @@ async fn the_demos_exceptions_listed_and_reviewed(db: TestDb) {
         &["exception", "list", "--year", "2025", "--town", "不存在镇"],
     );
     assert_eq!(out.status.code(), Some(2));
+    // Neither --approve nor --refuse: refused before anything is read.
+    let args = [
+        "exception",
+        "review",
+        "--year",
+        "2025",
+        "--town",
+        &town,
+        "--seq",
+        "1",
+        "--comment",
+        "x",
+    ];
+    assert_eq!(touyan(d, &url, &args).status.code(), Some(2));
     assert_eq!(store.exception_moves(2025, None).await.unwrap().len(), 6);
+
+    // A request of the first town, approved by its reviewer (through the
+    // office, as the page does), then by the city on the command line.
+    let first = touyan_records::TownCode::parse("370783100").unwrap();
+    let policy = touyan_rules::Policy::example();
+    let by = |role, town: Option<&'static str>| touyan_office::By {
+        actor: touyan_workflow::Actor { role, town },
+        name: "测试",
+        origin: None,
+    };
+    let l = touyan_office::lists::town_list(&store, &policy, 2025, first)
+        .await
+        .unwrap()
+        .unwrap();
+    let asked = touyan_office::exceptions::Asked {
+        rule: "art13.tier_counts".into(),
+        tier1: "1".into(),
+        tier2: "0".into(),
+        reason: "名单人数少".into(),
+        ..Default::default()
+    };
+    let seq = touyan_office::exceptions::propose(
+        &store,
+        by(touyan_workflow::Role::TownOperator, Some("370783100")),
+        &l,
+        &asked,
+    )
+    .await
+    .unwrap();
+    let l = touyan_office::lists::town_list(&store, &policy, 2025, first)
+        .await
+        .unwrap()
+        .unwrap();
+    touyan_office::exceptions::review(
+        &store,
+        by(touyan_workflow::Role::TownReviewer, Some("370783100")),
+        &l,
+        &touyan_office::exceptions::Review {
+            seq,
+            action: "town_approve".into(),
+            seen: "proposed".into(),
+            comment: "同意".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let n = seq.to_string();
+    let args = [
+        "exception",
+        "review",
+        "--year",
+        "2025",
+        "--town",
+        "370783100",
+        "--seq",
+        &n,
+        "--approve",
+        "--comment",
+        "同意例外",
+    ];
+    let out = touyan(d, &url, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), format!("第 {seq} 号例外：已批准"));
+    let l = touyan_office::lists::town_list(&store, &policy, 2025, first)
+        .await
+        .unwrap()
+        .unwrap();
+    let who = touyan_office::exceptions::approved_by(&l, seq).unwrap();
+    assert_eq!(who.by, "命令行:tester");
     db.finish().await;
 }
 both_backends!(demo_exceptions, the_demos_exceptions_listed_and_reviewed);

@@ -115,6 +115,21 @@ pub fn approved_by(list: &TownList, seq: u32) -> Option<&touyan_storage::Excepti
         .find(|m| m.entry.seq == seq && m.entry.kind == ExceptionMoveKind::Approve)
 }
 
+/// The approvals of an exception, the town's and the city's, in order
+/// (what the filing form prints).
+pub fn approvals(list: &TownList, seq: u32) -> Vec<&touyan_storage::ExceptionMoveRun> {
+    list.exception_moves
+        .iter()
+        .filter(|m| {
+            m.entry.seq == seq
+                && matches!(
+                    m.entry.kind,
+                    ExceptionMoveKind::TownApprove | ExceptionMoveKind::Approve
+                )
+        })
+        .collect()
+}
+
 /// A town's exceptions counted for the city's overview.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
@@ -197,18 +212,35 @@ pub async fn propose(
             }
             Departure::ListSize(n)
         }
-        Scope::TierPlaces => Departure::TierPlaces {
-            tier1: count(&asked.tier1, "一档名额")?,
-            tier2: count(&asked.tier2, "二档名额")?,
-        },
+        Scope::TierPlaces => {
+            let (tier1, tier2) = (
+                count(&asked.tier1, "一档名额")?,
+                count(&asked.tier2, "二档名额")?,
+            );
+            if tier1 == 0 && tier2 == 0 {
+                return Err(invalid("请填写申请的一档或二档名额"));
+            }
+            Departure::TierPlaces { tier1, tier2 }
+        }
     };
+    // One request at a time for a count; for a person, one in force.
     let pending = list.exceptions.iter().any(|x| {
         x.rule == e.rule.id
-            && x.departure == departure
-            && matches!(
-                x.state,
-                ExceptionState::Proposed | ExceptionState::TownApproved | ExceptionState::Approved
-            )
+            && match (&x.departure, &departure) {
+                (Departure::Person(a), Departure::Person(b)) => {
+                    a == b
+                        && matches!(
+                            x.state,
+                            ExceptionState::Proposed
+                                | ExceptionState::TownApproved
+                                | ExceptionState::Approved
+                        )
+                }
+                _ => matches!(
+                    x.state,
+                    ExceptionState::Proposed | ExceptionState::TownApproved
+                ),
+            }
     });
     if pending {
         return Err(OfficeError::Conflict(
@@ -230,7 +262,13 @@ pub async fn propose(
         },
         comment: reason,
     };
-    Ok(store.move_exception(by.name, by.origin, &change).await?.seq)
+    match store.move_exception(by.name, by.origin, &change).await {
+        Ok(e) => Ok(e.seq),
+        Err(StoreError::Stale) => Err(OfficeError::Conflict(
+            "同时有另一项例外申请正在保存，请刷新后重新提交".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// One review of exception `review.seq` of `list` by `by` (the town's

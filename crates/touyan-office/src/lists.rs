@@ -68,6 +68,16 @@ pub struct Row {
 }
 
 impl Row {
+    /// The rules of the checks the secretary failed (ids), as decided by
+    /// the proposal.
+    pub fn failed_rules(&self) -> Vec<&'static str> {
+        self.draft_checks
+            .iter()
+            .filter(|c| !c.passed)
+            .filter_map(|c| c.rule)
+            .collect()
+    }
+
     /// Whether the town's choice departs from the proposal.
     pub fn departs(&self) -> bool {
         self.chosen != self.proposed
@@ -100,6 +110,9 @@ pub struct TownList {
     /// and their moves (`crate::exceptions`).
     pub exceptions: Vec<ListException>,
     pub exception_moves: Vec<ExceptionMoveRun>,
+    /// The day the list in force was filed (the latest filed version's;
+    /// 1 January for a list filed without the review, by an import).
+    pub filed_on: Option<Date>,
 }
 
 /// The checks of a stored proposal, and as `check_draft` reads them. A
@@ -185,6 +198,12 @@ pub async fn town_list(
     let moves = store.list_moves(year, town).await?;
     let exceptions = store.list_exceptions(year, Some(town)).await?;
     let exception_moves = store.exception_moves(year, Some(town)).await?;
+    let filed_on = store
+        .list_filings(year, town)
+        .await?
+        .iter()
+        .max_by_key(|f| f.version)
+        .map(|f| f.filed_on);
     let current = review
         .as_ref()
         .map(|r| r.state)
@@ -239,6 +258,7 @@ pub async fn town_list(
         filed,
         exceptions,
         exception_moves,
+        filed_on,
     }))
 }
 
@@ -250,11 +270,13 @@ pub struct Counts {
 }
 
 impl TownList {
-    /// The exceptions approved by the city, by number.
+    /// The exceptions approved by the city, by number, whose clause the
+    /// list's policy still leaves open (`hedges::open`).
     pub fn approved_exceptions(&self) -> impl Iterator<Item = &ListException> {
-        self.exceptions
-            .iter()
-            .filter(|e| e.state == ExceptionState::Approved)
+        self.exceptions.iter().filter(|e| {
+            e.state == ExceptionState::Approved
+                && touyan_rules::hedges::open(&self.params, &e.rule).outcome
+        })
     }
 
     /// The findings of the rows as they stand (with the town's choices),
@@ -275,16 +297,15 @@ impl TownList {
                     .collect()
             })
             .collect();
+        // Of the counts, the latest approval holds (approvals are not
+        // added together: nobody approved their sum).
         let mut excepted = Excepted::default();
         for e in self.approved_exceptions() {
             match e.departure {
                 Departure::Person(_) => {}
-                Departure::ListSize(n) => {
-                    excepted.list_size = Some(excepted.list_size.map_or(n, |m| m.max(n)));
-                }
+                Departure::ListSize(n) => excepted.list_size = Some(n),
                 Departure::TierPlaces { tier1, tier2 } => {
-                    let (a, b) = excepted.tier_places.unwrap_or((0, 0));
-                    excepted.tier_places = Some((a.max(tier1), b.max(tier2)));
+                    excepted.tier_places = Some((tier1, tier2));
                 }
             }
         }
@@ -307,42 +328,129 @@ impl TownList {
         flow::check_draft(&self.params, &self.quota, &lines, &excepted)
     }
 
-    /// Whether the filed list may be adjusted on `today` (Article 13:
-    /// 每年年初调整一次): in the policy's adjustment month; in another
-    /// month only to apply an exception the city approved since the last
-    /// filing, or after a listed secretary's exit since then. The
-    /// refusal names Article 13.
-    async fn adjustment_open(&self, store: &Store, today: Date) -> Result<(), OfficeError> {
-        let d = art13_pay::adjustment_month(&self.params, u8::from(today.month()));
-        if d.outcome {
-            return Ok(());
-        }
-        let filed_at = self
+    /// When the list in force was filed: the last filing move's moment
+    /// (`None`: filed without the review, by an import; approvals are
+    /// compared with it) and the day of the version in force (exits are
+    /// compared with it; 1 January for a list filed by an import).
+    fn filed_since(&self) -> (Option<time::PrimitiveDateTime>, Date) {
+        let at = self
             .moves
             .iter()
             .rev()
             .find(|m| m.entry.kind == ListMoveKind::File)
             .map(|m| m.at);
-        let approved_since = self.exception_moves.iter().any(|m| {
-            m.entry.kind == touyan_records::model::ExceptionMoveKind::Approve
-                && filed_at.is_none_or(|f| m.at > f)
+        let day = self.filed_on.unwrap_or_else(|| {
+            Date::from_calendar_date(self.year, time::Month::January, 1).unwrap_or(Date::MIN)
         });
-        if approved_since {
+        (at, day)
+    }
+
+    /// The exceptions the city approved since the list in force was filed.
+    fn approved_since_filing(&self) -> Vec<&ListException> {
+        let (at, _) = self.filed_since();
+        self.approved_exceptions()
+            .filter(|e| {
+                self.exception_moves.iter().any(|m| {
+                    m.entry.seq == e.seq
+                        && m.entry.kind == touyan_records::model::ExceptionMoveKind::Approve
+                        && at.is_none_or(|f| m.at > f)
+                })
+            })
+            .collect()
+    }
+
+    /// The people of the list in force who exited since it was filed, by
+    /// `today`.
+    async fn exited_since_filing(
+        &self,
+        store: &Store,
+        today: Date,
+    ) -> Result<Vec<CitizenId>, OfficeError> {
+        let (_, day) = self.filed_since();
+        let records = store.town_records(self.year, self.town).await?;
+        Ok(records
+            .exits
+            .iter()
+            .filter(|x| day <= x.on && x.on <= today)
+            .filter(|x| self.filed.iter().any(|e| e.person == x.person))
+            .map(|x| x.person.clone())
+            .collect())
+    }
+
+    /// Article 13 (每年年初调整一次) on `today`: `None` in the policy's
+    /// adjustment month of the list's year, else the refusal's sentence.
+    fn outside_adjustment_month(&self, today: Date) -> Option<String> {
+        let d = art13_pay::adjustment_month(&self.params, u8::from(today.month()));
+        if d.outcome && today.year() == self.year {
+            return None;
+        }
+        Some(format!("{}（{}）", d.reason, d.rule.citation()))
+    }
+
+    /// Whether the filed list may be adjusted on `today` (Article 13):
+    /// in the policy's adjustment month of the list's year; in another
+    /// month only when an exception the city approved since the filing,
+    /// or an exit since then, gives a change to make.
+    async fn adjustment_open(&self, store: &Store, today: Date) -> Result<(), OfficeError> {
+        let Some(refusal) = self.outside_adjustment_month(today) else {
+            return Ok(());
+        };
+        if !self.approved_since_filing().is_empty()
+            || !self.exited_since_filing(store, today).await?.is_empty()
+        {
             return Ok(());
         }
-        let filed_day = filed_at.map(|f| f.date());
-        let records = store.town_records(self.year, self.town).await?;
-        let exited = records.exits.iter().any(|x| {
-            self.filed.iter().any(|e| e.person == x.person)
-                && filed_day.is_none_or(|day| x.on >= day)
-        });
-        if exited {
+        Err(OfficeError::Conflict(refusal))
+    }
+
+    /// Outside the adjustment month, every change of a new version from
+    /// the list in force must be one an approved exception since the
+    /// filing or an exit since then covers: a person's exit removes them;
+    /// an exception for a named secretary covers their row; a list-size
+    /// exception covers an addition, a tier-places exception a change of
+    /// tier. Anything else is refused, naming who and Article 13.
+    async fn changes_covered(&self, store: &Store, today: Date) -> Result<(), OfficeError> {
+        if self.filed.is_empty() {
+            return Ok(());
+        }
+        let Some(refusal) = self.outside_adjustment_month(today) else {
+            return Ok(());
+        };
+        let approved = self.approved_since_filing();
+        let exited = self.exited_since_filing(store, today).await?;
+        let of_scope = |f: fn(&Departure) -> bool| approved.iter().any(|e| f(&e.departure));
+        let size = of_scope(|d| matches!(d, Departure::ListSize(_)));
+        let places = of_scope(|d| matches!(d, Departure::TierPlaces { .. }));
+        let mut uncovered = Vec::new();
+        for r in &self.rows {
+            let before = self
+                .filed
+                .iter()
+                .find(|e| e.person == r.person)
+                .map(|e| e.tier);
+            if before == r.chosen {
+                continue;
+            }
+            let named = approved
+                .iter()
+                .any(|e| e.departure == Departure::Person(r.person.clone()));
+            let covered = named
+                || match (before, r.chosen) {
+                    (Some(_), None) => exited.contains(&r.person),
+                    (None, Some(_)) => size,
+                    (Some(_), Some(_)) => places,
+                    (None, None) => true,
+                };
+            if !covered {
+                uncovered.push(format!("{} {}", r.village_name, r.person_name));
+            }
+        }
+        if uncovered.is_empty() {
             return Ok(());
         }
         Err(OfficeError::Conflict(format!(
-            "{}（{}）",
-            d.reason,
-            d.rule.citation()
+            "{refusal}；{} 的变动没有本次备案后经批准的例外或人员退出，须在调整月份办理",
+            uncovered.join("、")
         )))
     }
 
@@ -536,6 +644,7 @@ pub async fn move_list(
         kind,
         ListMoveKind::Confirm | ListMoveKind::Submit | ListMoveKind::File
     ) {
+        list.changes_covered(store, today).await?;
         let findings = list.findings();
         if let Some(first) = findings.first() {
             return Err(invalid(format!(

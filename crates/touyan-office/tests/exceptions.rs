@@ -366,6 +366,32 @@ async fn a_filed_list_opens_outside_january_by_a_new_exception(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(read(&store).await.current, Some(ReviewState::Draft));
+    // What the approval covers (a change of tier) may be confirmed in
+    // March; removing 赵六, which nothing covers, may not.
+    let (v1, v3) = (
+        village(1).as_str().to_owned(),
+        village(3).as_str().to_owned(),
+    );
+    let mut l = read(&store).await;
+    let remove = Asked {
+        tiers: vec![(v3.clone(), String::new())],
+        reasons: vec![(v3.clone(), "不再列入".into())],
+        ..moved("confirm", "draft")
+    };
+    match lists::move_list(&store, op, &mut l, &remove, MARCH).await {
+        Err(OfficeError::Conflict(m)) => assert!(m.contains("赵六"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let mut l = read(&store).await;
+    let tier_one = Asked {
+        tiers: vec![(v1.clone(), "1".into()), (v3, "3".into())],
+        reasons: vec![(v1, "例外批准一档".into())],
+        ..moved("confirm", "draft")
+    };
+    lists::move_list(&store, op, &mut l, &tier_one, MARCH)
+        .await
+        .unwrap();
+    assert_eq!(read(&store).await.current, Some(ReviewState::Confirmed));
     db.finish().await;
 }
 
@@ -382,7 +408,9 @@ async fn strict_clauses_and_bad_requests_write_nothing(db: TestDb) {
     // The income floor is strict; the yearly adjustment too.
     for rule in ["art01.collective_income", "art13.yearly_adjustment"] {
         match exceptions::propose(&store, op, &l, &ask(rule)).await {
-            Err(OfficeError::Invalid(m)) => assert!(m.contains("刚性规定"), "{m}"),
+            Err(OfficeError::Invalid(m)) => {
+                assert!(m.contains("不属于“原则上”“一般”所限定的要求"), "{m}")
+            }
             other => panic!("{rule}: {other:?}"),
         }
     }
@@ -499,7 +527,6 @@ async fn a_month_pays_the_list_in_force_that_month(db: TestDb) {
         ),
         (op, moved("confirm", "draft"), JANUARY),
         (rev, moved("submit", "confirmed"), JANUARY),
-        (city, moved("file", "submitted"), date!(2026 - 12 - 10)),
     ];
     for (who, asked, day) in &steps {
         let mut l = read(&store).await;
@@ -507,6 +534,46 @@ async fn a_month_pays_the_list_in_force_that_month(db: TestDb) {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", asked.action));
     }
+    // Filed on 10 December, outside January: 赵六's removal needs an
+    // exit since the filing (Article 13).
+    let december = date!(2026 - 12 - 10);
+    let mut l = read(&store).await;
+    match lists::move_list(&store, city, &mut l, &moved("file", "submitted"), december).await {
+        Err(OfficeError::Conflict(m)) => {
+            assert!(m.contains("第3村村委会 赵六 的变动"), "{m}");
+            assert!(m.contains("第十三条"), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // An exit dated after the filing day but later than today does not
+    // count yet; one on 5 December does.
+    let exit = |on| touyan_records::model::Exit {
+        person: zhao(),
+        on,
+        reason: touyan_records::model::ExitReason::LeftOffice,
+        note: "调离".into(),
+    };
+    let batch = |x| touyan_storage::Batch {
+        exits: vec![x],
+        ..touyan_storage::Batch::default()
+    };
+    store
+        .apply("测试", &batch(exit(date!(2026 - 12 - 20))))
+        .await
+        .unwrap();
+    let mut l = read(&store).await;
+    assert!(matches!(
+        lists::move_list(&store, city, &mut l, &moved("file", "submitted"), december).await,
+        Err(OfficeError::Conflict(_))
+    ));
+    store
+        .apply("测试", &batch(exit(date!(2026 - 12 - 05))))
+        .await
+        .unwrap();
+    let mut l = read(&store).await;
+    lists::move_list(&store, city, &mut l, &moved("file", "submitted"), december)
+        .await
+        .unwrap();
     let filed: Vec<_> = read(&store)
         .await
         .filed

@@ -51,9 +51,10 @@ pub struct Payments {
     pub example_amounts: bool,
 }
 
-/// Everyone on the filed list of the month's year, except those with an
-/// exit dated before the month's first day, paid their tier's subsidy
-/// (Article 13, city finance). Refused when that year has no filed list.
+/// Everyone on the filed list in force that month (the version filed last
+/// by the month's end), except those with an exit dated before the
+/// month's first day, paid their tier's subsidy (Article 13, city
+/// finance). Refused when no filed list of the year is in force then.
 pub fn payments(
     r: &Records,
     p: &Params,

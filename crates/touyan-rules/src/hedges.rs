@@ -44,10 +44,13 @@ impl Hedge {
 /// Every hedged rule by id, with its word, as the source text has it.
 pub const HEDGED: &[(&str, Hedge)] = &[
     ("art01.tenure", Hedge::AsARule),
+    ("art01.quota", Hedge::InPrinciple),
     ("art01.list_size", Hedge::InPrinciple),
     ("art08.secondment_length", Hedge::AsARule),
     ("art09.appointment_from_reserves", Hedge::InPrinciple),
     ("art13.star_rating", Hedge::InPrinciple),
+    ("art13.tier_places", Hedge::InPrinciple),
+    ("art13.tier", Hedge::InPrinciple),
     ("art13.tier_stars", Hedge::InPrinciple),
     ("art13.tier_counts", Hedge::InPrinciple),
 ];
@@ -116,11 +119,15 @@ pub enum OpenReason {
     /// Hedged and not made strict by the city.
     Hedged { word: Hedge, citation: String },
     /// The clause is not hedged.
-    Strict { citation: String },
+    Strict { title: String, citation: String },
     /// The city's policy makes the hedged clause strict.
     MadeStrict { word: Hedge, citation: String },
     /// Hedged, but not one of the list's checks.
-    NotAListCheck { citation: String },
+    NotAListCheck {
+        word: Hedge,
+        title: String,
+        citation: String,
+    },
     /// No such rule.
     Unknown,
 }
@@ -133,17 +140,24 @@ impl fmt::Display for OpenReason {
                 "{citation}写明“{}”，可经镇街审核、市委组织部审批后例外",
                 word.word()
             ),
-            OpenReason::Strict { citation } => {
-                write!(f, "{citation}为刚性规定（未写“原则上”“一般”），不能例外")
-            }
+            OpenReason::Strict { title, citation } => write!(
+                f,
+                "“{title}”（{citation}）不属于“原则上”“一般”所限定的要求，不能例外"
+            ),
             OpenReason::MadeStrict { word, citation } => write!(
                 f,
                 "{citation}虽写明“{}”，本市政策规定从严执行，不受理例外",
                 word.word()
             ),
-            OpenReason::NotAListCheck { citation } => {
-                write!(f, "{citation}不是年度名单的核查项，不在名单例外中办理")
-            }
+            OpenReason::NotAListCheck {
+                word,
+                title,
+                citation,
+            } => write!(
+                f,
+                "“{title}”（{citation}）写明“{}”，但不是年度名单的核查项：名单的例外请按对应的核查项（任职年限、名单人数、党组织星级、一档星级、档次名额）申请",
+                word.word()
+            ),
             OpenReason::Unknown => f.write_str("没有这项规定"),
         }
     }
@@ -169,10 +183,13 @@ pub fn open(p: &Params, rule_id: &str) -> Decision<bool, OpenReason> {
     let Some(e) = exceptable(rule_id) else {
         let rule = crate::all_rules().find(|r| r.id == rule_id);
         let reason = match (rule, hedge_of(rule_id)) {
-            (Some(r), Some(_)) => OpenReason::NotAListCheck {
+            (Some(r), Some(word)) => OpenReason::NotAListCheck {
+                word,
+                title: r.title.to_owned(),
                 citation: r.citation(),
             },
             (Some(r), None) => OpenReason::Strict {
+                title: r.title.to_owned(),
                 citation: r.citation(),
             },
             (None, _) => OpenReason::Unknown,
@@ -189,7 +206,14 @@ pub fn open(p: &Params, rule_id: &str) -> Decision<bool, OpenReason> {
         Some((false, used)) => {
             Decision::new(&EXCEPTION, true, OpenReason::Hedged { word, citation }).using(&[used])
         }
-        None => Decision::new(&EXCEPTION, false, OpenReason::Strict { citation }),
+        None => Decision::new(
+            &EXCEPTION,
+            false,
+            OpenReason::Strict {
+                title: e.rule.title.to_owned(),
+                citation,
+            },
+        ),
     }
 }
 
@@ -207,11 +231,11 @@ pub static EXCEPTION: Rule = Rule {
 /// This module's rules, for the traceability table.
 pub static RULES: &[&Rule] = &[&EXCEPTION];
 
-/// The places of tiers 1 and 2 an approved tier-count exception grants,
-/// checked against what the town gives: (tier 1, tier 2) given must be
-/// within the approved places.
-pub fn within_places(given: [u32; 3], approved: (u32, u32)) -> bool {
-    given[0] <= approved.0 && given[1] <= approved.1
+/// What the town gives in tiers 1 and 2 against the places, with an
+/// approved tier-places exception: each tier within the larger of its
+/// default place (`places`, Article 13's shares) and the approved one.
+pub fn within_places(given: [u32; 3], places: [u32; 2], approved: (u32, u32)) -> bool {
+    given[0] <= places[0].max(approved.0) && given[1] <= places[1].max(approved.1)
 }
 
 #[cfg(test)]
@@ -248,12 +272,21 @@ mod tests {
             let d = open(&p, id);
             assert!(d.outcome, "{id}: {}", d.reason);
         }
-        // Strict clauses: the income floor, the evaluation's 80%.
-        for id in ["art01.collective_income", "art12.competency", "art13.tier"] {
+        // Strict clauses: the income floor, the evaluation's 80%, the
+        // subsidy amounts.
+        for id in [
+            "art01.collective_income",
+            "art12.competency",
+            "art13.subsidy",
+        ] {
             let d = open(&p, id);
             assert!(!d.outcome);
             assert!(matches!(d.reason, OpenReason::Strict { .. }), "{id}");
-            assert!(d.reason.to_string().contains("刚性规定"));
+            assert!(
+                d.reason
+                    .to_string()
+                    .contains("不属于“原则上”“一般”所限定的要求")
+            );
         }
         // Hedged but not a list check.
         let d = open(&p, "art08.secondment_length");
@@ -285,9 +318,15 @@ mod tests {
 
     #[test]
     fn places_within_the_approved_counts() {
-        assert!(within_places([1, 1, 0], (1, 1)));
-        assert!(!within_places([2, 0, 0], (1, 1)));
-        assert!(!within_places([0, 2, 0], (1, 1)));
-        assert!(within_places([0, 0, 5], (0, 0)));
+        // A list of 2: no default places.
+        assert!(within_places([1, 1, 0], [0, 0], (1, 1)));
+        assert!(!within_places([2, 0, 0], [0, 0], (1, 1)));
+        assert!(!within_places([0, 2, 0], [0, 0], (1, 1)));
+        assert!(within_places([0, 0, 5], [0, 0], (0, 0)));
+        // A list of 6 (places 2 and 2) with one more tier-1 place: tier 2
+        // keeps its default 2.
+        assert!(within_places([3, 2, 1], [2, 2], (3, 0)));
+        assert!(!within_places([3, 3, 0], [2, 2], (3, 0)));
+        assert!(!within_places([4, 1, 1], [2, 2], (3, 0)));
     }
 }

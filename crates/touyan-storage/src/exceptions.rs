@@ -231,7 +231,18 @@ impl Store {
                 e.seq = tx.next_seq("list_exceptions", &f, q.values).await?;
             }
         }
-        tx.upsert(std::slice::from_ref(&e)).await?;
+        // A new exception is inserted, never upserted: two numbered alike
+        // at once leave the second refused, not the first overwritten.
+        if c.expected.is_none() {
+            tx.insert(std::slice::from_ref(&e))
+                .await
+                .map_err(|err| match err {
+                    StoreError::Duplicate { .. } => StoreError::Stale,
+                    other => other,
+                })?;
+        } else {
+            tx.upsert(std::slice::from_ref(&e)).await?;
+        }
         let step = {
             let mut q = Query::new(b);
             let f = of_town(&mut q, e.year, e.town, Some(e.seq));

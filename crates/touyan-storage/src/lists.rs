@@ -58,7 +58,7 @@ impl Record for ListFiling {
     }
 }
 use crate::sql::Params;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, Tx};
 
 impl Record for ListReview {
     const TABLE: &'static str = "list_reviews";
@@ -255,6 +255,20 @@ impl Store {
         crate::sql::select::<ListEntry, _>(&self.db, self.backend, &f, v).await
     }
 
+    /// The filed versions of `town`'s list of `year` (`list_filings`),
+    /// by version and person.
+    pub async fn list_filings(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Vec<ListFiling>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, year, town);
+        let mut rows: Vec<ListFiling> = crate::sql::select(&self.db, self.backend, &f, v).await?;
+        rows.sort_by(|a, b| (a.version, &a.person).cmp(&(b.version, &b.person)));
+        Ok(rows)
+    }
+
     /// How many people each town has on its filed list of `year`.
     pub async fn filed_counts(
         &self,
@@ -392,55 +406,69 @@ impl Store {
         }])
         .await?;
         if let Some(filed) = &c.filed {
-            let mut p = Params::new(b);
-            let (f, v) = of_town(&mut p, c.year, c.town);
-            let stored: Vec<ListEntry> = crate::sql::select(&tx.tx, b, &f, v).await?;
-            let gone: Vec<ListEntry> = stored
-                .iter()
-                .filter(|s| !filed.iter().any(|e| e.person == s.person))
-                .cloned()
-                .collect();
-            let day = c
-                .filed_on
-                .ok_or_else(|| StoreError::Internal("备案缺少备案日期".into()))?;
-            let mut p = Params::new(b);
-            let (f, v) = of_town(&mut p, c.year, c.town);
-            let versions: Vec<ListFiling> = crate::sql::select(&tx.tx, b, &f, v).await?;
-            let mut rows: Vec<ListFiling> = Vec::new();
-            if versions.is_empty() {
-                let first = time::Date::from_calendar_date(c.year, time::Month::January, 1)
-                    .map_err(|_| StoreError::Invalid(format!("{} 不是有效年份", c.year)))?;
-                rows.extend(
-                    stored
-                        .iter()
-                        .filter(|e| e.status == ListStatus::Filed)
-                        .map(|e| ListFiling {
-                            year: e.year,
-                            town: e.town,
-                            version: 0,
-                            person: e.person.clone(),
-                            village: e.village,
-                            tier: e.tier,
-                            filed_on: first,
-                        }),
-                );
-            }
-            rows.extend(filed.iter().map(|e| ListFiling {
-                year: e.year,
-                town: e.town,
-                version: review.version,
-                person: e.person.clone(),
-                village: e.village,
-                tier: e.tier,
-                filed_on: day,
-            }));
-            tx.delete(&gone).await?;
-            tx.upsert(filed).await?;
-            tx.upsert(&rows).await?;
+            file_version(&mut tx, c, filed, review.version).await?;
         }
         tx.commit().await?;
         Ok(review)
     }
+}
+
+/// The filing of a move: the town's `list_entries` replaced by `filed`,
+/// and the version filed kept in `list_filings` from `c.filed_on` (the
+/// first time, the list as it stood too, as version 0 from 1 January).
+async fn file_version(
+    tx: &mut Tx,
+    c: &ListChange,
+    filed: &[ListEntry],
+    version: u32,
+) -> Result<(), StoreError> {
+    let b = tx.backend;
+    let mut p = Params::new(b);
+    let (f, v) = of_town(&mut p, c.year, c.town);
+    let stored: Vec<ListEntry> = crate::sql::select(&tx.tx, b, &f, v).await?;
+    let gone: Vec<ListEntry> = stored
+        .iter()
+        .filter(|s| !filed.iter().any(|e| e.person == s.person))
+        .cloned()
+        .collect();
+    let day = c
+        .filed_on
+        .ok_or_else(|| StoreError::Internal("备案缺少备案日期".into()))?;
+    let mut p = Params::new(b);
+    let (f, v) = of_town(&mut p, c.year, c.town);
+    let versions: Vec<ListFiling> = crate::sql::select(&tx.tx, b, &f, v).await?;
+    let mut rows: Vec<ListFiling> = Vec::new();
+    if versions.is_empty() {
+        let first = time::Date::from_calendar_date(c.year, time::Month::January, 1)
+            .map_err(|_| StoreError::Invalid(format!("{} 不是有效年份", c.year)))?;
+        rows.extend(
+            stored
+                .iter()
+                .filter(|e| e.status == ListStatus::Filed)
+                .map(|e| ListFiling {
+                    year: e.year,
+                    town: e.town,
+                    version: 0,
+                    person: e.person.clone(),
+                    village: e.village,
+                    tier: e.tier,
+                    filed_on: first,
+                }),
+        );
+    }
+    rows.extend(filed.iter().map(|e| ListFiling {
+        year: e.year,
+        town: e.town,
+        version,
+        person: e.person.clone(),
+        village: e.village,
+        tier: e.tier,
+        filed_on: day,
+    }));
+    tx.delete(&gone).await?;
+    tx.upsert(filed).await?;
+    tx.upsert(&rows).await?;
+    Ok(())
 }
 
 /// What a list page shows beside a stored proposal of a village: the

@@ -307,7 +307,13 @@ pub fn check_draft(
                 out.push(finding(Some(l.village), l.who, &s));
             }
             tiers.push(t);
-            stars.push(l.stars);
+            // A waived tier-1 star gate counts the secretary as able for
+            // tier 1 (no unused tier-1 place passes down for them).
+            stars.push(if waived(Some(s.rule.id)) {
+                l.stars.max(p.tiers_tier1_min_stars.value)
+            } else {
+                l.stars
+            });
         }
         if l.departs() && l.reason.trim().is_empty() {
             let what = match (l.proposed, l.chosen) {
@@ -334,9 +340,9 @@ pub fn check_draft(
     }
     let counts = art13_pay::tier_counts(p, &tiers, &stars);
     if !counts.outcome
-        && excepted
-            .tier_places
-            .is_none_or(|places| !hedges::within_places(counts.reason.given, places))
+        && excepted.tier_places.is_none_or(|approved| {
+            !hedges::within_places(counts.reason.given, counts.reason.places, approved)
+        })
     {
         out.push(finding(None, "", &counts));
     }

@@ -14,7 +14,7 @@ use crate::roles::Action;
 use crate::scope::town_in_scope;
 use crate::state::{AppState, china_time};
 use touyan_office::exceptions;
-use touyan_records::model::{ExceptionMoveKind, Labelled};
+use touyan_records::model::Labelled;
 
 pub struct PrintRow {
     pub n: usize,
@@ -82,16 +82,8 @@ pub async fn print(
             rule: exceptions::rule_zh(&e.rule),
             departure: exceptions::departure_zh(l, &e.departure),
             reason: e.reason.clone(),
-            approved: l
-                .exception_moves
-                .iter()
-                .filter(|m| {
-                    m.entry.seq == e.seq
-                        && matches!(
-                            m.entry.kind,
-                            ExceptionMoveKind::TownApprove | ExceptionMoveKind::Approve
-                        )
-                })
+            approved: exceptions::approvals(l, e.seq)
+                .into_iter()
                 .map(|m| format!("{}：{} {}", m.entry.kind.label(), m.by, china_time(m.at)))
                 .collect::<Vec<_>>()
                 .join("；"),
