@@ -85,3 +85,32 @@ fn two_five_star_secretaries_have_no_tier_one_place_without_an_exception() {
     assert!(hedges::within_places([1, 1, 0], [0, 0], (1, 1)));
     assert!(!hedges::within_places([2, 0, 0], [0, 0], (1, 1)));
 }
+
+/// The traceability table's `hedge` field (docs/clauses.toml, read from
+/// the source text) and the rules crate's `HEDGED` say the same: every
+/// rule of a hedged clause carries that clause's word, every rule of a
+/// strict clause none.
+#[test]
+fn the_clauses_table_and_the_rules_agree_on_every_hedge() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/clauses.toml");
+    let text = std::fs::read_to_string(path).expect("docs/clauses.toml");
+    let doc: toml::Table = text.parse().expect("clauses.toml parses");
+    let clauses = doc["clause"].as_array().expect("[[clause]]");
+    let mut seen = 0;
+    for c in clauses {
+        let word = c.get("hedge").and_then(|h| h.as_str());
+        for r in c
+            .get("rules")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let id = r.as_str().expect("rule id");
+            let ours = hedges::hedge_of(id).map(Hedge::word);
+            assert_eq!(ours, word, "{id} in clause {}", c["id"]);
+            seen += usize::from(ours.is_some());
+        }
+    }
+    // art13.star_rating is in two hedged clauses.
+    assert_eq!(seen, hedges::HEDGED.len() + 1);
+}
