@@ -133,7 +133,6 @@ fn every_follow_up_happens_somewhere() {
 fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
     use touyan_records::model::continuous_since;
     use touyan_rules::art01_inclusion::{SecretaryFacts, VillageFacts, eligibility, quota};
-    use touyan_rules::people::Degree;
     let d = demo();
     let on = date!(2025 - 01 - 01);
     let p = Policy::example().resolve(on).unwrap();
@@ -157,11 +156,7 @@ fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
                 .unwrap();
             let s = SecretaryFacts {
                 birth_date: person.id.birth_date(),
-                degree: Degree {
-                    education: person.education,
-                    full_time: person.full_time_degree,
-                    full_time_level: None,
-                },
+                degree: person.degree(),
                 tenure_start: continuous_since(
                     &d.posts,
                     &person.id,

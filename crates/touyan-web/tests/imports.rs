@@ -28,8 +28,8 @@ fn good(village: &str) -> Roster {
         people: vec![Person {
             id: newcomer(),
             name: "赵六".into(),
-            education: Education::Bachelor,
-            full_time_degree: true,
+            full_time_education: Some(Education::Bachelor),
+            in_service_education: None,
         }],
         posts: vec![Post {
             person: newcomer(),
