@@ -216,3 +216,29 @@ fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
         "no town has more young cadres than its cap"
     );
 }
+
+/// Issue 17, item 4: some secretaries and some young cadres have a
+/// full-time 大专 and an in-service 本科 (relaxed tenure, subsidies), and
+/// some an in-service degree after a full-time 高中 (neither).
+#[test]
+fn some_people_have_two_kinds_of_education() {
+    use touyan_rules::people::Education::{Bachelor, College, SeniorMiddle};
+    let d = demo();
+    let kinds = |p: &touyan_records::CitizenId| {
+        let x = d.people.iter().find(|x| x.id == *p).unwrap();
+        (x.full_time_education, x.in_service_education)
+    };
+    let mixed = (Some(College), Some(Bachelor));
+    let in_service = (Some(SeniorMiddle), Some(College));
+    let secretaries: Vec<_> = d
+        .posts
+        .iter()
+        .filter(|p| p.role == PostRole::Secretary && p.end.is_none())
+        .map(|p| kinds(&p.person))
+        .collect();
+    let young: Vec<_> = d.young_cadres.iter().map(|y| kinds(&y.person)).collect();
+    for (who, all) in [("secretaries", &secretaries), ("young cadres", &young)] {
+        assert!(all.contains(&mixed), "{who}: none with 全日制大专 + 在职本科");
+        assert!(all.contains(&in_service), "{who}: none with 在职大专 only");
+    }
+}
