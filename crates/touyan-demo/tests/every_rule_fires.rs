@@ -238,7 +238,10 @@ fn some_people_have_two_kinds_of_education() {
         .collect();
     let young: Vec<_> = d.young_cadres.iter().map(|y| kinds(&y.person)).collect();
     for (who, all) in [("secretaries", &secretaries), ("young cadres", &young)] {
-        assert!(all.contains(&mixed), "{who}: none with 全日制大专 + 在职本科");
+        assert!(
+            all.contains(&mixed),
+            "{who}: none with 全日制大专 + 在职本科"
+        );
         assert!(all.contains(&in_service), "{who}: none with 在职大专 only");
     }
 }
