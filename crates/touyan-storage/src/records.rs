@@ -6,9 +6,9 @@
 //! hundredths (`_x100`); a value with more places is refused, not rounded.
 
 use touyan_records::model::{
-    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
-    PayRecord, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear, TrainingSession,
-    VillageYear, WorkLog, YoungCadre,
+    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
+    ListEntry, PayRecord, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear,
+    TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 use touyan_records::model::{Person, Town, Village};
 use touyan_records::{CitizenId, CommitteeKind, TownCode, TownKind, VillageCode};
@@ -770,9 +770,40 @@ impl Record for TownYear {
     }
 }
 
+impl Record for ConditionAnswer {
+    const TABLE: &'static str = "condition_answers";
+    const ZH: &'static str = "增设纳入条件的回答";
+    const COLUMNS: &'static [Col] = &[
+        col("person", Text),
+        col("condition_id", Text),
+        col("answer", Bool),
+        col("recorded_on", Date),
+        col("note", Text),
+    ];
+    const KEY: usize = 2;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            id(&self.person),
+            text(&self.condition),
+            Cell::Bool(self.answer),
+            Cell::Date(self.recorded_on),
+            text(&self.note),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(ConditionAnswer {
+            person: person(r)?,
+            condition: r.text()?,
+            answer: r.bool()?,
+            recorded_on: r.date()?,
+            note: r.text()?,
+        })
+    }
+}
+
 /// Every record table, parents before children (the order a batch is
 /// written in and the migration creates them in).
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 23] = [
     Town::TABLE,
     Village::TABLE,
     Person::TABLE,
@@ -795,4 +826,5 @@ pub const TABLES: [&str; 22] = [
     WorkLog::TABLE,
     ReserveReport::TABLE,
     TownYear::TABLE,
+    ConditionAnswer::TABLE,
 ];

@@ -11,6 +11,8 @@
 //!   draft → confirmed → submitted → filed, returns and send-backs, and
 //!   adjustments of a filed list; the checks of a town's choices against
 //!   the proposal and the measures.
+//! - `art01_conditions.rs`: Article 1's conditions added by a city's
+//!   policy: who records a person's yes/no answers.
 //! - `art11_plan.rs`: Article 11, a secretary's yearly plan: draft →
 //!   review meeting → public notice → filing with the town, returns.
 //! - `art02_daily.rs`: the inferred Chapter 2, daily management: who
@@ -22,6 +24,7 @@
 //!   the same checks as the form that records them; workflow records never.
 
 pub mod art01_13_list;
+pub mod art01_conditions;
 pub mod art02_daily;
 pub mod art06_training;
 pub mod art07_qualification;

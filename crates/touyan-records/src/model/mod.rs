@@ -46,6 +46,7 @@ impl Labelled for Education {
     }
 }
 
+mod conditions;
 mod daily;
 mod evaluations;
 mod lists;
@@ -56,6 +57,7 @@ mod training;
 mod villages;
 mod young;
 
+pub use conditions::*;
 pub use daily::*;
 pub use evaluations::*;
 pub use lists::*;
@@ -92,6 +94,8 @@ pub struct Records {
     pub work_logs: Vec<WorkLog>,
     pub reserve_reports: Vec<ReserveReport>,
     pub town_years: Vec<TownYear>,
+    /// Answers to the policy's added conditions (after the people).
+    pub condition_answers: Vec<ConditionAnswer>,
 }
 
 impl Records {
@@ -119,6 +123,7 @@ impl Records {
             + self.work_logs.len()
             + self.reserve_reports.len()
             + self.town_years.len()
+            + self.condition_answers.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -26,6 +26,7 @@ pub(crate) mod m0013_cycle_digest_index;
 pub(crate) mod m0014_cycle_person_index;
 pub(crate) mod m0015_ballot_integrity;
 pub(crate) mod m0016_audit_events;
+pub(crate) mod m0020_condition_answers;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_cycle_person_index::CyclePersonIndex),
             Box::new(m0015_ballot_integrity::BallotIntegrity),
             Box::new(m0016_audit_events::AuditEvents),
+            Box::new(m0020_condition_answers::ConditionAnswers),
         ]
     }
 }
@@ -351,7 +353,11 @@ mod tests {
 
     #[test]
     fn every_record_table_is_created_in_dependency_order() {
-        let all: Vec<&(&str, &str)> = TABLES.iter().chain(MORE_TABLES).collect();
+        let all: Vec<&(&str, &str)> = TABLES
+            .iter()
+            .chain(MORE_TABLES)
+            .chain(m0020_condition_answers::TABLES)
+            .collect();
         let names: Vec<&str> = all.iter().map(|t| t.0).collect();
         assert_eq!(names, crate::records::TABLES);
         for (_, body) in &all {
