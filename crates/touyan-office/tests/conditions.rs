@@ -408,3 +408,105 @@ async fn who_may_record_and_what(db: TestDb) {
     db.finish().await;
 }
 both_backends!(recording, who_may_record_and_what);
+
+/// A workbook's 增设条件 rows go through the form's checks: the town's
+/// own person and a condition of the policy; a refused row writes
+/// nothing, and a new answer replaces the old one as the form's does.
+async fn the_workbook_sheet(db: TestDb) {
+    use touyan_office::import::{self, Imported};
+    use touyan_records::model::ConditionAnswer;
+    use touyan_workflow::import::Sheet;
+    let store = db.open().await;
+    store.apply("测试", &facts()).await.unwrap();
+    let p = policy();
+    let op = by(Role::TownOperator, Some(T1));
+    let keys = store
+        .scoped(&touyan_storage::Scope::Town(T1.into()))
+        .import_keys()
+        .await
+        .unwrap();
+    let row = |person: CitizenId, condition: &str, answer| ConditionAnswer {
+        person,
+        condition: condition.into(),
+        answer,
+        recorded_on: date!(2026 - 02 - 01),
+        note: String::new(),
+    };
+    let now = time::macros::datetime!(2026-02-01 08:00);
+    let wb = touyan_storage::Batch {
+        condition_answers: vec![
+            row(zhou(), "no_sanction", true),
+            row(li(), "nope", true),
+            row(stranger(), "no_sanction", true),
+        ],
+        ..touyan_storage::Batch::default()
+    };
+    match import::import(&store, &op, &p, &keys, &wb, TODAY, now)
+        .await
+        .unwrap()
+    {
+        Imported::Refused(rows) => {
+            let got: Vec<(Sheet, usize, &str)> = rows
+                .iter()
+                .map(|r| (r.sheet, r.index, r.reason.as_str()))
+                .collect();
+            assert_eq!(got.len(), 2, "{rows:?}");
+            assert_eq!(
+                got[0],
+                (Sheet::ConditionAnswers, 1, "政策文件中没有增设条件“nope”")
+            );
+            assert_eq!((got[1].0, got[1].1), (Sheet::ConditionAnswers, 2));
+            assert!(got[1].2.contains("不在本镇街名册中"), "{rows:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        store
+            .condition_answers_of(&[&zhou(), &li()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The town's rows alone: written; again with 否: replaced.
+    let own = touyan_storage::Batch {
+        condition_answers: vec![row(zhou(), "no_sanction", true)],
+        ..touyan_storage::Batch::default()
+    };
+    assert!(matches!(
+        import::import(&store, &op, &p, &keys, &own, TODAY, now)
+            .await
+            .unwrap(),
+        Imported::Applied(_)
+    ));
+    let again = touyan_storage::Batch {
+        condition_answers: vec![row(zhou(), "no_sanction", false)],
+        ..touyan_storage::Batch::default()
+    };
+    assert!(matches!(
+        import::import(&store, &op, &p, &keys, &again, TODAY, now)
+            .await
+            .unwrap(),
+        Imported::Applied(_)
+    ));
+    let a = store.condition_answers_of(&[&zhou()]).await.unwrap();
+    assert_eq!(a.len(), 1);
+    assert!(!a[0].answer);
+    // The city administrator may not import them (the form is the town's).
+    let admin = by(Role::CityAdmin, None);
+    let city_keys = store
+        .scoped(&touyan_storage::Scope::City)
+        .import_keys()
+        .await
+        .unwrap();
+    match import::import(&store, &admin, &p, &city_keys, &own, TODAY, now)
+        .await
+        .unwrap()
+    {
+        Imported::Refused(rows) => {
+            assert!(rows[0].reason.contains("镇街经办"), "{rows:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    db.finish().await;
+}
+both_backends!(workbook_sheet, the_workbook_sheet);
