@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use touyan_records::CommitteeKind;
 use touyan_records::model::{Person, Records};
-use touyan_rules::Policy;
 use touyan_rules::calendar::parse_iso_date;
 use touyan_storage::{DivisionFilter, Store, redact_url, shipped};
 
@@ -23,6 +22,8 @@ pub struct Options<'a> {
     pub divisions: Option<&'a Path>,
     pub province: Option<&'a str>,
     pub force: bool,
+    /// The city's policy file (default: the shipped example).
+    pub policy: Option<&'a Path>,
 }
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
@@ -76,23 +77,24 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
     // that year and the one before.
     let year_start =
         time::Date::from_calendar_date(as_of.year(), time::Month::January, 1).unwrap_or(as_of);
-    let params = match Policy::example().resolve(year_start) {
+    let policy = match crate::policy::load(o.policy) {
         Ok(p) => p,
-        Err(e) => return fail(2, format!("示例政策无法用于 {as_of}：{e}")),
+        Err(m) => return fail(2, m),
+    };
+    let params = match policy.resolve(year_start) {
+        Ok(p) => p,
+        Err(e) => return fail(2, format!("政策无法用于 {as_of}：{e}")),
     };
     eprintln!("正在生成演示数据（判定日 {as_of}）…");
-    let records = touyan_demo::generate(&divisions.towns, &divisions.villages, as_of, &params);
+    let mut records = touyan_demo::generate(&divisions.towns, &divisions.villages, as_of, &params);
+    // The answers to the conditions the policy adds (none in the shipped
+    // example), so that the year's proposal judges them.
+    touyan_demo::add_condition_answers(&mut records, &policy.conditions, year_start);
     // The year's proposals, so that the towns can review their lists in
     // the browser at once (the same run as `touyan cycle --year`).
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let proposals = match touyan_cycle::run(
-        &records,
-        as_of.year(),
-        None,
-        &Policy::example(),
-        threads,
-        &|_| {},
-    ) {
+    let proposals = match touyan_cycle::run(&records, as_of.year(), None, &policy, threads, &|_| {})
+    {
         Ok(p) => crate::cycle::into_rows(p),
         Err(e) => {
             return fail(

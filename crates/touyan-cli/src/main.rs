@@ -142,6 +142,9 @@ enum Command {
         /// 数据库中已有非演示数据时，仍然删除并替换（仅 SQLite）
         #[arg(long)]
         force: bool,
+        /// 使用本市的政策文件（默认：内置示例政策）；政策增设的纳入条件，演示数据为在任书记记录回答
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
     },
     /// 服务账户管理（各镇街、各类管理员的账户）
     Account {
@@ -538,6 +541,7 @@ fn main() -> ExitCode {
             divisions,
             province,
             force,
+            policy,
         } => demo::run(
             &cli.db,
             &demo::Options {
@@ -546,6 +550,7 @@ fn main() -> ExitCode {
                 divisions: divisions.as_deref(),
                 province: province.as_deref(),
                 force,
+                policy: policy.as_deref(),
             },
         ),
         Command::Divisions { command } => match command {
