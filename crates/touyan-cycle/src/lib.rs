@@ -71,7 +71,7 @@
 //! ([`CycleError`]): proposals are not made from data known to be wrong.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -195,6 +195,7 @@ impl fmt::Display for CycleError {
 
 impl std::error::Error for CycleError {}
 
+mod conditions;
 pub mod stored;
 pub mod whatif;
 
@@ -339,7 +340,7 @@ struct Index<'r> {
     names: FxHashMap<TownCode, &'r str>,
     /// The answers to the conditions in force, by person; `None` when no
     /// condition is in force (the contract's `conditions` is then absent).
-    answers: Option<FxHashMap<&'r CitizenId, BTreeMap<Cow<'r, str>, bool>>>,
+    answers: Option<conditions::Answers<'r>>,
 }
 
 /// Ballots of a person's latest half year with any.
@@ -362,7 +363,7 @@ impl<'r> Index<'r> {
                 people,
                 facts,
                 three_good,
-                answers: Self::answers(r, conditions),
+                answers: conditions::answers(r, conditions),
                 ..rest
             }
         })
@@ -390,29 +391,6 @@ impl<'r> Index<'r> {
                 .map(|g| &g.person)
                 .collect(),
         )
-    }
-
-    /// The recorded answers to the conditions in force, by person (an
-    /// answer to a condition not in force on the day is not the cycle's).
-    #[allow(clippy::type_complexity)]
-    fn answers(
-        r: &'r Records,
-        conditions: &[ExtraCondition],
-    ) -> Option<FxHashMap<&'r CitizenId, BTreeMap<Cow<'r, str>, bool>>> {
-        if conditions.is_empty() {
-            return None;
-        }
-        let mut out: FxHashMap<&CitizenId, BTreeMap<Cow<str>, bool>> = FxHashMap::default();
-        for a in r
-            .condition_answers
-            .iter()
-            .filter(|a| conditions.iter().any(|c| c.id == a.condition))
-        {
-            out.entry(&a.person)
-                .or_default()
-                .insert(Cow::Borrowed(a.condition.as_str()), a.answer);
-        }
-        Some(out)
     }
 
     /// Everything but [`Index::largest`]'s maps (left empty).

@@ -392,8 +392,10 @@ mod tests {
         assert_eq!((l[0].answer_zh(), l[0].in_force), ("未记录", true));
         assert_eq!((l[1].answer_zh(), l[1].in_force), ("否", false));
         assert_eq!(l[1].recorded_on, Some(date!(2026 - 02 - 03)));
-        let mut r = Records::default();
-        r.condition_answers = vec![answer("resident", true), answer("nope", true)];
+        let r = Records {
+            condition_answers: vec![answer("resident", true), answer("nope", true)],
+            ..Records::default()
+        };
         assert_eq!(
             unknown_in(&p, &r),
             vec![(1, "政策文件中没有增设条件“nope”".to_owned())]

@@ -54,7 +54,7 @@ fn committee_from_code(code: &str) -> Result<CommitteeKind, String> {
     .ok_or_else(|| format!("committee 列的值 {code} 不在取值范围内"))
 }
 
-fn id(p: &CitizenId) -> Cell {
+pub(crate) fn id(p: &CitizenId) -> Cell {
     text(p.as_str())
 }
 
@@ -66,7 +66,7 @@ fn town(t: &TownCode) -> Cell {
     text(t.as_str())
 }
 
-fn person(r: &mut Reader) -> Result<CitizenId, String> {
+pub(crate) fn person(r: &mut Reader) -> Result<CitizenId, String> {
     r.parse(CitizenId::parse)
 }
 
@@ -766,37 +766,6 @@ impl Record for TownYear {
             year: r.int()?,
             reference_salary: r.scaled(2)?,
             young_cadre_factor: r.scaled(2)?,
-        })
-    }
-}
-
-impl Record for ConditionAnswer {
-    const TABLE: &'static str = "condition_answers";
-    const ZH: &'static str = "增设纳入条件的回答";
-    const COLUMNS: &'static [Col] = &[
-        col("person", Text),
-        col("condition_id", Text),
-        col("answer", Bool),
-        col("recorded_on", Date),
-        col("note", Text),
-    ];
-    const KEY: usize = 2;
-    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
-        Ok(vec![
-            id(&self.person),
-            text(&self.condition),
-            Cell::Bool(self.answer),
-            Cell::Date(self.recorded_on),
-            text(&self.note),
-        ])
-    }
-    fn from_row(r: &mut Reader) -> Result<Self, String> {
-        Ok(ConditionAnswer {
-            person: person(r)?,
-            condition: r.text()?,
-            answer: r.bool()?,
-            recorded_on: r.date()?,
-            note: r.text()?,
         })
     }
 }
