@@ -132,3 +132,96 @@ async fn no_conditions_no_form(db: TestDb) {
     db.finish().await;
 }
 both_backends!(shipped_policy, no_conditions_no_form);
+
+/// The what-if page decides with the answers on record: A passes the
+/// five checks in 2025 (four stars, 12 万元, first of two villages,
+/// 三好三强). Not answered, A is not eligible either way, so lowering the
+/// income changes nobody; answered 是, A is listed and the lower income
+/// takes A off.
+async fn the_what_if_page_reads_the_answers(db: TestDb) {
+    use touyan_records::VillageCode;
+    use touyan_records::model::{ThreeGood, VillageYear};
+    let h = harness_with(
+        &db,
+        true,
+        Config {
+            policy: policy(),
+            ..Config::default()
+        },
+    )
+    .await;
+    h.store
+        .apply(
+            "测试",
+            &touyan_storage::Batch {
+                villages: vec![touyan_storage::Village {
+                    code: VillageCode::parse("370783100202").unwrap(),
+                    name: "西村村委会".into(),
+                    kind: touyan_records::CommitteeKind::Villagers,
+                }],
+                village_years: vec![VillageYear {
+                    village: VillageCode::parse(V1).unwrap(),
+                    year: 2024,
+                    stars: 4,
+                    collective_income_wan: "12".parse().unwrap(),
+                    assessment_score: None,
+                    assessment_rank: Some(1),
+                }],
+                three_good: vec![ThreeGood {
+                    person: person_a(),
+                    year: 2025,
+                    passed: true,
+                    note: String::new(),
+                }],
+                ..touyan_storage::Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (op, csrf) = sign_in(&h, "op1").await;
+    let (stars, income, rank) = (
+        format!("stars_{V1}"),
+        format!("income_{V1}"),
+        format!("rank_{V1}"),
+    );
+    let what_if = |income_value: &'static str| {
+        let fields = [
+            ("csrf".to_owned(), csrf.clone()),
+            ("year".to_owned(), "2025".to_owned()),
+            ("town".to_owned(), T1.to_owned()),
+            (stars.clone(), "4".to_owned()),
+            (income.clone(), income_value.to_owned()),
+            (rank.clone(), "1".to_owned()),
+        ];
+        let h = &h;
+        let op = op.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            post("/whatif")
+                .form(&pairs)
+                .session(Some(&op))
+                .send(h)
+                .await
+                .text()
+        }
+    };
+    let html = what_if("5").await;
+    assert!(html.contains("没有书记的结果改变"), "{html}");
+    let saved = post(&format!("/people/{}/conditions", h.person(&person_a())))
+        .form(&[("csrf", &csrf), ("answer_no_sanction", "yes")])
+        .session(Some(&op))
+        .send(&h)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let html = what_if("5").await;
+    assert!(html.contains("结果改变的书记（1 人）"), "{html}");
+    assert!(
+        html.contains("列入第 1 位，三档") && html.contains("不符合条件"),
+        "{html}"
+    );
+    db.finish().await;
+}
+both_backends!(what_if, the_what_if_page_reads_the_answers);
