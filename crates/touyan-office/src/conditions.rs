@@ -169,7 +169,7 @@ pub(crate) async fn check_rows(
     rows: &mut [crate::lists::Row],
 ) -> Result<(), OfficeError> {
     let day = crate::when::in_year(year, today).max(as_of);
-    let stored = art01_inclusion::EXTRA_CONDITION.title;
+    let rule = &art01_inclusion::EXTRA_CONDITION;
     let in_force = policy.conditions.iter().any(|c| c.since <= day);
     let ids: Vec<&CitizenId> = rows.iter().map(|r| &r.person).collect();
     let answers = if in_force {
@@ -178,11 +178,15 @@ pub(crate) async fn check_rows(
         Vec::new()
     };
     for r in rows.iter_mut() {
-        let keep = |t: &str| t != stored;
-        r.checks.retain(|c| keep(&c.title));
-        r.draft_checks.retain(|c| keep(&c.0));
+        r.checks.retain(|c| c.title != rule.title);
+        r.draft_checks.retain(|c| c.rule != Some(rule.id));
         for c in list_checks(policy, &answers, &r.person, as_of, day) {
-            r.draft_checks.push((c.title.clone(), c.passed));
+            r.draft_checks
+                .push(touyan_workflow::art01_13_list::CheckLine {
+                    rule: Some(rule.id),
+                    title: c.title.clone(),
+                    passed: c.passed,
+                });
             r.checks.push(crate::lists::Check {
                 title: c.title,
                 citation: c.citation,

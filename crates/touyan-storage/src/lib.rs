@@ -62,6 +62,7 @@ mod degrees;
 mod divisions;
 mod error;
 mod evaluations;
+mod exceptions;
 mod import_keys;
 mod lists;
 mod migrations;
@@ -95,6 +96,7 @@ pub use divisions::{
 };
 pub use error::{EvaluationRefusal, StoreError};
 pub use evaluations::{Closing, CodeCount, IssuedBatch, Tally};
+pub use exceptions::{ExceptionChange, ExceptionMoveRun};
 pub use import_keys::ImportKeys;
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
 pub use migrations::m0005_import_copies::ImportCopy;

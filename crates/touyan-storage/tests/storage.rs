@@ -308,6 +308,8 @@ fn sample() -> Batch {
                 note: String::new(),
             },
         ],
+        // Written by the review's filing only, not by an import.
+        list_filings: Vec::new(),
     }
 }
 

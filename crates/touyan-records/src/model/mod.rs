@@ -49,6 +49,7 @@ impl Labelled for Education {
 mod conditions;
 mod daily;
 mod evaluations;
+mod exceptions;
 mod lists;
 mod people;
 mod plans;
@@ -60,6 +61,7 @@ mod young;
 pub use conditions::*;
 pub use daily::*;
 pub use evaluations::*;
+pub use exceptions::*;
 pub use lists::*;
 pub use people::*;
 pub use plans::*;
@@ -96,6 +98,9 @@ pub struct Records {
     pub town_years: Vec<TownYear>,
     /// Answers to the policy's added conditions (after the people).
     pub condition_answers: Vec<ConditionAnswer>,
+    /// The filed versions of the yearly lists (written by the review's
+    /// filing, not imported: not a kind of the import's batch).
+    pub list_filings: Vec<ListFiling>,
 }
 
 impl Records {
