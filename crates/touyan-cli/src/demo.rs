@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use touyan_records::CommitteeKind;
 use touyan_records::model::{Person, Records};
-use touyan_rules::Policy;
 use touyan_rules::calendar::parse_iso_date;
 use touyan_storage::{DivisionFilter, Store, redact_url, shipped};
 
@@ -23,6 +22,8 @@ pub struct Options<'a> {
     pub divisions: Option<&'a Path>,
     pub province: Option<&'a str>,
     pub force: bool,
+    /// The city's policy file (default: the shipped example).
+    pub policy: Option<&'a Path>,
 }
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
@@ -76,23 +77,24 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
     // that year and the one before.
     let year_start =
         time::Date::from_calendar_date(as_of.year(), time::Month::January, 1).unwrap_or(as_of);
-    let params = match Policy::example().resolve(year_start) {
+    let policy = match crate::policy::load(o.policy) {
         Ok(p) => p,
-        Err(e) => return fail(2, format!("示例政策无法用于 {as_of}：{e}")),
+        Err(m) => return fail(2, m),
+    };
+    let params = match policy.resolve(year_start) {
+        Ok(p) => p,
+        Err(e) => return fail(2, format!("政策无法用于 {as_of}：{e}")),
     };
     eprintln!("正在生成演示数据（判定日 {as_of}）…");
-    let records = touyan_demo::generate(&divisions.towns, &divisions.villages, as_of, &params);
+    let mut records = touyan_demo::generate(&divisions.towns, &divisions.villages, as_of, &params);
+    // The answers to the conditions the policy adds (none in the shipped
+    // example), so that the year's proposal judges them.
+    touyan_demo::add_condition_answers(&mut records, &policy.conditions, year_start);
     // The year's proposals, so that the towns can review their lists in
     // the browser at once (the same run as `touyan cycle --year`).
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let proposals = match touyan_cycle::run(
-        &records,
-        as_of.year(),
-        None,
-        &Policy::example(),
-        threads,
-        &|_| {},
-    ) {
+    let proposals = match touyan_cycle::run(&records, as_of.year(), None, &policy, threads, &|_| {})
+    {
         Ok(p) => crate::cycle::into_rows(p),
         Err(e) => {
             return fail(
@@ -108,7 +110,11 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
         Ok(rt) => rt,
         Err(m) => return fail(1, m),
     };
-    match rt.block_on(write(db, &records, &proposals, o.force)) {
+    let at = Demo {
+        policy: &policy,
+        on: as_of,
+    };
+    match rt.block_on(write(db, &records, &proposals, o.force, &at)) {
         Ok(accounts) => {
             summary(db, as_of, &records);
             accounts_summary(&accounts);
@@ -116,6 +122,12 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
         }
         Err((code, m)) => fail(code, m),
     }
+}
+
+/// The policy the demo is made under and its day.
+struct Demo<'a> {
+    policy: &'a touyan_rules::Policy,
+    on: time::Date,
 }
 
 /// Replaces the database with the demo, in one transaction.
@@ -128,6 +140,7 @@ async fn write(
         Vec<touyan_storage::CycleSecretary>,
     ),
     force: bool,
+    at: &Demo<'_>,
 ) -> Result<Vec<touyan_web::DemoAccount>, (u8, String)> {
     let store = Store::open(db).await.map_err(|e| (1, e.to_string()))?;
     let actors = store.actors().await.map_err(|e| (1, e.to_string()))?;
@@ -153,7 +166,7 @@ async fn write(
             store.close().await.map_err(|e| (1, e.to_string()))?;
             remove_sqlite(db).map_err(|m| (1, m))?;
             eprintln!("已删除原数据库 {}，重新建立演示数据库", redact_url(db));
-            return Box::pin(write(db, records, proposals, false)).await;
+            return Box::pin(write(db, records, proposals, false, at)).await;
         }
         return Err((
             2,
@@ -173,7 +186,7 @@ async fn write(
         .replace_cycle(DEMO_ACTOR, head.year, None, towns, secretaries, &mut |_| {})
         .await
         .map_err(|e| (1, e.to_string()))?;
-    demo_exceptions(&store, head.year, towns)
+    demo_exceptions(&store, head.year, towns, at)
         .await
         .map_err(|e| (1, format!("演示例外无法写入：{e}")))?;
     let accounts = touyan_web::create_demo_accounts(&store, DEMO_ACTOR)
@@ -193,6 +206,7 @@ async fn demo_exceptions(
     store: &Store,
     year: i32,
     towns: &[touyan_storage::CycleTown],
+    at: &Demo<'_>,
 ) -> Result<(), touyan_office::OfficeError> {
     use touyan_office::exceptions::{self, Asked, Review};
     use touyan_workflow::{Actor, Role};
@@ -202,7 +216,7 @@ async fn demo_exceptions(
         return Ok(());
     };
     let refused_town = codes.get(2).copied().unwrap_or(approved_town);
-    let policy = Policy::example();
+    let policy = at.policy;
     fn as_actor(role: Role, town: &touyan_records::TownCode) -> touyan_office::By<'_> {
         touyan_office::By {
             actor: Actor {
@@ -214,7 +228,8 @@ async fn demo_exceptions(
         }
     }
     for (town, approve) in [(approved_town, true), (refused_town, false)] {
-        let Some(list) = touyan_office::lists::town_list(store, &policy, year, town).await? else {
+        let Some(list) = touyan_office::lists::town_list(store, policy, year, town, at.on).await?
+        else {
             continue;
         };
         let asked = if approve {
@@ -248,7 +263,7 @@ async fn demo_exceptions(
             seen: seen.into(),
             comment: comment.into(),
         };
-        let list = touyan_office::lists::town_list(store, &policy, year, town)
+        let list = touyan_office::lists::town_list(store, policy, year, town, at.on)
             .await?
             .ok_or(touyan_office::OfficeError::NotFound)?;
         exceptions::review(
@@ -258,7 +273,7 @@ async fn demo_exceptions(
             &review("town_approve", "proposed", "情况属实，同意报市委组织部审批"),
         )
         .await?;
-        let list = touyan_office::lists::town_list(store, &policy, year, town)
+        let list = touyan_office::lists::town_list(store, policy, year, town, at.on)
             .await?
             .ok_or(touyan_office::OfficeError::NotFound)?;
         let (action, comment) = if approve {

@@ -54,7 +54,7 @@ pub fn list(db: &str, year: i32, town: Option<&str>, policy: Option<&Path>) -> E
         towns.dedup();
         let mut out = Vec::new();
         for t in towns {
-            let Some(l) = lists::town_list(&store, &policy, year, t)
+            let Some(l) = lists::town_list(&store, &policy, year, t, crate::policy::today())
                 .await
                 .map_err(|e| (1, e.to_string()))?
             else {
@@ -114,7 +114,7 @@ pub fn review(
     let result: Result<ExceptionState, (u8, String)> = rt.block_on(async {
         let store = Store::open(db).await.map_err(|e| (1, e.to_string()))?;
         let t = town_of(&store, town).await.map_err(|m| (2, m))?;
-        let l = lists::town_list(&store, &policy, year, t)
+        let l = lists::town_list(&store, &policy, year, t, crate::policy::today())
             .await
             .map_err(|e| (1, e.to_string()))?
             .ok_or((2, format!("{town} {year} 年度没有测算名单")))?;

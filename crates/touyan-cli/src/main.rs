@@ -143,6 +143,9 @@ enum Command {
         /// 数据库中已有非演示数据时，仍然删除并替换（仅 SQLite）
         #[arg(long)]
         force: bool,
+        /// 使用本市的政策文件（默认：内置示例政策）；政策增设的纳入条件，演示数据为在任书记记录回答
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
     },
     /// 名单例外（“原则上”“一般”条款）：查看，市级批准或不批准
     Exception {
@@ -602,6 +605,7 @@ fn main() -> ExitCode {
             divisions,
             province,
             force,
+            policy,
         } => demo::run(
             &cli.db,
             &demo::Options {
@@ -610,6 +614,7 @@ fn main() -> ExitCode {
                 divisions: divisions.as_deref(),
                 province: province.as_deref(),
                 force,
+                policy: policy.as_deref(),
             },
         ),
         Command::Divisions { command } => match command {

@@ -10,9 +10,9 @@ use touyan_office::import::Loaded;
 use touyan_office::{By, OfficeError};
 use touyan_records::Mask;
 use touyan_records::model::{
-    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
-    PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession, Village, VillageYear,
-    YoungCadre,
+    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
+    ListEntry, PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession, Village,
+    VillageYear, YoungCadre,
 };
 use touyan_storage::{Store, StoreError, redact_url};
 
@@ -197,6 +197,7 @@ async fn roster_of(store: &Store) -> Result<Roster, StoreError> {
         list_entries: store.list::<ListEntry>().await?,
         pay_records: store.list::<PayRecord>().await?,
         exits: store.list::<Exit>().await?,
+        condition_answers: store.list::<ConditionAnswer>().await?,
         ..Roster::default()
     })
 }

@@ -134,10 +134,16 @@ async fn the_demos_exceptions_listed_and_reviewed(db: TestDb) {
         name: "测试",
         origin: None,
     };
-    let l = touyan_office::lists::town_list(&store, &policy, 2025, first)
-        .await
-        .unwrap()
-        .unwrap();
+    let l = touyan_office::lists::town_list(
+        &store,
+        &policy,
+        2025,
+        first,
+        time::macros::date!(2025 - 03 - 01),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let asked = touyan_office::exceptions::Asked {
         rule: "art13.tier_counts".into(),
         tier1: "1".into(),
@@ -153,10 +159,16 @@ async fn the_demos_exceptions_listed_and_reviewed(db: TestDb) {
     )
     .await
     .unwrap();
-    let l = touyan_office::lists::town_list(&store, &policy, 2025, first)
-        .await
-        .unwrap()
-        .unwrap();
+    let l = touyan_office::lists::town_list(
+        &store,
+        &policy,
+        2025,
+        first,
+        time::macros::date!(2025 - 03 - 01),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     touyan_office::exceptions::review(
         &store,
         by(touyan_workflow::Role::TownReviewer, Some("370783100")),
@@ -187,10 +199,16 @@ async fn the_demos_exceptions_listed_and_reviewed(db: TestDb) {
     let out = touyan(d, &url, &args);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout).trim(), format!("第 {seq} 号例外：已批准"));
-    let l = touyan_office::lists::town_list(&store, &policy, 2025, first)
-        .await
-        .unwrap()
-        .unwrap();
+    let l = touyan_office::lists::town_list(
+        &store,
+        &policy,
+        2025,
+        first,
+        time::macros::date!(2025 - 03 - 01),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let who = touyan_office::exceptions::approved_by(&l, seq).unwrap();
     assert_eq!(who.by, "命令行:tester");
     db.finish().await;

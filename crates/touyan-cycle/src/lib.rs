@@ -41,6 +41,15 @@
 //! - `three_good_three_strong`: the town's judgement recorded for year `Y`
 //!   (the judgement made for this list, as the demo records it); none
 //!   recorded counts as not passed.
+//! - `conditions` (the inclusion conditions the city's policy adds,
+//!   `[[conditions]]`): for each condition in force on `as_of`, the
+//!   answer the town recorded for the secretary (`ConditionAnswer`; the
+//!   one on record, whenever it was recorded). No answer is "not
+//!   recorded", which fails the check, as the contract says. A condition
+//!   that takes effect later in the year is not in force on `as_of`: the
+//!   year's proposal does not judge it; the town's list is checked
+//!   against it from its date (`touyan_office::conditions`). With no
+//!   condition in force (the shipped policy), `conditions` is absent.
 //! - `training`: the sessions attended that started in `Y - 1` (the last
 //!   complete training year), each with its level and length. Always given
 //!   (an empty list is "no training"), since the records are complete.
@@ -79,6 +88,7 @@ use touyan_records::model::{
     VillageYear, YoungCadre,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
+use touyan_rules::policy::ExtraCondition;
 use touyan_rules::{Params, Policy};
 
 /// Everything proposed for one year.
@@ -138,7 +148,8 @@ impl TownProposal {
 pub struct SecretaryProposal {
     pub village: VillageCode,
     pub person: CitizenId,
-    /// All five inclusion checks passed.
+    /// All five inclusion checks and every added condition in force
+    /// passed.
     pub eligible: bool,
     /// 1-based place in the town's proposed list; `None`: not proposed.
     pub place: Option<u32>,
@@ -186,6 +197,7 @@ impl fmt::Display for CycleError {
 
 impl std::error::Error for CycleError {}
 
+mod conditions;
 pub mod stored;
 pub mod whatif;
 
@@ -231,7 +243,15 @@ pub fn run(
     let params = policy
         .resolve(on)
         .map_err(|e| CycleError(vec![format!("政策在 {on} 无法使用：{e}")]))?;
-    let ix = Index::new(records, year, on);
+    // The conditions the policy adds that are in force on the day, in
+    // the policy file's order (as `touyan evaluate` takes them).
+    let conditions: Vec<ExtraCondition> = policy
+        .conditions
+        .iter()
+        .filter(|c| c.since <= on)
+        .cloned()
+        .collect();
+    let ix = Index::new(records, year, on, &conditions);
     let towns: Vec<&touyan_records::model::Town> = {
         let mut t: Vec<_> = records
             .towns
@@ -257,7 +277,7 @@ pub fn run(
             }
             let (start, end) = (b * BATCH, ((b + 1) * BATCH).min(n));
             for (k, t) in towns.iter().enumerate().take(end).skip(start) {
-                mine.push((k, decide_town(&ix, &params, on, t)));
+                mine.push((k, decide_town(&ix, &params, &conditions, on, t)));
             }
             progress(done.fetch_add(end - start, Ordering::Relaxed) + end - start);
         }
@@ -320,6 +340,9 @@ struct Index<'r> {
     secondments: FxHashMap<&'r CitizenId, Vec<&'r touyan_records::model::Secondment>>,
     settings: FxHashMap<TownCode, &'r touyan_records::model::TownYear>,
     names: FxHashMap<TownCode, &'r str>,
+    /// The answers to the conditions in force, by person; `None` when no
+    /// condition is in force (the contract's `conditions` is then absent).
+    answers: Option<conditions::Answers<'r>>,
 }
 
 /// Ballots of a person's latest half year with any.
@@ -330,7 +353,7 @@ struct Latest {
 }
 
 impl<'r> Index<'r> {
-    fn new(r: &'r Records, year: i32, on: Date) -> Index<'r> {
+    fn new(r: &'r Records, year: i32, on: Date, conditions: &[ExtraCondition]) -> Index<'r> {
         // The three largest maps (people, village facts, 三好三强) are
         // built on a second thread while this one builds the rest.
         std::thread::scope(|s| {
@@ -342,6 +365,7 @@ impl<'r> Index<'r> {
                 people,
                 facts,
                 three_good,
+                answers: conditions::answers(r, conditions),
                 ..rest
             }
         })
@@ -485,6 +509,7 @@ impl<'r> Index<'r> {
                 .map(|t| (t.town, t))
                 .collect(),
             names: r.towns.iter().map(|t| (t.code, t.name.as_str())).collect(),
+            answers: None,
         }
     }
 
@@ -627,9 +652,10 @@ fn assemble<'r>(
                 full_time_education: p.full_time_education.map(Edu),
                 tenure_start: IsoDate(since),
                 three_good_three_strong: ix.three_good.contains(&p.id),
-                // The answers to the policy's added conditions are not
-                // recorded yet (issue 17, item 2).
-                conditions: None,
+                conditions: ix
+                    .answers
+                    .as_ref()
+                    .map(|a| a.get(&p.id).cloned().unwrap_or_default()),
                 training: Some(training),
                 evaluation: ix.ballots.get(&p.id).map(|l| contract::Evaluation {
                     party_members: ballots(l.party.unwrap_or_default()),
@@ -725,11 +751,12 @@ fn village_index(path: &str) -> Option<usize> {
 fn decide_town(
     ix: &Index<'_>,
     params: &Params,
+    conditions: &[ExtraCondition],
     on: Date,
     town: &touyan_records::model::Town,
 ) -> Result<TownProposal, Vec<String>> {
     let a = assemble(ix, town)?;
-    let village_count = judge::validate(params, &[], on, &a.town, 0).map_err(|e| {
+    let village_count = judge::validate(params, conditions, on, &a.town, 0).map_err(|e| {
         let name = ix.names.get(&town.code).copied().unwrap_or(&town.name);
         let place = match village_index(&e.path).and_then(|j| a.town.villages.get(j)) {
             Some(v) => format!("{name}（{}）{}（{}）", town.code.as_str(), v.name, v.code),
@@ -737,7 +764,7 @@ fn decide_town(
         };
         vec![format!("{place}：{}（{}）", e.message, e.path)]
     })?;
-    let r = judge::decide(params, &[], on, &a.town, 0, village_count);
+    let r = judge::decide(params, conditions, on, &a.town, 0, village_count);
     let mut rank: HashMap<usize, (u32, u8)> = HashMap::with_capacity(r.included.len());
     for (k, (&s, tier)) in r.included.iter().zip(&r.tiers).enumerate() {
         rank.insert(s, (k as u32 + 1, tier.outcome));
@@ -752,7 +779,7 @@ fn decide_town(
         secretaries.push(SecretaryProposal {
             village,
             person: person.clone(),
-            eligible: s.eligibility.eligible(),
+            eligible: s.eligible(),
             place: placed.map(|x| x.0),
             tier: placed.map(|x| x.1),
             reasons: j.buf.clone(),

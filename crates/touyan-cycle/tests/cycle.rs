@@ -661,3 +661,94 @@ fn the_decision_date_is_the_first_of_january() {
     let p = run(&r, 1);
     assert!(p.towns[0].secretaries[2].eligible);
 }
+
+/// The conditions a city's policy adds (issue 17, item 2): the answers on
+/// record go to the contract's `conditions` for the conditions in force on
+/// 1 January. A answered yes, B no, C nothing; D fails the five checks
+/// anyway. By hand: only A stays eligible, alone on the list (quota 4),
+/// one included → no tier 1 or 2 places → tier 3. The answer to a
+/// condition in force only from July is not the cycle's (the contract
+/// would refuse it as bad input). The same case through `evaluate`, with
+/// the answers written into it, gives the same objects.
+#[test]
+fn conditions_answered_yes_no_and_missing() {
+    let policy = Policy::parse(&format!(
+        "{}\n[[conditions]]\nid = \"no_sanction\"\nlabel = \"无党纪政务处分\"\narticle = 1\nsince = 2025-01-01\n\n[[conditions]]\nid = \"resident\"\nlabel = \"在本村居住\"\narticle = 1\nsince = 2025-07-01\n",
+        touyan_rules::policy::EXAMPLE_POLICY_TOML
+    ))
+    .unwrap();
+    let mut k = case();
+    let answer = |p: &CitizenId, c: &str, yes: bool| ConditionAnswer {
+        person: p.clone(),
+        condition: c.into(),
+        answer: yes,
+        recorded_on: date!(2025 - 02 - 01),
+        note: String::new(),
+    };
+    k.records.condition_answers = vec![
+        answer(&k.a, "no_sanction", true),
+        answer(&k.a, "resident", false),
+        answer(&k.b, "no_sanction", false),
+    ];
+    let p = touyan_cycle::run(&k.records, 2025, None, &policy, 1, &|_| {}).unwrap();
+    let t = &p.towns[0];
+    let got: Vec<(bool, Option<u32>, Option<u8>)> = t
+        .secretaries
+        .iter()
+        .map(|s| (s.eligible, s.place, s.tier))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (true, Some(1), Some(3)),
+            (false, None, None),
+            (false, None, None),
+            (false, None, None),
+        ]
+    );
+    let last = |s: &touyan_cycle::SecretaryProposal| {
+        let v: Value = serde_json::from_str(&contract(s)).unwrap();
+        let checks = v["checks"].as_array().unwrap().clone();
+        assert_eq!(checks.len(), 6, "{checks:?}");
+        checks[5].clone()
+    };
+    assert_eq!(
+        last(&t.secretaries[0]),
+        serde_json::json!({"rule": "condition.no_sanction", "article": 1, "passed": true, "detail": "符合“无党纪政务处分”"})
+    );
+    assert_eq!(last(&t.secretaries[1])["detail"], "不符合“无党纪政务处分”");
+    assert_eq!(
+        last(&t.secretaries[2])["detail"],
+        "未记录是否符合“无党纪政务处分”"
+    );
+    // The contract, with the answers in force written in by hand.
+    let mut case: Value = serde_json::from_str(&contract_case(&k)).unwrap();
+    let villages = case["towns"][0]["villages"].as_array_mut().unwrap();
+    villages[0]["secretary"]["conditions"] = serde_json::json!({"no_sanction": true});
+    villages[1]["secretary"]["conditions"] = serde_json::json!({"no_sanction": false});
+    villages[2]["secretary"]["conditions"] = serde_json::json!({});
+    villages[3]["secretary"]["conditions"] = serde_json::json!({});
+    let out = touyan_evaluate::evaluate(case.to_string().as_bytes(), &policy).unwrap();
+    let doc: Value = serde_json::from_slice(&out).unwrap();
+    let town = &doc["towns"][0];
+    assert_eq!(town["included"], serde_json::json!([k.a.as_str()]));
+    let theirs = town["secretaries"].as_array().unwrap();
+    // 204村 is unranked: the one sentence that differs (see
+    // `same_results_as_the_evaluate_contract`).
+    let unranked = "上年度综合考核未排名（无排名记录），不能认定列全镇街 8 个村前 1/2 位次";
+    let placed_last = "上年度综合考核列全镇街 8 个村第 8 位，不在前 1/2 位次";
+    for (mine, theirs) in t.secretaries.iter().zip(theirs) {
+        let mine: Value =
+            serde_json::from_str(&contract(mine).replace(unranked, placed_last)).unwrap();
+        assert_eq!(&mine, theirs);
+    }
+    // Under the shipped policy the same records are the five checks only.
+    let p = run(&k.records, 1);
+    assert!(p.towns[0].secretaries.iter().all(|s| {
+        serde_json::from_str::<Value>(&contract(s)).unwrap()["checks"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 5
+    }));
+}

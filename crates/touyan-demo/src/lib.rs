@@ -19,10 +19,10 @@ mod rng;
 use rust_decimal::Decimal;
 use time::{Date, Duration, Month};
 use touyan_records::model::{
-    Admonition, AnnualPlan, Attendance, Ballots, Exit, ExitReason, ListEntry, ListStatus, Person,
-    Post, PostRole, RaterGroup, Records, Reserve, ReserveReport, Secondment, SecondmentLevel,
-    SessionForm, ThreeGood, Town, TownYear, TrainingLevel, TrainingSession, Village, VillageYear,
-    WorkLog, YoungCadre,
+    Admonition, AnnualPlan, Attendance, Ballots, ConditionAnswer, Exit, ExitReason, ListEntry,
+    ListStatus, Person, Post, PostRole, RaterGroup, Records, Reserve, ReserveReport, Secondment,
+    SecondmentLevel, SessionForm, ThreeGood, Town, TownYear, TrainingLevel, TrainingSession,
+    Village, VillageYear, WorkLog, YoungCadre,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::Params;
@@ -656,4 +656,49 @@ fn follow_ups(
             filed_on: (step >= 3).then(|| date(year, 2, 1)),
         });
     }
+}
+
+/// The towns' answers to the conditions a city's policy adds
+/// (`conditions`: those in force on `on`, `[[conditions]]`), added to
+/// `demo` for every secretary in post on `on`, recorded that day. Fixed
+/// by the ID number, as a town's would be by its people: one secretary in
+/// twenty answered 否 and one in twenty not yet recorded (both fail the
+/// condition, the second "未记录"), the rest 是. With the shipped policy
+/// (no conditions) nothing is added.
+pub fn add_condition_answers(
+    demo: &mut Demo,
+    conditions: &[touyan_rules::policy::ExtraCondition],
+    on: Date,
+) {
+    let mut secretaries: Vec<&CitizenId> = demo
+        .posts
+        .iter()
+        .filter(|p| p.role == PostRole::Secretary && p.start <= on && p.end.is_none_or(|e| e >= on))
+        .map(|p| &p.person)
+        .collect();
+    secretaries.sort();
+    secretaries.dedup();
+    let mut answers = Vec::new();
+    for person in secretaries {
+        let draw: u32 = person
+            .as_str()
+            .bytes()
+            .map(u32::from)
+            .fold(0, |h, b| h.wrapping_mul(31).wrapping_add(b));
+        for (k, c) in conditions.iter().filter(|c| c.since <= on).enumerate() {
+            let answer = match draw.wrapping_add(k as u32 * 7) % 20 {
+                0 => false,
+                1 => continue,
+                _ => true,
+            };
+            answers.push(ConditionAnswer {
+                person: person.clone(),
+                condition: c.id.clone(),
+                answer,
+                recorded_on: on,
+                note: String::new(),
+            });
+        }
+    }
+    demo.condition_answers = answers;
 }

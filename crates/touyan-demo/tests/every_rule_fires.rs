@@ -245,3 +245,45 @@ fn some_people_have_two_kinds_of_education() {
         assert!(all.contains(&in_service), "{who}: none with 在职大专 only");
     }
 }
+
+/// A city's added conditions (issue 17, item 2): the demo answers them
+/// for every secretary in post, mostly 是, some 否, some not recorded, so
+/// that the condition fails for someone each way; the shipped policy adds
+/// none and the demo records none.
+#[test]
+fn a_citys_conditions_are_answered_each_way() {
+    let mut d = demo();
+    let on = date!(2025 - 01 - 01);
+    touyan_demo::add_condition_answers(&mut d, &Policy::example().conditions, on);
+    assert!(d.condition_answers.is_empty());
+    let policy = Policy::parse(&format!(
+        "{}\n[[conditions]]\nid = \"no_sanction\"\nlabel = \"无党纪政务处分\"\narticle = 1\nsince = 2025-01-01\n\n[[conditions]]\nid = \"later\"\nlabel = \"以后施行\"\narticle = 1\nsince = 2025-07-01\n",
+        touyan_rules::policy::EXAMPLE_POLICY_TOML
+    ))
+    .unwrap();
+    touyan_demo::add_condition_answers(&mut d, &policy.conditions, on);
+    let in_post: HashSet<_> = d
+        .posts
+        .iter()
+        .filter(|p| p.role == PostRole::Secretary && p.start <= on && p.end.is_none_or(|e| e >= on))
+        .map(|p| p.person.clone())
+        .collect();
+    let answered: HashSet<_> = d
+        .condition_answers
+        .iter()
+        .map(|a| a.person.clone())
+        .collect();
+    // Only the condition in force, only secretaries in post, one answer each.
+    assert!(
+        d.condition_answers
+            .iter()
+            .all(|a| a.condition == "no_sanction" && a.recorded_on == on)
+    );
+    assert!(answered.is_subset(&in_post));
+    assert_eq!(answered.len(), d.condition_answers.len());
+    let no = d.condition_answers.iter().filter(|a| !a.answer).count();
+    let missing = in_post.len() - answered.len();
+    assert!(no > 0 && missing > 0, "no {no}, missing {missing}");
+    // About one in twenty each way.
+    assert!(no * 10 < in_post.len() && missing * 10 < in_post.len());
+}

@@ -348,6 +348,18 @@ fn roster() -> impl Strategy<Value = Roster> {
                         note: note.clone(),
                     })
                     .collect();
+                // Answers to a city's added conditions, from the same draws.
+                r.condition_answers = three_goods
+                    .iter()
+                    .map(|(w, year, passed, note)| ConditionAnswer {
+                        person: who(w),
+                        condition: format!("cond_{}", year % 3),
+                        answer: *passed,
+                        recorded_on: Date::from_calendar_date(*year, time::Month::March, 1)
+                            .unwrap(),
+                        note: note.clone(),
+                    })
+                    .collect();
                 dedup(&mut r.training_sessions, |s| s.code.clone());
                 if !r.training_sessions.is_empty() {
                     let codes: Vec<String> =
@@ -516,6 +528,9 @@ fn roster() -> impl Strategy<Value = Roster> {
                 });
                 dedup(&mut r.village_years, |v| (v.village, v.year));
                 dedup(&mut r.three_good, |t| (t.person.clone(), t.year));
+                dedup(&mut r.condition_answers, |a| {
+                    (a.person.clone(), a.condition.clone())
+                });
                 dedup(&mut r.attendance, |a| (a.session.clone(), a.person.clone()));
                 dedup(&mut r.ballots, |b| {
                     (b.person.clone(), b.year, b.half, b.group)

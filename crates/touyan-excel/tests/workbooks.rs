@@ -42,12 +42,13 @@ fn v(code: &str) -> VillageCode {
     VillageCode::parse(code).unwrap()
 }
 
-const SHEET_NAMES: [&str; 21] = [
+const SHEET_NAMES: [&str; 22] = [
     "说明",
     "人员",
     "任职",
     "村年度情况",
     "三好三强",
+    "增设条件",
     "培训班次",
     "参训记录",
     "评价票数",

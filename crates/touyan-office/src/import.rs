@@ -105,15 +105,19 @@ fn own_town(actor: &Actor<'_>) -> Option<String> {
 /// - a training session code on record for another organiser (codes
 ///   carry no town; an upsert must not move one);
 /// - Article 8's checks of the secondment form (`check_secondment`,
-///   `check_appraisal`, `check_work_log`).
+///   `check_appraisal`, `check_work_log`);
+/// - an answer to a condition the policy does not add (`policy`'s
+///   `[[conditions]]`), as the person's form refuses it.
 ///
 /// `keys` are what the account's scope has on record ([`keys`]); `now` counts the
 /// day's probes, `today` dates Article 8's checks. In the sheets' name order, then
 /// row order.
 // One piece: one pass over the workbook's rows in sheet order, each sheet's scope check beside the others so the refusals read as the workbook does.
+#[allow(clippy::too_many_arguments)]
 pub async fn refused_rows(
     store: &Store,
     by: &By<'_>,
+    policy: &touyan_rules::Policy,
     keys: &ImportKeys,
     r: &Records,
     today: Date,
@@ -229,6 +233,20 @@ pub async fn refused_rows(
     check(&mut out, Sheet::ThreeGood, &r.three_good, |x| {
         by_person(Sheet::ThreeGood, &x.person)
     });
+    // The person's form's checks: the town's person, a condition the
+    // policy adds.
+    check(
+        &mut out,
+        Sheet::ConditionAnswers,
+        &r.condition_answers,
+        |x| {
+            by_person(Sheet::ConditionAnswers, &x.person).or_else(|| {
+                crate::conditions::condition(policy, &x.condition)
+                    .err()
+                    .map(|e| e.to_string())
+            })
+        },
+    );
     // A session's owner is its level's: a city session is the city's
     // whatever town it names, a town session its town's.
     let owner_of = |level: TrainingLevel, town: Option<TownCode>| match level {
@@ -352,7 +370,9 @@ impl OwnedOwner {
 
 /// The tables of the sheets a form records (`Source::Form`): a form only
 /// ever adds such a record (a correction is a move of its own), so an
-/// import may add them or bring the same again, never rewrite one.
+/// import may add them or bring the same again, never rewrite one. The
+/// one exception is an answer to a condition the policy adds: the
+/// person's form replaces it with a new one, and so does a row.
 pub fn add_only() -> Vec<&'static str> {
     use touyan_records::model::{
         Admonition, Attendance, ExamResult, Reserve, TrainingSession, WorkLog,
@@ -370,7 +390,7 @@ pub fn add_only() -> Vec<&'static str> {
     };
     Sheet::ALL
         .into_iter()
-        .filter(|s| s.source() == flow::Source::Form)
+        .filter(|s| s.source() == flow::Source::Form && *s != Sheet::ConditionAnswers)
         .map(|s| table(s).unwrap_or("（未知）"))
         .collect()
 }
@@ -410,15 +430,17 @@ fn check<T>(
 /// (the numbers probed are audited all the same, each on its own,
 /// masked: the log says which, and the day's count is the cap), else
 /// every row written in one transaction, a form's records only added.
+#[allow(clippy::too_many_arguments)]
 pub async fn import(
     store: &Store,
     by: &By<'_>,
+    policy: &touyan_rules::Policy,
     keys: &ImportKeys,
     r: &Records,
     today: Date,
     now: PrimitiveDateTime,
 ) -> Result<Imported, OfficeError> {
-    let refused = refused_rows(store, by, keys, r, today, now).await?;
+    let refused = refused_rows(store, by, policy, keys, r, today, now).await?;
     for id in &refused.probed {
         store
             .log_refusal(

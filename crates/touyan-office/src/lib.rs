@@ -11,7 +11,8 @@
 //! code). The adapters call only this layer for decisions and writes.
 //!
 //! What is here, one module per piece of the office's work: a month's
-//! pay ([`pay`]), the year's proposals ([`propose`]), a town's list and
+//! pay ([`pay`]), the answers to the conditions a city's policy adds and
+//! their checks ([`conditions`]), the year's proposals ([`propose`]), a town's list and
 //! its review ([`lists`]), the young-cadre programme's ranking and moves
 //! ([`young`]), the competency evaluation — opening, the raters and
 //! paper counts and their confirmation, the voting codes and votes,
@@ -29,6 +30,7 @@
 //! the decision dates ([`when`]). ARCHITECTURE.md says which test keeps
 //! the adapters from deciding or writing around it.
 
+pub mod conditions;
 pub mod daily;
 pub mod dashboard;
 pub mod error;

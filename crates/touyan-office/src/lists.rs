@@ -58,7 +58,7 @@ pub struct Row {
     pub eligible: bool,
     pub checks: Vec<Check>,
     /// Each check as `check_draft` reads it.
-    draft_checks: Vec<CheckLine>,
+    pub(crate) draft_checks: Vec<CheckLine>,
     /// 1-based place in the proposal (`None`: not proposed).
     pub place: Option<u32>,
     pub proposed: Option<u8>,
@@ -161,12 +161,14 @@ fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<CheckLine>) {
     }
 }
 
-/// `town`'s list of `year` (`None`: no stored proposal for the year).
+/// `town`'s list of `year` (`None`: no stored proposal for the year),
+/// its added conditions checked as on `today` ([`crate::conditions`]).
 pub async fn town_list(
     store: &Store,
     policy: &Policy,
     year: i32,
     town: TownCode,
+    today: time::Date,
 ) -> Result<Option<TownList>, OfficeError> {
     let Some(run) = store
         .cycle_towns(year, Some(town))
@@ -212,7 +214,7 @@ pub async fn town_list(
         drafts.iter().map(|d| (d.village.as_str(), d)).collect();
     let filed_of: HashMap<&str, &ListEntry> =
         filed.iter().map(|e| (e.village.as_str(), e)).collect();
-    let rows = secretaries
+    let mut rows: Vec<Row> = secretaries
         .iter()
         .map(|s| {
             let v = s.village.as_str();
@@ -243,6 +245,7 @@ pub async fn town_list(
             }
         })
         .collect();
+    crate::conditions::check_rows(store, policy, run.town.as_of, year, today, &mut rows).await?;
     Ok(Some(TownList {
         year,
         town,

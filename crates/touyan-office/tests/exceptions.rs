@@ -71,10 +71,16 @@ async fn proposed(db: &TestDb) -> Store {
 }
 
 async fn read(store: &Store) -> TownList {
-    lists::town_list(store, &Policy::example(), 2026, town())
-        .await
-        .unwrap()
-        .expect("a proposal of 2026")
+    lists::town_list(
+        store,
+        &Policy::example(),
+        2026,
+        town(),
+        time::macros::date!(2026 - 03 - 01),
+    )
+    .await
+    .unwrap()
+    .expect("a proposal of 2026")
 }
 
 fn moved(action: &str, seen: &str) -> Asked {

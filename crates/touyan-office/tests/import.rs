@@ -63,9 +63,17 @@ async fn a_towns_import_stays_in_the_town(db: TestDb) {
         ..Batch::default()
     };
     let before = store.list::<Post>().await.unwrap().len();
-    match import::import(&store, &op, &keys, &wb, TODAY, NOW)
-        .await
-        .unwrap()
+    match import::import(
+        &store,
+        &op,
+        &touyan_rules::Policy::example(),
+        &keys,
+        &wb,
+        TODAY,
+        NOW,
+    )
+    .await
+    .unwrap()
     {
         Imported::Refused(rows) => {
             let got: Vec<(Sheet, usize)> = rows.iter().map(|r| (r.sheet, r.index)).collect();
@@ -89,9 +97,17 @@ async fn a_towns_import_stays_in_the_town(db: TestDb) {
         posts: vec![post(village(2))],
         ..Batch::default()
     };
-    match import::import(&store, &op, &keys, &own, TODAY, NOW)
-        .await
-        .unwrap()
+    match import::import(
+        &store,
+        &op,
+        &touyan_rules::Policy::example(),
+        &keys,
+        &own,
+        TODAY,
+        NOW,
+    )
+    .await
+    .unwrap()
     {
         Imported::Applied(a) => {
             assert_eq!(a.len(), 1);

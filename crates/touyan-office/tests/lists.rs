@@ -60,10 +60,16 @@ async fn proposed(db: &TestDb) -> Store {
 }
 
 async fn read(store: &Store) -> TownList {
-    lists::town_list(store, &Policy::example(), 2026, town())
-        .await
-        .unwrap()
-        .expect("a proposal of 2026")
+    lists::town_list(
+        store,
+        &Policy::example(),
+        2026,
+        town(),
+        time::macros::date!(2026 - 03 - 01),
+    )
+    .await
+    .unwrap()
+    .expect("a proposal of 2026")
 }
 
 fn asked(action: &str, seen: &str) -> Asked {
@@ -79,10 +85,16 @@ async fn the_list_as_read(db: TestDb) {
     store.apply("测试", &with_facts()).await.unwrap();
     // No proposal for the year: nothing to read.
     assert!(
-        lists::town_list(&store, &Policy::example(), 2026, town())
-            .await
-            .unwrap()
-            .is_none()
+        lists::town_list(
+            &store,
+            &Policy::example(),
+            2026,
+            town(),
+            time::macros::date!(2026 - 03 - 01)
+        )
+        .await
+        .unwrap()
+        .is_none()
     );
     let options = Options {
         threads: 1,

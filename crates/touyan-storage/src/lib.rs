@@ -55,6 +55,7 @@
 mod accounts;
 mod audit;
 mod caches;
+mod conditions;
 mod cycle;
 mod daily;
 mod degrees;
@@ -144,6 +145,7 @@ macro_rules! batch_kinds {
         $m!(work_logs, WorkLog);
         $m!(reserve_reports, ReserveReport);
         $m!(town_years, TownYear);
+        $m!(condition_answers, ConditionAnswer);
     };
 }
 pub(crate) use batch_kinds;

@@ -6,9 +6,9 @@
 //! hundredths (`_x100`); a value with more places is refused, not rounded.
 
 use touyan_records::model::{
-    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
-    PayRecord, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear, TrainingSession,
-    VillageYear, WorkLog, YoungCadre,
+    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
+    ListEntry, PayRecord, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear,
+    TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 use touyan_records::model::{Person, Town, Village};
 use touyan_records::{CitizenId, CommitteeKind, TownCode, TownKind, VillageCode};
@@ -54,7 +54,7 @@ fn committee_from_code(code: &str) -> Result<CommitteeKind, String> {
     .ok_or_else(|| format!("committee 列的值 {code} 不在取值范围内"))
 }
 
-fn id(p: &CitizenId) -> Cell {
+pub(crate) fn id(p: &CitizenId) -> Cell {
     text(p.as_str())
 }
 
@@ -66,7 +66,7 @@ fn town(t: &TownCode) -> Cell {
     text(t.as_str())
 }
 
-fn person(r: &mut Reader) -> Result<CitizenId, String> {
+pub(crate) fn person(r: &mut Reader) -> Result<CitizenId, String> {
     r.parse(CitizenId::parse)
 }
 
@@ -772,7 +772,7 @@ impl Record for TownYear {
 
 /// Every record table, parents before children (the order a batch is
 /// written in and the migration creates them in).
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 23] = [
     Town::TABLE,
     Village::TABLE,
     Person::TABLE,
@@ -795,4 +795,5 @@ pub const TABLES: [&str; 22] = [
     WorkLog::TABLE,
     ReserveReport::TABLE,
     TownYear::TABLE,
+    ConditionAnswer::TABLE,
 ];

@@ -15,8 +15,8 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use time::PrimitiveDateTime;
 use touyan_records::model::{
-    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
-    PayRecord, Person, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear,
+    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
+    ListEntry, PayRecord, Person, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear,
     TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 

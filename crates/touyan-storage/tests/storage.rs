@@ -292,6 +292,22 @@ fn sample() -> Batch {
                 young_cadre_factor: dec("0.65"),
             },
         ],
+        condition_answers: vec![
+            ConditionAnswer {
+                person: a.clone(),
+                condition: "no_sanction".into(),
+                answer: true,
+                recorded_on: date!(2024 - 02 - 01),
+                note: "经核查".into(),
+            },
+            ConditionAnswer {
+                person: b.clone(),
+                condition: "no_sanction".into(),
+                answer: false,
+                recorded_on: date!(2024 - 02 - 29),
+                note: String::new(),
+            },
+        ],
         // Written by the review's filing only, not by an import.
         list_filings: Vec::new(),
     }
@@ -336,7 +352,8 @@ async fn all_counts(store: &Store) -> Vec<u64> {
         Exit,
         WorkLog,
         ReserveReport,
-        TownYear
+        TownYear,
+        ConditionAnswer
     );
     assert_eq!(out.len(), TABLES.len());
     out
@@ -419,6 +436,7 @@ async fn every_kind_round_trips(db: TestDb) {
     same(&store, &batch.work_logs, |x| d(x.on)).await;
     same(&store, &batch.reserve_reports, |x| x.year.to_string()).await;
     same(&store, &batch.town_years, |x| x.year.to_string()).await;
+    same(&store, &batch.condition_answers, |x| d(x.recorded_on)).await;
     // Yuan come back with their fen, factors exactly.
     let settings = store.list::<TownYear>().await.unwrap();
     assert_eq!(settings[1].reference_salary.to_string(), "4321.15");

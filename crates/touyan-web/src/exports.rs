@@ -118,6 +118,7 @@ async fn records(store: &Store) -> Result<Records, StoreError> {
         pay_records: store.list::<PayRecord>().await?,
         exits: store.list::<Exit>().await?,
         town_years: store.list::<TownYear>().await?,
+        condition_answers: store.list::<ConditionAnswer>().await?,
         ..Records::default()
     })
 }
@@ -171,6 +172,12 @@ fn roster_of_town(r: Records, town: TownCode) -> Roster {
             .collect(),
         three_good: r
             .three_good
+            .iter()
+            .filter(|x| p(&x.person))
+            .cloned()
+            .collect(),
+        condition_answers: r
+            .condition_answers
             .iter()
             .filter(|x| p(&x.person))
             .cloned()

@@ -413,7 +413,17 @@ pub async fn upload(
         }
         Checked::Good(roster, rows) => {
             let by = by_from(&user, &origin);
-            match office::import(store, &by, &keys, &roster, st.today(), st.now()).await {
+            match office::import(
+                store,
+                &by,
+                st.policy(),
+                &keys,
+                &roster,
+                st.today(),
+                st.now(),
+            )
+            .await
+            {
                 Ok(Imported::Refused(refused)) => {
                     page.out_of_scope = refused
                         .into_iter()

@@ -162,6 +162,7 @@ pub fn app(state: AppState) -> Router {
         .route("/villages/{code}", get(pages::village))
         .route("/people", get(pages::people))
         .route("/people/{id}", get(pages::person))
+        .route("/people/{id}/conditions", post(pages::record_conditions))
         .route("/policy", get(pages::policy))
         .route("/lists", get(lists::overview))
         .route("/lists/propose", post(lists::propose))

@@ -488,7 +488,7 @@ async fn the_template_says_who_imports_what(db: TestDb) {
         .collect();
     let all = text.join("\n");
     assert!(
-        all.contains("您的账户（镇街经办）可导入：人员、任职、村年度情况、三好三强、培训班次、参训记录、约谈、考试成绩、挂职、后备干部、挂职日志"),
+        all.contains("您的账户（镇街经办）可导入：人员、任职、村年度情况、三好三强、增设条件、培训班次、参训记录、约谈、考试成绩、挂职、后备干部、挂职日志"),
         "{all}"
     );
     assert!(

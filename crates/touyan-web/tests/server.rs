@@ -306,6 +306,14 @@ both_backends!(form_permission_matrix, every_form_as_every_role);
 /// feature's tests.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
+        "/lists/{year}/{town}/exceptions",
+        "tests/exceptions.rs: the operator asks, the reviewer and the city decide, another town",
+    ),
+    (
+        "/people/{id}/conditions",
+        "tests/conditions.rs: the operator, the reviewer, another town, the city",
+    ),
+    (
         "/pay/{month}/{town}",
         "tests/pay.rs: each role's move, own town and another",
     ),

@@ -11,6 +11,8 @@
 //!   draft → confirmed → submitted → filed, returns and send-backs, and
 //!   adjustments of a filed list; the checks of a town's choices against
 //!   the proposal and the measures.
+//! - `art01_conditions.rs`: Article 1's conditions added by a city's
+//!   policy: who records a person's yes/no answers.
 //! - `art11_plan.rs`: Article 11, a secretary's yearly plan: draft →
 //!   review meeting → public notice → filing with the town, returns.
 //! - `art02_daily.rs`: the inferred Chapter 2, daily management: who
@@ -23,6 +25,7 @@
 
 pub mod art01_13_exception;
 pub mod art01_13_list;
+pub mod art01_conditions;
 pub mod art02_daily;
 pub mod art06_training;
 pub mod art07_qualification;

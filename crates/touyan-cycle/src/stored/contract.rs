@@ -27,8 +27,8 @@ impl Reasons {
             &SecretaryOut {
                 id,
                 checks: &self.checks,
-                // The yearly proposal does not record the added conditions'
-                // answers yet (issue 17, item 2).
+                // Version 2 is written only for a result without added
+                // conditions (`form::compact`); one with them is version 1.
                 conditions: &[],
                 training: self.training.as_ref().map(|t| TrainingOut {
                     city_days: t.city_days,
@@ -102,8 +102,15 @@ pub fn check_lines(stored: &str) -> Result<Vec<CheckLine>, String> {
             let name = c.get("rule").and_then(Value::as_str).unwrap_or("");
             let article = c.get("article").and_then(Value::as_u64).unwrap_or(0);
             CheckLine {
-                rule: touyan_rules::all_rules()
-                    .find(|r| u64::from(r.article) == article && output::short_name(r.id) == name),
+                // An added condition's check (`condition.<id>`) is the
+                // rule of the conditions a policy adds.
+                rule: if name.starts_with("condition.") {
+                    Some(&touyan_rules::art01_inclusion::EXTRA_CONDITION)
+                } else {
+                    touyan_rules::all_rules().find(|r| {
+                        u64::from(r.article) == article && output::short_name(r.id) == name
+                    })
+                },
                 name: name.to_owned(),
                 passed: c.get("passed").and_then(Value::as_bool).unwrap_or(false),
                 detail: c

@@ -56,6 +56,11 @@ pub fn encode(j: &mut Json, r: &TownResult<'_>, n: usize, s: &SecretaryResult) {
 /// Version 2 of `s` into `out`; `false` (with `out` half written) when `s`
 /// does not have its shape.
 pub(super) fn compact(out: &mut String, s: &SecretaryResult) -> bool {
+    // The conditions a city's policy adds are kept by version 1 (the
+    // contract's object carries them with their sentences).
+    if !s.conditions.is_empty() {
+        return false;
+    }
     let c = &s.eligibility.checks;
     let mut passed = 0u8;
     for (k, (check, rule)) in c.iter().zip(RULES).enumerate() {

@@ -6,14 +6,15 @@
 use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::model::{
-    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, Labelled,
-    ListEntry, PayRecord, Person, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear,
-    TrainingSession, VillageYear, WorkLog, YoungCadre,
+    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
+    Labelled, ListEntry, PayRecord, Person, Post, Reserve, ReserveReport, Secondment, ThreeGood,
+    TownYear, TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
 use crate::Roster;
 
+mod conditions;
 mod evaluation;
 mod lists;
 mod people;
@@ -380,6 +381,7 @@ pub fn each_record(v: &mut impl Visit) {
     v.visit::<Post>();
     v.visit::<VillageYear>();
     v.visit::<ThreeGood>();
+    v.visit::<ConditionAnswer>();
     v.visit::<TrainingSession>();
     v.visit::<Attendance>();
     v.visit::<Ballots>();
@@ -430,11 +432,11 @@ mod tests {
     #[test]
     fn the_table_is_consistent() {
         let all = sheets();
-        assert_eq!(all.len(), 20);
+        assert_eq!(all.len(), 21);
         let mut names: Vec<_> = all.iter().map(|s| s.name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 20, "sheet names are unique");
+        assert_eq!(names.len(), 21, "sheet names are unique");
         for s in all {
             assert!(s.name.chars().count() <= 31, "{}", s.name);
             for &k in s.key {

@@ -46,6 +46,7 @@ impl Labelled for Education {
     }
 }
 
+mod conditions;
 mod daily;
 mod evaluations;
 mod exceptions;
@@ -57,6 +58,7 @@ mod training;
 mod villages;
 mod young;
 
+pub use conditions::*;
 pub use daily::*;
 pub use evaluations::*;
 pub use exceptions::*;
@@ -94,6 +96,8 @@ pub struct Records {
     pub work_logs: Vec<WorkLog>,
     pub reserve_reports: Vec<ReserveReport>,
     pub town_years: Vec<TownYear>,
+    /// Answers to the policy's added conditions (after the people).
+    pub condition_answers: Vec<ConditionAnswer>,
     /// The filed versions of the yearly lists (written by the review's
     /// filing, not imported: not a kind of the import's batch).
     pub list_filings: Vec<ListFiling>,
@@ -124,6 +128,7 @@ impl Records {
             + self.work_logs.len()
             + self.reserve_reports.len()
             + self.town_years.len()
+            + self.condition_answers.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -147,6 +147,7 @@ impl Store {
             towns: l(&b, be, &q.towns).await?,
             secondments: l(&b, be, &q.secondments).await?,
             town_years: l(&b, be, &q.town_years).await?,
+            condition_answers: l(&b, be, &q.condition_answers).await?,
             ..Records::default()
         };
         b.commit().await?;
@@ -224,6 +225,7 @@ struct CycleQueries {
     reserves: Query,
     young_cadres: Query,
     town_years: Query,
+    condition_answers: Query,
 }
 
 impl CycleQueries {
@@ -354,14 +356,20 @@ impl CycleQueries {
             ),
             young_cadres: q("1 = 1", Vec::new(), Some((villages_of, of_town()))),
             town_years: q("year = ?", vec![int(year)], Some(("town = ?", of_town()))),
+            // The answers of the town's secretaries (any date: the one on
+            // record applies).
+            condition_answers: match town {
+                None => q("1 = 1", Vec::new(), None),
+                Some(_) => q(secretaries_of, of_secretaries(), None),
+            },
         })
     }
 
     /// (table, columns, filter) of every statement.
     fn list(&self) -> Vec<(&'static str, &'static [Col], &Query)> {
         use touyan_records::model::{
-            Attendance, Ballots, Person, Post, Reserve, Secondment, ThreeGood, TownYear,
-            TrainingSession, VillageYear, YoungCadre,
+            Attendance, Ballots, ConditionAnswer, Person, Post, Reserve, Secondment, ThreeGood,
+            TownYear, TrainingSession, VillageYear, YoungCadre,
         };
         fn t<R: Record>(q: &Query) -> (&'static str, &'static [Col], &Query) {
             (R::TABLE, R::COLUMNS, q)
@@ -380,6 +388,7 @@ impl CycleQueries {
             t::<Reserve>(&self.reserves),
             t::<YoungCadre>(&self.young_cadres),
             t::<TownYear>(&self.town_years),
+            t::<ConditionAnswer>(&self.condition_answers),
         ]
     }
 
@@ -419,6 +428,7 @@ impl CycleQueries {
                 reserves,
                 young_cadres,
                 town_years,
+                condition_answers,
                 ..
             } = &mut r;
             fn j<'a, R: Record + Send>(
@@ -445,6 +455,7 @@ impl CycleQueries {
                     j(&self.training_sessions, training_sessions),
                     j(&self.towns, towns),
                     j(&self.secondments, secondments),
+                    j(&self.condition_answers, condition_answers),
                 ],
             )?;
         }

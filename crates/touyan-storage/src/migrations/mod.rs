@@ -28,6 +28,7 @@ pub(crate) mod m0015_ballot_integrity;
 pub(crate) mod m0016_audit_events;
 pub(crate) mod m0017_exceptions;
 pub(crate) mod m0018_two_educations;
+pub(crate) mod m0020_condition_answers;
 pub(crate) mod m0021_list_filings;
 
 use sea_orm::DbBackend;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_audit_events::AuditEvents),
             Box::new(m0017_exceptions::Exceptions),
             Box::new(m0018_two_educations::TwoEducations),
+            Box::new(m0020_condition_answers::ConditionAnswers),
             Box::new(m0021_list_filings::ListFilings),
         ]
     }
@@ -357,7 +359,11 @@ mod tests {
 
     #[test]
     fn every_record_table_is_created_in_dependency_order() {
-        let all: Vec<&(&str, &str)> = TABLES.iter().chain(MORE_TABLES).collect();
+        let all: Vec<&(&str, &str)> = TABLES
+            .iter()
+            .chain(MORE_TABLES)
+            .chain(m0020_condition_answers::TABLES)
+            .collect();
         let names: Vec<&str> = all.iter().map(|t| t.0).collect();
         assert_eq!(names, crate::records::TABLES);
         for (_, body) in &all {

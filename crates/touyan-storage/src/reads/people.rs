@@ -4,9 +4,9 @@
 use sea_orm::{ConnectionTrait, Statement, Value};
 use touyan_records::CitizenId;
 use touyan_records::model::{
-    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ExamResult, Exit, ListEntry,
-    PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession, VillageYear, WorkLog,
-    YoungCadre,
+    Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
+    ListEntry, PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession,
+    VillageYear, WorkLog, YoungCadre,
 };
 
 use super::{Page, Paged, records, select_query};
@@ -58,6 +58,8 @@ pub struct PersonFile {
     pub list_entries: Vec<ListEntry>,
     pub pay: Vec<PayRecord>,
     pub exits: Vec<Exit>,
+    /// The town's answers to the policy's added inclusion conditions.
+    pub condition_answers: Vec<ConditionAnswer>,
 }
 
 impl PersonFile {
@@ -255,6 +257,7 @@ impl Scoped<'_> {
             of_person::<AnnualPlan>(b, id),
             of_person::<PayRecord>(b, id),
             of_person::<Exit>(b, id),
+            of_person::<ConditionAnswer>(b, id),
         ];
         let rows = self.store.read_batch(queries).await?;
         let [
@@ -277,7 +280,8 @@ impl Scoped<'_> {
             plans,
             pay,
             exits,
-        ] = <[Vec<Row>; 19]>::try_from(rows)
+            condition_answers,
+        ] = <[Vec<Row>; 20]>::try_from(rows)
             .map_err(|_| StoreError::Database("内部错误：一人一档的查询结果数目不符".into()))?;
         let Some(person) = records::<Person>(&person)?.into_iter().next() else {
             return Ok(None);
@@ -316,6 +320,7 @@ impl Scoped<'_> {
             list_entries: records(&list_entries)?,
             pay: records(&pay)?,
             exits: records(&exits)?,
+            condition_answers: records(&condition_answers)?,
         }))
     }
 }

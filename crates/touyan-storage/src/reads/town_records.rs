@@ -324,6 +324,7 @@ impl Store {
             annual_plans: self.list_unordered(person()).await?,
             pay_records: self.list_unordered(person()).await?,
             exits: self.list_unordered(person()).await?,
+            condition_answers: self.list_unordered(person()).await?,
             list_entries: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             town_years: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             ..Default::default()

@@ -66,7 +66,7 @@ pub(super) async fn load(
     let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == town.as_str()) else {
         return Ok(Err(Missing::Town));
     };
-    let Some(list) = office::town_list(store, st.policy(), year, town).await? else {
+    let Some(list) = office::town_list(store, st.policy(), year, town, st.today()).await? else {
         return Ok(Err(Missing::Proposal(format!(
             "{town_name} {year} 年度尚无测算结果：先生成本年度建议名单（年初调整，第十三条），再在此审核名单。"
         ))));

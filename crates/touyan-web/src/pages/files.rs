@@ -26,6 +26,9 @@ struct RecordPage {
     chrome: Chrome,
     facts: Vec<(&'static str, String)>,
     sections: Vec<Section>,
+    /// The person's answers to the policy's added conditions, and the
+    /// town's form (`None`: a village's page, or a policy adding none).
+    conditions: Option<super::conditions::ConditionsForm>,
 }
 
 pub async fn village(
@@ -137,6 +140,7 @@ pub async fn village(
                 ("类别", v.kind.zh().to_owned()),
             ],
             sections,
+            conditions: None,
         },
         StatusCode::OK,
     ))
@@ -147,23 +151,31 @@ pub async fn person(
     SignedIn { user, origin, .. }: SignedIn<act::People>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = st.person_id(&id).ok_or(PageError::NotFound)?;
+    person_page(&st, &user, &origin, &id, None, StatusCode::OK).await
+}
+
+/// The one-person file of the person `reference` stands for, with
+/// `error` (a refused form's sentence) above the conditions' form.
+pub(super) async fn person_page(
+    st: &AppState,
+    user: &crate::state::User,
+    origin: &str,
+    reference: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let id = st.person_id(reference).ok_or(PageError::NotFound)?;
     let file = st
-        .reader(&user)
+        .reader(user)
         .person(id.as_str())
         .await?
         .ok_or(PageError::NotFound)?;
-    st.audit_read(
-        &user,
-        &origin,
-        "people",
-        &format!("一人一档 {}", masked(&id)),
-    )
-    .await?;
+    st.audit_read(user, origin, "people", &format!("一人一档 {}", masked(&id)))
+        .await?;
     let p = &file.person;
     Ok(render(
         &RecordPage {
-            chrome: Chrome::new(&format!("一人一档：{}", p.name), Some(&user), "/people"),
+            chrome: Chrome::new(&format!("一人一档：{}", p.name), Some(user), "/people"),
             facts: vec![
                 ("姓名", p.name.clone()),
                 ("身份证号码", masked(&p.id)),
@@ -183,8 +195,9 @@ pub async fn person(
                 ),
             ],
             sections: person_sections(&file),
+            conditions: super::conditions::form(st, user, reference, &file, error),
         },
-        StatusCode::OK,
+        status,
     ))
 }
 

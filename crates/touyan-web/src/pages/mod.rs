@@ -14,10 +14,13 @@
 //! - `villages.rs`: the villages list (with the town filter).
 //! - `people.rs`: the people list (and the audited whole-ID search).
 //! - `files.rs`: one village's file and the one-person file.
+//! - `conditions.rs`: the person's answers to the conditions the city's
+//!   policy adds, and the town's form recording them.
 //! - `policy.rs`: the policy parameters in force on a day.
 //! - `audit.rs`: the audit trail.
 
 mod audit;
+mod conditions;
 mod dashboard;
 mod files;
 mod people;
@@ -26,6 +29,7 @@ mod sign_in;
 mod villages;
 
 pub use audit::{AuditLine, AuditQuery, audit};
+pub use conditions::{ConditionsForm, FormLine, record as record_conditions};
 pub use dashboard::{DashboardQuery, TownLine, WARNINGS_SHOWN, dashboard};
 pub use files::{Section, person, person_sections, village};
 pub(crate) use people::whole_id_search;

@@ -1,0 +1,63 @@
+//! Article 1, the inclusion conditions a city's policy adds
+//! (`[[conditions]]`): who records a person's yes/no answers. The town
+//! knows its people, so the town's operator records them for the town's
+//! own people; another town's person is answered as missing.
+
+use crate::{Actor, Refusal, Role};
+
+/// Whether `actor` may record answers for a person of `town`.
+pub fn may_record(actor: &Actor<'_>, town: &str) -> Result<(), Refusal> {
+    if !actor.sees(town) {
+        return Err(Refusal::NotFound);
+    }
+    if actor.role != Role::TownOperator {
+        return Err(Refusal::Forbidden(format!(
+            "增设纳入条件的回答由{}登记（第一条），{}不能登记",
+            Role::TownOperator.label(),
+            actor.role.label()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "370783100";
+
+    #[test]
+    fn the_town_operator_records_for_its_own_town_only() {
+        for role in Role::ALL {
+            let a = Actor {
+                role,
+                town: role.is_town().then_some(T),
+            };
+            let own = may_record(&a, T);
+            if role == Role::TownOperator {
+                assert_eq!(own, Ok(()));
+            } else {
+                assert!(matches!(own, Err(Refusal::Forbidden(_))), "{role:?}");
+            }
+            let other = may_record(&a, "370783101");
+            if role.is_town() {
+                assert_eq!(other, Err(Refusal::NotFound), "{role:?}");
+            } else {
+                assert!(matches!(other, Err(Refusal::Forbidden(_))), "{role:?}");
+            }
+        }
+        let Err(Refusal::Forbidden(m)) = may_record(
+            &Actor {
+                role: Role::CityAdmin,
+                town: None,
+            },
+            T,
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            m,
+            "增设纳入条件的回答由镇街经办登记（第一条），市级管理员不能登记"
+        );
+    }
+}
