@@ -15,7 +15,7 @@ use touyan_office::figures::{Asked, Figures, figures};
 use touyan_records::Mask;
 use touyan_records::model::{
     Attendance, Ballots, Exit, ListEntry, Person, Post, Records, Reserve, Town, TownYear,
-    TrainingSession, Village, YoungCadre,
+    TrainingSession, Village, YoungCadre, YoungCandidate,
 };
 use touyan_reports as reports;
 use touyan_rules::Policy;
@@ -104,6 +104,7 @@ async fn load(store: &Store, which: &Which) -> Result<Records, StoreError> {
         Which::Young { .. } => {
             r.young_cadres = store.list::<YoungCadre>().await?;
             r.town_years = store.list::<TownYear>().await?;
+            r.young_candidates = store.list::<YoungCandidate>().await?;
         }
         Which::Evaluations { .. } => {
             r.ballots = store.list::<Ballots>().await?;

@@ -839,6 +839,17 @@ fn every_other_post_held_on_the_day_needs_its_own_reserve() {
 fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_current_pay() {
     let f = folk();
     let mut r = county();
+    // 乙镇 with four administrative villages: a cap of 1 (Article 10).
+    for (code, name) in [
+        ("370783101203", "上村村委会"),
+        ("370783101204", "下村村委会"),
+    ] {
+        r.villages.push(Village {
+            code: village(code),
+            name: name.into(),
+            kind: CommitteeKind::classify(name),
+        });
+    }
     let y1 = id_of("19980303", "701");
     let y2 = id_of("19990404", "801");
     let y3 = id_of("20000505", "901");

@@ -292,6 +292,8 @@ fn sample() -> Batch {
                 young_cadre_factor: dec("0.65"),
             },
         ],
+        // Not written with a batch: candidates move one at a time.
+        young_candidates: Vec::new(),
     }
 }
 

@@ -118,6 +118,7 @@ async fn records(store: &Store) -> Result<Records, StoreError> {
         pay_records: store.list::<PayRecord>().await?,
         exits: store.list::<Exit>().await?,
         town_years: store.list::<TownYear>().await?,
+        young_candidates: store.list::<YoungCandidate>().await?,
         ..Records::default()
     })
 }

@@ -92,6 +92,10 @@ pub struct Records {
     pub work_logs: Vec<WorkLog>,
     pub reserve_reports: Vec<ReserveReport>,
     pub town_years: Vec<TownYear>,
+    /// Young-cadre candidates (Article 10), read for their approved
+    /// extensions (a term's end); neither imported nor written with the
+    /// other kinds (their moves are `Store::move_young`'s).
+    pub young_candidates: Vec<YoungCandidate>,
 }
 
 impl Records {

@@ -37,6 +37,8 @@ impl Store {
         let mut p = Params::new(self.backend);
         let entries = format!("year = {} AND town = {}", p.next(), p.next());
         let mut p = Params::new(self.backend);
+        let by_town = format!("town = {}", p.next());
+        let mut p = Params::new(self.backend);
         let young = format!(
             "village IN (SELECT code FROM villages WHERE town_code = {})",
             p.next()
@@ -55,6 +57,7 @@ impl Store {
             people: self.list_unordered(Some((&people, of_paid()))).await?,
             exits: self.list_unordered(Some((&exits, of_paid()))).await?,
             town_years: self.list_unordered(Some((&entries, of_year()))).await?,
+            young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             ..Default::default()
         })
     }
@@ -220,12 +223,21 @@ impl Store {
             in_town(&mut p)
         );
         let mut p = Params::new(self.backend);
+        let exits = format!(
+            "person IN (SELECT person FROM young_cadres WHERE {})",
+            in_town(&mut p)
+        );
+        let mut p = Params::new(self.backend);
+        let by_town = format!("town = {}", p.next());
+        let mut p = Params::new(self.backend);
         let settings = format!("year = {} AND town = {}", p.next(), p.next());
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
             villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
             young_cadres: self.list_unordered(Some((&young, vec![code()]))).await?,
             people: self.list_unordered(Some((&people, vec![code()]))).await?,
+            exits: self.list_unordered(Some((&exits, vec![code()]))).await?,
+            young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             town_years: self
                 .list_unordered(Some((&settings, vec![Value::Int(Some(year)), code()])))
                 .await?,
@@ -312,6 +324,7 @@ impl Store {
             exits: self.list_unordered(person()).await?,
             list_entries: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             town_years: self.list_unordered(Some((&by_town, vec![code()]))).await?,
+            young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             ..Default::default()
         })
     }
