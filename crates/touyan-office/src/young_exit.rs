@@ -9,12 +9,16 @@
 //! Who may record it is `touyan_workflow::art10_young::may_record_exit`;
 //! the age limit and the extension's end that the two grounds claim are
 //! checked with `touyan_rules::art10_young_cadres` ([`record_exit`]).
+//! [`YoungTown::unpaid`] says on the page who is not paid in a month,
+//! and why.
 
 use time::Date;
 use touyan_records::CitizenId;
-use touyan_records::model::{Exit, ExitReason, Labelled, YoungState};
+use touyan_records::model::{Exit, ExitReason, Labelled, YoungCadre, YoungState};
+use touyan_rules::Params;
 use touyan_rules::Policy;
 use touyan_rules::art10_young_cadres;
+use touyan_rules::decision::Decision;
 use touyan_storage::{Batch, Store};
 use touyan_workflow::Actor;
 use touyan_workflow::art10_young;
@@ -49,7 +53,67 @@ pub fn may(actor: &Actor<'_>, yt: &YoungTown) -> bool {
     art10_young::may_record_exit(actor, yt.town.as_str()).is_ok()
 }
 
+/// A cadre on the programme not paid in a month, and why.
+pub struct Unpaid<'a> {
+    pub cadre: &'a YoungCadre,
+    /// Why (Article 10): an exit, the term ended (with what an extension
+    /// would need or has), or over the town's cap.
+    pub reason: String,
+    /// In the secretary reserve pool on `today`, and why.
+    pub pool: Decision<bool, String>,
+}
+
 impl YoungTown {
+    /// The town's cadres filed and started by the end of `month` (its
+    /// first day) who are not paid in it (`month_pay` leaves them out),
+    /// each with why, under the month's `params`; `today` dates the
+    /// standing (extension, reserve pool).
+    pub fn unpaid(&self, params: &Params, month: Date, today: Date) -> Vec<Unpaid<'_>> {
+        let paid: Vec<&CitizenId> =
+            touyan_reports::young_on_programme(&self.young, params, month, Some(self.town))
+                .into_iter()
+                .map(|x| &x.cadre.person)
+                .collect();
+        let end = month
+            .replace_day(month.month().length(month.year()))
+            .unwrap_or(month);
+        let mut out = Vec::new();
+        for id in self.people() {
+            let Some(y) = self.cadre_rows(id).into_iter().next() else {
+                continue;
+            };
+            if paid.contains(&id) || y.programme_start > end || y.filed_on.is_none_or(|d| d > end) {
+                continue;
+            }
+            let s = self.standing(params, id, today);
+            let reason = match (&s.exit, s.term.outcome) {
+                (Some(x), _) if x.on < month => format!(
+                    "{} 退出（{}），次月起不再发放（第十条）",
+                    x.on,
+                    x.reason.label()
+                ),
+                (_, t) if t < month => {
+                    let mut r = format!("{}；期满次月起停发（第十条）", s.term.reason);
+                    if !s.extension.is_empty() {
+                        r.push('；');
+                        r.push_str(&s.extension);
+                    }
+                    r
+                }
+                _ => format!(
+                    "超出本镇街人数上限（{}），按进入优才计划先后本月不发放（第十条）",
+                    self.cap(params).reason
+                ),
+            };
+            out.push(Unpaid {
+                cadre: y,
+                reason,
+                pool: s.pool,
+            });
+        }
+        out
+    }
+
     /// The cadres whose exit may be recorded on `today`: on the programme
     /// (selected or filed), no exit on record since they joined.
     pub fn may_exit(&self) -> Vec<&CitizenId> {

@@ -51,6 +51,15 @@ pub struct YoungLine {
     pub share: String,
 }
 
+/// A cadre on the programme not paid in the month, and why.
+pub struct UnpaidLine {
+    pub who: String,
+    pub person_id: String,
+    pub reason: String,
+    pub pool: String,
+    pub pool_ok: bool,
+}
+
 /// A young cadre's exit on record, as the page lists it.
 pub struct ExitLine {
     pub who: String,
@@ -87,6 +96,8 @@ pub(super) struct YoungPage {
     pub(super) today: String,
     /// The exits on record since each cadre joined.
     pub(super) exits: Vec<ExitLine>,
+    /// The cadres on the programme not paid this month, and why.
+    unpaid: Vec<UnpaidLine>,
 }
 
 pub async fn show(
@@ -136,6 +147,7 @@ pub(super) async fn page(
         exit_reasons: Vec::new(),
         today: st.today().to_string(),
         exits: Vec::new(),
+        unpaid: Vec::new(),
     };
     let Some(town) = town else {
         p.problem = Some("请选择镇街区".into());
@@ -228,6 +240,21 @@ pub(super) async fn page(
                 .collect();
         }
     }
+    p.unpaid = l
+        .unpaid(&params, month, today)
+        .into_iter()
+        .map(|u| UnpaidLine {
+            who: format!(
+                "{} {}",
+                l.village_name(&u.cadre.village),
+                l.name(&u.cadre.person)
+            ),
+            person_id: masked(&u.cadre.person),
+            reason: u.reason,
+            pool: format!("{}（{}）", u.pool.reason, u.pool.rule.citation()),
+            pool_ok: u.pool.outcome,
+        })
+        .collect();
     // Moves are decided on the day they are made, under that day's policy.
     match when::params_on(st.policy(), today) {
         Ok(now) => candidates(st, user, &mut p, &l, &now),
