@@ -116,6 +116,16 @@ async fn cap_age_and_pay(db: TestDb) {
         "钱七's listing ended today"
     );
     assert!(!html.contains("37078319990505004"), "masked");
+    // On the reserves page, 赵六 is marked as a young cadre (Article 10).
+    let reserves = get("/reserves?year=2025")
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    assert!(
+        reserves.contains("赵六（优才计划年轻干部，第十条）"),
+        "{reserves}"
+    );
     let op2 = sign_in(&h, "op2").await;
     let other = get("/young?month=2025-06")
         .session(Some(&op2.0))

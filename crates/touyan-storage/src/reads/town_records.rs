@@ -128,7 +128,8 @@ impl Store {
 impl Store {
     /// A town's year as the reserves, secondments, exits and
     /// qualifications pages need it: every town, the town's villages, its
-    /// list entries of the year, every post and reserve in its villages,
+    /// list entries of the year, every post, reserve and young-cadre place
+    /// in its villages,
     /// the people named by any of them with their exam results and
     /// certificates, and the listed people's secondments, work logs and
     /// exits.
@@ -180,6 +181,7 @@ impl Store {
             list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
             posts: self.list_unordered(Some((&posts, vec![code()]))).await?,
             reserves: self.list_unordered(Some((&reserves, vec![code()]))).await?,
+            young_cadres: self.list_unordered(Some((&reserves, vec![code()]))).await?,
             people: self
                 .list_unordered(Some((&people, vec![code(), code()])))
                 .await?,
