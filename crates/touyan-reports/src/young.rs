@@ -137,6 +137,7 @@ pub fn young_on_programme<'a>(
         }
     }
     let extended = extensions(r);
+    let exits = exits_by_person(r);
     let mut paid: Vec<OnProgramme<'a>> = latest
         .into_values()
         .filter(|y| in_scope(town, y.village.town()))
@@ -148,12 +149,7 @@ pub fn young_on_programme<'a>(
             )
             .outcome;
             // An exit on record after the programme's start ends it.
-            let exit = r
-                .exits
-                .iter()
-                .filter(|x| x.person == y.person && x.on >= y.programme_start)
-                .map(|x| x.on)
-                .min();
+            let exit = exit_since(&exits, &y.person, y.programme_start);
             let term_end = exit.map_or(term, |x| x.min(term));
             let share = art10_young_cadres::month_share(p, month, term_end);
             (share.outcome != Share::None).then_some(OnProgramme {
@@ -188,25 +184,41 @@ pub fn young_on_programme<'a>(
     // cap when fewer than the cap of those who joined before them are
     // still on the programme that day (a cadre who left early in the
     // month does not keep out one who joined after).
-    let within: Vec<bool> = (0..paid.len())
-        .map(|i| {
-            let x = &paid[i];
-            let t = x.cadre.village.town();
-            let day = x.term_end.min(end);
-            let before = paid[..i]
-                .iter()
-                .filter(|y| y.cadre.village.town() == t && y.term_end >= day)
-                .count();
-            let cap = art10_young_cadres::cap(p, villages.get(&t).copied().unwrap_or(0)).outcome;
-            before < cap as usize
-        })
-        .collect();
+    let mut within: Vec<bool> = Vec::with_capacity(paid.len());
+    let mut first = 0; // the first of the current town's cadres
+    for i in 0..paid.len() {
+        let x = &paid[i];
+        let t = x.cadre.village.town();
+        if paid[first].cadre.village.town() != t {
+            first = i;
+        }
+        let day = x.term_end.min(end);
+        let before = paid[first..i].iter().filter(|y| y.term_end >= day).count();
+        let cap = art10_young_cadres::cap(p, villages.get(&t).copied().unwrap_or(0)).outcome;
+        within.push(before < cap as usize);
+    }
     let mut keep = within.into_iter();
     paid.retain(|_| keep.next().unwrap_or(false));
     paid.sort_by(|a, b| {
         (a.cadre.village, &a.cadre.person).cmp(&(b.cadre.village, &b.cadre.person))
     });
     paid
+}
+
+/// The days of each person's exits on record.
+fn exits_by_person(r: &Records) -> HashMap<&CitizenId, Vec<Date>> {
+    let mut m: HashMap<&CitizenId, Vec<Date>> = HashMap::new();
+    for x in &r.exits {
+        m.entry(&x.person).or_default().push(x.on);
+    }
+    m
+}
+
+/// A person's first exit on or after `since` (a programme's start).
+fn exit_since(exits: &HashMap<&CitizenId, Vec<Date>>, id: &CitizenId, since: Date) -> Option<Date> {
+    exits
+        .get(id)
+        .and_then(|v| v.iter().copied().filter(|d| *d >= since).min())
 }
 
 /// The approved extensions on record (Article 10): person → the
@@ -232,15 +244,13 @@ pub fn young_places<'a>(
     town: Option<TownCode>,
 ) -> Vec<&'a YoungCadre> {
     let extended = extensions(r);
+    let exits = exits_by_person(r);
     let mut seen: HashSet<&CitizenId> = HashSet::new();
     let mut out: Vec<&YoungCadre> = Vec::new();
     for y in r.young_cadres.iter().filter(|y| {
         y.programme_start <= day
             && in_scope(town, y.village.town())
-            && !r
-                .exits
-                .iter()
-                .any(|x| x.person == y.person && x.on >= y.programme_start && x.on <= day)
+            && exit_since(&exits, &y.person, y.programme_start).is_none_or(|x| x > day)
             && art10_young_cadres::term_end(
                 p,
                 y.person.birth_date(),
