@@ -326,6 +326,7 @@ impl YoungTown {
             taken: self.taken(params, id, today),
             programme_start: self.cadre_rows(id).first().map(|y| y.programme_start),
             excellent,
+            exited: self.exit(id).is_some(),
         }
     }
 
@@ -465,6 +466,7 @@ impl YoungTown {
             taken: 0,
             programme_start: None,
             excellent: false,
+            exited: false,
         };
         let t = self.town.as_str();
         flow::check_move(actor, t, None, YoungMoveKind::Score, "", params, &anyone).is_ok()

@@ -98,6 +98,15 @@ impl YoungTown {
                         r.push('；');
                         r.push_str(&s.extension);
                     }
+                    if s.exit.is_none() {
+                        let ground = match self.candidate(id) {
+                            Some(c) if c.state == YoungState::Extended => {
+                                ExitReason::ExtensionEnded
+                            }
+                            _ => ExitReason::Age,
+                        };
+                        r.push_str(&format!("；尚未登记退出（{}）", ground.label()));
+                    }
                     r
                 }
                 _ => format!(

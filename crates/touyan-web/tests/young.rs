@@ -97,6 +97,7 @@ async fn cap_age_and_pay(db: TestDb) {
         "今日在册 1 人",
         "第十条",
         "2024-01-01 满 36 周岁，超过年龄上限，在册至 2023-12-31；期满次月起停发（第十条）",
+        "尚未登记退出（达到年龄上限）",
     ] {
         assert!(html.contains(want), "{want} missing:\n{html}");
     }

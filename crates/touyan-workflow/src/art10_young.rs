@@ -136,6 +136,8 @@ pub struct Facts {
     /// The town's review found the cadre assessed excellent (an
     /// extension).
     pub excellent: bool,
+    /// An exit from the programme is on record since the cadre joined.
+    pub exited: bool,
 }
 
 /// What an allowed move does to the extension date.
@@ -209,6 +211,11 @@ pub fn check_move(
         )));
     }
     let mut extension = Extension::Keep;
+    if f.exited && matches!(kind, K::ProposeExtension | K::Extend) {
+        return Err(Refusal::Conflict(
+            "该年轻干部已登记退出优才计划，不能延长（第十条）".into(),
+        ));
+    }
     match kind {
         K::Score | K::Select | K::File => {
             let age = art10_young_cadres::age(p, f.birth_date, f.today);
@@ -343,6 +350,7 @@ mod tests {
             taken: 1,
             programme_start: Some(date!(2023 - 07 - 01)),
             excellent: true,
+            exited: false,
         }
     }
 
@@ -702,6 +710,30 @@ mod tests {
                 other => panic!("{kind:?}: {other:?}"),
             }
             assert!(check_move(actor, TOWN, Some(from), kind, "", &p, &within).is_ok());
+        }
+    }
+
+    #[test]
+    fn an_exited_cadre_is_not_extended() {
+        let p = params();
+        let exited = Facts {
+            birth_date: date!(1989 - 01 - 10),
+            exited: true,
+            ..facts()
+        };
+        for (actor, from, kind) in [
+            (a(Role::TownReviewer), S::Filed, K::ProposeExtension),
+            (a(Role::CityAdmin), S::ExtensionProposed, K::Extend),
+        ] {
+            match check_move(&actor, TOWN, Some(from), kind, "意见", &p, &exited) {
+                Err(Refusal::Conflict(m)) => assert!(m.contains("已登记退出"), "{m}"),
+                other => panic!("{kind:?}: {other:?}"),
+            }
+            let stays = Facts {
+                exited: false,
+                ..exited
+            };
+            assert!(check_move(&actor, TOWN, Some(from), kind, "意见", &p, &stays).is_ok());
         }
     }
 
