@@ -173,10 +173,108 @@ async fn write(
         .replace_cycle(DEMO_ACTOR, head.year, None, towns, secretaries, &mut |_| {})
         .await
         .map_err(|e| (1, e.to_string()))?;
+    demo_exceptions(&store, head.year, towns)
+        .await
+        .map_err(|e| (1, format!("演示例外无法写入：{e}")))?;
     let accounts = touyan_web::create_demo_accounts(&store, DEMO_ACTOR)
         .await
         .map_err(|e| (1, e.to_string()))?;
     Ok(accounts)
+}
+
+/// Two exceptions to hedged clauses, asked and reviewed through the
+/// office as the towns and the city would (issue 17, item 1): in the
+/// second town, a secretary's tenure (一般不少于3年) approved by the
+/// town's reviewer and the city; in the third (or the second again), one
+/// more place than the quota (原则上50%) approved by the town and refused
+/// by the city. The first town, the one the README's walk-through uses,
+/// keeps none.
+async fn demo_exceptions(
+    store: &Store,
+    year: i32,
+    towns: &[touyan_storage::CycleTown],
+) -> Result<(), touyan_office::OfficeError> {
+    use touyan_office::exceptions::{self, Asked, Review};
+    use touyan_workflow::{Actor, Role};
+    let mut codes: Vec<touyan_records::TownCode> = towns.iter().map(|t| t.town).collect();
+    codes.sort();
+    let Some(&approved_town) = codes.get(1) else {
+        return Ok(());
+    };
+    let refused_town = codes.get(2).copied().unwrap_or(approved_town);
+    let policy = Policy::example();
+    fn as_actor(role: Role, town: &touyan_records::TownCode) -> touyan_office::By<'_> {
+        touyan_office::By {
+            actor: Actor {
+                role,
+                town: (role != Role::CityAdmin).then_some(town.as_str()),
+            },
+            name: DEMO_ACTOR,
+            origin: None,
+        }
+    }
+    for (town, approve) in [(approved_town, true), (refused_town, false)] {
+        let Some(list) = touyan_office::lists::town_list(store, &policy, year, town).await? else {
+            continue;
+        };
+        let asked = if approve {
+            // A secretary who fails the tenure check and nothing else.
+            let Some(row) = list
+                .rows
+                .iter()
+                .find(|r| r.failed_rules() == ["art01.tenure"])
+            else {
+                continue;
+            };
+            Asked {
+                rule: "art01.tenure".into(),
+                village: row.village.as_str().into(),
+                reason: "任职未满三年，村集体经济收入两年翻番，镇党委研究同意纳入".into(),
+                ..Asked::default()
+            }
+        } else {
+            Asked {
+                rule: "art01.list_size".into(),
+                list_size: (list.quota.outcome + 1).to_string(),
+                reason: "新合并村较多，申请增加一个名额".into(),
+                ..Asked::default()
+            }
+        };
+        let op = as_actor(Role::TownOperator, &town);
+        let seq = exceptions::propose(store, op, &list, &asked).await?;
+        let review = |action: &str, seen: &str, comment: &str| Review {
+            seq,
+            action: action.into(),
+            seen: seen.into(),
+            comment: comment.into(),
+        };
+        let list = touyan_office::lists::town_list(store, &policy, year, town)
+            .await?
+            .ok_or(touyan_office::OfficeError::NotFound)?;
+        exceptions::review(
+            store,
+            as_actor(Role::TownReviewer, &town),
+            &list,
+            &review("town_approve", "proposed", "情况属实，同意报市委组织部审批"),
+        )
+        .await?;
+        let list = touyan_office::lists::town_list(store, &policy, year, town)
+            .await?
+            .ok_or(touyan_office::OfficeError::NotFound)?;
+        let (action, comment) = if approve {
+            ("approve", "同意例外")
+        } else {
+            ("refuse", "纳入数量按行政村总数的50%确定，理由不足，不同意")
+        };
+        exceptions::review(
+            store,
+            as_actor(Role::CityAdmin, &town),
+            &list,
+            &review(action, "town_approved", comment),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Removes an SQLite database file and its WAL companions.

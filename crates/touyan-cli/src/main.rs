@@ -5,6 +5,7 @@ mod cycle;
 mod demo;
 mod divisions;
 mod evaluate;
+mod exceptions;
 mod exports;
 mod payroll;
 mod policy;
@@ -143,6 +144,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 名单例外（“原则上”“一般”条款）：查看，市级批准或不批准
+    Exception {
+        #[command(subcommand)]
+        command: ExceptionCommand,
+    },
     /// 服务账户管理（各镇街、各类管理员的账户）
     Account {
         #[command(subcommand)]
@@ -159,6 +165,46 @@ enum Command {
         /// 会话 Cookie 只经 HTTPS 发送（部署在 HTTPS 之后时使用）
         #[arg(long)]
         secure_cookies: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExceptionCommand {
+    /// 列出某年度各镇街名单的例外申请及其状态
+    List {
+        /// 名单年度
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// 只看该镇街（9 位代码或名称）
+        #[arg(long, value_name = "镇街")]
+        town: Option<String>,
+        /// 使用本市的政策文件（默认：内置示例政策）
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
+    },
+    /// 市级审批一项经镇街审核同意的例外（--approve 批准，--refuse 不批准）
+    Review {
+        /// 名单年度
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// 镇街（9 位代码或名称）
+        #[arg(long, value_name = "镇街")]
+        town: String,
+        /// 例外序号
+        #[arg(long, value_name = "N")]
+        seq: u32,
+        /// 批准
+        #[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
+        approve: bool,
+        /// 不批准
+        #[arg(long)]
+        refuse: bool,
+        /// 审批意见（必填）
+        #[arg(long, value_name = "意见")]
+        comment: String,
+        /// 使用本市的政策文件（默认：内置示例政策）
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
     },
 }
 
@@ -453,6 +499,23 @@ fn export(db: &str, command: ExportCommand) -> ExitCode {
     }
 }
 
+fn exception(db: &str, command: ExceptionCommand) -> ExitCode {
+    match command {
+        ExceptionCommand::List { year, town, policy } => {
+            exceptions::list(db, year, town.as_deref(), policy.as_deref())
+        }
+        ExceptionCommand::Review {
+            year,
+            town,
+            seq,
+            approve,
+            comment,
+            policy,
+            ..
+        } => exceptions::review(db, year, &town, seq, approve, &comment, policy.as_deref()),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = parse();
     match cli.command {
@@ -503,6 +566,7 @@ fn main() -> ExitCode {
                 policy: policy.as_deref(),
             },
         ),
+        Command::Exception { command } => exception(&cli.db, command),
         Command::Account {
             command:
                 AccountCommand::Add {

@@ -237,7 +237,7 @@ fn pure_crates_depend_on_no_io_crate() {
 
 /// Storage writes whose decisions have moved into touyan-office: the
 /// adapters (web, command line) must go through the office for them.
-const OFFICE_WRITES: [&str; 20] = [
+const OFFICE_WRITES: [&str; 21] = [
     ".compute_pay(",
     ".move_pay(",
     ".move_young(",
@@ -254,8 +254,9 @@ const OFFICE_WRITES: [&str; 20] = [
     ".close_evaluation(",
     ".end_case(",
     ".replace_cycle(",
-    // A list's review.
+    // A list's review, and the exceptions to its hedged clauses.
     ".move_list(",
+    ".move_exception(",
     // A workbook's rows (the page's import; the command line's load).
     ".apply_import(",
     // The recording forms' writes: reserves, training, qualification and

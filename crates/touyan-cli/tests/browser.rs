@@ -520,6 +520,63 @@ async fn list_state(c: &Client) -> String {
     text_of(c, "#list-state").await
 }
 
+/// Issue 17, item 1: the town's operator asks for an exception to a
+/// hedged clause (a secretary's tenure, 一般不少于3年) from the list page,
+/// the town's reviewer and the city approve it with comments; the
+/// operator is signed in again on the list page at the end.
+async fn ask_for_an_exception_and_have_it_approved(c: &Client, base: &str, path: &str) {
+    let form = c.find(Locator::Css("#exception-form")).await.unwrap();
+    form.find(Locator::Css("select[name=rule]"))
+        .await
+        .unwrap()
+        .select_by_value("art01.tenure")
+        .await
+        .unwrap();
+    form.find(Locator::Css("select[name=village]"))
+        .await
+        .unwrap()
+        .select_by_index(1)
+        .await
+        .unwrap();
+    fill(
+        c,
+        "#exception-form textarea[name=reason]",
+        "任职不满三年，带富成效突出",
+    )
+    .await;
+    click(c, "#exception-propose").await;
+    let list = text_of(c, "#exception-list").await;
+    assert!(list.contains("待镇街审核"), "{list}");
+    assert!(list.contains("任职不满三年"), "{list}");
+    let seq = c
+        .find(Locator::Css("#exception-list tbody tr:last-child td"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    sign_out(c).await;
+    for (who, action, want) in [
+        (format!("review-{HUALONG}"), "town_approve", "待市级审批"),
+        ("city".to_owned(), "approve", "已批准"),
+    ] {
+        sign_in(c, base, &who).await;
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        fill(
+            c,
+            &format!("#exception-{seq} input[name=comment]"),
+            "情况属实，同意",
+        )
+        .await;
+        click(c, &format!("#exception-{seq}-{action}")).await;
+        let row = text_of(c, &format!("#exception-{seq}")).await;
+        assert!(row.contains(want), "{row}");
+        sign_out(c).await;
+    }
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+}
+
 /// Issue 5, item 1: the demo town's filed list is adjusted
 /// back to the year's proposal by its operator (a reason is required),
 /// confirmed, submitted by its reviewer, and filed by the city; every move
@@ -533,9 +590,12 @@ async fn file_the_list(c: &Client, base: &str) {
     assert_eq!(list_state(c).await, "已备案");
     let page = body_text(c).await;
     assert!(page.contains("资格审查"), "{page}");
-    // A filed list is locked: adjusting it needs a reason.
+    // A filed list is locked: adjusting it needs a reason…
     click(c, "#move-adjust").await;
     assert!(text_of(c, "#list-error").await.contains("须写明调整理由"));
+    // …and, outside January, an exception the city approved since the
+    // filing (Article 13; issue 17, items 1 and 7).
+    ask_for_an_exception_and_have_it_approved(c, base, &path).await;
     c.find(Locator::Css("textarea[name=comment]"))
         .await
         .unwrap()

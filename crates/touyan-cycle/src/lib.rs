@@ -25,8 +25,10 @@
 //!   administrative villages). Villages are listed in code order.
 //! - Village facts (`stars`, `collective_income_wan`, `last_year_rank`):
 //!   the village's record for year `Y - 1`. An unranked village
-//!   (`assessment_rank` empty) is placed last (`village_count`), as the demo
-//!   does, so its secretary fails the "first half" check with that reason.
+//!   (`assessment_rank` empty) keeps no rank (`contract::Rank(None)`, which
+//!   a JSON case cannot say): its secretary fails the "first half" check
+//!   with the reason that the rank is not recorded (未排名), not with an
+//!   invented place.
 //!   A village with no record for `Y - 1` cannot be written as the contract
 //!   requires: it is left out of the town's `villages` (still counted in
 //!   `village_count`) and its secretary is reported in
@@ -667,7 +669,8 @@ fn assemble<'r>(
             name: Cow::Borrowed(v.name.as_str()),
             stars: Count(u32::from(facts.stars)),
             collective_income_wan: income,
-            last_year_rank: Count(facts.assessment_rank.unwrap_or(villages.len() as u32)),
+            // Unranked stays unranked: the rank check fails saying so.
+            last_year_rank: contract::Rank(facts.assessment_rank),
             secretary_reserves: Some(Count(ix.reserves.get(&v.code).copied().unwrap_or(0))),
             secretary,
             young_cadres: Some(young),

@@ -402,8 +402,9 @@ fn hand_computed_proposals() {
     assert_eq!(c["checks"][1]["rule"], "tenure");
     assert_eq!(c["checks"][1]["passed"], true);
     assert_eq!(c["competency"], Value::Null);
-    // D: fails 三好三强 (only 2024's on record), rank (unranked → 8th) and
-    // income (9.99 < 10); passes tenure and stars.
+    // D: fails 三好三强 (only 2024's on record), rank (not ranked: said so,
+    // with no invented place) and income (9.99 < 10); passes tenure and
+    // stars.
     let d = json(3);
     let passed: Vec<bool> = d["checks"]
         .as_array()
@@ -412,6 +413,13 @@ fn hand_computed_proposals() {
         .map(|c| c["passed"].as_bool().unwrap())
         .collect();
     assert_eq!(passed, [false, true, false, false, true]);
+    assert_eq!(
+        d["checks"][2]["detail"],
+        "上年度综合考核未排名（无排名记录），不能认定列全镇街 8 个村前 1/2 位次"
+    );
+    let lines = touyan_cycle::stored::check_lines(&t.secretaries[3].reasons).unwrap();
+    assert!(lines[2].detail.contains("未排名"), "{:?}", lines[2]);
+    assert!(!lines[2].detail.contains("第 8 位"), "{:?}", lines[2]);
     assert_eq!(k.d, t.secretaries[3].person);
     let _ = &k.y1;
 }
@@ -505,17 +513,30 @@ fn same_results_as_the_evaluate_contract() {
             s.tier.map(u64::from)
         );
     }
+    // 204村 is not ranked. The contract requires a number, so the case
+    // written by hand places it last (8 of 8), which fails the check as
+    // "not ranked" does; the cycle keeps it unranked and says so. That
+    // sentence is the only difference.
+    let unranked = "上年度综合考核未排名（无排名记录），不能认定列全镇街 8 个村前 1/2 位次";
+    let placed_last = "上年度综合考核列全镇街 8 个村第 8 位，不在前 1/2 位次";
     let theirs = town["secretaries"].as_array().unwrap();
     assert_eq!(theirs.len(), t.secretaries.len());
-    for (mine, theirs) in t.secretaries.iter().zip(theirs) {
-        let mine: Value = serde_json::from_str(&contract(mine)).unwrap();
+    for (s, theirs) in t.secretaries.iter().zip(theirs) {
+        let mine: Value = serde_json::from_str(&contract(s)).unwrap();
+        if s.person == k.d {
+            assert_eq!(mine["checks"][2]["detail"], unranked);
+            assert_eq!(theirs["checks"][2]["detail"], placed_last);
+            assert_eq!(mine["checks"][2]["passed"], theirs["checks"][2]["passed"]);
+        }
+        let mine: Value =
+            serde_json::from_str(&contract(s).replace(unranked, placed_last)).unwrap();
         assert_eq!(&mine, theirs);
     }
     // Byte for byte, too: rendered from the stored reasons by the
     // contract's own writer.
     let text = std::str::from_utf8(&out).unwrap();
     for s in &t.secretaries {
-        let c = contract(s);
+        let c = contract(s).replace(unranked, placed_last);
         assert!(text.contains(&c), "{c}");
     }
 }

@@ -478,14 +478,15 @@ fn decide_lists(
                 let vf = VillageFacts {
                     stars: u32::from(facts.stars),
                     collective_income_wan: facts.collective_income_wan,
-                    last_year_rank: facts.assessment_rank.unwrap_or(n),
+                    last_year_rank: facts.assessment_rank,
                     village_count: n,
                 };
                 if art01_inclusion::eligibility(p, &s, &vf, on).eligible() {
                     eligible.push((
                         v.code,
                         person.id.clone(),
-                        facts.assessment_rank.unwrap_or(n),
+                        // Eligible, so ranked.
+                        facts.assessment_rank.unwrap_or(u32::MAX),
                         facts.stars,
                     ));
                 }

@@ -178,7 +178,7 @@ fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
             let vf = VillageFacts {
                 stars: u32::from(facts.stars),
                 collective_income_wan: facts.collective_income_wan,
-                last_year_rank: facts.assessment_rank.unwrap(),
+                last_year_rank: facts.assessment_rank,
                 village_count: n,
             };
             let e = eligibility(&p, &s, &vf, on);

@@ -76,11 +76,13 @@ fn town(s: &mut String, r: &TownResult<'_>) {
         let v = &t.villages[r.secretaries[i].village];
         let _ = writeln!(
             s,
-            "  {}. {}（{}，第 {} 名）→ {}档：{}。依据{}",
+            "  {}. {}（{}，{}）→ {}档：{}。依据{}",
             n + 1,
             r.secretary_id(i),
             v.name,
-            v.last_year_rank.0,
+            v.last_year_rank
+                .0
+                .map_or_else(|| "未排名".to_string(), |k| format!("第 {k} 名")),
             tier_zh(tier.outcome),
             tier.sentence(),
             cite(tier)

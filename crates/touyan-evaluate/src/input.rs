@@ -191,6 +191,20 @@ impl<'de> Deserialize<'de> for Count {
     }
 }
 
+/// Last year's rank of a village. The contract requires a number (read
+/// as a [`Count`]); `Rank(None)` — a village not ranked, no rank on record
+/// — is what the yearly cycle passes from the records, which no JSON case
+/// can say: the rank check then fails saying the rank is not recorded,
+/// rather than judging an invented place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rank(pub Option<u32>);
+
+impl<'de> Deserialize<'de> for Rank {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rank, D::Error> {
+        Count::deserialize(d).map(|c| Rank(Some(c.0)))
+    }
+}
+
 fn non_negative(d: Decimal, what: &str) -> Result<(), String> {
     if d.is_sign_negative() && !d.is_zero() {
         Err(format!("{d} is negative（{what}不能为负数）"))
@@ -329,7 +343,7 @@ pub struct Village<'a> {
     pub name: Cow<'a, str>,
     pub stars: Count,
     pub collective_income_wan: Num<Wan>,
-    pub last_year_rank: Count,
+    pub last_year_rank: Rank,
     #[serde(default)]
     pub secretary_reserves: Option<Count>,
     #[serde(default)]

@@ -160,12 +160,13 @@ pub fn validate<'t>(
                 ),
             ));
         }
-        if v.last_year_rank.0 < 1 || v.last_year_rank.0 > village_count {
+        if let Some(rank) = v.last_year_rank.0
+            && (rank < 1 || rank > village_count)
+        {
             return Err(CaseError::new(
                 vp("last_year_rank"),
                 format!(
-                    "{} is outside 1..={village_count}（上年度名次应在 1 至行政村总数 {village_count} 之间）",
-                    v.last_year_rank.0
+                    "{rank} is outside 1..={village_count}（上年度名次应在 1 至行政村总数 {village_count} 之间）"
                 ),
             ));
         }
@@ -308,7 +309,9 @@ pub fn decide<'a>(
         .map(|&i| {
             let v = &town.villages[secretaries[i].village];
             art01_inclusion::Candidate {
-                last_year_rank: v.last_year_rank.0,
+                // Eligible, so ranked: an unranked village fails the rank
+                // check.
+                last_year_rank: v.last_year_rank.0.unwrap_or(u32::MAX),
                 village_code: &v.code,
             }
         })

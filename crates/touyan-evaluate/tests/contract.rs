@@ -580,6 +580,16 @@ fn last_year_rank_outside_1_to_village_count() {
     expect_err_at(&input, "towns[0].villages[0].last_year_rank");
     set(&mut input, "/towns/0/villages/0/last_year_rank", json!(53));
     eval_value(&input).expect("rank 53 of 53 is valid");
+    // The contract requires a number: no rank (null) is refused, not
+    // read as unranked (only the yearly cycle passes "not ranked").
+    set(
+        &mut input,
+        "/towns/0/villages/0/last_year_rank",
+        json!(null),
+    );
+    expect_err_at(&input, "towns[0].villages[0].last_year_rank");
+    remove(&mut input, "/towns/0/villages/0/last_year_rank");
+    expect_err_at(&input, "towns[0].villages[0].last_year_rank");
 
     // village_count absent: the one listed village; rank 2 is out of range.
     let mut input = doc();

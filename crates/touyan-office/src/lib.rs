@@ -33,6 +33,7 @@ pub mod daily;
 pub mod dashboard;
 pub mod error;
 pub mod evaluation;
+pub mod exceptions;
 pub mod exits;
 pub mod figures;
 pub mod import;

@@ -14,17 +14,21 @@
 
 use std::collections::HashMap;
 
+use time::Date;
 use touyan_records::model::{
-    Labelled, ListDraft, ListEntry, ListMoveKind, ListReview, ListStatus, ReviewState,
+    Departure, ExceptionState, Labelled, ListDraft, ListEntry, ListException, ListMoveKind,
+    ListReview, ListStatus, ReviewState,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_rules::art01_inclusion::{self, QuotaReason};
 use touyan_rules::art13_pay::{self, TierPlaces};
 use touyan_rules::decision::Decision;
 use touyan_rules::{Params, Policy};
-use touyan_storage::{CycleSecretary, CycleTownRun, ListChange, ListMoveRun, Store, StoreError};
+use touyan_storage::{
+    CycleSecretary, CycleTownRun, ExceptionMoveRun, ListChange, ListMoveRun, Store, StoreError,
+};
 pub use touyan_workflow::art01_13_list::Finding;
-use touyan_workflow::art01_13_list::{self as flow, Line};
+use touyan_workflow::art01_13_list::{self as flow, CheckLine, Excepted, Line};
 
 use crate::{By, OfficeError, when};
 
@@ -53,8 +57,8 @@ pub struct Row {
     pub stars: Option<u8>,
     pub eligible: bool,
     pub checks: Vec<Check>,
-    /// (title, passed) of each check, as `check_draft` reads them.
-    draft_checks: Vec<(String, bool)>,
+    /// Each check as `check_draft` reads it.
+    draft_checks: Vec<CheckLine>,
     /// 1-based place in the proposal (`None`: not proposed).
     pub place: Option<u32>,
     pub proposed: Option<u8>,
@@ -64,6 +68,16 @@ pub struct Row {
 }
 
 impl Row {
+    /// The rules of the checks the secretary failed (ids), as decided by
+    /// the proposal.
+    pub fn failed_rules(&self) -> Vec<&'static str> {
+        self.draft_checks
+            .iter()
+            .filter(|c| !c.passed)
+            .filter_map(|c| c.rule)
+            .collect()
+    }
+
     /// Whether the town's choice departs from the proposal.
     pub fn departs(&self) -> bool {
         self.chosen != self.proposed
@@ -92,15 +106,32 @@ pub struct TownList {
     pub rows: Vec<Row>,
     pub moves: Vec<ListMoveRun>,
     pub filed: Vec<ListEntry>,
+    /// The town's exceptions of the year to hedged clauses, by number,
+    /// and their moves (`crate::exceptions`).
+    pub exceptions: Vec<ListException>,
+    pub exception_moves: Vec<ExceptionMoveRun>,
+    /// The day the list in force was filed (the latest filed version's;
+    /// 1 January for a list filed without the review, by an import).
+    pub filed_on: Option<Date>,
 }
 
 /// The checks of a stored proposal, and as `check_draft` reads them. A
 /// proposal whose reasons cannot be read shows one line saying so, and
 /// the draft checks go by its stored eligibility instead of blaming a
 /// check.
-fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<(String, bool)>) {
+fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<CheckLine>) {
     match touyan_cycle::stored::check_lines(&s.checks_json) {
         Ok(lines) => {
+            let draft = lines
+                .iter()
+                .map(|c| CheckLine {
+                    rule: c.rule.map(|r| r.id),
+                    title: c
+                        .rule
+                        .map_or_else(|| c.name.clone(), |r| r.title.to_owned()),
+                    passed: c.passed,
+                })
+                .collect();
             let checks: Vec<Check> = lines
                 .into_iter()
                 .map(|c| Check {
@@ -112,7 +143,6 @@ fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<(String, bool)>) {
                     detail: c.detail,
                 })
                 .collect();
-            let draft = checks.iter().map(|c| (c.title.clone(), c.passed)).collect();
             (checks, draft)
         }
         Err(e) => (
@@ -122,7 +152,11 @@ fn checks_of(s: &CycleSecretary) -> (Vec<Check>, Vec<(String, bool)>) {
                 passed: false,
                 detail: format!("{e}，请重新测算"),
             }],
-            vec![("测算判定，理由无法读取".to_owned(), s.eligible)],
+            vec![CheckLine {
+                rule: None,
+                title: "测算判定，理由无法读取".to_owned(),
+                passed: s.eligible,
+            }],
         ),
     }
 }
@@ -162,6 +196,14 @@ pub async fn town_list(
     let drafts = store.list_drafts(year, town).await?;
     let filed = store.filed_list(year, town).await?;
     let moves = store.list_moves(year, town).await?;
+    let exceptions = store.list_exceptions(year, Some(town)).await?;
+    let exception_moves = store.exception_moves(year, Some(town)).await?;
+    let filed_on = store
+        .list_filings(year, town)
+        .await?
+        .iter()
+        .max_by_key(|f| f.version)
+        .map(|f| f.filed_on);
     let current = review
         .as_ref()
         .map(|r| r.state)
@@ -214,6 +256,9 @@ pub async fn town_list(
         rows,
         moves,
         filed,
+        exceptions,
+        exception_moves,
+        filed_on,
     }))
 }
 
@@ -225,28 +270,188 @@ pub struct Counts {
 }
 
 impl TownList {
-    /// The findings of the rows as they stand (with the town's choices).
+    /// The exceptions approved by the city, by number, whose clause the
+    /// list's policy still leaves open (`hedges::open`).
+    pub fn approved_exceptions(&self) -> impl Iterator<Item = &ListException> {
+        self.exceptions.iter().filter(|e| {
+            e.state == ExceptionState::Approved
+                && touyan_rules::hedges::open(&self.params, &e.rule).outcome
+        })
+    }
+
+    /// The findings of the rows as they stand (with the town's choices),
+    /// with the checks the approved exceptions depart from waived.
     pub fn findings(&self) -> Vec<Finding> {
         let who: Vec<String> = self
             .rows
             .iter()
             .map(|r| format!("{} {}", r.village_name, r.person_name))
             .collect();
+        let waived: Vec<Vec<&str>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                self.approved_exceptions()
+                    .filter(|e| e.departure == Departure::Person(r.person.clone()))
+                    .map(|e| e.rule.as_str())
+                    .collect()
+            })
+            .collect();
+        // Of the counts, the latest approval holds (approvals are not
+        // added together: nobody approved their sum).
+        let mut excepted = Excepted::default();
+        for e in self.approved_exceptions() {
+            match e.departure {
+                Departure::Person(_) => {}
+                Departure::ListSize(n) => excepted.list_size = Some(n),
+                Departure::TierPlaces { tier1, tier2 } => {
+                    excepted.tier_places = Some((tier1, tier2));
+                }
+            }
+        }
         let lines: Vec<Line<'_>> = self
             .rows
             .iter()
             .zip(&who)
-            .map(|(r, who)| Line {
+            .zip(&waived)
+            .map(|((r, who), waived)| Line {
                 village: r.village.as_str(),
                 who,
                 checks: &r.draft_checks,
+                waived,
                 stars: u32::from(r.stars.unwrap_or(0)),
                 proposed: r.proposed,
                 chosen: r.chosen,
                 reason: &r.reason,
             })
             .collect();
-        flow::check_draft(&self.params, &self.quota, &lines)
+        flow::check_draft(&self.params, &self.quota, &lines, &excepted)
+    }
+
+    /// When the list in force was filed: the last filing move's moment
+    /// (`None`: filed without the review, by an import; approvals are
+    /// compared with it) and the day of the version in force (exits are
+    /// compared with it; 1 January for a list filed by an import).
+    fn filed_since(&self) -> (Option<time::PrimitiveDateTime>, Date) {
+        let at = self
+            .moves
+            .iter()
+            .rev()
+            .find(|m| m.entry.kind == ListMoveKind::File)
+            .map(|m| m.at);
+        let day = self.filed_on.unwrap_or_else(|| {
+            Date::from_calendar_date(self.year, time::Month::January, 1).unwrap_or(Date::MIN)
+        });
+        (at, day)
+    }
+
+    /// The exceptions the city approved since the list in force was filed.
+    fn approved_since_filing(&self) -> Vec<&ListException> {
+        let (at, _) = self.filed_since();
+        self.approved_exceptions()
+            .filter(|e| {
+                self.exception_moves.iter().any(|m| {
+                    m.entry.seq == e.seq
+                        && m.entry.kind == touyan_records::model::ExceptionMoveKind::Approve
+                        && at.is_none_or(|f| m.at > f)
+                })
+            })
+            .collect()
+    }
+
+    /// The people of the list in force who exited since it was filed, by
+    /// `today`.
+    async fn exited_since_filing(
+        &self,
+        store: &Store,
+        today: Date,
+    ) -> Result<Vec<CitizenId>, OfficeError> {
+        let (_, day) = self.filed_since();
+        let records = store.town_records(self.year, self.town).await?;
+        Ok(records
+            .exits
+            .iter()
+            .filter(|x| day <= x.on && x.on <= today)
+            .filter(|x| self.filed.iter().any(|e| e.person == x.person))
+            .map(|x| x.person.clone())
+            .collect())
+    }
+
+    /// Article 13 (每年年初调整一次) on `today`: `None` in the policy's
+    /// adjustment month of the list's year, else the refusal's sentence.
+    fn outside_adjustment_month(&self, today: Date) -> Option<String> {
+        let d = art13_pay::adjustment_month(&self.params, u8::from(today.month()));
+        if d.outcome && today.year() == self.year {
+            return None;
+        }
+        Some(format!("{}（{}）", d.reason, d.rule.citation()))
+    }
+
+    /// Whether the filed list may be adjusted on `today` (Article 13):
+    /// in the policy's adjustment month of the list's year; in another
+    /// month only when an exception the city approved since the filing,
+    /// or an exit since then, gives a change to make.
+    async fn adjustment_open(&self, store: &Store, today: Date) -> Result<(), OfficeError> {
+        let Some(refusal) = self.outside_adjustment_month(today) else {
+            return Ok(());
+        };
+        if !self.approved_since_filing().is_empty()
+            || !self.exited_since_filing(store, today).await?.is_empty()
+        {
+            return Ok(());
+        }
+        Err(OfficeError::Conflict(refusal))
+    }
+
+    /// Outside the adjustment month, every change of a new version from
+    /// the list in force must be one an approved exception since the
+    /// filing or an exit since then covers: a person's exit removes them;
+    /// an exception for a named secretary covers their row; a list-size
+    /// exception covers an addition, a tier-places exception a change of
+    /// tier. Anything else is refused, naming who and Article 13.
+    async fn changes_covered(&self, store: &Store, today: Date) -> Result<(), OfficeError> {
+        if self.filed.is_empty() {
+            return Ok(());
+        }
+        let Some(refusal) = self.outside_adjustment_month(today) else {
+            return Ok(());
+        };
+        let approved = self.approved_since_filing();
+        let exited = self.exited_since_filing(store, today).await?;
+        let of_scope = |f: fn(&Departure) -> bool| approved.iter().any(|e| f(&e.departure));
+        let size = of_scope(|d| matches!(d, Departure::ListSize(_)));
+        let places = of_scope(|d| matches!(d, Departure::TierPlaces { .. }));
+        let mut uncovered = Vec::new();
+        for r in &self.rows {
+            let before = self
+                .filed
+                .iter()
+                .find(|e| e.person == r.person)
+                .map(|e| e.tier);
+            if before == r.chosen {
+                continue;
+            }
+            let named = approved
+                .iter()
+                .any(|e| e.departure == Departure::Person(r.person.clone()));
+            let covered = named
+                || match (before, r.chosen) {
+                    (Some(_), None) => exited.contains(&r.person),
+                    (None, Some(_)) => size,
+                    (Some(_), Some(_)) => places,
+                    (None, None) => true,
+                };
+            if !covered {
+                uncovered.push(format!("{} {}", r.village_name, r.person_name));
+            }
+        }
+        if uncovered.is_empty() {
+            return Ok(());
+        }
+        Err(OfficeError::Conflict(format!(
+            "{refusal}；{} 的变动没有本次备案后经批准的例外或人员退出，须在调整月份办理",
+            uncovered.join("、")
+        )))
     }
 
     /// The findings a page shows: while the list may still be changed or
@@ -380,6 +585,7 @@ pub async fn move_list(
     by: By<'_>,
     list: &mut TownList,
     asked: &Asked,
+    today: Date,
 ) -> Result<(), OfficeError> {
     let reset = asked.action == "reset";
     let wanted = if reset { "save" } else { asked.action.as_str() };
@@ -397,6 +603,9 @@ pub async fn move_list(
         return Err(OfficeError::Conflict(
             "名单已被他人处理，状态已经改变，请核对后重新办理".into(),
         ));
+    }
+    if kind == ListMoveKind::Adjust {
+        list.adjustment_open(store, today).await?;
     }
     // A proposal decided under another policy than the one in force is
     // checked here under the one in force: the list cannot go forward on
@@ -435,6 +644,7 @@ pub async fn move_list(
         kind,
         ListMoveKind::Confirm | ListMoveKind::Submit | ListMoveKind::File
     ) {
+        list.changes_covered(store, today).await?;
         let findings = list.findings();
         if let Some(first) = findings.first() {
             return Err(invalid(format!(
@@ -457,6 +667,7 @@ pub async fn move_list(
         comment,
         drafts: (takes_form || kind == ListMoveKind::Adjust).then(|| list.drafts()),
         filed: (kind == ListMoveKind::File).then(|| list.filed_entries()),
+        filed_on: (kind == ListMoveKind::File).then_some(today),
     };
     match store.move_list(by.name, by.origin, &change).await {
         Ok(_) => Ok(()),

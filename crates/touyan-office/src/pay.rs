@@ -13,8 +13,8 @@ use std::collections::HashMap;
 
 use time::Date;
 use touyan_records::model::{
-    Exit, Labelled, ListEntry, PayKind, PayMoveKind, PayRecord, PayRun, PayState, Person, Records,
-    Town, TownYear, Village, YoungCadre, YoungCandidate,
+    Exit, Labelled, ListEntry, ListFiling, PayKind, PayMoveKind, PayRecord, PayRun, PayState,
+    Person, Records, Town, TownYear, Village, YoungCadre, YoungCandidate,
 };
 use touyan_records::{CitizenId, TownCode};
 use touyan_reports::{MonthPay, Refusal as ReportRefusal, month_pay};
@@ -173,14 +173,22 @@ pub fn seen_state(code: &str) -> Option<Option<PayState>> {
 }
 
 /// The town whose run covers a stored payment: a subsidy the town of the
-/// person's list entry of the year (any status), a young cadre's pay the
+/// person's list entry of the year (any status, or any filed version), a young cadre's pay the
 /// town of the cadre's village — as the run's stored payments are read.
 fn covers_of(r: &Records, year: i32) -> impl Fn(&PayRecord) -> Option<TownCode> + Sync + '_ {
+    // Anyone on the year's list or on one of its filed versions (a month
+    // pays the version in force then).
     let listed: HashMap<&CitizenId, TownCode> = r
-        .list_entries
+        .list_filings
         .iter()
-        .filter(|e| e.year == year)
-        .map(|e| (&e.person, e.town))
+        .filter(|f| f.year == year)
+        .map(|f| (&f.person, f.town))
+        .chain(
+            r.list_entries
+                .iter()
+                .filter(|e| e.year == year)
+                .map(|e| (&e.person, e.town)),
+        )
         .collect();
     let young: HashMap<&CitizenId, TownCode> = r
         .young_cadres
@@ -323,6 +331,7 @@ pub async fn compute_month(
             young_cadres: store.list_bulk::<YoungCadre>().await?,
             town_years: store.list_bulk::<TownYear>().await?,
             young_candidates: store.list_bulk::<YoungCandidate>().await?,
+            list_filings: store.list_bulk::<ListFiling>().await?,
             ..Records::default()
         },
     };

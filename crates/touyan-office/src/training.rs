@@ -24,7 +24,7 @@ use touyan_records::model::{
 };
 use touyan_records::{CitizenId, TownCode};
 use touyan_reports::Training;
-use touyan_rules::Policy;
+use touyan_rules::{Policy, art06_training};
 use touyan_storage::{Batch, Store};
 use touyan_workflow::Role;
 use touyan_workflow::art06_training::{self as flow, Record};
@@ -218,7 +218,11 @@ impl TownYear {
         };
         r.attendance
             .iter()
-            .filter(|x| x.poor_result)
+            // A poor result opens an admonition and a make-up study.
+            .filter(|x| {
+                art06_training::poor_results(x.poor_result).outcome
+                    == art06_training::FollowUp::AdmonitionAndMakeUp
+            })
             .filter_map(|x| {
                 let s = r.training_sessions.iter().find(|s| s.code == x.session)?;
                 let adm = r

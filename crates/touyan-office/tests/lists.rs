@@ -17,6 +17,10 @@ use touyan_storage::testing::TestDb;
 use touyan_storage::{Store, both_backends};
 use touyan_workflow::Role;
 
+/// The day the tests move the list on: in the example policy's
+/// adjustment month (January).
+const DAY: time::Date = time::macros::date!(2026 - 01 - 15);
+
 /// The records with the villages' facts of 2025: five stars, 80 万元,
 /// ranked in village order.
 fn with_facts() -> touyan_storage::Batch {
@@ -137,7 +141,8 @@ async fn refused_moves_write_nothing(db: TestDb) {
             &store,
             by(Role::TownOperator, Some(T2)),
             &mut l,
-            &asked("save", "none")
+            &asked("save", "none"),
+            DAY
         )
         .await,
         Err(OfficeError::NotFound)
@@ -148,19 +153,20 @@ async fn refused_moves_write_nothing(db: TestDb) {
             &store,
             by(Role::CityAdmin, None),
             &mut l,
-            &asked("save", "none")
+            &asked("save", "none"),
+            DAY
         )
         .await,
         Err(OfficeError::Forbidden(_))
     ));
     // No move named.
     assert!(matches!(
-        lists::move_list(&store, op, &mut l, &asked("", "none")).await,
+        lists::move_list(&store, op, &mut l, &asked("", "none"), DAY).await,
         Err(OfficeError::Invalid(m)) if m == "未指明要办理的操作"
     ));
     // The state seen is not the list's: someone moved it first.
     assert!(matches!(
-        lists::move_list(&store, op, &mut l, &asked("save", "draft")).await,
+        lists::move_list(&store, op, &mut l, &asked("save", "draft"), DAY).await,
         Err(OfficeError::Conflict(_))
     ));
     // A comment of 501 characters; 500 are kept.
@@ -169,7 +175,7 @@ async fn refused_moves_write_nothing(db: TestDb) {
         ..asked("save", "none")
     };
     assert!(matches!(
-        lists::move_list(&store, op, &mut l, &long).await,
+        lists::move_list(&store, op, &mut l, &long, DAY).await,
         Err(OfficeError::Invalid(m)) if m.contains("500")
     ));
     // A tier that is none of 1–3.
@@ -177,7 +183,7 @@ async fn refused_moves_write_nothing(db: TestDb) {
         tiers: vec![(village(1).as_str().to_owned(), "4".into())],
         ..asked("save", "none")
     };
-    match lists::move_list(&store, op, &mut l, &bad).await {
+    match lists::move_list(&store, op, &mut l, &bad, DAY).await {
         Err(OfficeError::Invalid(m)) => {
             assert!(m.contains("第1村村委会") && m.contains("“4”"), "{m}")
         }
@@ -198,7 +204,9 @@ async fn a_saved_choice_is_kept(db: TestDb) {
         reasons: vec![(village(1).as_str().to_owned(), exactly_500.clone())],
         ..asked("save", "none")
     };
-    lists::move_list(&store, op, &mut l, &save).await.unwrap();
+    lists::move_list(&store, op, &mut l, &save, DAY)
+        .await
+        .unwrap();
     let l = read(&store).await;
     assert_eq!(l.current, Some(ReviewState::Draft));
     assert_eq!(l.rows[0].chosen, Some(1));
@@ -228,7 +236,7 @@ async fn a_saved_choice_is_kept(db: TestDb) {
         "{:?}",
         findings[1]
     );
-    match lists::move_list(&store, op, &mut l, &asked("confirm", "draft")).await {
+    match lists::move_list(&store, op, &mut l, &asked("confirm", "draft"), DAY).await {
         Err(OfficeError::Invalid(m)) => assert!(m.starts_with("名单有 2 处"), "{m}"),
         other => panic!("{other:?}"),
     }

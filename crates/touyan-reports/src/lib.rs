@@ -238,6 +238,55 @@ pub(crate) fn filed_entries(r: &Records, year: i32, town: Option<TownCode>) -> V
     v
 }
 
+/// The filed list of `year` in force in the month starting `month`
+/// (Article 13: a month pays that month's list): for a town whose filed
+/// versions are on record (`list_filings`), the version filed last by the
+/// month's end — none when every version was filed later; for a town
+/// without, the list as stored. By town, village and person.
+pub(crate) fn filed_entries_in_month(
+    r: &Records,
+    year: i32,
+    town: Option<TownCode>,
+    month: Date,
+) -> Vec<ListEntry> {
+    let end = month_end(month);
+    let with_versions: HashSet<TownCode> = r
+        .list_filings
+        .iter()
+        .filter(|f| f.year == year)
+        .map(|f| f.town)
+        .collect();
+    let mut in_force: HashMap<TownCode, u32> = HashMap::new();
+    for f in r
+        .list_filings
+        .iter()
+        .filter(|f| f.year == year && f.filed_on <= end && in_scope(town, f.town))
+    {
+        let v = in_force.entry(f.town).or_insert(f.version);
+        *v = (*v).max(f.version);
+    }
+    let mut v: Vec<ListEntry> = filed_entries(r, year, town)
+        .into_iter()
+        .filter(|e| !with_versions.contains(&e.town))
+        .cloned()
+        .chain(
+            r.list_filings
+                .iter()
+                .filter(|f| f.year == year && in_force.get(&f.town) == Some(&f.version))
+                .map(|f| ListEntry {
+                    town: f.town,
+                    year: f.year,
+                    person: f.person.clone(),
+                    village: f.village,
+                    tier: f.tier,
+                    status: ListStatus::Filed,
+                }),
+        )
+        .collect();
+    v.sort_by(|a, b| (a.town, a.village, &a.person).cmp(&(b.town, b.village, &b.person)));
+    v
+}
+
 /// The earliest exit of each person dated before `day`.
 pub(crate) fn exits_before(r: &Records, day: Date) -> HashMap<&CitizenId, &Exit> {
     let mut m: HashMap<&CitizenId, &Exit> = HashMap::new();

@@ -3,7 +3,8 @@
 //! the browser or `touyan payroll --month` computes every town.
 //!
 //! A town's month pays
-//! - everyone on the town's filed list of the month's year, except those
+//! - everyone on the town's filed list in force that month (the version
+//!   filed last by the month's end, `filed_entries_in_month`), except those
 //!   with an exit dated before the month's first day, their tier's
 //!   professionalization subsidy (专业化补贴, Article 13, city finance:
 //!   [`payments`]);
@@ -24,12 +25,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::TownCode;
-use touyan_records::model::{FundingSource, ListStatus, PayKind, PayRecord, Records};
+use touyan_records::model::{FundingSource, PayKind, PayRecord, Records};
 use touyan_rules::Params;
 
 use crate::{
-    Index, Payments, Refusal, Young, YoungByTown, missing_settings, month_zh, payments,
-    scope_suffix, young_by_town, young_on_programme,
+    Index, Payments, Refusal, Young, YoungByTown, filed_entries_in_month, missing_settings,
+    month_zh, payments, scope_suffix, young_by_town, young_on_programme,
 };
 
 /// The month's pay of one town, or of every town.
@@ -123,12 +124,9 @@ pub fn month_pay(r: &Records, p: &Params, month: Date, town: Option<TownCode>) -
     // The towns in scope with a filed list of the year, and with young
     // cadres on the programme.
     let year = month.year();
-    let filed: BTreeSet<TownCode> = r
-        .list_entries
+    let filed: BTreeSet<TownCode> = filed_entries_in_month(r, year, town, month)
         .iter()
-        .filter(|e| e.year == year && e.status == ListStatus::Filed)
         .map(|e| e.town)
-        .filter(|t| town.is_none_or(|x| x == *t))
         .collect();
     let with_young: BTreeSet<TownCode> = on_programme
         .iter()

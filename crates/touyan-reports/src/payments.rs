@@ -8,7 +8,7 @@ use touyan_records::model::{Exit, FundingSource, Labelled, Records};
 use touyan_rules::num::round_fen;
 use touyan_rules::{Params, art13_pay};
 
-use crate::{Index, Refusal, Who, exits_before, filed_entries, month_zh, scope_suffix};
+use crate::{Index, Refusal, Who, exits_before, filed_entries_in_month, month_zh, scope_suffix};
 
 /// One person paid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,9 +51,10 @@ pub struct Payments {
     pub example_amounts: bool,
 }
 
-/// Everyone on the filed list of the month's year, except those with an
-/// exit dated before the month's first day, paid their tier's subsidy
-/// (Article 13, city finance). Refused when that year has no filed list.
+/// Everyone on the filed list in force that month (the version filed last
+/// by the month's end), except those with an exit dated before the
+/// month's first day, paid their tier's subsidy (Article 13, city
+/// finance). Refused when no filed list of the year is in force then.
 pub fn payments(
     r: &Records,
     p: &Params,
@@ -62,7 +63,7 @@ pub fn payments(
 ) -> Result<Payments, Refusal> {
     let ix = Index::new(r);
     let year = month.year();
-    let entries = filed_entries(r, year, town);
+    let entries = filed_entries_in_month(r, year, town, month);
     if entries.is_empty() {
         return Err(Refusal(format!(
             "没有 {year} 年已备案的专业化管理名单{}，不能生成 {} 的补贴发放文件（名单须先备案）",
@@ -75,7 +76,7 @@ pub fn payments(
     let mut rows = Vec::new();
     let mut not_paid = Vec::new();
     let mut seen = HashSet::new();
-    for e in entries {
+    for e in &entries {
         // One payment a person a month, whatever the list says twice.
         if !seen.insert(&e.person) {
             continue;

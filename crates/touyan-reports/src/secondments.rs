@@ -316,6 +316,25 @@ mod tests {
         assert!(!row.complete, "no appraisal yet");
         assert!(row.complete_sentence.contains("书面鉴定"));
         assert_eq!(s.city.done, 1);
+        // Filed last year, or in another town, is not this year's town
+        // secretary: their secondments of the year are not this town's.
+        let mut last_year = entry(4);
+        last_year.year = 2024;
+        let mut elsewhere = entry(5);
+        elsewhere.town = TownCode::parse("370783101").unwrap();
+        elsewhere.village = VillageCode::parse("370783101205").unwrap();
+        let r = Records {
+            list_entries: vec![entry(1), last_year, elsewhere],
+            secondments: vec![
+                sec(4, City, date!(2025 - 03 - 01), date!(2025 - 05 - 01)),
+                sec(5, City, date!(2025 - 03 - 01), date!(2025 - 05 - 01)),
+            ],
+            ..Records::default()
+        };
+        let s = secondments(&r, &params(), 2025, town());
+        assert_eq!(s.listed, 1);
+        assert!(s.rows.is_empty());
+        assert_eq!((s.city.done, s.city.met), (0, false));
         // Nobody filed: 20% of 0 is 0, met with none.
         let s = secondments(&Records::default(), &params(), 2025, town());
         assert_eq!((s.town_quota.required, s.town_quota.met), (0, true));

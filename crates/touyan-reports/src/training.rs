@@ -104,9 +104,18 @@ pub fn training(
                 attended: mine.len() as u32,
                 reflections_missing: mine
                     .iter()
-                    .filter(|(a, _)| a.reflection_filed_on.is_none())
+                    .filter(|(a, _)| {
+                        art06_training::reflection_outstanding(
+                            true,
+                            a.reflection_filed_on.is_some(),
+                        )
+                        .outcome
+                    })
                     .count() as u32,
-                poor_result: mine.iter().any(|(a, _)| a.poor_result),
+                poor_result: mine.iter().any(|(a, _)| {
+                    art06_training::poor_results(a.poor_result).outcome
+                        == art06_training::FollowUp::AdmonitionAndMakeUp
+                }),
             }
         })
         .collect::<Vec<_>>();

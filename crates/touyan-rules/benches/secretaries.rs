@@ -56,7 +56,7 @@ fn synthetic(n: usize, as_of: Date) -> Vec<(SecretaryFacts, VillageFacts)> {
                     [300, 850, 1000, 1225, 3000, 10000][r.next(6) as usize],
                     2,
                 ),
-                last_year_rank: rank,
+                last_year_rank: Some(rank),
                 village_count: villages,
             };
             out.push((s, v));

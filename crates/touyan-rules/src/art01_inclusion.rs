@@ -112,8 +112,10 @@ pub struct SecretaryFacts {
 pub struct VillageFacts {
     pub stars: u32,
     pub collective_income_wan: Decimal,
-    /// Last year's composite assessment rank in the town, 1 = best.
-    pub last_year_rank: u32,
+    /// Last year's composite assessment rank in the town, 1 = best;
+    /// `None`: the village was not ranked (no rank on record), which the
+    /// check cannot count as "前1/2位次".
+    pub last_year_rank: Option<u32>,
     /// Administrative villages in the town (the base of "前1/2位次").
     pub village_count: u32,
 }
@@ -133,7 +135,8 @@ pub enum CheckReason {
         met: bool,
     },
     Rank {
-        rank: u32,
+        /// `None`: not ranked (no rank on record).
+        rank: Option<u32>,
         village_count: u32,
         fraction: crate::num::Ratio,
         met: bool,
@@ -187,7 +190,7 @@ impl fmt::Display for CheckReason {
                 Ok(())
             }
             CheckReason::Rank {
-                rank,
+                rank: Some(rank),
                 village_count,
                 fraction,
                 met,
@@ -195,6 +198,16 @@ impl fmt::Display for CheckReason {
                 f,
                 "上年度综合考核列全镇街 {village_count} 个村第 {rank} 位，{}前 {} 位次",
                 if met { "在" } else { "不在" },
+                fraction.as_fraction()
+            ),
+            CheckReason::Rank {
+                rank: None,
+                village_count,
+                fraction,
+                ..
+            } => write!(
+                f,
+                "上年度综合考核未排名（无排名记录），不能认定列全镇街 {village_count} 个村前 {} 位次",
                 fraction.as_fraction()
             ),
             CheckReason::Income { income, min, met } => write!(
@@ -278,15 +291,19 @@ pub fn tenure(p: &Params, s: &SecretaryFacts, on: Date) -> Check {
 
 /// Last year's rank within the first half: `rank ≤ 1/2 × n` (inclusive
 /// reading; `rank < 1/2 × n` when `inclusion.rank_inclusive` is false).
-pub fn assessment_rank(p: &Params, rank: u32, village_count: u32) -> Check {
+/// A village not ranked (`None`: no rank on record) is not in the first
+/// half: the check fails and says the rank is not recorded.
+pub fn assessment_rank(p: &Params, rank: Option<u32>, village_count: u32) -> Check {
     let fraction = p.inclusion_rank_fraction.value;
-    let ord = fraction.cmp_fraction(u64::from(rank), u64::from(village_count.max(1)));
-    let met = rank >= 1
-        && if p.inclusion_rank_inclusive.value {
-            ord.is_le()
-        } else {
-            ord.is_lt()
-        };
+    let met = rank.is_some_and(|rank| {
+        let ord = fraction.cmp_fraction(u64::from(rank), u64::from(village_count.max(1)));
+        rank >= 1
+            && if p.inclusion_rank_inclusive.value {
+                ord.is_le()
+            } else {
+                ord.is_lt()
+            }
+    });
     Decision::new(
         &ASSESSMENT_RANK,
         met,

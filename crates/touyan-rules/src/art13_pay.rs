@@ -346,7 +346,7 @@ pub fn adjustment_month(p: &Params, month: u8) -> Decision<bool, String> {
         format!("{month} 月为年度调整月份，可调整名单和补贴档次")
     } else {
         format!(
-            "名单和补贴档次每年 {} 月调整一次，{month} 月不作调整（如需调整，须另行记录理由）",
+            "名单和补贴档次每年 {} 月调整一次，{month} 月不作调整（年中调整须依据本次备案后经市委组织部批准的例外，或名单内人员已退出）",
             p.tiers_adjust_month.value
         )
     };

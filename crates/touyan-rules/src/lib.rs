@@ -18,6 +18,7 @@
 //! | 第十二条 胜任度评价 | [`art12_competency`] |
 //! | 第十三条 薪酬与档次 | [`art13_pay`] |
 //! | 第十四条以后（推定）退出 | [`art14_exit_inferred`] |
+//! | “原则上”“一般”条款的例外（第一条、第十三条） | [`hedges`] |
 
 pub mod art01_inclusion;
 pub mod art02_daily_inferred;
@@ -32,6 +33,7 @@ pub mod art13_pay;
 pub mod art14_exit_inferred;
 pub mod calendar;
 pub mod decision;
+pub mod hedges;
 pub mod num;
 pub mod people;
 pub mod policy;
@@ -53,6 +55,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
         art12_competency::RULES,
         art13_pay::RULES,
         art14_exit_inferred::RULES,
+        hedges::RULES,
     ]
     .into_iter()
     .flatten()

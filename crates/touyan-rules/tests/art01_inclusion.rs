@@ -42,7 +42,7 @@ fn village() -> VillageFacts {
     VillageFacts {
         stars: 5,
         collective_income_wan: dec("30"),
-        last_year_rank: 1,
+        last_year_rank: Some(1),
         village_count: 53,
     }
 }
@@ -262,7 +262,7 @@ fn tenure_sentences_are_chinese_with_the_period() {
 // ─── rank ──────────────────────────────────────────────────────────────
 
 fn rank_ok(p: &touyan_rules::Params, rank: u32, n: u32) -> bool {
-    art01_inclusion::assessment_rank(p, rank, n).outcome
+    art01_inclusion::assessment_rank(p, Some(rank), n).outcome
 }
 
 #[test]
@@ -292,7 +292,7 @@ fn the_exclusive_rank_reading_fails_exactly_half() {
     assert!(!rank_ok(&p, 5, 10));
     assert!(rank_ok(&p, 4, 10));
     assert!(rank_ok(&p, 3, 7)); // 6 < 7
-    let d = art01_inclusion::assessment_rank(&p, 5, 10);
+    let d = art01_inclusion::assessment_rank(&p, Some(5), 10);
     assert_rule(d.rule, "art01.assessment_rank", 1);
     assert_used(&d.params, "inclusion.rank_inclusive", ON, Origin::Override);
     assert_used_policy(&d.params, "inclusion.rank_fraction");
@@ -301,12 +301,45 @@ fn the_exclusive_rank_reading_fails_exactly_half() {
 #[test]
 fn rank_sentences() {
     let p = params();
-    let pass = art01_inclusion::assessment_rank(&p, 5, 10).sentence();
+    let pass = art01_inclusion::assessment_rank(&p, Some(5), 10).sentence();
     assert_chinese(&pass);
     assert!(pass.contains("第 5 位"), "{pass}");
-    let fail = art01_inclusion::assessment_rank(&p, 6, 10).sentence();
+    let fail = art01_inclusion::assessment_rank(&p, Some(6), 10).sentence();
     assert_chinese(&fail);
     assert!(fail.contains("不在"), "{fail}");
+}
+
+#[test]
+fn an_unranked_village_fails_and_says_so_without_a_rank() {
+    let p = params();
+    let d = art01_inclusion::assessment_rank(&p, None, 10);
+    assert!(!d.outcome);
+    assert_rule(d.rule, "art01.assessment_rank", 1);
+    let text = d.sentence();
+    assert_chinese(&text);
+    assert!(
+        text.starts_with("上年度综合考核未排名（无排名记录），不能认定列全镇街 10 个村前 1/2 位次"),
+        "{text}"
+    );
+    assert!(!text.contains("第 "), "no invented place: {text}");
+    // Not ranked fails even in a town of one village, and under the
+    // exclusive reading.
+    assert!(!art01_inclusion::assessment_rank(&p, None, 1).outcome);
+    let strict = params_with(&[("inclusion.rank_inclusive", Raw::Bool(false))]);
+    assert!(!art01_inclusion::assessment_rank(&strict, None, 10).outcome);
+    // The whole eligibility: only the rank fails.
+    let e = art01_inclusion::eligibility(
+        &p,
+        &born(date!(1980 - 01 - 01), date!(2015 - 01 - 01)),
+        &VillageFacts {
+            last_year_rank: None,
+            ..village()
+        },
+        ON,
+    );
+    assert!(!e.eligible());
+    let passed: Vec<bool> = e.checks.iter().map(|c| c.outcome).collect();
+    assert_eq!(passed, [true, true, false, true, true]);
 }
 
 // ─── income and stars ──────────────────────────────────────────────────
@@ -409,7 +442,7 @@ fn any_failed_check_makes_a_secretary_ineligible() {
 
     let cases = [
         VillageFacts {
-            last_year_rank: 27,
+            last_year_rank: Some(27),
             ..v
         },
         VillageFacts {

@@ -112,6 +112,7 @@ fn a_failed_evaluation_exits_only_when_confirmed() {
     // The text's own exit (Article 12), not an inferred one.
     assert_rule(ds[0].rule, "art12.exit_not_competent", 12);
     assert!(!ds[0].rule.inferred);
+    assert_eq!(ds[0].rule.citation(), "第十二条");
     assert_used_policy(&ds[0].params, "exit.on_failed_evaluation");
     assert_used_policy(&ds[0].params, "competency.exit_below");
     assert_chinese(&ds[0].sentence());

@@ -57,7 +57,7 @@ fn any_village() -> impl Strategy<Value = VillageFacts> {
             |(village_count, last_year_rank, stars, income)| VillageFacts {
                 stars,
                 collective_income_wan: income,
-                last_year_rank,
+                last_year_rank: Some(last_year_rank),
                 village_count,
             },
         )
@@ -110,7 +110,7 @@ proptest! {
         let codes: Vec<String> = (0..people.len()).map(|i| format!("V{i:03}")).collect();
         let candidates: Vec<Candidate<'_>> = eligible
             .iter()
-            .map(|&i| Candidate { last_year_rank: people[i].1.last_year_rank, village_code: &codes[i] })
+            .map(|&i| Candidate { last_year_rank: people[i].1.last_year_rank.expect("ranked"), village_code: &codes[i] })
             .collect();
         let quota = art01_inclusion::quota(&p, village_count).outcome;
         let list = art01_inclusion::proposed_list(&candidates, quota).outcome;

@@ -61,6 +61,7 @@ mod degrees;
 mod divisions;
 mod error;
 mod evaluations;
+mod exceptions;
 mod import_keys;
 mod lists;
 mod migrations;
@@ -94,6 +95,7 @@ pub use divisions::{
 };
 pub use error::{EvaluationRefusal, StoreError};
 pub use evaluations::{Closing, CodeCount, IssuedBatch, Tally};
+pub use exceptions::{ExceptionChange, ExceptionMoveRun};
 pub use import_keys::ImportKeys;
 pub use lists::{ListChange, ListMoveRun, ListedPerson, ProposalNames};
 pub use migrations::m0005_import_copies::ImportCopy;

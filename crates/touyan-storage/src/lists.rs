@@ -15,12 +15,50 @@ use sea_orm::{ConnectionTrait, Statement, Value};
 use time::PrimitiveDateTime;
 use touyan_records::TownCode;
 use touyan_records::model::{
-    Labelled, ListDraft, ListEntry, ListMove, ListMoveKind, ListReview, ListStatus, ReviewState,
+    Labelled, ListDraft, ListEntry, ListFiling, ListMove, ListMoveKind, ListReview, ListStatus,
+    ReviewState,
 };
 
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, label, opt_int, text};
+
+impl Record for ListFiling {
+    const TABLE: &'static str = "list_filings";
+    const ZH: &'static str = "名单备案版本";
+    const COLUMNS: &'static [Col] = &[
+        col("year", Kind::Int),
+        col("town", Kind::Text),
+        col("version", Kind::Int),
+        col("person", Kind::Text),
+        col("village", Kind::Text),
+        col("tier", Kind::Int),
+        col("filed_on", Kind::Date),
+    ];
+    const KEY: usize = 4;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            int(self.year),
+            text(self.town.as_str()),
+            int(self.version),
+            text(self.person.as_str()),
+            text(self.village.as_str()),
+            int(self.tier),
+            Cell::Date(self.filed_on),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(ListFiling {
+            year: r.int()?,
+            town: r.parse(TownCode::parse)?,
+            version: r.int()?,
+            person: r.parse(touyan_records::CitizenId::parse)?,
+            village: r.parse(touyan_records::VillageCode::parse)?,
+            tier: r.int()?,
+            filed_on: r.date()?,
+        })
+    }
+}
 use crate::sql::Params;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, Tx};
 
 impl Record for ListReview {
     const TABLE: &'static str = "list_reviews";
@@ -146,6 +184,10 @@ pub struct ListChange {
     /// The list to file instead of the town's filed one (`None`: no
     /// filing in this move).
     pub filed: Option<Vec<ListEntry>>,
+    /// The day of a filing: the version filed is kept in `list_filings`
+    /// from this day (the list as it stood before the first filing
+    /// through the review, as version 0 from the year's first day).
+    pub filed_on: Option<time::Date>,
 }
 
 /// `year = ? AND town = ?` and its values.
@@ -211,6 +253,20 @@ impl Store {
         let f = format!("{f} AND status = {}", p.next());
         v.push(Value::String(Some(ListStatus::Filed.code().to_owned())));
         crate::sql::select::<ListEntry, _>(&self.db, self.backend, &f, v).await
+    }
+
+    /// The filed versions of `town`'s list of `year` (`list_filings`),
+    /// by version and person.
+    pub async fn list_filings(
+        &self,
+        year: i32,
+        town: TownCode,
+    ) -> Result<Vec<ListFiling>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let (f, v) = of_town(&mut p, year, town);
+        let mut rows: Vec<ListFiling> = crate::sql::select(&self.db, self.backend, &f, v).await?;
+        rows.sort_by(|a, b| (a.version, &a.person).cmp(&(b.version, &b.person)));
+        Ok(rows)
     }
 
     /// How many people each town has on its filed list of `year`.
@@ -350,19 +406,69 @@ impl Store {
         }])
         .await?;
         if let Some(filed) = &c.filed {
-            let mut p = Params::new(b);
-            let (f, v) = of_town(&mut p, c.year, c.town);
-            let stored: Vec<ListEntry> = crate::sql::select(&tx.tx, b, &f, v).await?;
-            let gone: Vec<ListEntry> = stored
-                .into_iter()
-                .filter(|s| !filed.iter().any(|e| e.person == s.person))
-                .collect();
-            tx.delete(&gone).await?;
-            tx.upsert(filed).await?;
+            file_version(&mut tx, c, filed, review.version).await?;
         }
         tx.commit().await?;
         Ok(review)
     }
+}
+
+/// The filing of a move: the town's `list_entries` replaced by `filed`,
+/// and the version filed kept in `list_filings` from `c.filed_on` (the
+/// first time, the list as it stood too, as version 0 from 1 January).
+async fn file_version(
+    tx: &mut Tx,
+    c: &ListChange,
+    filed: &[ListEntry],
+    version: u32,
+) -> Result<(), StoreError> {
+    let b = tx.backend;
+    let mut p = Params::new(b);
+    let (f, v) = of_town(&mut p, c.year, c.town);
+    let stored: Vec<ListEntry> = crate::sql::select(&tx.tx, b, &f, v).await?;
+    let gone: Vec<ListEntry> = stored
+        .iter()
+        .filter(|s| !filed.iter().any(|e| e.person == s.person))
+        .cloned()
+        .collect();
+    let day = c
+        .filed_on
+        .ok_or_else(|| StoreError::Internal("备案缺少备案日期".into()))?;
+    let mut p = Params::new(b);
+    let (f, v) = of_town(&mut p, c.year, c.town);
+    let versions: Vec<ListFiling> = crate::sql::select(&tx.tx, b, &f, v).await?;
+    let mut rows: Vec<ListFiling> = Vec::new();
+    if versions.is_empty() {
+        let first = time::Date::from_calendar_date(c.year, time::Month::January, 1)
+            .map_err(|_| StoreError::Invalid(format!("{} 不是有效年份", c.year)))?;
+        rows.extend(
+            stored
+                .iter()
+                .filter(|e| e.status == ListStatus::Filed)
+                .map(|e| ListFiling {
+                    year: e.year,
+                    town: e.town,
+                    version: 0,
+                    person: e.person.clone(),
+                    village: e.village,
+                    tier: e.tier,
+                    filed_on: first,
+                }),
+        );
+    }
+    rows.extend(filed.iter().map(|e| ListFiling {
+        year: e.year,
+        town: e.town,
+        version,
+        person: e.person.clone(),
+        village: e.village,
+        tier: e.tier,
+        filed_on: day,
+    }));
+    tx.delete(&gone).await?;
+    tx.upsert(filed).await?;
+    tx.upsert(&rows).await?;
+    Ok(())
 }
 
 /// What a list page shows beside a stored proposal of a village: the

@@ -48,7 +48,19 @@ impl Tx {
         filter: &str,
         values: Vec<Value>,
     ) -> Result<u32, StoreError> {
-        let sql = format!("SELECT COALESCE(MAX(seq), 0) FROM {table} WHERE {filter}");
+        self.next_seq_of(table, "seq", filter, values).await
+    }
+
+    /// The next number in `table`'s `column` among the rows matching
+    /// `filter` (1 for the first).
+    pub(crate) async fn next_seq_of(
+        &self,
+        table: &str,
+        column: &str,
+        filter: &str,
+        values: Vec<Value>,
+    ) -> Result<u32, StoreError> {
+        let sql = format!("SELECT COALESCE(MAX({column}), 0) FROM {table} WHERE {filter}");
         let row = self
             .tx
             .query_one_raw(Statement::from_sql_and_values(

@@ -93,6 +93,7 @@ fn change(
         comment: comment.into(),
         drafts: None,
         filed: None,
+        filed_on: (kind == ListMoveKind::File).then_some(time::macros::date!(2026 - 01 - 20)),
     }
 }
 

@@ -292,6 +292,8 @@ fn sample() -> Batch {
                 young_cadre_factor: dec("0.65"),
             },
         ],
+        // Written by the review's filing only, not by an import.
+        list_filings: Vec::new(),
         // Not written with a batch: candidates move one at a time.
         young_candidates: Vec::new(),
     }

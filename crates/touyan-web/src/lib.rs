@@ -170,6 +170,10 @@ pub fn app(state: AppState) -> Router {
             get(lists::town_page).post(lists::town_move),
         )
         .route("/lists/{year}/{town}/print", get(lists::print))
+        .route(
+            "/lists/{year}/{town}/exceptions",
+            post(lists::exception_move),
+        )
         .route("/training", get(training::show).post(training::record))
         .route("/reserves", get(reserves::show).post(reserves::record))
         .route(

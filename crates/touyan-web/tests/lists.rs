@@ -214,6 +214,56 @@ async fn a_town_list_is_reviewed_and_filed(db: TestDb) {
     assert_eq!(a.status, StatusCode::CONFLICT);
     let a = act(&h, &op, "filed", "adjust", &[]).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // In June, outside the adjustment month (January): refused by
+    // Article 13 (item 7 of issue 17)…
+    let a = act(&h, &op, "filed", "adjust", &[("comment", "书记调整")]).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(
+        a.text().contains("每年 1 月调整一次，6 月不作调整"),
+        "{}",
+        a.text()
+    );
+    assert!(a.text().contains("第十三条"), "{}", a.text());
+    // …until the city approves an exception after the filing.
+    let exception = |who: &(String, String), fields: &[(&str, &str)]| {
+        let mut pairs: Vec<(&str, &str)> = vec![("csrf", who.1.as_str())];
+        pairs.extend_from_slice(fields);
+        post(&format!("{}/exceptions", path()))
+            .form(&pairs)
+            .session(Some(&who.0))
+    };
+    for (who, fields) in [
+        (
+            &op,
+            vec![
+                ("action", "propose"),
+                ("rule", "art01.tenure"),
+                ("village", V1),
+                ("reason", "任职不满三年，确有需要"),
+            ],
+        ),
+        (
+            &rev,
+            vec![
+                ("action", "town_approve"),
+                ("seq", "1"),
+                ("seen", "proposed"),
+                ("comment", "同意"),
+            ],
+        ),
+        (
+            &admin,
+            vec![
+                ("action", "approve"),
+                ("seq", "1"),
+                ("seen", "town_approved"),
+                ("comment", "同意"),
+            ],
+        ),
+    ] {
+        let a = exception(who, &fields).send(&h).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    }
     assert_eq!(
         act(&h, &op, "filed", "adjust", &[("comment", "书记调整")])
             .await

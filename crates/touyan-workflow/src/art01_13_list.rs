@@ -32,6 +32,7 @@ use touyan_rules::Params;
 use touyan_rules::art01_inclusion::{self, QuotaReason};
 use touyan_rules::art13_pay;
 use touyan_rules::decision::Decision;
+use touyan_rules::hedges;
 
 use crate::{Actor, Refusal, Role};
 
@@ -194,14 +195,26 @@ pub fn editable(current: Option<ReviewState>) -> bool {
     edge(K::Save).from.contains(&current)
 }
 
+/// One inclusion check of a secretary as decided by the proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckLine {
+    /// The rule's id (`None`: the stored reasons could not be read).
+    pub rule: Option<&'static str>,
+    pub title: String,
+    pub passed: bool,
+}
+
 /// One secretary of the town as the review sees them.
 #[derive(Clone, Debug)]
 pub struct Line<'a> {
     pub village: &'a str,
     /// "village name secretary name", for messages.
     pub who: &'a str,
-    /// The secretary's inclusion checks as decided: (title, passed).
-    pub checks: &'a [(String, bool)],
+    /// The secretary's inclusion checks as decided.
+    pub checks: &'a [CheckLine],
+    /// The hedged rules an approved exception departs from for this
+    /// secretary (rule ids; `touyan_rules::hedges`).
+    pub waived: &'a [&'a str],
     /// The village's Party organisation star rating.
     pub stars: u32,
     /// The proposal's tier (`None`: not proposed).
@@ -246,13 +259,26 @@ fn finding<T, R: std::fmt::Display>(
     }
 }
 
+/// The counts of the list an approved exception departs from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Excepted {
+    /// The list may hold this many (Article 1's quota, 原则上).
+    pub list_size: Option<u32>,
+    /// Tiers 1 and 2 may hold this many (Article 13's shares, 原则上).
+    pub tier_places: Option<(u32, u32)>,
+}
+
 /// Checks a town's draft list against the measures and the proposal; an
 /// empty answer means it may be confirmed and submitted. `quota` is the
-/// town's quota decision (Article 1).
+/// town's quota decision (Article 1). A hedged check departed from by an
+/// approved exception (`Line::waived`, `excepted`) is not a finding: a
+/// secretary's waived check counts as met, a count within the exception's
+/// number passes.
 pub fn check_draft(
     p: &Params,
     quota: &Decision<u32, QuotaReason>,
     lines: &[Line<'_>],
+    excepted: &Excepted,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut tiers = Vec::new();
@@ -267,17 +293,27 @@ pub fn check_draft(
                 });
                 continue;
             }
-            let e =
-                art01_inclusion::listed_eligible(l.checks.iter().map(|(t, p)| (t.as_str(), *p)));
+            let waived = |rule: Option<&str>| rule.is_some_and(|r| l.waived.contains(&r));
+            let e = art01_inclusion::listed_eligible(
+                l.checks
+                    .iter()
+                    .map(|c| (c.title.as_str(), c.passed || waived(c.rule))),
+            );
             if !e.outcome {
                 out.push(finding(Some(l.village), l.who, &e));
             }
             let s = art13_pay::tier_stars(p, t, l.stars);
-            if !s.outcome {
+            if !s.outcome && !waived(Some(s.rule.id)) {
                 out.push(finding(Some(l.village), l.who, &s));
             }
             tiers.push(t);
-            stars.push(l.stars);
+            // A waived tier-1 star gate counts the secretary as able for
+            // tier 1 (no unused tier-1 place passes down for them).
+            stars.push(if waived(Some(s.rule.id)) {
+                l.stars.max(p.tiers_tier1_min_stars.value)
+            } else {
+                l.stars
+            });
         }
         if l.departs() && l.reason.trim().is_empty() {
             let what = match (l.proposed, l.chosen) {
@@ -297,12 +333,17 @@ pub fn check_draft(
             });
         }
     }
-    let size = art01_inclusion::list_size(quota, tiers.len() as u32);
-    if !size.outcome {
+    let listed = tiers.len() as u32;
+    let size = art01_inclusion::list_size(quota, listed);
+    if !size.outcome && excepted.list_size.is_none_or(|n| listed > n) {
         out.push(finding(None, "", &size));
     }
     let counts = art13_pay::tier_counts(p, &tiers, &stars);
-    if !counts.outcome {
+    if !counts.outcome
+        && excepted.tier_places.is_none_or(|approved| {
+            !hedges::within_places(counts.reason.given, counts.reason.places, approved)
+        })
+    {
         out.push(finding(None, "", &counts));
     }
     out

@@ -21,6 +21,7 @@
 //! - `import.rs`: which sheets of a workbook a role may import, through
 //!   the same checks as the form that records them; workflow records never.
 
+pub mod art01_13_exception;
 pub mod art01_13_list;
 pub mod art02_daily;
 pub mod art06_training;

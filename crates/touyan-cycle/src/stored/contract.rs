@@ -177,7 +177,7 @@ mod tests {
         for policy in policies() {
             n += every_combination(&policy.resolve(ON).unwrap());
         }
-        assert_eq!(n, 3 * 4 * 4 * 4 * 5 * 4);
+        assert_eq!(n, 3 * 4 * 4 * 5 * 5 * 4);
     }
 
     /// The combinations under `p`; how many.
@@ -198,8 +198,15 @@ mod tests {
             date!(2024 - 01 - 01),
             date!(2024 - 01 - 02),
         ];
-        // Exactly half, one past half, the only village, past half of 9.
-        let ranks = [(8, 16), (9, 16), (1, 1), (5, 9)];
+        // Exactly half, one past half, the only village, past half of 9,
+        // not ranked.
+        let ranks = [
+            (Some(8), 16),
+            (Some(9), 16),
+            (Some(1), 1),
+            (Some(5), 9),
+            (None, 9),
+        ];
         let incomes = ["10", "9.99", "-3.5", "123456789.123456", "12.5"];
         let stars = [0, 3, 4, 5];
         let t = |level, days: &str| Attendance {

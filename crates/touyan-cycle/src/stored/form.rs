@@ -118,9 +118,13 @@ pub(super) fn compact(out: &mut String, s: &SecretaryResult) -> bool {
         Some(Relaxation::Degree) => write!(out, "\"D\""),
         Some(Relaxation::Age(age)) => write!(out, "{age}"),
     };
+    let _ = match rank {
+        Some(rank) => write!(out, ",{rank}"),
+        None => write!(out, ",null"),
+    };
     let _ = write!(
         out,
-        ",{rank},{village_count},{},{},\"{}\",\"{}\",{stars},{min_stars},",
+        ",{village_count},{},{},\"{}\",\"{}\",{stars},{min_stars},",
         fraction.num(),
         fraction.den(),
         income,
@@ -213,7 +217,10 @@ pub fn decode(stored: &str) -> Result<Reasons, String> {
             met: bit(1),
         },
         CheckReason::Rank {
-            rank: uint(6)?,
+            rank: match &a[6] {
+                Value::Null => None,
+                _ => Some(uint(6)?),
+            },
             village_count: uint(7)?,
             fraction,
             met: bit(2),

@@ -30,8 +30,8 @@
 //!   integers; `years`: the tenure required; `relaxed`: `null` (no
 //!   relaxation), `"D"` (full-time college degree or higher) or the age in
 //!   completed years (the age relaxation).
-//! - `rank`, `villages`: last year's rank and the villages it was ranked
-//!   among; `num`/`den`: the fraction of them that qualifies (前1/2),
+//! - `rank`, `villages`: last year's rank (`null`: the village was not
+//!   ranked, no rank on record) and the villages it was ranked among; `num`/`den`: the fraction of them that qualifies (前1/2),
 //!   reduced (64-bit integers: a policy may give `33.3333333333%`).
 //! - `"income"`, `"min"`: collective income and the minimum in 万元,
 //!   as the reason writes them (a policy's `10.0` stays `10.0`), as
@@ -136,7 +136,7 @@ mod fixtures {
         let village = VillageFacts {
             stars: 5,
             collective_income_wan: dec("30"),
-            last_year_rank: 1,
+            last_year_rank: Some(1),
             village_count: 53,
         };
         SecretaryResult {

@@ -209,6 +209,23 @@ pub struct PayRecord {
     pub amount_fen: i64,
 }
 
+/// One person of one filed version of a town's yearly list, with the
+/// day it was filed. The list in force in a month is the version filed
+/// last by the month's end (Article 13: a month pays that month's list,
+/// even when computed after a later filing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListFiling {
+    pub year: i32,
+    pub town: TownCode,
+    /// The review's version filed (0: the list as it stood before the
+    /// first filing through the review, in force from the year's start).
+    pub version: u32,
+    pub person: CitizenId,
+    pub village: VillageCode,
+    pub tier: u8,
+    pub filed_on: Date,
+}
+
 /// Leaving professionalized management.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exit {

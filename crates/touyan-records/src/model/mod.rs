@@ -48,6 +48,7 @@ impl Labelled for Education {
 
 mod daily;
 mod evaluations;
+mod exceptions;
 mod lists;
 mod people;
 mod plans;
@@ -58,6 +59,7 @@ mod young;
 
 pub use daily::*;
 pub use evaluations::*;
+pub use exceptions::*;
 pub use lists::*;
 pub use people::*;
 pub use plans::*;
@@ -92,6 +94,9 @@ pub struct Records {
     pub work_logs: Vec<WorkLog>,
     pub reserve_reports: Vec<ReserveReport>,
     pub town_years: Vec<TownYear>,
+    /// The filed versions of the yearly lists (written by the review's
+    /// filing, not imported: not a kind of the import's batch).
+    pub list_filings: Vec<ListFiling>,
     /// Young-cadre candidates (Article 10), read for their approved
     /// extensions (a term's end); neither imported nor written with the
     /// other kinds (their moves are `Store::move_young`'s).

@@ -129,6 +129,12 @@ catalog! {
     exit_on_leaving_office: bool = "exit.on_leaving_office";
     exit_on_age: bool = "exit.on_age";
     exit_max_age: u32 = "exit.max_age";
+    // Clauses the measures hedge (原则上, 一般): a city may make them strict
+    strict_art01_tenure: bool = "strict.art01_tenure";
+    strict_art01_list_size: bool = "strict.art01_list_size";
+    strict_art13_star_rating: bool = "strict.art13_star_rating";
+    strict_art13_tier_stars: bool = "strict.art13_tier_stars";
+    strict_art13_tier_counts: bool = "strict.art13_tier_counts";
 }
 
 /// The spec of a parameter by name.

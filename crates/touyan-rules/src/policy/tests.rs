@@ -176,7 +176,10 @@ fn the_first_day_of_the_example_resolves_and_the_day_before_does_not() {
     assert_eq!(err.on, date!(1999 - 12 - 31));
     assert_eq!(err.missing.len(), CATALOG.len());
     assert_eq!(err.missing[0], "inclusion.quota_ratio");
-    assert_eq!(err.missing[err.missing.len() - 1], "exit.max_age");
+    assert_eq!(
+        err.missing[err.missing.len() - 1],
+        "strict.art13_tier_counts"
+    );
 }
 
 // ─── dated values ──────────────────────────────────────────────────────

@@ -26,6 +26,8 @@ pub(crate) mod m0013_cycle_digest_index;
 pub(crate) mod m0014_cycle_person_index;
 pub(crate) mod m0015_ballot_integrity;
 pub(crate) mod m0016_audit_events;
+pub(crate) mod m0017_exceptions;
+pub(crate) mod m0021_list_filings;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
@@ -53,6 +55,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_cycle_person_index::CyclePersonIndex),
             Box::new(m0015_ballot_integrity::BallotIntegrity),
             Box::new(m0016_audit_events::AuditEvents),
+            Box::new(m0017_exceptions::Exceptions),
+            Box::new(m0021_list_filings::ListFilings),
         ]
     }
 }

@@ -22,11 +22,16 @@ impl Store {
         town: TownCode,
     ) -> Result<touyan_records::model::Records, StoreError> {
         let code = || Value::String(Some(town.as_str().to_owned()));
+        // Everyone on the year's list or on one of its filed versions (a
+        // month pays the version in force then), and the young cadres.
         let paid = |p: &mut Params| {
             format!(
                 "(SELECT person FROM list_entries WHERE year = {} AND town = {} \
+                 UNION SELECT person FROM list_filings WHERE year = {} AND town = {} \
                  UNION SELECT person FROM young_cadres WHERE village IN \
                  (SELECT code FROM villages WHERE town_code = {}))",
+                p.next(),
+                p.next(),
                 p.next(),
                 p.next(),
                 p.next()
@@ -48,7 +53,15 @@ impl Store {
         let mut p = Params::new(self.backend);
         let exits = format!("person IN {}", paid(&mut p));
         let of_year = || vec![Value::Int(Some(year)), code()];
-        let of_paid = || vec![Value::Int(Some(year)), code(), code()];
+        let of_paid = || {
+            vec![
+                Value::Int(Some(year)),
+                code(),
+                Value::Int(Some(year)),
+                code(),
+                code(),
+            ]
+        };
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
             villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
@@ -57,6 +70,7 @@ impl Store {
             people: self.list_unordered(Some((&people, of_paid()))).await?,
             exits: self.list_unordered(Some((&exits, of_paid()))).await?,
             town_years: self.list_unordered(Some((&entries, of_year()))).await?,
+            list_filings: self.list_unordered(Some((&entries, of_year()))).await?,
             young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             ..Default::default()
         })

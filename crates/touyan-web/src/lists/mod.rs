@@ -12,14 +12,17 @@
 //! The parts: `overview.rs` the city's overview of every town's list,
 //! `view.rs` a town's list as read (its rows, checks and findings),
 //! `town.rs` a town's list page, `moves.rs` the proposal and the review's
-//! moves (posts), `print.rs` the filing form for printing.
+//! moves (posts), `exceptions.rs` the exceptions to hedged clauses and
+//! their moves, `print.rs` the filing form for printing.
 
+mod exceptions;
 mod moves;
 mod overview;
 mod print;
 mod town;
 mod view;
 
+pub use exceptions::{ExceptionView, RuleOption, exception_move};
 pub use moves::{ProposeForm, propose, town_move};
 pub use overview::{TownLine, YearQuery, overview};
 pub use print::{PrintRow, print};

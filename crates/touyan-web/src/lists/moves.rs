@@ -89,7 +89,7 @@ pub async fn propose(
 
 /// The list's page with the office's refusal (a missing list: the
 /// missing page).
-fn refusal(user: &User, v: View, e: OfficeError) -> Result<Response, PageError> {
+pub(super) fn refusal(user: &User, v: View, e: OfficeError) -> Result<Response, PageError> {
     let status = match &e {
         OfficeError::NotFound => return Ok(not_found_page()),
         OfficeError::Store(_) => return Err(e.into()),
@@ -137,7 +137,15 @@ pub async fn town_move(
         tiers: by_prefix("tier_"),
         reasons: by_prefix("reason_"),
     };
-    match lists::move_list(store, by_from(&user, &origin), &mut v.list, &asked).await {
+    match lists::move_list(
+        store,
+        by_from(&user, &origin),
+        &mut v.list,
+        &asked,
+        st.today(),
+    )
+    .await
+    {
         Ok(()) => Ok(see_other(&format!("/lists/{year}/{}", town.as_str()))),
         Err(e) => refusal(&user, v, e),
     }

@@ -29,6 +29,8 @@ pub struct TownLine {
     pub state: &'static str,
     pub version: String,
     pub filed: usize,
+    /// Approved exceptions to hedged clauses, and those waiting.
+    pub exceptions: String,
 }
 
 #[derive(Template)]
@@ -79,6 +81,7 @@ async fn overview_rows(
     let runs = store.cycle_towns(year, None).await?;
     let reviews = store.list_reviews(year).await?;
     let filed = store.filed_counts(year).await?;
+    let exceptions = store.list_exceptions(year, None).await?;
     Ok(towns
         .into_iter()
         .map(|(code, name)| {
@@ -88,7 +91,13 @@ async fn overview_rows(
             let state = review
                 .map(|r| r.state)
                 .or_else(|| (filed > 0).then_some(ReviewState::Filed));
+            let t = touyan_office::exceptions::tally(&exceptions, &code);
             TownLine {
+                exceptions: match (t.approved, t.waiting) {
+                    (0, 0) => String::new(),
+                    (a, 0) => format!("已批准 {a}"),
+                    (a, w) => format!("已批准 {a}，待审 {w}"),
+                },
                 quota: run.map_or_else(|| "未测算".into(), |r| r.town.inclusion_quota.to_string()),
                 proposed: run.map_or_else(String::new, |r| r.town.included.to_string()),
                 state: state_label(state),

@@ -12,7 +12,9 @@ use crate::http::{PageError, SignedIn, act};
 use crate::pages::{message_page, render};
 use crate::roles::Action;
 use crate::scope::town_in_scope;
-use crate::state::AppState;
+use crate::state::{AppState, china_time};
+use touyan_office::exceptions;
+use touyan_records::model::Labelled;
 
 pub struct PrintRow {
     pub n: usize,
@@ -24,9 +26,20 @@ pub struct PrintRow {
     pub reason: String,
 }
 
+/// An approved exception as the form prints it.
+pub struct PrintException {
+    pub seq: u32,
+    pub rule: String,
+    pub departure: String,
+    pub reason: String,
+    /// Who approved it in the town and in the city, and when.
+    pub approved: String,
+}
+
 #[derive(Template)]
 #[template(path = "lists/print.html")]
 struct PrintPage {
+    exceptions: Vec<PrintException>,
     title: String,
     town_name: String,
     state: &'static str,
@@ -61,6 +74,21 @@ pub async fn print(
         .iter()
         .map(|r| r.village.as_str().to_owned())
         .collect();
+    let l = &v.list;
+    let exceptions = l
+        .approved_exceptions()
+        .map(|e| PrintException {
+            seq: e.seq,
+            rule: exceptions::rule_zh(&e.rule),
+            departure: exceptions::departure_zh(l, &e.departure),
+            reason: e.reason.clone(),
+            approved: exceptions::approvals(l, e.seq)
+                .into_iter()
+                .map(|m| format!("{}：{} {}", m.entry.kind.label(), m.by, china_time(m.at)))
+                .collect::<Vec<_>>()
+                .join("；"),
+        })
+        .collect();
     let p = page(&user, v, None);
     let rows = order
         .iter()
@@ -86,6 +114,7 @@ pub async fn print(
             counts: p.counts,
             quota_text: p.quota_text,
             rows,
+            exceptions,
         },
         StatusCode::OK,
     ))

@@ -60,6 +60,9 @@ pub(super) struct ListPage {
     moves: Vec<MoveView>,
     filed_count: usize,
     may_propose: bool,
+    exceptions: Vec<super::ExceptionView>,
+    exception_rules: Vec<super::RuleOption>,
+    may_ask_exception: bool,
 }
 
 pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
@@ -87,6 +90,9 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
         });
     }
     let counts = l.counts();
+    let exceptions = super::exceptions::views(l, &by);
+    let may_ask_exception = touyan_office::exceptions::may_propose(&by, l);
+    let exception_rules = super::exceptions::rule_options(l);
     let (quota_text, places_text, rows) = (v.quota_text(), v.places_text(), v.rows());
     let View {
         town_name, list: l, ..
@@ -141,6 +147,9 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
             .collect(),
         filed_count: l.filed.len(),
         may_propose: user.may(Action::Propose),
+        exceptions,
+        exception_rules,
+        may_ask_exception,
     }
 }
 

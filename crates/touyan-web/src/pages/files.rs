@@ -9,7 +9,7 @@ use touyan_records::model::Labelled;
 use touyan_rules::decision::article_zh;
 use touyan_storage::PersonFile;
 
-use super::{Chrome, masked, opt, render, yes_no, yuan};
+use super::{Chrome, masked, opt, rank, render, yes_no, yuan};
 use crate::http::{PageError, SignedIn, act};
 use crate::state::AppState;
 
@@ -73,7 +73,7 @@ pub async fn village(
                         y.stars.to_string(),
                         y.collective_income_wan.to_string(),
                         opt(&y.assessment_score),
-                        opt(&y.assessment_rank),
+                        rank(y.assessment_rank),
                     ]
                 })
                 .collect(),
@@ -234,7 +234,7 @@ fn career(f: &PersonFile) -> Vec<Section> {
                         y.stars.to_string(),
                         y.collective_income_wan.to_string(),
                         opt(&y.assessment_score),
-                        opt(&y.assessment_rank),
+                        rank(y.assessment_rank),
                     ]
                 })
                 .collect(),

@@ -245,6 +245,12 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
+/// Last year's assessment rank; a village not ranked says so (未排名)
+/// rather than showing a blank or a made-up place.
+fn rank(r: Option<u32>) -> String {
+    r.map_or_else(|| "未排名".to_owned(), |k| k.to_string())
+}
+
 fn yes_no(b: bool) -> String {
     if b { "是" } else { "否" }.to_owned()
 }
@@ -300,5 +306,11 @@ mod tests {
         assert_eq!(p.next.as_deref(), Some("/villages?q=%E4%B8%9C&page=3"));
         let p = Pager::new("/people", &[], 1, 0);
         assert_eq!((p.pages, p.prev, p.next), (1, None, None));
+    }
+
+    #[test]
+    fn an_unranked_village_shows_as_unranked() {
+        assert_eq!(rank(None), "未排名");
+        assert_eq!(rank(Some(3)), "3");
     }
 }

@@ -164,7 +164,7 @@ fn params() -> Params {
         .expect("resolves")
 }
 
-fn passed() -> Vec<(String, bool)> {
+fn passed() -> Vec<CheckLine> {
     [
         "三好三强",
         "任职年限",
@@ -173,14 +173,19 @@ fn passed() -> Vec<(String, bool)> {
         "党组织星级",
     ]
     .iter()
-    .map(|t| (t.to_string(), true))
+    .map(|t| CheckLine {
+        rule: None,
+        title: t.to_string(),
+        passed: true,
+    })
     .collect()
 }
 
 struct L {
     village: String,
     who: String,
-    checks: Vec<(String, bool)>,
+    checks: Vec<CheckLine>,
+    waived: Vec<&'static str>,
     stars: u32,
     proposed: Option<u8>,
     chosen: Option<u8>,
@@ -192,6 +197,7 @@ fn l(n: usize, stars: u32, proposed: Option<u8>, chosen: Option<u8>) -> L {
         village: format!("370783100{:03}", 200 + n),
         who: format!("{n}村 书记{n}"),
         checks: passed(),
+        waived: Vec::new(),
         stars,
         proposed,
         chosen,
@@ -200,6 +206,10 @@ fn l(n: usize, stars: u32, proposed: Option<u8>, chosen: Option<u8>) -> L {
 }
 
 fn check(p: &Params, villages: u32, ls: &[L]) -> Vec<Finding> {
+    check_with(p, villages, ls, &Excepted::default())
+}
+
+fn check_with(p: &Params, villages: u32, ls: &[L], excepted: &Excepted) -> Vec<Finding> {
     let quota = art01_inclusion::quota(p, villages);
     let lines: Vec<Line<'_>> = ls
         .iter()
@@ -207,13 +217,14 @@ fn check(p: &Params, villages: u32, ls: &[L]) -> Vec<Finding> {
             village: &x.village,
             who: &x.who,
             checks: &x.checks,
+            waived: &x.waived,
             stars: x.stars,
             proposed: x.proposed,
             chosen: x.chosen,
             reason: &x.reason,
         })
         .collect();
-    check_draft(p, &quota, &lines)
+    check_draft(p, &quota, &lines, excepted)
 }
 
 #[test]
@@ -302,8 +313,8 @@ fn listing_a_secretary_who_fails_a_condition_is_refused() {
         l(3, 4, Some(2), Some(2)),
         l(2, 4, None, Some(3)),
     ];
-    ls[2].checks[1].1 = false;
-    ls[2].checks[2].1 = false;
+    ls[2].checks[1].passed = false;
+    ls[2].checks[2].passed = false;
     ls[2].reason = "群众认可".into();
     let f = check(&p, 6, &ls);
     assert_eq!(f.len(), 1, "{f:?}");
@@ -374,4 +385,86 @@ fn proposals_are_decided_by_the_city_or_a_towns_own_operator() {
         );
         assert!(matches!(may_propose(&a, None), Err(Refusal::Forbidden(_))));
     }
+}
+
+// ─── approved exceptions (原则上, 一般) ─────────────────────────────────
+
+#[test]
+fn an_approved_tenure_exception_waives_that_check_and_no_other() {
+    let p = params();
+    let mut ls = vec![
+        l(1, 5, Some(1), Some(1)),
+        l(3, 4, Some(2), Some(2)),
+        l(2, 4, None, Some(3)),
+    ];
+    ls[2].checks[1].rule = Some("art01.tenure");
+    ls[2].checks[1].passed = false;
+    ls[2].reason = "任职2年，带富成效突出".into();
+    // Without the exception the tenure check refuses the listing.
+    let f = check(&p, 6, &ls);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].message.contains("任职年限"), "{}", f[0].message);
+    // With it, the list passes.
+    ls[2].waived = vec!["art01.tenure"];
+    assert_eq!(check(&p, 6, &ls), vec![]);
+    // The exception covers tenure only: a failed rank still refuses.
+    ls[2].checks[2].rule = Some("art01.assessment_rank");
+    ls[2].checks[2].passed = false;
+    let f = check(&p, 6, &ls);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        f[0].message,
+        "2村 书记2：不符合纳入条件（综合考核名次），不能列入名单"
+    );
+}
+
+#[test]
+fn two_five_star_secretaries_get_tiers_one_and_two_only_by_an_exception() {
+    let p = params();
+    // 4 villages: quota 2; a list of 2 has floor(2/3) = 0 places in
+    // tiers 1 and 2, so the proposal gives both tier 3.
+    let mut ls = vec![l(1, 5, Some(3), Some(1)), l(2, 5, Some(3), Some(2))];
+    ls[0].reason = "例外：一档".into();
+    ls[1].reason = "例外：二档".into();
+    let f = check(&p, 4, &ls);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        f[0].message,
+        "一档 1 人（名额 0）、二档 1 人（名额 0）、三档 0 人，一档超出 1 人，二档超出 1 人"
+    );
+    let one_each = Excepted {
+        tier_places: Some((1, 1)),
+        ..Excepted::default()
+    };
+    assert_eq!(check_with(&p, 4, &ls, &one_each), vec![]);
+    // An exception for one tier-1 place only does not cover tier 2.
+    let tier1_only = Excepted {
+        tier_places: Some((1, 0)),
+        ..Excepted::default()
+    };
+    assert_eq!(check_with(&p, 4, &ls, &tier1_only).len(), 1);
+}
+
+#[test]
+fn a_list_size_exception_allows_its_number_and_not_one_more() {
+    let p = params();
+    // 4 villages: quota 2; the town lists 3.
+    let mut ls = vec![
+        l(1, 4, Some(3), Some(3)),
+        l(2, 4, Some(3), Some(3)),
+        l(3, 4, None, Some(3)),
+    ];
+    ls[2].reason = "例外：多列一名".into();
+    assert_eq!(check(&p, 4, &ls).len(), 1);
+    let three = Excepted {
+        list_size: Some(3),
+        ..Excepted::default()
+    };
+    assert_eq!(check_with(&p, 4, &ls, &three), vec![]);
+    let mut four = ls;
+    four.push(l(4, 4, None, Some(3)));
+    four[3].reason = "再多一名".into();
+    let f = check_with(&p, 4, &four, &three);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].citation, "第一条第二款");
 }

@@ -1,0 +1,149 @@
+//! Exceptions to the list's hedged clauses on a town's list page (issue
+//! 17, item 1): the town's requests with their state, reason, comments,
+//! who moved them and when, the buttons the user may press, and the
+//! form to ask for one; `POST /lists/{year}/{town}/exceptions` makes one
+//! move (`touyan_office::exceptions`), refused with the page and the
+//! reason.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use touyan_office::By;
+use touyan_office::exceptions as office;
+use touyan_office::lists::TownList;
+use touyan_records::model::{ExceptionMoveKind, Labelled};
+use touyan_rules::hedges::Scope;
+
+use super::moves::refusal;
+use super::view::{Missing, load};
+use crate::guard::see_other;
+use crate::http::{PageError, SignedForm, act};
+use crate::pages::message_page;
+use crate::roles::Action;
+use crate::scope::{by_from, town_in_scope};
+use crate::state::{AppState, china_time};
+
+/// One exception as the page shows it.
+pub struct ExceptionView {
+    pub seq: u32,
+    pub rule: String,
+    pub departure: String,
+    pub reason: String,
+    pub state: &'static str,
+    pub state_code: &'static str,
+    pub comment: String,
+    /// "申请例外：张三 2026-01-05 10:00；…"
+    pub history: String,
+    pub buttons: Vec<(&'static str, &'static str)>,
+}
+
+/// A rule the form offers: (id, title with citation and hedge word,
+/// what it needs: "person", "list_size" or "tier_places").
+pub struct RuleOption {
+    pub id: &'static str,
+    pub title: String,
+    pub needs: &'static str,
+}
+
+/// The exceptions of `l` for the page, with the moves `by` may make.
+pub(super) fn views(l: &TownList, by: &By<'_>) -> Vec<ExceptionView> {
+    l.exceptions
+        .iter()
+        .map(|e| ExceptionView {
+            seq: e.seq,
+            rule: office::rule_zh(&e.rule),
+            departure: office::departure_zh(l, &e.departure),
+            reason: e.reason.clone(),
+            state: e.state.label(),
+            state_code: e.state.code(),
+            comment: e.comment.clone(),
+            history: l
+                .exception_moves
+                .iter()
+                .filter(|m| m.entry.seq == e.seq)
+                .map(|m| format!("{}：{} {}", m.entry.kind.label(), m.by, china_time(m.at)))
+                .collect::<Vec<_>>()
+                .join("；"),
+            buttons: office::moves_for(by, e)
+                .into_iter()
+                .map(|k| (k.code(), k.label()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The rules the town may ask an exception to, for the form.
+pub(super) fn rule_options(l: &TownList) -> Vec<RuleOption> {
+    office::open_rules(l)
+        .into_iter()
+        .map(|(id, title, word, scope)| RuleOption {
+            id,
+            title: format!("{title}，原文“{word}”"),
+            needs: match scope {
+                Scope::Person => "person",
+                Scope::ListSize => "list_size",
+                Scope::TierPlaces => "tier_places",
+            },
+        })
+        .collect()
+}
+
+/// `POST /lists/{year}/{town}/exceptions`: `action=propose` with `rule`,
+/// `village` (a person's check), `list_size` or `tier1`/`tier2`, and a
+/// `reason`; or a review (`action` = `town_approve`, `town_refuse`,
+/// `approve`, `refuse`) of exception `seq`, with the state seen
+/// (`seen`) and a `comment`.
+pub async fn exception_move(
+    State(st): State<AppState>,
+    Path((year, town)): Path<(String, String)>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Lists, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let field = |name: &str| crate::scope::field(&form, name).to_owned();
+    let town = town_in_scope(&user, &town).ok_or(PageError::NotFound)?;
+    let year = crate::scope::year_of(&st, Some(&year)).ok_or(PageError::NotFound)?;
+    let desk = st.town_desk(&user, Action::Lists, &town)?;
+    let store = desk.store();
+    let v = match load(&st, &user, store, year, town).await? {
+        Err(Missing::Town) => return Err(PageError::NotFound),
+        Err(Missing::Proposal(m)) => {
+            return Ok(message_page(
+                axum::http::StatusCode::NOT_FOUND,
+                "尚无测算结果",
+                &m,
+            ));
+        }
+        Ok(v) => v,
+    };
+    let by = by_from(&user, &origin);
+    let done = if field("action") == ExceptionMoveKind::Propose.code() {
+        let asked = office::Asked {
+            rule: field("rule"),
+            village: field("village"),
+            list_size: field("list_size"),
+            tier1: field("tier1"),
+            tier2: field("tier2"),
+            reason: field("reason"),
+        };
+        office::propose(store, by, &v.list, &asked)
+            .await
+            .map(|_| ())
+    } else {
+        let review = office::Review {
+            seq: field("seq").trim().parse().unwrap_or(0),
+            action: field("action"),
+            seen: field("seen"),
+            comment: field("comment"),
+        };
+        office::review(store, by, &v.list, &review)
+            .await
+            .map(|_| ())
+    };
+    match done {
+        Ok(()) => Ok(see_other(&format!(
+            "/lists/{year}/{}#exceptions",
+            town.as_str()
+        ))),
+        Err(e) => refusal(&user, v, e),
+    }
+}
