@@ -622,10 +622,9 @@ fn assemble<'r>(
             contract::Secretary {
                 id: Cow::Borrowed(p.id.as_str()),
                 birth_date: IsoDate(p.id.birth_date()),
-                education: Edu(p.education),
-                full_time_degree: p.full_time_degree,
-                // The records keep one level and a flag (issue 17, item 4).
-                full_time_education: None,
+                education: Edu(p.highest_education()),
+                full_time_degree: p.degree().full_time,
+                full_time_education: p.full_time_education.map(Edu),
                 tenure_start: IsoDate(since),
                 three_good_three_strong: ix.three_good.contains(&p.id),
                 // The answers to the policy's added conditions are not
@@ -652,9 +651,9 @@ fn assemble<'r>(
                 (Ok(current_pay), Ok(score)) => young.push(contract::YoungCadre {
                     id: Cow::Borrowed(y.person.as_str()),
                     birth_date: IsoDate(y.person.birth_date()),
-                    education: Edu(person.education),
-                    full_time_degree: person.full_time_degree,
-                    full_time_education: None,
+                    education: Edu(person.highest_education()),
+                    full_time_degree: person.degree().full_time,
+                    full_time_education: person.full_time_education.map(Edu),
                     current_pay,
                     score,
                 }),

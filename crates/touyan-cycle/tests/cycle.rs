@@ -30,12 +30,13 @@ fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
+/// A person of one level, earned full-time or in service.
 fn person(id: &CitizenId, name: &str, education: Education, full_time: bool) -> Person {
     Person {
         id: id.clone(),
         name: name.into(),
-        education,
-        full_time_degree: full_time,
+        full_time_education: full_time.then_some(education),
+        in_service_education: (!full_time).then_some(education),
     }
 }
 

@@ -29,7 +29,7 @@ use touyan_rules::Params;
 use touyan_rules::art01_inclusion::{self, SecretaryFacts, VillageFacts};
 use touyan_rules::art12_competency::{self, Action};
 use touyan_rules::art13_pay;
-use touyan_rules::people::{Degree, Education};
+use touyan_rules::people::Education;
 
 use rng::Rng;
 
@@ -69,7 +69,7 @@ struct PersonMaker<'a> {
 }
 
 impl PersonMaker<'_> {
-    fn make(&mut self, birth: Date, education: Education, full_time: bool) -> Person {
+    fn make(&mut self, birth: Date, (full_time, in_service): Educations) -> Person {
         let male = self.rng.below(100) < 70;
         loop {
             let seq = self.rng.below(500) as u32 * 2 + u32::from(male);
@@ -91,22 +91,31 @@ impl PersonMaker<'_> {
                 return Person {
                     id,
                     name,
-                    education,
-                    full_time_degree: full_time,
+                    full_time_education: full_time,
+                    in_service_education: in_service,
                 };
             }
         }
     }
 }
 
-/// Education of a secretary: mostly senior middle school or college.
-fn education(rng: &mut Rng) -> (Education, bool) {
+/// A person's highest full-time (全日制) and in-service (在职) levels.
+type Educations = (Option<Education>, Option<Education>);
+
+/// Education of a secretary: mostly senior middle school or college; a
+/// college degree half the time earned in service after senior middle
+/// school, and one 本科 in three earned in service after a full-time 大专
+/// (the two kinds that Articles 1 and 10 tell apart).
+fn education(rng: &mut Rng) -> Educations {
+    use Education::{Bachelor, College, JuniorMiddle, Master, SeniorMiddle};
     match rng.below(100) {
-        0..=4 => (Education::JuniorMiddle, false),
-        5..=39 => (Education::SeniorMiddle, false),
-        40..=64 => (Education::College, rng.below(2) == 0),
-        65..=89 => (Education::Bachelor, rng.below(3) > 0),
-        _ => (Education::Master, true),
+        0..=4 => (Some(JuniorMiddle), None),
+        5..=39 => (Some(SeniorMiddle), None),
+        40..=64 if rng.below(2) == 0 => (Some(College), None),
+        40..=64 => (Some(SeniorMiddle), Some(College)),
+        65..=89 if rng.below(3) > 0 => (Some(Bachelor), None),
+        65..=89 => (Some(College), Some(Bachelor)),
+        _ => (Some(Master), None),
     }
 }
 
@@ -205,8 +214,7 @@ pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &P
             // The secretary: 28 to 62 years old, a history of one or two terms.
             let age = 28 + rng.below(35) as i32;
             let birth = date(year - age, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
-            let (edu, ft) = education(&mut rng);
-            let sec = maker.make(birth, edu, ft);
+            let sec = maker.make(birth, education(&mut rng));
             let mut tenure_years = [0, 1, 1, 2, 3, 3, 5, 8, 12][rng.below(9)];
             if exemplary {
                 tenure_years = tenure_years.max(3);
@@ -257,8 +265,7 @@ pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &P
                     36 + rng.below(20) as i32
                 };
                 let birth = date(year - age, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
-                let (edu, ft) = education(&mut rng);
-                let person = maker.make(birth, edu, ft);
+                let person = maker.make(birth, education(&mut rng));
                 demo.posts.push(Post {
                     person: person.id.clone(),
                     village: v.code,
@@ -467,11 +474,7 @@ fn decide_lists(
                 };
                 let s = SecretaryFacts {
                     birth_date: person.id.birth_date(),
-                    degree: Degree {
-                        education: person.education,
-                        full_time: person.full_time_degree,
-                        full_time_level: None,
-                    },
+                    degree: person.degree(),
                     tenure_start,
                     three_good_three_strong: good.contains(&(&person.id, y)),
                 };
@@ -543,8 +546,7 @@ fn post_reserves(demo: &mut Demo, as_of: Date, maker: &mut PersonMaker<'_>) {
         }
         let age = 25 + rng.below(20) as i32;
         let birth = date(year - age, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
-        let (edu, ft) = education(&mut rng);
-        let person = maker.make(birth, edu, ft);
+        let person = maker.make(birth, education(&mut rng));
         demo.reserves.push(Reserve {
             person: person.id.clone(),
             village,
@@ -666,8 +668,7 @@ fn follow_ups(
                 None => {
                     let age = 25 + rng.below(20) as i32;
                     let birth = date(year - age, 1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
-                    let (edu, ft) = education(rng);
-                    let p = maker.make(birth, edu, ft);
+                    let p = maker.make(birth, education(rng));
                     let id = p.id.clone();
                     demo.people.push(p);
                     id

@@ -133,7 +133,6 @@ fn every_follow_up_happens_somewhere() {
 fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
     use touyan_records::model::continuous_since;
     use touyan_rules::art01_inclusion::{SecretaryFacts, VillageFacts, eligibility, quota};
-    use touyan_rules::people::Degree;
     let d = demo();
     let on = date!(2025 - 01 - 01);
     let p = Policy::example().resolve(on).unwrap();
@@ -157,11 +156,7 @@ fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
                 .unwrap();
             let s = SecretaryFacts {
                 birth_date: person.id.birth_date(),
-                degree: Degree {
-                    education: person.education,
-                    full_time: person.full_time_degree,
-                    full_time_level: None,
-                },
+                degree: person.degree(),
                 tenure_start: continuous_since(
                     &d.posts,
                     &person.id,
@@ -222,4 +217,33 @@ fn every_inclusion_check_fails_for_someone_and_a_town_fills_its_list() {
         "a town has more young cadres than its cap"
     );
     assert!(young_at_cap > 0, "no town fills its young-cadre cap");
+}
+
+/// Issue 17, item 4: some secretaries and some young cadres have a
+/// full-time 大专 and an in-service 本科 (relaxed tenure, subsidies), and
+/// some an in-service degree after a full-time 高中 (neither).
+#[test]
+fn some_people_have_two_kinds_of_education() {
+    use touyan_rules::people::Education::{Bachelor, College, SeniorMiddle};
+    let d = demo();
+    let kinds = |p: &touyan_records::CitizenId| {
+        let x = d.people.iter().find(|x| x.id == *p).unwrap();
+        (x.full_time_education, x.in_service_education)
+    };
+    let mixed = (Some(College), Some(Bachelor));
+    let in_service = (Some(SeniorMiddle), Some(College));
+    let secretaries: Vec<_> = d
+        .posts
+        .iter()
+        .filter(|p| p.role == PostRole::Secretary && p.end.is_none())
+        .map(|p| kinds(&p.person))
+        .collect();
+    let young: Vec<_> = d.young_cadres.iter().map(|y| kinds(&y.person)).collect();
+    for (who, all) in [("secretaries", &secretaries), ("young cadres", &young)] {
+        assert!(
+            all.contains(&mixed),
+            "{who}: none with 全日制大专 + 在职本科"
+        );
+        assert!(all.contains(&in_service), "{who}: none with 在职大专 only");
+    }
 }

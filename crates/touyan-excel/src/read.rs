@@ -10,7 +10,7 @@ use touyan_records::CitizenId;
 
 use crate::cell::{self, column_letter, is_blank, norm_label};
 use crate::limits::{self, LIMITS, Limits, excerpt};
-use crate::spec::{self, Kind, Record, Row, SECONDMENT, SheetSpec, Val, Visit, WORK_LOG};
+use crate::spec::{self, Era, Kind, Record, Row, SECONDMENT, SheetSpec, Val, Visit, WORK_LOG};
 use crate::{CellError, ERROR_SHEET, INSTRUCTIONS_SHEET, Known, Roster};
 
 /// Headers a clerk may add that are not data (a running number).
@@ -29,6 +29,9 @@ pub(crate) struct Layout {
     pub errors: Vec<(u32, String)>,
     /// False when a required column is missing: its rows are not read.
     pub usable: bool,
+    /// Whether each spec column must be filled in this sheet's layout
+    /// (an older template's columns only in a sheet of that layout).
+    pub required: Vec<bool>,
     /// The first column right of the header row, where a missing column's
     /// problems are shown.
     pub beyond: u32,
@@ -65,6 +68,7 @@ pub(crate) fn layout(range: &Range<Data>, spec: &SheetSpec) -> Layout {
                     excerpt(&h),
                     spec.columns
                         .iter()
+                        .filter(|c| c.written())
                         .map(|c| c.header)
                         .collect::<Vec<_>>()
                         .join("、")
@@ -74,8 +78,43 @@ pub(crate) fn layout(range: &Range<Data>, spec: &SheetSpec) -> Layout {
     }
     let beyond = last_used.map_or(0, |c| c + 1);
     let mut usable = true;
+    // A sheet filled in from an older template: its columns, not the
+    // current ones that replaced them, and not both.
+    let present = |era: Era| {
+        spec.columns
+            .iter()
+            .zip(&positions)
+            .filter(move |(c, p)| c.era == era && p.is_some())
+    };
+    let older = present(Era::Older).next().is_some();
+    if older && let Some((current, at)) = present(Era::Current).next() {
+        usable = false;
+        errors.push((
+            at.unwrap_or(beyond),
+            format!(
+                "“{}”是新版模板的列，不能与旧版模板的“{}”同表使用；请只用一种",
+                current.header,
+                present(Era::Older)
+                    .map(|(c, _)| c.header)
+                    .collect::<Vec<_>>()
+                    .join("”“")
+            ),
+        ));
+    }
+    let required: Vec<bool> = spec
+        .columns
+        .iter()
+        .map(|c| {
+            c.required
+                && match c.era {
+                    Era::Every => true,
+                    Era::Current => !older,
+                    Era::Older => older,
+                }
+        })
+        .collect();
     for (i, col) in spec.columns.iter().enumerate() {
-        if positions[i].is_none() && col.required {
+        if positions[i].is_none() && required[i] {
             usable = false;
             errors.push((
                 beyond,
@@ -87,6 +126,7 @@ pub(crate) fn layout(range: &Range<Data>, spec: &SheetSpec) -> Layout {
         positions,
         errors,
         usable,
+        required,
         beyond,
     }
 }
@@ -415,7 +455,7 @@ fn parse_row(
                 }
             },
             _ => {
-                if col.required {
+                if layout.required[i] {
                     report(at, format!("“{}”必须填写", col.header));
                     bad = true;
                 }

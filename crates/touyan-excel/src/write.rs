@@ -285,7 +285,7 @@ fn instructions(ws: &mut Worksheet, purpose: &Purpose, f: &Formats) -> Result<()
             None => ws.write_string_with_format(r, 4, s.about, &f.wrap)?,
         };
         r += 1;
-        for (i, col) in s.columns.iter().enumerate() {
+        for (i, col) in s.columns.iter().filter(|c| c.written()).enumerate() {
             ws.write_string(r, 0, s.name)?;
             ws.write_string(r, 1, column_letter(i as u32))?;
             ws.write_string(r, 2, col.header)?;
@@ -328,11 +328,23 @@ impl WriteSheets<'_> {
         let spec = T::spec();
         let ws = self.book.add_worksheet();
         ws.set_name(spec.name)?;
-        let positions: Vec<Option<u32>> = (0..spec.columns.len() as u32).map(Some).collect();
+        // The written columns, side by side (an older template's are not).
+        let mut next = 0;
+        let positions: Vec<Option<u32>> = spec
+            .columns
+            .iter()
+            .map(|c| {
+                c.written().then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
         set_up_sheet(ws, spec, &positions, self.f, true)?;
         for (i, rec) in T::list(self.roster).iter().enumerate() {
             let row = i as u32 + 1;
-            for (c, (col, val)) in spec.columns.iter().zip(rec.to_row()).enumerate() {
+            for ((col, val), c) in spec.columns.iter().zip(rec.to_row()).zip(&positions) {
+                let Some(c) = *c else { continue };
                 write_val(
                     ws,
                     row,

@@ -68,8 +68,8 @@ fn person(id: &CitizenId, name: &str, education: Education, full_time: bool) -> 
     Person {
         id: id.clone(),
         name: name.to_owned(),
-        education,
-        full_time_degree: full_time,
+        full_time_education: full_time.then_some(education),
+        in_service_education: (!full_time).then_some(education),
     }
 }
 

@@ -48,15 +48,19 @@ fn person() -> impl Strategy<Value = Person> {
         1u8..=28,
         0u32..1000,
         text(),
-        labelled::<Education>(),
-        any::<bool>(),
+        (
+            proptest::option::of(labelled::<Education>()),
+            labelled::<Education>(),
+            any::<bool>(),
+        ),
     )
         .prop_map(
-            |(area, y, m, d, seq, name, education, full_time_degree)| Person {
+            |(area, y, m, d, seq, name, (full_time, other, in_service))| Person {
                 id: id(&with_check(&format!("{area}{y:04}{m:02}{d:02}{seq:03}"))),
                 name,
-                education,
-                full_time_degree,
+                // At least one of the two kinds (the sheet's own check).
+                full_time_education: full_time,
+                in_service_education: (full_time.is_none() || in_service).then_some(other),
             },
         )
 }

@@ -117,7 +117,7 @@ fn the_template_has_every_sheet_header_drop_down_and_format() {
     let header = |book: &mut Xlsx<_>, name: &str| row_text(&book.worksheet_range(name).unwrap(), 0);
     assert_eq!(
         header(&mut book, "人员"),
-        ["身份证号码", "姓名", "学历", "全日制"]
+        ["身份证号码", "姓名", "全日制学历", "在职学历"]
     );
     assert_eq!(
         header(&mut book, "任职"),
@@ -135,7 +135,12 @@ fn the_template_has_every_sheet_header_drop_down_and_format() {
         ]
     );
     for spec in sheets() {
-        let want: Vec<&str> = spec.columns.iter().map(|c| c.header).collect();
+        let want: Vec<&str> = spec
+            .columns
+            .iter()
+            .filter(|c| c.written())
+            .map(|c| c.header)
+            .collect();
         assert_eq!(header(&mut book, spec.name), want, "{}", spec.name);
         // Only the header: the template has no data rows.
         assert_eq!(book.worksheet_range(spec.name).unwrap().height(), 1);
@@ -160,7 +165,10 @@ fn the_template_has_every_sheet_header_drop_down_and_format() {
         .iter()
         .filter(|r| r.len() > 2 && !r[2].is_empty() && r[2] != "列名")
         .count();
-    let columns: usize = sheets().iter().map(|s| s.columns.len()).sum();
+    let columns: usize = sheets()
+        .iter()
+        .map(|s| s.columns.iter().filter(|c| c.written()).count())
+        .sum();
     assert_eq!(column_rows, columns);
 
     // Inside the package: drop-downs, text and date columns, frozen header.
@@ -174,7 +182,8 @@ fn the_template_has_every_sheet_header_drop_down_and_format() {
     );
     assert!(people.contains("无学历,小学,初中,高中（中专）,大专,大学本科,硕士研究生,博士研究生"));
     assert!(people.contains(r#"sqref="C2:C1048576""#));
-    assert!(people.contains(r#""是,否""#), "yes/no drop-down");
+    let three_good = package_file(&path, "xl/worksheets/sheet5.xml");
+    assert!(three_good.contains(r#""是,否""#), "yes/no drop-down");
     assert!(
         people.contains(r#"type="textLength""#),
         "18-character ID check"
@@ -201,7 +210,7 @@ fn the_template_has_every_sheet_header_drop_down_and_format() {
     // Every enumeration and yes/no column of every sheet has its list.
     for (i, spec) in sheets().iter().enumerate() {
         let xml = package_file(&path, &format!("xl/worksheets/sheet{}.xml", i + 2));
-        for (c, col) in spec.columns.iter().enumerate() {
+        for (c, col) in spec.columns.iter().filter(|c| c.written()).enumerate() {
             let letter = touyan_excel::column_letter(c as u32);
             let sqref = format!("sqref=\"{letter}2:{letter}1048576\"");
             assert!(xml.contains(&sqref), "{} {}", spec.name, col.header);
@@ -394,14 +403,14 @@ fn a_clerks_workbook_reads_into_the_expected_records() {
             Person {
                 id: a.clone(),
                 name: "张三".into(),
-                education: Education::Bachelor,
-                full_time_degree: true,
+                full_time_education: Some(Education::Bachelor),
+                in_service_education: None,
             },
             Person {
                 id: b.clone(),
                 name: "李四".into(),
-                education: Education::SeniorMiddle,
-                full_time_degree: false,
+                full_time_education: None,
+                in_service_education: Some(Education::SeniorMiddle),
             },
         ],
         posts: vec![
@@ -948,14 +957,14 @@ fn full_roster() -> Roster {
             Person {
                 id: a.clone(),
                 name: "张三".into(),
-                education: Education::College,
-                full_time_degree: true,
+                full_time_education: Some(Education::College),
+                in_service_education: None,
             },
             Person {
                 id: b.clone(),
                 name: "欧阳 小明".into(),
-                education: Education::None,
-                full_time_degree: false,
+                full_time_education: Some(Education::None),
+                in_service_education: None,
             },
         ],
         posts: vec![Post {

@@ -250,11 +250,11 @@ impl TownYear {
             let check = art07_qualification::certificate(params, cert.is_some());
             let courses = art07_qualification::courses_missing(&self.passed(id));
             let professionalized = self.listed(id, today.year());
-            if let Some(x) = person.filter(|x| x.education < Education::College) {
+            if let Some(x) = person.filter(|x| x.highest_education() < Education::College) {
                 v.degree.push(DegreeView {
                     person: id,
                     who: format!("{} {name}", cadre.village_name),
-                    education: x.education,
+                    education: x.highest_education(),
                     professionalized,
                     applied_on: self
                         .applied
@@ -423,7 +423,7 @@ pub fn may_apply(ty: &TownYear, person: &CitizenId) -> Result<(), OfficeError> {
         .records
         .people
         .iter()
-        .any(|x| x.id == *person && x.education >= Education::College)
+        .any(|x| x.id == *person && x.highest_education() >= Education::College)
     {
         return Err(invalid(format!(
             "{} 已有大专以上学历，不在专科学历培训班招生范围（第七条）",

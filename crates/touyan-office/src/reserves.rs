@@ -298,8 +298,10 @@ pub enum Candidate {
         id: CitizenId,
         /// As typed (checked only when needed: at most 30 characters).
         name: String,
-        education: Option<Education>,
-        full_time_degree: bool,
+        /// The highest level earned in full-time study (全日制); asked.
+        full_time_education: Option<Education>,
+        /// The highest earned in service (在职); `None`: none.
+        in_service_education: Option<Education>,
     },
 }
 
@@ -344,8 +346,8 @@ pub async fn reserve(
         Candidate::New {
             id,
             name,
-            education,
-            full_time_degree,
+            full_time_education,
+            in_service_education,
         } => {
             if r.people.iter().any(|x| x.id == id) {
                 id
@@ -383,14 +385,16 @@ pub async fn reserve(
                 if name.chars().count() > 30 {
                     return Err(invalid("新人员的姓名不能超过 30 字"));
                 }
-                let Some(education) = education else {
-                    return Err(invalid("请选择新人员的学历"));
-                };
+                if full_time_education.is_none() {
+                    return Err(invalid(
+                        "请选择新人员的全日制学历（没有在职学历的，在职学历选“无”）",
+                    ));
+                }
                 new.people.push(Person {
                     id: id.clone(),
                     name,
-                    education,
-                    full_time_degree,
+                    full_time_education,
+                    in_service_education,
                 });
                 id
             }

@@ -25,7 +25,6 @@ use touyan_records::model::{
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::art10_young_cadres::{self, AgeReason, MonthlyPay, Place, Waiting};
 use touyan_rules::decision::Decision;
-use touyan_rules::people::Degree;
 use touyan_rules::{Params, Policy};
 use touyan_storage::{Store, StoreError, YoungChange, YoungMoveRun};
 use touyan_workflow::Actor;
@@ -428,11 +427,7 @@ impl YoungTown {
                     params,
                     s.reference_salary,
                     s.young_cadre_factor,
-                    Degree {
-                        education: x.education,
-                        full_time: x.full_time_degree,
-                        full_time_level: None,
-                    },
+                    x.degree(),
                     current_pay,
                 )
             });

@@ -52,8 +52,8 @@ async fn opened(db: &TestDb) -> Store {
         people: vec![Person {
             id: wang(),
             name: "王五".into(),
-            education: Education::College,
-            full_time_degree: false,
+            full_time_education: None,
+            in_service_education: Some(Education::College),
         }],
         posts: vec![Post {
             person: wang(),

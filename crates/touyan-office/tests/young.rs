@@ -41,8 +41,8 @@ fn records(first: &str, second: &str) -> Batch {
     let person = |id: &str, name: &str| Person {
         id: cid(id),
         name: name.into(),
-        education: Education::Bachelor,
-        full_time_degree: true,
+        full_time_education: Some(Education::Bachelor),
+        in_service_education: None,
     };
     let post = |id: &str, k: u32| Post {
         person: cid(id),

@@ -17,8 +17,11 @@ use crate::{Index, Refusal, Who, count_towns, in_scope, month_end, month_zh, sco
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct YoungRow {
     pub who: Who,
-    pub education: Education,
-    pub full_time: bool,
+    /// The highest level earned in full-time study (全日制): what the
+    /// subsidies look at (Article 10).
+    pub full_time_education: Option<Education>,
+    /// The highest level earned in service (在职).
+    pub in_service_education: Option<Education>,
     pub factor: Decimal,
     pub base: Decimal,
     pub city_subsidy: Decimal,
@@ -377,29 +380,16 @@ pub fn young_by_town(
         .map(|on| {
             let y = on.cadre;
             let (reference_salary, factor) = salary_of(y.village.town());
-            let (education, full_time) = ix
-                .people
-                .get(&y.person)
-                .map_or((Education::None, false), |x| {
-                    (x.education, x.full_time_degree)
-                });
-            let d = art10_young_cadres::monthly_pay(
-                p,
-                reference_salary,
-                factor,
-                Degree {
-                    education,
-                    full_time,
-                    full_time_level: None,
-                },
-                y.current_pay,
-            );
+            let person = ix.people.get(&y.person);
+            let degree = person.map_or(Degree::of_level(Education::None, false), |x| x.degree());
+            let d =
+                art10_young_cadres::monthly_pay(p, reference_salary, factor, degree, y.current_pay);
             example |= d.uses_example_values();
             let pay = art10_young_cadres::share_of(d.outcome.rounded(), on.share.outcome);
             YoungRow {
                 who: ix.who(y.village, &y.person),
-                education,
-                full_time,
+                full_time_education: person.and_then(|x| x.full_time_education),
+                in_service_education: person.and_then(|x| x.in_service_education),
                 factor,
                 base: pay.base,
                 city_subsidy: pay.city_subsidy,

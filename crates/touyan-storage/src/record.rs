@@ -196,11 +196,19 @@ impl Reader {
 
     /// An enumeration by its stable code.
     pub fn label<E: Labelled>(&mut self) -> Result<E, String> {
-        let code = self.text()?;
+        self.opt_label()?.ok_or_else(|| self.bad("为空"))
+    }
+
+    /// An enumeration by its stable code, or none (NULL).
+    pub fn opt_label<E: Labelled>(&mut self) -> Result<Option<E>, String> {
+        let Some(code) = self.opt_text()? else {
+            return Ok(None);
+        };
         E::ALL
             .iter()
             .copied()
             .find(|e| e.code() == code)
+            .map(Some)
             .ok_or_else(|| self.bad(&format!("的值 {code} 不在取值范围内")))
     }
 
@@ -278,6 +286,10 @@ pub(crate) fn opt_int(i: Option<impl Into<i64>>) -> Cell {
 
 pub(crate) fn label<E: Labelled>(e: E) -> Cell {
     text(e.code())
+}
+
+pub(crate) fn opt_label<E: Labelled>(e: Option<E>) -> Cell {
+    e.map_or(Cell::Null, label)
 }
 
 /// A result row as cells, read by the columns' types.

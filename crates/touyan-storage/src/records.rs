@@ -15,8 +15,8 @@ use touyan_records::{CitizenId, CommitteeKind, TownCode, TownKind, VillageCode};
 
 use crate::StoreError;
 use crate::record::{
-    Cell, Col, Kind, Reader, Record, col, int, label, opt_date, opt_int, opt_scaled, opt_text,
-    scaled, text,
+    Cell, Col, Kind, Reader, Record, col, int, label, opt_date, opt_int, opt_label, opt_scaled,
+    opt_text, scaled, text,
 };
 
 use Kind::{BigInt, Bool, Date, Int, Text};
@@ -135,8 +135,8 @@ impl Record for Person {
         col("name", Text),
         col("birth_date", Date),
         col("sex", Text),
-        col("education", Text),
-        col("full_time_degree", Bool),
+        col("full_time_education", Text),
+        col("in_service_education", Text),
     ];
     const KEY: usize = 1;
     fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
@@ -149,8 +149,8 @@ impl Record for Person {
             text(&self.name),
             Cell::Date(self.id.birth_date()),
             text(sex),
-            label(self.education),
-            Cell::Bool(self.full_time_degree),
+            opt_label(self.full_time_education),
+            opt_label(self.in_service_education),
         ])
     }
     fn from_row(r: &mut Reader) -> Result<Self, String> {
@@ -161,8 +161,8 @@ impl Record for Person {
         Ok(Person {
             id,
             name,
-            education: r.label()?,
-            full_time_degree: r.bool()?,
+            full_time_education: r.opt_label()?,
+            in_service_education: r.opt_label()?,
         })
     }
 }

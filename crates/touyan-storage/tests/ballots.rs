@@ -53,8 +53,8 @@ async fn seeded(db: &TestDb) -> Store {
         people: vec![Person {
             id: cid(A),
             name: "张三".into(),
-            education: Education::College,
-            full_time_degree: false,
+            full_time_education: None,
+            in_service_education: Some(Education::College),
         }],
         ..Batch::default()
     };

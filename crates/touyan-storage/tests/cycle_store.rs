@@ -58,8 +58,8 @@ fn records_of(n: usize) -> Batch {
             b.people.push(Person {
                 id: person_id(t, k),
                 name: format!("书记{t}{k}"),
-                education: Education::College,
-                full_time_degree: false,
+                full_time_education: None,
+                in_service_education: Some(Education::College),
             });
         }
     }

@@ -46,8 +46,8 @@ fn seed() -> Batch {
     let person = |id: CitizenId, name: &str| Person {
         id,
         name: name.into(),
-        education: Education::College,
-        full_time_degree: false,
+        full_time_education: None,
+        in_service_education: Some(Education::College),
     };
     let post = |p: CitizenId, v: &str, end| Post {
         person: p,

@@ -40,8 +40,8 @@ fn seed() -> Batch {
     let person = |id: &str, name: &str| Person {
         id: cid(id),
         name: name.into(),
-        education: Education::College,
-        full_time_degree: true,
+        full_time_education: Some(Education::College),
+        in_service_education: None,
     };
     Batch {
         towns: vec![Town {

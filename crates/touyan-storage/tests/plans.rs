@@ -50,8 +50,8 @@ fn seed() -> Batch {
     let person = |id: &str, name: &str| Person {
         id: cid(id),
         name: name.into(),
-        education: Education::College,
-        full_time_degree: false,
+        full_time_education: None,
+        in_service_education: Some(Education::College),
     };
     Batch {
         towns: vec![

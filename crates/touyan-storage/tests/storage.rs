@@ -52,8 +52,8 @@ fn person(first17: &str, name: &str) -> Person {
     Person {
         id: cid(first17),
         name: name.into(),
-        education: Education::College,
-        full_time_degree: false,
+        full_time_education: None,
+        in_service_education: Some(Education::College),
     }
 }
 
@@ -79,8 +79,8 @@ fn sample() -> Batch {
             Person {
                 id: b.clone(),
                 name: "李四".into(),
-                education: Education::Bachelor,
-                full_time_degree: true,
+                full_time_education: Some(Education::Bachelor),
+                in_service_education: None,
             },
         ],
         posts: vec![
@@ -572,7 +572,7 @@ async fn every_change_is_logged(db: TestDb) {
         .await
         .unwrap();
     let mut p = batch.people[0].clone();
-    p.education = Education::Bachelor;
+    p.full_time_education = Some(Education::Bachelor);
     store.upsert("赵六", &[p.clone()]).await.unwrap();
     let mut tx = store.begin("赵六").await.unwrap();
     assert_eq!(tx.delete(&[p.clone()]).await.unwrap(), 1);
@@ -593,16 +593,17 @@ async fn every_change_is_logged(db: TestDb) {
     assert_eq!(ins.before, None);
     let after: serde_json::Value = serde_json::from_str(ins.after.as_deref().unwrap()).unwrap();
     assert_eq!(after["name"], "张三");
-    assert_eq!(after["education"], "college");
+    assert_eq!(after["full_time_education"], serde_json::Value::Null);
+    assert_eq!(after["in_service_education"], "college");
     assert_eq!(after["birth_date"], "1970-01-01");
-    assert_eq!(after["full_time_degree"], false);
 
     assert_eq!(upd.action, Action::Update);
     assert_eq!(upd.actor, "赵六");
     let before: serde_json::Value = serde_json::from_str(upd.before.as_deref().unwrap()).unwrap();
     let after: serde_json::Value = serde_json::from_str(upd.after.as_deref().unwrap()).unwrap();
-    assert_eq!(before["education"], "college");
-    assert_eq!(after["education"], "bachelor");
+    assert_eq!(before["full_time_education"], serde_json::Value::Null);
+    assert_eq!(after["full_time_education"], "bachelor");
+    assert_eq!(after["in_service_education"], "college");
     assert!(upd.at >= ins.at);
 
     assert_eq!(del.action, Action::Delete);

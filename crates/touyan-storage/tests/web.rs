@@ -39,8 +39,8 @@ fn person(first17: &str, name: &str) -> Person {
     Person {
         id: cid(first17),
         name: name.into(),
-        education: Education::College,
-        full_time_degree: false,
+        full_time_education: None,
+        in_service_education: Some(Education::College),
     }
 }
 

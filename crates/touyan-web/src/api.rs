@@ -323,7 +323,9 @@ pub async fn people(
                         "name": r.person.name,
                         "birth_year": crate::masking::birth_year_number(&r.person.id),
                         "sex": r.person.id.sex().zh(),
-                        "education": r.person.education.code(),
+                        "education": r.person.highest_education().code(),
+                        "full_time_education": r.person.full_time_education.map(|e| e.code()),
+                        "in_service_education": r.person.in_service_education.map(|e| e.code()),
                         "current_post": r.current_post.map(|(village, role)| json!({
                             "village_name": village,
                             "role": role,
@@ -380,8 +382,9 @@ pub fn person_json(f: &PersonFile, reference: &str) -> Value {
         "name": p.name,
         "birth_year": crate::masking::birth_year_number(&p.id),
         "sex": p.id.sex().zh(),
-        "education": p.education.code(),
-        "full_time_degree": p.full_time_degree,
+        "education": p.highest_education().code(),
+        "full_time_education": p.full_time_education.map(|e| e.code()),
+        "in_service_education": p.in_service_education.map(|e| e.code()),
         "posts": f.posts.iter().map(|x| json!({
             "village": x.village.as_str(), "village_name": f.village_name(x.village.as_str()),
             "role": x.role.code(), "start": x.start.to_string(), "end": d(x.end),

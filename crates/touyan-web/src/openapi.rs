@@ -67,7 +67,10 @@ pub fn spec() -> Value {
                 "Person": { "type": "object", "required": ["id", "name"], "properties": {
                     "id": { "type": "string", "description": "人员的引用（16 位十六进制，不含身份证号码）" }, "id_masked": { "type": "string", "description": "脱敏的身份证号码" },
                     "name": { "type": "string" }, "birth_year": { "type": "integer", "description": "出生年份（身份证号码脱敏时不显示出生日期）" },
-                    "sex": { "type": "string" }, "education": { "type": "string" },
+                    "sex": { "type": "string" },
+                    "education": { "type": "string", "description": "最高学历（全日制、在职取高者）" },
+                    "full_time_education": { "type": ["string", "null"], "description": "全日制教育取得的最高学历；未登记为 null" },
+                    "in_service_education": { "type": ["string", "null"], "description": "在职教育取得的最高学历；没有为 null" },
                     "current_post": { "type": ["object", "null"] } } },
                 "VillageList": { "type": "object", "required": ["items", "total"], "properties": {
                     "items": { "type": "array", "items": { "$ref": "#/components/schemas/Village" } },

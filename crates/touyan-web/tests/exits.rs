@@ -38,8 +38,8 @@ fn records() -> Batch {
         people: vec![Person {
             id: person_e(),
             name: "周九".into(),
-            education: Education::SeniorMiddle,
-            full_time_degree: false,
+            full_time_education: None,
+            in_service_education: Some(Education::SeniorMiddle),
         }],
         posts: vec![Post {
             person: person_e(),

@@ -37,8 +37,8 @@ fn rewritten_c() -> Person {
     Person {
         id: person_c(),
         name: "改名".into(),
-        education: Education::Doctor,
-        full_time_degree: true,
+        full_time_education: Some(Education::Doctor),
+        in_service_education: None,
     }
 }
 
@@ -196,8 +196,8 @@ async fn no_existence_oracle(db: TestDb) {
         people: vec![Person {
             id: nobody.clone(),
             name: "新人".into(),
-            education: Education::Bachelor,
-            full_time_degree: true,
+            full_time_education: Some(Education::Bachelor),
+            in_service_education: None,
         }],
         reserves: vec![Reserve {
             person: nobody.clone(),
@@ -220,8 +220,8 @@ async fn no_existence_oracle(db: TestDb) {
         people: vec![Person {
             id: cid("37078319880808016"),
             name: "无处".into(),
-            education: Education::Bachelor,
-            full_time_degree: false,
+            full_time_education: None,
+            in_service_education: Some(Education::Bachelor),
         }],
         ..Roster::default()
     };
@@ -526,8 +526,8 @@ fn row_of(sheet: &str, n: u8) -> Roster {
             r.people.push(Person {
                 id: id.clone(),
                 name: "新人".into(),
-                education: Education::Bachelor,
-                full_time_degree: true,
+                full_time_education: Some(Education::Bachelor),
+                in_service_education: None,
             });
             r.posts.push(Post {
                 person: id,
@@ -710,8 +710,8 @@ async fn registration_probes_are_capped(db: TestDb) {
                     .map(|id| Person {
                         id: id.clone(),
                         name: "乙".into(),
-                        education: Education::College,
-                        full_time_degree: false,
+                        full_time_education: None,
+                        in_service_education: Some(Education::College),
                     })
                     .collect(),
                 posts: others
@@ -736,8 +736,8 @@ async fn registration_probes_are_capped(db: TestDb) {
             .map(|id| Person {
                 id: id.clone(),
                 name: "甲".into(),
-                education: Education::College,
-                full_time_degree: false,
+                full_time_education: None,
+                in_service_education: Some(Education::College),
             })
             .collect(),
         reserves: ids

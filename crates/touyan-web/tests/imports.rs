@@ -28,8 +28,8 @@ fn good(village: &str) -> Roster {
         people: vec![Person {
             id: newcomer(),
             name: "赵六".into(),
-            education: Education::Bachelor,
-            full_time_degree: true,
+            full_time_education: Some(Education::Bachelor),
+            in_service_education: None,
         }],
         posts: vec![Post {
             person: newcomer(),
@@ -205,6 +205,33 @@ async fn another_towns_village_refuses_the_whole_workbook(db: TestDb) {
     db.finish().await;
 }
 both_backends!(town_scope, another_towns_village_refuses_the_whole_workbook);
+
+/// A person migrated with only an in-service level (m0018) gets a
+/// full-time one from the town's 人员 sheet, as the README says.
+async fn a_town_adds_a_full_time_level_by_import(db: TestDb) {
+    let h = harness(&db, true).await;
+    let op1 = sign_in(&h, "op1").await;
+    let before = h.store.list::<Person>().await.unwrap();
+    let a = before.iter().find(|p| p.id == person_a()).unwrap().clone();
+    assert_eq!(
+        (a.full_time_education, a.in_service_education),
+        (None, Some(Education::College))
+    );
+    let corrected = Person {
+        full_time_education: Some(Education::SeniorMiddle),
+        ..a.clone()
+    };
+    let roster = Roster {
+        people: vec![corrected.clone()],
+        ..Roster::default()
+    };
+    let r = upload(&h, &op1, "人员.xlsx", &workbook(&roster)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let after = h.store.list::<Person>().await.unwrap();
+    assert_eq!(after.iter().find(|p| p.id == a.id), Some(&corrected));
+    db.finish().await;
+}
+both_backends!(correction, a_town_adds_a_full_time_level_by_import);
 
 /// A workbook with a 人员 sheet of the given rows (text cells), the first
 /// row its header.

@@ -88,8 +88,8 @@ async fn control_characters_are_refused_everywhere(db: TestDb) {
         people: vec![Person {
             id: id.clone(),
             name: "赵\u{202E}六".into(),
-            education: Education::Bachelor,
-            full_time_degree: true,
+            full_time_education: Some(Education::Bachelor),
+            in_service_education: None,
         }],
         posts: vec![Post {
             person: id,

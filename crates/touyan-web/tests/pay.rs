@@ -308,11 +308,11 @@ both_backends!(pay_run, a_month_is_computed_reviewed_approved_and_paid);
 /// pay below the standard), 赵明 (college, not full-time, current pay above
 /// it), 孙立 (not yet filed); 钱多 of town 2.
 fn young() -> Batch {
-    let person = |id: CitizenId, name: &str, education, full_time_degree| Person {
+    let person = |id: CitizenId, name: &str, education, full_time: bool| Person {
         id,
         name: name.into(),
-        education,
-        full_time_degree,
+        full_time_education: full_time.then_some(education),
+        in_service_education: (!full_time).then_some(education),
     };
     let cadre = |p: CitizenId, v: &str, current: &str, filed| YoungCadre {
         person: p,

@@ -117,8 +117,8 @@ fn recording_records() -> Batch {
     let person = |id: &str, name: &str, education| Person {
         id: cid(id),
         name: name.into(),
-        education,
-        full_time_degree: false,
+        full_time_education: None,
+        in_service_education: Some(education),
     };
     let post = |id: &str, village, role| Post {
         person: cid(id),

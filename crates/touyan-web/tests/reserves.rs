@@ -24,8 +24,8 @@ fn records() -> Batch {
         people: vec![Person {
             id: person_d(),
             name: "赵六".into(),
-            education: Education::Bachelor,
-            full_time_degree: true,
+            full_time_education: Some(Education::Bachelor),
+            in_service_education: None,
         }],
         posts: vec![Post {
             person: person_d(),
@@ -165,8 +165,8 @@ fn recording_records() -> Batch {
         people: vec![Person {
             id: person_x(),
             name: "孟十".into(),
-            education: Education::SeniorMiddle,
-            full_time_degree: false,
+            full_time_education: None,
+            in_service_education: Some(Education::SeniorMiddle),
         }],
         posts: vec![Post {
             person: person_x(),
@@ -212,6 +212,10 @@ async fn a_town_records_secondments_reserves_and_its_report(db: TestDb) {
         "2025 年度后备力量培养情况报告尚未提交",
         "id=\"secondment-form\"",
         "id=\"reserve-form\"",
+        "id=\"reserve-new-form\"",
+        // Two kinds of education; the full-time one asked, no default.
+        "<select name=\"full_time_education\" required><option value=\"\">请选择</option>",
+        "<select name=\"in_service_education\"><option value=\"\">无</option>",
     ] {
         assert!(html.contains(want), "{want} missing:\n{html}");
     }
@@ -391,8 +395,8 @@ async fn a_town_records_secondments_reserves_and_its_report(db: TestDb) {
             ("person", ""),
             ("id_number", id),
             ("name", name),
-            ("education", "college"),
-            ("full_time", "1"),
+            ("full_time_education", "college"),
+            ("in_service_education", "bachelor"),
             ("listed_on", "2025-05-01"),
         ]
     }
@@ -453,11 +457,37 @@ async fn a_town_records_secondments_reserves_and_its_report(db: TestDb) {
         "nothing written"
     );
     assert!(!h.store.person_known(&sun).await.unwrap());
+    // A new person's full-time level is asked, never taken as 无学历;
+    // the in-service one may be none.
+    let mut unasked = new_person(sun.as_str(), "孙八", V1);
+    unasked[6] = ("full_time_education", "");
+    expect(
+        &rsv(&h, &op, T1, &unasked).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "请选择新人员的全日制学历",
+    );
+    let mut unknown = new_person(sun.as_str(), "孙八", V1);
+    unknown[7] = ("in_service_education", "phd");
+    expect(
+        &rsv(&h, &op, T1, &unknown).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "请选择在职学历",
+    );
+    assert!(!h.store.person_known(&sun).await.unwrap());
     assert_eq!(
         rsv(&h, &op, T1, &new_person(sun.as_str(), "孙八", V1))
             .await
             .status,
         StatusCode::SEE_OTHER
+    );
+    let recorded = h.store.list::<Person>().await.unwrap();
+    let sun_person = recorded.iter().find(|p| p.id == sun).unwrap();
+    assert_eq!(
+        (
+            sun_person.full_time_education,
+            sun_person.in_service_education
+        ),
+        (Some(Education::College), Some(Education::Bachelor))
     );
     let html = page(&h, &op).await;
     assert!(
@@ -484,13 +514,33 @@ async fn a_town_records_secondments_reserves_and_its_report(db: TestDb) {
     assert!(html.contains("孙八、周九"), "{html}");
     // The new people are the town's now: town 1 sees 孙八, town 2 does not.
     let sun_ref = h.person(&sun);
+    let file = get(&format!("/people/{sun_ref}"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    // Both kinds of education in the one-person file and its API.
+    let text = file.text();
+    assert!(
+        text.contains("<dt>全日制学历</dt><dd>大专</dd><dt>在职学历</dt><dd>大学本科</dd>"),
+        "{text}"
+    );
+    let j = get(&format!("/api/v1/people/{sun_ref}"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .json();
     assert_eq!(
-        get(&format!("/people/{sun_ref}"))
-            .session(Some(&op.0))
-            .send(&h)
-            .await
-            .status,
-        StatusCode::OK
+        (
+            &j["education"],
+            &j["full_time_education"],
+            &j["in_service_education"]
+        ),
+        (
+            &serde_json::json!("bachelor"),
+            &serde_json::json!("college"),
+            &serde_json::json!("bachelor")
+        )
     );
     assert_eq!(
         get(&format!("/people/{sun_ref}"))

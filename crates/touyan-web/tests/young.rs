@@ -20,8 +20,8 @@ fn records() -> Batch {
             Person {
                 id: cid(id),
                 name: name.into(),
-                education: Education::Bachelor,
-                full_time_degree: true,
+                full_time_education: Some(Education::Bachelor),
+                in_service_education: None,
             },
             YoungCadre {
                 person: cid(id),
@@ -163,8 +163,8 @@ fn selection_records() -> Batch {
     let person = |id: &str, name: &str| Person {
         id: cid(id),
         name: name.into(),
-        education: Education::Bachelor,
-        full_time_degree: true,
+        full_time_education: Some(Education::Bachelor),
+        in_service_education: None,
     };
     let post = |id: &str, k: u32, role: PostRole| Post {
         person: cid(id),
@@ -647,8 +647,8 @@ async fn equal_scores_rank_by_the_earlier_application(db: TestDb) {
         batch.people.push(Person {
             id: cid(id),
             name: name.into(),
-            education: Education::Bachelor,
-            full_time_degree: true,
+            full_time_education: Some(Education::Bachelor),
+            in_service_education: None,
         });
         batch.posts.push(Post {
             person: cid(id),

@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::Mask;
+use touyan_records::model::educations_zh;
 use touyan_reports::{Young, YoungRow, month_zh};
 
 use super::{Block, Cell, Report, Row, Sheet, headers, info, t, who_cells, yes_no};
@@ -47,11 +48,7 @@ pub fn young_report(x: &Young, made_on: Date, mask: Option<Mask>) -> Report {
         let mine: Vec<&YoungRow> = chunk.iter().collect();
         for r in &mine {
             n += 1;
-            let edu = if r.full_time {
-                format!("{}（全日制）", r.education.zh())
-            } else {
-                r.education.zh().to_owned()
-            };
+            let edu = educations_zh(r.full_time_education, r.in_service_education);
             rows.push(Row::data(
                 [
                     who_cells(n, &r.who, mask),

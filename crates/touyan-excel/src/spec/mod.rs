@@ -100,9 +100,34 @@ impl Kind {
 pub struct Column {
     pub header: &'static str,
     pub kind: Kind,
+    /// Must be filled (in the layouts the column belongs to: see `era`).
     pub required: bool,
     /// Anything the 说明 sheet should add to the kind's own help.
     pub note: &'static str,
+    pub era: Era,
+}
+
+/// Which layouts of its sheet a column belongs to. A sheet whose layout
+/// changed keeps reading workbooks filled in from an older template: a
+/// sheet with any `Older` column is read in the older layout, where the
+/// `Current` columns it replaced may be absent; otherwise `Older` columns
+/// are absent and the `Current` ones are required as marked. Only
+/// `Every` and `Current` columns are written (the template, exports, 说明).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Era {
+    /// In every layout.
+    Every,
+    /// In the current layout only.
+    Current,
+    /// In an older template only: read, never written.
+    Older,
+}
+
+impl Column {
+    /// Whether the template and exports carry this column.
+    pub fn written(&self) -> bool {
+        self.era != Era::Older
+    }
 }
 
 /// One sheet: a record kind.
@@ -130,6 +155,7 @@ const fn req(header: &'static str, kind: Kind) -> Column {
         kind,
         required: true,
         note: "",
+        era: Era::Every,
     }
 }
 
@@ -139,7 +165,20 @@ const fn opt(header: &'static str, kind: Kind) -> Column {
         kind,
         required: false,
         note: "",
+        era: Era::Every,
     }
+}
+
+/// A column of the current layout only (see [`Era`]).
+const fn current(mut c: Column) -> Column {
+    c.era = Era::Current;
+    c
+}
+
+/// A column of an older template, still read (see [`Era`]).
+const fn older(mut c: Column) -> Column {
+    c.era = Era::Older;
+    c
 }
 
 const fn noted(mut c: Column, note: &'static str) -> Column {
@@ -273,9 +312,23 @@ impl Row<'_> {
             _ => None,
         }
     }
+    fn opt_bool(&self, i: usize) -> Option<Option<bool>> {
+        match self.get(i)? {
+            Val::Bool(b) => Some(Some(*b)),
+            Val::Empty => Some(None),
+            _ => None,
+        }
+    }
     fn choice<E: Labelled>(&self, i: usize) -> Option<E> {
         match self.get(i)? {
             Val::Choice(n) => E::ALL.get(*n).copied(),
+            _ => None,
+        }
+    }
+    fn opt_choice<E: Labelled>(&self, i: usize) -> Option<Option<E>> {
+        match self.get(i)? {
+            Val::Choice(n) => E::ALL.get(*n).copied().map(Some),
+            Val::Empty => Some(None),
             _ => None,
         }
     }
@@ -306,7 +359,7 @@ pub trait Record: Sized {
     fn spec() -> &'static SheetSpec;
     fn list(r: &Roster) -> &Vec<Self>;
     fn list_mut(r: &mut Roster) -> &mut Vec<Self>;
-    /// One value per column of `spec()`.
+    /// One value per column of `spec()` (`Val::Empty` for an `Older` one).
     fn to_row(&self) -> Vec<Val>;
     /// The record from a row whose every cell passed its column's checks.
     fn from_row(row: &Row) -> Option<Self>;
@@ -389,6 +442,23 @@ mod tests {
                 assert!(
                     s.columns[k].required,
                     "{}: key columns are required",
+                    s.name
+                );
+            }
+            // An older template's columns come after every written one
+            // (the template's columns stay side by side), are no key, and
+            // stand for current ones.
+            let first_older = s.columns.iter().position(|c| !c.written());
+            if let Some(first) = first_older {
+                assert!(
+                    s.columns[first..].iter().all(|c| !c.written()),
+                    "{}",
+                    s.name
+                );
+                assert!(s.key.iter().all(|&k| k < first), "{}", s.name);
+                assert!(
+                    s.columns.iter().any(|c| c.era == Era::Current),
+                    "{}",
                     s.name
                 );
             }

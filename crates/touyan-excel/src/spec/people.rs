@@ -3,7 +3,10 @@
 use touyan_records::model::{Exit, ExitReason, Labelled, Person, Post, PostRole};
 use touyan_rules::people::Education;
 
-use super::{Kind, Record, Row, SheetSpec, Val, choice, id, maybe, noted, opt, order, req, text};
+use super::{
+    Kind, Record, Row, SheetSpec, Val, choice, current, id, maybe, noted, older, opt, order, req,
+    text,
+};
 use crate::Roster;
 
 // ---------------------------------------------------------------- 人员
@@ -14,8 +17,16 @@ static PERSON: SheetSpec = SheetSpec {
     columns: &[
         req("身份证号码", Kind::PersonKey),
         req("姓名", Kind::Text),
-        req("学历", Kind::Choice(<Education as Labelled>::labels)),
-        noted(req("全日制", Kind::YesNo), "最高学历是否全日制"),
+        current(noted(
+            opt("全日制学历", Kind::Choice(<Education as Labelled>::labels)),
+            "全日制教育取得的最高学历，第一条放宽任职年限和第十条补贴只看这一项；与“在职学历”至少填一项，未登记的留空（不算全日制大专以上）；旧版模板的“学历”“全日制”两列仍可导入",
+        )),
+        current(noted(
+            opt("在职学历", Kind::Choice(<Education as Labelled>::labels)),
+            "在职教育（函授、业余、自学考试等）取得的最高学历；没有的留空",
+        )),
+        older(req("学历", Kind::Choice(<Education as Labelled>::labels))),
+        older(noted(req("全日制", Kind::YesNo), "最高学历是否全日制")),
     ],
     key: &[0],
     key_what: "人员",
@@ -35,17 +46,41 @@ impl Record for Person {
         vec![
             id(&self.id),
             Val::Text(self.name.clone()),
-            choice(self.education),
-            Val::Bool(self.full_time_degree),
+            maybe(self.full_time_education, choice),
+            maybe(self.in_service_education, choice),
+            Val::Empty,
+            Val::Empty,
         ]
     }
     fn from_row(r: &Row) -> Option<Self> {
+        let (full_time_education, in_service_education) =
+            match (r.opt_choice::<Education>(4)?, r.opt_bool(5)?) {
+                // The older layout: one level, and whether it was earned
+                // full-time (as migration m0018 maps stored records).
+                // 无学历 is no study of either kind, full-time or not.
+                (Some(level), Some(true)) | (Some(level @ Education::None), Some(false)) => {
+                    (Some(level), None)
+                }
+                (Some(level), Some(false)) => (None, Some(level)),
+                (None, None) => (r.opt_choice(2)?, r.opt_choice(3)?),
+                // Both older columns are required in the older layout.
+                _ => return None,
+            };
         Some(Person {
             id: r.id(0)?,
             name: r.text(1)?,
-            education: r.choice(2)?,
-            full_time_degree: r.bool(3)?,
+            full_time_education,
+            in_service_education,
         })
+    }
+    fn check(&self) -> Vec<(usize, String)> {
+        if self.full_time_education.is_none() && self.in_service_education.is_none() {
+            return vec![(
+                2,
+                "“全日制学历”和“在职学历”至少填一项（没有学历的，全日制学历选“无学历”）".into(),
+            )];
+        }
+        Vec::new()
     }
 }
 

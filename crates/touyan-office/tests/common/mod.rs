@@ -68,8 +68,8 @@ pub fn records() -> Batch {
     let person = |id: CitizenId, name: &str, education| Person {
         id,
         name: name.into(),
-        education,
-        full_time_degree: education >= Education::College,
+        full_time_education: Some(education),
+        in_service_education: None,
     };
     let post = |id: CitizenId, k: u32, role| Post {
         person: id,

@@ -27,6 +27,7 @@ pub(crate) mod m0014_cycle_person_index;
 pub(crate) mod m0015_ballot_integrity;
 pub(crate) mod m0016_audit_events;
 pub(crate) mod m0017_exceptions;
+pub(crate) mod m0018_two_educations;
 pub(crate) mod m0021_list_filings;
 
 use sea_orm::DbBackend;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_ballot_integrity::BallotIntegrity),
             Box::new(m0016_audit_events::AuditEvents),
             Box::new(m0017_exceptions::Exceptions),
+            Box::new(m0018_two_educations::TwoEducations),
             Box::new(m0021_list_filings::ListFilings),
         ]
     }

@@ -169,8 +169,18 @@ pub async fn person(
                 ("身份证号码", masked(&p.id)),
                 ("出生年份", crate::masking::birth_year(&p.id)),
                 ("性别", p.id.sex().zh().to_owned()),
-                ("学历", p.education.label().to_owned()),
-                ("全日制学历", yes_no(p.full_time_degree)),
+                (
+                    "全日制学历",
+                    p.full_time_education
+                        .map_or("未登记", |e| e.label())
+                        .to_owned(),
+                ),
+                (
+                    "在职学历",
+                    p.in_service_education
+                        .map_or("无", |e| e.label())
+                        .to_owned(),
+                ),
             ],
             sections: person_sections(&file),
         },

@@ -18,7 +18,7 @@ pub struct PersonLine {
     pub id: String,
     pub born: String,
     pub sex: &'static str,
-    pub education: &'static str,
+    pub education: String,
     pub post: String,
 }
 
@@ -119,7 +119,7 @@ pub async fn people(
                     id: masked(&r.person.id),
                     born: crate::masking::birth_year(&r.person.id),
                     sex: r.person.id.sex().zh(),
-                    education: r.person.education.label(),
+                    education: r.person.educations_zh(),
                     post: r
                         .current_post
                         .map(|(v, role)| format!("{v} {}", role_zh(&role)))

@@ -26,7 +26,7 @@ use crate::state::{AppState, User};
 /// `start`, `end`), `worklog` (`person`, `start`, `date`, `text`),
 /// `appraisal` (`person`, `start`, `text`), `reserve` (`village`, `post`,
 /// `listed_on`, and `person` — a reference — or `id_number`, `name`,
-/// `education`, `full_time` for a new person), `unreserve` (`person`,
+/// `full_time_education`, `in_service_education` for a new person), `unreserve` (`person`,
 /// `village`, `post`, `listed_on`, `date`) or `report` (`date`,
 /// `summary`); with `year`, `town` and `csrf`.
 pub async fn record(
@@ -138,8 +138,8 @@ async fn recorded(
                 (_, text) => Candidate::New {
                     id: CitizenId::parse(text).map_err(|e| invalid(format!("新人员的{e}")))?,
                     name: field("name").to_owned(),
-                    education: Education::parse(field("education")),
-                    full_time_degree: !field("full_time").is_empty(),
+                    full_time_education: education(field("full_time_education"), "全日制学历")?,
+                    in_service_education: education(field("in_service_education"), "在职学历")?,
                 },
             };
             let reached = matches!(who, Candidate::New { .. })
@@ -182,5 +182,13 @@ async fn recorded(
             office::report(store, by, ty, on, summary).await.map(drop)
         }
         _ => Err(invalid("未指明要登记的内容".into())),
+    }
+}
+
+/// An education level of a form (`""`: none chosen).
+fn education(code: &str, what: &str) -> Result<Option<Education>, Refusal> {
+    match code {
+        "" => Ok(None),
+        code => forms::choice(code, what).map(Some),
     }
 }

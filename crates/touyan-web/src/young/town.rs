@@ -11,7 +11,7 @@ use time::Date;
 use touyan_office::when;
 use touyan_office::young::{self, Standing};
 use touyan_records::TownCode;
-use touyan_records::model::Labelled;
+use touyan_records::model::{Labelled, educations_zh};
 
 use super::candidates::{CandidateLine, MoveLine, candidates};
 use super::{failure, month_of};
@@ -221,11 +221,7 @@ pub(super) async fn page(
                         village_name: row.who.village_name.clone(),
                         name: row.who.name.clone(),
                         person_id: masked(&row.who.person),
-                        education: format!(
-                            "{}{}",
-                            row.education.label(),
-                            if row.full_time { "（全日制）" } else { "" }
-                        ),
+                        education: educations_zh(row.full_time_education, row.in_service_education),
                         age: age.reason.to_string(),
                         age_ok: age.outcome,
                         extension,

@@ -90,14 +90,14 @@ pub fn seed() -> Batch {
             Person {
                 id: person_a(),
                 name: "张三".into(),
-                education: Education::College,
-                full_time_degree: false,
+                full_time_education: None,
+                in_service_education: Some(Education::College),
             },
             Person {
                 id: person_c(),
                 name: "王五".into(),
-                education: Education::Bachelor,
-                full_time_degree: true,
+                full_time_education: Some(Education::Bachelor),
+                in_service_education: None,
             },
         ],
         posts: vec![post(person_a(), V1), post(person_c(), V2)],
