@@ -14,8 +14,8 @@ use touyan_excel::reports::{self as layout, Report};
 use touyan_office::figures::{Asked, Figures, figures};
 use touyan_records::Mask;
 use touyan_records::model::{
-    Attendance, Ballots, Exit, ListEntry, Person, Post, Records, Reserve, Town, TownYear,
-    TrainingSession, Village, YoungCadre,
+    Attendance, Ballots, Exit, ListEntry, ListFiling, Person, Post, Records, Reserve, Town,
+    TownYear, TrainingSession, Village, YoungCadre, YoungCandidate,
 };
 use touyan_reports as reports;
 use touyan_rules::Policy;
@@ -104,12 +104,15 @@ async fn load(store: &Store, which: &Which) -> Result<Records, StoreError> {
         Which::Young { .. } => {
             r.young_cadres = store.list::<YoungCadre>().await?;
             r.town_years = store.list::<TownYear>().await?;
+            r.young_candidates = store.list::<YoungCandidate>().await?;
         }
         Which::Evaluations { .. } => {
             r.ballots = store.list::<Ballots>().await?;
             r.posts = store.list::<Post>().await?;
         }
-        Which::Filing { .. } | Which::Payments { .. } => {}
+        // A month pays the list in force that month (its filed version).
+        Which::Payments { .. } => r.list_filings = store.list::<ListFiling>().await?,
+        Which::Filing { .. } => {}
     }
     Ok(r)
 }

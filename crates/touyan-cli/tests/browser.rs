@@ -1004,7 +1004,52 @@ async fn decide_the_years_proposals(c: &Client, base: &str) {
 /// evaluation with a phone vote and paper ballots that opens an interview,
 /// held and closed; the month's pay (subsidies and young cadres' pay)
 /// computed, reviewed, approved and paid, and the one-card file's total
-/// checked against the tiers.
+/// checked against the tiers; a young cadre's exit recorded.
+/// Issue 17, item 3, in the browser: the demo town's operator records a
+/// young cadre's exit on the young-cadre page (resigned, with a note);
+/// the exit is listed and the cadre is no longer offered for one.
+async fn record_a_young_cadres_exit(c: &Client, base: &str) {
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    c.goto(&format!("{base}/young?town={HUALONG}"))
+        .await
+        .unwrap();
+    let cap = text_of(c, "#young-cap").await;
+    assert!(cap.contains("今日在册"), "{cap}");
+    assert!(!cap.contains("超过上限"), "the demo keeps the cap: {cap}");
+    let chosen = c
+        .execute(
+            "const s = document.querySelector('#young-exit-form select[name=person]');\
+             return [s.value, s.options[s.selectedIndex].text];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let key = chosen[0].as_str().unwrap().to_owned();
+    let who = chosen[1].as_str().unwrap().to_owned();
+    c.find(Locator::Css(
+        "#young-exit-form select[name=reason] option[value=resigned]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    fill(c, "#young-exit-form input[name=note]", "考取事业编制").await;
+    click(c, "#young-exit").await;
+    let exits = text_of(c, "#young-exits").await;
+    assert!(
+        exits.contains(&who) && exits.contains("本人辞职") && exits.contains("考取事业编制"),
+        "{who}: {exits}"
+    );
+    let offered = c
+        .find_all(Locator::Css(&format!(
+            "#young-exit-form select[name=person] option[value='{key}']"
+        )))
+        .await
+        .unwrap();
+    assert!(offered.is_empty(), "{who} is still offered for an exit");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_town_goes_through_its_year_in_the_browser() {
     let server = serve_demo();
@@ -1028,4 +1073,6 @@ async fn a_town_goes_through_its_year_in_the_browser() {
     evaluate_and_hold_the_interview(c, base).await;
     next().await;
     pay_a_month(c, base).await;
+    next().await;
+    record_a_young_cadres_exit(c, base).await;
 }

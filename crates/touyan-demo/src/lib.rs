@@ -290,7 +290,44 @@ pub fn generate(town_list: &[Town], village_list: &[Village], as_of: Date, p: &P
     }
     decide_lists(&mut demo, &towns, as_of, p, &mut rng, &mut maker);
     town_years_and_secondments(&mut demo, as_of);
+    young_within_caps(&mut demo, as_of, p);
     demo
+}
+
+/// The demo keeps Article 10: of each town's young cadres, those within
+/// the age limit on `as_of` stay on the programme, the longest on it
+/// first, at most the town's cap; the others stay committee members (and
+/// reserves, when listed). Done last, so no draw of the generator moves.
+fn young_within_caps(demo: &mut Demo, as_of: Date, p: &Params) {
+    use std::collections::HashMap;
+    use touyan_rules::art10_young_cadres;
+    let mut villages: HashMap<TownCode, u32> = HashMap::new();
+    for v in demo
+        .villages
+        .iter()
+        .filter(|v| v.kind == CommitteeKind::Villagers)
+    {
+        *villages.entry(v.code.town()).or_default() += 1;
+    }
+    let mut order: Vec<usize> = (0..demo.young_cadres.len()).collect();
+    order.sort_by_key(|&i| {
+        let y = &demo.young_cadres[i];
+        (y.village.town(), y.programme_start, y.village)
+    });
+    let mut taken: HashMap<TownCode, u32> = HashMap::new();
+    let mut keep = vec![false; demo.young_cadres.len()];
+    for i in order {
+        let y = &demo.young_cadres[i];
+        let t = y.village.town();
+        let cap = art10_young_cadres::cap(p, villages.get(&t).copied().unwrap_or(0)).outcome;
+        let n = taken.entry(t).or_default();
+        if art10_young_cadres::age(p, y.person.birth_date(), as_of).outcome && *n < cap {
+            *n += 1;
+            keep[i] = true;
+        }
+    }
+    let mut keep = keep.into_iter();
+    demo.young_cadres.retain(|_| keep.next().unwrap_or(false));
 }
 
 /// Each town's pay settings for last year and this year, its reserve

@@ -835,10 +835,73 @@ fn every_other_post_held_on_the_day_needs_its_own_reserve() {
 // ---------------------------------------------------------------------------
 // Young cadres.
 
+/// A young cadre turning 36 on 2025-03-15 (the term ends 2025-03-14),
+/// with the last month paid by days: March is 14/31 of 4200
+/// (1896.774… → 1896.77), and the workbook says why.
+#[test]
+fn the_month_a_young_cadres_term_ends_is_paid_by_days_and_said() {
+    let mut r = county();
+    let y = id_of("19890315", "701");
+    r.people.push(person(&y, "青满", Education::Bachelor, true));
+    r.young_cadres = vec![YoungCadre {
+        person: y.clone(),
+        village: village("370783100201"),
+        programme_start: date!(2023 - 03 - 01),
+        current_pay: d("0"),
+        score: d("80"),
+        filed_on: Some(date!(2023 - 03 - 15)),
+    }];
+    let m = date!(2025 - 03 - 01);
+    let mut p = params(m);
+    p.young_last_month_by_days.value = true;
+    let x = reports::young(&r, &p, m, Some(d("4000")), Some(d("0.8")), None).unwrap();
+    assert_eq!(x.rows.len(), 1);
+    let row = &x.rows[0];
+    assert!(row.partial());
+    assert_eq!(
+        (row.base, row.city_subsidy, row.town_subsidy, row.total),
+        (d("1445.15"), d("225.81"), d("225.81"), d("1896.77"))
+    );
+    let all = cells(&layout::young_report(&x, made(), None));
+    assert!(
+        all.iter()
+            .any(|c| c.starts_with("青满：2025-03-14 期满") && c.contains("按 14/31 折算")),
+        "{all:?}"
+    );
+    // April: not paid at all.
+    let april = date!(2025 - 04 - 01);
+    assert!(
+        reports::young(
+            &r,
+            &params(april),
+            april,
+            Some(d("4000")),
+            Some(d("0.8")),
+            None
+        )
+        .is_err()
+    );
+    // In full (the default), March is the whole 4200.
+    let x = reports::young(&r, &params(m), m, Some(d("4000")), Some(d("0.8")), None).unwrap();
+    assert!(!x.rows[0].partial());
+    assert_eq!(x.rows[0].total, d("4200"));
+}
+
 #[test]
 fn young_cadre_pay_is_reference_times_factor_plus_subsidies_or_the_higher_current_pay() {
     let f = folk();
     let mut r = county();
+    // 乙镇 with four administrative villages: a cap of 1 (Article 10).
+    for (code, name) in [
+        ("370783101203", "上村村委会"),
+        ("370783101204", "下村村委会"),
+    ] {
+        r.villages.push(Village {
+            code: village(code),
+            name: name.into(),
+            kind: CommitteeKind::classify(name),
+        });
+    }
     let y1 = id_of("19980303", "701");
     let y2 = id_of("19990404", "801");
     let y3 = id_of("20000505", "901");

@@ -48,6 +48,7 @@ pub mod reserves;
 pub mod training;
 pub mod when;
 pub mod young;
+pub mod young_exit;
 
 pub use error::OfficeError;
 

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use time::Date;
 use touyan_records::model::{
     Exit, Labelled, ListEntry, ListFiling, PayKind, PayMoveKind, PayRecord, PayRun, PayState,
-    Person, Records, Town, TownYear, Village, YoungCadre,
+    Person, Records, Town, TownYear, Village, YoungCadre, YoungCandidate,
 };
 use touyan_records::{CitizenId, TownCode};
 use touyan_reports::{MonthPay, Refusal as ReportRefusal, month_pay};
@@ -330,6 +330,7 @@ pub async fn compute_month(
             exits: store.list_bulk::<Exit>().await?,
             young_cadres: store.list_bulk::<YoungCadre>().await?,
             town_years: store.list_bulk::<TownYear>().await?,
+            young_candidates: store.list_bulk::<YoungCandidate>().await?,
             list_filings: store.list_bulk::<ListFiling>().await?,
             ..Records::default()
         },

@@ -60,6 +60,16 @@ pub struct TownYear {
 }
 
 impl TownYear {
+    /// Whether the person is a young cadre filed on the town's programme
+    /// (Article 10: young cadres join the secretary reserve pool; the
+    /// reserves page marks them).
+    pub fn young_cadre(&self, id: &CitizenId) -> bool {
+        self.records
+            .young_cadres
+            .iter()
+            .any(|y| y.person == *id && y.filed_on.is_some())
+    }
+
     /// The town's filed list of the year.
     pub fn listed(&self) -> Vec<&ListEntry> {
         self.records

@@ -19,7 +19,8 @@ use rust_decimal::Decimal;
 use time::macros::offset;
 use time::{Date, PrimitiveDateTime};
 use touyan_records::model::{
-    Labelled, PostRole, Records, YoungCadre, YoungCandidate, YoungMoveKind, YoungState,
+    Exit, Labelled, PostRole, Records, Reserve, YoungCadre, YoungCandidate, YoungMoveKind,
+    YoungState,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::art10_young_cadres::{self, AgeReason, MonthlyPay, Place, Waiting};
@@ -133,6 +134,11 @@ pub struct Standing {
     pub extension: String,
     /// In the secretary reserve pool (Article 10's link to Article 9).
     pub pool: Decision<bool, String>,
+    /// The last day of the term (the age limit or an approved extension's
+    /// end; Article 10), with why.
+    pub term: Decision<Date, String>,
+    /// The exit from the programme on record, the latest.
+    pub exit: Option<Exit>,
 }
 
 impl YoungTown {
@@ -194,10 +200,16 @@ impl YoungTown {
             .filter(|x| &x.person == id && x.post == PostRole::Secretary)
             .map(|x| (x.listed_on, x.removed_on))
             .collect();
+        let extended_to = self
+            .candidate(id)
+            .filter(|c| c.state == YoungState::Extended)
+            .and_then(|c| c.extended_to);
         Standing {
             age,
             extension,
             pool: art10_young_cadres::reserve_pool(today, &listings),
+            term: art10_young_cadres::term_end(params, id.birth_date(), extended_to),
+            exit: self.exit(id).cloned(),
         }
     }
 
@@ -245,13 +257,30 @@ impl YoungTown {
         })
     }
 
-    /// Programme rows of the town's other people (the places taken).
-    fn taken(&self, id: &CitizenId) -> u32 {
-        self.young
-            .young_cadres
+    /// The cadres holding one of the cap's places on `day`
+    /// ([`touyan_reports::young_places`]: on the programme that day, the
+    /// term not ended, no exit).
+    pub fn places(&self, params: &Params, day: Date) -> Vec<&YoungCadre> {
+        touyan_reports::young_places(&self.young, params, day, Some(self.town))
+    }
+
+    /// The places the town's other people hold on `day`.
+    fn taken(&self, params: &Params, id: &CitizenId, day: Date) -> u32 {
+        self.places(params, day)
             .iter()
             .filter(|y| y.person != *id)
             .count() as u32
+    }
+
+    /// The person's latest exit from the programme on record (one dated
+    /// on or after the start of their latest programme row).
+    pub fn exit(&self, id: &CitizenId) -> Option<&Exit> {
+        let start = self.cadre_rows(id).first().map(|y| y.programme_start)?;
+        self.young
+            .exits
+            .iter()
+            .filter(|x| x.person == *id && x.on >= start)
+            .max_by_key(|x| x.on)
     }
 
     /// The person's name ("" when not on record).
@@ -288,14 +317,15 @@ impl YoungTown {
             .map(|p| p.village)
     }
 
-    fn facts(&self, id: &CitizenId, today: Date, excellent: bool) -> Facts {
+    fn facts(&self, params: &Params, id: &CitizenId, today: Date, excellent: bool) -> Facts {
         Facts {
             birth_date: id.birth_date(),
             today,
             villages: self.villages(),
-            taken: self.taken(id),
+            taken: self.taken(params, id, today),
             programme_start: self.cadre_rows(id).first().map(|y| y.programme_start),
             excellent,
+            exited: self.exit(id).is_some(),
         }
     }
 
@@ -337,7 +367,7 @@ impl YoungTown {
 
     /// The waiting candidates (scored for the year, not selected) in
     /// order for the free places.
-    pub fn ranking(&self, params: &Params) -> Ranking<'_> {
+    pub fn ranking(&self, params: &Params, today: Date) -> Ranking<'_> {
         let waiting: Vec<&YoungCandidate> = self
             .candidates
             .iter()
@@ -355,7 +385,7 @@ impl YoungTown {
         let cap = self.cap(params);
         let free = cap
             .outcome
-            .saturating_sub(self.young.young_cadres.len() as u32);
+            .saturating_sub(self.places(params, today).len() as u32);
         Ranking {
             order: art10_young_cadres::rank(&ranked, free),
             cap,
@@ -372,7 +402,7 @@ impl YoungTown {
         params: &Params,
         today: Date,
     ) -> (Ranking<'_>, Vec<CandidateView<'_>>) {
-        let ranking = self.ranking(params);
+        let ranking = self.ranking(params, today);
         let settings = self
             .young
             .town_years
@@ -402,7 +432,7 @@ impl YoungTown {
                 )
             });
             let state = self.state(id);
-            let facts = self.facts(id, today, true);
+            let facts = self.facts(params, id, today, true);
             out.push(CandidateView {
                 person: id,
                 candidate: c,
@@ -431,6 +461,7 @@ impl YoungTown {
             taken: 0,
             programme_start: None,
             excellent: false,
+            exited: false,
         };
         let t = self.town.as_str();
         flow::check_move(actor, t, None, YoungMoveKind::Score, "", params, &anyone).is_ok()
@@ -568,7 +599,7 @@ fn change(
         }
     }
     let comment = at_most(ask.comment, "意见", 300)?;
-    let facts = yt.facts(&person, today, ask.excellent);
+    let facts = yt.facts(params, &person, today, ask.excellent);
     let moved = flow::check_move(
         &actor,
         town.as_str(),
@@ -613,6 +644,8 @@ fn change(
         cadre: None,
         remove_cadre: None,
         cap: None,
+        off_programme: Vec::new(),
+        reserve: None,
     };
     c.candidate.state = moved.to;
     if !comment.is_empty() {
@@ -635,21 +668,12 @@ fn change(
             c.candidate.note = scored.note;
             c.candidate.comment = String::new();
         }
-        YoungMoveKind::Select => {
-            c.cadre = Some(YoungCadre {
-                person: person.clone(),
-                village: c.candidate.village,
-                programme_start: today,
-                current_pay: c.candidate.current_pay,
-                score: c.candidate.score,
-                filed_on: None,
-            });
-            c.cap = Some(yt.cap(params).outcome);
-        }
+        YoungMoveKind::Select => select(yt, params, today, &mut c),
         YoungMoveKind::Deselect | YoungMoveKind::Return => c.remove_cadre = pending,
         YoungMoveKind::File => {
             let mut y = pending.ok_or_else(|| invalid("没有找到待备案的优才计划记录"))?;
             y.filed_on = Some(today);
+            c.reserve = reserve(yt, params, &y, today);
             c.cadre = Some(y);
         }
         YoungMoveKind::ProposeExtension
@@ -657,4 +681,41 @@ fn change(
         | YoungMoveKind::DeclineExtension => {}
     }
     Ok(c)
+}
+
+/// A selection's programme row, and the cap recounted when it is
+/// written: the places held on `today` (rows of people off the programme
+/// that day hold none).
+fn select(yt: &YoungTown, params: &Params, today: Date, c: &mut YoungChange) {
+    let person = c.candidate.person.clone();
+    c.cadre = Some(YoungCadre {
+        person: person.clone(),
+        village: c.candidate.village,
+        programme_start: today,
+        current_pay: c.candidate.current_pay,
+        score: c.candidate.score,
+        filed_on: None,
+    });
+    c.cap = Some(yt.cap(params).outcome);
+    let holding: Vec<&CitizenId> = yt.places(params, today).iter().map(|y| &y.person).collect();
+    c.off_programme = yt
+        .young
+        .young_cadres
+        .iter()
+        .map(|y| y.person.clone())
+        .filter(|x| *x != person && !holding.contains(&x))
+        .collect();
+}
+
+/// Article 10: a filed young cadre joins the secretary reserve pool
+/// ("纳入村党组织书记后备干部库"): a listing for the secretary post of the
+/// cadre's village from the filing day, unless listed already.
+fn reserve(yt: &YoungTown, params: &Params, y: &YoungCadre, today: Date) -> Option<Reserve> {
+    (!yt.standing(params, &y.person, today).pool.outcome).then(|| Reserve {
+        person: y.person.clone(),
+        village: y.village,
+        post: PostRole::Secretary,
+        listed_on: today,
+        removed_on: None,
+    })
 }

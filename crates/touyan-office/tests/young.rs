@@ -123,7 +123,7 @@ async fn ranked(db: &TestDb, early: &str, late: &str) {
     let t = TownCode::parse(T1).unwrap();
     let yt = young::town(&store, 2025, t).await.unwrap();
     let params = Policy::example().resolve(date!(2025 - 06 - 02)).unwrap();
-    let r = yt.ranking(&params);
+    let r = yt.ranking(&params, date!(2025 - 06 - 02));
     assert_eq!(r.free, 3);
     let (first, p) = r.of(&early_id).unwrap();
     assert_eq!((first, p.within, p.after), (1, true, After::First));

@@ -9,7 +9,9 @@
 //!   professionalization subsidy (专业化补贴, Article 13, city finance:
 //!   [`payments`]);
 //! - every young cadre of the town's villages on the programme that month
-//!   their pay (Article 10, [`young_by_town`]): the base from the town's
+//!   (within the town's cap, the term not ended: [`young_on_programme`])
+//!   their pay (Article 10, [`young_by_town`]; the month the term ends in
+//!   full or by days): the base from the town's
 //!   finance (with a higher current pay kept, the whole of it less the
 //!   subsidies) and each degree subsidy by its payer (city, town); nothing
 //!   for a zero amount.
@@ -112,7 +114,7 @@ fn fen(amount: Decimal, what: &str) -> Result<i64, Refusal> {
 /// The month's pay of `town` (or of every town): see the module's note.
 pub fn month_pay(r: &Records, p: &Params, month: Date, town: Option<TownCode>) -> MonthPay {
     let subsidies = payments(r, p, month, town);
-    let on_programme = young_on_programme(r, month, town);
+    let on_programme = young_on_programme(r, p, month, town);
     let young = if on_programme.is_empty() {
         Ok(None)
     } else {
@@ -126,7 +128,10 @@ pub fn month_pay(r: &Records, p: &Params, month: Date, town: Option<TownCode>) -
         .iter()
         .map(|e| e.town)
         .collect();
-    let with_young: BTreeSet<TownCode> = on_programme.iter().map(|y| y.village.town()).collect();
+    let with_young: BTreeSet<TownCode> = on_programme
+        .iter()
+        .map(|y| y.cadre.village.town())
+        .collect();
     let record = |person: &touyan_records::CitizenId, kind, source, amount_fen| PayRecord {
         person: person.clone(),
         month,

@@ -3,15 +3,15 @@
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use time::Date;
-use touyan_records::model::{Records, YoungCadre};
-use touyan_records::{CitizenId, TownCode};
+use touyan_records::model::{Records, YoungCadre, YoungState};
+use touyan_records::{CitizenId, CommitteeKind, TownCode};
+use touyan_rules::art10_young_cadres::Share;
+use touyan_rules::decision::Decision;
 use touyan_rules::num::round_fen;
 use touyan_rules::people::{Degree, Education};
 use touyan_rules::{Params, art10_young_cadres};
 
-use crate::{
-    Index, Refusal, Who, count_towns, exits_before, in_scope, month_end, month_zh, scope_suffix,
-};
+use crate::{Index, Refusal, Who, count_towns, in_scope, month_end, month_zh, scope_suffix};
 
 /// One young cadre's pay for the month, each amount rounded to the fen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +32,17 @@ pub struct YoungRow {
     pub kept_current: bool,
     /// The reference salary the base was computed from, yuan.
     pub reference_salary: Decimal,
+    /// The month's share (the month the term ends: in full or by days,
+    /// Article 10) and why.
+    pub share: Share,
+    pub share_reason: String,
+}
+
+impl YoungRow {
+    /// Paid for part of the month (the month the term ends, by days).
+    pub fn partial(&self) -> bool {
+        self.share != Share::Full
+    }
 }
 
 /// The reference salary (镇街新入职事业人员实发工资) and the pay factor a
@@ -86,32 +97,176 @@ impl Young {
     }
 }
 
-/// The young cadres paid in `month` (its first day): filed and started by
-/// the month's end, not exited before its first day, in `town` when given.
+/// A young cadre paid in a month, with the share of the month's pay.
+#[derive(Clone, Debug)]
+pub struct OnProgramme<'a> {
+    pub cadre: &'a YoungCadre,
+    /// The last day of the term ([`art10_young_cadres::term_end`], or the
+    /// day of an exit when earlier).
+    pub term_end: Date,
+    /// The month's share ([`art10_young_cadres::month_share`]): never
+    /// `Share::None` here.
+    pub share: Decision<Share, String>,
+}
+
+/// The young cadres paid in `month` (its first day), under `p` (the
+/// month's policy): filed and started by the month's end, whose term
+/// (Article 10: the age limit, or an approved extension's end, or an exit
+/// on record) has not ended before the month's first day, in `town` when
+/// given; within each town at most the cap (Article 10: those on the
+/// programme longest keep their places, ties by village and ID number;
+/// each counted on their own last day of the month, so that one who left
+/// early in the month leaves the place to one who joined later).
 ///
 /// A person is paid once a month: with two programmes on record (a move
 /// to another village, an import of the same person twice) only the one
 /// started last counts, in its own town.
-pub fn young_on_programme(r: &Records, month: Date, town: Option<TownCode>) -> Vec<&YoungCadre> {
+pub fn young_on_programme<'a>(
+    r: &'a Records,
+    p: &Params,
+    month: Date,
+    town: Option<TownCode>,
+) -> Vec<OnProgramme<'a>> {
     let end = month_end(month);
-    let exited = exits_before(r, month);
     let mut latest: HashMap<&CitizenId, &YoungCadre> = HashMap::new();
-    for y in r.young_cadres.iter().filter(|y| {
-        y.programme_start <= end
-            && y.filed_on.is_some_and(|d| d <= end)
-            && !exited.contains_key(&y.person)
-    }) {
+    for y in r
+        .young_cadres
+        .iter()
+        .filter(|y| y.programme_start <= end && y.filed_on.is_some_and(|d| d <= end))
+    {
         let e = latest.entry(&y.person).or_insert(y);
         if (y.programme_start, y.village) > (e.programme_start, e.village) {
             *e = y;
         }
     }
-    let mut v: Vec<&YoungCadre> = latest
+    let extended = extensions(r);
+    let exits = exits_by_person(r);
+    let mut paid: Vec<OnProgramme<'a>> = latest
         .into_values()
         .filter(|y| in_scope(town, y.village.town()))
+        .filter_map(|y| {
+            let term = art10_young_cadres::term_end(
+                p,
+                y.person.birth_date(),
+                extended.get(&y.person).copied(),
+            )
+            .outcome;
+            // An exit on record after the programme's start ends it.
+            let exit = exit_since(&exits, &y.person, y.programme_start);
+            let term_end = exit.map_or(term, |x| x.min(term));
+            let share = art10_young_cadres::month_share(p, month, term_end);
+            (share.outcome != Share::None).then_some(OnProgramme {
+                cadre: y,
+                term_end,
+                share,
+            })
+        })
         .collect();
-    v.sort_by(|a, b| (a.village, &a.person).cmp(&(b.village, &b.person)));
-    v
+    // The cap of each town: the longest on the programme first.
+    paid.sort_by(|a, b| {
+        let key = |x: &OnProgramme<'_>| {
+            (
+                x.cadre.village.town(),
+                x.cadre.programme_start,
+                x.cadre.filed_on,
+                x.cadre.village,
+                x.cadre.person.as_str().to_owned(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let mut villages: HashMap<TownCode, u32> = HashMap::new();
+    for v in r
+        .villages
+        .iter()
+        .filter(|v| v.kind == CommitteeKind::Villagers)
+    {
+        *villages.entry(v.code.town()).or_default() += 1;
+    }
+    // Each cadre is counted on their last day of the month: within the
+    // cap when fewer than the cap of those who joined before them are
+    // still on the programme that day (a cadre who left early in the
+    // month does not keep out one who joined after).
+    let mut within: Vec<bool> = Vec::with_capacity(paid.len());
+    let mut first = 0; // the first of the current town's cadres
+    for i in 0..paid.len() {
+        let x = &paid[i];
+        let t = x.cadre.village.town();
+        if paid[first].cadre.village.town() != t {
+            first = i;
+        }
+        let day = x.term_end.min(end);
+        let before = paid[first..i].iter().filter(|y| y.term_end >= day).count();
+        let cap = art10_young_cadres::cap(p, villages.get(&t).copied().unwrap_or(0)).outcome;
+        within.push(before < cap as usize);
+    }
+    let mut keep = within.into_iter();
+    paid.retain(|_| keep.next().unwrap_or(false));
+    paid.sort_by(|a, b| {
+        (a.cadre.village, &a.cadre.person).cmp(&(b.cadre.village, &b.cadre.person))
+    });
+    paid
+}
+
+/// The days of each person's exits on record.
+fn exits_by_person(r: &Records) -> HashMap<&CitizenId, Vec<Date>> {
+    let mut m: HashMap<&CitizenId, Vec<Date>> = HashMap::new();
+    for x in &r.exits {
+        m.entry(&x.person).or_default().push(x.on);
+    }
+    m
+}
+
+/// A person's first exit on or after `since` (a programme's start).
+fn exit_since(exits: &HashMap<&CitizenId, Vec<Date>>, id: &CitizenId, since: Date) -> Option<Date> {
+    exits
+        .get(id)
+        .and_then(|v| v.iter().copied().filter(|d| *d >= since).min())
+}
+
+/// The approved extensions on record (Article 10): person → the
+/// extension's last day.
+fn extensions(r: &Records) -> HashMap<&CitizenId, Date> {
+    r.young_candidates
+        .iter()
+        .filter(|c| c.state == YoungState::Extended)
+        .filter_map(|c| c.extended_to.map(|d| (&c.person, d)))
+        .collect()
+}
+
+/// The young cadres holding one of the cap's places on `day` (Article 10:
+/// the cap counts the cadres on the programme on the day), in `town` when
+/// given: every programme row, selected or filed, started by `day`, whose
+/// term ([`art10_young_cadres::term_end`]: the age limit or an approved
+/// extension) has not ended before `day`, of a person with no exit on or
+/// before `day` since the programme started. One row a person.
+pub fn young_places<'a>(
+    r: &'a Records,
+    p: &Params,
+    day: Date,
+    town: Option<TownCode>,
+) -> Vec<&'a YoungCadre> {
+    let extended = extensions(r);
+    let exits = exits_by_person(r);
+    let mut seen: HashSet<&CitizenId> = HashSet::new();
+    let mut out: Vec<&YoungCadre> = Vec::new();
+    for y in r.young_cadres.iter().filter(|y| {
+        y.programme_start <= day
+            && in_scope(town, y.village.town())
+            && exit_since(&exits, &y.person, y.programme_start).is_none_or(|x| x > day)
+            && art10_young_cadres::term_end(
+                p,
+                y.person.birth_date(),
+                extended.get(&y.person).copied(),
+            )
+            .outcome
+                >= day
+    }) {
+        if seen.insert(&y.person) {
+            out.push(y);
+        }
+    }
+    out
 }
 
 /// The month's pay of every young cadre on the programme (filed, started
@@ -174,7 +329,7 @@ pub fn young_by_town(
         )));
     }
     let ix = Index::new(r);
-    let mut cadres = young_on_programme(r, month, town);
+    let mut cadres = young_on_programme(r, p, month, town);
     if cadres.is_empty() {
         return Err(Refusal(format!(
             "{} 没有在册的年轻干部{}（须已备案、当月或以前开始）",
@@ -182,7 +337,7 @@ pub fn young_by_town(
             scope_suffix(&ix, town)
         )));
     }
-    cadres.sort_by(|a, b| (a.village, &a.person).cmp(&(b.village, &b.person)));
+
     let settings: HashMap<TownCode, (Decimal, Decimal)> = r
         .town_years
         .iter()
@@ -193,7 +348,7 @@ pub fn young_by_town(
     let mut missing: Vec<(TownCode, String)> = Vec::new();
     let mut seen: HashSet<TownCode> = HashSet::new();
     for y in &cadres {
-        let t = y.village.town();
+        let t = y.cadre.village.town();
         if !seen.insert(t) {
             continue;
         }
@@ -212,7 +367,7 @@ pub fn young_by_town(
             _ => missing.push((t, ix.town_name(t))),
         }
     }
-    cadres.retain(|y| !missing.iter().any(|(t, _)| *t == y.village.town()));
+    cadres.retain(|y| !missing.iter().any(|(t, _)| *t == y.cadre.village.town()));
     let salary_of = |t: TownCode| {
         town_salaries
             .iter()
@@ -222,14 +377,15 @@ pub fn young_by_town(
     let mut example = false;
     let rows = cadres
         .iter()
-        .map(|y| {
+        .map(|on| {
+            let y = on.cadre;
             let (reference_salary, factor) = salary_of(y.village.town());
             let person = ix.people.get(&y.person);
             let degree = person.map_or(Degree::of_level(Education::None, false), |x| x.degree());
             let d =
                 art10_young_cadres::monthly_pay(p, reference_salary, factor, degree, y.current_pay);
             example |= d.uses_example_values();
-            let pay = d.outcome.rounded();
+            let pay = art10_young_cadres::share_of(d.outcome.rounded(), on.share.outcome);
             YoungRow {
                 who: ix.who(y.village, &y.person),
                 full_time_education: person.and_then(|x| x.full_time_education),
@@ -242,6 +398,8 @@ pub fn young_by_town(
                 current_pay: round_fen(y.current_pay),
                 kept_current: pay.kept_current,
                 reference_salary,
+                share: on.share.outcome,
+                share_reason: format!("{}（{}）", on.share.reason, on.share.rule.citation()),
             }
         })
         .collect::<Vec<_>>();

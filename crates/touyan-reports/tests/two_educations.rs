@@ -46,7 +46,8 @@ fn a_full_time_college_and_an_in_service_bachelor_is_subsidised() {
             code: town,
             name: "测试镇".into(),
         }],
-        villages: (201..=202)
+        // Ten administrative villages: a cap of 3 young cadres (Article 10).
+        villages: (201..=210)
             .map(|n| Village {
                 code: v(n),
                 name: format!("{n}村"),

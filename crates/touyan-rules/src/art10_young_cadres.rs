@@ -11,10 +11,10 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use rust_decimal::Decimal;
-use time::{Date, PrimitiveDateTime};
+use time::{Date, Duration, PrimitiveDateTime};
 
 use crate::art01_inclusion::within_age;
-use crate::calendar::{age_on, checked_add_months};
+use crate::calendar::{add_years, age_on, checked_add_months};
 use crate::decision::{Decision, Rule};
 use crate::num::round_fen;
 use crate::people::Degree;
@@ -71,6 +71,14 @@ pub static RESERVE_POOL: Rule = Rule {
     title: "年轻干部纳入书记后备干部库",
 };
 
+pub static TERM: Rule = Rule {
+    id: "art10.term",
+    article: 10,
+    clause: "",
+    inferred: false,
+    title: "年轻干部期满停发（超龄未延长或延长期满）",
+};
+
 pub static RULES: &[&Rule] = &[
     &AGE,
     &CAP,
@@ -79,6 +87,7 @@ pub static RULES: &[&Rule] = &[
     &PAY,
     &EXTENSION,
     &RESERVE_POOL,
+    &TERM,
 ];
 
 /// Aged 35 or under (completed years) on `on`.
@@ -442,4 +451,119 @@ pub fn reserve_pool(
         ),
     };
     Decision::new(&RESERVE_POOL, outcome, reason)
+}
+
+/// The last day of a young cadre's term (Article 10: "35岁以下" and
+/// "可延长至5年"): the last day within the age limit (the day before the
+/// birthday that takes the cadre past it), or — with an extension the
+/// city approved (`extended_to`) — the extension's last day, whichever is
+/// later. A proposed extension not yet approved does not count.
+pub fn term_end(p: &Params, birth_date: Date, extended_to: Option<Date>) -> Decision<Date, String> {
+    let max = p.young_max_age.value;
+    let past = if p.young_age_limit_inclusive.value {
+        max.saturating_add(1)
+    } else {
+        max
+    };
+    let birthday = add_years(birth_date, i32::try_from(past).unwrap_or(i32::MAX));
+    let last_young = birthday.previous_day().unwrap_or(birthday);
+    let (end, reason) = match extended_to {
+        Some(e) if e > last_young => (
+            e,
+            format!(
+                "{birthday} 满 {past} 周岁，超过年龄上限；经市镇考察通过已延长至 {e}，延长期满停发"
+            ),
+        ),
+        _ => (
+            last_young,
+            format!("{birthday} 满 {past} 周岁，超过年龄上限，在册至 {last_young}"),
+        ),
+    };
+    Decision::new(&TERM, end, reason)
+        .using(&[p.young_max_age.used, p.young_age_limit_inclusive.used])
+}
+
+/// How much of a month's pay a young cadre receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Share {
+    /// The whole month.
+    Full,
+    /// The days on the programme of the month's days (the month the term
+    /// ends, with `young.last_month_by_days`).
+    Days { paid: u8, of: u8 },
+    /// Nothing: the term ended before the month.
+    None,
+}
+
+impl Share {
+    /// The fraction of the month's pay (0 to 1).
+    pub fn fraction(self) -> Decimal {
+        match self {
+            Share::Full => Decimal::ONE,
+            Share::Days { paid, of } => Decimal::from(paid) / Decimal::from(of.max(1)),
+            Share::None => Decimal::ZERO,
+        }
+    }
+}
+
+/// The share of `month`'s pay (any day of the month) for a young cadre
+/// whose term ends on `term_end` ([`term_end`]): the whole month before
+/// the month the term ends; the month it ends in full, or by the days on
+/// the programme (`young.last_month_by_days`, our reading: the text
+/// names no rule for that month); nothing from the month after.
+pub fn month_share(p: &Params, month: Date, term_end: Date) -> Decision<Share, String> {
+    let by_days = p.young_last_month_by_days.value;
+    let first = month.replace_day(1).unwrap_or(month);
+    let days = month.month().length(month.year());
+    let last = first
+        .checked_add(Duration::days(i64::from(days) - 1))
+        .unwrap_or(first);
+    let ym = |d: Date| format!("{} 年 {} 月", d.year(), u8::from(d.month()));
+    let (share, reason) = if term_end < first {
+        (
+            Share::None,
+            format!("期满日 {term_end} 在 {} 以前，次月起停发", ym(first)),
+        )
+    } else if term_end >= last {
+        (Share::Full, format!("{} 全月在册", ym(first)))
+    } else if by_days {
+        let paid = term_end.day();
+        (
+            Share::Days { paid, of: days },
+            format!(
+                "{term_end} 期满，{} 在册 {paid} 天，按 {paid}/{days} 折算",
+                ym(first)
+            ),
+        )
+    } else {
+        (
+            Share::Full,
+            format!("{term_end} 期满，期满当月（{}）按整月发放", ym(first)),
+        )
+    };
+    Decision::new(&TERM, share, reason).using(&[p.young_last_month_by_days.used])
+}
+
+/// A month's pay × `share`, each subsidy and the total rounded half up to
+/// the fen, the base the rest of the total (so the parts add up to it;
+/// with a higher current pay kept, the base scaled alone).
+pub fn share_of(pay: MonthlyPay, share: Share) -> MonthlyPay {
+    if share == Share::Full {
+        return pay;
+    }
+    let k = share.fraction();
+    let city = round_fen(pay.city_subsidy * k);
+    let town = round_fen(pay.town_subsidy * k);
+    let total = round_fen(pay.total * k);
+    MonthlyPay {
+        base: if pay.kept_current {
+            round_fen(pay.base * k)
+        } else {
+            total - city - town
+        },
+        city_subsidy: city,
+        town_subsidy: town,
+        total,
+        kept_current: pay.kept_current,
+    }
 }

@@ -2,13 +2,14 @@
 //! `m0012_young_selection`; which move is allowed is `touyan-workflow`'s
 //! `art10_young`). A candidate's move ([`Store::move_young`]) claims the
 //! candidate in the state its user saw, writes the candidate, its
-//! programme row and the move, and — when selecting — counts the town's
-//! places again inside the transaction.
+//! programme row (and, when filed, its listing as a secretary reserve)
+//! and the move, and — when selecting — counts the town's places again
+//! inside the transaction.
 
 use sea_orm::{ConnectionTrait, Statement, Value};
 use time::PrimitiveDateTime;
 use touyan_records::model::{
-    Labelled, YoungCadre, YoungCandidate, YoungMove, YoungMoveKind, YoungState,
+    Labelled, Reserve, YoungCadre, YoungCandidate, YoungMove, YoungMoveKind, YoungState,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
@@ -123,6 +124,13 @@ pub struct YoungChange {
     /// Selecting: the most the town may have on the programme (Article
     /// 10's cap), counted again in the transaction.
     pub cap: Option<u32>,
+    /// Selecting: people whose programme rows hold no place (their term
+    /// ended or they exited, as the office decided); the recount leaves
+    /// their rows out.
+    pub off_programme: Vec<CitizenId>,
+    /// Filing: the cadre's listing in the secretary reserve pool (Article
+    /// 10: "纳入村党组织书记后备干部库"), when not listed already.
+    pub reserve: Option<Reserve>,
 }
 
 fn of_town(p: &mut Params, town: TownCode) -> (String, Vec<Value>) {
@@ -211,28 +219,29 @@ impl Store {
         if let Some(y) = &c.cadre {
             tx.upsert(std::slice::from_ref(y)).await?;
         }
+        if let Some(x) = &c.reserve {
+            tx.upsert(std::slice::from_ref(x)).await?;
+        }
         if let Some(cap) = c.cap {
             let mut p = Params::new(b);
-            let sql = format!(
-                "SELECT COUNT(*) FROM young_cadres WHERE village IN \
-                 (SELECT code FROM villages WHERE town_code = {})",
+            let f = format!(
+                "village IN (SELECT code FROM villages WHERE town_code = {})",
                 p.next()
             );
-            let row = tx
-                .tx
-                .query_one_raw(Statement::from_sql_and_values(
-                    b.db(),
-                    sql,
-                    vec![Value::String(Some(town.as_str().to_owned()))],
-                ))
-                .await?;
-            let n: i64 = match row {
-                Some(r) => r.try_get_by_index(0)?,
-                None => 0,
-            };
-            if n > i64::from(cap) {
+            let rows: Vec<YoungCadre> = crate::sql::select(
+                &tx.tx,
+                b,
+                &f,
+                vec![Value::String(Some(town.as_str().to_owned()))],
+            )
+            .await?;
+            let n = rows
+                .iter()
+                .filter(|y| !c.off_programme.contains(&y.person))
+                .count() as u64;
+            if n > u64::from(cap) {
                 return Err(StoreError::LimitExceeded {
-                    count: u64::try_from(n - 1).unwrap_or(0),
+                    count: n - 1,
                     limit: u64::from(cap),
                 });
             }

@@ -202,6 +202,8 @@ fn change(c: YoungCandidate, expected: Option<YoungState>, kind: YoungMoveKind) 
         cadre: None,
         remove_cadre: None,
         cap: None,
+        off_programme: Vec::new(),
+        reserve: None,
     }
 }
 

@@ -310,6 +310,8 @@ fn sample() -> Batch {
         ],
         // Written by the review's filing only, not by an import.
         list_filings: Vec::new(),
+        // Not written with a batch: candidates move one at a time.
+        young_candidates: Vec::new(),
     }
 }
 

@@ -119,6 +119,8 @@ async fn records(store: &Store) -> Result<Records, StoreError> {
         exits: store.list::<Exit>().await?,
         town_years: store.list::<TownYear>().await?,
         condition_answers: store.list::<ConditionAnswer>().await?,
+        young_candidates: store.list::<YoungCandidate>().await?,
+        list_filings: store.list::<ListFiling>().await?,
         ..Records::default()
     })
 }

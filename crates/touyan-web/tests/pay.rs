@@ -324,6 +324,15 @@ fn young() -> Batch {
     };
     let filed = Some(time::macros::date!(2025 - 02 - 01));
     Batch {
+        // Town 1 with seven administrative villages: a cap of 2 young
+        // cadres (Article 10: 7 × 30% = 2.1, rounded down).
+        villages: (1..=6)
+            .map(|n| touyan_records::model::Village {
+                code: touyan_records::VillageCode::parse(&format!("{T1}21{n}")).unwrap(),
+                name: format!("{n}号村村委会"),
+                kind: touyan_records::CommitteeKind::Villagers,
+            })
+            .collect(),
         people: vec![
             person(y1(), "李青", Education::Bachelor, true),
             person(y2(), "赵明", Education::College, false),

@@ -45,7 +45,16 @@ fn records() -> Batch {
         listed_on,
         removed_on,
     };
+    // Town 1 with V1 and three more villages: a cap of 1 (4 × 30%).
+    let villages = (2..=4)
+        .map(|k| Village {
+            code: VillageCode::parse(&format!("3707831002{k:02}")).unwrap(),
+            name: format!("第{k}村村委会"),
+            kind: touyan_records::CommitteeKind::Villagers,
+        })
+        .collect();
     Batch {
+        villages,
         people: vec![p1, p2],
         young_cadres: vec![y1, y2],
         reserves: vec![
@@ -76,20 +85,23 @@ async fn cap_age_and_pay(db: TestDb) {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
-    // 4000 × 0.8 = 3200, plus 500 + 500 for a full-time graduate = 4200;
-    // 钱七 was paid 5000 before and keeps it.
+    // 4000 × 0.8 = 3200, plus 500 + 500 for a full-time graduate = 4200.
+    // 钱七 is past the age limit with no extension: not paid, and why.
     for want in [
         "赵六",
         "钱七",
         "3200.00",
         "4200.00",
         "500.00 + 500.00",
-        "保留原较高报酬",
-        "超过上限",
+        "本月合计 4200.00 元",
+        "今日在册 1 人",
         "第十条",
+        "2024-01-01 满 36 周岁，超过年龄上限，在册至 2023-12-31；期满次月起停发（第十条）",
+        "尚未登记退出（达到年龄上限）",
     ] {
         assert!(html.contains(want), "{want} missing:\n{html}");
     }
+    assert!(!html.contains("超过上限"), "{html}");
     assert!(
         html.contains("若综合考核优秀"),
         "the extension case is shown"
@@ -105,6 +117,16 @@ async fn cap_age_and_pay(db: TestDb) {
         "钱七's listing ended today"
     );
     assert!(!html.contains("37078319990505004"), "masked");
+    // On the reserves page, 赵六 is marked as a young cadre (Article 10).
+    let reserves = get("/reserves?year=2025")
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    assert!(
+        reserves.contains("赵六（优才计划年轻干部，第十条）"),
+        "{reserves}"
+    );
     let op2 = sign_in(&h, "op2").await;
     let other = get("/young?month=2025-06")
         .session(Some(&op2.0))
@@ -241,14 +263,17 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
 
     let html = young_page(&h, &op).await;
     for want in [
-        "在册 1 人；行政村 10 个",
+        // 钱七 is 36 with no extension: she holds no place, is not paid.
+        "今日在册 0 人（已退出、超龄未延长或延长期满的不计）；行政村 10 个",
         "至多 3 名（第十条）",
-        "本月合计 4200.00 元",
+        "2025-01-10 满 36 周岁，超过年龄上限，在册至 2025-01-09",
         "id=\"score-form\"",
     ] {
         assert!(html.contains(want), "{want} missing:\n{html}");
     }
     // Those who may be scored: the four young committee members only.
+    let form = &html[html.find("id=\"score-form\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
     for (key, listed) in [
         (&r1, true),
         (&r4, true),
@@ -257,7 +282,7 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
         (&rq, false),
     ] {
         assert_eq!(
-            html.contains(&format!("<option value=\"{key}\">")),
+            form.contains(&format!("<option value=\"{key}\">")),
             listed,
             "{key}"
         );
@@ -340,13 +365,14 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
             StatusCode::SEE_OTHER
         );
     }
-    // 钱七 holds one of the 3 places: 2 left, taken by score.
+    // 钱七 aged out: all 3 places are free, taken by score.
     let html = young_page(&h, &rev).await;
+    assert!(!html.contains("本月合计"), "nobody paid yet");
     for want in [
-        "尚余名额 2 名；符合年龄条件 4 人，按综合得分从高到低（同分的，评分录入日期在前者优先；同日的，按村代码；同村的，按录入先后）确定 2 人，上限 2 人（第十条）",
+        "尚余名额 3 名；符合年龄条件 4 人，按综合得分从高到低（同分的，评分录入日期在前者优先；同日的，按村代码；同村的，按录入先后）确定 3 人，上限 3 人（第十条）",
         "第 1 名，在名额内",
         "第 2 名，在名额内",
-        "第 3 名，超出尚余名额",
+        "第 3 名，在名额内",
         "第 4 名，超出尚余名额",
         // 一号 was paid 6000, above 4000 × 0.8 + 500 + 500.
         "现报酬高于上述标准，按高标准执行，月报酬 6000 元",
@@ -388,21 +414,27 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
             .status,
         StatusCode::SEE_OTHER
     );
-    assert!(young_page(&h, &op).await.contains("在册 3 人；"));
+    assert_eq!(
+        send(&h, &rev, T1, &mv(&r3, "select", "candidate", ""))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(young_page(&h, &op).await.contains("今日在册 3 人"));
     expect(
-        &send(&h, &rev, T1, &mv(&r3, "select", "candidate", "")).await,
+        &send(&h, &rev, T1, &mv(&r4, "select", "candidate", "")).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "已确定和备案 3 人，再确定 1 人将超过上限：行政村 10 个",
     );
     expect(
-        &send(&h, &rev, T1, &mv(&r3, "select", "candidate", "")).await,
+        &send(&h, &rev, T1, &mv(&r4, "select", "candidate", "")).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "（第十条）",
     );
     assert_eq!(
         h.store.list::<YoungCadre>().await.unwrap().len(),
-        3,
-        "nothing written"
+        4,
+        "nothing written: 钱七's row and three selected"
     );
 
     // The city returns 二号 (with its reason) and files 一号.
@@ -429,12 +461,12 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
     );
     let html = young_page(&h, &op).await;
     assert!(
-        html.contains("在册 2 人；") && html.contains("村庄排名靠后，请重新评定"),
+        html.contains("今日在册 2 人") && html.contains("村庄排名靠后，请重新评定"),
         "{html}"
     );
-    // A place is free again: 三号 is selected.
+    // A place is free again: 四号 is selected.
     assert_eq!(
-        send(&h, &rev, T1, &mv(&r3, "select", "candidate", ""))
+        send(&h, &rev, T1, &mv(&r4, "select", "candidate", ""))
             .await
             .status,
         StatusCode::SEE_OTHER
@@ -442,7 +474,7 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
     // Before filing, 一号 is not paid; filed, 一号 keeps the 6000.
     let html = young_page(&h, &op).await;
     assert!(
-        !html.contains("保留原较高报酬") && html.contains("本月合计 4200.00 元"),
+        !html.contains("保留原较高报酬") && !html.contains("本月合计"),
         "{html}"
     );
     assert_eq!(
@@ -452,12 +484,7 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
         StatusCode::SEE_OTHER
     );
     let html = young_page(&h, &op).await;
-    for want in [
-        "保留原较高报酬",
-        "6000.00",
-        "本月合计 10200.00 元",
-        "已备案",
-    ] {
+    for want in ["保留原较高报酬", "6000.00", "本月合计 6000.00 元", "已备案"] {
         assert!(html.contains(want), "{want} missing:\n{html}");
     }
     let filed = h
@@ -539,11 +566,19 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
         .status,
         StatusCode::SEE_OTHER
     );
+    // Extended, 钱七 holds a place again, one more than the cap with the
+    // three selected (the page says so), and is paid again: the two
+    // filed, 钱七 first, 6000 + 4200.
     let html = young_page(&h, &op).await;
-    assert!(
-        html.contains("经市镇考察通过，已延长至 2028-07-01（第十条）"),
-        "{html}"
-    );
+    for want in [
+        "经市镇考察通过，已延长至 2028-07-01（第十条）",
+        "已延长至 2028-07-01，延长期满停发",
+        "本月合计 10200.00 元",
+        "今日在册 4 人",
+        "超过上限",
+    ] {
+        assert!(html.contains(want), "{want} missing:\n{html}");
+    }
     // The history of the moves, with who made them.
     for want in [
         "录入评分",
@@ -643,8 +678,8 @@ async fn equal_scores_rank_by_the_earlier_application(db: TestDb) {
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     }
     let html = young_page(&h, &op).await;
-    // 钱七 holds one of the 3 places: 2 left.
-    assert!(html.contains("尚余名额 2 名；符合年龄条件 4 人"), "{html}");
+    // 钱七 aged out with no extension: all 3 places are free.
+    assert!(html.contains("尚余名额 3 名；符合年龄条件 4 人"), "{html}");
     assert_eq!(rank_of(&html, "乙"), "第 1 名，在名额内");
     assert_eq!(
         rank_of(&html, "甲"),
@@ -652,7 +687,7 @@ async fn equal_scores_rank_by_the_earlier_application(db: TestDb) {
     );
     assert_eq!(
         rank_of(&html, "丙"),
-        "第 3 名，超出尚余名额（与上一名同分且同日录入，村代码在后）"
+        "第 3 名，在名额内（与上一名同分且同日录入，村代码在后）"
     );
     assert_eq!(
         rank_of(&html, "丁"),
@@ -661,3 +696,91 @@ async fn equal_scores_rank_by_the_earlier_application(db: TestDb) {
     db.finish().await;
 }
 both_backends!(young_ties, equal_scores_rank_by_the_earlier_application);
+
+/// The town's operator records a young cadre's exit on the page (Article
+/// 10): 赵六 resigns on 2025-06-01; June is still paid, July is not and
+/// says why; the reviewer has no form and is refused.
+async fn an_exit_is_recorded_on_the_page(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &records()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let key = h.person(&cid("37078319990505004"));
+    let exit = |reason: &'static str, date: &'static str, note: &'static str| {
+        let key = key.clone();
+        vec![
+            ("action", "exit"),
+            ("reason", reason),
+            ("date", date),
+            ("note", note),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .chain([("person", key)])
+        .collect::<Vec<_>>()
+    };
+    let send = |who: &(String, String), v: Vec<(&'static str, String)>| {
+        let (h, who) = (&h, who.clone());
+        async move {
+            let f: Vec<(&str, &str)> = v.iter().map(|(k, x)| (*k, x.as_str())).collect();
+            yng(h, &who, T1, &f).await
+        }
+    };
+    assert!(young_page(&h, &op).await.contains("id=\"young-exit-form\""));
+    assert!(
+        !young_page(&h, &rev)
+            .await
+            .contains("id=\"young-exit-form\"")
+    );
+    expect(
+        &send(&rev, exit("resigned", "2025-06-01", "")).await,
+        StatusCode::FORBIDDEN,
+        "年轻干部退出由镇街经办登记（第十条）",
+    );
+    expect(
+        &send(&op, exit("other", "2025-06-01", "")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "“其他”原因须写明情况",
+    );
+    expect(
+        &send(&op, exit("age", "2025-06-01", "")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "未超过年龄上限",
+    );
+    expect(
+        &send(&op, exit("resigned", "2025-6-1", "")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "退出日期应为 YYYY-MM-DD",
+    );
+    assert!(h.store.list::<Exit>().await.unwrap().is_empty());
+    assert_eq!(
+        send(&op, exit("resigned", "2025-06-01", "考取公务员"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let html = young_page(&h, &op).await;
+    for want in ["本人辞职", "考取公务员", "本月合计 4200.00 元"] {
+        assert!(html.contains(want), "{want} missing:\n{html}");
+    }
+    // 赵六 is no longer offered for an exit; 钱七 still is.
+    let form = &html[html.find("id=\"young-exit-form\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(
+        !form.contains(&format!("<option value=\"{key}\">")),
+        "{form}"
+    );
+    assert!(form.contains("钱七"), "{form}");
+    let july = get("/young?month=2025-07")
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    assert!(
+        july.contains("2025-06-01 退出（本人辞职），次月起不再发放（第十条）"),
+        "{july}"
+    );
+    assert!(!july.contains("本月合计"), "{july}");
+    db.finish().await;
+}
+both_backends!(young_exit, an_exit_is_recorded_on_the_page);

@@ -20,10 +20,13 @@
 //! | extend (批准延长) | city administrator | extension proposed | extended | yes (the city's review) |
 //! | decline extension (不予延长) | city administrator | extension proposed | filed | yes |
 //!
-//! Besides scope, role, state and comment, three moves are checked
+//! Besides scope, role, state and comment, four moves are checked
 //! against the article with the rules crate's `art10_young_cadres`:
-//! scoring needs the age limit (`age`), selecting needs a free place
-//! under the cap (`cap`: the cap itself is accepted, one more refused),
+//! scoring, selecting and filing need the age limit on the day (`age`:
+//! the age is checked again when the town selects and when the city
+//! files), selecting needs a free place under the cap (`cap`: the cap
+//! itself is accepted, one more refused; the places taken are the cadres
+//! on the programme on the day),
 //! and proposing an extension needs a cadre past the age limit, assessed
 //! excellent, with less than the extension years on the programme
 //! (`extension`).
@@ -124,14 +127,17 @@ pub struct Facts {
     pub today: Date,
     /// The town's administrative villages (the cap's base).
     pub villages: u32,
-    /// Places taken in the town (selected or filed cadres), this person
-    /// not counted.
+    /// Places taken in the town on the day (selected or filed cadres
+    /// whose term has not ended and who have not exited), this person not
+    /// counted.
     pub taken: u32,
     /// The start of the person's programme, once on it.
     pub programme_start: Option<Date>,
     /// The town's review found the cadre assessed excellent (an
     /// extension).
     pub excellent: bool,
+    /// An exit from the programme is on record since the cadre joined.
+    pub exited: bool,
 }
 
 /// What an allowed move does to the extension date.
@@ -205,17 +211,31 @@ pub fn check_move(
         )));
     }
     let mut extension = Extension::Keep;
+    if f.exited && matches!(kind, K::ProposeExtension | K::Extend) {
+        return Err(Refusal::Conflict(
+            "该年轻干部已登记退出优才计划，不能延长（第十条）".into(),
+        ));
+    }
     match kind {
-        K::Score => {
+        K::Score | K::Select | K::File => {
             let age = art10_young_cadres::age(p, f.birth_date, f.today);
             if !age.outcome {
                 return Err(Refusal::Invalid(format!(
-                    "{}，不能列为年轻干部候选人（{}）",
+                    "{}，不能{}（{}）",
                     age.reason,
+                    match kind {
+                        K::Score => "列为年轻干部候选人",
+                        K::Select => "确定为年轻干部人选",
+                        _ => "备案为年轻干部",
+                    },
                     age.rule.citation()
                 )));
             }
         }
+        _ => {}
+    }
+    match kind {
+        K::Score => {}
         K::Select => {
             let cap = art10_young_cadres::cap(p, f.villages);
             if f.taken.saturating_add(1) > cap.outcome {
@@ -258,6 +278,24 @@ pub fn check_move(
         to: e.to,
         extension,
     })
+}
+
+/// Whether `actor` may record a young cadre's exit from the programme in
+/// `town` (age limit, extension ended, left the village's 两委, not
+/// competent, resigned, other): the town's operator, as the town keeps
+/// its young cadres' records (Article 10: "由镇街……确定人选").
+pub fn may_record_exit(actor: &Actor<'_>, town: &str) -> Result<(), Refusal> {
+    if !actor.sees(town) {
+        return Err(Refusal::NotFound);
+    }
+    if actor.role != Role::TownOperator {
+        return Err(Refusal::Forbidden(format!(
+            "年轻干部退出由{}登记（第十条），{}不能登记",
+            Role::TownOperator.label(),
+            actor.role.label()
+        )));
+    }
+    Ok(())
 }
 
 /// The moves `actor` could make now (the buttons a page shows); an
@@ -312,6 +350,7 @@ mod tests {
             taken: 1,
             programme_start: Some(date!(2023 - 07 - 01)),
             excellent: true,
+            exited: false,
         }
     }
 
@@ -641,6 +680,74 @@ mod tests {
                 assert_eq!(may_attempt(&other, TOWN, kind), Err(Refusal::NotFound));
             }
         }
+    }
+
+    #[test]
+    fn the_age_is_checked_again_at_selection_and_filing() {
+        let p = params();
+        let rev = a(Role::TownReviewer);
+        let city = a(Role::CityAdmin);
+        // 36th birthday on 2025-07-01 (the day of the move): past the limit.
+        let past = Facts {
+            birth_date: date!(1989 - 07 - 01),
+            ..facts()
+        };
+        // 36th birthday the next day: still within it.
+        let within = Facts {
+            birth_date: date!(1989 - 07 - 02),
+            ..facts()
+        };
+        for (actor, from, kind, word) in [
+            (&rev, S::Candidate, K::Select, "不能确定为年轻干部人选"),
+            (&city, S::Selected, K::File, "不能备案为年轻干部"),
+        ] {
+            match check_move(actor, TOWN, Some(from), kind, "", &p, &past) {
+                Err(Refusal::Invalid(m)) => {
+                    assert!(m.contains("36 周岁，超过 35 岁"), "{m}");
+                    assert!(m.contains(word), "{m}");
+                    assert!(m.contains("第十条"), "{m}");
+                }
+                other => panic!("{kind:?}: {other:?}"),
+            }
+            assert!(check_move(actor, TOWN, Some(from), kind, "", &p, &within).is_ok());
+        }
+    }
+
+    #[test]
+    fn an_exited_cadre_is_not_extended() {
+        let p = params();
+        let exited = Facts {
+            birth_date: date!(1989 - 01 - 10),
+            exited: true,
+            ..facts()
+        };
+        for (actor, from, kind) in [
+            (a(Role::TownReviewer), S::Filed, K::ProposeExtension),
+            (a(Role::CityAdmin), S::ExtensionProposed, K::Extend),
+        ] {
+            match check_move(&actor, TOWN, Some(from), kind, "意见", &p, &exited) {
+                Err(Refusal::Conflict(m)) => assert!(m.contains("已登记退出"), "{m}"),
+                other => panic!("{kind:?}: {other:?}"),
+            }
+            let stays = Facts {
+                exited: false,
+                ..exited
+            };
+            assert!(check_move(&actor, TOWN, Some(from), kind, "意见", &p, &stays).is_ok());
+        }
+    }
+
+    #[test]
+    fn only_the_towns_operator_records_an_exit() {
+        for role in Role::ALL {
+            let r = may_record_exit(&a(role), TOWN);
+            assert_eq!(r.is_ok(), role == Role::TownOperator, "{role:?}");
+        }
+        let other = Actor {
+            role: Role::TownOperator,
+            town: Some("370783101"),
+        };
+        assert_eq!(may_record_exit(&other, TOWN), Err(Refusal::NotFound));
     }
 
     #[test]

@@ -105,6 +105,13 @@ pub fn young_report(x: &Young, made_on: Date, mask: Option<Mask>) -> Report {
         "基本报酬 = 参照工资 × 报酬系数，由镇街财政负担；全日制大专以上学历的，市镇两级财政每月再分别补贴；现报酬高于标准的按高标准执行（第十条）"
             .to_owned(),
     );
+    lines.push(
+        "在册人员：已备案、在册期限内（年龄上限内，或经批准延长至延长期满）、未退出，每个镇街至多人数上限（按进入优才计划先后，第十条）"
+            .to_owned(),
+    );
+    for r in x.rows.iter().filter(|r| r.partial()) {
+        lines.push(format!("{}：{}", r.who.name, r.share_reason));
+    }
     Report {
         sheets: vec![Sheet {
             name: "年轻干部报酬".to_owned(),

@@ -7,14 +7,43 @@ use super::Labelled;
 use crate::{CitizenId, TownCode, VillageCode};
 
 labelled! {
-    /// Why someone left professionalized management.
+    /// Why someone left professionalized management, or a young cadre
+    /// the programme (Article 10).
     ExitReason {
         FailedEvaluation = "failed_evaluation", "胜任度评价不合格";
         Discipline = "discipline", "受到处分";
         LeftOffice = "left_office", "不再担任书记";
         Age = "age", "达到年龄上限";
         Other = "other", "其他";
+        ExtensionEnded = "extension_ended", "延长期满";
+        LeftCommittee = "left_committee", "不再担任村“两委”干部";
+        NotCompetent = "not_competent", "经考察不胜任";
+        Resigned = "resigned", "本人辞职";
     }
+}
+
+impl ExitReason {
+    /// The grounds of a listed secretary's exit (the exits page).
+    pub const SECRETARY: &'static [ExitReason] = &[
+        ExitReason::FailedEvaluation,
+        ExitReason::Discipline,
+        ExitReason::LeftOffice,
+        ExitReason::Age,
+        ExitReason::Other,
+    ];
+
+    /// The grounds of a young cadre's exit from the programme (Article
+    /// 10; the young-cadre page). "Not competent" is the town's finding
+    /// on the cadre, not Article 12's competency evaluation, which rates
+    /// the secretaries.
+    pub const YOUNG: &'static [ExitReason] = &[
+        ExitReason::Age,
+        ExitReason::ExtensionEnded,
+        ExitReason::LeftCommittee,
+        ExitReason::NotCompetent,
+        ExitReason::Resigned,
+        ExitReason::Other,
+    ];
 }
 
 labelled! {

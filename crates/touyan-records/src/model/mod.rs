@@ -101,6 +101,10 @@ pub struct Records {
     /// The filed versions of the yearly lists (written by the review's
     /// filing, not imported: not a kind of the import's batch).
     pub list_filings: Vec<ListFiling>,
+    /// Young-cadre candidates (Article 10), read for their approved
+    /// extensions (a term's end); neither imported nor written with the
+    /// other kinds (their moves are `Store::move_young`'s).
+    pub young_candidates: Vec<YoungCandidate>,
 }
 
 impl Records {

@@ -113,6 +113,7 @@ catalog! {
     young_town_subsidy_yuan: Decimal = "young.town_subsidy_yuan";
     young_extension_years: u32 = "young.extension_years";
     young_keep_higher_pay: bool = "young.keep_higher_pay";
+    young_last_month_by_days: bool = "young.last_month_by_days";
     // Article 11: target management
     plan_public_notice_min_days: u32 = "plan.public_notice_min_days";
     // Article 12: competency evaluation

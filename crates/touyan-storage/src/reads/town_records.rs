@@ -42,6 +42,8 @@ impl Store {
         let mut p = Params::new(self.backend);
         let entries = format!("year = {} AND town = {}", p.next(), p.next());
         let mut p = Params::new(self.backend);
+        let by_town = format!("town = {}", p.next());
+        let mut p = Params::new(self.backend);
         let young = format!(
             "village IN (SELECT code FROM villages WHERE town_code = {})",
             p.next()
@@ -69,6 +71,7 @@ impl Store {
             exits: self.list_unordered(Some((&exits, of_paid()))).await?,
             town_years: self.list_unordered(Some((&entries, of_year()))).await?,
             list_filings: self.list_unordered(Some((&entries, of_year()))).await?,
+            young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             ..Default::default()
         })
     }
@@ -139,7 +142,8 @@ impl Store {
 impl Store {
     /// A town's year as the reserves, secondments, exits and
     /// qualifications pages need it: every town, the town's villages, its
-    /// list entries of the year, every post and reserve in its villages,
+    /// list entries of the year, every post, reserve and young-cadre place
+    /// in its villages,
     /// the people named by any of them with their exam results and
     /// certificates, and the listed people's secondments, work logs and
     /// exits.
@@ -191,6 +195,7 @@ impl Store {
             list_entries: self.list_unordered(Some((&entries, of_year()))).await?,
             posts: self.list_unordered(Some((&posts, vec![code()]))).await?,
             reserves: self.list_unordered(Some((&reserves, vec![code()]))).await?,
+            young_cadres: self.list_unordered(Some((&reserves, vec![code()]))).await?,
             people: self
                 .list_unordered(Some((&people, vec![code(), code()])))
                 .await?,
@@ -234,12 +239,21 @@ impl Store {
             in_town(&mut p)
         );
         let mut p = Params::new(self.backend);
+        let exits = format!(
+            "person IN (SELECT person FROM young_cadres WHERE {})",
+            in_town(&mut p)
+        );
+        let mut p = Params::new(self.backend);
+        let by_town = format!("town = {}", p.next());
+        let mut p = Params::new(self.backend);
         let settings = format!("year = {} AND town = {}", p.next(), p.next());
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
             villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
             young_cadres: self.list_unordered(Some((&young, vec![code()]))).await?,
             people: self.list_unordered(Some((&people, vec![code()]))).await?,
+            exits: self.list_unordered(Some((&exits, vec![code()]))).await?,
+            young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             town_years: self
                 .list_unordered(Some((&settings, vec![Value::Int(Some(year)), code()])))
                 .await?,
@@ -327,6 +341,8 @@ impl Store {
             condition_answers: self.list_unordered(person()).await?,
             list_entries: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             town_years: self.list_unordered(Some((&by_town, vec![code()]))).await?,
+            young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,
+            list_filings: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             ..Default::default()
         })
     }

@@ -82,7 +82,7 @@ async fn recorded(
 ) -> Result<(), OfficeError> {
     let invalid = |m: &str| OfficeError::Invalid(m.to_owned());
     let person = ty.secretary(|p| st.person_ref(p) == field(form, "person"))?;
-    let reason = ExitReason::ALL
+    let reason = ExitReason::SECRETARY
         .iter()
         .copied()
         .find(|x| x.code() == field(form, "reason"))

@@ -90,7 +90,7 @@ pub(super) async fn page(
         error,
         lines: Vec::new(),
         may_record: false,
-        reasons: ExitReason::ALL
+        reasons: ExitReason::SECRETARY
             .iter()
             .map(|r| (r.code(), r.label()))
             .collect(),

@@ -345,7 +345,11 @@ async fn fill(
             village_name: village_name(r, &x.village),
             post: x.post.label(),
             post_code: x.post.code(),
-            name: name_of(r, &x.person),
+            name: if ty.young_cadre(&x.person) {
+                format!("{}（优才计划年轻干部，第十条）", name_of(r, &x.person))
+            } else {
+                name_of(r, &x.person)
+            },
             listed_on: x.listed_on.to_string(),
         })
         .collect();

@@ -4,9 +4,11 @@
 //! and who may be scored — as `touyan_office::young` decides them.
 
 use touyan_office::young::YoungTown;
-use touyan_records::model::{Labelled, YoungCandidate, YoungMoveKind, YoungState};
+use touyan_office::young_exit;
+use touyan_records::CitizenId;
+use touyan_records::model::{ExitReason, Labelled, YoungCandidate, YoungMoveKind, YoungState};
 
-use super::town::YoungPage;
+use super::town::{ExitLine, YoungPage};
 use crate::pages::masked;
 use crate::scope::actor;
 use crate::state::{AppState, User, china_time};
@@ -152,4 +154,46 @@ pub(super) fn candidates(
         })
         .collect();
     p.eligible.sort_by(|a, b| a.1.cmp(&b.1));
+    exits(st, p, l, &a);
+}
+
+/// The exit form (for whoever may record an exit) and the exits on
+/// record.
+fn exits(st: &AppState, p: &mut YoungPage, l: &YoungTown, a: &touyan_workflow::Actor<'_>) {
+    let village_of = |id: &CitizenId| {
+        l.cadre_rows(id)
+            .first()
+            .map_or_else(String::new, |y| l.village_name(&y.village))
+    };
+    if young_exit::may(a, l) {
+        p.exit_reasons = ExitReason::YOUNG
+            .iter()
+            .map(|r| (r.code(), r.label()))
+            .collect();
+        p.exit_people = l
+            .may_exit()
+            .into_iter()
+            .map(|id| {
+                (
+                    st.person_ref(id),
+                    format!("{} {}", village_of(id), l.name(id)),
+                )
+            })
+            .collect();
+        p.exit_people.sort_by(|a, b| a.1.cmp(&b.1));
+    }
+    p.exits = l
+        .people()
+        .into_iter()
+        .filter_map(|id| {
+            l.exit(id).map(|x| ExitLine {
+                who: format!("{} {}", village_of(id), l.name(id)),
+                on: x.on.to_string(),
+                reason: x.reason.label(),
+                note: x.note.clone(),
+            })
+        })
+        .collect();
+    p.exits
+        .sort_by(|a, b| (&a.on, &a.who).cmp(&(&b.on, &b.who)));
 }

@@ -1,6 +1,6 @@
-//! `POST /young`: a candidate scored, or a move of a candidate or cadre
+//! `POST /young`: a candidate scored, a move of a candidate or cadre
 //! (selected, deselected, filed, returned, an extension proposed, granted
-//! or declined); the fields are read here, the ranking, the checks and the
+//! or declined), or a cadre's exit from the programme; the fields are read here, the ranking, the checks and the
 //! write are `touyan_office::young`'s. A refusal shows the page with the
 //! reason.
 
@@ -8,9 +8,10 @@ use axum::extract::State;
 use axum::response::Response;
 use rust_decimal::Decimal;
 use touyan_office::OfficeError;
-use touyan_office::young;
+use touyan_office::{young, young_exit};
 use touyan_records::TownCode;
 use touyan_records::model::YoungMoveKind;
+use touyan_rules::calendar::parse_iso_date;
 use touyan_workflow::Refusal;
 
 use super::town::page;
@@ -24,9 +25,9 @@ use crate::scope::by_from;
 use crate::state::{AppState, Failure};
 
 /// `POST /young`: `action` = `score` (`person`, `score`, `current_pay`,
-/// `note`) or `move` (`person`, `kind`, `seen` — the state the page
-/// showed, `none` for none —, `comment`, `excellent`); with `month`,
-/// `town` and `csrf`.
+/// `note`), `move` (`person`, `kind`, `seen` — the state the page
+/// showed, `none` for none —, `comment`, `excellent`) or `exit`
+/// (`person`, `reason`, `date`, `note`); with `month`, `town` and `csrf`.
 pub async fn record(
     State(st): State<AppState>,
     SignedForm {
@@ -52,6 +53,33 @@ pub async fn record(
     let l = young::town(store, month.year(), town)
         .await
         .map_err(failure)?;
+    let back = || {
+        see_other(&format!(
+            "/young?month={:04}-{:02}&town={}",
+            month.year(),
+            u8::from(month.month()),
+            town.as_str()
+        ))
+    };
+    if field("action") == "exit" {
+        let key = field("person");
+        let ask = young_exit::ExitAsk {
+            person: l.find(|id| st.person_ref(id) == key),
+            reason: field("reason"),
+            on: parse_iso_date(field("date").trim()),
+            note: field("note"),
+        };
+        let by = by_from(&user, &origin);
+        return Ok(
+            match young_exit::record_exit(store, by, &l, st.policy(), st.today(), &ask).await {
+                Ok(_) => back(),
+                Err(e) => match refusal(e) {
+                    Ok(r) => refuse(r).await,
+                    Err(f) => return Err(f.into()),
+                },
+            },
+        );
+    }
     let kind = match field("action") {
         "score" => YoungMoveKind::Score,
         "move" => match forms::choice(field("kind"), "办理事项") {
@@ -72,12 +100,7 @@ pub async fn record(
     let by = by_from(&user, &origin);
     Ok(
         match young::record(store, by, &l, st.policy(), st.today(), &ask).await {
-            Ok(()) => see_other(&format!(
-                "/young?month={:04}-{:02}&town={}",
-                month.year(),
-                u8::from(month.month()),
-                town.as_str()
-            )),
+            Ok(()) => back(),
             Err(e) => match refusal(e) {
                 Ok(r) => refuse(r).await,
                 Err(f) => return Err(f.into()),

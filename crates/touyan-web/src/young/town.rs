@@ -11,7 +11,7 @@ use time::Date;
 use touyan_office::when;
 use touyan_office::young::{self, Standing};
 use touyan_records::TownCode;
-use touyan_records::model::educations_zh;
+use touyan_records::model::{Labelled, educations_zh};
 
 use super::candidates::{CandidateLine, MoveLine, candidates};
 use super::{failure, month_of};
@@ -43,6 +43,29 @@ pub struct YoungLine {
     /// In the secretaries' reserve pool today (Article 10), and why.
     pub pool: String,
     pub pool_ok: bool,
+    /// The term's last day and why (the age limit, an approved
+    /// extension), or the exit on record.
+    pub term: String,
+    /// The month's share when not the whole month (the month the term
+    /// ends, paid by days), with why; empty for a whole month.
+    pub share: String,
+}
+
+/// A cadre on the programme not paid in the month, and why.
+pub struct UnpaidLine {
+    pub who: String,
+    pub person_id: String,
+    pub reason: String,
+    pub pool: String,
+    pub pool_ok: bool,
+}
+
+/// A young cadre's exit on record, as the page lists it.
+pub struct ExitLine {
+    pub who: String,
+    pub on: String,
+    pub reason: &'static str,
+    pub note: String,
 }
 
 #[derive(Template)]
@@ -66,6 +89,15 @@ pub(super) struct YoungPage {
     pub(super) may_score: bool,
     /// Cadres who may be scored (reference, "village name, age").
     pub(super) eligible: Vec<(String, String)>,
+    /// The exit form (the town's operator): the cadres (reference,
+    /// "village name") and the grounds (code, label).
+    pub(super) exit_people: Vec<(String, String)>,
+    pub(super) exit_reasons: Vec<(&'static str, &'static str)>,
+    pub(super) today: String,
+    /// The exits on record since each cadre joined.
+    pub(super) exits: Vec<ExitLine>,
+    /// The cadres on the programme not paid this month, and why.
+    unpaid: Vec<UnpaidLine>,
 }
 
 pub async fn show(
@@ -111,6 +143,11 @@ pub(super) async fn page(
         moves: Vec::new(),
         may_score: false,
         eligible: Vec::new(),
+        exit_people: Vec::new(),
+        exit_reasons: Vec::new(),
+        today: st.today().to_string(),
+        exits: Vec::new(),
+        unpaid: Vec::new(),
     };
     let Some(town) = town else {
         p.problem = Some("请选择镇街区".into());
@@ -131,16 +168,15 @@ pub(super) async fn page(
             return render(&p, status);
         }
     };
-    let r = &l.young;
+    let today = st.today();
     let cap = l.cap(&params);
-    p.over_cap = r.young_cadres.len() as u32 > cap.outcome;
+    let places = l.places(&params, today).len() as u32;
+    p.over_cap = places > cap.outcome;
     p.cap = format!(
-        "在册 {} 人；{}（{}）",
-        r.young_cadres.len(),
+        "今日在册 {places} 人（已退出、超龄未延长或延长期满的不计）；{}（{}）",
         cap.reason,
         cap.rule.citation()
     );
-    let today = st.today();
     match l.month_pay(&params, month) {
         Err(e) => p.problem = Some(e.to_string()),
         Ok(x) => {
@@ -167,8 +203,19 @@ pub(super) async fn page(
                         age,
                         extension,
                         pool,
+                        term,
+                        exit,
                     } = l.standing(&params, &row.who.person, today);
                     YoungLine {
+                        term: match exit {
+                            Some(x) => format!("{} 退出（{}）", x.on, x.reason.label()),
+                            None => format!("{}（{}）", term.reason, term.rule.citation()),
+                        },
+                        share: if row.partial() {
+                            row.share_reason.clone()
+                        } else {
+                            String::new()
+                        },
                         pool: format!("{}（{}）", pool.reason, pool.rule.citation()),
                         pool_ok: pool.outcome,
                         village_name: row.who.village_name.clone(),
@@ -189,6 +236,21 @@ pub(super) async fn page(
                 .collect();
         }
     }
+    p.unpaid = l
+        .unpaid(&params, month, today)
+        .into_iter()
+        .map(|u| UnpaidLine {
+            who: format!(
+                "{} {}",
+                l.village_name(&u.cadre.village),
+                l.name(&u.cadre.person)
+            ),
+            person_id: masked(&u.cadre.person),
+            reason: u.reason,
+            pool: format!("{}（{}）", u.pool.reason, u.pool.rule.citation()),
+            pool_ok: u.pool.outcome,
+        })
+        .collect();
     // Moves are decided on the day they are made, under that day's policy.
     match when::params_on(st.policy(), today) {
         Ok(now) => candidates(st, user, &mut p, &l, &now),

@@ -1,0 +1,331 @@
+//! A young cadre's whole term through the office (Article 10): the cap
+//! counts the cadres on the programme on the day, the age is checked
+//! again when the town selects and when the city files, a filed cadre
+//! joins the secretary reserve pool, the town's operator records an exit
+//! (with its grounds checked), and the month's pay stops after the month
+//! of the exit. On SQLite and PostgreSQL.
+
+mod common;
+
+use common::*;
+use rust_decimal::Decimal;
+use time::Date;
+use time::macros::date;
+use touyan_office::young::{self, Ask, Scored, YoungTown};
+use touyan_office::young_exit::{self, ExitAsk};
+use touyan_office::{By, OfficeError};
+use touyan_records::CitizenId;
+use touyan_records::model::{
+    Exit, ExitReason, Person, Post, PostRole, Reserve, TownYear, Village, YoungCadre, YoungMoveKind,
+};
+use touyan_rules::Policy;
+use touyan_storage::testing::TestDb;
+use touyan_storage::{Batch, Store, both_backends};
+use touyan_workflow::Role;
+
+/// 钱青: born 1994-06-15, on the programme in 第4村 since 2024 (filed).
+fn qian() -> CitizenId {
+    cid("37078319940615002")
+}
+
+/// 孙明: born 1998-01-01, a committee member of 第1村, not on it yet.
+fn sun() -> CitizenId {
+    cid("37078319980101004")
+}
+
+/// 吴丽: born 1990-06-15 (36 on 2026-06-15), a committee member of 第2村.
+fn wu() -> CitizenId {
+    cid("37078319900615006")
+}
+
+/// 周九 of the common records (a full-time bachelor), as another person (no literal of
+/// `Person`, whose fields other work changes).
+fn person(id: CitizenId, name: &str) -> Person {
+    let mut p = records().people[0].clone();
+    p.id = id;
+    p.name = name.into();
+    p
+}
+
+/// The common town with a fourth village (4 × 30% = 1.2: a cap of 1),
+/// its settings of 2025 and 2026, 钱青 on the programme, 孙明 and 吴丽
+/// committee members.
+fn batch() -> Batch {
+    let mut b = records();
+    b.villages.push(Village {
+        code: village(4),
+        name: "第4村村委会".into(),
+        kind: touyan_records::CommitteeKind::Villagers,
+    });
+    b.people.extend([
+        person(qian(), "钱青"),
+        person(sun(), "孙明"),
+        person(wu(), "吴丽"),
+    ]);
+    let member = |id: CitizenId, k: u32| Post {
+        person: id,
+        village: village(k),
+        role: PostRole::CommitteeMember,
+        start: date!(2020 - 01 - 01),
+        end: None,
+    };
+    b.posts
+        .extend([member(qian(), 4), member(sun(), 1), member(wu(), 2)]);
+    b.young_cadres = vec![YoungCadre {
+        person: qian(),
+        village: village(4),
+        programme_start: date!(2024 - 01 - 01),
+        current_pay: Decimal::ZERO,
+        score: Decimal::from(85),
+        filed_on: Some(date!(2024 - 01 - 10)),
+    }];
+    b.town_years = [2025, 2026]
+        .map(|year| TownYear {
+            town: town(),
+            year,
+            reference_salary: Decimal::from(4000),
+            young_cadre_factor: "0.8".parse().unwrap(),
+        })
+        .to_vec();
+    b
+}
+
+async fn opened(db: &TestDb) -> Store {
+    let store = db.open().await;
+    store.apply("测试", &batch()).await.unwrap();
+    store
+}
+
+async fn yt(store: &Store, year: i32) -> YoungTown {
+    young::town(store, year, town()).await.unwrap()
+}
+
+/// A move of `person` by `by` on `on`.
+async fn move_(
+    store: &Store,
+    by: By<'_>,
+    kind: YoungMoveKind,
+    person: CitizenId,
+    on: Date,
+) -> Result<(), OfficeError> {
+    let l = yt(store, on.year()).await;
+    let ask = Ask {
+        kind,
+        person: Some(person),
+        seen: None,
+        comment: "",
+        excellent: false,
+        scored: Ok(Scored {
+            score: Decimal::from(90),
+            current_pay: Decimal::ZERO,
+            note: String::new(),
+        }),
+    };
+    young::record(store, by, &l, &Policy::example(), on, &ask).await
+}
+
+async fn exit(
+    store: &Store,
+    by: By<'_>,
+    person: CitizenId,
+    reason: &str,
+    on: Date,
+    note: &str,
+    today: Date,
+) -> Result<Exit, OfficeError> {
+    let l = yt(store, today.year()).await;
+    let ask = ExitAsk {
+        person: Some(person),
+        reason,
+        on: Some(on),
+        note,
+    };
+    young_exit::record_exit(store, by, &l, &Policy::example(), today, &ask).await
+}
+
+fn invalid<T: std::fmt::Debug>(r: Result<T, OfficeError>) -> String {
+    match r {
+        Err(OfficeError::Invalid(m)) => m,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Who is paid in `month`, and how much.
+async fn paid(store: &Store, month: Date) -> Vec<(CitizenId, Decimal)> {
+    let l = yt(store, month.year()).await;
+    let p = Policy::example().resolve(month).unwrap();
+    match l.month_pay(&p, month) {
+        Ok(y) => y
+            .rows
+            .iter()
+            .map(|r| (r.who.person.clone(), r.total))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+async fn an_exit_frees_the_place_and_stops_the_pay(db: TestDb) {
+    let store = opened(&db).await;
+    let (op, rev, city) = (
+        by(Role::TownOperator, Some(T1)),
+        by(Role::TownReviewer, Some(T1)),
+        by(Role::CityAdmin, None),
+    );
+    let (d1, d2) = (date!(2025 - 06 - 01), date!(2025 - 06 - 02));
+    move_(&store, op, YoungMoveKind::Score, sun(), d2)
+        .await
+        .unwrap();
+    // 钱青 holds the only place.
+    let m = invalid(move_(&store, rev, YoungMoveKind::Select, sun(), d2).await);
+    assert!(m.contains("再确定 1 人将超过上限"), "{m}");
+    assert!(m.contains("第十条"), "{m}");
+
+    // The exit: the town's operator only, on its grounds.
+    match exit(&store, rev, qian(), "resigned", d1, "", d2).await {
+        Err(OfficeError::Forbidden(m)) => assert!(m.contains("镇街经办"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let m = invalid(exit(&store, op, qian(), "age", d1, "", d2).await);
+    assert!(m.contains("30 周岁") && m.contains("未超过年龄上限"), "{m}");
+    let m = invalid(exit(&store, op, qian(), "extension_ended", d1, "", d2).await);
+    assert!(m.contains("没有经批准的延长"), "{m}");
+    let m = invalid(exit(&store, op, qian(), "other", d1, " ", d2).await);
+    assert_eq!(m, "“其他”原因须写明情况");
+    // A secretary's ground is not a young cadre's.
+    assert_eq!(
+        invalid(exit(&store, op, qian(), "left_office", d1, "", d2).await),
+        "请选择退出原因"
+    );
+    // Not before the programme, not after today; not someone off it.
+    for on in [date!(2023 - 12 - 31), date!(2025 - 06 - 03)] {
+        assert_eq!(
+            invalid(exit(&store, op, qian(), "resigned", on, "", d2).await),
+            young_exit::DAY_WANTED
+        );
+    }
+    assert!(invalid(exit(&store, op, sun(), "resigned", d1, "", d2).await).contains("不在"));
+    assert!(
+        store.list::<Exit>().await.unwrap().is_empty(),
+        "nothing written"
+    );
+
+    let x = exit(&store, op, qian(), "resigned", d1, "", d2)
+        .await
+        .unwrap();
+    assert_eq!((x.reason, x.on), (ExitReason::Resigned, d1));
+    assert_eq!(store.list::<Exit>().await.unwrap(), [x]);
+    assert!(matches!(
+        exit(&store, op, qian(), "resigned", d1, "", d2).await,
+        Err(OfficeError::Conflict(_))
+    ));
+    let l = yt(&store, 2025).await;
+    assert!(l.may_exit().is_empty());
+    assert!(
+        l.places(&Policy::example().resolve(d2).unwrap(), d2)
+            .is_empty()
+    );
+
+    // The place is free: 孙明 is selected and filed, and joins the
+    // secretary reserve pool of 第1村 on the filing day.
+    move_(&store, rev, YoungMoveKind::Select, sun(), d2)
+        .await
+        .unwrap();
+    let filed = date!(2025 - 06 - 05);
+    move_(&store, city, YoungMoveKind::File, sun(), filed)
+        .await
+        .unwrap();
+    let reserves = store.list::<Reserve>().await.unwrap();
+    assert_eq!(
+        reserves,
+        [Reserve {
+            person: sun(),
+            village: village(1),
+            post: PostRole::Secretary,
+            listed_on: filed,
+            removed_on: None,
+        }]
+    );
+    let l = yt(&store, 2025).await;
+    let s = l.standing(&Policy::example().resolve(filed).unwrap(), &sun(), filed);
+    assert!(s.pool.outcome, "{}", s.pool.reason);
+
+    // June: 钱青 for the month of the exit, 孙明 joined after she left
+    // (4000 × 0.8 = 3200, full-time bachelors: + 500 + 500).
+    let june = paid(&store, date!(2025 - 06 - 01)).await;
+    assert_eq!(june.len(), 2, "{june:?}");
+    assert_eq!(june[0], (sun(), Decimal::from(4200)));
+    assert_eq!(june[1], (qian(), Decimal::from(4200)));
+    // July: 孙明 alone.
+    assert_eq!(
+        paid(&store, date!(2025 - 07 - 01)).await,
+        [(sun(), Decimal::from(4200))]
+    );
+    db.finish().await;
+}
+both_backends!(an_exit, an_exit_frees_the_place_and_stops_the_pay);
+
+async fn the_age_is_checked_again_at_selection_and_filing(db: TestDb) {
+    let store = opened(&db).await;
+    let (op, rev, city) = (
+        by(Role::TownOperator, Some(T1)),
+        by(Role::TownReviewer, Some(T1)),
+        by(Role::CityAdmin, None),
+    );
+    // Free the place first.
+    exit(
+        &store,
+        op,
+        qian(),
+        "other",
+        date!(2026 - 01 - 05),
+        "调任镇街工作",
+        date!(2026 - 01 - 05),
+    )
+    .await
+    .unwrap();
+    // 吴丽 is scored and selected at 35, but the city files on her 36th
+    // birthday: refused; the day before, filed.
+    let day = date!(2026 - 06 - 10);
+    move_(&store, op, YoungMoveKind::Score, wu(), day)
+        .await
+        .unwrap();
+    move_(&store, rev, YoungMoveKind::Select, wu(), day)
+        .await
+        .unwrap();
+    let m = invalid(
+        move_(
+            &store,
+            city,
+            YoungMoveKind::File,
+            wu(),
+            date!(2026 - 06 - 15),
+        )
+        .await,
+    );
+    assert!(m.contains("36 周岁，超过 35 岁，不能备案为年轻干部"), "{m}");
+    move_(
+        &store,
+        city,
+        YoungMoveKind::File,
+        wu(),
+        date!(2026 - 06 - 14),
+    )
+    .await
+    .unwrap();
+    // Her term ends 2026-06-14: June is paid (in full, the default),
+    // July is not, and "达到年龄上限" may be recorded from her birthday.
+    assert_eq!(paid(&store, date!(2026 - 06 - 01)).await.len(), 1);
+    assert!(paid(&store, date!(2026 - 07 - 01)).await.is_empty());
+    let today = date!(2026 - 07 - 01);
+    let m = invalid(exit(&store, op, wu(), "age", date!(2026 - 06 - 14), "", today).await);
+    assert!(m.contains("未超过年龄上限"), "{m}");
+    let x = exit(&store, op, wu(), "age", date!(2026 - 06 - 15), "", today)
+        .await
+        .unwrap();
+    assert_eq!(x.reason, ExitReason::Age);
+    db.finish().await;
+}
+both_backends!(
+    age_rechecked,
+    the_age_is_checked_again_at_selection_and_filing
+);
