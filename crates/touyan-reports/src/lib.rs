@@ -287,10 +287,10 @@ pub(crate) fn filed_entries_in_month(
     v
 }
 
-/// The earliest exit of each person dated from `from` to before `day`.
-pub(crate) fn exits_between(r: &Records, from: Date, day: Date) -> HashMap<&CitizenId, &Exit> {
+/// The earliest exit of each person dated before `day`.
+pub(crate) fn exits_before(r: &Records, day: Date) -> HashMap<&CitizenId, &Exit> {
     let mut m: HashMap<&CitizenId, &Exit> = HashMap::new();
-    for x in r.exits.iter().filter(|x| from <= x.on && x.on < day) {
+    for x in r.exits.iter().filter(|x| x.on < day) {
         let e = m.entry(&x.person).or_insert(x);
         if x.on < e.on {
             *e = x;

@@ -8,7 +8,7 @@ use touyan_records::model::{Exit, FundingSource, Labelled, Records};
 use touyan_rules::num::round_fen;
 use touyan_rules::{Params, art13_pay};
 
-use crate::{Index, Refusal, Who, exits_between, filed_entries_in_month, month_zh, scope_suffix};
+use crate::{Index, Refusal, Who, exits_before, filed_entries_in_month, month_zh, scope_suffix};
 
 /// One person paid.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,11 +71,7 @@ pub fn payments(
             month_zh(month)
         )));
     }
-    // Exits of the list's year only: someone who left the young cadres'
-    // programme (or an earlier list) and is listed again this year is
-    // paid as listed.
-    let year_start = Date::from_calendar_date(year, time::Month::January, 1).unwrap_or(month);
-    let exited = exits_between(r, year_start, month);
+    let exited = exits_before(r, month);
     let mut example = false;
     let mut rows = Vec::new();
     let mut not_paid = Vec::new();
