@@ -69,20 +69,28 @@ fn text_ok(text: &str, what: &str) -> Result<String, OfficeError> {
     Ok(t.to_owned())
 }
 
-/// The rules a town may ask an exception to under the list's policy,
-/// with the sentence saying why each is open: (rule id, title, citation,
-/// hedge word, scope).
-pub fn open_rules(list: &TownList) -> Vec<(&'static str, String, &'static str, Scope)> {
+/// A rule a town may ask an exception to, as the request form offers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenRule {
+    pub id: &'static str,
+    /// "任职年限（第一条第二款），原文“一般”".
+    pub title: String,
+}
+
+/// The rules a town may ask an exception to under the list's policy
+/// (`hedges::open`), in the articles' order.
+pub fn open_rules(list: &TownList) -> Vec<OpenRule> {
     hedges::EXCEPTABLE
         .iter()
         .filter(|e| hedges::open(&list.params, e.rule.id).outcome)
-        .map(|e| {
-            (
-                e.rule.id,
-                format!("{}（{}）", e.rule.title, e.rule.citation()),
-                hedges::hedge_of(e.rule.id).map_or("", |h| h.word()),
-                e.scope,
-            )
+        .map(|e| OpenRule {
+            id: e.rule.id,
+            title: format!(
+                "{}（{}），原文“{}”",
+                e.rule.title,
+                e.rule.citation(),
+                hedges::hedge_of(e.rule.id).map_or("", |h| h.word())
+            ),
         })
         .collect()
 }

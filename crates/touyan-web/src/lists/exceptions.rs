@@ -11,7 +11,6 @@ use touyan_office::By;
 use touyan_office::exceptions as office;
 use touyan_office::lists::TownList;
 use touyan_records::model::{ExceptionMoveKind, Labelled};
-use touyan_rules::hedges::Scope;
 
 use super::moves::refusal;
 use super::view::{Missing, load};
@@ -34,14 +33,6 @@ pub struct ExceptionView {
     /// "申请例外：张三 2026-01-05 10:00；…"
     pub history: String,
     pub buttons: Vec<(&'static str, &'static str)>,
-}
-
-/// A rule the form offers: (id, title with citation and hedge word,
-/// what it needs: "person", "list_size" or "tier_places").
-pub struct RuleOption {
-    pub id: &'static str,
-    pub title: String,
-    pub needs: &'static str,
 }
 
 /// The exceptions of `l` for the page, with the moves `by` may make.
@@ -67,22 +58,6 @@ pub(super) fn views(l: &TownList, by: &By<'_>) -> Vec<ExceptionView> {
                 .into_iter()
                 .map(|k| (k.code(), k.label()))
                 .collect(),
-        })
-        .collect()
-}
-
-/// The rules the town may ask an exception to, for the form.
-pub(super) fn rule_options(l: &TownList) -> Vec<RuleOption> {
-    office::open_rules(l)
-        .into_iter()
-        .map(|(id, title, word, scope)| RuleOption {
-            id,
-            title: format!("{title}，原文“{word}”"),
-            needs: match scope {
-                Scope::Person => "person",
-                Scope::ListSize => "list_size",
-                Scope::TierPlaces => "tier_places",
-            },
         })
         .collect()
 }

@@ -22,7 +22,7 @@ mod print;
 mod town;
 mod view;
 
-pub use exceptions::{ExceptionView, RuleOption, exception_move};
+pub use exceptions::{ExceptionView, exception_move};
 pub use moves::{ProposeForm, propose, town_move};
 pub use overview::{TownLine, YearQuery, overview};
 pub use print::{PrintRow, print};

@@ -61,7 +61,7 @@ pub(super) struct ListPage {
     filed_count: usize,
     may_propose: bool,
     exceptions: Vec<super::ExceptionView>,
-    exception_rules: Vec<super::RuleOption>,
+    exception_rules: Vec<touyan_office::exceptions::OpenRule>,
     may_ask_exception: bool,
 }
 
@@ -92,7 +92,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
     let counts = l.counts();
     let exceptions = super::exceptions::views(l, &by);
     let may_ask_exception = touyan_office::exceptions::may_propose(&by, l);
-    let exception_rules = super::exceptions::rule_options(l);
+    let exception_rules = touyan_office::exceptions::open_rules(l);
     let (quota_text, places_text, rows) = (v.quota_text(), v.places_text(), v.rows());
     let View {
         town_name, list: l, ..
