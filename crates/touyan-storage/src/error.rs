@@ -55,6 +55,9 @@ pub enum StoreError {
     /// order of work, held in the write's transaction); the office words
     /// each for people.
     Evaluation(EvaluationRefusal),
+    /// The one-card accounts' key file is missing, unreadable or not the
+    /// key that sealed the accounts on record (`one_card.rs`).
+    Key(String),
     /// Any other database failure.
     Database(String),
 }
@@ -120,6 +123,7 @@ impl fmt::Display for StoreError {
             StoreError::Evaluation(_) => {
                 f.write_str("评价记录的状态已经改变，不能保存；请刷新页面后核对")
             }
+            StoreError::Key(m) => write!(f, "一卡通账号密钥：{m}"),
             StoreError::Database(m) => write!(f, "数据库操作失败：{m}"),
         }
     }
