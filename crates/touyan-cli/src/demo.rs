@@ -24,6 +24,8 @@ pub struct Options<'a> {
     pub force: bool,
     /// The city's policy file (default: the shipped example).
     pub policy: Option<&'a Path>,
+    /// The one-card accounts' key file (made with the first account).
+    pub key_file: &'a Path,
 }
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
@@ -113,10 +115,15 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
     let at = Demo {
         policy: &policy,
         on: as_of,
+        key_file: o.key_file,
     };
     match rt.block_on(write(db, &records, &proposals, o.force, &at)) {
         Ok(accounts) => {
             summary(db, as_of, &records);
+            println!(
+                "一卡通账号（虚构）已加密保存，密钥文件：{}（与数据库分开保管；touyan serve 使用同一文件）",
+                o.key_file.display()
+            );
             accounts_summary(&accounts);
             ExitCode::SUCCESS
         }
@@ -128,6 +135,7 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
 struct Demo<'a> {
     policy: &'a touyan_rules::Policy,
     on: time::Date,
+    key_file: &'a Path,
 }
 
 /// Replaces the database with the demo, in one transaction.
@@ -189,10 +197,66 @@ async fn write(
     demo_exceptions(&store, head.year, towns, at)
         .await
         .map_err(|e| (1, format!("演示例外无法写入：{e}")))?;
+    demo_one_card_accounts(&store, records, head.year, at)
+        .await
+        .map_err(|e| (1, format!("演示一卡通账号无法写入：{e}")))?;
     let accounts = touyan_web::create_demo_accounts(&store, DEMO_ACTOR)
         .await
         .map_err(|e| (1, e.to_string()))?;
     Ok(accounts)
+}
+
+/// A made-up one-card account for every secretary on a filed list of
+/// `year`, recorded through the office as each town's operator would
+/// (sealed with the key file, made now if there is none), except one:
+/// the first of the last town, so that its pay page shows who has no
+/// account yet.
+async fn demo_one_card_accounts(
+    store: &Store,
+    records: &Records,
+    year: i32,
+    at: &Demo<'_>,
+) -> Result<(), touyan_office::OfficeError> {
+    use touyan_workflow::{Actor, Role};
+    let mut listed: Vec<(touyan_records::TownCode, &touyan_records::CitizenId)> = records
+        .list_entries
+        .iter()
+        .filter(|e| e.year == year)
+        .map(|e| (e.town, &e.person))
+        .collect();
+    listed.sort();
+    listed.dedup();
+    let left_out = listed
+        .last()
+        .and_then(|(last, _)| listed.iter().find(|(t, _)| t == last))
+        .copied();
+    eprintln!(
+        "正在登记 {} 个演示一卡通账号 …",
+        listed.len().saturating_sub(1)
+    );
+    for (town, person) in &listed {
+        if Some((*town, *person)) == left_out {
+            continue;
+        }
+        let by = touyan_office::By {
+            actor: Actor {
+                role: Role::TownOperator,
+                town: Some(town.as_str()),
+            },
+            name: DEMO_ACTOR,
+            origin: None,
+        };
+        touyan_office::one_card::record(
+            store,
+            Some(at.key_file),
+            &by,
+            person,
+            &touyan_demo::one_card_account(person),
+            at.on,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Two exceptions to hedged clauses, asked and reviewed through the

@@ -57,7 +57,7 @@ impl Which {
             Which::Reserves { .. } => ("reserves", "后备力量储备情况"),
             Which::Young { .. } => ("young", "年轻干部报酬表"),
             Which::Evaluations { .. } => ("evaluations", "胜任度评价结果"),
-            Which::Payments { .. } => ("payments", "补贴发放表（一卡通）"),
+            Which::Payments { .. } => ("payments", "补贴发放汇总表"),
         }
     }
 }

@@ -7,6 +7,7 @@ mod divisions;
 mod evaluate;
 mod exceptions;
 mod exports;
+mod keys;
 mod payroll;
 mod policy;
 mod roster;
@@ -44,6 +45,15 @@ struct Cli {
         hide_default_value = true
     )]
     db: String,
+    /// 一卡通账号密钥文件（默认：数据库文件旁的同名 .key 文件，PostgreSQL 时为当前目录的 touyan.key；也可设环境变量 TOUYAN_KEY_FILE）
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "TOUYAN_KEY_FILE",
+        hide_env = true
+    )]
+    key_file: Option<PathBuf>,
     /// 显示帮助
     #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
     help: Option<bool>,
@@ -152,6 +162,11 @@ enum Command {
         #[command(subcommand)]
         command: ExceptionCommand,
     },
+    /// 一卡通账号密钥：rotate 轮换（全部账号用新密钥重新加密，旧密钥作废）
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// 服务账户管理（各镇街、各类管理员的账户）
     Account {
         #[command(subcommand)]
@@ -209,6 +224,12 @@ enum ExceptionCommand {
         #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
         policy: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// 轮换密钥：生成新密钥，在一个事务中用它重新加密全部一卡通账号，再以新密钥文件替换旧文件
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -315,7 +336,7 @@ enum ExportCommand {
         #[command(flatten)]
         scope: ExportScope,
     },
-    /// 补贴发放表（一卡通）：当月每人一行，按镇街、资金来源汇总和总计；当年名单须已备案
+    /// 补贴发放汇总表：当月每人一行，按镇街、资金来源汇总和总计；当年名单须已备案
     Payments {
         /// 要写出的文件（.xlsx）
         file: PathBuf,
@@ -587,6 +608,9 @@ fn main() -> ExitCode {
                 name: name.as_deref(),
             },
         ),
+        Command::Key {
+            command: KeyCommand::Rotate,
+        } => keys::rotate(&cli.db, &keys::key_file(&cli.db, cli.key_file.as_deref())),
         Command::Serve {
             addr,
             policy,
@@ -597,6 +621,7 @@ fn main() -> ExitCode {
                 addr: &addr,
                 policy: policy.as_deref(),
                 secure_cookies,
+                key_file: keys::key_file(&cli.db, cli.key_file.as_deref()),
             },
         ),
         Command::Demo {
@@ -615,6 +640,7 @@ fn main() -> ExitCode {
                 province: province.as_deref(),
                 force,
                 policy: policy.as_deref(),
+                key_file: &keys::key_file(&cli.db, cli.key_file.as_deref()),
             },
         ),
         Command::Divisions { command } => match command {

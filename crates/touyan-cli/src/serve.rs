@@ -17,6 +17,8 @@ pub struct Options<'a> {
     pub addr: &'a str,
     pub policy: Option<&'a Path>,
     pub secure_cookies: bool,
+    /// The one-card accounts' key file (made with the first account).
+    pub key_file: std::path::PathBuf,
 }
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
@@ -76,6 +78,10 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
         let bound = listener.local_addr().unwrap_or(addr);
         println!("头雁服务已启动：http://{bound}/");
         println!("数据库：{}", redact_url(db));
+        println!(
+            "一卡通账号密钥文件：{}（与数据库分开保管和备份）",
+            o.key_file.display()
+        );
         match touyan_web::demo_accounts_present(&store).await {
             Ok(Some(accounts)) => {
                 println!("演示账户（密码均为 {DEMO_PASSWORD}）：");
@@ -108,6 +114,7 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
             Config {
                 policy,
                 secure_cookies: o.secure_cookies,
+                key_file: Some(o.key_file.clone()),
                 ..Config::default()
             },
         )

@@ -237,7 +237,7 @@ fn pure_crates_depend_on_no_io_crate() {
 
 /// Storage writes whose decisions have moved into touyan-office: the
 /// adapters (web, command line) must go through the office for them.
-const OFFICE_WRITES: [&str; 21] = [
+const OFFICE_WRITES: [&str; 25] = [
     ".compute_pay(",
     ".move_pay(",
     ".move_young(",
@@ -267,6 +267,12 @@ const OFFICE_WRITES: [&str; 21] = [
     // The daily pages' writes: a record added, a leave request moved.
     ".add_daily(",
     ".move_leave(",
+    // The one-card accounts: recorded, opened in full for the file, the
+    // key made and rotated (touyan_office::one_card).
+    ".record_one_card_account(",
+    ".one_card_accounts(",
+    ".keys_for_recording(",
+    ".rotate_one_card_key(",
 ];
 
 /// (file, call) the adapters may still make, each with its reason.

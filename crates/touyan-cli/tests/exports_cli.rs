@@ -368,7 +368,7 @@ fn the_payment_file_pays_the_filed_list_less_those_who_left_and_totals_it() {
     let rows = &sheets[0].1;
     assert_eq!(
         rows[0][0],
-        "2025年1月专业化村党组织书记补贴发放表（一卡通）"
+        "2025年1月专业化村党组织书记补贴发放汇总表"
     );
     assert_eq!(rows[1][0], EXAMPLE_WARNING);
     let people = table(rows, "序号");
@@ -582,7 +582,7 @@ fn export_help_lists_the_new_commands_in_chinese() {
         assert!(help.contains(c), "{c}: {help}");
     }
     assert!(
-        help.contains("命令") && help.contains("补贴发放表（一卡通）"),
+        help.contains("命令") && help.contains("补贴发放汇总表"),
         "{help}"
     );
     let out = touyan(dir.path(), db, &["export", "young", "--help"]);

@@ -739,3 +739,15 @@ pub fn add_condition_answers(
     }
     demo.condition_answers = answers;
 }
+
+/// A made-up one-card (一卡通) account for `person`: 19 digits, the
+/// prefix of a common bank card and 15 digits fixed by the ID number (not
+/// a real account; the demo records one for every listed secretary
+/// through the office, as a town's operator would).
+pub fn one_card_account(person: &CitizenId) -> String {
+    let mut h: u64 = 1_469_598_103_934_665_603;
+    for b in person.as_str().bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(1_099_511_628_211);
+    }
+    format!("6228{:015}", h % 1_000_000_000_000_000)
+}

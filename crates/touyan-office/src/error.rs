@@ -69,7 +69,7 @@ impl OfficeError {
 impl From<StoreError> for OfficeError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Stale => OfficeError::Conflict(e.to_string()),
+            StoreError::Stale | StoreError::Key(_) => OfficeError::Conflict(e.to_string()),
             e => OfficeError::Store(e),
         }
     }

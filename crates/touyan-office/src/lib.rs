@@ -40,6 +40,7 @@ pub mod exits;
 pub mod figures;
 pub mod import;
 pub mod lists;
+pub mod one_card;
 pub mod pay;
 pub mod plans;
 pub mod propose;

@@ -51,6 +51,42 @@ impl TownMonth {
         self.run.as_ref().map(|r| r.state)
     }
 
+    /// The town's name (its code when the records have none).
+    pub fn town_name(&self) -> String {
+        self.records
+            .towns
+            .iter()
+            .find(|t| t.code == self.town)
+            .map_or_else(|| self.town.to_string(), |t| t.name.clone())
+    }
+
+    /// A person paid this month as the pay documents name them: (the
+    /// village's name, the person's name), from the month's records (the
+    /// list entry of the year, else the young-cadre record).
+    pub fn paid_person(&self, person: &CitizenId) -> (String, String) {
+        let r = &self.records;
+        let name = r
+            .people
+            .iter()
+            .find(|p| &p.id == person)
+            .map_or_else(|| "（未登记）".to_owned(), |p| p.name.clone());
+        let village = r
+            .list_entries
+            .iter()
+            .filter(|e| e.year == self.month.year())
+            .map(|e| (&e.person, e.village))
+            .chain(r.young_cadres.iter().map(|y| (&y.person, y.village)))
+            .find(|(p, _)| *p == person)
+            .map(|(_, v)| v);
+        let village = village.map_or_else(String::new, |v| {
+            r.villages
+                .iter()
+                .find(|x| x.code == v)
+                .map_or_else(|| v.to_string(), |x| x.name.clone())
+        });
+        (village, name)
+    }
+
     /// What the amounts are made of, as the workflow asks.
     pub fn amounts(&self) -> Amounts {
         Amounts {

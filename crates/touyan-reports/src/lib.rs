@@ -16,6 +16,7 @@
 
 mod evaluations;
 mod filing;
+mod one_card;
 mod pay;
 mod payments;
 mod reserves;
@@ -25,6 +26,7 @@ mod young;
 
 pub use evaluations::*;
 pub use filing::*;
+pub use one_card::*;
 pub use pay::*;
 pub use payments::*;
 pub use reserves::*;

@@ -35,7 +35,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("reserves", "后备力量储备情况"),
     ("young", "年轻干部报酬表"),
     ("evaluations", "胜任度评价结果"),
-    ("payments", "补贴发放表（一卡通）"),
+    ("payments", "补贴发放汇总表"),
 ];
 
 #[derive(Template)]
@@ -302,7 +302,7 @@ pub async fn download(
         return Ok(refuse("请选择要导出的表".into(), StatusCode::UNPROCESSABLE_ENTITY).await);
     };
     if user.role == Role::Finance && kind != "payments" {
-        return Ok(refuse("财政账户只能导出补贴发放表".into(), StatusCode::FORBIDDEN).await);
+        return Ok(refuse("财政账户只能导出补贴发放汇总表".into(), StatusCode::FORBIDDEN).await);
     }
     let full_ids = f.full_ids.as_deref().is_some_and(|v| !v.is_empty());
     if full_ids && !user.may(Action::ExportFullIds) {

@@ -163,6 +163,7 @@ pub fn app(state: AppState) -> Router {
         .route("/people", get(pages::people))
         .route("/people/{id}", get(pages::person))
         .route("/people/{id}/conditions", post(pages::record_conditions))
+        .route("/people/{id}/one-card", post(pages::record_one_card))
         .route("/policy", get(pages::policy))
         .route("/lists", get(lists::overview))
         .route("/lists/propose", post(lists::propose))
@@ -210,6 +211,7 @@ pub fn app(state: AppState) -> Router {
             get(pay::town_page).post(pay::town_move),
         )
         .route("/pay/{month}/{town}/print", get(pay::print))
+        .route("/pay/{month}/{town}/one-card", get(pay::one_card_file))
         .route("/daily", get(daily::show).post(daily::record))
         .route("/daily/{person}", get(daily::person))
         .route("/audit", get(pages::audit))

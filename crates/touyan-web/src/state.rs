@@ -73,6 +73,11 @@ pub struct Config {
     pub throttle: throttle::Rules,
     /// How much costly work runs at once.
     pub limits: Limits,
+    /// The key file that seals the one-card (一卡通) accounts, kept
+    /// outside the database (`touyan serve --key-file`; made with the
+    /// first account). `None`: accounts can be neither recorded nor put
+    /// in a payment file.
+    pub key_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -83,6 +88,7 @@ impl Default for Config {
             rules: Rules::default(),
             throttle: throttle::Rules::default(),
             limits: Limits::default(),
+            key_file: None,
         }
     }
 }
@@ -297,6 +303,11 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.0.config
+    }
+
+    /// The one-card accounts' key file (`None`: not configured).
+    pub fn key_file(&self) -> Option<&std::path::Path> {
+        self.0.config.key_file.as_deref()
     }
 
     pub fn policy(&self) -> &Policy {

@@ -130,6 +130,10 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("GET", format!("/pay/2025-06/{T1}"),        [200, 200, 200, 200, 404, 200, 403, 403, 403, 303]),
         ("GET", format!("/pay/2025-06/{T2}"),        [200, 200, 404, 404, 200, 200, 403, 403, 403, 303]),
         ("GET", format!("/pay/2025-06/{T1}/print"),  [200, 200, 200, 200, 404, 200, 403, 403, 403, 303]),
+        // The one-card file: finance and the city, once approved (no run
+        // here: not yet); the town never.
+        ("GET", format!("/pay/2025-06/{T1}/one-card"), [409, 403, 403, 403, 404, 409, 403, 403, 403, 303]),
+        ("GET", format!("/pay/2025-06/{T2}/one-card"), [409, 403, 404, 404, 403, 409, 403, 403, 403, 303]),
         ("GET", format!("/pay/2025-13/{T1}"),        [404, 404, 404, 404, 404, 404, 403, 403, 403, 303]),
         // JSON, not the form: no CSRF field, refused before any move.
         ("POST", format!("/pay/2025-06/{T1}"),       [403, 403, 403, 403, 403, 403, 403, 403, 403, 303]),
@@ -312,6 +316,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "/people/{id}/conditions",
         "tests/conditions.rs: the operator, the reviewer, another town, the city",
+    ),
+    (
+        "/people/{id}/one-card",
+        "tests/one_card.rs: the operator, the reviewer, another town, the city",
     ),
     (
         "/pay/{month}/{town}",

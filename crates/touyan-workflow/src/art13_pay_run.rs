@@ -141,6 +141,51 @@ pub fn moves_for(
         .collect()
 }
 
+/// Whether `actor` may record the one-card (一卡通) account of a person
+/// of `town`: the town's operator, who knows its people (the subsidy is
+/// paid "按月通过“一卡通”"; the account is where it goes).
+pub fn may_record_account(actor: &Actor<'_>, town: &str) -> Result<(), Refusal> {
+    if !actor.sees(town) {
+        return Err(Refusal::NotFound);
+    }
+    if actor.role != Role::TownOperator {
+        return Err(Refusal::Forbidden(format!(
+            "一卡通账号由{}登记，{}不能登记",
+            Role::TownOperator.label(),
+            actor.role.label()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `actor` may take `town`'s one-card payment file of a month
+/// whose run is in `current`: finance, who pays, and the city's
+/// administrator, who approved; only once the city approved the run
+/// (approved or paid: the amounts are then locked).
+pub fn may_take_one_card_file(
+    actor: &Actor<'_>,
+    town: &str,
+    current: Option<PayState>,
+) -> Result<(), Refusal> {
+    if !actor.sees(town) {
+        return Err(Refusal::NotFound);
+    }
+    if !matches!(actor.role, Role::Finance | Role::CityAdmin) {
+        return Err(Refusal::Forbidden(format!(
+            "一卡通发放文件含完整身份证号码和账号，只有{}和{}可以下载",
+            Role::Finance.label(),
+            Role::CityAdmin.label()
+        )));
+    }
+    if !matches!(current, Some(PayState::Approved | PayState::Paid)) {
+        return Err(Refusal::Conflict(format!(
+            "本月发放当前状态为“{}”，市级批准后才能下载一卡通发放文件",
+            current.map_or("尚未计算", |s| s.label())
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +323,36 @@ mod tests {
         for &k in PayMoveKind::ALL {
             assert_eq!(EDGES.iter().filter(|e| e.kind == k).count(), 1, "{k:?}");
         }
+    }
+
+    #[test]
+    fn one_card_accounts_by_the_town_files_by_finance_and_city_once_approved() {
+        for role in Role::ALL {
+            let a = Actor {
+                role,
+                town: role.is_town().then_some(TOWN),
+            };
+            let record = may_record_account(&a, TOWN);
+            assert_eq!(record.is_ok(), role == Role::TownOperator, "{role:?}");
+            if role.is_town() {
+                assert_eq!(may_record_account(&a, "370783101"), Err(Refusal::NotFound));
+            }
+            for state in STATES {
+                let took = may_take_one_card_file(&a, TOWN, state);
+                let expected = matches!(role, Role::Finance | Role::CityAdmin)
+                    && matches!(state, Some(S::Approved) | Some(S::Paid));
+                assert_eq!(took.is_ok(), expected, "{role:?} {state:?}");
+            }
+        }
+        let finance = Actor {
+            role: Role::Finance,
+            town: None,
+        };
+        assert_eq!(
+            may_take_one_card_file(&finance, TOWN, Some(S::Reviewed)),
+            Err(Refusal::Conflict(
+                "本月发放当前状态为“已审核待批准”，市级批准后才能下载一卡通发放文件".into()
+            ))
+        );
     }
 }

@@ -22,6 +22,7 @@ use touyan_rules::num::round_fen;
 
 mod evaluations;
 mod filing;
+mod one_card;
 mod payments;
 mod reserves;
 mod training;
@@ -30,6 +31,7 @@ mod young;
 
 pub use evaluations::evaluations_report;
 pub use filing::filing_report;
+pub use one_card::one_card_report;
 pub use payments::payments_report;
 pub use reserves::reserves_report;
 pub use training::training_report;

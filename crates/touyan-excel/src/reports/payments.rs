@@ -1,4 +1,6 @@
-//! The monthly one-card (一卡通) payment file's layout.
+//! The monthly subsidy summary's layout (补贴发放汇总表: what the records
+//! give now, by person, town and source). The one-card file with the
+//! accounts, taken once the run is approved, is `one_card.rs`.
 
 use time::Date;
 use touyan_records::Mask;
@@ -109,7 +111,7 @@ pub fn payments_report(x: &Payments, made_on: Date, mask: Option<Mask>) -> Repor
     }
     let mut lines = info(&x.scope, made_on, mask, true);
     lines.push(format!(
-        "名单：{} 年已备案的专业化管理名单；退出日期在 {} 以前的不予发放；金额按补贴档次（第十三条），由市财政承担，按月通过“一卡通”发放",
+        "名单：{} 年已备案的专业化管理名单；退出日期在 {} 以前的不予发放；金额按补贴档次（第十三条），由市财政承担，按月通过“一卡通”发放；本表为按现有记录计算的汇总，含账号的一卡通发放文件在发放页经市级批准后由财政下载",
         x.month.year(),
         x.month
     ));
@@ -117,7 +119,7 @@ pub fn payments_report(x: &Payments, made_on: Date, mask: Option<Mask>) -> Repor
         sheets: vec![Sheet {
             name: "补贴发放".to_owned(),
             title: format!(
-                "{}专业化村党组织书记补贴发放表（一卡通）",
+                "{}专业化村党组织书记补贴发放汇总表",
                 month_zh(x.month)
             ),
             warning: x.example_amounts,

@@ -29,6 +29,17 @@ struct RecordPage {
     /// The person's answers to the policy's added conditions, and the
     /// town's form (`None`: a village's page, or a policy adding none).
     conditions: Option<super::conditions::ConditionsForm>,
+    /// The person's one-card account, masked, and the town's form
+    /// (`None`: a village's page).
+    one_card: Option<super::one_card::OneCardForm>,
+}
+
+/// A form of the person's page that came back refused: which, and the
+/// sentence (with what was typed where the form keeps it).
+pub(super) enum Refused {
+    Conditions(String),
+    /// (the sentence, the account typed).
+    OneCard(String, String),
 }
 
 pub async fn village(
@@ -141,6 +152,7 @@ pub async fn village(
             ],
             sections,
             conditions: None,
+            one_card: None,
         },
         StatusCode::OK,
     ))
@@ -154,16 +166,21 @@ pub async fn person(
     person_page(&st, &user, &origin, &id, None, StatusCode::OK).await
 }
 
-/// The one-person file of the person `reference` stands for, with
-/// `error` (a refused form's sentence) above the conditions' form.
+/// The one-person file of the person `reference` stands for, with a
+/// refused form's sentence above that form.
 pub(super) async fn person_page(
     st: &AppState,
     user: &crate::state::User,
     origin: &str,
     reference: &str,
-    error: Option<String>,
+    refused: Option<Refused>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
+    let (conditions_error, one_card_refused) = match refused {
+        Some(Refused::Conditions(m)) => (Some(m), None),
+        Some(Refused::OneCard(m, typed)) => (None, Some((m, typed))),
+        None => (None, None),
+    };
     let id = st.person_id(reference).ok_or(PageError::NotFound)?;
     let file = st
         .reader(user)
@@ -195,7 +212,10 @@ pub(super) async fn person_page(
                 ),
             ],
             sections: person_sections(&file),
-            conditions: super::conditions::form(st, user, reference, &file, error),
+            conditions: super::conditions::form(st, user, reference, &file, conditions_error),
+            one_card: Some(
+                super::one_card::form(st, user, reference, &p.id, one_card_refused).await?,
+            ),
         },
         status,
     ))

@@ -15,17 +15,20 @@
 //! `view.rs` a town's run as read (the office's month with the town's
 //! name, opened from the path), `town.rs` a town's run page (what it pays,
 //! by funding source, the young cadres' pay, the moves and history),
-//! `moves.rs` a move posted, `print.rs` the payment list for printing.
+//! `moves.rs` a move posted, `print.rs` the payment list for printing,
+//! `one_card.rs` the one-card file for finance once the run is approved.
 //! What they share is here: how a month, a state and an amount are
 //! written.
 
 mod moves;
+mod one_card;
 mod overview;
 mod print;
 mod town;
 mod view;
 
 pub use moves::{MoveForm, town_move};
+pub use one_card::{OneCardStatus, one_card_file};
 pub use overview::{MonthQuery, TownLine, overview};
 pub use print::print;
 pub use town::{Button, MoveView, PayLine, YoungLine, town_page};

@@ -83,6 +83,9 @@ pub(super) struct RunPage {
     buttons: Vec<Button>,
     moves: Vec<MoveView>,
     can_download: bool,
+    /// The one-card file: whether it may be taken, who has no account
+    /// (`None` where the page is shown after a refused move or file).
+    pub(super) one_card: Option<super::OneCardStatus>,
 }
 
 fn lines_of(x: &Payments) -> Vec<PayLine> {
@@ -251,14 +254,18 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
             })
             .collect(),
         can_download: user.may(Action::Export),
+        one_card: None,
     }
 }
 
 pub async fn town_page(
     State(st): State<AppState>,
-    SignedIn { user, .. }: SignedIn<act::Pay>,
+    SignedIn { user, origin, .. }: SignedIn<act::Pay>,
     Path((month, town)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (_, v) = open_run(&st, &user, &month, &town).await?;
-    Ok(render(&page(&user, v, None), StatusCode::OK))
+    let one_card = super::one_card::status(&st, &user, &origin, &v).await?;
+    let mut p = page(&user, v, None);
+    p.one_card = Some(one_card);
+    Ok(render(&p, StatusCode::OK))
 }

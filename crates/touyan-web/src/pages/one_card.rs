@@ -1,0 +1,93 @@
+//! The one-person file's one-card (一卡通) account, masked, and the
+//! town's form that records it (`POST /people/{id}/one-card`). This
+//! module reads the field; who may, the person's town, the number's
+//! checks and the sealed write are `touyan_office::one_card`'s.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use touyan_office::one_card as office;
+use touyan_office::{By, OfficeError};
+use touyan_records::CitizenId;
+
+use super::files::{Refused, person_page};
+use crate::guard::see_other;
+use crate::http::{PageError, SignedForm, act};
+use crate::roles::Action;
+use crate::state::{AppState, User};
+
+/// The account's part of the person's page.
+pub struct OneCardForm {
+    /// "**** **** 0018", or `None` when none is recorded.
+    pub masked: Option<String>,
+    pub recorded_on: String,
+    pub may_record: bool,
+    pub action: String,
+    pub error: Option<String>,
+    /// What was typed, when the form comes back refused.
+    pub typed: String,
+}
+
+/// The account on record of `id` and, for the town's operator, the form.
+pub(super) async fn form(
+    st: &AppState,
+    user: &User,
+    reference: &str,
+    id: &CitizenId,
+    refused: Option<(String, String)>,
+) -> Result<OneCardForm, PageError> {
+    let desk = st.desk(user, Action::People)?;
+    let on = office::on_record(desk.store(), &[id]).await?;
+    let on = on.get(id);
+    let (error, typed) = refused.unzip();
+    Ok(OneCardForm {
+        masked: on.map(office::masked),
+        recorded_on: on.map(|a| a.recorded_on.to_string()).unwrap_or_default(),
+        may_record: office::may_record(&crate::scope::by(user)).is_ok(),
+        action: format!("/people/{reference}/one-card"),
+        error,
+        typed: typed.unwrap_or_default(),
+    })
+}
+
+/// `POST /people/{id}/one-card`: `account`, `csrf`. Back to the person's
+/// page; a refusal is shown on it with what was typed.
+pub async fn record(
+    State(st): State<AppState>,
+    Path(reference): Path<String>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::People, Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let desk = st.desk(&user, Action::People)?;
+    let store = desk.store();
+    let by = By {
+        origin: Some(&origin),
+        ..crate::scope::by(&user)
+    };
+    let typed = crate::scope::field(&form, "account").to_owned();
+    let done = match st.person_id(&reference) {
+        // Who may is told before the person is looked for.
+        None => office::may_record(&by).and(Err(OfficeError::NotFound)),
+        Some(id) => office::record(store, st.key_file(), &by, &id, &typed, st.today()).await,
+    };
+    let status = match &done {
+        Ok(()) => return Ok(see_other(&format!("/people/{reference}#one-card"))),
+        Err(OfficeError::NotFound | OfficeError::Store(_)) => {
+            return Err(done.err().map_or(PageError::NotFound, PageError::from));
+        }
+        Err(OfficeError::Forbidden(_)) => StatusCode::FORBIDDEN,
+        Err(OfficeError::Conflict(_)) => StatusCode::CONFLICT,
+        Err(OfficeError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let message = done.err().map(|e| e.to_string()).unwrap_or_default();
+    person_page(
+        &st,
+        &user,
+        &origin,
+        &reference,
+        Some(Refused::OneCard(message, typed)),
+        status,
+    )
+    .await
+}
