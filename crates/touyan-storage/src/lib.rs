@@ -69,6 +69,7 @@ mod migrations;
 mod moves;
 mod new_records;
 mod pay_compute;
+mod pay_parts;
 mod pay_runs;
 mod payroll;
 mod plans;
@@ -146,6 +147,7 @@ macro_rules! batch_kinds {
         $m!(reserve_reports, ReserveReport);
         $m!(town_years, TownYear);
         $m!(condition_answers, ConditionAnswer);
+        $m!(pay_parts, PayPartRecord);
     };
 }
 pub(crate) use batch_kinds;

@@ -30,6 +30,7 @@ pub(crate) mod m0017_exceptions;
 pub(crate) mod m0018_two_educations;
 pub(crate) mod m0020_condition_answers;
 pub(crate) mod m0021_list_filings;
+pub(crate) mod m0022_pay_parts;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_two_educations::TwoEducations),
             Box::new(m0020_condition_answers::ConditionAnswers),
             Box::new(m0021_list_filings::ListFilings),
+            Box::new(m0022_pay_parts::PayParts),
         ]
     }
 }
@@ -363,6 +365,7 @@ mod tests {
             .iter()
             .chain(MORE_TABLES)
             .chain(m0020_condition_answers::TABLES)
+            .chain(m0022_pay_parts::TABLES)
             .collect();
         let names: Vec<&str> = all.iter().map(|t| t.0).collect();
         assert_eq!(names, crate::records::TABLES);
