@@ -38,6 +38,34 @@ impl Store {
         let of_town = person_in_town(&mut q, "person", town);
         select::<PayPartRecord>(self, q, &format!("pay_month = {m} AND {of_town}")).await
     }
+
+    /// The names of the people [`Store::town_pay_parts`] reads (by ID
+    /// number), for a page that lists them.
+    pub async fn town_pay_part_names(
+        &self,
+        town: &str,
+        month: Date,
+    ) -> Result<Vec<(CitizenId, String)>, StoreError> {
+        let mut q = Query::new(self.backend);
+        let m = q.bind(Value::TimeDate(Some(month)));
+        let of_town = person_in_town(&mut q, "person", town);
+        q.sql = format!(
+            "SELECT citizen_id, name FROM people WHERE citizen_id IN \
+             (SELECT person FROM pay_parts WHERE pay_month = {m} AND {of_town}) \
+             ORDER BY citizen_id"
+        );
+        q.read_all(self)
+            .await?
+            .iter()
+            .map(|r| {
+                let id: String = r.try_get_by_index(0)?;
+                let name: String = r.try_get_by_index(1)?;
+                let id = CitizenId::parse(&id)
+                    .map_err(|_| StoreError::Database("内部错误：身份证号码无效".into()))?;
+                Ok((id, name))
+            })
+            .collect()
+    }
 }
 
 impl Record for PayPartRecord {

@@ -319,6 +319,10 @@ async fn pay_parts_by_person_and_town_month(db: TestDb) {
     assert_eq!(t2.len(), 1);
     assert_eq!(t2[0].person, cid(D));
     assert!(store.town_pay_parts(T2, june).await.unwrap().is_empty());
+    assert_eq!(
+        store.town_pay_part_names(T1, may).await.unwrap(),
+        vec![(cid(A), "张三".to_owned()), (cid(B), "李四".to_owned())]
+    );
     // The town's file: its people's parts only.
     let f = store.town_file(town(T1)).await.unwrap();
     assert_eq!(f.pay_parts.len(), 4);
