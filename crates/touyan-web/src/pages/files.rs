@@ -29,6 +29,10 @@ struct RecordPage {
     /// The person's answers to the policy's added conditions, and the
     /// town's form (`None`: a village's page, or a policy adding none).
     conditions: Option<super::conditions::ConditionsForm>,
+    /// The person's whole pay by part and channel (Article 13), and the
+    /// town's form of the parts set by higher-level rules (`None`: a
+    /// village's page).
+    pay_parts: Option<super::pay_parts::PayPartsForm>,
 }
 
 pub async fn village(
@@ -141,6 +145,7 @@ pub async fn village(
             ],
             sections,
             conditions: None,
+            pay_parts: None,
         },
         StatusCode::OK,
     ))
@@ -162,6 +167,30 @@ pub(super) async fn person_page(
     origin: &str,
     reference: &str,
     error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let kept = Kept {
+        conditions: error,
+        ..Kept::default()
+    };
+    person_page_with(st, user, origin, reference, kept, status).await
+}
+
+/// What a refused form of the person's page shows again: its sentence
+/// and, where the form keeps them, the values sent.
+#[derive(Default)]
+pub(super) struct Kept {
+    pub conditions: Option<String>,
+    pub pay_parts: Option<(String, touyan_office::pay_parts::Asked)>,
+}
+
+/// [`person_page`] with a refused form's `kept` sentence and values.
+pub(super) async fn person_page_with(
+    st: &AppState,
+    user: &crate::state::User,
+    origin: &str,
+    reference: &str,
+    kept: Kept,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let id = st.person_id(reference).ok_or(PageError::NotFound)?;
@@ -195,7 +224,13 @@ pub(super) async fn person_page(
                 ),
             ],
             sections: person_sections(&file),
-            conditions: super::conditions::form(st, user, reference, &file, error),
+            conditions: super::conditions::form(st, user, reference, &file, kept.conditions),
+            pay_parts: Some(super::pay_parts::form(
+                user,
+                reference,
+                &file,
+                kept.pay_parts,
+            )),
         },
         status,
     ))

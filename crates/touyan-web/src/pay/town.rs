@@ -83,6 +83,8 @@ pub(super) struct RunPage {
     buttons: Vec<Button>,
     moves: Vec<MoveView>,
     can_download: bool,
+    /// Each person's whole pay of the month by part, and per channel.
+    whole: crate::pages::WholeView,
 }
 
 fn lines_of(x: &Payments) -> Vec<PayLine> {
@@ -141,7 +143,12 @@ fn by_source_of(records: &[PayRecord]) -> Vec<(String, u32, String)> {
 
 // One piece: it lays out one page in the order it shows its parts.
 pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
-    let View { town_name, tm: v } = v;
+    let View {
+        town_name,
+        tm: v,
+        whole: (whole, _),
+    } = v;
+    let whole = crate::pages::whole_view(&whole);
     let current = v.current();
     let buttons = v
         .moves_for(&actor(user))
@@ -251,6 +258,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
             })
             .collect(),
         can_download: user.may(Action::Export),
+        whole,
     }
 }
 
