@@ -366,10 +366,7 @@ fn the_payment_file_pays_the_filed_list_less_those_who_left_and_totals_it() {
     );
     assert!(stdout.contains("不予发放 "), "the demo has exits: {stdout}");
     let rows = &sheets[0].1;
-    assert_eq!(
-        rows[0][0],
-        "2025年1月专业化村党组织书记补贴发放汇总表"
-    );
+    assert_eq!(rows[0][0], "2025年1月专业化村党组织书记补贴发放汇总表");
     assert_eq!(rows[1][0], EXAMPLE_WARNING);
     let people = table(rows, "序号");
     assert_eq!(people.len(), n);

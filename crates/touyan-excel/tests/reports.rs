@@ -285,10 +285,7 @@ fn the_payment_file_reads_back_with_its_warning_masked_ids_and_totals() {
     assert_eq!(sheets.len(), 1);
     let (name, rows) = &sheets[0];
     assert_eq!(name, "补贴发放");
-    assert_eq!(
-        rows[0][0],
-        "2025年1月专业化村党组织书记补贴发放汇总表"
-    );
+    assert_eq!(rows[0][0], "2025年1月专业化村党组织书记补贴发放汇总表");
     assert_eq!(rows[1][0], EXAMPLE_WARNING, "the warning is the second row");
     assert!(rows.iter().any(|r| r[0] == "镇街：全部镇街（2 个）"));
     assert!(rows.iter().any(|r| r[0] == "制表日期：2025-02-01"));

@@ -360,6 +360,26 @@ fn roster() -> impl Strategy<Value = Roster> {
                         note: note.clone(),
                     })
                     .collect();
+                // Parts of the pay, from the same draws.
+                r.pay_parts = three_goods
+                    .iter()
+                    .map(|(w, year, passed, note)| PayPartRecord {
+                        person: who(w),
+                        month: Date::from_calendar_date(*year, time::Month::May, 1).unwrap(),
+                        part: if *passed {
+                            PayPart::Basic
+                        } else {
+                            PayPart::Pension
+                        },
+                        amount_fen: i64::from(*year) * 101,
+                        channel: if note.trim().is_empty() || note.chars().count() > 30 {
+                            "镇街财政".to_owned()
+                        } else {
+                            note.trim().to_owned()
+                        },
+                        recorded_on: Date::from_calendar_date(*year, time::Month::June, 3).unwrap(),
+                    })
+                    .collect();
                 dedup(&mut r.training_sessions, |s| s.code.clone());
                 if !r.training_sessions.is_empty() {
                     let codes: Vec<String> =
@@ -531,6 +551,7 @@ fn roster() -> impl Strategy<Value = Roster> {
                 dedup(&mut r.condition_answers, |a| {
                     (a.person.clone(), a.condition.clone())
                 });
+                dedup(&mut r.pay_parts, |p| (p.person.clone(), p.month, p.part));
                 dedup(&mut r.attendance, |a| (a.session.clone(), a.person.clone()));
                 dedup(&mut r.ballots, |b| {
                     (b.person.clone(), b.year, b.half, b.group)

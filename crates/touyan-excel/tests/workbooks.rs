@@ -42,13 +42,14 @@ fn v(code: &str) -> VillageCode {
     VillageCode::parse(code).unwrap()
 }
 
-const SHEET_NAMES: [&str; 22] = [
+const SHEET_NAMES: [&str; 23] = [
     "说明",
     "人员",
     "任职",
     "村年度情况",
     "三好三强",
     "增设条件",
+    "报酬构成",
     "培训班次",
     "参训记录",
     "评价票数",
@@ -1314,4 +1315,124 @@ fn a_work_log_needs_its_secondment_and_falls_within_it() {
         ],
         "{errors:?}"
     );
+}
+
+/// 报酬构成 (Article 13's parts set by higher-level rules): good rows
+/// read to the fen with the month's first day; each bad cell reported
+/// at its row and column in Chinese.
+#[test]
+fn the_pay_parts_sheet_reads_each_row_or_says_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tmp(&dir, "报酬构成.xlsx");
+    let a = with_check("37078319800101001");
+    let people = (
+        "人员",
+        vec![
+            headers(&["身份证号码", "姓名", "全日制学历", "在职学历"]),
+            vec![s(&a), s("张三"), s("大专"), C::E],
+        ],
+    );
+    let head = headers(&[
+        "身份证号码",
+        "月份",
+        "组成部分",
+        "金额（元）",
+        "资金渠道",
+        "记录日期",
+    ]);
+    let row = |month: &str, part: &str, amount: C, channel: &str| {
+        vec![
+            s(&a),
+            s(month),
+            s(part),
+            amount,
+            s(channel),
+            C::D(2026, 6, 3),
+        ]
+    };
+    write_book(
+        &path,
+        &[
+            people.clone(),
+            (
+                "报酬构成",
+                vec![
+                    head.clone(),
+                    row("2026-05", "基本报酬", C::N(2400.0), "镇街财政"),
+                    row("2026/5", "业绩考核奖励报酬", s("600.50"), "村集体经济"),
+                    row("2026-05", "养老保险补助", C::N(300.0), "镇街财政"),
+                ],
+            ),
+        ],
+    );
+    let r = read_workbook(&path, &known_village, &nobody).unwrap();
+    let got: Vec<(time::Date, &str, i64, &str)> = r
+        .pay_parts
+        .iter()
+        .map(|p| (p.month, p.part.label(), p.amount_fen, p.channel.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (date!(2026 - 05 - 01), "基本报酬", 240_000, "镇街财政"),
+            (
+                date!(2026 - 05 - 01),
+                "业绩考核奖励报酬",
+                60_050,
+                "村集体经济"
+            ),
+            (date!(2026 - 05 - 01), "养老保险补助", 30_000, "镇街财政"),
+        ]
+    );
+    assert_eq!(r.pay_parts[0].recorded_on, date!(2026 - 06 - 03));
+
+    let bad = tmp(&dir, "报酬构成-错.xlsx");
+    write_book(
+        &bad,
+        &[
+            people,
+            (
+                "报酬构成",
+                vec![
+                    head,
+                    // Row 2: fine.
+                    row("2026-05", "基本报酬", C::N(2400.0), "镇街财政"),
+                    // Row 3: negative.
+                    row("2026-06", "基本报酬", C::N(-1.0), "镇街财政"),
+                    // Row 4: three decimals.
+                    row("2026-07", "基本报酬", s("1.005"), "镇街财政"),
+                    // Row 5: the subsidy is no part recorded here.
+                    row("2026-05", "专业化补贴", C::N(1200.0), "市财政"),
+                    // Row 6: no channel.
+                    row("2026-05", "养老保险补助", C::N(300.0), ""),
+                    // Row 7: a channel too long.
+                    row("2026-05", "业绩考核奖励报酬", C::N(1.0), &"财".repeat(31)),
+                    // Row 8: row 2 again.
+                    row("2026-05", "基本报酬", C::N(2500.0), "镇街财政"),
+                ],
+            ),
+        ],
+    );
+    let errors = read_workbook(&bad, &known_village, &nobody).unwrap_err();
+    let mut got = at(&errors);
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        [
+            ("报酬构成", 3, "D"),
+            ("报酬构成", 4, "D"),
+            ("报酬构成", 5, "C"),
+            ("报酬构成", 6, "E"),
+            ("报酬构成", 7, "E"),
+            ("报酬构成", 8, "A"),
+        ],
+        "{errors:?}"
+    );
+    assert_eq!(
+        message(&errors, "报酬构成", 7, "E"),
+        "资金渠道不能超过 30 字"
+    );
+    for e in &errors {
+        assert!(!e.message.is_ascii(), "{e:?}");
+    }
 }

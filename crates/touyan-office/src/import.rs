@@ -107,7 +107,9 @@ fn own_town(actor: &Actor<'_>) -> Option<String> {
 /// - Article 8's checks of the secondment form (`check_secondment`,
 ///   `check_appraisal`, `check_work_log`);
 /// - an answer to a condition the policy does not add (`policy`'s
-///   `[[conditions]]`), as the person's form refuses it.
+///   `[[conditions]]`), as the person's form refuses it;
+/// - a part of the pay the person's form would refuse (a negative
+///   amount, a channel missing or too long).
 ///
 /// `keys` are what the account's scope has on record ([`keys`]); `now` counts the
 /// day's probes, `today` dates Article 8's checks. In the sheets' name order, then
@@ -247,6 +249,15 @@ pub async fn refused_rows(
             })
         },
     );
+    // The person's form's checks: the town's person, a month, an amount
+    // not below zero, a channel given and short (Article 13's parts).
+    check(&mut out, Sheet::PayParts, &r.pay_parts, |x| {
+        by_person(Sheet::PayParts, &x.person).or_else(|| {
+            crate::pay_parts::check_record(x)
+                .err()
+                .map(|e| e.to_string())
+        })
+    });
     // A session's owner is its level's: a city session is the city's
     // whatever town it names, a town session its town's.
     let owner_of = |level: TrainingLevel, town: Option<TownCode>| match level {
@@ -371,8 +382,8 @@ impl OwnedOwner {
 /// The tables of the sheets a form records (`Source::Form`): a form only
 /// ever adds such a record (a correction is a move of its own), so an
 /// import may add them or bring the same again, never rewrite one. The
-/// one exception is an answer to a condition the policy adds: the
-/// person's form replaces it with a new one, and so does a row.
+/// exceptions are an answer to a condition the policy adds and a part of
+/// a month's pay: the person's form replaces them, and so does a row.
 pub fn add_only() -> Vec<&'static str> {
     use touyan_records::model::{
         Admonition, Attendance, ExamResult, Reserve, TrainingSession, WorkLog,
@@ -390,7 +401,10 @@ pub fn add_only() -> Vec<&'static str> {
     };
     Sheet::ALL
         .into_iter()
-        .filter(|s| s.source() == flow::Source::Form && *s != Sheet::ConditionAnswers)
+        .filter(|s| {
+            s.source() == flow::Source::Form
+                && !matches!(s, Sheet::ConditionAnswers | Sheet::PayParts)
+        })
         .map(|s| table(s).unwrap_or("（未知）"))
         .collect()
 }

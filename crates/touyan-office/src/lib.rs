@@ -11,7 +11,8 @@
 //! code). The adapters call only this layer for decisions and writes.
 //!
 //! What is here, one module per piece of the office's work: a month's
-//! pay ([`pay`]), the answers to the conditions a city's policy adds and
+//! pay ([`pay`]), a secretary's whole pay by part and channel, with the
+//! parts set by higher-level rules recorded ([`pay_parts`]), the answers to the conditions a city's policy adds and
 //! their checks ([`conditions`]), the year's proposals ([`propose`]), a town's list and
 //! its review ([`lists`]), the young-cadre programme's ranking and moves
 //! ([`young`]), the competency evaluation — opening, the raters and
@@ -42,6 +43,7 @@ pub mod import;
 pub mod lists;
 pub mod one_card;
 pub mod pay;
+pub mod pay_parts;
 pub mod plans;
 pub mod propose;
 pub mod qualifications;

@@ -70,6 +70,7 @@ mod moves;
 mod new_records;
 mod one_card;
 mod pay_compute;
+mod pay_parts;
 mod pay_runs;
 mod payroll;
 mod plans;
@@ -148,6 +149,7 @@ macro_rules! batch_kinds {
         $m!(reserve_reports, ReserveReport);
         $m!(town_years, TownYear);
         $m!(condition_answers, ConditionAnswer);
+        $m!(pay_parts, PayPartRecord);
     };
 }
 pub(crate) use batch_kinds;

@@ -772,7 +772,7 @@ impl Record for TownYear {
 
 /// Every record table, parents before children (the order a batch is
 /// written in and the migration creates them in).
-pub const TABLES: [&str; 23] = [
+pub const TABLES: [&str; 24] = [
     Town::TABLE,
     Village::TABLE,
     Person::TABLE,
@@ -796,4 +796,5 @@ pub const TABLES: [&str; 23] = [
     ReserveReport::TABLE,
     TownYear::TABLE,
     ConditionAnswer::TABLE,
+    touyan_records::model::PayPartRecord::TABLE,
 ];

@@ -16,8 +16,8 @@ use sea_orm_migration::MigratorTrait;
 use time::PrimitiveDateTime;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
-    ListEntry, PayRecord, Person, Post, Reserve, ReserveReport, Secondment, ThreeGood, TownYear,
-    TrainingSession, VillageYear, WorkLog, YoungCadre,
+    ListEntry, PayPartRecord, PayRecord, Person, Post, Reserve, ReserveReport, Secondment,
+    ThreeGood, TownYear, TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 
 use crate::caches::Caches;

@@ -308,6 +308,24 @@ fn sample() -> Batch {
                 note: String::new(),
             },
         ],
+        pay_parts: vec![
+            PayPartRecord {
+                person: a.clone(),
+                month: date!(2024 - 03 - 01),
+                part: PayPart::Basic,
+                amount_fen: 240_000,
+                channel: "镇街财政".into(),
+                recorded_on: date!(2024 - 03 - 05),
+            },
+            PayPartRecord {
+                person: a.clone(),
+                month: date!(2024 - 03 - 01),
+                part: PayPart::Performance,
+                amount_fen: 60_050,
+                channel: "村集体经济".into(),
+                recorded_on: date!(2024 - 03 - 06),
+            },
+        ],
         // Written by the review's filing only, not by an import.
         list_filings: Vec::new(),
         // Not written with a batch: candidates move one at a time.
@@ -355,7 +373,8 @@ async fn all_counts(store: &Store) -> Vec<u64> {
         WorkLog,
         ReserveReport,
         TownYear,
-        ConditionAnswer
+        ConditionAnswer,
+        PayPartRecord
     );
     assert_eq!(out.len(), TABLES.len());
     out
@@ -439,6 +458,7 @@ async fn every_kind_round_trips(db: TestDb) {
     same(&store, &batch.reserve_reports, |x| x.year.to_string()).await;
     same(&store, &batch.town_years, |x| x.year.to_string()).await;
     same(&store, &batch.condition_answers, |x| d(x.recorded_on)).await;
+    same(&store, &batch.pay_parts, |x| x.part.code().to_owned()).await;
     // Yuan come back with their fen, factors exactly.
     let settings = store.list::<TownYear>().await.unwrap();
     assert_eq!(settings[1].reference_salary.to_string(), "4321.15");

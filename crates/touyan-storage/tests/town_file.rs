@@ -268,3 +268,96 @@ async fn a_person_of_two_towns(db: TestDb) {
 }
 
 both_backends!(two_towns, a_person_of_two_towns);
+
+fn part(id: &str, month: time::Date, part: PayPart, fen: i64, channel: &str) -> PayPartRecord {
+    PayPartRecord {
+        person: cid(id),
+        month,
+        part,
+        amount_fen: fen,
+        channel: channel.into(),
+        recorded_on: date!(2025 - 05 - 03),
+    }
+}
+
+/// The pay parts (Article 13, migration m0022): read by person, by a
+/// town's month (its people only, that month only), carried by the
+/// town's file and the person's; recording again replaces a part; a
+/// negative amount is refused by the schema, nothing written.
+async fn pay_parts_by_person_and_town_month(db: TestDb) {
+    let store = db.open().await;
+    let may = date!(2025 - 05 - 01);
+    let june = date!(2025 - 06 - 01);
+    let mut b = seed();
+    b.pay_parts = vec![
+        part(A, may, PayPart::Basic, 240_000, "镇街财政"),
+        part(A, may, PayPart::Pension, 30_000, "镇街财政"),
+        part(A, june, PayPart::Basic, 240_000, "镇街财政"),
+        part(B, may, PayPart::Performance, 60_050, "村集体经济"),
+        part(D, may, PayPart::Basic, 250_000, "镇街财政"),
+    ];
+    store.apply("测试", &b).await.unwrap();
+    let mine = store.pay_parts_of(&cid(A)).await.unwrap();
+    assert_eq!(mine.len(), 3);
+    assert_eq!(
+        (mine[0].month, mine[0].part, mine[0].amount_fen),
+        (may, PayPart::Basic, 240_000)
+    );
+    let t1 = store.town_pay_parts(T1, may).await.unwrap();
+    let got: Vec<(String, &str, i64)> = t1
+        .iter()
+        .map(|p| (p.person.as_str().to_owned(), p.part.code(), p.amount_fen))
+        .collect();
+    let mut want = vec![
+        (cid(A).as_str().to_owned(), "basic", 240_000),
+        (cid(A).as_str().to_owned(), "pension", 30_000),
+        (cid(B).as_str().to_owned(), "performance", 60_050),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    let t2 = store.town_pay_parts(T2, may).await.unwrap();
+    assert_eq!(t2.len(), 1);
+    assert_eq!(t2[0].person, cid(D));
+    assert!(store.town_pay_parts(T2, june).await.unwrap().is_empty());
+    assert_eq!(
+        store.town_pay_part_names(T1, may).await.unwrap(),
+        vec![(cid(A), "张三".to_owned()), (cid(B), "李四".to_owned())]
+    );
+    // The town's file: its people's parts only.
+    let f = store.town_file(town(T1)).await.unwrap();
+    assert_eq!(f.pay_parts.len(), 4);
+    assert!(f.pay_parts.iter().all(|p| p.person != cid(D)));
+    // The person's file.
+    let file = store
+        .scoped(&touyan_storage::Scope::Town(T1.into()))
+        .person(cid(A).as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(file.pay_parts, mine);
+    // Recording again replaces the part (one row per person, month, part).
+    let again = Batch {
+        pay_parts: vec![part(A, may, PayPart::Basic, 250_000, "镇财政所")],
+        ..Batch::default()
+    };
+    store.apply("测试", &again).await.unwrap();
+    let mine = store.pay_parts_of(&cid(A)).await.unwrap();
+    assert_eq!(mine.len(), 3);
+    assert_eq!(
+        (mine[0].amount_fen, mine[0].channel.as_str()),
+        (250_000, "镇财政所")
+    );
+    // A negative amount: the whole batch refused.
+    let bad = Batch {
+        pay_parts: vec![
+            part(A, june, PayPart::Pension, 100, "镇街财政"),
+            part(A, june, PayPart::Performance, -1, "镇街财政"),
+        ],
+        ..Batch::default()
+    };
+    assert!(store.apply("测试", &bad).await.is_err());
+    assert_eq!(store.pay_parts_of(&cid(A)).await.unwrap().len(), 3);
+    db.finish().await;
+}
+
+both_backends!(pay_parts, pay_parts_by_person_and_town_month);

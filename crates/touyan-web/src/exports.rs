@@ -302,7 +302,11 @@ pub async fn download(
         return Ok(refuse("请选择要导出的表".into(), StatusCode::UNPROCESSABLE_ENTITY).await);
     };
     if user.role == Role::Finance && kind != "payments" {
-        return Ok(refuse("财政账户只能导出补贴发放汇总表".into(), StatusCode::FORBIDDEN).await);
+        return Ok(refuse(
+            "财政账户只能导出补贴发放汇总表".into(),
+            StatusCode::FORBIDDEN,
+        )
+        .await);
     }
     let full_ids = f.full_ids.as_deref().is_some_and(|v| !v.is_empty());
     if full_ids && !user.may(Action::ExportFullIds) {

@@ -164,6 +164,7 @@ pub fn app(state: AppState) -> Router {
         .route("/people/{id}", get(pages::person))
         .route("/people/{id}/conditions", post(pages::record_conditions))
         .route("/people/{id}/one-card", post(pages::record_one_card))
+        .route("/people/{id}/pay-parts", post(pages::record_pay_parts))
         .route("/policy", get(pages::policy))
         .route("/lists", get(lists::overview))
         .route("/lists/propose", post(lists::propose))

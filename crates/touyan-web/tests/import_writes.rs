@@ -488,7 +488,7 @@ async fn the_template_says_who_imports_what(db: TestDb) {
         .collect();
     let all = text.join("\n");
     assert!(
-        all.contains("您的账户（镇街经办）可导入：人员、任职、村年度情况、三好三强、增设条件、培训班次、参训记录、约谈、考试成绩、挂职、后备干部、挂职日志"),
+        all.contains("您的账户（镇街经办）可导入：人员、任职、村年度情况、三好三强、增设条件、报酬构成、培训班次、参训记录、约谈、考试成绩、挂职、后备干部、挂职日志"),
         "{all}"
     );
     assert!(
@@ -594,6 +594,14 @@ fn row_of(sheet: &str, n: u8) -> Roster {
             listed_on: date!(2025 - 02 - 01),
             removed_on: None,
         }),
+        "报酬构成" => r.pay_parts.push(PayPartRecord {
+            person,
+            month: date!(2025 - 05 - 01),
+            part: PayPart::Basic,
+            amount_fen: 240_000,
+            channel: "镇街财政".into(),
+            recorded_on: date!(2025 - 06 - 01),
+        }),
         other => panic!("{other}"),
     }
     r
@@ -635,6 +643,7 @@ async fn every_sheet_every_role(db: TestDb) {
     h.store.apply("测试", &base).await.unwrap();
     let facts = ["人员", "任职", "村年度情况", "三好三强"];
     let forms = [
+        "报酬构成",
         "培训班次",
         "参训记录",
         "约谈",

@@ -322,6 +322,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "tests/one_card.rs: the operator, the reviewer, another town, the city",
     ),
     (
+        "/people/{id}/pay-parts",
+        "tests/pay_parts.rs: the operator, the reviewer, another town, the city, no token",
+    ),
+    (
         "/pay/{month}/{town}",
         "tests/pay.rs: each role's move, own town and another",
     ),

@@ -6,7 +6,7 @@
 //! | source | sheets | who may import |
 //! |---|---|---|
 //! | facts a town keeps about its villages and people, with no form of their own | 人员, 任职, 村年度情况, 三好三强 | the city administrator; the town's operator for its own villages and people |
-//! | a recording form | 增设条件 (第一条), 培训班次, 参训记录 (第六条), 约谈 (第六条), 考试成绩 (第七条), 挂职, 挂职日志 (第八条), 后备干部 (第九条) | exactly who may use that form: the same `may_record` |
+//! | a recording form | 增设条件 (第一条), 报酬构成 (第十三条), 培训班次, 参训记录 (第六条), 约谈 (第六条), 考试成绩 (第七条), 挂职, 挂职日志 (第八条), 后备干部 (第九条) | exactly who may use that form: the same `may_record` |
 //! | a workflow's moves | 评价票数, 资格证书, 年轻干部, 年度计划, 专业化名单, 报酬发放, 退出, 后备培养报告, 镇街年度设置 | nobody: statuses, filings, approvals, payments, ballots, exits, certificates and yearly settings come from their workflows |
 //!
 //! The checks run in the forms' order: scope (another town's row reads as
@@ -29,6 +29,7 @@ pub enum Sheet {
     VillageYears,
     ThreeGood,
     ConditionAnswers,
+    PayParts,
     TrainingSessions,
     Attendance,
     Ballots,
@@ -60,12 +61,13 @@ pub enum Source {
 }
 
 impl Sheet {
-    pub const ALL: [Sheet; 21] = [
+    pub const ALL: [Sheet; 22] = [
         Sheet::People,
         Sheet::Posts,
         Sheet::VillageYears,
         Sheet::ThreeGood,
         Sheet::ConditionAnswers,
+        Sheet::PayParts,
         Sheet::TrainingSessions,
         Sheet::Attendance,
         Sheet::Ballots,
@@ -92,6 +94,7 @@ impl Sheet {
             Sheet::VillageYears => "村年度情况",
             Sheet::ThreeGood => "三好三强",
             Sheet::ConditionAnswers => "增设条件",
+            Sheet::PayParts => "报酬构成",
             Sheet::TrainingSessions => "培训班次",
             Sheet::Attendance => "参训记录",
             Sheet::Ballots => "评价票数",
@@ -119,6 +122,7 @@ impl Sheet {
         match self {
             Sheet::People | Sheet::Posts | Sheet::VillageYears | Sheet::ThreeGood => Source::Facts,
             Sheet::ConditionAnswers
+            | Sheet::PayParts
             | Sheet::TrainingSessions
             | Sheet::Attendance
             | Sheet::Admonitions
@@ -205,6 +209,7 @@ pub fn may_import(actor: &Actor<'_>, sheet: Sheet, owner: Owner<'_>) -> Result<(
         }
         Source::Form => match sheet {
             Sheet::ConditionAnswers => crate::art01_conditions::may_record(actor, needs_town()?),
+            Sheet::PayParts => crate::art13_pay_parts::may_record(actor, needs_town()?),
             Sheet::TrainingSessions | Sheet::Attendance => {
                 let level = if town.is_some() {
                     TrainingLevel::Town
@@ -294,13 +299,14 @@ pub fn role_note(role: Role) -> String {
 
 /// How many rows each sheet of a workbook's records has, in the
 /// workbook's order.
-pub fn rows_per_sheet(r: &Records) -> [(Sheet, usize); 21] {
+pub fn rows_per_sheet(r: &Records) -> [(Sheet, usize); 22] {
     [
         (Sheet::People, r.people.len()),
         (Sheet::Posts, r.posts.len()),
         (Sheet::VillageYears, r.village_years.len()),
         (Sheet::ThreeGood, r.three_good.len()),
         (Sheet::ConditionAnswers, r.condition_answers.len()),
+        (Sheet::PayParts, r.pay_parts.len()),
         (Sheet::TrainingSessions, r.training_sessions.len()),
         (Sheet::Attendance, r.attendance.len()),
         (Sheet::Ballots, r.ballots.len()),
@@ -369,6 +375,7 @@ mod tests {
         let facts = [People, Posts, VillageYears, ThreeGood];
         let town_forms = [
             ConditionAnswers,
+            PayParts,
             TrainingSessions,
             Attendance,
             Admonitions,
@@ -443,6 +450,7 @@ mod tests {
                 VillageYears,
                 ThreeGood,
                 ConditionAnswers,
+                PayParts,
                 TrainingSessions,
                 Attendance,
                 Admonitions,

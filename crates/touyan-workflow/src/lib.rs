@@ -13,6 +13,8 @@
 //!   the proposal and the measures.
 //! - `art01_conditions.rs`: Article 1's conditions added by a city's
 //!   policy: who records a person's yes/no answers.
+//! - `art13_pay_parts.rs`: Article 13's parts of the pay set by
+//!   higher-level rules: who records them.
 //! - `art11_plan.rs`: Article 11, a secretary's yearly plan: draft →
 //!   review meeting → public notice → filing with the town, returns.
 //! - `art02_daily.rs`: the inferred Chapter 2, daily management: who
@@ -33,6 +35,7 @@ pub mod art08_09_reserves;
 pub mod art10_young;
 pub mod art11_plan;
 pub mod art12_evaluation;
+pub mod art13_pay_parts;
 pub mod art13_pay_run;
 pub mod art14_exit;
 pub mod art14_treatment;

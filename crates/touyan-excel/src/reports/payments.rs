@@ -118,10 +118,7 @@ pub fn payments_report(x: &Payments, made_on: Date, mask: Option<Mask>) -> Repor
     Report {
         sheets: vec![Sheet {
             name: "补贴发放".to_owned(),
-            title: format!(
-                "{}专业化村党组织书记补贴发放汇总表",
-                month_zh(x.month)
-            ),
+            title: format!("{}专业化村党组织书记补贴发放汇总表", month_zh(x.month)),
             warning: x.example_amounts,
             info: lines,
             blocks,

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
-    Labelled, ListEntry, PayRecord, Person, Post, Reserve, ReserveReport, Secondment, ThreeGood,
-    TownYear, TrainingSession, VillageYear, WorkLog, YoungCadre,
+    Labelled, ListEntry, PayPartRecord, PayRecord, Person, Post, Reserve, ReserveReport,
+    Secondment, ThreeGood, TownYear, TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
@@ -17,6 +17,7 @@ use crate::Roster;
 mod conditions;
 mod evaluation;
 mod lists;
+mod pay_parts;
 mod people;
 mod reserves;
 mod secondments;
@@ -382,6 +383,7 @@ pub fn each_record(v: &mut impl Visit) {
     v.visit::<VillageYear>();
     v.visit::<ThreeGood>();
     v.visit::<ConditionAnswer>();
+    v.visit::<PayPartRecord>();
     v.visit::<TrainingSession>();
     v.visit::<Attendance>();
     v.visit::<Ballots>();
@@ -432,11 +434,11 @@ mod tests {
     #[test]
     fn the_table_is_consistent() {
         let all = sheets();
-        assert_eq!(all.len(), 21);
+        assert_eq!(all.len(), 22);
         let mut names: Vec<_> = all.iter().map(|s| s.name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 21, "sheet names are unique");
+        assert_eq!(names.len(), 22, "sheet names are unique");
         for s in all {
             assert!(s.name.chars().count() <= 31, "{}", s.name);
             for &k in s.key {

@@ -51,6 +51,7 @@ mod daily;
 mod evaluations;
 mod exceptions;
 mod lists;
+mod pay_parts;
 mod people;
 mod plans;
 mod reserves;
@@ -63,6 +64,7 @@ pub use daily::*;
 pub use evaluations::*;
 pub use exceptions::*;
 pub use lists::*;
+pub use pay_parts::*;
 pub use people::*;
 pub use plans::*;
 pub use reserves::*;
@@ -98,6 +100,9 @@ pub struct Records {
     pub town_years: Vec<TownYear>,
     /// Answers to the policy's added conditions (after the people).
     pub condition_answers: Vec<ConditionAnswer>,
+    /// The parts of a secretary's pay set by higher-level rules, by
+    /// person, month and part (Article 13; after the people).
+    pub pay_parts: Vec<PayPartRecord>,
     /// The filed versions of the yearly lists (written by the review's
     /// filing, not imported: not a kind of the import's batch).
     pub list_filings: Vec<ListFiling>,
@@ -133,6 +138,7 @@ impl Records {
             + self.reserve_reports.len()
             + self.town_years.len()
             + self.condition_answers.len()
+            + self.pay_parts.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -30,6 +30,7 @@ pub(crate) mod m0017_exceptions;
 pub(crate) mod m0018_two_educations;
 pub(crate) mod m0020_condition_answers;
 pub(crate) mod m0021_list_filings;
+pub(crate) mod m0022_pay_parts;
 pub(crate) mod m0023_one_card_accounts;
 
 use sea_orm::DbBackend;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_two_educations::TwoEducations),
             Box::new(m0020_condition_answers::ConditionAnswers),
             Box::new(m0021_list_filings::ListFilings),
+            Box::new(m0022_pay_parts::PayParts),
             Box::new(m0023_one_card_accounts::OneCardAccounts),
         ]
     }
@@ -365,6 +367,7 @@ mod tests {
             .iter()
             .chain(MORE_TABLES)
             .chain(m0020_condition_answers::TABLES)
+            .chain(m0022_pay_parts::TABLES)
             .collect();
         let names: Vec<&str> = all.iter().map(|t| t.0).collect();
         assert_eq!(names, crate::records::TABLES);

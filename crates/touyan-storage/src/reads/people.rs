@@ -5,8 +5,8 @@ use sea_orm::{ConnectionTrait, Statement, Value};
 use touyan_records::CitizenId;
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, Certificate, ConditionAnswer, ExamResult, Exit,
-    ListEntry, PayRecord, Person, Post, Reserve, Secondment, ThreeGood, TrainingSession,
-    VillageYear, WorkLog, YoungCadre,
+    ListEntry, PayPartRecord, PayRecord, Person, Post, Reserve, Secondment, ThreeGood,
+    TrainingSession, VillageYear, WorkLog, YoungCadre,
 };
 
 use super::{Page, Paged, records, select_query};
@@ -60,6 +60,9 @@ pub struct PersonFile {
     pub exits: Vec<Exit>,
     /// The town's answers to the policy's added inclusion conditions.
     pub condition_answers: Vec<ConditionAnswer>,
+    /// The parts of the pay set by higher-level rules (Article 13), by
+    /// month and part.
+    pub pay_parts: Vec<PayPartRecord>,
 }
 
 impl PersonFile {
@@ -258,6 +261,7 @@ impl Scoped<'_> {
             of_person::<PayRecord>(b, id),
             of_person::<Exit>(b, id),
             of_person::<ConditionAnswer>(b, id),
+            of_person::<PayPartRecord>(b, id),
         ];
         let rows = self.store.read_batch(queries).await?;
         let [
@@ -281,7 +285,8 @@ impl Scoped<'_> {
             pay,
             exits,
             condition_answers,
-        ] = <[Vec<Row>; 20]>::try_from(rows)
+            pay_parts,
+        ] = <[Vec<Row>; 21]>::try_from(rows)
             .map_err(|_| StoreError::Database("内部错误：一人一档的查询结果数目不符".into()))?;
         let Some(person) = records::<Person>(&person)?.into_iter().next() else {
             return Ok(None);
@@ -321,6 +326,7 @@ impl Scoped<'_> {
             pay: records(&pay)?,
             exits: records(&exits)?,
             condition_answers: records(&condition_answers)?,
+            pay_parts: records(&pay_parts)?,
         }))
     }
 }

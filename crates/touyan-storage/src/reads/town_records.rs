@@ -339,6 +339,7 @@ impl Store {
             pay_records: self.list_unordered(person()).await?,
             exits: self.list_unordered(person()).await?,
             condition_answers: self.list_unordered(person()).await?,
+            pay_parts: self.list_unordered(person()).await?,
             list_entries: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             town_years: self.list_unordered(Some((&by_town, vec![code()]))).await?,
             young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,

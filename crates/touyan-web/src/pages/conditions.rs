@@ -11,7 +11,7 @@ use touyan_office::conditions::{self as office, Asked};
 use touyan_office::{By, OfficeError};
 use touyan_storage::PersonFile;
 
-use super::files::{Refused, person_page};
+use super::files::person_page;
 use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
@@ -126,6 +126,6 @@ pub async fn record(
         Err(OfficeError::Conflict(_)) => StatusCode::CONFLICT,
         Err(OfficeError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let message = done.err().map(|e| Refused::Conditions(e.to_string()));
+    let message = done.err().map(|e| e.to_string());
     person_page(&st, &user, &origin, &reference, message, status).await
 }

@@ -32,14 +32,10 @@ struct RecordPage {
     /// The person's one-card account, masked, and the town's form
     /// (`None`: a village's page).
     one_card: Option<super::one_card::OneCardForm>,
-}
-
-/// A form of the person's page that came back refused: which, and the
-/// sentence (with what was typed where the form keeps it).
-pub(super) enum Refused {
-    Conditions(String),
-    /// (the sentence, the account typed).
-    OneCard(String, String),
+    /// The person's whole pay by part and channel (Article 13), and the
+    /// town's form of the parts set by higher-level rules (`None`: a
+    /// village's page).
+    pay_parts: Option<super::pay_parts::PayPartsForm>,
 }
 
 pub async fn village(
@@ -153,6 +149,7 @@ pub async fn village(
             sections,
             conditions: None,
             one_card: None,
+            pay_parts: None,
         },
         StatusCode::OK,
     ))
@@ -166,21 +163,42 @@ pub async fn person(
     person_page(&st, &user, &origin, &id, None, StatusCode::OK).await
 }
 
-/// The one-person file of the person `reference` stands for, with a
-/// refused form's sentence above that form.
+/// The one-person file of the person `reference` stands for, with
+/// `error` (a refused form's sentence) above the conditions' form.
 pub(super) async fn person_page(
     st: &AppState,
     user: &crate::state::User,
     origin: &str,
     reference: &str,
-    refused: Option<Refused>,
+    error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let (conditions_error, one_card_refused) = match refused {
-        Some(Refused::Conditions(m)) => (Some(m), None),
-        Some(Refused::OneCard(m, typed)) => (None, Some((m, typed))),
-        None => (None, None),
+    let kept = Kept {
+        conditions: error,
+        ..Kept::default()
     };
+    person_page_with(st, user, origin, reference, kept, status).await
+}
+
+/// What a refused form of the person's page shows again: its sentence
+/// and, where the form keeps them, the values sent.
+#[derive(Default)]
+pub(super) struct Kept {
+    pub conditions: Option<String>,
+    pub pay_parts: Option<(String, touyan_office::pay_parts::Asked)>,
+    /// (the sentence, the account typed).
+    pub one_card: Option<(String, String)>,
+}
+
+/// [`person_page`] with a refused form's `kept` sentence and values.
+pub(super) async fn person_page_with(
+    st: &AppState,
+    user: &crate::state::User,
+    origin: &str,
+    reference: &str,
+    kept: Kept,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let id = st.person_id(reference).ok_or(PageError::NotFound)?;
     let file = st
         .reader(user)
@@ -212,10 +230,14 @@ pub(super) async fn person_page(
                 ),
             ],
             sections: person_sections(&file),
-            conditions: super::conditions::form(st, user, reference, &file, conditions_error),
-            one_card: Some(
-                super::one_card::form(st, user, reference, &p.id, one_card_refused).await?,
-            ),
+            conditions: super::conditions::form(st, user, reference, &file, kept.conditions),
+            one_card: Some(super::one_card::form(st, user, reference, &p.id, kept.one_card).await?),
+            pay_parts: Some(super::pay_parts::form(
+                user,
+                reference,
+                &file,
+                kept.pay_parts,
+            )),
         },
         status,
     ))

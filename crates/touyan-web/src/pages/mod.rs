@@ -16,6 +16,9 @@
 //! - `files.rs`: one village's file and the one-person file.
 //! - `conditions.rs`: the person's answers to the conditions the city's
 //!   policy adds, and the town's form recording them.
+//! - `pay_parts.rs`: the person's whole pay by part and channel
+//!   (Article 13), and the town's form recording the parts set by
+//!   higher-level rules; the whole-pay table the pay page shows too.
 //! - `policy.rs`: the policy parameters in force on a day.
 //! - `audit.rs`: the audit trail.
 
@@ -24,6 +27,7 @@ mod conditions;
 mod dashboard;
 mod files;
 mod one_card;
+mod pay_parts;
 mod people;
 mod policy;
 mod sign_in;
@@ -34,6 +38,9 @@ pub use conditions::{ConditionsForm, FormLine, record as record_conditions};
 pub use dashboard::{DashboardQuery, TownLine, WARNINGS_SHOWN, dashboard};
 pub use files::{Section, person, person_sections, village};
 pub use one_card::{OneCardForm, record as record_one_card};
+pub use pay_parts::{
+    PartInput, PayPartsForm, WholeRow, WholeView, record as record_pay_parts, whole_view,
+};
 pub(crate) use people::whole_id_search;
 pub use people::{PersonLine, people, role_zh};
 pub use policy::{PolicyLine, PolicyQuery, policy};

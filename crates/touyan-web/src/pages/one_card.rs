@@ -10,7 +10,7 @@ use touyan_office::one_card as office;
 use touyan_office::{By, OfficeError};
 use touyan_records::CitizenId;
 
-use super::files::{Refused, person_page};
+use super::files::{Kept, person_page_with};
 use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
@@ -81,13 +81,9 @@ pub async fn record(
         Err(OfficeError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let message = done.err().map(|e| e.to_string()).unwrap_or_default();
-    person_page(
-        &st,
-        &user,
-        &origin,
-        &reference,
-        Some(Refused::OneCard(message, typed)),
-        status,
-    )
-    .await
+    let kept = Kept {
+        one_card: Some((message, typed)),
+        ..Kept::default()
+    };
+    person_page_with(&st, &user, &origin, &reference, kept, status).await
 }

@@ -86,6 +86,8 @@ pub(super) struct RunPage {
     /// The one-card file: whether it may be taken, who has no account
     /// (`None` where the page is shown after a refused move or file).
     pub(super) one_card: Option<super::OneCardStatus>,
+    /// Each person's whole pay of the month by part, and per channel.
+    whole: crate::pages::WholeView,
 }
 
 fn lines_of(x: &Payments) -> Vec<PayLine> {
@@ -144,7 +146,12 @@ fn by_source_of(records: &[PayRecord]) -> Vec<(String, u32, String)> {
 
 // One piece: it lays out one page in the order it shows its parts.
 pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
-    let View { town_name, tm: v } = v;
+    let View {
+        town_name,
+        tm: v,
+        whole: (whole, _),
+    } = v;
+    let whole = crate::pages::whole_view(&whole);
     let current = v.current();
     let buttons = v
         .moves_for(&actor(user))
@@ -255,6 +262,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
             .collect(),
         can_download: user.may(Action::Export),
         one_card: None,
+        whole,
     }
 }
 

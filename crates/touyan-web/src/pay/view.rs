@@ -5,6 +5,7 @@
 use time::Date;
 use touyan_office::OfficeError;
 use touyan_office::pay::{self as office_pay, TownMonth};
+use touyan_office::pay_parts::{self, WholePay};
 use touyan_records::TownCode;
 use touyan_reports as reports;
 
@@ -16,6 +17,9 @@ use crate::state::{AppState, User};
 pub(super) struct View {
     pub(super) town_name: String,
     pub(super) tm: TownMonth,
+    /// The month's whole pay of the town's people by part and channel
+    /// (Article 13), and why the subsidies cannot be computed, if so.
+    pub(super) whole: (WholePay, Option<String>),
 }
 
 async fn load(
@@ -33,7 +37,16 @@ async fn load(
         Err(OfficeError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(PageError::Internal(e.to_string())),
     };
-    Ok(Some(View { town_name, tm }))
+    let whole = match pay_parts::town_whole_pay(desk.store(), &tm).await {
+        Ok(w) => w,
+        Err(OfficeError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
+    Ok(Some(View {
+        town_name,
+        tm,
+        whole,
+    }))
 }
 
 /// Parses a path's month and town, checks scope, and loads the run.
