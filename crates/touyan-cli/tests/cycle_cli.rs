@@ -375,6 +375,7 @@ async fn cycle_and_payroll(db: TestDb) {
         on: date!(2025 - 02 - 15),
         reason: touyan_records::model::ExitReason::Other,
         note: String::new(),
+        programme: touyan_records::model::Programme::Secretary,
     }])
     .await
     .unwrap();

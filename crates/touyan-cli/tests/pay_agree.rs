@@ -272,6 +272,7 @@ async fn cli_and_browser_agree(db: TestDb) {
             on: date!(2025 - 02 - 15),
             reason: touyan_records::model::ExitReason::Other,
             note: String::new(),
+            programme: touyan_records::model::Programme::Secretary,
         }])
         .await
         .unwrap();

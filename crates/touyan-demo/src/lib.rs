@@ -20,9 +20,9 @@ use rust_decimal::Decimal;
 use time::{Date, Duration, Month};
 use touyan_records::model::{
     Admonition, AnnualPlan, Attendance, Ballots, ConditionAnswer, Exit, ExitReason, ListEntry,
-    ListStatus, Person, Post, PostRole, RaterGroup, Records, Reserve, ReserveReport, Secondment,
-    SecondmentLevel, SessionForm, ThreeGood, Town, TownYear, TrainingLevel, TrainingSession,
-    Village, VillageYear, WorkLog, YoungCadre,
+    ListStatus, Person, Post, PostRole, Programme, RaterGroup, Records, Reserve, ReserveReport,
+    Secondment, SecondmentLevel, SessionForm, ThreeGood, Town, TownYear, TrainingLevel,
+    TrainingSession, Village, VillageYear, WorkLog, YoungCadre,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::Params;
@@ -653,6 +653,7 @@ fn follow_ups(
                     on: held,
                     reason: ExitReason::FailedEvaluation,
                     note: "测评胜任率达不到 80%，经镇街党(工)委认定不能胜任".to_string(),
+                    programme: Programme::Secretary,
                 }),
                 _ => {}
             }

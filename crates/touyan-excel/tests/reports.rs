@@ -135,6 +135,7 @@ fn county() -> Records {
         on: date!(2024 - 12 - 20),
         reason: ExitReason::FailedEvaluation,
         note: String::new(),
+        programme: Programme::Secretary,
     }];
     r.posts = vec![Post {
         person: f.e.clone(),

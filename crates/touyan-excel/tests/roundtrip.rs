@@ -505,6 +505,7 @@ fn roster() -> impl Strategy<Value = Roster> {
                         on: *on,
                         reason: *reason,
                         note: note.clone(),
+                        programme: reason.programme().unwrap_or(Programme::Secretary),
                     })
                     .collect();
                 dedup(&mut r.secondments, |s| (s.person.clone(), s.start));

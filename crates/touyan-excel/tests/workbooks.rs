@@ -495,6 +495,7 @@ fn a_clerks_workbook_reads_into_the_expected_records() {
             on: date!(2025 - 01 - 31),
             reason: ExitReason::Other,
             note: "调任乡镇".into(),
+            programme: Programme::Secretary,
         }],
         ..Roster::default()
     };
@@ -1084,6 +1085,7 @@ fn full_roster() -> Roster {
             on: date!(2025 - 06 - 30),
             reason: ExitReason::FailedEvaluation,
             note: "=1+1".into(),
+            programme: Programme::Secretary,
         }],
         work_logs: vec![
             WorkLog {

@@ -16,7 +16,7 @@
 //! then the records.
 
 use time::Date;
-use touyan_records::model::{Exit, ExitReason, PostRole, Records};
+use touyan_records::model::{Exit, ExitReason, PostRole, Programme, Records};
 use touyan_records::{CitizenId, TownCode};
 use touyan_rules::Policy;
 use touyan_rules::art14_exit_inferred::{self, ExitFacts};
@@ -112,7 +112,7 @@ impl TownYear {
                 let exit = r
                     .exits
                     .iter()
-                    .filter(|x| x.person == e.person)
+                    .filter(|x| x.person == e.person && x.programme == Programme::Secretary)
                     .max_by_key(|x| x.on);
                 let still = r.posts.iter().any(|p| {
                     p.person == e.person
@@ -180,6 +180,7 @@ pub async fn record_exit(
         on,
         reason,
         note: note.chars().take(NOTE_CHARS).collect(),
+        programme: Programme::Secretary,
     };
     let batch = Batch {
         exits: vec![exit.clone()],

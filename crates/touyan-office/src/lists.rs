@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use time::Date;
 use touyan_records::model::{
     Departure, ExceptionState, Labelled, ListDraft, ListEntry, ListException, ListMoveKind,
-    ListReview, ListStatus, ReviewState,
+    ListReview, ListStatus, Programme, ReviewState,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_rules::art01_inclusion::{self, QuotaReason};
@@ -374,6 +374,7 @@ impl TownList {
         Ok(records
             .exits
             .iter()
+            .filter(|x| x.programme == Programme::Secretary)
             .filter(|x| day <= x.on && x.on <= today)
             .filter(|x| self.filed.iter().any(|e| e.person == x.person))
             .map(|x| x.person.clone())

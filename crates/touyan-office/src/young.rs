@@ -19,8 +19,8 @@ use rust_decimal::Decimal;
 use time::macros::offset;
 use time::{Date, PrimitiveDateTime};
 use touyan_records::model::{
-    Exit, Labelled, PostRole, Records, Reserve, YoungCadre, YoungCandidate, YoungMoveKind,
-    YoungState,
+    Exit, Labelled, PostRole, Programme, Records, Reserve, YoungCadre, YoungCandidate,
+    YoungMoveKind, YoungState,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_rules::art10_young_cadres::{self, AgeReason, MonthlyPay, Place, Waiting};
@@ -279,7 +279,7 @@ impl YoungTown {
         self.young
             .exits
             .iter()
-            .filter(|x| x.person == *id && x.on >= start)
+            .filter(|x| x.person == *id && x.programme == Programme::Young && x.on >= start)
             .max_by_key(|x| x.on)
     }
 

@@ -14,7 +14,7 @@
 
 use time::Date;
 use touyan_records::CitizenId;
-use touyan_records::model::{Exit, ExitReason, Labelled, YoungCadre, YoungState};
+use touyan_records::model::{Exit, ExitReason, Labelled, Programme, YoungCadre, YoungState};
 use touyan_rules::Params;
 use touyan_rules::Policy;
 use touyan_rules::art10_young_cadres;
@@ -215,6 +215,7 @@ pub async fn record_exit(
         on,
         reason,
         note: note.to_owned(),
+        programme: Programme::Young,
     };
     let batch = Batch {
         exits: vec![exit.clone()],

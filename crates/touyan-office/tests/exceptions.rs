@@ -558,6 +558,7 @@ async fn a_month_pays_the_list_in_force_that_month(db: TestDb) {
         on,
         reason: touyan_records::model::ExitReason::LeftOffice,
         note: "调离".into(),
+        programme: touyan_records::model::Programme::Secretary,
     };
     let batch = |x| touyan_storage::Batch {
         exits: vec![x],

@@ -40,7 +40,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use time::{Date, Duration, Month};
-use touyan_records::model::{Exit, ListEntry, ListStatus, Person, Records, Village};
+use touyan_records::model::{Exit, ListEntry, ListStatus, Person, Programme, Records, Village};
 use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_rules::calendar::add_months;
 
@@ -289,10 +289,16 @@ pub(crate) fn filed_entries_in_month(
     v
 }
 
-/// The earliest exit of each person dated before `day`.
+/// The earliest exit from professionalized management of each person
+/// dated before `day` (an exit from the young cadres' programme ends
+/// that programme only).
 pub(crate) fn exits_before(r: &Records, day: Date) -> HashMap<&CitizenId, &Exit> {
     let mut m: HashMap<&CitizenId, &Exit> = HashMap::new();
-    for x in r.exits.iter().filter(|x| x.on < day) {
+    for x in r
+        .exits
+        .iter()
+        .filter(|x| x.programme == Programme::Secretary && x.on < day)
+    {
         let e = m.entry(&x.person).or_insert(x);
         if x.on < e.on {
             *e = x;

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use time::Date;
-use touyan_records::model::{Records, YoungCadre, YoungState};
+use touyan_records::model::{Programme, Records, YoungCadre, YoungState};
 use touyan_records::{CitizenId, CommitteeKind, TownCode};
 use touyan_rules::art10_young_cadres::Share;
 use touyan_rules::decision::Decision;
@@ -208,10 +208,11 @@ pub fn young_on_programme<'a>(
     paid
 }
 
-/// The days of each person's exits on record.
+/// The days of each person's exits from the young cadres' programme on
+/// record (an exit from professionalized management ends that only).
 fn exits_by_person(r: &Records) -> HashMap<&CitizenId, Vec<Date>> {
     let mut m: HashMap<&CitizenId, Vec<Date>> = HashMap::new();
-    for x in &r.exits {
+    for x in r.exits.iter().filter(|x| x.programme == Programme::Young) {
         m.entry(&x.person).or_default().push(x.on);
     }
     m

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use time::Date;
 use time::macros::date;
 use touyan_records::model::{
-    Exit, ExitReason, Records, Town, Village, YoungCadre, YoungCandidate, YoungState,
+    Exit, ExitReason, Programme, Records, Town, Village, YoungCadre, YoungCandidate, YoungState,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
 use touyan_reports::{young, young_on_programme, young_places};
@@ -95,6 +95,7 @@ fn records(c_state: YoungState) -> Records {
             on: date!(2026 - 03 - 10),
             reason: ExitReason::Resigned,
             note: String::new(),
+            programme: Programme::Young,
         }],
         ..Records::default()
     }
@@ -247,4 +248,30 @@ fn the_places_under_the_cap_are_those_on_the_programme_on_the_day() {
         .len(),
         1
     );
+}
+
+/// An exit ends only the programme it leaves: a cadre who had left
+/// professionalized management as a secretary (不再担任书记, before
+/// joining) is still paid as a young cadre.
+#[test]
+fn a_secretary_exit_does_not_end_the_young_programme() {
+    let f = five();
+    let mut r = records(YoungState::Extended);
+    r.exits = vec![Exit {
+        person: f.a.clone(),
+        on: date!(2025 - 06 - 30),
+        reason: ExitReason::LeftOffice,
+        note: String::new(),
+        programme: Programme::Secretary,
+    }];
+    let feb = date!(2026 - 02 - 01);
+    let who: Vec<CitizenId> = paid(&r, feb, false).into_iter().map(|x| x.0).collect();
+    assert_eq!(who, [f.a.clone(), f.b.clone(), f.c.clone()]);
+    // The same day as an exit from the programme: A is not paid, D
+    // takes the place.
+    r.exits[0].programme = Programme::Young;
+    r.exits[0].reason = ExitReason::Resigned;
+    r.exits[0].on = date!(2026 - 01 - 10);
+    let who: Vec<CitizenId> = paid(&r, feb, false).into_iter().map(|x| x.0).collect();
+    assert_eq!(who, [f.b.clone(), f.c.clone(), f.dd.clone()]);
 }

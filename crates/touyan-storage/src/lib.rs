@@ -64,6 +64,7 @@ mod error;
 mod evaluations;
 mod exceptions;
 mod import_keys;
+mod list_records;
 mod lists;
 mod migrations;
 mod moves;

@@ -58,11 +58,11 @@ pub(crate) fn id(p: &CitizenId) -> Cell {
     text(p.as_str())
 }
 
-fn village(v: &VillageCode) -> Cell {
+pub(crate) fn village(v: &VillageCode) -> Cell {
     text(v.as_str())
 }
 
-fn town(t: &TownCode) -> Cell {
+pub(crate) fn town(t: &TownCode) -> Cell {
     text(t.as_str())
 }
 
@@ -70,11 +70,11 @@ pub(crate) fn person(r: &mut Reader) -> Result<CitizenId, String> {
     r.parse(CitizenId::parse)
 }
 
-fn village_code(r: &mut Reader) -> Result<VillageCode, String> {
+pub(crate) fn village_code(r: &mut Reader) -> Result<VillageCode, String> {
     r.parse(VillageCode::parse)
 }
 
-fn town_code(r: &mut Reader) -> Result<TownCode, String> {
+pub(crate) fn town_code(r: &mut Reader) -> Result<TownCode, String> {
     r.parse(TownCode::parse)
 }
 
@@ -587,101 +587,6 @@ impl Record for AnnualPlan {
             notice_start: r.opt_date()?,
             notice_end: r.opt_date()?,
             filed_on: r.opt_date()?,
-        })
-    }
-}
-
-impl Record for ListEntry {
-    const TABLE: &'static str = "list_entries";
-    const ZH: &'static str = "专业化管理名单";
-    const COLUMNS: &'static [Col] = &[
-        col("year", Int),
-        col("person", Text),
-        col("town", Text),
-        col("village", Text),
-        col("tier", Int),
-        col("status", Text),
-    ];
-    const KEY: usize = 2;
-    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
-        Ok(vec![
-            int(self.year),
-            id(&self.person),
-            town(&self.town),
-            village(&self.village),
-            int(self.tier),
-            label(self.status),
-        ])
-    }
-    fn from_row(r: &mut Reader) -> Result<Self, String> {
-        let year = r.int()?;
-        let person = person(r)?;
-        Ok(ListEntry {
-            town: town_code(r)?,
-            year,
-            person,
-            village: village_code(r)?,
-            tier: r.int()?,
-            status: r.label()?,
-        })
-    }
-}
-
-impl Record for PayRecord {
-    const TABLE: &'static str = "pay_records";
-    const ZH: &'static str = "报酬发放记录";
-    const COLUMNS: &'static [Col] = &[
-        col("person", Text),
-        col("pay_month", Date),
-        col("kind", Text),
-        col("source", Text),
-        col("amount_fen", BigInt),
-    ];
-    const KEY: usize = 4;
-    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
-        Ok(vec![
-            id(&self.person),
-            Cell::Date(self.month),
-            label(self.kind),
-            label(self.source),
-            Cell::Int(self.amount_fen),
-        ])
-    }
-    fn from_row(r: &mut Reader) -> Result<Self, String> {
-        Ok(PayRecord {
-            person: person(r)?,
-            month: r.date()?,
-            kind: r.label()?,
-            source: r.label()?,
-            amount_fen: r.int()?,
-        })
-    }
-}
-
-impl Record for Exit {
-    const TABLE: &'static str = "exits";
-    const ZH: &'static str = "退出记录";
-    const COLUMNS: &'static [Col] = &[
-        col("person", Text),
-        col("exit_on", Date),
-        col("reason", Text),
-        col("note", Text),
-    ];
-    const KEY: usize = 2;
-    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
-        Ok(vec![
-            id(&self.person),
-            Cell::Date(self.on),
-            label(self.reason),
-            text(&self.note),
-        ])
-    }
-    fn from_row(r: &mut Reader) -> Result<Self, String> {
-        Ok(Exit {
-            person: person(r)?,
-            on: r.date()?,
-            reason: r.label()?,
-            note: r.text()?,
         })
     }
 }

@@ -257,6 +257,7 @@ fn sample() -> Batch {
             on: date!(2025 - 06 - 30),
             reason: ExitReason::LeftOffice,
             note: String::new(),
+            programme: Programme::Secretary,
         }],
         work_logs: vec![
             WorkLog {

@@ -447,7 +447,7 @@ pub fn person_json(f: &PersonFile, reference: &str) -> Value {
             "amount_fen": x.amount_fen,
         })).collect::<Vec<_>>(),
         "exits": f.exits.iter().map(|e| json!({
-            "on": e.on.to_string(), "reason": e.reason.code(), "note": e.note,
+            "on": e.on.to_string(), "programme": e.programme.code(), "reason": e.reason.code(), "note": e.note,
         })).collect::<Vec<_>>(),
     })
 }

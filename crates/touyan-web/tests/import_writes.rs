@@ -98,6 +98,7 @@ async fn another_towns_person_is_not_taken(db: TestDb) {
             on: date!(2025 - 05 - 01),
             reason: ExitReason::Discipline,
             note: "处分".into(),
+            programme: Programme::Secretary,
         }],
         exam_results: vec![ExamResult {
             person: person_c(),

@@ -277,6 +277,7 @@ async fn a_month_is_computed_reviewed_approved_and_paid(db: TestDb) {
         on: time::macros::date!(2025 - 05 - 20),
         reason: ExitReason::Other,
         note: String::new(),
+        programme: Programme::Secretary,
     };
     h.store
         .apply(

@@ -1,6 +1,6 @@
 //! The sheets of people, their posts and their exits (人员, 任职, 退出).
 
-use touyan_records::model::{Exit, ExitReason, Labelled, Person, Post, PostRole};
+use touyan_records::model::{Exit, ExitReason, Labelled, Person, Post, PostRole, Programme};
 use touyan_rules::people::Education;
 
 use super::{
@@ -137,12 +137,13 @@ impl Record for Post {
 
 static EXIT: SheetSpec = SheetSpec {
     name: "退出",
-    about: "退出专业化管理：一次退出一行",
+    about: "退出专业化管理或年轻干部优才计划：一次退出一行；“退出的计划”不填时按退出原因推定（延长期满、不再担任村“两委”干部、经考察不胜任、本人辞职为优才计划，其余为专业化管理）",
     columns: &[
         req("身份证号码", Kind::Person),
         req("退出日期", Kind::Date),
         req("退出原因", Kind::Choice(<ExitReason as Labelled>::labels)),
         opt("备注", Kind::Text),
+        opt("退出的计划", Kind::Choice(<Programme as Labelled>::labels)),
     ],
     key: &[0, 1],
     key_what: "退出记录",
@@ -164,14 +165,19 @@ impl Record for Exit {
             Val::Date(self.on),
             choice(self.reason),
             text(&self.note),
+            choice(self.programme),
         ]
     }
     fn from_row(r: &Row) -> Option<Self> {
+        let reason: ExitReason = r.choice(2)?;
         Some(Exit {
             person: r.id(0)?,
             on: r.date(1)?,
-            reason: r.choice(2)?,
+            reason,
             note: r.text(3)?,
+            programme: r
+                .opt_choice(4)?
+                .unwrap_or(reason.programme().unwrap_or(Programme::Secretary)),
         })
     }
 }

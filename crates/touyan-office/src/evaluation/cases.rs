@@ -2,7 +2,7 @@
 //! its end.
 
 use time::Date;
-use touyan_records::model::{Admonition, EvalCase, Exit, ExitReason};
+use touyan_records::model::{Admonition, EvalCase, Exit, ExitReason, Programme};
 use touyan_storage::Store;
 use touyan_workflow::art12_evaluation as flow;
 
@@ -60,6 +60,7 @@ pub async fn end_case(
         on,
         reason: ExitReason::FailedEvaluation,
         note: case.reason.clone(),
+        programme: Programme::Secretary,
     });
     store
         .end_case(

@@ -47,6 +47,33 @@ impl ExitReason {
 }
 
 labelled! {
+    /// Which programme an exit leaves: the professionalized management of
+    /// secretaries (its list and subsidy, Articles 12 to 14) or the young
+    /// cadres' programme (Article 10). A person may be in both, one after
+    /// the other (a young cadre later listed as a secretary): an exit
+    /// ends only its own.
+    Programme {
+        Secretary = "secretary", "村党组织书记专业化管理";
+        Young = "young", "年轻干部优才计划";
+    }
+}
+
+impl ExitReason {
+    /// The programme a ground belongs to when it belongs to one only
+    /// (`None`: the age limit and "other" are grounds of both).
+    pub fn programme(self) -> Option<Programme> {
+        match (
+            ExitReason::SECRETARY.contains(&self),
+            ExitReason::YOUNG.contains(&self),
+        ) {
+            (true, false) => Some(Programme::Secretary),
+            (false, true) => Some(Programme::Young),
+            _ => None,
+        }
+    }
+}
+
+labelled! {
     /// The filing state of a yearly professionalized list (Articles 1, 13).
     ListStatus {
         Draft = "draft", "草拟";
@@ -226,11 +253,13 @@ pub struct ListFiling {
     pub filed_on: Date,
 }
 
-/// Leaving professionalized management.
+/// Leaving professionalized management, or the young cadres' programme.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exit {
     pub person: CitizenId,
     pub on: Date,
+    /// The programme left (an exit ends only its own).
+    pub programme: Programme,
     pub reason: ExitReason,
     pub note: String,
 }

@@ -32,6 +32,7 @@ pub(crate) mod m0020_condition_answers;
 pub(crate) mod m0021_list_filings;
 pub(crate) mod m0022_pay_parts;
 pub(crate) mod m0023_one_card_accounts;
+pub(crate) mod m0024_exit_programme;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_list_filings::ListFilings),
             Box::new(m0022_pay_parts::PayParts),
             Box::new(m0023_one_card_accounts::OneCardAccounts),
+            Box::new(m0024_exit_programme::ExitProgramme),
         ]
     }
 }

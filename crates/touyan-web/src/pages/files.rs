@@ -545,13 +545,14 @@ fn pay_and_exits(f: &PersonFile) -> Vec<Section> {
         },
         Section {
             title: "退出",
-            headers: vec!["日期", "原因", "说明"],
+            headers: vec!["日期", "退出的计划", "原因", "说明"],
             rows: f
                 .exits
                 .iter()
                 .map(|e| {
                     vec![
                         e.on.to_string(),
+                        e.programme.label().to_owned(),
                         e.reason.label().to_owned(),
                         e.note.clone(),
                     ]
