@@ -17,7 +17,7 @@ use touyan_records::model::{
     Departure, ExceptionMoveKind, ExceptionState, Labelled, ListException,
 };
 use touyan_rules::hedges::{self, Scope};
-use touyan_storage::{ExceptionChange, StoreError};
+use touyan_storage::{ExceptionChange, Store, StoreError};
 use touyan_workflow::art01_13_exception as flow;
 
 use crate::lists::{TEXT_CHARS, TownList};
@@ -136,6 +136,31 @@ pub fn approvals(list: &TownList, seq: u32) -> Vec<&touyan_storage::ExceptionMov
                 )
         })
         .collect()
+}
+
+/// Who acted on a record as the documents name them: the account's
+/// display name (a clerk's or an office's name, as the account was set
+/// up), else the user name (an account since removed, the command line).
+pub async fn signer_name(store: &Store, username: &str) -> Result<String, OfficeError> {
+    Ok(store
+        .account(username)
+        .await?
+        .map_or_else(|| username.to_owned(), |a| a.display_name))
+}
+
+/// The approvals of exception `seq` as the filing form prints them:
+/// "镇街审核同意：张三 2026-01-05 10:00" — the move, who by their
+/// display name ([`signer_name`]), when (China time is the caller's).
+pub async fn approvals_signed(
+    store: &Store,
+    list: &TownList,
+    seq: u32,
+) -> Result<Vec<(ExceptionMoveKind, String, time::PrimitiveDateTime)>, OfficeError> {
+    let mut out = Vec::new();
+    for m in approvals(list, seq) {
+        out.push((m.entry.kind, signer_name(store, &m.by).await?, m.at));
+    }
+    Ok(out)
 }
 
 /// A town's exceptions counted for the city's overview.

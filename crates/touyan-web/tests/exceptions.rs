@@ -205,8 +205,9 @@ async fn tier_one_for_a_list_of_one_by_two_approved_exceptions(db: TestDb) {
     assert!(p.contains("经批准的例外"), "{p}");
     assert!(p.contains("村级组织建设全市示范"));
     assert!(p.contains("一档 1 名、二档 0 名"));
-    assert!(p.contains("市级批准：admin"), "{p}");
-    assert!(p.contains("镇街审核同意：rev1"), "{p}");
+    // Signed by the accounts' display names, not their user names.
+    assert!(p.contains("市级批准：admin 测试"), "{p}");
+    assert!(p.contains("镇街审核同意：rev1 测试"), "{p}");
     // The city's overview counts them.
     let o = get("/lists?year=2025")
         .session(Some(&admin.0))

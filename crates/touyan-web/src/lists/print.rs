@@ -75,20 +75,22 @@ pub async fn print(
         .map(|r| r.village.as_str().to_owned())
         .collect();
     let l = &v.list;
-    let exceptions = l
-        .approved_exceptions()
-        .map(|e| PrintException {
+    let mut exceptions = Vec::new();
+    for e in l.approved_exceptions() {
+        let approved = exceptions::approvals_signed(store, l, e.seq)
+            .await?
+            .into_iter()
+            .map(|(kind, name, at)| format!("{}：{name} {}", kind.label(), china_time(at)))
+            .collect::<Vec<_>>()
+            .join("；");
+        exceptions.push(PrintException {
             seq: e.seq,
             rule: exceptions::rule_zh(&e.rule),
             departure: exceptions::departure_zh(l, &e.departure),
             reason: e.reason.clone(),
-            approved: exceptions::approvals(l, e.seq)
-                .into_iter()
-                .map(|m| format!("{}：{} {}", m.entry.kind.label(), m.by, china_time(m.at)))
-                .collect::<Vec<_>>()
-                .join("；"),
-        })
-        .collect();
+            approved,
+        });
+    }
     let p = page(&user, v, None);
     let rows = order
         .iter()
