@@ -555,6 +555,31 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
             .await
             .contains("镇街已提请延长至 2028-07-01，待市级审核")
     );
+    // The extension brings 钱七 back onto the programme: with the three
+    // places of the cap taken (一号 filed, 三号 and 四号 selected) the city
+    // cannot approve it until one is free.
+    expect(
+        &send(
+            &h,
+            &admin,
+            T1,
+            &mv(&rq, "extend", "extension_proposed", "市级考察通过"),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "已确定和备案 3 人，再延长 1 人将超过上限",
+    );
+    assert_eq!(
+        send(
+            &h,
+            &rev,
+            T1,
+            &mv(&r4, "deselect", "selected", "让出名额给延长的钱七")
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(
         send(
             &h,
@@ -566,19 +591,18 @@ async fn candidates_are_scored_selected_within_the_cap_filed_and_extended(db: Te
         .status,
         StatusCode::SEE_OTHER
     );
-    // Extended, 钱七 holds a place again, one more than the cap with the
-    // three selected (the page says so), and is paid again: the two
-    // filed, 钱七 first, 6000 + 4200.
+    // Extended, 钱七 holds a place again, within the cap, and is paid
+    // again: the two filed, 钱七 first, 6000 + 4200.
     let html = young_page(&h, &op).await;
     for want in [
         "经市镇考察通过，已延长至 2028-07-01（第十条）",
         "已延长至 2028-07-01，延长期满停发",
         "本月合计 10200.00 元",
-        "今日在册 4 人",
-        "超过上限",
+        "今日在册 3 人",
     ] {
         assert!(html.contains(want), "{want} missing:\n{html}");
     }
+    assert!(!html.contains("超过上限"), "{html}");
     // The history of the moves, with who made them.
     for want in [
         "录入评分",

@@ -236,12 +236,20 @@ pub fn check_move(
     }
     match kind {
         K::Score => {}
-        K::Select => {
+        // An extension brings back a cadre whose term ended at the age
+        // limit (proposed only then): the place must be free as for a
+        // selection.
+        K::Select | K::Extend => {
             let cap = art10_young_cadres::cap(p, f.villages);
             if f.taken.saturating_add(1) > cap.outcome {
                 return Err(Refusal::Invalid(format!(
-                    "已确定和备案 {} 人，再确定 1 人将超过上限：{}（{}）",
+                    "已确定和备案 {} 人，{}将超过上限：{}（{}）",
                     f.taken,
+                    if kind == K::Extend {
+                        "再延长 1 人"
+                    } else {
+                        "再确定 1 人"
+                    },
                     cap.reason,
                     cap.rule.citation()
                 )));
@@ -272,7 +280,7 @@ pub fn check_move(
             }
         }
         K::DeclineExtension => extension = Extension::Clear,
-        K::Deselect | K::File | K::Return | K::Extend => {}
+        K::Deselect | K::File | K::Return => {}
     }
     Ok(Moved {
         to: e.to,
@@ -524,6 +532,45 @@ mod tests {
         match check_move(&rev, TOWN, Some(S::Candidate), K::Select, "", &p, &three) {
             Err(Refusal::Invalid(m)) => assert!(
                 m.contains("已确定和备案 3 人") && m.contains("至多 3 名") && m.contains("第十条"),
+                "{m}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        // The city's extension brings an aged-out cadre back onto the
+        // programme: with two places taken it is approved, with all three
+        // taken it is refused like a selection.
+        let city = a(Role::CityAdmin);
+        let aged_two = Facts {
+            birth_date: date!(1989 - 01 - 10),
+            ..two
+        };
+        assert!(
+            check_move(
+                &city,
+                TOWN,
+                Some(S::ExtensionProposed),
+                K::Extend,
+                "优秀",
+                &p,
+                &aged_two
+            )
+            .is_ok()
+        );
+        let aged_three = Facts {
+            birth_date: date!(1989 - 01 - 10),
+            ..three
+        };
+        match check_move(
+            &city,
+            TOWN,
+            Some(S::ExtensionProposed),
+            K::Extend,
+            "优秀",
+            &p,
+            &aged_three,
+        ) {
+            Err(Refusal::Invalid(m)) => assert!(
+                m.starts_with("已确定和备案 3 人，再延长 1 人将超过上限") && m.contains("第十条"),
                 "{m}"
             ),
             other => panic!("{other:?}"),
