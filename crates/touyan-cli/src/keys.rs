@@ -51,7 +51,9 @@ pub fn rotate(db: &str, key_file: &Path) -> ExitCode {
                 r.old_key,
                 key_file.display()
             );
-            println!("请立即备份新的密钥文件（与数据库分开保管）；旧密钥的备份已无用，应销毁。");
+            println!(
+                "请立即备份新的密钥文件（与数据库分开保管）。此前的数据库备份和操作日志中的旧记录仍需旧密钥才能解密：保留这些备份期间请一并妥善保管旧密钥，不再需要时再销毁。"
+            );
             ExitCode::SUCCESS
         }
         Err(m) => {

@@ -12,11 +12,22 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The one-card key file of `db`: one per database, outside the
+/// repository (a PostgreSQL database's default is `touyan.key` in the
+/// working directory, here the repository's root).
+fn key_file(db: &str) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    db.hash(&mut h);
+    std::env::temp_dir().join(format!("touyan-storage-cli-{:016x}.key", h.finish()))
+}
+
 /// `touyan` with the database from `--db` only.
 fn touyan(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_touyan"))
         .current_dir(root())
         .env_remove("TOUYAN_DATABASE_URL")
+        .env("TOUYAN_KEY_FILE", key_file(db))
         .arg("--db")
         .arg(db)
         .args(args)

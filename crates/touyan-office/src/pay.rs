@@ -62,7 +62,8 @@ impl TownMonth {
 
     /// A person paid this month as the pay documents name them: (the
     /// village's name, the person's name), from the month's records (the
-    /// list entry of the year, else the young-cadre record).
+    /// list entry of the year, else a filed version of it, else the
+    /// young-cadre record).
     pub fn paid_person(&self, person: &CitizenId) -> (String, String) {
         let r = &self.records;
         let name = r
@@ -75,6 +76,12 @@ impl TownMonth {
             .iter()
             .filter(|e| e.year == self.month.year())
             .map(|e| (&e.person, e.village))
+            .chain(
+                r.list_filings
+                    .iter()
+                    .filter(|f| f.year == self.month.year())
+                    .map(|f| (&f.person, f.village)),
+            )
             .chain(r.young_cadres.iter().map(|y| (&y.person, y.village)))
             .find(|(p, _)| *p == person)
             .map(|(_, v)| v);

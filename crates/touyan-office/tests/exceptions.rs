@@ -16,7 +16,8 @@ use touyan_office::OfficeError;
 use touyan_office::exceptions::{self, Review};
 use touyan_office::lists::{self, Asked, TownList};
 use touyan_office::propose::{self, Options, Quiet};
-use touyan_records::model::{ExceptionState, ReviewState, ThreeGood, VillageYear};
+use touyan_office::{one_card, pay};
+use touyan_records::model::{ExceptionState, PayMoveKind, ReviewState, ThreeGood, VillageYear};
 use touyan_rules::Policy;
 use touyan_storage::testing::TestDb;
 use touyan_storage::{Store, both_backends};
@@ -540,6 +541,25 @@ async fn a_month_pays_the_list_in_force_that_month(db: TestDb) {
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", asked.action));
     }
+    // November is computed, reviewed and approved on the list in force
+    // then (周九 and 赵六), before the December re-filing below.
+    let real = real_amounts();
+    for (who, kind) in [
+        (op, PayMoveKind::Compute),
+        (rev, PayMoveKind::Review),
+        (city, PayMoveKind::Approve),
+    ] {
+        let tm = pay::town_month(&store, &real, NOVEMBER, town())
+            .await
+            .unwrap();
+        let seen = pay::Seen {
+            state: Some(tm.current()),
+            moves: Some(tm.moves.len()),
+        };
+        pay::move_town(&store, who, &tm, kind, seen, "")
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+    }
     // Filed on 10 December, outside January: 赵六's removal needs an
     // exit since the filing (Article 13).
     let december = date!(2026 - 12 - 10);
@@ -604,6 +624,66 @@ async fn a_month_pays_the_list_in_force_that_month(db: TestDb) {
     assert_eq!(paid(date!(2026 - 11 - 01)), both);
     assert_eq!(paid(date!(2026 - 01 - 01)), both);
     assert_eq!(paid(date!(2026 - 12 - 01)), [zhou()]);
+    // November's approved run still holds both after the re-filing, says
+    // nothing changed, and its one-card file pays both, 赵六 named with
+    // his village from the version in force then.
+    let tm = pay::town_month(&store, &real, NOVEMBER, town())
+        .await
+        .unwrap();
+    let mut stored: Vec<_> = tm.stored.iter().map(|r| r.person.clone()).collect();
+    stored.sort();
+    assert_eq!(stored, both);
+    assert!(tm.changed_since_computed().is_none());
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("touyan.key");
+    for (id, account) in [
+        (zhou(), "6228480402564890018"),
+        (zhao(), "6217000010012345678"),
+    ] {
+        one_card::record(&store, Some(&key), &op, &id, account, december)
+            .await
+            .unwrap();
+    }
+    let f = one_card::file(
+        &store,
+        Some(&key),
+        &real,
+        &by(Role::Finance, None),
+        NOVEMBER,
+        town(),
+    )
+    .await
+    .unwrap();
+    let mut rows: Vec<(String, String)> = f
+        .rows
+        .iter()
+        .map(|r| (r.name.clone(), r.village_name.clone()))
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("周九".to_owned(), "第1村村委会".to_owned()),
+            ("赵六".to_owned(), "第3村村委会".to_owned())
+        ]
+    );
     db.finish().await;
+}
+
+const NOVEMBER: time::Date = date!(2026 - 11 - 01);
+
+/// The example policy with the city's amounts (not the example values
+/// standing in for the redacted ones), so that a month may be computed.
+fn real_amounts() -> Policy {
+    let mut p = Policy::example();
+    for name in [
+        "pay.tier1_monthly_yuan",
+        "pay.tier2_monthly_yuan",
+        "pay.tier3_monthly_yuan",
+    ] {
+        p.set_override(name, touyan_rules::policy::Raw::Number("1000"))
+            .unwrap();
+    }
+    p
 }
 both_backends!(month_list, a_month_pays_the_list_in_force_that_month);

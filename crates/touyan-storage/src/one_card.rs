@@ -16,11 +16,15 @@
 //! be read; with it alone there is nothing to read.
 //!
 //! Rotating the key ([`Store::rotate_one_card_key`]) makes a new key in
-//! `<key file>.next`, re-seals every account with it in one transaction,
-//! then puts the new file in the old one's place, so the old key no longer
-//! exists. If the process stops between the commit and the rename, both
-//! files are read (each row names its key) and the next rotation finishes
-//! the move.
+//! `<key file>.next` (from then on new accounts are sealed with it),
+//! re-seals every account with it in one transaction, seals again any
+//! recorded meanwhile with the old key, then puts the new file in the old
+//! one's place: the database's accounts no longer open with the old key.
+//! Older backups of the database, and the change log's earlier rows
+//! (which keep the sealed values written then), still need the old key:
+//! it is kept as long as they are. If the process stops between the
+//! commit and the rename, both files are read (each row names its key)
+//! and the next rotation finishes the move.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -204,9 +208,16 @@ impl CardKeys {
         &self.path
     }
 
-    /// The id of the key that seals new accounts.
+    /// The id of the key in force (the key file's).
     pub fn key_id(&self) -> &str {
         self.current.id()
+    }
+
+    /// The key that seals a new account: the next one while a rotation
+    /// is under way (so that nothing is sealed with the key it retires),
+    /// else the key in force.
+    fn sealing(&self) -> &CardKey {
+        self.next.as_ref().unwrap_or(&self.current)
     }
 
     fn key(&self, id: &str) -> Option<&CardKey> {
@@ -344,14 +355,15 @@ impl Store {
         account: &str,
         on: Date,
     ) -> Result<(), StoreError> {
-        let (nonce, sealed) = keys.current.seal(person, account)?;
+        let key = keys.sealing();
+        let (nonce, sealed) = key.seal(person, account)?;
         let tail: String = {
             let digits: Vec<char> = account.chars().collect();
             digits[digits.len().saturating_sub(4)..].iter().collect()
         };
         let row = SealedAccount {
             person: person.clone(),
-            key_id: keys.key_id().to_owned(),
+            key_id: key.id.clone(),
             nonce,
             sealed,
             tail,
@@ -434,6 +446,29 @@ impl Store {
             });
         }
         tx.upsert(&resealed).await?;
+        tx.commit().await?;
+        // An account recorded meanwhile by a process that read the key
+        // file before `.next` existed is sealed with the old key: sealed
+        // again before the old key goes (new ones are sealed with `.next`).
+        let mut tx = self.begin(actor).await?;
+        let late: Vec<SealedAccount> = tx
+            .list::<SealedAccount>()
+            .await?
+            .into_iter()
+            .filter(|r| r.key_id != new.id)
+            .collect();
+        let mut again = Vec::with_capacity(late.len());
+        for r in &late {
+            let account = keys.open_row(r)?;
+            let (nonce, sealed) = new.seal(&r.person, &account)?;
+            again.push(SealedAccount {
+                key_id: new.id.clone(),
+                nonce,
+                sealed,
+                ..r.clone()
+            });
+        }
+        tx.upsert(&again).await?;
         tx.commit().await?;
         let new_key = new.id.clone();
         std::fs::rename(&next, path).map_err(|e| {

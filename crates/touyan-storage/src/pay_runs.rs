@@ -126,15 +126,26 @@ fn of_town(p: &mut Params, month: Date, town: TownCode) -> (String, Vec<Value>) 
 }
 
 /// The run's payments over `pay_records`: the month's professionalization
-/// subsidies of the people on the town's list of the year, and the month's
+/// subsidies of the people the town's list of the year covers — its list
+/// entries, and the people of its filed versions who are on no list entry
+/// of the year (a month pays the version in force then, so a person a
+/// later re-filing removed is still the town's in the months before; the
+/// office's `covers_of` reads it the same way) — and the month's
 /// young-cadre pay of the young cadres of the town's villages.
 fn town_payments(p: &mut Params, month: Date, town: TownCode) -> (String, Vec<Value>) {
+    let year = || Value::Int(Some(month.year()));
+    let town_v = || Value::String(Some(town.as_str().to_owned()));
     (
         format!(
-            "pay_month = {} AND ((kind = {} AND person IN \
-             (SELECT person FROM list_entries WHERE year = {} AND town = {})) \
+            "pay_month = {} AND ((kind = {} AND (person IN \
+             (SELECT person FROM list_entries WHERE year = {} AND town = {}) \
+             OR (person IN (SELECT person FROM list_filings WHERE year = {} AND town = {}) \
+             AND person NOT IN (SELECT person FROM list_entries WHERE year = {})))) \
              OR (kind IN ({}, {}) AND person IN (SELECT person FROM young_cadres WHERE village IN \
              (SELECT code FROM villages WHERE town_code = {}))))",
+            p.next(),
+            p.next(),
+            p.next(),
             p.next(),
             p.next(),
             p.next(),
@@ -146,11 +157,14 @@ fn town_payments(p: &mut Params, month: Date, town: TownCode) -> (String, Vec<Va
         vec![
             Value::TimeDate(Some(month)),
             Value::String(Some(PayKind::ProfessionalSubsidy.code().to_owned())),
-            Value::Int(Some(month.year())),
-            Value::String(Some(town.as_str().to_owned())),
+            year(),
+            town_v(),
+            year(),
+            town_v(),
+            year(),
             Value::String(Some(PayKind::YoungCadreBase.code().to_owned())),
             Value::String(Some(PayKind::YoungCadreSubsidy.code().to_owned())),
-            Value::String(Some(town.as_str().to_owned())),
+            town_v(),
         ],
     )
 }

@@ -186,8 +186,8 @@ pub(super) async fn person_page(
 pub(super) struct Kept {
     pub conditions: Option<String>,
     pub pay_parts: Option<(String, touyan_office::pay_parts::Asked)>,
-    /// (the sentence, the account typed).
-    pub one_card: Option<(String, String)>,
+    /// The sentence (the account typed is not shown again).
+    pub one_card: Option<String>,
 }
 
 /// [`person_page`] with a refused form's `kept` sentence and values.

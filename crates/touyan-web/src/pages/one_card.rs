@@ -23,9 +23,9 @@ pub struct OneCardForm {
     pub recorded_on: String,
     pub may_record: bool,
     pub action: String,
+    /// A refusal's sentence. What was typed is not shown again: an
+    /// account appears in full only in the one-card file.
     pub error: Option<String>,
-    /// What was typed, when the form comes back refused.
-    pub typed: String,
 }
 
 /// The account on record of `id` and, for the town's operator, the form.
@@ -34,24 +34,22 @@ pub(super) async fn form(
     user: &User,
     reference: &str,
     id: &CitizenId,
-    refused: Option<(String, String)>,
+    error: Option<String>,
 ) -> Result<OneCardForm, PageError> {
     let desk = st.desk(user, Action::People)?;
     let on = office::on_record(desk.store(), &[id]).await?;
     let on = on.get(id);
-    let (error, typed) = refused.unzip();
     Ok(OneCardForm {
         masked: on.map(office::masked),
         recorded_on: on.map(|a| a.recorded_on.to_string()).unwrap_or_default(),
         may_record: office::may_record(&crate::scope::by(user)).is_ok(),
         action: format!("/people/{reference}/one-card"),
         error,
-        typed: typed.unwrap_or_default(),
     })
 }
 
 /// `POST /people/{id}/one-card`: `account`, `csrf`. Back to the person's
-/// page; a refusal is shown on it with what was typed.
+/// page; a refusal is shown on it (without the number typed).
 pub async fn record(
     State(st): State<AppState>,
     Path(reference): Path<String>,
@@ -65,11 +63,11 @@ pub async fn record(
         origin: Some(&origin),
         ..crate::scope::by(&user)
     };
-    let typed = crate::scope::field(&form, "account").to_owned();
+    let typed = crate::scope::field(&form, "account");
     let done = match st.person_id(&reference) {
         // Who may is told before the person is looked for.
         None => office::may_record(&by).and(Err(OfficeError::NotFound)),
-        Some(id) => office::record(store, st.key_file(), &by, &id, &typed, st.today()).await,
+        Some(id) => office::record(store, st.key_file(), &by, &id, typed, st.today()).await,
     };
     let status = match &done {
         Ok(()) => return Ok(see_other(&format!("/people/{reference}#one-card"))),
@@ -82,7 +80,7 @@ pub async fn record(
     };
     let message = done.err().map(|e| e.to_string()).unwrap_or_default();
     let kept = Kept {
-        one_card: Some((message, typed)),
+        one_card: Some(message),
         ..Kept::default()
     };
     person_page_with(&st, &user, &origin, &reference, kept, status).await
