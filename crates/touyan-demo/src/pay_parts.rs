@@ -55,7 +55,7 @@ pub fn pay_parts(person: &CitizenId, month: Date, recorded_on: Date) -> Vec<PayP
         part(
             PayPart::Performance,
             yuan(300 + 50 * (this_month % 13)),
-            if (who >> 16) % 3 == 0 {
+            if (who >> 16).is_multiple_of(3) {
                 "村集体经济"
             } else {
                 "镇街财政"
@@ -64,7 +64,7 @@ pub fn pay_parts(person: &CitizenId, month: Date, recorded_on: Date) -> Vec<PayP
         part(
             PayPart::Pension,
             yuan([200, 250, 300][((who >> 24) % 3) as usize]),
-            if (who >> 32) % 2 == 0 {
+            if (who >> 32).is_multiple_of(2) {
                 "镇街财政"
             } else {
                 "县级财政"
