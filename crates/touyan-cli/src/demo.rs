@@ -124,6 +124,7 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
                 "一卡通账号（虚构）已加密保存，密钥文件：{}（与数据库分开保管；touyan serve 使用同一文件）",
                 o.key_file.display()
             );
+            pay_parts_summary(&records, as_of);
             accounts_summary(&accounts);
             ExitCode::SUCCESS
         }
@@ -200,6 +201,9 @@ async fn write(
     demo_one_card_accounts(&store, records, head.year, at)
         .await
         .map_err(|e| (1, format!("演示一卡通账号无法写入：{e}")))?;
+    demo_pay_parts(&store, records, head.year, at)
+        .await
+        .map_err(|e| (1, format!("演示报酬构成无法写入：{e}")))?;
     let accounts = touyan_web::create_demo_accounts(&store, DEMO_ACTOR)
         .await
         .map_err(|e| (1, e.to_string()))?;
@@ -218,14 +222,7 @@ async fn demo_one_card_accounts(
     at: &Demo<'_>,
 ) -> Result<(), touyan_office::OfficeError> {
     use touyan_workflow::{Actor, Role};
-    let mut listed: Vec<(touyan_records::TownCode, &touyan_records::CitizenId)> = records
-        .list_entries
-        .iter()
-        .filter(|e| e.year == year)
-        .map(|e| (e.town, &e.person))
-        .collect();
-    listed.sort();
-    listed.dedup();
+    let listed = listed_of(records, year);
     let left_out = listed
         .last()
         .and_then(|(last, _)| listed.iter().find(|(t, _)| t == last))
@@ -255,6 +252,71 @@ async fn demo_one_card_accounts(
             at.on,
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// The secretaries on a filed list of `year`, each with their town, in
+/// order.
+fn listed_of(
+    records: &Records,
+    year: i32,
+) -> Vec<(touyan_records::TownCode, &touyan_records::CitizenId)> {
+    let mut listed: Vec<_> = records
+        .list_entries
+        .iter()
+        .filter(|e| e.year == year)
+        .map(|e| (e.town, &e.person))
+        .collect();
+    listed.sort();
+    listed.dedup();
+    listed
+}
+
+/// The made-up parts of the pay set by higher-level rules (basic pay,
+/// performance bonus, pension subsidy, each with its channel:
+/// `touyan_demo::pay_parts`) of every secretary on a filed list of
+/// `year`, for the last months up to the demo's day
+/// (`touyan_demo::pay_part_months`), recorded through the office as each
+/// town's operator would, one person's month at a time.
+async fn demo_pay_parts(
+    store: &Store,
+    records: &Records,
+    year: i32,
+    at: &Demo<'_>,
+) -> Result<(), touyan_office::OfficeError> {
+    use touyan_office::pay_parts::{self, Asked};
+    use touyan_workflow::{Actor, Role};
+    let listed = listed_of(records, year);
+    let months = touyan_demo::pay_part_months(at.on);
+    eprintln!(
+        "正在登记 {} 名专业化书记 {} 个月的演示报酬构成 …",
+        listed.len(),
+        months.len()
+    );
+    for (town, person) in &listed {
+        let by = touyan_office::By {
+            actor: Actor {
+                role: Role::TownOperator,
+                town: Some(town.as_str()),
+            },
+            name: DEMO_ACTOR,
+            origin: None,
+        };
+        for month in &months {
+            let parts = touyan_demo::pay_parts(person, *month, at.on);
+            let asked = Asked {
+                month: format!("{:04}-{:02}", month.year(), u8::from(month.month())),
+                parts: parts
+                    .iter()
+                    .map(|x| {
+                        let yuan = format!("{}.{:02}", x.amount_fen / 100, x.amount_fen % 100);
+                        (x.part, yuan, x.channel.clone())
+                    })
+                    .collect(),
+            };
+            pay_parts::record(store, &by, person, &asked, at.on).await?;
+        }
     }
     Ok(())
 }
@@ -372,6 +434,22 @@ fn remove_sqlite(db: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What `demo_pay_parts` recorded.
+fn pay_parts_summary(r: &Records, as_of: time::Date) {
+    let people = listed_of(r, as_of.year()).len();
+    let months = touyan_demo::pay_part_months(as_of);
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return;
+    };
+    let ym = |d: &time::Date| format!("{}-{:02}", d.year(), u8::from(d.month()));
+    println!(
+        "报酬构成（虚构）：{people} 名专业化书记 {} 至 {} 的基本报酬、业绩考核奖励报酬和养老保险补助，共 {} 条",
+        ym(first),
+        ym(last),
+        people * months.len() * 3
+    );
 }
 
 /// The demo accounts: all of them for a county, a count for a province.

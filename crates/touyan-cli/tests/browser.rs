@@ -639,11 +639,130 @@ async fn file_the_list(c: &Client, base: &str) {
 /// (policy/example-2024.toml: `pay.tier1_monthly_yuan` …).
 const EXAMPLE_SUBSIDY: [u32; 3] = [1500, 1200, 900];
 
+/// Issue 17, items 5 and 6, in the browser: the demo town's operator
+/// opens a secretary on the filed list from the list page and, on the
+/// person's page, records a one-card account — a 9-digit one first,
+/// refused without the number shown again — then sees it masked; and records
+/// the pay parts of the pay page's month (basic pay, performance bonus,
+/// pension subsidy with their channels) and sees them in the whole pay.
+/// Returns the secretary's name.
+async fn record_a_one_card_account_and_pay_parts(c: &Client, base: &str) -> String {
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    click(c, "header nav a[href='/pay']").await;
+    let pay = c.current_url().await.unwrap().path().to_owned();
+    // "/pay/2026-12/370783100"
+    let month = pay.split('/').nth(2).unwrap_or_default().to_owned();
+    assert_eq!(month.len(), 7, "{pay}");
+    click(c, "header nav a[href='/lists']").await;
+    let listed = c
+        .execute(
+            "const r = Array.from(document.querySelectorAll('table.list tbody tr'))\
+               .find(r => /档/.test(r.cells[5].innerText) && !/不列入/.test(r.cells[5].innerText));\
+             const a = r.cells[1].querySelector('a');\
+             return [a.getAttribute('href'), a.innerText];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let href = listed[0].as_str().unwrap().to_owned();
+    let name = listed[1].as_str().unwrap().to_owned();
+    c.goto(&format!("{base}{href}")).await.unwrap();
+
+    // Nine digits: refused, said why, and what was typed is not shown
+    // again (an account appears in full only in the one-card file).
+    fill(c, "#one-card-form input[name=account]", "123456789").await;
+    click(c, "#one-card-form button[type=submit]").await;
+    let error = text_of(c, "#one-card-error").await;
+    assert!(
+        error.contains("10 至 25 位") && error.contains("9 位"),
+        "{error}"
+    );
+    let kept = c
+        .find(Locator::Css("#one-card-form input[name=account]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(""));
+    // 19 digits as written on a card: recorded, only the last four shown.
+    fill(
+        c,
+        "#one-card-form input[name=account]",
+        "6222 0212 3456 7890 123",
+    )
+    .await;
+    click(c, "#one-card-form button[type=submit]").await;
+    let account = text_of(c, "#one-card-account").await;
+    assert!(account.starts_with("**** **** 0123"), "{account}");
+    assert!(
+        !body_text(c).await.contains("6222021234567890123"),
+        "the full account on screen"
+    );
+
+    // The month's three parts (the month picker filled as a script would).
+    c.execute(
+        "document.querySelector('#pay-parts-form input[name=month]').value = arguments[0];",
+        vec![json!(month)],
+    )
+    .await
+    .unwrap();
+    for (field, value) in [
+        ("amount_basic", "2345.67"),
+        ("channel_basic", "镇街财政"),
+        ("amount_performance", "600"),
+        ("channel_performance", "村集体经济"),
+        ("amount_pension", "300"),
+        ("channel_pension", "县级财政"),
+    ] {
+        fill(c, &format!("#pay-parts-form input[name={field}]"), value).await;
+    }
+    click(c, "#pay-parts-form button[type=submit]").await;
+    let row = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#pay-parts-table tbody tr'))\
+               .filter(r => r.cells[0].innerText === arguments[0])\
+               .map(r => Array.from(r.cells).map(c => c.innerText));",
+            vec![json!(month)],
+        )
+        .await
+        .unwrap();
+    let row = row.as_array().unwrap();
+    assert_eq!(row.len(), 1, "{row:?}");
+    let cells: Vec<&str> = row[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    // Each part with its channel; no subsidy saved yet (the month is not
+    // computed); the total 2345.67 + 600 + 300.
+    assert_eq!(
+        cells[1..],
+        [
+            "2345.67（镇街财政）",
+            "600.00（村集体经济）",
+            "300.00（县级财政）",
+            "",
+            "3245.67"
+        ],
+        "{cells:?}"
+    );
+    let channels = text_of(c, "#pay-parts-channels").await;
+    assert!(
+        channels.contains("村集体经济") && channels.contains("县级财政"),
+        "{channels}"
+    );
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("person-pay-1280.png"), png).unwrap();
+    name
+}
+
 /// Issue 5, item 6, in the browser: the demo town's month is computed by
 /// its operator, reviewed by its reviewer, approved by the city and paid
 /// by finance, who downloads the one-card file; every amount is the
 /// tier's subsidy and the file's total is the page's.
-async fn pay_a_month(c: &Client, base: &str) {
+async fn pay_a_month(c: &Client, base: &str, recorded: &str) {
     sign_in(c, base, &format!("town-{HUALONG}")).await;
     click(c, "header nav a[href='/pay']").await;
     let path = c.current_url().await.unwrap().path().to_owned();
@@ -708,6 +827,17 @@ async fn pay_a_month(c: &Client, base: &str) {
         i64::from(sum) * 100 + young_fen,
         "{run}"
     );
+    // The parts recorded on the person's page are in the whole pay.
+    let whole = text_of(c, "#whole-lines").await;
+    let line = whole
+        .lines()
+        .find(|l| l.contains(recorded) && l.contains("2345.67"))
+        .unwrap_or_else(|| panic!("{recorded}'s parts missing: {whole}"));
+    assert!(line.contains("600.00") && line.contains("300.00"), "{line}");
+    // Computed, not approved: no one-card file, and the operator is never
+    // told why (the file is finance's and the city's).
+    assert!(c.find(Locator::Css("#one-card-file")).await.is_err());
+    assert!(c.find(Locator::Css("#one-card-why")).await.is_err());
     sign_out(c).await;
 
     sign_in(c, base, &format!("review-{HUALONG}")).await;
@@ -725,6 +855,15 @@ async fn pay_a_month(c: &Client, base: &str) {
     assert_eq!(text_of(c, "#pay-state").await, "已发放");
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join("pay-1280.png"), png).unwrap();
+    // Approved: finance is offered the one-card file (not taken here).
+    let href = c
+        .find(Locator::Css("#one-card-file"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap();
+    assert_eq!(href.as_deref(), Some(format!("{path}/one-card").as_str()));
 
     // The file, fetched as the page's form posts it.
     let bytes = c
@@ -996,15 +1135,6 @@ async fn decide_the_years_proposals(c: &Client, base: &str) {
     assert!(!overview.contains("未测算"), "{overview}");
 }
 
-/// Issue 5, item 10: one town's year in one browser, on one demo
-/// database, by its operator, its reviewer, the city and finance, none of
-/// them on the command line: the year's proposals decided by the city; the
-/// list adjusted to the year's proposal and
-/// filed; a secretary's yearly plan reviewed, noticed and filed; a training session recorded with its attendance; the half-year
-/// evaluation with a phone vote and paper ballots that opens an interview,
-/// held and closed; the month's pay (subsidies and young cadres' pay)
-/// computed, reviewed, approved and paid, and the one-card file's total
-/// checked against the tiers; a young cadre's exit recorded.
 /// Issue 17, item 3, in the browser: the demo town's operator records a
 /// young cadre's exit on the young-cadre page (resigned, with a note);
 /// the exit is listed and the cadre is no longer offered for one.
@@ -1050,6 +1180,18 @@ async fn record_a_young_cadres_exit(c: &Client, base: &str) {
     assert!(offered.is_empty(), "{who} is still offered for an exit");
 }
 
+/// Issue 5, item 10: one town's year in one browser, on one demo
+/// database, by its operator, its reviewer, the city and finance, none of
+/// them on the command line: the year's proposals decided by the city; the
+/// list adjusted to the year's proposal and filed; a secretary's yearly
+/// plan reviewed, noticed and filed; a training session recorded with its
+/// attendance; the half-year evaluation with a phone vote and paper
+/// ballots that opens an interview, held and closed; a listed secretary's
+/// one-card account and pay parts recorded on their page; the month's pay
+/// (subsidies and young cadres' pay) computed, reviewed, approved and
+/// paid, the payments file's total checked against the tiers, the one-card
+/// file offered to finance and not to the town; a young cadre's exit
+/// recorded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_town_goes_through_its_year_in_the_browser() {
     let server = serve_demo();
@@ -1072,7 +1214,16 @@ async fn a_town_goes_through_its_year_in_the_browser() {
     next().await;
     evaluate_and_hold_the_interview(c, base).await;
     next().await;
-    pay_a_month(c, base).await;
+    let recorded = record_a_one_card_account_and_pay_parts(c, base).await;
+    next().await;
+    pay_a_month(c, base, &recorded).await;
+    next().await;
+    // The town's operator is not offered the approved month's file.
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    click(c, "header nav a[href='/pay']").await;
+    assert_eq!(text_of(c, "#pay-state").await, "已发放");
+    assert!(text_of(c, "#one-card").await.contains("一卡通发放文件"));
+    assert!(c.find(Locator::Css("#one-card-file")).await.is_err());
     next().await;
     record_a_young_cadres_exit(c, base).await;
 }

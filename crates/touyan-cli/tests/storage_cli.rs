@@ -239,7 +239,7 @@ fn help_for_the_new_commands_is_in_chinese() {
 // ───────────────────────────── touyan demo ─────────────────────────────
 
 async fn demo_fills_a_fresh_database(db: TestDb) {
-    use touyan_records::model::{ListEntry, ListStatus, Person};
+    use touyan_records::model::{Labelled, ListEntry, ListStatus, Person};
     let out = touyan(&db.url, &["demo", "--as-of", "2025-06-30"]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}{stdout}", text(&out.stderr));
@@ -275,6 +275,38 @@ async fn demo_fills_a_fresh_database(db: TestDb) {
         .collect::<std::collections::HashSet<_>>()
         .len() as u64;
     assert_eq!(store.count::<Person>().await.unwrap(), 968 * 3 + outside);
+    // The pay parts of May and June 2025, three a month, for every
+    // secretary on the 2025 list, as touyan-demo makes them.
+    let mut listed: Vec<_> = entries
+        .iter()
+        .filter(|e| e.year == 2025)
+        .map(|e| e.person.clone())
+        .collect();
+    listed.sort();
+    listed.dedup();
+    let parts = store
+        .list::<touyan_records::model::PayPartRecord>()
+        .await
+        .unwrap();
+    assert_eq!(parts.len(), listed.len() * 2 * 3);
+    assert!(
+        stdout.contains(&format!(
+            "报酬构成（虚构）：{} 名专业化书记 2025-05 至 2025-06 的基本报酬、业绩考核奖励报酬和养老保险补助，共 {} 条",
+            listed.len(),
+            parts.len()
+        )),
+        "{stdout}"
+    );
+    let june = time::macros::date!(2025 - 06 - 01);
+    let mut first: Vec<_> = parts
+        .iter()
+        .filter(|x| x.person == listed[0] && x.month == june)
+        .cloned()
+        .collect();
+    first.sort_by_key(|x| x.part.code());
+    let mut made = touyan_demo::pay_parts(&listed[0], june, time::macros::date!(2025 - 06 - 30));
+    made.sort_by_key(|x| x.part.code());
+    assert_eq!(first, made);
     // The change log says the demo wrote it.
     assert_eq!(store.actors().await.unwrap(), ["演示数据"]);
 }

@@ -14,6 +14,7 @@
 //! reserves.
 
 mod names;
+mod pay_parts;
 mod rng;
 
 use rust_decimal::Decimal;
@@ -31,6 +32,7 @@ use touyan_rules::art12_competency::{self, Action};
 use touyan_rules::art13_pay;
 use touyan_rules::people::Education;
 
+pub use pay_parts::{PAY_PART_MONTHS, pay_part_months, pay_parts};
 use rng::Rng;
 
 /// What the demo makes: [`Records`] of every kind, towns and villages

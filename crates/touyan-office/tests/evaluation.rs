@@ -14,7 +14,8 @@ use touyan_office::evaluation::{self as ev, CaseMove, EvalMove, NewCode, TownHal
 use touyan_office::{By, OfficeError};
 use touyan_records::CitizenId;
 use touyan_records::model::{
-    Admonition, CaseKind, Choice, EvalState, PaperCount, RaterGroup, SignPart, SignState,
+    Admonition, CaseKind, CaseState, Choice, EvalCase, EvalState, Exit, ExitReason, PaperCount,
+    RaterGroup, SignPart, SignState,
 };
 use touyan_rules::Policy;
 use touyan_storage::testing::TestDb;
@@ -605,6 +606,7 @@ async fn results_are_hidden_until_closed_and_a_code_votes_once(db: TestDb) {
                 &store,
                 op(),
                 &th,
+                &policy,
                 &case,
                 CaseMove::Hold,
                 "已约谈",
@@ -620,6 +622,7 @@ async fn results_are_hidden_until_closed_and_a_code_votes_once(db: TestDb) {
         &store,
         op(),
         &th,
+        &policy,
         &case,
         CaseMove::Hold,
         "已约谈",
@@ -640,4 +643,128 @@ async fn results_are_hidden_until_closed_and_a_code_votes_once(db: TestDb) {
 both_backends!(
     results,
     results_are_hidden_until_closed_and_a_code_votes_once
+);
+
+/// The example policy with Article 12's exit switch
+/// (`exit.on_failed_evaluation`) turned off from 1 June 2025.
+fn no_exit_from_1_june() -> Policy {
+    let src = touyan_rules::policy::EXAMPLE_POLICY_TOML;
+    let (head, tail) = src.split_once("[exit.on_failed_evaluation]").unwrap();
+    let tail = tail.replacen(
+        "values = [{ since = 2000-01-01, value = true }]",
+        "values = [{ since = 2000-01-01, value = true }, { since = 2025-06-01, value = false }]",
+        1,
+    );
+    let src = format!("{head}[exit.on_failed_evaluation]{tail}");
+    assert_ne!(src, touyan_rules::policy::EXAMPLE_POLICY_TOML);
+    Policy::parse(&src).expect("policy")
+}
+
+/// 周九's Party members on paper 5 / 1 / 4: 6 passing of 10 = 60%, below
+/// 80%: the closed evaluation opens an exit case.
+async fn exit_case(store: &Store) -> (TownHalf, EvalCase) {
+    declared(store, &[(zhou(), PARTY, "10")]).await;
+    confirmed(store, EvalMove::ConfirmRaters).await;
+    let th = half(store).await;
+    let paper = [(zhou(), PARTY, ["5", "1", "4"])];
+    ev::enter_paper(store, op(), &th, OPEN, paper_sent(&paper))
+        .await
+        .unwrap();
+    confirmed(store, EvalMove::ConfirmPaper).await;
+    let th = half(store).await;
+    ev::close(store, rev(), &Policy::example(), &th, OPEN, TODAY)
+        .await
+        .unwrap();
+    let th = half(store).await;
+    let case = th.case(|p| *p == zhou()).unwrap();
+    assert_eq!(case.kind, CaseKind::Exit);
+    assert_eq!(th.case_moves(&rev(), &case), CaseMove::ALL[1..]);
+    (th, case)
+}
+
+/// Issue 17: Article 12's exit follows the policy's switch in force on
+/// the day the finding is confirmed. On (the example policy, or the day
+/// before it is turned off): the exit is recorded with the case.
+async fn a_confirmed_failure_exits_while_the_switch_is_on(db: TestDb) {
+    let store = opened(&db).await;
+    let (th, case) = exit_case(&store).await;
+    let may_31 = time::macros::date!(2025 - 05 - 31);
+    let ended = ev::end_case(
+        &store,
+        rev(),
+        &th,
+        &no_exit_from_1_june(),
+        &case,
+        CaseMove::Confirm,
+        "经镇党委研究，确实不能胜任",
+        may_31,
+        TODAY,
+    )
+    .await
+    .unwrap();
+    assert_eq!(ended.state, CaseState::Confirmed);
+    assert_eq!(ended.note, "经镇党委研究，确实不能胜任");
+    let exits = store.list::<Exit>().await.unwrap();
+    assert_eq!(exits.len(), 1);
+    assert_eq!(
+        (exits[0].person.clone(), exits[0].on, exits[0].reason),
+        (zhou(), may_31, ExitReason::FailedEvaluation)
+    );
+    let th = half(&store).await;
+    assert_eq!(th.cases[0].note, "经镇党委研究，确实不能胜任");
+    db.finish().await;
+}
+both_backends!(switch_on, a_confirmed_failure_exits_while_the_switch_is_on);
+
+/// Off on the day of the confirmation: the finding is recorded (the case
+/// confirmed, with the note), no exit, and the note says why, citing the
+/// switch and Article 12. Ended once: a second confirmation is refused.
+async fn a_confirmed_failure_records_no_exit_when_the_switch_is_off(db: TestDb) {
+    let store = opened(&db).await;
+    let (th, case) = exit_case(&store).await;
+    let policy = no_exit_from_1_june();
+    let ended = ev::end_case(
+        &store,
+        rev(),
+        &th,
+        &policy,
+        &case,
+        CaseMove::Confirm,
+        "经镇党委研究，确实不能胜任",
+        TODAY,
+        TODAY,
+    )
+    .await
+    .unwrap();
+    let why = "确认之日（2025-06-02）适用的政策参数 exit.on_failed_evaluation（2025-06-01 起）为“否”：只记录确实不能胜任的认定，不记录退出专业化管理（第十二条）";
+    assert_eq!(ended.state, CaseState::Confirmed);
+    assert_eq!(ended.done_on, Some(TODAY));
+    assert_eq!(ended.note, format!("经镇党委研究，确实不能胜任；{why}"));
+    assert!(store.list::<Exit>().await.unwrap().is_empty());
+    let th = half(&store).await;
+    assert_eq!(th.cases[0].state, CaseState::Confirmed);
+    assert_eq!(th.cases[0].note, ended.note);
+    assert!(store.open_cases(Some(T1)).await.unwrap().is_empty());
+    // Ended: confirming again (as the page seen before) changes nothing.
+    assert!(
+        ev::end_case(
+            &store,
+            rev(),
+            &th,
+            &policy,
+            &case,
+            CaseMove::Confirm,
+            "",
+            TODAY,
+            TODAY,
+        )
+        .await
+        .is_err()
+    );
+    assert!(store.list::<Exit>().await.unwrap().is_empty());
+    db.finish().await;
+}
+both_backends!(
+    switch_off,
+    a_confirmed_failure_records_no_exit_when_the_switch_is_off
 );

@@ -86,7 +86,48 @@ fn codes_in(html: &str) -> Vec<String> {
 }
 
 async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
-    let h = harness(&db, true).await;
+    codes_and_paper_to_an_exit_case(db, true).await;
+}
+both_backends!(evaluation, an_evaluation_from_codes_and_paper_to_an_exit);
+
+/// Issue 17: the same evaluation under a policy whose Article 12 exit
+/// switch (`exit.on_failed_evaluation`) is off from 1 June 2025: the
+/// reviewer's confirmation on 2 June records the finding, no exit, and the
+/// page says why, citing the switch.
+async fn a_finding_confirmed_while_the_exit_switch_is_off_records_no_exit(db: TestDb) {
+    codes_and_paper_to_an_exit_case(db, false).await;
+}
+both_backends!(
+    switch_off,
+    a_finding_confirmed_while_the_exit_switch_is_off_records_no_exit
+);
+
+/// The example policy, its exit switch off from 1 June 2025.
+fn no_exit_from_1_june() -> touyan_rules::Policy {
+    let src = touyan_rules::policy::EXAMPLE_POLICY_TOML;
+    let (head, tail) = src.split_once("[exit.on_failed_evaluation]").unwrap();
+    let tail = tail.replacen(
+        "values = [{ since = 2000-01-01, value = true }]",
+        "values = [{ since = 2000-01-01, value = true }, { since = 2025-06-01, value = false }]",
+        1,
+    );
+    touyan_rules::Policy::parse(&format!("{head}[exit.on_failed_evaluation]{tail}"))
+        .expect("policy")
+}
+
+/// From opening to the exit case the rate opens, and its confirmation on
+/// 2 June 2025, under the example policy (`exits`) or
+/// [`no_exit_from_1_june`].
+async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
+    let h = if exits {
+        harness(&db, true).await
+    } else {
+        let config = touyan_web::Config {
+            policy: no_exit_from_1_june(),
+            ..touyan_web::Config::default()
+        };
+        harness_with(&db, true, config).await
+    };
     h.store.apply("测试", &filed()).await.unwrap();
     let op = sign_in(&h, "op1").await;
     let rev = sign_in(&h, "rev1").await;
@@ -404,12 +445,21 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
     )
     .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
-    let exits: Vec<Exit> = h.store.list().await.unwrap();
-    assert_eq!(exits.len(), 1);
-    assert_eq!(
-        (exits[0].person.clone(), exits[0].reason),
-        (person_a(), ExitReason::FailedEvaluation)
-    );
+    let recorded: Vec<Exit> = h.store.list().await.unwrap();
+    if exits {
+        assert_eq!(recorded.len(), 1);
+        assert_eq!(
+            (recorded[0].person.clone(), recorded[0].reason),
+            (person_a(), ExitReason::FailedEvaluation)
+        );
+    } else {
+        assert!(recorded.is_empty(), "{recorded:?}");
+        let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+        assert!(
+            page.contains("确认之日（2025-06-02）适用的政策参数 exit.on_failed_evaluation（2025-06-01 起）为“否”：只记录确实不能胜任的认定，不记录退出专业化管理（第十二条）"),
+            "{page}"
+        );
+    }
     assert!(h.store.open_cases(Some(T1)).await.unwrap().is_empty());
     let dash = get("/").session(Some(&op.0)).send(&h).await.text();
     assert!(
@@ -420,7 +470,6 @@ async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
     assert_eq!(e.state, EvalState::Closed);
     db.finish().await;
 }
-both_backends!(evaluation, an_evaluation_from_codes_and_paper_to_an_exit);
 
 /// The cells of the printed sheet's rows, text only, joined by `|`, one
 /// string per table row.

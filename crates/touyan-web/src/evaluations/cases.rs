@@ -44,7 +44,19 @@ pub(super) async fn case_move(
             }
         },
     };
-    match office::end_case(store, by, &v.th, &case, mv, field("note"), on, today).await {
+    match office::end_case(
+        store,
+        by,
+        &v.th,
+        st.policy(),
+        &case,
+        mv,
+        field("note"),
+        on,
+        today,
+    )
+    .await
+    {
         Ok(_) => see_other(&format!(
             "/evaluations/{}/{}/{}",
             v.th.year,
