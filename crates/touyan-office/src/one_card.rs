@@ -19,14 +19,13 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 use time::Date;
-use touyan_records::model::{Labelled, PayKind};
+use touyan_records::model::{Labelled, PayKind, PayState};
 use touyan_records::{CitizenId, TownCode};
 use touyan_reports::{FileRow, OneCardFile, month_zh};
-use touyan_rules::Policy;
 use touyan_storage::{AccountOnRecord, CardKeys, Scope, Store};
 use touyan_workflow::art13_pay_run;
 
-use crate::pay::{TownMonth, town_month};
+use crate::pay::TownMonth;
 use crate::{By, OfficeError};
 
 /// How many digits an account may have (bank cards have 16 to 19; the
@@ -130,19 +129,17 @@ pub async fn rotate_key(
     Ok(store.rotate_one_card_key(key_file, by.name).await?)
 }
 
-/// `town`'s one-card file of `month` for `by`, logged as taken: who may
-/// and the run's state first (approved or paid), then every paid
+/// The town's one-card file of `tm`'s month for `by`, logged as taken:
+/// who may and the run's state first (approved or paid), then every paid
 /// person's account (refused, naming them, when any is missing), then
 /// the log entry; only then the file.
 pub async fn file(
     store: &Store,
     key_file: Option<&Path>,
-    policy: &Policy,
     by: &By<'_>,
-    month: Date,
-    town: TownCode,
+    tm: &TownMonth,
 ) -> Result<OneCardFile, OfficeError> {
-    let tm = town_month(store, policy, month, town).await?;
+    let town = tm.town;
     art13_pay_run::may_take_one_card_file(&by.actor, town.as_str(), tm.current())?;
     let state = tm.current().ok_or(OfficeError::NotFound)?;
     let paid: Vec<_> = tm
@@ -158,7 +155,7 @@ pub async fn file(
         Err(_) if store.one_card_on_record(&ids).await?.is_empty() => HashMap::new(),
         Err(e) => return Err(e.into()),
     };
-    let tiers = tiers_of(&tm, &ids);
+    let tiers = tiers_of(tm, &ids);
     let mut rows = Vec::with_capacity(paid.len());
     let mut missing = Vec::new();
     for r in &paid {
@@ -218,6 +215,9 @@ pub struct Readiness {
     pub missing: Vec<(String, String)>,
     /// Whether `by` may take the file now (else why not).
     pub may_take: Result<(), String>,
+    /// Whether `by`'s role takes one-card files at all (finance, the
+    /// city's administrator): who is told why not yet.
+    pub takes_files: bool,
 }
 
 /// `tm`'s one-card readiness for `by`: who of the run's subsidies has no
@@ -243,6 +243,12 @@ pub async fn readiness(
             .collect(),
         may_take: art13_pay_run::may_take_one_card_file(&by.actor, tm.town.as_str(), tm.current())
             .map_err(|r| OfficeError::from(r).to_string()),
+        takes_files: art13_pay_run::may_take_one_card_file(
+            &by.actor,
+            tm.town.as_str(),
+            Some(PayState::Approved),
+        )
+        .is_ok(),
     })
 }
 

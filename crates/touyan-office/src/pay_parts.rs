@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use time::Date;
 use touyan_records::model::{
-    CHANNEL_CHARS, Labelled, PayKind, PayPart, PayPartRecord, PayRecord, Records,
+    CHANNEL_CHARS, Labelled, PayKind, PayPart, PayPartRecord, PayRecord, PayState, Records,
 };
 use touyan_records::{CitizenId, TownCode};
 use touyan_storage::{PersonFile, Scope, Store};
@@ -425,8 +425,9 @@ pub fn person_whole_pay(f: &PersonFile) -> WholePay {
 
 /// A town's month on its pay page: the parts recorded for the town's
 /// people in the month and the 专业化补贴 of the month's pay as the page
-/// shows it (`TownMonth::pay`, from `touyan_reports::month_pay`), and why
-/// the subsidies cannot be computed, if so.
+/// shows it (`TownMonth::pay`, from `touyan_reports::month_pay`; once the
+/// city approved the run, what the run stored), and why the subsidies
+/// cannot be computed, if so.
 pub async fn town_whole_pay(
     store: &Store,
     tm: &TownMonth,
@@ -442,9 +443,21 @@ pub async fn town_whole_pay(
                 .map(|r| (r.who.person.clone(), r.who.name.clone())),
         );
     }
-    let (payments, problem) = match tm.pay.town_records(tm.town) {
-        Ok(r) => (r.to_vec(), None),
-        Err(e) => (Vec::new(), Some(e.0)),
+    // An approved or paid run is locked: its page shows what was
+    // approved (what the one-card file pays), not a new computation.
+    let locked = matches!(tm.current(), Some(PayState::Approved | PayState::Paid));
+    let (payments, problem) = if locked {
+        names.extend(
+            tm.stored
+                .iter()
+                .map(|r| (r.person.clone(), tm.paid_person(&r.person).1)),
+        );
+        (tm.stored.clone(), None)
+    } else {
+        match tm.pay.town_records(tm.town) {
+            Ok(r) => (r.to_vec(), None),
+            Err(e) => (Vec::new(), Some(e.0)),
+        }
     };
     let name = |id: &CitizenId| {
         names

@@ -644,16 +644,9 @@ async fn a_month_pays_the_list_in_force_that_month(db: TestDb) {
             .await
             .unwrap();
     }
-    let f = one_card::file(
-        &store,
-        Some(&key),
-        &real,
-        &by(Role::Finance, None),
-        NOVEMBER,
-        town(),
-    )
-    .await
-    .unwrap();
+    let f = one_card::file(&store, Some(&key), &by(Role::Finance, None), &tm)
+        .await
+        .unwrap();
     let mut rows: Vec<(String, String)> = f
         .rows
         .iter()

@@ -61,7 +61,8 @@ async fn take(
     role: Role,
 ) -> Result<touyan_reports::OneCardFile, OfficeError> {
     let t = role.is_town().then_some(T1);
-    one_card::file(store, Some(key), policy, &by(role, t), MONTH, town()).await
+    let tm = town_month(store, policy, MONTH, town()).await?;
+    one_card::file(store, Some(key), &by(role, t), &tm).await
 }
 
 async fn logged_takings(store: &Store) -> u64 {
@@ -245,6 +246,35 @@ async fn accounts_then_the_approved_file(db: TestDb) {
     let f = take(&store, &key, &policy, Role::CityAdmin).await.unwrap();
     assert_eq!(f.state, PayState::Paid);
     assert_eq!(logged_takings(&store).await, 2);
+
+    // 赵六 left before March (recorded after the approval): a new
+    // computation would leave him out, but the approved run is locked and
+    // its page's whole pay is what was approved — both, 1600 yuan.
+    store
+        .apply_from(
+            "测试",
+            None,
+            &touyan_storage::Batch {
+                exits: vec![touyan_records::model::Exit {
+                    person: zhao(),
+                    on: date!(2025 - 02 - 20),
+                    programme: touyan_records::model::Programme::Secretary,
+                    reason: touyan_records::model::ExitReason::LeftOffice,
+                    note: String::new(),
+                }],
+                ..touyan_storage::Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let tm = town_month(&store, &policy, MONTH, town()).await.unwrap();
+    assert!(tm.changed_since_computed().is_some());
+    let (whole, problem) = touyan_office::pay_parts::town_whole_pay(&store, &tm)
+        .await
+        .unwrap();
+    assert_eq!(problem, None);
+    assert_eq!(whole.total_fen, 160_000);
+    assert_eq!(whole.rows.len(), 2);
 
     // Without the key the file cannot be made, and says why.
     std::fs::remove_file(&key).unwrap();

@@ -83,27 +83,27 @@ impl Record for Exit {
     const COLUMNS: &'static [Col] = &[
         col("person", Text),
         col("exit_on", Date),
+        col("programme", Text),
         col("reason", Text),
         col("note", Text),
-        col("programme", Text),
     ];
-    const KEY: usize = 2;
+    const KEY: usize = 3;
     fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
         Ok(vec![
             id(&self.person),
             Cell::Date(self.on),
+            label(self.programme),
             label(self.reason),
             text(&self.note),
-            label(self.programme),
         ])
     }
     fn from_row(r: &mut Reader) -> Result<Self, String> {
         Ok(Exit {
             person: person(r)?,
             on: r.date()?,
+            programme: r.label()?,
             reason: r.label()?,
             note: r.text()?,
-            programme: r.label()?,
         })
     }
 }

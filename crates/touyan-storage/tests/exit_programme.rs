@@ -25,13 +25,15 @@ fn cid(first17: &str) -> CitizenId {
     CitizenId::parse(&format!("{first17}{check}")).expect("valid id")
 }
 
-/// A young cadre never listed, left at the age limit.
+/// A young cadre listed only in 2026, left the programme at the age
+/// limit in 2025 (the young programme's exit).
 const Y: &str = "37078319880101001";
 /// A listed secretary, left at the age limit.
 const S: &str = "37078319600101002";
 /// Resigned (a ground of the young programme only), no cadre record.
 const R: &str = "37078319900101003";
-/// A young cadre later listed, left for another reason.
+/// A young cadre listed in 2025, left for another reason in 2025 (the
+/// list's exit).
 const L: &str = "37078319890101004";
 
 async fn exec(db: &DatabaseConnection, sql: &str) {
@@ -77,12 +79,12 @@ async fn old_exits_get_their_programme(db: TestDb) {
         )
         .await;
     }
-    for first17 in [S, L] {
+    for (first17, year) in [(S, 2025), (L, 2025), (Y, 2026)] {
         exec(
             &old,
             &format!(
                 "INSERT INTO list_entries (year, person, town, village, tier, status, {cols}) \
-                 VALUES (2025, '{}', '{T}', '{V}', 3, 'filed', {audit})",
+                 VALUES ({year}, '{}', '{T}', '{V}', 3, 'filed', {audit})",
                 cid(first17).as_str()
             ),
         )
@@ -116,6 +118,30 @@ async fn old_exits_get_their_programme(db: TestDb) {
     ];
     want.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     assert_eq!(got, want);
+    // The programme is part of the key: L leaving the young programme on
+    // the day L left the list is a second exit, not a replacement.
+    let mut tx = store.begin("op").await.unwrap();
+    tx.upsert(&[Exit {
+        person: cid(L),
+        on: time::macros::date!(2025 - 03 - 31),
+        programme: Programme::Young,
+        reason: ExitReason::LeftCommittee,
+        note: String::new(),
+    }])
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let l: Vec<(Programme, ExitReason)> = store
+        .list::<Exit>()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|x| x.person == cid(L))
+        .map(|x| (x.programme, x.reason))
+        .collect();
+    assert_eq!(l.len(), 2, "{l:?}");
+    assert!(l.contains(&(Programme::Secretary, ExitReason::Other)));
+    assert!(l.contains(&(Programme::Young, ExitReason::LeftCommittee)));
     db.finish().await;
 }
 

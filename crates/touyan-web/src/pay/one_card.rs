@@ -44,10 +44,6 @@ pub(super) async fn status(
     let desk = st.town_desk(user, crate::roles::Action::Pay, &v.tm.town)?;
     let by = by_from(user, origin);
     let r = office::readiness(desk.store(), &by, &v.tm).await?;
-    let shows_why = matches!(
-        user.role,
-        crate::roles::Role::Finance | crate::roles::Role::CityAdmin
-    );
     Ok(OneCardStatus {
         href: r.may_take.is_ok().then(|| {
             format!(
@@ -56,7 +52,7 @@ pub(super) async fn status(
                 v.tm.town.as_str()
             )
         }),
-        why_not: r.may_take.err().filter(|_| shows_why),
+        why_not: r.may_take.err().filter(|_| r.takes_files),
         missing: r
             .missing
             .into_iter()
@@ -73,15 +69,7 @@ pub async fn one_card_file(
 ) -> Result<Response, PageError> {
     let (desk, v) = open_run(&st, &user, &month, &town).await?;
     let by = by_from(&user, &origin);
-    let made = office::file(
-        desk.store(),
-        st.key_file(),
-        st.policy(),
-        &by,
-        v.tm.month,
-        v.tm.town,
-    )
-    .await;
+    let made = office::file(desk.store(), st.key_file(), &by, &v.tm).await;
     let file = match made {
         Ok(f) => f,
         Err(OfficeError::Store(e)) => return Err(e.into()),
