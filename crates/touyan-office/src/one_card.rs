@@ -90,7 +90,8 @@ fn configured(key_file: Option<&Path>) -> Result<&Path, OfficeError> {
 
 /// Records `text` as `person`'s account as `by` on `today`: who may
 /// first (the town's operator), then the person (one of the town's
-/// people; anyone else is not found), then the number; sealed with the
+/// people, anyone else is not found; on a list of the town, any year),
+/// then the number; sealed with the
 /// key file at `key_file` (made with the first account). One audited
 /// write.
 pub async fn record(
@@ -109,6 +110,14 @@ pub async fn record(
         .is_none()
     {
         return Err(OfficeError::NotFound);
+    }
+    // The account is where the city pays the subsidy: for the town's
+    // listed secretaries, not anyone the town once had (a reserve, a
+    // former committee member placed in another town since).
+    if !store.listed_in(person, town).await? {
+        return Err(OfficeError::Invalid(
+            "只能为本镇街专业化管理名单上的书记登记一卡通账号（第十三条：专业化补贴按月通过“一卡通”发放）".into(),
+        ));
     }
     let account = normalize(text)?;
     let keys = store.keys_for_recording(configured(key_file)?).await?;

@@ -130,6 +130,13 @@ async fn accounts_then_the_approved_file(db: TestDb) {
         .await,
         Err(OfficeError::NotFound)
     ));
+    // 李四 is the town's (a committee member) but on no list: the
+    // account is where the subsidy goes, so refused.
+    let r = one_card::record(&store, Some(&key), &operator, &li(), ZHOU_ACCOUNT, TODAY).await;
+    assert_eq!(
+        r.unwrap_err().to_string(),
+        "只能为本镇街专业化管理名单上的书记登记一卡通账号（第十三条：专业化补贴按月通过“一卡通”发放）"
+    );
     // A bad number is refused before any key is made.
     let r = one_card::record(&store, Some(&key), &operator, &zhou(), "6228 4804", TODAY).await;
     assert_eq!(

@@ -35,7 +35,7 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use sea_orm::Value;
 use sha2::{Digest, Sha256};
 use time::Date;
-use touyan_records::{CitizenId, Mask};
+use touyan_records::{CitizenId, Mask, TownCode};
 
 use crate::reads::select;
 use crate::record::{Cell, Col, Kind, Reader, Record, col, text};
@@ -372,6 +372,21 @@ impl Store {
         let mut tx = self.begin_from(actor, origin).await?;
         tx.upsert(&[row]).await?;
         tx.commit().await
+    }
+
+    /// Whether `person` is on a list of `town` (a list entry or a filed
+    /// version, any year): whom the town records a one-card account for.
+    pub async fn listed_in(&self, person: &CitizenId, town: TownCode) -> Result<bool, StoreError> {
+        let mut q = Query::new(self.backend);
+        let p1 = q.bind(Value::String(Some(person.as_str().to_owned())));
+        let t1 = q.bind(Value::String(Some(town.as_str().to_owned())));
+        let p2 = q.bind(Value::String(Some(person.as_str().to_owned())));
+        let t2 = q.bind(Value::String(Some(town.as_str().to_owned())));
+        q.sql = format!(
+            "SELECT person FROM list_entries WHERE person = {p1} AND town = {t1} \
+             UNION SELECT person FROM list_filings WHERE person = {p2} AND town = {t2}"
+        );
+        Ok(q.read_one(self).await?.is_some())
     }
 
     /// The accounts on record of `ids` as pages show them (the last four

@@ -145,7 +145,7 @@ static EXIT: SheetSpec = SheetSpec {
         opt("备注", Kind::Text),
         opt("退出的计划", Kind::Choice(<Programme as Labelled>::labels)),
     ],
-    key: &[0, 1, 4],
+    key: &[0, 1],
     key_what: "退出记录",
 };
 
