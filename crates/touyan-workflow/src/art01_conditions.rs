@@ -3,26 +3,17 @@
 //! knows its people, so the town's operator records them for the town's
 //! own people; another town's person is answered as missing.
 
-use crate::{Actor, Refusal, Role};
+use crate::{Actor, Refusal};
 
 /// Whether `actor` may record answers for a person of `town`.
 pub fn may_record(actor: &Actor<'_>, town: &str) -> Result<(), Refusal> {
-    if !actor.sees(town) {
-        return Err(Refusal::NotFound);
-    }
-    if actor.role != Role::TownOperator {
-        return Err(Refusal::Forbidden(format!(
-            "增设纳入条件的回答由{}登记（第一条），{}不能登记",
-            Role::TownOperator.label(),
-            actor.role.label()
-        )));
-    }
-    Ok(())
+    actor.records_for_town(town, "增设纳入条件的回答", "（第一条）")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Role;
 
     const T: &str = "370783100";
 

@@ -4,26 +4,21 @@
 //! and through which channel, so the town's operator records them for the
 //! town's own people; another town's person is answered as missing.
 
-use crate::{Actor, Refusal, Role};
+use crate::{Actor, Refusal};
 
 /// Whether `actor` may record pay parts for a person of `town`.
 pub fn may_record(actor: &Actor<'_>, town: &str) -> Result<(), Refusal> {
-    if !actor.sees(town) {
-        return Err(Refusal::NotFound);
-    }
-    if actor.role != Role::TownOperator {
-        return Err(Refusal::Forbidden(format!(
-            "基本报酬、业绩考核奖励报酬和养老保险补助由{}登记（第十三条），{}不能登记",
-            Role::TownOperator.label(),
-            actor.role.label()
-        )));
-    }
-    Ok(())
+    actor.records_for_town(
+        town,
+        "基本报酬、业绩考核奖励报酬和养老保险补助",
+        "（第十三条）",
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Role;
 
     const T: &str = "370783100";
 

@@ -145,17 +145,7 @@ pub fn moves_for(
 /// of `town`: the town's operator, who knows its people (the subsidy is
 /// paid "按月通过“一卡通”"; the account is where it goes).
 pub fn may_record_account(actor: &Actor<'_>, town: &str) -> Result<(), Refusal> {
-    if !actor.sees(town) {
-        return Err(Refusal::NotFound);
-    }
-    if actor.role != Role::TownOperator {
-        return Err(Refusal::Forbidden(format!(
-            "一卡通账号由{}登记，{}不能登记",
-            Role::TownOperator.label(),
-            actor.role.label()
-        )));
-    }
-    Ok(())
+    actor.records_for_town(town, "一卡通账号", "（第十三条）")
 }
 
 /// Whether `actor` may take `town`'s one-card payment file of a month

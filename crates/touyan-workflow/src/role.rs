@@ -76,4 +76,27 @@ impl Actor<'_> {
     pub fn sees(&self, town: &str) -> bool {
         !self.role.is_town() || self.town == Some(town)
     }
+
+    /// Whether the actor may record `what` (cited by `article`, as
+    /// "（第一条）") for a person of `town`, a fact only the town knows of
+    /// its people: the town's operator, for the town's own people;
+    /// another town's person is answered as missing.
+    pub fn records_for_town(
+        &self,
+        town: &str,
+        what: &str,
+        article: &str,
+    ) -> Result<(), crate::Refusal> {
+        if !self.sees(town) {
+            return Err(crate::Refusal::NotFound);
+        }
+        if self.role != Role::TownOperator {
+            return Err(crate::Refusal::Forbidden(format!(
+                "{what}由{}登记{article}，{}不能登记",
+                Role::TownOperator.label(),
+                self.role.label()
+            )));
+        }
+        Ok(())
+    }
 }

@@ -5,7 +5,6 @@
 //! `touyan_office::conditions`'s.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_office::conditions::{self as office, Asked};
 use touyan_office::{By, OfficeError};
@@ -117,15 +116,9 @@ pub async fn record(
             .await
             .map(drop),
     };
-    let status = match &done {
-        Ok(()) => return Ok(see_other(&format!("/people/{reference}#conditions"))),
-        Err(OfficeError::NotFound | OfficeError::Store(_)) => {
-            return Err(done.err().map_or(PageError::NotFound, PageError::from));
-        }
-        Err(OfficeError::Forbidden(_)) => StatusCode::FORBIDDEN,
-        Err(OfficeError::Conflict(_)) => StatusCode::CONFLICT,
-        Err(OfficeError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+    let Some((status, message)) = super::files::refusal(done)? else {
+        return Ok(see_other(&format!("/people/{reference}#conditions")));
     };
-    let message = done.err().map(|e| e.to_string());
+    let message = Some(message);
     person_page(&st, &user, &origin, &reference, message, status).await
 }

@@ -190,6 +190,28 @@ pub(super) struct Kept {
     pub one_card: Option<String>,
 }
 
+/// A person-page form's write as the page answers it: `Ok(None)` done
+/// (back to the page), `Ok(Some((status, sentence)))` refused on the
+/// page, `Err` for a person not found or a store failure.
+pub(super) fn refusal(
+    done: Result<(), touyan_office::OfficeError>,
+) -> Result<Option<(StatusCode, String)>, PageError> {
+    use touyan_office::OfficeError as E;
+    let status = match &done {
+        Ok(()) => return Ok(None),
+        Err(E::NotFound | E::Store(_)) => {
+            return Err(done.err().map_or(PageError::NotFound, PageError::from));
+        }
+        Err(E::Forbidden(_)) => StatusCode::FORBIDDEN,
+        Err(E::Conflict(_)) => StatusCode::CONFLICT,
+        Err(E::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok(Some((
+        status,
+        done.err().map(|e| e.to_string()).unwrap_or_default(),
+    )))
+}
+
 /// [`person_page`] with a refused form's `kept` sentence and values.
 pub(super) async fn person_page_with(
     st: &AppState,

@@ -4,7 +4,6 @@
 //! checks and the sealed write are `touyan_office::one_card`'s.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_office::one_card as office;
 use touyan_office::{By, OfficeError};
@@ -69,16 +68,9 @@ pub async fn record(
         None => office::may_record(&by).and(Err(OfficeError::NotFound)),
         Some(id) => office::record(store, st.key_file(), &by, &id, typed, st.today()).await,
     };
-    let status = match &done {
-        Ok(()) => return Ok(see_other(&format!("/people/{reference}#one-card"))),
-        Err(OfficeError::NotFound | OfficeError::Store(_)) => {
-            return Err(done.err().map_or(PageError::NotFound, PageError::from));
-        }
-        Err(OfficeError::Forbidden(_)) => StatusCode::FORBIDDEN,
-        Err(OfficeError::Conflict(_)) => StatusCode::CONFLICT,
-        Err(OfficeError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+    let Some((status, message)) = super::files::refusal(done)? else {
+        return Ok(see_other(&format!("/people/{reference}#one-card")));
     };
-    let message = done.err().map(|e| e.to_string()).unwrap_or_default();
     let kept = Kept {
         one_card: Some(message),
         ..Kept::default()

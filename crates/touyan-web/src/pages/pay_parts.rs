@@ -7,7 +7,6 @@
 //! checks, the write and every figure are `touyan_office::pay_parts`'s.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_office::pay_parts::{self as office, Asked, Part, WholePay};
 use touyan_office::{By, OfficeError};
@@ -177,16 +176,9 @@ pub async fn record(
             .await
             .map(drop),
     };
-    let status = match &done {
-        Ok(()) => return Ok(see_other(&format!("/people/{reference}#pay-parts"))),
-        Err(OfficeError::NotFound | OfficeError::Store(_)) => {
-            return Err(done.err().map_or(PageError::NotFound, PageError::from));
-        }
-        Err(OfficeError::Forbidden(_)) => StatusCode::FORBIDDEN,
-        Err(OfficeError::Conflict(_)) => StatusCode::CONFLICT,
-        Err(OfficeError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+    let Some((status, message)) = super::files::refusal(done)? else {
+        return Ok(see_other(&format!("/people/{reference}#pay-parts")));
     };
-    let message = done.err().map(|e| e.to_string()).unwrap_or_default();
     person_page_with(
         &st,
         &user,
