@@ -162,7 +162,21 @@ enum Command {
         #[command(subcommand)]
         command: ExceptionCommand,
     },
-    /// 一卡通账号密钥：rotate 轮换（全部账号用新密钥重新加密，旧密钥作废）
+    /// 一卡通发放文件：某镇街某月发放经市级批准后导出（完整身份证号码和账号，记入操作日志）
+    OneCard {
+        /// 要写出的文件（.xlsx）
+        file: PathBuf,
+        /// 月份（YYYY-MM）
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// 镇街（9 位代码）
+        #[arg(long, value_name = "镇街代码")]
+        town: String,
+        /// 使用本市的政策文件（默认：内置示例政策）
+        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+        policy: Option<PathBuf>,
+    },
+    /// 一卡通账号密钥：rotate 轮换（全部账号用新密钥重新加密）
     Key {
         #[command(subcommand)]
         command: KeyCommand,
@@ -611,6 +625,21 @@ fn main() -> ExitCode {
         Command::Key {
             command: KeyCommand::Rotate,
         } => keys::rotate(&cli.db, &keys::key_file(&cli.db, cli.key_file.as_deref())),
+        Command::OneCard {
+            file,
+            month,
+            town,
+            policy,
+        } => keys::one_card_file(
+            &cli.db,
+            &keys::key_file(&cli.db, cli.key_file.as_deref()),
+            &keys::FileAsked {
+                out: &file,
+                month: &month,
+                town: &town,
+                policy: policy.as_deref(),
+            },
+        ),
         Command::Serve {
             addr,
             policy,

@@ -101,3 +101,96 @@ async fn the_demo_seals_accounts_and_rotation_retires_the_old_key() {
     assert!(!d.join("lost.key").exists());
     assert_eq!(store.one_card_accounts(&keys, &ids).await.unwrap(), opened);
 }
+
+/// `touyan one-card`: refused until the city approved the town's month,
+/// then the file with the full accounts of the run's subsidies, the
+/// taking in the change log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_takes_an_approved_months_file() {
+    use touyan_office::pay::{Seen, move_town, town_month};
+    use touyan_records::model::{PayKind, PayMoveKind};
+    use touyan_workflow::{Actor, Role};
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let demo = touyan(d, &["--db", "city.db", "demo", "--as-of", "2025-06-02"]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let args = [
+        "--db",
+        "city.db",
+        "one-card",
+        "out.xlsx",
+        "--month",
+        "2025-06",
+        "--town",
+        "370783100",
+    ];
+    let early = touyan(d, &args);
+    assert_eq!(early.status.code(), Some(2), "{}", text(&early.stdout));
+    assert!(
+        text(&early.stderr).contains("市级批准后才能下载一卡通发放文件"),
+        "{}",
+        text(&early.stderr)
+    );
+    assert!(!d.join("out.xlsx").exists());
+
+    let store = Store::open(d.join("city.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let town = touyan_records::TownCode::parse("370783100").unwrap();
+    let month = time::macros::date!(2025 - 06 - 01);
+    let policy = touyan_rules::Policy::example();
+    for (role, kind) in [
+        (Role::TownOperator, PayMoveKind::Compute),
+        (Role::TownReviewer, PayMoveKind::Review),
+        (Role::CityAdmin, PayMoveKind::Approve),
+    ] {
+        let tm = town_month(&store, &policy, month, town).await.unwrap();
+        let by = touyan_office::By {
+            actor: Actor {
+                role,
+                town: role.is_town().then_some("370783100"),
+            },
+            name: "tester",
+            origin: None,
+        };
+        let seen = Seen {
+            state: Some(tm.current()),
+            moves: Some(tm.moves.len()),
+        };
+        move_town(&store, by, &tm, kind, seen, "").await.unwrap();
+    }
+    let tm = town_month(&store, &policy, month, town).await.unwrap();
+    let paid: Vec<&touyan_records::CitizenId> = tm
+        .stored
+        .iter()
+        .filter(|r| r.kind == PayKind::ProfessionalSubsidy)
+        .map(|r| &r.person)
+        .collect();
+    assert!(!paid.is_empty());
+
+    let taken = touyan(d, &args);
+    assert!(taken.status.success(), "{}", text(&taken.stderr));
+    assert!(
+        text(&taken.stdout).contains(&format!("（{} 人，", paid.len())),
+        "{}",
+        text(&taken.stdout)
+    );
+    let cells: Vec<String> = touyan_excel::reports::read_report(&d.join("out.xlsx"))
+        .unwrap()
+        .into_iter()
+        .flat_map(|(_, g)| g.into_iter().flatten())
+        .collect();
+    for id in &paid {
+        assert!(cells.iter().any(|c| c == id.as_str()), "{id:?}");
+        let account = touyan_demo::one_card_account(id);
+        assert!(cells.iter().any(|c| *c == account), "{account}");
+    }
+    let log = store.changes(Some("one_card_accounts")).await.unwrap();
+    let exports: Vec<_> = log
+        .iter()
+        .filter(|c| c.action == touyan_storage::Action::Export)
+        .collect();
+    assert_eq!(exports.len(), 1);
+    assert_eq!(exports[0].actor, "命令行:tester");
+}
