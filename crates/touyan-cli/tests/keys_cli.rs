@@ -184,7 +184,7 @@ async fn the_command_line_takes_an_approved_months_file() {
     for id in &paid {
         assert!(cells.iter().any(|c| c == id.as_str()), "{id:?}");
         let account = touyan_demo::one_card_account(id);
-        assert!(cells.iter().any(|c| *c == account), "{account}");
+        assert!(cells.contains(&account), "{account}");
     }
     let log = store.changes(Some("one_card_accounts")).await.unwrap();
     let exports: Vec<_> = log
