@@ -163,19 +163,7 @@ enum Command {
         command: ExceptionCommand,
     },
     /// 一卡通发放文件：某镇街某月发放经市级批准后导出（完整身份证号码和账号，记入操作日志）
-    OneCard {
-        /// 要写出的文件（.xlsx）
-        file: PathBuf,
-        /// 月份（YYYY-MM）
-        #[arg(long, value_name = "YYYY-MM")]
-        month: String,
-        /// 镇街（9 位代码）
-        #[arg(long, value_name = "镇街代码")]
-        town: String,
-        /// 使用本市的政策文件（默认：内置示例政策）
-        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
-        policy: Option<PathBuf>,
-    },
+    OneCard(OneCardArgs),
     /// 一卡通账号密钥：rotate 轮换（全部账号用新密钥重新加密）
     Key {
         #[command(subcommand)]
@@ -238,6 +226,22 @@ enum ExceptionCommand {
         #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
         policy: Option<PathBuf>,
     },
+}
+
+/// The options of `touyan one-card`.
+#[derive(clap::Args)]
+struct OneCardArgs {
+    /// 要写出的文件（.xlsx）
+    file: PathBuf,
+    /// 月份（YYYY-MM）
+    #[arg(long, value_name = "YYYY-MM")]
+    month: String,
+    /// 镇街（9 位代码）
+    #[arg(long, value_name = "镇街代码")]
+    town: String,
+    /// 使用本市的政策文件（默认：内置示例政策）
+    #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
+    policy: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -470,6 +474,20 @@ fn parse() -> Cli {
     }
 }
 
+/// `touyan one-card`: its options to `keys::one_card_file`.
+fn one_card(db: &str, key_file: Option<&std::path::Path>, a: OneCardArgs) -> ExitCode {
+    keys::one_card_file(
+        db,
+        &keys::key_file(db, key_file),
+        &keys::FileAsked {
+            out: &a.file,
+            month: &a.month,
+            town: &a.town,
+            policy: a.policy.as_deref(),
+        },
+    )
+}
+
 fn export(db: &str, command: ExportCommand) -> ExitCode {
     use exports::Which;
     match command {
@@ -625,21 +643,7 @@ fn main() -> ExitCode {
         Command::Key {
             command: KeyCommand::Rotate,
         } => keys::rotate(&cli.db, &keys::key_file(&cli.db, cli.key_file.as_deref())),
-        Command::OneCard {
-            file,
-            month,
-            town,
-            policy,
-        } => keys::one_card_file(
-            &cli.db,
-            &keys::key_file(&cli.db, cli.key_file.as_deref()),
-            &keys::FileAsked {
-                out: &file,
-                month: &month,
-                town: &town,
-                policy: policy.as_deref(),
-            },
-        ),
+        Command::OneCard(a) => one_card(&cli.db, cli.key_file.as_deref(), a),
         Command::Serve {
             addr,
             policy,
