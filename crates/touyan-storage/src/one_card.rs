@@ -325,9 +325,23 @@ impl Store {
 
     /// The keys to seal a new account with: the key file at `path`, made
     /// now if there is none and no account is on record (a key file
-    /// missing while accounts are sealed is an error, not a new key).
+    /// missing while accounts are sealed is an error, not a new key), and
+    /// refused when the accounts on record were sealed by another key (a
+    /// wrong or stale key file would seal new accounts apart from them).
     pub async fn keys_for_recording(&self, path: &Path) -> Result<CardKeys, StoreError> {
         if let Some(keys) = CardKeys::read(path)? {
+            let mut q = Query::new(self.backend);
+            q.sql = "SELECT DISTINCT key_id FROM one_card_accounts".to_owned();
+            for row in q.read_all(self).await? {
+                let id: String = row.try_get_by_index(0)?;
+                if keys.key(&id).is_none() {
+                    return Err(StoreError::Key(format!(
+                        "数据库中的账号由另一把密钥（编号 {id}）加密，密钥文件 {} 中的密钥（编号 {}）不是本数据库的密钥；请找回原密钥文件",
+                        path.display(),
+                        keys.key_id()
+                    )));
+                }
+            }
             return Ok(keys);
         }
         let on_record = self.count::<SealedAccount>().await?;

@@ -151,6 +151,13 @@ async fn accounts_are_sealed_and_open_only_with_their_key(db: TestDb) {
         .await
         .unwrap();
 
+    // Another key file, while the accounts were sealed by this one: new
+    // accounts are not sealed apart from them.
+    match store.keys_for_recording(&other).await {
+        Err(StoreError::Key(m)) => assert!(m.contains("不是本数据库的密钥"), "{m}"),
+        other => panic!("a foreign key file accepted: {:?}", other.map(|_| ())),
+    }
+
     // A missing key file with accounts on record is an error, not a new key.
     let elsewhere = dir.path().join("lost.key");
     match store.keys_for_recording(&elsewhere).await {
