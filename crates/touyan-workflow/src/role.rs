@@ -100,3 +100,46 @@ impl Actor<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Refusal;
+
+    const T: &str = "370783100";
+
+    /// The town's operator records for the town's own people; another
+    /// town's person is missing to a town role; every other role is
+    /// refused by name.
+    #[test]
+    fn a_town_fact_is_recorded_by_the_towns_operator_only() {
+        for role in Role::ALL {
+            let a = Actor {
+                role,
+                town: role.is_town().then_some(T),
+            };
+            let own = a.records_for_town(T, "某项", "（第一条）");
+            if role == Role::TownOperator {
+                assert_eq!(own, Ok(()));
+            } else {
+                assert!(matches!(own, Err(Refusal::Forbidden(_))), "{role:?}");
+            }
+            let other = a.records_for_town("370783101", "某项", "（第一条）");
+            if role.is_town() {
+                assert_eq!(other, Err(Refusal::NotFound), "{role:?}");
+            } else {
+                assert!(matches!(other, Err(Refusal::Forbidden(_))), "{role:?}");
+            }
+        }
+        let reviewer = Actor {
+            role: Role::TownReviewer,
+            town: Some(T),
+        };
+        assert_eq!(
+            reviewer.records_for_town(T, "某项", "（第一条）"),
+            Err(Refusal::Forbidden(
+                "某项由镇街经办登记（第一条），镇街审核不能登记".into()
+            ))
+        );
+    }
+}
