@@ -167,6 +167,14 @@ async fn the_account_masked_and_the_file_for_finance(db: TestDb) {
     // and the file is refused.
     let run = "/pay/2025-06/370783100";
     let file = "/pay/2025-06/370783100/one-card";
+    // Nothing computed yet: the section says what comes.
+    let html = get(run).session(Some(&op)).send(&h).await.text();
+    assert!(
+        html.contains(
+            "本月尚未计算发放。计算、审核并经市级批准后，财政可在此下载含账号的一卡通发放文件。"
+        ),
+        "{html}"
+    );
     run_move(&h, Role::TownOperator, PayMoveKind::Compute).await;
     run_move(&h, Role::TownReviewer, PayMoveKind::Review).await;
     let (fin, _) = sign_in(&h, "fin").await;
