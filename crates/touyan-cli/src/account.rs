@@ -15,7 +15,7 @@ use touyan_storage::{NewAccount, Store, Town, redact_url};
 use touyan_web::auth::{hash_password, weak_password};
 use touyan_web::roles::Role;
 
-use crate::divisions::{actor, runtime};
+use crate::acting::{actor, runtime};
 
 /// The options of `touyan account add`, as typed.
 pub struct Add<'a> {

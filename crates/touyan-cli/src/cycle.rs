@@ -15,7 +15,7 @@ use touyan_office::propose::{self, Progress};
 use touyan_office::{By, OfficeError};
 use touyan_storage::{CycleTown, Store, StoreError};
 
-use crate::divisions::{actor, runtime};
+use crate::acting::{actor, runtime};
 
 /// The options of `touyan cycle`.
 pub struct Options<'a> {

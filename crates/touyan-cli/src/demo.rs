@@ -9,7 +9,8 @@ use touyan_records::model::{Person, Records};
 use touyan_rules::calendar::parse_iso_date;
 use touyan_storage::{DivisionFilter, Store, redact_url, shipped};
 
-use crate::divisions::{read_file, runtime};
+use crate::acting::runtime;
+use crate::divisions::read_file;
 
 /// The change log's name for what the demo writes; a database written only
 /// by it may be replaced by a new demo without asking.

@@ -13,25 +13,10 @@ use touyan_storage::{
     redact_url, shipped,
 };
 
+use crate::acting::{actor, runtime};
+
 /// Loads above this many rows show progress on a terminal.
 const PROGRESS_ABOVE: usize = 20_000;
-
-/// Who the change log says made a change from the command line.
-pub fn actor() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "未知用户".into());
-    format!("命令行:{user}")
-}
-
-/// A runtime for the async store, for one command.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("无法启动运行时：{e}"))
-}
 
 pub fn read_file(path: &Path, filter: &DivisionFilter) -> Result<Divisions, String> {
     let open = |p: &Path| {

@@ -21,7 +21,7 @@ use touyan_reports as reports;
 use touyan_rules::Policy;
 use touyan_storage::{Store, StoreError};
 
-use crate::divisions::{actor, runtime};
+use crate::acting::{actor, runtime};
 
 /// Which export, with its own options as typed.
 pub enum Which {

@@ -1,19 +1,14 @@
 //! The one-card (一卡通) accounts' key file: where it is (`--key-file`,
-//! `TOUYAN_KEY_FILE`, else beside the database), `touyan key rotate`, and
-//! `touyan one-card` (a town's approved month's one-card file, taken as
-//! the city's administrator: `touyan_office::one_card::file` decides and
-//! logs).
+//! `TOUYAN_KEY_FILE`, else beside the database), and `touyan key rotate`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use touyan_excel::reports as layout;
 use touyan_office::By;
 use touyan_office::one_card;
-use touyan_records::TownCode;
 use touyan_storage::Store;
 
-use crate::divisions::{actor, runtime};
+use crate::acting::{actor, runtime};
 
 /// The key file: the one given, else beside a database file (`x.db` →
 /// `x.key`), else `touyan.key` in the working directory (a PostgreSQL
@@ -66,63 +61,4 @@ pub fn rotate(db: &str, key_file: &Path) -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// What `touyan one-card` was asked for.
-pub struct FileAsked<'a> {
-    pub out: &'a Path,
-    pub month: &'a str,
-    pub town: &'a str,
-    pub policy: Option<&'a Path>,
-}
-
-/// `touyan one-card FILE --month --town`: the town's one-card file of an
-/// approved month, written to FILE (the taking logged first).
-pub fn one_card_file(db: &str, key_file: &Path, a: &FileAsked<'_>) -> ExitCode {
-    let fail = |code: u8, m: String| {
-        eprintln!("错误：{m}");
-        ExitCode::from(code)
-    };
-    let Some(month) = touyan_reports::parse_month(a.month) else {
-        return fail(
-            2,
-            format!("--month {} 无效（应为 YYYY-MM，如 2026-11）", a.month),
-        );
-    };
-    let Ok(town) = TownCode::parse(a.town.trim()) else {
-        return fail(2, format!("--town {} 不是 9 位镇街代码", a.town));
-    };
-    let policy = match crate::policy::load(a.policy) {
-        Ok(p) => p,
-        Err(m) => return fail(2, m),
-    };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(m) => return fail(1, m),
-    };
-    let name = actor();
-    let made = rt.block_on(async {
-        let store = Store::open(db).await.map_err(|e| (1, e.to_string()))?;
-        let tm = touyan_office::pay::town_month(&store, &policy, month, town)
-            .await
-            .map_err(|e| (1, e.to_string()))?;
-        one_card::file(&store, Some(key_file), &By::command_line(&name), &tm)
-            .await
-            .map_err(|e| (2, e.to_string()))
-    });
-    let f = match made {
-        Ok(f) => f,
-        Err((code, m)) => return fail(code, format!("{m}（未导出）")),
-    };
-    let report = layout::one_card_report(&f, crate::policy::today());
-    if let Err(e) = layout::write_report(a.out, &report) {
-        return fail(1, format!("无法写入 {}：{e}", a.out.display()));
-    }
-    println!(
-        "已导出 {}（{} 人，合计 {} 元，含完整身份证号码和一卡通账号；本次导出已记入操作日志）",
-        a.out.display(),
-        f.rows.len(),
-        f.total
-    );
-    ExitCode::SUCCESS
 }

@@ -1,6 +1,7 @@
 //! `touyan`: the command line of the system.
 
 mod account;
+mod acting;
 mod cycle;
 mod demo;
 mod divisions;
@@ -8,10 +9,13 @@ mod evaluate;
 mod exceptions;
 mod exports;
 mod keys;
+mod one_card;
+mod pay_parts;
 mod payroll;
 mod policy;
 mod roster;
 mod serve;
+mod young;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -157,13 +161,26 @@ enum Command {
         #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
         policy: Option<PathBuf>,
     },
-    /// 名单例外（“原则上”“一般”条款）：查看，市级批准或不批准
+    /// 名单例外（“原则上”“一般”条款）：查看，镇街申请和审核（--town），市级批准或不批准
     Exception {
         #[command(subcommand)]
-        command: ExceptionCommand,
+        command: exceptions::ExceptionCommand,
     },
-    /// 一卡通发放文件：某镇街某月发放经市级批准后导出（完整身份证号码和账号，记入操作日志）
-    OneCard(OneCardArgs),
+    /// 优才计划（第十条）：以镇街经办身份登记年轻干部退出
+    Young {
+        #[command(subcommand)]
+        command: young::YoungCommand,
+    },
+    /// 一卡通：以镇街经办身份登记账号（record），导出经市级批准的发放文件（file，完整身份证号码和账号，记入操作日志）
+    OneCard {
+        #[command(subcommand)]
+        command: one_card::OneCardCommand,
+    },
+    /// 报酬构成（第十三条）：以镇街经办身份登记基本报酬、业绩考核奖励报酬、养老保险补助
+    PayParts {
+        #[command(subcommand)]
+        command: pay_parts::PayPartsCommand,
+    },
     /// 一卡通账号密钥：rotate 轮换（全部账号用新密钥重新加密）
     Key {
         #[command(subcommand)]
@@ -186,62 +203,6 @@ enum Command {
         #[arg(long)]
         secure_cookies: bool,
     },
-}
-
-#[derive(Subcommand)]
-enum ExceptionCommand {
-    /// 列出某年度各镇街名单的例外申请及其状态
-    List {
-        /// 名单年度
-        #[arg(long, value_name = "YYYY")]
-        year: i32,
-        /// 只看该镇街（9 位代码或名称）
-        #[arg(long, value_name = "镇街")]
-        town: Option<String>,
-        /// 使用本市的政策文件（默认：内置示例政策）
-        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
-        policy: Option<PathBuf>,
-    },
-    /// 市级审批一项经镇街审核同意的例外（--approve 批准，--refuse 不批准）
-    Review {
-        /// 名单年度
-        #[arg(long, value_name = "YYYY")]
-        year: i32,
-        /// 镇街（9 位代码或名称）
-        #[arg(long, value_name = "镇街")]
-        town: String,
-        /// 例外序号
-        #[arg(long, value_name = "N")]
-        seq: u32,
-        /// 批准
-        #[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
-        approve: bool,
-        /// 不批准
-        #[arg(long)]
-        refuse: bool,
-        /// 审批意见（必填）
-        #[arg(long, value_name = "意见")]
-        comment: String,
-        /// 使用本市的政策文件（默认：内置示例政策）
-        #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
-        policy: Option<PathBuf>,
-    },
-}
-
-/// The options of `touyan one-card`.
-#[derive(clap::Args)]
-struct OneCardArgs {
-    /// 要写出的文件（.xlsx）
-    file: PathBuf,
-    /// 月份（YYYY-MM）
-    #[arg(long, value_name = "YYYY-MM")]
-    month: String,
-    /// 镇街（9 位代码）
-    #[arg(long, value_name = "镇街代码")]
-    town: String,
-    /// 使用本市的政策文件（默认：内置示例政策）
-    #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
-    policy: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -474,20 +435,6 @@ fn parse() -> Cli {
     }
 }
 
-/// `touyan one-card`: its options to `keys::one_card_file`.
-fn one_card(db: &str, key_file: Option<&std::path::Path>, a: OneCardArgs) -> ExitCode {
-    keys::one_card_file(
-        db,
-        &keys::key_file(db, key_file),
-        &keys::FileAsked {
-            out: &a.file,
-            month: &a.month,
-            town: &a.town,
-            policy: a.policy.as_deref(),
-        },
-    )
-}
-
 fn export(db: &str, command: ExportCommand) -> ExitCode {
     use exports::Which;
     match command {
@@ -555,25 +502,27 @@ fn export(db: &str, command: ExportCommand) -> ExitCode {
     }
 }
 
-fn exception(db: &str, command: ExceptionCommand) -> ExitCode {
-    match command {
-        ExceptionCommand::List { year, town, policy } => {
-            exceptions::list(db, year, town.as_deref(), policy.as_deref())
-        }
-        ExceptionCommand::Review {
-            year,
-            town,
-            seq,
-            approve,
-            comment,
-            policy,
-            ..
-        } => exceptions::review(db, year, &town, seq, approve, &comment, policy.as_deref()),
-    }
+fn account(db: &str, command: AccountCommand) -> ExitCode {
+    let AccountCommand::Add {
+        username,
+        role,
+        town,
+        name,
+    } = command;
+    account::add(
+        db,
+        &account::Add {
+            username: &username,
+            role: &role,
+            town: town.as_deref(),
+            name: name.as_deref(),
+        },
+    )
 }
 
 fn main() -> ExitCode {
     let cli = parse();
+    let key_file = keys::key_file(&cli.db, cli.key_file.as_deref());
     match cli.command {
         Command::Evaluate {
             case,
@@ -622,28 +571,14 @@ fn main() -> ExitCode {
                 policy: policy.as_deref(),
             },
         ),
-        Command::Exception { command } => exception(&cli.db, command),
-        Command::Account {
-            command:
-                AccountCommand::Add {
-                    username,
-                    role,
-                    town,
-                    name,
-                },
-        } => account::add(
-            &cli.db,
-            &account::Add {
-                username: &username,
-                role: &role,
-                town: town.as_deref(),
-                name: name.as_deref(),
-            },
-        ),
+        Command::Exception { command } => exceptions::run(&cli.db, command),
+        Command::Account { command } => account(&cli.db, command),
         Command::Key {
             command: KeyCommand::Rotate,
-        } => keys::rotate(&cli.db, &keys::key_file(&cli.db, cli.key_file.as_deref())),
-        Command::OneCard(a) => one_card(&cli.db, cli.key_file.as_deref(), a),
+        } => keys::rotate(&cli.db, &key_file),
+        Command::OneCard { command } => one_card::run(&cli.db, &key_file, command),
+        Command::Young { command } => young::run(&cli.db, command),
+        Command::PayParts { command } => pay_parts::run(&cli.db, command),
         Command::Serve {
             addr,
             policy,
@@ -654,7 +589,7 @@ fn main() -> ExitCode {
                 addr: &addr,
                 policy: policy.as_deref(),
                 secure_cookies,
-                key_file: keys::key_file(&cli.db, cli.key_file.as_deref()),
+                key_file: key_file.clone(),
             },
         ),
         Command::Demo {
@@ -673,7 +608,7 @@ fn main() -> ExitCode {
                 province: province.as_deref(),
                 force,
                 policy: policy.as_deref(),
-                key_file: &keys::key_file(&cli.db, cli.key_file.as_deref()),
+                key_file: &key_file,
             },
         ),
         Command::Divisions { command } => match command {

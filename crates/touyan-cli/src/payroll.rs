@@ -15,7 +15,7 @@ use touyan_records::model::Records;
 use touyan_reports as reports;
 use touyan_storage::{Store, StoreError};
 
-use crate::divisions::{actor, runtime};
+use crate::acting::{actor, runtime};
 
 /// The options of `touyan payroll`.
 pub struct Options<'a> {

@@ -16,7 +16,7 @@ use touyan_records::model::{
 };
 use touyan_storage::{Store, StoreError, redact_url};
 
-use crate::divisions::{actor, runtime};
+use crate::acting::{actor, runtime};
 
 fn fail(code: u8, msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("错误：{msg}");

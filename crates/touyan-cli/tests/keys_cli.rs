@@ -102,7 +102,7 @@ async fn the_demo_seals_accounts_and_rotation_retires_the_old_key() {
     assert_eq!(store.one_card_accounts(&keys, &ids).await.unwrap(), opened);
 }
 
-/// `touyan one-card`: refused until the city approved the town's month,
+/// `touyan one-card file`: refused until the city approved the town's month,
 /// then the file with the full accounts of the run's subsidies, the
 /// taking in the change log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,6 +119,7 @@ async fn the_command_line_takes_an_approved_months_file() {
         "--db",
         "city.db",
         "one-card",
+        "file",
         "out.xlsx",
         "--month",
         "2025-06",

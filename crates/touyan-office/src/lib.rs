@@ -84,4 +84,24 @@ impl<'a> By<'a> {
             origin: None,
         }
     }
+
+    /// The command line acting in a town's place (`--town`): whoever
+    /// holds the database may do what the town's `role` (its operator or
+    /// reviewer) does there, checked by the same rules as the town's
+    /// pages; `name` says so in the change log ("命令行:root（代
+    /// 370783100 镇街经办）").
+    pub fn command_line_for_town(
+        name: &'a str,
+        role: touyan_workflow::Role,
+        town: &'a str,
+    ) -> By<'a> {
+        By {
+            actor: touyan_workflow::Actor {
+                role,
+                town: Some(town),
+            },
+            name,
+            origin: None,
+        }
+    }
 }
