@@ -1204,3 +1204,24 @@ fn sheet_names_excel_refuses_are_cleaned_and_kept_unique() {
         .collect();
     assert_eq!(names, ["汇总", "甲镇", "甲镇（2）", "甲_镇__一_"]);
 }
+
+/// A workbook made in memory holds the same cells as the one written to
+/// a file (the one-card file is made this way, never on the disk).
+#[test]
+fn a_report_made_in_memory_reads_back_as_the_file_does() {
+    let r = county();
+    let m = date!(2025 - 01 - 01);
+    let p = reports::payments(&r, &params(m), m, None).unwrap();
+    let report = layout::payments_report(&p, made(), None);
+    let dir = tempfile::tempdir().unwrap();
+    let on_disk = dir.path().join("file.xlsx");
+    layout::write_report(&on_disk, &report).unwrap();
+    let in_memory = dir.path().join("memory.xlsx");
+    let bytes = layout::report_bytes(&report).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "a zip archive");
+    std::fs::write(&in_memory, &bytes).unwrap();
+    let a = layout::read_report(&on_disk).unwrap();
+    let b = layout::read_report(&in_memory).unwrap();
+    assert!(a[0].1.iter().any(|row| row.iter().any(|c| c == "序号")));
+    assert_eq!(a, b);
+}

@@ -35,7 +35,7 @@ pub use one_card::one_card_report;
 pub use payments::payments_report;
 pub use reserves::reserves_report;
 pub use training::training_report;
-pub use write::{SheetText, read_report, write_report};
+pub use write::{SheetText, read_report, report_bytes, write_report};
 pub use young::young_report;
 
 /// One cell of a report.

@@ -208,8 +208,8 @@ fn write_sheet(ws: &mut Worksheet, s: &Sheet, f: &ReportFormats) -> Result<(), X
     Ok(())
 }
 
-/// Writes a report, one worksheet per sheet.
-pub fn write_report(path: &Path, report: &Report) -> Result<(), ExcelError> {
+/// A report laid out as a workbook, one worksheet per sheet.
+fn workbook(report: &Report) -> Result<Workbook, ExcelError> {
     let f = ReportFormats::new();
     let mut book = Workbook::new();
     let mut used = HashSet::new();
@@ -221,8 +221,20 @@ pub fn write_report(path: &Path, report: &Report) -> Result<(), ExcelError> {
     if report.sheets.is_empty() {
         book.add_worksheet();
     }
-    book.save(path)?;
+    Ok(book)
+}
+
+/// Writes a report, one worksheet per sheet.
+pub fn write_report(path: &Path, report: &Report) -> Result<(), ExcelError> {
+    workbook(report)?.save(path)?;
     Ok(())
+}
+
+/// A report's workbook as bytes, made in memory: for a file that must
+/// never touch the server's disk in the clear (the one-card file, with
+/// full ID numbers and accounts).
+pub fn report_bytes(report: &Report) -> Result<Vec<u8>, ExcelError> {
+    Ok(workbook(report)?.save_to_buffer()?)
 }
 
 /// A sheet read back: its name and every row from the first, each cell as
