@@ -149,6 +149,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::dashboard))
+        .route("/todo", get(pages::todo).post(pages::todo_bulk))
         .route(
             "/login",
             get(pages::login_form).post(pages::login).layer(small()),

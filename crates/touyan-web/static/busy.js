@@ -1,8 +1,12 @@
 // A form marked data-busy="…" says so while the server works (a year's
 // proposal for a province takes seconds): its buttons are disabled and
 // the message shown, so the clerk neither waits blind nor submits twice.
+// A form marked data-confirm="…" asks first, naming what will happen
+// and to whom; cancelled, nothing is sent.
 document.addEventListener('submit', function (e) {
   var f = e.target;
+  var ask = f.getAttribute('data-confirm');
+  if (ask && !window.confirm(ask)) { e.preventDefault(); e.stopImmediatePropagation(); return; }
   var text = f.getAttribute('data-busy');
   if (!text) return;
   var note = f.querySelector('.busy');

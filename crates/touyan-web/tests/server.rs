@@ -52,6 +52,7 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         // An ID number is not an address: only references are.
         ("GET", format!("/people/{}", person_a().as_str()), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         ("GET", "/policy".into(),                    [200, 200, 200, 200, 200, 200, 200, 200, 200, 303]),
+        ("GET", "/todo".into(),                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 303]),
         ("GET", "/audit".into(),                     [403, 403, 403, 403, 403, 403, 403, 403, 200, 303]),
         ("GET", "/api/v1/villages".into(),           [200, 200, 200, 200, 200, 403, 403, 403, 403, 401]),
         ("GET", "/api/v1/villages?per_page=0".into(), [400, 400, 400, 400, 400, 403, 403, 403, 403, 401]),
@@ -309,6 +310,10 @@ both_backends!(form_permission_matrix, every_form_as_every_role);
 /// The posts listed here are made as forms, by role and town, in their
 /// feature's tests.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/todo",
+        "tests/todo.rs: the city's moves in bulk, a stale pick, a town's pick of another town, no token",
+    ),
     (
         "/lists/{year}/{town}/exceptions",
         "tests/exceptions.rs: the operator asks, the reviewer and the city decide, another town",

@@ -44,7 +44,13 @@ struct DashboardPage<'a> {
     policy_warning: Option<String>,
     /// The charts' data (`dashboard.js`), the chart's towns only.
     chart_json: &'a str,
+    /// The first of what waits for the user (the to-do page has all).
+    todo: Vec<super::TodoLine>,
+    todo_total: usize,
 }
+
+/// To-dos the dashboard lists before "全部待办".
+pub const TODO_SHOWN: usize = 5;
 
 /// Query parameters of the dashboard's town table.
 #[derive(Deserialize, Default)]
@@ -125,6 +131,8 @@ pub async fn dashboard(
     let need_flag = if need { "1" } else { "" };
     let pager = Pager::new("/", &[("q", &q), ("need", need_flag)], page, matching);
     let shown = data.warnings.len().min(WARNINGS_SHOWN);
+    let todo = super::todo::items(&st, &user).await?;
+    let today = st.today();
     Ok(render(
         &DashboardPage {
             chrome: Chrome::new("首页", Some(&user), "/"),
@@ -141,6 +149,12 @@ pub async fn dashboard(
             more_warnings: data.warnings.len() - shown,
             policy_warning,
             chart_json: &computed.chart_json,
+            todo_total: todo.len(),
+            todo: todo
+                .iter()
+                .take(TODO_SHOWN)
+                .map(|t| super::todo::line(t, today))
+                .collect(),
         },
         StatusCode::OK,
     ))

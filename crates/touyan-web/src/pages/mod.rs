@@ -31,6 +31,7 @@ mod pay_parts;
 mod people;
 mod policy;
 mod sign_in;
+pub(crate) mod todo;
 mod villages;
 
 pub use audit::{AuditLine, AuditQuery, audit};
@@ -45,6 +46,7 @@ pub(crate) use people::whole_id_search;
 pub use people::{PersonLine, people, role_zh};
 pub use policy::{PolicyLine, PolicyQuery, policy};
 pub use sign_in::{CsrfForm, LoginForm, SetupForm, login, login_form, logout, setup, setup_form};
+pub use todo::{BulkForm, DoneLine, TodoLine, bulk as todo_bulk, show as todo};
 pub use villages::{TOWN_SELECT_MAX, VillageLine, committee_zh, villages};
 
 pub use crate::masking::{mask_ids, masked};
@@ -82,6 +84,7 @@ pub struct NavItem {
 /// The menu: each entry shown only to roles allowed its action.
 const MENU: &[(&str, &str, Action)] = &[
     ("/", "首页", Action::Dashboard),
+    ("/todo", "待办", Action::Dashboard),
     ("/villages", "村级单位", Action::Villages),
     ("/people", "人员", Action::People),
     ("/lists", "年度名单", Action::Lists),
