@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use calamine::Data;
 use rust_decimal::Decimal;
-use time::{Date, Duration, Month, macros::date};
+use time::{Date, Duration, macros::date};
 use touyan_records::{CitizenId, TownCode, VillageCode};
 
 use crate::limits::excerpt;
@@ -13,6 +13,9 @@ use crate::spec::{Kind, Val};
 
 /// The date forms the 说明 sheet and the error messages name.
 pub const DATE_FORMS: &str = "2023-05-01、2023/5/1、2023.5.1、2023年5月1日、20230501 或 Excel 日期";
+
+pub use touyan_records::text::parse_day as parse_date_text;
+use touyan_records::text::{half_width, split_ymd, ymd};
 
 /// Dates of the measures' records are all after 1949; an earlier one is a
 /// typing slip (a bare year typed as a number reads as a 1905 date).
@@ -42,23 +45,6 @@ pub fn display(d: &Data) -> String {
         }
         Data::Error(e) => e.to_string(),
     }
-}
-
-/// Full-width digits and date punctuation as their ASCII forms (values
-/// only: identifiers refuse them instead).
-fn half_width(s: &str) -> String {
-    s.trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (u32::from(c) - u32::from('０')) as u8),
-            '．' | '。' => '.',
-            '／' => '/',
-            '－' | '—' => '-',
-            '，' => ',',
-            '　' => ' ',
-            _ => c,
-        })
-        .collect()
 }
 
 fn has_full_width(s: &str) -> bool {
@@ -254,11 +240,6 @@ fn in_range(d: Date) -> Result<Date, String> {
     }
 }
 
-fn ymd(y: i64, m: i64, d: i64) -> Option<Date> {
-    let month = Month::try_from(u8::try_from(m).ok()?).ok()?;
-    Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?).ok()
-}
-
 /// An Excel serial day number (1900 or 1904 system) as a date.
 pub fn from_serial(n: i64, is_1904: bool) -> Option<Date> {
     if is_1904 {
@@ -319,45 +300,6 @@ fn date_cell(d: &Data, is_1904: bool) -> Result<Date, String> {
             .and_then(in_range),
         _ => Err(not_a_date(&shown)),
     }
-}
-
-/// The text forms of a date: 2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日,
-/// 20230501 (full-width digits allowed; an ISO time of midnight ignored).
-pub fn parse_date_text(s: &str) -> Option<Date> {
-    let t = half_width(s);
-    let t = t
-        .strip_suffix("T00:00:00")
-        .or_else(|| t.strip_suffix(" 00:00:00"))
-        .unwrap_or(&t);
-    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
-        let n: i64 = t.parse().ok()?;
-        return ymd(n / 10_000, n / 100 % 100, n % 100);
-    }
-    let parts = split_ymd(t)?;
-    let [y, m, d] = parts.as_slice() else {
-        return None;
-    };
-    if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
-        return None;
-    }
-    ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
-
-/// Splits "2023-05-01", "2023/5/1", "2023.5.1", "2023年5月1日" (or their
-/// month forms) into their digit runs; one kind of separator only.
-fn split_ymd(t: &str) -> Option<Vec<&str>> {
-    let parts: Vec<&str> = if t.contains('年') {
-        let rest = t.strip_suffix('日').unwrap_or(t);
-        let rest = rest.strip_suffix('月').unwrap_or(rest);
-        rest.split(['年', '月']).map(str::trim).collect()
-    } else {
-        let sep = t.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
-        t.split(sep).collect()
-    };
-    parts
-        .iter()
-        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        .then_some(parts)
 }
 
 fn month_cell(d: &Data, is_1904: bool) -> Result<Date, String> {

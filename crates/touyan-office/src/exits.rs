@@ -53,7 +53,8 @@ pub fn may(by: &By<'_>, town: TownCode) -> Result<(), OfficeError> {
 
 /// How the day of an exit is asked for (a day that is not one, or after
 /// today).
-pub const DAY_WANTED: &str = "退出日期应为 YYYY-MM-DD，且不晚于今天";
+pub const DAY_WANTED: &str =
+    "退出日期应为有效日期（可填 2026-11-02、2026/11/2、2026年11月2日 等），且不晚于今天";
 
 fn invalid(m: impl Into<String>) -> OfficeError {
     OfficeError::Invalid(m.into())

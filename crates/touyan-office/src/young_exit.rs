@@ -30,7 +30,7 @@ use crate::{By, OfficeError, when};
 pub const NOTE_CHARS: usize = 300;
 
 /// How the day of an exit is asked for.
-pub const DAY_WANTED: &str = "退出日期应为 YYYY-MM-DD，不早于进入优才计划之日，且不晚于今天";
+pub const DAY_WANTED: &str = "退出日期应为有效日期（可填 2026-11-02、2026/11/2、2026年11月2日 等），不早于进入优才计划之日，且不晚于今天";
 
 /// An exit asked for, as the form gives it.
 pub struct ExitAsk<'a> {

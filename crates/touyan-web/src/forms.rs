@@ -6,16 +6,21 @@ use axum::http::StatusCode;
 use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::model::Labelled;
-use touyan_rules::calendar::parse_iso_date;
+use touyan_records::text::{DAY_FORMS, parse_day};
 use touyan_workflow::Refusal;
 
 fn invalid(m: String) -> Refusal {
     Refusal::Invalid(m)
 }
 
-/// A date field (`YYYY-MM-DD`).
+/// A date field, in any of the forms the import takes ([`DAY_FORMS`]).
 pub(crate) fn date(text: &str, what: &str) -> Result<Date, Refusal> {
-    parse_iso_date(text).ok_or_else(|| invalid(format!("{what}“{text}”不是有效日期（YYYY-MM-DD）")))
+    parse_day(text).ok_or_else(|| {
+        invalid(format!(
+            "{what}“{}”不是有效日期（可填 {DAY_FORMS}）",
+            touyan_records::text::excerpt(text)
+        ))
+    })
 }
 
 /// A date field no later than `today`.

@@ -443,7 +443,7 @@ async fn bad_input_is_refused_in_chinese_with_nothing_written(db: TestDb) {
                 ("office_days", "5"),
                 ("office_hours", "全天"),
             ],
-            "施行日期“2025-13-01”不是有效日期（YYYY-MM-DD）",
+            "施行日期“2025-13-01”不是有效日期（可填 2023-05-01、2023/5/1",
         ),
         (
             vec![
@@ -513,11 +513,11 @@ async fn bad_input_is_refused_in_chinese_with_nothing_written(db: TestDb) {
         (
             vec![
                 ("what", "leave"),
-                ("start", "2025/06/10"),
+                ("start", "2025/06/31"),
                 ("end", "2025-06-12"),
                 ("reason", "病假"),
             ],
-            "请假开始日期“2025/06/10”不是有效日期",
+            "请假开始日期“2025/06/31”不是有效日期",
         ),
         (
             vec![

@@ -231,7 +231,7 @@ async fn exams_certificates_and_degree_applications_are_recorded(db: TestDb) {
             "不能晚于今天",
         ),
         (
-            exam(&a, "party_building", "2025/05/10", "pass"),
+            exam(&a, "party_building", "2025/05/32", "pass"),
             "不是有效日期",
         ),
         (

@@ -17,7 +17,7 @@ pub const MAX_NOTE: usize = 500;
 
 /// How the day a case ended is asked for (a day that is not one, or
 /// after today).
-pub const DAY_WANTED: &str = "日期应为 YYYY-MM-DD，且不晚于今天";
+pub const DAY_WANTED: &str = "日期无效或晚于今天（可填 2026-11-02、2026/11/2、2026年11月2日 等）";
 
 /// Ends `th`'s open `case` by `mv` on `on` (no later than `today`), by
 /// `by`, with `note` (cut to [`MAX_NOTE`] characters): an interview held

@@ -37,7 +37,7 @@ pub(super) async fn case_move(
     let today = st.today();
     let on = match field("date") {
         "" => today,
-        d => match touyan_rules::calendar::parse_iso_date(d) {
+        d => match touyan_records::text::parse_day(d) {
             Some(d) => d,
             None => {
                 return failed(st, user, v, OfficeError::Invalid(office::DAY_WANTED.into()));

@@ -8,7 +8,6 @@ use touyan_office::exits::{self as office, TownYear};
 use touyan_office::{By, OfficeError};
 use touyan_records::TownCode;
 use touyan_records::model::{ExitReason, Labelled};
-use touyan_rules::calendar::parse_iso_date;
 use touyan_workflow::Refusal;
 
 use super::town::page;
@@ -87,7 +86,8 @@ async fn recorded(
         .copied()
         .find(|x| x.code() == field(form, "reason"))
         .ok_or_else(|| invalid("请选择退出原因"))?;
-    let on = parse_iso_date(field(form, "date")).ok_or_else(|| invalid(office::DAY_WANTED))?;
+    let on = touyan_records::text::parse_day(field(form, "date"))
+        .ok_or_else(|| invalid(office::DAY_WANTED))?;
     let note = field(form, "note");
     office::record_exit(store, by, ty, &person, reason, on, note, st.today())
         .await

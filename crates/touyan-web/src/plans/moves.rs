@@ -8,7 +8,7 @@ use time::Date;
 use touyan_office::By;
 use touyan_office::plans::{self as office, Ask};
 use touyan_records::model::{Labelled, PlanMoveKind};
-use touyan_rules::calendar::parse_iso_date;
+use touyan_records::text::{DAY_FORMS, parse_day};
 
 use super::by;
 use super::plan::{open, refused};
@@ -17,14 +17,14 @@ use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
 use crate::state::AppState;
 
-/// A date typed in a form (`YYYY-MM-DD`), or why not.
+/// A date typed in a form (any of [`DAY_FORMS`]), or why not.
 fn date_field(text: &str, what: &str) -> Result<Date, String> {
     if text.is_empty() {
         return Err(format!("请填写{what}"));
     }
-    parse_iso_date(text).ok_or_else(|| {
+    parse_day(text).ok_or_else(|| {
         format!(
-            "{what}“{}”无效，应为 YYYY-MM-DD",
+            "{what}“{}”无效，可填 {DAY_FORMS}",
             text.chars().take(20).collect::<String>()
         )
     })

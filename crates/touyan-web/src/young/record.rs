@@ -11,7 +11,6 @@ use touyan_office::OfficeError;
 use touyan_office::{young, young_exit};
 use touyan_records::TownCode;
 use touyan_records::model::YoungMoveKind;
-use touyan_rules::calendar::parse_iso_date;
 use touyan_workflow::Refusal;
 
 use super::town::page;
@@ -66,7 +65,7 @@ pub async fn record(
         let ask = young_exit::ExitAsk {
             person: l.find(|id| st.person_ref(id) == key),
             reason: field("reason"),
-            on: parse_iso_date(field("date").trim()),
+            on: touyan_records::text::parse_day(field("date")),
             note: field("note"),
         };
         let by = by_from(&user, &origin);
