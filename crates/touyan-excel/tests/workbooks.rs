@@ -1450,7 +1450,12 @@ fn the_pay_parts_sheet_reads_each_row_or_says_why_not() {
 fn a_blank_exit_programme_is_noted_on_a_ground_of_both() {
     let dir = tempfile::tempdir().unwrap();
     let path = tmp(&dir, "退出.xlsx");
-    let ids = ["37078319800101001", "37078319900909004", "37078319700606002"].map(with_check);
+    let ids = [
+        "37078319800101001",
+        "37078319900909004",
+        "37078319700606002",
+    ]
+    .map(with_check);
     write_book(
         &path,
         &[
@@ -1484,7 +1489,10 @@ fn a_blank_exit_programme_is_noted_on_a_ground_of_both() {
     let r = read_workbook(&path, &known_village, &nobody).unwrap_or_else(|e| {
         panic!(
             "{}",
-            e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+            e.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
         )
     });
     let got: Vec<(&str, time::Date, Programme)> = r

@@ -227,7 +227,10 @@ async fn a_blank_exit_programme_is_read_from_the_records(db: TestDb) {
             m.starts_with("“退出”表中 1 行须填写“退出的计划”（专业化管理或优才计划）："),
             "{m}"
         );
-        assert!(m.contains(&format!("{on} 的退出原因“其他”两项计划都适用")), "{m}");
+        assert!(
+            m.contains(&format!("{on} 的退出原因“其他”两项计划都适用")),
+            "{m}"
+        );
         assert!(m.contains(neither), "{m}");
         assert!(m.contains(&who.masked(Default::default())), "{m}");
     }
@@ -244,26 +247,81 @@ async fn a_blank_exit_programme_is_read_from_the_records(db: TestDb) {
         }],
         ..Batch::default()
     };
-    exit_row(&mut wb, qian(), date!(2025 - 06 - 01), ExitReason::Age, sec, true);
-    exit_row(&mut wb, zhou(), date!(2024 - 06 - 01), ExitReason::Age, sec, true);
+    exit_row(
+        &mut wb,
+        qian(),
+        date!(2025 - 06 - 01),
+        ExitReason::Age,
+        sec,
+        true,
+    );
+    exit_row(
+        &mut wb,
+        zhou(),
+        date!(2024 - 06 - 01),
+        ExitReason::Age,
+        sec,
+        true,
+    );
     let m = refused(import::load(&store, &city, &wb, true).await);
     assert!(m.starts_with("“退出”表中 2 行须填写"), "{m}");
     assert!(
         m.contains("2025-06-01 的退出原因“达到年龄上限”两项计划都适用，而此人当日既在已备案的专业化管理名单上，又在年轻干部优才计划中"),
         "{m}"
     );
-    assert!(store.list::<Exit>().await.unwrap().is_empty(), "nothing written");
-    assert!(store.list::<ListEntry>().await.unwrap().len() == 2, "nothing written");
+    assert!(
+        store.list::<Exit>().await.unwrap().is_empty(),
+        "nothing written"
+    );
+    assert!(
+        store.list::<ListEntry>().await.unwrap().len() == 2,
+        "nothing written"
+    );
 
     // Each told: 周九 and 李四 (from the filing day) professionalized
     // management, 钱青 the young programme; 赵六's ground is the
     // secretaries' alone; 李四's second exit says its programme.
     let mut wb = Batch::default();
-    exit_row(&mut wb, zhou(), date!(2026 - 03 - 01), ExitReason::Age, sec, true);
-    exit_row(&mut wb, li(), date!(2025 - 05 - 10), ExitReason::Other, sec, true);
-    exit_row(&mut wb, qian(), date!(2025 - 06 - 01), ExitReason::Other, sec, true);
-    exit_row(&mut wb, zhao(), date!(2025 - 06 - 01), ExitReason::LeftOffice, sec, false);
-    exit_row(&mut wb, li(), date!(2025 - 07 - 01), ExitReason::Other, young, false);
+    exit_row(
+        &mut wb,
+        zhou(),
+        date!(2026 - 03 - 01),
+        ExitReason::Age,
+        sec,
+        true,
+    );
+    exit_row(
+        &mut wb,
+        li(),
+        date!(2025 - 05 - 10),
+        ExitReason::Other,
+        sec,
+        true,
+    );
+    exit_row(
+        &mut wb,
+        qian(),
+        date!(2025 - 06 - 01),
+        ExitReason::Other,
+        sec,
+        true,
+    );
+    exit_row(
+        &mut wb,
+        zhao(),
+        date!(2025 - 06 - 01),
+        ExitReason::LeftOffice,
+        sec,
+        false,
+    );
+    exit_row(
+        &mut wb,
+        li(),
+        date!(2025 - 07 - 01),
+        ExitReason::Other,
+        young,
+        false,
+    );
     assert!(matches!(
         import::load(&store, &city, &wb, true).await.unwrap(),
         Loaded::Applied(_)
@@ -289,4 +347,7 @@ async fn a_blank_exit_programme_is_read_from_the_records(db: TestDb) {
     db.finish().await;
 }
 
-both_backends!(exit_programme, a_blank_exit_programme_is_read_from_the_records);
+both_backends!(
+    exit_programme,
+    a_blank_exit_programme_is_read_from_the_records
+);

@@ -391,7 +391,7 @@ async fn a_listed_young_cadre_is_paid_as_a_secretary(db: TestDb) {
         .iter()
         .zip(paid_three_ways(&store, feb).await)
     {
-        assert_eq!(got, [young_pay.clone()], "{way}");
+        assert_eq!(got, std::slice::from_ref(&young_pay), "{way}");
     }
     let l = yt(&store, 2026).await;
     let p = Policy::example().resolve(feb).unwrap();
@@ -415,19 +415,16 @@ async fn a_listed_young_cadre_is_paid_as_a_secretary(db: TestDb) {
         .collect();
     assert_eq!(
         mine,
-        [(
-            touyan_records::model::PayKind::ProfessionalSubsidy,
-            90_000
-        )]
+        [(touyan_records::model::PayKind::ProfessionalSubsidy, 90_000)]
     );
     let p = Policy::example().resolve(mar).unwrap();
     let unpaid = l.unpaid(&p, mar, today);
     assert_eq!(unpaid.len(), 1);
     assert_eq!(unpaid[0].cadre.person, qian());
     assert!(
-        unpaid[0]
-            .reason
-            .contains("已纳入专业化管理书记名单（2026 年备案名单），第十条优才计划为其他“两委”干部"),
+        unpaid[0].reason.contains(
+            "已纳入专业化管理书记名单（2026 年备案名单），第十条优才计划为其他“两委”干部"
+        ),
         "{}",
         unpaid[0].reason
     );

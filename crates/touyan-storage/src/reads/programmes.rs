@@ -18,9 +18,12 @@ impl Store {
     pub async fn programmes_of(&self, ids: &[&CitizenId]) -> Result<Records, StoreError> {
         let mut r = Records::default();
         for chunk in ids.chunks(500) {
-            r.list_entries.extend(of_people::<ListEntry>(self, chunk).await?);
-            r.list_filings.extend(of_people::<ListFiling>(self, chunk).await?);
-            r.young_cadres.extend(of_people::<YoungCadre>(self, chunk).await?);
+            r.list_entries
+                .extend(of_people::<ListEntry>(self, chunk).await?);
+            r.list_filings
+                .extend(of_people::<ListFiling>(self, chunk).await?);
+            r.young_cadres
+                .extend(of_people::<YoungCadre>(self, chunk).await?);
         }
         Ok(r)
     }

@@ -157,7 +157,10 @@ mod tests {
         let detail = "找不到密钥文件 /srv/touyan/secret.key（已有 2 个加密的账号）";
         let text = key_file_unavailable(detail);
         assert!(text.starts_with("一卡通账号密钥文件不可用，请联系系统管理员（错误编号 "));
-        assert!(!text.contains("/srv") && !text.contains("secret.key"), "{text}");
+        assert!(
+            !text.contains("/srv") && !text.contains("secret.key"),
+            "{text}"
+        );
         let r = PageError::from(StoreError::Key(detail.into())).into_response();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
         let r = PageError::from(OfficeError::Store(StoreError::Key(detail.into()))).into_response();
