@@ -632,7 +632,7 @@ impl Visit for Build<'_> {
                     for (c, m) in rec.check() {
                         self.problems.cell(s.order, &s.name, r.row, s.col(c), m);
                     }
-                    T::list_mut(&mut self.roster).push(rec);
+                    rec.add_read(&Row(&r.vals), &mut self.roster);
                 }
                 None => self.problems.cell(
                     s.order,

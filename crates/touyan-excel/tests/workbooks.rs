@@ -497,6 +497,9 @@ fn a_clerks_workbook_reads_into_the_expected_records() {
             note: "调任乡镇".into(),
             programme: Programme::Secretary,
         }],
+        // An older layout, without 退出的计划, on a ground of both
+        // programmes: left for the import to decide.
+        exit_programmes_unsaid: vec![(b.clone(), date!(2025 - 01 - 31))],
         ..Roster::default()
     };
     assert_eq!(got, want);
@@ -1437,4 +1440,83 @@ fn the_pay_parts_sheet_reads_each_row_or_says_why_not() {
     for e in &errors {
         assert!(!e.message.is_ascii(), "{e:?}");
     }
+}
+
+/// The 退出 sheet's 退出的计划: when given, as given; when blank, the
+/// ground's programme (延长期满: the young cadres'); on a ground of both
+/// (达到年龄上限, 其他) noted as unsaid, for the import to decide from the
+/// records of the day.
+#[test]
+fn a_blank_exit_programme_is_noted_on_a_ground_of_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tmp(&dir, "退出.xlsx");
+    let ids = [
+        "37078319800101001",
+        "37078319900909004",
+        "37078319700606002",
+    ]
+    .map(with_check);
+    write_book(
+        &path,
+        &[
+            (
+                "人员",
+                vec![
+                    headers(&["身份证号码", "姓名", "全日制学历", "在职学历"]),
+                    vec![s(&ids[0]), s("张三"), s("大专"), C::E],
+                    vec![s(&ids[1]), s("李四"), s("大专"), C::E],
+                    vec![s(&ids[2]), s("王五"), s("大专"), C::E],
+                ],
+            ),
+            (
+                "退出",
+                vec![
+                    headers(&["身份证号码", "退出日期", "退出原因", "备注", "退出的计划"]),
+                    vec![s(&ids[0]), s("2026-03-01"), s("达到年龄上限"), C::E, C::E],
+                    vec![s(&ids[1]), s("2026-03-01"), s("延长期满"), C::E, C::E],
+                    vec![
+                        s(&ids[2]),
+                        s("2026-03-01"),
+                        s("其他"),
+                        s("调任"),
+                        s("年轻干部优才计划"),
+                    ],
+                    vec![s(&ids[2]), s("2026-04-01"), s("其他"), s("调任"), C::E],
+                ],
+            ),
+        ],
+    );
+    let r = read_workbook(&path, &known_village, &nobody).unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            e.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let got: Vec<(&str, time::Date, Programme)> = r
+        .exits
+        .iter()
+        .map(|x| (x.person.as_str(), x.on, x.programme))
+        .collect();
+    let (one, two, three) = (ids[0].as_str(), ids[1].as_str(), ids[2].as_str());
+    assert_eq!(
+        got,
+        [
+            (one, date!(2026 - 03 - 01), Programme::Secretary),
+            (two, date!(2026 - 03 - 01), Programme::Young),
+            (three, date!(2026 - 03 - 01), Programme::Young),
+            (three, date!(2026 - 04 - 01), Programme::Secretary),
+        ]
+    );
+    let unsaid: Vec<(&str, time::Date)> = r
+        .exit_programmes_unsaid
+        .iter()
+        .map(|(p, on)| (p.as_str(), *on))
+        .collect();
+    assert_eq!(
+        unsaid,
+        [(one, date!(2026 - 03 - 01)), (three, date!(2026 - 04 - 01))]
+    );
 }

@@ -20,7 +20,10 @@ pub enum OfficeError {
     Conflict(String),
     /// What was asked is incomplete or breaks a rule of the measures.
     Invalid(String),
-    /// The store failed (an internal error: logged, not shown in detail).
+    /// The store failed (an internal error: logged, not shown in detail),
+    /// or the one-card accounts' key file did (`StoreError::Key`: its
+    /// detail names the file's path on the server, for the operator who
+    /// holds it, not for a web user).
     Store(StoreError),
 }
 
@@ -67,9 +70,13 @@ impl OfficeError {
 }
 
 impl From<StoreError> for OfficeError {
+    /// A stale record as a conflict; anything else — the one-card key
+    /// file's failure too — as the store's failure, which each adapter
+    /// says its own way (the web without the detail, the command line in
+    /// full).
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Stale | StoreError::Key(_) => OfficeError::Conflict(e.to_string()),
+            StoreError::Stale => OfficeError::Conflict(e.to_string()),
             e => OfficeError::Store(e),
         }
     }

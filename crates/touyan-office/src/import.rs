@@ -471,8 +471,9 @@ pub async fn import(
     if !refused.rows.is_empty() {
         return Ok(Imported::Refused(refused.rows));
     }
+    let r = settle_exit_programmes(store, r).await?;
     store
-        .apply_import(by.name, by.origin, r, &add_only())
+        .apply_import(by.name, by.origin, &r, &add_only())
         .await
         .map(Imported::Applied)
         .map_err(OfficeError::refused)
@@ -494,7 +495,9 @@ pub enum Loaded {
 /// records too (a migration corrects what the forms recorded) — except
 /// the sheets only a workflow makes (lists, pay, ballots, certificates,
 /// exits, yearly settings…), refused unless `history` says past years'
-/// records are being migrated.
+/// records are being migrated. An exit whose 退出的计划 the workbook left
+/// blank on a ground of both programmes is decided from the records
+/// ([`settle_exit_programmes`]), or the whole load refused.
 pub async fn load(
     store: &Store,
     by: &By<'_>,
@@ -512,11 +515,92 @@ pub async fn load(
             return Ok(Loaded::WorkflowSheets(sheets));
         }
     }
+    let r = settle_exit_programmes(store, r).await?;
     store
-        .apply_from(by.name, by.origin, r)
+        .apply_from(by.name, by.origin, &r)
         .await
         .map(Loaded::Applied)
         .map_err(OfficeError::refused)
+}
+
+/// `r` with the programme of each exit its workbook left unsaid
+/// (`Records::exit_programmes_unsaid`: 退出的计划 blank on 达到年龄上限 or
+/// 其他, grounds of both programmes) decided as migration
+/// `m0024_exit_programme` decides a stored one: by what the person was on
+/// at the exit's day, in the records on file and in the workbook
+/// ([`programme_on`]). Refused, naming every such row, when that is both
+/// programmes or neither: the workbook must say.
+async fn settle_exit_programmes<'a>(
+    store: &Store,
+    r: &'a Records,
+) -> Result<std::borrow::Cow<'a, Records>, OfficeError> {
+    use std::borrow::Cow;
+    use touyan_records::model::Labelled;
+    if r.exit_programmes_unsaid.is_empty() {
+        return Ok(Cow::Borrowed(r));
+    }
+    let mut ids: Vec<&CitizenId> = r.exit_programmes_unsaid.iter().map(|(p, _)| p).collect();
+    ids.sort();
+    ids.dedup();
+    let on_file = store.programmes_of(&ids).await?;
+    let mut settled = r.clone();
+    let mut unclear = Vec::new();
+    for x in settled.exits.iter_mut() {
+        if !r.exit_programmes_unsaid.contains(&(x.person.clone(), x.on)) {
+            continue;
+        }
+        match programme_on([&on_file, r], &x.person, x.on) {
+            Ok(p) => x.programme = p,
+            Err(why) => unclear.push(format!(
+                "{} {} 的退出原因“{}”两项计划都适用，而此人当日{why}，无法推定退出的是哪一项",
+                masked(&x.person),
+                x.on,
+                x.reason.label()
+            )),
+        }
+    }
+    if !unclear.is_empty() {
+        return Err(OfficeError::Invalid(format!(
+            "“退出”表中 {} 行须填写“退出的计划”（专业化管理或优才计划）：{}",
+            unclear.len(),
+            unclear.join("；")
+        )));
+    }
+    settled.exit_programmes_unsaid.clear();
+    Ok(Cow::Owned(settled))
+}
+
+/// The programme `person` was on at `on`, by the records of `books`: on a
+/// list by then (a filed version filed on or before the day, or a filed
+/// list entry of its year or before) is the secretaries'; on the young
+/// cadres' programme by then (a young-cadre row started on or before the
+/// day) and on no list is the young cadres'. Otherwise why neither can be
+/// told (a Chinese clause: "既在…又在…" or "既不在…也不在…").
+fn programme_on(
+    books: [&Records; 2],
+    person: &CitizenId,
+    on: Date,
+) -> Result<touyan_records::model::Programme, &'static str> {
+    use touyan_records::model::{ListStatus, Programme};
+    let listed = books.iter().any(|b| {
+        b.list_filings
+            .iter()
+            .any(|f| f.person == *person && f.filed_on <= on)
+            || b.list_entries.iter().any(|e| {
+                e.person == *person && e.status == ListStatus::Filed && e.year <= on.year()
+            })
+    });
+    let young = books.iter().any(|b| {
+        b.young_cadres
+            .iter()
+            .any(|y| y.person == *person && y.programme_start <= on)
+    });
+    match (listed, young) {
+        (true, false) => Ok(Programme::Secretary),
+        (false, true) => Ok(Programme::Young),
+        (true, true) => Err("既在已备案的专业化管理名单上，又在年轻干部优才计划中"),
+        (false, false) => Err("既不在已备案的专业化管理名单上，也不在年轻干部优才计划中"),
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@
 //! the age limit and the extension's end that the two grounds claim are
 //! checked with `touyan_rules::art10_young_cadres` ([`record_exit`]).
 //! [`YoungTown::unpaid`] says on the page who is not paid in a month,
-//! and why.
+//! and why — among them a cadre on the town's secretary list in force
+//! that month, paid the secretary's subsidy instead
+//! (`touyan_reports::young_month`).
 
 use time::Date;
 use touyan_records::CitizenId;
@@ -56,8 +58,9 @@ pub fn may(actor: &Actor<'_>, yt: &YoungTown) -> bool {
 /// A cadre on the programme not paid in a month, and why.
 pub struct Unpaid<'a> {
     pub cadre: &'a YoungCadre,
-    /// Why (Article 10): an exit, the term ended (with what an extension
-    /// would need or has), or over the town's cap.
+    /// Why (Article 10): a professionalized secretary that month, an exit,
+    /// the term ended (with what an extension would need or has), or over
+    /// the town's cap.
     pub reason: String,
     /// In the secretary reserve pool on `today`, and why.
     pub pool: Decision<bool, String>,
@@ -69,11 +72,9 @@ impl YoungTown {
     /// each with why, under the month's `params`; `today` dates the
     /// standing (extension, reserve pool).
     pub fn unpaid(&self, params: &Params, month: Date, today: Date) -> Vec<Unpaid<'_>> {
-        let paid: Vec<&CitizenId> =
-            touyan_reports::young_on_programme(&self.young, params, month, Some(self.town))
-                .into_iter()
-                .map(|x| &x.cadre.person)
-                .collect();
+        let on = touyan_reports::young_month(&self.young, params, month, Some(self.town));
+        let paid: Vec<&CitizenId> = on.paid.iter().map(|x| &x.cadre.person).collect();
+        let listed: Vec<&CitizenId> = on.listed.iter().map(|x| &x.cadre.person).collect();
         let end = month
             .replace_day(month.month().length(month.year()))
             .unwrap_or(month);
@@ -87,6 +88,7 @@ impl YoungTown {
             }
             let s = self.standing(params, id, today);
             let reason = match (&s.exit, s.term.outcome) {
+                _ if listed.contains(&id) => listed_reason(month),
                 (Some(x), _) if x.on < month => format!(
                     "{} 退出（{}），次月起不再发放（第十条）",
                     x.on,
@@ -134,6 +136,16 @@ impl YoungTown {
         }
         out
     }
+}
+
+/// Why a young cadre on the town's secretary list in force in `month` (its
+/// first day) is not paid as a young cadre
+/// (`touyan_reports::YoungMonth::listed`).
+fn listed_reason(month: Date) -> String {
+    format!(
+        "本月已纳入专业化管理书记名单（{} 年备案名单），第十条优才计划为其他“两委”干部：本月不发放年轻干部报酬，按第十三条发放专业化补贴",
+        month.year()
+    )
 }
 
 /// Records that a young cadre of `yt`'s town left the programme, by the

@@ -712,6 +712,7 @@ async fn a_confirmed_failure_exits_while_the_switch_is_on(db: TestDb) {
     );
     let th = half(&store).await;
     assert_eq!(th.cases[0].note, "经镇党委研究，确实不能胜任");
+    assert_eq!(th.case_state(&th.cases[0]), "已确认退出");
     db.finish().await;
 }
 both_backends!(switch_on, a_confirmed_failure_exits_while_the_switch_is_on);
@@ -744,6 +745,11 @@ async fn a_confirmed_failure_records_no_exit_when_the_switch_is_off(db: TestDb) 
     let th = half(&store).await;
     assert_eq!(th.cases[0].state, CaseState::Confirmed);
     assert_eq!(th.cases[0].note, ended.note);
+    // What pages say: confirmed, no exit.
+    assert_eq!(
+        th.case_state(&th.cases[0]),
+        "已确认不能胜任（本市政策不据此退出）"
+    );
     assert!(store.open_cases(Some(T1)).await.unwrap().is_empty());
     // Ended: confirming again (as the page seen before) changes nothing.
     assert!(
@@ -762,6 +768,25 @@ async fn a_confirmed_failure_records_no_exit_when_the_switch_is_off(db: TestDb) 
         .is_err()
     );
     assert!(store.list::<Exit>().await.unwrap().is_empty());
+    // An exit of the same day on another ground is not the case's.
+    store
+        .upsert(
+            "测试",
+            &[Exit {
+                person: zhou(),
+                on: TODAY,
+                reason: ExitReason::LeftOffice,
+                note: String::new(),
+                programme: touyan_records::model::Programme::Secretary,
+            }],
+        )
+        .await
+        .unwrap();
+    let th = half(&store).await;
+    assert_eq!(
+        th.case_state(&th.cases[0]),
+        "已确认不能胜任（本市政策不据此退出）"
+    );
     db.finish().await;
 }
 both_backends!(

@@ -329,3 +329,109 @@ both_backends!(
     age_rechecked,
     the_age_is_checked_again_at_selection_and_filing
 );
+
+/// The young cadres paid in `month` as the pay run, the young-cadre page
+/// and the workbook (the town's export) compute them, each with the
+/// amount: the three must agree.
+async fn paid_three_ways(store: &Store, month: Date) -> [Vec<(CitizenId, Decimal)>; 3] {
+    let policy = Policy::example();
+    let rows = |y: &touyan_reports::Young| -> Vec<(CitizenId, Decimal)> {
+        y.rows
+            .iter()
+            .map(|r| (r.who.person.clone(), r.total))
+            .collect()
+    };
+    let tm = touyan_office::pay::town_month(store, &policy, month, town())
+        .await
+        .unwrap();
+    let run = tm.pay.young_paid().map(rows).unwrap_or_default();
+    let page = paid(store, month).await;
+    let file = store.town_file(town()).await.unwrap();
+    let asked = touyan_office::figures::Asked::Young {
+        month,
+        reference_salary: None,
+        factor: None,
+    };
+    let export = match touyan_office::figures::figures(&file, &policy, &asked, Some(town()), month)
+    {
+        Ok(touyan_office::figures::Figures::Young(y)) => rows(&y),
+        _ => Vec::new(),
+    };
+    [run, page, export]
+}
+
+/// A young cadre on the town's secretary list (Article 10: the 优才计划 is
+/// for the "其他“两委”干部"): 钱青 (a full-time bachelor, 4000 × 0.8 +
+/// 500 + 500 = 4200 yuan a month) is put on the town's 2026 list by a
+/// version filed on 2026-03-10, tier 3 (900 yuan, the example policy).
+/// February is paid as a young cadre; from March the list in force has
+/// her: the subsidy, no young cadre's pay, and the page says why. She
+/// keeps her place under the cap of 1.
+async fn a_listed_young_cadre_is_paid_as_a_secretary(db: TestDb) {
+    let store = opened(&db).await;
+    let filing = |person: CitizenId, k: u32| touyan_records::model::ListFiling {
+        year: 2026,
+        town: town(),
+        version: 1,
+        person,
+        village: village(k),
+        tier: 3,
+        filed_on: date!(2026 - 03 - 10),
+    };
+    store
+        .upsert("测试", &[filing(zhou(), 1), filing(qian(), 4)])
+        .await
+        .unwrap();
+    let (feb, mar) = (date!(2026 - 02 - 01), date!(2026 - 03 - 01));
+    let today = date!(2026 - 03 - 20);
+    let young_pay = (qian(), Decimal::from(4200));
+
+    // February: the list of 2026 is not in force yet.
+    for (way, got) in ["run", "page", "export"]
+        .iter()
+        .zip(paid_three_ways(&store, feb).await)
+    {
+        assert_eq!(got, std::slice::from_ref(&young_pay), "{way}");
+    }
+    let l = yt(&store, 2026).await;
+    let p = Policy::example().resolve(feb).unwrap();
+    assert!(l.unpaid(&p, feb, today).is_empty());
+
+    // March: on the list in force, paid the subsidy only.
+    for (way, got) in ["run", "page", "export"]
+        .iter()
+        .zip(paid_three_ways(&store, mar).await)
+    {
+        assert_eq!(got, [], "{way}");
+    }
+    let tm = touyan_office::pay::town_month(&store, &Policy::example(), mar, town())
+        .await
+        .unwrap();
+    let records = tm.pay.town_records(town()).unwrap();
+    let mine: Vec<_> = records
+        .iter()
+        .filter(|r| r.person == qian())
+        .map(|r| (r.kind, r.amount_fen))
+        .collect();
+    assert_eq!(
+        mine,
+        [(touyan_records::model::PayKind::ProfessionalSubsidy, 90_000)]
+    );
+    let p = Policy::example().resolve(mar).unwrap();
+    let unpaid = l.unpaid(&p, mar, today);
+    assert_eq!(unpaid.len(), 1);
+    assert_eq!(unpaid[0].cadre.person, qian());
+    assert!(
+        unpaid[0].reason.contains(
+            "已纳入专业化管理书记名单（2026 年备案名单），第十条优才计划为其他“两委”干部"
+        ),
+        "{}",
+        unpaid[0].reason
+    );
+    // The cap still counts her: the one place is taken.
+    let places: Vec<&CitizenId> = l.places(&p, today).iter().map(|y| &y.person).collect();
+    assert_eq!(places, [&qian()]);
+    assert_eq!(l.cap(&p).outcome, 1);
+    db.finish().await;
+}
+both_backends!(listed_young, a_listed_young_cadre_is_paid_as_a_secretary);

@@ -9,8 +9,8 @@
 //!   professionalization subsidy (专业化补贴, Article 13, city finance:
 //!   [`payments`]);
 //! - every young cadre of the town's villages on the programme that month
-//!   (within the town's cap, the term not ended: [`young_on_programme`])
-//!   their pay (Article 10, [`young_by_town`]; the month the term ends in
+//!   (within the town's cap, the term not ended, not on the town's
+//!   secretary list that month: [`young_on_programme`]) their pay (Article 10, [`young_by_town`]; the month the term ends in
 //!   full or by days): the base from the town's
 //!   finance (with a higher current pay kept, the whole of it less the
 //!   subsidies) and each degree subsidy by its payer (city, town); nothing

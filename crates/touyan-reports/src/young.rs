@@ -11,7 +11,10 @@ use touyan_rules::num::round_fen;
 use touyan_rules::people::{Degree, Education};
 use touyan_rules::{Params, art10_young_cadres};
 
-use crate::{Index, Refusal, Who, count_towns, in_scope, month_end, month_zh, scope_suffix};
+use crate::{
+    Index, Refusal, Who, count_towns, exits_before, filed_entries_in_month, in_scope, month_end,
+    month_zh, scope_suffix,
+};
 
 /// One young cadre's pay for the month, each amount rounded to the fen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,23 +113,50 @@ pub struct OnProgramme<'a> {
 }
 
 /// The young cadres paid in `month` (its first day), under `p` (the
-/// month's policy): filed and started by the month's end, whose term
-/// (Article 10: the age limit, or an approved extension's end, or an exit
-/// on record) has not ended before the month's first day, in `town` when
-/// given; within each town at most the cap (Article 10: those on the
-/// programme longest keep their places, ties by village and ID number;
-/// each counted on their own last day of the month, so that one who left
-/// early in the month leaves the place to one who joined later).
-///
-/// A person is paid once a month: with two programmes on record (a move
-/// to another village, an import of the same person twice) only the one
-/// started last counts, in its own town.
+/// month's policy): [`young_month`]'s `paid`.
 pub fn young_on_programme<'a>(
     r: &'a Records,
     p: &Params,
     month: Date,
     town: Option<TownCode>,
 ) -> Vec<OnProgramme<'a>> {
+    young_month(r, p, month, town).paid
+}
+
+/// The young cadres holding a paid place in a month, split by whether
+/// they are paid as young cadres.
+#[derive(Clone, Debug)]
+pub struct YoungMonth<'a> {
+    /// Paid the young cadre's pay (Article 10).
+    pub paid: Vec<OnProgramme<'a>>,
+    /// Within the cap and the term, but professionalized secretaries that
+    /// month ([`secretaries_in_month`]): Article 10's 优才计划 is for the
+    /// "其他“两委”干部", so they are paid the secretary's subsidy
+    /// (Article 13) and not the young cadre's pay. They keep their place
+    /// under the cap: they are on the programme all the same.
+    pub listed: Vec<OnProgramme<'a>>,
+}
+
+/// The young cadres of `month` (its first day), under `p` (the month's
+/// policy): filed and started by the month's end, whose term (Article 10:
+/// the age limit, or an approved extension's end, or an exit on record)
+/// has not ended before the month's first day, in `town` when given;
+/// within each town at most the cap (Article 10: those on the programme
+/// longest keep their places, ties by village and ID number; each counted
+/// on their own last day of the month, so that one who left early in the
+/// month leaves the place to one who joined later). Of these, those on
+/// their town's secretary list that month ([`secretaries_in_month`]) are
+/// not paid as young cadres (`listed`); the others are (`paid`).
+///
+/// A person is paid once a month: with two programmes on record (a move
+/// to another village, an import of the same person twice) only the one
+/// started last counts, in its own town.
+pub fn young_month<'a>(
+    r: &'a Records,
+    p: &Params,
+    month: Date,
+    town: Option<TownCode>,
+) -> YoungMonth<'a> {
     let end = month_end(month);
     let mut latest: HashMap<&CitizenId, &YoungCadre> = HashMap::new();
     for y in r
@@ -205,7 +235,30 @@ pub fn young_on_programme<'a>(
     paid.sort_by(|a, b| {
         (a.cadre.village, &a.cadre.person).cmp(&(b.cadre.village, &b.cadre.person))
     });
-    paid
+    let secretaries = secretaries_in_month(r, month, town);
+    let (listed, paid): (Vec<_>, Vec<_>) = paid
+        .into_iter()
+        .partition(|x| secretaries.contains(&(x.cadre.village.town(), x.cadre.person.clone())));
+    YoungMonth { paid, listed }
+}
+
+/// The professionalized secretaries of `month` (its first day), in
+/// `town` when given, as (town, person): on the town's filed list in
+/// force that month (the version filed last by the month's end, as the
+/// month's subsidy reads it) and with no exit from professionalized
+/// management dated before the month's first day — exactly those the
+/// month's subsidy pays ([`crate::payments`]).
+pub fn secretaries_in_month(
+    r: &Records,
+    month: Date,
+    town: Option<TownCode>,
+) -> HashSet<(TownCode, CitizenId)> {
+    let exited = exits_before(r, month);
+    filed_entries_in_month(r, month.year(), town, month)
+        .into_iter()
+        .filter(|e| !exited.contains_key(&e.person))
+        .map(|e| (e.town, e.person))
+        .collect()
 }
 
 /// The days of each person's exits from the young cadres' programme on

@@ -8,10 +8,11 @@ use rust_decimal::Decimal;
 use time::Date;
 use time::macros::date;
 use touyan_records::model::{
-    Exit, ExitReason, Programme, Records, Town, Village, YoungCadre, YoungCandidate, YoungState,
+    Exit, ExitReason, ListEntry, ListStatus, Programme, Records, Town, Village, YoungCadre,
+    YoungCandidate, YoungState,
 };
 use touyan_records::{CitizenId, CommitteeKind, TownCode, VillageCode};
-use touyan_reports::{young, young_on_programme, young_places};
+use touyan_reports::{young, young_month, young_on_programme, young_places};
 use touyan_rules::{Params, Policy};
 
 const TOWN: &str = "370783100";
@@ -274,4 +275,70 @@ fn a_secretary_exit_does_not_end_the_young_programme() {
     r.exits[0].on = date!(2026 - 01 - 10);
     let who: Vec<CitizenId> = paid(&r, feb, false).into_iter().map(|x| x.0).collect();
     assert_eq!(who, [f.b.clone(), f.c.clone(), f.dd.clone()]);
+}
+
+/// A young cadre on the town's filed secretary list is paid the subsidy,
+/// not the young cadre's pay (Article 10: the 优才计划 is for the "其他
+/// “两委”干部"), and keeps the place under the cap: with A listed in
+/// February 2026, B and C are paid and D stays over the cap of 3 (A, B
+/// and C joined first). A list of another town, or one not filed, does
+/// not count. A's exit from professionalized management on 2026-02-20
+/// makes A a young cadre paid again from March (36 on 2026-03-15: March
+/// in full).
+#[test]
+fn a_listed_cadre_holds_the_place_but_is_paid_as_a_secretary() {
+    let f = five();
+    let mut r = records(YoungState::Extended);
+    let entry = |town: &str, status| ListEntry {
+        town: TownCode::parse(town).unwrap(),
+        year: 2026,
+        person: f.a.clone(),
+        village: village(201),
+        tier: 2,
+        status,
+    };
+    let feb = date!(2026 - 02 - 01);
+    let full = d("3200");
+    for other in [
+        entry(TOWN, ListStatus::Draft),
+        entry("370783101", ListStatus::Filed),
+    ] {
+        r.list_entries = vec![other];
+        let who: Vec<CitizenId> = paid(&r, feb, false).into_iter().map(|x| x.0).collect();
+        assert_eq!(who, [f.a.clone(), f.b.clone(), f.c.clone()]);
+    }
+    r.list_entries = vec![entry(TOWN, ListStatus::Filed)];
+    assert_eq!(
+        paid(&r, feb, false),
+        [(f.b.clone(), full), (f.c.clone(), full)]
+    );
+    let m = young_month(&r, &params(feb, false), feb, None);
+    let listed: Vec<&CitizenId> = m.listed.iter().map(|x| &x.cadre.person).collect();
+    assert_eq!(listed, [&f.a]);
+    // January 2025 has no list of its year: A paid.
+    let jan25 = date!(2025 - 01 - 01);
+    let who: Vec<CitizenId> = paid(&r, jan25, false).into_iter().map(|x| x.0).collect();
+    assert_eq!(who, [f.a.clone(), f.b.clone(), f.c.clone()]);
+
+    r.exits.push(Exit {
+        person: f.a.clone(),
+        on: date!(2026 - 02 - 20),
+        reason: ExitReason::Other,
+        note: "调任".into(),
+        programme: Programme::Secretary,
+    });
+    // February is the exit's month: still a secretary (the subsidy pays it).
+    assert_eq!(
+        paid(&r, feb, false),
+        [(f.b.clone(), full), (f.c.clone(), full)]
+    );
+    let mar = date!(2026 - 03 - 01);
+    assert_eq!(
+        paid(&r, mar, false),
+        [
+            (f.a.clone(), full),
+            (f.c.clone(), full),
+            (f.dd.clone(), full)
+        ]
+    );
 }

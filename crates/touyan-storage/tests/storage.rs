@@ -331,6 +331,8 @@ fn sample() -> Batch {
         list_filings: Vec::new(),
         // Not written with a batch: candidates move one at a time.
         young_candidates: Vec::new(),
+        // Not records: what a workbook left for the import to decide.
+        exit_programmes_unsaid: Vec::new(),
     }
 }
 

@@ -446,6 +446,19 @@ async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
     .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     let recorded: Vec<Exit> = h.store.list().await.unwrap();
+    // The case's state as the page and the printed sheet say it: an exit
+    // only when one was written.
+    let no_exit = "已确认不能胜任（本市政策不据此退出）";
+    let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    let sheet = get(&format!("{}/print", path()))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    for text in [&page, &sheet] {
+        assert_eq!(text.contains("已确认退出"), exits, "{text}");
+        assert_eq!(text.contains(no_exit), !exits, "{text}");
+    }
     if exits {
         assert_eq!(recorded.len(), 1);
         assert_eq!(

@@ -244,6 +244,27 @@ async fn the_account_masked_and_the_file_for_finance(db: TestDb) {
         after.len(),
         "a refusal hands nothing out"
     );
+
+    // The key file gone: finance and the town's operator are told it is
+    // unavailable and whom to ask, never where it is on the server.
+    std::fs::remove_file(&key).unwrap();
+    let path = dir.path().to_string_lossy().into_owned();
+    let unavailable = "一卡通账号密钥文件不可用，请联系系统管理员（错误编号 ";
+    let r = get(file).session(Some(&fin)).send(&h).await;
+    let again = post(&to)
+        .form(&[("csrf", &csrf), ("account", "6217000010012345678")])
+        .session(Some(&op))
+        .send(&h)
+        .await;
+    for r in [r, again] {
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+        let text = r.text();
+        assert!(text.contains(unavailable), "{text}");
+        for hidden in [path.as_str(), "touyan.key", "密钥文件 /", "找不到"] {
+            assert!(!text.contains(hidden), "{hidden} in {text}");
+        }
+    }
+    assert!(!key.exists(), "no key made while accounts are sealed");
     db.finish().await;
 }
 

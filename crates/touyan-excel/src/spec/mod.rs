@@ -369,6 +369,12 @@ pub trait Record: Sized {
     fn check(&self) -> Vec<(usize, String)> {
         Vec::new()
     }
+    /// Adds the record read from `row` to `r`, with whatever the row
+    /// leaves for the import to decide noted beside it (the 退出 sheet's
+    /// blank 退出的计划).
+    fn add_read(self, _row: &Row, r: &mut Roster) {
+        Self::list_mut(r).push(self);
+    }
 }
 
 /// Called once per record kind, in sheet order.

@@ -137,7 +137,7 @@ impl Record for Post {
 
 static EXIT: SheetSpec = SheetSpec {
     name: "退出",
-    about: "退出专业化管理或年轻干部优才计划：一次退出一行；“退出的计划”不填时按退出原因推定（延长期满、不再担任村“两委”干部、经考察不胜任、本人辞职为优才计划，其余为专业化管理）",
+    about: "退出专业化管理或年轻干部优才计划：一次退出一行；“退出的计划”不填时按退出原因推定（延长期满、不再担任村“两委”干部、经考察不胜任、本人辞职为优才计划；不再担任书记、胜任度评价不合格等为专业化管理）；达到年龄上限、其他两项都适用，按退出之日的记录推定（已在备案的专业化管理名单上为专业化管理，在优才计划中且未列入名单为优才计划，两者都是或都不是时须填写）",
     columns: &[
         req("身份证号码", Kind::Person),
         req("退出日期", Kind::Date),
@@ -168,6 +168,9 @@ impl Record for Exit {
             choice(self.programme),
         ]
     }
+    /// A blank 退出的计划 is the ground's programme; on a ground of both
+    /// (达到年龄上限, 其他) it is provisionally the secretaries', and
+    /// [`Record::add_read`] notes the row for the import to decide.
     fn from_row(r: &Row) -> Option<Self> {
         let reason: ExitReason = r.choice(2)?;
         Some(Exit {
@@ -179,5 +182,14 @@ impl Record for Exit {
                 .opt_choice(4)?
                 .unwrap_or(reason.programme().unwrap_or(Programme::Secretary)),
         })
+    }
+    fn add_read(self, row: &Row, r: &mut Roster) {
+        if row.opt_choice::<Programme>(4).is_some_and(|p| p.is_none())
+            && self.reason.programme().is_none()
+        {
+            r.exit_programmes_unsaid
+                .push((self.person.clone(), self.on));
+        }
+        r.exits.push(self);
     }
 }

@@ -12,6 +12,12 @@ use touyan_workflow::art12_evaluation as flow;
 use super::{CaseMove, TownHalf, conflict};
 use crate::{By, OfficeError, when};
 
+/// What a case confirmed with no exit written reads instead of
+/// 已确认退出 (`TownHalf::case_state`): the finding stands, the city's
+/// policy on the day made no exit of it ([`no_exit_note`] says which
+/// switch).
+pub const CONFIRMED_NO_EXIT: &str = "已确认不能胜任（本市政策不据此退出）";
+
 /// The longest note a case's end keeps (characters; the rest is cut).
 pub const MAX_NOTE: usize = 500;
 

@@ -193,6 +193,7 @@ mod tests {
                 })
                 .into_iter()
                 .collect(),
+            case_exits: Vec::new(),
             raters: Vec::new(),
             batches: Vec::new(),
             listed: vec![listed(id(1)), listed(id(2)), listed(id(3))],

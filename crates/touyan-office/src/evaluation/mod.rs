@@ -29,8 +29,8 @@
 
 use time::Date;
 use touyan_records::model::{
-    Ballots, EvalCase, EvalSignoff, EvalState, Evaluation, Labelled, PaperCount, RaterCount,
-    RaterGroup, SignPart,
+    Ballots, CaseState, EvalCase, EvalSignoff, EvalState, Evaluation, Exit, Labelled, PaperCount,
+    RaterCount, RaterGroup, SignPart,
 };
 use touyan_records::{CitizenId, TownCode};
 use touyan_rules::art12_competency::{self, Competency};
@@ -46,7 +46,7 @@ pub mod closing;
 pub mod codes;
 pub mod entries;
 
-pub use cases::{DAY_WANTED, MAX_NOTE, end_case};
+pub use cases::{CONFIRMED_NO_EXIT, DAY_WANTED, MAX_NOTE, end_case};
 pub use closing::{close, tally};
 pub use codes::{
     Ballot, CodesAsked, IssuedCode, MAX_CODES, NewCode, VOTER, ask_codes, ballot, issue_codes, vote,
@@ -90,6 +90,9 @@ pub struct TownHalf {
     /// Read only once the results are visible (closed).
     pub ballots: Vec<Ballots>,
     pub cases: Vec<EvalCase>,
+    /// The exits for a failed evaluation on record of the people with a
+    /// case (what confirming a case wrote; [`TownHalf::case_state`]).
+    pub case_exits: Vec<Exit>,
 }
 
 impl TownHalf {
@@ -212,6 +215,24 @@ impl TownHalf {
             .ok_or_else(|| OfficeError::Invalid("没有找到该事项".into()))
     }
 
+    /// Where `case` stands, as pages and the result sheet say it: its
+    /// state's label, except a case confirmed without an exit — the
+    /// policy in force on the day it was confirmed made no exit of a
+    /// failed evaluation (`exit.on_failed_evaluation`), so no exit is on
+    /// record for that day — which reads [`CONFIRMED_NO_EXIT`].
+    pub fn case_state(&self, case: &EvalCase) -> &'static str {
+        let exited = || {
+            self.case_exits
+                .iter()
+                .any(|x| x.person == case.person && Some(x.on) == case.done_on)
+        };
+        if case.state == CaseState::Confirmed && !exited() {
+            CONFIRMED_NO_EXIT
+        } else {
+            case.state.label()
+        }
+    }
+
     /// The moves `by` could make on `case` now (its page's buttons).
     pub fn case_moves(&self, by: &By<'_>, case: &EvalCase) -> Vec<CaseMove> {
         flow::case_moves_for(&by.actor, self.town.as_str(), case.kind, case.state)
@@ -242,6 +263,7 @@ pub async fn town_half(
         counts: store.code_counts(year, half, town).await?,
         paper: store.paper_counts(year, half, town).await?,
         cases: store.eval_cases(year, half, town).await?,
+        case_exits: store.case_exits(year, half, town).await?,
         eval,
         listed,
         ballots,

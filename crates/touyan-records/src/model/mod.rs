@@ -3,7 +3,10 @@
 //! their Chinese labels (the Excel drop-down lists) and stable codes (the
 //! database).
 
+use time::Date;
 use touyan_rules::people::Education;
+
+use crate::CitizenId;
 
 /// An enumeration with a stable code for storage and a Chinese label for
 /// people; `from_label` accepts either.
@@ -110,6 +113,13 @@ pub struct Records {
     /// extensions (a term's end); neither imported nor written with the
     /// other kinds (their moves are `Store::move_young`'s).
     pub young_candidates: Vec<YoungCandidate>,
+    /// Not records: the exits (person, day) of a workbook's 退出 sheet
+    /// whose 退出的计划 was left blank on a ground of both programmes
+    /// (达到年龄上限, 其他: `ExitReason::programme` is `None`). Their
+    /// `programme` in `exits` is only provisional: the import decides it
+    /// from the records of the day (`touyan_office::import`) before
+    /// anything is written. Empty everywhere else.
+    pub exit_programmes_unsaid: Vec<(CitizenId, Date)>,
 }
 
 impl Records {

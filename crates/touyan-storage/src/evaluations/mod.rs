@@ -315,6 +315,32 @@ impl Store {
         crate::sql::select::<EvalCase, _>(&self.db, self.backend, &f, v).await
     }
 
+    /// The exits for a failed evaluation (Article 12) on record of the
+    /// people with a case in `town`'s evaluation of `year`'s `half`: what
+    /// confirming their cases wrote (none when the policy in force then
+    /// made no exit of it).
+    pub async fn case_exits(
+        &self,
+        year: i32,
+        half: u8,
+        town: TownCode,
+    ) -> Result<Vec<Exit>, StoreError> {
+        use touyan_records::model::{ExitReason, Programme};
+        let mut p = Params::new(self.backend);
+        let (cases, mut v) = of_eval(&mut p, year, half, town);
+        let f = format!(
+            "person IN (SELECT person FROM eval_cases WHERE {cases}) \
+             AND reason = {} AND programme = {}",
+            p.next(),
+            p.next()
+        );
+        v.push(Value::String(Some(
+            ExitReason::FailedEvaluation.code().to_owned(),
+        )));
+        v.push(Value::String(Some(Programme::Secretary.code().to_owned())));
+        crate::sql::select::<Exit, _>(&self.db, self.backend, &f, v).await
+    }
+
     /// Open cases of every town (or one), for the dashboard.
     pub async fn open_cases(&self, town: Option<&str>) -> Result<Vec<EvalCase>, StoreError> {
         let mut p = Params::new(self.backend);

@@ -2,10 +2,12 @@
 //! [`Scope`](crate::Scope) through [`Scoped`](crate::Scoped): villages
 //! ([`villages`]), people and one person's file ([`people`]), the towns
 //! with their counts ([`towns`]). A town's pages also read what they need
-//! of the town's year in one go ([`town_records`]). Here too: the paging
-//! and the record selects they share.
+//! of the town's year in one go ([`town_records`]). What people were on
+//! (lists, the young cadres' programme), for the import ([`programmes`]).
+//! Here too: the paging and the record selects they share.
 
 mod people;
+mod programmes;
 mod town_records;
 mod towns;
 mod villages;

@@ -216,7 +216,10 @@ impl Store {
 impl Store {
     /// What a town's young-cadre page needs for `year` (the pay builder of
     /// `touyan_reports::young`): every town, the town's villages,
-    /// its young cadres and their people, the town's settings of the year.
+    /// its young cadres and their people and exits, the town's settings of
+    /// the year, and the town's list of the year with its filed versions (a
+    /// young cadre on the list in force is paid as a secretary, not as a
+    /// young cadre).
     pub async fn young_records(
         &self,
         year: i32,
@@ -247,6 +250,7 @@ impl Store {
         let by_town = format!("town = {}", p.next());
         let mut p = Params::new(self.backend);
         let settings = format!("year = {} AND town = {}", p.next(), p.next());
+        let of_year = || vec![Value::Int(Some(year)), code()];
         Ok(touyan_records::model::Records {
             towns: self.list_unordered(None).await?,
             villages: self.list_unordered(Some((&villages, vec![code()]))).await?,
@@ -254,9 +258,9 @@ impl Store {
             people: self.list_unordered(Some((&people, vec![code()]))).await?,
             exits: self.list_unordered(Some((&exits, vec![code()]))).await?,
             young_candidates: self.list_unordered(Some((&by_town, vec![code()]))).await?,
-            town_years: self
-                .list_unordered(Some((&settings, vec![Value::Int(Some(year)), code()])))
-                .await?,
+            town_years: self.list_unordered(Some((&settings, of_year()))).await?,
+            list_entries: self.list_unordered(Some((&settings, of_year()))).await?,
+            list_filings: self.list_unordered(Some((&settings, of_year()))).await?,
             ..Default::default()
         })
     }

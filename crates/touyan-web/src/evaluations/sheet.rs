@@ -111,7 +111,7 @@ pub async fn print(
                         .find(|c| c.person == l.person)
                         .map_or_else(
                             || "无".to_owned(),
-                            |c| format!("{}（{}）", c.kind.label(), c.state.label()),
+                            |c| format!("{}（{}）", c.kind.label(), v.th.case_state(c)),
                         );
                 SheetRow {
                     n: i + 1,

@@ -193,7 +193,7 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
                 |l| format!("{} {}", l.village_name, l.name),
             ),
             kind: c.kind.label(),
-            state: c.state.label(),
+            state: th.case_state(c),
             reason: c.reason.clone(),
             note: c.note.clone(),
             done_on: c.done_on.map_or_else(String::new, |d| d.to_string()),

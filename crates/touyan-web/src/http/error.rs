@@ -39,24 +39,46 @@ impl From<Failure> for PageError {
 }
 
 impl From<StoreError> for PageError {
+    /// The one-card key file's failure as [`key_file_unavailable`] says
+    /// it (503); any other as an internal error.
     fn from(e: StoreError) -> PageError {
-        PageError::Internal(e.to_string())
+        match e {
+            StoreError::Key(detail) => PageError::Answer(Box::new(message_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "一卡通账号密钥不可用",
+                &key_file_unavailable(&detail),
+            ))),
+            e => PageError::Internal(e.to_string()),
+        }
     }
 }
 
 impl From<OfficeError> for PageError {
     /// An office refusal a handler did not show on its own page: missing
-    /// is 404, the rest the standard page with the office's sentence.
+    /// is 404, a store's failure as [`From<StoreError>`] answers it, the
+    /// rest the standard page with the office's sentence.
     fn from(e: OfficeError) -> PageError {
-        let (status, title) = match &e {
+        let (status, title, m) = match e {
             OfficeError::NotFound => return PageError::NotFound,
-            OfficeError::Store(s) => return PageError::Internal(s.to_string()),
-            OfficeError::Forbidden(_) => (StatusCode::FORBIDDEN, "无权办理"),
-            OfficeError::Conflict(_) => (StatusCode::CONFLICT, "状态已变化"),
-            OfficeError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "无法办理"),
+            OfficeError::Store(s) => return s.into(),
+            OfficeError::Forbidden(m) => (StatusCode::FORBIDDEN, "无权办理", m),
+            OfficeError::Conflict(m) => (StatusCode::CONFLICT, "状态已变化", m),
+            OfficeError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "无法办理", m),
         };
-        PageError::Answer(Box::new(message_page(status, title, &e.to_string())))
+        PageError::Answer(Box::new(message_page(status, title, &m)))
     }
+}
+
+/// What the web's user is told of a failure of the one-card accounts' key
+/// file (`StoreError::Key`: missing, unreadable, not the key that sealed
+/// the accounts…): that it is unavailable and whom to ask, with the id
+/// of the server log's line. The detail — which names the file's path on
+/// the server — goes to the log only (the command line, run by whoever
+/// holds the file, shows it in full).
+pub(crate) fn key_file_unavailable(detail: &str) -> String {
+    let id = request_id();
+    log_internal(&id, detail);
+    format!("一卡通账号密钥文件不可用，请联系系统管理员（错误编号 {id}）。")
 }
 
 impl IntoResponse for PageError {
@@ -128,6 +150,21 @@ mod tests {
         assert_eq!(a.len(), 8);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b, "two ids in a row");
+    }
+
+    #[test]
+    fn a_key_file_error_shows_neither_path_nor_detail() {
+        let detail = "找不到密钥文件 /srv/touyan/secret.key（已有 2 个加密的账号）";
+        let text = key_file_unavailable(detail);
+        assert!(text.starts_with("一卡通账号密钥文件不可用，请联系系统管理员（错误编号 "));
+        assert!(
+            !text.contains("/srv") && !text.contains("secret.key"),
+            "{text}"
+        );
+        let r = PageError::from(StoreError::Key(detail.into())).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let r = PageError::from(OfficeError::Store(StoreError::Key(detail.into()))).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 
     #[test]

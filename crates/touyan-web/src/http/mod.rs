@@ -19,5 +19,5 @@ mod extract;
 
 pub use desk::{CityDesk, Desk, TownDesk};
 pub use error::PageError;
-pub(crate) use error::{internal_text, log_internal, logged, request_id};
+pub(crate) use error::{internal_text, key_file_unavailable, log_internal, logged, request_id};
 pub use extract::{Act, HasCsrf, SignedForm, SignedIn, act};

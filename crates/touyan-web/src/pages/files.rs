@@ -192,13 +192,21 @@ pub(super) struct Kept {
 
 /// A person-page form's write as the page answers it: `Ok(None)` done
 /// (back to the page), `Ok(Some((status, sentence)))` refused on the
-/// page, `Err` for a person not found or a store failure.
+/// page (the one-card key file's failure too, without its detail), `Err`
+/// for a person not found or a store failure.
 pub(super) fn refusal(
     done: Result<(), touyan_office::OfficeError>,
 ) -> Result<Option<(StatusCode, String)>, PageError> {
     use touyan_office::OfficeError as E;
     let status = match &done {
         Ok(()) => return Ok(None),
+        // The key file's path is the server's: logged, not shown.
+        Err(E::Store(touyan_storage::StoreError::Key(detail))) => {
+            return Ok(Some((
+                StatusCode::SERVICE_UNAVAILABLE,
+                crate::http::key_file_unavailable(detail),
+            )));
+        }
         Err(E::NotFound | E::Store(_)) => {
             return Err(done.err().map_or(PageError::NotFound, PageError::from));
         }

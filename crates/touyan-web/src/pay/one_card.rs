@@ -13,11 +13,12 @@ use axum::response::Response;
 use touyan_excel::reports as layout;
 use touyan_office::OfficeError;
 use touyan_office::one_card as office;
+use touyan_storage::StoreError;
 
 use super::month_text;
 use super::town::page;
 use super::view::{View, open_run};
-use crate::http::{PageError, SignedIn, act};
+use crate::http::{PageError, SignedIn, act, key_file_unavailable};
 use crate::imports::{XLSX, attachment, in_temp_dir};
 use crate::pages::{not_found_page, render};
 use crate::scope::by_from;
@@ -72,6 +73,12 @@ pub async fn one_card_file(
     let made = office::file(desk.store(), st.key_file(), &by, &v.tm).await;
     let file = match made {
         Ok(f) => f,
+        Err(OfficeError::Store(StoreError::Key(detail))) => {
+            // The key file's path is the server's: logged, not shown.
+            let mut p = page(&user, v, Some(key_file_unavailable(&detail)));
+            p.one_card = None;
+            return Ok(render(&p, StatusCode::SERVICE_UNAVAILABLE));
+        }
         Err(OfficeError::Store(e)) => return Err(e.into()),
         Err(OfficeError::NotFound) => return Ok(not_found_page()),
         Err(e) => {
