@@ -105,6 +105,9 @@ async fn load(store: &Store, which: &Which) -> Result<Records, StoreError> {
             r.young_cadres = store.list::<YoungCadre>().await?;
             r.town_years = store.list::<TownYear>().await?;
             r.young_candidates = store.list::<YoungCandidate>().await?;
+            // A cadre on the secretary list in force that month is paid as
+            // a secretary (its filed version, as the pay run reads it).
+            r.list_filings = store.list::<ListFiling>().await?;
         }
         Which::Evaluations { .. } => {
             r.ballots = store.list::<Ballots>().await?;
