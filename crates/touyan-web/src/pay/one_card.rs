@@ -19,10 +19,10 @@ use super::month_text;
 use super::town::page;
 use super::view::{View, open_run};
 use crate::http::{PageError, SignedIn, act, key_file_unavailable};
-use crate::imports::{XLSX, attachment, in_temp_dir};
+use crate::imports::{XLSX, attachment};
 use crate::pages::{not_found_page, render};
 use crate::scope::by_from;
-use crate::state::{AppState, User};
+use crate::state::{AppState, Failure, User};
 
 /// The one-card file's part of a run's page.
 pub struct OneCardStatus {
@@ -93,11 +93,11 @@ pub async fn one_card_file(
         }
     };
     let report = layout::one_card_report(&file, st.today());
-    let bytes = in_temp_dir(move |dir| {
-        let path = dir.join("one-card.xlsx");
-        layout::write_report(&path, &report).map_err(|e| e.to_string())?;
-        std::fs::read(&path).map_err(|e| format!("无法读取导出的文件：{e}"))
-    })
-    .await?;
+    // Made in memory: full ID numbers and accounts never touch the
+    // server's disk in the clear.
+    let bytes = tokio::task::spawn_blocking(move || layout::report_bytes(&report))
+        .await
+        .map_err(|e| Failure::Internal(format!("生成一卡通发放文件失败：{e}")))?
+        .map_err(|e| Failure::Internal(format!("生成一卡通发放文件失败：{e}")))?;
     Ok(attachment(bytes, &file.file_name, XLSX))
 }
