@@ -346,7 +346,15 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
     });
     let built = match result {
         Ok(b) => b,
-        Err(Failure::Refused(m)) => return usage(format!("{m}（未写出文件）")),
+        Err(Failure::Refused(m)) => {
+            // The command line has its own way to give the settings.
+            let hint = if matches!(which, Which::Young { .. }) && m.contains("镇街年度设置") {
+                "；也可用 --reference-salary 元 和 --factor 系数 统一给出"
+            } else {
+                ""
+            };
+            return usage(format!("{m}{hint}（未写出文件）"));
+        }
         Err(Failure::Store(e)) => {
             eprintln!("错误：{e}");
             return ExitCode::from(1);

@@ -53,6 +53,7 @@ pub mod training;
 pub mod when;
 pub mod young;
 pub mod young_exit;
+pub mod young_settings;
 
 pub use error::OfficeError;
 

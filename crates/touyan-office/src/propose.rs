@@ -21,7 +21,8 @@ use crate::{By, OfficeError};
 const SHOWN_PROBLEMS: usize = 30;
 
 /// The message when there is nothing to decide.
-pub const NOTHING_TO_DECIDE: &str = "数据库中没有含村民委员会的镇街，无可测算（先用 touyan divisions load 载入区划，或 touyan demo 建立演示数据库）";
+pub const NOTHING_TO_DECIDE: &str =
+    "数据库中没有含村民委员会的镇街，无可测算（须先由系统管理员载入行政区划）";
 
 /// What a run's summary needs besides the stored town rows.
 #[derive(Clone, Debug)]

@@ -350,7 +350,7 @@ pub fn young(
 pub fn missing_settings(towns: &[(TownCode, String)], month: Date) -> Refusal {
     let names: Vec<String> = towns.iter().map(|(t, n)| format!("{n}（{t}）")).collect();
     Refusal(format!(
-        "{} 没有 {} 年的镇街年度设置（参照工资，即镇街新入职事业人员实发工资，和年轻干部报酬系数）：请在“镇街年度设置”表中填写后导入，或用 --reference-salary 元 和 --factor 系数 统一给出",
+        "{} 没有 {} 年的镇街年度设置（参照工资，即镇街新入职事业人员实发工资，和年轻干部报酬系数）：请在“优才计划”页面登记该年的参照工资和报酬系数",
         names.join("、"),
         month.year()
     ))

@@ -809,3 +809,55 @@ async fn an_exit_is_recorded_on_the_page(db: TestDb) {
     db.finish().await;
 }
 both_backends!(young_exit, an_exit_is_recorded_on_the_page);
+
+/// The town's yearly settings of the pay (镇街年度设置, Article 10) on the
+/// page: the operator's form, a refused factor kept as typed next to the
+/// reason, the recorded values shown again for correction; the reviewer
+/// sees no form, another town's operator does not find the town.
+async fn the_town_records_its_pay_settings(db: TestDb) {
+    let h = harness(&db, true).await;
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let op2 = sign_in(&h, "op2").await;
+    let page = young_page(&h, &op).await;
+    assert!(page.contains("id=\"young-settings-form\""), "{page}");
+    assert!(page.contains("尚未登记，本年度年轻干部报酬无法计算"));
+    let rev_page = young_page(&h, &rev).await;
+    assert!(!rev_page.contains("id=\"young-settings-form\""));
+    assert!(rev_page.contains("尚未由镇街经办登记"));
+    let settings = |salary: &'static str, factor: &'static str| {
+        [
+            ("action", "settings"),
+            ("reference_salary", salary),
+            ("factor", factor),
+        ]
+    };
+    expect(
+        &yng(&h, &rev, T1, &settings("4200", "0.8")).await,
+        StatusCode::FORBIDDEN,
+        "镇街经办",
+    );
+    assert_eq!(
+        yng(&h, &op2, T1, &settings("4200", "0.8")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let a = yng(&h, &op, T1, &settings("4200", "0.55")).await;
+    expect(&a, StatusCode::UNPROCESSABLE_ENTITY, "不在 0.6–1 倍之内");
+    let html = a.text();
+    assert!(html.contains("value=\"4200\""), "the salary kept");
+    assert!(html.contains("value=\"0.55\""), "the factor kept");
+    assert!(h.store.list::<TownYear>().await.unwrap().is_empty());
+    assert_eq!(
+        yng(&h, &op, T1, &settings("4200", "0.8")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = young_page(&h, &op).await;
+    assert!(
+        page.contains("value=\"4200.00\"") && page.contains("value=\"0.8\""),
+        "{page}"
+    );
+    assert!(page.contains(">更正</button>"));
+    assert!(!page.contains("尚未登记，本年度年轻干部报酬无法计算"));
+    db.finish().await;
+}
+both_backends!(young_settings_form, the_town_records_its_pay_settings);

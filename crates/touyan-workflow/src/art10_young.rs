@@ -306,6 +306,14 @@ pub fn may_record_exit(actor: &Actor<'_>, town: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Whether `actor` may record `town`'s yearly settings of the young
+/// cadres' pay (镇街年度设置: the reference salary, 镇街新入职事业人员实发
+/// 工资, and the factor): the town's operator, as the town sets them
+/// ("起始标准在镇街新入职事业人员实发工资的0.6-1倍之间确定", Article 10).
+pub fn may_set_pay(actor: &Actor<'_>, town: &str) -> Result<(), Refusal> {
+    actor.records_for_town(town, "镇街年度设置（参照工资、报酬系数）", "（第十条）")
+}
+
 /// The moves `actor` could make now (the buttons a page shows); an
 /// extension is offered as if the town's review found the cadre
 /// excellent, which the form then asks.

@@ -8,12 +8,12 @@ use axum::extract::State;
 use axum::response::Response;
 use rust_decimal::Decimal;
 use touyan_office::OfficeError;
-use touyan_office::{young, young_exit};
+use touyan_office::{young, young_exit, young_settings};
 use touyan_records::TownCode;
 use touyan_records::model::YoungMoveKind;
 use touyan_workflow::Refusal;
 
-use super::town::page;
+use super::town::{page, page_keeping};
 use super::{failure, month_of};
 use crate::forms;
 use crate::guard::see_other;
@@ -60,6 +60,35 @@ pub async fn record(
             town.as_str()
         ))
     };
+    if field("action") == "settings" {
+        let ask = young_settings::SettingsAsk {
+            year: month.year(),
+            reference_salary: field("reference_salary").to_owned(),
+            factor: field("factor").to_owned(),
+        };
+        let by = by_from(&user, &origin);
+        return Ok(
+            match young_settings::record(store, &by, town, st.policy(), &ask).await {
+                Ok(_) => back(),
+                Err(e) => match refusal(e) {
+                    // The form keeps what was typed.
+                    Ok(r) => {
+                        page_keeping(
+                            &st,
+                            &user,
+                            month,
+                            Some(town),
+                            Some(r.to_string()),
+                            forms::status(&r),
+                            Some((&ask.reference_salary, &ask.factor)),
+                        )
+                        .await
+                    }
+                    Err(f) => return Err(f.into()),
+                },
+            },
+        );
+    }
     if field("action") == "exit" {
         let key = field("person");
         let ask = young_exit::ExitAsk {

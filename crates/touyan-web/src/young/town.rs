@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use time::Date;
-use touyan_office::when;
 use touyan_office::young::{self, Standing};
+use touyan_office::{when, young_settings};
 use touyan_records::TownCode;
 use touyan_records::model::{Labelled, educations_zh};
 
@@ -98,6 +98,19 @@ pub(super) struct YoungPage {
     pub(super) exits: Vec<ExitLine>,
     /// The cadres on the programme not paid this month, and why.
     unpaid: Vec<UnpaidLine>,
+    /// The town's yearly settings of the pay, and its form (the town's
+    /// operator).
+    pub(super) settings: SettingsLine,
+}
+
+/// The town's settings of the month's year, as on record or as typed.
+#[derive(Default)]
+pub struct SettingsLine {
+    pub year: i32,
+    pub salary: String,
+    pub factor: String,
+    pub recorded: bool,
+    pub may: bool,
 }
 
 pub async fn show(
@@ -111,7 +124,7 @@ pub async fn show(
     Ok(page(&st, &user, month, town, None, StatusCode::OK).await)
 }
 
-// One piece: it lays out one page in the order it shows its parts.
+/// The young-cadre page of `town` in `month`, with `error` shown.
 pub(super) async fn page(
     st: &AppState,
     user: &User,
@@ -119,6 +132,21 @@ pub(super) async fn page(
     town: Option<TownCode>,
     error: Option<String>,
     status: StatusCode,
+) -> Response {
+    page_keeping(st, user, month, town, error, status, None).await
+}
+
+/// [`page`], its settings form showing `typed` (salary, factor) instead
+/// of what is on record: a refused form keeps what was typed.
+// One piece: it lays out one page in the order it shows its parts.
+pub(super) async fn page_keeping(
+    st: &AppState,
+    user: &User,
+    month: Date,
+    town: Option<TownCode>,
+    error: Option<String>,
+    status: StatusCode,
+    typed: Option<(&str, &str)>,
 ) -> Response {
     let towns = match st.reader(user).towns().await {
         Ok(t) => t,
@@ -148,6 +176,10 @@ pub(super) async fn page(
         today: st.today().to_string(),
         exits: Vec::new(),
         unpaid: Vec::new(),
+        settings: SettingsLine {
+            year: month.year(),
+            ..SettingsLine::default()
+        },
     };
     let Some(town) = town else {
         p.problem = Some("请选择镇街区".into());
@@ -169,6 +201,16 @@ pub(super) async fn page(
         }
     };
     let today = st.today();
+    p.settings.may = young_settings::may(&crate::scope::by(user), town);
+    match young_settings::on_record(desk.store(), town, month.year()).await {
+        Ok(Some(s)) => {
+            p.settings.salary = young_settings::yuan(s.reference_salary);
+            p.settings.factor = s.young_cadre_factor.normalize().to_string();
+            p.settings.recorded = true;
+        }
+        Ok(None) => {}
+        Err(e) => return internal(failure(e)),
+    }
     let cap = l.cap(&params);
     let places = l.places(&params, today).len() as u32;
     p.over_cap = places > cap.outcome;
@@ -255,6 +297,10 @@ pub(super) async fn page(
     match when::params_on(st.policy(), today) {
         Ok(now) => candidates(st, user, &mut p, &l, &now),
         Err(e) => p.problem = Some(e.to_string()),
+    }
+    if let Some((salary, factor)) = typed {
+        p.settings.salary = salary.to_owned();
+        p.settings.factor = factor.to_owned();
     }
     render(&p, status)
 }
