@@ -15,7 +15,7 @@ use touyan_rules::Policy;
 use touyan_rules::art13_pay::tier_zh;
 use touyan_rules::policy::Raw;
 
-use super::form::{ChangeLine, FactLine, Side, WhatIfPage, empty_page, facts_of};
+use super::form::{ChangeLine, FactLine, ParamLine, Side, WhatIfPage, empty_page, facts_of};
 use crate::http::{PageError, SignedForm, act};
 use crate::pages::render;
 use crate::roles::Action;
@@ -78,26 +78,31 @@ fn apply_facts(
     Ok(())
 }
 
-/// Applies "name = value" lines to a copy of the policy.
-fn apply_params(policy: &Policy, text: &str) -> Result<Policy, String> {
+/// The form's parameter values (`param.<name>`) on a copy of the
+/// policy: each one changed from the value in force overrides it; the
+/// page then shows what was sent. A refusal names the parameter by its
+/// article and meaning.
+fn apply_params(
+    policy: &Policy,
+    lines: &mut [ParamLine],
+    form: &[(String, String)],
+) -> Result<Policy, String> {
     let mut p = policy.clone();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+    for l in lines.iter_mut() {
+        let sent = crate::scope::field(form, &format!("param.{}", l.name));
+        let value: String = sent.trim().chars().take(40).collect();
+        if value.is_empty() || value == l.current {
             continue;
         }
-        let (name, value) = line
-            .split_once('=')
-            .ok_or_else(|| format!("第 {} 行应为“参数名 = 值”", n + 1))?;
-        let (name, value) = (name.trim(), value.trim().trim_matches('"'));
-        let raw = match value {
-            "true" => Raw::Bool(true),
-            "false" => Raw::Bool(false),
+        l.value = value.clone();
+        let raw = match value.as_str() {
+            "是" | "true" => Raw::Bool(true),
+            "否" | "false" => Raw::Bool(false),
             v if v.parse::<Decimal>().is_ok() => Raw::Number(v),
             v => Raw::Text(v),
         };
-        p.set_override(name, raw)
-            .map_err(|e| format!("第 {} 行：{e}", n + 1))?;
+        p.set_override(&l.name, raw)
+            .map_err(|e| format!("{}（{}）的模拟值“{value}”无效：{e}", l.meaning, l.article))?;
     }
     Ok(p)
 }
@@ -159,8 +164,8 @@ fn summary(before: &TownProposal, after: &TownProposal) -> Vec<(String, String, 
 }
 
 /// `POST /whatif`: compute with the form's facts (`stars_<village>`,
-/// `income_<village>`, `rank_<village>`) and parameters (`params`, one
-/// "name = value" a line), `year`, `town`, `csrf`. Nothing is written.
+/// `income_<village>`, `rank_<village>`) and parameters (`param.<name>`,
+/// one field each), `year`, `town`, `csrf`. Nothing is written.
 pub async fn compute(
     State(st): State<AppState>,
     SignedForm { user, form, .. }: SignedForm<act::WhatIf, Vec<(String, String)>>,
@@ -180,15 +185,13 @@ pub async fn compute(
     let records = desk.store().cycle_records_for(year, Some(town)).await?;
     let mut p = empty_page(&user, year, Some(town), towns, st.policy());
     p.facts = facts_of(&records, year, town);
-    p.params = crate::scope::field(&form, "params")
-        .chars()
-        .take(2000)
-        .collect();
     let refuse = |mut p: WhatIfPage, m: String| {
         p.error = Some(m);
         render(&p, StatusCode::UNPROCESSABLE_ENTITY)
     };
-    let policy = match apply_params(st.policy(), &p.params) {
+    let applied = apply_params(st.policy(), &mut p.params, &form);
+    p.params_changed = p.params.iter().any(|l| l.value != l.current);
+    let policy = match applied {
         Ok(x) => x,
         Err(m) => return Ok(refuse(p, m)),
     };

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use touyan_records::model::Records;
 use touyan_records::{CommitteeKind, TownCode};
 use touyan_rules::Policy;
+use touyan_rules::decision::article_zh;
 
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{Chrome, render};
@@ -38,6 +39,22 @@ pub struct Side {
     pub reasons: Vec<String>,
 }
 
+/// One parameter the what-if page lets the user change (Articles 1 and
+/// 13), by its article and meaning; its dotted name only in the field's
+/// name and a tooltip.
+pub struct ParamLine {
+    /// The policy's name (`inclusion.collective_income_min_wan`).
+    pub name: String,
+    /// "第一条第二款".
+    pub article: String,
+    pub meaning: String,
+    pub unit: String,
+    /// In force on the year's first day.
+    pub current: String,
+    /// What the form sends (the current value until changed).
+    pub value: String,
+}
+
 pub struct ChangeLine {
     pub village_name: String,
     pub before: Side,
@@ -54,11 +71,38 @@ pub(super) struct WhatIfPage {
     problem: Option<String>,
     pub(super) error: Option<String>,
     pub(super) facts: Vec<FactLine>,
-    pub(super) params: String,
-    param_names: Vec<(String, String)>,
+    pub(super) params: Vec<ParamLine>,
+    /// A parameter was changed (its part of the form stays open).
+    pub(super) params_changed: bool,
     pub(super) computed: bool,
     pub(super) summary: Vec<(String, String, String)>,
     pub(super) changes: Vec<ChangeLine>,
+}
+
+/// The parameters of Articles 1 and 13 in force on `year`'s first day,
+/// each with its current value as the field's value.
+fn param_lines(policy: &Policy, year: i32) -> Vec<ParamLine> {
+    let on = time::Date::from_calendar_date(year, time::Month::January, 1).ok();
+    policy
+        .entries
+        .iter()
+        .filter(|e| e.article == 1 || e.article == 13)
+        .filter_map(|e| {
+            let value = match on.and_then(|d| e.in_force(d))?.value.as_ref()?.to_string() {
+                b if b == "true" => "是".to_owned(),
+                b if b == "false" => "否".to_owned(),
+                v => v,
+            };
+            Some(ParamLine {
+                name: e.spec.name.to_owned(),
+                article: format!("第{}条{}", article_zh(e.article), e.clause),
+                meaning: e.note.clone(),
+                unit: e.unit.clone(),
+                current: value.clone(),
+                value,
+            })
+        })
+        .collect()
 }
 
 pub(super) fn empty_page(
@@ -76,13 +120,8 @@ pub(super) fn empty_page(
         problem: None,
         error: None,
         facts: Vec::new(),
-        params: String::new(),
-        param_names: policy
-            .entries
-            .iter()
-            .filter(|e| e.article == 1 || e.article == 13)
-            .map(|e| (e.spec.name.to_owned(), e.note.clone()))
-            .collect(),
+        params: param_lines(policy, year),
+        params_changed: false,
         computed: false,
         summary: Vec::new(),
         changes: Vec::new(),
