@@ -90,7 +90,7 @@ mod tx;
 mod young;
 
 pub use accounts::{Account, NewAccount};
-pub use audit::{Action, AuditEntry, AuditFilter, Change};
+pub use audit::{Action, AuditEntry, AuditFilter, Change, TABLE_NAMES, table_zh};
 pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
 pub use daily::{DailyAdd, DailyFile, LeaveChange, SecretaryDaily};
 pub use divisions::{

@@ -596,6 +596,29 @@ impl AppState {
         }
         Ok(Some(self.0.store.audit(filter, page).await?))
     }
+
+    /// The display names of the accounts among `actors` (user names in
+    /// the audit trail), for the audit administrator: the page names
+    /// people beside their user names.
+    pub async fn audit_names(
+        &self,
+        user: &User,
+        actors: &[&str],
+    ) -> Result<std::collections::HashMap<String, String>, Failure> {
+        let mut out = std::collections::HashMap::new();
+        if !user.may(Action::Audit) {
+            return Ok(out);
+        }
+        for a in actors {
+            if out.contains_key(*a) {
+                continue;
+            }
+            if let Some(acc) = self.0.store.account(a).await? {
+                out.insert((*a).to_owned(), acc.display_name);
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Why a user name is not acceptable; `None` when it is.

@@ -1075,6 +1075,14 @@ async fn changes_are_audited_with_origin_and_only_the_auditor_reads_them(db: Tes
     let text = page.text();
     assert!(text.contains("共 2 条"), "{text}");
     assert!(text.contains(CLIENT));
+    // In sentences, the person's name beside the user name, the table by
+    // what it holds (its code only in a tooltip).
+    assert!(
+        text.contains("op1 测试（op1） 新增“登录会话”的记录"),
+        "{text}"
+    );
+    assert!(text.contains("title=\"login_sessions\""), "{text}");
+    assert!(!text.contains("<td>login_sessions</td>"));
     let page = get("/audit?table=people")
         .session(Some(&aud))
         .send(&h)

@@ -3,6 +3,9 @@
 
 mod events;
 
+mod tables;
+pub use tables::{TABLE_NAMES, table_zh};
+
 use sea_orm::{ConnectionTrait, Statement, Value};
 use time::{Date, PrimitiveDateTime};
 

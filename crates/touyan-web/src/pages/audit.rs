@@ -14,10 +14,15 @@ use crate::state::{AppState, china_time};
 
 pub struct AuditLine {
     pub at: String,
+    /// Who: the person's name beside the user name ("张三（town-370783100）").
     pub actor: String,
+    /// The entry as a sentence: who did what to which record.
+    pub sentence: String,
     pub origin: String,
     pub action: &'static str,
+    /// The table's Chinese name, its code for a developer's tooltip.
     pub table: String,
+    pub table_code: String,
     pub key: String,
     pub before: String,
     pub after: String,
@@ -34,6 +39,8 @@ struct AuditPage {
     error: Option<String>,
     total: u64,
     rows: Vec<AuditLine>,
+    /// The tables to filter by (code, Chinese name).
+    tables: Vec<(&'static str, &'static str)>,
     pager: Pager,
 }
 
@@ -85,6 +92,8 @@ pub async fn audit(
         .audit(&user, &filter, Page::new(page, PER_PAGE))
         .await?
         .ok_or(PageError::Forbidden)?;
+    let actors: Vec<&str> = found.items.iter().map(|e| e.actor.as_str()).collect();
+    let names = st.audit_names(&user, &actors).await?;
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     let (actor, table, from, to) = (s(&q.actor), s(&q.table), s(&q.from), s(&q.to));
     let pager = Pager::new(
@@ -106,18 +115,30 @@ pub async fn audit(
             rows: found
                 .items
                 .into_iter()
-                .map(|e| AuditLine {
-                    at: china_time(e.at),
-                    actor: e.actor,
-                    origin: e.origin.unwrap_or_else(|| "本机命令行".to_owned()),
-                    action: action_zh(&e.action),
-                    key: mask_ids(&e.key),
-                    before: crate::masking::audit_json(&e.table, &e.before.unwrap_or_default()),
-                    after: crate::masking::audit_json(&e.table, &e.after.unwrap_or_default()),
-                    table: e.table,
+                .map(|e| {
+                    let actor = match names.get(&e.actor) {
+                        Some(n) if *n != e.actor => format!("{n}（{}）", e.actor),
+                        _ => e.actor.clone(),
+                    };
+                    let key = mask_ids(&e.key);
+                    let action = action_zh(&e.action);
+                    let table = touyan_storage::table_zh(&e.table).to_owned();
+                    AuditLine {
+                        at: china_time(e.at),
+                        sentence: format!("{actor} {action}“{table}”的记录 {key}"),
+                        actor,
+                        origin: e.origin.unwrap_or_else(|| "本机命令行".to_owned()),
+                        action,
+                        key,
+                        before: crate::masking::audit_json(&e.table, &e.before.unwrap_or_default()),
+                        after: crate::masking::audit_json(&e.table, &e.after.unwrap_or_default()),
+                        table,
+                        table_code: e.table,
+                    }
                 })
                 .collect(),
             pager,
+            tables: touyan_storage::TABLE_NAMES.to_vec(),
             actor,
             table,
             from,
