@@ -48,6 +48,7 @@ pub mod plans;
 pub mod propose;
 pub mod qualifications;
 pub mod reserves;
+pub mod signers;
 pub mod todo;
 pub mod training;
 pub mod when;

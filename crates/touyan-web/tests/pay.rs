@@ -113,6 +113,9 @@ async fn a_month_is_computed_reviewed_approved_and_paid(db: TestDb) {
         (run.state, run.people, run.total_fen, run.example),
         (PayState::Computed, 1, 150_000, true)
     );
+    // The move's 办理人: the person's name beside the account.
+    let html = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(html.contains("<td>op1 测试（op1）</td>"), "{html}");
     let paid = h.store.town_payments(month, t1).await.unwrap();
     assert_eq!(paid.len(), 1);
     assert_eq!(

@@ -150,6 +150,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
         town_name,
         tm: v,
         whole: (whole, _),
+        signers,
     } = v;
     let whole = crate::pages::whole_view(&whole);
     let current = v.current();
@@ -256,7 +257,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
                 label: m.entry.kind.label(),
                 to: m.entry.to.label(),
                 comment: m.entry.comment,
-                by: m.by,
+                by: signers.name(&m.by),
                 at: china_time(m.at),
             })
             .collect(),

@@ -20,6 +20,8 @@ pub(super) struct View {
     /// The month's whole pay of the town's people by part and channel
     /// (Article 13), and why the subsidies cannot be computed, if so.
     pub(super) whole: (WholePay, Option<String>),
+    /// Who made the run's moves, by name.
+    pub(super) signers: touyan_office::signers::Signers,
 }
 
 async fn load(
@@ -42,10 +44,18 @@ async fn load(
         Err(OfficeError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(PageError::Internal(e.to_string())),
     };
+    let by: Vec<&str> = tm.moves.iter().map(|m| m.by.as_str()).collect();
+    let signers = touyan_office::signers::of(desk.store(), &by)
+        .await
+        .map_err(|e| match e {
+            OfficeError::Store(e) => PageError::from(e),
+            e => PageError::Internal(e.to_string()),
+        })?;
     Ok(Some(View {
         town_name,
         tm,
         whole,
+        signers,
     }))
 }
 
