@@ -48,6 +48,8 @@ struct PrintPage {
     counts: String,
     quota_text: String,
     rows: Vec<PrintRow>,
+    /// The list's page (the form's 返回).
+    back: String,
 }
 
 pub async fn print(
@@ -117,6 +119,7 @@ pub async fn print(
             quota_text: p.quota_text,
             rows,
             exceptions,
+            back: format!("/lists/{year}/{}", town.as_str()),
         },
         StatusCode::OK,
     ))
