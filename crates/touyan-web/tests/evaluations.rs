@@ -482,10 +482,10 @@ async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
 }
 
 /// The cells of the printed sheet's rows, text only, joined by `|`, one
-/// string per table row.
+/// string per table row (each secretary's rows are a body of their own).
 fn sheet_rows(html: &str) -> Vec<String> {
-    let start = html.find("<tbody>").expect("a table body");
-    let end = html[start..].find("</tbody>").expect("its end") + start;
+    let start = html.find("<tbody").expect("a table body");
+    let end = html.rfind("</tbody>").expect("its end");
     html[start..end]
         .split("</tr>")
         .filter(|r| r.contains("<td"))
@@ -596,6 +596,15 @@ async fn the_result_sheet_prints_the_stored_closed_evaluation(db: TestDb) {
         assert!(html.contains(want), "{want} missing: {html}");
     }
     assert!(!html.contains(person_a().as_str()), "ID numbers are masked");
+    // Issue 18, item 9: 打印 and 返回 to the evaluation; each secretary's
+    // rows one body kept on a page, the village's name on one line.
+    assert!(html.contains("data-print id=\"print-button\">打印</button>"));
+    assert!(html.contains(&format!(
+        "<a href=\"{}\" id=\"print-back\">返回</a>",
+        path()
+    )));
+    assert!(html.contains("<tbody class=\"sheet-group\"><tr>"));
+    assert!(html.contains("<td rowspan=\"4\" class=\"nowrap sheet-village\">东村村委会</td>"));
     let masked = person_a().masked(touyan_records::Mask::default());
     assert_eq!(
         sheet_rows(&html),
