@@ -852,6 +852,27 @@ async fn a_reload_shows_the_same_codes_and_issuing_again_is_confirmed(db: TestDb
         "{}",
         none.text()
     );
+    // A batch besides those issued: only when the form says so.
+    let more = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "codes"),
+            ("codes_party_members", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(more.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        more.text()
+            .contains("已生成 2 批投票码；再次生成将另发一批新的投票码"),
+        "{}",
+        more.text()
+    );
+    assert_eq!(h.store.code_batches(2025, 1, t1).await.unwrap().len(), 2);
+    let (third, _) = issue(&h, &op, &[("codes_party_members", "1"), ("confirm", "1")]).await;
+    assert_eq!(third, format!("{}/codes/3", path()));
     db.finish().await;
 }
 both_backends!(

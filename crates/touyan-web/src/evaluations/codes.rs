@@ -184,6 +184,26 @@ fn batch_path(v: &View, seq: u32) -> String {
     )
 }
 
+/// `asked` when it is the evaluation's first batch, or the form's
+/// `confirm` says the operator means another batch besides those issued
+/// (the form asks for it then); otherwise why not.
+pub(super) fn another_batch_confirmed(
+    th: &office::TownHalf,
+    confirm: &str,
+    asked: CodesAsked,
+) -> Result<CodesAsked, OfficeError> {
+    let Some(last) = th.batches.iter().map(|b| b.batch.seq).max() else {
+        return Ok(asked);
+    };
+    if confirm == "1" {
+        return Ok(asked);
+    }
+    Err(OfficeError::Invalid(format!(
+        "已生成 {last} 批投票码；再次生成将另发一批新的投票码（此前各批仍然有效，合计不超过确认的评价人数）。\
+         请勾选“另生成新的一批投票码”后再提交；要重新打印已生成的一批，请在下方“投票码发放记录”中打开该批次"
+    )))
+}
+
 /// Issues the codes `asked` (checked by `office::ask_codes`, or by
 /// `office::ask_reissue` for a batch issued again) through the office,
 /// keeps them for their issuer and sends the browser to the batch's page.

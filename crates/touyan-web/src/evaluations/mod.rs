@@ -271,7 +271,8 @@ pub async fn town_move(
         .await
         .map(drop),
         EvalMove::IssueCodes => {
-            let asked = office::ask_codes(&by, th, seen, |g| field(&format!("codes_{}", g.code())));
+            let asked = office::ask_codes(&by, th, seen, |g| field(&format!("codes_{}", g.code())))
+                .and_then(|asked| codes::another_batch_confirmed(th, field("confirm"), asked));
             return Ok(match asked {
                 Ok(asked) => codes::issue(&st, &user, store, by, v, asked).await,
                 Err(e) => failed(&st, &user, v, e),
