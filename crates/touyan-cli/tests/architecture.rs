@@ -237,19 +237,20 @@ fn pure_crates_depend_on_no_io_crate() {
 
 /// Storage writes whose decisions have moved into touyan-office: the
 /// adapters (web, command line) must go through the office for them.
-const OFFICE_WRITES: [&str; 25] = [
+const OFFICE_WRITES: [&str; 26] = [
     ".compute_pay(",
     ".move_pay(",
     ".move_young(",
     // A yearly plan's move (touyan_office::plans::make_move).
     ".move_plan(",
     // The evaluation: opening, raters and paper counts and their
-    // confirmation, codes, a vote, closing.
+    // confirmation, codes (and a batch issued again), a vote, closing.
     ".open_evaluation(",
     ".declare_raters(",
     ".save_paper_counts(",
     ".confirm_signoff(",
     ".issue_codes(",
+    ".replace_codes(",
     ".vote(",
     ".close_evaluation(",
     ".end_case(",

@@ -631,8 +631,14 @@ async fn file_the_list(c: &Client, base: &str) {
     c.goto(&format!("{base}{path}/print")).await.unwrap();
     let form = body_text(c).await;
     assert!(form.contains("备案表") && form.contains("化龙镇"), "{form}");
+    // Issue 18, item 9: who of the version it replaces is no longer on
+    // it, 打印 and 返回.
+    let dropped = text_of(c, "h2.dropped").await;
+    assert!(dropped.contains("不再列入的人员"), "{dropped}");
+    prints_and_goes_back(c, &path).await;
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join("filing-form.png"), png).unwrap();
+    assert!(print_pdf(c, "filing-form.pdf").await >= 1);
 }
 
 /// The example policy's monthly subsidies by tier, in yuan
@@ -921,44 +927,12 @@ async fn fill(c: &Client, css: &str, text: &str) {
 /// closes the evaluation, and the interview it opens is recorded and
 /// closed by the operator.
 async fn evaluate_and_hold_the_interview(c: &Client, base: &str) {
-    sign_in(c, base, &format!("town-{HUALONG}")).await;
-    click(c, "header nav a[href='/evaluations']").await;
-    let path = c.current_url().await.unwrap().path().to_owned();
-    assert_eq!(text_of(c, "#eval-state").await, "尚未开始");
-    click(c, "#eval-open").await;
-    assert_eq!(text_of(c, "#eval-state").await, "评价进行中");
-    assert_eq!(text_of(c, "#eval-raters-state").await, "尚未申报");
-
-    // 20 eligible Party members and public representatives for every
-    // secretary, confirmed by the reviewer before any code is printed.
-    c.execute(
-        "document.querySelectorAll('input[name^=raters_]').forEach(e => e.value = '20');",
-        vec![],
-    )
-    .await
-    .unwrap();
-    click(c, "#eval-raters").await;
-    assert_eq!(text_of(c, "#eval-raters-state").await, "待审核确认");
-    assert!(
-        c.find(Locator::Css("#eval-codes")).await.is_err(),
-        "no codes before the reviewer confirms"
-    );
-    sign_out(c).await;
-    sign_in(c, base, &format!("review-{HUALONG}")).await;
-    c.goto(&format!("{base}{path}")).await.unwrap();
-    click(c, "#eval-raters_confirm").await;
-    assert_eq!(text_of(c, "#eval-raters-state").await, "已确认");
-    sign_out(c).await;
-    sign_in(c, base, &format!("town-{HUALONG}")).await;
-    c.goto(&format!("{base}{path}")).await.unwrap();
-
-    // One code per secretary for Party members: a page of slips.
-    fill(c, "input[name=codes_party_members]", "1").await;
-    click(c, "#eval-codes").await;
+    let path = open_and_issue_codes(c, base).await;
     let slips = body_text(c).await;
     assert!(slips.contains("投票码"), "{slips}");
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join("vote-codes.png"), png).unwrap();
+    the_codes_page_reloads_the_same_batch(c, base, &path).await;
     let url = text_of(c, ".slip-url").await;
     // A rater opens the code (no account needed) and votes once.
     c.goto(&url).await.unwrap();
@@ -1014,6 +988,205 @@ async fn evaluate_and_hold_the_interview(c: &Client, base: &str) {
     );
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join("evaluation-1280.png"), png).unwrap();
+    the_result_sheet_prints(c, base, &path).await;
+}
+
+/// Issue 18, item 9: the evaluation's result sheet keeps each village's
+/// and secretary's name on one line (A4's width: the sheet is 190 mm wide
+/// on screen too), prints and goes back; kept as PNG and PDF.
+async fn the_result_sheet_prints(c: &Client, base: &str, path: &str) {
+    c.goto(&format!("{base}{path}/print")).await.unwrap();
+    assert!(text_of(c, "#eval-sheet").await.contains("胜任率"));
+    let lines = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#eval-sheet td.nowrap')).map(td => {               const r = document.createRange(); r.selectNodeContents(td);               return [td.innerText, new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size];             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let lines: Vec<(String, u64)> = serde_json::from_value(lines).unwrap();
+    assert!(lines.len() >= 2, "no village or name cells: {lines:?}");
+    for (text, n) in &lines {
+        assert_eq!(*n, 1, "{text} takes {n} lines");
+    }
+    prints_and_goes_back(c, path).await;
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("evaluation-sheet.png"), png).unwrap();
+    assert!(print_pdf(c, "evaluation-sheet.pdf").await >= 1);
+}
+
+/// The slips' addresses on a page of voting codes.
+async fn slip_urls(c: &Client) -> Vec<String> {
+    let urls = c
+        .execute(
+            "return Array.from(document.querySelectorAll('.slip-url')).map(e => e.innerText);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(urls).unwrap()
+}
+
+/// Issue 18, item 9: the voting codes' page after a reload shows the same
+/// batch (still one batch on the evaluation's page), and it prints: 打印
+/// calls the browser's print, 返回 leads to the evaluation. Ends on the
+/// codes' page.
+async fn the_codes_page_reloads_the_same_batch(c: &Client, base: &str, path: &str) {
+    let batch = c.current_url().await.unwrap().path().to_owned();
+    assert_eq!(batch, format!("{path}/codes/1"));
+    let urls = slip_urls(c).await;
+    assert!(!urls.is_empty(), "no codes on {batch}");
+    c.refresh().await.unwrap();
+    assert_eq!(slip_urls(c).await, urls, "a reload shows other codes");
+    assert!(
+        text_of(c, "#codes-kept")
+            .await
+            .contains("刷新本页仍显示这一批投票码")
+    );
+    prints_and_goes_back(c, path).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    let batches = text_of(c, "#eval-batches tbody").await;
+    assert_eq!(batches.lines().count(), 1, "{batches}");
+    c.goto(&format!("{base}{batch}")).await.unwrap();
+}
+
+/// A printed page's 打印 button calls the browser's print (stood in for
+/// here, as a headless browser has no dialog) and its 返回 leads to
+/// `back`; neither is printed.
+async fn prints_and_goes_back(c: &Client, back: &str) {
+    c.execute(
+        "window.printed = 0; window.print = () => { window.printed += 1; };",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("#print-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let printed = c.execute("return window.printed;", vec![]).await.unwrap();
+    assert_eq!(printed, json!(1), "打印 did not print");
+    let href = c
+        .find(Locator::Css("#print-back"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap();
+    assert_eq!(href.as_deref(), Some(back));
+    emulate_media(c, "print").await;
+    let hidden = c
+        .execute(
+            "return ['#print-button', '#print-back'].map(s => document.querySelector(s).getClientRects().length);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    emulate_media(c, "").await;
+    assert_eq!(hidden, json!([0, 0]), "打印 and 返回 are printed");
+}
+
+/// Chromium's DevTools command `cmd` through ChromeDriver.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
+        )
+    }
+}
+
+/// Lays the page out for `media` ("print", or "" for the screen again).
+async fn emulate_media(c: &Client, media: &str) {
+    c.issue_cmd(Cdp {
+        cmd: "Emulation.setEmulatedMedia",
+        params: json!({ "media": media }),
+    })
+    .await
+    .unwrap();
+}
+
+/// The page printed to A4 as a PDF, kept as `name`; its number of pages.
+async fn print_pdf(c: &Client, name: &str) -> usize {
+    let pdf = c
+        .print(
+            fantoccini::wd::PrintConfiguration::builder()
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    std::fs::write(artifacts().join(name), &pdf).unwrap();
+    pdf.windows(b"/Type /Page\n".len())
+        .filter(|w| {
+            *w == b"/Type /Page\n"
+                || w.starts_with(b"/Type /Page/")
+                || w.starts_with(b"/Type /Page ")
+        })
+        .count()
+}
+
+/// The demo town's operator opens this half's evaluation and declares 20
+/// raters of each group for every secretary, the reviewer confirms them,
+/// and the operator asks for one code per secretary for Party members:
+/// the batch's page. Returns the evaluation's path.
+async fn open_and_issue_codes(c: &Client, base: &str) -> String {
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    click(c, "header nav a[href='/evaluations']").await;
+    let path = c.current_url().await.unwrap().path().to_owned();
+    assert_eq!(text_of(c, "#eval-state").await, "尚未开始");
+    click(c, "#eval-open").await;
+    assert_eq!(text_of(c, "#eval-state").await, "评价进行中");
+    assert_eq!(text_of(c, "#eval-raters-state").await, "尚未申报");
+
+    // 20 eligible Party members and public representatives for every
+    // secretary, confirmed by the reviewer before any code is printed.
+    c.execute(
+        "document.querySelectorAll('input[name^=raters_]').forEach(e => e.value = '20');",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#eval-raters").await;
+    assert_eq!(text_of(c, "#eval-raters-state").await, "待审核确认");
+    assert!(
+        c.find(Locator::Css("#eval-codes")).await.is_err(),
+        "no codes before the reviewer confirms"
+    );
+    sign_out(c).await;
+    sign_in(c, base, &format!("review-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+    click(c, "#eval-raters_confirm").await;
+    assert_eq!(text_of(c, "#eval-raters-state").await, "已确认");
+    sign_out(c).await;
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    c.goto(&format!("{base}{path}")).await.unwrap();
+
+    // One code per secretary for Party members: the batch's page of
+    // slips.
+    fill(c, "input[name=codes_party_members]", "1").await;
+    click(c, "#eval-codes").await;
+    path
 }
 
 /// Issue 5, item 2, in the browser: the demo town records a town training
@@ -1226,4 +1399,201 @@ async fn a_town_goes_through_its_year_in_the_browser() {
     assert!(c.find(Locator::Css("#one-card-file")).await.is_err());
     next().await;
     record_a_young_cadres_exit(c, base).await;
+}
+
+/// The vertical and horizontal layout of each radio and its words on the
+/// voting page: [radio's top, bottom, right; words' top, bottom, left].
+async fn radios_and_words(c: &Client) -> Vec<[f64; 6]> {
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll('input[type=radio]')).map(i => {\
+               const l = i.closest('label');\
+               const r = document.createRange();\
+               const t = Array.from(l.childNodes).find(n => n !== i && n.textContent.trim());\
+               r.selectNodeContents(t);\
+               const a = i.getBoundingClientRect(), b = r.getBoundingClientRect();\
+               return [a.top, a.bottom, a.right, b.top, b.bottom, b.left];\
+             });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
+/// Whether the page scrolls sideways (tables scroll in their own boxes).
+async fn scrolls_sideways(c: &Client) -> bool {
+    let v = c
+        .execute(
+            "return document.scrollingElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_bool().unwrap()
+}
+
+/// At 375 px the table `css` scrolls in its own box (the page does not)
+/// and, scrolled to its far right, its key column is still in view (the
+/// box is left in view, for a screenshot).
+async fn scrolls_in_its_box_keeping_the_key_column(c: &Client, css: &str) {
+    assert!(!scrolls_sideways(c).await, "the page scrolls sideways");
+    let v = c
+        .execute(
+            "const t = document.querySelector(arguments[0]);\
+             const box = t.closest('.scroll');\
+             const wide = box.scrollWidth > box.clientWidth;\
+             box.scrollLeft = box.scrollWidth;\
+             box.scrollIntoView();\
+             const b = box.getBoundingClientRect();\
+             const k = t.querySelector('tbody td.key').getBoundingClientRect();\
+             return [wide, box.scrollLeft > 0, k.left >= b.left - 1 && k.right <= b.right + 1, k.width > 20];",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        v,
+        json!([true, true, true, true]),
+        "{css}: [wider than its box, scrolled, key column in view, key column shown]"
+    );
+}
+
+/// Issue 18, items 9 and 10, at 375 px: a voter on a phone sees each
+/// radio beside its words (and a tap on the words chooses it); a clerk
+/// sees a one-line header whose menu opens from 菜单; the list and the
+/// pay page fit the screen, their tables scrolling in their boxes with
+/// who each row is about kept in view. The codes come from the town's
+/// operator at 1280 px, reloaded once (the same batch).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_votes_and_a_clerk_reads_lists_at_375_pixels() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    let desk = browser(1280, 900).await;
+    let path = open_and_issue_codes(&desk.client, base).await;
+    the_codes_page_reloads_the_same_batch(&desk.client, base, &path).await;
+    let url = text_of(&desk.client, ".slip-url").await;
+    let issued = slip_urls(&desk.client).await.len();
+    // Anyone else (here the reviewer) is told what became of the batch,
+    // without its codes; only its issuer may issue it again.
+    let batch = desk.client.current_url().await.unwrap().path().to_owned();
+    desk.client.goto(&format!("{base}{path}")).await.unwrap();
+    sign_out(&desk.client).await;
+    sign_in(&desk.client, base, &format!("review-{HUALONG}")).await;
+    desk.client.goto(&format!("{base}{batch}")).await.unwrap();
+    let standing = text_of(&desk.client, "#batch-standing").await;
+    assert!(
+        standing.contains(&format!("已投票 0 个，尚未使用 {issued} 个")),
+        "{standing}"
+    );
+    assert!(slip_urls(&desk.client).await.is_empty());
+    assert!(
+        desk.client
+            .find(Locator::Css("#reissue-form"))
+            .await
+            .is_err()
+    );
+    let png = desk.client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("vote-codes-elsewhere.png"), png).unwrap();
+    desk.client.close().await.unwrap();
+
+    let b = browser(375, 812).await;
+    let c = &b.client;
+    c.goto(&url).await.unwrap();
+    let inner = c
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(inner, json!(375));
+    let rows = radios_and_words(c).await;
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for &[top, bottom, right, t_top, t_bottom, t_left] in &rows {
+        // The same line: each one's middle within the other's height.
+        let (mid, t_mid) = ((top + bottom) / 2.0, (t_top + t_bottom) / 2.0);
+        assert!(
+            (t_top..=t_bottom).contains(&mid) && (top..=bottom).contains(&t_mid),
+            "a radio apart from its words: {rows:?}"
+        );
+        // Right beside it: the words start within 2.5 em of the circle.
+        assert!(
+            t_left >= right && t_left - right <= 40.0,
+            "words not beside the radio: {rows:?}"
+        );
+    }
+    assert!(!scrolls_sideways(c).await);
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("vote-375.png"), png).unwrap();
+    // Tapping the words chooses their radio.
+    c.find(Locator::XPath("//label[.//input[@value='basic']]/span"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let chosen = c
+        .execute(
+            "return document.querySelector('input[name=choice]:checked').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chosen, json!("basic"));
+    click(c, "#vote-submit").await;
+    assert!(text_of(c, "#vote-done").await.contains("投票成功"));
+
+    // The menu folds: the header is two short lines until 菜单 opens it.
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    let header = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let v = c
+                .execute(
+                    "return [document.querySelector('header.top').getBoundingClientRect().height,\
+                             document.querySelector('header nav').getBoundingClientRect().height];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let v: [f64; 2] = serde_json::from_value(v).unwrap();
+            v
+        }
+    };
+    let [closed, nav] = header(c).await;
+    assert!(
+        closed <= 90.0 && nav == 0.0,
+        "header {closed} px, menu {nav} px"
+    );
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("nav-375.png"), png).unwrap();
+    c.find(Locator::Css("#menu-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let [open, nav] = header(c).await;
+    assert!(
+        nav > 60.0 && open > closed + nav - 1.0,
+        "opened: header {open} px, menu {nav} px"
+    );
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("nav-375-open.png"), png).unwrap();
+    click(c, "header nav a[href='/lists']").await;
+    assert!(c.current_url().await.unwrap().path().ends_with(HUALONG));
+    let [again, _] = header(c).await;
+    assert!(
+        again <= 90.0,
+        "the menu stays open on the next page: {again} px"
+    );
+
+    // The list and the pay page: the page fits, the tables scroll.
+    scrolls_in_its_box_keeping_the_key_column(c, "table.list").await;
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("list-375.png"), png).unwrap();
+    c.goto(&format!("{base}/pay")).await.unwrap();
+    click(c, "#pay-compute").await;
+    scrolls_in_its_box_keeping_the_key_column(c, "#pay-lines").await;
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("pay-375.png"), png).unwrap();
+    b.client.close().await.unwrap();
 }

@@ -34,6 +34,7 @@
 pub mod conditions;
 pub mod daily;
 pub mod dashboard;
+pub mod dropped;
 pub mod error;
 pub mod evaluation;
 pub mod exceptions;

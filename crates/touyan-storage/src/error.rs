@@ -88,6 +88,9 @@ pub enum EvaluationRefusal {
     SignoffMoved(touyan_records::model::SignPart),
     /// Whoever entered a part may not confirm it.
     OwnEntry(touyan_records::model::SignPart),
+    /// A batch of codes to replace: its unused codes changed since they
+    /// were read (one voted, or the batch was replaced already).
+    BatchChanged,
 }
 
 impl fmt::Display for StoreError {

@@ -539,7 +539,32 @@ pub struct ListedPerson {
 }
 
 impl Store {
-    /// The town's filed list of `year` with names, by village.
+    /// Filed version `version` of the town's list of `year`
+    /// (`list_filings`) with names, by village and person.
+    pub async fn filing_names(
+        &self,
+        year: i32,
+        town: TownCode,
+        version: u32,
+    ) -> Result<Vec<ListedPerson>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let sql = format!(
+            "SELECT f.person, pe.name, f.village, v.name, f.tier FROM list_filings f \
+             JOIN people pe ON pe.citizen_id = f.person JOIN villages v ON v.code = f.village \
+             WHERE f.year = {} AND f.town = {} AND f.version = {} ORDER BY f.village, f.person",
+            p.next(),
+            p.next(),
+            p.next()
+        );
+        let values = vec![
+            Value::Int(Some(year)),
+            Value::String(Some(town.as_str().to_owned())),
+            Value::Int(Some(i32::try_from(version).unwrap_or(i32::MAX))),
+        ];
+        self.listed_people(sql, values).await
+    }
+
+    /// The town's filed list of `year` with names, by village and person.
     pub async fn filed_names(
         &self,
         year: i32,
@@ -549,7 +574,7 @@ impl Store {
         let sql = format!(
             "SELECT e.person, pe.name, e.village, v.name, e.tier FROM list_entries e \
              JOIN people pe ON pe.citizen_id = e.person JOIN villages v ON v.code = e.village \
-             WHERE e.year = {} AND e.town = {} AND e.status = {} ORDER BY e.village",
+             WHERE e.year = {} AND e.town = {} AND e.status = {} ORDER BY e.village, e.person",
             p.next(),
             p.next(),
             p.next()
@@ -559,6 +584,16 @@ impl Store {
             Value::String(Some(town.as_str().to_owned())),
             Value::String(Some(ListStatus::Filed.code().to_owned())),
         ];
+        self.listed_people(sql, values).await
+    }
+
+    /// Rows of (person, name, village, village name, tier) read as
+    /// [`ListedPerson`]s.
+    async fn listed_people(
+        &self,
+        sql: String,
+        values: Vec<Value>,
+    ) -> Result<Vec<ListedPerson>, StoreError> {
         let rows = self
             .db
             .query_all_raw(Statement::from_sql_and_values(

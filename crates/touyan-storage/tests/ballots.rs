@@ -106,7 +106,10 @@ fn code(n: u8, group: RaterGroup) -> VoteToken {
 }
 
 async fn issue(store: &Store, codes: &[VoteToken]) -> Result<(), StoreError> {
-    store.issue_codes("op", None, 2025, 1, t(), codes).await
+    store
+        .issue_codes("op", None, 2025, 1, t(), codes)
+        .await
+        .map(drop)
 }
 
 /// What a reviewer saw of `part` in `version` (the rest is not looked at).
@@ -140,6 +143,7 @@ fn refused(r: Result<(), StoreError>, says: &str) {
         "申报的评价人数少于已发投票码和已录纸质票" => *e == R::BelowUsed,
         "又有新的投票" => *e == R::VotedSinceTally,
         "本次评价已经结束或尚未开始" => *e == R::NotOpen,
+        "这一批投票码刚刚有人投票，或已经重新生成过" => *e == R::BatchChanged,
         other => panic!("no refusal says {other}"),
     };
     match r {
@@ -290,6 +294,157 @@ async fn codes_beyond_the_confirmed_raters_are_refused(db: TestDb) {
 both_backends!(
     codes_within_raters,
     codes_beyond_the_confirmed_raters_are_refused
+);
+
+/// Issue 18, item 9: a batch's codes are those written with it; its
+/// unused codes are replaced by as many new ones, for the same secretary
+/// and group, only as they stand (a code that voted meanwhile, or a batch
+/// replaced already, is refused with nothing written), the used ones
+/// keeping their votes; the voided codes are counted per batch.
+async fn a_batchs_unused_codes_are_replaced_as_they_stand(db: TestDb) {
+    let store = seeded(&db).await;
+    let (party, public) = (RaterGroup::PartyMembers, RaterGroup::PublicReps);
+    store
+        .declare_raters(
+            "op",
+            None,
+            2025,
+            1,
+            t(),
+            &[raters(party, 3), raters(public, 2)],
+        )
+        .await
+        .unwrap();
+    confirm(&store, "rev", SignPart::Raters, 1).await.unwrap();
+    let first = store
+        .issue_codes(
+            "op",
+            None,
+            2025,
+            1,
+            t(),
+            &[code(1, party), code(2, party), code(3, public)],
+        )
+        .await
+        .unwrap();
+    let second = store
+        .issue_codes("op", None, 2025, 1, t(), &[code(4, party)])
+        .await
+        .unwrap();
+    assert_eq!((first, second), (1, 2));
+    let hashes = |codes: Option<Vec<VoteToken>>| -> Vec<String> {
+        codes.unwrap().into_iter().map(|c| c.token_hash).collect()
+    };
+    assert_eq!(
+        hashes(store.batch_codes(2025, 1, t(), 1).await.unwrap()),
+        [hash(1), hash(2), hash(3)]
+    );
+    assert_eq!(
+        hashes(store.batch_codes(2025, 1, t(), 2).await.unwrap()),
+        [hash(4)]
+    );
+    assert_eq!(store.batch_codes(2025, 1, t(), 3).await.unwrap(), None);
+    assert!(
+        store
+            .vote(VOTER, &hash(1), Choice::Competent)
+            .await
+            .unwrap()
+    );
+
+    let replace = |void: Vec<String>, codes: Vec<VoteToken>| {
+        let store = store.clone();
+        async move {
+            store
+                .replace_codes("op", None, 2025, 1, t(), 1, &void, &codes)
+                .await
+                .map(drop)
+        }
+    };
+    let before = store.changes(None).await.unwrap().len();
+    // The used code is not the batch's to void; nor is another batch's.
+    refused(
+        replace(
+            vec![hash(1), hash(2), hash(3)],
+            vec![code(5, party), code(6, party), code(7, public)],
+        )
+        .await,
+        "这一批投票码刚刚有人投票，或已经重新生成过",
+    );
+    refused(
+        replace(
+            vec![hash(2), hash(3), hash(4)],
+            vec![code(5, party), code(6, public), code(7, party)],
+        )
+        .await,
+        "这一批投票码刚刚有人投票，或已经重新生成过",
+    );
+    // New codes for other groups than the voided ones: ours, refused.
+    assert!(matches!(
+        replace(vec![hash(2), hash(3)], vec![code(5, party), code(6, party)]).await,
+        Err(StoreError::Internal(_))
+    ));
+    assert_eq!(
+        store.changes(None).await.unwrap().len(),
+        before,
+        "nothing written"
+    );
+
+    let third = store
+        .replace_codes(
+            "op",
+            None,
+            2025,
+            1,
+            t(),
+            1,
+            &[hash(3), hash(2)],
+            &[code(5, party), code(6, public)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(third, 3);
+    let batch1 = store.batch_codes(2025, 1, t(), 1).await.unwrap().unwrap();
+    assert_eq!(
+        batch1
+            .iter()
+            .map(|c| (c.token_hash.clone(), c.used))
+            .collect::<Vec<_>>(),
+        [(hash(1), true)]
+    );
+    assert_eq!(
+        hashes(store.batch_codes(2025, 1, t(), 3).await.unwrap()),
+        [hash(5), hash(6)]
+    );
+    assert_eq!(store.vote_code(&hash(2)).await.unwrap(), None);
+    assert_eq!(
+        store.voided_codes(2025, 1, t()).await.unwrap(),
+        [(1, party, 1), (1, public, 1)]
+    );
+    // 3 Party members: 1 voted, 1 of batch 2, 1 of batch 3.
+    assert_eq!(issued(&store).await, 4);
+    let deleted: BTreeSet<String> = store
+        .changes(Some("vote_tokens"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.action == touyan_storage::Action::Delete)
+        .map(|c| c.key)
+        .collect();
+    assert_eq!(deleted, BTreeSet::from([hash(2), hash(3)]));
+    // Replaced already: refused.
+    refused(
+        replace(
+            vec![hash(2), hash(3)],
+            vec![code(7, party), code(8, public)],
+        )
+        .await,
+        "这一批投票码刚刚有人投票，或已经重新生成过",
+    );
+    db.finish().await;
+}
+both_backends!(
+    batch_replaced,
+    a_batchs_unused_codes_are_replaced_as_they_stand
 );
 
 // ---- finding 2: paper counts confirmed by another person ----

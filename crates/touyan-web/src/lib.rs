@@ -202,6 +202,10 @@ pub fn app(state: AppState) -> Router {
             "/evaluations/{year}/{half}/{town}/print",
             get(evaluations::print),
         )
+        .route(
+            "/evaluations/{year}/{half}/{town}/codes/{seq}",
+            get(evaluations::code_batch),
+        )
         .route("/plans", get(plans::overview))
         .route(
             "/plans/{year}/{person}",

@@ -99,6 +99,8 @@ struct Inner {
     config: Config,
     refs: PersonRefs,
     dashboards: crate::charts::Kept,
+    /// The voting codes just issued, for their issuer to print again.
+    kept_codes: crate::evaluations::KeptCodes,
     hashes: Gate,
     throttle: Throttle,
     evaluations: Bound,
@@ -279,6 +281,7 @@ impl AppState {
             config,
             refs: PersonRefs::new(&key),
             dashboards: Default::default(),
+            kept_codes: Default::default(),
         })))
     }
 
@@ -290,6 +293,12 @@ impl AppState {
     /// The person a reference stands for (`None`: not a reference).
     pub fn person_id(&self, reference: &str) -> Option<CitizenId> {
         self.0.refs.decode(reference)
+    }
+
+    /// The voting codes this process issued lately
+    /// (`evaluations::KeptCodes`).
+    pub fn kept_codes(&self) -> &crate::evaluations::KeptCodes {
+        &self.0.kept_codes
     }
 
     pub fn now(&self) -> PrimitiveDateTime {

@@ -15,3 +15,12 @@ document.addEventListener('submit', function (e) {
     f.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
   }, 0);
 });
+
+// A printed form's 打印 button (data-print) opens the browser's print
+// dialog; the button itself is not printed (.no-print).
+document.addEventListener('click', function (e) {
+  var b = e.target.closest ? e.target.closest('[data-print]') : null;
+  if (!b) return;
+  e.preventDefault();
+  window.print();
+});

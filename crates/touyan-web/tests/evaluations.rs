@@ -85,6 +85,19 @@ fn codes_in(html: &str) -> Vec<String> {
     out
 }
 
+/// Issues codes as the operator `who` (the codes form's `fields`): the
+/// answer is a redirect to the batch's page; that page and its address.
+async fn issue(h: &Harness, who: &(String, String), fields: &[(&str, &str)]) -> (String, String) {
+    let mut all = vec![("seen", "open"), ("action", "codes")];
+    all.extend_from_slice(fields);
+    let a = act(h, who, &all).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let to = a.header("location").expect("where the batch is");
+    let page = get(&to).session(Some(&who.0)).send(h).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    (to, page.text())
+}
+
 async fn an_evaluation_from_codes_and_paper_to_an_exit(db: TestDb) {
     codes_and_paper_to_an_exit_case(db, true).await;
 }
@@ -223,20 +236,15 @@ async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
     let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
     assert!(page.contains("录入人 op1，确认人 rev1"), "{page}");
 
-    // Three codes for Party members, printed once with their QR codes.
-    let a = act(
+    // Three codes for Party members, printed with their QR codes on the
+    // batch's page.
+    let (batch, html) = issue(
         &h,
         &op,
-        &[
-            ("seen", "open"),
-            ("action", "codes"),
-            ("codes_party_members", "3"),
-            ("codes_public_reps", "0"),
-        ],
+        &[("codes_party_members", "3"), ("codes_public_reps", "0")],
     )
     .await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let html = a.text();
+    assert_eq!(batch, format!("{}/codes/1", path()));
     assert!(html.contains("<svg"), "QR codes");
     let codes = codes_in(&html);
     assert_eq!(codes.len(), 3, "{codes:?}");
@@ -275,8 +283,10 @@ async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
     let page = get(&path()).session(Some(&rev.0)).send(&h).await.text();
     let batches = &page[page.find("id=\"eval-batches\"").expect("the batches")..];
     assert!(
-        batches.contains("<td>1</td><td>op1</td><td>")
-            && batches.contains("</td><td>党员</td><td>1</td><td>3</td></tr></tbody>"),
+        batches.contains(&format!(
+            "<td><a href=\"{}/codes/1\">1</a></td><td>op1</td><td>",
+            path()
+        )) && batches.contains("</td><td>党员</td><td>1</td><td>3</td><td>0</td></tr></tbody>"),
         "{batches}"
     );
 
@@ -485,10 +495,10 @@ async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
 }
 
 /// The cells of the printed sheet's rows, text only, joined by `|`, one
-/// string per table row.
+/// string per table row (each secretary's rows are a body of their own).
 fn sheet_rows(html: &str) -> Vec<String> {
-    let start = html.find("<tbody>").expect("a table body");
-    let end = html[start..].find("</tbody>").expect("its end") + start;
+    let start = html.find("<tbody").expect("a table body");
+    let end = html.rfind("</tbody>").expect("its end");
     html[start..end]
         .split("</tr>")
         .filter(|r| r.contains("<td"))
@@ -599,6 +609,15 @@ async fn the_result_sheet_prints_the_stored_closed_evaluation(db: TestDb) {
         assert!(html.contains(want), "{want} missing: {html}");
     }
     assert!(!html.contains(person_a().as_str()), "ID numbers are masked");
+    // Issue 18, item 9: 打印 and 返回 to the evaluation; each secretary's
+    // rows one body kept on a page, the village's name on one line.
+    assert!(html.contains("data-print id=\"print-button\">打印</button>"));
+    assert!(html.contains(&format!(
+        "<a href=\"{}\" id=\"print-back\">返回</a>",
+        path()
+    )));
+    assert!(html.contains("<tbody class=\"sheet-group\"><tr>"));
+    assert!(html.contains("<td rowspan=\"4\" class=\"nowrap sheet-village\">东村村委会</td>"));
     let masked = person_a().masked(touyan_records::Mask::default());
     assert_eq!(
         sheet_rows(&html),
@@ -668,3 +687,208 @@ async fn who_entered_cannot_confirm(db: TestDb) {
     db.finish().await;
 }
 both_backends!(own_entry, who_entered_cannot_confirm);
+
+/// Issue 18, item 9: issuing codes answers with the batch's page, and
+/// reloading it shows the same codes without issuing another batch, for
+/// the operator who issued them and while they are kept (two hours);
+/// anyone else, or later, is told when the batch was issued and how its
+/// codes stand. Issuing it again is its own move: refused until
+/// confirmed, then the unused codes are voided and as many new ones
+/// issued as a new batch, the used code keeping its vote.
+async fn a_reload_shows_the_same_codes_and_issuing_again_is_confirmed(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &filed()).await.unwrap();
+    let t1 = TownCode::parse(T1).unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let op2 = sign_in(&h, "op2").await;
+    assert_eq!(
+        act(&h, &op, &[("seen", "none"), ("action", "open")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        declare(&h, &op, "3", "0").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        confirm(&h, &rev, "raters", "1").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let (batch, first) = issue(&h, &op, &[("codes_party_members", "2")]).await;
+    assert_eq!(batch, format!("{}/codes/1", path()));
+    let codes = codes_in(&first);
+    assert_eq!(codes.len(), 2, "{first}");
+    assert!(
+        first.contains("第 1 批") && first.contains("由 op1 生成"),
+        "{first}"
+    );
+    assert!(first.contains("id=\"print-button\"") && first.contains("id=\"print-back\""));
+    // Reloaded twice: the same codes, and still one batch of two.
+    for _ in 0..2 {
+        let again = get(&batch).session(Some(&op.0)).send(&h).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert_eq!(codes_in(&again.text()), codes);
+    }
+    assert_eq!(h.store.code_batches(2025, 1, t1).await.unwrap().len(), 1);
+    assert_eq!(h.store.code_counts(2025, 1, t1).await.unwrap()[0].issued, 2);
+    // Not the reviewer's to see (nor to issue again); another town's
+    // operator and a batch that does not exist: missing.
+    let seen = get(&batch).session(Some(&rev.0)).send(&h).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(codes_in(&seen.text()).is_empty(), "{}", seen.text());
+    assert!(
+        seen.text().contains("已投票 0 个，尚未使用 2 个"),
+        "{}",
+        seen.text()
+    );
+    assert!(!seen.text().contains("id=\"reissue-form\""));
+    for (who, page) in [
+        (&op2, batch.clone()),
+        (&op, format!("{}/codes/2", path())),
+        (&op, format!("{}/codes/x", path())),
+    ] {
+        assert_eq!(
+            get(&page).session(Some(&who.0)).send(&h).await.status,
+            StatusCode::NOT_FOUND,
+            "{page}"
+        );
+    }
+
+    // One code votes; two hours later the codes are no longer shown.
+    let voted = post(&format!("/vote/{}", codes[0]))
+        .form(&[("choice", "competent")])
+        .send(&h)
+        .await;
+    assert_eq!(voted.status, StatusCode::OK);
+    h.clock.advance(time::Duration::minutes(121));
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let later = get(&batch).session(Some(&op.0)).send(&h).await.text();
+    assert!(codes_in(&later).is_empty(), "{later}");
+    assert!(
+        later.contains("已投票 1 个，尚未使用 1 个") && later.contains("不能再显示这一批投票码"),
+        "{later}"
+    );
+    assert!(later.contains("id=\"reissue-form\""), "{later}");
+
+    // Issuing it again: refused unless confirmed, nothing written.
+    let again = |confirm: &'static str| {
+        let op = op.clone();
+        let h = &h;
+        async move {
+            act(
+                h,
+                &op,
+                &[
+                    ("seen", "open"),
+                    ("action", "codes_again"),
+                    ("batch", "1"),
+                    ("confirm", confirm),
+                ],
+            )
+            .await
+        }
+    };
+    let before = h.store.changes(Some("vote_tokens")).await.unwrap().len();
+    let refused = again("").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .contains("重新生成将作废第 1 批中尚未使用的 1 个投票码"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        h.store.changes(Some("vote_tokens")).await.unwrap().len(),
+        before
+    );
+    assert_eq!(
+        act(
+            &h,
+            &rev,
+            &[
+                ("seen", "open"),
+                ("action", "codes_again"),
+                ("batch", "1"),
+                ("confirm", "1"),
+            ],
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // Confirmed: batch 2, one new code for the unused one, which no
+    // longer votes; the used one's vote stays, the room is unchanged.
+    let done = again("1").await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let to = done.header("location").unwrap();
+    assert_eq!(to, format!("{}/codes/2", path()));
+    let new = codes_in(&get(&to).session(Some(&op.0)).send(&h).await.text());
+    assert_eq!(new.len(), 1);
+    assert!(!codes.contains(&new[0]));
+    let old = get(&format!("/vote/{}", codes[1])).send(&h).await;
+    assert_eq!(old.status, StatusCode::NOT_FOUND);
+    assert!(old.text().contains("投票码无效"), "{}", old.text());
+    let voted = post(&format!("/vote/{}", new[0]))
+        .form(&[("choice", "competent")])
+        .send(&h)
+        .await;
+    assert_eq!(voted.status, StatusCode::OK, "{}", voted.text());
+    let counts = h.store.code_counts(2025, 1, t1).await.unwrap();
+    assert_eq!((counts[0].issued, counts[0].used), (2, 2));
+    let deleted: Vec<_> = h
+        .store
+        .changes(Some("vote_tokens"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.action == touyan_storage::Action::Delete)
+        .collect();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(deleted[0].actor, "op1");
+    // The town's page: batch 2, and batch 1's voided code.
+    let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
+    assert!(
+        page.contains("</td><td>党员</td><td>1</td><td>2</td><td>1</td></tr>"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("<a href=\"{}/codes/2\">2</a>", path())));
+    // Batch 1 has nothing left to issue again.
+    let none = again("1").await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        none.text().contains("第 1 批投票码都已投票或已作废"),
+        "{}",
+        none.text()
+    );
+    // A batch besides those issued: only when the form says so.
+    let more = act(
+        &h,
+        &op,
+        &[
+            ("seen", "open"),
+            ("action", "codes"),
+            ("codes_party_members", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(more.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        more.text()
+            .contains("已生成 2 批投票码；再次生成将另发一批新的投票码"),
+        "{}",
+        more.text()
+    );
+    assert_eq!(h.store.code_batches(2025, 1, t1).await.unwrap().len(), 2);
+    let (third, _) = issue(&h, &op, &[("codes_party_members", "1"), ("confirm", "1")]).await;
+    assert_eq!(third, format!("{}/codes/3", path()));
+    db.finish().await;
+}
+both_backends!(
+    code_batches,
+    a_reload_shows_the_same_codes_and_issuing_again_is_confirmed
+);

@@ -311,6 +311,17 @@ async fn a_town_list_is_reviewed_and_filed(db: TestDb) {
             .all(|e| e.origin.as_deref() == Some(CLIENT))
     );
 
+    // The adjusted draft leaves 张三 out, with the town's reason.
+    let a = act(
+        &h,
+        &op,
+        "draft",
+        "save",
+        &[(&tier, ""), (&reason, "本人申请辞去")],
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+
     // The printed filing form: title, town, signature lines.
     let print = get(&format!("{}/print", path()))
         .session(Some(&op.0))
@@ -323,9 +334,23 @@ async fn a_town_list_is_reviewed_and_filed(db: TestDb) {
         "洛城街道",
         "负责人（签字）",
         "市委组织部备案意见",
+        // Issue 18, item 9: print and back (not printed), and who of the
+        // list before is no longer on it.
+        "<button type=\"button\" data-print id=\"print-button\">打印</button>",
+        "id=\"print-back\">返回</a>",
+        "不再列入的人员",
     ] {
         assert!(p.contains(want), "{want} missing from the form");
     }
+    assert!(p.contains(&format!("<a href=\"{}\" id=\"print-back\">", path())));
+    let dropped = &p[p.find("不再列入的人员").unwrap()..p.find("class=\"signatures\"").unwrap()];
+    assert!(
+        dropped.contains("（与本年度第 1 版备案名单相比）")
+            && dropped.contains("<td class=\"nowrap\">张三</td>")
+            && dropped.contains("测算列入三档，镇街确定不列入：本人申请辞去")
+            && !dropped.contains(person_a().as_str()),
+        "{dropped}"
+    );
     db.finish().await;
 }
 both_backends!(review_and_filing, a_town_list_is_reviewed_and_filed);

@@ -238,9 +238,15 @@ async fn a_month_is_computed_reviewed_approved_and_paid(db: TestDb) {
         "洛城街道",
         "1500.00",
         "市财政（签字）",
+        // Issue 18, item 9: print and back to the pay page.
+        "data-print id=\"print-button\">打印</button>",
     ] {
         assert!(p.contains(want), "{want} missing from the printed list");
     }
+    assert!(p.contains(&format!(
+        "<a href=\"{}\" id=\"print-back\">返回</a>",
+        path()
+    )));
     // The payment file from the page's form: an .xlsx for finance.
     let file = post("/exports")
         .form(&[

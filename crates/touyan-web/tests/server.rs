@@ -111,6 +111,10 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         // is open here).
         ("GET", format!("/evaluations/2025/1/{T1}/print"), [409, 409, 409, 409, 404, 403, 403, 403, 403, 303]),
         ("GET", format!("/evaluations/2025/3/{T1}/print"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // A batch of voting codes (none issued here: missing to whoever
+        // may see the evaluation).
+        ("GET", format!("/evaluations/2025/1/{T1}/codes/1"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", format!("/evaluations/2025/1/{T2}/codes/x"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
         // The yearly plans: a town role sees its own town's secretaries;
         // a plan is addressed by the person's reference.
         ("GET", "/plans".into(),                     [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
@@ -254,6 +258,7 @@ fn form_matrix() -> Vec<FormRow> {
         (EVALUATION, e("raters"),                  [403, 403, 409, 403, 404, 403, 403, 403, 403, 303]),
         (EVALUATION, e("raters_confirm"),          [403, 403, 403, 409, 404, 403, 403, 403, 403, 303]),
         (EVALUATION, e("codes"),                   [403, 403, 409, 403, 404, 403, 403, 403, 403, 303]),
+        (EVALUATION, e("codes_again"),             [403, 403, 409, 403, 404, 403, 403, 403, 403, 303]),
         (EVALUATION, e("paper"),                   [403, 403, 409, 403, 404, 403, 403, 403, 403, 303]),
         (EVALUATION, e("paper_confirm"),           [403, 403, 403, 409, 404, 403, 403, 403, 403, 303]),
         (EVALUATION, e("close"),                   [403, 403, 403, 409, 404, 403, 403, 403, 403, 303]),

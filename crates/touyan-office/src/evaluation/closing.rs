@@ -196,6 +196,7 @@ mod tests {
             case_exits: Vec::new(),
             raters: Vec::new(),
             batches: Vec::new(),
+            voided: Vec::new(),
             listed: vec![listed(id(1)), listed(id(2)), listed(id(3))],
             counts: Vec::new(),
             paper: vec![PaperCount {

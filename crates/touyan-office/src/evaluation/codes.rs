@@ -32,11 +32,11 @@ pub const VOTER: &str = "匿名评价人";
 
 /// One code to issue: whom it evaluates and in which group.
 #[derive(Clone, Debug)]
-struct Slot {
-    person: CitizenId,
-    village_name: String,
-    name: String,
-    group: RaterGroup,
+pub(super) struct Slot {
+    pub(super) person: CitizenId,
+    pub(super) village_name: String,
+    pub(super) name: String,
+    pub(super) group: RaterGroup,
 }
 
 /// Codes asked for and checked by [`ask_codes`]: one slot for each code
@@ -44,10 +44,13 @@ struct Slot {
 /// group.
 #[derive(Clone, Debug)]
 pub struct CodesAsked {
-    year: i32,
-    half: u8,
-    town: TownCode,
-    slots: Vec<Slot>,
+    pub(super) year: i32,
+    pub(super) half: u8,
+    pub(super) town: TownCode,
+    pub(super) slots: Vec<Slot>,
+    /// The batch whose unused codes (their hashes) the new ones replace
+    /// (`super::batches::ask_reissue`; `None`: a batch of its own).
+    pub(super) replaces: Option<(u32, Vec<String>)>,
 }
 
 impl CodesAsked {
@@ -79,6 +82,8 @@ pub struct IssuedCode {
     pub name: String,
     pub group: RaterGroup,
     pub token: String,
+    /// The number of the batch it was issued in.
+    pub seq: u32,
 }
 
 /// Whether `by` (the town's operator) may issue codes on `th`, still at
@@ -127,13 +132,16 @@ pub fn ask_codes<'a>(
         half: th.half,
         town: th.town,
         slots,
+        replaces: None,
     })
 }
 
 /// Issues the codes `asked` needs, by `by`: `codes` are the new codes,
 /// exactly [`CodesAsked::len`] of them, given to the slots in order. The
 /// codes (their hashes) and the batch they make are written in one
-/// transaction; refused when the raters changed or were used meanwhile.
+/// transaction — with the unused codes they replace voided, when asked
+/// by `ask_reissue` — refused when the raters changed or were used
+/// meanwhile (or the batch to replace changed).
 pub async fn issue_codes(
     store: &Store,
     by: By<'_>,
@@ -165,12 +173,20 @@ pub async fn issue_codes(
             used: false,
         })
         .collect();
-    store
-        .issue_codes(
-            by.name, by.origin, asked.year, asked.half, asked.town, &rows,
-        )
-        .await
-        .map_err(conflict)?;
+    let seq = match &asked.replaces {
+        None => store
+            .issue_codes(
+                by.name, by.origin, asked.year, asked.half, asked.town, &rows,
+            )
+            .await
+            .map_err(conflict)?,
+        Some((old, void)) => store
+            .replace_codes(
+                by.name, by.origin, asked.year, asked.half, asked.town, *old, void, &rows,
+            )
+            .await
+            .map_err(conflict)?,
+    };
     Ok(asked
         .slots
         .into_iter()
@@ -180,6 +196,7 @@ pub async fn issue_codes(
             name: s.name,
             group: s.group,
             token: c.token,
+            seq,
         })
         .collect())
 }

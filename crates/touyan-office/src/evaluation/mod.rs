@@ -2,7 +2,8 @@
 //! its page shows it, and every move of it — opening; the raters the
 //! operator declares, the paper counts the operator enters and the
 //! reviewer's confirmation of each ([`entries`]); the voting codes issued
-//! within the confirmed raters and the votes cast with them ([`codes`]);
+//! within the confirmed raters and the votes cast with them ([`codes`]),
+//! a batch's standing and its unused codes issued again ([`batches`]);
 //! closing with the tally and the cases the rates open ([`closing`]); a
 //! case followed to its end ([`cases`]).
 //!
@@ -41,11 +42,13 @@ use touyan_workflow::art12_evaluation::{self as flow, Sign, Stage};
 
 use crate::{By, OfficeError, when};
 
+pub mod batches;
 pub mod cases;
 pub mod closing;
 pub mod codes;
 pub mod entries;
 
+pub use batches::{BatchStanding, ask_reissue, batch};
 pub use cases::{CONFIRMED_NO_EXIT, DAY_WANTED, MAX_NOTE, end_case};
 pub use closing::{close, tally};
 pub use codes::{
@@ -83,6 +86,9 @@ pub struct TownHalf {
     pub signoffs: Vec<EvalSignoff>,
     pub raters: Vec<RaterCount>,
     pub batches: Vec<IssuedBatch>,
+    /// The codes voided when a batch was issued again: (batch, group,
+    /// how many), batches with none left out.
+    pub voided: Vec<(u32, RaterGroup, u32)>,
     /// The year's filed list of the town: who is evaluated.
     pub listed: Vec<ListedPerson>,
     pub counts: Vec<CodeCount>,
@@ -260,6 +266,7 @@ pub async fn town_half(
         signoffs: store.eval_signoffs(year, half, town).await?,
         raters: store.rater_counts(year, half, town).await?,
         batches: store.code_batches(year, half, town).await?,
+        voided: store.voided_codes(year, half, town).await?,
         counts: store.code_counts(year, half, town).await?,
         paper: store.paper_counts(year, half, town).await?,
         cases: store.eval_cases(year, half, town).await?,
@@ -325,6 +332,7 @@ pub fn refusal_text(r: EvaluationRefusal) -> String {
         R::BelowUsed => "申报的评价人数少于已发投票码和已录纸质票的合计（第十二条）；请刷新页面后核对".into(),
         R::SignoffMoved(part) => format!("{}已被修改或已经确认，请刷新页面后核对", part.label()),
         R::OwnEntry(part) => format!("{}由您本人录入，录入人不能自己确认（第十二条）", part.label()),
+        R::BatchChanged => "这一批投票码刚刚有人投票，或已经重新生成过，请刷新页面后核对".into(),
     }
 }
 

@@ -225,7 +225,7 @@ pub struct IssuedBatch {
     pub at: PrimitiveDateTime,
 }
 
-fn group_of(code: &str) -> Result<RaterGroup, StoreError> {
+pub(super) fn group_of(code: &str) -> Result<RaterGroup, StoreError> {
     RaterGroup::ALL
         .iter()
         .copied()
@@ -233,7 +233,7 @@ fn group_of(code: &str) -> Result<RaterGroup, StoreError> {
         .ok_or_else(|| StoreError::Internal(format!("未知的评价主体 {code}")))
 }
 
-fn count_of(n: i64) -> u32 {
+pub(super) fn count_of(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -258,7 +258,7 @@ impl Tx {
 
     /// Claims the declared raters while confirmed (codes and paper counts
     /// are written only then).
-    async fn claim_raters_confirmed(
+    pub(super) async fn claim_raters_confirmed(
         &self,
         year: i32,
         half: u8,
@@ -306,7 +306,7 @@ impl Tx {
 
     /// Refuses with `over` when a declared group of the evaluation has
     /// more codes and paper ballots than its raters.
-    async fn within_raters(
+    pub(super) async fn within_raters(
         &self,
         year: i32,
         half: u8,
@@ -537,7 +537,8 @@ impl Store {
 
     /// Stores new voting codes (their hashes) of an open evaluation and
     /// the batch they make, one row per rater group; refused unless every
-    /// code's secretary and group has confirmed raters enough.
+    /// code's secretary and group has confirmed raters enough. Returns
+    /// the batch's number.
     pub async fn issue_codes(
         &self,
         actor: &str,
@@ -546,57 +547,13 @@ impl Store {
         half: u8,
         town: TownCode,
         codes: &[VoteToken],
-    ) -> Result<(), StoreError> {
-        if codes
-            .iter()
-            .any(|c| (c.year, c.half, c.town) != (year, half, town) || c.used)
-        {
-            return Err(StoreError::Internal("投票码不属于本次评价".into()));
-        }
+    ) -> Result<u32, StoreError> {
         let mut tx = self.begin_from(actor, origin).await?;
         tx.claim_open(year, half, town).await?;
         tx.claim_raters_confirmed(year, half, town).await?;
-        let mut p = Params::new(self.backend);
-        let (f, v) = of_eval(&mut p, year, half, town);
-        let declared = crate::sql::select::<RaterCount, _>(&tx.tx, self.backend, &f, v).await?;
-        if codes.iter().any(|c| {
-            !declared
-                .iter()
-                .any(|d| d.person == c.person && d.group == c.group)
-        }) {
-            return Err(StoreError::Evaluation(EvaluationRefusal::OverRaters));
-        }
-        tx.insert(codes).await?;
-        tx.within_raters(year, half, town, EvaluationRefusal::OverRaters)
-            .await?;
-        let seq = {
-            let mut p = Params::new(self.backend);
-            let (f, v) = of_eval(&mut p, year, half, town);
-            tx.next_seq("code_batches", &f, v).await?
-        };
-        let batches: Vec<CodeBatch> = RaterGroup::ALL
-            .iter()
-            .filter_map(|&g| {
-                let of: Vec<&VoteToken> = codes.iter().filter(|c| c.group == g).collect();
-                if of.is_empty() {
-                    return None;
-                }
-                let mut people: Vec<&CitizenId> = of.iter().map(|c| &c.person).collect();
-                people.sort();
-                people.dedup();
-                Some(CodeBatch {
-                    year,
-                    half,
-                    town,
-                    seq,
-                    group: g,
-                    people: u32::try_from(people.len()).unwrap_or(u32::MAX),
-                    codes: u32::try_from(of.len()).unwrap_or(u32::MAX),
-                })
-            })
-            .collect();
-        tx.insert(&batches).await?;
-        tx.commit().await
+        let seq = tx.add_codes(year, half, town, codes).await?;
+        tx.commit().await?;
+        Ok(seq)
     }
 
     /// The batches of codes of an evaluation, oldest first, with who

@@ -26,6 +26,7 @@ use crate::sql::Params;
 use crate::{EvaluationRefusal, Store, StoreError, Tx};
 
 mod ballots;
+mod batches;
 
 pub use ballots::{CodeCount, IssuedBatch, Tally};
 

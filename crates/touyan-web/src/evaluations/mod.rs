@@ -23,7 +23,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::OfficeError;
@@ -48,6 +48,7 @@ mod vote;
 
 use view::{failed, page};
 
+pub use codes::{KeptCodes, batch as code_batch};
 pub use sheet::print;
 pub use touyan_office::evaluation::VOTER;
 pub use vote::{vote, vote_form};
@@ -213,14 +214,14 @@ pub async fn town_page(
 }
 
 /// `POST /evaluations/{year}/{half}/{town}`: `action` is a move (open,
-/// paper, codes, close) or a case move (`case_hold`, `case_confirm`,
-/// `case_dismiss` with `person`, `note`, `date`). Declared raters come
+/// paper, codes, close), a case move (`case_hold`, `case_confirm`,
+/// `case_dismiss` with `person`, `note`, `date`) or `codes_again` (a
+/// batch issued again, with `batch` and `confirm`: `codes.rs`). Declared raters come
 /// as `raters_<person ref>_<group>`, paper counts as
 /// `paper_<person ref>_<group>_<0|1|2>`, codes as `codes_<group>` (how
 /// many per secretary); confirmations with the `version` seen.
 pub async fn town_move(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path((year, half, town)): Path<(String, String, String)>,
     SignedForm {
         user, origin, form, ..
@@ -233,6 +234,9 @@ pub async fn town_move(
     let action = field("action");
     if let Some(case) = action.strip_prefix("case_") {
         return Ok(cases::case_move(&st, &user, by, store, v, case, &form).await);
+    }
+    if action == "codes_again" {
+        return Ok(codes::reissue(&st, &user, store, by, v, &form).await);
     }
     let Some(mv) = EvalMove::ALL.into_iter().find(|m| m.code() == action) else {
         return Ok(failed(
@@ -267,9 +271,10 @@ pub async fn town_move(
         .await
         .map(drop),
         EvalMove::IssueCodes => {
-            let asked = office::ask_codes(&by, th, seen, |g| field(&format!("codes_{}", g.code())));
+            let asked = office::ask_codes(&by, th, seen, |g| field(&format!("codes_{}", g.code())))
+                .and_then(|asked| codes::another_batch_confirmed(th, field("confirm"), asked));
             return Ok(match asked {
-                Ok(asked) => codes::issue(&st, &user, &headers, store, by, v, asked).await,
+                Ok(asked) => codes::issue(&st, &user, store, by, v, asked).await,
                 Err(e) => failed(&st, &user, v, e),
             });
         }

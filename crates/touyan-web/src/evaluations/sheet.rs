@@ -45,6 +45,8 @@ struct SheetPage {
     printed_on: String,
     rule_text: String,
     rows: Vec<SheetRow>,
+    /// The evaluation's page (the sheet's 返回).
+    back: String,
 }
 
 /// `GET /evaluations/{year}/{half}/{town}/print`: the evaluation result
@@ -143,6 +145,12 @@ pub async fn print(
                 office::citation()
             ),
             rows,
+            back: format!(
+                "/evaluations/{}/{}/{}",
+                v.th.year,
+                v.th.half,
+                v.th.town.as_str()
+            ),
         },
         StatusCode::OK,
     ))

@@ -72,6 +72,8 @@ pub struct BatchView {
     pub group: &'static str,
     pub people: u32,
     pub codes: u32,
+    /// Voided when the batch was issued again.
+    pub voided: u32,
 }
 
 #[derive(Template)]
@@ -215,6 +217,11 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
             group: b.batch.group.label(),
             people: b.batch.people,
             codes: b.batch.codes,
+            voided: th
+                .voided
+                .iter()
+                .find(|(seq, g, _)| *seq == b.batch.seq && *g == b.batch.group)
+                .map_or(0, |v| v.2),
         })
         .collect();
     EvalPage {

@@ -1,5 +1,6 @@
 //! `GET /lists/{year}/{town}/print`: the filing form, for printing
-//! (issue 5, item 7).
+//! (issue 5, item 7), with who the list leaves out of the list before
+//! and why (`touyan_office::dropped`; issue 18, item 9).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -9,7 +10,7 @@ use axum::response::Response;
 use super::town::page;
 use super::view::{Missing, load};
 use crate::http::{PageError, SignedIn, act};
-use crate::pages::{message_page, render};
+use crate::pages::{masked, message_page, render};
 use crate::roles::Action;
 use crate::scope::town_in_scope;
 use crate::state::{AppState, china_time};
@@ -22,6 +23,17 @@ pub struct PrintRow {
     pub person_name: String,
     pub person_id: String,
     pub stars: String,
+    pub tier: String,
+    pub reason: String,
+}
+
+/// Someone on the list before who is not on this one, as the form
+/// prints them (`touyan_office::dropped`).
+pub struct PrintDropped {
+    pub n: usize,
+    pub village_name: String,
+    pub person_name: String,
+    pub person_id: String,
     pub tier: String,
     pub reason: String,
 }
@@ -48,6 +60,11 @@ struct PrintPage {
     counts: String,
     quota_text: String,
     rows: Vec<PrintRow>,
+    /// The list compared with (`None`: none on record).
+    before: Option<String>,
+    dropped: Vec<PrintDropped>,
+    /// The list's page (the form's 返回).
+    back: String,
 }
 
 pub async fn print(
@@ -91,6 +108,7 @@ pub async fn print(
             approved,
         });
     }
+    let dropped = touyan_office::dropped::dropped(store, l).await?;
     let p = page(&user, v, None);
     let rows = order
         .iter()
@@ -117,6 +135,21 @@ pub async fn print(
             quota_text: p.quota_text,
             rows,
             exceptions,
+            before: dropped.before,
+            dropped: dropped
+                .rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, d)| PrintDropped {
+                    n: i + 1,
+                    village_name: d.village_name,
+                    person_name: d.person_name,
+                    person_id: masked(&d.person),
+                    tier: super::tier_text(Some(d.tier)),
+                    reason: d.reason,
+                })
+                .collect(),
+            back: format!("/lists/{year}/{}", town.as_str()),
         },
         StatusCode::OK,
     ))

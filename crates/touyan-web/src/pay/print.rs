@@ -26,6 +26,8 @@ struct PrintPage {
     young_total: String,
     run_total: String,
     example: bool,
+    /// The page the sheet was opened from (its 返回).
+    back: String,
 }
 
 pub async fn print(
@@ -49,6 +51,7 @@ pub async fn print(
             young_total: p.young_total,
             run_total: p.run_total,
             example: p.example,
+            back: format!("/pay/{}/{}", p.month, p.town),
         },
         StatusCode::OK,
     ))

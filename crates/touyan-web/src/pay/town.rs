@@ -62,7 +62,7 @@ pub struct Button {
 pub(super) struct RunPage {
     chrome: Chrome,
     pub(super) month: String,
-    town: String,
+    pub(super) town: String,
     pub(super) town_name: String,
     pub(super) state: &'static str,
     state_code: String,
