@@ -11,7 +11,7 @@ use touyan_office::By;
 use touyan_office::{young, young_exit};
 use touyan_records::Mask;
 use touyan_records::model::{ExitReason, Labelled};
-use touyan_rules::calendar::parse_iso_date;
+use touyan_records::text::parse_day;
 use touyan_storage::Store;
 use touyan_workflow::Role;
 
@@ -27,15 +27,15 @@ pub enum YoungCommand {
         /// 年轻干部的身份证号码
         #[arg(long, value_name = "身份证号码")]
         person: String,
-        /// 退出日期（YYYY-MM-DD，不早于进入优才计划之日，不晚于今天）
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// 退出日期（如 2026-11-30、2026/11/30、2026年11月30日；不早于进入优才计划之日，不晚于今天）
+        #[arg(long, value_name = "日期")]
         on: String,
         /// 退出原因：达到年龄上限、延长期满、不再担任村“两委”干部、经考察不胜任、本人辞职、其他（也可写代码，如 age）
         #[arg(long, value_name = "原因")]
         ground: String,
         /// 情况说明（“其他”必填，至多 300 字）
-        #[arg(long, value_name = "说明", default_value = "")]
-        note: String,
+        #[arg(long, value_name = "说明")]
+        note: Option<String>,
         /// 使用本市的政策文件（默认：内置示例政策）
         #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
         policy: Option<PathBuf>,
@@ -59,7 +59,7 @@ pub fn run(db: &str, command: YoungCommand) -> ExitCode {
                 person: &person,
                 on: &on,
                 ground: &ground,
-                note: &note,
+                note: note.as_deref().unwrap_or_default(),
             },
             policy.as_deref(),
         ),
@@ -77,7 +77,7 @@ pub struct ExitAsked<'a> {
 
 /// Records the exit `a` asks for, in the town's place.
 pub fn exit(db: &str, a: &ExitAsked<'_>, policy: Option<&Path>) -> ExitCode {
-    let Some(on) = parse_iso_date(a.on.trim()) else {
+    let Some(on) = parse_day(a.on) else {
         return fail(2, format!("--on {}：{}", a.on, young_exit::DAY_WANTED));
     };
     let Some(reason) = ExitReason::YOUNG
