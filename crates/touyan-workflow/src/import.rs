@@ -196,16 +196,7 @@ pub fn may_import(actor: &Actor<'_>, sheet: Sheet, owner: Owner<'_>) -> Result<(
             by
         ))),
         Source::Facts => {
-            needs_town()?;
-            if matches!(actor.role, Role::CityAdmin | Role::TownOperator) {
-                Ok(())
-            } else {
-                Err(Refusal::Forbidden(format!(
-                    "“{}”表由市级管理员或本镇街经办导入，{}不能导入",
-                    sheet.name(),
-                    actor.role.label()
-                )))
-            }
+            actor.records_town_facts(needs_town()?, &format!("“{}”表", sheet.name()), "", "导入")
         }
         Source::Form => match sheet {
             Sheet::ConditionAnswers => crate::art01_conditions::may_record(actor, needs_town()?),
