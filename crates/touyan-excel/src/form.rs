@@ -12,7 +12,7 @@ use calamine::Data;
 use touyan_records::VillageCode;
 
 use crate::read::read_cell;
-use crate::spec::{Era, Kind, Record, Row};
+use crate::spec::{Era, Kind, Record, Row, Val};
 use crate::{Known, LIMITS};
 
 /// One field of a record's form: a column of its sheet.
@@ -45,6 +45,35 @@ pub fn form_fields<T: Record>() -> Vec<FormField> {
                 format!("{}；{}", c.kind.help(), c.note)
             },
             required: c.required,
+        })
+        .collect()
+}
+
+/// A record's values as its form shows them, by column (what
+/// [`read_form`] reads back as the same record): numbers as written,
+/// codes as text, an empty column as "".
+pub fn form_texts<T: Record>(record: &T) -> Vec<(usize, String)> {
+    record
+        .to_row()
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let text = match v {
+                Val::Empty => String::new(),
+                Val::Id(id) => id.as_str().to_owned(),
+                Val::Village(v) => v.as_str().to_owned(),
+                Val::Town(t) => t.as_str().to_owned(),
+                Val::Text(t) => t,
+                Val::Date(d) => d.to_string(),
+                Val::Int(n) => n.to_string(),
+                Val::Dec(d) => d.normalize().to_string(),
+                Val::Bool(b) => if b { "是" } else { "否" }.to_owned(),
+                Val::Choice(k) => match T::spec().columns.get(i).map(|c| c.kind) {
+                    Some(Kind::Choice(labels)) => labels().get(k).copied().unwrap_or("").to_owned(),
+                    _ => String::new(),
+                },
+            };
+            (i, text)
         })
         .collect()
 }
@@ -213,6 +242,33 @@ mod tests {
         .unwrap_err();
         assert_eq!(e[0].0, 0);
         assert!(e[0].1.contains("不是已知的村"), "{e:?}");
+    }
+
+    /// A record's texts read back as the same record.
+    #[test]
+    fn a_records_texts_read_back() {
+        let y = VillageYear {
+            village: village(),
+            year: 2025,
+            stars: 0,
+            collective_income_wan: "12.50".parse().unwrap(),
+            assessment_score: Some("90.1".parse().unwrap()),
+            assessment_rank: None,
+        };
+        let texts = form_texts(&y);
+        assert_eq!(
+            texts,
+            [
+                (0, V.to_owned()),
+                (1, "2025".to_owned()),
+                (2, "0".to_owned()),
+                (3, "12.5".to_owned()),
+                (4, "90.1".to_owned()),
+                (5, String::new()),
+            ]
+        );
+        let refs: Vec<(usize, &str)> = texts.iter().map(|(c, t)| (*c, t.as_str())).collect();
+        assert_eq!(read_form::<VillageYear>(&refs, &|_| true).unwrap(), y);
     }
 
     /// The record's own checks across its cells come after the cells.
