@@ -55,7 +55,7 @@ impl Why {
     /// Why, in Chinese.
     pub fn zh(self) -> String {
         match self {
-            Why::Missing { gap, year } => format!("{}，未参与测算", gap.sentence(year)),
+            Why::Missing { gap, year } => format!("{}，不参与测算", gap.sentence(year)),
             Why::RecordedSince => {
                 "测算后记录有变化（如补录村情、任职），重新测算建议名单后参与测算".to_owned()
             }
@@ -74,7 +74,7 @@ pub struct Unjudged {
 }
 
 impl Unjudged {
-    /// "第3村村委会 赵六：缺少 2025 年村情（星级、集体经济收入、综合考核名次），未参与测算".
+    /// "第3村村委会 赵六：缺少 2025 年村情（星级、集体经济收入、综合考核名次），不参与测算".
     pub fn sentence(&self) -> String {
         format!(
             "{} {}：{}",

@@ -101,7 +101,7 @@ async fn the_missing_facts_explained_then_recorded(db: TestDb) {
     assert_eq!(before[0].why.facts_year(), Some(2025));
     assert_eq!(
         before[0].sentence(),
-        "第3村村委会 赵六：缺少 2025 年村情（星级、集体经济收入、综合考核名次），未参与测算"
+        "第3村村委会 赵六：缺少 2025 年村情（星级、集体经济收入、综合考核名次），不参与测算"
     );
     let counts = year_start::missing_facts(&store, 2026).await.unwrap();
     assert_eq!(counts.into_iter().collect::<Vec<_>>(), [(town(), 1)]);
