@@ -44,11 +44,12 @@ fn has(html: &str, wants: &[&str]) {
     }
 }
 
-/// By hand: today is 2025-06-02, so the form opens on 2024 (the facts the
-/// 2025 list is decided on). Bad values are refused in the import's words
-/// beside their fields, every value kept; good ones are saved, and saved
-/// again with other values they correct the year's row (the change log
-/// keeps the old one); the same again changes nothing.
+/// By hand: the form opens empty (a year asked for, as the list page's
+/// link asks it, fills the year). Bad values are refused in the import's
+/// words beside their fields, every value kept; good ones are saved, and
+/// saved again with other values they correct the year's row (the change
+/// log keeps the old one; the row's 更正 opens the form with its values);
+/// the same again changes nothing.
 async fn the_operator_records_and_corrects(db: TestDb) {
     let h = harness(&db, true).await;
     let page = format!("/villages/{V1}");
@@ -59,12 +60,26 @@ async fn the_operator_records_and_corrects(db: TestDb) {
         &html,
         &[
             "id=\"village-year-form\"",
-            "name=\"c1\" id=\"c1\" value=\"2024\"",
+            "name=\"c1\" id=\"c1\" value=\"\"",
+            "name=\"c2\" id=\"c2\" value=\"\"",
             "整数，0–5；未评星填 0",
             "非负数，最多 2 位小数",
             "党组织星级（必填）",
         ],
     );
+    let asked = get(&format!("{page}?year=2024"))
+        .session(Some(&op))
+        .send(&h)
+        .await
+        .text();
+    has(
+        &asked,
+        &[
+            "name=\"c1\" id=\"c1\" value=\"2024\"",
+            "name=\"c2\" id=\"c2\" value=\"\"",
+        ],
+    );
+    assert!(!asked.contains("village-year-correcting"));
 
     let bad = post(&to)
         .form(&facts(&csrf, "2024", "6", "12.345", "", "abc"))
@@ -150,6 +165,7 @@ async fn the_operator_records_and_corrects(db: TestDb) {
         &html,
         &[
             "<tr><td>2024</td><td>5</td><td>30.5</td><td>88</td><td>未排名</td>",
+            "正在更正 2024 年的记录",
             "name=\"c2\" id=\"c2\" value=\"5\"",
             "name=\"c3\" id=\"c3\" value=\"30.5\"",
             "name=\"c5\" id=\"c5\" value=\"\"",

@@ -55,6 +55,8 @@ pub struct FieldView {
 
 /// The facts' form: what it shows, and a refusal's summary.
 pub struct YearForm {
+    /// The year whose stored row the form opened with.
+    pub correcting: Option<i32>,
     pub error: Option<String>,
     pub fields: Vec<FieldView>,
 }
@@ -105,30 +107,29 @@ fn name(f: &FormField) -> String {
     format!("c{}", f.column)
 }
 
-/// The form for `user` (`None`: may not record): `kept` after a refusal,
-/// else the year asked for (last year's by default) with its row's
-/// values, if on record.
-fn year_form(
-    st: &AppState,
-    user: &User,
-    file: &VillageFile,
-    asked: Option<&str>,
-    kept: Kept,
-) -> Option<YearForm> {
+/// The form for `user` (`None`: may not record): `kept` after a refusal;
+/// else, for the year asked for (the list page's link, a row's 更正), that
+/// year and its row's values, if on record; else empty (nothing is put in
+/// a field the user did not ask for: a year typed over a prefilled one
+/// would carry another year's facts).
+fn year_form(user: &User, file: &VillageFile, asked: Option<&str>, kept: Kept) -> Option<YearForm> {
     year_start::may_record(&by(user), &file.village.code.town()).ok()?;
+    let mut correcting = None;
     let values: Vec<(usize, String)> = if kept.values.is_empty() {
-        let year = asked
-            .and_then(|y| y.trim().parse::<i32>().ok())
-            .unwrap_or(st.today().year() - 1);
-        match file.years.iter().find(|y| y.year == year) {
-            Some(y) => form_texts(y),
-            None => {
-                let year_field = fields().into_iter().find(|f| f.header == "年度");
-                year_field
+        match asked.and_then(|y| y.trim().parse::<i32>().ok()) {
+            None => Vec::new(),
+            Some(year) => match file.years.iter().find(|y| y.year == year) {
+                Some(y) => {
+                    correcting = Some(year);
+                    form_texts(y)
+                }
+                None => fields()
+                    .into_iter()
+                    .find(|f| f.header == "年度")
                     .map(|f| (f.column, year.to_string()))
                     .into_iter()
-                    .collect()
-            }
+                    .collect(),
+            },
         }
     } else {
         fields()
@@ -164,6 +165,7 @@ fn year_form(
         })
     });
     Some(YearForm {
+        correcting,
         error,
         fields: fields()
             .into_iter()
@@ -280,7 +282,6 @@ fn saved_note(file: &VillageFile, q: &VillageQuery) -> Option<(String, Option<(S
 
 /// The village's page with `kept` (a refused form) and `status`.
 fn page(
-    st: &AppState,
     user: &User,
     file: &VillageFile,
     q: &VillageQuery,
@@ -311,7 +312,7 @@ fn page(
                 .collect(),
             saved: saved_note(file, q),
             refused: kept.error.clone(),
-            form: year_form(st, user, file, q.year.as_deref(), kept),
+            form: year_form(user, file, q.year.as_deref(), kept),
             sections: sections(file),
         },
         status,
@@ -329,7 +330,7 @@ pub async fn village(
         .village(&code)
         .await?
         .ok_or(PageError::NotFound)?;
-    Ok(page(&st, &user, &file, &q, Kept::default(), StatusCode::OK))
+    Ok(page(&user, &file, &q, Kept::default(), StatusCode::OK))
 }
 
 /// `POST /villages/{code}/years`: the village's facts of a year — `c1`
@@ -361,7 +362,7 @@ pub async fn record_year(
         })
         .collect();
     let q = VillageQuery::default();
-    let refused = |status, kept| Ok(page(&st, &user, &file, &q, kept, status));
+    let refused = |status, kept| Ok(page(&user, &file, &q, kept, status));
     // Who may, before what was typed.
     if let Err(e) = year_start::may_record(&by, &village.town()) {
         return office_refusal(e, values).map_or_else(Err, |(s, k)| refused(s, k));
