@@ -233,7 +233,40 @@ async fn cycle_and_payroll(db: TestDb) {
         assert_eq!(own.towns.len(), 1);
         assert!(own.villages.iter().all(|v| v.code.town() == *t));
         assert!(own.people.len() < whole.people.len());
+        // Who the year judges and leaves out, from the narrow read the
+        // list pages make: as from the whole read, and as `run` decides.
+        let seats = store.cycle_seat_records(2025, Some(*t)).await.unwrap();
+        assert_eq!(
+            touyan_cycle::seats(&seats, 2025, Some(*t)),
+            touyan_cycle::seats(&whole, 2025, Some(*t)),
+            "town {t}"
+        );
+        assert!(seats.people.len() <= own.people.len());
+        assert!(seats.attendance.is_empty() && seats.ballots.is_empty());
     }
+    let every = store.cycle_seat_records(2025, None).await.unwrap();
+    let seats = touyan_cycle::seats(&every, 2025, None);
+    assert_eq!(seats, touyan_cycle::seats(&whole, 2025, None));
+    let decided = touyan_cycle::run(&whole, 2025, None, &policy, 1, &|_| {}).unwrap();
+    let judged: Vec<_> = decided
+        .towns
+        .iter()
+        .flat_map(|t| t.secretaries.iter().map(|s| s.person.clone()))
+        .collect();
+    let left_out: Vec<_> = decided
+        .towns
+        .iter()
+        .flat_map(|t| t.not_judged.iter().map(|s| s.person.clone()))
+        .collect();
+    let seated = |gap: bool| -> Vec<_> {
+        seats
+            .iter()
+            .filter(|s| s.gap.is_some() == gap)
+            .map(|s| s.person.clone())
+            .collect()
+    };
+    assert_eq!(seated(false), judged);
+    assert_eq!(seated(true), left_out);
 
     // Payroll for March 2025: the filed list of 2025, less those who left
     // before 1 March, each paid their tier's amount (city finance).

@@ -198,8 +198,12 @@ impl fmt::Display for CycleError {
 impl std::error::Error for CycleError {}
 
 mod conditions;
+mod seats;
 pub mod stored;
 pub mod whatif;
+
+use seats::Place;
+pub use seats::{Seat, seats};
 
 /// 1 January of `year`, the cycle's decision date.
 pub fn as_of(year: i32) -> Option<Date> {
@@ -600,22 +604,17 @@ fn assemble<'r>(
     let mut not_judged = Vec::new();
     let mut secretaries: Vec<&CitizenId> = Vec::new();
     for v in villages {
-        let secretary = match ix.secretary(v.code) {
-            Ok(s) => s,
+        let (secretary, facts) = match ix.place(v.code) {
+            Ok(Place::Judged(secretary, facts)) => (secretary, facts),
+            Ok(Place::NotJudged(n)) => {
+                not_judged.push(n);
+                continue;
+            }
+            Ok(Place::Vacant) => continue,
             Err(m) => {
                 problems.push(format!("{}：{m}", here(Some(v))));
                 continue;
             }
-        };
-        let Some(facts) = ix.facts.get(&v.code) else {
-            if let Some((p, _)) = secretary {
-                not_judged.push(NotJudged {
-                    village: v.code,
-                    person: p.id.clone(),
-                    why: Gap::NoVillageFacts,
-                });
-            }
-            continue;
         };
         let income = match Num::new(facts.collective_income_wan) {
             Ok(n) => n,

@@ -618,6 +618,77 @@ fn one_town_only() {
     assert!(all.towns[1].secretaries.is_empty());
 }
 
+/// Who the cycle judges, listed without deciding (`touyan_cycle::seats`,
+/// what the list page explains): the secretaries of V1–V5 in village
+/// order, V5's 己 without the facts of 2024 (only 2023's); V6–V8 have no
+/// secretary, the residents' committee is not an administrative village.
+/// The same secretaries as `run` judges and leaves out. Narrowed to the
+/// records `seats` needs (towns, villages, posts, people, facts), the
+/// answer is the same. A village with two secretaries in post is left out
+/// (the cycle refuses it by name).
+#[test]
+fn seats_are_who_the_cycle_judges_and_leaves_out() {
+    let k = case();
+    let seats = touyan_cycle::seats(&k.records, 2025, None);
+    let got: Vec<(VillageCode, &CitizenId, &str, Option<Gap>)> = seats
+        .iter()
+        .map(|s| (s.village, &s.person, s.person_name.as_str(), s.gap))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (v(201), &k.a, "甲", None),
+            (v(202), &k.b, "乙", None),
+            (v(203), &k.c, "丙", None),
+            (v(204), &k.d, "丁", None),
+            (v(205), &k.f, "己", Some(Gap::NoVillageFacts)),
+        ]
+    );
+    assert_eq!(seats[4].village_name, "205村");
+    assert_eq!(seats[4].town, town());
+    let p = run(&k.records, 1);
+    let judged: Vec<&CitizenId> = p.towns[0].secretaries.iter().map(|s| &s.person).collect();
+    let seated: Vec<&CitizenId> = seats
+        .iter()
+        .filter(|s| s.gap.is_none())
+        .map(|s| &s.person)
+        .collect();
+    assert_eq!(judged, seated);
+    assert_eq!(p.towns[0].not_judged[0].person, seats[4].person);
+    assert_eq!(
+        Gap::NoVillageFacts.sentence(2025),
+        "缺少 2024 年村情（星级、集体经济收入、综合考核名次）"
+    );
+    let narrow = Records {
+        towns: k.records.towns.clone(),
+        villages: k.records.villages.clone(),
+        posts: k.records.posts.clone(),
+        people: k.records.people.clone(),
+        village_years: k.records.village_years.clone(),
+        ..Records::default()
+    };
+    assert_eq!(touyan_cycle::seats(&narrow, 2025, Some(town())), seats);
+    assert!(
+        touyan_cycle::seats(&narrow, 2025, Some(TownCode::parse("370783101").unwrap())).is_empty()
+    );
+    // The facts of 2024 recorded for V5: 己 is judged.
+    let mut r = k.records.clone();
+    r.village_years.push(facts(v(205), 2024, 3, "20", Some(7)));
+    assert!(
+        touyan_cycle::seats(&r, 2025, None)
+            .iter()
+            .all(|s| s.gap.is_none())
+    );
+    // Two secretaries in V1's post: V1 left out, the others as before.
+    r.posts
+        .push(post(&k.b, v(201), date!(2024 - 01 - 01), None));
+    let villages: Vec<VillageCode> = touyan_cycle::seats(&r, 2025, None)
+        .iter()
+        .map(|s| s.village)
+        .collect();
+    assert_eq!(villages, [v(202), v(203), v(204), v(205)]);
+}
+
 #[test]
 fn bad_records_stop_the_cycle_with_every_problem() {
     let k = case();

@@ -14,7 +14,9 @@
 //! 30 characters only.
 //!
 //! One table, [`spec`], says what every sheet and column is; the template,
-//! the reader, the marked copy and the exporter all follow it. No database
+//! the reader, the marked copy and the exporter all follow it, and a page
+//! that records what a sheet imports reads its form as one row of the
+//! sheet ([`form`]). No database
 //! here: the caller says which villages, people and training sessions it
 //! already knows, and stores the [`Roster`] it gets back.
 
@@ -25,6 +27,7 @@ use time::Date;
 use touyan_records::{CitizenId, VillageCode};
 
 mod cell;
+pub mod form;
 pub mod limits;
 mod mark;
 mod read;

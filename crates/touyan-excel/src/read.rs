@@ -434,41 +434,9 @@ fn parse_row(
     let mut vals = Vec::with_capacity(cells.len());
     for (i, (col, d)) in spec.columns.iter().zip(cells).enumerate() {
         let at = layout.positions[i].unwrap_or(layout.beyond);
-        let long = d.and_then(|d| match d {
-            Data::String(t) | Data::DateTimeIso(t) | Data::DurationIso(t) => {
-                limits::too_long(t, limits)
-            }
-            _ => None,
-        });
-        let val = match d {
-            Some(_) if long.is_some() => {
-                report(at, long.unwrap_or_default());
-                bad = true;
-                Val::Empty
-            }
-            Some(d) if !is_blank(d) => match cell::read(col.kind, d, is_1904) {
-                Ok(v) => v,
-                Err(m) => {
-                    report(at, m);
-                    bad = true;
-                    Val::Empty
-                }
-            },
-            _ => {
-                if layout.required[i] {
-                    report(at, format!("“{}”必须填写", col.header));
-                    bad = true;
-                }
-                Val::Empty
-            }
-        };
-        if let (Kind::Village, Val::Village(v)) = (col.kind, &val)
-            && !(known.villages)(v)
-        {
-            report(
-                at,
-                format!("村代码 {v} 不是已知的村（系统的区划中没有这个代码）"),
-            );
+        let (val, problem) = read_cell(col, layout.required[i], d, is_1904, known, limits);
+        if let Some(m) = problem {
+            report(at, m);
             bad = true;
         }
         vals.push(val);
@@ -478,6 +446,45 @@ fn parse_row(
         vals,
         bad,
     })
+}
+
+/// One cell of column `col` (`None`: absent), checked as the column's
+/// kind — its length, its value, filled when `required`, a village code
+/// known: the value read (`Val::Empty` when it cannot be; a village code
+/// not known is kept, for the duplicate check) and the problem with it,
+/// if any. A form's field is checked the same way ([`crate::form`]).
+pub(crate) fn read_cell(
+    col: &spec::Column,
+    required: bool,
+    d: Option<&Data>,
+    is_1904: bool,
+    known: &Known,
+    limits: &Limits,
+) -> (Val, Option<String>) {
+    let long = d.and_then(|d| match d {
+        Data::String(t) | Data::DateTimeIso(t) | Data::DurationIso(t) => {
+            limits::too_long(t, limits)
+        }
+        _ => None,
+    });
+    if long.is_some() {
+        return (Val::Empty, long);
+    }
+    let val = match d {
+        Some(d) if !is_blank(d) => match cell::read(col.kind, d, is_1904) {
+            Ok(v) => v,
+            Err(m) => return (Val::Empty, Some(m)),
+        },
+        _ if required => return (Val::Empty, Some(format!("“{}”必须填写", col.header))),
+        _ => Val::Empty,
+    };
+    if let (Kind::Village, Val::Village(v)) = (col.kind, &val)
+        && !(known.villages)(v)
+    {
+        let m = format!("村代码 {v} 不是已知的村（系统的区划中没有这个代码）");
+        return (val, Some(m));
+    }
+    (val, None)
 }
 
 /// References to people and sessions, and duplicate keys.

@@ -13,7 +13,9 @@
 //! What is here, one module per piece of the office's work: a month's
 //! pay ([`pay`]), a secretary's whole pay by part and channel, with the
 //! parts set by higher-level rules recorded ([`pay_parts`]), the answers to the conditions a city's policy adds and
-//! their checks ([`conditions`]), the year's proposals ([`propose`]), a town's list and
+//! their checks ([`conditions`]), the year's proposals ([`propose`]) and who
+//! they leave out and why, with the village facts of the year before
+//! recorded by form ([`year_start`]), a town's list and
 //! its review ([`lists`]), the young-cadre programme's ranking and moves
 //! ([`young`]), the competency evaluation — opening, the raters and
 //! paper counts and their confirmation, the voting codes and votes,
@@ -53,6 +55,7 @@ pub mod signers;
 pub mod todo;
 pub mod training;
 pub mod when;
+pub mod year_start;
 pub mod young;
 pub mod young_exit;
 pub mod young_settings;

@@ -161,6 +161,7 @@ pub fn app(state: AppState) -> Router {
         .route("/logout", post(pages::logout))
         .route("/villages", get(pages::villages))
         .route("/villages/{code}", get(pages::village))
+        .route("/villages/{code}/years", post(pages::record_village_year))
         .route("/people", get(pages::people))
         .route("/people/{id}", get(pages::person))
         .route("/people/{id}/conditions", post(pages::record_conditions))

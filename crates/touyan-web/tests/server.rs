@@ -336,6 +336,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "tests/pay_parts.rs: the operator, the reviewer, another town, the city, no token",
     ),
     (
+        "/villages/{code}/years",
+        "tests/village_years.rs: the operator, the reviewer, another town, the city, no token",
+    ),
+    (
         "/pay/{month}/{town}",
         "tests/pay.rs: each role's move, own town and another",
     ),

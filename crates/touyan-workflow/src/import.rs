@@ -5,7 +5,7 @@
 //!
 //! | source | sheets | who may import |
 //! |---|---|---|
-//! | facts a town keeps about its villages and people, with no form of their own | 人员, 任职, 村年度情况, 三好三强 | the city administrator; the town's operator for its own villages and people |
+//! | facts a town keeps about its villages and people, with no workflow of their own (村年度情况 also on the village page's form, `art01_13_village_facts`) | 人员, 任职, 村年度情况, 三好三强 | the city administrator; the town's operator for its own villages and people (`Actor::records_town_facts`) |
 //! | a recording form | 增设条件 (第一条), 报酬构成 (第十三条), 培训班次, 参训记录 (第六条), 约谈 (第六条), 考试成绩 (第七条), 挂职, 挂职日志 (第八条), 后备干部 (第九条) | exactly who may use that form: the same `may_record` |
 //! | a workflow's moves | 评价票数, 资格证书, 年轻干部, 年度计划, 专业化名单, 报酬发放, 退出, 后备培养报告, 镇街年度设置 | nobody: statuses, filings, approvals, payments, ballots, exits, certificates and yearly settings come from their workflows |
 //!
@@ -196,16 +196,7 @@ pub fn may_import(actor: &Actor<'_>, sheet: Sheet, owner: Owner<'_>) -> Result<(
             by
         ))),
         Source::Facts => {
-            needs_town()?;
-            if matches!(actor.role, Role::CityAdmin | Role::TownOperator) {
-                Ok(())
-            } else {
-                Err(Refusal::Forbidden(format!(
-                    "“{}”表由市级管理员或本镇街经办导入，{}不能导入",
-                    sheet.name(),
-                    actor.role.label()
-                )))
-            }
+            actor.records_town_facts(needs_town()?, &format!("“{}”表", sheet.name()), "", "导入")
         }
         Source::Form => match sheet {
             Sheet::ConditionAnswers => crate::art01_conditions::may_record(actor, needs_town()?),

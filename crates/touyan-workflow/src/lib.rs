@@ -11,6 +11,8 @@
 //!   draft → confirmed → submitted → filed, returns and send-backs, and
 //!   adjustments of a filed list; the checks of a town's choices against
 //!   the proposal and the measures.
+//! - `art01_13_village_facts.rs`: Articles 1 and 13, a village's yearly
+//!   facts (stars, collective income, assessment): who records them.
 //! - `art01_conditions.rs`: Article 1's conditions added by a city's
 //!   policy: who records a person's yes/no answers.
 //! - `art13_pay_parts.rs`: Article 13's parts of the pay set by
@@ -27,6 +29,7 @@
 
 pub mod art01_13_exception;
 pub mod art01_13_list;
+pub mod art01_13_village_facts;
 pub mod art01_conditions;
 pub mod art02_daily;
 pub mod art06_training;

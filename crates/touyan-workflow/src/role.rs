@@ -99,6 +99,35 @@ impl Actor<'_> {
         }
         Ok(())
     }
+
+    /// Whether the actor may record `what` (cited by `article`, as
+    /// "（第一条、第十三条）", or nothing) about a village or person of
+    /// `town`, by `verb` (登记 on a form, 导入 from a workbook): the facts
+    /// a town keeps about its villages and people with no workflow of
+    /// their own (people, posts, a village's yearly facts, 三好三强). The
+    /// city's administrator, or the town's operator for the town's own;
+    /// another town's is answered as missing.
+    pub fn records_town_facts(
+        &self,
+        town: &str,
+        what: &str,
+        article: &str,
+        verb: &str,
+    ) -> Result<(), crate::Refusal> {
+        if !self.sees(town) {
+            return Err(crate::Refusal::NotFound);
+        }
+        if matches!(self.role, Role::CityAdmin | Role::TownOperator) {
+            Ok(())
+        } else {
+            Err(crate::Refusal::Forbidden(format!(
+                "{what}由{}或本{}{verb}{article}，{}不能{verb}",
+                Role::CityAdmin.label(),
+                Role::TownOperator.label(),
+                self.role.label()
+            )))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -139,6 +168,43 @@ mod tests {
             reviewer.records_for_town(T, "某项", "（第一条）"),
             Err(Refusal::Forbidden(
                 "某项由镇街经办登记（第一条），镇街审核不能登记".into()
+            ))
+        );
+    }
+
+    /// A town's facts are recorded by the city's administrator (any
+    /// town) and the town's operator (its own); another town's is missing
+    /// to a town role; every other role is refused by name.
+    #[test]
+    fn a_towns_facts_are_kept_by_the_city_and_the_towns_operator() {
+        for role in Role::ALL {
+            let a = Actor {
+                role,
+                town: role.is_town().then_some(T),
+            };
+            let keeps = matches!(role, Role::CityAdmin | Role::TownOperator);
+            let own = a.records_town_facts(T, "某项", "", "登记");
+            assert_eq!(own.is_ok(), keeps, "{role:?}");
+            if !keeps {
+                assert!(matches!(own, Err(Refusal::Forbidden(_))), "{role:?}");
+            }
+            let other = a.records_town_facts("370783101", "某项", "", "登记");
+            match role {
+                Role::TownOperator | Role::TownReviewer => {
+                    assert_eq!(other, Err(Refusal::NotFound), "{role:?}")
+                }
+                Role::CityAdmin => assert_eq!(other, Ok(())),
+                _ => assert!(matches!(other, Err(Refusal::Forbidden(_))), "{role:?}"),
+            }
+        }
+        let reviewer = Actor {
+            role: Role::TownReviewer,
+            town: Some(T),
+        };
+        assert_eq!(
+            reviewer.records_town_facts(T, "某项", "（第一条）", "登记"),
+            Err(Refusal::Forbidden(
+                "某项由市级管理员或本镇街经办登记（第一条），镇街审核不能登记".into()
             ))
         );
     }

@@ -44,17 +44,43 @@ impl Store {
         town: Option<TownCode>,
     ) -> Result<touyan_records::model::Records, StoreError> {
         let q = CycleQueries::new(self.backend, year, town)?;
+        // One town's few hundred rows on one connection: a second
+        // reader would have to take the write lock for a moment to
+        // share its snapshot (see `with_snapshots`), and the what-if
+        // page would then wait behind any write in progress.
+        let n = match town {
+            Some(_) => 1,
+            None => std::thread::available_parallelism()
+                .map_or(1, std::num::NonZeroUsize::get)
+                .min(READERS),
+        };
+        self.read_cycle(q, n).await
+    }
+
+    /// The part of [`Store::cycle_records_for`] that says who the cycle
+    /// of `year` judges (`touyan_cycle::seats`): the towns (or the one),
+    /// their villagers' committees and those villages' facts of
+    /// `year - 1`, the secretary posts held on 1 January of `year` and the
+    /// people in them — for a page that explains who a year's proposal
+    /// leaves out, without reading what deciding it reads. On one
+    /// connection (the year start's list pages read it; a second reader
+    /// would wait behind a write in progress).
+    pub async fn cycle_seat_records(
+        &self,
+        year: i32,
+        town: Option<TownCode>,
+    ) -> Result<touyan_records::model::Records, StoreError> {
+        self.read_cycle(CycleQueries::seats(self.backend, year, town)?, 1)
+            .await
+    }
+
+    /// The records `q` reads, in one snapshot (`n` readers on SQLite).
+    async fn read_cycle(
+        &self,
+        q: CycleQueries,
+        n: usize,
+    ) -> Result<touyan_records::model::Records, StoreError> {
         if let Some(path) = self.sqlite_file() {
-            // One town's few hundred rows on one connection: a second
-            // reader would have to take the write lock for a moment to
-            // share its snapshot (see `with_snapshots`), and the what-if
-            // page would then wait behind any write in progress.
-            let n = match town {
-                Some(_) => 1,
-                None => std::thread::available_parallelism()
-                    .map_or(1, std::num::NonZeroUsize::get)
-                    .min(READERS),
-            };
             return tokio::task::spawn_blocking(move || {
                 crate::sqlite_bulk::with_snapshots(&path, n, |c| q.read_sqlite(c))
             })
@@ -206,6 +232,38 @@ impl Store {
 /// A filter over a table's columns and its values.
 type Query = (String, Vec<Value>);
 
+/// The rows of a town's villages (its code bound once).
+const VILLAGES_OF: &str = "village IN (SELECT code FROM villages WHERE town_code = ?)";
+
+/// A filter: SQL with `?` for each value, numbered for the backend. For
+/// one town, `and` narrows it (its own `?`s and values after).
+fn filter(
+    b: crate::Backend,
+    town: Option<TownCode>,
+    sql: &str,
+    values: Vec<Value>,
+    and: Option<(&str, Vec<Value>)>,
+) -> Query {
+    let mut p = Params::new(b);
+    let mut text = String::new();
+    let mut all = values;
+    let mut put = |sql: &str, text: &mut String| {
+        for (k, part) in sql.split('?').enumerate() {
+            if k > 0 {
+                text.push_str(&p.next());
+            }
+            text.push_str(part);
+        }
+    };
+    put(sql, &mut text);
+    if let (Some((extra, values)), Some(_)) = (and, town) {
+        text.push_str(" AND ");
+        put(extra, &mut text);
+        all.extend(values);
+    }
+    (text, all)
+}
+
 /// Reader connections (threads) of the cycle's read on SQLite, at most;
 /// fewer on a machine with fewer cores.
 const READERS: usize = 2;
@@ -246,29 +304,10 @@ impl CycleQueries {
             _ => return Err(StoreError::Invalid(format!("{year} 不是有效年份"))),
         };
         let code = || town.map(|t| Value::String(Some(t.as_str().to_owned())));
-        // A filter: SQL with `?` for each value, numbered for the backend.
-        // For one town, `and` narrows it (its own `?`s and values after).
-        let q = |sql: &str, values: Vec<Value>, and: Option<(&str, Vec<Value>)>| -> Query {
-            let mut p = Params::new(b);
-            let mut text = String::new();
-            let mut all = values;
-            let mut put = |sql: &str, text: &mut String| {
-                for (k, part) in sql.split('?').enumerate() {
-                    if k > 0 {
-                        text.push_str(&p.next());
-                    }
-                    text.push_str(part);
-                }
-            };
-            put(sql, &mut text);
-            if let (Some((extra, values)), Some(_)) = (and, town) {
-                text.push_str(" AND ");
-                put(extra, &mut text);
-                all.extend(values);
-            }
-            (text, all)
+        let q = |sql: &str, values: Vec<Value>, and: Option<(&str, Vec<Value>)>| {
+            filter(b, town, sql, values, and)
         };
-        let villages_of = "village IN (SELECT code FROM villages WHERE town_code = ?)";
+        let villages_of = VILLAGES_OF;
         // The people in the town's secretary posts (any date: the cycle
         // picks the one in post on the day).
         let secretaries_of = "person IN (SELECT person FROM posts WHERE role = ? \
@@ -362,6 +401,64 @@ impl CycleQueries {
                 None => q("1 = 1", Vec::new(), None),
                 Some(_) => q(secretaries_of, of_secretaries(), None),
             },
+        })
+    }
+
+    /// The statements of [`Store::cycle_seat_records`]: those of
+    /// [`CycleQueries::new`] for the towns, villages and facts; the
+    /// secretary posts held on 1 January of `year` and their people; no
+    /// other rows.
+    fn seats(b: crate::Backend, year: i32, town: Option<TownCode>) -> Result<Self, StoreError> {
+        use touyan_records::model::{Labelled, PostRole};
+        let all = Self::new(b, year, town)?;
+        let on = Date::from_calendar_date(year, time::Month::January, 1)
+            .map_err(|_| StoreError::Invalid(format!("{year} 不是有效年份")))?;
+        let held = "role = ? AND start_on <= ? AND (end_on IS NULL OR end_on >= ?)";
+        let values = || {
+            vec![
+                Value::String(Some(PostRole::Secretary.code().to_owned())),
+                Value::TimeDate(Some(on)),
+                Value::TimeDate(Some(on)),
+            ]
+        };
+        let of_town = || {
+            town.map(|t| Value::String(Some(t.as_str().to_owned())))
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        let posts = filter(b, town, held, values(), Some((VILLAGES_OF, of_town())));
+        let people = match town {
+            None => filter(
+                b,
+                town,
+                &format!("citizen_id IN (SELECT person FROM posts WHERE {held})"),
+                values(),
+                None,
+            ),
+            Some(_) => filter(
+                b,
+                town,
+                &format!("citizen_id IN (SELECT person FROM posts WHERE {held} AND {VILLAGES_OF})"),
+                [values(), of_town()].concat(),
+                None,
+            ),
+        };
+        let none = || ("1 = 0".to_owned(), Vec::new());
+        Ok(CycleQueries {
+            towns: all.towns,
+            villages: all.villages,
+            village_years: all.village_years,
+            posts,
+            people,
+            three_good: none(),
+            training_sessions: none(),
+            attendance: none(),
+            ballots: none(),
+            secondments: none(),
+            reserves: none(),
+            young_cadres: none(),
+            town_years: none(),
+            condition_answers: none(),
         })
     }
 

@@ -27,7 +27,7 @@ pub use moves::{ProposeForm, propose, town_move};
 pub use overview::{TownLine, YearQuery, overview};
 pub use print::{PrintRow, print};
 pub use town::{Button, MoveView, town_page};
-pub use view::{CheckView, RowView};
+pub use view::{CheckView, RowView, UnjudgedView};
 
 use touyan_records::model::{Labelled, ReviewState};
 use touyan_rules::art13_pay::tier_zh;

@@ -1,11 +1,16 @@
-//! `GET /lists`: the city's overview of every town's list of a year (a
-//! town's user goes to their town's list).
+//! `GET /lists`: the city's overview of every town's list of a year, with
+//! how many of each town's secretaries the year's proposal cannot judge
+//! for want of last year's village facts (a town's user goes to their
+//! town's list).
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use touyan_records::TownCode;
 use touyan_records::model::ReviewState;
 use touyan_storage::Store;
 
@@ -31,6 +36,9 @@ pub struct TownLine {
     pub filed: usize,
     /// Approved exceptions to hedged clauses, and those waiting.
     pub exceptions: String,
+    /// Secretaries the year's proposal cannot judge for want of their
+    /// village's facts of the year before ("" for none).
+    pub missing: String,
 }
 
 #[derive(Template)]
@@ -40,6 +48,9 @@ struct ListsPage {
     year: i32,
     rows: Vec<TownLine>,
     may_propose: bool,
+    /// How many secretaries of every town lack their village's facts of
+    /// the year before, and in how many towns.
+    missing: (usize, usize),
 }
 
 pub async fn overview(
@@ -58,13 +69,15 @@ pub async fn overview(
         return Ok(see_other(&format!("/lists/{year}/{t}")));
     }
     let desk = st.city_desk(&user, Action::Lists)?;
-    let rows = overview_rows(&st, &user, desk.store(), year).await?;
+    let missing = touyan_office::year_start::missing_facts(desk.store(), year).await?;
+    let rows = overview_rows(&st, &user, desk.store(), year, &missing).await?;
     Ok(render(
         &ListsPage {
             chrome: Chrome::new(&format!("{year} 年度专业化管理名单"), Some(&user), "/lists"),
             year,
             rows,
             may_propose: user.may(Action::Propose),
+            missing: (missing.values().sum(), missing.len()),
         },
         StatusCode::OK,
     ))
@@ -75,6 +88,7 @@ async fn overview_rows(
     user: &User,
     store: &Store,
     year: i32,
+    missing: &BTreeMap<TownCode, usize>,
 ) -> Result<Vec<TownLine>, Failure> {
     let reader = st.reader(user);
     let towns = reader.towns().await?;
@@ -92,7 +106,15 @@ async fn overview_rows(
                 .map(|r| r.state)
                 .or_else(|| (filed > 0).then_some(ReviewState::Filed));
             let t = touyan_office::exceptions::tally(&exceptions, &code);
+            let lacking = TownCode::parse(&code)
+                .ok()
+                .and_then(|c| missing.get(&c).copied())
+                .unwrap_or(0);
             TownLine {
+                missing: match lacking {
+                    0 => String::new(),
+                    n => format!("{n} 人缺少 {} 年村情", year - 1),
+                },
                 exceptions: match (t.approved, t.waiting) {
                     (0, 0) => String::new(),
                     (a, 0) => format!("已批准 {a}"),

@@ -1,6 +1,7 @@
 //! `GET /lists/{year}/{town}`: a town's list page, with the proposal
-//! beside the town's choices, the findings, the moves the user may make
-//! and the review's history (or why there is no proposal yet).
+//! beside the town's choices, the findings, who the proposal leaves out
+//! and why, the moves the user may make and the review's history (or why
+//! there is no proposal yet).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,7 +11,7 @@ use touyan_office::lists::Finding;
 use touyan_records::model::{Labelled, ListMoveKind};
 
 use super::state_label;
-use super::view::{Missing, RowView, View, load};
+use super::view::{Missing, RowView, UnjudgedView, View, load, unjudged};
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{Chrome, render};
 use crate::roles::Action;
@@ -63,6 +64,7 @@ pub(super) struct ListPage {
     exceptions: Vec<super::ExceptionView>,
     exception_rules: Vec<touyan_office::exceptions::OpenRule>,
     may_ask_exception: bool,
+    unjudged: Vec<UnjudgedView>,
 }
 
 pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
@@ -95,7 +97,10 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
     let exception_rules = touyan_office::exceptions::open_rules(l);
     let (quota_text, places_text, rows) = (v.quota_text(), v.places_text(), v.rows());
     let View {
-        town_name, list: l, ..
+        town_name,
+        list: l,
+        unjudged,
+        ..
     } = v;
     ListPage {
         chrome: Chrome::new(
@@ -150,6 +155,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
         exceptions,
         exception_rules,
         may_ask_exception,
+        unjudged,
     }
 }
 
@@ -171,6 +177,7 @@ pub async fn town_page(
                 year,
                 town: town.as_str().to_owned(),
                 may_propose: user.may(Action::Propose),
+                unjudged: unjudged(&user, store, year, town, None).await?,
             },
             StatusCode::NOT_FOUND,
         ),
@@ -178,8 +185,8 @@ pub async fn town_page(
     })
 }
 
-/// A town's year with no proposal yet: why, and (for whoever may) the
-/// button that decides it.
+/// A town's year with no proposal yet: why, who it will leave out as the
+/// records stand, and (for whoever may) the button that decides it.
 #[derive(Template)]
 #[template(path = "lists/no_proposal.html")]
 struct NoRunPage {
@@ -188,4 +195,5 @@ struct NoRunPage {
     year: i32,
     town: String,
     may_propose: bool,
+    unjudged: Vec<UnjudgedView>,
 }

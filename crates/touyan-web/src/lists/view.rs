@@ -1,14 +1,19 @@
 //! A town's list as a page shows it: `touyan_office::lists::TownList`
 //! (the proposal's rows beside the town's choices, each check's reason,
 //! the quota, the tier places and the findings) with the town's name,
-//! each person's masked number and page reference.
+//! each person's masked number and page reference, and who the proposal
+//! leaves out and why (`touyan_office::year_start::unjudged`), each with
+//! a link to where the missing record is entered.
 
 use touyan_office::lists::{self as office, TownList};
+use touyan_office::year_start;
 use touyan_records::TownCode;
 
 use super::tier_text;
 use crate::http::PageError;
 use crate::pages::masked;
+use crate::roles::Action;
+use crate::scope::by;
 use crate::state::{AppState, User};
 
 /// One inclusion check as the page shows it.
@@ -38,12 +43,65 @@ pub struct RowView {
     pub departs: bool,
 }
 
+/// A secretary the year's proposal leaves out, as the page shows it:
+/// who and why (`touyan_office::year_start`), and a link to where the
+/// missing record is entered (or to the re-run).
+pub struct UnjudgedView {
+    pub sentence: String,
+    pub href: Option<String>,
+    pub link: String,
+}
+
+/// The secretaries of `town` the proposal of `year` leaves out (`list`:
+/// the stored proposal, if any), as `user` sees them.
+pub(super) async fn unjudged(
+    user: &User,
+    store: &touyan_storage::Store,
+    year: i32,
+    town: TownCode,
+    list: Option<&TownList>,
+) -> Result<Vec<UnjudgedView>, PageError> {
+    let may_record = year_start::may_record(&by(user), &town).is_ok();
+    let may_propose = user.may(Action::Propose);
+    Ok(year_start::unjudged(store, year, town, list)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let (href, link) = match u.why.facts_year() {
+                Some(y) => (
+                    Some(format!(
+                        "/villages/{}?year={y}#village-year-form",
+                        u.village
+                    )),
+                    if may_record {
+                        format!("登记 {y} 年村情")
+                    } else {
+                        format!("查看村情（由本镇街经办或市级管理员登记 {y} 年村情）")
+                    },
+                ),
+                None if may_propose => (
+                    Some("#propose-form".to_owned()),
+                    "重新测算建议名单".to_owned(),
+                ),
+                None => (None, String::new()),
+            };
+            UnjudgedView {
+                sentence: u.sentence(),
+                href,
+                link,
+            }
+        })
+        .collect())
+}
+
 /// A town's list with what only the page knows.
 pub(super) struct View {
     pub(super) town_name: String,
     pub(super) list: TownList,
     /// Each row's person reference, in the list's row order.
     refs: Vec<String>,
+    /// Who the proposal leaves out, and why.
+    pub(super) unjudged: Vec<UnjudgedView>,
 }
 
 /// Why a town's list cannot be shown.
@@ -72,10 +130,12 @@ pub(super) async fn load(
         ))));
     };
     let refs = list.rows.iter().map(|r| st.person_ref(&r.person)).collect();
+    let unjudged = unjudged(user, store, year, town, Some(&list)).await?;
     Ok(Ok(View {
         town_name,
         list,
         refs,
+        unjudged,
     }))
 }
 

@@ -1,5 +1,5 @@
-//! One village's file and the one-person file (一人一档): their facts and
-//! tables, the person's file audited as read.
+//! The one-person file (一人一档): its facts and tables, audited as read
+//! (a village's file is `village.rs`).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -27,132 +27,13 @@ struct RecordPage {
     facts: Vec<(&'static str, String)>,
     sections: Vec<Section>,
     /// The person's answers to the policy's added conditions, and the
-    /// town's form (`None`: a village's page, or a policy adding none).
+    /// town's form (`None`: a policy adding none).
     conditions: Option<super::conditions::ConditionsForm>,
-    /// The person's one-card account, masked, and the town's form
-    /// (`None`: a village's page).
+    /// The person's one-card account, masked, and the town's form.
     one_card: Option<super::one_card::OneCardForm>,
     /// The person's whole pay by part and channel (Article 13), and the
-    /// town's form of the parts set by higher-level rules (`None`: a
-    /// village's page).
+    /// town's form of the parts set by higher-level rules.
     pay_parts: Option<super::pay_parts::PayPartsForm>,
-}
-
-pub async fn village(
-    State(st): State<AppState>,
-    SignedIn { user, .. }: SignedIn<act::Villages>,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
-    let file = st
-        .reader(&user)
-        .village(&code)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let sections = vec![
-        Section {
-            title: "任职记录",
-            headers: vec!["姓名", "职务", "起", "止"],
-            rows: file
-                .posts
-                .iter()
-                .map(|(p, name)| {
-                    vec![
-                        name.clone(),
-                        p.role.label().to_owned(),
-                        p.start.to_string(),
-                        p.end.map_or_else(|| "至今".to_owned(), |d| d.to_string()),
-                    ]
-                })
-                .collect(),
-        },
-        Section {
-            title: "村年度情况",
-            headers: vec![
-                "年度",
-                "星级",
-                "集体经济收入（万元）",
-                "综合考核得分",
-                "名次",
-            ],
-            rows: file
-                .years
-                .iter()
-                .map(|y| {
-                    vec![
-                        y.year.to_string(),
-                        y.stars.to_string(),
-                        y.collective_income_wan.to_string(),
-                        opt(&y.assessment_score),
-                        rank(y.assessment_rank),
-                    ]
-                })
-                .collect(),
-        },
-        Section {
-            title: "后备力量",
-            headers: vec!["姓名", "岗位", "列入日期", "移出日期"],
-            rows: file
-                .reserves
-                .iter()
-                .map(|(r, name)| {
-                    vec![
-                        name.clone(),
-                        r.post.label().to_owned(),
-                        r.listed_on.to_string(),
-                        opt(&r.removed_on),
-                    ]
-                })
-                .collect(),
-        },
-        Section {
-            title: "年轻干部",
-            headers: vec!["姓名", "开始日期", "得分", "备案日期"],
-            rows: file
-                .young_cadres
-                .iter()
-                .map(|(y, name)| {
-                    vec![
-                        name.clone(),
-                        y.programme_start.to_string(),
-                        y.score.to_string(),
-                        opt(&y.filed_on),
-                    ]
-                })
-                .collect(),
-        },
-        Section {
-            title: "专业化管理名单",
-            headers: vec!["年度", "姓名", "档次", "状态"],
-            rows: file
-                .list_entries
-                .iter()
-                .map(|(e, name)| {
-                    vec![
-                        e.year.to_string(),
-                        name.clone(),
-                        e.tier.to_string(),
-                        e.status.label().to_owned(),
-                    ]
-                })
-                .collect(),
-        },
-    ];
-    let v = &file.village;
-    Ok(render(
-        &RecordPage {
-            chrome: Chrome::new(&v.name, Some(&user), "/villages"),
-            facts: vec![
-                ("代码", v.code.as_str().to_owned()),
-                ("镇街区", file.town_name.clone()),
-                ("类别", v.kind.zh().to_owned()),
-            ],
-            sections,
-            conditions: None,
-            one_card: None,
-            pay_parts: None,
-        },
-        StatusCode::OK,
-    ))
 }
 
 pub async fn person(

@@ -13,7 +13,9 @@
 //! - `dashboard.rs`: the dashboard's totals, warnings and town table.
 //! - `villages.rs`: the villages list (with the town filter).
 //! - `people.rs`: the people list (and the audited whole-ID search).
-//! - `files.rs`: one village's file and the one-person file.
+//! - `village.rs`: one village's file, and the form recording and
+//!   correcting its yearly facts (村年度情况) as the workbook's sheet does.
+//! - `files.rs`: the one-person file.
 //! - `conditions.rs`: the person's answers to the conditions the city's
 //!   policy adds, and the town's form recording them.
 //! - `pay_parts.rs`: the person's whole pay by part and channel
@@ -32,12 +34,13 @@ mod people;
 mod policy;
 mod sign_in;
 pub(crate) mod todo;
+mod village;
 mod villages;
 
 pub use audit::{AuditLine, AuditQuery, audit};
 pub use conditions::{ConditionsForm, FormLine, record as record_conditions};
 pub use dashboard::{DashboardQuery, TownLine, WARNINGS_SHOWN, dashboard};
-pub use files::{Section, person, person_sections, village};
+pub use files::{Section, person, person_sections};
 pub use one_card::{OneCardForm, record as record_one_card};
 pub use pay_parts::{
     PartInput, PayPartsForm, WholeRow, WholeView, record as record_pay_parts, whole_view,
@@ -47,6 +50,9 @@ pub use people::{PersonLine, people, role_zh};
 pub use policy::{PolicyLine, PolicyQuery, policy};
 pub use sign_in::{CsrfForm, LoginForm, SetupForm, login, login_form, logout, setup, setup_form};
 pub use todo::{BulkForm, DoneLine, TodoLine, bulk as todo_bulk, show as todo};
+pub use village::{
+    FieldView, VillageQuery, YearForm, YearLine, record_year as record_village_year, village,
+};
 pub use villages::{TOWN_SELECT_MAX, VillageLine, committee_zh, villages};
 
 pub use crate::masking::{mask_ids, masked};
