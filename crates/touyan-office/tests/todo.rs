@@ -193,7 +193,8 @@ async fn each_role_sees_what_waits_for_it(db: TestDb) {
     // Nobody is eligible for 2026 (no town judged 三好三强, Article 1):
     // the list files empty, and the city sees so before filing.
     assert_eq!(city[0].detail, "0 人（一档 0、二档 0、三档 0）");
-    assert_eq!(city[0].key(), "list:2026:370783100:submitted");
+    // Submitted once: version 1 after three moves (save, confirm, submit).
+    assert_eq!(city[0].key(), "list:2026:370783100:submitted:1:3");
     assert_eq!(city[1].bulk, Some(Bulk::ApprovePay));
     assert_eq!(city[1].detail, "2 人，合计 1800.00 元");
     assert_eq!(city[1].key(), "pay:2025-12:370783100:reviewed:2");
@@ -229,6 +230,28 @@ async fn each_role_sees_what_waits_for_it(db: TestDb) {
     )
     .await;
     assert!(matches!(other_town, Err(OfficeError::NotFound)));
+
+    // A pick of the list as it stood before a move made since (two moves,
+    // not three) is refused for that item alone: nothing is filed unseen.
+    let stale = Picked::parse("list:2026:370783100:submitted:1:2").unwrap();
+    let done = todo::bulk(&store, city_by, &policy, DAY, Bulk::FileList, &[stale])
+        .await
+        .unwrap();
+    let refused = done[0].outcome.as_ref().unwrap_err();
+    assert!(refused.contains("已有变动"), "{refused}");
+    assert_eq!(todo_of(&store, Role::CityAdmin, None).await.len(), 2);
+    // A pick of another kind among good ones: nothing is done at all.
+    let mixed = todo::bulk(
+        &store,
+        city_by,
+        &policy,
+        DAY,
+        Bulk::ApprovePay,
+        &[pay_key.clone(), list_key.clone()],
+    )
+    .await;
+    assert!(matches!(mixed, Err(OfficeError::Invalid(_))));
+    assert_eq!(todo_of(&store, Role::CityAdmin, None).await.len(), 2);
 
     // Filed and approved in bulk; the same pick again is refused for
     // that item alone, and nothing changes.

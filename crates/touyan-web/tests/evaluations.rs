@@ -830,6 +830,14 @@ async fn a_reload_shows_the_same_codes_and_issuing_again_is_confirmed(db: TestDb
     let new = codes_in(&get(&to).session(Some(&op.0)).send(&h).await.text());
     assert_eq!(new.len(), 1);
     assert!(!codes.contains(&new[0]));
+    // Batch 1's slips are never shown again, not even to who issued them
+    // (its unused code is void).
+    let first = get(&format!("{}/codes/1", path()))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    assert!(codes.iter().all(|c| !first.contains(c.as_str())), "{first}");
     let old = get(&format!("/vote/{}", codes[1])).send(&h).await;
     assert_eq!(old.status, StatusCode::NOT_FOUND);
     assert!(old.text().contains("投票码无效"), "{}", old.text());

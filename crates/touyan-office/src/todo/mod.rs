@@ -30,7 +30,7 @@ use touyan_rules::art13_pay::YEARLY_ADJUSTMENT;
 use touyan_storage::Store;
 use touyan_workflow::art01_13_list as list_flow;
 use touyan_workflow::art11_plan as plan_flow;
-use touyan_workflow::art12_evaluation::{self as eval_flow, Stage};
+use touyan_workflow::art12_evaluation as eval_flow;
 use touyan_workflow::art13_pay_run::{self as pay_flow, Amounts};
 
 use crate::{By, OfficeError, daily, exceptions, lists, pay, when};
@@ -268,12 +268,11 @@ impl Collect<'_, '_> {
                 t.bulk = files.then_some(Bulk::FileList);
                 if files {
                     let town = r.town;
-                    let detail = match lists::town_list(store, policy, year, town, today).await? {
-                        Some(l) => list_detail(&l),
-                        None => String::new(),
-                    };
-                    if let Some(t) = self.out.last_mut() {
-                        t.detail = detail;
+                    if let Some(l) = lists::town_list(store, policy, year, town, today).await?
+                        && let Some(t) = self.out.last_mut()
+                    {
+                        t.detail = list_detail(&l);
+                        t.seen = format!("{}:{}:{}", r.state.code(), r.version, l.moves.len());
                     }
                 }
             }
@@ -552,22 +551,20 @@ impl Collect<'_, '_> {
         for (y, h) in [half_before(year, half), (year, half)] {
             let due = month_end(y, if h == 1 { 6 } else { 12 }).map(|on| Due {
                 on,
-                basis: "每半年进行一次胜任度评价（第十二条）".into(),
+                basis: "每半年进行一次胜任度评价（第十二条）；以半年的最后一天为期限是推定".into(),
             });
             for e in store.evaluations(y, h).await? {
                 if !self.sees(e.town) || e.state != EvalState::Open {
                     continue;
                 }
-                let stage = Stage {
-                    state: Some(e.state),
-                    raters: None,
-                    paper: None,
-                };
-                let moves: Vec<&'static str> =
-                    eval_flow::moves_for(&self.by.actor, self.by.name, e.town.as_str(), &stage)
-                        .into_iter()
-                        .map(|m| m.label())
-                        .collect();
+                // The evaluation as its page reads it: its sign-offs and
+                // who signed decide the moves.
+                let th = crate::evaluation::town_half(store, y, h, e.town).await?;
+                let moves: Vec<&'static str> = th
+                    .moves_for(&self.by.actor, self.by.name)
+                    .into_iter()
+                    .map(|m| m.label())
+                    .collect();
                 if moves.is_empty() {
                     continue;
                 }
@@ -602,7 +599,14 @@ impl Collect<'_, '_> {
                 .iter_mut()
                 .find(|x| (x.0, x.1, x.2) == (c.year, c.half, c.town))
             {
-                Some(x) => x.3 += 1,
+                Some(x) => {
+                    x.3 += 1;
+                    for m in moves {
+                        if !x.4.contains(&m) {
+                            x.4.push(m);
+                        }
+                    }
+                }
                 None => per.push((c.year, c.half, c.town, 1, moves)),
             }
         }

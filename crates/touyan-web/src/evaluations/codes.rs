@@ -337,6 +337,11 @@ pub async fn batch(
         return Ok(batch_page(&st, &user, desk.store(), v, seq, None).await);
     };
     let b = office::batch(desk.store(), &v.th, seq).await?;
+    // A batch issued again has had its unused codes voided (perhaps by
+    // another server process): its slips are never shown again.
+    if b.voided > 0 {
+        return Ok(batch_page(&st, &user, desk.store(), v, seq, None).await);
+    }
     let base = base_url(&st, &headers);
     let slips = codes
         .into_iter()

@@ -47,6 +47,7 @@ struct DashboardPage<'a> {
     /// The first of what waits for the user (the to-do page has all).
     todo: Vec<super::TodoLine>,
     todo_total: usize,
+    todo_failed: bool,
 }
 
 /// To-dos the dashboard lists before "全部待办".
@@ -131,7 +132,15 @@ pub async fn dashboard(
     let need_flag = if need { "1" } else { "" };
     let pager = Pager::new("/", &[("q", &q), ("need", need_flag)], page, matching);
     let shown = data.warnings.len().min(WARNINGS_SHOWN);
-    let todo = super::todo::items(&st, &user).await?;
+    // The to-do list never takes the dashboard down with it: a failure to
+    // read it is said on the page and logged.
+    let (todo, todo_failed) = match super::todo::items(&st, &user).await {
+        Ok(t) => (t, false),
+        Err(e) => {
+            let _told = crate::http::logged(&format!("to-do list failed: {e:?}"));
+            (Vec::new(), true)
+        }
+    };
     let today = st.today();
     Ok(render(
         &DashboardPage {
@@ -150,6 +159,7 @@ pub async fn dashboard(
             policy_warning,
             chart_json: &computed.chart_json,
             todo_total: todo.len(),
+            todo_failed,
             todo: todo
                 .iter()
                 .take(TODO_SHOWN)
