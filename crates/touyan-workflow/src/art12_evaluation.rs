@@ -155,6 +155,12 @@ fn citation() -> String {
     art12_competency::COMPETENCY.citation()
 }
 
+/// Whether `role` makes any move of an evaluation (the town's operator
+/// and reviewer do; nobody else, whatever the stage).
+pub fn acts_on_evaluations(role: Role) -> bool {
+    EvalMove::ALL.iter().any(|m| m.who() == role)
+}
+
 /// Whether `actor`, signed in as `user`, may make `mv` on `town`'s
 /// evaluation, now at `stage`; the evaluation's state after it.
 pub fn check_move(
@@ -763,5 +769,13 @@ mod tests {
         );
         // No ballots: nothing to decide.
         assert_eq!(case_for(&p, b(0, 0, 0), b(0, 0, 0)), None);
+    }
+
+    #[test]
+    fn only_the_towns_operator_and_reviewer_move_an_evaluation() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::TownOperator | Role::TownReviewer);
+            assert_eq!(acts_on_evaluations(role), expected, "{role:?}");
+        }
     }
 }

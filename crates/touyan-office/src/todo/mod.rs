@@ -498,6 +498,22 @@ impl Collect<'_, '_> {
         if self.by.actor.town.is_some() && town.is_none() {
             return Ok(());
         }
+        // Reading every secretary in post is the costly part: not for a
+        // role that approves no town's leave.
+        let any = town.or_else(|| self.names.keys().next().copied());
+        let approves = any.is_some_and(|t| {
+            daily::may_move(
+                self.by,
+                t,
+                LeaveState::Requested,
+                LeaveMoveKind::Approve,
+                "",
+            )
+            .is_ok()
+        });
+        if !approves {
+            return Ok(());
+        }
         let lines = match daily::in_post(store, policy, town, None, today).await {
             Ok(l) => l,
             Err(OfficeError::Store(e)) => return Err(e.into()),
@@ -548,7 +564,13 @@ impl Collect<'_, '_> {
     /// of any evaluation, for whoever has a move on them.
     async fn evaluations(&mut self, store: &Store, today: Date) -> Result<(), OfficeError> {
         let (year, half) = (today.year(), half_of(today));
-        for (y, h) in [half_before(year, half), (year, half)] {
+        // Reading a town's half is the costly part: only for a role that
+        // moves evaluations at all.
+        let acts = eval_flow::acts_on_evaluations(self.by.actor.role);
+        for (y, h) in [half_before(year, half), (year, half)]
+            .into_iter()
+            .filter(|_| acts)
+        {
             let due = month_end(y, if h == 1 { 6 } else { 12 }).map(|on| Due {
                 on,
                 basis: "每半年进行一次胜任度评价（第十二条）；以半年的最后一天为期限是推定".into(),
