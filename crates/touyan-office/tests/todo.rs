@@ -330,3 +330,28 @@ async fn each_role_sees_what_waits_for_it(db: TestDb) {
     db.finish().await;
 }
 both_backends!(todo_by_role, each_role_sees_what_waits_for_it);
+
+/// A year's list brought in already filed (by the import, as the demo
+/// does) has no review and waits for nobody.
+async fn a_list_filed_without_a_review_waits_for_nobody(db: TestDb) {
+    let store = seeded(&db).await;
+    let filed = touyan_storage::Batch {
+        list_entries: vec![touyan_records::model::ListEntry {
+            town: town(),
+            year: 2026,
+            person: zhou(),
+            village: village(1),
+            tier: 3,
+            status: touyan_records::model::ListStatus::Filed,
+        }],
+        ..touyan_storage::Batch::default()
+    };
+    store.apply("测试", &filed).await.unwrap();
+    let op = todo_of(&store, Role::TownOperator, Some(T1)).await;
+    assert_eq!(whats(&op), ["洛城街道：2025 年 12 月发放：尚未计算"]);
+    db.finish().await;
+}
+both_backends!(
+    todo_filed_list,
+    a_list_filed_without_a_review_waits_for_nobody
+);

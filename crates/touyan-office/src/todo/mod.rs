@@ -288,9 +288,11 @@ impl Collect<'_, '_> {
             {
                 continue;
             }
+            // A list filed without a review (brought in by the import or
+            // the demo) waits for nobody.
             if lists::town_list(store, policy, year, own, today)
                 .await?
-                .is_some()
+                .is_some_and(|l| l.filed.is_empty())
             {
                 let t = self.push(
                     Place::List { year, town: own },
