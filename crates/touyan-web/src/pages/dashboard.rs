@@ -47,7 +47,9 @@ struct DashboardPage<'a> {
     /// The first of what waits for the user (the to-do page has all).
     todo: Vec<super::TodoLine>,
     todo_total: usize,
-    todo_failed: bool,
+    /// What the user is told when the to-do list cannot be read (with
+    /// the logged error's number).
+    todo_failed: Option<String>,
 }
 
 /// To-dos the dashboard lists before "全部待办".
@@ -135,11 +137,11 @@ pub async fn dashboard(
     // The to-do list never takes the dashboard down with it: a failure to
     // read it is said on the page and logged.
     let (todo, todo_failed) = match super::todo::items(&st, &user).await {
-        Ok(t) => (t, false),
-        Err(e) => {
-            let _told = crate::http::logged(&format!("to-do list failed: {e:?}"));
-            (Vec::new(), true)
-        }
+        Ok(t) => (t, None),
+        Err(e) => (
+            Vec::new(),
+            Some(crate::http::logged(&format!("to-do list failed: {e:?}"))),
+        ),
     };
     let today = st.today();
     Ok(render(
