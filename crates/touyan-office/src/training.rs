@@ -196,26 +196,31 @@ impl TownYear {
         out
     }
 
+    /// The village's name and the person's, as the town's list has them
+    /// ("" when not listed).
+    pub fn who(&self, person: &CitizenId) -> String {
+        let r = &self.records;
+        r.list_entries
+            .iter()
+            .rev()
+            .filter(|e| e.person == *person)
+            .find_map(|e| {
+                let name = &r.people.iter().find(|x| x.id == e.person)?.name;
+                let village = r
+                    .villages
+                    .iter()
+                    .find(|v| v.code == e.village)
+                    .map_or_else(|| e.village.as_str().to_owned(), |v| v.name.clone());
+                Some(format!("{village} {name}"))
+            })
+            .unwrap_or_default()
+    }
+
     /// Every poor result and where its admonition and make-up study
     /// stand.
     pub fn follow_ups(&self) -> Vec<FollowUp<'_>> {
         let r = &self.records;
-        let who = |person: &CitizenId| {
-            r.list_entries
-                .iter()
-                .rev()
-                .filter(|e| e.person == *person)
-                .find_map(|e| {
-                    let name = &r.people.iter().find(|x| x.id == e.person)?.name;
-                    let village = r
-                        .villages
-                        .iter()
-                        .find(|v| v.code == e.village)
-                        .map_or_else(|| e.village.as_str().to_owned(), |v| v.name.clone());
-                    Some(format!("{village} {name}"))
-                })
-                .unwrap_or_default()
-        };
+        let who = |person: &CitizenId| self.who(person);
         r.attendance
             .iter()
             // A poor result opens an admonition and a make-up study.

@@ -148,6 +148,20 @@ impl Store {
         Ok(Some(found))
     }
 
+    /// Whose session this token hash was, expired or not, while its row
+    /// is kept (`start_session` removes a row some hours after it went
+    /// idle): a form an expired session interrupted is given back to
+    /// that user only.
+    pub async fn session_owner(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
+        let mut q = Query::new(self.backend);
+        let h = q.bind(token_hash.to_owned());
+        q.sql = format!("SELECT username FROM login_sessions WHERE token_hash = {h}");
+        let Some(r) = q.read_one(self).await? else {
+            return Ok(None);
+        };
+        Ok(Some(r.try_get_by_index(0)?))
+    }
+
     /// Ends the session with this token hash (sign-out); false when there
     /// was none. Logged as the session's deletion.
     pub async fn end_session(

@@ -15,6 +15,11 @@ pub struct Rules {
     pub touch_every: Duration,
 }
 
+/// How long an expired session's row is kept before a sign-in removes
+/// it: it opens nothing (`idle` decides), but says whose a form that the
+/// expiry interrupted was, so that it is given back to that user only.
+pub const EXPIRED_KEPT: Duration = Duration::hours(8);
+
 impl Default for Rules {
     fn default() -> Rules {
         Rules {

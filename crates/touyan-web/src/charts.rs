@@ -28,6 +28,7 @@ pub const ECHARTS: &[u8] = include_bytes!("../static/vendor/echarts-5.6.0.min.js
 pub const ECHARTS_PATH: &str = "/static/vendor/echarts-5.6.0.min.js";
 const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
 const BUSY_JS: &str = include_str!("../static/busy.js");
+const SESSION_JS: &str = include_str!("../static/session.js");
 
 /// One town of the chart.
 #[derive(Serialize, Debug, Clone)]
@@ -424,4 +425,9 @@ pub async fn dashboard_js() -> Response {
 /// `GET /static/busy.js`: long forms say they are working.
 pub async fn busy_js() -> Response {
     script(BUSY_JS.as_bytes(), "public, max-age=3600")
+}
+
+/// The session-expiry warning of every signed-in page.
+pub async fn session_js() -> Response {
+    script(SESSION_JS.as_bytes(), "public, max-age=3600")
 }

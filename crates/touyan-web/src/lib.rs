@@ -98,6 +98,7 @@ mod passwords;
 pub mod pay;
 pub mod plans;
 pub mod qualifications;
+pub mod refill;
 pub mod refs;
 pub mod reserves;
 pub mod roles;
@@ -159,6 +160,7 @@ pub fn app(state: AppState) -> Router {
             get(pages::setup_form).post(pages::setup).layer(small()),
         )
         .route("/logout", post(pages::logout))
+        .route("/session", post(pages::extend_session))
         .route("/villages", get(pages::villages))
         .route("/villages/{code}", get(pages::village))
         .route("/villages/{code}/years", post(pages::record_village_year))
@@ -234,11 +236,16 @@ pub fn app(state: AppState) -> Router {
         .route("/static/app.css", get(pages::stylesheet))
         .route("/static/dashboard.js", get(charts::dashboard_js))
         .route("/static/busy.js", get(charts::busy_js))
+        .route("/static/session.js", get(charts::session_js))
         .route(charts::ECHARTS_PATH, get(charts::echarts))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(input::checks))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::keep::forms,
+        ))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn(guard::checks))
         .with_state(state)

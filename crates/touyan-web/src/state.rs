@@ -101,6 +101,8 @@ struct Inner {
     dashboards: crate::charts::Kept,
     /// The voting codes just issued, for their issuer to print again.
     kept_codes: crate::evaluations::KeptCodes,
+    /// The forms expired sessions interrupted (`http::keep`).
+    interrupted: crate::http::Interrupted,
     hashes: Gate,
     throttle: Throttle,
     evaluations: Bound,
@@ -122,6 +124,8 @@ pub struct User {
     /// The session's CSRF token.
     pub csrf: String,
     pub(crate) token_hash: String,
+    /// Seconds the session may stay unused (`auth::Rules::idle`).
+    pub idle_seconds: i64,
 }
 
 impl User {
@@ -282,6 +286,7 @@ impl AppState {
             refs: PersonRefs::new(&key),
             dashboards: Default::default(),
             kept_codes: Default::default(),
+            interrupted: Default::default(),
         })))
     }
 
@@ -299,6 +304,23 @@ impl AppState {
     /// (`evaluations::KeptCodes`).
     pub fn kept_codes(&self) -> &crate::evaluations::KeptCodes {
         &self.0.kept_codes
+    }
+
+    /// The forms expired sessions interrupted (`http::keep`).
+    pub fn interrupted(&self) -> &crate::http::Interrupted {
+        &self.0.interrupted
+    }
+
+    /// Whose session the request's cookie was, expired or not, while its
+    /// row is kept (`auth::EXPIRED_KEPT`).
+    pub(crate) async fn session_owner(&self, headers: &HeaderMap) -> Option<String> {
+        let token = session_cookie(headers)?;
+        self.0
+            .store
+            .session_owner(&auth::token_hash(&token))
+            .await
+            .ok()
+            .flatten()
     }
 
     pub fn now(&self) -> PrimitiveDateTime {
@@ -443,6 +465,7 @@ impl AppState {
             town: s.town,
             csrf: auth::csrf_token(&token),
             token_hash: hash,
+            idle_seconds: rules.idle.whole_seconds(),
         }))
     }
 
@@ -511,7 +534,13 @@ impl AppState {
         if let Err(e) = self
             .0
             .store
-            .start_session(username, &hash, Some(origin), now, now - rules.idle)
+            .start_session(
+                username,
+                &hash,
+                Some(origin),
+                now,
+                now - rules.idle - auth::EXPIRED_KEPT,
+            )
             .await
         {
             self.0.throttle.not_checked(attempt);
@@ -525,6 +554,7 @@ impl AppState {
             town: account.town,
             csrf: auth::csrf_token(&token),
             token_hash: hash,
+            idle_seconds: rules.idle.whole_seconds(),
         };
         Ok((token, user))
     }

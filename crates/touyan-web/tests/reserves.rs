@@ -422,6 +422,8 @@ async fn a_town_records_secondments_reserves_and_its_report(db: TestDb) {
         !a_bad.text().contains(&bad_id),
         "the typed ID is not shown back"
     );
+    // The rest of what was typed is (issue 18 item 1).
+    assert!(a_bad.text().contains(r#"value="孙八""#), "{}", a_bad.text());
     let c = person_c();
     expect(
         &rsv(&h, &op, T1, &new_person(c.as_str(), "王五", V1)).await,

@@ -106,6 +106,7 @@ mod tests {
             town: town.map(str::to_owned),
             csrf: String::new(),
             token_hash: String::new(),
+            idle_seconds: 1800,
         }
     }
 

@@ -12,12 +12,17 @@
 //!   town's records for a user who may see that town, and [`CityDesk`],
 //!   every town's, which only city roles obtain. A handler has no other
 //!   way to the store.
+//! - `keep.rs`: the layer that gives a refused form back as it was typed,
+//!   keeps a form an expired session interrupted for its user, and
+//!   carries a notice of what was done to the next page ([`done`]).
 
 mod desk;
 mod error;
 mod extract;
+pub(crate) mod keep;
 
 pub use desk::{CityDesk, Desk, TownDesk};
 pub use error::PageError;
 pub(crate) use error::{internal_text, key_file_unavailable, log_internal, logged, request_id};
 pub use extract::{Act, HasCsrf, SignedForm, SignedIn, act};
+pub use keep::{Interrupted, done};

@@ -48,7 +48,10 @@ pub use pay_parts::{
 pub(crate) use people::whole_id_search;
 pub use people::{PersonLine, people, role_zh};
 pub use policy::{PolicyLine, PolicyQuery, policy};
-pub use sign_in::{CsrfForm, LoginForm, SetupForm, login, login_form, logout, setup, setup_form};
+pub use sign_in::{
+    CsrfForm, LoginForm, LoginQuery, SetupForm, expired_notice, extend_session, login, login_form,
+    logout, setup, setup_form,
+};
 pub use todo::{BulkForm, DoneLine, TodoLine, bulk as todo_bulk, show as todo};
 pub use village::{
     FieldView, VillageQuery, YearForm, YearLine, record_year as record_village_year, village,
@@ -73,6 +76,9 @@ pub struct Chrome {
     pub user: Option<UserBar>,
     pub nav: Vec<NavItem>,
     pub csrf: String,
+    /// Seconds a session may stay unused (0 signed out): the page warns
+    /// before then (`static/session.js`).
+    pub idle: i64,
 }
 
 pub struct UserBar {
@@ -132,6 +138,7 @@ impl Chrome {
                 })
                 .unwrap_or_default(),
             csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
+            idle: user.map_or(0, |u| u.idle_seconds),
         }
     }
 }

@@ -2,10 +2,10 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Chrome, csrf_refused, internal, message_page, render};
@@ -18,11 +18,39 @@ struct LoginPage {
     chrome: Chrome,
     error: Option<String>,
     username: String,
+    /// The page to return to after sign-in (`http::keep`).
+    next: String,
+    /// Said when a form was kept because the session expired.
+    notice: Option<String>,
 }
 
-pub async fn login_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
+/// `GET /login?next=…` (the page asked for while signed out) or
+/// `?expired=1` (a form was posted after the session expired and kept).
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    expired: Option<String>,
+}
+
+/// What the sign-in page says when an expired session's form was kept.
+pub fn expired_notice(idle: time::Duration) -> String {
+    format!(
+        "登录已超时（{} 分钟无操作）。请重新登录，您刚才填写的内容已保留，登录后将回到原页面。",
+        idle.whole_minutes()
+    )
+}
+
+pub async fn login_form(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let next = q
+        .next
+        .filter(|n| crate::http::keep::safe_return(n))
+        .unwrap_or_default();
     if let Ok(Some(_)) = st.user(&headers).await {
-        return see_other("/");
+        return see_other(if next.is_empty() { "/" } else { &next });
     }
     match st.needs_setup().await {
         Ok(true) => return see_other("/setup"),
@@ -34,6 +62,11 @@ pub async fn login_form(State(st): State<AppState>, headers: HeaderMap) -> Respo
             chrome: Chrome::new("登录", None, ""),
             error: None,
             username: String::new(),
+            next,
+            notice: q
+                .expired
+                .is_some()
+                .then(|| expired_notice(st.config().rules.idle)),
         },
         StatusCode::OK,
     )
@@ -45,6 +78,8 @@ pub struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn login(State(st): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Response {
@@ -63,6 +98,12 @@ pub async fn login(State(st): State<AppState>, parts: Parts, Form(f): Form<Login
                     chrome: Chrome::new("登录", None, ""),
                     error: Some(e.message()),
                     username: f.username.chars().take(64).collect(),
+                    next: if crate::http::keep::safe_return(&f.next) {
+                        f.next.clone()
+                    } else {
+                        String::new()
+                    },
+                    notice: None,
                 },
                 e.status(),
             );
@@ -170,4 +211,24 @@ pub async fn logout(State(st): State<AppState>, parts: Parts, Form(f): Form<Csrf
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+/// `POST /session`, the pages' "继续使用" (`static/session.js`): a use of
+/// the session, so it does not expire yet. 204; 401 when it already has;
+/// 403 without the session's CSRF token (header `X-CSRF-Token`).
+pub async fn extend_session(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    match st.user(&headers).await {
+        Ok(Some(u)) => {
+            let token = headers
+                .get(crate::guard::CSRF_HEADER)
+                .and_then(|v| v.to_str().ok());
+            if csrf_ok(&u, token) {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                csrf_refused()
+            }
+        }
+        Ok(None) => StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => internal(e),
+    }
 }

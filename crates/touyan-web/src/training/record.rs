@@ -14,7 +14,7 @@ use touyan_workflow::Refusal;
 
 use super::town::page;
 use crate::forms;
-use crate::guard::see_other;
+use crate::http::done;
 use crate::http::{SignedForm, act};
 use crate::pages::{internal, not_found_page};
 use crate::roles::Action;
@@ -48,12 +48,17 @@ pub async fn record(
     };
     let store = desk.store();
     let by = by_from(&user, &origin);
-    let done = match office::town_year(store, year, town).await {
+    let outcome = match office::town_year(store, year, town).await {
         Ok(ty) => recorded(&st, store, by, &ty, &form).await,
         Err(e) => Err(e),
     };
-    let r = match done {
-        Ok(()) => return see_other(&format!("/training?year={year}&town={}", town.as_str())),
+    let r = match outcome {
+        Ok(what) => {
+            return done(
+                &format!("/training?year={year}&town={}", town.as_str()),
+                &what,
+            );
+        }
         Err(OfficeError::Store(e)) => return internal(e.into()),
         Err(OfficeError::NotFound) => return not_found_page(),
         Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
@@ -66,14 +71,14 @@ pub async fn record(
 
 /// Reads the form of `action` and records it through the office: the
 /// role is checked first, then the fields, then the records and the
-/// measures.
+/// measures. Says what was recorded.
 async fn recorded(
     st: &AppState,
     store: &touyan_storage::Store,
     by: By<'_>,
     ty: &TownYear,
     form: &[(String, String)],
-) -> Result<(), OfficeError> {
+) -> Result<String, OfficeError> {
     let field = |n: &str| crate::scope::field(form, n);
     let invalid = |m: String| OfficeError::Invalid(m);
     let today = st.today();
@@ -101,7 +106,8 @@ async fn recorded(
                 end,
                 days,
             };
-            office::session(store, by, ty, s).await.map(drop)
+            let said = format!("已登记培训“{title}”（{code}）");
+            office::session(store, by, ty, s).await.map(|_| said)
         }
         "attendance" => {
             let code = field("session");
@@ -122,22 +128,24 @@ async fn recorded(
                     poor_result: !field(&format!("poor_{key}")).is_empty(),
                 });
             }
+            let n = rows.len();
             office::attendance(store, by, ty, code, rows)
                 .await
-                .map(drop)
+                .map(|_| format!("已保存培训 {code} 的参训情况（{n} 人参加）"))
         }
         action @ ("admonition" | "makeup") => {
             office::may_follow_up(&by, ty.town)?;
             let person = ty.secretary(|p| st.person_ref(p) == field("person"))?;
             let on = forms::date(field("date"), "日期")?;
+            let who = ty.who(&person);
             if action == "admonition" {
                 office::admonition(store, by, ty, &person, on, field("note"), today)
                     .await
-                    .map(drop)
+                    .map(|_| format!("已记录{who} {on} 的约谈"))
             } else {
                 office::make_up(store, by, ty, &person, on, today)
                     .await
-                    .map(drop)
+                    .map(|_| format!("已记录{who} {on} 完成补学"))
             }
         }
         _ => Err(invalid("未指明要登记的内容".into())),

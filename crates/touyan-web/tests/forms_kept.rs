@@ -1,0 +1,282 @@
+//! Forms that never lose input, and success said plainly (issue 18 items
+//! 1 and 4): a refused form comes back as typed with the refusal by its
+//! field; a form posted after the session expired is kept for its user
+//! and restored after sign-in with "登录已超时，请确认后重新提交"; a page
+//! asked for while signed out is returned to; the session can be extended
+//! before it expires; what was done is said on the next page. On SQLite
+//! and PostgreSQL.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use time::Duration;
+use touyan_storage::both_backends;
+use touyan_storage::testing::TestDb;
+
+const HOST: &str = "touyan.test";
+
+/// Signs in through the sign-in form; the session token.
+async fn web_sign_in(h: &Harness, who: &str, cookies: &str, next: &str) -> Answer {
+    let mut pairs = vec![("username", who), ("password", PASSWORD)];
+    if !next.is_empty() {
+        pairs.push(("next", next));
+    }
+    let mut call = post("/login").form(&pairs);
+    if !cookies.is_empty() {
+        call = call.header("cookie", cookies);
+    }
+    call.send(h).await
+}
+
+fn cookie_of(a: &Answer, name: &str) -> Option<String> {
+    a.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+fn training_form<'a>(csrf: &'a str, start: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("year", "2025"),
+        ("town", T1),
+        ("action", "session"),
+        ("code", "XL-2025-09"),
+        ("title", "乡村振兴专题培训班"),
+        ("form", "centralised"),
+        ("start", start),
+        ("end", "2025-03-04"),
+        ("days", "4"),
+    ]
+}
+
+async fn a_refused_form_comes_back_as_typed(db: TestDb) {
+    let h = harness(&db, true).await;
+    let op = sign_in(&h, "op1").await;
+    let a = post("/training")
+        .form(&training_form(&op.1, "2025-02-30"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    let html = a.text();
+    // The summary at the top, and the same sentence by the field.
+    assert!(
+        html.contains(r#"role="alert" id="training-error">开始日期"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"id="session-form" data-refilled="""#),
+        "{html}"
+    );
+    for typed in [
+        r#"name="code" maxlength="40" required value="XL-2025-09""#,
+        r#"value="乡村振兴专题培训班""#,
+        r#"name="end" placeholder="YYYY-MM-DD" size="10" required value="2025-03-04""#,
+        r#"value="4""#,
+    ] {
+        assert!(html.contains(typed), "{typed}: {html}");
+    }
+    let at = html.find(r#"value="2025-02-30" aria-invalid="true"><span class="field-error""#);
+    assert!(at.is_some(), "{html}");
+    // Nothing was recorded.
+    let page = get(&format!("/training?year=2025&town={T1}"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    assert!(!page.contains("XL-2025-09"), "{page}");
+}
+
+both_backends!(refused, a_refused_form_comes_back_as_typed);
+
+async fn success_is_said_on_the_next_page(db: TestDb) {
+    let h = harness(&db, true).await;
+    let op = sign_in(&h, "op1").await;
+    let a = post("/training")
+        .form(&training_form(&op.1, "2025-03-01"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let to = a.header("location").unwrap();
+    assert_eq!(to, format!("/training?year=2025&town={T1}"));
+    let notice = cookie_of(&a, "touyan_notice").expect("a notice");
+    assert!(
+        a.header("x-touyan-notice").is_none(),
+        "the header stays inside"
+    );
+    let page = get(&to)
+        .session(Some(&op.0))
+        .header("cookie", &format!("touyan_notice={notice}"))
+        .send(&h)
+        .await;
+    let html = page.text();
+    assert!(
+        html.contains(r#"<p class="success" role="status" id="page-notice">已登记培训“乡村振兴专题培训班”（XL-2025-09）</p>"#),
+        "{html}"
+    );
+    // Said once: the cookie is cleared with the page that says it.
+    assert_eq!(cookie_of(&page, "touyan_notice").as_deref(), Some(""));
+    // And the page shows the new state.
+    assert!(html.contains("XL-2025-09"));
+    // A refusal says nothing of success.
+    let again = post("/training")
+        .form(&training_form(&op.1, "2025-03-01"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert!(again.status.is_client_error(), "{}", again.text());
+    assert_eq!(cookie_of(&again, "touyan_notice"), None);
+}
+
+both_backends!(success, success_is_said_on_the_next_page);
+
+async fn an_expired_sessions_form_is_restored_after_sign_in(db: TestDb) {
+    let h = harness(&db, true).await;
+    let first = web_sign_in(&h, "op1", "", "").await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let token = first.session().expect("signed in");
+    let csrf = touyan_web::auth::csrf_token(&token);
+    let page = format!("/training?year=2025&town={T1}");
+    h.clock.advance(Duration::minutes(31));
+    let mut form = training_form(&csrf, "2025-03-01");
+    form.push(("note_password", "never kept"));
+    let a = post("/training")
+        .form(&form)
+        .session(Some(&token))
+        .header("host", HOST)
+        .header("referer", &format!("http://{HOST}{page}"))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.header("location").as_deref(), Some("/login?expired=1"));
+    let resume = cookie_of(&a, "touyan_resume").expect("kept");
+    assert_eq!(h.state.interrupted().len(), 1);
+    let login = get("/login?expired=1").send(&h).await.text();
+    assert!(login.contains("登录已超时（30 分钟无操作）"), "{login}");
+
+    // Someone else signing in on this browser does not get it.
+    let other = web_sign_in(&h, "op2", &format!("touyan_resume={resume}"), "").await;
+    assert_eq!(other.header("location").as_deref(), Some("/"));
+    assert_eq!(cookie_of(&other, "touyan_resume").as_deref(), Some(""));
+    assert!(h.state.interrupted().is_empty());
+
+    // Posted again, kept again; now its owner signs in.
+    let a = post("/training")
+        .form(&form)
+        .session(Some(&token))
+        .header("host", HOST)
+        .header("referer", &format!("http://{HOST}{page}"))
+        .send(&h)
+        .await;
+    let resume = cookie_of(&a, "touyan_resume").expect("kept");
+    let back = web_sign_in(&h, "op1", &format!("touyan_resume={resume}"), "").await;
+    assert_eq!(back.header("location").as_deref(), Some(page.as_str()));
+    let token = back.session().expect("signed in");
+    let restored = get(&page)
+        .session(Some(&token))
+        .header("cookie", &format!("touyan_resume={resume}"))
+        .send(&h)
+        .await;
+    assert_eq!(restored.status, StatusCode::OK);
+    let html = restored.text();
+    assert!(
+        html.contains(r#"role="alert" id="page-notice">登录已超时，请确认后重新提交</p>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="乡村振兴专题培训班""#), "{html}");
+    assert!(html.contains(r#"value="2025-03-01""#), "{html}");
+    assert!(!html.contains("never kept"));
+    // Nothing was sent on its own: the session is not on record.
+    assert!(
+        !html.contains("<td class=\"mono\">XL-2025-09</td>"),
+        "{html}"
+    );
+    // Given once.
+    assert!(h.state.interrupted().is_empty());
+    let again = get(&page)
+        .session(Some(&token))
+        .header("cookie", &format!("touyan_resume={resume}"))
+        .send(&h)
+        .await
+        .text();
+    assert!(!again.contains("page-notice"));
+
+    // A form posted without any session is not kept (no one to give it to).
+    let anon = post("/training").form(&form).send(&h).await;
+    assert_eq!(anon.header("location").as_deref(), Some("/login"));
+    assert_eq!(cookie_of(&anon, "touyan_resume"), None);
+}
+
+both_backends!(expired, an_expired_sessions_form_is_restored_after_sign_in);
+
+async fn the_page_asked_for_signed_out_is_returned_to(db: TestDb) {
+    let h = harness(&db, true).await;
+    let page = format!("/training?year=2025&town={T1}");
+    let a = get(&page).send(&h).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let to = a.header("location").unwrap();
+    assert_eq!(
+        to,
+        format!("/login?next=%2Ftraining%3Fyear%3D2025%26town%3D{T1}")
+    );
+    let form = get(&to).send(&h).await.text();
+    assert!(
+        form.contains(&format!(
+            r#"name="next" value="/training?year=2025&#38;town={T1}""#
+        )),
+        "{form}"
+    );
+    let back = web_sign_in(&h, "op1", "", &page).await;
+    assert_eq!(back.header("location").as_deref(), Some(page.as_str()));
+    // Never somewhere else.
+    for bad in ["//evil.example/", "https://evil.example/", "/logout"] {
+        let a = web_sign_in(&h, "op1", "", bad).await;
+        assert_eq!(a.header("location").as_deref(), Some("/"), "{bad}");
+    }
+}
+
+both_backends!(returned, the_page_asked_for_signed_out_is_returned_to);
+
+async fn a_session_is_extended_before_it_expires(db: TestDb) {
+    let h = harness(&db, true).await;
+    let op = sign_in(&h, "op1").await;
+    let page = get("/").session(Some(&op.0)).send(&h).await.text();
+    assert!(page.contains(r#"data-idle="1800""#), "{page}");
+    assert!(page.contains(&format!(r#"<meta name="csrf-token" content="{}">"#, op.1)));
+    assert!(page.contains(r#"<script src="/static/session.js"></script>"#));
+    h.clock.advance(Duration::minutes(26));
+    let no_token = post("/session").session(Some(&op.0)).send(&h).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    // (That refused call was a use too: 26 minutes on, it counts.)
+    h.clock.advance(Duration::minutes(26));
+    let ok = post("/session")
+        .session(Some(&op.0))
+        .header("x-csrf-token", &op.1)
+        .send(&h)
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT);
+    h.clock.advance(Duration::minutes(29));
+    let still = get("/").session(Some(&op.0)).send(&h).await;
+    assert_eq!(still.status, StatusCode::OK, "extended: still signed in");
+    h.clock.advance(Duration::minutes(31));
+    let gone = post("/session")
+        .session(Some(&op.0))
+        .header("x-csrf-token", &op.1)
+        .send(&h)
+        .await;
+    assert_eq!(gone.status, StatusCode::UNAUTHORIZED);
+    let js = get("/static/session.js").send(&h).await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.text().contains("继续使用"));
+    // A signed-out page has no timer.
+    let login = get("/login").send(&h).await.text();
+    assert!(!login.contains("data-idle") && !login.contains("session.js"));
+}
+
+both_backends!(extended, a_session_is_extended_before_it_expires);
