@@ -164,9 +164,12 @@ async fn a_town_list_is_reviewed_and_filed(db: TestDb) {
     );
     let a = act(&h, &admin, "confirmed", "file", &[]).await;
     assert_eq!(a.status, StatusCode::CONFLICT, "not submitted yet");
+    let submitted = act(&h, &rev, "confirmed", "submit", &[]).await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    // Said plainly on the next page (issue 18 item 4).
     assert_eq!(
-        act(&h, &rev, "confirmed", "submit", &[]).await.status,
-        StatusCode::SEE_OTHER
+        submitted.notice().as_deref(),
+        Some("已报送备案：洛城街道 2025 年度名单，等待市级备案")
     );
     let a = act(
         &h,

@@ -17,7 +17,6 @@ use super::leave::moved;
 use super::person::person_page;
 use super::town::town_page;
 use crate::forms;
-use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
 use crate::scope::page_town;
@@ -173,9 +172,23 @@ pub async fn record(
             .and_then(|k| office::may_add(&by, town, k))
             .and(Err(OfficeError::Invalid("请选择书记".into()))),
     };
+    let said = match field("what") {
+        "rota" => "已保存坐班值班安排",
+        "work" => "已保存工作纪实",
+        "report" => "已保存年度述职",
+        "leave" => "已登记请假申请",
+        "leave_move" => "已办理请假审批",
+        "honour" => "已登记表彰奖励",
+        "recruit" => "已登记考录、选聘情况",
+        "pension" => "已登记养老保险缴费",
+        _ => "已保存",
+    };
     match done {
-        Ok(()) if to_person.is_some() => Ok(see_other(&format!("/daily/{key}"))),
-        Ok(()) => Ok(see_other(&format!("/daily?town={}", town.as_str()))),
+        Ok(()) if to_person.is_some() => Ok(crate::http::done(&format!("/daily/{key}"), said)),
+        Ok(()) => Ok(crate::http::done(
+            &format!("/daily?town={}", town.as_str()),
+            said,
+        )),
         Err(e) => refused(&st, &user, &origin, town, to_person, e).await,
     }
 }

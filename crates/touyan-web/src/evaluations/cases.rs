@@ -8,7 +8,7 @@ use touyan_office::{By, OfficeError};
 use touyan_storage::Store;
 
 use super::{View, failed, key_of};
-use crate::guard::see_other;
+use crate::http::done;
 use crate::state::{AppState, User};
 
 pub(super) async fn case_move(
@@ -57,12 +57,26 @@ pub(super) async fn case_move(
     )
     .await
     {
-        Ok(_) => see_other(&format!(
-            "/evaluations/{}/{}/{}",
-            v.th.year,
-            v.th.half,
-            v.th.town.as_str()
-        )),
+        Ok(_) => {
+            let who =
+                v.th.listed
+                    .iter()
+                    .find(|p| p.person == case.person)
+                    .map_or_else(String::new, |p| format!("{}{}", p.village_name, p.name));
+            done(
+                &format!(
+                    "/evaluations/{}/{}/{}",
+                    v.th.year,
+                    v.th.half,
+                    v.th.town.as_str()
+                ),
+                &format!(
+                    "已{}：{who}（{}）",
+                    mv.label(),
+                    touyan_records::model::Labelled::label(case.kind)
+                ),
+            )
+        }
         Err(e) => failed(st, user, v, e),
     }
 }

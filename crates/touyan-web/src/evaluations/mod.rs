@@ -32,7 +32,7 @@ use touyan_records::model::Labelled;
 use touyan_records::{CitizenId, TownCode};
 use touyan_storage::Store;
 
-use crate::http::{PageError, SignedForm, SignedIn, TownDesk, act};
+use crate::http::{PageError, SignedForm, SignedIn, TownDesk, act, done};
 use crate::scope::{by_from, town_in_scope};
 
 use crate::guard::see_other;
@@ -250,7 +250,7 @@ pub async fn town_move(
     let th = &v.th;
     let here = format!("/evaluations/{}/{}/{}", th.year, th.half, th.town.as_str());
     let today = st.today();
-    let done = match mv {
+    let outcome = match mv {
         EvalMove::Open => office::open(store, by, th, seen, today).await.map(drop),
         EvalMove::Close => office::close(store, by, st.policy(), th, seen, today)
             .await
@@ -279,8 +279,15 @@ pub async fn town_move(
             });
         }
     };
-    Ok(match done {
-        Ok(()) => see_other(&here),
+    let said = format!(
+        "已{}：{} {} 年{}胜任度评价",
+        mv.label(),
+        v.town_name,
+        th.year,
+        half_label(th.half)
+    );
+    Ok(match outcome {
+        Ok(()) => done(&here, &said),
         Err(e) => failed(&st, &user, v, e),
     })
 }

@@ -14,7 +14,7 @@ use touyan_records::model::{ExceptionMoveKind, Labelled};
 
 use super::moves::refusal;
 use super::view::{Missing, load};
-use crate::guard::see_other;
+use crate::http::done;
 use crate::http::{PageError, SignedForm, act};
 use crate::pages::message_page;
 use crate::roles::Action;
@@ -91,7 +91,13 @@ pub async fn exception_move(
         Ok(v) => v,
     };
     let by = by_from(&user, &origin);
-    let done = if field("action") == ExceptionMoveKind::Propose.code() {
+    let action = field("action");
+    let said = ExceptionMoveKind::ALL
+        .iter()
+        .find(|k| k.code() == action)
+        .map_or("办理", |k| k.label());
+    let said = format!("已{said}：{} {year} 年度名单的例外事项", v.town_name);
+    let outcome = if action == ExceptionMoveKind::Propose.code() {
         let asked = office::Asked {
             rule: field("rule"),
             village: field("village"),
@@ -114,11 +120,11 @@ pub async fn exception_move(
             .await
             .map(|_| ())
     };
-    match done {
-        Ok(()) => Ok(see_other(&format!(
-            "/lists/{year}/{}#exceptions",
-            town.as_str()
-        ))),
+    match outcome {
+        Ok(()) => Ok(done(
+            &format!("/lists/{year}/{}#exceptions", town.as_str()),
+            &said,
+        )),
         Err(e) => refusal(&user, v, e),
     }
 }

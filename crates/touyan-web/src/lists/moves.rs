@@ -11,7 +11,7 @@ use touyan_office::{OfficeError, lists};
 
 use super::town::page;
 use super::view::{Missing, View, load};
-use crate::guard::see_other;
+use crate::http::done;
 use crate::http::{HasCsrf, PageError, SignedForm, act};
 use crate::pages::{message_page, not_found_page, render};
 use crate::roles::Action;
@@ -72,10 +72,13 @@ pub async fn propose(
     };
     Ok(
         match propose::year(store, by, year, town, st.policy(), options).await {
-            Ok(_) => see_other(&match town {
-                Some(t) => format!("/lists/{year}/{}", t.as_str()),
-                None => format!("/lists?year={year}"),
-            }),
+            Ok(_) => done(
+                &match town {
+                    Some(t) => format!("/lists/{year}/{}", t.as_str()),
+                    None => format!("/lists?year={year}"),
+                },
+                &format!("已生成 {year} 年度建议名单，请逐镇街审核"),
+            ),
             Err(OfficeError::NotFound) => return Err(PageError::NotFound),
             Err(OfficeError::Store(e)) => return Err(e.into()),
             Err(e) => message_page(
@@ -146,7 +149,36 @@ pub async fn town_move(
     )
     .await
     {
-        Ok(()) => Ok(see_other(&format!("/lists/{year}/{}", town.as_str()))),
+        Ok(()) => Ok(done(
+            &format!("/lists/{year}/{}", town.as_str()),
+            &list_moved(&v.town_name, year, field("action")),
+        )),
         Err(e) => refusal(&user, v, e),
     }
+}
+
+/// What a move of a town's list did, for the next page: the move's name,
+/// the list, and who acts next.
+fn list_moved(town_name: &str, year: i32, action: &str) -> String {
+    use touyan_records::model::{Labelled, ListMoveKind};
+    let list = format!("{town_name} {year} 年度名单");
+    let next = match action {
+        "save" | "reset" => "，尚未确认",
+        "confirm" => "，等待镇街审核人报送",
+        "submit" => "，等待市级备案",
+        "file" => "，已生效",
+        "send_back" => "，退回经办人修改",
+        "return" => "，退回镇街修改",
+        "adjust" => "，调整后需重新报送备案",
+        _ => "",
+    };
+    let what = if action == "reset" {
+        "恢复为建议名单并保存".to_owned()
+    } else {
+        ListMoveKind::ALL
+            .iter()
+            .find(|k| k.code() == action)
+            .map_or_else(|| "办理".to_owned(), |k| k.label().to_owned())
+    };
+    format!("已{what}：{list}{next}")
 }

@@ -11,7 +11,6 @@ use touyan_office::{By, OfficeError};
 use touyan_storage::PersonFile;
 
 use super::files::person_page;
-use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
 use crate::state::{AppState, User};
@@ -117,7 +116,10 @@ pub async fn record(
             .map(drop),
     };
     let Some((status, message)) = super::files::refusal(done)? else {
-        return Ok(see_other(&format!("/people/{reference}#conditions")));
+        return Ok(crate::http::done(
+            &format!("/people/{reference}#conditions"),
+            "已保存本市附加条件的认定",
+        ));
     };
     let message = Some(message);
     person_page(&st, &user, &origin, &reference, message, status).await

@@ -10,7 +10,6 @@ use touyan_office::{By, OfficeError};
 use touyan_records::CitizenId;
 
 use super::files::{Kept, person_page_with};
-use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
 use crate::state::{AppState, User};
@@ -69,7 +68,10 @@ pub async fn record(
         Some(id) => office::record(store, st.key_file(), &by, &id, typed, st.today()).await,
     };
     let Some((status, message)) = super::files::refusal(done)? else {
-        return Ok(see_other(&format!("/people/{reference}#one-card")));
+        return Ok(crate::http::done(
+            &format!("/people/{reference}#one-card"),
+            "已登记一卡通账号（加密保存，页面只显示末四位）",
+        ));
     };
     let kept = Kept {
         one_card: Some(message),

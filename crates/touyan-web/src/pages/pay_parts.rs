@@ -15,7 +15,6 @@ use touyan_storage::PersonFile;
 
 use super::files::{Kept, person_page_with};
 use super::{masked, yuan};
-use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
 use crate::state::{AppState, User};
@@ -177,7 +176,10 @@ pub async fn record(
             .map(drop),
     };
     let Some((status, message)) = super::files::refusal(done)? else {
-        return Ok(see_other(&format!("/people/{reference}#pay-parts")));
+        return Ok(crate::http::done(
+            &format!("/people/{reference}#pay-parts"),
+            "已登记待遇组成",
+        ));
     };
     person_page_with(
         &st,

@@ -14,7 +14,7 @@ use touyan_workflow::Refusal;
 use super::month_text;
 use super::town::page;
 use super::view::{View, open_run};
-use crate::guard::see_other;
+use crate::http::done;
 use crate::http::{HasCsrf, PageError, SignedForm, act};
 use crate::pages::{not_found_page, render};
 use crate::scope::by_from;
@@ -79,11 +79,17 @@ pub async fn town_move(
     let comment = f.comment.unwrap_or_default();
     Ok(
         match office_pay::move_town(desk.store(), by, &v.tm, kind, seen, &comment).await {
-            Ok(_) => see_other(&format!(
-                "/pay/{}/{}",
-                month_text(v.tm.month),
-                v.tm.town.as_str()
-            )),
+            Ok(run) => done(
+                &format!("/pay/{}/{}", month_text(v.tm.month), v.tm.town.as_str()),
+                &format!(
+                    "已{}：{} {} 年 {} 月补贴发放，现为“{}”",
+                    kind.label(),
+                    v.tm.town_name(),
+                    v.tm.month.year(),
+                    u8::from(v.tm.month.month()),
+                    run.state.label()
+                ),
+            ),
             Err(OfficeError::Store(e)) => return Err(e.into()),
             Err(e) => {
                 let r = match e {

@@ -12,7 +12,7 @@ use touyan_records::text::{DAY_FORMS, parse_day};
 
 use super::by;
 use super::plan::{open, refused};
-use crate::guard::see_other;
+use crate::http::done;
 use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
 use crate::state::AppState;
@@ -63,11 +63,17 @@ pub async fn plan_move(
         ..by(&user)
     };
     match office::make_move(store, &by, st.policy(), st.today(), v, &ask).await {
-        Ok(_) => Ok(see_other(&format!(
-            "/plans/{}/{}",
-            v.year,
-            st.person_ref(&v.person)
-        ))),
+        Ok(review) => Ok(done(
+            &format!("/plans/{}/{}", v.year, st.person_ref(&v.person)),
+            &format!(
+                "已{}：{}{} {} 年度工作计划，现为“{}”",
+                ask.kind.map_or("办理", |k| k.label()),
+                v.village_name,
+                v.name,
+                v.year,
+                review.state.label()
+            ),
+        )),
         Err(e) => refused(&st, &user, &opened, e),
     }
 }

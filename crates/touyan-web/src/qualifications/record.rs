@@ -12,7 +12,6 @@ use touyan_workflow::Refusal;
 
 use super::town::page;
 use crate::forms;
-use crate::guard::see_other;
 use crate::http::{SignedForm, act};
 use crate::pages::{internal, not_found_page};
 use crate::roles::Action;
@@ -45,7 +44,15 @@ pub async fn record(
         Err(e) => Err(e),
     };
     let r = match done {
-        Ok(()) => return see_other(&format!("/qualifications?town={}", town.as_str())),
+        Ok(()) => {
+            let said = match crate::scope::field(&form, "action") {
+                "exam" => "已登记考试结果",
+                "certificate" => "已登记专业化管理证书",
+                "enrol" => "已登记学历提升报名",
+                _ => "已保存",
+            };
+            return crate::http::done(&format!("/qualifications?town={}", town.as_str()), said);
+        }
         Err(OfficeError::Store(e)) => return internal(e.into()),
         Err(OfficeError::NotFound) => return not_found_page(),
         Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),

@@ -16,7 +16,7 @@ use touyan_workflow::Refusal;
 use super::town::{page, page_keeping};
 use super::{failure, month_of};
 use crate::forms;
-use crate::guard::see_other;
+use crate::http::done;
 use crate::http::{PageError, SignedForm, act};
 use crate::pages::not_found_page;
 use crate::roles::Action;
@@ -52,13 +52,16 @@ pub async fn record(
     let l = young::town(store, month.year(), town)
         .await
         .map_err(failure)?;
-    let back = || {
-        see_other(&format!(
-            "/young?month={:04}-{:02}&town={}",
-            month.year(),
-            u8::from(month.month()),
-            town.as_str()
-        ))
+    let back = |what: String| {
+        done(
+            &format!(
+                "/young?month={:04}-{:02}&town={}",
+                month.year(),
+                u8::from(month.month()),
+                town.as_str()
+            ),
+            &what,
+        )
     };
     if field("action") == "settings" {
         let ask = young_settings::SettingsAsk {
@@ -69,7 +72,7 @@ pub async fn record(
         let by = by_from(&user, &origin);
         return Ok(
             match young_settings::record(store, &by, town, st.policy(), &ask).await {
-                Ok(_) => back(),
+                Ok(_) => back(format!("已保存 {} 年度优才计划报酬标准", month.year())),
                 Err(e) => match refusal(e) {
                     // The form keeps what was typed.
                     Ok(r) => {
@@ -100,7 +103,10 @@ pub async fn record(
         let by = by_from(&user, &origin);
         return Ok(
             match young_exit::record_exit(store, by, &l, st.policy(), st.today(), &ask).await {
-                Ok(_) => back(),
+                Ok(_) => back(format!(
+                    "已登记{}退出年轻干部优才计划",
+                    ask.person.as_ref().map_or_else(String::new, |p| l.name(p))
+                )),
                 Err(e) => match refusal(e) {
                     Ok(r) => refuse(r).await,
                     Err(f) => return Err(f.into()),
@@ -128,7 +134,11 @@ pub async fn record(
     let by = by_from(&user, &origin);
     Ok(
         match young::record(store, by, &l, st.policy(), st.today(), &ask).await {
-            Ok(()) => back(),
+            Ok(()) => back(format!(
+                "已{}：{}",
+                touyan_records::model::Labelled::label(kind),
+                ask.person.as_ref().map_or_else(String::new, |p| l.name(p))
+            )),
             Err(e) => match refusal(e) {
                 Ok(r) => refuse(r).await,
                 Err(f) => return Err(f.into()),

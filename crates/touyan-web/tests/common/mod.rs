@@ -195,6 +195,24 @@ impl Answer {
             .map(str::to_owned)
     }
 
+    /// What the next page will say was done (the notice cookie this
+    /// answer sets, decoded); `None` when it says nothing.
+    pub fn notice(&self) -> Option<String> {
+        let v = self
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("touyan_notice="))?
+            .split(';')
+            .next()?
+            .to_owned();
+        form_urlencoded::parse(format!("t={v}").as_bytes())
+            .map(|(_, v)| v.into_owned())
+            .next()
+            .filter(|t| !t.is_empty())
+    }
+
     /// The session token set by this answer.
     pub fn session(&self) -> Option<String> {
         let c = self.header("set-cookie")?;
