@@ -11,6 +11,9 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use time::Duration;
+use touyan_records::model::{Person, Post, PostRole};
+use touyan_records::{CommitteeKind, VillageCode};
+use touyan_storage::Village;
 use touyan_storage::both_backends;
 use touyan_storage::testing::TestDb;
 
@@ -280,3 +283,82 @@ async fn a_session_is_extended_before_it_expires(db: TestDb) {
 }
 
 both_backends!(extended, a_session_is_extended_before_it_expires);
+
+/// The tester's case: on 日常管理 a refused record came back with the
+/// panel folded and the person list reset to the first secretary.
+async fn a_refused_daily_record_keeps_its_person_and_panel(db: TestDb) {
+    let h = harness(&db, true).await;
+    // A second village and secretary in town 1, listed after 张三.
+    let li = cid("37078319800202002");
+    let second = touyan_storage::Batch {
+        villages: vec![Village {
+            code: VillageCode::parse("370783100202").unwrap(),
+            name: "西村村委会".into(),
+            kind: CommitteeKind::classify("西村村委会"),
+        }],
+        people: vec![Person {
+            id: li.clone(),
+            name: "李四".into(),
+            full_time_education: None,
+            in_service_education: None,
+        }],
+        posts: vec![Post {
+            person: li.clone(),
+            village: VillageCode::parse("370783100202").unwrap(),
+            role: PostRole::Secretary,
+            start: time::macros::date!(2021 - 01 - 01),
+            end: None,
+        }],
+        ..touyan_storage::Batch::default()
+    };
+    h.store.apply("测试", &second).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let page = get(&format!("/daily?town={T1}"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    let picked = h.person(&li);
+    let first = h.person(&person_a());
+    assert!(page.contains(&picked) && page.contains(&first), "{page}");
+    let a = post("/daily")
+        .form(&[
+            ("csrf", op.1.as_str()),
+            ("what", "leave"),
+            ("town", T1),
+            ("back", "town"),
+            ("person", picked.as_str()),
+            ("start", "2025-06-10"),
+            ("end", "2025-06-01"),
+            ("reason", "探亲"),
+        ])
+        .session(Some(&op.0))
+        .send(&h)
+        .await;
+    assert!(a.status.is_client_error(), "{}", a.text());
+    let html = a.text();
+    assert!(
+        html.contains(r#"<details id="daily-add" open="">"#),
+        "{html}"
+    );
+    let form = &html[html.find(r#"id="leave-form""#).unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(
+        form.contains(&format!(r#"<option value="{picked}" selected="">"#)),
+        "{form}"
+    );
+    assert!(
+        !form.contains(&format!(r#"<option value="{first}" selected"#)),
+        "{form}"
+    );
+    assert!(
+        form.contains(r#"value="探亲""#) && form.contains(r#"value="2025-06-01""#),
+        "{form}"
+    );
+    // The other forms are as the page made them.
+    let rota = &html[html.find(r#"id="rota-form""#).unwrap()..];
+    let rota = &rota[..rota.find("</form>").unwrap()];
+    assert!(!rota.contains("selected"), "{rota}");
+}
+
+both_backends!(daily, a_refused_daily_record_keeps_its_person_and_panel);
