@@ -202,6 +202,10 @@ enum Command {
         /// 会话 Cookie 只经 HTTPS 发送（部署在 HTTPS 之后时使用）
         #[arg(long)]
         secure_cookies: bool,
+        /// 登录后无操作多少秒自动退出（默认 1800，即 30 分钟；10 至 86400）
+        #[arg(long, value_name = "秒", default_value_t = 1800,
+              value_parser = clap::value_parser!(u32).range(10..=86_400))]
+        session_idle: u32,
     },
 }
 
@@ -583,12 +587,14 @@ fn main() -> ExitCode {
             addr,
             policy,
             secure_cookies,
+            session_idle,
         } => serve::run(
             &cli.db,
             &serve::Options {
                 addr: &addr,
                 policy: policy.as_deref(),
                 secure_cookies,
+                session_idle,
                 key_file: key_file.clone(),
             },
         ),

@@ -17,6 +17,8 @@ pub struct Options<'a> {
     pub addr: &'a str,
     pub policy: Option<&'a Path>,
     pub secure_cookies: bool,
+    /// Seconds a session may stay unused (`--session-idle`).
+    pub session_idle: u32,
     /// The one-card accounts' key file (made with the first account).
     pub key_file: std::path::PathBuf,
 }
@@ -115,6 +117,9 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
                 policy,
                 secure_cookies: o.secure_cookies,
                 key_file: Some(o.key_file.clone()),
+                rules: touyan_web::auth::Rules::idle_for(time::Duration::seconds(i64::from(
+                    o.session_idle,
+                ))),
                 ..Config::default()
             },
         )

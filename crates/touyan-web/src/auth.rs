@@ -29,6 +29,18 @@ impl Default for Rules {
     }
 }
 
+impl Rules {
+    /// Sessions that end after `idle` unused; their last use written at
+    /// most every minute, and four times within `idle` when it is short
+    /// (else a use would not be written before the session ended).
+    pub fn idle_for(idle: Duration) -> Rules {
+        Rules {
+            idle,
+            touch_every: std::cmp::min(idle / 4_i32, Duration::minutes(1)),
+        }
+    }
+}
+
 /// The demo accounts' password.
 pub const DEMO_PASSWORD: &str = "Demo@2025";
 
@@ -166,6 +178,15 @@ mod tests {
         assert!(!verify_password("demo@2025", &a));
         assert!(!verify_password("Demo@2025", "not a hash"));
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn short_sessions_are_touched_within_their_idle_time() {
+        assert_eq!(Rules::idle_for(Duration::minutes(30)), Rules::default());
+        let r = Rules::idle_for(Duration::seconds(20));
+        assert_eq!((r.idle, r.touch_every), (Duration::seconds(20), Duration::seconds(5)));
+        let r = Rules::idle_for(Duration::minutes(4));
+        assert_eq!(r.touch_every, Duration::minutes(1));
     }
 
     #[test]
