@@ -321,8 +321,17 @@ pub fn run(db: &str, which: Which, o: &Options<'_>) -> ExitCode {
             Some(t) => Some(reports::find_town(&records, t).map_err(Failure::Refused)?),
         };
         let today = crate::policy::today();
-        let x = figures(&records, &policy, &asked, town, today)
+        let mut x = figures(&records, &policy, &asked, town, today)
             .map_err(|e| Failure::Refused(e.to_string()))?;
+        // The 备案表 lists who each town's list leaves out, as printed.
+        if let Figures::Filing(f) = &mut x {
+            touyan_office::dropped::for_filing(&store, &policy, f, today)
+                .await
+                .map_err(|e| match e {
+                    touyan_office::OfficeError::Store(s) => Failure::from(s),
+                    e => Failure::Refused(e.to_string()),
+                })?;
+        }
         let built = build(x, today, (!o.full_ids).then(Mask::default));
         if o.full_ids {
             store

@@ -484,6 +484,80 @@ fn the_filing_workbook_has_a_summary_and_a_signed_sheet_per_town() {
     );
 }
 
+/// The 备案表 lists who each town's list leaves out and why, as the
+/// printed form does (issue 18 item 9): 甲镇's sheet a table under its
+/// heading, 乙镇's a line saying there was nothing to compare; the ID
+/// masked as the rest; the signatures still last.
+#[test]
+fn the_filing_workbook_lists_who_was_dropped_and_why() {
+    let r = county();
+    let mut f = reports::filing(&r, &params(date!(2025 - 01 - 01)), 2025, None).unwrap();
+    let jia = f.towns[0].town;
+    let yi = f.towns[1].town;
+    f.dropped = vec![
+        (
+            jia,
+            reports::Dropped {
+                before: Some("2024 年度备案名单".into()),
+                rows: vec![reports::DroppedPerson {
+                    person: id_of("19800101", "001"),
+                    village_name: "西村村委会".into(),
+                    person_name: "赵六".into(),
+                    tier: 2,
+                    reason: "2024-11-02 退出专业化管理：年龄（第十四条，推定）".into(),
+                }],
+            },
+        ),
+        (
+            yi,
+            reports::Dropped {
+                before: None,
+                rows: Vec::new(),
+            },
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("备案表.xlsx");
+    layout::write_report(
+        &path,
+        &layout::filing_report(&f, made(), Some(Mask::default())),
+    )
+    .unwrap();
+    let sheets = layout::read_report(&path).unwrap();
+    let jia = &sheets[1].1;
+    let heading = jia
+        .iter()
+        .position(|r| r[0] == "不再列入的人员（与2024 年度备案名单相比）")
+        .expect("a heading");
+    assert_eq!(
+        jia[heading + 1][..6],
+        ["序号", "村", "姓名", "身份证号码", "原档次", "原因"]
+    );
+    let id = id_of("19800101", "001");
+    assert_eq!(
+        jia[heading + 2][..6],
+        [
+            "1".to_owned(),
+            "西村村委会".into(),
+            "赵六".into(),
+            id.masked(Mask::default()),
+            "二档".into(),
+            "2024-11-02 退出专业化管理：年龄（第十四条，推定）".into()
+        ]
+    );
+    let total = jia.iter().position(|r| r[0] == "合计").unwrap();
+    let sign = jia
+        .iter()
+        .position(|r| r.contains(&SIGNATURES[1].to_owned()))
+        .unwrap();
+    assert!(total < heading && heading < sign);
+    let yi = &sheets[2].1;
+    assert!(
+        yi.iter()
+            .any(|r| r[0] == "不再列入的人员：没有可比较的上一年度或本年度此前的备案名单")
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Training.
 

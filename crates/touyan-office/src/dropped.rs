@@ -33,27 +33,7 @@ use touyan_storage::{ListedPerson, Store};
 use crate::lists::{Row, TownList};
 use crate::{OfficeError, when};
 
-/// Someone on the list before who is not on this one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DroppedPerson {
-    pub person: CitizenId,
-    pub village_name: String,
-    pub person_name: String,
-    /// Their tier on the list before.
-    pub tier: u8,
-    /// Why, with the article.
-    pub reason: String,
-}
-
-/// The list before and who of it this list leaves out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Dropped {
-    /// The list compared with ("2025 年度备案名单", "本年度第 1 版备案名单");
-    /// `None` when there is none.
-    pub before: Option<String>,
-    /// By village, as the list before.
-    pub rows: Vec<DroppedPerson>,
-}
+pub use touyan_reports::{Dropped, DroppedPerson};
 
 /// The article an exit's ground cites ("" for "其他").
 fn exit_citation(reason: ExitReason) -> String {
@@ -245,4 +225,29 @@ pub async fn dropped(store: &Store, list: &TownList) -> Result<Dropped, OfficeEr
         before: Some(before),
         rows,
     })
+}
+
+/// The filing form's (备案表) workbook with, for each town it lists, who
+/// that town's list leaves out and why, as the printed form says it
+/// ([`dropped`] of the town's list under review; a town without a
+/// proposal of the year has nothing to compare and is left out).
+pub async fn for_filing(
+    store: &Store,
+    policy: &touyan_rules::Policy,
+    f: &mut touyan_reports::Filing,
+    today: Date,
+) -> Result<(), OfficeError> {
+    let towns: Vec<_> = f
+        .towns
+        .iter()
+        .filter(|t| t.listed > 0)
+        .map(|t| t.town)
+        .collect();
+    for town in towns {
+        if let Some(list) = crate::lists::town_list(store, policy, f.year, town, today).await? {
+            let d = dropped(store, &list).await?;
+            f.dropped.push((town, d));
+        }
+    }
+    Ok(())
 }

@@ -299,6 +299,14 @@ async fn dropped_people_and_why(db: TestDb) {
     .await;
     let d = dropped::dropped(&store, &read(&store).await).await.unwrap();
     assert_eq!(d.before.as_deref(), Some("本年度第 1 版备案名单"));
+    // The 备案表's workbook says the same (`for_filing`).
+    let records = store.town_file(town()).await.unwrap();
+    let p = touyan_office::when::params_on(&Policy::example(), date!(2026 - 01 - 01)).unwrap();
+    let mut f = touyan_reports::filing(&records, &p, 2026, Some(town())).unwrap();
+    dropped::for_filing(&store, &Policy::example(), &mut f, JANUARY)
+        .await
+        .unwrap();
+    assert_eq!(f.dropped, vec![(town(), d.clone())]);
     assert_eq!(
         by_name(&d),
         [(

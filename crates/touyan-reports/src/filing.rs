@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use touyan_records::model::{ListEntry, ListStatus, Records};
-use touyan_records::{CommitteeKind, TownCode};
+use touyan_records::{CitizenId, CommitteeKind, TownCode};
 use touyan_rules::num::round_fen;
 use touyan_rules::{Params, art01_inclusion, art13_pay};
 
@@ -47,6 +47,32 @@ pub struct Filing {
     /// How the quota is computed, with its article.
     pub quota_rule: String,
     pub example_amounts: bool,
+    /// Who each town's list leaves out of the list in force before it,
+    /// and why (`touyan_office::dropped::for_filing` fills it from the
+    /// town's review; empty as [`filing`] makes it).
+    pub dropped: Vec<(TownCode, Dropped)>,
+}
+
+/// Someone on the list before who is not on this one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DroppedPerson {
+    pub person: CitizenId,
+    pub village_name: String,
+    pub person_name: String,
+    /// Their tier on the list before.
+    pub tier: u8,
+    /// Why, with the article.
+    pub reason: String,
+}
+
+/// The list before and who of it this list leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dropped {
+    /// The list compared with ("2025 年度备案名单", "本年度第 1 版备案名单");
+    /// `None` when there is none.
+    pub before: Option<String>,
+    /// By village, as the list before.
+    pub rows: Vec<DroppedPerson>,
 }
 
 /// The list of `year` as it stands (every status), with the quota of each
@@ -140,5 +166,6 @@ pub fn filing(
         rows,
         quota_rule,
         example_amounts: example,
+        dropped: Vec::new(),
     })
 }

@@ -184,7 +184,10 @@ mod tests {
     fn short_sessions_are_touched_within_their_idle_time() {
         assert_eq!(Rules::idle_for(Duration::minutes(30)), Rules::default());
         let r = Rules::idle_for(Duration::seconds(20));
-        assert_eq!((r.idle, r.touch_every), (Duration::seconds(20), Duration::seconds(5)));
+        assert_eq!(
+            (r.idle, r.touch_every),
+            (Duration::seconds(20), Duration::seconds(5))
+        );
         let r = Rules::idle_for(Duration::minutes(4));
         assert_eq!(r.touch_every, Duration::minutes(1));
     }

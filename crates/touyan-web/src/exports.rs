@@ -339,13 +339,13 @@ pub async fn download(
     };
     let mask = (!full_ids).then(Mask::default);
     let today = st.today();
-    let built: Result<Built, String> = (|| {
+    let built: Result<Result<Built, Box<Figures>>, String> = (|| {
         let asked = match kind {
             "roster" => {
-                return Ok(Built::Roster(Box::new(match town {
+                return Ok(Ok(Built::Roster(Box::new(match town {
                     Some(t) => roster_of_town(r, t),
                     None => r,
-                })));
+                }))));
             }
             "filing" => Asked::Filing {
                 year: year_of(f.year.as_deref())?,
@@ -374,15 +374,25 @@ pub async fn download(
             },
         };
         let x = figures(&r, st.policy(), &asked, town, today).map_err(|e| e.to_string())?;
-        Ok(Built::Report(match x {
-            Figures::Filing(x) => layout::filing_report(&x, today, mask),
+        // Laid out once what needs the store is added (below).
+        Ok(Err(Box::new(x)))
+    })();
+    let built: Result<Built, String> = match built {
+        Ok(Ok(b)) => Ok(b),
+        // The 备案表 lists who each town's list leaves out, as printed.
+        Ok(Err(x)) => Ok(Built::Report(match *x {
+            Figures::Filing(mut x) => {
+                touyan_office::dropped::for_filing(store, st.policy(), &mut x, today).await?;
+                layout::filing_report(&x, today, mask)
+            }
             Figures::Training(x) => layout::training_report(&x, today, mask),
             Figures::Reserves { figures: x, .. } => layout::reserves_report(&x, today),
             Figures::Young(x) => layout::young_report(&x, today, mask),
             Figures::Evaluations(x) => layout::evaluations_report(&x, today, mask),
             Figures::Payments(x) => layout::payments_report(&x, today, mask),
-        }))
-    })();
+        })),
+        Err(m) => Err(m),
+    };
     let built = match built {
         Ok(b) => b,
         Err(m) => {

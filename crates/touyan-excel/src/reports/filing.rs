@@ -123,23 +123,68 @@ pub fn filing_report(f: &Filing, made_on: Date, mask: Option<Mask>) -> Report {
             title: title.clone(),
             warning: f.example_amounts,
             info: town_info,
-            blocks: vec![
-                Block::Table {
-                    headers: headers(&[
-                        "序号",
-                        "镇街",
-                        "村",
-                        "姓名",
-                        "身份证号码",
-                        "补贴档次",
-                        "月补贴（元）",
-                        "备案状态",
-                    ]),
-                    rows,
-                },
-                Block::Signatures(SIGNATURES.iter().map(|s| (*s).to_owned()).collect()),
-            ],
+            blocks: [Block::Table {
+                headers: headers(&[
+                    "序号",
+                    "镇街",
+                    "村",
+                    "姓名",
+                    "身份证号码",
+                    "补贴档次",
+                    "月补贴（元）",
+                    "备案状态",
+                ]),
+                rows,
+            }]
+            .into_iter()
+            .chain(dropped_blocks(f, town.town, mask))
+            .chain([Block::Signatures(
+                SIGNATURES.iter().map(|s| (*s).to_owned()).collect(),
+            )])
+            .collect(),
         });
     }
     Report { sheets }
+}
+
+/// Who the town's list leaves out of the list before and why, as the
+/// printed 备案表 says it (`touyan_office::dropped`): a heading and a
+/// table, or a heading saying none; nothing when the export was made
+/// without them.
+fn dropped_blocks(f: &Filing, town: TownCode, mask: Option<Mask>) -> Vec<Block> {
+    let Some((_, d)) = f.dropped.iter().find(|(t, _)| *t == town) else {
+        return Vec::new();
+    };
+    let Some(before) = &d.before else {
+        return vec![Block::Heading(
+            "不再列入的人员：没有可比较的上一年度或本年度此前的备案名单".to_owned(),
+        )];
+    };
+    if d.rows.is_empty() {
+        return vec![Block::Heading(format!(
+            "不再列入的人员（与{before}相比）：无，{before}中的人员均在本名单中"
+        ))];
+    }
+    let rows = d
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Row::data(vec![
+                int(i as i64 + 1),
+                t(&p.village_name),
+                t(&p.person_name),
+                t(super::id_text(&p.person, mask)),
+                tier_cell(p.tier),
+                t(&p.reason),
+            ])
+        })
+        .collect();
+    vec![
+        Block::Heading(format!("不再列入的人员（与{before}相比）")),
+        Block::Table {
+            headers: headers(&["序号", "村", "姓名", "身份证号码", "原档次", "原因"]),
+            rows,
+        },
+    ]
 }
