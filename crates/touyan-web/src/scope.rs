@@ -73,3 +73,11 @@ pub(crate) fn year_of(st: &AppState, asked: Option<&str>) -> Option<i32> {
         Some(s) => s.parse().ok().filter(|y| (2000..=2100).contains(y)),
     }
 }
+
+/// The name of `town` among `towns` (code, name) the user sees, for a
+/// page's words ("" when no town is chosen or it is not among them).
+pub(crate) fn town_name(towns: &[(String, String)], town: Option<TownCode>) -> String {
+    town.and_then(|t| towns.iter().find(|(c, _)| c == t.as_str()))
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default()
+}

@@ -415,6 +415,19 @@ async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
     assert!(page.contains("胜任率 70%"), "{page}");
     assert!(page.contains("1 / 0 / 2") && page.contains("5 / 1 / 1"));
     assert!(page.contains("退出专业化管理") && page.contains("待办理"));
+    // Issue 18, item 3: the reviewer's 确认退出 looks dangerous and asks
+    // first, naming the secretary and the day the form sends.
+    let page = get(&path()).session(Some(&rev.0)).send(&h).await.text();
+    let tag = page
+        .split("<button")
+        .map(|t| &t[..t.find('>').unwrap_or(t.len())])
+        .find(|t| t.contains("value=\"case_confirm\""))
+        .expect("确认退出");
+    assert!(
+        tag.contains("class=\"case-confirm danger\"")
+            && tag.contains("data-confirm=\"确认东村村委会 张三确实不能胜任岗位（认定日期 {date}）？确认后不能撤回"),
+        "{tag}"
+    );
     let ballots: Vec<Ballots> = h.store.list().await.unwrap();
     assert_eq!(ballots.len(), 2);
     // The open case is on the dashboard until it is ended.

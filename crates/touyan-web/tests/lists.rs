@@ -339,7 +339,7 @@ async fn a_town_list_is_reviewed_and_filed(db: TestDb) {
         "市委组织部备案意见",
         // Issue 18, item 9: print and back (not printed), and who of the
         // list before is no longer on it.
-        "<button type=\"button\" data-print id=\"print-button\">打印</button>",
+        "<button type=\"button\" class=\"secondary\" data-print id=\"print-button\">打印</button>",
         "id=\"print-back\">返回</a>",
         "不再列入的人员",
     ] {

@@ -750,6 +750,39 @@ async fn an_exit_is_recorded_on_the_page(db: TestDb) {
             yng(h, &who, T1, &f).await
         }
     };
+    // Issue 18, item 3: nobody, no grounds and no day are chosen at
+    // first, and the button asks, naming what is chosen.
+    let html = young_page(&h, &op).await;
+    let form = &html[html.find("id=\"young-exit-form\"").expect("the form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    for select in ["person", "reason"] {
+        let at = &form[form.find(&format!("<select name=\"{select}\"")).unwrap()..];
+        let at = &at[..at.find("</select>").unwrap()];
+        assert!(
+            at.contains("><option value=\"\" selected>请选择</option><option value=\""),
+            "{at}"
+        );
+        assert_eq!(at.matches(" selected").count(), 1, "{at}");
+    }
+    let date = &form[form.find("<input name=\"date\"").unwrap()..];
+    assert!(
+        !date[..date.find('>').unwrap()].contains("value="),
+        "{date}"
+    );
+    assert!(
+        form.contains("class=\"danger\" data-confirm=\"确认登记年轻干部{person}退出优才计划（退出原因：{reason}，退出日期：{date}）？"),
+        "{form}"
+    );
+    expect(
+        &send(&op, exit("", "2025-06-01", "")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "请选择退出原因",
+    );
+    expect(
+        &send(&op, exit("resigned", "", "")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "退出日期应为有效日期",
+    );
     assert!(young_page(&h, &op).await.contains("id=\"young-exit-form\""));
     assert!(
         !young_page(&h, &rev)

@@ -9,6 +9,7 @@ use touyan_records::{CitizenId, TownCode};
 use touyan_storage::Store;
 
 use crate::forms;
+use crate::pages::Look;
 use crate::state::AppState;
 
 pub struct LeaveLine {
@@ -23,20 +24,36 @@ pub struct LeaveLine {
     pub state_code: &'static str,
     pub comment: String,
     pub returned_on: String,
-    /// The moves the user may make: (code, label).
-    pub moves: Vec<(&'static str, &'static str)>,
+    /// The moves the user may make: (code, label, look, question asked
+    /// first).
+    pub moves: Vec<(&'static str, &'static str, Look, String)>,
 }
 
 impl LeaveLine {
     pub fn can(&self, code: &str) -> bool {
-        self.moves.iter().any(|(c, _)| *c == code)
+        self.moves.iter().any(|(c, ..)| *c == code)
+    }
+}
+
+/// How a leave move looks and what it asks first, naming the secretary
+/// and the leave (`leave`: "张三 2026-03-02 至 2026-03-05 的请假").
+fn look_of(kind: LeaveMoveKind, leave: &str) -> (Look, String) {
+    match kind {
+        LeaveMoveKind::Request => (Look::Primary, String::new()),
+        LeaveMoveKind::Approve => (Look::Primary, format!("批准{leave}？")),
+        LeaveMoveKind::Refuse => (Look::Danger, format!("对{leave}不予批准？须写明理由。")),
+        LeaveMoveKind::Return => (Look::Primary, format!("确认{leave}已于 {{date}} 销假？")),
     }
 }
 
 pub(super) fn leave_line(st: &AppState, by: &By<'_>, who: String, l: &LeaveRequest) -> LeaveLine {
+    let leave = format!("{who} {} 至 {} 的请假", l.start, l.end);
     let moves = office::leave_moves(by, l)
         .into_iter()
-        .map(|k| (k.code(), k.label()))
+        .map(|k| {
+            let (look, confirm) = look_of(k, &leave);
+            (k.code(), k.label(), look, confirm)
+        })
         .collect();
     LeaveLine {
         key: st.person_ref(&l.person),

@@ -143,6 +143,8 @@ struct BatchPage {
     kept: String,
     groups: String,
     may_reissue: bool,
+    /// "化龙镇 2026 年上半年胜任度评价", for the question asked first.
+    evaluation: String,
     error: Option<String>,
 }
 
@@ -291,6 +293,12 @@ async fn batch_page(
         && th
             .moves_for(&actor(user), &user.username)
             .contains(&EvalMove::IssueCodes);
+    let evaluation = format!(
+        "{} {} 年{}胜任度评价",
+        v.town_name,
+        th.year,
+        half_label(th.half)
+    );
     render(
         &BatchPage {
             chrome: Chrome::new(
@@ -303,6 +311,7 @@ async fn batch_page(
                 Some(user),
                 "/evaluations",
             ),
+            evaluation,
             year: th.year,
             half: th.half,
             town: th.town.as_str().to_owned(),

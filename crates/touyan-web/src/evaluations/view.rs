@@ -9,13 +9,13 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_office::OfficeError;
-use touyan_office::evaluation::{self as office, EvalMove, TownHalf};
+use touyan_office::evaluation::{self as office, CaseMove, EvalMove, TownHalf};
 use touyan_records::CitizenId;
 use touyan_records::model::{Labelled, RaterGroup, SignPart, SignState};
 use touyan_storage::ListedPerson;
 
 use super::{View, half_label, key_of};
-use crate::pages::{Chrome, internal, masked, not_found_page, render};
+use crate::pages::{Chrome, Look, internal, masked, not_found_page, render};
 use crate::scope::{actor, by};
 use crate::state::{AppState, User, china_time};
 
@@ -52,7 +52,49 @@ pub struct CaseView {
     pub reason: String,
     pub note: String,
     pub done_on: String,
-    pub moves: Vec<(&'static str, &'static str)>,
+    /// The moves the user may make: (code, label, look, question asked
+    /// first).
+    pub moves: Vec<(&'static str, &'static str, Look, String)>,
+}
+
+/// How a case's move looks and what it asks first, naming the secretary
+/// (`who`) and the date the form sends (`{date}`, filled in by
+/// `static/busy.js`).
+fn case_look(m: CaseMove, who: &str) -> (Look, String) {
+    match m {
+        CaseMove::Hold => (
+            Look::Primary,
+            format!("确认已于 {{date}} 对{who}进行约谈，并结束这一约谈事项？"),
+        ),
+        CaseMove::Confirm => (
+            Look::Danger,
+            format!(
+                "确认{who}确实不能胜任岗位（认定日期 {{date}}）？确认后不能撤回；本市政策规定据此退出的，即登记{who}退出专业化管理，不再发放专业化补贴。"
+            ),
+        ),
+        CaseMove::Dismiss => (
+            Look::Secondary,
+            format!("确认对{who}不予退出，并结束这一事项？"),
+        ),
+    }
+}
+
+/// How an evaluation's move looks and what it asks first (`what`: "化龙镇
+/// 2026 年上半年胜任度评价").
+fn move_look(m: EvalMove, what: &str) -> (Look, String) {
+    match m {
+        EvalMove::Open => (
+            Look::Primary,
+            format!("确认开始{what}？开始后镇街申报评价人数、生成投票码。"),
+        ),
+        EvalMove::Close => (
+            Look::Primary,
+            format!(
+                "确认结束{what}？结束后不能再投票或录入纸质票，按已投的票和已确认的纸质票计算胜任率，未达到要求的列出约谈或退出事项。"
+            ),
+        ),
+        _ => (Look::Primary, String::new()),
+    }
 }
 
 /// Where a part the reviewer confirms stands, for the page.
@@ -93,7 +135,9 @@ pub(super) struct EvalPage {
     may_confirm_paper: bool,
     raters: SignView,
     paper: SignView,
-    buttons: Vec<(&'static str, &'static str)>,
+    buttons: Vec<(&'static str, &'static str, Look, String)>,
+    /// "化龙镇 2026 年上半年胜任度评价", for the questions asked first.
+    evaluation: String,
     people: Vec<PersonView>,
     batches: Vec<BatchView>,
     cases: Vec<CaseView>,
@@ -188,22 +232,29 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
     let cases = th
         .cases
         .iter()
-        .map(|c| CaseView {
-            key: key_of(st, &c.person),
-            who: names.get(&c.person).map_or_else(
+        .map(|c| {
+            let who = names.get(&c.person).map_or_else(
                 || masked(&c.person),
                 |l| format!("{} {}", l.village_name, l.name),
-            ),
+            );
+            (c, who)
+        })
+        .map(|(c, who)| CaseView {
+            key: key_of(st, &c.person),
+            moves: th
+                .case_moves(&by(user), c)
+                .into_iter()
+                .map(|m| {
+                    let (look, confirm) = case_look(m, &who);
+                    (m.code(), m.label(), look, confirm)
+                })
+                .collect(),
+            who,
             kind: c.kind.label(),
             state: th.case_state(c),
             reason: c.reason.clone(),
             note: c.note.clone(),
             done_on: c.done_on.map_or_else(String::new, |d| d.to_string()),
-            moves: th
-                .case_moves(&by(user), c)
-                .into_iter()
-                .map(|m| (m.code(), m.label()))
-                .collect(),
         })
         .collect();
     let moves = th.moves_for(&actor(user), &user.username);
@@ -224,17 +275,14 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
                 .map_or(0, |v| v.2),
         })
         .collect();
+    let evaluation = format!(
+        "{} {} 年{}胜任度评价",
+        v.town_name,
+        th.year,
+        half_label(th.half)
+    );
     EvalPage {
-        chrome: Chrome::new(
-            &format!(
-                "{} {} 年{}胜任度评价",
-                v.town_name,
-                th.year,
-                half_label(th.half)
-            ),
-            Some(user),
-            "/evaluations",
-        ),
+        chrome: Chrome::new(&evaluation, Some(user), "/evaluations"),
         year: th.year,
         half: th.half,
         town: th.town.as_str().to_owned(),
@@ -251,8 +299,12 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
         buttons: moves
             .into_iter()
             .filter(|m| matches!(m, EvalMove::Open | EvalMove::Close))
-            .map(|m| (m.code(), m.label()))
+            .map(|m| {
+                let (look, confirm) = move_look(m, &evaluation);
+                (m.code(), m.label(), look, confirm)
+            })
             .collect(),
+        evaluation,
         people,
         batches,
         cases,

@@ -81,13 +81,20 @@ async fn recorded(
 ) -> Result<(), OfficeError> {
     let invalid = |m: &str| OfficeError::Invalid(m.to_owned());
     let person = ty.secretary(|p| st.person_ref(p) == field(form, "person"))?;
-    let reason = ExitReason::SECRETARY
-        .iter()
-        .copied()
-        .find(|x| x.code() == field(form, "reason"))
-        .ok_or_else(|| invalid("请选择退出原因"))?;
-    let on = touyan_records::text::parse_day(field(form, "date"))
-        .ok_or_else(|| invalid(office::DAY_WANTED))?;
+    // Nothing is assumed: no grounds and no day stand in for ones not
+    // chosen (issue 18, item 3).
+    let reason = match field(form, "reason") {
+        "" => return Err(invalid("请选择退出原因")),
+        code => ExitReason::SECRETARY
+            .iter()
+            .copied()
+            .find(|x| x.code() == code)
+            .ok_or_else(|| invalid("退出原因无效，请从列出的退出原因中选择"))?,
+    };
+    let on = match field(form, "date") {
+        "" => return Err(invalid("请填写退出日期（如 2026-11-02）")),
+        day => touyan_records::text::parse_day(day).ok_or_else(|| invalid(office::DAY_WANTED))?,
+    };
     let note = field(form, "note");
     office::record_exit(store, by, ty, &person, reason, on, note, st.today())
         .await

@@ -36,13 +36,15 @@ struct ExitsPage {
     chrome: Chrome,
     year: i32,
     town: String,
+    /// The town's name, for the question asked before an exit.
+    town_name: String,
     towns: Vec<(String, String)>,
     problem: Option<String>,
     error: Option<String>,
     lines: Vec<ListedLine>,
     may_record: bool,
+    /// The grounds offered (code, label); none is chosen at first.
     reasons: Vec<(&'static str, &'static str)>,
-    today: String,
 }
 
 fn lines(st: &AppState, ty: &TownYear) -> Vec<ListedLine> {
@@ -85,6 +87,7 @@ pub(super) async fn page(
         chrome: Chrome::new(&format!("{year} 年度退出管理"), Some(user), "/exits"),
         year,
         town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        town_name: crate::scope::town_name(&towns, town),
         towns,
         problem: None,
         error,
@@ -94,7 +97,6 @@ pub(super) async fn page(
             .iter()
             .map(|r| (r.code(), r.label()))
             .collect(),
-        today: st.today().to_string(),
     };
     let Some(town) = town else {
         p.problem = Some("请选择镇街区".into());

@@ -16,7 +16,7 @@ use super::moves::refusal;
 use super::view::{Missing, load};
 use crate::http::done;
 use crate::http::{PageError, SignedForm, act};
-use crate::pages::message_page;
+use crate::pages::{Look, message_page};
 use crate::roles::Action;
 use crate::scope::{by_from, town_in_scope};
 use crate::state::{AppState, china_time};
@@ -32,17 +32,58 @@ pub struct ExceptionView {
     pub comment: String,
     /// "申请例外：张三 2026-01-05 10:00；…"
     pub history: String,
-    pub buttons: Vec<(&'static str, &'static str)>,
+    /// The moves `by` may make: (action, label, look, question asked
+    /// first).
+    pub buttons: Vec<(&'static str, &'static str, Look, String)>,
 }
 
-/// The exceptions of `l` for the page, with the moves `by` may make.
-pub(super) fn views(l: &TownList, by: &By<'_>) -> Vec<ExceptionView> {
+/// How an exception's move looks and what it asks first (`what`: "化龙镇
+/// 第 2 号例外申请（…）").
+fn look_of(kind: ExceptionMoveKind, what: &str) -> (Look, String) {
+    match kind {
+        ExceptionMoveKind::Propose => (
+            Look::Primary,
+            format!("确认提交{what}？提交后由镇街审核、市委组织部审批，不能撤回。"),
+        ),
+        ExceptionMoveKind::TownApprove => {
+            (Look::Primary, format!("同意{what}并报市委组织部审批？"))
+        }
+        ExceptionMoveKind::TownRefuse => (Look::Danger, format!("不同意{what}？")),
+        ExceptionMoveKind::Approve => (
+            Look::Primary,
+            format!("批准{what}？批准后名单核查不再以该条款为由拒绝，例外打印在备案表上。"),
+        ),
+        ExceptionMoveKind::Refuse => (Look::Danger, format!("不批准{what}？")),
+    }
+}
+
+/// The exceptions of `l` (the list of `town_name`) for the page, with
+/// the moves `by` may make.
+pub(super) fn views(l: &TownList, by: &By<'_>, town_name: &str) -> Vec<ExceptionView> {
     l.exceptions
         .iter()
-        .map(|e| ExceptionView {
+        .map(|e| {
+            (
+                e,
+                office::rule_zh(&e.rule),
+                office::departure_zh(l, &e.departure),
+            )
+        })
+        .map(|(e, rule, departure)| ExceptionView {
+            buttons: office::moves_for(by, e)
+                .into_iter()
+                .map(|k| {
+                    let what = format!(
+                        "{town_name} {} 年第 {} 号例外申请（{rule}：{departure}）",
+                        l.year, e.seq
+                    );
+                    let (look, confirm) = look_of(k, &what);
+                    (k.code(), k.label(), look, confirm)
+                })
+                .collect(),
             seq: e.seq,
-            rule: office::rule_zh(&e.rule),
-            departure: office::departure_zh(l, &e.departure),
+            rule,
+            departure,
             reason: e.reason.clone(),
             state: e.state.label(),
             state_code: e.state.code(),
@@ -54,10 +95,6 @@ pub(super) fn views(l: &TownList, by: &By<'_>) -> Vec<ExceptionView> {
                 .map(|m| format!("{}：{} {}", m.entry.kind.label(), m.by, china_time(m.at)))
                 .collect::<Vec<_>>()
                 .join("；"),
-            buttons: office::moves_for(by, e)
-                .into_iter()
-                .map(|k| (k.code(), k.label()))
-                .collect(),
         })
         .collect()
 }

@@ -13,7 +13,7 @@ use touyan_records::model::{Labelled, ListMoveKind};
 use super::state_label;
 use super::view::{Missing, RowView, UnjudgedView, View, load, unjudged};
 use crate::http::{PageError, SignedIn, act};
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, Look, render};
 use crate::roles::Action;
 use crate::scope::{by, town_in_scope};
 use crate::state::{AppState, User, china_time};
@@ -32,6 +32,43 @@ pub struct Button {
     pub code: &'static str,
     pub label: &'static str,
     pub needs_comment: bool,
+    pub look: Look,
+    /// What is asked before the move ("" for a plain save).
+    pub confirm: String,
+}
+
+/// How a move's button looks and what it asks first, naming the town's
+/// list (`list`: "化龙镇 2026 年名单").
+fn look_of(kind: ListMoveKind, list: &str, version: &str) -> (Look, String) {
+    match kind {
+        ListMoveKind::Save => (Look::Primary, String::new()),
+        ListMoveKind::Confirm => (
+            Look::Primary,
+            format!("确认{list}并交镇街审核？确认后经办不能再修改，审核退回后才能修改。"),
+        ),
+        ListMoveKind::SendBack => (
+            Look::Danger,
+            format!("将{list}退回经办修改？退回后须经办重新确认。"),
+        ),
+        ListMoveKind::Submit => (
+            Look::Primary,
+            format!("确认将{list}（{version}）报送市委组织部备案？报送后镇街不能再修改。"),
+        ),
+        ListMoveKind::File => (
+            Look::Primary,
+            format!("确认为{list}（{version}）备案？备案后即为该年度有效名单，补贴据此发放。"),
+        ),
+        ListMoveKind::Return => (
+            Look::Danger,
+            format!("将{list}（{version}）退回镇街？退回后镇街须修改并重新报送。"),
+        ),
+        ListMoveKind::Adjust => (
+            Look::Primary,
+            format!(
+                "确认对已备案的{list}发起调整？将生成新版本草稿，须重新确认、报送和备案；新版本备案前原备案名单继续有效。"
+            ),
+        ),
+    }
 }
 
 #[derive(Template)]
@@ -72,16 +109,26 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
     let l = &v.list;
     let findings = l.open_findings();
     let editable = l.editable(&by);
+    let list = format!("{} {} 年名单", v.town_name, l.year);
+    let version = l
+        .review
+        .as_ref()
+        .map_or_else(String::new, |r| format!("第 {} 版", r.version));
     let mut buttons: Vec<Button> = l
         .moves_for(&by)
         .into_iter()
-        .map(|k| Button {
-            code: k.code(),
-            label: k.label(),
-            needs_comment: matches!(
-                k,
-                ListMoveKind::SendBack | ListMoveKind::Return | ListMoveKind::Adjust
-            ),
+        .map(|k| {
+            let (look, confirm) = look_of(k, &list, &version);
+            Button {
+                code: k.code(),
+                label: k.label(),
+                needs_comment: matches!(
+                    k,
+                    ListMoveKind::SendBack | ListMoveKind::Return | ListMoveKind::Adjust
+                ),
+                look,
+                confirm,
+            }
         })
         .collect();
     if editable {
@@ -89,10 +136,14 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
             code: "reset",
             label: "采用测算结果",
             needs_comment: false,
+            look: Look::Secondary,
+            confirm: format!(
+                "确认把{list}的档次全部改为测算结果并保存？已选的档次和填写的偏离理由将被替换。"
+            ),
         });
     }
     let counts = l.counts();
-    let exceptions = super::exceptions::views(l, &by);
+    let exceptions = super::exceptions::views(l, &by, &v.town_name);
     let may_ask_exception = touyan_office::exceptions::may_propose(&by, l);
     let exception_rules = touyan_office::exceptions::open_rules(l);
     let (quota_text, places_text, rows) = (v.quota_text(), v.places_text(), v.rows());
@@ -113,10 +164,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
         town_name,
         state: state_label(l.current),
         state_code: l.current.map_or("none", |s| s.code()).to_owned(),
-        version: l
-            .review
-            .as_ref()
-            .map_or_else(String::new, |r| format!("第 {} 版", r.version)),
+        version,
         comment: l
             .review
             .as_ref()

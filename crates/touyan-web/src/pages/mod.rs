@@ -70,6 +70,28 @@ use crate::state::{Failure, User};
 /// Rows a list page shows.
 pub const PER_PAGE: u32 = 50;
 
+/// How a button looks (issue 18, item 3; the classes are in
+/// `static/app.css`): the main step forward (保存, 报送, 备案, 批准), a
+/// step that turns a record back or ends something (退回, 退出, 作废),
+/// or anything else (查看, 打印, 导出). An irreversible step also asks
+/// first: its `data-confirm` names what will happen and to whom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Look {
+    Primary,
+    Secondary,
+    Danger,
+}
+
+impl std::fmt::Display for Look {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Look::Primary => "primary",
+            Look::Secondary => "secondary",
+            Look::Danger => "danger",
+        })
+    }
+}
+
 /// What every page has around its content.
 pub struct Chrome {
     pub title: String,

@@ -7,14 +7,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use touyan_records::model::{Labelled, PayRecord};
+use touyan_records::model::{Labelled, PayMoveKind, PayRecord};
 use touyan_reports::{self as reports, Payments, Young};
 use touyan_rules::art13_pay::tier_zh;
 
 use super::view::{View, open_run};
 use super::{month_text, state_label, yuan};
 use crate::http::{PageError, SignedIn, act};
-use crate::pages::{Chrome, masked, render};
+use crate::pages::{Chrome, Look, masked, render};
 use crate::roles::Action;
 use crate::scope::actor;
 use crate::state::{AppState, User, china_time};
@@ -55,6 +55,37 @@ pub struct MoveView {
 pub struct Button {
     pub code: &'static str,
     pub label: &'static str,
+    pub look: Look,
+    /// What is asked before the move.
+    pub confirm: String,
+}
+
+/// How a move's button looks and what it asks first: `run` names the
+/// town's month ("化龙镇 2026-03 补贴发放"), `now` what it pays as the
+/// records stand and `stored` what was saved ("3 人，4500.00 元").
+fn look_of(kind: PayMoveKind, run: &str, now: &str, stored: &str) -> (Look, String) {
+    match kind {
+        PayMoveKind::Compute => (
+            Look::Primary,
+            format!("按现有名单和记录计算{run}（本月合计 {now} 元）并保存，送镇街审核？"),
+        ),
+        PayMoveKind::Review => (
+            Look::Primary,
+            format!("确认{run}（{stored}）审核通过，报市级批准？"),
+        ),
+        PayMoveKind::Approve => (
+            Look::Primary,
+            format!("批准{run}（{stored}）？批准后财政即按此发放。"),
+        ),
+        PayMoveKind::Return => (
+            Look::Danger,
+            format!("将{run}（{stored}）退回镇街？退回后须镇街重新计算、审核。"),
+        ),
+        PayMoveKind::Pay => (
+            Look::Primary,
+            format!("确认{run}（{stored}）已经发放？确认后不能撤回。"),
+        ),
+    }
 }
 
 #[derive(Template)]
@@ -154,14 +185,6 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
     } = v;
     let whole = crate::pages::whole_view(&whole);
     let current = v.current();
-    let buttons = v
-        .moves_for(&actor(user))
-        .into_iter()
-        .map(|k| Button {
-            code: k.code(),
-            label: k.label(),
-        })
-        .collect();
     let now_records = v.pay.town_records(v.town).map_err(|r| r.0);
     let changed = v.changed_since_computed().map(|c| {
         format!(
@@ -217,6 +240,23 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
         ),
     };
     let example = example || v.amounts().example;
+    let stored = v.run.as_ref().map_or_else(String::new, |r| {
+        format!("{} 人，{} 元", r.people, yuan(r.total_fen))
+    });
+    let run = format!("{} {} 补贴发放", town_name, month_text(v.month));
+    let buttons = v
+        .moves_for(&actor(user))
+        .into_iter()
+        .map(|k| {
+            let (look, confirm) = look_of(k, &run, &run_total, &stored);
+            Button {
+                code: k.code(),
+                label: k.label(),
+                look,
+                confirm,
+            }
+        })
+        .collect();
     RunPage {
         chrome: Chrome::new(
             &format!("{} {} 专业化补贴发放", town_name, month_text(v.month)),
@@ -233,9 +273,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> RunPage {
             .as_ref()
             .map(|r| r.comment.clone())
             .unwrap_or_default(),
-        stored: v.run.as_ref().map_or_else(String::new, |r| {
-            format!("{} 人，{} 元", r.people, yuan(r.total_fen))
-        }),
+        stored,
         changed,
         lines,
         by_source,

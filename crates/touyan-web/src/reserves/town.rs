@@ -79,6 +79,8 @@ struct ReservesPage {
     chrome: Chrome,
     year: i32,
     town: String,
+    /// The town's name, for the questions asked first ("" for none).
+    town_name: String,
     towns: Vec<(String, String)>,
     problem: Option<String>,
     error: Option<String>,
@@ -125,6 +127,7 @@ pub(super) async fn page(
         ),
         year,
         town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        town_name: crate::scope::town_name(&towns, town),
         towns,
         problem: None,
         error,

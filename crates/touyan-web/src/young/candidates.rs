@@ -9,7 +9,7 @@ use touyan_records::CitizenId;
 use touyan_records::model::{ExitReason, Labelled, YoungCandidate, YoungMoveKind, YoungState};
 
 use super::town::{ExitLine, YoungPage};
-use crate::pages::masked;
+use crate::pages::{Look, masked};
 use crate::scope::actor;
 use crate::state::{AppState, User, china_time};
 
@@ -19,6 +19,39 @@ pub struct MoveButton {
     pub label: &'static str,
     pub comment: bool,
     pub excellent: bool,
+    pub look: Look,
+    /// What is asked before the move ("" for none).
+    pub confirm: String,
+}
+
+/// How a candidate's move looks and what it asks first, naming the
+/// candidate (`who`: "东村村委会 张三").
+fn look_of(kind: YoungMoveKind, who: &str) -> (Look, String) {
+    match kind {
+        YoungMoveKind::Score => (Look::Primary, String::new()),
+        YoungMoveKind::Select => (
+            Look::Primary,
+            format!("确定{who}为年轻干部人选？确定后报市委组织部备案。"),
+        ),
+        YoungMoveKind::Deselect => (Look::Danger, format!("撤销{who}的年轻干部人选？")),
+        YoungMoveKind::File => (
+            Look::Primary,
+            format!("确认为年轻干部人选{who}备案？备案后按第十条发放年轻干部报酬。"),
+        ),
+        YoungMoveKind::Return => (Look::Danger, format!("将年轻干部人选{who}退回镇街？")),
+        YoungMoveKind::ProposeExtension => (
+            Look::Primary,
+            format!("确认提请延长{who}享受年轻干部待遇的期限，报市委组织部审批？"),
+        ),
+        YoungMoveKind::Extend => (
+            Look::Primary,
+            format!("批准延长{who}享受年轻干部待遇的期限？"),
+        ),
+        YoungMoveKind::DeclineExtension => (
+            Look::Danger,
+            format!("确认对{who}不予延长？期满当月以后不再发放年轻干部报酬。"),
+        ),
+    }
 }
 
 /// A candidate or a cadre on the programme, with the moves the user may
@@ -77,10 +110,12 @@ pub(super) fn candidates(
                 tie => format!("第 {k} 名，{within}（{tie}）"),
             }
         });
+        let (village_name, name) = (l.village_name(&v.village), l.name(v.person));
+        let who = format!("{village_name} {name}");
         p.candidates.push(CandidateLine {
             key: st.person_ref(v.person),
-            village_name: l.village_name(&v.village),
-            name: l.name(v.person),
+            village_name,
+            name,
             person_id: masked(v.person),
             age: format!("{}（{}）", v.age.reason, v.age.rule.citation()),
             age_ok: v.age.outcome,
@@ -107,18 +142,23 @@ pub(super) fn candidates(
             moves: v
                 .moves
                 .into_iter()
-                .map(|k| MoveButton {
-                    kind: k.code(),
-                    label: k.label(),
-                    comment: matches!(
-                        k,
-                        YoungMoveKind::Deselect
-                            | YoungMoveKind::Return
-                            | YoungMoveKind::ProposeExtension
-                            | YoungMoveKind::Extend
-                            | YoungMoveKind::DeclineExtension
-                    ),
-                    excellent: k == YoungMoveKind::ProposeExtension,
+                .map(|k| {
+                    let (look, confirm) = look_of(k, &who);
+                    MoveButton {
+                        kind: k.code(),
+                        label: k.label(),
+                        comment: matches!(
+                            k,
+                            YoungMoveKind::Deselect
+                                | YoungMoveKind::Return
+                                | YoungMoveKind::ProposeExtension
+                                | YoungMoveKind::Extend
+                                | YoungMoveKind::DeclineExtension
+                        ),
+                        excellent: k == YoungMoveKind::ProposeExtension,
+                        look,
+                        confirm,
+                    }
                 })
                 .collect(),
         });

@@ -93,7 +93,6 @@ pub(super) struct YoungPage {
     /// "village name") and the grounds (code, label).
     pub(super) exit_people: Vec<(String, String)>,
     pub(super) exit_reasons: Vec<(&'static str, &'static str)>,
-    pub(super) today: String,
     /// The exits on record since each cadre joined.
     pub(super) exits: Vec<ExitLine>,
     /// The cadres on the programme not paid this month, and why.
@@ -173,7 +172,6 @@ pub(super) async fn page_keeping(
         eligible: Vec::new(),
         exit_people: Vec::new(),
         exit_reasons: Vec::new(),
-        today: st.today().to_string(),
         exits: Vec::new(),
         unpaid: Vec::new(),
         settings: SettingsLine {
