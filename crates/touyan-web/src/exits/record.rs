@@ -12,7 +12,6 @@ use touyan_workflow::Refusal;
 
 use super::town::page;
 use crate::forms;
-use crate::guard::see_other;
 use crate::http::{SignedForm, act};
 use crate::pages::{internal, not_found_page};
 use crate::roles::Action;
@@ -56,10 +55,15 @@ async fn answer(
     user: &User,
     year: i32,
     town: TownCode,
-    done: Result<(), OfficeError>,
+    done: Result<String, OfficeError>,
 ) -> Response {
     let r = match done {
-        Ok(()) => return see_other(&format!("/exits?year={year}&town={}", town.as_str())),
+        Ok(what) => {
+            return crate::http::done(
+                &format!("/exits?year={year}&town={}", town.as_str()),
+                &what,
+            );
+        }
         Err(OfficeError::Store(e)) => return internal(e.into()),
         Err(OfficeError::NotFound) => return not_found_page(),
         Err(OfficeError::Forbidden(m)) => Refusal::Forbidden(m),
@@ -78,7 +82,7 @@ async fn recorded(
     by: By<'_>,
     ty: &TownYear,
     form: &[(String, String)],
-) -> Result<(), OfficeError> {
+) -> Result<String, OfficeError> {
     let invalid = |m: &str| OfficeError::Invalid(m.to_owned());
     let person = ty.secretary(|p| st.person_ref(p) == field(form, "person"))?;
     // Nothing is assumed: no grounds and no day stand in for ones not
@@ -98,5 +102,15 @@ async fn recorded(
     let note = field(form, "note");
     office::record_exit(store, by, ty, &person, reason, on, note, st.today())
         .await
-        .map(drop)
+        .map(|_| {
+            format!(
+                "已登记{} {on} 退出专业化管理（{}）",
+                ty.records
+                    .people
+                    .iter()
+                    .find(|p| p.id == person)
+                    .map_or("", |p| p.name.as_str()),
+                reason.label()
+            )
+        })
 }
