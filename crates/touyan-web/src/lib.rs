@@ -234,6 +234,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/app.css", get(pages::stylesheet))
         .route("/static/dashboard.js", get(charts::dashboard_js))
         .route("/static/busy.js", get(charts::busy_js))
+        .route("/static/fields.js", get(charts::fields_js))
         .route(charts::ECHARTS_PATH, get(charts::echarts))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)

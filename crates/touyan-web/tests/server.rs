@@ -148,6 +148,7 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("POST", "/whatif".into(),                   [403, 403, 403, 403, 403, 403, 403, 403, 403, 303]),
         ("GET", "/static/dashboard.js".into(),       [200; 10]),
         ("GET", "/static/busy.js".into(),            [200; 10]),
+        ("GET", "/static/fields.js".into(),          [200; 10]),
         ("GET", "/static/vendor/echarts-5.6.0.min.js".into(), [200; 10]),
         ("GET", "/api/v1/nothing".into(),            [404; 10]),
         ("GET", "/api/openapi.json".into(),          [200; 10]),
