@@ -68,6 +68,9 @@ pub async fn plan_move(
             v.year,
             st.person_ref(&v.person)
         ))),
-        Err(e) => refused(&st, &user, &opened, e),
+        Err(e) => {
+            let sent = (ask.kind == Some(PlanMoveKind::Save)).then(|| field("content"));
+            refused(&st, &user, &opened, e, sent)
+        }
     }
 }
