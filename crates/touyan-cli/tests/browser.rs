@@ -1355,8 +1355,9 @@ async fn record_a_young_cadres_exit(c: &Client, base: &str) {
     let cap = text_of(c, "#young-cap").await;
     assert!(cap.contains("今日在册"), "{cap}");
     assert!(!cap.contains("超过上限"), "the demo keeps the cap: {cap}");
-    // Nothing is chosen for an exit at first (issue 18, item 3): the
-    // cadre, the grounds and the day are picked here.
+    // Nothing is chosen for an exit at first (issues 18, items 3 and 5):
+    // the cadre, the grounds and the day are picked here; the exit names
+    // the cadre by village and name (the offer adds the masked ID).
     let chosen = c
         .execute(
             "const s = document.querySelector('#young-exit-form select[name=person]');\
@@ -1364,7 +1365,8 @@ async fn record_a_young_cadres_exit(c: &Client, base: &str) {
              const d = document.querySelector('#young-exit-form input[name=date]');\
              const blank = [s.value, r.value, d.value];\
              s.selectedIndex = 1;\
-             return [s.value, s.options[s.selectedIndex].text, blank];",
+             const t = s.options[1].text;\
+             return [s.value, t.slice(0, t.lastIndexOf(' ')), blank];",
             vec![],
         )
         .await
@@ -1643,5 +1645,127 @@ async fn a_phone_votes_and_a_clerk_reads_lists_at_375_pixels() {
     scrolls_in_its_box_keeping_the_key_column(c, "#pay-lines").await;
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join("pay-375.png"), png).unwrap();
+    b.client.close().await.unwrap();
+}
+
+/// Issue 18, item 5, at 375 px: on the reserves page the town's operator
+/// narrows the town's people by typing part of a name, is told when
+/// nobody matches, chooses one person by name and the last digits of the
+/// masked ID number; the date picker's button opens on a date typed as
+/// 2026年11月2日 and writes the day picked into the text field; the page
+/// keeps to the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_finds_a_person_and_picks_a_date_at_375_pixels() {
+    let server = serve_demo();
+    let base = server.url.as_str();
+    let b = browser(375, 812).await;
+    let c = &b.client;
+    sign_in(c, base, &format!("town-{HUALONG}")).await;
+    c.goto(&format!("{base}/reserves?town={HUALONG}"))
+        .await
+        .unwrap();
+    let offered = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let v = c
+                .execute(
+                    "const s = document.querySelector('#reserve-form select[name=person]');\
+                     return [s.value, Array.from(s.options).filter(o => o.value).map(o => o.text)];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let v: (String, Vec<String>) = serde_json::from_value(v).unwrap();
+            v
+        }
+    };
+    let (chosen, all) = offered(c).await;
+    assert_eq!(chosen, "", "nobody is chosen at first");
+    assert!(all.len() > 20, "{} people offered", all.len());
+    // "村 姓名 370783********1234": village, name, masked number (a person
+    // with neither post nor reserve has no village).
+    let target = all
+        .iter()
+        .find(|t| t.split(' ').count() == 3)
+        .unwrap_or_else(|| panic!("no village, name and number: {all:?}"))
+        .clone();
+    let parts: Vec<&str> = target.split(' ').collect();
+    assert!(parts[2].contains("********"), "{target}");
+    let (name, tail) = (parts[1], &parts[2][parts[2].len() - 4..]);
+    fill(c, "#reserve-form input.person-search", "没有这个人").await;
+    assert_eq!(text_of(c, "#reserve-form .search-note").await, "无匹配人员");
+    let (_, none) = offered(c).await;
+    assert!(none.is_empty(), "{none:?}");
+    let surname: String = name.chars().take(1).collect();
+    fill(c, "#reserve-form input.person-search", &surname).await;
+    let (chosen, some) = offered(c).await;
+    assert!(some.contains(&target), "{surname}: {some:?}");
+    assert!(some.iter().all(|t| t.contains(&surname)), "{some:?}");
+    if some.len() == 1 {
+        // The one match was chosen; unchosen again for what follows.
+        assert!(!chosen.is_empty());
+        c.execute(
+            "document.querySelector('#reserve-form select[name=person]').value = '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    } else {
+        assert_eq!(chosen, "");
+        assert_eq!(
+            text_of(c, "#reserve-form .search-note").await,
+            format!("{} 人匹配", some.len())
+        );
+    }
+    // Name and the number's last four: one person, chosen.
+    fill(
+        c,
+        "#reserve-form input.person-search",
+        &format!("{name} {tail}"),
+    )
+    .await;
+    let (chosen, one) = offered(c).await;
+    assert_eq!(one, vec![target.clone()]);
+    assert!(!chosen.is_empty(), "the one match is chosen");
+    // Emptied, the search offers everyone again, the person still chosen.
+    fill(c, "#reserve-form input.person-search", " ").await;
+    let (still, again) = offered(c).await;
+    assert_eq!((still, again.len()), (chosen, all.len()));
+
+    // The date: typed in a form the import takes, the picker opens on it;
+    // the day picked is written into the text field.
+    fill(c, "#reserve-form input[name=listed_on]", "2026年11月2日").await;
+    c.find(Locator::Css("#reserve-form .date-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let v = c
+        .execute(
+            "const p = document.querySelector('#reserve-form input.date-picker');\
+             const opened = p.value;\
+             p.value = '2026-10-30';\
+             p.dispatchEvent(new Event('change', { bubbles: true }));\
+             return [opened, document.querySelector('#reserve-form input[name=listed_on]').value];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(v, json!(["2026-11-02", "2026-10-30"]));
+    let label = c
+        .find(Locator::Css("#reserve-form .date-button"))
+        .await
+        .unwrap()
+        .attr("aria-label")
+        .await
+        .unwrap();
+    assert_eq!(label.as_deref(), Some("选择日期：列入日期"));
+    assert!(
+        !overflows(c).await,
+        "the reserves page is wider than 375 px"
+    );
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("reserves-375.png"), png).unwrap();
     b.client.close().await.unwrap();
 }

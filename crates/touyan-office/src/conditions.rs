@@ -267,9 +267,7 @@ pub async fn record(
         return Err(OfficeError::NotFound);
     }
     let note = asked.note.trim().to_owned();
-    if note.chars().count() > NOTE_CHARS {
-        return Err(invalid(format!("说明不能超过 {NOTE_CHARS} 字")));
-    }
+    OfficeError::at_most(&note, "说明", NOTE_CHARS)?;
     let mut batch = Records::default();
     for (id, text) in &asked.answers {
         let c = condition(policy, id.trim())?;

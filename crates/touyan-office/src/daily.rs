@@ -330,6 +330,20 @@ impl Entry {
 /// The most office days a week.
 pub const MAX_OFFICE_DAYS: u8 = 7;
 
+/// The most characters of a rota's office hours (坐班时间).
+pub const HOURS_CHARS: usize = 50;
+/// The most characters of a rota's duty arrangement (值班安排).
+pub const DUTY_CHARS: usize = 200;
+/// The most characters of a work record (工作纪实内容).
+pub const WORK_CHARS: usize = 500;
+/// The most characters of a note (说明) of a report, recruitment or pension.
+pub const NOTE_CHARS: usize = 300;
+/// The most characters of an honour's title and awarding body, and of a
+/// recruitment's unit and post.
+pub const TITLE_CHARS: usize = 100;
+/// The most characters of a leave request's reason (请假事由).
+pub const REASON_CHARS: usize = 200;
+
 /// How the office days are asked for.
 pub fn office_days_wanted(text: &str) -> String {
     format!("每周坐班天数“{text}”应为 0 至 7 的整数")
@@ -372,11 +386,9 @@ fn required(text: String, what: &str, max: usize) -> Result<String, OfficeError>
     optional(text, what, max)
 }
 
-/// Text that may be empty, at most `max` characters.
+/// Text that may be empty, at most `max` characters (refused, not cut).
 fn optional(text: String, what: &str, max: usize) -> Result<String, OfficeError> {
-    if text.chars().count() > max {
-        return Err(invalid(format!("{what}不能超过 {max} 个字")));
-    }
+    OfficeError::at_most(&text, what, max)?;
     Ok(text)
 }
 
@@ -421,8 +433,8 @@ pub async fn add(
                 since,
                 town,
                 office_days,
-                office_hours: required(office_hours, "坐班时间", 50)?,
-                duty: optional(duty, "值班安排", 200)?,
+                office_hours: required(office_hours, "坐班时间", HOURS_CHARS)?,
+                duty: optional(duty, "值班安排", DUTY_CHARS)?,
             })
         }
         Entry::Work { on, text } => DailyAdd::Work(WorkRecord {
@@ -430,7 +442,7 @@ pub async fn add(
             seq: 0,
             town,
             on: past(on, "纪实日期", today)?,
-            text: required(text, "工作纪实内容", 500)?,
+            text: required(text, "工作纪实内容", WORK_CHARS)?,
         }),
         Entry::Report {
             year: y,
@@ -449,7 +461,7 @@ pub async fn add(
                 town,
                 given_on,
                 outcome,
-                note: optional(note, "说明", 300)?,
+                note: optional(note, "说明", NOTE_CHARS)?,
             })
         }
         Entry::Honour {
@@ -462,9 +474,9 @@ pub async fn add(
             seq: 0,
             town,
             on: past(on, "表彰日期", today)?,
-            title: required(title, "表彰名称", 100)?,
+            title: required(title, "表彰名称", TITLE_CHARS)?,
             level,
-            awarded_by: optional(awarded_by, "表彰机关", 100)?,
+            awarded_by: optional(awarded_by, "表彰机关", TITLE_CHARS)?,
         }),
         Entry::Recruitment {
             on,
@@ -477,8 +489,8 @@ pub async fn add(
             town,
             on: past(on, "录用日期", today)?,
             kind,
-            post: required(post, "录用单位和职位", 100)?,
-            note: optional(note, "说明", 300)?,
+            post: required(post, "录用单位和职位", TITLE_CHARS)?,
+            note: optional(note, "说明", NOTE_CHARS)?,
         }),
         Entry::Pension {
             year: y,
@@ -492,7 +504,7 @@ pub async fn add(
             year: year(y, "补贴年度")?,
             paid_on: past(paid_on, "发放日期", today)?,
             amount_fen: fen(amount)?,
-            note: optional(note, "说明", 300)?,
+            note: optional(note, "说明", NOTE_CHARS)?,
         }),
         Entry::Leave { start, end, reason } => {
             return request_leave(store, by, today, k, start, end, reason).await;
@@ -521,7 +533,7 @@ async fn request_leave(
     end: Date,
     reason: String,
 ) -> Result<(), OfficeError> {
-    let reason = required(reason, "请假事由", 200)?;
+    let reason = required(reason, "请假事由", REASON_CHARS)?;
     let file = store.daily_file(&k.person, Some(k.town)).await?;
     let others: Vec<(Date, Date, LeaveState)> = file
         .leaves

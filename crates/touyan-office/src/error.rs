@@ -53,6 +53,16 @@ impl From<Refusal> for OfficeError {
 }
 
 impl OfficeError {
+    /// Refuses `text` longer than `max` characters, naming `what` and
+    /// its length ([`touyan_records::text::too_long`]): nothing is cut to
+    /// fit.
+    pub fn at_most(text: &str, what: &str, max: usize) -> Result<(), OfficeError> {
+        match touyan_records::text::too_long(text, what, max) {
+            Some(m) => Err(OfficeError::Invalid(m)),
+            None => Ok(()),
+        }
+    }
+
     /// A store's refusal of what a form sent — a value it cannot keep, a
     /// record already there, a reference to nothing — as the user's
     /// refusal; anything else as [`From<StoreError>`] maps it.

@@ -63,9 +63,7 @@ fn count(text: &str, what: &str) -> Result<u32, OfficeError> {
 
 fn text_ok(text: &str, what: &str) -> Result<String, OfficeError> {
     let t = text.trim();
-    if t.chars().count() > TEXT_CHARS {
-        return Err(invalid(format!("{what}不能超过 {TEXT_CHARS} 字")));
-    }
+    OfficeError::at_most(t, what, TEXT_CHARS)?;
     Ok(t.to_owned())
 }
 

@@ -154,9 +154,9 @@ impl TownYear {
 
 /// Records that `person`, a secretary on the town's list of the year,
 /// left professionalized management on `on` (not after `today`) for
-/// `reason`; "其他" needs a note, and a note keeps its first
-/// [`NOTE_CHARS`] characters. An exit recorded again on the same day is
-/// replaced.
+/// `reason`; "其他" needs a note, and a note has at most [`NOTE_CHARS`]
+/// characters (a longer one is refused, not cut). An exit recorded again
+/// on the same day is replaced.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_exit(
     store: &Store,
@@ -176,11 +176,12 @@ pub async fn record_exit(
     if reason == ExitReason::Other && note.is_empty() {
         return Err(invalid("“其他”原因须写明情况"));
     }
+    OfficeError::at_most(note, "情况说明", NOTE_CHARS)?;
     let exit = Exit {
         person,
         on,
         reason,
-        note: note.chars().take(NOTE_CHARS).collect(),
+        note: note.to_owned(),
         programme: Programme::Secretary,
     };
     let batch = Batch {

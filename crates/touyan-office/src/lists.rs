@@ -32,7 +32,8 @@ use touyan_workflow::art01_13_list::{self as flow, CheckLine, Excepted, Line};
 
 use crate::{By, OfficeError, when};
 
-/// The longest comment or reason a move keeps, in characters.
+/// The longest comment or reason a move takes, in characters (a longer
+/// one is refused, never cut).
 pub const TEXT_CHARS: usize = 500;
 
 /// One inclusion check of a secretary, as decided by the proposal.
@@ -599,9 +600,7 @@ pub async fn move_list(
         .find(|k| k.code() == wanted)
         .ok_or_else(|| invalid("未指明要办理的操作"))?;
     let comment = asked.comment.trim().to_owned();
-    if comment.chars().count() > TEXT_CHARS {
-        return Err(invalid(format!("意见或理由不能超过 {TEXT_CHARS} 字")));
-    }
+    OfficeError::at_most(&comment, "意见或理由", TEXT_CHARS)?;
     flow::check_move(&by.actor, list.town.as_str(), list.current, kind, &comment)?;
     if asked.seen != list.current.map_or("none", |s| s.code()) {
         return Err(OfficeError::Conflict(
@@ -640,8 +639,16 @@ pub async fn move_list(
                 list.rows[i].chosen = tier_asked(&list.rows[i], &tier)?;
             }
             if let Some(reason) = sent(&asked.reasons, &village) {
-                list.rows[i].reason = reason.chars().take(TEXT_CHARS).collect();
+                list.rows[i].reason = reason;
             }
+        }
+        // Kept as sent (a refusal shows them), never cut to fit.
+        for r in &list.rows {
+            OfficeError::at_most(
+                &r.reason,
+                &format!("{}的偏离理由", r.village_name),
+                TEXT_CHARS,
+            )?;
         }
     }
     if matches!(

@@ -25,6 +25,9 @@ use touyan_workflow::{Actor, Role};
 
 use crate::{By, DEMO_DATA_ACTOR, OfficeError, when};
 
+/// The most characters a move's comment may have.
+pub const COMMENT_CHARS: usize = 500;
+
 /// A town's month as its pay page shows it: what the records give now,
 /// the run and what it stored, its moves.
 pub struct TownMonth {
@@ -269,9 +272,7 @@ pub async fn move_town(
     comment: &str,
 ) -> Result<PayRun, OfficeError> {
     let comment = comment.trim();
-    if comment.chars().count() > 500 {
-        return Err(OfficeError::Invalid("意见不能超过 500 字".into()));
-    }
+    OfficeError::at_most(comment, "意见", COMMENT_CHARS)?;
     let to = flow::check_move(
         &by.actor,
         tm.town.as_str(),

@@ -109,11 +109,7 @@ pub fn check_channel(what: &str, text: &str) -> Result<String, OfficeError> {
             "请填写{what}的资金渠道（如 镇街财政、村集体经济）"
         )));
     }
-    if t.chars().count() > CHANNEL_CHARS {
-        return Err(invalid(format!(
-            "{what}的资金渠道不能超过 {CHANNEL_CHARS} 字"
-        )));
-    }
+    OfficeError::at_most(t, &format!("{what}的资金渠道"), CHANNEL_CHARS)?;
     Ok(t.to_owned())
 }
 
@@ -519,7 +515,7 @@ mod tests {
             check_channel("基本报酬", &"财".repeat(31))
                 .unwrap_err()
                 .to_string(),
-            "基本报酬的资金渠道不能超过 30 字"
+            "基本报酬的资金渠道不能超过 30 字（现有 31 字）"
         );
         assert_eq!(
             check_channel("基本报酬", &"财".repeat(30))

@@ -41,6 +41,10 @@ use crate::{By, OfficeError, when};
 /// The most characters a move's comment may have.
 pub const COMMENT_CHARS: usize = 500;
 
+/// The most characters of a plan's content (Article 11's workflow checks
+/// it, refusing a longer one with its length).
+pub const CONTENT_CHARS: usize = flow::MAX_CONTENT;
+
 /// What a page says of a plan's state (`None`: not yet drafted).
 pub fn state_label(s: Option<PlanState>) -> &'static str {
     flow::state_zh(s)
@@ -496,9 +500,7 @@ pub async fn make_move(
     ask: &Ask<'_>,
 ) -> Result<PlanReview, OfficeError> {
     let kind = ask.kind.ok_or_else(|| invalid("未指明要办理的操作"))?;
-    if ask.comment.chars().count() > COMMENT_CHARS {
-        return Err(invalid(format!("意见不能超过 {COMMENT_CHARS} 字")));
-    }
+    OfficeError::at_most(ask.comment, "意见", COMMENT_CHARS)?;
     let current = v.state();
     let to = flow::check_move(&by.actor, v.town.as_str(), current, kind, ask.comment)?;
     if ask.seen != current.map_or("none", |s| s.code()) {

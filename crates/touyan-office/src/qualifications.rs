@@ -31,6 +31,11 @@ use touyan_workflow::art07_qualification::{self as flow, Record};
 
 use crate::{By, OfficeError};
 
+/// The most characters of a certificate's number.
+pub const NUMBER_CHARS: usize = 40;
+/// The most characters of a degree programme's name (班次).
+pub const PROGRAMME_CHARS: usize = 100;
+
 /// What is recorded (who may is the workflow's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recording {
@@ -402,6 +407,7 @@ pub async fn certificate(
     may(&by, ty.town, Recording::Certificate)?;
     let person = ty.cadre(today, |p| p == person)?;
     certifiable(ty, &person)?;
+    OfficeError::at_most(&number, "证书编号", NUMBER_CHARS)?;
     not_after_today(issued_on, "发证日期", today)?;
     let x = Certificate {
         person,
@@ -451,6 +457,7 @@ pub async fn enrol(
     may(&by, ty.town, Recording::Enrolment)?;
     let person = ty.cadre(today, |p| p == person)?;
     may_apply(ty, &person)?;
+    OfficeError::at_most(&programme, "班次", PROGRAMME_CHARS)?;
     not_after_today(applied_on, "报名日期", today)?;
     if applied_on.year() != ty.year {
         return Err(invalid(format!("报名日期应在 {} 年内", ty.year)));

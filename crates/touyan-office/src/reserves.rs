@@ -33,6 +33,17 @@ use touyan_workflow::art08_09_reserves::{self as flow, Record};
 
 use crate::{By, OfficeError};
 
+/// The most characters of a new person's name.
+pub const NAME_CHARS: usize = 30;
+/// The most characters of a secondment's host unit.
+pub const HOST_CHARS: usize = 100;
+/// The most characters of a work-log entry.
+pub const LOG_CHARS: usize = 500;
+/// The most characters of a host unit's written appraisal.
+pub const APPRAISAL_CHARS: usize = 1000;
+/// The most characters of the yearly report on training reserves.
+pub const REPORT_CHARS: usize = 2000;
+
 /// What is recorded (who may is the workflow's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recording {
@@ -208,6 +219,7 @@ pub async fn secondment(
 ) -> Result<Secondment, OfficeError> {
     may(&by, ty.town, Recording::Secondment)?;
     listed_person(ty, &s.person)?;
+    OfficeError::at_most(&s.host_unit, "挂职单位", HOST_CHARS)?;
     if s.start.year() != ty.year {
         return Err(invalid(format!("挂职应在 {} 年内开始", ty.year)));
     }
@@ -241,6 +253,7 @@ pub async fn work_log(
 ) -> Result<WorkLog, OfficeError> {
     may(&by, ty.town, Recording::Secondment)?;
     let s = secondment_of(ty, person, start)?;
+    OfficeError::at_most(&text, "日志内容", LOG_CHARS)?;
     let w = WorkLog {
         person: s.person.clone(),
         secondment_start: s.start,
@@ -280,6 +293,7 @@ pub async fn appraisal(
     if s.appraisal.is_some() {
         return Err(invalid("该挂职已有书面鉴定"));
     }
+    OfficeError::at_most(&text, "鉴定意见", APPRAISAL_CHARS)?;
     s.appraisal = Some(text);
     flow::check_appraisal(&s, today)?;
     let changed = Batch {
@@ -296,7 +310,8 @@ pub enum Candidate {
     OnRecord(CitizenId),
     New {
         id: CitizenId,
-        /// As typed (checked only when needed: at most 30 characters).
+        /// As typed (checked only when needed: at most [`NAME_CHARS`]
+        /// characters).
         name: String,
         /// The highest level earned in full-time study (全日制); asked.
         full_time_education: Option<Education>,
@@ -382,9 +397,7 @@ pub async fn reserve(
                 if name.is_empty() {
                     return Err(invalid("请填写新人员的姓名"));
                 }
-                if name.chars().count() > 30 {
-                    return Err(invalid("新人员的姓名不能超过 30 字"));
-                }
+                OfficeError::at_most(&name, "新人员的姓名", NAME_CHARS)?;
                 if full_time_education.is_none() {
                     return Err(invalid(
                         "请选择新人员的全日制学历（没有在职学历的，在职学历选“无”）",
@@ -487,6 +500,7 @@ pub async fn report(
     summary: String,
 ) -> Result<ReserveReport, OfficeError> {
     may(&by, ty.town, Recording::Report)?;
+    OfficeError::at_most(&summary, "报告内容", REPORT_CHARS)?;
     let year = ty.year;
     if let Some(x) = &ty.report {
         return Err(invalid(format!(

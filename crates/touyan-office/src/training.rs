@@ -31,9 +31,11 @@ use touyan_workflow::art06_training::{self as flow, Record};
 
 use crate::{By, OfficeError, figures};
 
-/// The most characters of a session's title and of an admonition's note
-/// kept (the rest is cut).
+/// The most characters of a session's code.
+pub const CODE_CHARS: usize = 40;
+/// The most characters of a session's title.
 pub const TITLE_CHARS: usize = 100;
+/// The most characters of an admonition's note.
 pub const NOTE_CHARS: usize = 300;
 
 /// A town's training records of a year (its listed secretaries, the
@@ -257,12 +259,16 @@ async fn write(store: &Store, by: &By<'_>, batch: &Batch) -> Result<(), OfficeEr
         .map_err(OfficeError::refused)
 }
 
-/// A session's code (at most 40 characters) and title, both given.
+/// A session's code (at most [`CODE_CHARS`] characters) and title (at
+/// most [`TITLE_CHARS`]), both given; a longer one is refused, not cut.
 pub fn check_code_and_title(code: &str, title: &str) -> Result<(), OfficeError> {
-    if code.is_empty() || code.chars().count() > 40 || title.is_empty() {
-        return Err(invalid("请填写培训编号（40 字以内）和名称"));
+    if code.is_empty() || title.is_empty() {
+        return Err(invalid(format!(
+            "请填写培训编号（{CODE_CHARS} 字以内）和名称"
+        )));
     }
-    Ok(())
+    OfficeError::at_most(code, "培训编号", CODE_CHARS)?;
+    OfficeError::at_most(title, "培训名称", TITLE_CHARS)
 }
 
 /// Records a session at `by`'s level (a town session for the town):
@@ -299,7 +305,7 @@ pub async fn session(
     }
     let x = TrainingSession {
         code: s.code,
-        title: s.title.chars().take(TITLE_CHARS).collect(),
+        title: s.title,
         level,
         form: s.form,
         town: (level == TrainingLevel::Town).then_some(ty.town),
@@ -357,7 +363,7 @@ fn not_after_today(on: Date, today: Date) -> Result<(), OfficeError> {
 
 /// Records the admonition of `person`, a secretary on the town's list,
 /// held on `on` (not after `today`) after a poor result; `note` says how
-/// it went (its first [`NOTE_CHARS`] characters kept).
+/// it went (at most [`NOTE_CHARS`] characters).
 pub async fn admonition(
     store: &Store,
     by: By<'_>,
@@ -373,14 +379,12 @@ pub async fn admonition(
     if note.is_empty() {
         return Err(invalid("请写明约谈情况"));
     }
+    OfficeError::at_most(note, "约谈情况", NOTE_CHARS)?;
     let x = Admonition {
         person,
         held_on: on,
         article: 6,
-        reason: format!(
-            "学习效果差：{}",
-            note.chars().take(NOTE_CHARS).collect::<String>()
-        ),
+        reason: format!("学习效果差：{note}"),
         make_up_study_done_on: None,
     };
     let batch = Batch {

@@ -561,13 +561,11 @@ fn invalid(m: &str) -> OfficeError {
     OfficeError::Invalid(m.to_owned())
 }
 
-/// Text of at most `max` characters.
-fn at_most(text: &str, what: &str, max: usize) -> Result<String, OfficeError> {
-    if text.chars().count() > max {
-        return Err(OfficeError::Invalid(format!("{what}不能超过 {max} 字")));
-    }
-    Ok(text.to_owned())
-}
+/// The most characters of a move's comment.
+pub const COMMENT_CHARS: usize = 300;
+
+/// The most characters of a score's note (评分说明).
+pub const NOTE_CHARS: usize = 300;
 
 const NOT_A_CADRE: &str = "请选择本镇街在任的村“两委”干部（书记除外）";
 
@@ -598,7 +596,8 @@ fn change(
             )));
         }
     }
-    let comment = at_most(ask.comment, "意见", 300)?;
+    OfficeError::at_most(ask.comment, "意见", COMMENT_CHARS)?;
+    let comment = ask.comment.to_owned();
     let facts = yt.facts(params, &person, today, ask.excellent);
     let moved = flow::check_move(
         &actor,
@@ -663,6 +662,7 @@ fn change(
                 .ok_or_else(|| invalid(NOT_A_CADRE))?;
             c.candidate.year = yt.year;
             let scored = ask.scored.clone().map_err(OfficeError::Invalid)?;
+            OfficeError::at_most(&scored.note, "评分说明", NOTE_CHARS)?;
             c.candidate.score = scored.score;
             c.candidate.current_pay = scored.current_pay;
             c.candidate.note = scored.note;

@@ -191,9 +191,7 @@ pub async fn record_exit(
         .filter(|d| *d >= start && *d <= today)
         .ok_or_else(|| invalid(DAY_WANTED))?;
     let note = ask.note.trim();
-    if note.chars().count() > NOTE_CHARS {
-        return Err(invalid(format!("情况说明不能超过 {NOTE_CHARS} 字")));
-    }
+    OfficeError::at_most(note, "情况说明", NOTE_CHARS)?;
     if reason == ExitReason::Other && note.is_empty() {
         return Err(invalid("“其他”原因须写明情况"));
     }

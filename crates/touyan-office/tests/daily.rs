@@ -332,7 +332,7 @@ async fn leave_moves_by_role(db: TestDb) {
         at(rev(), 1, LeaveState::Requested, LeaveMoveKind::Refuse, long),
     )
     .await;
-    assert_eq!(invalid(e), "理由不能超过 300 个字");
+    assert_eq!(invalid(e), "理由不能超过 300 字（现有 301 字）");
 
     // Two pages open: the first approval is written, the second refused.
     let first = approve(rev()).await.unwrap();
@@ -468,7 +468,7 @@ async fn checks_refuse_at_their_thresholds(db: TestDb) {
         (work(TODAY, ""), "请填写工作纪实内容".into()),
         (
             work(TODAY, &text(501)),
-            "工作纪实内容不能超过 500 个字".into(),
+            "工作纪实内容不能超过 500 字（现有 501 字）".into(),
         ),
         (rota(TODAY, 8), "每周坐班天数“8”应为 0 至 7 的整数".into()),
         (
@@ -504,7 +504,7 @@ async fn checks_refuse_at_their_thresholds(db: TestDb) {
                 level: HonourLevel::City,
                 awarded_by: String::new(),
             },
-            "表彰名称不能超过 100 个字".into(),
+            "表彰名称不能超过 100 字（现有 101 字）".into(),
         ),
         (
             Entry::Recruitment {

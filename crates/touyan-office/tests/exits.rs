@@ -93,8 +93,33 @@ async fn an_exit_is_written_and_shown(db: TestDb) {
     );
     assert!(lines[1].grounds.is_empty(), "{:?}", lines[1].grounds);
     let rev = by(Role::TownReviewer, Some(T1));
-    // Today itself is allowed; a long note keeps its first characters.
-    let note = "情".repeat(NOTE_CHARS + 5);
+    // A note too long is refused with its length, not cut; nothing is
+    // written.
+    let long = "情".repeat(NOTE_CHARS + 5);
+    match exits::record_exit(
+        &store,
+        rev,
+        &ty,
+        &zhou(),
+        ExitReason::Other,
+        TODAY,
+        &long,
+        TODAY,
+    )
+    .await
+    {
+        Err(OfficeError::Invalid(m)) => assert_eq!(
+            m,
+            format!(
+                "情况说明不能超过 {NOTE_CHARS} 字（现有 {} 字）",
+                NOTE_CHARS + 5
+            )
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(store.list::<Exit>().await.unwrap().is_empty());
+    // Today itself is allowed; a note of the most characters is kept whole.
+    let note = "情".repeat(NOTE_CHARS);
     let x = exits::record_exit(
         &store,
         rev,
@@ -107,7 +132,7 @@ async fn an_exit_is_written_and_shown(db: TestDb) {
     )
     .await
     .unwrap();
-    assert_eq!(x.note.chars().count(), NOTE_CHARS);
+    assert_eq!(x.note, note);
     let stored: Vec<Exit> = store.list().await.unwrap();
     assert_eq!(stored, vec![x]);
     let ty = exits::town_year(&store, 2025, town()).await.unwrap();

@@ -215,7 +215,7 @@ async fn wrong_roles_and_fields_write_nothing(db: TestDb) {
             )
             .await
         ),
-        ("invalid", "意见不能超过 500 字".into())
+        ("invalid", "意见不能超过 500 字（现有 501 字）".into())
     );
     assert_eq!(
         message(act(&store, &op(), &ask(K::Save, "none")).await),

@@ -49,6 +49,14 @@ pub fn excerpt(s: &str) -> String {
     }
 }
 
+/// Why a text of more than `max` characters is refused:
+/// “{what}不能超过 {max} 字（现有 {n} 字）”. No form or import cuts a text
+/// to fit; it says so and keeps nothing.
+pub fn too_long(text: &str, what: &str, max: usize) -> Option<String> {
+    let n = text.chars().count();
+    (n > max).then(|| format!("{what}不能超过 {max} 字（现有 {n} 字）"))
+}
+
 /// The text forms of a day people type, in forms and workbook cells
 /// alike (the import's 说明 sheet names them).
 pub const DAY_FORMS: &str = "2023-05-01、2023/5/1、2023.5.1、2023年5月1日 或 20230501";
@@ -118,6 +126,16 @@ pub fn split_ymd(t: &str) -> Option<Vec<&str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_text_is_refused_with_its_length() {
+        assert_eq!(too_long("一二三", "姓名", 3), None);
+        assert_eq!(
+            too_long("一二三四", "姓名", 3).as_deref(),
+            Some("姓名不能超过 3 字（现有 4 字）")
+        );
+        assert_eq!(too_long("", "姓名", 0), None);
+    }
 
     #[test]
     fn what_is_refused() {

@@ -29,6 +29,8 @@ pub const ECHARTS_PATH: &str = "/static/vendor/echarts-5.6.0.min.js";
 const DASHBOARD_JS: &str = include_str!("../static/dashboard.js");
 const BUSY_JS: &str = include_str!("../static/busy.js");
 const SESSION_JS: &str = include_str!("../static/session.js");
+/// `static/fields.js`: date pickers, person search, length limits stated.
+pub const FIELDS_JS: &str = include_str!("../static/fields.js");
 
 /// One town of the chart.
 #[derive(Serialize, Debug, Clone)]
@@ -430,4 +432,11 @@ pub async fn busy_js() -> Response {
 /// The session-expiry warning of every signed-in page.
 pub async fn session_js() -> Response {
     script(SESSION_JS.as_bytes(), "public, max-age=3600")
+}
+
+/// `GET /static/fields.js`: a date picker beside each date field, a
+/// search box above each long list of people, every length limit stated
+/// before typing (issue 18, item 5).
+pub async fn fields_js() -> Response {
+    script(FIELDS_JS.as_bytes(), "public, max-age=3600")
 }

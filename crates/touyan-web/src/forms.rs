@@ -40,12 +40,13 @@ pub(crate) fn required(text: &str, what: &str, max: usize) -> Result<String, Ref
     optional(text, what, max)
 }
 
-/// A text that may be empty, at most `max` characters.
+/// A text that may be empty, at most `max` characters (a longer one is
+/// refused with its length, never cut).
 pub(crate) fn optional(text: &str, what: &str, max: usize) -> Result<String, Refusal> {
-    if text.chars().count() > max {
-        return Err(invalid(format!("{what}不能超过 {max} 字")));
+    match touyan_records::text::too_long(text, what, max) {
+        Some(m) => Err(invalid(m)),
+        None => Ok(text.to_owned()),
     }
-    Ok(text.to_owned())
 }
 
 /// A decimal from `min` to `max` with at most two places.
@@ -105,7 +106,12 @@ mod tests {
         }
         assert!(required("", "挂职单位", 10).is_err());
         assert!(required("一二三四五六七八九十", "挂职单位", 10).is_ok());
-        assert!(required("一二三四五六七八九十一", "挂职单位", 10).is_err());
+        assert_eq!(
+            required("一二三四五六七八九十一", "挂职单位", 10),
+            Err(Refusal::Invalid(
+                "挂职单位不能超过 10 字（现有 11 字）".into()
+            ))
+        );
         let hundred = Decimal::from(100);
         assert_eq!(
             decimal("88.50", "评分", Decimal::ZERO, hundred),

@@ -237,6 +237,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/dashboard.js", get(charts::dashboard_js))
         .route("/static/busy.js", get(charts::busy_js))
         .route("/static/session.js", get(charts::session_js))
+        .route("/static/fields.js", get(charts::fields_js))
         .route(charts::ECHARTS_PATH, get(charts::echarts))
         .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)

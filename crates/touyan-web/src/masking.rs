@@ -21,6 +21,15 @@ pub fn masked(id: &CitizenId) -> String {
     id.masked(Mask::default())
 }
 
+/// How a person is offered in a form's drop-down: village, name and the
+/// masked ID number, so that two people of one name are told apart and
+/// the search box above the list (`static/fields.js`) finds any of the
+/// three; never the whole number.
+pub fn person_option(village: &str, name: &str, id: &CitizenId) -> String {
+    let who = format!("{village} {name}");
+    format!("{} {}", who.trim(), masked(id))
+}
+
 /// What is shown of a person's birth beside a masked ID number.
 pub fn birth_year(id: &CitizenId) -> String {
     format!("{} 年", id.birth_date().year())

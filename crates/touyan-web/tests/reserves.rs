@@ -213,9 +213,9 @@ async fn a_town_records_secondments_reserves_and_its_report(db: TestDb) {
         "id=\"secondment-form\"",
         "id=\"reserve-form\"",
         "id=\"reserve-new-form\"",
-        // Two kinds of education; the full-time one asked, no default.
+        // Two kinds of education, both asked, no default (无 is chosen).
         "<select name=\"full_time_education\" required><option value=\"\">请选择</option>",
-        "<select name=\"in_service_education\"><option value=\"\">无</option>",
+        "<select name=\"in_service_education\" required><option value=\"\">请选择</option><option value=\"none\">无</option>",
     ] {
         assert!(html.contains(want), "{want} missing:\n{html}");
     }

@@ -149,6 +149,7 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("GET", "/static/dashboard.js".into(),       [200; 10]),
         ("GET", "/static/busy.js".into(),            [200; 10]),
         ("GET", "/static/session.js".into(),         [200; 10]),
+        ("GET", "/static/fields.js".into(),          [200; 10]),
         ("GET", "/static/vendor/echarts-5.6.0.min.js".into(), [200; 10]),
         ("GET", "/api/v1/nothing".into(),            [404; 10]),
         ("GET", "/api/openapi.json".into(),          [200; 10]),

@@ -18,7 +18,8 @@ use crate::{By, OfficeError, when};
 /// switch).
 pub const CONFIRMED_NO_EXIT: &str = "已确认不能胜任（本市政策不据此退出）";
 
-/// The longest note a case's end keeps (characters; the rest is cut).
+/// The longest note a case's end takes (characters; a longer one is
+/// refused, not cut).
 pub const MAX_NOTE: usize = 500;
 
 /// How the day a case ended is asked for (a day that is not one, or
@@ -26,7 +27,7 @@ pub const MAX_NOTE: usize = 500;
 pub const DAY_WANTED: &str = "日期无效或晚于今天（可填 2026-11-02、2026/11/2、2026年11月2日 等）";
 
 /// Ends `th`'s open `case` by `mv` on `on` (no later than `today`), by
-/// `by`, with `note` (cut to [`MAX_NOTE`] characters): an interview held
+/// `by`, with `note` (at most [`MAX_NOTE`] characters): an interview held
 /// records the admonition, an exit confirmed records the exit (for a
 /// failed evaluation) when the policy in force on `on` says a failed
 /// evaluation is a ground for exit (`exit.on_failed_evaluation`), a
@@ -46,15 +47,8 @@ pub async fn end_case(
     on: Date,
     today: Date,
 ) -> Result<EvalCase, OfficeError> {
-    let note: String = note.chars().take(MAX_NOTE).collect();
-    let to = flow::check_case(
-        &by.actor,
-        th.town.as_str(),
-        case.kind,
-        case.state,
-        mv,
-        &note,
-    )?;
+    let to = flow::check_case(&by.actor, th.town.as_str(), case.kind, case.state, mv, note)?;
+    OfficeError::at_most(note.trim(), "情况或理由", MAX_NOTE)?;
     if on > today {
         return Err(OfficeError::Invalid(DAY_WANTED.into()));
     }

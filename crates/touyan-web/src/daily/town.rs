@@ -13,6 +13,7 @@ use touyan_records::TownCode;
 use super::leave::{LeaveLine, leave_line};
 use super::{Choices, by, choices};
 use crate::http::{PageError, SignedIn, act};
+use crate::masking::person_option;
 use crate::pages::{Chrome, internal, masked, render};
 use crate::roles::Action;
 use crate::scope::page_town;
@@ -145,7 +146,8 @@ pub(super) async fn town_page(
         for l in &s.open_leaves {
             page.leaves.push(leave_line(st, &by, who.clone(), l));
         }
-        page.people.push((key, who));
+        page.people
+            .push((key, person_option(&s.village_name, &s.name, &s.person)));
     }
     if page.lines.is_empty() {
         page.problem = Some("本镇街没有在任的村党组织书记".into());

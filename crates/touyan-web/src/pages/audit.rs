@@ -73,10 +73,12 @@ pub async fn audit(
     let mut error = None;
     let mut date = |s: &Option<String>, label: &str| -> Option<time::Date> {
         let s = s.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-        let d = touyan_rules::calendar::parse_iso_date(s);
+        let d = touyan_records::text::parse_day(s);
         if d.is_none() {
             error = Some(format!(
-                "{label} {s} 不是有效日期（应为 YYYY-MM-DD），已忽略"
+                "{label} {} 不是有效日期（可填 {}），已忽略",
+                touyan_records::text::excerpt(s),
+                touyan_records::text::DAY_FORMS
             ));
         }
         d

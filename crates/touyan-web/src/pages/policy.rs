@@ -47,7 +47,7 @@ pub async fn policy(
     let on = q
         .date
         .as_deref()
-        .and_then(|d| touyan_rules::calendar::parse_iso_date(d.trim()))
+        .and_then(touyan_records::text::parse_day)
         .unwrap_or_else(|| st.today());
     let policy = st.policy();
     let rows: Vec<PolicyLine> = policy

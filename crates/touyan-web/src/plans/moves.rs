@@ -74,6 +74,9 @@ pub async fn plan_move(
                 review.state.label()
             ),
         )),
-        Err(e) => refused(&st, &user, &opened, e),
+        Err(e) => {
+            let sent = (ask.kind == Some(PlanMoveKind::Save)).then(|| field("content"));
+            refused(&st, &user, &opened, e, sent)
+        }
     }
 }

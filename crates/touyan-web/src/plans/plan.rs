@@ -169,13 +169,16 @@ pub(super) fn show(
     render(&page(st, user, v, town_name.clone(), error), status)
 }
 
-/// The office's refusal of a move shown on the plan's page; missing and
+/// The office's refusal of a move shown on the plan's page, the content
+/// as sent when a save was refused (a plan too long is shown whole, to be
+/// shortened, never cut); missing and
 /// the store's failures as every page answers them.
 pub(super) fn refused(
     st: &AppState,
     user: &User,
     v: &(Plan, String),
     e: OfficeError,
+    sent: Option<&str>,
 ) -> Result<Response, PageError> {
     let status = match &e {
         OfficeError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -183,7 +186,12 @@ pub(super) fn refused(
         OfficeError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         OfficeError::NotFound | OfficeError::Store(_) => return Err(e.into()),
     };
-    Ok(show(st, user, v, Some(e.to_string()), status))
+    let (plan, town_name) = v;
+    let mut p = page(st, user, plan, town_name.clone(), Some(e.to_string()));
+    if let Some(sent) = sent.filter(|_| p.editable) {
+        p.content = sent.to_owned();
+    }
+    Ok(render(&p, status))
 }
 
 pub async fn plan_page(

@@ -99,7 +99,7 @@ async fn recorded(
             office::may(&by, ty.town, Recording::Certificate)?;
             let person = cadre(field("person"))?;
             office::certifiable(ty, &person)?;
-            let number = forms::required(field("number"), "证书编号", 40)?;
+            let number = forms::required(field("number"), "证书编号", office::NUMBER_CHARS)?;
             let issued_on = forms::past_date(field("date"), "发证日期", today)?;
             office::certificate(store, by, ty, &person, number, issued_on, today)
                 .await
@@ -109,7 +109,7 @@ async fn recorded(
             office::may(&by, ty.town, Recording::Enrolment)?;
             let person = cadre(field("person"))?;
             office::may_apply(ty, &person)?;
-            let programme = forms::required(field("programme"), "班次", 100)?;
+            let programme = forms::required(field("programme"), "班次", office::PROGRAMME_CHARS)?;
             let applied_on = forms::past_date(field("date"), "报名日期", today)?;
             office::enrol(store, by, ty, &person, programme, applied_on, today)
                 .await

@@ -91,7 +91,7 @@ async fn recorded(
             let s = Secondment {
                 person: listed(field("person"))?,
                 level: forms::choice::<SecondmentLevel>(field("level"), "挂职层级")?,
-                host_unit: forms::required(field("host"), "挂职单位", 100)?,
+                host_unit: forms::required(field("host"), "挂职单位", office::HOST_CHARS)?,
                 start: start()?,
                 end: forms::date(field("end"), "挂职结束日期")?,
                 appraisal: None,
@@ -103,7 +103,7 @@ async fn recorded(
             let person = listed(field("person"))?;
             let start = start()?;
             let on = forms::date(field("date"), "日志日期")?;
-            let text = forms::required(field("text"), "日志内容", 500)?;
+            let text = forms::required(field("text"), "日志内容", office::LOG_CHARS)?;
             office::work_log(store, by, ty, &person, start, on, text, today)
                 .await
                 .map(drop)
@@ -112,7 +112,7 @@ async fn recorded(
             office::may(&by, ty.town, Recording::Secondment)?;
             let person = listed(field("person"))?;
             let start = start()?;
-            let text = forms::required(field("text"), "鉴定意见", 1000)?;
+            let text = forms::required(field("text"), "鉴定意见", office::APPRAISAL_CHARS)?;
             office::appraisal(store, by, ty, &person, start, text, today)
                 .await
                 .map(drop)
@@ -139,7 +139,7 @@ async fn recorded(
                     id: CitizenId::parse(text).map_err(|e| invalid(format!("新人员的{e}")))?,
                     name: field("name").to_owned(),
                     full_time_education: education(field("full_time_education"), "全日制学历")?,
-                    in_service_education: education(field("in_service_education"), "在职学历")?,
+                    in_service_education: in_service(field("in_service_education"))?,
                 },
             };
             let reached = matches!(who, Candidate::New { .. })
@@ -178,7 +178,7 @@ async fn recorded(
         "report" => {
             office::may(&by, ty.town, Recording::Report)?;
             let on = forms::past_date(field("date"), "提交日期", today)?;
-            let summary = forms::required(field("summary"), "报告内容", 2000)?;
+            let summary = forms::required(field("summary"), "报告内容", office::REPORT_CHARS)?;
             office::report(store, by, ty, on, summary).await.map(drop)
         }
         _ => Err(invalid("未指明要登记的内容".into())),
@@ -190,5 +190,18 @@ fn education(code: &str, what: &str) -> Result<Option<Education>, Refusal> {
     match code {
         "" => Ok(None),
         code => forms::choice(code, what).map(Some),
+    }
+}
+
+/// The in-service level of a form: asked like the full-time one, never
+/// taken as none when nothing was chosen; 无 (`none`) is none earned in
+/// service.
+fn in_service(code: &str) -> Result<Option<Education>, Refusal> {
+    match code {
+        "" => Err(Refusal::Invalid(
+            "请选择新人员的在职学历（没有在职学历的选“无”）".into(),
+        )),
+        "none" => Ok(None),
+        code => forms::choice(code, "在职学历").map(Some),
     }
 }

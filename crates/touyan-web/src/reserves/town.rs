@@ -15,6 +15,7 @@ use touyan_records::{CitizenId, TownCode};
 use touyan_rules::people::Education;
 
 use crate::http::{PageError, SignedIn, act};
+use crate::masking::person_option;
 use crate::pages::{Chrome, internal, masked, render};
 use crate::roles::Action;
 use crate::scope::by;
@@ -96,14 +97,17 @@ struct ReservesPage {
     may_second: bool,
     may_reserve: bool,
     may_report: bool,
-    /// The year's filed secretaries (reference, "village name").
+    /// The year's filed secretaries (reference, "village name masked-ID").
     listed: Vec<(String, String)>,
-    /// The town's people on record (reference, "village name").
+    /// The town's people on record (reference, "village name masked-ID").
     people: Vec<(String, String)>,
     villages: Vec<(String, String)>,
     levels: Vec<(&'static str, &'static str)>,
     roles: Vec<(&'static str, &'static str)>,
     educations: Vec<(&'static str, &'static str)>,
+    /// The in-service choices: 无 (none earned in service) first, then
+    /// the levels; no default either way.
+    in_service: Vec<(&'static str, &'static str)>,
     today: String,
 }
 
@@ -157,6 +161,14 @@ pub(super) async fn page(
         educations: Education::ALL
             .iter()
             .map(|e| (Labelled::code(*e), Labelled::label(*e)))
+            .collect(),
+        in_service: std::iter::once((Labelled::code(Education::None), "无"))
+            .chain(
+                Education::ALL
+                    .iter()
+                    .filter(|e| **e != Education::None)
+                    .map(|e| (Labelled::code(*e), Labelled::label(*e))),
+            )
             .collect(),
         today: st.today().to_string(),
     };
@@ -242,7 +254,11 @@ async fn fill(
         .map(|e| {
             (
                 st.person_ref(&e.person),
-                format!("{} {}", village_name(r, &e.village), name_of(r, &e.person)),
+                person_option(
+                    &village_name(r, &e.village),
+                    &name_of(r, &e.person),
+                    &e.person,
+                ),
             )
         })
         .collect();
@@ -271,7 +287,10 @@ async fn fill(
                 })
                 .map(|v| village_name(r, &v))
                 .unwrap_or_default();
-            (st.person_ref(&x.id), format!("{village} {}", x.name))
+            (
+                st.person_ref(&x.id),
+                person_option(&village, &x.name, &x.id),
+            )
         })
         .collect();
     p.people.sort_by(|a, b| a.1.cmp(&b.1));

@@ -9,6 +9,7 @@ use touyan_records::CitizenId;
 use touyan_records::model::{ExitReason, Labelled, YoungCandidate, YoungMoveKind, YoungState};
 
 use super::town::{ExitLine, YoungPage};
+use crate::masking::person_option;
 use crate::pages::{Look, masked};
 use crate::scope::actor;
 use crate::state::{AppState, User, china_time};
@@ -185,9 +186,8 @@ pub(super) fn candidates(
             (
                 st.person_ref(e.person),
                 format!(
-                    "{} {}（{}）",
-                    l.village_name(&e.village),
-                    l.name(e.person),
+                    "{}（{}）",
+                    person_option(&l.village_name(&e.village), &l.name(e.person), e.person),
                     e.age.reason
                 ),
             )
@@ -216,7 +216,7 @@ fn exits(st: &AppState, p: &mut YoungPage, l: &YoungTown, a: &touyan_workflow::A
             .map(|id| {
                 (
                     st.person_ref(id),
-                    format!("{} {}", village_of(id), l.name(id)),
+                    person_option(&village_of(id), &l.name(id), id),
                 )
             })
             .collect();

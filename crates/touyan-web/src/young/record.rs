@@ -163,7 +163,7 @@ fn scored(form: &[(String, String)]) -> Result<young::Scored, Refusal> {
             Decimal::ZERO,
             Decimal::from(1_000_000),
         )?,
-        note: forms::optional(field("note"), "评分说明", 300)?,
+        note: field("note").to_owned(),
     })
 }
 
