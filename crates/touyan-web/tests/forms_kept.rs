@@ -77,9 +77,9 @@ async fn a_refused_form_comes_back_as_typed(db: TestDb) {
         "{html}"
     );
     for typed in [
-        r#"name="code" maxlength="40" required value="XL-2025-09""#,
+        r#"name="code" data-max="40" required value="XL-2025-09""#,
         r#"value="乡村振兴专题培训班""#,
-        r#"name="end" placeholder="YYYY-MM-DD" size="10" required value="2025-03-04""#,
+        r#"name="end" placeholder="如 2026-11-02" size="10" class="date" required value="2025-03-04""#,
         r#"value="4""#,
     ] {
         assert!(html.contains(typed), "{typed}: {html}");

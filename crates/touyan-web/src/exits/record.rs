@@ -59,10 +59,7 @@ async fn answer(
 ) -> Response {
     let r = match done {
         Ok(what) => {
-            return crate::http::done(
-                &format!("/exits?year={year}&town={}", town.as_str()),
-                &what,
-            );
+            return crate::http::done(&format!("/exits?year={year}&town={}", town.as_str()), &what);
         }
         Err(OfficeError::Store(e)) => return internal(e.into()),
         Err(OfficeError::NotFound) => return not_found_page(),

@@ -16,7 +16,6 @@ use touyan_workflow::Refusal;
 
 use super::town::page;
 use crate::forms;
-use crate::guard::see_other;
 use crate::http::{PageError, SignedForm, act};
 use crate::roles::Action;
 use crate::scope::by_from;
@@ -47,10 +46,19 @@ pub async fn record(
     };
     let r = match done {
         Ok(()) => {
-            return Ok(see_other(&format!(
-                "/reserves?year={year}&town={}",
-                town.as_str()
-            )));
+            let said = match field("action") {
+                "secondment" => "已登记挂职锻炼".to_owned(),
+                "worklog" => "已登记挂职工作日志".to_owned(),
+                "appraisal" => "已登记挂职鉴定意见".to_owned(),
+                "reserve" => "已列入后备人员".to_owned(),
+                "unreserve" => "已调出后备人员".to_owned(),
+                "report" => format!("已登记 {year} 年度后备队伍建设情况报告"),
+                _ => "已保存".to_owned(),
+            };
+            return Ok(crate::http::done(
+                &format!("/reserves?year={year}&town={}", town.as_str()),
+                &said,
+            ));
         }
         Err(OfficeError::Store(e)) => return Err(e.into()),
         Err(OfficeError::NotFound) => return Err(PageError::NotFound),
