@@ -203,11 +203,35 @@ pub fn run(db: &str, o: &Options<'_>) -> ExitCode {
         .await;
         bars.show(ProgressBar::hidden());
         let done = done?;
-        Ok::<_, Failure>((done.head, done.towns))
+        // Who could not be judged, by town, for the closing lines.
+        let missing = if done.head.not_judged > 0 {
+            let by_town = touyan_office::year_start::missing_facts(&store, year)
+                .await
+                .map_err(|e| match e {
+                    touyan_office::OfficeError::Store(s) => Failure::Store(s),
+                    e => Failure::Refused(e.to_string()),
+                })?;
+            let names: Vec<touyan_records::model::Town> = store.list().await?;
+            by_town
+                .into_iter()
+                .filter(|(t, _)| town.is_none_or(|x| x == *t))
+                .map(|(t, n)| {
+                    let name = names
+                        .iter()
+                        .find(|x| x.code == t)
+                        .map_or_else(|| t.to_string(), |x| x.name.clone());
+                    (name, n)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok::<_, Failure>((done.head, done.towns, missing))
     });
     match result {
-        Ok((head, towns)) => {
+        Ok((head, towns, missing)) => {
             summary(&head, &towns);
+            unjudged_lines(&missing, year);
             ExitCode::SUCCESS
         }
         Err(Failure::Refused(m)) => fail(2, m),
@@ -252,4 +276,19 @@ fn summary(h: &Head, towns: &[CycleTown]) {
             h.example_values.join("、")
         );
     }
+}
+
+/// Which towns have secretaries the proposal could not judge, and where
+/// their village facts are entered (the browser says the same, by name,
+/// on each town's list page).
+fn unjudged_lines(missing: &[(String, usize)], year: i32) {
+    if missing.is_empty() {
+        return;
+    }
+    let towns: Vec<String> = missing.iter().map(|(t, n)| format!("{t} {n} 名")).collect();
+    println!("  未参与测算的书记：{}", towns.join("、"));
+    println!(
+        "  补录 {} 年村情：在网页“村级单位”打开该村，填写“村年度情况”；或导入名册模板的“村年度情况”表。补录后重新测算。",
+        year - 1
+    );
 }

@@ -436,3 +436,44 @@ async fn cycle_and_payroll(db: TestDb) {
 }
 
 both_backends!(cycle_payroll, cycle_and_payroll);
+
+/// The next year, before anyone has entered this year's village facts:
+/// the command says, town by town, how many secretaries could not be
+/// judged, and where the facts are entered (issue 18).
+async fn unjudged_towns_are_named(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = db.url.clone();
+    ok(d, &url, &["demo", "--as-of", "2025-03-01"]);
+    let out = ok(d, &url, &["cycle", "--year", "2026"]);
+    let line = out
+        .lines()
+        .find(|l| l.contains("未参与测算的书记："))
+        .unwrap_or_else(|| panic!("no town named: {out}"));
+    assert!(line.contains("化龙镇 ") && line.contains(" 名"), "{line}");
+    assert!(
+        out.contains("补录 2025 年村情：在网页“村级单位”打开该村，填写“村年度情况”"),
+        "{out}"
+    );
+    // The count the head line gives is the towns' sum.
+    let total: usize = line
+        .split_once('：')
+        .unwrap()
+        .1
+        .split('、')
+        .map(|t| {
+            t.trim_end_matches(" 名")
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert!(
+        out.contains(&format!("另有 {total} 名书记因缺少上一年度村情")),
+        "{total}: {out}"
+    );
+}
+
+both_backends!(unjudged_cycle, unjudged_towns_are_named);

@@ -122,8 +122,23 @@ pub struct Dashboard {
     pub towns: Vec<TownChart>,
     /// What the page's charts draw.
     pub chart: Chart,
-    /// What needs action, in Chinese.
-    pub warnings: Vec<String>,
+    /// What needs action, in Chinese, each with the page where it is
+    /// done (the API gives the sentences only).
+    pub warnings: Vec<Warning>,
+}
+
+/// A dashboard warning: its sentence and the page where it is handled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub text: String,
+    pub href: String,
+}
+
+impl Serialize for Warning {
+    /// As the sentence alone, as `/api/v1/dashboard` has always given it.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
 }
 
 /// What the charts of the page get (`static/dashboard.js`): the chart's
@@ -284,20 +299,23 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
             };
             // The warnings from the town's own counts (one definition of
             // over the quota and not filed: `TownChart`'s).
+            let list = format!("/lists/{year}/{}", t.code);
             if t.over_quota() > 0 {
-                warnings.push(format!(
-                    "{}：{year} 年名单 {} 人，超过名额 {} 名（第一条）",
-                    t.name,
-                    t.listed,
-                    t.quota.unwrap_or(0)
-                ));
+                warnings.push(Warning {
+                    text: format!(
+                        "{}：{year} 年名单 {} 人，超过名额 {} 名（第一条）",
+                        t.name,
+                        t.listed,
+                        t.quota.unwrap_or(0)
+                    ),
+                    href: list.clone(),
+                });
             }
             if t.unfiled() > 0 {
-                warnings.push(format!(
-                    "{}：{year} 年名单中有 {} 人尚未备案",
-                    t.name,
-                    t.unfiled()
-                ));
+                warnings.push(Warning {
+                    text: format!("{}：{year} 年名单中有 {} 人尚未备案", t.name, t.unfiled()),
+                    href: list,
+                });
             }
             totals.towns += 1;
             totals.units += t.units;
@@ -310,7 +328,10 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
             t
         })
         .collect();
-    warnings.extend(shortfalls.iter().map(Shortfall::warning));
+    warnings.extend(shortfalls.iter().map(|s| Warning {
+        text: s.warning(),
+        href: format!("/reserves?year={year}&town={}", s.town),
+    }));
     // Cases a competency evaluation opened, until each is ended (issue 5,
     // item 5): counted per town, no names (every role sees the dashboard).
     // A town role without a (valid) town has no desk and sees none.
@@ -332,9 +353,10 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
                 .iter()
                 .find(|t| t.code == town)
                 .map_or(town, |t| t.name.as_str());
-            warnings.push(format!(
-                "{name}：胜任度评价开启的约谈或退出事项 {n} 项待办理（第十二条）"
-            ));
+            warnings.push(Warning {
+                text: format!("{name}：胜任度评价开启的约谈或退出事项 {n} 项待办理（第十二条）"),
+                href: "/todo".to_owned(),
+            });
         }
         // Daily management reminders (the inferred Chapter 2), per town.
         let scope = desk.town().map(touyan_records::TownCode::as_str);
@@ -343,7 +365,10 @@ async fn compute(st: &AppState, user: &User, today: time::Date) -> Result<Dashbo
                 .iter()
                 .find(|t| t.code == town)
                 .map_or(town.as_str(), |t| t.name.as_str());
-            warnings.push(format!("{name}：日常管理提醒 {n} 项（第二章，推定）"));
+            warnings.push(Warning {
+                text: format!("{name}：日常管理提醒 {n} 项（第二章，推定）"),
+                href: format!("/daily?town={town}"),
+            });
         }
     }
     let chart = if towns.len() <= CHART_TOWNS {

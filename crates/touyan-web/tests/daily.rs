@@ -77,6 +77,14 @@ async fn records_and_reminders(db: TestDb) {
         "{w}"
     );
     assert!(w.contains("圣城街道：日常管理提醒 2 项"), "{w}");
+    // On the page, each warning leads to where it is handled (issue 18).
+    let home = page(&h, &admin, "/").await;
+    assert!(
+        home.contains(&format!(
+            r#"<a href="/daily?town={T1}">洛城街道：日常管理提醒 2 项（第二章，推定）</a>"#
+        )),
+        "{home}"
+    );
     let w = dashboard_warnings(&h, &op).await;
     assert!(w.contains("洛城街道：日常管理提醒 2 项"), "{w}");
     assert!(!w.contains("圣城街道"), "a town sees its own: {w}");

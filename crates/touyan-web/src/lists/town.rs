@@ -170,7 +170,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
             .as_ref()
             .map(|r| r.comment.clone())
             .unwrap_or_default(),
-        run_by: l.run.run_by.clone(),
+        run_by: v.signers.name(&l.run.run_by),
         run_at: china_time(l.run.run_at),
         as_of: l.run.town.as_of.to_string(),
         policy_id: l.run.town.policy_id.clone(),
@@ -194,7 +194,7 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
                 label: m.entry.kind.label(),
                 to: m.entry.to.label(),
                 comment: m.entry.comment,
-                by: m.by,
+                by: v.signers.name(&m.by),
                 at: china_time(m.at),
             })
             .collect(),

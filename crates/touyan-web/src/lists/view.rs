@@ -102,6 +102,8 @@ pub(super) struct View {
     refs: Vec<String>,
     /// Who the proposal leaves out, and why.
     pub(super) unjudged: Vec<UnjudgedView>,
+    /// The names of who ran the proposal and made the moves.
+    pub(super) signers: touyan_office::signers::Signers,
 }
 
 /// Why a town's list cannot be shown.
@@ -131,11 +133,17 @@ pub(super) async fn load(
     };
     let refs = list.rows.iter().map(|r| st.person_ref(&r.person)).collect();
     let unjudged = unjudged(user, store, year, town, Some(&list)).await?;
+    let by: Vec<&str> = std::iter::once(list.run.run_by.as_str())
+        .chain(list.moves.iter().map(|m| m.by.as_str()))
+        .chain(list.exception_moves.iter().map(|m| m.by.as_str()))
+        .collect();
+    let signers = touyan_office::signers::of(store, &by).await?;
     Ok(Ok(View {
         town_name,
         list,
         refs,
         unjudged,
+        signers,
     }))
 }
 

@@ -39,7 +39,7 @@ struct DashboardPage<'a> {
     matching: u64,
     towns: Vec<TownLine<'a>>,
     pager: Pager,
-    warnings: &'a [String],
+    warnings: &'a [crate::charts::Warning],
     more_warnings: usize,
     policy_warning: Option<String>,
     /// The charts' data (`dashboard.js`), the chart's towns only.

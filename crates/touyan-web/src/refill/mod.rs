@@ -247,6 +247,89 @@ struct Fill {
     flagged: bool,
 }
 
+/// What the second pass puts back, and where the refusal goes.
+struct Sent<'a> {
+    values: HashMap<&'a str, Vec<&'a str>>,
+    /// The name of the field the refusal concerns.
+    flag: Option<String>,
+    refusal: String,
+}
+
+type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// One control of the form sent: its value put back as sent (a select's
+/// chosen options are marked by [`Fill::select`] as they come), and the
+/// refusal placed after it when it is the field the refusal names.
+fn put(el: &mut Element, f: &mut Fill, sent: &Sent<'_>) -> Outcome {
+    let values = &sent.values;
+    let Some(name) = el.get_attribute("name") else {
+        return Ok(());
+    };
+    if secret(&name) {
+        return Ok(());
+    }
+    let tag = el.tag_name();
+    let kind = el.get_attribute("type").unwrap_or_default();
+    let Some(typed) = values.get(name.as_str()) else {
+        if tag == "select" {
+            f.select = None;
+        }
+        // A checkbox left unticked is not sent: unticked it stays.
+        if kind == "checkbox" && !values.is_empty() {
+            el.remove_attribute("checked");
+        }
+        return Ok(());
+    };
+    match (tag.as_str(), kind.as_str()) {
+        ("input", "hidden" | "submit" | "button" | "reset" | "image" | "file" | "password") => {}
+        ("button", _) => {}
+        ("input", "checkbox" | "radio") => {
+            let v = el.get_attribute("value").unwrap_or_else(|| "on".into());
+            if typed.contains(&v.as_str()) {
+                el.set_attribute("checked", "")?;
+            } else {
+                el.remove_attribute("checked");
+            }
+        }
+        ("select", _) => {
+            let k = f.used.entry(name.clone()).or_default();
+            let chosen = if el.has_attribute("multiple") {
+                typed.iter().map(|s| (*s).to_owned()).collect()
+            } else {
+                typed
+                    .get(*k)
+                    .map(|s| vec![(*s).to_owned()])
+                    .unwrap_or_default()
+            };
+            *k += 1;
+            f.select = Some(chosen);
+        }
+        (tag, _) => {
+            let k = f.used.entry(name.clone()).or_default();
+            if let Some(v) = typed.get(*k) {
+                if tag == "textarea" {
+                    el.set_inner_content(v, ContentType::Text);
+                } else {
+                    el.set_attribute("value", v)?;
+                }
+            }
+            *k += 1;
+        }
+    }
+    if !f.flagged && sent.flag.as_deref() == Some(name.as_str()) {
+        f.flagged = true;
+        el.set_attribute("aria-invalid", "true")?;
+        el.after(
+            &format!(
+                "<span class=\"field-error\" role=\"note\">{}</span>",
+                escape(&sent.refusal)
+            ),
+            ContentType::Html,
+        );
+    }
+    Ok(())
+}
+
 /// The page with the form `typed` came from filled in as it was sent,
 /// the refusal (if the page shows one) beside the field it names, the
 /// `<details>` around the form open, and `notice` (if any) at the top.
@@ -269,78 +352,18 @@ pub fn refill(html: &str, typed: &Typed, notice: Option<&Notice>) -> String {
                 m.entry(k.as_str()).or_default().push(v.as_str());
                 m
             });
+    let sent = Sent {
+        values,
+        flag,
+        refusal,
+    };
     let st = Rc::new(RefCell::new(Fill::default()));
-    let put = |el: &mut Element| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let fill_one = |el: &mut Element| -> Outcome {
         let mut f = st.borrow_mut();
         if !f.in_target {
             return Ok(());
         }
-        let Some(name) = el.get_attribute("name") else {
-            return Ok(());
-        };
-        if secret(&name) {
-            return Ok(());
-        }
-        let tag = el.tag_name();
-        let kind = el.get_attribute("type").unwrap_or_default();
-        let Some(sent) = values.get(name.as_str()) else {
-            if tag == "select" {
-                f.select = None;
-            }
-            // A checkbox left unticked is not sent: unticked it stays.
-            if kind == "checkbox" && !values.is_empty() {
-                el.remove_attribute("checked");
-            }
-            return Ok(());
-        };
-        match (tag.as_str(), kind.as_str()) {
-            ("input", "hidden" | "submit" | "button" | "reset" | "image" | "file" | "password") => {
-            }
-            ("button", _) => {}
-            ("input", "checkbox" | "radio") => {
-                let v = el.get_attribute("value").unwrap_or_else(|| "on".into());
-                if sent.contains(&v.as_str()) {
-                    el.set_attribute("checked", "")?;
-                } else {
-                    el.remove_attribute("checked");
-                }
-            }
-            ("select", _) => {
-                let k = f.used.entry(name.clone()).or_default();
-                let chosen = if el.has_attribute("multiple") {
-                    sent.iter().map(|s| (*s).to_owned()).collect()
-                } else {
-                    sent.get(*k)
-                        .map(|s| vec![(*s).to_owned()])
-                        .unwrap_or_default()
-                };
-                *k += 1;
-                f.select = Some(chosen);
-            }
-            (tag, _) => {
-                let k = f.used.entry(name.clone()).or_default();
-                if let Some(v) = sent.get(*k) {
-                    if tag == "textarea" {
-                        el.set_inner_content(v, ContentType::Text);
-                    } else {
-                        el.set_attribute("value", v)?;
-                    }
-                }
-                *k += 1;
-            }
-        }
-        if !f.flagged && flag.as_deref() == Some(name.as_str()) {
-            f.flagged = true;
-            el.set_attribute("aria-invalid", "true")?;
-            el.after(
-                &format!(
-                    "<span class=\"field-error\" role=\"note\">{}</span>",
-                    escape(&refusal)
-                ),
-                ContentType::Html,
-            );
-        }
-        Ok(())
+        put(el, &mut f, &sent)
     };
     let handlers = vec![
         element!("form", |el| {
@@ -368,7 +391,7 @@ pub fn refill(html: &str, typed: &Typed, notice: Option<&Notice>) -> String {
             f.details_seen += 1;
             Ok(())
         }),
-        element!("input, select, textarea, button", put),
+        element!("input, select, textarea, button", fill_one),
         element!("option", |el| {
             let f = st.borrow();
             if !f.in_target {
