@@ -22,6 +22,19 @@ async fn value_of(c: &Client, css: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Whether `css` is on screen (the page scrolled to it).
+async fn in_view(c: &Client, css: &str) -> bool {
+    c.execute(
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();\
+         return r.top >= 0 && r.top < window.innerHeight;",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .unwrap()
+    .as_bool()
+    .unwrap()
+}
+
 async fn fill_session(c: &Client, code: &str, title: &str, start: &str, end: &str) {
     fill(c, "#session-form input[name=code]", code).await;
     fill(c, "#session-form input[name=title]", title).await;
@@ -68,6 +81,10 @@ async fn a_clerk_loses_nothing(width: u32, height: u32) {
     );
     let beside = text_of(c, "#session-form .field-error").await;
     assert!(beside.contains("开始日期"), "{beside}");
+    assert!(
+        in_view(c, "#session-form .field-error").await,
+        "scrolled to the refusal"
+    );
     let shot = c.screenshot().await.unwrap();
     std::fs::write(artifacts().join(format!("form-refused-{width}.png")), shot).unwrap();
 

@@ -57,3 +57,15 @@ document.addEventListener('click', function (e) {
   e.preventDefault();
   window.print();
 });
+
+// A form given back as it was typed (a refusal, or a session that
+// expired) is brought into view, its refused field focused: on a long
+// page it may sit far below the message at the top.
+(function () {
+  var f = document.querySelector('form[data-refilled]');
+  if (!f) return;
+  var bad = f.querySelector('[aria-invalid="true"]');
+  (f.previousElementSibling && f.previousElementSibling.classList.contains('attention')
+    ? f.previousElementSibling : f).scrollIntoView({ block: 'start' });
+  if (bad && bad.focus) bad.focus({ preventScroll: true });
+})();

@@ -91,7 +91,8 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'date-button';
-    button.textContent = '📅';
+    // Words, not an emoji: an office PC may have no emoji font.
+    button.textContent = '选日期';
     button.title = '选择日期';
     button.setAttribute('aria-label', '选择日期' + (name ? '：' + name : ''));
     button.disabled = input.disabled || input.readOnly;

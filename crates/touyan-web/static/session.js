@@ -1,5 +1,6 @@
 // A signed-in page (body data-idle = seconds a session may stay unused)
-// warns a few minutes before the session would expire, with a button
+// warns a few minutes before the session would expire, in a bar kept at
+// the top of the window (not over a form's buttons at its foot), with a button
 // that keeps it (POST /session with the page's CSRF token); once it has
 // expired, it says so and that a form sent now is kept until sign-in.
 (function () {
@@ -16,7 +17,7 @@
       bar.id = 'session-warning';
       bar.className = 'session-warning';
       bar.setAttribute('role', 'alert');
-      document.body.appendChild(bar);
+      document.body.insertBefore(bar, document.body.firstChild);
     }
     bar.textContent = text;
     if (withButton) {

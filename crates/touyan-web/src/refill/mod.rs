@@ -372,6 +372,17 @@ pub fn refill(html: &str, typed: &Typed, notice: Option<&Notice>) -> String {
             f.form_seen += 1;
             if f.in_target {
                 el.set_attribute("data-refilled", "")?;
+                // A long page: what a restored form needs said, said by it
+                // too (the page scrolls to it, `busy.js`).
+                if let Some(n) = notice.filter(|n| n.kind == NoticeKind::Attention) {
+                    el.before(
+                        &format!(
+                            "<p class=\"notice attention\" role=\"note\">{}</p>",
+                            escape(&n.text)
+                        ),
+                        ContentType::Html,
+                    );
+                }
                 if let Some(h) = el.end_tag_handlers() {
                     let st = Rc::clone(&st);
                     let end: EndTagHandler<'static> = Box::new(move |_| {

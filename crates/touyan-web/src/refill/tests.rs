@@ -148,6 +148,8 @@ fn a_notice_goes_in_the_notices_box_escaped() {
     };
     let out = refill(PAGE, &t, Some(&a));
     assert!(out.contains(r#"role="alert" id="page-notice">登录已超时，请确认后重新提交"#));
+    // Said by the form too: the page may be long.
+    assert!(out.contains(r#"<p class="notice attention" role="note">登录已超时，请确认后重新提交</p><form method="post" action="/training" id="session-form" data-refilled="">"#), "{out}");
     assert!(out.contains(r#"name="code" maxlength="40" value="Z""#));
 }
 
