@@ -237,17 +237,21 @@ fn china() -> UtcOffset {
     UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC)
 }
 
-/// The session token in a request's cookies.
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// The value of the cookie `name` in a request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The session token in a request's cookies.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The client's address, for the audit trail ("-" when unknown).

@@ -28,7 +28,7 @@ use time::{Duration, PrimitiveDateTime};
 
 use crate::auth;
 use crate::refill::{Notice, NoticeKind, Typed, refill, secret, with_notice};
-use crate::state::AppState;
+use crate::state::{AppState, cookie};
 
 /// The cookie naming a kept form (a random id; the form is here).
 pub const RESUME_COOKIE: &str = "touyan_resume";
@@ -98,17 +98,6 @@ pub fn done(to: &str, what: &str) -> Response {
         res.headers_mut().insert(NOTICE_HEADER, v);
     }
     res
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 fn set_cookie(res: &mut Response, name: &str, value: &str, max_age: i64, secure: bool) {
