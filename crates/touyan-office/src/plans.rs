@@ -347,6 +347,8 @@ pub struct Plan {
     pub file: Option<AnnualPlan>,
     /// The plan's moves, in order, with who and when.
     pub moves: Vec<PlanMoveRun>,
+    /// The names of who made the moves.
+    pub signers: crate::signers::Signers,
     /// The parameters in force on the plan's day ([`when::plan_day`]).
     params: Params,
 }
@@ -400,6 +402,8 @@ pub async fn plan(
         None => Vec::new(),
     };
     let day = when::plan_day(plan.as_ref().and_then(|p| p.notice_start), today);
+    let by_names: Vec<&str> = moves.iter().map(|m| m.by.as_str()).collect();
+    let signers = crate::signers::of(store, &by_names).await?;
     Ok(Plan {
         year,
         person: person.clone(),
@@ -408,6 +412,7 @@ pub async fn plan(
         village_name,
         file: store.annual_plan(year, person).await?,
         moves,
+        signers,
         params: when::params_on(policy, day)?,
         roster,
         plan,

@@ -45,17 +45,23 @@ pub struct YoungTown {
     pub candidates: Vec<YoungCandidate>,
     /// Every move of the town's candidates, in the order they were made.
     pub moves: Vec<YoungMoveRun>,
+    /// The names of who made the moves.
+    pub signers: crate::signers::Signers,
 }
 
 /// `town`'s young cadres, candidates and moves for `year`.
 pub async fn town(store: &Store, year: i32, town: TownCode) -> Result<YoungTown, OfficeError> {
+    let moves = store.young_moves(town).await?;
+    let by: Vec<&str> = moves.iter().map(|m| m.by.as_str()).collect();
+    let signers = crate::signers::of(store, &by).await?;
     Ok(YoungTown {
         town,
         year,
         young: store.young_records(year, town).await?,
         records: store.town_records(year, town).await?,
         candidates: store.young_candidates(town).await?,
-        moves: store.young_moves(town).await?,
+        moves,
+        signers,
     })
 }
 

@@ -234,7 +234,10 @@ async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
         StatusCode::SEE_OTHER
     );
     let page = get(&path()).session(Some(&op.0)).send(&h).await.text();
-    assert!(page.contains("录入人 op1，确认人 rev1"), "{page}");
+    assert!(
+        page.contains("录入人 op1 测试（op1），确认人 rev1 测试（rev1）"),
+        "{page}"
+    );
 
     // Three codes for Party members, printed with their QR codes on the
     // batch's page.
@@ -284,7 +287,7 @@ async fn codes_and_paper_to_an_exit_case(db: TestDb, exits: bool) {
     let batches = &page[page.find("id=\"eval-batches\"").expect("the batches")..];
     assert!(
         batches.contains(&format!(
-            "<td><a href=\"{}/codes/1\">1</a></td><td>op1</td><td>",
+            "<td><a href=\"{}/codes/1\">1</a></td><td>op1 测试（op1）</td><td>",
             path()
         )) && batches.contains("</td><td>党员</td><td>1</td><td>3</td><td>0</td></tr></tbody>"),
         "{batches}"
@@ -735,7 +738,7 @@ async fn a_reload_shows_the_same_codes_and_issuing_again_is_confirmed(db: TestDb
     let codes = codes_in(&first);
     assert_eq!(codes.len(), 2, "{first}");
     assert!(
-        first.contains("第 1 批") && first.contains("由 op1 生成"),
+        first.contains("第 1 批") && first.contains("由 op1 测试（op1） 生成"),
         "{first}"
     );
     assert!(first.contains("id=\"print-button\"") && first.contains("id=\"print-back\""));

@@ -529,7 +529,7 @@ async fn the_years_proposal_is_decided_from_the_page(db: TestDb) {
     for want in [
         "张三",
         "判定日 2026-01-01",
-        "op1 于",
+        "op1 测试（op1） 于",
         "纳入名额 1 名",
         "连续任职年限：5 年",
         "村集体经济收入 80 万元",

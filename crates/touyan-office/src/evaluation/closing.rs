@@ -211,6 +211,7 @@ mod tests {
             }],
             ballots: Vec::new(),
             cases: Vec::new(),
+            signers: Default::default(),
         }
     }
 

@@ -99,6 +99,8 @@ pub struct TownHalf {
     /// The exits for a failed evaluation on record of the people with a
     /// case (what confirming a case wrote; [`TownHalf::case_state`]).
     pub case_exits: Vec<Exit>,
+    /// The names of who signed off and issued the codes.
+    pub signers: crate::signers::Signers,
 }
 
 impl TownHalf {
@@ -259,13 +261,22 @@ pub async fn town_half(
     } else {
         Vec::new()
     };
+    let signoffs = store.eval_signoffs(year, half, town).await?;
+    let batches = store.code_batches(year, half, town).await?;
+    let by: Vec<&str> = signoffs
+        .iter()
+        .flat_map(|s| [s.entered_by.as_str(), s.confirmed_by.as_str()])
+        .chain(batches.iter().map(|b| b.by.as_str()))
+        .filter(|u| !u.is_empty())
+        .collect();
+    let signers = crate::signers::of(store, &by).await?;
     Ok(TownHalf {
         year,
         half,
         town,
-        signoffs: store.eval_signoffs(year, half, town).await?,
+        signoffs,
         raters: store.rater_counts(year, half, town).await?,
-        batches: store.code_batches(year, half, town).await?,
+        batches,
         voided: store.voided_codes(year, half, town).await?,
         counts: store.code_counts(year, half, town).await?,
         paper: store.paper_counts(year, half, town).await?,
@@ -274,6 +285,7 @@ pub async fn town_half(
         eval,
         listed,
         ballots,
+        signers,
     })
 }
 

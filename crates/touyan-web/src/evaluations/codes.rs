@@ -379,7 +379,11 @@ pub async fn batch(
                 half_label(v.th.half)
             ),
             town_name: v.town_name,
-            batch: format!("第 {seq} 批，{} 由 {} 生成", china_time(b.at), b.by),
+            batch: format!(
+                "第 {seq} 批，{} 由 {} 生成",
+                china_time(b.at),
+                v.th.signers.name(&b.by)
+            ),
             kept_until: china_time(until),
             codes: slips,
             back,

@@ -162,10 +162,16 @@ fn sign_view(th: &TownHalf, part: SignPart) -> SignView {
             who: if s.state == SignState::Confirmed {
                 format!(
                     "第 {} 次录入，录入人 {}，确认人 {}",
-                    s.version, s.entered_by, s.confirmed_by
+                    s.version,
+                    th.signers.name(&s.entered_by),
+                    th.signers.name(&s.confirmed_by)
                 )
             } else {
-                format!("第 {} 次录入，录入人 {}", s.version, s.entered_by)
+                format!(
+                    "第 {} 次录入，录入人 {}",
+                    s.version,
+                    th.signers.name(&s.entered_by)
+                )
             },
             version: s.version,
         },
@@ -263,7 +269,7 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
         .iter()
         .map(|b| BatchView {
             seq: b.batch.seq,
-            by: b.by.clone(),
+            by: th.signers.name(&b.by),
             at: china_time(b.at),
             group: b.batch.group.label(),
             people: b.batch.people,

@@ -150,7 +150,7 @@ fn page(
                 to: m.entry.to.label(),
                 comment: m.entry.comment.clone(),
                 detail: m.entry.detail.clone(),
-                by: m.by.clone(),
+                by: v.signers.name(&m.by),
                 at: china_time(m.at),
             })
             .collect(),

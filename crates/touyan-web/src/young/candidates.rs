@@ -174,7 +174,7 @@ pub(super) fn candidates(
             kind: m.entry.kind.label(),
             to: m.entry.to.label(),
             comment: m.entry.comment.clone(),
-            by: m.by.clone(),
+            by: l.signers.name(&m.by),
             at: china_time(m.at),
         })
         .collect();
