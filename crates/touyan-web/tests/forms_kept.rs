@@ -362,3 +362,76 @@ async fn a_refused_daily_record_keeps_its_person_and_panel(db: TestDb) {
 }
 
 both_backends!(daily, a_refused_daily_record_keeps_its_person_and_panel);
+
+/// A page left open across a new sign-in (in another tab) carries the
+/// old session's token: its form is refused as every such form is, but
+/// given back on its page, restored, rather than lost.
+async fn a_page_older_than_the_sign_in_gives_its_form_back(db: TestDb) {
+    let h = harness(&db, true).await;
+    let old = web_sign_in(&h, "op1", "", "").await.session().unwrap();
+    let old_csrf = touyan_web::auth::csrf_token(&old);
+    let new = web_sign_in(&h, "op1", "", "").await.session().unwrap();
+    let page = format!("/training?year=2025&town={T1}");
+    let a = post("/training")
+        .form(&training_form(&old_csrf, "2025-03-01"))
+        .session(Some(&new))
+        .header("host", HOST)
+        .header("referer", &format!("http://{HOST}{page}"))
+        .send(&h)
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(a.header("location").as_deref(), Some(page.as_str()));
+    let resume = cookie_of(&a, "touyan_resume").expect("kept");
+    let html = get(&page)
+        .session(Some(&new))
+        .header("cookie", &format!("touyan_resume={resume}"))
+        .send(&h)
+        .await
+        .text();
+    assert!(
+        html.contains("页面已过期（其间曾重新登录），您填写的内容已保留，请确认后重新提交"),
+        "{html}"
+    );
+    assert!(html.contains(r#"value="乡村振兴专题培训班""#), "{html}");
+    // Nothing was recorded; signed out, the same form is refused plainly.
+    assert!(!html.contains("<td class=\"mono\">XL-2025-09</td>"));
+    let anon = post("/training")
+        .form(&training_form(&old_csrf, "2025-03-01"))
+        .send(&h)
+        .await;
+    assert_eq!(anon.header("location").as_deref(), Some("/login"));
+}
+
+both_backends!(stale, a_page_older_than_the_sign_in_gives_its_form_back);
+
+/// One user's expired forms cannot crowd out others': the browser's kept
+/// form is replaced, and a user keeps at most two.
+async fn kept_forms_are_bounded_per_user(db: TestDb) {
+    let h = harness(&db, true).await;
+    let token = web_sign_in(&h, "op1", "", "").await.session().unwrap();
+    let csrf = touyan_web::auth::csrf_token(&token);
+    h.clock.advance(Duration::minutes(31));
+    let send = |cookie: Option<String>| {
+        let mut c = post("/training")
+            .form(&training_form(&csrf, "2025-03-01"))
+            .session(Some(&token));
+        if let Some(r) = cookie {
+            c = c.header("cookie", &format!("touyan_resume={r}"));
+        }
+        c
+    };
+    let mut last = cookie_of(&send(None).send(&h).await, "touyan_resume");
+    for _ in 0..5 {
+        last = cookie_of(&send(last).send(&h).await, "touyan_resume");
+        assert_eq!(h.state.interrupted().len(), 1, "replaced, not added");
+    }
+    for _ in 0..5 {
+        send(None).send(&h).await;
+    }
+    assert_eq!(
+        h.state.interrupted().len(),
+        touyan_web::http::keep::KEPT_PER_USER
+    );
+}
+
+both_backends!(bounded, kept_forms_are_bounded_per_user);

@@ -109,7 +109,7 @@ async fn a_month_is_computed_reviewed_approved_and_paid(db: TestDb) {
     // Said on the next page (issue 18 item 4), with the new state.
     assert_eq!(
         computed.notice().as_deref(),
-        Some("已计算发放：洛城街道 2025 年 6 月补贴发放，现为“已计算待审核”")
+        Some("已计算：洛城街道 2025 年 6 月补贴发放，现为“已计算待审核”")
     );
     let run = h.store.pay_run(month, t1).await.unwrap().unwrap();
     assert_eq!(

@@ -177,7 +177,12 @@ pub async fn record(
         "work" => "已保存工作纪实",
         "report" => "已保存年度述职",
         "leave" => "已登记请假申请",
-        "leave_move" => "已办理请假审批",
+        "leave_move" => match field("kind") {
+            "approve" => "已批准请假",
+            "refuse" => "已不予批准请假",
+            "return" => "已登记销假",
+            _ => "已办理请假",
+        },
         "honour" => "已登记表彰奖励",
         "recruit" => "已登记考录、选聘情况",
         "pension" => "已登记养老保险缴费",

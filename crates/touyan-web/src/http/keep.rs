@@ -43,6 +43,16 @@ pub const KEPT_FOR: Duration = Duration::hours(1);
 pub const KEPT_MAX: usize = 500;
 /// What the restored page says.
 pub const RESTORED: &str = "登录已超时，请确认后重新提交";
+/// What it says when the page was older than the user's sign-in (its
+/// form carried the token of a session since ended).
+pub const STALE_PAGE: &str = "页面已过期（其间曾重新登录），您填写的内容已保留，请确认后重新提交";
+/// How many kept forms one user may have at once (the newest).
+pub const KEPT_PER_USER: usize = 2;
+
+/// Marks the answer to a form without the session's CSRF token
+/// (`pages::csrf_refused`).
+#[derive(Clone, Copy, Debug)]
+pub struct CsrfRefused;
 
 struct Pending {
     owner: String,
@@ -52,6 +62,8 @@ struct Pending {
     made: PrimitiveDateTime,
     /// Its owner signed in again: the next visit to `page` restores it.
     ready: bool,
+    /// What the restored page says.
+    notice: &'static str,
 }
 
 /// The forms expired sessions interrupted, by the id in [`RESUME_COOKIE`].
@@ -65,10 +77,31 @@ impl Interrupted {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn keep(&self, p: Pending, now: PrimitiveDateTime) -> Option<String> {
+    /// Keeps `p` in place of `replacing` (the browser's kept form, if
+    /// any), with at most [`KEPT_PER_USER`] of its owner's and
+    /// [`KEPT_MAX`] in all, the oldest going first.
+    fn keep(&self, p: Pending, now: PrimitiveDateTime, replacing: Option<&str>) -> Option<String> {
         let id = auth::new_token().ok()?;
         let mut m = self.map();
         m.retain(|_, k| now - k.made < KEPT_FOR);
+        if let Some(old) = replacing {
+            m.remove(old);
+        }
+        loop {
+            let mine: Vec<(&String, PrimitiveDateTime)> = m
+                .iter()
+                .filter(|(_, k)| k.owner == p.owner)
+                .map(|(i, k)| (i, k.made))
+                .collect();
+            if mine.len() < KEPT_PER_USER {
+                break;
+            }
+            let oldest = mine
+                .iter()
+                .min_by_key(|(_, t)| *t)
+                .map(|(i, _)| (*i).clone())?;
+            m.remove(&oldest);
+        }
         while m.len() >= KEPT_MAX {
             let oldest = m
                 .iter()
@@ -219,7 +252,6 @@ async fn after_post(
     typed: Typed,
     mut res: Response,
 ) -> Response {
-    let secure = st.config().secure_cookies;
     match typed.path.as_str() {
         "/login" => {
             signed_in(st, headers, &typed, &mut res);
@@ -231,39 +263,77 @@ async fn after_post(
     if location(&res) == Some("/login") {
         // Signed out (the session expired) while filling the form in.
         if let Some(owner) = st.session_owner(headers).await {
-            let pairs = typed
-                .pairs
-                .into_iter()
-                .filter(|(k, _)| !secret(k))
-                .collect();
-            let now = st.now();
-            let p = Pending {
-                owner,
-                page: page_of(headers, &typed.path),
-                typed: Typed {
-                    path: typed.path,
-                    pairs,
-                },
-                made: now,
+            let to = page_of(headers, &typed.path);
+            let back = Back {
+                page: &to,
                 ready: false,
+                notice: RESTORED,
             };
-            if let Some(id) = st.interrupted().keep(p, now) {
-                set_cookie(
-                    &mut res,
-                    RESUME_COOKIE,
-                    &id,
-                    KEPT_FOR.whole_seconds(),
-                    secure,
-                );
-                set_location(&mut res, "/login?expired=1");
-            }
+            keep_for(st, headers, (owner, typed), back, &mut res);
+            set_location(&mut res, "/login?expired=1");
         }
+        return res;
+    }
+    if res.extensions().get::<CsrfRefused>().is_some()
+        && let Ok(Some(user)) = st.user(headers).await
+    {
+        // A page older than the user's sign-in: back to it, restored.
+        let to = page_of(headers, &typed.path);
+        let mut res = crate::guard::see_other(&to);
+        let back = Back {
+            page: &to,
+            ready: true,
+            notice: STALE_PAGE,
+        };
+        keep_for(st, headers, (user.username, typed), back, &mut res);
         return res;
     }
     if res.status().is_client_error() && res.status() != StatusCode::NOT_FOUND && is_html(&res) {
         return rewritten(res, |html| refill(html, &typed, None)).await;
     }
     res
+}
+
+/// Where and how a kept form is given back.
+struct Back<'a> {
+    /// The page it is restored on.
+    page: &'a str,
+    /// At the next visit, without signing in again (the user is signed in).
+    ready: bool,
+    notice: &'static str,
+}
+
+/// Keeps `typed` for `owner`, to be restored as `back` says, naming it in
+/// `res`'s cookie.
+fn keep_for(
+    st: &AppState,
+    headers: &HeaderMap,
+    (owner, typed): (String, Typed),
+    back: Back<'_>,
+    res: &mut Response,
+) {
+    let pairs = typed
+        .pairs
+        .into_iter()
+        .filter(|(k, _)| !secret(k))
+        .collect();
+    let now = st.now();
+    let p = Pending {
+        owner,
+        page: back.page.to_owned(),
+        typed: Typed {
+            path: typed.path,
+            pairs,
+        },
+        made: now,
+        ready: back.ready,
+        notice: back.notice,
+    };
+    let replacing = cookie(headers, RESUME_COOKIE);
+    if let Some(id) = st.interrupted().keep(p, now, replacing.as_deref()) {
+        let secure = st.config().secure_cookies;
+        set_cookie(res, RESUME_COOKIE, &id, KEPT_FOR.whole_seconds(), secure);
+    }
 }
 
 /// After a sign-in: back to the page whose form the expiry interrupted
@@ -318,11 +388,11 @@ async fn after_get(st: &AppState, headers: &HeaderMap, here: &str, mut res: Resp
         return res;
     }
     if let Some(id) = cookie(headers, RESUME_COOKIE)
-        && let Some(typed) = restorable(st, headers, &id, here).await
+        && let Some((typed, said)) = restorable(st, headers, &id, here).await
     {
         let n = Notice {
             kind: NoticeKind::Attention,
-            text: RESTORED.to_owned(),
+            text: said.to_owned(),
         };
         let mut res = rewritten(res, |html| refill(html, &typed, Some(&n))).await;
         set_cookie(&mut res, RESUME_COOKIE, "", 0, secure);
@@ -351,7 +421,12 @@ async fn after_get(st: &AppState, headers: &HeaderMap, here: &str, mut res: Resp
 
 /// The kept form to restore on `here`: its owner signed in again, this is
 /// its page, and the one asking is its owner. Taken out when given.
-async fn restorable(st: &AppState, headers: &HeaderMap, id: &str, here: &str) -> Option<Typed> {
+async fn restorable(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    here: &str,
+) -> Option<(Typed, &'static str)> {
     let owner = {
         let m = st.interrupted().map();
         let p = m.get(id)?;
@@ -364,7 +439,10 @@ async fn restorable(st: &AppState, headers: &HeaderMap, id: &str, here: &str) ->
     if user.username != owner {
         return None;
     }
-    st.interrupted().map().remove(id).map(|p| p.typed)
+    st.interrupted()
+        .map()
+        .remove(id)
+        .map(|p| (p.typed, p.notice))
 }
 
 #[cfg(test)]

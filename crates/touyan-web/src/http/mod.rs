@@ -19,7 +19,7 @@
 mod desk;
 mod error;
 mod extract;
-pub(crate) mod keep;
+pub mod keep;
 
 pub use desk::{CityDesk, Desk, TownDesk};
 pub use error::PageError;

@@ -129,11 +129,15 @@ pub async fn exception_move(
     };
     let by = by_from(&user, &origin);
     let action = field("action");
-    let said = ExceptionMoveKind::ALL
-        .iter()
-        .find(|k| k.code() == action)
-        .map_or("办理", |k| k.label());
-    let said = format!("已{said}：{} {year} 年度名单的例外事项", v.town_name);
+    let said = match ExceptionMoveKind::ALL.iter().find(|k| k.code() == action) {
+        Some(ExceptionMoveKind::Propose) => "已申请例外",
+        Some(ExceptionMoveKind::TownApprove) => "镇街已审核同意",
+        Some(ExceptionMoveKind::TownRefuse) => "镇街审核不同意",
+        Some(ExceptionMoveKind::Approve) => "市级已批准",
+        Some(ExceptionMoveKind::Refuse) => "市级不予批准",
+        None => "已办理",
+    };
+    let said = format!("{said}：{} {year} 年度名单的例外事项", v.town_name);
     let outcome = if action == ExceptionMoveKind::Propose.code() {
         let asked = office::Asked {
             rule: field("rule"),

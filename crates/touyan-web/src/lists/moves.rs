@@ -167,8 +167,8 @@ fn list_moved(town_name: &str, year: i32, action: &str) -> String {
         "confirm" => "，等待镇街审核人报送",
         "submit" => "，等待市级备案",
         "file" => "，已生效",
-        "send_back" => "，退回经办人修改",
-        "return" => "，退回镇街修改",
+        "send_back" => "，由经办人修改",
+        "return" => "，由镇街修改后重新报送",
         "adjust" => "，调整后需重新报送备案",
         _ => "",
     };

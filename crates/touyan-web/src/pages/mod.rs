@@ -218,12 +218,16 @@ pub(crate) fn forbidden() -> Response {
 }
 
 /// The answer to a form without the session's CSRF token.
+/// (Marked, so that the keep layer can give a signed-in user's form
+/// back: a page left open across a new sign-in carries the old token.)
 pub fn csrf_refused() -> Response {
-    message_page(
+    let mut res = message_page(
         StatusCode::FORBIDDEN,
         "请求被拒绝",
         "表单已失效或来源不明（CSRF 校验未通过），请刷新页面后重试。",
-    )
+    );
+    res.extensions_mut().insert(crate::http::keep::CsrfRefused);
+    res
 }
 
 // ---------------------------------------------------------------------------

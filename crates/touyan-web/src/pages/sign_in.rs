@@ -34,9 +34,13 @@ pub struct LoginQuery {
 
 /// What the sign-in page says when an expired session's form was kept.
 pub fn expired_notice(idle: time::Duration) -> String {
+    let how_long = if idle.whole_minutes() > 0 && idle.whole_seconds() % 60 == 0 {
+        format!("{} 分钟", idle.whole_minutes())
+    } else {
+        format!("{} 秒", idle.whole_seconds())
+    };
     format!(
-        "登录已超时（{} 分钟无操作）。请重新登录，您刚才填写的内容已保留，登录后将回到原页面。",
-        idle.whole_minutes()
+        "登录已超时（{how_long}无操作）。请重新登录，您刚才填写的内容已保留，登录后将回到原页面。"
     )
 }
 

@@ -82,8 +82,8 @@ pub async fn town_move(
             Ok(run) => done(
                 &format!("/pay/{}/{}", month_text(v.tm.month), v.tm.town.as_str()),
                 &format!(
-                    "已{}：{} {} 年 {} 月补贴发放，现为“{}”",
-                    kind.label(),
+                    "{}：{} {} 年 {} 月补贴发放，现为“{}”",
+                    pay_done(kind),
                     v.tm.town_name(),
                     v.tm.month.year(),
                     u8::from(v.tm.month.month()),
@@ -103,4 +103,15 @@ pub async fn town_move(
             }
         },
     )
+}
+
+/// A pay run's move, said as done.
+fn pay_done(kind: PayMoveKind) -> &'static str {
+    match kind {
+        PayMoveKind::Compute => "已计算",
+        PayMoveKind::Review => "镇街已审核",
+        PayMoveKind::Approve => "市级已批准",
+        PayMoveKind::Return => "已退回镇街",
+        PayMoveKind::Pay => "已确认发放",
+    }
 }

@@ -66,8 +66,8 @@ pub async fn plan_move(
         Ok(review) => Ok(done(
             &format!("/plans/{}/{}", v.year, st.person_ref(&v.person)),
             &format!(
-                "已{}：{}{} {} 年度工作计划，现为“{}”",
-                ask.kind.map_or("办理", |k| k.label()),
+                "{}：{} {} {} 年度工作计划，现为“{}”",
+                plan_done(ask.kind),
                 v.village_name,
                 v.name,
                 v.year,
@@ -78,5 +78,18 @@ pub async fn plan_move(
             let sent = (ask.kind == Some(PlanMoveKind::Save)).then(|| field("content"));
             refused(&st, &user, &opened, e, sent)
         }
+    }
+}
+
+/// A plan's move, said as done.
+fn plan_done(kind: Option<PlanMoveKind>) -> &'static str {
+    match kind {
+        Some(PlanMoveKind::Save) => "已保存",
+        Some(PlanMoveKind::Pass) => "评审已通过",
+        Some(PlanMoveKind::Fail) => "评审未通过",
+        Some(PlanMoveKind::Notice) => "已登记公示",
+        Some(PlanMoveKind::File) => "已备案",
+        Some(PlanMoveKind::Return) => "已退回修改",
+        None => "已办理",
     }
 }

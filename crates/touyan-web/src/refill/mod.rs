@@ -131,7 +131,8 @@ fn scan(html: &str) -> Scan {
             Ok(())
         }),
         text!("[role=alert]", |t| {
-            s.borrow_mut().alert.push_str(t.as_str());
+            // Text as the page has it: entities still written.
+            s.borrow_mut().alert.push_str(&unescape(t.as_str()));
             Ok(())
         }),
         element!("input, select, textarea, button", |el| {
@@ -141,7 +142,7 @@ fn scan(html: &str) -> Scan {
                 return Ok(());
             };
             let kind = el.get_attribute("type").unwrap_or_default();
-            let value = el.get_attribute("value").unwrap_or_default();
+            let value = unescape(&el.get_attribute("value").unwrap_or_default());
             let tag = el.tag_name();
             let label = match sc.label.as_mut() {
                 Some((text, taken @ false)) => {
@@ -185,8 +186,10 @@ fn sent_from(forms: &[FormSeen], typed: &Typed) -> Option<usize> {
         if !f.posts || action_path(&f.action) != typed.path {
             continue;
         }
+        // What the page saw (`seen`, `version`, `moves`) may have moved
+        // on since (a 409): it says nothing of which form was sent.
         let hidden_agree = f.hidden.iter().all(|(k, v)| {
-            k == "csrf"
+            matches!(k.as_str(), "csrf" | "seen" | "version" | "moves")
                 || sent
                     .get(k.as_str())
                     .is_none_or(|vs| vs.contains(&v.as_str()))
@@ -219,6 +222,28 @@ fn field_named<'a>(form: &'a FormSeen, refusal: &str) -> Option<&'a str> {
         .filter(|(text, _)| refusal.contains(text.as_str()))
         .max_by_key(|(text, _)| text.chars().count())
         .map(|(_, name)| name.as_str())
+}
+
+/// Text as written in HTML made plain: the entities this server's
+/// templates (askama) and [`escape`] write decoded. (A chunk cut inside
+/// an entity is left as it is: the page's own short sentences are not.)
+pub fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// A value for `lol_html`'s `set_attribute`, which escapes only `"`: a
+/// typed `&` stays a `&` (else `a&lt;b` would come back as `a<b`).
+fn attribute(v: &str) -> String {
+    v.replace('&', "&amp;")
 }
 
 /// Text made safe inside HTML text or a double-quoted attribute.
@@ -284,7 +309,7 @@ fn put(el: &mut Element, f: &mut Fill, sent: &Sent<'_>) -> Outcome {
         ("input", "hidden" | "submit" | "button" | "reset" | "image" | "file" | "password") => {}
         ("button", _) => {}
         ("input", "checkbox" | "radio") => {
-            let v = el.get_attribute("value").unwrap_or_else(|| "on".into());
+            let v = unescape(&el.get_attribute("value").unwrap_or_else(|| "on".into()));
             if typed.contains(&v.as_str()) {
                 el.set_attribute("checked", "")?;
             } else {
@@ -310,7 +335,7 @@ fn put(el: &mut Element, f: &mut Fill, sent: &Sent<'_>) -> Outcome {
                 if tag == "textarea" {
                     el.set_inner_content(v, ContentType::Text);
                 } else {
-                    el.set_attribute("value", v)?;
+                    el.set_attribute("value", &attribute(v))?;
                 }
             }
             *k += 1;
@@ -409,7 +434,7 @@ pub fn refill(html: &str, typed: &Typed, notice: Option<&Notice>) -> String {
                 return Ok(());
             }
             if let (Some(chosen), Some(v)) = (f.select.as_ref(), el.get_attribute("value")) {
-                if chosen.contains(&v) {
+                if chosen.contains(&unescape(&v)) {
                     el.set_attribute("selected", "")?;
                 } else {
                     el.remove_attribute("selected");

@@ -169,3 +169,38 @@ fn secrets_are_named() {
         assert!(!secret(n), "{n}");
     }
 }
+
+#[test]
+fn entities_are_read_once_and_typed_ampersands_kept() {
+    // As askama writes them: a hidden value and an option with `&`, a
+    // refusal quoting what was typed, and the page's pin `seen`.
+    let page = r#"<p class="error" role="alert">名称“A&#38;B”已登记</p>
+<form method="post" action="/x"><input type="hidden" name="who" value="a&#38;b"><input type="hidden" name="seen" value="draft">
+<label>名称<input name="title"></label><select name="k"><option value="x&#38;y">甲</option><option value="z">乙</option></select></form>"#;
+    let t = typed(
+        "/x",
+        &[
+            ("who", "a&b"),
+            ("seen", "confirmed"),
+            ("title", "a&lt;b"),
+            ("k", "x&y"),
+        ],
+    );
+    let out = refill(page, &t, None);
+    // Found though the page's pin moved on (a 409 shows the new state).
+    assert!(out.contains("data-refilled"), "{out}");
+    assert!(out.contains(r#"name="title" value="a&amp;lt;b""#), "{out}");
+    assert!(
+        out.contains(r#"<option value="x&#38;y" selected="">甲</option>"#),
+        "{out}"
+    );
+    // The refusal by the field, written once: 名称“A&amp;B”.
+    assert!(
+        out.contains(r#"<span class="field-error" role="note">名称“A&amp;B”已登记</span>"#),
+        "{out}"
+    );
+    assert_eq!(
+        unescape("a&lt;b&gt;&quot;&#39;&#38;&amp;lt;"),
+        "a<b>\"'&&lt;"
+    );
+}
