@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use time::{Duration, PrimitiveDateTime};
 
 use crate::auth;
-use crate::refill::{Notice, NoticeKind, Typed, refill, secret, with_notice};
+use crate::refill::{Notice, NoticeKind, Typed, refill, secret, with_notice, with_piece};
 use crate::state::{AppState, cookie};
 
 /// The cookie naming a kept form (a random id; the form is here).
@@ -274,19 +274,29 @@ async fn after_post(
         }
         return res;
     }
-    if res.extensions().get::<CsrfRefused>().is_some()
+    // A token that is there but not this session's: a page older than the
+    // user's sign-in (no token at all is no page of ours: refused as is).
+    let stale_token = typed
+        .pairs
+        .iter()
+        .any(|(k, v)| k == "csrf" && !v.trim().is_empty());
+    if stale_token
+        && res.extensions().get::<CsrfRefused>().is_some()
         && let Ok(Some(user)) = st.user(headers).await
     {
-        // A page older than the user's sign-in: back to it, restored.
+        // Refused as before (403), with the way back to it, restored.
         let to = page_of(headers, &typed.path);
-        let mut res = crate::guard::see_other(&to);
+        let link = format!(
+            "<p class=\"notice attention\" id=\"stale-page\">页面已过期（其间曾重新登录），您填写的内容已保留：<a href=\"{}\">返回原页面</a>，确认后重新提交。</p>",
+            crate::refill::escape(&to)
+        );
         let back = Back {
             page: &to,
             ready: true,
             notice: STALE_PAGE,
         };
         keep_for(st, headers, (user.username, typed), back, &mut res);
-        return res;
+        return rewritten(res, |html| with_piece(html, &link)).await;
     }
     if res.status().is_client_error() && res.status() != StatusCode::NOT_FOUND && is_html(&res) {
         return rewritten(res, |html| refill(html, &typed, None)).await;

@@ -218,8 +218,9 @@ pub async fn logout(State(st): State<AppState>, parts: Parts, Form(f): Form<Csrf
 }
 
 /// `POST /session`, the pages' "继续使用" (`static/session.js`): a use of
-/// the session, so it does not expire yet. 204; 401 when it already has;
-/// 403 without the session's CSRF token (header `X-CSRF-Token`).
+/// the session, so it does not expire yet (as any signed-in request is,
+/// the token or not). 204; 401 when it already has; 403 without the
+/// session's CSRF token (header `X-CSRF-Token`), which the page sends.
 pub async fn extend_session(State(st): State<AppState>, headers: HeaderMap) -> Response {
     match st.user(&headers).await {
         Ok(Some(u)) => {

@@ -480,8 +480,13 @@ pub fn with_notice(html: &str, notice: Option<&Notice>) -> String {
         "<p class=\"{class}\" role=\"{role}\" id=\"page-notice\">{}</p>",
         escape(&n.text)
     );
+    with_piece(html, &piece)
+}
+
+/// The page with `piece` (HTML this server made) in its `#notices` box.
+pub fn with_piece(html: &str, piece: &str) -> String {
     let handlers = vec![element!("#notices", |el| {
-        el.append(&piece, ContentType::Html);
+        el.append(piece, ContentType::Html);
         Ok(())
     })];
     let settings = RewriteStrSettings {
