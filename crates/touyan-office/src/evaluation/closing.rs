@@ -211,7 +211,6 @@ mod tests {
             }],
             ballots: Vec::new(),
             cases: Vec::new(),
-            signers: Default::default(),
         }
     }
 

@@ -99,11 +99,23 @@ pub struct TownHalf {
     /// The exits for a failed evaluation on record of the people with a
     /// case (what confirming a case wrote; [`TownHalf::case_state`]).
     pub case_exits: Vec<Exit>,
-    /// The names of who signed off and issued the codes.
-    pub signers: crate::signers::Signers,
 }
 
 impl TownHalf {
+    /// The names of who signed off and issued the codes, for a page
+    /// (read apart from [`town_half`], which the to-do list reads for
+    /// every open evaluation and which needs no names).
+    pub async fn signers(&self, store: &Store) -> Result<crate::signers::Signers, OfficeError> {
+        let by: Vec<&str> = self
+            .signoffs
+            .iter()
+            .flat_map(|s| [s.entered_by.as_str(), s.confirmed_by.as_str()])
+            .chain(self.batches.iter().map(|b| b.by.as_str()))
+            .filter(|u| !u.is_empty())
+            .collect();
+        crate::signers::of(store, &by).await
+    }
+
     /// The evaluation's state (`None`: not opened yet).
     pub fn current(&self) -> Option<EvalState> {
         self.eval.as_ref().map(|e| e.state)
@@ -261,22 +273,13 @@ pub async fn town_half(
     } else {
         Vec::new()
     };
-    let signoffs = store.eval_signoffs(year, half, town).await?;
-    let batches = store.code_batches(year, half, town).await?;
-    let by: Vec<&str> = signoffs
-        .iter()
-        .flat_map(|s| [s.entered_by.as_str(), s.confirmed_by.as_str()])
-        .chain(batches.iter().map(|b| b.by.as_str()))
-        .filter(|u| !u.is_empty())
-        .collect();
-    let signers = crate::signers::of(store, &by).await?;
     Ok(TownHalf {
         year,
         half,
         town,
-        signoffs,
+        signoffs: store.eval_signoffs(year, half, town).await?,
         raters: store.rater_counts(year, half, town).await?,
-        batches,
+        batches: store.code_batches(year, half, town).await?,
         voided: store.voided_codes(year, half, town).await?,
         counts: store.code_counts(year, half, town).await?,
         paper: store.paper_counts(year, half, town).await?,
@@ -285,7 +288,6 @@ pub async fn town_half(
         eval,
         listed,
         ballots,
-        signers,
     })
 }
 

@@ -382,7 +382,7 @@ pub async fn batch(
             batch: format!(
                 "第 {seq} 批，{} 由 {} 生成",
                 china_time(b.at),
-                v.th.signers.name(&b.by)
+                v.signers.name(&b.by)
             ),
             kept_until: china_time(until),
             codes: slips,

@@ -157,6 +157,8 @@ pub async fn overview(
 struct View {
     town_name: String,
     th: TownHalf,
+    /// The names of who signed off and issued the codes.
+    signers: touyan_office::signers::Signers,
 }
 
 /// A person's key on a page: their reference (no ID number in a form).
@@ -176,8 +178,17 @@ async fn load(
     let Some((_, town_name)) = towns.into_iter().find(|(c, _)| c == town.as_str()) else {
         return Ok(None);
     };
-    match office::town_half(store, year, half, town).await {
-        Ok(th) => Ok(Some(View { town_name, th })),
+    let read = async {
+        let th = office::town_half(store, year, half, town).await?;
+        let signers = th.signers(store).await?;
+        Ok::<_, OfficeError>((th, signers))
+    };
+    match read.await {
+        Ok((th, signers)) => Ok(Some(View {
+            town_name,
+            th,
+            signers,
+        })),
         Err(OfficeError::Store(e)) => Err(e.into()),
         Err(e) => Err(Failure::Internal(e.to_string())),
     }

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_office::OfficeError;
 use touyan_office::evaluation::{self as office, CaseMove, EvalMove, TownHalf};
+use touyan_office::signers::Signers;
 use touyan_records::CitizenId;
 use touyan_records::model::{Labelled, RaterGroup, SignPart, SignState};
 use touyan_storage::ListedPerson;
@@ -146,7 +147,7 @@ pub(super) struct EvalPage {
 }
 
 /// Where a part the reviewer confirms stands.
-fn sign_view(th: &TownHalf, part: SignPart) -> SignView {
+fn sign_view(th: &TownHalf, signers: &Signers, part: SignPart) -> SignView {
     match th.signoff(part) {
         None => SignView {
             state: if part == SignPart::Raters {
@@ -163,14 +164,14 @@ fn sign_view(th: &TownHalf, part: SignPart) -> SignView {
                 format!(
                     "第 {} 次录入，录入人 {}，确认人 {}",
                     s.version,
-                    th.signers.name(&s.entered_by),
-                    th.signers.name(&s.confirmed_by)
+                    signers.name(&s.entered_by),
+                    signers.name(&s.confirmed_by)
                 )
             } else {
                 format!(
                     "第 {} 次录入，录入人 {}",
                     s.version,
-                    th.signers.name(&s.entered_by)
+                    signers.name(&s.entered_by)
                 )
             },
             version: s.version,
@@ -269,7 +270,7 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
         .iter()
         .map(|b| BatchView {
             seq: b.batch.seq,
-            by: th.signers.name(&b.by),
+            by: v.signers.name(&b.by),
             at: china_time(b.at),
             group: b.batch.group.label(),
             people: b.batch.people,
@@ -300,8 +301,8 @@ pub(super) fn page(st: &AppState, user: &User, v: View, error: Option<String>) -
         may_codes: moves.contains(&EvalMove::IssueCodes),
         may_paper: moves.contains(&EvalMove::EnterPaper),
         may_confirm_paper: moves.contains(&EvalMove::ConfirmPaper),
-        raters: sign_view(th, SignPart::Raters),
-        paper: sign_view(th, SignPart::Paper),
+        raters: sign_view(th, &v.signers, SignPart::Raters),
+        paper: sign_view(th, &v.signers, SignPart::Paper),
         buttons: moves
             .into_iter()
             .filter(|m| matches!(m, EvalMove::Open | EvalMove::Close))

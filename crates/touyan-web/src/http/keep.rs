@@ -215,8 +215,8 @@ pub async fn forms(State(st): State<AppState>, req: Request<Body>, next: Next) -
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     let method = req.method().clone();
-    let headers = req.headers().clone();
     let mut res = if method == Method::POST && form {
+        let headers = req.headers().clone();
         let (parts, body) = req.into_parts();
         let Ok(bytes) = to_bytes(body, crate::FORM_LIMIT).await else {
             return crate::guard::too_large(false);
@@ -232,8 +232,13 @@ pub async fn forms(State(st): State<AppState>, req: Request<Body>, next: Next) -
             .uri()
             .path_and_query()
             .map_or_else(|| path.clone(), |p| p.as_str().to_owned());
+        // Only what a GET needs of the request: most carry neither cookie.
+        let cookies = Asked {
+            resume: cookie(req.headers(), RESUME_COOKIE).map(|id| (id, req.headers().clone())),
+            notice: cookie(req.headers(), NOTICE_COOKIE),
+        };
         let res = next.run(req).await;
-        after_get(&st, &headers, &here, res).await
+        after_get(&st, cookies, &here, res).await
     } else {
         next.run(req).await
     };
@@ -387,7 +392,14 @@ fn signed_in(st: &AppState, headers: &HeaderMap, typed: &Typed, res: &mut Respon
     }
 }
 
-async fn after_get(st: &AppState, headers: &HeaderMap, here: &str, mut res: Response) -> Response {
+/// What a page asked for with GET carries for this layer: a kept form's
+/// id (with the request's headers, to know who asks), a notice.
+struct Asked {
+    resume: Option<(String, HeaderMap)>,
+    notice: Option<String>,
+}
+
+async fn after_get(st: &AppState, asked: Asked, here: &str, mut res: Response) -> Response {
     let secure = st.config().secure_cookies;
     if location(&res) == Some("/login") && safe_return(here) && here != "/" {
         let to: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
@@ -397,8 +409,8 @@ async fn after_get(st: &AppState, headers: &HeaderMap, here: &str, mut res: Resp
     if res.status() != StatusCode::OK || !is_html(&res) {
         return res;
     }
-    if let Some(id) = cookie(headers, RESUME_COOKIE)
-        && let Some((typed, said)) = restorable(st, headers, &id, here).await
+    if let Some((id, headers)) = &asked.resume
+        && let Some((typed, said)) = restorable(st, headers, id, here).await
     {
         let n = Notice {
             kind: NoticeKind::Attention,
@@ -408,7 +420,7 @@ async fn after_get(st: &AppState, headers: &HeaderMap, here: &str, mut res: Resp
         set_cookie(&mut res, RESUME_COOKIE, "", 0, secure);
         return res;
     }
-    if let Some(v) = cookie(headers, NOTICE_COOKIE) {
+    if let Some(v) = asked.notice {
         let text: String = form_urlencoded::parse(format!("t={v}").as_bytes())
             .map(|(_, v)| v.into_owned())
             .next()
