@@ -34,6 +34,7 @@
 //! the adapters from deciding or writing around it.
 
 pub mod conditions;
+pub mod corrections;
 pub mod daily;
 pub mod dashboard;
 pub mod dropped;

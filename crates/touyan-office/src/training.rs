@@ -271,6 +271,23 @@ pub fn check_code_and_title(code: &str, title: &str) -> Result<(), OfficeError> 
     OfficeError::at_most(title, "培训名称", TITLE_CHARS)
 }
 
+/// A session's dates and days: starting in `year`, ending no earlier, of
+/// whole or half days no more than its span.
+pub fn check_span(year: i32, start: Date, end: Date, days: Decimal) -> Result<(), OfficeError> {
+    if end < start || start.year() != year {
+        return Err(invalid(format!(
+            "培训应在 {year} 年内开始，结束日期不早于开始日期"
+        )));
+    }
+    let span = Decimal::from((end - start).whole_days() + 1);
+    if days <= Decimal::ZERO || days > span || (days * Decimal::TWO).fract() != Decimal::ZERO {
+        return Err(invalid(format!(
+            "天数应为 0.5 的整数倍，且不超过培训起止的 {span} 天"
+        )));
+    }
+    Ok(())
+}
+
 /// Records a session at `by`'s level (a town session for the town):
 /// a code of its own (at most 40 characters) and a title, starting in the
 /// year, ending no earlier, of whole or half days no more than its span.
@@ -290,19 +307,7 @@ pub async fn session(
     {
         return Err(invalid(format!("培训编号 {} 已经使用", s.code)));
     }
-    if s.end < s.start || s.start.year() != ty.year {
-        return Err(invalid(format!(
-            "培训应在 {} 年内开始，结束日期不早于开始日期",
-            ty.year
-        )));
-    }
-    let span = Decimal::from((s.end - s.start).whole_days() + 1);
-    if s.days <= Decimal::ZERO || s.days > span || (s.days * Decimal::TWO).fract() != Decimal::ZERO
-    {
-        return Err(invalid(format!(
-            "天数应为 0.5 的整数倍，且不超过培训起止的 {span} 天"
-        )));
-    }
+    check_span(ty.year, s.start, s.end, s.days)?;
     let x = TrainingSession {
         code: s.code,
         title: s.title,

@@ -56,6 +56,7 @@ mod accounts;
 mod audit;
 mod caches;
 mod conditions;
+mod corrections;
 mod cycle;
 mod daily;
 mod degrees;
@@ -91,6 +92,7 @@ mod young;
 
 pub use accounts::{Account, NewAccount};
 pub use audit::{Action, AuditEntry, AuditFilter, Change, TABLE_NAMES, table_zh};
+pub use corrections::record_key;
 pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
 pub use daily::{DailyAdd, DailyFile, LeaveChange, SecretaryDaily};
 pub use divisions::{

@@ -182,6 +182,10 @@ pub fn app(state: AppState) -> Router {
             post(lists::exception_move),
         )
         .route("/training", get(training::show).post(training::record))
+        .route(
+            "/corrections",
+            get(pages::corrections::show).post(pages::corrections::record),
+        )
         .route("/reserves", get(reserves::show).post(reserves::record))
         .route(
             "/qualifications",

@@ -98,6 +98,10 @@ fn matrix(h: &Harness) -> Vec<(&'static str, String, [u16; 10])> {
         ("GET", "/reserves".into(),                  [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
         ("GET", "/training".into(),                  [200, 200, 200, 200, 200, 403, 403, 403, 403, 303]),
         ("GET", "/training?year=abc".into(),         [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        // A correction page: the role of the record's page first, then the
+        // town, then the record (none here).
+        ("GET", format!("/corrections?town={T1}&year=2025&kind=session&code=NONE"), [404, 404, 404, 404, 404, 403, 403, 403, 403, 303]),
+        ("GET", "/corrections?kind=nothing".into(), [404, 404, 404, 404, 404, 404, 404, 404, 404, 303]),
         // The competency evaluations; voting needs no account.
         ("GET", "/evaluations".into(),               [200, 200, 303, 303, 303, 403, 403, 403, 403, 303]),
         ("GET", "/evaluations?half=3".into(),        [400, 400, 400, 400, 400, 403, 403, 403, 403, 303]),
@@ -317,6 +321,10 @@ both_backends!(form_permission_matrix, every_form_as_every_role);
 /// The posts listed here are made as forms, by role and town, in their
 /// feature's tests.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/corrections",
+        "tests/corrections.rs: the recording role, the reviewer refused, another town, stale pages",
+    ),
     (
         "/todo",
         "tests/todo.rs: the city's moves in bulk, a stale pick, a town's pick of another town, no token",

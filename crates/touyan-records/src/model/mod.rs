@@ -50,6 +50,7 @@ impl Labelled for Education {
 }
 
 mod conditions;
+mod corrections;
 mod daily;
 mod evaluations;
 mod exceptions;
@@ -63,6 +64,7 @@ mod villages;
 mod young;
 
 pub use conditions::*;
+pub use corrections::*;
 pub use daily::*;
 pub use evaluations::*;
 pub use exceptions::*;

@@ -14,6 +14,7 @@ pub const TABLE_NAMES: &[(&str, &str)] = &[
     ("change_log", "操作日志"),
     ("code_batches", "投票码批次"),
     ("condition_answers", "增设条件回答"),
+    ("corrections", "更正与撤回记录"),
     ("cycle_secretaries", "建议名单（逐人）"),
     ("cycle_towns", "建议名单（镇街）"),
     ("daily_duty_rotas", "坐班值班安排"),

@@ -33,6 +33,7 @@ pub(crate) mod m0021_list_filings;
 pub(crate) mod m0022_pay_parts;
 pub(crate) mod m0023_one_card_accounts;
 pub(crate) mod m0024_exit_programme;
+pub(crate) mod m0025_corrections;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_pay_parts::PayParts),
             Box::new(m0023_one_card_accounts::OneCardAccounts),
             Box::new(m0024_exit_programme::ExitProgramme),
+            Box::new(m0025_corrections::Corrections),
         ]
     }
 }

@@ -6,12 +6,13 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use touyan_office::corrections::Target;
 use touyan_office::exits::{self as office, TownYear};
 use touyan_records::TownCode;
 use touyan_records::model::{ExitReason, Labelled};
 
 use crate::http::{SignedIn, act};
-use crate::pages::{Chrome, internal, masked, not_found_page, render};
+use crate::pages::{Chrome, corrections, internal, masked, not_found_page, render};
 use crate::roles::Action;
 use crate::scope::{by, page_town};
 use crate::state::{AppState, User};
@@ -28,6 +29,8 @@ pub struct ListedLine {
     pub person_id: String,
     pub grounds: Vec<String>,
     pub exit: String,
+    /// The exit's correction page ("" when none is on record).
+    pub correct: String,
 }
 
 #[derive(Template)]
@@ -51,6 +54,14 @@ fn lines(st: &AppState, ty: &TownYear) -> Vec<ListedLine> {
     ty.lines(st.policy(), st.today())
         .into_iter()
         .map(|l| ListedLine {
+            correct: l.exit.as_ref().map_or_else(String::new, |x| {
+                let target = Target::Exit {
+                    person: x.person.clone(),
+                    on: x.on,
+                    programme: x.programme,
+                };
+                corrections::link(st, ty.town, ty.year, &target)
+            }),
             key: st.person_ref(&l.person),
             who: l.who,
             person_id: masked(&l.person),

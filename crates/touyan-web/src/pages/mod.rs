@@ -26,6 +26,7 @@
 
 mod audit;
 mod conditions;
+pub(crate) mod corrections;
 mod dashboard;
 mod files;
 mod one_card;

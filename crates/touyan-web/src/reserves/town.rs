@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use touyan_office::corrections::Target;
 use touyan_office::reserves::{self as office, Recording};
 use touyan_office::when;
 use touyan_records::model::{Labelled, PostRole, Records, SecondmentLevel};
@@ -16,7 +17,7 @@ use touyan_rules::people::Education;
 
 use crate::http::{PageError, SignedIn, act};
 use crate::masking::person_option;
-use crate::pages::{Chrome, internal, masked, render};
+use crate::pages::{Chrome, corrections, internal, masked, render};
 use crate::roles::Action;
 use crate::scope::by;
 use crate::state::{AppState, User};
@@ -45,6 +46,8 @@ pub struct SecondmentLine {
     pub appraisable: bool,
     /// Started: work-log entries may be recorded.
     pub loggable: bool,
+    /// The secondment's correction page.
+    pub correct: String,
 }
 
 pub struct CoverLine {
@@ -303,6 +306,15 @@ async fn fill(
         .map(|row| {
             let s = row.secondment;
             SecondmentLine {
+                correct: corrections::link(
+                    st,
+                    ty.town,
+                    year,
+                    &Target::Secondment {
+                        person: s.person.clone(),
+                        start: s.start,
+                    },
+                ),
                 key: st.person_ref(&s.person),
                 start: s.start.to_string(),
                 who: name_of(r, &s.person),

@@ -9,12 +9,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use touyan_office::By;
+use touyan_office::corrections::Target;
 use touyan_office::training::{self as office, TownYear};
 use touyan_records::TownCode;
 use touyan_records::model::{Labelled, SessionForm};
 
 use crate::http::{SignedIn, act};
-use crate::pages::{Chrome, internal, masked, not_found_page, render};
+use crate::pages::{Chrome, corrections, internal, masked, not_found_page, render};
 use crate::roles::Action;
 use crate::scope::by;
 use crate::state::{AppState, User};
@@ -48,6 +49,8 @@ pub struct SessionLine {
     pub days: String,
     pub attended: usize,
     pub recordable: bool,
+    /// The session's correction page (its attendance is reached there).
+    pub correct: String,
 }
 
 pub struct FollowUpLine {
@@ -171,6 +174,14 @@ fn fill(st: &AppState, by: &By<'_>, p: &mut TrainingPage, ty: &TownYear) {
         .map(|v| {
             let s = v.session;
             SessionLine {
+                correct: corrections::link(
+                    st,
+                    ty.town,
+                    ty.year,
+                    &Target::Session {
+                        code: s.code.clone(),
+                    },
+                ),
                 code: s.code.clone(),
                 title: s.title.clone(),
                 level: s.level.label(),

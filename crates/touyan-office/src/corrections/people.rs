@@ -1,0 +1,200 @@
+//! Corrections of a person's service records: a secondment (Article 8)
+//! and an exit.
+
+use time::Date;
+use touyan_records::model::{
+    ExitReason, Labelled, PayState, Programme, Secondment, SecondmentLevel,
+};
+use touyan_records::{CitizenId, TownCode};
+use touyan_storage::Store;
+
+use super::kinds::{Held, choices, day, judged, shell, text, who};
+use super::{Correctable, Field, Input, Page};
+use crate::{By, OfficeError, exits, reserves};
+
+pub(super) async fn secondment(
+    store: &Store,
+    by: &By<'_>,
+    town: TownCode,
+    year: i32,
+    person: &CitizenId,
+    start: Date,
+) -> Result<(Correctable, Held), OfficeError> {
+    let ty = reserves::town_year(store, year, town).await?;
+    let r = &ty.records;
+    let row = r
+        .secondments
+        .iter()
+        .find(|s| s.person == *person && s.start == start)
+        .cloned()
+        .ok_or(OfficeError::NotFound)?;
+    reserves::may(by, town, reserves::Recording::Secondment)?;
+    let others: Vec<Secondment> = r
+        .secondments
+        .iter()
+        .filter(|s| s.person == *person && s.start != start)
+        .cloned()
+        .collect();
+    let logs: Vec<Date> = r
+        .work_logs
+        .iter()
+        .filter(|w| w.person == *person && w.secondment_start == start)
+        .map(|w| w.on)
+        .collect();
+    let mut c = shell(
+        format!(
+            "{} 在{}的挂职（{} 起）",
+            who(r, person),
+            row.host_unit,
+            start
+        ),
+        town,
+        start.year(),
+        Page::Reserves,
+    );
+    c.facts = vec![
+        ("去向", row.level.label().to_owned()),
+        ("挂职单位", row.host_unit.clone()),
+        ("开始日期", row.start.to_string()),
+        ("结束日期", row.end.to_string()),
+        (
+            "书面鉴定",
+            row.appraisal.clone().unwrap_or_else(|| "（无）".into()),
+        ),
+    ];
+    c.fields = vec![
+        Field {
+            name: "level",
+            label: "去向",
+            input: choices(SecondmentLevel::ALL),
+            value: row.level.code().to_owned(),
+        },
+        text("host", "挂职单位", &row.host_unit, reserves::HOST_CHARS),
+        day("end", "结束日期", row.end),
+    ];
+    c.frozen = judged(store, Some(town), start.year(), "挂职记录", "第八条").await?;
+    if row.appraisal.is_some() {
+        c.kept_by = Some("挂职单位已作出书面鉴定（第八条），挂职不能撤回".into());
+    } else if !logs.is_empty() {
+        c.kept_by = Some(format!(
+            "该挂职已有 {} 条工作日志（第八条），不能撤回；如登记有误，可更正单位和结束日期",
+            logs.len()
+        ));
+    }
+    Ok((c, Held::Secondment { row, others, logs }))
+}
+
+/// The first day of each month from `from`'s through `to`'s.
+fn months(from: Date, to: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut m = from.replace_day(1).unwrap_or(from);
+    while m <= to {
+        out.push(m);
+        let (y, mo) = if m.month() == time::Month::December {
+            (m.year() + 1, time::Month::January)
+        } else {
+            (m.year(), m.month().next())
+        };
+        match Date::from_calendar_date(y, mo, 1) {
+            Ok(d) => m = d,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn exit(
+    store: &Store,
+    by: &By<'_>,
+    town: TownCode,
+    year: i32,
+    person: &CitizenId,
+    on: Date,
+    programme: Programme,
+    today: Date,
+) -> Result<(Correctable, Held), OfficeError> {
+    if programme != Programme::Secretary {
+        return Err(OfficeError::NotFound);
+    }
+    let ty = exits::town_year(store, year, town).await?;
+    let r = &ty.records;
+    let row = r
+        .exits
+        .iter()
+        .find(|x| x.person == *person && x.on == on && x.programme == programme)
+        .cloned()
+        .ok_or(OfficeError::NotFound)?;
+    exits::may(by, town)?;
+    let mut c = shell(
+        format!(
+            "{} 的退出（{}，{}）",
+            who(r, person),
+            on,
+            row.reason.label()
+        ),
+        town,
+        on.year(),
+        Page::Exits,
+    );
+    c.facts = vec![
+        ("退出日期", on.to_string()),
+        ("退出原因", row.reason.label().to_owned()),
+        ("情况说明", row.note.clone()),
+    ];
+    c.fields = vec![
+        Field {
+            name: "ground",
+            label: "退出原因",
+            input: choices(ExitReason::SECRETARY),
+            value: row.reason.code().to_owned(),
+        },
+        Field {
+            name: "note",
+            label: "情况说明",
+            input: Input::Text {
+                max: exits::NOTE_CHARS,
+                required: false,
+            },
+            value: row.note.clone(),
+        },
+    ];
+    // No month after today's is computed yet.
+    for m in months(on, std::cmp::max(on, today)) {
+        if let Some(run) = store.pay_run(m, town).await?
+            && matches!(run.state, PayState::Approved | PayState::Paid)
+        {
+            c.frozen = Some(format!(
+                "{} 年 {} 月的补贴发放{}，发放名单依据了这次退出（第十三条），不能再更正或撤回",
+                m.year(),
+                u8::from(m.month()),
+                run.state.label()
+            ));
+            break;
+        }
+    }
+    Ok((c, Held::Exit(row)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn months_run_from_the_first_month_through_the_last() {
+        assert_eq!(
+            months(date!(2025 - 11 - 20), date!(2026 - 02 - 01)),
+            vec![
+                date!(2025 - 11 - 01),
+                date!(2025 - 12 - 01),
+                date!(2026 - 01 - 01),
+                date!(2026 - 02 - 01)
+            ]
+        );
+        assert_eq!(
+            months(date!(2026 - 03 - 31), date!(2026 - 03 - 31)),
+            vec![date!(2026 - 03 - 01)]
+        );
+    }
+}

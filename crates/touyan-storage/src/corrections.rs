@@ -1,0 +1,118 @@
+//! Corrections and withdrawals (`corrections`, migration m0025): the
+//! record kind's table, a record's history, and the write that corrects
+//! or deletes a record and notes why in one transaction. The change log
+//! keeps both rows, as it keeps every write.
+
+use sea_orm::Value;
+use touyan_records::model::Correction;
+
+use crate::reads::select;
+use crate::record::{Cell, Col, Kind, Reader, Record, col, int, key_text, text};
+use crate::records::{town, town_code};
+use crate::sql::Query;
+use crate::{Store, StoreError};
+
+use Kind::{Bool, Date, Int, Text};
+
+/// A record's key as the change log and [`Correction::key`] write it.
+pub fn record_key<R: Record>(r: &R) -> Result<String, StoreError> {
+    let row = r.to_row()?;
+    Ok(key_text(&row[..R::KEY]))
+}
+
+impl Store {
+    /// The corrections of the record of table `kind` keyed `key`, in order.
+    pub async fn corrections_of(
+        &self,
+        kind: &str,
+        key: &str,
+    ) -> Result<Vec<Correction>, StoreError> {
+        let mut q = Query::new(self.backend);
+        let k = q.bind(Value::String(Some(kind.to_owned())));
+        let r = q.bind(Value::String(Some(key.to_owned())));
+        let filter = format!("kind = {k} AND record_key = {r}");
+        let mut out: Vec<Correction> = select(self, q, &filter).await?;
+        out.sort_by_key(|c| c.seq);
+        Ok(out)
+    }
+
+    /// Replaces `old` with `new`, or deletes it when `new` is `None`, and
+    /// writes `c`, all in one transaction. A record deleted meanwhile, or
+    /// another correction numbered the same, fails the whole.
+    pub async fn correct<R: Record>(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        old: &R,
+        new: Option<&R>,
+        c: &Correction,
+    ) -> Result<(), StoreError> {
+        if record_key(old)? != c.key || R::TABLE != c.kind {
+            return Err(StoreError::Internal("更正记录与所更正的记录不符".into()));
+        }
+        let mut tx = self.begin_from(actor, origin).await?;
+        match new {
+            Some(n) => {
+                if record_key(n)? != c.key {
+                    return Err(StoreError::Internal("更正不能改变记录的主键".into()));
+                }
+                tx.upsert(std::slice::from_ref(n)).await?;
+            }
+            None => {
+                if tx.delete(std::slice::from_ref(old)).await? != 1 {
+                    return Err(StoreError::Invalid(
+                        "该记录已不存在（可能已被他人撤回），请刷新页面".into(),
+                    ));
+                }
+            }
+        }
+        tx.insert(std::slice::from_ref(c)).await?;
+        tx.commit().await
+    }
+}
+
+impl Record for Correction {
+    const TABLE: &'static str = "corrections";
+    const ZH: &'static str = "更正与撤回记录";
+    const COLUMNS: &'static [Col] = &[
+        col("kind", Text),
+        col("record_key", Text),
+        col("seq", Int),
+        col("town", Text),
+        col("done_on", Date),
+        col("done_by", Text),
+        col("withdrawn", Bool),
+        col("reason", Text),
+        col("before_text", Text),
+        col("after_text", Text),
+    ];
+    const KEY: usize = 3;
+    fn to_row(&self) -> Result<Vec<Cell>, StoreError> {
+        Ok(vec![
+            text(&self.kind),
+            text(&self.key),
+            int(self.seq),
+            town(&self.town),
+            Cell::Date(self.on),
+            text(&self.by),
+            Cell::Bool(self.withdrawn),
+            text(&self.reason),
+            text(&self.before),
+            text(&self.after),
+        ])
+    }
+    fn from_row(r: &mut Reader) -> Result<Self, String> {
+        Ok(Correction {
+            kind: r.text()?,
+            key: r.text()?,
+            seq: r.int()?,
+            town: town_code(r)?,
+            on: r.date()?,
+            by: r.text()?,
+            withdrawn: r.bool()?,
+            reason: r.text()?,
+            before: r.text()?,
+            after: r.text()?,
+        })
+    }
+}

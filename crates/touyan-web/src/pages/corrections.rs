@@ -1,0 +1,326 @@
+//! `GET /corrections` and `POST /corrections`: one recorded training
+//! session, attendance, exam result, secondment or exit, with its history
+//! and the forms that correct or withdraw it. This module names the
+//! record from the address (people by reference, never by ID number) and
+//! passes the fields as typed; who may, what depends on the record, the
+//! checks and the write are `touyan_office::corrections`'s.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use touyan_office::corrections::{self as office, Correctable, Input, Page, Target};
+use touyan_office::signers;
+use touyan_records::TownCode;
+use touyan_records::model::{CourseKind, Labelled, Programme};
+use touyan_records::text::parse_day;
+
+use super::{Chrome, render};
+use crate::http::{PageError, SignedForm, SignedIn, act};
+use crate::roles::Action;
+use crate::scope::{actor, by_from};
+use crate::state::{AppState, User};
+
+/// The fields naming a record, from the address or the form.
+type Fields = Vec<(String, String)>;
+
+fn field<'a>(f: &'a Fields, n: &str) -> &'a str {
+    crate::scope::field(f, n)
+}
+
+/// The address of `target`'s correction page.
+pub(crate) fn link(st: &AppState, town: TownCode, year: i32, target: &Target) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("town", town.as_str());
+    q.append_pair("year", &year.to_string());
+    match target {
+        Target::Session { code } => {
+            q.append_pair("kind", "session");
+            q.append_pair("code", code);
+        }
+        Target::Attendance { session, person } => {
+            q.append_pair("kind", "attendance");
+            q.append_pair("code", session);
+            q.append_pair("person", &st.person_ref(person));
+        }
+        Target::Exam {
+            person,
+            course,
+            taken_on,
+        } => {
+            q.append_pair("kind", "exam");
+            q.append_pair("person", &st.person_ref(person));
+            q.append_pair("course", course.code());
+            q.append_pair("on", &taken_on.to_string());
+        }
+        Target::Secondment { person, start } => {
+            q.append_pair("kind", "secondment");
+            q.append_pair("person", &st.person_ref(person));
+            q.append_pair("on", &start.to_string());
+        }
+        Target::Exit {
+            person,
+            on,
+            programme,
+        } => {
+            q.append_pair("kind", "exit");
+            q.append_pair("person", &st.person_ref(person));
+            q.append_pair("on", &on.to_string());
+            q.append_pair("programme", programme.code());
+        }
+    }
+    format!("/corrections?{}", q.finish())
+}
+
+/// The record the fields name, its town and year, and the page whose
+/// role records it; `None` when they name nothing.
+fn named(st: &AppState, f: &Fields) -> Option<(TownCode, i32, Target, Action)> {
+    let town = TownCode::parse(field(f, "town")).ok()?;
+    let year = crate::scope::year_of(st, Some(field(f, "year")))?;
+    let person = || st.person_id(field(f, "person"));
+    let on = || parse_day(field(f, "on"));
+    let code = field(f, "code").to_owned();
+    let (target, action) = match field(f, "kind") {
+        "session" if !code.is_empty() => (Target::Session { code }, Action::Training),
+        "attendance" if !code.is_empty() => (
+            Target::Attendance {
+                session: code,
+                person: person()?,
+            },
+            Action::Training,
+        ),
+        "exam" => (
+            Target::Exam {
+                person: person()?,
+                course: CourseKind::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| c.code() == field(f, "course"))?,
+                taken_on: on()?,
+            },
+            Action::Qualifications,
+        ),
+        "secondment" => (
+            Target::Secondment {
+                person: person()?,
+                start: on()?,
+            },
+            Action::Reserves,
+        ),
+        "exit" => (
+            Target::Exit {
+                person: person()?,
+                on: on()?,
+                programme: Programme::ALL
+                    .iter()
+                    .copied()
+                    .find(|p| p.code() == field(f, "programme"))?,
+            },
+            Action::Exits,
+        ),
+        _ => return None,
+    };
+    Some((town, year, target, action))
+}
+
+/// The page a record is kept on.
+fn back(c: &Correctable) -> String {
+    let path = match c.page {
+        Page::Training => "/training",
+        Page::Qualifications => "/qualifications",
+        Page::Reserves => "/reserves",
+        Page::Exits => "/exits",
+    };
+    format!("{path}?year={}&town={}", c.year, c.town.as_str())
+}
+
+/// A field of the correction form.
+pub struct FieldLine {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// `text`, `day`, `days`, `yesno` or `choice`.
+    pub kind: &'static str,
+    pub value: String,
+    pub max: usize,
+    pub required: bool,
+    pub choices: Vec<(&'static str, &'static str)>,
+}
+
+/// One earlier correction.
+pub struct HistoryLine {
+    pub seq: u32,
+    pub on: String,
+    pub what: &'static str,
+    pub by: String,
+    pub reason: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/correction.html")]
+struct CorrectionPage {
+    chrome: Chrome,
+    title: String,
+    back: String,
+    error: Option<String>,
+    facts: Vec<(&'static str, String)>,
+    fields: Vec<FieldLine>,
+    frozen: Option<String>,
+    kept_by: Option<String>,
+    history: Vec<HistoryLine>,
+    related: Vec<(String, String)>,
+    /// The hidden fields naming the record.
+    names: Vec<(String, String)>,
+    seen: usize,
+    reason_chars: usize,
+}
+
+fn lines(c: &Correctable) -> Vec<FieldLine> {
+    c.fields
+        .iter()
+        .map(|f| {
+            let (kind, max, required, choices) = match &f.input {
+                Input::Text { max, required } => ("text", *max, *required, Vec::new()),
+                Input::Day { required } => ("day", 0, *required, Vec::new()),
+                Input::Days => ("days", 0, true, Vec::new()),
+                Input::YesNo => ("yesno", 0, true, vec![("是", "是"), ("否", "否")]),
+                Input::Choice(c) => ("choice", 0, true, c.clone()),
+            };
+            FieldLine {
+                name: f.name,
+                label: f.label,
+                kind,
+                value: f.value.clone(),
+                max,
+                required,
+                choices,
+            }
+        })
+        .collect()
+}
+
+/// The page of the record `f` names, with `error` when a form was
+/// refused.
+async fn page(
+    st: &AppState,
+    user: &User,
+    f: &Fields,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let (town, year, target, action) = named(st, f).ok_or(PageError::NotFound)?;
+    let desk = st.town_desk(user, action, &town)?;
+    let store = desk.store();
+    let by = crate::scope::by(user);
+    let c = office::find(store, &by, town, year, &target, st.today()).await?;
+    let names_of: Vec<&str> = c.history.iter().map(|h| h.by.as_str()).collect();
+    let signers = signers::of(store, &names_of).await?;
+    let p = CorrectionPage {
+        chrome: Chrome::new("更正或撤回记录", Some(user), &back(&c)),
+        title: c.title.clone(),
+        back: back(&c),
+        error,
+        facts: c.facts.clone(),
+        fields: lines(&c),
+        frozen: c.frozen.clone(),
+        kept_by: c.kept_by.clone(),
+        history: c
+            .history
+            .iter()
+            .map(|h| HistoryLine {
+                seq: h.seq,
+                on: h.on.to_string(),
+                what: if h.withdrawn { "撤回" } else { "更正" },
+                by: signers.name(&h.by),
+                reason: h.reason.clone(),
+                before: h.before.clone(),
+                after: h.after.clone(),
+            })
+            .collect(),
+        related: c
+            .related
+            .iter()
+            .map(|(label, t)| (label.clone(), link(st, town, year, t)))
+            .collect(),
+        names: [
+            "kind",
+            "town",
+            "year",
+            "code",
+            "person",
+            "course",
+            "on",
+            "programme",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), field(f, n).to_owned()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect(),
+        seen: c.seen(),
+        reason_chars: office::REASON_CHARS,
+    };
+    Ok(render(&p, status))
+}
+
+/// `GET /corrections?kind=…&town=…&year=…` with the record's key
+/// (`code`, `person` by reference, `course`, `on`, `programme`).
+pub async fn show(
+    State(st): State<AppState>,
+    SignedIn { user, .. }: SignedIn<act::Dashboard>,
+    Query(q): Query<Fields>,
+) -> Result<Response, PageError> {
+    page(&st, &user, &q, None, StatusCode::OK).await
+}
+
+/// `POST /corrections`: the record's fields as in the address, `seen`,
+/// `reason`, `action` (`correct` with the corrected fields, or
+/// `withdraw`) and `csrf`. Back to the record's page with what was done;
+/// a refusal shows this page again with the reason.
+pub async fn record(
+    State(st): State<AppState>,
+    SignedForm {
+        user, origin, form, ..
+    }: SignedForm<act::Dashboard, Fields>,
+) -> Result<Response, PageError> {
+    let (town, year, target, action) = named(&st, &form).ok_or(PageError::NotFound)?;
+    if !actor(&user).sees(town.as_str()) {
+        return Err(PageError::NotFound);
+    }
+    let desk = st.town_desk(&user, action, &town)?;
+    let store = desk.store();
+    let by = by_from(&user, &origin);
+    let seen: usize = field(&form, "seen").parse().unwrap_or(usize::MAX);
+    let reason = field(&form, "reason");
+    let today = st.today();
+    let done = match field(&form, "action") {
+        "withdraw" => office::withdraw(store, by, town, year, &target, seen, reason, today).await,
+        "correct" => {
+            let values = |n: &str| field(&form, n).to_owned();
+            office::correct(store, by, town, year, &target, seen, &values, reason, today).await
+        }
+        _ => Err(touyan_office::OfficeError::Invalid(
+            "请选择更正或撤回".into(),
+        )),
+    };
+    match done {
+        Ok(what) => Ok(crate::http::done(&fallback(action, year, town), &what)),
+        Err(e) => {
+            let Some((status, message)) = super::files::refusal(Err(e))? else {
+                return Err(PageError::NotFound);
+            };
+            page(&st, &user, &form, Some(message), status).await
+        }
+    }
+}
+
+/// The page of `action`'s records of `town` in `year`.
+fn fallback(action: Action, year: i32, town: TownCode) -> String {
+    let path = match action {
+        Action::Qualifications => "/qualifications",
+        Action::Reserves => "/reserves",
+        Action::Exits => "/exits",
+        _ => "/training",
+    };
+    format!("{path}?year={year}&town={}", town.as_str())
+}

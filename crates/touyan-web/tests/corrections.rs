@@ -1,0 +1,424 @@
+//! Corrections and withdrawals (issue 18, item 3): a recorded training
+//! session, its attendance, a secondment and an exit corrected or
+//! withdrawn by the role that records them, with a reason, the old
+//! version kept in the history and the change log, and refused with the
+//! article where a filed or approved decision depends on them. On SQLite
+//! and PostgreSQL.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use rust_decimal::Decimal;
+use time::macros::date;
+use touyan_records::model::*;
+use touyan_records::{TownCode, VillageCode};
+use touyan_storage::testing::TestDb;
+use touyan_storage::{Batch, both_backends};
+
+fn t1() -> TownCode {
+    TownCode::parse(T1).unwrap()
+}
+
+fn entry(year: i32) -> ListEntry {
+    ListEntry {
+        town: t1(),
+        year,
+        person: person_a(),
+        village: VillageCode::parse(V1).unwrap(),
+        tier: 3,
+        status: ListStatus::Filed,
+    }
+}
+
+fn session() -> TrainingSession {
+    TrainingSession {
+        code: "XL-2025-01".into(),
+        title: "化龙镇党建培训班".into(),
+        level: TrainingLevel::Town,
+        form: SessionForm::Centralised,
+        town: Some(t1()),
+        start: date!(2025 - 03 - 01),
+        end: date!(2025 - 03 - 04),
+        days: Decimal::from(4),
+    }
+}
+
+fn records() -> Batch {
+    Batch {
+        list_entries: vec![entry(2025)],
+        training_sessions: vec![session()],
+        attendance: vec![Attendance {
+            session: "XL-2025-01".into(),
+            person: person_a(),
+            reflection_filed_on: None,
+            poor_result: true,
+        }],
+        ..Batch::default()
+    }
+}
+
+const SESSION: &str = "/corrections?town=370783100&year=2025&kind=session&code=XL-2025-01";
+
+async fn send(h: &Harness, who: &(String, String), fields: &[(&str, &str)]) -> Answer {
+    let mut pairs = vec![("csrf", who.1.as_str())];
+    pairs.extend_from_slice(fields);
+    post("/corrections")
+        .form(&pairs)
+        .session(Some(&who.0))
+        .send(h)
+        .await
+}
+
+fn naming<'a>(seen: &'a str, action: &'a str, reason: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("town", T1),
+        ("year", "2025"),
+        ("kind", "session"),
+        ("code", "XL-2025-01"),
+        ("seen", seen),
+        ("action", action),
+        ("reason", reason),
+    ]
+}
+
+fn session_fields<'a>(title: &'a str, days: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("form", "centralised"),
+        ("start", "2025-03-01"),
+        ("end", "2025/3/4"),
+        ("days", days),
+    ]
+}
+
+async fn a_session_is_corrected_with_a_reason_and_its_history_kept(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &records()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let op2 = sign_in(&h, "op2").await;
+
+    // The training page links each session the user records to its page.
+    let page = get("/training?year=2025&town=370783100")
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    let link = SESSION.replace('&', "&#38;");
+    assert!(page.contains(&link), "{page}");
+
+    // Only the role that records it: the reviewer is refused, another
+    // town's operator finds nothing.
+    let shown = get(SESSION).session(Some(&op.0)).send(&h).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let html = shown.text();
+    assert!(
+        html.contains("培训“化龙镇党建培训班”（编号 XL-2025-01）"),
+        "{html}"
+    );
+    assert!(html.contains("尚无更正"));
+    // The attendance hangs on it: reached from here, and withdrawn first.
+    assert!(html.contains("本镇街参训记录") && html.contains("东村村委会 张三（学习效果差）"));
+    assert!(html.contains("该培训已登记 1 人参训（第六条）"));
+    assert!(!html.contains("id=\"withdraw-form\""));
+    let forbidden = get(SESSION).session(Some(&rev.0)).send(&h).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let other = get(SESSION).session(Some(&op2.0)).send(&h).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let mut f = naming("0", "correct", "天数登记错误");
+    f.extend(session_fields("化龙镇党建培训班", "3.5"));
+    assert_eq!(send(&h, &rev, &f).await.status, StatusCode::FORBIDDEN);
+
+    // Refusals: no reason, no change, days beyond the dates.
+    let mut f = naming("0", "correct", "  ");
+    f.extend(session_fields("化龙镇党建培训班", "3.5"));
+    let a = send(&h, &op, &f).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("请写明更正或撤回的原因"));
+    let mut f = naming("0", "correct", "核对");
+    f.extend(session_fields("化龙镇党建培训班", "4"));
+    let a = send(&h, &op, &f).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("没有任何修改"), "{}", a.text());
+    let mut f = naming("0", "correct", "天数登记错误");
+    f.extend(session_fields("化龙镇党建培训班", "4.5"));
+    let a = send(&h, &op, &f).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("不超过培训起止的 4 天"));
+    // The withdrawal is refused while attendance hangs on it.
+    let a = send(&h, &op, &naming("0", "withdraw", "重复登记")).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a.text().contains("请先撤回参训记录"));
+    assert!(
+        h.store
+            .corrections_of("training_sessions", "XL-2025-01")
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing written on a refusal"
+    );
+
+    // The correction: the record replaced, the old version in words.
+    let mut f = naming("0", "correct", "天数登记错误");
+    f.extend(session_fields("化龙镇党建专题培训班", "3.5"));
+    let a = send(&h, &op, &f).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(
+        a.header("location").as_deref(),
+        Some("/training?year=2025&town=370783100")
+    );
+    assert_eq!(
+        a.notice().as_deref(),
+        Some("已更正：培训“化龙镇党建培训班”（编号 XL-2025-01）；原记录保留在更正记录和操作日志中")
+    );
+    let s: Vec<TrainingSession> = h.store.list().await.unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].title, "化龙镇党建专题培训班");
+    assert_eq!(s[0].days, Decimal::new(35, 1));
+    assert_eq!(s[0].end, date!(2025 - 03 - 04));
+    let hist = h
+        .store
+        .corrections_of("training_sessions", "XL-2025-01")
+        .await
+        .unwrap();
+    assert_eq!(hist.len(), 1);
+    assert_eq!(hist[0].seq, 1);
+    assert_eq!(hist[0].by, "op1");
+    assert!(!hist[0].withdrawn);
+    assert_eq!(hist[0].reason, "天数登记错误");
+    assert_eq!(
+        hist[0].before,
+        "培训名称：化龙镇党建培训班；级别：镇街培训；形式：集中培训；开始日期：2025-03-01；结束日期：2025-03-04；天数：4"
+            .replace("镇街培训", TrainingLevel::Town.label())
+            .replace("集中培训", SessionForm::Centralised.label())
+    );
+    assert!(hist[0].after.contains("化龙镇党建专题培训班") && hist[0].after.ends_with("天数：3.5"));
+    // The change log has the row before and after.
+    let log = h.store.changes(Some("training_sessions")).await.unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(last.actor, "op1");
+    assert!(last.before.as_deref().unwrap().contains("化龙镇党建培训班"));
+    assert!(
+        last.after
+            .as_deref()
+            .unwrap()
+            .contains("化龙镇党建专题培训班")
+    );
+    // The page shows the history; a form shown before it is stale.
+    let html = get(SESSION).session(Some(&op.0)).send(&h).await.text();
+    assert!(html.contains("天数登记错误") && html.contains("name=\"seen\" value=\"1\""));
+    let mut f = naming("0", "correct", "再改");
+    f.extend(session_fields("化龙镇党建培训班", "3"));
+    let a = send(&h, &op, &f).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a.text().contains("已被更正"));
+}
+
+both_backends!(
+    session_corrected,
+    a_session_is_corrected_with_a_reason_and_its_history_kept
+);
+
+fn attendance_naming<'a>(
+    key: &'a str,
+    action: &'a str,
+    reason: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("town", T1),
+        ("year", "2025"),
+        ("kind", "attendance"),
+        ("code", "XL-2025-01"),
+        ("person", key),
+        ("seen", "0"),
+        ("action", action),
+        ("reason", reason),
+    ]
+}
+
+async fn attendance_then_session_are_withdrawn_unless_relied_on(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &records()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let key = h.person(&person_a());
+
+    // An admonition was held for the poor result: it stays poor, and the
+    // attendance stays.
+    let admonition = Admonition {
+        person: person_a(),
+        held_on: date!(2025 - 04 - 01),
+        article: 6,
+        reason: "学习效果差：已约谈".into(),
+        make_up_study_done_on: None,
+    };
+    let held = Batch {
+        admonitions: vec![admonition.clone()],
+        ..Batch::default()
+    };
+    h.store.apply("测试", &held).await.unwrap();
+    let mut f = attendance_naming(&key, "correct", "误记为学习效果差");
+    f.extend([("reflection", ""), ("poor", "否")]);
+    let a = send(&h, &op, &f).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(
+        a.text()
+            .contains("已据学习效果差于 2025-04-01 约谈（第六条）")
+    );
+    let a = send(&h, &op, &attendance_naming(&key, "withdraw", "未参加")).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    // A reflection date may still be corrected, not after today.
+    let mut f = attendance_naming(&key, "correct", "补记学习体会");
+    f.extend([("reflection", "2025-06-03"), ("poor", "是")]);
+    let a = send(&h, &op, &f).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("不能晚于今天"));
+    let mut f = attendance_naming(&key, "correct", "补记学习体会");
+    f.extend([("reflection", "2025年3月10日"), ("poor", "是")]);
+    assert_eq!(send(&h, &op, &f).await.status, StatusCode::SEE_OTHER);
+    let rows: Vec<Attendance> = h.store.list().await.unwrap();
+    assert_eq!(rows[0].reflection_filed_on, Some(date!(2025 - 03 - 10)));
+    assert!(rows[0].poor_result);
+
+    // Without the admonition the attendance is withdrawn, then the
+    // session; both histories stay.
+    let mut tx = h.store.begin("测试").await.unwrap();
+    assert_eq!(tx.delete(&[admonition]).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let mut w = attendance_naming(&key, "withdraw", "未参加该培训");
+    w[5] = ("seen", "1");
+    let a = send(&h, &op, &w).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert!(
+        a.notice()
+            .unwrap()
+            .starts_with("已撤回：东村村委会 张三 参加培训")
+    );
+    assert!(h.store.list::<Attendance>().await.unwrap().is_empty());
+    let a = send(&h, &op, &naming("0", "withdraw", "重复登记")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert!(h.store.list::<TrainingSession>().await.unwrap().is_empty());
+    let hist = h
+        .store
+        .corrections_of("training_sessions", "XL-2025-01")
+        .await
+        .unwrap();
+    assert_eq!(hist.len(), 1);
+    assert!(hist[0].withdrawn && hist[0].after.is_empty());
+    assert_eq!(hist[0].reason, "重复登记");
+    // The page of a withdrawn record is not found.
+    assert_eq!(
+        get(SESSION).session(Some(&op.0)).send(&h).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+both_backends!(
+    withdrawn_unless_relied_on,
+    attendance_then_session_are_withdrawn_unless_relied_on
+);
+
+async fn filed_next_year_and_approved_pay_freeze_records(db: TestDb) {
+    let h = harness(&db, true).await;
+    let exit = Exit {
+        person: person_a(),
+        on: date!(2025 - 05 - 10),
+        programme: Programme::Secretary,
+        reason: ExitReason::LeftOffice,
+        note: String::new(),
+    };
+    let batch = Batch {
+        exits: vec![exit],
+        ..records()
+    };
+    h.store.apply("测试", &batch).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    // Exits are the town reviewer's.
+    let rev = sign_in(&h, "rev1").await;
+    let key = h.person(&person_a());
+    let exit_page = format!(
+        "/corrections?town={T1}&year=2025&kind=exit&person={key}&on=2025-05-10&programme=secretary"
+    );
+
+    // The exits page links the exit; the exit is corrected with a reason.
+    let page = get("/exits?year=2025&town=370783100")
+        .session(Some(&rev.0))
+        .send(&h)
+        .await
+        .text();
+    assert!(page.contains(&exit_page.replace('&', "&#38;")), "{page}");
+    let fields = |note: &'static str| {
+        vec![
+            ("town", T1),
+            ("year", "2025"),
+            ("kind", "exit"),
+            ("person", key.as_str()),
+            ("on", "2025-05-10"),
+            ("programme", "secretary"),
+            ("seen", "0"),
+            ("action", "correct"),
+            ("reason", "原因选错"),
+            ("ground", "other"),
+            ("note", note),
+        ]
+    };
+    assert_eq!(
+        send(&h, &op, &fields("调任")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let a = send(&h, &rev, &fields("")).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text());
+    assert!(a.text().contains("“其他”原因须写明情况"));
+    let a = send(&h, &rev, &fields("调任乡镇工作")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let exits: Vec<Exit> = h.store.list().await.unwrap();
+    assert_eq!(exits[0].reason, ExitReason::Other);
+    assert_eq!(exits[0].note, "调任乡镇工作");
+
+    // June's pay, approved, relied on the exit: it stands (Article 13).
+    let run = PayRun {
+        month: date!(2025 - 06 - 01),
+        town: t1(),
+        state: PayState::Approved,
+        people: 0,
+        total_fen: 0,
+        example: false,
+        comment: String::new(),
+    };
+    h.store.insert("测试", &[run]).await.unwrap();
+    let html = get(&exit_page).session(Some(&rev.0)).send(&h).await.text();
+    assert!(
+        html.contains("2025 年 6 月的补贴发放已批准待发放，发放名单依据了这次退出（第十三条）"),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"correct-form\""));
+    let mut w = fields("再改");
+    w[6] = ("seen", "1");
+    let a = send(&h, &rev, &w).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+
+    // The next year's list filed: the year's training stands.
+    h.store
+        .apply(
+            "测试",
+            &Batch {
+                list_entries: vec![entry(2026)],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let html = get(SESSION).session(Some(&op.0)).send(&h).await.text();
+    assert!(
+        html.contains("2026 年度名单已备案，年初测算依据了 2025 年的培训记录（第六条、第十三条）"),
+        "{html}"
+    );
+    let mut f = naming("0", "correct", "天数登记错误");
+    f.extend(session_fields("化龙镇党建培训班", "3"));
+    assert_eq!(send(&h, &op, &f).await.status, StatusCode::CONFLICT);
+}
+
+both_backends!(
+    frozen_by_decisions,
+    filed_next_year_and_approved_pay_freeze_records
+);
