@@ -133,6 +133,7 @@ pub const FORM_LIMIT: usize = 256 * 1024;
 pub const SIGN_IN_LIMIT: usize = 16 * 1024;
 
 /// The application: every route, the security headers and checks.
+// One piece: the route table, read top to bottom as the site's map.
 pub fn app(state: AppState) -> Router {
     let small = || DefaultBodyLimit::max(SIGN_IN_LIMIT);
     let api = Router::new()

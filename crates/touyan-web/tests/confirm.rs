@@ -379,7 +379,9 @@ async fn an_exit_starts_empty_asks_and_is_refused_without_grounds_or_day(db: Tes
             "2025 年专业化管理",
             "{reason}",
             "{date}",
-            "不能撤回",
+            // Withdrawn only with a reason, before the pay relying on it
+            // is approved (the corrections page).
+            "写明原因更正或撤回",
         ],
     );
 

@@ -422,3 +422,134 @@ both_backends!(
     frozen_by_decisions,
     filed_next_year_and_approved_pay_freeze_records
 );
+
+async fn a_reserve_is_withdrawn_and_a_work_record_corrected(db: TestDb) {
+    let h = harness(&db, true).await;
+    let village = VillageCode::parse(V1).unwrap();
+    let listed = Reserve {
+        person: person_a(),
+        village,
+        post: PostRole::Secretary,
+        listed_on: date!(2025 - 02 - 01),
+        removed_on: None,
+    };
+    h.store
+        .apply(
+            "测试",
+            &Batch {
+                reserves: vec![listed],
+                ..records()
+            },
+        )
+        .await
+        .unwrap();
+    let work = WorkRecord {
+        person: person_a(),
+        seq: 1,
+        town: t1(),
+        on: date!(2025 - 05 - 20),
+        text: "走访农户".into(),
+    };
+    h.store.insert("测试", &[work]).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+
+    // A reserve listed by mistake: withdrawn, not corrected.
+    let key_c = h.person(&person_a());
+    let page = get("/reserves?year=2025&town=370783100")
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    let reserve_page = format!(
+        "/corrections?town={T1}&year=2025&kind=reserve&person={key_c}&village={V1}&post=secretary&on=2025-02-01"
+    );
+    assert!(page.contains(&reserve_page.replace('&', "&#38;")), "{page}");
+    let html = get(&reserve_page)
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    assert!(!html.contains("id=\"correct-form\"") && html.contains("id=\"withdraw-form\""));
+    let withdraw = |reason: &'static str| {
+        vec![
+            ("town", T1),
+            ("year", "2025"),
+            ("kind", "reserve"),
+            ("person", key_c.as_str()),
+            ("village", V1),
+            ("post", "secretary"),
+            ("on", "2025-02-01"),
+            ("seen", "0"),
+            ("action", "withdraw"),
+            ("reason", reason),
+        ]
+    };
+    assert_eq!(
+        send(&h, &rev, &withdraw("误列")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let a = send(&h, &op, &withdraw("误列为后备")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(
+        a.header("location").as_deref(),
+        Some("/reserves?year=2025&town=370783100")
+    );
+    assert!(h.store.list::<Reserve>().await.unwrap().is_empty());
+
+    // A work record: corrected, back on the person's daily file.
+    let key = h.person(&person_a());
+    let page = get(&format!("/daily/{key}"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    let work_page = format!("/corrections?town={T1}&year=2025&kind=work&person={key}&seq=1");
+    assert!(page.contains(&work_page.replace('&', "&#38;")), "{page}");
+    let fix = |on: &'static str, seen: &'static str| {
+        vec![
+            ("town", T1),
+            ("year", "2025"),
+            ("kind", "work"),
+            ("person", key.as_str()),
+            ("seq", "1"),
+            ("seen", seen),
+            ("action", "correct"),
+            ("reason", "内容写错"),
+            ("on", on),
+            ("text", "走访农户并召开议事会"),
+        ]
+    };
+    let a = send(&h, &op, &fix("2025-06-03", "0")).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.text().contains("纪实日期不能晚于今天"));
+    let a = send(&h, &op, &fix("2025-05-21", "0")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(a.header("location"), Some(format!("/daily/{key}")));
+    let rows: Vec<WorkRecord> = h.store.list().await.unwrap();
+    assert_eq!(rows[0].text, "走访农户并召开议事会");
+    assert_eq!(rows[0].on, date!(2025 - 05 - 21));
+    // The year's report assessed: the record stands (Article 11).
+    let report = YearReport {
+        person: person_a(),
+        year: 2025,
+        town: t1(),
+        given_on: date!(2025 - 05 - 30),
+        outcome: ReportOutcome::Good,
+        note: String::new(),
+    };
+    h.store.insert("测试", &[report]).await.unwrap();
+    let a = send(&h, &op, &fix("2025-05-22", "1")).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(
+        a.text()
+            .contains("2025 年度述职评议已于 2025-05-30 完成，工作纪实是评议的依据（第十一条）"),
+        "{}",
+        a.text()
+    );
+}
+
+both_backends!(
+    reserve_and_work_record,
+    a_reserve_is_withdrawn_and_a_work_record_corrected
+);

@@ -5,8 +5,8 @@
 use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::model::{
-    Attendance, ExamResult, Exit, ExitReason, Labelled, Records, Secondment, SecondmentLevel,
-    SessionForm, TrainingSession,
+    Attendance, ExamResult, Exit, ExitReason, Labelled, Records, Reserve, Secondment,
+    SecondmentLevel, SessionForm, TrainingSession, WorkRecord,
 };
 use touyan_records::text::parse_day;
 use touyan_records::{CitizenId, TownCode};
@@ -33,6 +33,12 @@ pub(super) enum Held {
         logs: Vec<Date>,
     },
     Exit(Exit),
+    Reserve(Reserve),
+    WorkRecord {
+        row: WorkRecord,
+        /// The years whose yearly report was given, and the day.
+        reported: Vec<(i32, Date)>,
+    },
 }
 
 fn invalid(m: impl Into<String>) -> OfficeError {
@@ -121,8 +127,22 @@ pub(super) async fn load(
             on,
             programme,
         } => super::people::exit(store, by, town, year, person, *on, *programme, today).await?,
+        Target::Reserve {
+            person,
+            village,
+            post,
+            listed_on,
+        } => {
+            super::people::reserve(store, by, town, year, person, *village, *post, *listed_on)
+                .await?
+        }
+        Target::WorkRecord { person, seq } => {
+            super::people::work_record(store, by, town, person, *seq).await?
+        }
     };
     c.history = match &held {
+        Held::Reserve(r) => history(store, r).await?,
+        Held::WorkRecord { row, .. } => history(store, row).await?,
         Held::Session(r) => history(store, r).await?,
         Held::Attendance { row, .. } => history(store, row).await?,
         Held::Exam(r) => history(store, r).await?,
@@ -178,114 +198,31 @@ pub(super) fn day(name: &'static str, label: &'static str, value: Date) -> Field
 
 impl Held {
     /// The record with `values` read and checked as its form checks them.
-    pub(super) fn corrected(
-        &self,
-        _c: &Correctable,
-        values: Values<'_>,
-        today: Date,
-    ) -> Result<Held, OfficeError> {
-        let text = |n: &str| values(n).trim().to_owned();
-        let day = |n: &str, what: &str| {
-            parse_day(&text(n)).ok_or_else(|| {
-                invalid(format!(
-                    "{what}应为有效日期（可填 2026-11-02、2026/11/2、2026年11月2日 等）"
-                ))
-            })
-        };
-        let yes = |n: &str, what: &str| match text(n).as_str() {
-            "是" => Ok(true),
-            "否" => Ok(false),
-            _ => Err(invalid(format!("请选择{what}"))),
-        };
+    pub(super) fn corrected(&self, values: Values<'_>, today: Date) -> Result<Held, OfficeError> {
+        let f = Form(values);
         Ok(match self {
-            Held::Session(s) => {
-                let title = text("title");
-                training::check_code_and_title(&s.code, &title)?;
-                let form = SessionForm::from_label(&text("form"))
-                    .ok_or_else(|| invalid("请选择培训形式"))?;
-                let days: Decimal = text("days")
-                    .parse()
-                    .map_err(|_| invalid("天数应为数字，如 1 或 0.5"))?;
-                let new = TrainingSession {
-                    title,
-                    form,
-                    start: day("start", "开始日期")?,
-                    end: day("end", "结束日期")?,
-                    days,
-                    ..s.clone()
-                };
-                training::check_span(s.start.year(), new.start, new.end, new.days)?;
-                Held::Session(new)
-            }
-            Held::Attendance { row, admonished } => {
-                let reflection = match text("reflection").as_str() {
-                    "" => None,
-                    _ => Some(day("reflection", "学习体会提交日期")?),
-                };
-                if reflection.is_some_and(|d| d > today) {
-                    return Err(invalid("学习体会提交日期不能晚于今天"));
-                }
-                let poor = yes("poor", "是否学习效果差")?;
-                if let (Some(on), false) = (admonished, poor) {
-                    return Err(OfficeError::Conflict(format!(
-                        "已据学习效果差于 {on} 约谈（第六条），不能取消学习效果差"
-                    )));
-                }
-                Held::Attendance {
-                    row: Attendance {
-                        reflection_filed_on: reflection,
-                        poor_result: poor,
-                        ..row.clone()
-                    },
-                    admonished: *admonished,
-                }
-            }
+            Held::Session(s) => Held::Session(session(s, &f)?),
+            Held::Attendance { row, admonished } => Held::Attendance {
+                row: attendance(row, *admonished, &f, today)?,
+                admonished: *admonished,
+            },
             Held::Exam(x) => Held::Exam(ExamResult {
-                passed: yes("passed", "是否合格")?,
+                passed: f.yes("passed", "是否合格")?,
                 ..x.clone()
             }),
-            Held::Secondment { row, others, logs } => {
-                let host = text("host");
-                if host.is_empty() {
-                    return Err(invalid("请填写挂职单位"));
-                }
-                OfficeError::at_most(&host, "挂职单位", reserves::HOST_CHARS)?;
-                let new = Secondment {
-                    level: SecondmentLevel::from_label(&text("level"))
-                        .ok_or_else(|| invalid("请选择挂职去向"))?,
-                    host_unit: host,
-                    end: day("end", "结束日期")?,
-                    ..row.clone()
-                };
-                let recorded: Vec<&Secondment> = others.iter().collect();
-                art08::check_secondment(&new, true, &recorded)?;
-                art08::check_appraisal(&new, today)?;
-                if let Some(last) = logs.iter().max().filter(|d| **d > new.end) {
-                    return Err(invalid(format!(
-                        "已有工作日志记在 {last}，结束日期不能早于它（第八条）"
-                    )));
-                }
-                Held::Secondment {
-                    row: new,
-                    others: others.clone(),
-                    logs: logs.clone(),
-                }
+            Held::Secondment { row, others, logs } => Held::Secondment {
+                row: secondment(row, others, logs, &f, today)?,
+                others: others.clone(),
+                logs: logs.clone(),
+            },
+            Held::Reserve(_) => {
+                return Err(invalid("后备人员记录只能撤回；调出后备请在后备页面办理"));
             }
-            Held::Exit(x) => {
-                let reason = ExitReason::from_label(&text("ground"))
-                    .filter(|r| ExitReason::SECRETARY.contains(r))
-                    .ok_or_else(|| invalid("请选择退出原因"))?;
-                let note = text("note");
-                if reason == ExitReason::Other && note.is_empty() {
-                    return Err(invalid("“其他”原因须写明情况"));
-                }
-                OfficeError::at_most(&note, "情况说明", exits::NOTE_CHARS)?;
-                Held::Exit(Exit {
-                    reason,
-                    note,
-                    ..x.clone()
-                })
-            }
+            Held::WorkRecord { row, reported } => Held::WorkRecord {
+                row: work_record(row, reported, &f, today)?,
+                reported: reported.clone(),
+            },
+            Held::Exit(x) => Held::Exit(exit(x, &f)?),
         })
     }
 
@@ -303,12 +240,173 @@ impl Held {
                 ("挂职单位", row.host_unit.clone()),
                 ("结束日期", row.end.to_string()),
             ]),
+            Held::Reserve(x) => in_words(&[
+                ("村", x.village.as_str().to_owned()),
+                ("岗位", x.post.label().to_owned()),
+                ("列入日期", x.listed_on.to_string()),
+            ]),
+            Held::WorkRecord { row, .. } => {
+                in_words(&[("日期", row.on.to_string()), ("内容", row.text.clone())])
+            }
             Held::Exit(x) => in_words(&[
                 ("退出原因", x.reason.label().to_owned()),
                 ("情况说明", x.note.clone()),
             ]),
         }
     }
+}
+
+/// The correction form's fields as typed.
+struct Form<'a>(Values<'a>);
+
+impl Form<'_> {
+    fn text(&self, n: &str) -> String {
+        (self.0)(n).trim().to_owned()
+    }
+
+    fn day(&self, n: &str, what: &str) -> Result<Date, OfficeError> {
+        parse_day(&self.text(n)).ok_or_else(|| {
+            invalid(format!(
+                "{what}应为有效日期（可填 2026-11-02、2026/11/2、2026年11月2日 等）"
+            ))
+        })
+    }
+
+    fn yes(&self, n: &str, what: &str) -> Result<bool, OfficeError> {
+        match self.text(n).as_str() {
+            "是" => Ok(true),
+            "否" => Ok(false),
+            _ => Err(invalid(format!("请选择{what}"))),
+        }
+    }
+}
+
+/// A session corrected: the recording form's checks of code, title and
+/// span (Article 6), in the session's own year.
+fn session(s: &TrainingSession, f: &Form<'_>) -> Result<TrainingSession, OfficeError> {
+    let title = f.text("title");
+    training::check_code_and_title(&s.code, &title)?;
+    let form = SessionForm::from_label(&f.text("form")).ok_or_else(|| invalid("请选择培训形式"))?;
+    let days: Decimal = f
+        .text("days")
+        .parse()
+        .map_err(|_| invalid("天数应为数字，如 1 或 0.5"))?;
+    let new = TrainingSession {
+        title,
+        form,
+        start: f.day("start", "开始日期")?,
+        end: f.day("end", "结束日期")?,
+        days,
+        ..s.clone()
+    };
+    training::check_span(s.start.year(), new.start, new.end, new.days)?;
+    Ok(new)
+}
+
+/// Attendance corrected: a reflection not after today; a poor result an
+/// admonition was held for stays (Article 6).
+fn attendance(
+    row: &Attendance,
+    admonished: Option<Date>,
+    f: &Form<'_>,
+    today: Date,
+) -> Result<Attendance, OfficeError> {
+    let reflection = match f.text("reflection").as_str() {
+        "" => None,
+        _ => Some(f.day("reflection", "学习体会提交日期")?),
+    };
+    if reflection.is_some_and(|d| d > today) {
+        return Err(invalid("学习体会提交日期不能晚于今天"));
+    }
+    let poor = f.yes("poor", "是否学习效果差")?;
+    if let (Some(on), false) = (admonished, poor) {
+        return Err(OfficeError::Conflict(format!(
+            "已据学习效果差于 {on} 约谈（第六条），不能取消学习效果差"
+        )));
+    }
+    Ok(Attendance {
+        reflection_filed_on: reflection,
+        poor_result: poor,
+        ..row.clone()
+    })
+}
+
+/// A secondment corrected: Article 8's checks as recorded, and its work
+/// log still within it.
+fn secondment(
+    row: &Secondment,
+    others: &[Secondment],
+    logs: &[Date],
+    f: &Form<'_>,
+    today: Date,
+) -> Result<Secondment, OfficeError> {
+    let host = f.text("host");
+    if host.is_empty() {
+        return Err(invalid("请填写挂职单位"));
+    }
+    OfficeError::at_most(&host, "挂职单位", reserves::HOST_CHARS)?;
+    let new = Secondment {
+        level: SecondmentLevel::from_label(&f.text("level"))
+            .ok_or_else(|| invalid("请选择挂职去向"))?,
+        host_unit: host,
+        end: f.day("end", "结束日期")?,
+        ..row.clone()
+    };
+    let recorded: Vec<&Secondment> = others.iter().collect();
+    art08::check_secondment(&new, true, &recorded)?;
+    art08::check_appraisal(&new, today)?;
+    if let Some(last) = logs.iter().max().filter(|d| **d > new.end) {
+        return Err(invalid(format!(
+            "已有工作日志记在 {last}，结束日期不能早于它（第八条）"
+        )));
+    }
+    Ok(new)
+}
+
+/// A work record corrected: dated not after today, in a year whose
+/// yearly report is not yet assessed (Article 11).
+fn work_record(
+    row: &WorkRecord,
+    reported: &[(i32, Date)],
+    f: &Form<'_>,
+    today: Date,
+) -> Result<WorkRecord, OfficeError> {
+    let on = f.day("on", "纪实日期")?;
+    if on > today {
+        return Err(invalid("纪实日期不能晚于今天"));
+    }
+    if let Some((y, given)) = reported.iter().find(|(y, _)| *y == on.year()) {
+        return Err(OfficeError::Conflict(super::people::report_done(
+            *y, *given,
+        )));
+    }
+    let body = f.text("text");
+    if body.is_empty() {
+        return Err(invalid("请填写工作纪实内容"));
+    }
+    OfficeError::at_most(&body, "工作纪实内容", crate::daily::WORK_CHARS)?;
+    Ok(WorkRecord {
+        on,
+        text: body,
+        ..row.clone()
+    })
+}
+
+/// An exit corrected: a secretary's ground, "其他" with a note.
+fn exit(x: &Exit, f: &Form<'_>) -> Result<Exit, OfficeError> {
+    let reason = ExitReason::from_label(&f.text("ground"))
+        .filter(|r| ExitReason::SECRETARY.contains(r))
+        .ok_or_else(|| invalid("请选择退出原因"))?;
+    let note = f.text("note");
+    if reason == ExitReason::Other && note.is_empty() {
+        return Err(invalid("“其他”原因须写明情况"));
+    }
+    OfficeError::at_most(&note, "情况说明", exits::NOTE_CHARS)?;
+    Ok(Exit {
+        reason,
+        note,
+        ..x.clone()
+    })
 }
 
 /// Writes `new` in place of `old` (or deletes `old`) with the correction
@@ -353,6 +451,11 @@ pub(super) async fn write(
         (Held::Secondment { row: o, .. }, None) => put!(o, None),
         (Held::Exit(o), Some(Held::Exit(n))) => put!(o, Some(n)),
         (Held::Exit(o), None) => put!(o, None),
+        (Held::Reserve(o), None) => put!(o, None),
+        (Held::WorkRecord { row: o, .. }, Some(Held::WorkRecord { row: n, .. })) => {
+            put!(o, Some(n))
+        }
+        (Held::WorkRecord { row: o, .. }, None) => put!(o, None),
         _ => Err(OfficeError::Invalid("内部错误：更正的记录种类不符".into())),
     }
 }

@@ -1,6 +1,7 @@
 //! Corrections and withdrawals (issue 18, item 3): a recorded training
 //! session, its attendance, an exam result, a secondment or an exit is
-//! corrected or withdrawn by the role that records it, with a reason.
+//! corrected or withdrawn by the role that records it, with a reason; a
+//! reserve listed by mistake and a work-record entry too.
 //! The record as it read before is kept in its history (`corrections`,
 //! in words) and in the change log (the rows); nothing is written on a
 //! refusal.
@@ -13,7 +14,11 @@
 //! - a poor result the town has held an admonition for (Article 6);
 //! - a passed exam a certificate was issued after (Article 7);
 //! - an exit a monthly pay run approved or paid after it relied on
-//!   (Article 13).
+//!   (Article 13);
+//! - a reserve the next year's year-start judgement counted (Articles 9,
+//!   13);
+//! - a work record of a year whose yearly report (述职) has been assessed
+//!   (Article 11).
 //!
 //! Records another record hangs on are withdrawn after it: a session
 //! after its attendance, a secondment after its work log.
@@ -27,8 +32,8 @@ mod people;
 mod training;
 
 use time::Date;
-use touyan_records::model::{Correction, CourseKind, Programme};
-use touyan_records::{CitizenId, TownCode};
+use touyan_records::model::{Correction, CourseKind, PostRole, Programme};
+use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_storage::{Record, Store, record_key};
 
 use crate::{By, OfficeError};
@@ -59,6 +64,16 @@ pub enum Target {
         person: CitizenId,
         on: Date,
         programme: Programme,
+    },
+    Reserve {
+        person: CitizenId,
+        village: VillageCode,
+        post: PostRole,
+        listed_on: Date,
+    },
+    WorkRecord {
+        person: CitizenId,
+        seq: u32,
     },
 }
 
@@ -93,6 +108,8 @@ pub enum Page {
     Qualifications,
     Reserves,
     Exits,
+    /// The person's daily file.
+    Daily,
 }
 
 /// A record as the correction page shows it.
@@ -159,7 +176,7 @@ pub async fn correct(
 ) -> Result<String, OfficeError> {
     let (c, held) = kinds::load(store, &by, town, year, target, today).await?;
     may_change(&c, seen, reason)?;
-    let new = held.corrected(&c, values, today)?;
+    let new = held.corrected(values, today)?;
     kinds::write(store, &by, &c, &held, Some(&new), reason, today).await?;
     Ok(format!(
         "已更正：{}；原记录保留在更正记录和操作日志中",

@@ -1,16 +1,16 @@
-//! Corrections of a person's service records: a secondment (Article 8)
-//! and an exit.
+//! Corrections of a person's service records: a secondment (Article 8),
+//! an exit, a reserve listing (Article 9) and a work-record entry.
 
 use time::Date;
 use touyan_records::model::{
-    ExitReason, Labelled, PayState, Programme, Secondment, SecondmentLevel,
+    ExitReason, Labelled, PayState, PostRole, Programme, Secondment, SecondmentLevel,
 };
-use touyan_records::{CitizenId, TownCode};
+use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_storage::Store;
 
 use super::kinds::{Held, choices, day, judged, shell, text, who};
 use super::{Correctable, Field, Input, Page};
-use crate::{By, OfficeError, exits, reserves};
+use crate::{By, OfficeError, daily, exits, reserves};
 
 pub(super) async fn secondment(
     store: &Store,
@@ -174,6 +174,116 @@ pub(super) async fn exit(
         }
     }
     Ok((c, Held::Exit(row)))
+}
+
+/// A reserve listed by mistake (Article 9): withdrawn only (its removal
+/// is the reserves page's); the next year's judgement counted it once
+/// that list is filed.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn reserve(
+    store: &Store,
+    by: &By<'_>,
+    town: TownCode,
+    year: i32,
+    person: &CitizenId,
+    village: VillageCode,
+    post: PostRole,
+    listed_on: Date,
+) -> Result<(Correctable, Held), OfficeError> {
+    let ty = reserves::town_year(store, year, town).await?;
+    let r = &ty.records;
+    let row = r
+        .reserves
+        .iter()
+        .find(|x| {
+            x.person == *person
+                && x.village == village
+                && x.post == post
+                && x.listed_on == listed_on
+        })
+        .cloned()
+        .ok_or(OfficeError::NotFound)?;
+    reserves::may(by, town, reserves::Recording::Reserve)?;
+    let village_name = r
+        .villages
+        .iter()
+        .find(|v| v.code == village)
+        .map_or_else(|| village.as_str().to_owned(), |v| v.name.clone());
+    let name = r
+        .people
+        .iter()
+        .find(|p| p.id == *person)
+        .map_or("（未知人员）", |p| p.name.as_str());
+    let mut c = shell(
+        format!(
+            "{name} 列入{village_name}{}后备人员（{listed_on}）",
+            post.label()
+        ),
+        town,
+        year,
+        Page::Reserves,
+    );
+    c.facts = vec![
+        ("村", village_name),
+        ("岗位", post.label().to_owned()),
+        ("列入日期", listed_on.to_string()),
+        (
+            "调出日期",
+            row.removed_on
+                .map_or_else(|| "（未调出）".to_owned(), |d| d.to_string()),
+        ),
+    ];
+    c.frozen = judged(
+        store,
+        Some(town),
+        listed_on.year(),
+        "后备人员记录",
+        "第九条",
+    )
+    .await?;
+    Ok((c, Held::Reserve(row)))
+}
+
+/// How a work record of an assessed year is refused.
+pub(super) fn report_done(year: i32, given_on: Date) -> String {
+    format!(
+        "{year} 年度述职评议已于 {given_on} 完成，工作纪实是评议的依据（第十一条），不能再更正或撤回"
+    )
+}
+
+/// A work-record entry (工作纪实) of `person` numbered `seq`, kept by
+/// `town`.
+pub(super) async fn work_record(
+    store: &Store,
+    by: &By<'_>,
+    town: TownCode,
+    person: &CitizenId,
+    seq: u32,
+) -> Result<(Correctable, Held), OfficeError> {
+    daily::may_add(by, town, daily::Kind::Work)?;
+    let file = daily::file(store, person, Some(town)).await?;
+    let row = file
+        .work_records
+        .iter()
+        .find(|w| w.seq == seq && w.town == town)
+        .cloned()
+        .ok_or(OfficeError::NotFound)?;
+    let reported: Vec<(i32, Date)> = file.reports.iter().map(|r| (r.year, r.given_on)).collect();
+    let mut c = shell(
+        format!("{} 的工作纪实（第 {} 条）", row.on, row.seq),
+        town,
+        row.on.year(),
+        Page::Daily,
+    );
+    c.facts = vec![("日期", row.on.to_string()), ("内容", row.text.clone())];
+    c.fields = vec![
+        day("on", "日期", row.on),
+        text("text", "内容", &row.text, daily::WORK_CHARS),
+    ];
+    if let Some((y, on)) = reported.iter().find(|(y, _)| *y == row.on.year()) {
+        c.frozen = Some(report_done(*y, *on));
+    }
+    Ok((c, Held::WorkRecord { row, reported }))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use touyan_office::OfficeError;
+use touyan_office::corrections::Target;
 use touyan_office::daily::{self as office, DailyFile};
 use touyan_records::CitizenId;
 use touyan_records::model::{Labelled, WorkRecord};
@@ -13,12 +14,14 @@ use touyan_records::model::{Labelled, WorkRecord};
 use super::leave::{LeaveLine, leave_line};
 use super::{Choices, by, choices};
 use crate::http::{PageError, SignedIn, act};
-use crate::pages::{Chrome, internal, masked, not_found_page, render, yuan};
+use crate::pages::{Chrome, corrections, internal, masked, not_found_page, render, yuan};
 use crate::roles::Action;
 use crate::state::{AppState, User};
 
 pub struct Row {
     pub cells: Vec<String>,
+    /// The record's correction page ("" for none).
+    pub link: String,
 }
 
 #[derive(Template)]
@@ -44,8 +47,11 @@ struct PersonPage {
     c: Choices,
 }
 
-fn rows_of(file: &DailyFile) -> [Vec<Row>; 6] {
-    let row = |cells: Vec<String>| Row { cells };
+fn rows_of(st: &AppState, file: &DailyFile) -> [Vec<Row>; 6] {
+    let row = |cells: Vec<String>| Row {
+        cells,
+        link: String::new(),
+    };
     let mut rotas: Vec<Row> = file
         .rotas
         .iter()
@@ -63,7 +69,18 @@ fn rows_of(file: &DailyFile) -> [Vec<Row>; 6] {
     works.sort_by_key(|w| std::cmp::Reverse((w.on, w.seq)));
     let works = works
         .into_iter()
-        .map(|w| row(vec![w.on.to_string(), w.text.clone()]))
+        .map(|w| Row {
+            link: corrections::link(
+                st,
+                w.town,
+                w.on.year(),
+                &Target::WorkRecord {
+                    person: w.person.clone(),
+                    seq: w.seq,
+                },
+            ),
+            ..row(vec![w.on.to_string(), w.text.clone()])
+        })
         .collect();
     let reports = file
         .reports
@@ -169,7 +186,7 @@ pub(super) async fn person_page(
     };
     let by = by(user);
     let key = st.person_ref(id);
-    let [rotas, works, reports, honours, recruitments, pensions] = rows_of(&file);
+    let [rotas, works, reports, honours, recruitments, pensions] = rows_of(st, &file);
     let mut page = PersonPage {
         chrome: Chrome::new(&format!("日常管理与待遇保障：{who}"), Some(user), "/daily"),
         town: in_post
@@ -201,6 +218,7 @@ pub(super) async fn person_page(
                     by.clone(),
                     crate::state::china_time(*at),
                 ],
+                link: String::new(),
             })
             .collect(),
         honours,

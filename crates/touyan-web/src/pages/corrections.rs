@@ -11,9 +11,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_office::corrections::{self as office, Correctable, Input, Page, Target};
 use touyan_office::signers;
-use touyan_records::TownCode;
-use touyan_records::model::{CourseKind, Labelled, Programme};
+use touyan_records::model::{CourseKind, Labelled, PostRole, Programme};
 use touyan_records::text::parse_day;
+use touyan_records::{TownCode, VillageCode};
 
 use super::{Chrome, render};
 use crate::http::{PageError, SignedForm, SignedIn, act};
@@ -68,6 +68,23 @@ pub(crate) fn link(st: &AppState, town: TownCode, year: i32, target: &Target) ->
             q.append_pair("on", &on.to_string());
             q.append_pair("programme", programme.code());
         }
+        Target::Reserve {
+            person,
+            village,
+            post,
+            listed_on,
+        } => {
+            q.append_pair("kind", "reserve");
+            q.append_pair("person", &st.person_ref(person));
+            q.append_pair("village", village.as_str());
+            q.append_pair("post", post.code());
+            q.append_pair("on", &listed_on.to_string());
+        }
+        Target::WorkRecord { person, seq } => {
+            q.append_pair("kind", "work");
+            q.append_pair("person", &st.person_ref(person));
+            q.append_pair("seq", &seq.to_string());
+        }
     }
     format!("/corrections?{}", q.finish())
 }
@@ -118,20 +135,48 @@ fn named(st: &AppState, f: &Fields) -> Option<(TownCode, i32, Target, Action)> {
             },
             Action::Exits,
         ),
+        "reserve" => (
+            Target::Reserve {
+                person: person()?,
+                village: VillageCode::parse(field(f, "village")).ok()?,
+                post: PostRole::ALL
+                    .iter()
+                    .copied()
+                    .find(|p| p.code() == field(f, "post"))?,
+                listed_on: on()?,
+            },
+            Action::Reserves,
+        ),
+        "work" => (
+            Target::WorkRecord {
+                person: person()?,
+                seq: field(f, "seq").parse().ok()?,
+            },
+            Action::Daily,
+        ),
         _ => return None,
     };
     Some((town, year, target, action))
 }
 
 /// The page a record is kept on.
-fn back(c: &Correctable) -> String {
+fn back(st: &AppState, c: &Correctable, target: &Target) -> String {
     let path = match c.page {
         Page::Training => "/training",
         Page::Qualifications => "/qualifications",
         Page::Reserves => "/reserves",
         Page::Exits => "/exits",
+        Page::Daily => return daily(st, target),
     };
     format!("{path}?year={}&town={}", c.year, c.town.as_str())
+}
+
+/// The daily file of the person `target` names.
+fn daily(st: &AppState, target: &Target) -> String {
+    match target {
+        Target::WorkRecord { person, .. } => format!("/daily/{}", st.person_ref(person)),
+        _ => "/daily".to_owned(),
+    }
 }
 
 /// A field of the correction form.
@@ -217,9 +262,9 @@ async fn page(
     let names_of: Vec<&str> = c.history.iter().map(|h| h.by.as_str()).collect();
     let signers = signers::of(store, &names_of).await?;
     let p = CorrectionPage {
-        chrome: Chrome::new("更正或撤回记录", Some(user), &back(&c)),
+        chrome: Chrome::new("更正或撤回记录", Some(user), &back(st, &c, &target)),
         title: c.title.clone(),
-        back: back(&c),
+        back: back(st, &c, &target),
         error,
         facts: c.facts.clone(),
         fields: lines(&c),
@@ -252,6 +297,9 @@ async fn page(
             "course",
             "on",
             "programme",
+            "village",
+            "post",
+            "seq",
         ]
         .iter()
         .map(|n| (n.to_string(), field(f, n).to_owned()))
@@ -304,7 +352,10 @@ pub async fn record(
         )),
     };
     match done {
-        Ok(what) => Ok(crate::http::done(&fallback(action, year, town), &what)),
+        Ok(what) => Ok(crate::http::done(
+            &fallback(&st, action, year, town, &target),
+            &what,
+        )),
         Err(e) => {
             let Some((status, message)) = super::files::refusal(Err(e))? else {
                 return Err(PageError::NotFound);
@@ -314,12 +365,14 @@ pub async fn record(
     }
 }
 
-/// The page of `action`'s records of `town` in `year`.
-fn fallback(action: Action, year: i32, town: TownCode) -> String {
+/// The page of `action`'s records of `town` in `year` (a withdrawn
+/// record is not found again to ask).
+fn fallback(st: &AppState, action: Action, year: i32, town: TownCode, target: &Target) -> String {
     let path = match action {
         Action::Qualifications => "/qualifications",
         Action::Reserves => "/reserves",
         Action::Exits => "/exits",
+        Action::Daily => return daily(st, target),
         _ => "/training",
     };
     format!("{path}?year={year}&town={}", town.as_str())

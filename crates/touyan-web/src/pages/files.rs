@@ -34,6 +34,9 @@ struct RecordPage {
     /// The person's whole pay by part and channel (Article 13), and the
     /// town's form of the parts set by higher-level rules.
     pay_parts: Option<super::pay_parts::PayPartsForm>,
+    /// The person's exam results the user may correct, each with its
+    /// correction page.
+    exams: Vec<(String, String)>,
 }
 
 pub async fn person(
@@ -149,9 +152,47 @@ pub(super) async fn person_page_with(
                 &file,
                 kept.pay_parts,
             )),
+            exams: exam_links(st, user, &file),
         },
         status,
     ))
+}
+
+/// The person's exam results with their correction pages, when `user`
+/// records exams of the person's town (the town of their latest post).
+fn exam_links(st: &AppState, user: &crate::state::User, f: &PersonFile) -> Vec<(String, String)> {
+    use touyan_office::corrections::Target;
+    use touyan_office::qualifications::{self, Recording};
+    let Some(town) = f
+        .posts
+        .iter()
+        .max_by_key(|p| p.start)
+        .map(|p| p.village.town())
+    else {
+        return Vec::new();
+    };
+    if qualifications::may(&crate::scope::by(user), town, Recording::Exam).is_err() {
+        return Vec::new();
+    }
+    f.exams
+        .iter()
+        .map(|e| {
+            let target = Target::Exam {
+                person: e.person.clone(),
+                course: e.course,
+                taken_on: e.taken_on,
+            };
+            (
+                format!(
+                    "{} 考试（{}，{}）",
+                    e.course.label(),
+                    e.taken_on,
+                    if e.passed { "合格" } else { "不合格" }
+                ),
+                super::corrections::link(st, town, e.taken_on.year(), &target),
+            )
+        })
+        .collect()
 }
 
 /// The one-person file's tables, in the order of the measures. Built a

@@ -75,6 +75,8 @@ pub struct ReserveLine {
     pub post_code: &'static str,
     pub name: String,
     pub listed_on: String,
+    /// The listing's correction page (withdrawn when listed by mistake).
+    pub correct: String,
 }
 
 #[derive(Template)]
@@ -374,6 +376,17 @@ async fn fill(
         .iter()
         .filter(|x| x.listed_on <= on && x.removed_on.is_none_or(|d| d > on))
         .map(|x| ReserveLine {
+            correct: corrections::link(
+                st,
+                ty.town,
+                year,
+                &Target::Reserve {
+                    person: x.person.clone(),
+                    village: x.village,
+                    post: x.post,
+                    listed_on: x.listed_on,
+                },
+            ),
             key: st.person_ref(&x.person),
             village: x.village.as_str().to_owned(),
             village_name: village_name(r, &x.village),
