@@ -100,6 +100,9 @@ async fn every_item_leads_to_its_step(width: u32, height: u32) {
         let shot = c.screenshot().await.unwrap();
         std::fs::write(artifacts().join(format!("todo-{who}-{width}.png")), shot).unwrap();
         assert!(!overflows(c).await, "{who}'s to-do list fits {width} px");
+        // Every item shown leads to its page; then back to the list.
+        followed += follow_all(c, &base, who).await;
+        c.goto(&format!("{base}/todo")).await.unwrap();
         let pay = items(c)
             .await
             .into_iter()
@@ -119,7 +122,6 @@ async fn every_item_leads_to_its_step(width: u32, height: u32) {
             text_of(c, "#page-notice").await.contains("化龙镇"),
             "{who}: the step is said done"
         );
-        followed += follow_all(c, &base, who).await;
         // Signed out: the next account signs in afresh.
         c.delete_all_cookies().await.unwrap();
     }
