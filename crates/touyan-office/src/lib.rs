@@ -59,6 +59,7 @@ pub mod year_start;
 pub mod young;
 pub mod young_exit;
 pub mod young_settings;
+pub mod young_summary;
 
 pub use error::OfficeError;
 
