@@ -16,7 +16,7 @@
 //! then the records.
 
 use time::Date;
-use touyan_records::model::{Exit, ExitReason, PostRole, Programme, Records};
+use touyan_records::model::{Exit, ExitReason, Labelled, PostRole, Programme, Records};
 use touyan_records::{CitizenId, TownCode};
 use touyan_rules::Policy;
 use touyan_rules::art14_exit_inferred::{self, ExitFacts};
@@ -150,6 +150,75 @@ impl TownYear {
         out.sort_by(|a, b| a.who.cmp(&b.who));
         out
     }
+}
+
+/// A town's exits of a year in figures: the city's overview of the
+/// exits page, one row per town.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub town: TownCode,
+    /// Secretaries on the town's list of the year.
+    pub listed: usize,
+    /// Exits from professionalized management dated in the year, of
+    /// those secretaries, by reason in [`ExitReason::ALL`]'s order (only
+    /// reasons with one).
+    pub exits: Vec<(ExitReason, usize)>,
+    /// Secretaries with a ground of exit that applies today and no exit
+    /// on record (the page's flagged rows).
+    pub pending: usize,
+}
+
+impl Summary {
+    /// The exits of the year in all.
+    pub fn exits_total(&self) -> usize {
+        self.exits.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl TownYear {
+    /// The town in figures, as its page counts them ([`TownYear::lines`]
+    /// under the policy in force on `today`).
+    pub fn summary(&self, policy: &Policy, today: Date) -> Summary {
+        let lines = self.lines(policy, today);
+        let listed: Vec<&CitizenId> = lines.iter().map(|l| &l.person).collect();
+        let of_year: Vec<&Exit> = self
+            .records
+            .exits
+            .iter()
+            .filter(|x| {
+                x.programme == Programme::Secretary
+                    && x.on.year() == self.year
+                    && listed.contains(&&x.person)
+            })
+            .collect();
+        Summary {
+            town: self.town,
+            listed: lines.len(),
+            exits: ExitReason::ALL
+                .iter()
+                .map(|r| (*r, of_year.iter().filter(|x| x.reason == *r).count()))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+            pending: lines.iter().filter(|l| !l.grounds.is_empty()).count(),
+        }
+    }
+}
+
+/// The city's overview of the exits of `year`: each of `towns` (those the
+/// reader sees, in their order) in figures, each town's records read once
+/// ([`town_year`]), so the figures are the town page's.
+pub async fn city_overview(
+    store: &Store,
+    policy: &Policy,
+    year: i32,
+    today: Date,
+    towns: &[TownCode],
+) -> Result<Vec<Summary>, OfficeError> {
+    let mut out = Vec::with_capacity(towns.len());
+    for town in towns {
+        out.push(town_year(store, year, *town).await?.summary(policy, today));
+    }
+    Ok(out)
 }
 
 /// Records that `person`, a secretary on the town's list of the year,

@@ -30,7 +30,9 @@
 //! requests ([`daily`]), a workbook's rows written as the forms write
 //! them ([`import`]), the dashboard's quotas and reserve shortfalls
 //! ([`dashboard`]), the reports' figures for a period ([`figures`]) and
-//! the decision dates ([`when`]). ARCHITECTURE.md says which test keeps
+//! the decision dates ([`when`]); the city's overviews of the training,
+//! qualification, reserves, exits and young-cadre pages are each module's
+//! `city_overview` ([`young_summary`] for the young cadres). ARCHITECTURE.md says which test keeps
 //! the adapters from deciding or writing around it.
 
 pub mod conditions;
@@ -60,6 +62,7 @@ pub mod year_start;
 pub mod young;
 pub mod young_exit;
 pub mod young_settings;
+pub mod young_summary;
 
 pub use error::OfficeError;
 

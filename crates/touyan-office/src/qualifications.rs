@@ -312,6 +312,64 @@ impl TownYear {
     }
 }
 
+/// A town's qualifications in figures: the city's overview of the
+/// qualification page, one row per town.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub town: TownCode,
+    /// Cadres holding a two-committee post today (the page's table).
+    pub cadres: usize,
+    /// Of those, secretaries.
+    pub secretaries: usize,
+    /// Cadres working with a certificate (持证上岗), and without.
+    pub certified: usize,
+    pub without: usize,
+    /// Of those without, every required course passed: a certificate
+    /// may be recorded.
+    pub certifiable: usize,
+    /// Degree-study applications of the year.
+    pub enrolments: usize,
+}
+
+impl TownYear {
+    /// The town in figures, as its page counts them ([`TownYear::view`]
+    /// under `params`, the policy in force on `today`).
+    pub fn summary(&self, params: &Params, today: Date) -> Summary {
+        let v = self.view(params, today);
+        Summary {
+            town: self.town,
+            cadres: v.cadres.len(),
+            secretaries: v
+                .cadres
+                .iter()
+                .filter(|c| c.cadre.posts.contains(&PostRole::Secretary))
+                .count(),
+            certified: v.cadres.len() - v.without,
+            without: v.without,
+            certifiable: v.cadres.iter().filter(|c| c.certifiable).count(),
+            enrolments: v.enrolment.len(),
+        }
+    }
+}
+
+/// The city's overview of the qualifications of `year` on `today`: each
+/// of `towns` (those the reader sees, in their order) in figures, each
+/// town's records read once ([`town_year`]), so the figures are the town
+/// page's.
+pub async fn city_overview(
+    store: &Store,
+    params: &Params,
+    year: i32,
+    today: Date,
+    towns: &[TownCode],
+) -> Result<Vec<Summary>, OfficeError> {
+    let mut out = Vec::with_capacity(towns.len());
+    for town in towns {
+        out.push(town_year(store, year, *town).await?.summary(params, today));
+    }
+    Ok(out)
+}
+
 /// `{what}不能晚于今天（{today}）`, when `on` is after `today`.
 fn not_after_today(on: Date, what: &str, today: Date) -> Result<(), OfficeError> {
     if on > today {

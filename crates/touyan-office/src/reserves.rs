@@ -171,6 +171,80 @@ fn invalid(m: impl Into<String>) -> OfficeError {
     OfficeError::Invalid(m.into())
 }
 
+/// A town's reserves in figures: the city's overview of the reserves
+/// page, one row per town.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub town: TownCode,
+    /// Villages of the year's filed list (Article 9's coverage rows).
+    pub villages: usize,
+    /// Of those, villages short of secretary reserves, and how many
+    /// reserves they lack in all.
+    pub short: usize,
+    pub missing: u32,
+    /// Other two-committee posts of those villages short of a reserve
+    /// (一职一备).
+    pub posts_short: usize,
+    /// Why coverage is not judged (no filed list of the year), if so.
+    pub unjudged: Option<String>,
+    /// Active reserves of the town's villages on the day judged, any post.
+    pub reserves: usize,
+    /// The yearly report on training reserves is on record.
+    pub reported: bool,
+}
+
+impl TownYear {
+    /// The town in figures, as its page counts them: coverage on the day
+    /// the office judges it ([`TownYear::coverage`]) under `params` (the
+    /// year's: 1 January's), the reserves active that day, the report.
+    pub fn summary(&self, params: &Params, today: Date) -> Summary {
+        let on = crate::when::in_year(self.year, today);
+        let mut s = Summary {
+            town: self.town,
+            villages: 0,
+            short: 0,
+            missing: 0,
+            posts_short: 0,
+            unjudged: None,
+            reserves: self
+                .records
+                .reserves
+                .iter()
+                .filter(|x| x.listed_on <= on && x.removed_on.is_none_or(|d| d > on))
+                .count(),
+            reported: self.report.is_some(),
+        };
+        match self.coverage(params, today) {
+            Ok((c, _)) => {
+                s.villages = c.rows.len();
+                s.short = c.rows.iter().filter(|r| r.shortfall > 0).count();
+                s.missing = c.rows.iter().map(|r| r.shortfall).sum();
+                s.posts_short = c.posts.iter().filter(|r| r.shortfall > 0).count();
+            }
+            Err(e) => s.unjudged = Some(e.to_string()),
+        }
+        s
+    }
+}
+
+/// The city's overview of the reserves of `year`: each of `towns` (those
+/// the reader sees, in their order) in figures under `params` (the
+/// year's), each town's records read once ([`town_year`]), so the figures
+/// are the town page's.
+pub async fn city_overview(
+    store: &Store,
+    params: &Params,
+    year: i32,
+    today: Date,
+    towns: &[TownCode],
+) -> Result<Vec<Summary>, OfficeError> {
+    let mut out = Vec::with_capacity(towns.len());
+    for town in towns {
+        out.push(town_year(store, year, *town).await?.summary(params, today));
+    }
+    Ok(out)
+}
+
 /// Writes one form's records: `new` added, `changed` updated. A record
 /// already there or one the store cannot keep is the user's refusal.
 async fn write(

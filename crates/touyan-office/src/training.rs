@@ -250,6 +250,84 @@ impl TownYear {
     }
 }
 
+/// A town's training year in figures: the city's overview of the
+/// training page, one row per town.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub town: TownCode,
+    /// Secretaries on the year's filed list (the compliance rows).
+    pub listed: usize,
+    /// Of those, how many meet Article 6's minimums so far.
+    pub compliant: usize,
+    /// Why compliance is not judged (no filed list of the year), if so.
+    pub unjudged: Option<String>,
+    /// The town's own sessions starting in the year.
+    pub town_sessions: usize,
+    /// The city's sessions starting in the year (the same for every town).
+    pub city_sessions: usize,
+    /// Poor results still waiting for the admonition (约谈).
+    pub awaiting_admonition: usize,
+    /// Admonitions held, the make-up study (补学) not yet done.
+    pub awaiting_make_up: usize,
+}
+
+impl TownYear {
+    /// The town's year in figures, as its page counts them: compliance
+    /// (`figures::training`), the sessions it lists and the follow-ups it
+    /// shows. A year without a policy in force is refused.
+    pub fn summary(&self, policy: &Policy) -> Result<Summary, OfficeError> {
+        // The policy first, so that only a missing filed list is a town's.
+        when_params(policy, self.year)?;
+        let (listed, compliant, unjudged) = match self.compliance(policy) {
+            Ok(t) => (
+                t.rows.len(),
+                t.rows.iter().filter(|r| r.compliant).count(),
+                None,
+            ),
+            Err(e) => (0, 0, Some(e.to_string())),
+        };
+        let sessions = &self.records.training_sessions;
+        let follow_ups = self.follow_ups();
+        Ok(Summary {
+            town: self.town,
+            listed,
+            compliant,
+            unjudged,
+            town_sessions: sessions
+                .iter()
+                .filter(|s| s.level == TrainingLevel::Town && s.town == Some(self.town))
+                .count(),
+            city_sessions: sessions
+                .iter()
+                .filter(|s| s.level == TrainingLevel::City)
+                .count(),
+            awaiting_admonition: follow_ups.iter().filter(|f| f.needs_admonition).count(),
+            awaiting_make_up: follow_ups.iter().filter(|f| f.needs_make_up).count(),
+        })
+    }
+}
+
+fn when_params(policy: &Policy, year: i32) -> Result<touyan_rules::Params, OfficeError> {
+    crate::when::params_on(policy, crate::when::year_start(year)?)
+}
+
+/// The city's overview of `year`'s training: each of `towns` (those the
+/// reader sees, in their order) in figures, each town's records read
+/// once ([`town_year`]), so the figures are the town page's.
+pub async fn city_overview(
+    store: &Store,
+    policy: &Policy,
+    year: i32,
+    towns: &[TownCode],
+) -> Result<Vec<Summary>, OfficeError> {
+    when_params(policy, year)?;
+    let mut out = Vec::with_capacity(towns.len());
+    for town in towns {
+        out.push(town_year(store, year, *town).await?.summary(policy)?);
+    }
+    Ok(out)
+}
+
 /// Writes one form's records (a record there already is replaced).
 async fn write(store: &Store, by: &By<'_>, batch: &Batch) -> Result<(), OfficeError> {
     store

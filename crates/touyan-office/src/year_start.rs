@@ -135,6 +135,48 @@ pub async fn missing_facts(
     Ok(out)
 }
 
+/// A town as the what-if page's city overview shows it: the facts the
+/// page lets one change are its villages' of the year before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TownFacts {
+    pub town: String,
+    pub name: String,
+    /// Villagers' committees (the villages the form lists).
+    pub villages: u64,
+    /// Secretary posts held now.
+    pub secretaries: u64,
+    /// Secretaries the cycle of `year` cannot judge for want of their
+    /// village's facts of the year before ([`missing_facts`]).
+    pub missing: usize,
+}
+
+/// Every town `reader` sees, in code order, with its villages,
+/// secretaries and the secretaries lacking last year's facts: the
+/// what-if page's overview (the what-if is decided town by town). `store`
+/// must be the city's (the count reads every town's seats once).
+pub async fn facts_overview(
+    reader: &touyan_storage::Scoped<'_>,
+    store: &Store,
+    year: i32,
+) -> Result<Vec<TownFacts>, OfficeError> {
+    let missing = missing_facts(store, year).await?;
+    Ok(reader
+        .town_summaries(year)
+        .await?
+        .into_iter()
+        .map(|t| TownFacts {
+            missing: TownCode::parse(&t.code)
+                .ok()
+                .and_then(|c| missing.get(&c).copied())
+                .unwrap_or(0),
+            town: t.code,
+            name: t.name,
+            villages: t.villages,
+            secretaries: t.secretaries,
+        })
+        .collect())
+}
+
 /// Whether `by` may record the yearly facts of `town`'s villages (the
 /// workbook's 村年度情况 sheet's rule: the city's administrator, or the
 /// town's operator for its own; another town's answered as missing).

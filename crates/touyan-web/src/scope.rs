@@ -81,3 +81,21 @@ pub(crate) fn town_name(towns: &[(String, String)], town: Option<TownCode>) -> S
         .map(|(_, n)| n.clone())
         .unwrap_or_default()
 }
+
+/// The codes of `towns` (code, name), in their order: the towns a city
+/// overview lists (those the user sees; a code that does not parse is
+/// left out).
+pub(crate) fn town_codes(towns: &[(String, String)]) -> Vec<TownCode> {
+    towns
+        .iter()
+        .filter_map(|(c, _)| TownCode::parse(c).ok())
+        .collect()
+}
+
+/// The name of `town` among `towns` (its code when not there).
+pub(crate) fn name_of(towns: &[(String, String)], town: TownCode) -> String {
+    towns
+        .iter()
+        .find(|(c, _)| c == town.as_str())
+        .map_or_else(|| town.as_str().to_owned(), |(_, n)| n.clone())
+}

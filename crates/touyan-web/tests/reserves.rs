@@ -116,7 +116,11 @@ async fn quotas_coverage_and_appointments(db: TestDb) {
         .send(&h)
         .await
         .text();
-    assert!(city.contains("请选择镇街区"));
+    // No town chosen: the city's overview, a row per town (tests/city_overviews.rs).
+    assert!(
+        city.contains("id=\"reserves-city\"") && city.contains(T1),
+        "{city}"
+    );
     let city = get(&format!("/reserves?year=2025&town={T1}"))
         .session(Some(&admin.0))
         .send(&h)

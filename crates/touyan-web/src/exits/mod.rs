@@ -7,10 +7,12 @@
 //! This module reads the form's fields and picks the secretary; the
 //! grounds, the checks and the write are `touyan_office::exits`'.
 //!
-//! The parts: `town.rs` the page `/exits` (a town's listed secretaries
+//! The parts: `city.rs` the city's overview (`/exits` with no town
+//! chosen: one row per town), `town.rs` the page `/exits` (a town's listed secretaries
 //! with the grounds that apply and their exits), `record.rs` the post (an
 //! exit recorded through the office, the page again on a refusal).
 
+mod city;
 mod record;
 mod town;
 

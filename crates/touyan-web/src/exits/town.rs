@@ -94,11 +94,15 @@ pub(super) async fn page(
         Ok(t) => t,
         Err(e) => return internal(e.into()),
     };
+    let Some(town) = town else {
+        // A city role with no town chosen: the city's overview.
+        return super::city::page(st, user, year, towns, error, status).await;
+    };
     let mut p = ExitsPage {
         chrome: Chrome::new(&format!("{year} 年度退出管理"), Some(user), "/exits"),
         year,
-        town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-        town_name: crate::scope::town_name(&towns, town),
+        town: town.as_str().to_owned(),
+        town_name: crate::scope::town_name(&towns, Some(town)),
         towns,
         problem: None,
         error,
@@ -108,10 +112,6 @@ pub(super) async fn page(
             .iter()
             .map(|r| (r.code(), r.label()))
             .collect(),
-    };
-    let Some(town) = town else {
-        p.problem = Some("请选择镇街区".into());
-        return render(&p, status);
     };
     let desk = match st.town_desk(user, Action::Exits, &town) {
         Ok(d) => d,

@@ -15,11 +15,13 @@
 //! (one transaction a form, nothing written on a refusal) are
 //! `touyan_office::qualifications`'.
 //!
-//! The parts: `town.rs` the page `/qualifications` (a town's cadres,
+//! The parts: `city.rs` the city's overview (`/qualifications` with no
+//! town chosen: one row per town), `town.rs` the page `/qualifications` (a town's cadres,
 //! degree study and its order, and the forms the user may fill in),
 //! `record.rs` the post (each form's fields read, the cadre picked,
 //! recorded through the office).
 
+mod city;
 mod record;
 mod town;
 

@@ -84,11 +84,15 @@ pub(super) async fn page(
         Ok(t) => t,
         Err(e) => return internal(e.into()),
     };
+    let Some(town) = town else {
+        // A city role with no town chosen: the city's overview.
+        return super::city::page(st, user, towns, error, status).await;
+    };
     let today = st.today();
     let mut p = QualificationsPage {
         chrome: Chrome::new("资格与学历", Some(user), "/qualifications"),
         year: today.year(),
-        town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        town: town.as_str().to_owned(),
         towns,
         problem: None,
         error,
@@ -106,10 +110,6 @@ pub(super) async fn page(
             .map(|c| (c.code(), c.label()))
             .collect(),
         today: today.to_string(),
-    };
-    let Some(town) = town else {
-        p.problem = Some("请选择镇街区".into());
-        return render(&p, status);
     };
     let desk = match st.town_desk(user, Action::Qualifications, &town) {
         Ok(d) => d,

@@ -16,10 +16,12 @@
 //! nothing written on a refusal) are `touyan_office::reserves`', the
 //! secondment quotas `touyan_reports::secondments`.
 //!
-//! The parts: `town.rs` the page `/reserves` (a town's year: its tables
+//! The parts: `city.rs` the city's overview (`/reserves` with no town
+//! chosen: one row per town), `town.rs` the page `/reserves` (a town's year: its tables
 //! top to bottom and the forms' choices), `record.rs` the post (each
 //! form's fields read, the people picked, recorded through the office).
 
+mod city;
 mod record;
 mod town;
 

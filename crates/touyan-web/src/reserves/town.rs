@@ -128,6 +128,10 @@ pub(super) async fn page(
         Ok(t) => t,
         Err(e) => return internal(e.into()),
     };
+    let Some(town) = town else {
+        // A city role with no town chosen: the city's overview.
+        return super::city::page(st, user, year, towns, error, status).await;
+    };
     let mut p = ReservesPage {
         chrome: Chrome::new(
             &format!("{year} 年度后备力量与挂职"),
@@ -135,8 +139,8 @@ pub(super) async fn page(
             "/reserves",
         ),
         year,
-        town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
-        town_name: crate::scope::town_name(&towns, town),
+        town: town.as_str().to_owned(),
+        town_name: crate::scope::town_name(&towns, Some(town)),
         towns,
         problem: None,
         error,
@@ -176,10 +180,6 @@ pub(super) async fn page(
             )
             .collect(),
         today: st.today().to_string(),
-    };
-    let Some(town) = town else {
-        p.problem = Some("请选择镇街区".into());
-        return render(&p, status);
     };
     if let Err(r) = fill(st, user, &mut p, year, town).await {
         return r;

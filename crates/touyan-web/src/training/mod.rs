@@ -10,11 +10,13 @@
 //! shown, the checks and the write (one transaction a form, nothing
 //! written on a refusal) are `touyan_office::training`'s.
 //!
-//! The parts: `town.rs` the page `/training` (a town's year: compliance,
+//! The parts: `city.rs` the city's overview (`/training` with no town
+//! chosen: one row per town), `town.rs` the page `/training` (a town's year: compliance,
 //! sessions, follow-ups, and the forms the user may fill in),
 //! `record.rs` the post (each form's fields read, the people picked,
 //! recorded through the office).
 
+mod city;
 mod record;
 mod town;
 

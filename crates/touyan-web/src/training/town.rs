@@ -98,10 +98,14 @@ pub(super) async fn page(
         Ok(t) => t,
         Err(e) => return internal(e.into()),
     };
+    let Some(town) = town else {
+        // A city role with no town chosen: the city's overview.
+        return super::city::page(st, user, year, towns, error, status).await;
+    };
     let mut p = TrainingPage {
         chrome: Chrome::new(&format!("{year} 年度培训"), Some(user), "/training"),
         year,
-        town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        town: town.as_str().to_owned(),
         towns,
         standard: String::new(),
         problem: None,
@@ -118,10 +122,6 @@ pub(super) async fn page(
         may_follow_up: false,
         may_attend: false,
         today: st.today().to_string(),
-    };
-    let Some(town) = town else {
-        p.problem = Some("请选择镇街区".into());
-        return render(&p, status);
     };
     let desk = match st.town_desk(user, Action::Training, &town) {
         Ok(d) => d,

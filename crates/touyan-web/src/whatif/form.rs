@@ -165,11 +165,11 @@ pub async fn form(
     let town =
         crate::scope::page_town(&user, q.town.as_deref()).map_err(|()| PageError::NotFound)?;
     let towns = st.reader(&user).towns().await?;
-    let mut p = empty_page(&user, year, town, towns, st.policy());
     let Some(town) = town else {
-        p.problem = Some("请选择镇街区".into());
-        return Ok(render(&p, StatusCode::OK));
+        // A city role with no town chosen: the towns to open.
+        return super::city::page(&st, &user, year, towns).await;
     };
+    let mut p = empty_page(&user, year, Some(town), towns, st.policy());
     let desk = st.town_desk(&user, Action::WhatIf, &town)?;
     let r = desk.store().cycle_records_for(year, Some(town)).await?;
     p.facts = facts_of(&r, year, town);

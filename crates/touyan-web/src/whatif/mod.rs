@@ -5,11 +5,13 @@
 //! cycle` (`touyan_cycle::run`), compared by `touyan_cycle::whatif`.
 //! Nothing is written: the records are read and changed in memory only.
 //!
-//! The parts: `form.rs` the page (`GET /whatif`: a town's facts of the
+//! The parts: `city.rs` the city's list of towns (`GET /whatif` with no
+//! town chosen: the what-if is decided town by town), `form.rs` the page (`GET /whatif`: a town's facts of the
 //! year before in a form; the page's lines, shared with the results),
 //! `compute.rs` the post (`POST /whatif`: the form's facts and parameters
 //! applied in memory, both sides decided, the changes side by side).
 
+mod city;
 mod compute;
 mod form;
 

@@ -14,7 +14,8 @@
 //! Cadres on the programme by import without a candidate row stand as
 //! selected (not yet filed) or filed.
 //!
-//! The parts: `town.rs` the page `/young` (a town's cadres on the
+//! The parts: `city.rs` the city's overview (`/young` with no town
+//! chosen: one row per town), `town.rs` the page `/young` (a town's cadres on the
 //! programme with their age, extension, reserve pool and pay),
 //! `candidates.rs` the selection on it (candidates and cadres with the
 //! moves the user may make, the selection order, the history, who may be
@@ -22,6 +23,7 @@
 //! here: the month asked for, and a read's failure.
 
 mod candidates;
+mod city;
 mod record;
 mod town;
 

@@ -151,11 +151,15 @@ pub(super) async fn page_keeping(
         Ok(t) => t,
         Err(e) => return internal(e.into()),
     };
+    let Some(town) = town else {
+        // A city role with no town chosen: the city's overview.
+        return super::city::page(st, user, month, towns, error, status).await;
+    };
     let month_text = format!("{:04}-{:02}", month.year(), u8::from(month.month()));
     let mut p = YoungPage {
         chrome: Chrome::new(&format!("{month_text} 优才计划"), Some(user), "/young"),
         month: month_text,
-        town: town.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+        town: town.as_str().to_owned(),
         towns,
         problem: None,
         error,
@@ -178,10 +182,6 @@ pub(super) async fn page_keeping(
             year: month.year(),
             ..SettingsLine::default()
         },
-    };
-    let Some(town) = town else {
-        p.problem = Some("请选择镇街区".into());
-        return render(&p, status);
     };
     let desk = match st.town_desk(user, Action::Young, &town) {
         Ok(d) => d,
