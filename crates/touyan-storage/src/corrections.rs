@@ -37,8 +37,9 @@ impl Store {
     }
 
     /// Replaces `old` with `new`, or deletes it when `new` is `None`, and
-    /// writes `c`, all in one transaction. A record deleted meanwhile, or
-    /// another correction numbered the same, fails the whole.
+    /// writes `c`, all in one transaction. A record changed or deleted
+    /// meanwhile, or another correction numbered the same, fails the whole
+    /// as [`StoreError::Stale`].
     pub async fn correct<R: Record>(
         &self,
         actor: &str,
@@ -51,6 +52,14 @@ impl Store {
             return Err(StoreError::Internal("更正记录与所更正的记录不符".into()));
         }
         let mut tx = self.begin_from(actor, origin).await?;
+        // The record as this transaction sees it must be the one the
+        // correction was made on: a change meanwhile (on its recording
+        // page, or another correction) is not overwritten.
+        let row = old.to_row()?;
+        let now = tx.existing::<R>(std::slice::from_ref(&row)).await?;
+        if now.get(&row[..R::KEY]) != Some(&row) {
+            return Err(StoreError::Stale);
+        }
         match new {
             Some(n) => {
                 if record_key(n)? != c.key {
@@ -60,14 +69,44 @@ impl Store {
             }
             None => {
                 if tx.delete(std::slice::from_ref(old)).await? != 1 {
-                    return Err(StoreError::Invalid(
-                        "该记录已不存在（可能已被他人撤回），请刷新页面".into(),
-                    ));
+                    return Err(StoreError::Stale);
                 }
             }
         }
-        tx.insert(std::slice::from_ref(c)).await?;
+        match tx.insert(std::slice::from_ref(c)).await {
+            // Another correction of the record took the number first.
+            Err(StoreError::Duplicate { .. }) => return Err(StoreError::Stale),
+            r => r?,
+        };
         tx.commit().await
+    }
+}
+
+impl crate::Tx {
+    /// The highest number of `person`'s records of the seq-keyed table
+    /// `table` (key `person/seq`) ever corrected or withdrawn: a new
+    /// record is numbered past it, so a withdrawn number is never reused
+    /// (and its history never inherited).
+    pub(crate) async fn last_corrected_seq(
+        &self,
+        table: &str,
+        person: &touyan_records::CitizenId,
+    ) -> Result<u32, StoreError> {
+        let mut q = Query::new(self.backend);
+        let k = q.bind(Value::String(Some(table.to_owned())));
+        let like = q.bind(Value::String(Some(format!("{}/%", person.as_str()))));
+        q.push(&format!(
+            "SELECT record_key FROM corrections WHERE kind = {k} AND record_key LIKE {like}"
+        ));
+        let rows = q.all(&self.tx).await?;
+        let mut last = 0;
+        for r in rows {
+            let key: String = r.try_get_by_index(0)?;
+            if let Some(n) = key.rsplit('/').next().and_then(|n| n.parse::<u32>().ok()) {
+                last = last.max(n);
+            }
+        }
+        Ok(last)
     }
 }
 

@@ -624,7 +624,10 @@ impl Store {
                 tx.upsert(std::slice::from_ref(r)).await?;
             }
             DailyAdd::Work(w) => {
-                let seq = tx.next_of_person(WorkRecord::TABLE, &w.person).await?;
+                let seq = tx
+                    .next_of_person(WorkRecord::TABLE, &w.person)
+                    .await?
+                    .max(tx.last_corrected_seq(WorkRecord::TABLE, &w.person).await? + 1);
                 tx.insert(&[WorkRecord { seq, ..w.clone() }]).await?;
             }
             DailyAdd::Report(r) => {

@@ -72,10 +72,10 @@ async fn send(h: &Harness, who: &(String, String), fields: &[(&str, &str)]) -> A
 
 fn naming<'a>(seen: &'a str, action: &'a str, reason: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
-        ("town", T1),
-        ("year", "2025"),
-        ("kind", "session"),
-        ("code", "XL-2025-01"),
+        ("key_town", T1),
+        ("key_year", "2025"),
+        ("key_kind", "session"),
+        ("key_code", "XL-2025-01"),
         ("seen", seen),
         ("action", action),
         ("reason", reason),
@@ -207,7 +207,7 @@ async fn a_session_is_corrected_with_a_reason_and_its_history_kept(db: TestDb) {
     );
     // The page shows the history; a form shown before it is stale.
     let html = get(SESSION).session(Some(&op.0)).send(&h).await.text();
-    assert!(html.contains("天数登记错误") && html.contains("name=\"seen\" value=\"1\""));
+    assert!(html.contains("天数登记错误") && html.contains("name=\"seen\" value=\"1-"));
     let mut f = naming("0", "correct", "再改");
     f.extend(session_fields("化龙镇党建培训班", "3"));
     let a = send(&h, &op, &f).await;
@@ -226,11 +226,11 @@ fn attendance_naming<'a>(
     reason: &'a str,
 ) -> Vec<(&'a str, &'a str)> {
     vec![
-        ("town", T1),
-        ("year", "2025"),
-        ("kind", "attendance"),
-        ("code", "XL-2025-01"),
-        ("person", key),
+        ("key_town", T1),
+        ("key_year", "2025"),
+        ("key_kind", "attendance"),
+        ("key_code", "XL-2025-01"),
+        ("key_person", key),
         ("seen", "0"),
         ("action", action),
         ("reason", reason),
@@ -349,12 +349,12 @@ async fn filed_next_year_and_approved_pay_freeze_records(db: TestDb) {
     assert!(page.contains(&exit_page.replace('&', "&#38;")), "{page}");
     let fields = |note: &'static str| {
         vec![
-            ("town", T1),
-            ("year", "2025"),
-            ("kind", "exit"),
-            ("person", key.as_str()),
-            ("on", "2025-05-10"),
-            ("programme", "secretary"),
+            ("key_town", T1),
+            ("key_year", "2025"),
+            ("key_kind", "exit"),
+            ("key_person", key.as_str()),
+            ("key_on", "2025-05-10"),
+            ("key_programme", "secretary"),
             ("seen", "0"),
             ("action", "correct"),
             ("reason", "原因选错"),
@@ -473,13 +473,13 @@ async fn a_reserve_is_withdrawn_and_a_work_record_corrected(db: TestDb) {
     assert!(!html.contains("id=\"correct-form\"") && html.contains("id=\"withdraw-form\""));
     let withdraw = |reason: &'static str| {
         vec![
-            ("town", T1),
-            ("year", "2025"),
-            ("kind", "reserve"),
-            ("person", key_c.as_str()),
-            ("village", V1),
-            ("post", "secretary"),
-            ("on", "2025-02-01"),
+            ("key_town", T1),
+            ("key_year", "2025"),
+            ("key_kind", "reserve"),
+            ("key_person", key_c.as_str()),
+            ("key_village", V1),
+            ("key_post", "secretary"),
+            ("key_on", "2025-02-01"),
             ("seen", "0"),
             ("action", "withdraw"),
             ("reason", reason),
@@ -508,11 +508,11 @@ async fn a_reserve_is_withdrawn_and_a_work_record_corrected(db: TestDb) {
     assert!(page.contains(&work_page.replace('&', "&#38;")), "{page}");
     let fix = |on: &'static str, seen: &'static str| {
         vec![
-            ("town", T1),
-            ("year", "2025"),
-            ("kind", "work"),
-            ("person", key.as_str()),
-            ("seq", "1"),
+            ("key_town", T1),
+            ("key_year", "2025"),
+            ("key_kind", "work"),
+            ("key_person", key.as_str()),
+            ("key_seq", "1"),
             ("seen", seen),
             ("action", "correct"),
             ("reason", "内容写错"),
@@ -553,3 +553,170 @@ both_backends!(
     reserve_and_work_record,
     a_reserve_is_withdrawn_and_a_work_record_corrected
 );
+
+async fn exits_and_exams_stand_where_a_decision_relies_on_them(db: TestDb) {
+    let h = harness(&db, true).await;
+    let exit = |reason| Exit {
+        person: person_a(),
+        on: date!(2025 - 05 - 10),
+        programme: Programme::Secretary,
+        reason,
+        note: String::new(),
+    };
+    let exam = ExamResult {
+        person: person_a(),
+        course: CourseKind::PartyBuilding,
+        taken_on: date!(2025 - 03 - 01),
+        passed: true,
+    };
+    h.store
+        .apply(
+            "测试",
+            &Batch {
+                exits: vec![exit(ExitReason::FailedEvaluation)],
+                exam_results: vec![exam.clone()],
+                ..records()
+            },
+        )
+        .await
+        .unwrap();
+    let rev = sign_in(&h, "rev1").await;
+    let op = sign_in(&h, "op1").await;
+    let op2 = sign_in(&h, "op2").await;
+    let key = h.person(&person_a());
+
+    // An exit the competency evaluation confirmed stands (Article 12).
+    let exit_page = format!(
+        "/corrections?town={T1}&year=2025&kind=exit&person={key}&on=2025-05-10&programme=secretary"
+    );
+    let html = get(&exit_page).session(Some(&rev.0)).send(&h).await.text();
+    assert!(
+        html.contains("该退出由胜任度评价确认（第十二条）"),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"correct-form\"") && !html.contains("id=\"withdraw-form\""));
+    // Another exit, then a list version filed after it: it stands too.
+    h.store
+        .apply(
+            "测试",
+            &Batch {
+                exits: vec![exit(ExitReason::LeftOffice)],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let filing = ListFiling {
+        year: 2025,
+        town: t1(),
+        version: 1,
+        person: person_c(),
+        village: VillageCode::parse(V2).unwrap(),
+        tier: 3,
+        filed_on: date!(2025 - 05 - 20),
+    };
+    h.store.insert("测试", &[filing]).await.unwrap();
+    let html = get(&exit_page).session(Some(&rev.0)).send(&h).await.text();
+    assert!(
+        html.contains("2025-05-20 备案的 2025 年度名单依据了这次退出（第十三条）"),
+        "{html}"
+    );
+
+    // The exam: from the person file to its page, by the town whose post
+    // the person held that day; another town finds nothing.
+    let file = get(&format!("/people/{key}"))
+        .session(Some(&op.0))
+        .send(&h)
+        .await
+        .text();
+    let exam_page = format!(
+        "/corrections?town={T1}&year=2025&kind=exam&person={key}&course=party_building&on=2025-03-01"
+    );
+    assert!(file.contains(&exam_page.replace('&', "&#38;")), "{file}");
+    let other = exam_page.replace(&format!("town={T1}"), &format!("town={T2}"));
+    assert_eq!(
+        get(&other).session(Some(&op2.0)).send(&h).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Changed on its own page after this page was shown: not overwritten.
+    let token = seen_of(&get(&exam_page).session(Some(&op.0)).send(&h).await.text());
+    assert!(token.starts_with("0-"), "{token}");
+    h.store
+        .apply(
+            "测试",
+            &Batch {
+                exam_results: vec![ExamResult {
+                    passed: false,
+                    ..exam.clone()
+                }],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let a = exam_fix(&h, &op, &key, &token, "否").await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text());
+    assert!(a.text().contains("已被更正或修改"));
+    let token = seen_of(&get(&exam_page).session(Some(&op.0)).send(&h).await.text());
+    let a = exam_fix(&h, &op, &key, &token, "是").await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    // A certificate issued after a pass: the result stands (Article 7).
+    h.store
+        .apply(
+            "测试",
+            &Batch {
+                certificates: vec![Certificate {
+                    person: person_a(),
+                    number: "NC-2025-001".into(),
+                    issued_on: date!(2025 - 04 - 01),
+                }],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let a = exam_fix(&h, &op, &key, "1", "否").await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(
+        a.text()
+            .contains("已据考试合格于 2025-04-01 颁发资格证（编号 NC-2025-001，第七条）"),
+        "{}",
+        a.text()
+    );
+}
+
+both_backends!(
+    exits_and_exams_stand,
+    exits_and_exams_stand_where_a_decision_relies_on_them
+);
+
+/// The correction of 张三's exam of 2025-03-01 to `passed`.
+async fn exam_fix(
+    h: &Harness,
+    op: &(String, String),
+    key: &str,
+    seen: &str,
+    passed: &str,
+) -> Answer {
+    let f = [
+        ("key_town", T1),
+        ("key_year", "2025"),
+        ("key_kind", "exam"),
+        ("key_person", key),
+        ("key_course", "party_building"),
+        ("key_on", "2025-03-01"),
+        ("seen", seen),
+        ("action", "correct"),
+        ("reason", "成绩录错"),
+        ("passed", passed),
+    ];
+    send(h, op, &f).await
+}
+
+/// The `seen` a correction page's form sends.
+fn seen_of(html: &str) -> String {
+    let (_, rest) = html
+        .split_once("name=\"seen\" value=\"")
+        .unwrap_or_else(|| panic!("no seen: {html}"));
+    rest[..rest.find('"').unwrap()].to_owned()
+}

@@ -33,7 +33,11 @@ pub(super) enum Held {
         logs: Vec<Date>,
     },
     Exit(Exit),
-    Reserve(Reserve),
+    Reserve {
+        row: Reserve,
+        /// The village's name.
+        village: String,
+    },
     WorkRecord {
         row: WorkRecord,
         /// The years whose yearly report was given, and the day.
@@ -141,7 +145,7 @@ pub(super) async fn load(
         }
     };
     c.history = match &held {
-        Held::Reserve(r) => history(store, r).await?,
+        Held::Reserve { row, .. } => history(store, row).await?,
         Held::WorkRecord { row, .. } => history(store, row).await?,
         Held::Session(r) => history(store, r).await?,
         Held::Attendance { row, .. } => history(store, row).await?,
@@ -149,7 +153,18 @@ pub(super) async fn load(
         Held::Secondment { row, .. } => history(store, row).await?,
         Held::Exit(r) => history(store, r).await?,
     };
+    c.shown = digest(&held.words());
     Ok((c, held))
+}
+
+/// A short digest of `text` (stable across processes: FNV-1a, 64 bits).
+fn digest(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 async fn history<R: Record>(
@@ -172,6 +187,7 @@ pub(super) fn shell(title: String, town: TownCode, year: i32, page: Page) -> Cor
         kept_by: None,
         history: Vec::new(),
         related: Vec::new(),
+        shown: String::new(),
     }
 }
 
@@ -215,7 +231,7 @@ impl Held {
                 others: others.clone(),
                 logs: logs.clone(),
             },
-            Held::Reserve(_) => {
+            Held::Reserve { .. } => {
                 return Err(invalid("后备人员记录只能撤回；调出后备请在后备页面办理"));
             }
             Held::WorkRecord { row, reported } => Held::WorkRecord {
@@ -240,8 +256,8 @@ impl Held {
                 ("挂职单位", row.host_unit.clone()),
                 ("结束日期", row.end.to_string()),
             ]),
-            Held::Reserve(x) => in_words(&[
-                ("村", x.village.as_str().to_owned()),
+            Held::Reserve { row: x, village } => in_words(&[
+                ("村", village.clone()),
                 ("岗位", x.post.label().to_owned()),
                 ("列入日期", x.listed_on.to_string()),
             ]),
@@ -395,7 +411,7 @@ fn work_record(
 /// An exit corrected: a secretary's ground, "其他" with a note.
 fn exit(x: &Exit, f: &Form<'_>) -> Result<Exit, OfficeError> {
     let reason = ExitReason::from_label(&f.text("ground"))
-        .filter(|r| ExitReason::SECRETARY.contains(r))
+        .filter(|r| super::people::CORRECTABLE_GROUNDS.contains(r))
         .ok_or_else(|| invalid("请选择退出原因"))?;
     let note = f.text("note");
     if reason == ExitReason::Other && note.is_empty() {
@@ -433,7 +449,17 @@ pub(super) async fn write(
             store
                 .correct(by.name, by.origin, $o, $n, &x)
                 .await
-                .map_err(crate::OfficeError::refused)
+                .map_err(|e| match e {
+                    // A row elsewhere still names it (attendance of a city
+                    // session in another town, a work log).
+                    touyan_storage::StoreError::MissingReference { .. } => {
+                        OfficeError::Conflict(
+                            "仍有其他记录依据这条记录（如其他镇街的参训记录），请先撤回它们"
+                                .into(),
+                        )
+                    }
+                    e => crate::OfficeError::refused(e),
+                })
         }};
     }
     match (old, new) {
@@ -451,7 +477,7 @@ pub(super) async fn write(
         (Held::Secondment { row: o, .. }, None) => put!(o, None),
         (Held::Exit(o), Some(Held::Exit(n))) => put!(o, Some(n)),
         (Held::Exit(o), None) => put!(o, None),
-        (Held::Reserve(o), None) => put!(o, None),
+        (Held::Reserve { row: o, .. }, None) => put!(o, None),
         (Held::WorkRecord { row: o, .. }, Some(Held::WorkRecord { row: n, .. })) => {
             put!(o, Some(n))
         }

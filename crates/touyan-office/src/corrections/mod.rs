@@ -31,6 +31,8 @@ mod kinds;
 mod people;
 mod training;
 
+pub use training::exam_town;
+
 use time::Date;
 use touyan_records::model::{Correction, CourseKind, PostRole, Programme};
 use touyan_records::{CitizenId, TownCode, VillageCode};
@@ -132,12 +134,21 @@ pub struct Correctable {
     /// Records that hang on it, each with its own correction (a
     /// session's attendance in the town).
     pub related: Vec<(String, Target)>,
+    /// A digest of the record as it reads now (see [`Correctable::seen_token`]).
+    pub shown: String,
 }
 
 impl Correctable {
-    /// How many corrections the page was shown with (the form's `seen`).
+    /// How many corrections the page was shown with.
     pub fn seen(&self) -> usize {
         self.history.len()
+    }
+
+    /// The form's `seen`: how many corrections and a digest of the record
+    /// as the page shows it, so that a change made meanwhile on the
+    /// record's own page is not overwritten either.
+    pub fn seen_token(&self) -> String {
+        format!("{}-{}", self.history.len(), self.shown)
     }
 }
 
@@ -160,7 +171,8 @@ pub async fn find(
 pub type Values<'a> = &'a (dyn Fn(&str) -> String + Sync);
 
 /// Corrects `target` with `values`, for `reason`, on `today`; `seen` is
-/// how many corrections the page showed (another since is a conflict).
+/// the page's [`Correctable::seen_token`] (or how many corrections it
+/// showed): a change since is a conflict.
 /// Says what was done.
 #[allow(clippy::too_many_arguments)]
 pub async fn correct(
@@ -169,7 +181,7 @@ pub async fn correct(
     town: TownCode,
     year: i32,
     target: &Target,
-    seen: usize,
+    seen: &str,
     values: Values<'_>,
     reason: &str,
     today: Date,
@@ -192,7 +204,7 @@ pub async fn withdraw(
     town: TownCode,
     year: i32,
     target: &Target,
-    seen: usize,
+    seen: &str,
     reason: &str,
     today: Date,
 ) -> Result<String, OfficeError> {
@@ -209,13 +221,18 @@ pub async fn withdraw(
 }
 
 /// The checks every correction and withdrawal passes first.
-fn may_change(c: &Correctable, seen: usize, reason: &str) -> Result<(), OfficeError> {
+fn may_change(c: &Correctable, seen: &str, reason: &str) -> Result<(), OfficeError> {
     if let Some(why) = &c.frozen {
         return Err(OfficeError::Conflict(why.clone()));
     }
-    if seen != c.seen() {
+    // "N" (how many corrections) or "N-digest" (and the record as shown).
+    let fresh = match seen.split_once('-') {
+        Some(_) => seen == c.seen_token(),
+        None => seen.parse::<usize>().is_ok_and(|n| n == c.seen()),
+    };
+    if !fresh {
         return Err(OfficeError::Conflict(
-            "该记录在此期间已被更正，请查看更正记录后重新填写".into(),
+            "该记录在此期间已被更正或修改，请查看当前记录和更正记录后重新填写".into(),
         ));
     }
     if reason.trim().is_empty() {

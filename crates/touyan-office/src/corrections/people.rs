@@ -12,6 +12,16 @@ use super::kinds::{Held, choices, day, judged, shell, text, who};
 use super::{Correctable, Field, Input, Page};
 use crate::{By, OfficeError, daily, exits, reserves};
 
+/// The grounds an exit may be corrected to: a secretary's, but not the
+/// competency evaluation's, which its own confirmation records (Article
+/// 12).
+pub(super) const CORRECTABLE_GROUNDS: &[ExitReason] = &[
+    ExitReason::Discipline,
+    ExitReason::LeftOffice,
+    ExitReason::Age,
+    ExitReason::Other,
+];
+
 pub(super) async fn secondment(
     store: &Store,
     by: &By<'_>,
@@ -146,7 +156,7 @@ pub(super) async fn exit(
         Field {
             name: "ground",
             label: "退出原因",
-            input: choices(ExitReason::SECRETARY),
+            input: choices(CORRECTABLE_GROUNDS),
             value: row.reason.code().to_owned(),
         },
         Field {
@@ -159,8 +169,32 @@ pub(super) async fn exit(
             value: row.note.clone(),
         },
     ];
+    if row.reason == ExitReason::FailedEvaluation {
+        c.frozen = Some(
+            "该退出由胜任度评价确认（第十二条），不能在此更正或撤回；如有误，请在胜任度评价中办理"
+                .into(),
+        );
+    }
+    // A list version filed on or after the day left the person out for it.
+    for y in [on.year(), on.year() + 1] {
+        if c.frozen.is_none()
+            && let Some(f) = store
+                .list_filings(y, town)
+                .await?
+                .iter()
+                .find(|f| f.filed_on >= on)
+        {
+            c.frozen = Some(format!(
+                "{} 备案的 {y} 年度名单依据了这次退出（第十三条），不能再更正或撤回",
+                f.filed_on
+            ));
+        }
+    }
     // No month after today's is computed yet.
     for m in months(on, std::cmp::max(on, today)) {
+        if c.frozen.is_some() {
+            break;
+        }
         if let Some(run) = store.pay_run(m, town).await?
             && matches!(run.state, PayState::Approved | PayState::Paid)
         {
@@ -233,15 +267,18 @@ pub(super) async fn reserve(
                 .map_or_else(|| "（未调出）".to_owned(), |d| d.to_string()),
         ),
     ];
-    c.frozen = judged(
-        store,
-        Some(town),
-        listed_on.year(),
-        "后备人员记录",
-        "第九条",
-    )
-    .await?;
-    Ok((c, Held::Reserve(row)))
+    // The cycle counts the secretary post's reserves active on 1 January
+    // of the year judged: the first year this one fed.
+    let first = if listed_on.ordinal() == 1 {
+        listed_on.year()
+    } else {
+        listed_on.year() + 1
+    };
+    if post == PostRole::Secretary {
+        c.frozen = judged(store, Some(town), first - 1, "后备人员记录", "第九条").await?;
+    }
+    let village = c.facts[0].1.clone();
+    Ok((c, Held::Reserve { row, village }))
 }
 
 /// How a work record of an assessed year is refused.

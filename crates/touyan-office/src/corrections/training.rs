@@ -2,7 +2,9 @@
 //! attendance, an exam result.
 
 use time::Date;
-use touyan_records::model::{CourseKind, Labelled, SessionForm, TrainingLevel, TrainingSession};
+use touyan_records::model::{
+    CourseKind, Labelled, Post, SessionForm, TrainingLevel, TrainingSession,
+};
 use touyan_records::{CitizenId, TownCode};
 use touyan_storage::Store;
 use touyan_workflow::art06_training::{self as art06, Record as TrainingRecord};
@@ -160,8 +162,8 @@ pub(super) async fn attendance(
             value: yes_no(row.poor_result),
         },
     ];
-    let level_town = (s.level == TrainingLevel::Town).then_some(town);
-    c.frozen = judged(store, level_town, s.start.year(), "培训记录", "第六条").await?;
+    // The attendance of this town's secretary fed this town's judgement.
+    c.frozen = judged(store, Some(town), s.start.year(), "培训记录", "第六条").await?;
     if let (true, Some(on)) = (row.poor_result, admonished) {
         c.kept_by = Some(format!(
             "已据学习效果差于 {on} 约谈（第六条），参训记录不能撤回，学习效果差也不能取消"
@@ -188,6 +190,11 @@ pub(super) async fn exam(
         .find(|x| x.person == *person && x.course == course && x.taken_on == taken_on)
         .cloned()
         .ok_or(OfficeError::NotFound)?;
+    // Exams carry no town: the town whose post the person held on the
+    // day recorded it, and it alone corrects it.
+    if exam_town(&r.posts, person, taken_on) != Some(town) {
+        return Err(OfficeError::NotFound);
+    }
     qualifications::may(by, town, qualifications::Recording::Exam)?;
     let mut c = shell(
         format!(
@@ -223,4 +230,14 @@ pub(super) async fn exam(
         ));
     }
     Ok((c, Held::Exam(row)))
+}
+
+/// The town of the post `person` held on `on` (the town that recorded an
+/// exam taken that day), if any.
+pub fn exam_town(posts: &[Post], person: &CitizenId, on: Date) -> Option<TownCode> {
+    posts
+        .iter()
+        .filter(|p| p.person == *person && p.start <= on && p.end.is_none_or(|e| e >= on))
+        .max_by_key(|p| p.start)
+        .map(|p| p.village.town())
 }

@@ -24,6 +24,10 @@ use crate::state::{AppState, User};
 /// The fields naming a record, from the address or the form.
 type Fields = Vec<(String, String)>;
 
+/// The prefix of the form's fields naming the record, apart from the
+/// corrected fields (a work record's `on` is both).
+const KEY: &str = "key_";
+
 fn field<'a>(f: &'a Fields, n: &str) -> &'a str {
     crate::scope::field(f, n)
 }
@@ -89,15 +93,18 @@ pub(crate) fn link(st: &AppState, town: TownCode, year: i32, target: &Target) ->
     format!("/corrections?{}", q.finish())
 }
 
-/// The record the fields name, its town and year, and the page whose
-/// role records it; `None` when they name nothing.
-fn named(st: &AppState, f: &Fields) -> Option<(TownCode, i32, Target, Action)> {
-    let town = TownCode::parse(field(f, "town")).ok()?;
-    let year = crate::scope::year_of(st, Some(field(f, "year")))?;
-    let person = || st.person_id(field(f, "person"));
-    let on = || parse_day(field(f, "on"));
-    let code = field(f, "code").to_owned();
-    let (target, action) = match field(f, "kind") {
+/// The record the fields name (each prefixed `prefix`: none in the
+/// address, `key_` in the forms, apart from the corrected fields), its
+/// town and year, and the page whose role records it; `None` when they
+/// name nothing.
+fn named(st: &AppState, f: &Fields, prefix: &str) -> Option<(TownCode, i32, Target, Action)> {
+    let key = |n: &str| field(f, &format!("{prefix}{n}")).to_owned();
+    let town = TownCode::parse(&key("town")).ok()?;
+    let year = crate::scope::year_of(st, Some(&key("year")))?;
+    let person = || st.person_id(&key("person"));
+    let on = || parse_day(&key("on"));
+    let code = key("code");
+    let (target, action) = match key("kind").as_str() {
         "session" if !code.is_empty() => (Target::Session { code }, Action::Training),
         "attendance" if !code.is_empty() => (
             Target::Attendance {
@@ -112,7 +119,7 @@ fn named(st: &AppState, f: &Fields) -> Option<(TownCode, i32, Target, Action)> {
                 course: CourseKind::ALL
                     .iter()
                     .copied()
-                    .find(|c| c.code() == field(f, "course"))?,
+                    .find(|c| c.code() == key("course"))?,
                 taken_on: on()?,
             },
             Action::Qualifications,
@@ -131,18 +138,18 @@ fn named(st: &AppState, f: &Fields) -> Option<(TownCode, i32, Target, Action)> {
                 programme: Programme::ALL
                     .iter()
                     .copied()
-                    .find(|p| p.code() == field(f, "programme"))?,
+                    .find(|p| p.code() == key("programme"))?,
             },
             Action::Exits,
         ),
         "reserve" => (
             Target::Reserve {
                 person: person()?,
-                village: VillageCode::parse(field(f, "village")).ok()?,
+                village: VillageCode::parse(&key("village")).ok()?,
                 post: PostRole::ALL
                     .iter()
                     .copied()
-                    .find(|p| p.code() == field(f, "post"))?,
+                    .find(|p| p.code() == key("post"))?,
                 listed_on: on()?,
             },
             Action::Reserves,
@@ -150,7 +157,7 @@ fn named(st: &AppState, f: &Fields) -> Option<(TownCode, i32, Target, Action)> {
         "work" => (
             Target::WorkRecord {
                 person: person()?,
-                seq: field(f, "seq").parse().ok()?,
+                seq: key("seq").parse().ok()?,
             },
             Action::Daily,
         ),
@@ -217,7 +224,7 @@ struct CorrectionPage {
     related: Vec<(String, String)>,
     /// The hidden fields naming the record.
     names: Vec<(String, String)>,
-    seen: usize,
+    seen: String,
     reason_chars: usize,
 }
 
@@ -251,10 +258,11 @@ async fn page(
     st: &AppState,
     user: &User,
     f: &Fields,
+    prefix: &str,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let (town, year, target, action) = named(st, f).ok_or(PageError::NotFound)?;
+    let (town, year, target, action) = named(st, f, prefix).ok_or(PageError::NotFound)?;
     let desk = st.town_desk(user, action, &town)?;
     let store = desk.store();
     let by = crate::scope::by(user);
@@ -302,10 +310,15 @@ async fn page(
             "seq",
         ]
         .iter()
-        .map(|n| (n.to_string(), field(f, n).to_owned()))
+        .map(|n| {
+            (
+                format!("{KEY}{n}"),
+                field(f, &format!("{prefix}{n}")).to_owned(),
+            )
+        })
         .filter(|(_, v)| !v.is_empty())
         .collect(),
-        seen: c.seen(),
+        seen: c.seen_token(),
         reason_chars: office::REASON_CHARS,
     };
     Ok(render(&p, status))
@@ -318,10 +331,11 @@ pub async fn show(
     SignedIn { user, .. }: SignedIn<act::Dashboard>,
     Query(q): Query<Fields>,
 ) -> Result<Response, PageError> {
-    page(&st, &user, &q, None, StatusCode::OK).await
+    page(&st, &user, &q, "", None, StatusCode::OK).await
 }
 
-/// `POST /corrections`: the record's fields as in the address, `seen`,
+/// `POST /corrections`: the record's fields as in the address, each
+/// prefixed `key_`, `seen`,
 /// `reason`, `action` (`correct` with the corrected fields, or
 /// `withdraw`) and `csrf`. Back to the record's page with what was done;
 /// a refusal shows this page again with the reason.
@@ -331,14 +345,14 @@ pub async fn record(
         user, origin, form, ..
     }: SignedForm<act::Dashboard, Fields>,
 ) -> Result<Response, PageError> {
-    let (town, year, target, action) = named(&st, &form).ok_or(PageError::NotFound)?;
+    let (town, year, target, action) = named(&st, &form, KEY).ok_or(PageError::NotFound)?;
     if !actor(&user).sees(town.as_str()) {
         return Err(PageError::NotFound);
     }
     let desk = st.town_desk(&user, action, &town)?;
     let store = desk.store();
     let by = by_from(&user, &origin);
-    let seen: usize = field(&form, "seen").parse().unwrap_or(usize::MAX);
+    let seen = field(&form, "seen");
     let reason = field(&form, "reason");
     let today = st.today();
     let done = match field(&form, "action") {
@@ -356,11 +370,17 @@ pub async fn record(
             &fallback(&st, action, year, town, &target),
             &what,
         )),
+        // In the user's town (checked above), the record is gone: withdrawn
+        // by someone else meanwhile.
+        Err(touyan_office::OfficeError::NotFound) => Ok(crate::http::done(
+            &fallback(&st, action, year, town, &target),
+            "未办理：该记录已不存在（可能已被他人撤回），请查看本页的记录",
+        )),
         Err(e) => {
             let Some((status, message)) = super::files::refusal(Err(e))? else {
                 return Err(PageError::NotFound);
             };
-            page(&st, &user, &form, Some(message), status).await
+            page(&st, &user, &form, KEY, Some(message), status).await
         }
     }
 }

@@ -158,31 +158,24 @@ pub(super) async fn person_page_with(
     ))
 }
 
-/// The person's exam results with their correction pages, when `user`
-/// records exams of the person's town (the town of their latest post).
+/// The person's exam results with their correction pages, those `user`
+/// records (of the town whose post the person held on the exam's day).
 fn exam_links(st: &AppState, user: &crate::state::User, f: &PersonFile) -> Vec<(String, String)> {
-    use touyan_office::corrections::Target;
+    use touyan_office::corrections::{Target, exam_town};
     use touyan_office::qualifications::{self, Recording};
-    let Some(town) = f
-        .posts
-        .iter()
-        .max_by_key(|p| p.start)
-        .map(|p| p.village.town())
-    else {
-        return Vec::new();
-    };
-    if qualifications::may(&crate::scope::by(user), town, Recording::Exam).is_err() {
-        return Vec::new();
-    }
+    let by = crate::scope::by(user);
     f.exams
         .iter()
-        .map(|e| {
+        .filter_map(|e| {
+            // The town that recorded it: the post held on the exam's day.
+            let town = exam_town(&f.posts, &e.person, e.taken_on)?;
+            qualifications::may(&by, town, Recording::Exam).ok()?;
             let target = Target::Exam {
                 person: e.person.clone(),
                 course: e.course,
                 taken_on: e.taken_on,
             };
-            (
+            Some((
                 format!(
                     "{} 考试（{}，{}）",
                     e.course.label(),
@@ -190,7 +183,7 @@ fn exam_links(st: &AppState, user: &crate::state::User, f: &PersonFile) -> Vec<(
                     if e.passed { "合格" } else { "不合格" }
                 ),
                 super::corrections::link(st, town, e.taken_on.year(), &target),
-            )
+            ))
         })
         .collect()
 }
