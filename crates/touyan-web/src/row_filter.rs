@@ -45,11 +45,15 @@ impl RowFilter {
     /// with a problem or not, is shown: every word typed is found in one
     /// of the texts.
     pub fn shows(&self, texts: &[&str], problem: bool) -> bool {
-        (problem || !self.only_problems)
-            && self
-                .text
-                .split_whitespace()
-                .all(|w| texts.iter().any(|t| t.contains(w)))
+        (problem || !self.only_problems) && self.names(texts)
+    }
+
+    /// Whether every word typed is found in one of `texts` (the words
+    /// alone, problems aside).
+    pub fn names(&self, texts: &[&str]) -> bool {
+        self.text
+            .split_whitespace()
+            .all(|w| texts.iter().any(|t| t.contains(w)))
     }
 
     /// The query string that keeps the filter on another link (`""` when
@@ -84,6 +88,8 @@ mod tests {
         assert!(p.active());
         assert!(p.shows(&["北村"], true));
         assert!(!p.shows(&["北村"], false));
+        assert!(p.names(&["北村"]), "problems aside");
+        assert!(!f.names(&["东村村委会 李四"]));
         assert_eq!(p.query(), "only=problems");
         assert_eq!(
             RowFilter::new(Some("东村 a&b"), true).query(),

@@ -433,16 +433,33 @@ async fn the_cadres_are_filtered_by_words_and_certificate(db: TestDb) {
             .filter(|n| table.contains(&format!("<td>{n}")))
             .collect()
     };
+    // Degree study (below college): 李四 (东村) and 赵六 (北村).
+    let degree = |html: &str| -> Vec<&'static str> {
+        let Some(at) = html.find("id=\"degree\"") else {
+            return Vec::new();
+        };
+        let table = &html[at..];
+        let table = &table[..table.find("</table>").unwrap()];
+        ["张三", "李四", "赵六"]
+            .into_iter()
+            .filter(|n| table.contains(&format!(" {n}")))
+            .collect()
+    };
     let whole = qualification_page(&h, &op).await;
     assert_eq!(cadres(&whole), ["张三", "李四", "赵六"]);
+    assert_eq!(degree(&whole), ["李四", "赵六"]);
     assert!(!whole.contains("id=\"filter-note\""));
-    for (query, shown) in [
-        ("&q=%E5%8C%97%E6%9D%91", vec!["赵六"]),              // 北村
-        ("&q=%E4%B8%9C%E6%9D%91", vec!["张三", "李四"]),      // 东村
-        ("&q=%E4%B8%9C%E6%9D%91&show=missing", vec!["李四"]), // 东村, uncertified
-        ("&show=missing", vec!["李四", "赵六"]),
-        ("&q=%E6%9D%8E", vec!["李四"]),              // 李
-        ("&q=%E4%B8%9C%E6%9D%91+%E8%B5%B5", vec![]), // 东村 赵
+    for (query, shown, studying) in [
+        ("&q=%E5%8C%97%E6%9D%91", vec!["赵六"], vec!["赵六"]), // 北村
+        ("&q=%E4%B8%9C%E6%9D%91", vec!["张三", "李四"], vec!["李四"]), // 东村
+        (
+            "&q=%E4%B8%9C%E6%9D%91&show=missing",
+            vec!["李四"],
+            vec!["李四"],
+        ), // 东村, uncertified
+        ("&show=missing", vec!["李四", "赵六"], vec!["李四", "赵六"]),
+        ("&q=%E6%9D%8E", vec!["李四"], vec!["李四"]), // 李
+        ("&q=%E4%B8%9C%E6%9D%91+%E8%B5%B5", vec![], vec![]), // 东村 赵
     ] {
         let html = get(&format!("/qualifications?town={T1}{query}"))
             .session(Some(&op.0))
@@ -450,9 +467,18 @@ async fn the_cadres_are_filtered_by_words_and_certificate(db: TestDb) {
             .await
             .text();
         assert_eq!(cadres(&html), shown, "{query}");
+        assert_eq!(degree(&html), studying, "{query}");
         assert!(
             html.contains(&format!("按筛选条件显示 {} / 3 人", shown.len())),
             "{query}: {html}"
+        );
+        assert_eq!(
+            html.contains(&format!(
+                "学历教育名单也只列村名、姓名相符的人员（{} / 2 人）",
+                studying.len()
+            )),
+            query.contains("q="),
+            "{query}"
         );
         assert!(
             html.contains("未持证上岗 2 人"),

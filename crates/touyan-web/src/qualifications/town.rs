@@ -69,6 +69,9 @@ struct QualificationsPage {
     filtered: bool,
     cadres: usize,
     lines: Vec<CadreLine>,
+    /// How many cadres may apply to degree study (the words of the
+    /// filter narrow `degree` too).
+    degree_total: usize,
     without: usize,
     degree: Vec<DegreeLine>,
     enrolment: Vec<String>,
@@ -105,6 +108,7 @@ pub(super) async fn page(
         filtered: filter.active(),
         cadres: 0,
         lines: Vec::new(),
+        degree_total: 0,
         without: 0,
         degree: Vec::new(),
         enrolment: Vec::new(),
@@ -171,9 +175,11 @@ fn fill(
     let v = ty.view(params, today);
     p.without = v.without;
     p.cadres = v.cadres.len();
+    p.degree_total = v.degree.len();
     p.degree = v
         .degree
         .iter()
+        .filter(|d| filter.names(&[&d.who]))
         .map(|d| DegreeLine {
             key: st.person_ref(d.person),
             who: d.who.clone(),
