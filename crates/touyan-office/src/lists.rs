@@ -266,6 +266,27 @@ pub async fn town_list(
     }))
 }
 
+/// A list's open findings by where they belong.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowFindings {
+    /// The findings of the list as a whole.
+    pub list: Vec<Finding>,
+    /// Each row's findings, in the list's row order.
+    pub rows: Vec<Vec<Finding>>,
+}
+
+impl RowFindings {
+    /// How many rows have a finding.
+    pub fn rows_with_problems(&self) -> usize {
+        self.rows.iter().filter(|f| !f.is_empty()).count()
+    }
+
+    /// How many findings in all.
+    pub fn total(&self) -> usize {
+        self.list.len() + self.rows.iter().map(Vec::len).sum::<usize>()
+    }
+}
+
 /// The town's choices counted: (listed, [tier 1, tier 2, tier 3]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Counts {
@@ -472,6 +493,28 @@ impl TownList {
         } else {
             Vec::new()
         }
+    }
+
+    /// The open findings ([`Self::open_findings`]) sorted to where a page
+    /// shows them: each row's beside the row (in row order), the rest
+    /// (the list as a whole, or a village not among the rows) for the
+    /// list.
+    pub fn open_findings_by_row(&self) -> RowFindings {
+        let mut out = RowFindings {
+            list: Vec::new(),
+            rows: vec![Vec::new(); self.rows.len()],
+        };
+        for f in self.open_findings() {
+            let row = f
+                .village
+                .as_deref()
+                .and_then(|v| self.rows.iter().position(|r| r.village.as_str() == v));
+            match row {
+                Some(i) => out.rows[i].push(f),
+                None => out.list.push(f),
+            }
+        }
+        out
     }
 
     /// Whether `by` may change the town's choices now.

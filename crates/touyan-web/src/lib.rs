@@ -53,6 +53,8 @@
 //! - `young/`: young cadres (Article 10): cap, age and extension, pay;
 //!   candidates scored, selected within the cap, filed, extended (the
 //!   town's page, the selection on it, the post).
+//! - `row_filter.rs`: the filter of a long town table (words typed,
+//!   only the rows with a problem) read from the query string.
 //! - `forms.rs`: what the recording forms of the reserves, young-cadre and
 //!   qualification pages share (fields, refusals).
 //! - `whatif/`: what-if (模拟测算): changed facts or parameters, the
@@ -102,6 +104,7 @@ pub mod refill;
 pub mod refs;
 pub mod reserves;
 pub mod roles;
+mod row_filter;
 mod scope;
 pub mod state;
 pub mod throttle;

@@ -410,3 +410,87 @@ both_backends!(
     qualifications_recorded,
     exams_certificates_and_degree_applications_are_recorded
 );
+
+/// The cadres of a town narrowed by words (a village's or a cadre's name)
+/// and to those without a certificate, from the query string (issue 18,
+/// item 6). Town 1's cadres: 张三 and 李四 of 东村, 赵六 of 北村; 张三
+/// holds a certificate.
+async fn the_cadres_are_filtered_by_words_and_certificate(db: TestDb) {
+    let h = harness(&db, true).await;
+    let mut records = recording_records();
+    records.certificates = vec![Certificate {
+        person: person_a(),
+        number: "鲁农干证2025001".into(),
+        issued_on: date!(2025 - 03 - 01),
+    }];
+    h.store.apply("测试", &records).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let cadres = |html: &str| -> Vec<&'static str> {
+        let table = &html[html.find("id=\"cadres\"").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        ["张三", "李四", "赵六"]
+            .into_iter()
+            .filter(|n| table.contains(&format!("<td>{n}")))
+            .collect()
+    };
+    // Degree study (below college): 李四 (东村) and 赵六 (北村).
+    let degree = |html: &str| -> Vec<&'static str> {
+        let Some(at) = html.find("id=\"degree\"") else {
+            return Vec::new();
+        };
+        let table = &html[at..];
+        let table = &table[..table.find("</table>").unwrap()];
+        ["张三", "李四", "赵六"]
+            .into_iter()
+            .filter(|n| table.contains(&format!(" {n}")))
+            .collect()
+    };
+    let whole = qualification_page(&h, &op).await;
+    assert_eq!(cadres(&whole), ["张三", "李四", "赵六"]);
+    assert_eq!(degree(&whole), ["李四", "赵六"]);
+    assert!(!whole.contains("id=\"filter-note\""));
+    for (query, shown, studying) in [
+        ("&q=%E5%8C%97%E6%9D%91", vec!["赵六"], vec!["赵六"]), // 北村
+        ("&q=%E4%B8%9C%E6%9D%91", vec!["张三", "李四"], vec!["李四"]), // 东村
+        (
+            "&q=%E4%B8%9C%E6%9D%91&show=missing",
+            vec!["李四"],
+            vec!["李四"],
+        ), // 东村, uncertified
+        ("&show=missing", vec!["李四", "赵六"], vec!["李四", "赵六"]),
+        ("&q=%E6%9D%8E", vec!["李四"], vec!["李四"]), // 李
+        ("&q=%E4%B8%9C%E6%9D%91+%E8%B5%B5", vec![], vec![]), // 东村 赵
+    ] {
+        let html = get(&format!("/qualifications?town={T1}{query}"))
+            .session(Some(&op.0))
+            .send(&h)
+            .await
+            .text();
+        assert_eq!(cadres(&html), shown, "{query}");
+        assert_eq!(degree(&html), studying, "{query}");
+        assert!(
+            html.contains(&format!("按筛选条件显示 {} / 3 人", shown.len())),
+            "{query}: {html}"
+        );
+        assert_eq!(
+            html.contains(&format!(
+                "学历教育名单也只列村名、姓名相符的人员（{} / 2 人）",
+                studying.len()
+            )),
+            query.contains("q="),
+            "{query}"
+        );
+        assert!(
+            html.contains("未持证上岗 2 人"),
+            "the town's count, not the view's"
+        );
+        assert!(html.contains(&format!(
+            "<a href=\"/qualifications?town={T1}\" id=\"filter-clear\">显示全部</a>"
+        )));
+    }
+    db.finish().await;
+}
+both_backends!(
+    qualifications_filtered,
+    the_cadres_are_filtered_by_words_and_certificate
+);

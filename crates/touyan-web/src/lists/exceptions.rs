@@ -166,6 +166,6 @@ pub async fn exception_move(
             &format!("/lists/{year}/{}#exceptions", town.as_str()),
             &said,
         )),
-        Err(e) => refusal(&user, v, e),
+        Err(e) => refusal(&user, v, e, &crate::row_filter::RowFilter::default()),
     }
 }

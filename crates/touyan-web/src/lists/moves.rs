@@ -15,6 +15,7 @@ use crate::http::done;
 use crate::http::{HasCsrf, PageError, SignedForm, act};
 use crate::pages::{message_page, not_found_page, render};
 use crate::roles::Action;
+use crate::row_filter::RowFilter;
 use crate::scope::{by_from, town_in_scope};
 use crate::state::{AppState, User};
 
@@ -92,7 +93,12 @@ pub async fn propose(
 
 /// The list's page with the office's refusal (a missing list: the
 /// missing page).
-pub(super) fn refusal(user: &User, v: View, e: OfficeError) -> Result<Response, PageError> {
+pub(super) fn refusal(
+    user: &User,
+    v: View,
+    e: OfficeError,
+    filter: &RowFilter,
+) -> Result<Response, PageError> {
     let status = match &e {
         OfficeError::NotFound => return Ok(not_found_page()),
         OfficeError::Store(_) => return Err(e.into()),
@@ -100,14 +106,15 @@ pub(super) fn refusal(user: &User, v: View, e: OfficeError) -> Result<Response, 
         OfficeError::Conflict(_) => StatusCode::CONFLICT,
         OfficeError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    Ok(render(&page(user, v, Some(e.to_string())), status))
+    Ok(render(&page(user, v, Some(e.to_string()), filter), status))
 }
 
 /// `POST /lists/{year}/{town}`: one move, named by the `action` field,
 /// with the state the user saw (`seen`), a `comment`, and for a save or a
 /// confirmation the town's choices (`tier_<village>`: "" for not listed or
 /// 1–3, `reason_<village>`; a village not named keeps what it has).
-/// `action=reset` saves the proposal itself. The checks and the write are
+/// `action=reset` saves the proposal itself. A move made from a filtered
+/// view (`q`, `only`: the filter, which the moves ignore) returns to it. The checks and the write are
 /// `touyan_office::lists::move_list`'s.
 pub async fn town_move(
     State(st): State<AppState>,
@@ -119,6 +126,7 @@ pub async fn town_move(
     let field = |name: &str| crate::scope::field(&form, name);
     let town = town_in_scope(&user, &town).ok_or(PageError::NotFound)?;
     let year = crate::scope::year_of(&st, Some(&year)).ok_or(PageError::NotFound)?;
+    let filter = RowFilter::new(Some(field("q")), field("only") == "problems");
     let desk = st.town_desk(&user, Action::Lists, &town)?;
     let store = desk.store();
     let mut v = match load(&st, &user, store, year, town).await? {
@@ -150,10 +158,13 @@ pub async fn town_move(
     .await
     {
         Ok(()) => Ok(done(
-            &format!("/lists/{year}/{}", town.as_str()),
+            &match filter.query() {
+                q if q.is_empty() => format!("/lists/{year}/{}", town.as_str()),
+                q => format!("/lists/{year}/{}?{q}", town.as_str()),
+            },
             &list_moved(&v.town_name, year, field("action")),
         )),
-        Err(e) => refusal(&user, v, e),
+        Err(e) => refusal(&user, v, e, &filter),
     }
 }
 

@@ -109,7 +109,7 @@ pub async fn print(
         });
     }
     let dropped = touyan_office::dropped::dropped(store, l).await?;
-    let p = page(&user, v, None);
+    let p = page(&user, v, None, &crate::row_filter::RowFilter::default());
     let rows = order
         .iter()
         .filter_map(|village| p.rows.iter().find(|r| &r.village == village))

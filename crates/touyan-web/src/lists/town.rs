@@ -4,7 +4,7 @@
 //! there is no proposal yet).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use touyan_office::lists::Finding;
@@ -15,6 +15,7 @@ use super::view::{Missing, RowView, UnjudgedView, View, load, unjudged};
 use crate::http::{PageError, SignedIn, act};
 use crate::pages::{Chrome, Look, render};
 use crate::roles::Action;
+use crate::row_filter::{FilterQuery, RowFilter};
 use crate::scope::{by, town_in_scope};
 use crate::state::{AppState, User, china_time};
 
@@ -35,6 +36,16 @@ pub struct Button {
     pub look: Look,
     /// What is asked before the move ("" for a plain save).
     pub confirm: String,
+}
+
+/// A row with a problem, as the summary at the top links to it.
+pub struct ProblemLink {
+    /// The row's anchor on this page, or on the unfiltered page when the
+    /// filter hides the row.
+    pub href: String,
+    pub who: String,
+    /// How many findings the row has.
+    pub count: usize,
 }
 
 /// How a move's button looks and what it asks first, naming the town's
@@ -92,7 +103,18 @@ pub(super) struct ListPage {
     pub(super) counts: String,
     editable: bool,
     pub(super) rows: Vec<RowView>,
-    findings: Vec<Finding>,
+    /// The findings of the list as a whole (each row's are in its row).
+    list_findings: Vec<Finding>,
+    /// How many findings in all, and how many rows have one.
+    problem_total: usize,
+    problem_rows: usize,
+    problem_links: Vec<ProblemLink>,
+    /// The filter: the words typed, only the rows with a problem, whether
+    /// it narrows anything, and how many rows it shows.
+    filter_text: String,
+    only_problems: bool,
+    filtered: bool,
+    shown: usize,
     error: Option<String>,
     buttons: Vec<Button>,
     moves: Vec<MoveView>,
@@ -104,10 +126,30 @@ pub(super) struct ListPage {
     unjudged: Vec<UnjudgedView>,
 }
 
-pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
+/// The summary's links to the rows with a problem (`base`: the
+/// unfiltered page).
+fn problem_links(rows: &[RowView], base: &str) -> Vec<ProblemLink> {
+    rows.iter()
+        .filter(|r| !r.problems.is_empty())
+        .map(|r| ProblemLink {
+            href: if r.shown {
+                format!("#row-{}", r.village)
+            } else {
+                format!("{base}#row-{}", r.village)
+            },
+            who: format!("{} {}", r.village_name, r.person_name),
+            count: r.problems.len(),
+        })
+        .collect()
+}
+
+/// A town's list as its page shows it, to `user`, with the office's
+/// refusal (`error`) and the rows `filter` shows.
+// One piece: the page's fields gathered from one read of the list.
+pub(super) fn page(user: &User, v: View, error: Option<String>, filter: &RowFilter) -> ListPage {
     let by = by(user);
     let l = &v.list;
-    let findings = l.open_findings();
+    let found = l.open_findings_by_row();
     let editable = l.editable(&by);
     let list = format!("{} {} 年名单", v.town_name, l.year);
     let version = l
@@ -146,7 +188,9 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
     let exceptions = super::exceptions::views(l, &by, &v.town_name);
     let may_ask_exception = touyan_office::exceptions::may_propose(&by, l);
     let exception_rules = touyan_office::exceptions::open_rules(l);
-    let (quota_text, places_text, rows) = (v.quota_text(), v.places_text(), v.rows());
+    let (quota_text, places_text) = (v.quota_text(), v.places_text());
+    let rows = v.rows(&found, filter);
+    let problem_links = problem_links(&rows, &format!("/lists/{}/{}", l.year, l.town.as_str()));
     let View {
         town_name,
         list: l,
@@ -182,8 +226,15 @@ pub(super) fn page(user: &User, v: View, error: Option<String>) -> ListPage {
             counts.listed, counts.tiers[0], counts.tiers[1], counts.tiers[2], l.run.town.included
         ),
         editable,
+        problem_total: found.total(),
+        problem_rows: found.rows_with_problems(),
+        problem_links,
+        filter_text: filter.text.clone(),
+        only_problems: filter.only_problems,
+        filtered: filter.active(),
+        shown: rows.iter().filter(|r| r.shown).count(),
         rows,
-        findings,
+        list_findings: found.list,
         error,
         buttons,
         moves: l
@@ -211,6 +262,7 @@ pub async fn town_page(
     State(st): State<AppState>,
     SignedIn { user, .. }: SignedIn<act::Lists>,
     Path((year, town)): Path<(String, String)>,
+    Query(fq): Query<FilterQuery>,
 ) -> Result<Response, PageError> {
     let town = town_in_scope(&user, &town).ok_or(PageError::NotFound)?;
     let year = crate::scope::year_of(&st, Some(&year)).ok_or(PageError::NotFound)?;
@@ -229,7 +281,7 @@ pub async fn town_page(
             },
             StatusCode::NOT_FOUND,
         ),
-        Ok(v) => render(&page(&user, v, None), StatusCode::OK),
+        Ok(v) => render(&page(&user, v, None, &RowFilter::of(&fq)), StatusCode::OK),
     })
 }
 

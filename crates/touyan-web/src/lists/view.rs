@@ -5,7 +5,7 @@
 //! leaves out and why (`touyan_office::year_start::unjudged`), each with
 //! a link to where the missing record is entered.
 
-use touyan_office::lists::{self as office, TownList};
+use touyan_office::lists::{self as office, Finding, RowFindings, TownList};
 use touyan_office::year_start;
 use touyan_records::TownCode;
 
@@ -13,6 +13,7 @@ use super::tier_text;
 use crate::http::PageError;
 use crate::pages::masked;
 use crate::roles::Action;
+use crate::row_filter::RowFilter;
 use crate::scope::by;
 use crate::state::{AppState, User};
 
@@ -33,7 +34,15 @@ pub struct RowView {
     pub person_ref: String,
     pub stars: String,
     pub eligible: bool,
+    /// The titles of the checks failed ("、"-joined; "" for none): the
+    /// decision's summary, the checks' reasons being folded.
+    pub failed: String,
     pub checks: Vec<CheckView>,
+    /// The row's open findings (the office's), shown beside the row.
+    pub problems: Vec<Finding>,
+    /// Whether the page's filter shows the row (a row not shown still
+    /// sends its choice with the list's moves).
+    pub shown: bool,
     pub place: String,
     pub proposed: Option<u8>,
     pub proposed_text: String,
@@ -160,39 +169,59 @@ impl View {
         format!("{}（{}）", p.reason, p.rule.citation())
     }
 
-    /// The rows as the page shows them.
-    pub(super) fn rows(&self) -> Vec<RowView> {
+    /// The rows as the page shows them, each with its findings (`found`)
+    /// and whether `filter` shows it.
+    pub(super) fn rows(&self, found: &RowFindings, filter: &RowFilter) -> Vec<RowView> {
+        let none = Vec::new();
         self.list
             .rows
             .iter()
             .zip(&self.refs)
-            .map(|(r, person_ref)| RowView {
-                village: r.village.as_str().to_owned(),
-                village_name: r.village_name.clone(),
-                person_name: r.person_name.clone(),
-                person_id: masked(&r.person),
-                person_ref: person_ref.clone(),
-                stars: r
-                    .stars
-                    .map_or_else(|| "无记录".into(), |s| format!("{s} 星")),
-                eligible: r.eligible,
-                checks: r
-                    .checks
-                    .iter()
-                    .map(|c| CheckView {
-                        title: c.title.clone(),
-                        citation: c.citation.clone(),
-                        passed: c.passed,
-                        detail: c.detail.clone(),
-                    })
-                    .collect(),
-                place: r.place.map_or_else(String::new, |p| p.to_string()),
-                proposed: r.proposed,
-                proposed_text: tier_text(r.proposed),
-                chosen: r.chosen,
-                chosen_text: tier_text(r.chosen),
-                reason: r.reason.clone(),
-                departs: r.departs(),
+            .enumerate()
+            .map(|(i, (r, person_ref))| {
+                let problems = found.rows.get(i).unwrap_or(&none).clone();
+                let code = r.village.as_str();
+                let shown = filter.shows(
+                    &[&r.village_name, code, &r.person_name],
+                    !problems.is_empty(),
+                );
+                RowView {
+                    village: code.to_owned(),
+                    village_name: r.village_name.clone(),
+                    person_name: r.person_name.clone(),
+                    person_id: masked(&r.person),
+                    person_ref: person_ref.clone(),
+                    stars: r
+                        .stars
+                        .map_or_else(|| "无记录".into(), |s| format!("{s} 星")),
+                    eligible: r.eligible,
+                    failed: r
+                        .checks
+                        .iter()
+                        .filter(|c| !c.passed)
+                        .map(|c| c.title.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    checks: r
+                        .checks
+                        .iter()
+                        .map(|c| CheckView {
+                            title: c.title.clone(),
+                            citation: c.citation.clone(),
+                            passed: c.passed,
+                            detail: c.detail.clone(),
+                        })
+                        .collect(),
+                    problems,
+                    shown,
+                    place: r.place.map_or_else(String::new, |p| p.to_string()),
+                    proposed: r.proposed,
+                    proposed_text: tier_text(r.proposed),
+                    chosen: r.chosen,
+                    chosen_text: tier_text(r.chosen),
+                    reason: r.reason.clone(),
+                    departs: r.departs(),
+                }
             })
             .collect()
     }

@@ -60,7 +60,15 @@ pub async fn record(
         Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
     };
     let status = forms::status(&r);
-    page(&st, &user, Some(town), false, Some(r.to_string()), status).await
+    page(
+        &st,
+        &user,
+        Some(town),
+        &crate::row_filter::RowFilter::default(),
+        Some(r.to_string()),
+        status,
+    )
+    .await
 }
 
 /// Reads the form of `action` and records it through the office: the

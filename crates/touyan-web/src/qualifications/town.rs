@@ -16,6 +16,7 @@ use touyan_records::model::{CourseKind, Labelled};
 use crate::http::{SignedIn, act};
 use crate::pages::{Chrome, internal, masked, not_found_page, render};
 use crate::roles::Action;
+use crate::row_filter::RowFilter;
 use crate::scope::{by, page_town};
 use crate::state::{AppState, User};
 
@@ -24,6 +25,8 @@ pub struct QualificationQuery {
     town: Option<String>,
     /// "missing": only those without a certificate.
     show: Option<String>,
+    /// Words of a village's or a cadre's name: only the cadres they name.
+    q: Option<String>,
 }
 
 pub struct CadreLine {
@@ -60,7 +63,15 @@ struct QualificationsPage {
     problem: Option<String>,
     error: Option<String>,
     only_missing: bool,
+    /// The words of the filter ("" for none), whether the filter narrows
+    /// the cadres, and how many cadres the town has.
+    filter_text: String,
+    filtered: bool,
+    cadres: usize,
     lines: Vec<CadreLine>,
+    /// How many cadres may apply to degree study (the words of the
+    /// filter narrow `degree` too).
+    degree_total: usize,
     without: usize,
     degree: Vec<DegreeLine>,
     enrolment: Vec<String>,
@@ -76,7 +87,7 @@ pub(super) async fn page(
     st: &AppState,
     user: &User,
     town: Option<TownCode>,
-    only_missing: bool,
+    filter: &RowFilter,
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
@@ -96,8 +107,12 @@ pub(super) async fn page(
         towns,
         problem: None,
         error,
-        only_missing,
+        only_missing: filter.only_problems,
+        filter_text: filter.text.clone(),
+        filtered: filter.active(),
+        cadres: 0,
         lines: Vec::new(),
+        degree_total: 0,
         without: 0,
         degree: Vec::new(),
         enrolment: Vec::new(),
@@ -133,7 +148,7 @@ pub(super) async fn page(
     p.may_exam = ty.may(&by, Recording::Exam);
     p.may_certify = ty.may(&by, Recording::Certificate);
     p.may_enrol = ty.may(&by, Recording::Enrolment);
-    fill(st, &mut p, &ty, &params, today);
+    fill(st, &mut p, &ty, &params, today, filter);
     render(&p, status)
 }
 
@@ -145,8 +160,8 @@ pub async fn show(
     let Ok(town) = page_town(&user, q.town.as_deref()) else {
         return not_found_page();
     };
-    let only_missing = q.show.as_deref() == Some("missing");
-    page(&st, &user, town, only_missing, None, StatusCode::OK).await
+    let filter = RowFilter::new(q.q.as_deref(), q.show.as_deref() == Some("missing"));
+    page(&st, &user, town, &filter, None, StatusCode::OK).await
 }
 
 fn fill(
@@ -155,12 +170,16 @@ fn fill(
     ty: &TownYear,
     params: &touyan_rules::Params,
     today: time::Date,
+    filter: &RowFilter,
 ) {
     let v = ty.view(params, today);
     p.without = v.without;
+    p.cadres = v.cadres.len();
+    p.degree_total = v.degree.len();
     p.degree = v
         .degree
         .iter()
+        .filter(|d| filter.names(&[&d.who]))
         .map(|d| DegreeLine {
             key: st.person_ref(d.person),
             who: d.who.clone(),
@@ -172,7 +191,7 @@ fn fill(
     p.lines = v
         .cadres
         .iter()
-        .filter(|c| !(p.only_missing && c.certified))
+        .filter(|c| filter.shows(&[&c.cadre.village_name, &c.name], !c.certified))
         .map(|c| CadreLine {
             key: st.person_ref(c.cadre.person),
             village_name: c.cadre.village_name.clone(),
