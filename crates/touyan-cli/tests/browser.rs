@@ -994,15 +994,21 @@ async fn record_a_training(c: &Client, base: &str) {
         b.click().await.unwrap();
     }
     click(c, "#attendance-save").await;
-    let sessions = text_of(c, "#training-sessions").await;
-    let row = sessions
-        .lines()
-        .find(|l| l.contains("E2E-01"))
-        .unwrap_or_default()
-        .to_owned();
-    assert!(
-        row.trim_end().ends_with(&boxes.len().to_string()),
-        "{row} (attended by {})",
+    // The row's 参训 cell: the count, then the link to correct the session.
+    let cell = c
+        .execute(
+            "const r = [...document.querySelectorAll('#training-sessions tbody tr')]\
+               .find(r => r.cells[0].innerText.trim() === 'E2E-01');\
+             return r ? r.cells[6].innerText : '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let cell = cell.as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        cell.split_whitespace().next(),
+        Some(boxes.len().to_string().as_str()),
+        "{cell} (attended by {})",
         boxes.len()
     );
 }
