@@ -299,3 +299,70 @@ async fn records_moves_and_facts(db: TestDb) {
     db.finish().await;
 }
 both_backends!(daily, records_moves_and_facts);
+
+/// A work record withdrawn through a correction leaves its number used:
+/// the next record is numbered past it (issue 18, item 3), and a
+/// correction made on a record changed meanwhile is refused as stale.
+async fn a_withdrawn_number_is_not_reused(db: TestDb) {
+    let store = db.open().await;
+    store.apply("测试", &seed()).await.unwrap();
+    for d in [date!(2025 - 05 - 30), date!(2025 - 05 - 31)] {
+        store.add_daily("op", None, &work(d)).await.unwrap();
+    }
+    let file = store.daily_file(&a(), Some(town(T1))).await.unwrap();
+    let last = file
+        .work_records
+        .iter()
+        .find(|w| w.seq == 2)
+        .unwrap()
+        .clone();
+    let note = |seq: u32, withdrawn: bool| Correction {
+        kind: "daily_work_records".into(),
+        key: format!("{}/2", a().as_str()),
+        seq,
+        town: town(T1),
+        on: date!(2025 - 06 - 02),
+        by: "op".into(),
+        withdrawn,
+        reason: "登记有误".into(),
+        before: "日期：2025-05-31".into(),
+        after: String::new(),
+    };
+    // Changed since it was read: refused, nothing written.
+    let changed = WorkRecord {
+        text: "另一内容".into(),
+        ..last.clone()
+    };
+    let stale = store
+        .correct("op", None, &changed, None, &note(1, true))
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Stale), "{stale:?}");
+    assert!(
+        store
+            .corrections_of("daily_work_records", &format!("{}/2", a().as_str()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Withdrawn as read: gone, its correction kept.
+    store
+        .correct("op", None, &last, None, &note(1, true))
+        .await
+        .unwrap();
+    store
+        .add_daily("op", None, &work(date!(2025 - 06 - 01)))
+        .await
+        .unwrap();
+    let file = store.daily_file(&a(), Some(town(T1))).await.unwrap();
+    assert_eq!(
+        file.work_records
+            .iter()
+            .map(|w| (w.seq, w.on))
+            .collect::<Vec<_>>(),
+        [(1, date!(2025 - 05 - 30)), (3, date!(2025 - 06 - 01))],
+        "number 2 stays withdrawn"
+    );
+}
+
+both_backends!(withdrawn_number, a_withdrawn_number_is_not_reused);
