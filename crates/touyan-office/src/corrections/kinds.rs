@@ -13,7 +13,7 @@ use touyan_records::{CitizenId, TownCode};
 use touyan_storage::{Record, Store};
 use touyan_workflow::art08_09_reserves as art08;
 
-use super::{Correctable, Field, Input, Page, Target, Values, in_words, note};
+use super::{Correctable, Field, Input, Target, Values, in_words, note};
 use crate::{By, OfficeError, exits, reserves, training};
 
 /// The record found, with what its checks need.
@@ -175,12 +175,10 @@ async fn history<R: Record>(
     Ok(store.corrections_of(R::TABLE, &key).await?)
 }
 
-pub(super) fn shell(title: String, town: TownCode, year: i32, page: Page) -> Correctable {
+pub(super) fn shell(title: String, town: TownCode) -> Correctable {
     Correctable {
         title,
         town,
-        year,
-        page,
         facts: Vec::new(),
         fields: Vec::new(),
         frozen: None,

@@ -103,25 +103,12 @@ pub struct Field {
     pub value: String,
 }
 
-/// The page where the record is kept (and the person returns to).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
-    Training,
-    Qualifications,
-    Reserves,
-    Exits,
-    /// The person's daily file.
-    Daily,
-}
-
 /// A record as the correction page shows it.
 #[derive(Clone, Debug)]
 pub struct Correctable {
     /// What it is, in words ("培训“…”（编号 …）").
     pub title: String,
     pub town: TownCode,
-    pub year: i32,
-    pub page: Page,
     /// The record as it reads, label and value.
     pub facts: Vec<(&'static str, String)>,
     pub fields: Vec<Field>,

@@ -9,7 +9,7 @@ use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_storage::Store;
 
 use super::kinds::{Held, choices, day, judged, shell, text, who};
-use super::{Correctable, Field, Input, Page};
+use super::{Correctable, Field, Input};
 use crate::{By, OfficeError, daily, exits, reserves};
 
 /// The grounds an exit may be corrected to: a secretary's, but not the
@@ -59,8 +59,6 @@ pub(super) async fn secondment(
             start
         ),
         town,
-        start.year(),
-        Page::Reserves,
     );
     c.facts = vec![
         ("去向", row.level.label().to_owned()),
@@ -144,8 +142,6 @@ pub(super) async fn exit(
             row.reason.label()
         ),
         town,
-        on.year(),
-        Page::Exits,
     );
     c.facts = vec![
         ("退出日期", on.to_string()),
@@ -254,8 +250,6 @@ pub(super) async fn reserve(
             post.label()
         ),
         town,
-        year,
-        Page::Reserves,
     );
     c.facts = vec![
         ("村", village_name),
@@ -306,12 +300,7 @@ pub(super) async fn work_record(
         .cloned()
         .ok_or(OfficeError::NotFound)?;
     let reported: Vec<(i32, Date)> = file.reports.iter().map(|r| (r.year, r.given_on)).collect();
-    let mut c = shell(
-        format!("{} 的工作纪实（第 {} 条）", row.on, row.seq),
-        town,
-        row.on.year(),
-        Page::Daily,
-    );
+    let mut c = shell(format!("{} 的工作纪实（第 {} 条）", row.on, row.seq), town);
     c.facts = vec![("日期", row.on.to_string()), ("内容", row.text.clone())];
     c.fields = vec![
         day("on", "日期", row.on),

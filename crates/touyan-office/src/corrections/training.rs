@@ -10,7 +10,7 @@ use touyan_storage::Store;
 use touyan_workflow::art06_training::{self as art06, Record as TrainingRecord};
 
 use super::kinds::{Held, choices, day, day_or_none, judged, shell, text, who, yes_no};
-use super::{Correctable, Field, Input, Page, Target};
+use super::{Correctable, Field, Input, Target};
 use crate::{By, OfficeError, qualifications, training};
 
 pub(super) fn session_facts(s: &TrainingSession) -> Vec<(&'static str, String)> {
@@ -51,12 +51,7 @@ pub(super) async fn session(
         .cloned()
         .ok_or(OfficeError::NotFound)?;
     may_session(by, &s)?;
-    let mut c = shell(
-        format!("培训“{}”（编号 {}）", s.title, s.code),
-        town,
-        s.start.year(),
-        Page::Training,
-    );
+    let mut c = shell(format!("培训“{}”（编号 {}）", s.title, s.code), town);
     c.facts = session_facts(&s);
     c.fields = vec![
         text("title", "培训名称", &s.title, training::TITLE_CHARS),
@@ -137,8 +132,6 @@ pub(super) async fn attendance(
     let mut c = shell(
         format!("{} 参加培训“{}”的记录", ty.who(person), s.title),
         town,
-        s.start.year(),
-        Page::Training,
     );
     c.facts = vec![
         ("培训", format!("{}（编号 {}）", s.title, s.code)),
@@ -204,8 +197,6 @@ pub(super) async fn exam(
             taken_on
         ),
         town,
-        year,
-        Page::Qualifications,
     );
     c.facts = vec![
         ("课程", course.label().to_owned()),

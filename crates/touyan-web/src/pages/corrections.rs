@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use touyan_office::corrections::{self as office, Correctable, Input, Page, Target};
+use touyan_office::corrections::{self as office, Correctable, Input, Target};
 use touyan_office::signers;
 use touyan_records::model::{CourseKind, Labelled, PostRole, Programme};
 use touyan_records::text::parse_day;
@@ -166,18 +166,6 @@ fn named(st: &AppState, f: &Fields, prefix: &str) -> Option<(TownCode, i32, Targ
     Some((town, year, target, action))
 }
 
-/// The page a record is kept on.
-fn back(st: &AppState, c: &Correctable, target: &Target) -> String {
-    let path = match c.page {
-        Page::Training => "/training",
-        Page::Qualifications => "/qualifications",
-        Page::Reserves => "/reserves",
-        Page::Exits => "/exits",
-        Page::Daily => return daily(st, target),
-    };
-    format!("{path}?year={}&town={}", c.year, c.town.as_str())
-}
-
 /// The daily file of the person `target` names.
 fn daily(st: &AppState, target: &Target) -> String {
     match target {
@@ -269,10 +257,11 @@ async fn page(
     let c = office::find(store, &by, town, year, &target, st.today()).await?;
     let names_of: Vec<&str> = c.history.iter().map(|h| h.by.as_str()).collect();
     let signers = signers::of(store, &names_of).await?;
+    let back_to = back(st, action, year, town, &target);
     let p = CorrectionPage {
-        chrome: Chrome::new("更正或撤回记录", Some(user), &back(st, &c, &target)),
+        chrome: Chrome::new("更正或撤回记录", Some(user), &back_to),
         title: c.title.clone(),
-        back: back(st, &c, &target),
+        back: back_to,
         error,
         facts: c.facts.clone(),
         fields: lines(&c),
@@ -367,13 +356,13 @@ pub async fn record(
     };
     match done {
         Ok(what) => Ok(crate::http::done(
-            &fallback(&st, action, year, town, &target),
+            &back(&st, action, year, town, &target),
             &what,
         )),
         // In the user's town (checked above), the record is gone: withdrawn
         // by someone else meanwhile.
         Err(touyan_office::OfficeError::NotFound) => Ok(crate::http::done(
-            &fallback(&st, action, year, town, &target),
+            &back(&st, action, year, town, &target),
             "未办理：该记录已不存在（可能已被他人撤回），请查看本页的记录",
         )),
         Err(e) => {
@@ -385,9 +374,10 @@ pub async fn record(
     }
 }
 
-/// The page of `action`'s records of `town` in `year` (a withdrawn
-/// record is not found again to ask).
-fn fallback(st: &AppState, action: Action, year: i32, town: TownCode, target: &Target) -> String {
+/// The page of `action`'s records of `town` in `year`, where the record
+/// is kept and the user returns to (a withdrawn one is not found again
+/// to ask); a work record's is its person's daily file.
+fn back(st: &AppState, action: Action, year: i32, town: TownCode, target: &Target) -> String {
     let path = match action {
         Action::Qualifications => "/qualifications",
         Action::Reserves => "/reserves",
