@@ -214,6 +214,13 @@ pub fn may_keep(by: &By<'_>, town: TownCode) -> bool {
             .all(|&x| treatment::may_record(a, t, x).is_ok())
 }
 
+/// Whether `by` may correct or withdraw leave request `l`: its requester's
+/// role, while it waits for approval (the correction page says why not
+/// otherwise).
+pub fn may_correct_leave(by: &By<'_>, l: &LeaveRequest) -> bool {
+    l.state == LeaveState::Requested && may_add(by, l.town, Kind::Leave).is_ok()
+}
+
 /// The moves `by` could make now on leave request `l` (a page's buttons).
 pub fn leave_moves(by: &By<'_>, l: &LeaveRequest) -> Vec<LeaveMoveKind> {
     flow::moves_for(&by.actor, l.town.as_str(), Some(l.state))
@@ -417,8 +424,36 @@ pub async fn add(
     entry: Entry,
 ) -> Result<(), OfficeError> {
     may_add(by, k.town, entry.kind())?;
-    let (person, town) = (k.person.clone(), k.town);
     let add = match entry {
+        Entry::Leave { start, end, reason } => {
+            return request_leave(store, by, today, k, start, end, reason).await;
+        }
+        e => checked(e, k.person.clone(), k.town, today)?,
+    };
+    store
+        .add_daily(by.name, by.origin, &add)
+        .await
+        .map_err(|e| match (e, &add) {
+            // One yearly report a year (the store holds it in the write).
+            (StoreError::AlreadyRecorded { .. }, DailyAdd::Report(r)) => {
+                invalid(format!("{} 年度述职已经登记", r.year))
+            }
+            (e, _) => OfficeError::refused(e),
+        })
+}
+
+/// The record `entry` of `person` kept by `town`, each field checked in
+/// the form's order (days not after `today`, text given and not too
+/// long, a report's day within or after its year, an amount in fen); a
+/// numbered record's number is 0 (the store numbers it). A correction
+/// checks its record so too. A leave request is not a record added so.
+pub(crate) fn checked(
+    entry: Entry,
+    person: CitizenId,
+    town: TownCode,
+    today: Date,
+) -> Result<DailyAdd, OfficeError> {
+    Ok(match entry {
         Entry::Rota {
             since,
             office_days,
@@ -506,20 +541,10 @@ pub async fn add(
             amount_fen: fen(amount)?,
             note: optional(note, "说明", NOTE_CHARS)?,
         }),
-        Entry::Leave { start, end, reason } => {
-            return request_leave(store, by, today, k, start, end, reason).await;
+        Entry::Leave { .. } => {
+            return Err(OfficeError::Invalid("内部错误：请假申请另行办理".into()));
         }
-    };
-    store
-        .add_daily(by.name, by.origin, &add)
-        .await
-        .map_err(|e| match (e, &add) {
-            // One yearly report a year (the store holds it in the write).
-            (StoreError::AlreadyRecorded { .. }, DailyAdd::Report(r)) => {
-                invalid(format!("{} 年度述职已经登记", r.year))
-            }
-            (e, _) => OfficeError::refused(e),
-        })
+    })
 }
 
 /// A new leave request: the reason, the dates against the secretary's
@@ -533,14 +558,8 @@ async fn request_leave(
     end: Date,
     reason: String,
 ) -> Result<(), OfficeError> {
-    let reason = required(reason, "请假事由", REASON_CHARS)?;
     let file = store.daily_file(&k.person, Some(k.town)).await?;
-    let others: Vec<(Date, Date, LeaveState)> = file
-        .leaves
-        .iter()
-        .map(|l| (l.start, l.end, l.state))
-        .collect();
-    flow::check_request(start, end, &others)?;
+    let reason = check_leave(start, end, reason, &file.leaves)?;
     let change = LeaveChange {
         request: LeaveRequest {
             person: k.person.clone(),
@@ -563,6 +582,21 @@ async fn request_leave(
         .await
         .map(drop)
         .map_err(OfficeError::refused)
+}
+
+/// A leave request's reason and dates checked against the secretary's
+/// requests `others` waiting or approved: the reason as kept.
+pub(crate) fn check_leave(
+    start: Date,
+    end: Date,
+    reason: String,
+    others: &[LeaveRequest],
+) -> Result<String, OfficeError> {
+    let reason = required(reason, "请假事由", REASON_CHARS)?;
+    let others: Vec<(Date, Date, LeaveState)> =
+        others.iter().map(|l| (l.start, l.end, l.state)).collect();
+    flow::check_request(start, end, &others)?;
+    Ok(reason)
 }
 
 // ---------------------------------------------------------------------------

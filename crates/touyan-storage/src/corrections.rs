@@ -4,12 +4,12 @@
 //! keeps both rows, as it keeps every write.
 
 use sea_orm::Value;
-use touyan_records::model::Correction;
+use touyan_records::model::{Correction, LeaveMove, LeaveRequest};
 
 use crate::reads::select;
 use crate::record::{Cell, Col, Kind, Reader, Record, col, int, key_text, text};
 use crate::records::{town, town_code};
-use crate::sql::Query;
+use crate::sql::{Params, Query};
 use crate::{Store, StoreError};
 
 use Kind::{Bool, Date, Int, Text};
@@ -52,14 +52,7 @@ impl Store {
             return Err(StoreError::Internal("更正记录与所更正的记录不符".into()));
         }
         let mut tx = self.begin_from(actor, origin).await?;
-        // The record as this transaction sees it must be the one the
-        // correction was made on: a change meanwhile (on its recording
-        // page, or another correction) is not overwritten.
-        let row = old.to_row()?;
-        let now = tx.existing::<R>(std::slice::from_ref(&row)).await?;
-        if now.get(&row[..R::KEY]) != Some(&row) {
-            return Err(StoreError::Stale);
-        }
+        tx.unchanged(old).await?;
         match new {
             Some(n) => {
                 if record_key(n)? != c.key {
@@ -73,12 +66,63 @@ impl Store {
                 }
             }
         }
-        match tx.insert(std::slice::from_ref(c)).await {
-            // Another correction of the record took the number first.
-            Err(StoreError::Duplicate { .. }) => return Err(StoreError::Stale),
-            r => r?,
-        };
+        tx.note_correction(c).await?;
         tx.commit().await
+    }
+
+    /// Withdraws the leave request `old` (deletes it with its moves) and
+    /// writes `c`, in one transaction; [`StoreError::Stale`] as
+    /// [`Store::correct`].
+    pub async fn withdraw_leave(
+        &self,
+        actor: &str,
+        origin: Option<&str>,
+        old: &LeaveRequest,
+        c: &Correction,
+    ) -> Result<(), StoreError> {
+        if record_key(old)? != c.key || LeaveRequest::TABLE != c.kind || !c.withdrawn {
+            return Err(StoreError::Internal("更正记录与所撤回的请假不符".into()));
+        }
+        let mut tx = self.begin_from(actor, origin).await?;
+        tx.unchanged(old).await?;
+        let moves: Vec<LeaveMove> = {
+            let mut p = Params::new(self.backend);
+            let f = format!("person = {} AND leave_seq = {}", p.next(), p.next());
+            let v = vec![
+                Value::String(Some(old.person.as_str().to_owned())),
+                Value::Int(Some(i32::try_from(old.seq).unwrap_or(i32::MAX))),
+            ];
+            crate::sql::select(&tx.tx, self.backend, &f, v).await?
+        };
+        tx.delete(&moves).await?;
+        if tx.delete(std::slice::from_ref(old)).await? != 1 {
+            return Err(StoreError::Stale);
+        }
+        tx.note_correction(c).await?;
+        tx.commit().await
+    }
+}
+
+impl crate::Tx {
+    /// The record as this transaction sees it must be `old`, the one the
+    /// correction was made on: a change meanwhile (on its recording page,
+    /// or another correction) is not overwritten.
+    async fn unchanged<R: Record>(&mut self, old: &R) -> Result<(), StoreError> {
+        let row = old.to_row()?;
+        let now = self.existing::<R>(std::slice::from_ref(&row)).await?;
+        if now.get(&row[..R::KEY]) != Some(&row) {
+            return Err(StoreError::Stale);
+        }
+        Ok(())
+    }
+
+    /// Writes the correction `c`.
+    async fn note_correction(&mut self, c: &Correction) -> Result<(), StoreError> {
+        match self.insert(std::slice::from_ref(c)).await {
+            // Another correction of the record took the number first.
+            Err(StoreError::Duplicate { .. }) => Err(StoreError::Stale),
+            r => r.map(drop),
+        }
     }
 }
 

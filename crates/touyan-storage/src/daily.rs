@@ -337,6 +337,8 @@ pub struct SecretaryDaily {
 /// Everything kept of one person (by one town, or every town).
 #[derive(Clone, Debug, Default)]
 pub struct DailyFile {
+    /// The person's name (`None`: no such person).
+    pub name: Option<String>,
     pub rotas: Vec<DutyRota>,
     pub work_records: Vec<WorkRecord>,
     pub reports: Vec<YearReport>,
@@ -400,6 +402,15 @@ impl Tx {
             vec![Value::String(Some(person.as_str().to_owned()))],
         )
         .await
+    }
+    /// The next number of the person's rows of the numbered `table`,
+    /// past any number corrected or withdrawn: a withdrawn number is
+    /// never reused, so its history is never inherited.
+    async fn next_unused(&self, table: &str, person: &CitizenId) -> Result<u32, StoreError> {
+        Ok(self
+            .next_of_person(table, person)
+            .await?
+            .max(self.last_corrected_seq(table, person).await? + 1))
     }
 }
 
@@ -599,7 +610,16 @@ impl Store {
         }
         let leave_moves =
             crate::moves::select_audited(&self.db, b, &f, v, "leave_seq, seq").await?;
+        let mut p = Params::new(b);
+        let f = format!("citizen_id = {}", p.next());
+        let v = vec![Value::String(Some(person.as_str().to_owned()))];
+        let name = crate::sql::select::<touyan_records::model::Person, _>(&self.db, b, &f, v)
+            .await?
+            .into_iter()
+            .next()
+            .map(|x| x.name);
         Ok(DailyFile {
+            name,
             rotas: read!(DutyRota),
             work_records: read!(WorkRecord),
             reports: read!(YearReport),
@@ -624,10 +644,7 @@ impl Store {
                 tx.upsert(std::slice::from_ref(r)).await?;
             }
             DailyAdd::Work(w) => {
-                let seq = tx
-                    .next_of_person(WorkRecord::TABLE, &w.person)
-                    .await?
-                    .max(tx.last_corrected_seq(WorkRecord::TABLE, &w.person).await? + 1);
+                let seq = tx.next_unused(WorkRecord::TABLE, &w.person).await?;
                 tx.insert(&[WorkRecord { seq, ..w.clone() }]).await?;
             }
             DailyAdd::Report(r) => {
@@ -648,15 +665,15 @@ impl Store {
                 tx.insert(std::slice::from_ref(r)).await?;
             }
             DailyAdd::Honour(h) => {
-                let seq = tx.next_of_person(Honour::TABLE, &h.person).await?;
+                let seq = tx.next_unused(Honour::TABLE, &h.person).await?;
                 tx.insert(&[Honour { seq, ..h.clone() }]).await?;
             }
             DailyAdd::Recruitment(r) => {
-                let seq = tx.next_of_person(Recruitment::TABLE, &r.person).await?;
+                let seq = tx.next_unused(Recruitment::TABLE, &r.person).await?;
                 tx.insert(&[Recruitment { seq, ..r.clone() }]).await?;
             }
             DailyAdd::Pension(x) => {
-                let seq = tx.next_of_person(PensionSubsidy::TABLE, &x.person).await?;
+                let seq = tx.next_unused(PensionSubsidy::TABLE, &x.person).await?;
                 tx.insert(&[PensionSubsidy { seq, ..x.clone() }]).await?;
             }
         }
@@ -677,9 +694,7 @@ impl Store {
         let mut request = c.request.clone();
         match c.expected {
             None => {
-                request.seq = tx
-                    .next_of_person(LeaveRequest::TABLE, &request.person)
-                    .await?;
+                request.seq = tx.next_unused(LeaveRequest::TABLE, &request.person).await?;
                 tx.insert(std::slice::from_ref(&request)).await?;
             }
             Some(seen) => {

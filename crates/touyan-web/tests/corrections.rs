@@ -522,7 +522,7 @@ async fn a_reserve_is_withdrawn_and_a_work_record_corrected(db: TestDb) {
     };
     let a = send(&h, &op, &fix("2025-06-03", "0")).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(a.text().contains("纪实日期不能晚于今天"));
+    assert!(a.text().contains("纪实日期 2025-06-03 晚于今天"));
     let a = send(&h, &op, &fix("2025-05-21", "0")).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     assert_eq!(a.header("location"), Some(format!("/daily/{key}")));

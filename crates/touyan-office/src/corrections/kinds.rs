@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::model::{
     Attendance, ExamResult, Exit, ExitReason, Labelled, Records, Reserve, Secondment,
-    SecondmentLevel, SessionForm, TrainingSession, WorkRecord,
+    SecondmentLevel, SessionForm, TrainingSession,
 };
 use touyan_records::text::parse_day;
 use touyan_records::{CitizenId, TownCode};
@@ -38,11 +38,7 @@ pub(super) enum Held {
         /// The village's name.
         village: String,
     },
-    WorkRecord {
-        row: WorkRecord,
-        /// The years whose yearly report was given, and the day.
-        reported: Vec<(i32, Date)>,
-    },
+    Daily(super::daily::DailyHeld),
 }
 
 fn invalid(m: impl Into<String>) -> OfficeError {
@@ -140,13 +136,11 @@ pub(super) async fn load(
             super::people::reserve(store, by, town, year, person, *village, *post, *listed_on)
                 .await?
         }
-        Target::WorkRecord { person, seq } => {
-            super::people::work_record(store, by, town, person, *seq).await?
-        }
+        Target::Daily { person, key } => super::daily::load(store, by, town, person, key).await?,
     };
     c.history = match &held {
         Held::Reserve { row, .. } => history(store, row).await?,
-        Held::WorkRecord { row, .. } => history(store, row).await?,
+        Held::Daily(d) => d.history(store).await?,
         Held::Session(r) => history(store, r).await?,
         Held::Attendance { row, .. } => history(store, row).await?,
         Held::Exam(r) => history(store, r).await?,
@@ -167,7 +161,7 @@ fn digest(text: &str) -> String {
     format!("{h:016x}")
 }
 
-async fn history<R: Record>(
+pub(super) async fn history<R: Record>(
     store: &Store,
     r: &R,
 ) -> Result<Vec<touyan_records::model::Correction>, OfficeError> {
@@ -232,10 +226,7 @@ impl Held {
             Held::Reserve { .. } => {
                 return Err(invalid("后备人员记录只能撤回；调出后备请在后备页面办理"));
             }
-            Held::WorkRecord { row, reported } => Held::WorkRecord {
-                row: work_record(row, reported, &f, today)?,
-                reported: reported.clone(),
-            },
+            Held::Daily(d) => Held::Daily(d.corrected(&f, today)?),
             Held::Exit(x) => Held::Exit(exit(x, &f)?),
         })
     }
@@ -259,9 +250,7 @@ impl Held {
                 ("岗位", x.post.label().to_owned()),
                 ("列入日期", x.listed_on.to_string()),
             ]),
-            Held::WorkRecord { row, .. } => {
-                in_words(&[("日期", row.on.to_string()), ("内容", row.text.clone())])
-            }
+            Held::Daily(d) => d.words(),
             Held::Exit(x) => in_words(&[
                 ("退出原因", x.reason.label().to_owned()),
                 ("情况说明", x.note.clone()),
@@ -271,14 +260,19 @@ impl Held {
 }
 
 /// The correction form's fields as typed.
-struct Form<'a>(Values<'a>);
+pub(super) struct Form<'a>(Values<'a>);
 
 impl Form<'_> {
-    fn text(&self, n: &str) -> String {
+    pub(super) fn text(&self, n: &str) -> String {
         (self.0)(n).trim().to_owned()
     }
 
-    fn day(&self, n: &str, what: &str) -> Result<Date, OfficeError> {
+    /// One of `E`'s choices, by code or label.
+    pub(super) fn choice<E: Labelled>(&self, n: &str, what: &str) -> Result<E, OfficeError> {
+        E::from_label(&self.text(n)).ok_or_else(|| invalid(format!("请选择{what}")))
+    }
+
+    pub(super) fn day(&self, n: &str, what: &str) -> Result<Date, OfficeError> {
         parse_day(&self.text(n)).ok_or_else(|| {
             invalid(format!(
                 "{what}应为有效日期（可填 2026-11-02、2026/11/2、2026年11月2日 等）"
@@ -286,7 +280,7 @@ impl Form<'_> {
         })
     }
 
-    fn yes(&self, n: &str, what: &str) -> Result<bool, OfficeError> {
+    pub(super) fn yes(&self, n: &str, what: &str) -> Result<bool, OfficeError> {
         match self.text(n).as_str() {
             "是" => Ok(true),
             "否" => Ok(false),
@@ -377,35 +371,6 @@ fn secondment(
     Ok(new)
 }
 
-/// A work record corrected: dated not after today, in a year whose
-/// yearly report is not yet assessed (Article 11).
-fn work_record(
-    row: &WorkRecord,
-    reported: &[(i32, Date)],
-    f: &Form<'_>,
-    today: Date,
-) -> Result<WorkRecord, OfficeError> {
-    let on = f.day("on", "纪实日期")?;
-    if on > today {
-        return Err(invalid("纪实日期不能晚于今天"));
-    }
-    if let Some((y, given)) = reported.iter().find(|(y, _)| *y == on.year()) {
-        return Err(OfficeError::Conflict(super::people::report_done(
-            *y, *given,
-        )));
-    }
-    let body = f.text("text");
-    if body.is_empty() {
-        return Err(invalid("请填写工作纪实内容"));
-    }
-    OfficeError::at_most(&body, "工作纪实内容", crate::daily::WORK_CHARS)?;
-    Ok(WorkRecord {
-        on,
-        text: body,
-        ..row.clone()
-    })
-}
-
 /// An exit corrected: a secretary's ground, "其他" with a note.
 fn exit(x: &Exit, f: &Form<'_>) -> Result<Exit, OfficeError> {
     let reason = ExitReason::from_label(&f.text("ground"))
@@ -476,10 +441,14 @@ pub(super) async fn write(
         (Held::Exit(o), Some(Held::Exit(n))) => put!(o, Some(n)),
         (Held::Exit(o), None) => put!(o, None),
         (Held::Reserve { row: o, .. }, None) => put!(o, None),
-        (Held::WorkRecord { row: o, .. }, Some(Held::WorkRecord { row: n, .. })) => {
-            put!(o, Some(n))
+        (Held::Daily(o), n) => {
+            let n = match n {
+                Some(Held::Daily(n)) => Some(n),
+                Some(_) => return Err(OfficeError::Invalid("内部错误：更正的记录种类不符".into())),
+                None => None,
+            };
+            super::daily::write(store, by, c, o, n, reason, today).await
         }
-        (Held::WorkRecord { row: o, .. }, None) => put!(o, None),
         _ => Err(OfficeError::Invalid("内部错误：更正的记录种类不符".into())),
     }
 }

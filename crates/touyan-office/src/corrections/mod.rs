@@ -1,7 +1,10 @@
 //! Corrections and withdrawals (issue 18, item 3): a recorded training
 //! session, its attendance, an exam result, a secondment or an exit is
 //! corrected or withdrawn by the role that records it, with a reason; a
-//! reserve listed by mistake and a work-record entry too.
+//! reserve listed by mistake, and the records a town keeps of its
+//! secretaries day to day (work records, duty rotas, yearly reports,
+//! honours, recruitments, pension subsidies, leave requests waiting for
+//! approval) too.
 //! The record as it read before is kept in its history (`corrections`,
 //! in words) and in the change log (the rows); nothing is written on a
 //! refusal.
@@ -18,7 +21,8 @@
 //! - a reserve the next year's year-start judgement counted (Articles 9,
 //!   13);
 //! - a work record of a year whose yearly report (述职) has been assessed
-//!   (Article 11).
+//!   (Article 11);
+//! - a leave request the town has decided on (Chapter 2, inferred).
 //!
 //! Records another record hangs on are withdrawn after it: a session
 //! after its attendance, a secondment after its work log.
@@ -27,6 +31,7 @@
 //! text as typed; this module reads and checks them as the recording
 //! forms do, since a correction must pass the checks a new record does.
 
+mod daily;
 mod kinds;
 mod people;
 mod training;
@@ -73,10 +78,58 @@ pub enum Target {
         post: PostRole,
         listed_on: Date,
     },
-    WorkRecord {
+    /// A record kept of a secretary day to day.
+    Daily {
         person: CitizenId,
-        seq: u32,
+        key: DailyKey,
     },
+}
+
+/// A daily record by its key in the person's records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DailyKey {
+    /// A work record (工作纪实), by its number.
+    Work(u32),
+    /// A duty rota, by its first day.
+    Rota(Date),
+    /// A yearly report (述职), by its year.
+    Report(i32),
+    Honour(u32),
+    Recruitment(u32),
+    Pension(u32),
+    /// A leave request, by its number.
+    Leave(u32),
+}
+
+impl DailyKey {
+    /// The kind's code in an address, and the key's text.
+    pub fn code(&self) -> (&'static str, String) {
+        match self {
+            DailyKey::Work(n) => ("work", n.to_string()),
+            DailyKey::Rota(d) => ("rota", d.to_string()),
+            DailyKey::Report(y) => ("report", y.to_string()),
+            DailyKey::Honour(n) => ("honour", n.to_string()),
+            DailyKey::Recruitment(n) => ("recruitment", n.to_string()),
+            DailyKey::Pension(n) => ("pension", n.to_string()),
+            DailyKey::Leave(n) => ("leave", n.to_string()),
+        }
+    }
+
+    /// The key of kind `code` with text `key` (as [`DailyKey::code`]
+    /// gives them); `None` when they name nothing.
+    pub fn parse(code: &str, key: &str) -> Option<DailyKey> {
+        let n = || key.parse::<u32>().ok();
+        Some(match code {
+            "work" => DailyKey::Work(n()?),
+            "rota" => DailyKey::Rota(touyan_records::text::parse_day(key)?),
+            "report" => DailyKey::Report(key.parse().ok()?),
+            "honour" => DailyKey::Honour(n()?),
+            "recruitment" => DailyKey::Recruitment(n()?),
+            "pension" => DailyKey::Pension(n()?),
+            "leave" => DailyKey::Leave(n()?),
+            _ => return None,
+        })
+    }
 }
 
 /// How a field is entered.

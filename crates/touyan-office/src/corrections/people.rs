@@ -1,5 +1,5 @@
 //! Corrections of a person's service records: a secondment (Article 8),
-//! an exit, a reserve listing (Article 9) and a work-record entry.
+//! an exit and a reserve listing (Article 9).
 
 use time::Date;
 use touyan_records::model::{
@@ -10,7 +10,7 @@ use touyan_storage::Store;
 
 use super::kinds::{Held, choices, day, judged, shell, text, who};
 use super::{Correctable, Field, Input};
-use crate::{By, OfficeError, daily, exits, reserves};
+use crate::{By, OfficeError, exits, reserves};
 
 /// The grounds an exit may be corrected to: a secretary's, but not the
 /// competency evaluation's, which its own confirmation records (Article
@@ -273,43 +273,6 @@ pub(super) async fn reserve(
     }
     let village = c.facts[0].1.clone();
     Ok((c, Held::Reserve { row, village }))
-}
-
-/// How a work record of an assessed year is refused.
-pub(super) fn report_done(year: i32, given_on: Date) -> String {
-    format!(
-        "{year} 年度述职评议已于 {given_on} 完成，工作纪实是评议的依据（第十一条），不能再更正或撤回"
-    )
-}
-
-/// A work-record entry (工作纪实) of `person` numbered `seq`, kept by
-/// `town`.
-pub(super) async fn work_record(
-    store: &Store,
-    by: &By<'_>,
-    town: TownCode,
-    person: &CitizenId,
-    seq: u32,
-) -> Result<(Correctable, Held), OfficeError> {
-    daily::may_add(by, town, daily::Kind::Work)?;
-    let file = daily::file(store, person, Some(town)).await?;
-    let row = file
-        .work_records
-        .iter()
-        .find(|w| w.seq == seq && w.town == town)
-        .cloned()
-        .ok_or(OfficeError::NotFound)?;
-    let reported: Vec<(i32, Date)> = file.reports.iter().map(|r| (r.year, r.given_on)).collect();
-    let mut c = shell(format!("{} 的工作纪实（第 {} 条）", row.on, row.seq), town);
-    c.facts = vec![("日期", row.on.to_string()), ("内容", row.text.clone())];
-    c.fields = vec![
-        day("on", "日期", row.on),
-        text("text", "内容", &row.text, daily::WORK_CHARS),
-    ];
-    if let Some((y, on)) = reported.iter().find(|(y, _)| *y == row.on.year()) {
-        c.frozen = Some(report_done(*y, *on));
-    }
-    Ok((c, Held::WorkRecord { row, reported }))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! and a move of a stored request read from a post (who may, the request
 //! and the write are `touyan_office::daily`'s).
 
+use touyan_office::corrections::{DailyKey, Target};
 use touyan_office::daily as office;
 use touyan_office::{By, OfficeError};
 use touyan_records::model::{Labelled, LeaveMoveKind, LeaveRequest, LeaveState};
@@ -27,6 +28,8 @@ pub struct LeaveLine {
     /// The moves the user may make: (code, label, look, question asked
     /// first).
     pub moves: Vec<(&'static str, &'static str, Look, String)>,
+    /// The request's correction page, when the user may correct it ("").
+    pub correct: String,
 }
 
 impl LeaveLine {
@@ -68,6 +71,19 @@ pub(super) fn leave_line(st: &AppState, by: &By<'_>, who: String, l: &LeaveReque
         comment: l.comment.clone(),
         returned_on: l.returned_on.map(|d| d.to_string()).unwrap_or_default(),
         moves,
+        correct: if office::may_correct_leave(by, l) {
+            crate::pages::corrections::link(
+                st,
+                l.town,
+                l.start.year(),
+                &Target::Daily {
+                    person: l.person.clone(),
+                    key: DailyKey::Leave(l.seq),
+                },
+            )
+        } else {
+            String::new()
+        },
     }
 }
 

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use touyan_office::OfficeError;
-use touyan_office::corrections::Target;
+use touyan_office::corrections::{DailyKey, Target};
 use touyan_office::daily::{self as office, DailyFile};
 use touyan_records::CitizenId;
 use touyan_records::model::{Labelled, WorkRecord};
@@ -48,20 +48,36 @@ struct PersonPage {
 }
 
 fn rows_of(st: &AppState, file: &DailyFile) -> [Vec<Row>; 6] {
-    let row = |cells: Vec<String>| Row {
+    // A row of the record `key` of `town` and `year`, with its correction.
+    let row = |cells: Vec<String>, town, year, person: &CitizenId, key| Row {
         cells,
-        link: String::new(),
+        link: corrections::link(
+            st,
+            town,
+            year,
+            &Target::Daily {
+                person: person.clone(),
+                key,
+            },
+        ),
     };
     let mut rotas: Vec<Row> = file
         .rotas
         .iter()
         .map(|r| {
-            row(vec![
+            let cells = vec![
                 r.since.to_string(),
                 r.office_days.to_string(),
                 r.office_hours.clone(),
                 r.duty.clone(),
-            ])
+            ];
+            row(
+                cells,
+                r.town,
+                r.since.year(),
+                &r.person,
+                DailyKey::Rota(r.since),
+            )
         })
         .collect();
     rotas.reverse();
@@ -69,17 +85,9 @@ fn rows_of(st: &AppState, file: &DailyFile) -> [Vec<Row>; 6] {
     works.sort_by_key(|w| std::cmp::Reverse((w.on, w.seq)));
     let works = works
         .into_iter()
-        .map(|w| Row {
-            link: corrections::link(
-                st,
-                w.town,
-                w.on.year(),
-                &Target::WorkRecord {
-                    person: w.person.clone(),
-                    seq: w.seq,
-                },
-            ),
-            ..row(vec![w.on.to_string(), w.text.clone()])
+        .map(|w| {
+            let cells = vec![w.on.to_string(), w.text.clone()];
+            row(cells, w.town, w.on.year(), &w.person, DailyKey::Work(w.seq))
         })
         .collect();
     let reports = file
@@ -87,48 +95,59 @@ fn rows_of(st: &AppState, file: &DailyFile) -> [Vec<Row>; 6] {
         .iter()
         .rev()
         .map(|r| {
-            row(vec![
+            let cells = vec![
                 r.year.to_string(),
                 r.given_on.to_string(),
                 r.outcome.label().to_owned(),
                 r.note.clone(),
-            ])
+            ];
+            row(cells, r.town, r.year, &r.person, DailyKey::Report(r.year))
         })
         .collect();
     let honours = file
         .honours
         .iter()
         .map(|h| {
-            row(vec![
+            let cells = vec![
                 h.on.to_string(),
                 h.title.clone(),
                 h.level.label().to_owned(),
                 h.awarded_by.clone(),
-            ])
+            ];
+            row(
+                cells,
+                h.town,
+                h.on.year(),
+                &h.person,
+                DailyKey::Honour(h.seq),
+            )
         })
         .collect();
     let recruitments = file
         .recruitments
         .iter()
         .map(|r| {
-            row(vec![
+            let cells = vec![
                 r.on.to_string(),
                 r.kind.label().to_owned(),
                 r.post.clone(),
                 r.note.clone(),
-            ])
+            ];
+            let key = DailyKey::Recruitment(r.seq);
+            row(cells, r.town, r.on.year(), &r.person, key)
         })
         .collect();
     let pensions = file
         .pensions
         .iter()
         .map(|x| {
-            row(vec![
+            let cells = vec![
                 x.year.to_string(),
                 x.paid_on.to_string(),
                 yuan(x.amount_fen),
                 x.note.clone(),
-            ])
+            ];
+            row(cells, x.town, x.year, &x.person, DailyKey::Pension(x.seq))
         })
         .collect();
     [rotas, works, reports, honours, recruitments, pensions]

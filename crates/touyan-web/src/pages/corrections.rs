@@ -1,5 +1,7 @@
 //! `GET /corrections` and `POST /corrections`: one recorded training
-//! session, attendance, exam result, secondment or exit, with its history
+//! session, attendance, exam result, secondment, exit, reserve or daily
+//! record (work record, rota, yearly report, honour, recruitment, pension
+//! subsidy, leave request), with its history
 //! and the forms that correct or withdraw it. This module names the
 //! record from the address (people by reference, never by ID number) and
 //! passes the fields as typed; who may, what depends on the record, the
@@ -9,7 +11,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use touyan_office::corrections::{self as office, Correctable, Input, Target};
+use touyan_office::corrections::{self as office, Correctable, DailyKey, Input, Target};
 use touyan_office::signers;
 use touyan_records::model::{CourseKind, Labelled, PostRole, Programme};
 use touyan_records::text::parse_day;
@@ -84,10 +86,11 @@ pub(crate) fn link(st: &AppState, town: TownCode, year: i32, target: &Target) ->
             q.append_pair("post", post.code());
             q.append_pair("on", &listed_on.to_string());
         }
-        Target::WorkRecord { person, seq } => {
-            q.append_pair("kind", "work");
+        Target::Daily { person, key } => {
+            let (kind, text) = key.code();
+            q.append_pair("kind", kind);
             q.append_pair("person", &st.person_ref(person));
-            q.append_pair("seq", &seq.to_string());
+            q.append_pair("seq", &text);
         }
     }
     format!("/corrections?{}", q.finish())
@@ -154,14 +157,13 @@ fn named(st: &AppState, f: &Fields, prefix: &str) -> Option<(TownCode, i32, Targ
             },
             Action::Reserves,
         ),
-        "work" => (
-            Target::WorkRecord {
+        kind => (
+            Target::Daily {
+                key: DailyKey::parse(kind, &key("seq"))?,
                 person: person()?,
-                seq: key("seq").parse().ok()?,
             },
             Action::Daily,
         ),
-        _ => return None,
     };
     Some((town, year, target, action))
 }
@@ -169,7 +171,7 @@ fn named(st: &AppState, f: &Fields, prefix: &str) -> Option<(TownCode, i32, Targ
 /// The daily file of the person `target` names.
 fn daily(st: &AppState, target: &Target) -> String {
     match target {
-        Target::WorkRecord { person, .. } => format!("/daily/{}", st.person_ref(person)),
+        Target::Daily { person, .. } => format!("/daily/{}", st.person_ref(person)),
         _ => "/daily".to_owned(),
     }
 }
