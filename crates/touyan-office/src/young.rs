@@ -548,6 +548,17 @@ pub async fn record(
 ) -> Result<(), OfficeError> {
     let params = when::params_on(policy, today)?;
     let c = change(by.actor, yt, &params, today, ask)?;
+    if let Some(y) = c.remove_cadre.as_ref().filter(|y| y.filed_on.is_some())
+        && let Some((m, state)) =
+            crate::pay::first_settled(store, yt.town, y.programme_start, today).await?
+    {
+        return Err(OfficeError::Conflict(format!(
+            "{} 年 {} 月的补贴发放{}，发放名单依据了这次备案（第十条、第十三条），不能撤销备案",
+            m.year(),
+            u8::from(m.month()),
+            state.label()
+        )));
+    }
     store
         .move_young(by.name, by.origin, &c)
         .await
@@ -651,6 +662,7 @@ fn change(
         cap: None,
         off_programme: Vec::new(),
         reserve: None,
+        remove_reserve: None,
     };
     c.candidate.state = moved.to;
     if !comment.is_empty() {
@@ -676,6 +688,17 @@ fn change(
         }
         YoungMoveKind::Select => select(yt, params, today, &mut c),
         YoungMoveKind::Deselect | YoungMoveKind::Return => c.remove_cadre = pending,
+        YoungMoveKind::Unfile => {
+            let filed = yt
+                .cadre_rows(&person)
+                .into_iter()
+                .filter(|y| y.filed_on.is_some())
+                .max_by_key(|y| y.programme_start)
+                .cloned()
+                .ok_or_else(|| invalid("没有找到已备案的优才计划记录"))?;
+            c.remove_reserve = pool_listing(yt, &filed);
+            c.remove_cadre = Some(filed);
+        }
         YoungMoveKind::File => {
             let mut y = pending.ok_or_else(|| invalid("没有找到待备案的优才计划记录"))?;
             y.filed_on = Some(today);
@@ -711,6 +734,23 @@ fn select(yt: &YoungTown, params: &Params, today: Date, c: &mut YoungChange) {
         .map(|y| y.person.clone())
         .filter(|x| *x != person && !holding.contains(&x))
         .collect();
+}
+
+/// The listing in the secretary reserve pool that the filing of `y` made
+/// (its village's secretary post, from the filing day), withdrawn with
+/// the filing.
+fn pool_listing(yt: &YoungTown, y: &YoungCadre) -> Option<Reserve> {
+    let filed = y.filed_on?;
+    yt.records
+        .reserves
+        .iter()
+        .find(|r| {
+            r.person == y.person
+                && r.village == y.village
+                && r.post == PostRole::Secretary
+                && r.listed_on == filed
+        })
+        .cloned()
 }
 
 /// Article 10: a filed young cadre joins the secretary reserve pool

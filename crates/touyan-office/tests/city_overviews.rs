@@ -348,6 +348,7 @@ async fn young_counts_each_town(db: TestDb) {
         cap: None,
         off_programme: Vec::new(),
         reserve: None,
+        remove_reserve: None,
     };
     let moves = [
         change(

@@ -131,6 +131,8 @@ pub struct YoungChange {
     /// Filing: the cadre's listing in the secretary reserve pool (Article
     /// 10: "纳入村党组织书记后备干部库"), when not listed already.
     pub reserve: Option<Reserve>,
+    /// Unfiling: the listing its filing made, withdrawn with it.
+    pub remove_reserve: Option<Reserve>,
 }
 
 fn of_town(p: &mut Params, town: TownCode) -> (String, Vec<Value>) {
@@ -221,6 +223,9 @@ impl Store {
         }
         if let Some(x) = &c.reserve {
             tx.upsert(std::slice::from_ref(x)).await?;
+        }
+        if let Some(x) = &c.remove_reserve {
+            tx.delete(std::slice::from_ref(x)).await?;
         }
         if let Some(cap) = c.cap {
             let mut p = Params::new(b);

@@ -204,6 +204,7 @@ fn change(c: YoungCandidate, expected: Option<YoungState>, kind: YoungMoveKind) 
         cap: None,
         off_programme: Vec::new(),
         reserve: None,
+        remove_reserve: None,
     }
 }
 

@@ -895,3 +895,124 @@ async fn the_town_records_its_pay_settings(db: TestDb) {
     db.finish().await;
 }
 both_backends!(young_settings_form, the_town_records_its_pay_settings);
+
+/// A filing made by mistake is taken back by the city, with a reason:
+/// the cadre returns to the town off the programme and unpaid, the
+/// secretary-reserve listing the filing made is withdrawn with it, and
+/// the move and its reason stay in the history. A filing a pay run
+/// approved after it relied on stands (Articles 10 and 13).
+async fn a_filing_is_taken_back_unless_pay_relied_on_it(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &selection_records()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    let admin = sign_in(&h, "admin").await;
+    let (r1, rq) = (h.person(&cid(P1)), h.person(&cid(Q)));
+    let step = |key: &str, action: &'static str, kind: &'static str, seen: &'static str| {
+        vec![
+            ("action", action.to_owned()),
+            ("person", key.to_owned()),
+            ("kind", kind.to_owned()),
+            ("seen", seen.to_owned()),
+            ("score", "90".to_owned()),
+            ("current_pay", "3000".to_owned()),
+            ("note", String::new()),
+            ("comment", String::new()),
+        ]
+    };
+    async fn go(h: &Harness, who: &(String, String), v: &[(&'static str, String)]) -> Answer {
+        let f: Vec<(&str, &str)> = v.iter().map(|(k, x)| (*k, x.as_str())).collect();
+        yng(h, who, T1, &f).await
+    }
+    let ok = |a: Answer| assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    ok(go(&h, &op, &step(&r1, "score", "score", "")).await);
+    ok(go(&h, &rev, &step(&r1, "move", "select", "candidate")).await);
+    ok(go(&h, &admin, &step(&r1, "move", "file", "selected")).await);
+    async fn pool(h: &Harness, p: &str) -> usize {
+        let p = cid(p);
+        let all: Vec<Reserve> = h.store.list().await.unwrap();
+        all.iter().filter(|r| r.person == p).count()
+    }
+    assert_eq!(pool(&h, P1).await, 1, "the filing listed 一号 in the pool");
+
+    // The city is offered it, with a danger look; the reason is required;
+    // the town cannot.
+    let html = get(&format!("/young?month=2025-06&town={T1}"))
+        .session(Some(&admin.0))
+        .send(&h)
+        .await
+        .text();
+    assert!(html.contains("value=\"unfile\""), "{html}");
+    assert!(
+        html.contains("撤销第2村村委会 一号的年轻干部备案？"),
+        "{html}"
+    );
+    let mut unfile = step(&r1, "move", "unfile", "filed");
+    expect(
+        &go(&h, &admin, &unfile).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "须写明撤销备案的原因",
+    );
+    unfile[7].1 = "评分材料有误，误报备案".into();
+    expect(
+        &go(&h, &rev, &unfile).await,
+        StatusCode::FORBIDDEN,
+        "市级管理员",
+    );
+    ok(go(&h, &admin, &unfile).await);
+    let cadres: Vec<YoungCadre> = h.store.list().await.unwrap();
+    assert!(cadres.iter().all(|y| y.person != cid(P1)), "{cadres:?}");
+    assert_eq!(
+        pool(&h, P1).await,
+        0,
+        "the pool listing went with the filing"
+    );
+    let candidates: Vec<YoungCandidate> = h.store.list().await.unwrap();
+    let c = candidates.iter().find(|c| c.person == cid(P1)).unwrap();
+    assert_eq!(
+        (c.state, c.comment.as_str()),
+        (YoungState::Returned, "评分材料有误，误报备案")
+    );
+    let html = young_page(&h, &op).await;
+    assert!(
+        html.contains("撤销备案") && html.contains("评分材料有误，误报备案"),
+        "{html}"
+    );
+    // Sent again: no longer filed, nothing written.
+    expect(&go(&h, &admin, &unfile).await, StatusCode::CONFLICT, "退回");
+
+    // 钱七, filed by import since 2023-07: a pay run approved for May
+    // 2025 paid her, so her filing stands.
+    h.store
+        .insert(
+            "测试",
+            &[PayRun {
+                month: date!(2025 - 05 - 01),
+                town: TownCode::parse(T1).unwrap(),
+                state: PayState::Approved,
+                people: 1,
+                total_fen: 300_000,
+                example: false,
+                comment: String::new(),
+            }],
+        )
+        .await
+        .unwrap();
+    let mut q = step(&rq, "move", "unfile", "filed");
+    q[7].1 = "误报".into();
+    expect(
+        &go(&h, &admin, &q).await,
+        StatusCode::CONFLICT,
+        "2025 年 5 月的补贴发放已批准待发放，发放名单依据了这次备案（第十条、第十三条），不能撤销备案",
+    );
+    assert!(
+        h.store
+            .list::<YoungCadre>()
+            .await
+            .unwrap()
+            .iter()
+            .any(|y| y.person == cid(Q))
+    );
+}
+
+both_backends!(young_unfile, a_filing_is_taken_back_unless_pay_relied_on_it);

@@ -19,6 +19,7 @@
 //! | propose extension (提请延长) | town reviewer | filed | extension proposed | yes (the town's review) |
 //! | extend (批准延长) | city administrator | extension proposed | extended | yes (the city's review) |
 //! | decline extension (不予延长) | city administrator | extension proposed | filed | yes |
+//! | unfile (撤销备案) | city administrator | filed | returned | yes (why the filing was wrong) |
 //!
 //! Besides scope, role, state and comment, four moves are checked
 //! against the article with the rules crate's `art10_young_cadres`:
@@ -106,6 +107,15 @@ const EDGES: &[Edge] = &[
         role: Role::CityAdmin,
         from: &[Some(S::ExtensionProposed)],
         to: S::Filed,
+        comment: true,
+    },
+    // A filing made by mistake, taken back by the city that made it; a
+    // filing that pay relied on stands (the office checks the pay runs).
+    Edge {
+        kind: K::Unfile,
+        role: Role::CityAdmin,
+        from: &[Some(S::Filed)],
+        to: S::Returned,
         comment: true,
     },
 ];
@@ -206,6 +216,7 @@ pub fn check_move(
             match kind {
                 K::ProposeExtension => "镇街考察意见",
                 K::Extend | K::DeclineExtension => "市级考察意见",
+                K::Unfile => "撤销备案的原因",
                 _ => "意见",
             }
         )));
@@ -214,6 +225,11 @@ pub fn check_move(
     if f.exited && matches!(kind, K::ProposeExtension | K::Extend) {
         return Err(Refusal::Conflict(
             "该年轻干部已登记退出优才计划，不能延长（第十条）".into(),
+        ));
+    }
+    if f.exited && kind == K::Unfile {
+        return Err(Refusal::Conflict(
+            "该年轻干部已登记退出优才计划，退出依据了这次备案（第十条），不能撤销备案".into(),
         ));
     }
     match kind {
@@ -280,7 +296,7 @@ pub fn check_move(
             }
         }
         K::DeclineExtension => extension = Extension::Clear,
-        K::Deselect | K::File | K::Return => {}
+        K::Deselect | K::File | K::Return | K::Unfile => {}
     }
     Ok(Moved {
         to: e.to,

@@ -3,7 +3,7 @@
 
 use time::Date;
 use touyan_records::model::{
-    ExitReason, Labelled, PayState, PostRole, Programme, Secondment, SecondmentLevel,
+    ExitReason, Labelled, PostRole, Programme, Secondment, SecondmentLevel,
 };
 use touyan_records::{CitizenId, TownCode, VillageCode};
 use touyan_storage::Store;
@@ -92,25 +92,6 @@ pub(super) async fn secondment(
     Ok((c, Held::Secondment { row, others, logs }))
 }
 
-/// The first day of each month from `from`'s through `to`'s.
-fn months(from: Date, to: Date) -> Vec<Date> {
-    let mut out = Vec::new();
-    let mut m = from.replace_day(1).unwrap_or(from);
-    while m <= to {
-        out.push(m);
-        let (y, mo) = if m.month() == time::Month::December {
-            (m.year() + 1, time::Month::January)
-        } else {
-            (m.year(), m.month().next())
-        };
-        match Date::from_calendar_date(y, mo, 1) {
-            Ok(d) => m = d,
-            Err(_) => break,
-        }
-    }
-    out
-}
-
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn exit(
     store: &Store,
@@ -186,22 +167,15 @@ pub(super) async fn exit(
             ));
         }
     }
-    // No month after today's is computed yet.
-    for m in months(on, std::cmp::max(on, today)) {
-        if c.frozen.is_some() {
-            break;
-        }
-        if let Some(run) = store.pay_run(m, town).await?
-            && matches!(run.state, PayState::Approved | PayState::Paid)
-        {
-            c.frozen = Some(format!(
-                "{} 年 {} 月的补贴发放{}，发放名单依据了这次退出（第十三条），不能再更正或撤回",
-                m.year(),
-                u8::from(m.month()),
-                run.state.label()
-            ));
-            break;
-        }
+    if c.frozen.is_none()
+        && let Some((m, state)) = crate::pay::first_settled(store, town, on, today).await?
+    {
+        c.frozen = Some(format!(
+            "{} 年 {} 月的补贴发放{}，发放名单依据了这次退出（第十三条），不能再更正或撤回",
+            m.year(),
+            u8::from(m.month()),
+            state.label()
+        ));
     }
     Ok((c, Held::Exit(row)))
 }
@@ -273,27 +247,4 @@ pub(super) async fn reserve(
     }
     let village = c.facts[0].1.clone();
     Ok((c, Held::Reserve { row, village }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn months_run_from_the_first_month_through_the_last() {
-        assert_eq!(
-            months(date!(2025 - 11 - 20), date!(2026 - 02 - 01)),
-            vec![
-                date!(2025 - 11 - 01),
-                date!(2025 - 12 - 01),
-                date!(2026 - 01 - 01),
-                date!(2026 - 02 - 01)
-            ]
-        );
-        assert_eq!(
-            months(date!(2026 - 03 - 31), date!(2026 - 03 - 31)),
-            vec![date!(2026 - 03 - 01)]
-        );
-    }
 }

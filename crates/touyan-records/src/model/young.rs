@@ -42,6 +42,7 @@ labelled! {
         ProposeExtension = "propose_extension", "提请延长";
         Extend = "extend", "批准延长";
         DeclineExtension = "decline_extension", "不予延长";
+        Unfile = "unfile", "撤销备案";
     }
 }
 

@@ -52,6 +52,12 @@ fn look_of(kind: YoungMoveKind, who: &str) -> (Look, String) {
             Look::Danger,
             format!("确认对{who}不予延长？期满当月以后不再发放年轻干部报酬。"),
         ),
+        YoungMoveKind::Unfile => (
+            Look::Danger,
+            format!(
+                "撤销{who}的年轻干部备案？撤销后退回镇街，不再发放年轻干部报酬，备案时列入的书记后备人员一并撤回。"
+            ),
+        ),
     }
 }
 
@@ -155,6 +161,7 @@ pub(super) fn candidates(
                                 | YoungMoveKind::ProposeExtension
                                 | YoungMoveKind::Extend
                                 | YoungMoveKind::DeclineExtension
+                                | YoungMoveKind::Unfile
                         ),
                         excellent: k == YoungMoveKind::ProposeExtension,
                         look,

@@ -56,7 +56,7 @@ fn every_move_by_every_role_in_every_state() {
         ..facts()
     };
     // (move, the one role, the states it leaves, the state it reaches)
-    let table: [(K, Role, &[Option<YoungState>], YoungState); 8] = [
+    let table: [(K, Role, &[Option<YoungState>], YoungState); 9] = [
         (
             K::Score,
             Role::TownOperator,
@@ -100,6 +100,7 @@ fn every_move_by_every_role_in_every_state() {
             &[Some(S::ExtensionProposed)],
             S::Filed,
         ),
+        (K::Unfile, Role::CityAdmin, &[Some(S::Filed)], S::Returned),
     ];
     assert_eq!(table.len(), YoungMoveKind::ALL.len());
     for (kind, who, from, to) in table {
@@ -153,6 +154,7 @@ fn another_towns_candidate_is_missing_and_comments_are_required() {
         (K::ProposeExtension, Role::TownReviewer, S::Filed),
         (K::Extend, Role::CityAdmin, S::ExtensionProposed),
         (K::DeclineExtension, Role::CityAdmin, S::ExtensionProposed),
+        (K::Unfile, Role::CityAdmin, S::Filed),
     ] {
         assert!(
             matches!(
@@ -432,7 +434,7 @@ fn the_age_is_checked_again_at_selection_and_filing() {
 }
 
 #[test]
-fn an_exited_cadre_is_not_extended() {
+fn an_exited_cadre_is_not_extended_nor_unfiled() {
     let p = params();
     let exited = Facts {
         birth_date: date!(1989 - 01 - 10),
@@ -442,6 +444,7 @@ fn an_exited_cadre_is_not_extended() {
     for (actor, from, kind) in [
         (a(Role::TownReviewer), S::Filed, K::ProposeExtension),
         (a(Role::CityAdmin), S::ExtensionProposed, K::Extend),
+        (a(Role::CityAdmin), S::Filed, K::Unfile),
     ] {
         match check_move(&actor, TOWN, Some(from), kind, "意见", &p, &exited) {
             Err(Refusal::Conflict(m)) => assert!(m.contains("已登记退出"), "{m}"),
