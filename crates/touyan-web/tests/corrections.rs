@@ -454,7 +454,7 @@ async fn a_reserve_is_withdrawn_and_a_work_record_corrected(db: TestDb) {
     let op = sign_in(&h, "op1").await;
     let rev = sign_in(&h, "rev1").await;
 
-    // A reserve listed by mistake: withdrawn, not corrected.
+    // A reserve: its removal corrected, then withdrawn as listed by mistake.
     let key_c = h.person(&person_a());
     let page = get("/reserves?year=2025&town=370783100")
         .session(Some(&op.0))
@@ -470,8 +470,9 @@ async fn a_reserve_is_withdrawn_and_a_work_record_corrected(db: TestDb) {
         .send(&h)
         .await
         .text();
-    assert!(!html.contains("id=\"correct-form\"") && html.contains("id=\"withdraw-form\""));
-    let withdraw = |reason: &'static str| {
+    assert!(html.contains("id=\"correct-form\"") && html.contains("id=\"withdraw-form\""));
+    // Its removal day corrected: not before it was listed.
+    let removal = |on: &'static str| {
         vec![
             ("key_town", T1),
             ("key_year", "2025"),
@@ -481,6 +482,34 @@ async fn a_reserve_is_withdrawn_and_a_work_record_corrected(db: TestDb) {
             ("key_post", "secretary"),
             ("key_on", "2025-02-01"),
             ("seen", "0"),
+            ("action", "correct"),
+            ("reason", "调出日期登记有误"),
+            ("removed_on", on),
+        ]
+    };
+    let a = send(&h, &op, &removal("2025-01-31")).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.text().contains("调出日期不能早于列入后备日期"),
+        "{}",
+        a.text()
+    );
+    let a = send(&h, &op, &removal("2025/4/1")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(
+        h.store.list::<Reserve>().await.unwrap()[0].removed_on,
+        Some(date!(2025 - 04 - 01))
+    );
+    let withdraw = |reason: &'static str| {
+        vec![
+            ("key_town", T1),
+            ("key_year", "2025"),
+            ("key_kind", "reserve"),
+            ("key_person", key_c.as_str()),
+            ("key_village", V1),
+            ("key_post", "secretary"),
+            ("key_on", "2025-02-01"),
+            ("seen", "1"),
             ("action", "withdraw"),
             ("reason", reason),
         ]

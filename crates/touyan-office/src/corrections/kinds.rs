@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use time::Date;
 use touyan_records::model::{
-    Attendance, ExamResult, Exit, ExitReason, Labelled, Records, Reserve, Secondment,
+    Attendance, ExamResult, Exit, ExitReason, Labelled, Programme, Records, Reserve, Secondment,
     SecondmentLevel, SessionForm, TrainingSession,
 };
 use touyan_records::text::parse_day;
@@ -223,10 +223,28 @@ impl Held {
                 others: others.clone(),
                 logs: logs.clone(),
             },
-            Held::Reserve { .. } => {
-                return Err(invalid("后备人员记录只能撤回；调出后备请在后备页面办理"));
+            Held::Reserve { row, village } => {
+                let removed_on = match f.text("removed_on").as_str() {
+                    "" => None,
+                    _ => Some(f.day("removed_on", "调出日期")?),
+                };
+                if removed_on.is_some_and(|d| d < row.listed_on) {
+                    return Err(invalid("调出日期不能早于列入后备日期"));
+                }
+                Held::Reserve {
+                    row: Reserve {
+                        removed_on,
+                        ..row.clone()
+                    },
+                    village: village.clone(),
+                }
             }
             Held::Daily(d) => Held::Daily(d.corrected(&f, today)?),
+            Held::Exit(x) if x.programme == Programme::Young => {
+                return Err(invalid(
+                    "年轻干部退出只能撤回；撤回后请在优才计划页面重新登记",
+                ));
+            }
             Held::Exit(x) => Held::Exit(exit(x, &f)?),
         })
     }
@@ -249,6 +267,7 @@ impl Held {
                 ("村", village.clone()),
                 ("岗位", x.post.label().to_owned()),
                 ("列入日期", x.listed_on.to_string()),
+                ("调出日期", day_or_none(x.removed_on)),
             ]),
             Held::Daily(d) => d.words(),
             Held::Exit(x) => in_words(&[
@@ -440,6 +459,7 @@ pub(super) async fn write(
         (Held::Secondment { row: o, .. }, None) => put!(o, None),
         (Held::Exit(o), Some(Held::Exit(n))) => put!(o, Some(n)),
         (Held::Exit(o), None) => put!(o, None),
+        (Held::Reserve { row: o, .. }, Some(Held::Reserve { row: n, .. })) => put!(o, Some(n)),
         (Held::Reserve { row: o, .. }, None) => put!(o, None),
         (Held::Daily(o), n) => {
             let n = match n {

@@ -103,8 +103,8 @@ pub(super) async fn exit(
     programme: Programme,
     today: Date,
 ) -> Result<(Correctable, Held), OfficeError> {
-    if programme != Programme::Secretary {
-        return Err(OfficeError::NotFound);
+    if programme == Programme::Young {
+        return young_exit(store, by, town, person, on, today).await;
     }
     let ty = exits::town_year(store, year, town).await?;
     let r = &ty.records;
@@ -180,9 +180,9 @@ pub(super) async fn exit(
     Ok((c, Held::Exit(row)))
 }
 
-/// A reserve listed by mistake (Article 9): withdrawn only (its removal
-/// is the reserves page's); the next year's judgement counted it once
-/// that list is filed.
+/// A reserve (Article 9): its removal day corrected (or cleared), or the
+/// listing withdrawn when made by mistake; the next year's judgement
+/// counted it once that list is filed.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn reserve(
     store: &Store,
@@ -235,6 +235,12 @@ pub(super) async fn reserve(
                 .map_or_else(|| "（未调出）".to_owned(), |d| d.to_string()),
         ),
     ];
+    c.fields = vec![Field {
+        name: "removed_on",
+        label: "调出日期（未调出的留空）",
+        input: Input::Day { required: false },
+        value: row.removed_on.map(|d| d.to_string()).unwrap_or_default(),
+    }];
     // The cycle counts the secretary post's reserves active on 1 January
     // of the year judged: the first year this one fed.
     let first = if listed_on.ordinal() == 1 {
@@ -247,4 +253,51 @@ pub(super) async fn reserve(
     }
     let village = c.facts[0].1.clone();
     Ok((c, Held::Reserve { row, village }))
+}
+
+/// A young cadre's exit from the programme (Article 10), recorded by the
+/// town's operator: withdrawn only (recorded again on the young-cadre
+/// page, whose checks of the grounds need the policy of the day); a pay
+/// run approved or paid from the exit's month on relied on it (Articles
+/// 10, 13).
+async fn young_exit(
+    store: &Store,
+    by: &By<'_>,
+    town: TownCode,
+    person: &CitizenId,
+    on: Date,
+    today: Date,
+) -> Result<(Correctable, Held), OfficeError> {
+    let yt = crate::young::town(store, on.year(), town).await?;
+    let row = yt
+        .young
+        .exits
+        .iter()
+        .find(|x| x.person == *person && x.on == on && x.programme == Programme::Young)
+        .cloned()
+        .ok_or(OfficeError::NotFound)?;
+    touyan_workflow::art10_young::may_record_exit(&by.actor, town.as_str())?;
+    let mut c = shell(
+        format!(
+            "{} 退出优才计划（{}，{}）",
+            yt.name(person),
+            on,
+            row.reason.label()
+        ),
+        town,
+    );
+    c.facts = vec![
+        ("退出日期", on.to_string()),
+        ("退出原因", row.reason.label().to_owned()),
+        ("情况说明", row.note.clone()),
+    ];
+    if let Some((m, state)) = crate::pay::first_settled(store, town, on, today).await? {
+        c.frozen = Some(format!(
+            "{} 年 {} 月的补贴发放{}，发放名单依据了这次退出（第十条、第十三条），不能再撤回",
+            m.year(),
+            u8::from(m.month()),
+            state.label()
+        ));
+    }
+    Ok((c, Held::Exit(row)))
 }

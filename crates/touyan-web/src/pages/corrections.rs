@@ -134,17 +134,24 @@ fn named(st: &AppState, f: &Fields, prefix: &str) -> Option<(TownCode, i32, Targ
             },
             Action::Reserves,
         ),
-        "exit" => (
-            Target::Exit {
-                person: person()?,
-                on: on()?,
-                programme: Programme::ALL
-                    .iter()
-                    .copied()
-                    .find(|p| p.code() == key("programme"))?,
-            },
-            Action::Exits,
-        ),
+        "exit" => {
+            let programme = Programme::ALL
+                .iter()
+                .copied()
+                .find(|p| p.code() == key("programme"))?;
+            (
+                Target::Exit {
+                    person: person()?,
+                    on: on()?,
+                    programme,
+                },
+                // A young cadre's exit is the young-cadre page's.
+                match programme {
+                    Programme::Young => Action::Young,
+                    _ => Action::Exits,
+                },
+            )
+        }
         "reserve" => (
             Target::Reserve {
                 person: person()?,
@@ -385,6 +392,7 @@ fn back(st: &AppState, action: Action, year: i32, town: TownCode, target: &Targe
         Action::Reserves => "/reserves",
         Action::Exits => "/exits",
         Action::Daily => return daily(st, target),
+        Action::Young => return format!("/young?town={}", town.as_str()),
         _ => "/training",
     };
     format!("{path}?year={year}&town={}", town.as_str())

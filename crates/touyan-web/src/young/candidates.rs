@@ -3,6 +3,7 @@
 //! (Article 10's ranking against the places left), the moves' history
 //! and who may be scored — as `touyan_office::young` decides them.
 
+use touyan_office::corrections::Target;
 use touyan_office::young::YoungTown;
 use touyan_office::young_exit;
 use touyan_records::CitizenId;
@@ -238,6 +239,20 @@ fn exits(st: &AppState, p: &mut YoungPage, l: &YoungTown, a: &touyan_workflow::A
                 on: x.on.to_string(),
                 reason: x.reason.label(),
                 note: x.note.clone(),
+                correct: if young_exit::may(a, l) {
+                    crate::pages::corrections::link(
+                        st,
+                        l.town,
+                        x.on.year(),
+                        &Target::Exit {
+                            person: x.person.clone(),
+                            on: x.on,
+                            programme: x.programme,
+                        },
+                    )
+                } else {
+                    String::new()
+                },
             })
         })
         .collect();

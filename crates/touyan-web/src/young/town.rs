@@ -66,6 +66,8 @@ pub struct ExitLine {
     pub on: String,
     pub reason: &'static str,
     pub note: String,
+    /// Its withdrawal page, when the user records exits ("").
+    pub correct: String,
 }
 
 #[derive(Template)]
