@@ -2,7 +2,8 @@
 //! town's operator records a training session, corrects it from the
 //! training page with a reason (asked first, naming the session), sees
 //! the history, then withdraws it; the next page says what was done each
-//! time. At 1280 and 375 px, screenshots kept under
+//! time. A leave request is corrected from the secretary's daily file,
+//! then withdrawn. At 1280 and 375 px, screenshots kept under
 //! `target/e2e-artifacts/`.
 
 mod browser_kit;
@@ -102,4 +103,66 @@ async fn a_session_is_corrected_and_withdrawn_at_1280_pixels() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_is_corrected_and_withdrawn_at_375_pixels() {
     a_session_is_corrected_then_withdrawn(375, 800).await;
+}
+
+/// The operator requests a leave for the town's first secretary, corrects
+/// its last day from the leave's row, then withdraws it.
+async fn a_leave_is_corrected_then_withdrawn(width: u32, height: u32) {
+    let server = serve_demo();
+    let base = server.url.clone();
+    let b = browser(width, height).await;
+    let c = &b.client;
+    sign_in(c, &base, &format!("town-{HUALONG}")).await;
+    c.goto(&format!("{base}/daily")).await.unwrap();
+    click(c, "#daily-secretaries a[href^=\"/daily/\"]").await;
+    fill(c, "#leave-form input[name=start]", "2099-03-01").await;
+    fill(c, "#leave-form input[name=end]", "2099-03-02").await;
+    fill(c, "#leave-form input[name=reason]", "探亲").await;
+    click(c, "#leave-form button[type=submit]").await;
+    assert!(text_of(c, "#page-notice").await.contains("已登记请假申请"));
+
+    click(c, ".daily-leaves a.correct").await;
+    let title = text_of(c, "#correction-title").await;
+    assert!(
+        title.contains("2099-03-01 至 2099-03-02 的请假（第 "),
+        "{title}"
+    );
+    assert!(!overflows(c).await, "the page fits {width} px");
+    fill(c, "#correct-form input[name=end]", "2099/3/3").await;
+    fill(c, "#correct-form input[name=reason]", "结束日期登记错误").await;
+    let shot = c.screenshot().await.unwrap();
+    std::fs::write(
+        artifacts().join(format!("correction-leave-{width}.png")),
+        shot,
+    )
+    .unwrap();
+    click_confirmed(c, "#correct-save", &["2099-03-01 至 2099-03-02 的请假"]).await;
+    assert!(text_of(c, "#page-notice").await.starts_with("已更正："));
+    let leaves = text_of(c, ".daily-leaves").await;
+    assert!(leaves.contains("2099-03-01 至 2099-03-03"), "{leaves}");
+
+    click(c, ".daily-leaves a.correct").await;
+    assert!(
+        text_of(c, "#correction-history")
+            .await
+            .contains("结束日期登记错误")
+    );
+    fill(c, "#withdraw-form input[name=reason]", "不再请假").await;
+    click_confirmed(c, "#withdraw-save", &["2099-03-01 至 2099-03-03 的请假"]).await;
+    assert!(text_of(c, "#page-notice").await.starts_with("已撤回："));
+    // The secretary's leaves no longer list it (the table may be gone).
+    if c.find(Locator::Css(".daily-leaves")).await.is_ok() {
+        let leaves = text_of(c, ".daily-leaves").await;
+        assert!(!leaves.contains("2099-03-01"), "{leaves}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leave_is_corrected_and_withdrawn_at_1280_pixels() {
+    a_leave_is_corrected_then_withdrawn(1280, 900).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leave_is_corrected_and_withdrawn_at_375_pixels() {
+    a_leave_is_corrected_then_withdrawn(375, 800).await;
 }
