@@ -450,61 +450,18 @@ pub async fn compute_month(
 /// The first month from `from`'s through `to`'s (no later than `from`'s
 /// when `to` is earlier) whose pay run of `town` is approved or paid, with
 /// its state: a decision that relied on the records of that month
-/// (Article 13). One small read a month, stopping at the first.
+/// (Article 13). One read of the town's runs of those months.
 pub async fn first_settled(
     store: &Store,
     town: TownCode,
     from: Date,
     to: Date,
 ) -> Result<Option<(Date, PayState)>, OfficeError> {
-    for m in months(from, std::cmp::max(from, to)) {
-        if let Some(run) = store.pay_run(m, town).await?
-            && matches!(run.state, PayState::Approved | PayState::Paid)
-        {
-            return Ok(Some((m, run.state)));
-        }
-    }
-    Ok(None)
-}
-
-/// The first day of each month from `from`'s through `to`'s.
-fn months(from: Date, to: Date) -> Vec<Date> {
-    let mut out = Vec::new();
-    let mut m = from.replace_day(1).unwrap_or(from);
-    while m <= to {
-        out.push(m);
-        let (y, mo) = if m.month() == time::Month::December {
-            (m.year() + 1, time::Month::January)
-        } else {
-            (m.year(), m.month().next())
-        };
-        match Date::from_calendar_date(y, mo, 1) {
-            Ok(d) => m = d,
-            Err(_) => break,
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn months_run_from_the_first_month_through_the_last() {
-        assert_eq!(
-            months(date!(2025 - 11 - 20), date!(2026 - 02 - 01)),
-            vec![
-                date!(2025 - 11 - 01),
-                date!(2025 - 12 - 01),
-                date!(2026 - 01 - 01),
-                date!(2026 - 02 - 01)
-            ]
-        );
-        assert_eq!(
-            months(date!(2026 - 03 - 31), date!(2026 - 03 - 31)),
-            vec![date!(2026 - 03 - 01)]
-        );
-    }
+    let first = |d: Date| d.replace_day(1).unwrap_or(d);
+    Ok(store
+        .town_pay_runs(town, first(from), first(std::cmp::max(from, to)))
+        .await?
+        .into_iter()
+        .find(|r| matches!(r.state, PayState::Approved | PayState::Paid))
+        .map(|r| (r.month, r.state)))
 }

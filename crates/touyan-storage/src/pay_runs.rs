@@ -182,6 +182,31 @@ impl Store {
         )
     }
 
+    /// The town's runs of the months from `from` through `to` (first
+    /// days), in month order: one statement.
+    pub async fn town_pay_runs(
+        &self,
+        town: TownCode,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<PayRun>, StoreError> {
+        let mut p = Params::new(self.backend);
+        let f = format!(
+            "town = {} AND pay_month >= {} AND pay_month <= {}",
+            p.next(),
+            p.next(),
+            p.next()
+        );
+        let v = vec![
+            Value::String(Some(town.as_str().to_owned())),
+            Value::TimeDate(Some(from)),
+            Value::TimeDate(Some(to)),
+        ];
+        let mut runs = crate::sql::select::<PayRun, _>(&self.db, self.backend, &f, v).await?;
+        runs.sort_by_key(|r| r.month);
+        Ok(runs)
+    }
+
     /// Every town's run of `month`, in town order.
     pub async fn pay_runs(&self, month: Date) -> Result<Vec<PayRun>, StoreError> {
         let mut p = Params::new(self.backend);

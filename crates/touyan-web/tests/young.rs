@@ -894,18 +894,24 @@ async fn an_exit_is_recorded_on_the_page(db: TestDb) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "年轻干部退出只能撤回",
     );
+    // May's approved run came before the exit and does not hold it; June's
+    // paid one does.
+    let run = |m: time::Date, state| PayRun {
+        month: m,
+        town: TownCode::parse(T1).unwrap(),
+        state,
+        people: 1,
+        total_fen: 420_000,
+        example: false,
+        comment: String::new(),
+    };
     h.store
         .insert(
             "测试",
-            &[PayRun {
-                month: date!(2025 - 06 - 01),
-                town: TownCode::parse(T1).unwrap(),
-                state: PayState::Paid,
-                people: 1,
-                total_fen: 420_000,
-                example: false,
-                comment: String::new(),
-            }],
+            &[
+                run(date!(2025 - 05 - 01), PayState::Approved),
+                run(date!(2025 - 06 - 01), PayState::Paid),
+            ],
         )
         .await
         .unwrap();
@@ -915,18 +921,7 @@ async fn an_exit_is_recorded_on_the_page(db: TestDb) {
         "2025 年 6 月的补贴发放已发放，发放名单依据了这次退出（第十条、第十三条），不能再撤回",
     );
     h.store
-        .upsert(
-            "测试",
-            &[PayRun {
-                month: date!(2025 - 06 - 01),
-                town: TownCode::parse(T1).unwrap(),
-                state: PayState::Computed,
-                people: 1,
-                total_fen: 420_000,
-                example: false,
-                comment: String::new(),
-            }],
-        )
+        .upsert("测试", &[run(date!(2025 - 06 - 01), PayState::Computed)])
         .await
         .unwrap();
     let a = withdraw(&op, "withdraw").await;
