@@ -645,9 +645,17 @@ impl LeaveAt {
     }
 }
 
+/// A digest of leave request `l`'s dates and reason as a page shows
+/// them: a move made from that page is refused when the request was
+/// corrected meanwhile.
+pub fn leave_shown(l: &LeaveRequest) -> String {
+    crate::corrections::digest(&format!("{}/{}/{}", l.start, l.end, l.reason))
+}
+
 /// The request `seq` of `person` kept by `town`, which `by` may move by
 /// `kind` from the state `seen` ([`may_move`] first): missing when there
-/// is none, a conflict when it is no longer in `seen`.
+/// is none, a conflict when it is no longer in `seen` or, given `shown`
+/// ([`leave_shown`] of the page), its dates or reason were corrected since.
 #[allow(clippy::too_many_arguments)]
 pub async fn leave(
     store: &Store,
@@ -656,6 +664,7 @@ pub async fn leave(
     person: &CitizenId,
     seq: u32,
     seen: LeaveState,
+    shown: Option<&str>,
     kind: LeaveMoveKind,
     comment: &str,
 ) -> Result<LeaveAt, OfficeError> {
@@ -671,6 +680,12 @@ pub async fn leave(
             "该请假已是“{}”，不能“{}”；请刷新页面",
             request.state.label(),
             kind.label()
+        )));
+    }
+    if shown.is_some_and(|s| s != leave_shown(&request)) {
+        return Err(OfficeError::Conflict(format!(
+            "该请假在此期间已被更正（现为 {} 至 {}，事由：{}），请刷新页面后重新办理",
+            request.start, request.end, request.reason
         )));
     }
     Ok(LeaveAt {

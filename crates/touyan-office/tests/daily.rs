@@ -298,7 +298,7 @@ async fn leave_moves_by_role(db: TestDb) {
     // operator either. Nothing written.
     let at = |who: By<'static>, seq, seen, kind, comment: &'static str| {
         let store = &store;
-        async move { office::leave(store, &who, town(), &zhou(), seq, seen, kind, comment).await }
+        async move { office::leave(store, &who, town(), &zhou(), seq, seen, None, kind, comment).await }
     };
     let approve = |who| at(who, 1, LeaveState::Requested, LeaveMoveKind::Approve, "");
     let e = nothing_written(&store, approve(op())).await;

@@ -3,7 +3,7 @@
 //! or deletes a record and notes why in one transaction. The change log
 //! keeps both rows, as it keeps every write.
 
-use sea_orm::Value;
+use sea_orm::{ConnectionTrait, Value};
 use touyan_records::model::{Correction, LeaveMove, LeaveRequest};
 
 use crate::reads::select;
@@ -109,6 +109,26 @@ impl crate::Tx {
     /// or another correction) is not overwritten.
     async fn unchanged<R: Record>(&mut self, old: &R) -> Result<(), StoreError> {
         let row = old.to_row()?;
+        // Take the row's lock first (a write that changes nothing), so
+        // that a move committed meanwhile (a leave approved, a run
+        // approved) is either seen by the read below or waits for this
+        // transaction: PostgreSQL reads the latest committed row after a
+        // lock; SQLite's write transaction holds the database already.
+        let mut p = crate::sql::Params::new(self.backend);
+        let first = R::COLUMNS[0].name;
+        let sql = format!(
+            "UPDATE {} SET {first} = {first} WHERE {}",
+            R::TABLE,
+            crate::sql::key_match::<R>(&mut p)
+        );
+        let values = crate::sql::bind(&row[..R::KEY], &R::COLUMNS[..R::KEY])?;
+        self.tx
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                self.backend.db(),
+                sql,
+                values,
+            ))
+            .await?;
         let now = self.existing::<R>(std::slice::from_ref(&row)).await?;
         if now.get(&row[..R::KEY]) != Some(&row) {
             return Err(StoreError::Stale);

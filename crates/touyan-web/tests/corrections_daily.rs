@@ -242,6 +242,30 @@ async fn daily_records_are_corrected_and_withdrawn(db: TestDb) {
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     let reports: Vec<YearReport> = h.store.list().await.unwrap();
     assert_eq!(reports[0].outcome, ReportOutcome::Fair);
+    // The year's work records were assessed with it: the report is not
+    // withdrawn (that would reopen them, Article 11).
+    h.store
+        .insert(
+            "测试",
+            &[WorkRecord {
+                person: person_a(),
+                seq: 1,
+                town: t1(),
+                on: date!(2024 - 05 - 01),
+                text: "走访农户".into(),
+            }],
+        )
+        .await
+        .unwrap();
+    let a = send(&h, &op, &naming(me, "report", "2024", "1", "withdraw")).await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(
+        a.text()
+            .contains("2024 年度有 1 条工作纪实，评议依据了它们（第十一条），述职记录不能撤回"),
+        "{}",
+        a.text()
+    );
+    assert_eq!(h.store.list::<YearReport>().await.unwrap().len(), 1);
 
     // The pension subsidy: the amount as the form reads it.
     let pension = |amount: &'static str| {
@@ -373,6 +397,15 @@ async fn a_leave_request_is_corrected_while_it_waits(db: TestDb) {
         .text();
     assert!(!html.contains(&link), "{html}");
 
+    // The reviewer's page as it stood before the correction: its
+    // approval names the request as shown.
+    let before = html[html.find("name=\"seq\" value=\"1\"").unwrap()..].to_owned();
+    let shown = before[before.find("name=\"shown\" value=\"").unwrap() + 20..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(shown.len(), 16, "{before}");
     let fix = |start: &'static str, end: &'static str| {
         with(
             naming(me, "leave", "1", "0", "correct"),
@@ -393,6 +426,33 @@ async fn a_leave_request_is_corrected_while_it_waits(db: TestDb) {
     assert_eq!(
         (leaves[0].start, leaves[0].end, leaves[0].reason.as_str()),
         (date!(2025 - 06 - 11), date!(2025 - 06 - 13), "探亲（父母）")
+    );
+    // The reviewer's page from before approves dates they never saw: refused.
+    let approve = |shown: String| {
+        vec![
+            ("csrf", rev.1.clone()),
+            ("town", T1.to_owned()),
+            ("what", "leave_move".to_owned()),
+            ("person", me.to_owned()),
+            ("seq", "1".to_owned()),
+            ("kind", "approve".to_owned()),
+            ("state", "requested".to_owned()),
+            ("shown", shown),
+        ]
+    };
+    let stale = approve(shown.clone());
+    let f: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let a = post("/daily").form(&f).session(Some(&rev.0)).send(&h).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text());
+    assert!(
+        a.text()
+            .contains("该请假在此期间已被更正（现为 2025-06-11 至 2025-06-13"),
+        "{}",
+        a.text()
+    );
+    assert_eq!(
+        h.store.list::<LeaveRequest>().await.unwrap()[0].state,
+        LeaveState::Requested
     );
 
     // The second withdrawn: gone with its move; the next request is

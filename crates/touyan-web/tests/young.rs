@@ -924,6 +924,40 @@ async fn an_exit_is_recorded_on_the_page(db: TestDb) {
         .upsert("测试", &[run(date!(2025 - 06 - 01), PayState::Computed)])
         .await
         .unwrap();
+    // 孙八 joined on the place the exit freed: back, the town would be
+    // over its cap of 1 (Article 10).
+    let sun = YoungCadre {
+        person: cid("37078320000202006"),
+        village: VillageCode::parse("370783100202").unwrap(),
+        programme_start: date!(2025 - 06 - 02),
+        current_pay: "3000".parse().unwrap(),
+        score: "88".parse().unwrap(),
+        filed_on: None,
+    };
+    h.store
+        .apply(
+            "测试",
+            &Batch {
+                people: vec![Person {
+                    id: sun.person.clone(),
+                    name: "孙八".into(),
+                    full_time_education: Some(Education::Bachelor),
+                    in_service_education: None,
+                }],
+                young_cadres: vec![sun.clone()],
+                ..Batch::default()
+            },
+        )
+        .await
+        .unwrap();
+    expect(
+        &withdraw(&op, "withdraw").await,
+        StatusCode::CONFLICT,
+        "2025-06-01 退出后，孙八 已于 2025-06-02 进入优才计划；撤回这次退出可能超过本镇街人数上限（第十条），不能撤回",
+    );
+    let mut tx = h.store.begin("测试").await.unwrap();
+    tx.delete(&[sun]).await.unwrap();
+    tx.commit().await.unwrap();
     let a = withdraw(&op, "withdraw").await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     assert_eq!(a.header("location"), Some(format!("/young?town={T1}")));

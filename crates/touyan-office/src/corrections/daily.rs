@@ -114,6 +114,19 @@ pub(super) async fn load(
                 c.frozen = Some(report_done(*y, *on));
             }
         }
+        DailyHeld::Report(r) => {
+            let works = file
+                .work_records
+                .iter()
+                .filter(|w| w.on.year() == r.year)
+                .count();
+            if works > 0 {
+                c.kept_by = Some(format!(
+                    "{} 年度有 {works} 条工作纪实，评议依据了它们（第十一条），述职记录不能撤回；如登记有误，可更正日期、结果和说明",
+                    r.year
+                ));
+            }
+        }
         DailyHeld::Leave { row, .. } if row.state != LeaveState::Requested => {
             c.frozen = Some(format!(
                 "该请假{}（第二章，推定），审批依据了这次申请，不能再更正或撤回；如需变更，请另行请假",

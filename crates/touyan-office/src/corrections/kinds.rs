@@ -37,6 +37,8 @@ pub(super) enum Held {
         row: Reserve,
         /// The village's name.
         village: String,
+        /// Another listing of the person for the post is active.
+        twin: bool,
     },
     Daily(super::daily::DailyHeld),
 }
@@ -147,18 +149,8 @@ pub(super) async fn load(
         Held::Secondment { row, .. } => history(store, row).await?,
         Held::Exit(r) => history(store, r).await?,
     };
-    c.shown = digest(&held.words());
+    c.shown = super::digest(&held.words());
     Ok((c, held))
-}
-
-/// A short digest of `text` (stable across processes: FNV-1a, 64 bits).
-fn digest(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
 }
 
 pub(super) async fn history<R: Record>(
@@ -223,13 +215,18 @@ impl Held {
                 others: others.clone(),
                 logs: logs.clone(),
             },
-            Held::Reserve { row, village } => {
+            Held::Reserve { row, village, twin } => {
                 let removed_on = match f.text("removed_on").as_str() {
                     "" => None,
                     _ => Some(f.day("removed_on", "调出日期")?),
                 };
                 if removed_on.is_some_and(|d| d < row.listed_on) {
-                    return Err(invalid("调出日期不能早于列入后备日期"));
+                    return Err(invalid("调出日期不能早于列入后备日期（第九条）"));
+                }
+                if removed_on.is_none() && row.removed_on.is_some() && *twin {
+                    return Err(invalid(
+                        "该人员已另有在列的本村同一岗位后备记录，不能取消调出（第九条）",
+                    ));
                 }
                 Held::Reserve {
                     row: Reserve {
@@ -237,12 +234,13 @@ impl Held {
                         ..row.clone()
                     },
                     village: village.clone(),
+                    twin: *twin,
                 }
             }
             Held::Daily(d) => Held::Daily(d.corrected(&f, today)?),
             Held::Exit(x) if x.programme == Programme::Young => {
                 return Err(invalid(
-                    "年轻干部退出只能撤回；撤回后请在优才计划页面重新登记",
+                    "年轻干部退出只能撤回（第十条）；撤回后请在优才计划页面重新登记",
                 ));
             }
             Held::Exit(x) => Held::Exit(exit(x, &f)?),
@@ -263,7 +261,9 @@ impl Held {
                 ("挂职单位", row.host_unit.clone()),
                 ("结束日期", row.end.to_string()),
             ]),
-            Held::Reserve { row: x, village } => in_words(&[
+            Held::Reserve {
+                row: x, village, ..
+            } => in_words(&[
                 ("村", village.clone()),
                 ("岗位", x.post.label().to_owned()),
                 ("列入日期", x.listed_on.to_string()),

@@ -36,6 +36,7 @@ mod kinds;
 mod people;
 mod training;
 
+pub(crate) use people::reserve_counted;
 pub use training::exam_town;
 
 use time::Date;
@@ -305,6 +306,18 @@ fn note<R: Record>(
         before,
         after: after.unwrap_or_default(),
     })
+}
+
+/// A short digest of `text` (stable across processes: FNV-1a, 64 bits):
+/// a record as a page showed it, compared when the page's form comes
+/// back.
+pub(crate) fn digest(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// The facts in one line ("名称：…；天数：…").

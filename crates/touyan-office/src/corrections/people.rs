@@ -241,18 +241,36 @@ pub(super) async fn reserve(
         input: Input::Day { required: false },
         value: row.removed_on.map(|d| d.to_string()).unwrap_or_default(),
     }];
-    // The cycle counts the secretary post's reserves active on 1 January
-    // of the year judged: the first year this one fed.
-    let first = if listed_on.ordinal() == 1 {
-        listed_on.year()
-    } else {
-        listed_on.year() + 1
-    };
-    if post == PostRole::Secretary {
-        c.frozen = judged(store, Some(town), first - 1, "后备人员记录", "第九条").await?;
-    }
+    c.frozen = reserve_counted(store, town, &row).await?;
     let village = c.facts[0].1.clone();
-    Ok((c, Held::Reserve { row, village }))
+    let twin = r.reserves.iter().any(|x| {
+        x.person == *person
+            && x.village == row.village
+            && x.post == post
+            && x.listed_on != listed_on
+            && x.removed_on.is_none()
+    });
+    Ok((c, Held::Reserve { row, village, twin }))
+}
+
+/// Why the reserve listing `x` of `town` stands, when a filed year-start
+/// judgement counted it: the cycle counts the secretary post's reserves
+/// active on 1 January of the year judged, first the year after it was
+/// listed (Articles 9, 13).
+pub(crate) async fn reserve_counted(
+    store: &Store,
+    town: TownCode,
+    x: &touyan_records::model::Reserve,
+) -> Result<Option<String>, OfficeError> {
+    if x.post != PostRole::Secretary {
+        return Ok(None);
+    }
+    let first = if x.listed_on.ordinal() == 1 {
+        x.listed_on.year()
+    } else {
+        x.listed_on.year() + 1
+    };
+    judged(store, Some(town), first - 1, "后备人员记录", "第九条").await
 }
 
 /// A young cadre's exit from the programme (Article 10), recorded by the
@@ -291,7 +309,21 @@ async fn young_exit(
         ("退出原因", row.reason.label().to_owned()),
         ("情况说明", row.note.clone()),
     ];
-    if let Some((m, state)) = crate::pay::first_settled(store, town, on, today).await? {
+    // The place the exit freed may be taken: the cadres who joined since
+    // would be over the cap with this one back (Article 10).
+    if let Some(later) = yt
+        .young
+        .young_cadres
+        .iter()
+        .filter(|y| y.person != *person && y.programme_start >= on)
+        .min_by_key(|y| y.programme_start)
+    {
+        c.frozen = Some(format!(
+            "{on} 退出后，{} 已于 {} 进入优才计划；撤回这次退出可能超过本镇街人数上限（第十条），不能撤回",
+            yt.name(&later.person),
+            later.programme_start
+        ));
+    } else if let Some((m, state)) = crate::pay::first_settled(store, town, on, today).await? {
         c.frozen = Some(format!(
             "{} 年 {} 月的补贴发放{}，发放名单依据了这次退出（第十条、第十三条），不能再撤回",
             m.year(),

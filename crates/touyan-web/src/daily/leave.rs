@@ -30,6 +30,8 @@ pub struct LeaveLine {
     pub moves: Vec<(&'static str, &'static str, Look, String)>,
     /// The request's correction page, when the user may correct it ("").
     pub correct: String,
+    /// The request as shown (`office::leave_shown`), sent with a move.
+    pub shown: String,
 }
 
 impl LeaveLine {
@@ -71,6 +73,7 @@ pub(super) fn leave_line(st: &AppState, by: &By<'_>, who: String, l: &LeaveReque
         comment: l.comment.clone(),
         returned_on: l.returned_on.map(|d| d.to_string()).unwrap_or_default(),
         moves,
+        shown: office::leave_shown(l),
         correct: if office::may_correct_leave(by, l) {
             crate::pages::corrections::link(
                 st,
@@ -108,7 +111,9 @@ pub(super) async fn moved(
     let comment = field("comment");
     office::may_move(by, town, seen, kind, comment)?;
     let seq: u32 = field("seq").parse().map_err(|_| OfficeError::NotFound)?;
-    let at = office::leave(store, by, town, id, seq, seen, kind, comment).await?;
+    // The page's form sends the request as it showed it.
+    let shown = Some(field("shown")).filter(|s| !s.is_empty());
+    let at = office::leave(store, by, town, id, seq, seen, shown, kind, comment).await?;
     let returned_on = match kind {
         LeaveMoveKind::Return => Some(forms::date(field("date"), "销假日期")?),
         _ => None,
