@@ -512,7 +512,7 @@ fn long_town() -> Batch {
     };
     let mut b = Batch {
         villages: vec![Village {
-            code: v.clone(),
+            code: v,
             name: "甲村村委会".into(),
             kind: touyan_records::CommitteeKind::classify("甲村村委会"),
         }],
@@ -528,7 +528,7 @@ fn long_town() -> Batch {
         });
         b.posts.push(Post {
             person: id(n),
-            village: v.clone(),
+            village: v,
             role: PostRole::CommitteeMember,
             start: date!(2021 - 01 - 01),
             end: None,
@@ -593,7 +593,14 @@ async fn the_long_tables_are_paged_with_their_filter(db: TestDb) {
     first_page.extend(staff(1, 49));
     // (query, the cadres shown, the counts line, the degree rows shown,
     // the degree counts line)
-    let cases: Vec<(&str, Vec<String>, &str, Vec<String>, &str)> = vec![
+    type Case = (
+        &'static str,
+        Vec<String>,
+        &'static str,
+        Vec<String>,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
         (
             "",
             first_page.clone(),
