@@ -494,3 +494,265 @@ both_backends!(
     qualifications_filtered,
     the_cadres_are_filtered_by_words_and_certificate
 );
+
+/// A village of town 1 whose name sorts after 东村 (甲 after 东).
+const V_LONG: &str = "370783100210";
+
+/// Town 1 with 61 cadres: 张三 (东村, certified) and 人员01…人员60 of 甲村
+/// (committee members, junior-middle school, so all 60 may apply to
+/// degree study; 人员01…人员05 certified). The page's order is the
+/// village's name, then the ID number: 张三, then 人员01…人员60.
+fn long_town() -> Batch {
+    let v = VillageCode::parse(V_LONG).unwrap();
+    let id = |n: usize| cid(&format!("37078319900101{n:03}"));
+    let certificate = |person, n: usize| Certificate {
+        person,
+        number: format!("鲁农干证2025{n:03}"),
+        issued_on: date!(2025 - 03 - 01),
+    };
+    let mut b = Batch {
+        villages: vec![Village {
+            code: v,
+            name: "甲村村委会".into(),
+            kind: touyan_records::CommitteeKind::classify("甲村村委会"),
+        }],
+        certificates: vec![certificate(person_a(), 0)],
+        ..Batch::default()
+    };
+    for n in 1..=60 {
+        b.people.push(Person {
+            id: id(n),
+            name: format!("人员{n:02}"),
+            full_time_education: None,
+            in_service_education: Some(Education::JuniorMiddle),
+        });
+        b.posts.push(Post {
+            person: id(n),
+            village: v,
+            role: PostRole::CommitteeMember,
+            start: date!(2021 - 01 - 01),
+            end: None,
+        });
+        if n <= 5 {
+            b.certificates.push(certificate(id(n), n));
+        }
+    }
+    b
+}
+
+/// 人员a…人员b.
+fn staff(a: usize, b: usize) -> Vec<String> {
+    (a..=b).map(|n| format!("人员{n:02}")).collect()
+}
+
+/// The names in the rows of table `id`, in order (the cadres' table has
+/// the village, then the name; the degree table "village name").
+fn names_in(html: &str, id: &str) -> Vec<String> {
+    let Some(at) = html.find(&format!("id=\"{id}\"")) else {
+        return Vec::new();
+    };
+    let table = &html[at..];
+    let table = &table[..table.find("</table>").unwrap()];
+    table
+        .split("<tr><td>")
+        .skip(1)
+        .map(|row| {
+            let cell = if id == "cadres" {
+                &row[row.find("</td><td>").unwrap() + 9..]
+            } else {
+                row
+            };
+            let cell = &cell[..cell.find(['<', '（']).unwrap()];
+            cell.rsplit(' ').next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// The cadres' and the degree-study tables are paged, 50 rows a page
+/// (issue 18, item 6): the page's rows in the page's order, the filter
+/// kept on the page links, a page out of range shown as the first or the
+/// last, the counts line and the figures over every row; the forms post
+/// back the view they were on.
+async fn the_long_tables_are_paged_with_their_filter(db: TestDb) {
+    let h = harness(&db, true).await;
+    h.store.apply("测试", &long_town()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let at = |query: String| {
+        let op = op.0.clone();
+        let h = &h;
+        async move {
+            let a = get(&format!("/qualifications?town={T1}{query}"))
+                .session(Some(&op))
+                .send(h)
+                .await;
+            assert_eq!(a.status, StatusCode::OK, "{query}");
+            a.text()
+        }
+    };
+    let mut first_page = vec!["张三".to_owned()];
+    first_page.extend(staff(1, 49));
+    // (query, the cadres shown, the counts line, the degree rows shown,
+    // the degree counts line)
+    type Case = (
+        &'static str,
+        Vec<String>,
+        &'static str,
+        Vec<String>,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "",
+            first_page.clone(),
+            "第 1 页，共 2 页（共 61 人）",
+            staff(1, 50),
+            "第 1 页，共 2 页（共 60 人）",
+        ),
+        (
+            "&page=2",
+            staff(50, 60),
+            "第 2 页，共 2 页（共 61 人）",
+            staff(1, 50),
+            "第 1 页，共 2 页（共 60 人）",
+        ),
+        // Out of range: the last page; not a number or 0: the first.
+        (
+            "&page=999",
+            staff(50, 60),
+            "第 2 页，共 2 页（共 61 人）",
+            staff(1, 50),
+            "第 1 页，共 2 页（共 60 人）",
+        ),
+        (
+            "&page=0",
+            first_page.clone(),
+            "第 1 页，共 2 页（共 61 人）",
+            staff(1, 50),
+            "第 1 页，共 2 页（共 60 人）",
+        ),
+        (
+            "&page=abc&dpage=abc",
+            first_page.clone(),
+            "第 1 页，共 2 页（共 61 人）",
+            staff(1, 50),
+            "第 1 页，共 2 页（共 60 人）",
+        ),
+        // Only the uncertified: 人员06…人员60.
+        (
+            "&show=missing",
+            staff(6, 55),
+            "第 1 页，共 2 页（共 55 人）",
+            staff(1, 50),
+            "第 1 页，共 2 页（共 60 人）",
+        ),
+        (
+            "&show=missing&page=2&dpage=2",
+            staff(56, 60),
+            "第 2 页，共 2 页（共 55 人）",
+            staff(51, 60),
+            "第 2 页，共 2 页（共 60 人）",
+        ),
+        // Words and pages: 甲村's 60, then the uncertified of them.
+        (
+            "&q=%E7%94%B2%E6%9D%91&page=2",
+            staff(51, 60),
+            "第 2 页，共 2 页（共 60 人）",
+            staff(1, 50),
+            "第 1 页，共 2 页（共 60 人）",
+        ),
+        (
+            "&q=%E7%94%B2%E6%9D%91&show=missing&page=2",
+            staff(56, 60),
+            "第 2 页，共 2 页（共 55 人）",
+            staff(1, 50),
+            "第 1 页，共 2 页（共 60 人）",
+        ),
+        // One page: page 2 asked is the only page.
+        (
+            "&q=%E4%BA%BA%E5%91%9803&page=2&dpage=9",
+            staff(3, 3),
+            "第 1 页，共 1 页（共 1 人）",
+            staff(3, 3),
+            "第 1 页，共 1 页（共 1 人）",
+        ),
+    ];
+    for (query, cadres, line, degree, degree_line) in cases {
+        let html = at(query.to_owned()).await;
+        assert_eq!(names_in(&html, "cadres"), cadres, "{query}");
+        assert_eq!(names_in(&html, "degree"), degree, "{query}");
+        assert!(html.contains(line), "{query}: {line}\n{html}");
+        assert!(html.contains(degree_line), "{query}: {degree_line}");
+        // The figures count the town, not the page.
+        assert!(html.contains("未持证上岗 55 人"), "{query}");
+    }
+    let filtered = at("&q=%E7%94%B2%E6%9D%91&show=missing&page=2".into()).await;
+    assert!(filtered.contains("按筛选条件显示 55 / 61 人"), "{filtered}");
+    assert!(filtered.contains("学历教育名单也只列村名、姓名相符的人员（60 / 60 人）"));
+
+    // The page links keep the town, the words, the filter and the other
+    // table's page (askama writes `&` as `&#38;` in attributes).
+    let html = at("&q=%E7%94%B2%E6%9D%91&show=missing&dpage=2".into())
+        .await
+        .replace("&#38;", "&");
+    let link = |rest: &str| {
+        format!("href=\"/qualifications?town={T1}&q=%E7%94%B2%E6%9D%91&show=missing&{rest}\"")
+    };
+    assert!(html.contains(&link("dpage=2&page=2")), "{html}");
+    assert!(html.contains(&link("dpage=1#degree-part")), "{html}");
+    let html = at("&page=2".into()).await.replace("&#38;", "&");
+    assert!(html.contains(&format!("href=\"/qualifications?town={T1}&page=1\"")));
+    assert!(html.contains(&format!(
+        "href=\"/qualifications?town={T1}&page=2&dpage=2#degree-part\""
+    )));
+
+    // The exam form offers every cadre the filter shows, not only the
+    // page's; each form posts back its view.
+    let options = |html: &str| {
+        let form = &html[html.find("id=\"exam-form\"").unwrap()..];
+        form[..form.find("</select>").unwrap()]
+            .matches("<option value=\"")
+            .count()
+            - 1
+    };
+    assert_eq!(options(&html), 61);
+    assert_eq!(options(&filtered), 55);
+    assert!(
+        filtered
+            .replace("&#38;", "&")
+            .contains("name=\"view\" value=\"q=%E7%94%B2%E6%9D%91&show=missing&page=2\"")
+    );
+    let p60 = h.person(&cid("37078319900101060"));
+    let view = "q=%E7%94%B2%E6%9D%91&show=missing&page=2";
+    let enrol = |date: &'static str| {
+        vec![
+            ("action", "enrol"),
+            ("person", p60.as_str()),
+            ("programme", "村干部专科学历培训班"),
+            ("date", date),
+            ("view", view),
+        ]
+    };
+    let a = qual(&h, &op, T1, &enrol("2025-03-01")).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(
+        a.header("location").as_deref(),
+        Some(&*format!("/qualifications?town={T1}&{view}")),
+        "back to the page the form was on"
+    );
+    // A refusal shows the same view with the reason.
+    let a = qual(&h, &op, T1, &enrol("2025-03-02")).await;
+    expect(&a, StatusCode::UNPROCESSABLE_ENTITY, "今年已报名");
+    assert_eq!(names_in(&a.text(), "cadres"), staff(56, 60));
+    assert!(a.text().contains("第 2 页，共 2 页（共 55 人）"));
+    // A view that is not one is the first page, unfiltered.
+    let mut bad = enrol("2025-03-02");
+    bad[4].1 = "page=-1&q=%E7%94%B2%00&show=x&dpage=";
+    let a = qual(&h, &op, T1, &bad).await;
+    expect(&a, StatusCode::UNPROCESSABLE_ENTITY, "今年已报名");
+    assert!(a.text().contains("第 1 页，共 2 页（共 61 人）"));
+    db.finish().await;
+}
+both_backends!(
+    qualifications_paged,
+    the_long_tables_are_paged_with_their_filter
+);

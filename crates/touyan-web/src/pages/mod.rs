@@ -245,7 +245,8 @@ pub struct ListQuery {
     page: Option<String>,
 }
 
-fn page_number(p: &Option<String>) -> u32 {
+/// The page asked in a query (`page=abc`, `page=0` or none: the first).
+pub(crate) fn page_number(p: &Option<String>) -> u32 {
     p.as_deref()
         .and_then(|p| p.trim().parse().ok())
         .unwrap_or(1)
@@ -275,13 +276,27 @@ pub struct Pager {
 impl Pager {
     /// Links to the neighbouring pages of `path?query&page=N`.
     fn new(path: &str, query: &[(&str, &str)], page: u32, total: u64) -> Pager {
-        let pages = total.div_ceil(u64::from(PER_PAGE)).max(1);
+        Self::sized(path, query, "page", page, total, PER_PAGE)
+    }
+
+    /// Links to the neighbouring pages of `path?query&param=N`, at
+    /// `per_page` rows a page (a page with two tables pages each by a
+    /// parameter of its own).
+    pub(crate) fn sized(
+        path: &str,
+        query: &[(&str, &str)],
+        param: &str,
+        page: u32,
+        total: u64,
+        per_page: u32,
+    ) -> Pager {
+        let pages = Self::count(total, per_page);
         let link = |n: u64| {
             let mut s = format!("{path}?");
             for (k, v) in query.iter().filter(|(_, v)| !v.is_empty()) {
                 s.push_str(&format!("{k}={}&", enc(v)));
             }
-            s.push_str(&format!("page={n}"));
+            s.push_str(&format!("{param}={n}"));
             s
         };
         let page64 = u64::from(page);
@@ -291,6 +306,19 @@ impl Pager {
             prev: (page64 > 1).then(|| link(page64 - 1)),
             next: (page64 < pages).then(|| link(page64 + 1)),
         }
+    }
+
+    /// How many pages `total` rows take at `per_page` a page (one for none).
+    fn count(total: u64, per_page: u32) -> u64 {
+        total.div_ceil(u64::from(per_page.max(1))).max(1)
+    }
+
+    /// The page shown when `asked` is asked of `total` rows at `per_page`
+    /// a page: a page past the last is the last (a link kept while rows
+    /// went away still shows rows), and never below the first.
+    pub(crate) fn within(asked: u32, total: u64, per_page: u32) -> u32 {
+        let last = u32::try_from(Self::count(total, per_page)).unwrap_or(u32::MAX);
+        asked.clamp(1, last)
     }
 }
 
@@ -362,6 +390,18 @@ mod tests {
         assert_eq!(p.next.as_deref(), Some("/villages?q=%E4%B8%9C&page=3"));
         let p = Pager::new("/people", &[], 1, 0);
         assert_eq!((p.pages, p.prev, p.next), (1, None, None));
+        let p = Pager::sized("/q", &[("page", "2")], "dpage", 2, 67, 50);
+        assert_eq!(p.prev.as_deref(), Some("/q?page=2&dpage=1"));
+        assert_eq!((p.pages, p.next), (2, None));
+    }
+
+    #[test]
+    fn a_page_past_the_last_is_the_last() {
+        assert_eq!(Pager::within(999, 159, 50), 4);
+        assert_eq!(Pager::within(4, 159, 50), 4);
+        assert_eq!(Pager::within(0, 159, 50), 1);
+        assert_eq!(Pager::within(3, 0, 50), 1, "no rows: the first");
+        assert_eq!(Pager::within(u32::MAX, 100, 50), 2);
     }
 
     #[test]

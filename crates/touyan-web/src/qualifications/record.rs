@@ -2,7 +2,9 @@
 //! degree-study application. This module reads each form's fields and
 //! picks the cadre; the checks and the write (one transaction a form,
 //! nothing written on a refusal) are `touyan_office::qualifications`'. A
-//! refusal shows the page with the reason.
+//! refusal shows the page with the reason. Each form posts back the view
+//! it was on (`view`: the filter and the pages), and the answer — the
+//! page after a recording or the refusal — shows that view again.
 use axum::extract::State;
 use axum::response::Response;
 use touyan_office::qualifications::{self as office, Recording, TownYear};
@@ -10,7 +12,7 @@ use touyan_office::{By, OfficeError};
 use touyan_records::model::CourseKind;
 use touyan_workflow::Refusal;
 
-use super::town::page;
+use super::town::{Shown, page};
 use crate::forms;
 use crate::http::{SignedForm, act};
 use crate::pages::{internal, not_found_page};
@@ -20,8 +22,8 @@ use crate::state::AppState;
 
 /// `POST /qualifications`: `action` = `exam` (`person`, `course`, `date`,
 /// `result` = `pass` or `fail`), `certificate` (`person`, `number`,
-/// `date`) or `enrol` (`person`, `programme`, `date`); with `town` and
-/// `csrf`.
+/// `date`) or `enrol` (`person`, `programme`, `date`); with `town`,
+/// `csrf` and `view` (the filter and pages shown, as a query string).
 pub async fn record(
     State(st): State<AppState>,
     SignedForm {
@@ -37,6 +39,7 @@ pub async fn record(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let store = desk.store();
+    let shown = Shown::posted(field("view"));
     let by = by_from(&user, &origin);
     let today = st.today();
     let done = match office::town_year(store, today.year(), town).await {
@@ -51,7 +54,10 @@ pub async fn record(
                 "enrol" => "已登记学历提升报名",
                 _ => "已保存",
             };
-            return crate::http::done(&format!("/qualifications?town={}", town.as_str()), said);
+            let view = shown.query();
+            let and = if view.is_empty() { "" } else { "&" };
+            let to = format!("/qualifications?town={}{and}{view}", town.as_str());
+            return crate::http::done(&to, said);
         }
         Err(OfficeError::Store(e)) => return internal(e.into()),
         Err(OfficeError::NotFound) => return not_found_page(),
@@ -60,15 +66,7 @@ pub async fn record(
         Err(OfficeError::Invalid(m)) => Refusal::Invalid(m),
     };
     let status = forms::status(&r);
-    page(
-        &st,
-        &user,
-        Some(town),
-        &crate::row_filter::RowFilter::default(),
-        Some(r.to_string()),
-        status,
-    )
-    .await
+    page(&st, &user, Some(town), &shown, Some(r.to_string()), status).await
 }
 
 /// Reads the form of `action` and records it through the office: the
