@@ -99,6 +99,8 @@ struct Inner {
     config: Config,
     refs: PersonRefs,
     dashboards: crate::charts::Kept,
+    /// The to-do lists kept (`pages::todo::items`).
+    todos: crate::pages::todo::Kept,
     /// The voting codes just issued, for their issuer to print again.
     kept_codes: crate::evaluations::KeptCodes,
     /// The forms expired sessions interrupted (`http::keep`).
@@ -289,6 +291,7 @@ impl AppState {
             config,
             refs: PersonRefs::new(&key),
             dashboards: Default::default(),
+            todos: Default::default(),
             kept_codes: Default::default(),
             interrupted: Default::default(),
         })))
@@ -375,6 +378,11 @@ impl AppState {
     /// The dashboards kept (`charts::data`).
     pub(crate) fn dashboards(&self) -> &crate::charts::Kept {
         &self.0.dashboards
+    }
+
+    /// The to-do lists kept (`pages::todo::items`).
+    pub(crate) fn todos(&self) -> &crate::pages::todo::Kept {
+        &self.0.todos
     }
 
     /// A reader of what `user` may see.

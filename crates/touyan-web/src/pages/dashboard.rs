@@ -139,7 +139,7 @@ pub async fn dashboard(
     let (todo, todo_failed) = match super::todo::items(&st, &user).await {
         Ok(t) => (t, None),
         Err(e) => (
-            Vec::new(),
+            Default::default(),
             Some(crate::http::logged(&format!("to-do list failed: {e:?}"))),
         ),
     };
