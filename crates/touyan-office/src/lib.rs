@@ -63,6 +63,7 @@ pub mod young;
 pub mod young_exit;
 pub mod young_settings;
 pub mod young_summary;
+mod young_unfile;
 
 pub use error::OfficeError;
 

@@ -549,7 +549,7 @@ pub async fn record(
     let params = when::params_on(policy, today)?;
     let c = change(by.actor, yt, &params, today, ask)?;
     if ask.kind == YoungMoveKind::Unfile {
-        unfile_may(store, yt, &c, today).await?;
+        crate::young_unfile::may(store, yt, &c, today).await?;
     }
     store
         .move_young(by.name, by.origin, &c)
@@ -564,39 +564,6 @@ pub async fn record(
             }
             e => OfficeError::Store(e),
         })
-}
-
-/// An unfiling refused where a decision relied on the filing: a pay run
-/// approved or paid for a month the cadre was paid in as filed (from the
-/// later of the programme's start and the filing; Articles 10, 13), or a
-/// filed year-start judgement that counted the reserve listing the
-/// filing made (Articles 9, 13).
-async fn unfile_may(
-    store: &Store,
-    yt: &YoungTown,
-    c: &YoungChange,
-    today: Date,
-) -> Result<(), OfficeError> {
-    let Some(y) = &c.remove_cadre else {
-        return Ok(());
-    };
-    let from = std::cmp::max(y.programme_start, y.filed_on.unwrap_or(y.programme_start));
-    if let Some((m, state)) = crate::pay::first_settled(store, yt.town, from, today).await? {
-        return Err(OfficeError::Conflict(format!(
-            "{} 年 {} 月的补贴发放{}，发放名单依据了这次备案（第十条、第十三条），不能撤销备案",
-            m.year(),
-            u8::from(m.month()),
-            state.label()
-        )));
-    }
-    if let Some(x) = &c.remove_reserve
-        && let Some(why) = crate::corrections::reserve_counted(store, yt.town, x).await?
-    {
-        return Err(OfficeError::Conflict(format!(
-            "备案时列入的书记后备：{why}；不能撤销备案"
-        )));
-    }
-    Ok(())
 }
 
 fn invalid(m: &str) -> OfficeError {
@@ -713,25 +680,7 @@ fn change(
         }
         YoungMoveKind::Select => select(yt, params, today, &mut c),
         YoungMoveKind::Deselect | YoungMoveKind::Return => c.remove_cadre = pending,
-        YoungMoveKind::Unfile => {
-            let filed: Vec<&YoungCadre> = yt
-                .cadre_rows(&person)
-                .into_iter()
-                .filter(|y| y.filed_on.is_some())
-                .collect();
-            if filed.len() > 1 {
-                return Err(OfficeError::Conflict(
-                    "该人员有多段已备案的优才计划记录，不能在此撤销备案；请联系系统管理员核对"
-                        .into(),
-                ));
-            }
-            let filed = filed
-                .first()
-                .map(|y| (*y).clone())
-                .ok_or_else(|| invalid("没有找到已备案的优才计划记录"))?;
-            c.remove_reserve = pool_listing(yt, &filed);
-            c.remove_cadre = Some(filed);
-        }
+        YoungMoveKind::Unfile => crate::young_unfile::rows(yt, &person, &mut c)?,
         YoungMoveKind::File => {
             let mut y = pending.ok_or_else(|| invalid("没有找到待备案的优才计划记录"))?;
             y.filed_on = Some(today);
@@ -767,23 +716,6 @@ fn select(yt: &YoungTown, params: &Params, today: Date, c: &mut YoungChange) {
         .map(|y| y.person.clone())
         .filter(|x| *x != person && !holding.contains(&x))
         .collect();
-}
-
-/// The listing in the secretary reserve pool that the filing of `y` made
-/// (its village's secretary post, from the filing day), withdrawn with
-/// the filing.
-fn pool_listing(yt: &YoungTown, y: &YoungCadre) -> Option<Reserve> {
-    let filed = y.filed_on?;
-    yt.records
-        .reserves
-        .iter()
-        .find(|r| {
-            r.person == y.person
-                && r.village == y.village
-                && r.post == PostRole::Secretary
-                && r.listed_on == filed
-        })
-        .cloned()
 }
 
 /// Article 10: a filed young cadre joins the secretary reserve pool
