@@ -246,6 +246,14 @@ impl Store {
         self.reads.is_some()
     }
 
+    /// The names of the schema's migrations not yet applied to the
+    /// database (none when it is current); an error when the database
+    /// does not answer.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
+        let pending = migrations::Migrator::get_pending_migrations(&self.db).await?;
+        Ok(pending.iter().map(|m| m.name().to_owned()).collect())
+    }
+
     /// The version of the records: a number in the database that every
     /// transaction writing records changes (in the same transaction), and
     /// nothing else does (sign-ins, sessions and exports do not). What is

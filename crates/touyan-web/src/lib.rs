@@ -89,6 +89,7 @@ pub mod exits;
 pub mod exports;
 mod forms;
 pub mod guard;
+pub mod health;
 pub mod http;
 pub mod imports;
 mod input;
@@ -248,6 +249,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/fields.js", get(charts::fields_js))
         .route(charts::ECHARTS_PATH, get(charts::echarts))
         .route("/api/openapi.json", get(openapi::document))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(input::checks))

@@ -352,6 +352,12 @@ impl AppState {
         &self.0.config.policy
     }
 
+    /// The migrations of this build not yet applied to the database
+    /// (`Store::pending_migrations`): the readiness check.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, Failure> {
+        Ok(self.0.store.pending_migrations().await?)
+    }
+
     /// The records' version (`Store::data_version`): what is kept from
     /// records is kept for one version.
     pub async fn data_version(&self) -> Result<i64, Failure> {

@@ -322,6 +322,14 @@ both_backends!(form_permission_matrix, every_form_as_every_role);
 /// feature's tests.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
+        "/healthz",
+        "tests/health.rs: answered without an account, nothing about the records",
+    ),
+    (
+        "/readyz",
+        "tests/health.rs: ready on a current database; pending migrations in touyan-storage",
+    ),
+    (
         "/corrections",
         "tests/corrections.rs: the recording role, the reviewer refused, another town, stale pages",
     ),
