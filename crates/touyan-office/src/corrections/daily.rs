@@ -19,7 +19,7 @@ use touyan_records::{CitizenId, TownCode};
 use touyan_storage::{DailyAdd, DailyFile, Store};
 
 use super::kinds::{Held, choices, day, shell, text};
-use super::{Correctable, DailyKey, Field, Input, in_words, note};
+use super::{Correctable, DailyKey, Field, Input, in_words};
 use crate::daily::{self, Entry, Kind};
 use crate::{By, OfficeError};
 
@@ -458,47 +458,26 @@ fn mismatch() -> OfficeError {
 /// Writes `new` in place of `old` (or withdraws `old`) with the
 /// correction saying why, in one transaction.
 pub(super) async fn write(
-    store: &Store,
-    by: &By<'_>,
-    c: &Correctable,
+    w: &super::kinds::Writing<'_>,
     old: &DailyHeld,
     new: Option<&DailyHeld>,
-    reason: &str,
-    today: Date,
 ) -> Result<(), OfficeError> {
-    let after = new.map(DailyHeld::words);
-    let before = old.words();
-    macro_rules! put {
-        ($o:expr, $n:expr) => {{
-            let x = note(c, by.name, $o, after, before, reason, today)?;
-            store
-                .correct(by.name, by.origin, $o, $n, &x)
-                .await
-                .map_err(OfficeError::refused)
-        }};
-    }
     use DailyHeld as D;
     match (old, new) {
-        (D::Work { row: o, .. }, Some(D::Work { row: n, .. })) => put!(o, Some(n)),
-        (D::Work { row: o, .. }, None) => put!(o, None),
-        (D::Rota(o), Some(D::Rota(n))) => put!(o, Some(n)),
-        (D::Rota(o), None) => put!(o, None),
-        (D::Report(o), Some(D::Report(n))) => put!(o, Some(n)),
-        (D::Report(o), None) => put!(o, None),
-        (D::Honour(o), Some(D::Honour(n))) => put!(o, Some(n)),
-        (D::Honour(o), None) => put!(o, None),
-        (D::Recruitment(o), Some(D::Recruitment(n))) => put!(o, Some(n)),
-        (D::Recruitment(o), None) => put!(o, None),
-        (D::Pension(o), Some(D::Pension(n))) => put!(o, Some(n)),
-        (D::Pension(o), None) => put!(o, None),
-        (D::Leave { row: o, .. }, Some(D::Leave { row: n, .. })) => put!(o, Some(n)),
-        (D::Leave { row: o, .. }, None) => {
-            let x = note(c, by.name, o, after, before, reason, today)?;
-            store
-                .withdraw_leave(by.name, by.origin, o, &x)
-                .await
-                .map_err(OfficeError::refused)
-        }
+        (D::Work { row: o, .. }, Some(D::Work { row: n, .. })) => w.put(o, Some(n)).await,
+        (D::Work { row: o, .. }, None) => w.put(o, None).await,
+        (D::Rota(o), Some(D::Rota(n))) => w.put(o, Some(n)).await,
+        (D::Rota(o), None) => w.put(o, None).await,
+        (D::Report(o), Some(D::Report(n))) => w.put(o, Some(n)).await,
+        (D::Report(o), None) => w.put(o, None).await,
+        (D::Honour(o), Some(D::Honour(n))) => w.put(o, Some(n)).await,
+        (D::Honour(o), None) => w.put(o, None).await,
+        (D::Recruitment(o), Some(D::Recruitment(n))) => w.put(o, Some(n)).await,
+        (D::Recruitment(o), None) => w.put(o, None).await,
+        (D::Pension(o), Some(D::Pension(n))) => w.put(o, Some(n)).await,
+        (D::Pension(o), None) => w.put(o, None).await,
+        (D::Leave { row: o, .. }, Some(D::Leave { row: n, .. })) => w.put(o, Some(n)).await,
+        (D::Leave { row: o, .. }, None) => w.withdraw_leave(o).await,
         _ => Err(mismatch()),
     }
 }

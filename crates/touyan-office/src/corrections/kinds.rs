@@ -423,26 +423,19 @@ pub(super) async fn write(
     {
         return Err(invalid("没有任何修改：请改动要更正的内容，或返回"));
     }
-    let after = new.map(Held::words);
-    let before = old.words();
+    let w = Writing {
+        store,
+        by,
+        c,
+        before: old.words(),
+        after: new.map(Held::words),
+        reason,
+        today,
+    };
     macro_rules! put {
-        ($o:expr, $n:expr) => {{
-            let x = note(c, by.name, $o, after, before, reason, today)?;
-            store
-                .correct(by.name, by.origin, $o, $n, &x)
-                .await
-                .map_err(|e| match e {
-                    // A row elsewhere still names it (attendance of a city
-                    // session in another town, a work log).
-                    touyan_storage::StoreError::MissingReference { .. } => {
-                        OfficeError::Conflict(
-                            "仍有其他记录依据这条记录（如其他镇街的参训记录），请先撤回它们"
-                                .into(),
-                        )
-                    }
-                    e => crate::OfficeError::refused(e),
-                })
-        }};
+        ($o:expr, $n:expr) => {
+            w.put($o, $n).await
+        };
     }
     match (old, new) {
         (Held::Session(o), Some(Held::Session(n))) => put!(o, Some(n)),
@@ -467,8 +460,67 @@ pub(super) async fn write(
                 Some(_) => return Err(OfficeError::Invalid("内部错误：更正的记录种类不符".into())),
                 None => None,
             };
-            super::daily::write(store, by, c, o, n, reason, today).await
+            super::daily::write(&w, o, n).await
         }
         _ => Err(OfficeError::Invalid("内部错误：更正的记录种类不符".into())),
+    }
+}
+
+/// One correction's write: the record before and after in words (no
+/// after: withdrawn), why, by whom and when.
+pub(super) struct Writing<'a> {
+    store: &'a Store,
+    by: &'a By<'a>,
+    c: &'a Correctable,
+    before: String,
+    after: Option<String>,
+    reason: &'a str,
+    today: Date,
+}
+
+impl Writing<'_> {
+    /// The correction noting the change of `old`.
+    pub(super) fn note<R: Record>(
+        &self,
+        old: &R,
+    ) -> Result<touyan_records::model::Correction, OfficeError> {
+        note(
+            self.c,
+            self.by.name,
+            old,
+            self.after.clone(),
+            self.before.clone(),
+            self.reason,
+            self.today,
+        )
+    }
+
+    /// Writes `new` in place of `old` (or deletes `old`) with its
+    /// correction, in one transaction.
+    pub(super) async fn put<R: Record>(&self, old: &R, new: Option<&R>) -> Result<(), OfficeError> {
+        let x = self.note(old)?;
+        self.store
+            .correct(self.by.name, self.by.origin, old, new, &x)
+            .await
+            .map_err(|e| match e {
+                // A row elsewhere still names it (attendance of a city
+                // session in another town, a work log).
+                touyan_storage::StoreError::MissingReference { .. } => OfficeError::Conflict(
+                    "仍有其他记录依据这条记录（如其他镇街的参训记录），请先撤回它们".into(),
+                ),
+                e => OfficeError::refused(e),
+            })
+    }
+
+    /// The withdrawal of leave request `old` with its moves.
+    pub(super) async fn withdraw_leave(
+        &self,
+        old: &touyan_records::model::LeaveRequest,
+    ) -> Result<(), OfficeError> {
+        let x = self.note(old)?;
+        self.store
+            .withdraw_leave(self.by.name, self.by.origin, old, &x)
+            .await
+            .map_err(OfficeError::refused)
     }
 }
