@@ -2,6 +2,7 @@
 
 mod account;
 mod acting;
+mod config;
 mod cycle;
 mod demo;
 mod divisions;
@@ -9,6 +10,7 @@ mod evaluate;
 mod exceptions;
 mod exports;
 mod keys;
+mod logging;
 mod one_card;
 mod pay_parts;
 mod payroll;
@@ -38,17 +40,24 @@ const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-h
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// 数据库：SQLite 文件路径或 sqlite://…，或 postgres://…（默认 touyan.db；也可设环境变量 TOUYAN_DATABASE_URL）
+    /// 数据库：SQLite 文件路径或 sqlite://…，或 postgres://…（默认：配置文件的 database，否则 touyan.db；也可设环境变量 TOUYAN_DATABASE_URL）
     #[arg(
         long,
         global = true,
         value_name = "URL",
         env = "TOUYAN_DATABASE_URL",
-        default_value = "touyan.db",
-        hide_env = true,
-        hide_default_value = true
+        hide_env = true
     )]
-    db: String,
+    db: Option<String>,
+    /// 配置文件（TOML：数据库、密钥文件、政策文件、服务地址、反向代理、公开地址、日志等；命令行选项和环境变量优先；也可设环境变量 TOUYAN_CONFIG）
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "TOUYAN_CONFIG",
+        hide_env = true
+    )]
+    config: Option<PathBuf>,
     /// 一卡通账号密钥文件（默认：数据库文件旁的同名 .key 文件，PostgreSQL 时为当前目录的 touyan.key；也可设环境变量 TOUYAN_KEY_FILE）
     #[arg(
         long,
@@ -193,9 +202,9 @@ enum Command {
     },
     /// 启动网页服务（中文页面和 /api/v1 接口）；没有账户的数据库在首页建立第一个管理员
     Serve {
-        /// 监听地址（IP:端口）
-        #[arg(long, value_name = "IP:端口", default_value = "127.0.0.1:8080")]
-        addr: String,
+        /// 监听地址（IP:端口；默认 127.0.0.1:8080）
+        #[arg(long, value_name = "IP:端口", env = "TOUYAN_ADDR", hide_env = true)]
+        addr: Option<String>,
         /// 使用本市的政策文件（默认：内置示例政策）
         #[arg(long, value_name = "FILE", env = "TOUYAN_POLICY")]
         policy: Option<PathBuf>,
@@ -203,9 +212,27 @@ enum Command {
         #[arg(long)]
         secure_cookies: bool,
         /// 登录后无操作多少秒自动退出（默认 1800，即 30 分钟；10 至 86400）
-        #[arg(long, value_name = "秒", default_value_t = 1800,
+        #[arg(long, value_name = "秒",
               value_parser = clap::value_parser!(u32).range(10..=86_400))]
-        session_idle: u32,
+        session_idle: Option<u32>,
+        /// 可信的反向代理（IP 或网段，逗号分隔，如 127.0.0.1,10.0.0.0/8）：只有来自它们的 X-Forwarded-For 才被采信
+        #[arg(
+            long,
+            value_name = "列表",
+            env = "TOUYAN_TRUSTED_PROXIES",
+            hide_env = true
+        )]
+        trusted_proxies: Option<String>,
+        /// 公开地址（如 https://touyan.example.gov.cn）：投票码的二维码用它，反向代理改写 Host 时跨站检查也认它
+        #[arg(long, value_name = "URL", env = "TOUYAN_PUBLIC_URL", hide_env = true)]
+        public_url: Option<String>,
+        /// 日志格式：text（默认，便于阅读）或 json（每行一个 JSON 对象）
+        #[arg(long, value_name = "格式", env = "TOUYAN_LOG_FORMAT", hide_env = true)]
+        log_format: Option<String>,
+        /// 一般请求的处理时限（秒，默认 60；导入、导出、测算接口等为 long_request_timeout，默认 600）
+        #[arg(long, value_name = "秒",
+              value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        request_timeout: Option<u64>,
     },
 }
 
@@ -525,9 +552,26 @@ fn account(db: &str, command: AccountCommand) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let cli = parse();
-    let key_file = keys::key_file(&cli.db, cli.key_file.as_deref());
-    match cli.command {
+    let mut cli = parse();
+    let file = match config::load(cli.config.as_deref()) {
+        Ok(f) => f,
+        Err(m) => {
+            eprintln!("错误：{m}");
+            return ExitCode::from(2);
+        }
+    };
+    let db = cli
+        .db
+        .take()
+        .or_else(|| file.database.clone())
+        .unwrap_or_else(|| "touyan.db".to_owned());
+    let key_file = keys::key_file(&db, cli.key_file.as_deref().or(file.key_file.as_deref()));
+    run(cli.command, &db, key_file, file)
+}
+
+// One piece: the table of commands, each to its module.
+fn run(command: Command, db: &str, key_file: PathBuf, file: config::File) -> ExitCode {
+    match command {
         Command::Evaluate {
             case,
             explain,
@@ -547,15 +591,15 @@ fn main() -> ExitCode {
             file,
             errors,
             history,
-        } => roster::import(&cli.db, &file, errors.as_deref(), history),
-        Command::Export { command } => export(&cli.db, command),
+        } => roster::import(db, &file, errors.as_deref(), history),
+        Command::Export { command } => export(db, command),
         Command::Cycle {
             year,
             town,
             policy,
             threads,
         } => cycle::run(
-            &cli.db,
+            db,
             &cycle::Options {
                 year,
                 town: town.as_deref(),
@@ -568,35 +612,44 @@ fn main() -> ExitCode {
             town,
             policy,
         } => payroll::run(
-            &cli.db,
+            db,
             &payroll::Options {
                 month: &month,
                 town: town.as_deref(),
                 policy: policy.as_deref(),
             },
         ),
-        Command::Exception { command } => exceptions::run(&cli.db, command),
-        Command::Account { command } => account(&cli.db, command),
+        Command::Exception { command } => exceptions::run(db, command),
+        Command::Account { command } => account(db, command),
         Command::Key {
             command: KeyCommand::Rotate,
-        } => keys::rotate(&cli.db, &key_file),
-        Command::OneCard { command } => one_card::run(&cli.db, &key_file, command),
-        Command::Young { command } => young::run(&cli.db, command),
-        Command::PayParts { command } => pay_parts::run(&cli.db, command),
+        } => keys::rotate(db, &key_file),
+        Command::OneCard { command } => one_card::run(db, &key_file, command),
+        Command::Young { command } => young::run(db, command),
+        Command::PayParts { command } => pay_parts::run(db, command),
         Command::Serve {
             addr,
             policy,
             secure_cookies,
             session_idle,
+            trusted_proxies,
+            public_url,
+            log_format,
+            request_timeout,
         } => serve::run(
-            &cli.db,
-            &serve::Options {
-                addr: &addr,
-                policy: policy.as_deref(),
+            db,
+            serve::Flags {
+                addr,
+                policy,
                 secure_cookies,
                 session_idle,
-                key_file: key_file.clone(),
+                trusted_proxies,
+                public_url,
+                log_format,
+                request_timeout,
             },
+            file,
+            key_file.clone(),
         ),
         Command::Demo {
             as_of,
@@ -606,7 +659,7 @@ fn main() -> ExitCode {
             force,
             policy,
         } => demo::run(
-            &cli.db,
+            db,
             &demo::Options {
                 as_of: as_of.as_deref(),
                 county: county.as_deref(),
@@ -622,12 +675,7 @@ fn main() -> ExitCode {
                 file,
                 province,
                 county,
-            } => divisions::load(
-                &cli.db,
-                file.as_deref(),
-                province.as_deref(),
-                county.as_deref(),
-            ),
+            } => divisions::load(db, file.as_deref(), province.as_deref(), county.as_deref()),
         },
     }
 }

@@ -1182,6 +1182,17 @@ async fn a_town_goes_through_its_year_in_the_browser() {
     assert!(c.find(Locator::Css("#one-card-file")).await.is_err());
     next().await;
     record_a_young_cadres_exit(c, base).await;
+    // Issue 19, item 1: the year is in the log, line by line, and nothing
+    // sensitive is: no name, ID number, account, token or password.
+    let log = server.log();
+    let access = log.lines().filter(|l| l.contains("access")).count();
+    assert!(access > 100, "{access} access lines:\n{log}");
+    assert!(log.contains("route=/pay/{month}/{town}"), "{log}");
+    assert!(log.contains("user=town-370783100"), "{log}");
+    assert!(!log.contains(&recorded), "the name {recorded}");
+    assert!(!log.contains("0212 3456"), "the one-card account typed");
+    let found = sensitive_in(&log);
+    assert!(found.is_empty(), "{found:?}");
 }
 
 /// The vertical and horizontal layout of each radio and its words on the

@@ -9,8 +9,11 @@ use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use axum::extract::State;
+
 use crate::auth;
-use crate::state::{COOKIE, User};
+use crate::http::PublicUrl;
+use crate::state::{AppState, COOKIE, User};
 
 /// The content security policy: this server's own files only.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -30,6 +33,12 @@ fn unsafe_method(m: &Method) -> bool {
 /// host is not the `Host` asked for. Clients that send neither (scripts)
 /// are not browsers and carry no other site's cookies.
 pub fn cross_site(headers: &HeaderMap) -> bool {
+    cross_site_for(headers, None)
+}
+
+/// [`cross_site`], an `Origin` that is the configured public address
+/// being this site too (behind a proxy that rewrites `Host`).
+pub fn cross_site_for(headers: &HeaderMap, public: Option<&PublicUrl>) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
         let site = site.to_str().unwrap_or("");
         if site != "same-origin" && site != "none" {
@@ -45,7 +54,8 @@ pub fn cross_site(headers: &HeaderMap) -> bool {
         let origin_host = origin
             .split_once("://")
             .map_or("", |(_, rest)| rest.trim_end_matches('/'));
-        if origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host) {
+        let public_origin = public.is_some_and(|p| p.is_origin(origin));
+        if !public_origin && (origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host)) {
             return true;
         }
     }
@@ -53,10 +63,11 @@ pub fn cross_site(headers: &HeaderMap) -> bool {
 }
 
 /// Every request passes here.
-pub async fn checks(req: Request<Body>, next: Next) -> Response {
+pub async fn checks(State(st): State<AppState>, req: Request<Body>, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let is_static = req.uri().path().starts_with("/static/");
-    if unsafe_method(req.method()) && cross_site(req.headers()) {
+    let public = st.config().public_url.as_ref();
+    if unsafe_method(req.method()) && cross_site_for(req.headers(), public) {
         let msg = "拒绝跨站请求：请从本系统的页面提交";
         let mut res = if is_api {
             crate::api::error(StatusCode::FORBIDDEN, msg)

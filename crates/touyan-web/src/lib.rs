@@ -78,6 +78,8 @@
 //!   Chapter 2 and Article 14): records, computed reminders, leave moves
 //!   (a town's page, a person's page, the leave moves, the post).
 //! - `demo.rs`: the demo accounts.
+//! - `server.rs`: the connection loop (header-read limit, graceful stop);
+//!   `health.rs`: `/healthz` and `/readyz`.
 
 pub mod api;
 pub mod auth;
@@ -107,6 +109,7 @@ pub mod reserves;
 pub mod roles;
 mod row_filter;
 mod scope;
+pub mod server;
 pub mod state;
 pub mod throttle;
 pub mod training;
@@ -120,6 +123,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use demo::{DemoAccount, create_demo_accounts, demo_accounts_present};
+pub use server::{Serving, serve_until};
 pub use state::{AppState, Clock, Config, ManualClock, SystemClock};
 
 /// The largest case `POST /api/v1/evaluate` takes (a case costs about four
@@ -259,7 +263,14 @@ pub fn app(state: AppState) -> Router {
             http::keep::forms,
         ))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
-        .layer(axum::middleware::from_fn(guard::checks))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::checks,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::requests::around,
+        ))
         .with_state(state)
 }
 
@@ -271,9 +282,5 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
 /// Serves the application on a bound listener (the caller can print the
 /// address first) until the process is stopped.
 pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
+    server::serve_until(state, listener, Serving::default(), std::future::pending()).await
 }

@@ -9,7 +9,6 @@
 use std::sync::{Arc, Mutex};
 
 use axum::http::HeaderMap;
-use axum::http::request::Parts;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 use touyan_records::{CitizenId, TownCode};
 use touyan_rules::Policy;
@@ -78,6 +77,14 @@ pub struct Config {
     /// first account). `None`: accounts can be neither recorded nor put
     /// in a payment file.
     pub key_file: Option<std::path::PathBuf>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: crate::http::TrustedProxies,
+    /// The address people open the system at (`https://touyan.example`),
+    /// for the voting codes' QR codes and the origin check behind a proxy;
+    /// `None`: the request's own `Host`.
+    pub public_url: Option<crate::http::PublicUrl>,
+    /// How long a request may take.
+    pub timeouts: crate::http::Timeouts,
 }
 
 impl Default for Config {
@@ -89,6 +96,9 @@ impl Default for Config {
             throttle: throttle::Rules::default(),
             limits: Limits::default(),
             key_file: None,
+            trusted_proxies: Default::default(),
+            public_url: None,
+            timeouts: Default::default(),
         }
     }
 }
@@ -256,13 +266,7 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
     cookie(headers, COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The client's address, for the audit trail ("-" when unknown).
-pub fn client_addr(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "-".to_owned(), |c| c.0.ip().to_string())
-}
+pub use crate::http::client_addr;
 
 impl AppState {
     /// The state over `store`; reads (or makes, the first time) the key
@@ -476,6 +480,7 @@ impl AppState {
         let Some(role) = Role::from_code(&s.role) else {
             return Ok(None);
         };
+        crate::http::note_user(&s.username);
         Ok(Some(User {
             username: s.username,
             display_name: s.display_name,

@@ -38,6 +38,37 @@ pub struct Server {
     _proc: Proc,
     pub url: String,
     _dir: tempfile::TempDir,
+    log: PathBuf,
+}
+
+impl Server {
+    /// What the server has logged so far (its standard error).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+/// What of `log` looks like something that must never be logged: an ID
+/// number (17 digits and a digit or X), a run of 10 or more digits (a
+/// one-card account), a 64-digit hexadecimal token, the demo password.
+pub fn sensitive_in(log: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if log.contains(PASSWORD) {
+        found.push(PASSWORD.to_owned());
+    }
+    let mut run = String::new();
+    for c in log.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_hexdigit() || c == 'X' {
+            run.push(c);
+            continue;
+        }
+        let digits = run.bytes().take_while(u8::is_ascii_digit).count();
+        if digits >= 10 || run.len() >= 64 {
+            found.push(run.clone());
+        }
+        run.clear();
+    }
+    found
 }
 
 pub fn serve_demo() -> Server {
@@ -60,11 +91,12 @@ pub fn serve_demo_with(extra: &[&str]) -> Server {
         "demo failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let log = dir.path().join("serve.log");
     let mut child = Command::new(BIN)
         .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -82,6 +114,7 @@ pub fn serve_demo_with(extra: &[&str]) -> Server {
         _proc: proc,
         url,
         _dir: dir,
+        log,
     }
 }
 

@@ -158,8 +158,12 @@ fn qr_svg(text: &str) -> String {
     }
 }
 
-/// The address voters open: the request's own host.
+/// The address voters open: the configured public address, else the
+/// request's own host.
 fn base_url(st: &AppState, headers: &HeaderMap) -> String {
+    if let Some(p) = &st.config().public_url {
+        return p.base();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

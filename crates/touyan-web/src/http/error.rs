@@ -110,18 +110,10 @@ pub(crate) fn internal_text(id: &str) -> String {
     format!("系统内部错误，请稍后重试；如仍有问题，请将错误编号 {id} 告知系统管理员。")
 }
 
-/// A new request id: eight hexadecimal digits from the system's random
-/// source (the clock's nanoseconds should that fail: an id need only
-/// find the log line, not be secret).
+/// The id of the request being handled (a new one outside a request),
+/// under which an error is logged and told.
 pub(crate) fn request_id() -> String {
-    let mut b = [0u8; 4];
-    if getrandom::fill(&mut b).is_err() {
-        let n = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        b = n.to_be_bytes();
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    super::requests::current_id().unwrap_or_else(super::requests::new_id)
 }
 
 /// Logs an internal error under a new request id and returns what people
@@ -132,11 +124,43 @@ pub(crate) fn logged(detail: &str) -> String {
     internal_text(&id)
 }
 
-/// Writes an internal error to the server log (standard error), one line,
-/// under its request id.
+/// Writes an internal error to the server log, one line at level
+/// `error`, under its request id.
 pub(crate) fn log_internal(id: &str, detail: &str) {
-    let one_line = detail.replace(['\r', '\n'], " ");
-    eprintln!("touyan-web: request {id}: internal error: {one_line}");
+    let one_line = scrub(&detail.replace(['\r', '\n'], " "));
+    tracing::error!(request_id = id, cause = %one_line, "internal error");
+}
+
+/// `text` with every run of 12 or more digits (an ID number, with its
+/// final `X`; a one-card account; a phone number with its area code) and
+/// every run of 32 or more hexadecimal digits (a session token or its
+/// hash) replaced by `***`: an error's cause may quote a value, and
+/// nothing sensitive may reach a log.
+pub(crate) fn scrub(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let digits = run.bytes().filter(u8::is_ascii_digit).count();
+        let all_digits = run
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'X' || b == b'x');
+        if (all_digits && digits >= 12) || run.len() >= 32 {
+            out.push_str("***");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_hexdigit() || c == 'X' || c == 'x' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -144,12 +168,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn request_ids_are_eight_hex_digits_and_differ() {
-        let a = request_id();
-        let b = request_id();
-        assert_eq!(a.len(), 8);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, b, "two ids in a row");
+    fn logged_causes_lose_id_numbers_accounts_and_tokens() {
+        assert_eq!(
+            scrub("duplicate key 37078319900101001X in people"),
+            "duplicate key *** in people"
+        );
+        assert_eq!(scrub("account 6217001234567890123;"), "account ***;");
+        let token = "ab".repeat(32);
+        assert_eq!(scrub(&format!("token={token}")), "token=***");
+        // Short numbers, words and a table name with x stay.
+        assert_eq!(
+            scrub("row 1234 of box_x at 2026-12-07"),
+            "row 1234 of box_x at 2026-12-07"
+        );
+        assert_eq!(scrub("请求 0a1b2c3d 失败"), "请求 0a1b2c3d 失败");
     }
 
     #[test]
