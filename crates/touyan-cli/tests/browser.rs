@@ -1187,8 +1187,8 @@ async fn a_town_goes_through_its_year_in_the_browser() {
     let log = server.log();
     let access = log.lines().filter(|l| l.contains("access")).count();
     assert!(access > 100, "{access} access lines:\n{log}");
-    assert!(log.contains("route=/pay/{month}/{town}"), "{log}");
-    assert!(log.contains("user=town-370783100"), "{log}");
+    assert!(log.contains(r#"route="/pay/{month}/{town}""#), "{log}");
+    assert!(log.contains(r#"user="town-370783100""#), "{log}");
     assert!(!log.contains(&recorded), "the name {recorded}");
     assert!(!log.contains("0212 3456"), "the one-card account typed");
     let found = sensitive_in(&log);

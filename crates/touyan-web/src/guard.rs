@@ -222,6 +222,22 @@ mod tests {
         ]);
         assert!(cross_site(&other));
         assert!(cross_site(&h(&[("host", "a"), ("origin", "null")])));
+        // Behind a proxy that rewrote Host: the public address is this
+        // site, nothing else is.
+        let public: PublicUrl = "https://touyan.example.gov.cn".parse().unwrap();
+        let proxied = |origin: &'static str| h(&[("host", "127.0.0.1:8080"), ("origin", origin)]);
+        assert!(!cross_site_for(
+            &proxied("https://touyan.example.gov.cn"),
+            Some(&public)
+        ));
+        assert!(cross_site_for(
+            &proxied("https://evil.example"),
+            Some(&public)
+        ));
+        assert!(cross_site_for(
+            &proxied("https://touyan.example.gov.cn"),
+            None
+        ));
     }
 
     #[test]

@@ -916,3 +916,39 @@ both_backends!(
     code_batches,
     a_reload_shows_the_same_codes_and_issuing_again_is_confirmed
 );
+
+/// Issue 19, item 5: behind a reverse proxy the voting codes point at the
+/// configured public address, not at the `Host` the proxy forwarded.
+#[tokio::test]
+async fn the_codes_point_at_the_public_address() {
+    let db = TestDb::sqlite();
+    let config = touyan_web::Config {
+        public_url: Some("https://touyan.example.gov.cn".parse().unwrap()),
+        ..touyan_web::Config::default()
+    };
+    let h = harness_with(&db, true, config).await;
+    h.store.apply("测试", &filed()).await.unwrap();
+    let op = sign_in(&h, "op1").await;
+    let rev = sign_in(&h, "rev1").await;
+    assert_eq!(
+        act(&h, &op, &[("seen", "none"), ("action", "open")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        declare(&h, &op, "1", "0").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        confirm(&h, &rev, "raters", "1").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = issue(&h, &op, &[("codes_party_members", "1")]).await;
+    let code = codes_in(&html).pop().expect("a code");
+    assert!(
+        html.contains(&format!("https://touyan.example.gov.cn/vote/{code}")),
+        "{html}"
+    );
+    assert!(!html.contains("127.0.0.1"), "{html}");
+}

@@ -91,7 +91,11 @@ pub fn serve_demo_with(extra: &[&str]) -> Server {
         "demo failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let log = dir.path().join("serve.log");
+    // Kept with the screenshots, one file a server (the test's process
+    // and a counter), for reading after a failure.
+    static SERVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let log = artifacts().join(format!("serve-{}-{n}.log", std::process::id()));
     let mut child = Command::new(BIN)
         .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
         .args(extra)
