@@ -50,7 +50,9 @@
 //!   run or every town's), `evaluations/`, `young.rs` (young-cadre candidates),
 //!   `daily.rs`; the forms' additions in `new_records.rs` and
 //!   `degrees.rs`; `divisions.rs` (division tables).
-//! - `testing` (feature `testing`): the both-backends test harness.
+//! - `testing` (feature `testing`): the both-backends test harness;
+//!   `test_server.rs`: a private PostgreSQL for the test run when none
+//!   takes the tests' sign-in.
 
 mod accounts;
 mod audit;
@@ -85,6 +87,8 @@ mod sessions;
 mod sql;
 mod sqlite_bulk;
 mod store;
+#[cfg(feature = "testing")]
+mod test_server;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tx;

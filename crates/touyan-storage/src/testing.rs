@@ -2,10 +2,12 @@
 //! runs on a fresh SQLite file in a temporary directory and on a fresh
 //! PostgreSQL database, created for the test and dropped after it.
 //!
-//! PostgreSQL is the server at `TOUYAN_TEST_PG` (default
-//! `postgres://postgres@127.0.0.1:5432`). If it cannot be reached the test
-//! fails, saying so: a storage test that quietly ran on one backend would
-//! prove nothing about the other.
+//! PostgreSQL is the server at `TOUYAN_TEST_PG`; without it, the one at
+//! `postgres://postgres@127.0.0.1:5432` if it signs `postgres` in without
+//! a password, else a private server the tests make and start from the
+//! installed PostgreSQL ([`pg_server`], `test_server.rs`). If none can be
+//! had the test fails, saying what to install: a storage test that quietly
+//! ran on one backend would prove nothing about the other.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,12 +18,54 @@ use crate::{Backend, Store};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// The PostgreSQL server tests use, without a database name.
-pub fn pg_server() -> String {
-    std::env::var("TOUYAN_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-        .trim_end_matches('/')
-        .to_owned()
+const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+
+/// The PostgreSQL server tests use, without a database name, chosen once
+/// a process: `TOUYAN_TEST_PG` when set (`private`: the private server);
+/// else the server at 127.0.0.1:5432 when it takes the user `postgres`
+/// without a password; else a private server made and started for the
+/// test run from the installed PostgreSQL (`test_server`).
+pub async fn pg_server() -> String {
+    static SERVER: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    SERVER
+        .get_or_init(|| async {
+            match std::env::var("TOUYAN_TEST_PG") {
+                Ok(v) if v.trim() != "private" => v.trim().trim_end_matches('/').to_owned(),
+                Ok(_) => private(),
+                Err(_)
+                    if crate::test_server::default_answers() && signs_in(DEFAULT_SERVER).await =>
+                {
+                    DEFAULT_SERVER.to_owned()
+                }
+                Err(_) => private(),
+            }
+        })
+        .await
+        .clone()
+}
+
+/// The private server, or the test fails saying what to install.
+fn private() -> String {
+    crate::test_server::private_server().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Whether `server` takes the user `postgres` without a password (a
+/// Debian server as installed asks for one).
+async fn signs_in(server: &str) -> bool {
+    use sea_orm::sqlx::Connection;
+    let url = format!("{server}/postgres");
+    let probe = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        sea_orm::sqlx::PgConnection::connect(&url),
+    )
+    .await;
+    match probe {
+        Ok(Ok(c)) => {
+            let _ = c.close().await;
+            true
+        }
+        _ => false,
+    }
 }
 
 /// A fresh, empty database for one test: its URL and what to clean up.
@@ -35,7 +79,7 @@ pub struct TestDb {
 
 async fn admin() -> DatabaseConnection {
     use sea_orm::sqlx::Connection;
-    let url = format!("{}/postgres", pg_server());
+    let url = format!("{}/postgres", pg_server().await);
     // One plain connection first, so that a server that is not there
     // fails the test at once rather than after the pool's retries.
     let probe = tokio::time::timeout(
@@ -56,9 +100,10 @@ async fn admin() -> DatabaseConnection {
         Ok(db) => db,
         Err(e) => panic!(
             "PostgreSQL is not reachable at {url}: {e}\n\
-             The storage tests run on both backends and need it. Start it with\n  \
-             pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
-             or point TOUYAN_TEST_PG at a server (trust authentication, user postgres)."
+             The storage tests run on both backends and need it. Unset TOUYAN_TEST_PG\n\
+             (or set it to `private`) and the tests start a private server from the\n\
+             installed PostgreSQL; or point TOUYAN_TEST_PG at a server (trust\n\
+             authentication, user postgres)."
         ),
     }
 }
@@ -100,7 +145,7 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
         TestDb {
             backend: Backend::Postgres,
-            url: format!("{}/{name}", pg_server()),
+            url: format!("{}/{name}", pg_server().await),
             _dir: None,
             pg: Some((admin, name)),
         }

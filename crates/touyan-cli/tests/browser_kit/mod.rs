@@ -157,7 +157,9 @@ pub async fn browser(width: u32, height: u32) -> Browser {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| {
-                panic!("cannot start {driver_bin} (apt-get install chromium-driver): {e}")
+                panic!(
+                    "无法启动 {driver_bin}：{e}。浏览器测试需要 Chromium：请执行 apt-get install -y chromium chromium-driver fonts-noto-cjk"
+                )
             }),
     );
     wait_for_port(port);
