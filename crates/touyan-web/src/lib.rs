@@ -80,6 +80,7 @@
 //! - `demo.rs`: the demo accounts.
 
 pub mod api;
+pub mod audit_chain;
 pub mod auth;
 pub mod charts;
 pub mod daily;
