@@ -2,6 +2,7 @@
 
 mod account;
 mod acting;
+mod audit;
 mod cycle;
 mod demo;
 mod divisions;
@@ -180,6 +181,11 @@ enum Command {
     PayParts {
         #[command(subcommand)]
         command: pay_parts::PayPartsCommand,
+    },
+    /// 操作日志：verify 核对摘要链（找出被改动、删除或插入的记录）
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
     /// 一卡通账号密钥：rotate 轮换（全部账号用新密钥重新加密）
     Key {
@@ -577,6 +583,7 @@ fn main() -> ExitCode {
         ),
         Command::Exception { command } => exceptions::run(&cli.db, command),
         Command::Account { command } => account(&cli.db, command),
+        Command::Audit { command } => audit::run(&cli.db, command),
         Command::Key {
             command: KeyCommand::Rotate,
         } => keys::rotate(&cli.db, &key_file),
