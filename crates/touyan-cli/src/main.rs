@@ -2,6 +2,7 @@
 
 mod account;
 mod acting;
+mod audit;
 mod config;
 mod cycle;
 mod demo;
@@ -189,6 +190,11 @@ enum Command {
     PayParts {
         #[command(subcommand)]
         command: pay_parts::PayPartsCommand,
+    },
+    /// 操作日志：verify 核对摘要链（找出被改动、删除或插入的记录）
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
     /// 一卡通账号密钥：rotate 轮换（全部账号用新密钥重新加密）
     Key {
@@ -621,6 +627,7 @@ fn run(command: Command, db: &str, key_file: PathBuf, file: config::File) -> Exi
         ),
         Command::Exception { command } => exceptions::run(db, command),
         Command::Account { command } => account(db, command),
+        Command::Audit { command } => audit::run(db, command),
         Command::Key {
             command: KeyCommand::Rotate,
         } => keys::rotate(db, &key_file),

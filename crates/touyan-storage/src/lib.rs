@@ -39,8 +39,9 @@
 //!   town's records for its pages), `caches.rs` (what is kept per data
 //!   version), `read_pool.rs` (SQLite's read path), `import_keys.rs`.
 //! - Accounts and the audit trail: `accounts.rs`, `sessions.rs` (login
-//!   sessions, server keys), `audit/` (the change log's reads and the
-//!   entries that change no record).
+//!   sessions, server keys), `audit/` (the change log's reads, the
+//!   entries that change no record, its hash chain and the walk that
+//!   checks it).
 //! - The yearly cycle and bulk I/O: `cycle/` (proposals; the write and
 //!   the read on each backend), `sqlite_bulk.rs` (SQLite through
 //!   rusqlite), `payroll.rs` (whole tables in bulk, payroll's baseline
@@ -95,7 +96,10 @@ mod tx;
 mod young;
 
 pub use accounts::{Account, NewAccount};
-pub use audit::{Action, AuditEntry, AuditFilter, Change, TABLE_NAMES, table_zh};
+pub use audit::{
+    Action, AuditEntry, AuditFilter, BrokenRow, ChainBreak, ChainState, Change, GENESIS, Recorded,
+    TABLE_NAMES, table_zh,
+};
 pub use corrections::record_key;
 pub use cycle::{CycleSecretary, CycleTown, CycleTownRun, CycleWritten};
 pub use daily::{DailyAdd, DailyFile, LeaveChange, SecretaryDaily};

@@ -310,6 +310,7 @@ impl Store {
             origin: origin.map(str::to_owned),
             now: PrimitiveDateTime::new(now.date(), time),
             wrote_records: AtomicBool::new(false),
+            pending_log: Default::default(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! Write transactions: every row inserted, updated or deleted through a
 //! [`Tx`] is logged in `change_log` in the same transaction, with its
-//! `updated_at`/`updated_by` columns.
+//! `updated_at`/`updated_by` columns. The entries are kept until the
+//! commit, which chains them onto the log's head (`audit/chain.rs`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,8 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, Value};
 use time::PrimitiveDateTime;
 
+use crate::audit::chain;
 use crate::record::{Cell, Record, cells, key_text, row_json};
-use crate::sql::{Params, Query, bind, column_list, count, key_match, list};
+use crate::sql::{Params, bind, column_list, count, key_match, list};
 use crate::{Action, Backend, StoreError, migrations};
 
 /// What a write did.
@@ -44,6 +46,9 @@ pub struct Tx {
     /// Whether a record table was written: the commit then moves the
     /// data version on ([`Store::data_version`]).
     pub(crate) wrote_records: AtomicBool,
+    /// The change-log entries written so far, chained onto the log's
+    /// head when the transaction commits (`audit/chain.rs`).
+    pub(crate) pending_log: std::sync::Mutex<Vec<chain::Entry>>,
 }
 
 /// A change-log entry waiting to be written.
@@ -63,15 +68,27 @@ impl Tx {
         self.backend
     }
 
-    /// Makes everything written in the transaction permanent. When it
-    /// wrote records, the data version moves on in the same transaction.
+    /// Makes everything written in the transaction permanent: its
+    /// change-log entries are chained onto the log's head; when it wrote
+    /// records, the data version moves on in the same transaction.
     pub async fn commit(self) -> Result<(), StoreError> {
+        let log = std::mem::take(&mut *self.pending());
+        chain::append(&self.tx, self.backend, &log).await?;
         if self.wrote_records.load(Ordering::Relaxed) {
             self.tx
                 .execute_unprepared(migrations::m0008_data_version::BUMP)
                 .await?;
         }
         self.tx.commit().await.map_err(StoreError::from)
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, Vec<chain::Entry>> {
+        self.pending_log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps a change-log entry for the commit.
+    pub(crate) fn push_log(&self, e: chain::Entry) {
+        self.pending().push(e);
     }
 
     /// Notes that a record table was written.
@@ -402,34 +419,17 @@ impl Tx {
         if !entries.is_empty() {
             self.wrote();
         }
-        const WIDTH: usize = 8;
-        for chunk in entries.chunks(self.backend.bind_limit() / WIDTH) {
-            let mut p = Params::new(self.backend);
-            let tuples: Vec<String> = chunk.iter().map(|_| p.tuple(WIDTH)).collect();
-            let sql = format!(
-                "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
-                 before_json, after_json, origin) VALUES {}",
-                tuples.join(", ")
-            );
-            let mut values = Vec::with_capacity(chunk.len() * WIDTH);
-            for e in chunk {
-                values.push(Value::TimeDateTime(Some(self.now)));
-                values.push(Value::String(Some(self.actor.clone())));
-                values.push(Value::String(Some(R::TABLE.to_owned())));
-                values.push(Value::String(Some(e.key.clone())));
-                values.push(Value::String(Some(e.action.code().to_owned())));
-                values.push(Value::String(e.before.clone()));
-                values.push(Value::String(e.after.clone()));
-                values.push(Value::String(self.origin.clone()));
-            }
-            self.tx
-                .execute_raw(Statement::from_sql_and_values(
-                    self.backend.db(),
-                    sql,
-                    values,
-                ))
-                .await?;
-        }
+        let mut pending = self.pending();
+        pending.extend(entries.iter().map(|e| chain::Entry {
+            at: self.now,
+            actor: self.actor.clone(),
+            table: R::TABLE.to_owned(),
+            key: e.key.clone(),
+            action: e.action.code().to_owned(),
+            before: e.before.clone(),
+            after: e.after.clone(),
+            origin: self.origin.clone(),
+        }));
         Ok(())
     }
 
@@ -443,23 +443,16 @@ impl Tx {
         before: Option<String>,
         after: Option<String>,
     ) -> Result<(), StoreError> {
-        let mut q = Query::new(self.backend);
-        let vals = [
-            q.bind(self.now),
-            q.bind(self.actor.clone()),
-            q.bind(table.to_owned()),
-            q.bind(key.to_owned()),
-            q.bind(action.code().to_owned()),
-            q.bind(before),
-            q.bind(after),
-            q.bind(self.origin.clone()),
-        ];
-        q.sql = format!(
-            "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
-             before_json, after_json, origin) VALUES ({})",
-            vals.join(", ")
-        );
-        q.exec(&self.tx).await?;
+        self.push_log(chain::Entry {
+            at: self.now,
+            actor: self.actor.clone(),
+            table: table.to_owned(),
+            key: key.to_owned(),
+            action: action.code().to_owned(),
+            before,
+            after,
+            origin: self.origin.clone(),
+        });
         Ok(())
     }
 }

@@ -440,6 +440,9 @@ async fn a_batchs_unused_codes_are_replaced_as_they_stand(db: TestDb) {
         .await,
         "这一批投票码刚刚有人投票，或已经重新生成过",
     );
+    // The votes' anonymous log entries are on the hash chain.
+    let chain = store.verify_audit_chain(None).await.unwrap();
+    assert!(chain.intact(), "{chain:?}");
     db.finish().await;
 }
 both_backends!(
@@ -754,11 +757,18 @@ async fn a_vote_leaves_nothing_that_joins_a_code_to_its_choice(db: TestDb) {
     let after = every_row(&raw, db.backend).await;
     let votes = touched(&before, &after);
 
-    // The votes touched the codes, the counts, the change log and the
-    // data version, nothing else.
+    // The votes touched the codes, the counts, the change log (and its
+    // chain's head: a last id and hash, no time) and the data version,
+    // nothing else.
     assert_eq!(
         votes.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["change_log", "data_version", "vote_counts", "vote_tokens"]
+        [
+            "audit_chain_head",
+            "change_log",
+            "data_version",
+            "vote_counts",
+            "vote_tokens"
+        ]
     );
     unlinked(&votes, &hashes);
     // Every row in the database, too.

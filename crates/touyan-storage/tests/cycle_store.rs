@@ -283,6 +283,9 @@ async fn reruns_write_only_what_changed(db: TestDb) {
             .is_err()
     );
     assert_eq!(store.changes(Some("cycle_towns")).await.unwrap().len(), 9);
+    // The runs' entries (through rusqlite on SQLite) are on the chain.
+    let chain = store.verify_audit_chain(None).await.unwrap();
+    assert!(chain.intact(), "{chain:?}");
     store.close().await.unwrap();
 }
 

@@ -14,12 +14,12 @@ async fn pending_migrations_are_named(db: TestDb) {
         Vec::<String>::new()
     );
     let raw = db.connect(None).await;
-    raw.execute_unprepared("DELETE FROM seaql_migrations WHERE version = 'm0025_corrections'")
+    raw.execute_unprepared("DELETE FROM seaql_migrations WHERE version = 'm0026_audit_chain'")
         .await
         .unwrap();
     assert_eq!(
         store.pending_migrations().await.unwrap(),
-        vec!["m0025_corrections".to_owned()]
+        vec!["m0026_audit_chain".to_owned()]
     );
     db.finish().await;
 }

@@ -82,6 +82,7 @@
 //!   `health.rs`: `/healthz` and `/readyz`.
 
 pub mod api;
+pub mod audit_chain;
 pub mod auth;
 pub mod charts;
 pub mod daily;

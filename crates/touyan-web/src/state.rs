@@ -111,6 +111,8 @@ struct Inner {
     dashboards: crate::charts::Kept,
     /// The to-do lists kept (`pages::todo::items`).
     todos: crate::pages::todo::Kept,
+    /// The change log's chain state (`audit_chain`).
+    chain: crate::audit_chain::Kept,
     /// The voting codes just issued, for their issuer to print again.
     kept_codes: crate::evaluations::KeptCodes,
     /// The forms expired sessions interrupted (`http::keep`).
@@ -296,6 +298,7 @@ impl AppState {
             refs: PersonRefs::new(&key),
             dashboards: Default::default(),
             todos: Default::default(),
+            chain: Default::default(),
             kept_codes: Default::default(),
             interrupted: Default::default(),
         })))
@@ -657,6 +660,17 @@ impl AppState {
             return Ok(None);
         }
         Ok(Some(self.0.store.audit(filter, page).await?))
+    }
+
+    /// The change log's chain state, for the audit administrator.
+    pub async fn audit_chain(
+        &self,
+        user: &User,
+    ) -> Result<Option<touyan_storage::ChainState>, Failure> {
+        if !user.may(Action::Audit) {
+            return Ok(None);
+        }
+        Ok(Some(self.0.chain.current(&self.0.store).await?))
     }
 
     /// The display names of the accounts among `actors` (user names in

@@ -1,9 +1,12 @@
 //! Change-log rows that change no record: exports, audited reads and
 //! refusals (issue 15), and the day's counts behind the caps on them.
 
-use sea_orm::{ConnectionTrait, Statement, Value};
+use sea_orm::{
+    ConnectionTrait, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
+};
 use time::PrimitiveDateTime;
 
+use super::chain;
 use crate::sql::Params;
 use crate::{Action, Store, StoreError};
 
@@ -116,27 +119,26 @@ impl Store {
         what: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let b = self.backend;
-        let mut p = Params::new(b);
-        let sql = format!(
-            "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, before_json, after_json, origin) \
-             VALUES {}",
-            p.tuple(8)
-        );
         let now = time::OffsetDateTime::now_utc();
-        let values = vec![
-            Value::TimeDateTime(Some(PrimitiveDateTime::new(now.date(), now.time()))),
-            Value::String(Some(actor.to_owned())),
-            Value::String(Some(what.to_owned())),
-            Value::String(Some(detail.to_owned())),
-            Value::String(Some(action.code().to_owned())),
-            Value::String(None),
-            Value::String(None),
-            Value::String(origin.map(str::to_owned)),
-        ];
-        self.db
-            .execute_raw(Statement::from_sql_and_values(b.db(), sql, values))
+        let entry = chain::Entry {
+            at: chain::micros(PrimitiveDateTime::new(now.date(), now.time())),
+            actor: actor.to_owned(),
+            table: what.to_owned(),
+            key: detail.to_owned(),
+            action: action.code().to_owned(),
+            before: None,
+            after: None,
+            origin: origin.map(str::to_owned),
+        };
+        let tx = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
             .await?;
+        chain::append(&tx, self.backend, &[entry]).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,7 +1,14 @@
 //! The audit trail: the change log's entries and what reads them; the
-//! entries that change no record are written by [`events`].
+//! entries that change no record are written by [`events`]; every entry
+//! is chained onto the one before by [`chain`] and the chain walked by
+//! [`verify`].
 
+pub(crate) mod chain;
 mod events;
+mod verify;
+pub use chain::GENESIS;
+pub(crate) use verify::read_page;
+pub use verify::{BrokenRow, ChainBreak, ChainState, Recorded};
 
 mod tables;
 pub use tables::{TABLE_NAMES, table_zh};

@@ -9,6 +9,7 @@ pub const TABLE_NAMES: &[(&str, &str)] = &[
     ("admonitions", "约谈记录"),
     ("annual_plans", "年度工作计划"),
     ("attendance", "参训记录"),
+    ("audit_chain_head", "操作日志链头"),
     ("ballots", "测评票数"),
     ("certificates", "资格证书"),
     ("change_log", "操作日志"),

@@ -187,7 +187,8 @@ pub(crate) fn replace_cycle(
     let tx = c
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(db_err)?;
-    let now = datetime_text(now());
+    let began = now();
+    let now = datetime_text(began);
     let (filter, scope): (&str, Vec<Value>) = match town {
         None => ("year = ?", vec![Value::Int(Some(year))]),
         Some(t) => (
@@ -303,26 +304,20 @@ pub(crate) fn replace_cycle(
         }
     }
     let (log, gone_towns) = town_log(&old, &old_by_key, &new_rows);
-    {
-        let mut st = tx
-            .prepare(
-                "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
-                 before_json, after_json, origin) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            )
-            .map_err(db_err)?;
-        for e in &log {
-            st.execute(rusqlite::params![
-                now,
-                actor,
-                CycleTown::TABLE,
-                e.key,
-                e.action.code(),
-                e.before,
-                e.after
-            ])
-            .map_err(db_err)?;
-        }
-    }
+    let entries: Vec<crate::audit::chain::Entry> = log
+        .into_iter()
+        .map(|e| crate::audit::chain::Entry {
+            at: began,
+            actor: actor.to_owned(),
+            table: CycleTown::TABLE.to_owned(),
+            key: e.key,
+            action: e.action.code().to_owned(),
+            before: e.before,
+            after: e.after,
+            origin: None,
+        })
+        .collect();
+    crate::audit::chain::append_sqlite(&tx, &entries)?;
     // The secretaries, bound from the records themselves (the reasons are
     // not copied): rows no longer proposed deleted, changed ones updated,
     // new ones inserted; unchanged ones left alone.

@@ -386,32 +386,23 @@ impl Tx {
                 .await
                 .map_err(|e| StoreError::writing("投票", e))?;
         }
-        let mut p = Params::new(b);
-        let sql = format!(
-            "INSERT INTO change_log (changed_at, actor, table_name, record_key, action, \
-             before_json, after_json, origin) VALUES {}",
-            p.tuple(8)
-        );
         let day = PrimitiveDateTime::new(self.now.date(), time::Time::MIDNIGHT);
-        let values = vec![
-            Value::TimeDateTime(Some(day)),
-            Value::String(Some(self.actor.clone())),
-            Value::String(Some("vote_counts".to_owned())),
-            Value::String(Some(format!(
+        self.push_log(crate::audit::chain::Entry {
+            at: day,
+            actor: self.actor.clone(),
+            table: "vote_counts".to_owned(),
+            key: format!(
                 "{}/{}/{}/{}",
                 t.year,
                 t.half,
                 t.person.as_str(),
                 t.group.code()
-            ))),
-            Value::String(Some(crate::Action::Update.code().to_owned())),
-            Value::String(None),
-            Value::String(Some(VOTE_LOGGED.to_owned())),
-            Value::String(None),
-        ];
-        self.tx
-            .execute_raw(Statement::from_sql_and_values(b.db(), sql, values))
-            .await?;
+            ),
+            action: crate::Action::Update.code().to_owned(),
+            before: None,
+            after: Some(VOTE_LOGGED.to_owned()),
+            origin: None,
+        });
         Ok(())
     }
 }

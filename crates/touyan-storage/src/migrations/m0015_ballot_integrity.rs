@@ -106,7 +106,7 @@ fn day_of(backend: DbBackend, column: &str) -> String {
 
 /// The statements that set the change log's append-only trigger aside
 /// (`true`) or put it back (`false`), as `m0004_accounts` made it.
-fn append_only(backend: DbBackend, aside: bool) -> Vec<String> {
+pub(crate) fn append_only(backend: DbBackend, aside: bool) -> Vec<String> {
     match (backend, aside) {
         (DbBackend::Postgres, true) => {
             vec!["ALTER TABLE change_log DISABLE TRIGGER change_log_no_change".into()]

@@ -34,6 +34,7 @@ pub(crate) mod m0022_pay_parts;
 pub(crate) mod m0023_one_card_accounts;
 pub(crate) mod m0024_exit_programme;
 pub(crate) mod m0025_corrections;
+pub(crate) mod m0026_audit_chain;
 
 use sea_orm::DbBackend;
 use sea_orm_migration::async_trait::async_trait;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_one_card_accounts::OneCardAccounts),
             Box::new(m0024_exit_programme::ExitProgramme),
             Box::new(m0025_corrections::Corrections),
+            Box::new(m0026_audit_chain::AuditChain),
         ]
     }
 }

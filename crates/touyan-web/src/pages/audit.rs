@@ -37,6 +37,9 @@ struct AuditPage {
     from: String,
     to: String,
     error: Option<String>,
+    /// The hash chain's state in one line, and whether it is whole.
+    chain: String,
+    chain_intact: bool,
     total: u64,
     rows: Vec<AuditLine>,
     /// The tables to filter by (code, Chinese name).
@@ -94,6 +97,7 @@ pub async fn audit(
         .audit(&user, &filter, Page::new(page, PER_PAGE))
         .await?
         .ok_or(PageError::Forbidden)?;
+    let chain = st.audit_chain(&user).await?.ok_or(PageError::Forbidden)?;
     let actors: Vec<&str> = found.items.iter().map(|e| e.actor.as_str()).collect();
     let names = st.audit_names(&user, &actors).await?;
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -113,6 +117,8 @@ pub async fn audit(
         &AuditPage {
             chrome: Chrome::new("操作日志", Some(&user), "/audit"),
             error,
+            chain: crate::audit_chain::state_line(&chain),
+            chain_intact: chain.intact(),
             total: found.total,
             rows: found
                 .items
