@@ -50,10 +50,13 @@
 //!   run or every town's), `evaluations/`, `young.rs` (young-cadre candidates),
 //!   `daily.rs`; the forms' additions in `new_records.rs` and
 //!   `degrees.rs`; `divisions.rs` (division tables).
+//! - Backup and restore: `backup/` (a consistent copy of either backend
+//!   into one portable SQLite file, and back into an empty database).
 //! - `testing` (feature `testing`): the both-backends test harness.
 
 mod accounts;
 mod audit;
+pub mod backup;
 mod caches;
 mod conditions;
 mod corrections;
