@@ -331,7 +331,7 @@ fn info_of(conn: &Connection, path: &Path) -> Result<BackupInfo, BackupError> {
             s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()
         })
-        .map_err(|e| not_a_backup(path, &e.to_string()))?;
+        .map_err(|_| not_a_backup(path, "没有备份说明表 touyan_backup"))?;
     let get = |name: &str| {
         pairs
             .iter()
