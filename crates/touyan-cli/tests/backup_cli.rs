@@ -226,3 +226,24 @@ async fn pg_dump_on_sqlite() {
 async fn pg_dump_on_postgres() {
     run_on(Backend::Postgres, pg_dump_is_used_when_asked).await;
 }
+
+#[test]
+fn help_is_in_chinese() {
+    let key = std::env::temp_dir().join("touyan-backup-cli-help.key");
+    for args in [&["backup", "--help"][..], &["restore", "--help"]] {
+        let out = touyan("x.db", &key, args);
+        let help = text(&out.stdout);
+        assert!(help.contains("用法：") && help.contains("参数"), "{help}");
+        assert!(!help.contains("Print help"), "{help}");
+    }
+    let help = text(&touyan("x.db", &key, &["backup", "--help"]).stdout);
+    assert!(
+        help.contains("--pg-dump") && help.contains("--force"),
+        "{help}"
+    );
+    let help = text(&touyan("x.db", &key, &["--help"]).stdout);
+    assert!(
+        help.contains("backup") && help.contains("restore"),
+        "{help}"
+    );
+}

@@ -236,6 +236,18 @@ async fn a_backup_during_writes_restores_everywhere(db: TestDb) {
 
     let info = &done.info;
     assert_eq!(info.format, "1");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the owner's only");
+    }
+    let nowhere = dir.path().join("无此目录").join("b.touyan");
+    let m = match backup::backup(&db.url, &nowhere, false, quiet()).await {
+        Err(BackupError::Refused(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    assert!(m.contains("不存在，无法写出备份文件"), "{m}");
     assert_eq!(
         info.source,
         if db.backend == Backend::Sqlite {

@@ -42,8 +42,14 @@ impl TempFile {
         &self.path
     }
 
-    /// Flushes the file to disk and renames it to `dest`.
+    /// Flushes the file to disk and renames it to `dest`, readable by its
+    /// owner only (it holds every record: ID numbers, password hashes).
     pub(crate) fn persist(mut self, dest: &Path) -> Result<(), BackupError> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(0o600))?;
+        }
         std::fs::File::open(&self.path)?.sync_all()?;
         std::fs::rename(&self.path, dest)?;
         self.kept = true;

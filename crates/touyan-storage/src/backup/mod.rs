@@ -212,6 +212,14 @@ pub async fn backup(
             dest.display()
         )));
     }
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(BackupError::Refused(format!(
+            "目录 {} 不存在，无法写出备份文件",
+            dir.display()
+        )));
+    }
     let temp = file::TempFile::beside(dest)?;
     let (source, method) = match source(url)? {
         Source::SqliteFile(path) => {
