@@ -96,6 +96,10 @@ fn key_lines(key_ids: &[String], log_key_ids: &[String], key_file: &Path) -> Vec
             log_key_ids.join("、")
         ));
     }
+    if key_ids.is_empty() {
+        // Only the log's old entries need a key, and not this file's.
+        return out;
+    }
     match CardKeys::read(key_file) {
         Ok(Some(keys)) if key_ids.iter().all(|id| keys.holds(id)) => out.push(format!(
             "已找到密钥文件 {}（编号 {}），与账号相符。",
@@ -328,6 +332,24 @@ pub fn restore(db: &str, file: &Path, key_file: &Path) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_said_of_the_key() {
+        let nowhere = Path::new("/nonexistent/touyan.key");
+        let none = key_lines(&[], &[], nowhere);
+        assert_eq!(none, ["一卡通账号：没有登记的账号，不需要密钥文件。"]);
+        let old = key_lines(&[], &["aa".into()], nowhere);
+        assert_eq!(old.len(), 1, "{old:?}");
+        assert!(old[0].contains("旧密钥（编号 aa）"), "{old:?}");
+        let lines = key_lines(&["bb".into()], &[], nowhere);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].contains(
+            "账号由密钥（编号 bb）加密，密钥不在备份中。密钥文件应放在 /nonexistent/touyan.key"
+        ));
+        assert!(lines[1].contains(
+            "警告：/nonexistent/touyan.key 处还没有密钥文件；请把编号为 bb 的密钥文件放在那里"
+        ));
+    }
 
     #[test]
     fn figures_and_passwords() {
