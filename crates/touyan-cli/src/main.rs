@@ -3,6 +3,7 @@
 mod account;
 mod acting;
 mod audit;
+mod backup;
 mod config;
 mod cycle;
 mod demo;
@@ -205,6 +206,22 @@ enum Command {
     Account {
         #[command(subcommand)]
         command: AccountCommand,
+    },
+    /// 备份数据库到一个文件（服务运行中也可备份，得到同一时刻的一致副本）；一卡通密钥文件不在其中，须另行保管
+    Backup {
+        /// 要写出的备份文件
+        file: PathBuf,
+        /// 备份文件已存在时覆盖
+        #[arg(long)]
+        force: bool,
+        /// PostgreSQL：改用 pg_dump（自定义格式，用 pg_restore 恢复）
+        #[arg(long)]
+        pg_dump: bool,
+    },
+    /// 从备份文件恢复到空数据库（--db 指定；已有记录的数据库一律拒绝），全部写入或全部不写
+    Restore {
+        /// touyan backup 写出的备份文件
+        file: PathBuf,
     },
     /// 启动网页服务（中文页面和 /api/v1 接口）；没有账户的数据库在首页建立第一个管理员
     Serve {
@@ -634,6 +651,12 @@ fn run(command: Command, db: &str, key_file: PathBuf, file: config::File) -> Exi
         Command::OneCard { command } => one_card::run(db, &key_file, command),
         Command::Young { command } => young::run(db, command),
         Command::PayParts { command } => pay_parts::run(db, command),
+        Command::Backup {
+            file,
+            force,
+            pg_dump,
+        } => backup::backup(db, &file, force, pg_dump, &key_file),
+        Command::Restore { file } => backup::restore(db, &file, &key_file),
         Command::Serve {
             addr,
             policy,

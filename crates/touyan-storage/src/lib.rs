@@ -51,12 +51,15 @@
 //!   run or every town's), `evaluations/`, `young.rs` (young-cadre candidates),
 //!   `daily.rs`; the forms' additions in `new_records.rs` and
 //!   `degrees.rs`; `divisions.rs` (division tables).
+//! - Backup and restore: `backup/` (a consistent copy of either backend
+//!   into one portable SQLite file, and back into an empty database).
 //! - `testing` (feature `testing`): the both-backends test harness;
 //!   `test_server.rs`: a private PostgreSQL for the test run when none
 //!   takes the tests' sign-in.
 
 mod accounts;
 mod audit;
+pub mod backup;
 mod caches;
 mod conditions;
 mod corrections;

@@ -220,6 +220,12 @@ impl CardKeys {
         self.next.as_ref().unwrap_or(&self.current)
     }
 
+    /// Whether the file holds the key `id` (the one in force or, during a
+    /// rotation, the next): what a restored database's accounts need.
+    pub fn holds(&self, id: &str) -> bool {
+        self.key(id).is_some()
+    }
+
     fn key(&self, id: &str) -> Option<&CardKey> {
         std::iter::once(&self.current)
             .chain(self.next.as_ref())
