@@ -78,8 +78,9 @@ async fn filled(db: &TestDb, key: &Path) -> String {
 
 /// Backed up by the command line, restored into a new database of each
 /// backend: the rows are there (1,028 log entries of the divisions, one
-/// for the person, one for the account; the data version; 15 towns; 1,013
-/// villages; the person; the account: 2,061), the account opens with the
+/// for the person, one for the account; the data version; the audit
+/// chain's head; 15 towns; 1,013 villages; the person; the account:
+/// 2,062), the account opens with the
 /// original key file, and what is refused exits with 2.
 async fn backed_up_and_restored(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
@@ -97,7 +98,7 @@ async fn backed_up_and_restored(db: TestDb) {
         Backend::Postgres => "方式：PostgreSQL REPEATABLE READ 只读事务",
     };
     assert!(stdout.contains(method), "{stdout}");
-    assert!(stdout.contains(" 2,061 行；SHA-256 "), "{stdout}");
+    assert!(stdout.contains(" 2,062 行；SHA-256 "), "{stdout}");
     assert!(
         stdout.contains(&format!("账号由密钥（编号 {key_id}）加密，密钥不在备份中")),
         "{stdout}"
@@ -127,7 +128,7 @@ async fn backed_up_and_restored(db: TestDb) {
         let out = touyan(&target.url, &new_key, &["restore", file_s]);
         let stdout = text(&out.stdout);
         assert_eq!(out.status.code(), Some(0), "{}{stdout}", text(&out.stderr));
-        assert!(stdout.contains("个表 2,061 行（用时"), "{stdout}");
+        assert!(stdout.contains("个表 2,062 行（用时"), "{stdout}");
         assert!(
             stdout.contains("  村级单位（villages）：1,013\n"),
             "{stdout}"
@@ -142,6 +143,15 @@ async fn backed_up_and_restored(db: TestDb) {
                 new_key.display()
             )),
             "{stdout}"
+        );
+        // The audit trail's hash chain came across whole.
+        let verified = touyan(&target.url, &new_key, &["audit", "verify"]);
+        assert_eq!(
+            verified.status.code(),
+            Some(0),
+            "{}{}",
+            text(&verified.stdout),
+            text(&verified.stderr)
         );
         // The account opens with the original key, put where told.
         std::fs::copy(&key, &new_key).unwrap();

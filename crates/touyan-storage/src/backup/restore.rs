@@ -11,7 +11,8 @@
 //! it or, on any failure, nothing.
 //!
 //! Empty: every table holds exactly the rows a freshly migrated database
-//! holds (the migrations' own rows — today only `data_version`'s one row),
+//! holds (the migrations' own rows — today `data_version`'s one row and
+//! the audit chain's head),
 //! computed by migrating an in-memory database, not listed here. Those
 //! rows are replaced by the backup's. The migration runner's own table is
 //! each database's and is not copied.
@@ -270,11 +271,16 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn a_fresh_database_holds_only_the_data_version() {
+    async fn a_fresh_database_holds_only_the_data_version_and_the_chain_head() {
         let seeded = seeded().await.unwrap();
+        let mut rows = seeded.into_iter().collect::<Vec<_>>();
+        rows.sort();
         assert_eq!(
-            seeded.into_iter().collect::<Vec<_>>(),
-            [("data_version".to_owned(), 1)]
+            rows,
+            [
+                ("audit_chain_head".to_owned(), 1),
+                ("data_version".to_owned(), 1)
+            ]
         );
     }
 
