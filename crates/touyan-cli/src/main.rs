@@ -238,7 +238,7 @@ enum Command {
         #[arg(long, value_name = "秒",
               value_parser = clap::value_parser!(u32).range(10..=86_400))]
         session_idle: Option<u32>,
-        /// 可信的反向代理（IP 或网段，逗号分隔，如 127.0.0.1,10.0.0.0/8）：只有来自它们的 X-Forwarded-For 才被采信
+        /// 可信的反向代理（只写代理本身的 IP 或网段，逗号分隔，如 127.0.0.1,10.0.0.5；不要写用户所在的网段）：只有来自它们的 X-Forwarded-For 才被采信
         #[arg(
             long,
             value_name = "列表",

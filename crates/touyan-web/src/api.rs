@@ -505,6 +505,9 @@ pub async fn evaluate(State(st): State<AppState>, req: axum::extract::Request) -
         )
             .into_response(),
         Ok(Err(e)) => error(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("测算中断：{e}")),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &crate::http::logged(&format!("evaluate interrupted: {e}")),
+        ),
     }
 }

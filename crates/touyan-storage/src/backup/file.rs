@@ -35,6 +35,18 @@ impl TempFile {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
         }
+        // Made empty and owner-only before anything is written into it
+        // (VACUUM INTO and SQLite take an empty file as a new database):
+        // a file that holds every ID number is never readable by others,
+        // not even while it is being written.
+        let mut new = std::fs::OpenOptions::new();
+        new.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            new.mode(0o600);
+        }
+        new.open(&path)?;
         Ok(TempFile { path, kept: false })
     }
 

@@ -131,35 +131,38 @@ pub(crate) fn log_internal(id: &str, detail: &str) {
     tracing::error!(request_id = id, cause = %one_line, "internal error");
 }
 
-/// `text` with every run of 12 or more digits (an ID number, with its
-/// final `X`; a one-card account; a phone number with its area code) and
-/// every run of 32 or more hexadecimal digits (a session token or its
-/// hash) replaced by `***`: an error's cause may quote a value, and
-/// nothing sensitive may reach a log.
+/// `text` with every run of 10 or more digits (an ID number, with its
+/// final `X`; a one-card account; a phone number with its area code),
+/// wherever it starts, and every run of 32 or more hexadecimal digits (a
+/// session token or its hash) replaced by `***`: an error's cause may
+/// quote a value, and nothing sensitive may reach a log.
 pub(crate) fn scrub(text: &str) -> String {
+    let digits_masked = mask_runs(text, |c| c.is_ascii_digit() || c == 'X' || c == 'x', |run| {
+        run.chars().filter(char::is_ascii_digit).count() >= 10
+    });
+    mask_runs(&digits_masked, |c| c.is_ascii_hexdigit(), |run| run.len() >= 32)
+}
+
+/// `text` with each maximal run of characters that `part` accepts
+/// replaced by `***` when `masked` says so.
+fn mask_runs(text: &str, part: impl Fn(char) -> bool, masked: impl Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        let digits = run.bytes().filter(u8::is_ascii_digit).count();
-        let all_digits = run
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'X' || b == b'x');
-        if (all_digits && digits >= 12) || run.len() >= 32 {
+    for c in text.chars().chain(std::iter::once('\0')) {
+        if c != '\0' && part(c) {
+            run.push(c);
+            continue;
+        }
+        if masked(&run) {
             out.push_str("***");
         } else {
-            out.push_str(run);
+            out.push_str(&run);
         }
         run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_hexdigit() || c == 'X' || c == 'x' {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
+        if c != '\0' {
             out.push(c);
         }
     }
-    flush(&mut run, &mut out);
     out
 }
 
@@ -176,6 +179,9 @@ mod tests {
         assert_eq!(scrub("account 6217001234567890123;"), "account ***;");
         let token = "ab".repeat(32);
         assert_eq!(scrub(&format!("token={token}")), "token=***");
+        // A letter before it does not hide it; an 11-digit phone number.
+        assert_eq!(scrub("ID37078319900101001X"), "ID***");
+        assert_eq!(scrub("tel 13812345678"), "tel ***");
         // Short numbers, words and a table name with x stay.
         assert_eq!(
             scrub("row 1234 of box_x at 2026-12-07"),

@@ -44,7 +44,7 @@ fn parse_one(p: &str) -> Result<IpNet, String> {
         return Ok(net.trunc());
     }
     p.parse::<IpAddr>()
-        .map(IpNet::from)
+        .map(|ip| IpNet::from(canonical(ip)))
         .map_err(|_| format!("“{p}”不是有效的 IP 地址或网段（如 127.0.0.1、10.0.0.0/8）"))
 }
 
@@ -75,17 +75,20 @@ impl TrustedProxies {
             return peer;
         }
         // Every X-Forwarded-For header, in order, as one list; the last
-        // entry is the hop nearest to us.
-        let hops: Vec<&str> = headers
+        // entry is the hop nearest to us. Split as bytes: a value with a
+        // byte a client made up (not ASCII) must not hide the entries the
+        // proxies appended after it.
+        let hops: Vec<&[u8]> = headers
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
+            .flat_map(|v| v.as_bytes().split(|b| *b == b','))
             .collect();
         let mut client = peer;
         for hop in hops.iter().rev() {
-            let Ok(ip) = hop.parse::<IpAddr>() else {
+            let parsed = std::str::from_utf8(hop)
+                .ok()
+                .and_then(|h| h.trim().parse::<IpAddr>().ok());
+            let Some(ip) = parsed else {
                 // Garbage from beyond the trusted hops: the last address
                 // we could read is as far as anything is known.
                 return client;
@@ -184,11 +187,25 @@ mod tests {
     }
 
     #[test]
+    fn a_made_up_byte_does_not_hide_what_the_proxy_appended() {
+        let t: TrustedProxies = "127.0.0.1".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"\xff, 203.0.113.7").unwrap(),
+        );
+        assert_eq!(t.client(ip("127.0.0.1"), &h), ip("203.0.113.7"));
+    }
+
+    #[test]
     fn ipv6_and_mapped_ipv4() {
         let t: TrustedProxies = "::1, 127.0.0.1".parse().unwrap();
         let h = forwarded(&["2001:db8::1"]);
         assert_eq!(t.client(ip("::1"), &h), ip("2001:db8::1"));
         assert_eq!(t.client(ip("::ffff:127.0.0.1"), &h), ip("2001:db8::1"));
+        // A mapped address in the setting is the IPv4 address.
+        let t: TrustedProxies = "::ffff:10.0.0.5".parse().unwrap();
+        assert_eq!(t.client(ip("10.0.0.5"), &h), ip("2001:db8::1"));
     }
 
     #[test]
