@@ -29,12 +29,14 @@ pub const INSTALL: &str = "PostgreSQL 未安装：请执行 apt-get install -y p
 
 /// This process's user id (Linux: /proc/self/status).
 fn uid() -> Option<u32> {
-    std::fs::read_to_string("/proc/self/status").ok().and_then(|s| {
-        s.lines()
-            .find(|l| l.starts_with("Uid:"))
-            .and_then(|l| l.split_whitespace().nth(2))
-            .and_then(|u| u.parse().ok())
-    })
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2))
+                .and_then(|u| u.parse().ok())
+        })
 }
 
 /// The folder of the private cluster, one a user.
@@ -158,7 +160,8 @@ pub fn private_server() -> Result<String, String> {
         .mode(0o600)
         .open(home.join("lock"))
         .map_err(|e| format!("无法打开 {}/lock：{e}", home.display()))?;
-    lock.lock().map_err(|e| format!("无法锁定 {}：{e}", home.display()))?;
+    lock.lock()
+        .map_err(|e| format!("无法锁定 {}：{e}", home.display()))?;
     let port_file = home.join("port");
     let password_file = home.join("password");
     let known = std::fs::read_to_string(&port_file)
@@ -181,7 +184,16 @@ pub fn private_server() -> Result<String, String> {
         let mut c = pg_command(&bin, "initdb");
         c.arg("-D")
             .arg(&data)
-            .args(["-A", "scram-sha-256", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"])
+            .args([
+                "-A",
+                "scram-sha-256",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ])
             .arg(format!("--pwfile={}", pwfile.display()));
         let made = run(c, "initdb");
         let _ = std::fs::remove_file(&pwfile);

@@ -137,10 +137,16 @@ pub(crate) fn log_internal(id: &str, detail: &str) {
 /// session token or its hash) replaced by `***`: an error's cause may
 /// quote a value, and nothing sensitive may reach a log.
 pub(crate) fn scrub(text: &str) -> String {
-    let digits_masked = mask_runs(text, |c| c.is_ascii_digit() || c == 'X' || c == 'x', |run| {
-        run.chars().filter(char::is_ascii_digit).count() >= 10
-    });
-    mask_runs(&digits_masked, |c| c.is_ascii_hexdigit(), |run| run.len() >= 32)
+    let digits_masked = mask_runs(
+        text,
+        |c| c.is_ascii_digit() || c == 'X' || c == 'x',
+        |run| run.chars().filter(char::is_ascii_digit).count() >= 10,
+    );
+    mask_runs(
+        &digits_masked,
+        |c| c.is_ascii_hexdigit(),
+        |run| run.len() >= 32,
+    )
 }
 
 /// `text` with each maximal run of characters that `part` accepts
