@@ -32,10 +32,13 @@ impl FromStr for PublicUrl {
         if authority.is_empty() || !authority.chars().all(ok) {
             return Err(bad());
         }
-        Ok(PublicUrl {
-            scheme,
-            authority: authority.to_ascii_lowercase(),
-        })
+        // A browser's Origin leaves out the scheme's own port.
+        let authority = authority.to_ascii_lowercase();
+        let default_port = if scheme == "https" { ":443" } else { ":80" };
+        let authority = authority
+            .strip_suffix(default_port)
+            .map_or(authority.clone(), str::to_owned);
+        Ok(PublicUrl { scheme, authority })
     }
 }
 
@@ -71,6 +74,12 @@ mod tests {
         assert!(u.is_https());
         let p: PublicUrl = "http://10.0.0.2:8080".parse().unwrap();
         assert_eq!(p.base(), "http://10.0.0.2:8080");
+        // The scheme's own port is as browsers say it: left out.
+        let d: PublicUrl = "https://touyan.example.gov.cn:443".parse().unwrap();
+        assert!(d.is_origin("https://touyan.example.gov.cn"));
+        assert_eq!(d.base(), "https://touyan.example.gov.cn");
+        let h: PublicUrl = "http://touyan.example:80/".parse().unwrap();
+        assert!(h.is_origin("http://touyan.example"));
     }
 
     #[test]
